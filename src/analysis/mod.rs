@@ -1,0 +1,238 @@
+//! Analyses: pure functions from a compiled [`Index`] and a query to an answer
+//! that serialises to JSON.
+//!
+//! [`Query`] is the user's question in the story's own words (entity names,
+//! message ids, time expressions); [`Query::compile`] checks it against the
+//! story and turns it into an [`Index`] and a [`ReachQuery`].
+
+pub mod fast;
+pub mod path;
+pub mod reach;
+pub mod summary;
+pub mod why_not;
+
+use serde::Serialize;
+
+use crate::index::{Index, IndexSpec, Mode};
+use crate::model::{Certainty, Precision, Story, TimeExpr};
+use crate::Error;
+
+pub use reach::{reach, ReachAnswer, ReachQuery, Reached, Timing};
+
+/// Where the information starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Origin {
+    /// An entity (id, name or alias), in contacts mode.
+    Entity(String),
+    /// A message id: its origin and time.
+    Message(String),
+}
+
+/// A reachability question as the user asks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// Where the information starts.
+    pub origin: Origin,
+    /// With a message, an entity that must be its origin (`--from` given too).
+    pub from: Option<String>,
+    /// `--since`: a time expression; its start is `t0`.
+    pub since: Option<String>,
+    /// message or contacts (message needs a message).
+    pub mode: Mode,
+    /// Events weaker than this are not followed.
+    pub threshold: Certainty,
+    /// Each hop at least one second after its sender's receipt.
+    pub strict: bool,
+}
+
+impl Query {
+    /// Contacts from an entity, default options.
+    pub fn from_entity(entity: &str) -> Query {
+        Query {
+            origin: Origin::Entity(entity.to_string()),
+            from: None,
+            since: None,
+            mode: Mode::Contacts,
+            threshold: Certainty::Unknown,
+            strict: false,
+        }
+    }
+
+    /// The documented chain of a message, default options.
+    pub fn message(message: &str) -> Query {
+        Query {
+            origin: Origin::Message(message.to_string()),
+            mode: Mode::Message,
+            ..Query::from_entity("")
+        }
+    }
+
+    /// Checks the query against `story` and compiles it.
+    ///
+    /// Errors name what is wrong: an unknown or ambiguous entity (with the
+    /// nearest names), an unknown message, a message without an origin, a
+    /// `--from` that is not the message's origin, a bad `--since`.
+    pub fn compile(&self, story: &Story) -> Result<(Index, ReachQuery), Error> {
+        let tz = story.tz();
+        let since = match &self.since {
+            Some(text) => Some(TimeExpr::parse(text, &tz).map_err(|e| {
+                Error::Query(format!("--since {text:?}: {}; {}", e.message, e.help))
+            })?),
+            None => None,
+        };
+        let (source, message, t0, def) = match &self.origin {
+            Origin::Entity(name) => {
+                if self.mode == Mode::Message {
+                    return Err(Error::Query(
+                        "--mode message follows one message's documented chain: give --message MSG"
+                            .into(),
+                    ));
+                }
+                let i = story.resolve_entity(name).map_err(Error::Query)?;
+                (i, None, None, Some(reach::NO_LOWER))
+            }
+            Origin::Message(id) => {
+                let m = story.message(id).ok_or_else(|| {
+                    let ids: Vec<&str> = story.messages.iter().map(|m| m.id.as_str()).collect();
+                    Error::Query(if ids.is_empty() {
+                        format!("no message is called \"{id}\": the story defines no messages")
+                    } else {
+                        format!(
+                            "no message is called \"{id}\"; the story's messages are: {}",
+                            ids.join(", ")
+                        )
+                    })
+                })?;
+                let origin = m.origin.as_deref().ok_or_else(|| {
+                    Error::Query(format!(
+                        "message \"{id}\" has no \"origin\", so it cannot be traced: add \"origin\": ENTITY to it in the file"
+                    ))
+                })?;
+                let i = story
+                    .entity_index(origin)
+                    .ok_or_else(|| Error::Query(format!("unknown origin \"{origin}\"")))?;
+                if let Some(from) = &self.from {
+                    let f = story.resolve_entity(from).map_err(Error::Query)?;
+                    if f != i {
+                        return Err(Error::Query(format!(
+                            "--from {from:?} is not the origin of message \"{id}\" ({}): leave out --from, or use --from alone for contacts from {from:?}",
+                            story.name_of(origin)
+                        )));
+                    }
+                }
+                let iv = m.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
+                (
+                    i,
+                    Some(id.clone()),
+                    iv.lo,
+                    Some(iv.hi.unwrap_or(reach::NO_UPPER)),
+                )
+            }
+        };
+        let (t0, def) = match &since {
+            Some(s) => {
+                let lo = s.interval().lo;
+                (lo, Some(lo.unwrap_or(reach::NO_LOWER)))
+            }
+            None => (t0, def),
+        };
+        let spec = IndexSpec {
+            message,
+            mode: self.mode,
+            threshold: self.threshold,
+        };
+        let index = Index::build(story, &spec);
+        Ok((
+            index,
+            ReachQuery {
+                source: source as u32,
+                start: t0,
+                source_definite: def,
+                strict: self.strict,
+            },
+        ))
+    }
+
+    /// The precision to show the start time at.
+    fn start_precision(&self, story: &Story) -> Precision {
+        let tz = story.tz();
+        if let Some(p) = self
+            .since
+            .as_ref()
+            .and_then(|s| TimeExpr::parse(s, &tz).ok())
+            .and_then(|t| t.start)
+        {
+            return p.precision;
+        }
+        if let Origin::Message(id) = &self.origin {
+            if let Some(p) = story
+                .message(id)
+                .and_then(|m| m.time.as_ref())
+                .and_then(|t| t.start.as_ref())
+            {
+                return p.precision;
+            }
+        }
+        Precision::Second
+    }
+}
+
+/// Compiles `query` against `story` and answers it.
+///
+/// # Example
+/// ```
+/// use grapevine::{load_str, reach_story, Query};
+/// let story = load_str("s.json", r#"{"format": "grapevine/1",
+///   "entities": [{"id": "a", "name": "Alice"}, {"id": "b", "name": "Bob"}],
+///   "messages": [{"id": "tip", "origin": "a", "time": "2016-09-20"}],
+///   "events": [{"id": "e1", "from": "a", "to": "b", "time": "2016-09-21", "carries": ["tip"]}]}"#)
+///   .unwrap().story;
+/// let answer = reach_story(&story, &Query::message("tip")).unwrap();
+/// assert_eq!(answer.get("b").unwrap().path, vec!["e1"]);
+/// ```
+pub fn reach_story(story: &Story, query: &Query) -> Result<ReachAnswer, Error> {
+    let (index, q) = query.compile(story)?;
+    Ok(reach(&index, &q))
+}
+
+/// How to show an entity's `earliest` for people: at the precision of the date
+/// it came from (`2016-09-20`, not `2016-09-20T04:00:00Z`), in the story's zone.
+///
+/// The date comes from the last hop whose own start set the arrival time;
+/// hops that inherit their sender's time keep its precision.
+pub fn display_earliest(
+    story: &Story,
+    index: &Index,
+    query: &Query,
+    answer: &ReachAnswer,
+    reached: &Reached,
+) -> String {
+    let Some(t) = reached.earliest else {
+        return "any time".to_string();
+    };
+    let mut precision = query.start_precision(story);
+    let mut current = answer.start.unwrap_or(reach::NO_LOWER);
+    for &c in &reached.path_channels {
+        let lo = index.lo[c as usize];
+        let ready = if query.strict && current != reach::NO_LOWER {
+            current + 1
+        } else {
+            current
+        };
+        if lo >= ready {
+            precision = story.events[index.event[c as usize] as usize]
+                .time
+                .as_ref()
+                .and_then(|t| t.start.as_ref())
+                .map(|p| p.precision)
+                .unwrap_or(Precision::Second);
+            current = lo;
+        } else {
+            if ready != current {
+                precision = Precision::Second;
+            }
+            current = ready;
+        }
+    }
+    crate::model::time::format_at_precision(t, precision, &story.tz())
+}

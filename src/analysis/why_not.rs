@@ -1,0 +1,256 @@
+//! Why an entity is not reached, in plain words, naming the events.
+
+use serde::Serialize;
+
+use super::reach::{earliest_arrival, reach, NO_UPPER};
+use super::{Query, ReachAnswer};
+use crate::index::Mode;
+use crate::model::time::format_at_precision;
+use crate::model::{Certainty, Precision, Story};
+use crate::Error;
+
+/// What kind of reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    /// It is reached after all.
+    Reached,
+    /// No event involves it.
+    NoContacts,
+    /// No event carrying the message involves it (message mode).
+    NotCarried,
+    /// A contact with a reached entity happened before that entity could know.
+    TooEarly,
+    /// A contact exists only below the threshold.
+    BelowThreshold,
+    /// It is reached only without `--strict`.
+    StrictOnly,
+    /// Its contacts were never reached themselves.
+    UnreachedContacts,
+}
+
+/// One reason, with the events it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// What kind.
+    pub kind: ReasonKind,
+    /// The reason in a sentence.
+    pub text: String,
+    /// Event ids it names.
+    pub events: Vec<String>,
+}
+
+/// The answer of `why-not`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhyNot {
+    /// Target entity id.
+    pub entity: String,
+    /// Target name.
+    pub name: String,
+    /// Whether it is reached (then the only reason says so).
+    pub reached: bool,
+    /// The reasons, most telling first.
+    pub reasons: Vec<Reason>,
+}
+
+fn date(story: &Story, t: i64) -> String {
+    if t == i64::MIN {
+        return "the start".into();
+    }
+    format_at_precision(t, Precision::Day, &story.tz())
+}
+
+/// Explains why `target` is not reached by `query`.
+///
+/// Looks, in turn, for: no contacts at all; in message mode, no carrying event;
+/// contacts with reached entities that happened before they could have known
+/// (naming the event and both dates); contacts below the threshold (naming the
+/// weakest event of the chain that would reach it); reach only without
+/// `--strict`; and contacts that were never reached themselves.
+pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Error> {
+    let t = story.resolve_entity(target).map_err(Error::Query)?;
+    let tid = story.entities[t].id.clone();
+    let name = story.entities[t].name.clone();
+    let (index, rq) = query.compile(story)?;
+    let answer = reach(&index, &rq);
+    let mut reasons = Vec::new();
+    if let Some(r) = answer.get(&tid) {
+        reasons.push(Reason {
+            kind: ReasonKind::Reached,
+            text: format!(
+                "{name} is reached ({} evidence), via {}.",
+                r.evidence,
+                chain(&answer, r)
+            ),
+            events: r.path.clone(),
+        });
+        return Ok(WhyNot {
+            entity: tid,
+            name,
+            reached: true,
+            reasons,
+        });
+    }
+    let involved: Vec<usize> = (0..story.events.len())
+        .filter(|&i| story.events[i].parties.entities().contains(&tid.as_str()))
+        .collect();
+    if involved.is_empty() {
+        reasons.push(Reason {
+            kind: ReasonKind::NoContacts,
+            text: format!("{name} has no contacts at all in the story: no event names them."),
+            events: vec![],
+        });
+        return Ok(WhyNot {
+            entity: tid,
+            name,
+            reached: false,
+            reasons,
+        });
+    }
+    if query.mode == Mode::Message {
+        let msg = index.spec.message.clone().unwrap_or_default();
+        if !involved
+            .iter()
+            .any(|&i| story.events[i].carries.contains(&msg))
+        {
+            reasons.push(Reason {
+                kind: ReasonKind::NotCarried,
+                text: format!(
+                    "No event documented to carry \"{msg}\" involves {name}; try --mode contacts for who could have been told."
+                ),
+                events: vec![],
+            });
+        }
+    }
+    // Every channel into the target, at any certainty, in the query's mode.
+    let all = Query {
+        threshold: Certainty::Unknown,
+        ..query.clone()
+    };
+    let (all_index, _) = all.compile(story)?;
+    let arr = earliest_arrival(&index, &rq, query.threshold);
+    let mut too_early = Vec::new();
+    let mut below = Vec::new();
+    let mut unreached = Vec::new();
+    for c in 0..all_index.channel_count() {
+        if all_index.to[c] as usize != t {
+            continue;
+        }
+        let u = all_index.from[c] as usize;
+        let ev = &story.events[all_index.event[c] as usize];
+        let when = ev
+            .time
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_else(|| "undated".into());
+        let sender = story.entities[u].name.clone();
+        if arr[u] == NO_UPPER {
+            unreached.push((sender, ev.id.clone()));
+            continue;
+        }
+        let ready = if query.strict && arr[u] != i64::MIN {
+            arr[u] + 1
+        } else {
+            arr[u]
+        };
+        if ev.certainty() < query.threshold {
+            below.push(format!(
+                "{} ({when}, {}) with {sender}",
+                ev.id,
+                ev.certainty()
+            ));
+        } else if all_index.hi[c] < ready {
+            too_early.push(Reason {
+                kind: ReasonKind::TooEarly,
+                text: format!(
+                    "{name}'s contact with {sender}, event \"{}\" ({}, {when}), happened before {sender} could have known ({}).",
+                    ev.id,
+                    ev.kind(),
+                    date(story, arr[u])
+                ),
+                events: vec![ev.id.clone()],
+            });
+        }
+    }
+    reasons.extend(too_early);
+    if query.threshold > Certainty::Unknown {
+        let weaker = reach(&all_index, &rq);
+        if let Some(r) = weaker.get(&tid) {
+            let weakest = r
+                .path
+                .iter()
+                .filter_map(|id| story.event(id))
+                .min_by_key(|e| e.certainty())
+                .map(|e| (e.id.clone(), e.certainty()));
+            if let Some((id, c)) = weakest {
+                reasons.push(Reason {
+                    kind: ReasonKind::BelowThreshold,
+                    text: format!(
+                        "{name} is reached only below the {} threshold: the chain {} rests on event \"{id}\", which is {c}.",
+                        query.threshold,
+                        chain(&weaker, r)
+                    ),
+                    events: vec![id],
+                });
+            }
+        } else if !below.is_empty() {
+            reasons.push(Reason {
+                kind: ReasonKind::BelowThreshold,
+                text: format!(
+                    "{name}'s other contacts are below the {} threshold: {}.",
+                    query.threshold,
+                    below.join("; ")
+                ),
+                events: vec![],
+            });
+        }
+    }
+    if query.strict {
+        let lax = Query {
+            strict: false,
+            ..query.clone()
+        };
+        let (li, lq) = lax.compile(story)?;
+        let lax_answer = reach(&li, &lq);
+        if let Some(r) = lax_answer.get(&tid) {
+            reasons.push(Reason {
+                kind: ReasonKind::StrictOnly,
+                text: format!(
+                    "{name} is reached without --strict, via {}: a hop of that chain falls in the same second as its sender's receipt.",
+                    chain(&lax_answer, r)
+                ),
+                events: r.path.clone(),
+            });
+        }
+    }
+    if !unreached.is_empty() && reasons.is_empty() {
+        let mut names: Vec<String> = unreached.iter().map(|(n, _)| n.clone()).collect();
+        names.sort();
+        names.dedup();
+        reasons.push(Reason {
+            kind: ReasonKind::UnreachedContacts,
+            text: format!(
+                "{name}'s only contacts ({}) are never reached themselves.",
+                names.join(", ")
+            ),
+            events: unreached.into_iter().map(|(_, e)| e).collect(),
+        });
+    }
+    if reasons.is_empty() {
+        reasons.push(Reason {
+            kind: ReasonKind::UnreachedContacts,
+            text: format!("None of {name}'s contacts carries it from anyone who had it."),
+            events: vec![],
+        });
+    }
+    Ok(WhyNot {
+        entity: tid,
+        name,
+        reached: false,
+        reasons,
+    })
+}
+
+fn chain(_answer: &ReachAnswer, r: &super::Reached) -> String {
+    format!("{} (events {})", r.chain.join(" → "), r.path.join(", "))
+}

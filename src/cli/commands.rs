@@ -1,0 +1,435 @@
+//! One handler per command.
+
+use std::io::Write;
+use std::path::Path;
+
+use grapevine::analysis::display_earliest;
+use grapevine::analysis::path::hop;
+use grapevine::analysis::summary::summarise;
+use grapevine::{load_path, Error, Loaded, Mode, Origin, Query, Timing};
+
+use super::args::{Cli, Command, ModeArg, QueryOptions, SourceArgs};
+
+type Out = std::io::StdoutLock<'static>;
+
+fn out_err(source: std::io::Error) -> Error {
+    Error::Io {
+        path: "<stdout>".into(),
+        source,
+    }
+}
+
+/// Runs one command; returns the exit code.
+pub fn run(cli: Cli) -> Result<u8, Error> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Check { file, json } => check(&mut out, &file, json),
+        Command::Fmt {
+            file,
+            check,
+            stdout,
+        } => fmt(&mut out, &file, check, stdout),
+        Command::Reach {
+            file,
+            source,
+            mode,
+            options,
+        } => reach(&mut out, &file, &source, mode, &options),
+        Command::Path {
+            file,
+            from,
+            to,
+            since,
+            options,
+        } => path(&mut out, &file, &from, &to, since, &options),
+        Command::WhyNot {
+            file,
+            source,
+            to,
+            mode,
+            options,
+        } => why_not(&mut out, &file, &source, &to, mode, &options),
+    }
+}
+
+fn load(file: &Path) -> Result<Loaded, Error> {
+    let loaded = load_path(file)?;
+    Ok(loaded)
+}
+
+fn print_warnings(loaded: &Loaded) {
+    if loaded.report.warning_count() > 0 {
+        eprint!("{}", loaded.report.render());
+    }
+}
+
+fn check(out: &mut Out, file: &Path, json: bool) -> Result<u8, Error> {
+    let mut loaded = match load(file) {
+        Ok(l) => l,
+        Err(Error::Invalid(report)) if json => {
+            let value = serde_json::json!({
+                "file": report.file, "ok": false, "errors": report.to_json(),
+            });
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            )
+            .map_err(out_err)?;
+            return Ok(2);
+        }
+        Err(e) => return Err(e),
+    };
+    let summary = summarise(&mut loaded);
+    if json {
+        let mut value = serde_json::to_value(&summary).unwrap_or_default();
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("ok".into(), true.into());
+        }
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        )
+        .map_err(out_err)?;
+        return Ok(0);
+    }
+    print_warnings(&loaded);
+    let counts = |m: &std::collections::BTreeMap<String, usize>| {
+        m.iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut s = String::new();
+    s.push_str(&format!("{}: ok, no errors\n", summary.file));
+    if let Some(t) = &summary.title {
+        s.push_str(&format!("  {t}\n"));
+    }
+    s.push_str(&format!(
+        "  entities   {:>4}  {}\n",
+        summary.entity_count,
+        counts(&summary.entities)
+    ));
+    s.push_str(&format!(
+        "  events     {:>4}  {}\n",
+        summary.event_count,
+        counts(&summary.events_by_kind)
+    ));
+    s.push_str(&format!(
+        "             {:>4}  {}\n",
+        "",
+        counts(&summary.events_by_certainty)
+    ));
+    s.push_str(&format!("  messages   {:>4}\n", summary.messages));
+    s.push_str(&format!("  relations  {:>4}\n", summary.relations));
+    s.push_str(&format!("  sources    {:>4}\n", summary.sources));
+    match (&summary.first, &summary.last) {
+        (Some(a), Some(b)) => s.push_str(&format!("  dates            {a} to {b}")),
+        _ => s.push_str("  dates            none"),
+    }
+    if summary.undated_events > 0 {
+        s.push_str(&format!(" ({} undated events)", summary.undated_events));
+    }
+    s.push('\n');
+    s.push_str(&format!("  warnings   {:>4}\n", summary.warnings.len()));
+    out.write_all(s.as_bytes()).map_err(out_err)?;
+    Ok(0)
+}
+
+fn fmt(out: &mut Out, file: &Path, check: bool, stdout: bool) -> Result<u8, Error> {
+    let original = std::fs::read(file).map_err(|source| Error::Io {
+        path: file.display().to_string(),
+        source,
+    })?;
+    let loaded = grapevine::load_bytes(&file.display().to_string(), &original)
+        .map_err(|r| Error::Invalid(Box::new(r)))?;
+    let canonical = grapevine::to_json(&loaded.story);
+    if stdout {
+        out.write_all(canonical.as_bytes()).map_err(out_err)?;
+        return Ok(0);
+    }
+    if canonical.as_bytes() == original.as_slice() {
+        if !check {
+            eprintln!("{}: already canonical", file.display());
+        }
+        return Ok(0);
+    }
+    if check {
+        eprintln!(
+            "{}: not canonical; run `grapevine fmt {}` to rewrite it",
+            file.display(),
+            file.display()
+        );
+        return Ok(1);
+    }
+    // Write beside the file, then rename over it: a crash never leaves half a file.
+    let tmp = file.with_extension("json.grapevine-tmp");
+    let io = |source| Error::Io {
+        path: file.display().to_string(),
+        source,
+    };
+    std::fs::write(&tmp, canonical.as_bytes()).map_err(io)?;
+    std::fs::rename(&tmp, file).map_err(io)?;
+    eprintln!("{}: rewritten", file.display());
+    Ok(0)
+}
+
+fn build_query(source: &SourceArgs, mode: Option<ModeArg>, options: &QueryOptions) -> Query {
+    let origin = match (&source.message, &source.from) {
+        (Some(m), _) => Origin::Message(m.clone()),
+        (None, Some(f)) => Origin::Entity(f.clone()),
+        (None, None) => Origin::Entity(String::new()),
+    };
+    let mode = match (mode, &source.message) {
+        (Some(ModeArg::Message), _) => Mode::Message,
+        (Some(ModeArg::Contacts), _) => Mode::Contacts,
+        (None, Some(_)) => Mode::Message,
+        (None, None) => Mode::Contacts,
+    };
+    Query {
+        origin,
+        from: if source.message.is_some() {
+            source.from.clone()
+        } else {
+            None
+        },
+        since: source.since.clone(),
+        mode,
+        threshold: options.threshold.into(),
+        strict: options.strict,
+    }
+}
+
+fn reach(
+    out: &mut Out,
+    file: &Path,
+    source: &SourceArgs,
+    mode: Option<ModeArg>,
+    options: &QueryOptions,
+) -> Result<u8, Error> {
+    if source.from.is_none() && source.message.is_none() {
+        return Err(Error::Query(
+            "say where the information starts: --from ENTITY or --message MSG".into(),
+        ));
+    }
+    let loaded = load(file)?;
+    print_warnings(&loaded);
+    let story = &loaded.story;
+    let query = build_query(source, mode, options);
+    let (index, rq) = query.compile(story)?;
+    let answer = grapevine::reach(&index, &rq);
+    if options.json {
+        let text = serde_json::to_string_pretty(&answer).unwrap_or_default();
+        writeln!(out, "{text}").map_err(out_err)?;
+        return Ok(0);
+    }
+    let what = match &answer.message {
+        Some(m) => format!("message \"{m}\" from {}", story.name_of(&answer.source)),
+        None => format!("anything {} knew", story.name_of(&answer.source)),
+    };
+    let mut s = format!(
+        "Who could have seen {what}\n  mode {}, threshold {}{}{}\n\n",
+        match answer.mode {
+            Mode::Message => "message (documented chain)",
+            Mode::Contacts => "contacts (anyone who could have been told)",
+        },
+        answer.threshold,
+        if answer.strict { ", strict" } else { "" },
+        match &source.since {
+            Some(t) => format!(", since {t}"),
+            None => String::new(),
+        }
+    );
+    let rows: Vec<[String; 5]> = answer
+        .reached
+        .iter()
+        .map(|r| {
+            let timing = match r.timing {
+                Timing::Definite => match r.definite_by {
+                    Some(d) => format!(
+                        "definite by {}",
+                        grapevine::model::time::format_at_precision(
+                            d,
+                            grapevine::model::Precision::Day,
+                            &story.tz()
+                        )
+                    ),
+                    None => "definite".into(),
+                },
+                Timing::Possible => "possible".into(),
+            };
+            [
+                r.name.clone(),
+                display_earliest(story, &index, &query, &answer, r),
+                timing,
+                r.evidence.to_string(),
+                r.chain.join(" → "),
+            ]
+        })
+        .collect();
+    s.push_str(&table(
+        &["ENTITY", "EARLIEST", "TIMING", "EVIDENCE", "CHAIN"],
+        &rows,
+    ));
+    if answer.not_reached.is_empty() {
+        s.push_str("\nEveryone in the story is reached.\n");
+    } else {
+        let names: Vec<&str> = answer
+            .not_reached
+            .iter()
+            .map(|id| story.name_of(id))
+            .collect();
+        s.push_str(&format!(
+            "\nNot reached ({}): {}\n",
+            names.len(),
+            names.join(", ")
+        ));
+    }
+    out.write_all(s.as_bytes()).map_err(out_err)?;
+    Ok(0)
+}
+
+fn table(header: &[&str; 5], rows: &[[String; 5]]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut l = String::new();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(c);
+            } else {
+                l.push_str(c);
+                l.push_str(&" ".repeat(w - c.chars().count() + 2));
+            }
+        }
+        l.trim_end().to_string() + "\n"
+    };
+    let mut s = line(header.to_vec());
+    for r in rows {
+        s.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    s
+}
+
+fn path(
+    out: &mut Out,
+    file: &Path,
+    from: &str,
+    to: &str,
+    since: Option<String>,
+    options: &QueryOptions,
+) -> Result<u8, Error> {
+    let loaded = load(file)?;
+    print_warnings(&loaded);
+    let story = &loaded.story;
+    let source = SourceArgs {
+        from: Some(from.to_string()),
+        message: None,
+        since,
+    };
+    let query = build_query(&source, None, options);
+    let target = story.resolve_entity(to).map_err(Error::Query)?;
+    let (index, rq) = query.compile(story)?;
+    let answer = grapevine::path(story, &index, &rq, target as u32);
+    if options.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&answer).unwrap_or_default()
+        )
+        .map_err(out_err)?;
+        return Ok(0);
+    }
+    let (a, b) = (story.name_of(&answer.from), story.name_of(&answer.to));
+    if !answer.reached {
+        writeln!(
+            out,
+            "{b} is not reached from {a}; `grapevine why-not` says why."
+        )
+        .map_err(out_err)?;
+        return Ok(1);
+    }
+    let reach_answer = grapevine::reach(&index, &rq);
+    let entry = reach_answer.get(&answer.to);
+    let mut s = format!(
+        "{a} → {b}: {} hop{}",
+        answer.hops.len(),
+        if answer.hops.len() == 1 { "" } else { "s" }
+    );
+    if let Some(r) = entry {
+        s.push_str(&format!(
+            ", earliest {}, {} timing, {} evidence\n\n",
+            display_earliest(story, &index, &query, &reach_answer, r),
+            match r.timing {
+                Timing::Definite => "definite",
+                Timing::Possible => "possible",
+            },
+            r.evidence
+        ));
+        for (i, &c) in r.path_channels.iter().enumerate() {
+            let h = hop(story, &index, c);
+            s.push_str(&format!(
+                "{}. {}  {} → {}  ({}, {})\n",
+                i + 1,
+                h.time.as_deref().unwrap_or("undated"),
+                h.from_name,
+                h.to_name,
+                h.kind,
+                h.certainty
+            ));
+            if let Some(q) = &h.quote {
+                s.push_str(&format!("   “{q}”\n"));
+            }
+            if let Some(src) = &h.source {
+                s.push_str(&format!(
+                    "   — {}\n",
+                    h.source_title.as_deref().unwrap_or(src)
+                ));
+            }
+        }
+    }
+    out.write_all(s.as_bytes()).map_err(out_err)?;
+    Ok(0)
+}
+
+fn why_not(
+    out: &mut Out,
+    file: &Path,
+    source: &SourceArgs,
+    to: &str,
+    mode: Option<ModeArg>,
+    options: &QueryOptions,
+) -> Result<u8, Error> {
+    if source.from.is_none() && source.message.is_none() {
+        return Err(Error::Query(
+            "say where the information starts: --from ENTITY or --message MSG".into(),
+        ));
+    }
+    let loaded = load(file)?;
+    print_warnings(&loaded);
+    let query = build_query(source, mode, options);
+    let answer = grapevine::why_not(&loaded.story, &query, to)?;
+    if options.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&answer).unwrap_or_default()
+        )
+        .map_err(out_err)?;
+        return Ok(0);
+    }
+    let mut s = String::new();
+    if !answer.reached {
+        s.push_str(&format!("{} is not reached.\n", answer.name));
+    }
+    for r in &answer.reasons {
+        s.push_str(&format!("- {}\n", r.text));
+    }
+    out.write_all(s.as_bytes()).map_err(out_err)?;
+    Ok(0)
+}

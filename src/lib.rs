@@ -1,0 +1,54 @@
+//! # grapevine
+//!
+//! Turn a reported story into an entity-relationship graph and ask who could
+//! have seen a message, by when, through whom, and how sure we are.
+//!
+//! ## Overview
+//!
+//! A story file (format 1, JSON) lists **entities** (people, organisations,
+//! groups), **messages** (pieces of information whose spread is traced) and
+//! dated **events** (contacts: a direct message, an email forward, a meeting),
+//! each with a certainty and its sources. Data flows one way:
+//!
+//! file → [`io`] → [`Story`] (validated) → [`Index`] (compiled, time-sorted
+//! channels) → [`analysis`] → an answer that serialises to JSON.
+//!
+//! Dates may be known only to the day, the month, or as an open interval;
+//! [`reach`] answers honestly with `possible` and `definite` timing and the
+//! strongest evidence level at which each entity is reached.
+//!
+//! ## Example
+//!
+//! Who could have seen WikiLeaks' 20 September 2016 message, following only
+//! the documented chain of forwards:
+//!
+//! ```
+//! use grapevine::{load_path, reach_story, Query};
+//!
+//! let loaded = load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap();
+//! let answer = reach_story(&loaded.story, &Query::message("pac-tip")).unwrap();
+//! let kushner = answer.get("kushner").unwrap();
+//! assert_eq!(kushner.path, vec!["dm-pac-tip", "forward-pac-tip-staff"]);
+//! assert_eq!(kushner.evidence, grapevine::Certainty::Reported);
+//! println!("{}", serde_json::to_string_pretty(&answer).unwrap());
+//! ```
+//!
+//! ## Crate features
+//!
+//! None yet: everything is built by default.
+#![deny(missing_docs)]
+
+pub mod analysis;
+pub mod error;
+pub mod index;
+pub mod io;
+pub mod model;
+
+pub use analysis::path::{path, PathAnswer};
+pub use analysis::reach::{reach, ReachAnswer, ReachQuery, Reached, Timing};
+pub use analysis::why_not::{why_not, WhyNot};
+pub use analysis::{reach_story, Origin, Query};
+pub use error::Error;
+pub use index::{Index, IndexSpec, Mode};
+pub use io::{load_bytes, load_path, load_str, to_json, Loaded, Report};
+pub use model::{Certainty, Entity, EntityKind, Event, Message, Story, TimeExpr};

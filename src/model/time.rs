@@ -1,0 +1,590 @@
+//! Time expressions: the subset of ISO 8601 / EDTF that format 1 accepts.
+//!
+//! Every expression stands for a closed interval of instants `[lo, hi]` in whole
+//! UTC seconds. A day is the whole day in the story's time zone; a month or year
+//! likewise. An open end (`..`) is unbounded. The original text is kept for
+//! display and for lossless saving.
+
+use std::fmt;
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// How finely a time point was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// `2016`
+    Year,
+    /// `2016-09`
+    Month,
+    /// `2016-09-20`
+    Day,
+    /// `2016-09-20T14:05`
+    Minute,
+    /// `2016-09-20T14:05:30`
+    Second,
+}
+
+/// One end of a time expression, as written: `2016-09-20`, `2016-10-12T14:05Z~`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimePoint {
+    /// First second covered by the point (UTC Unix seconds).
+    pub lo: i64,
+    /// Last second covered by the point (UTC Unix seconds).
+    pub hi: i64,
+    /// How finely it was written.
+    pub precision: Precision,
+    /// `~` suffix: approximate.
+    pub approximate: bool,
+    /// `?` suffix: uncertain.
+    pub uncertain: bool,
+}
+
+/// A closed interval of instants in whole UTC seconds; `None` is an open end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Interval {
+    /// Earliest possible instant, or `None` for no lower bound.
+    pub lo: Option<i64>,
+    /// Latest possible instant, or `None` for no upper bound.
+    pub hi: Option<i64>,
+}
+
+impl Interval {
+    /// The interval of any time at all: no bound on either side.
+    pub const ANY: Interval = Interval { lo: None, hi: None };
+
+    /// Lower bound as a number, with `i64::MIN` for "no bound".
+    pub fn lo_or_min(&self) -> i64 {
+        self.lo.unwrap_or(i64::MIN)
+    }
+
+    /// Upper bound as a number, with `i64::MAX` for "no bound".
+    pub fn hi_or_max(&self) -> i64 {
+        self.hi.unwrap_or(i64::MAX)
+    }
+
+    /// True when both ends are the same second.
+    pub fn is_exact(&self) -> bool {
+        matches!((self.lo, self.hi), (Some(a), Some(b)) if a == b)
+    }
+}
+
+/// A parsed time expression with its original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeExpr {
+    /// The text exactly as written in the file.
+    pub text: String,
+    /// The start point; `None` for an open start (`../B`).
+    pub start: Option<TimePoint>,
+    /// The end point; `None` for an open end (`A/..`). Equal to `start` for a
+    /// single point.
+    pub end: Option<TimePoint>,
+    /// True when written as `A/B`.
+    pub is_range: bool,
+}
+
+/// Why a time expression could not be read. The message quotes nothing; the
+/// caller adds the text and its location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeError {
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+impl fmt::Display for TimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TimeError {}
+
+fn err(message: impl Into<String>, help: impl Into<String>) -> TimeError {
+    TimeError {
+        message: message.into(),
+        help: help.into(),
+    }
+}
+
+const FORMS_HELP: &str = "write a year (2016), a month (2016-09), a day (2016-09-20), a minute (2016-09-20T14:05) or a second (2016-09-20T14:05:30), optionally with an offset (Z, -04:00), an interval A/B, or an open end (2016-09-20/.., ../2017-11-13)";
+
+impl TimeExpr {
+    /// Parses `text` in time zone `tz` (used for points written without an offset).
+    ///
+    /// ```
+    /// use grapevine::TimeExpr;
+    /// let tz = jiff::tz::TimeZone::UTC;
+    /// let t = TimeExpr::parse("2016-09-20/..", &tz).unwrap();
+    /// assert_eq!(t.interval().lo, Some(1474329600));
+    /// assert_eq!(t.interval().hi, None);
+    /// ```
+    pub fn parse(text: &str, tz: &TimeZone) -> Result<TimeExpr, TimeError> {
+        if text.is_empty() {
+            return Err(err(
+                "the time is empty",
+                "leave the field out when the date is unknown, or ".to_string() + FORMS_HELP,
+            ));
+        }
+        if text.trim() != text {
+            return Err(err("the time has spaces around it", "remove the spaces"));
+        }
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            [single] => {
+                if *single == ".." {
+                    return Err(err(
+                        "`..` alone is not a time",
+                        "leave the field out when the date is unknown",
+                    ));
+                }
+                let p = parse_point(single, tz)?;
+                Ok(TimeExpr {
+                    text: text.to_string(),
+                    start: Some(p.clone()),
+                    end: Some(p),
+                    is_range: false,
+                })
+            }
+            [a, b] => {
+                let start = if *a == ".." {
+                    None
+                } else {
+                    Some(parse_point(a, tz)?)
+                };
+                let end = if *b == ".." {
+                    None
+                } else {
+                    Some(parse_point(b, tz)?)
+                };
+                if start.is_none() && end.is_none() {
+                    return Err(err(
+                        "an interval open at both ends says nothing",
+                        "leave the field out when the date is unknown",
+                    ));
+                }
+                if let (Some(s), Some(e)) = (&start, &end) {
+                    if e.hi < s.lo {
+                        return Err(err(
+                            "the interval ends before it starts",
+                            "swap the two ends, or correct the one that is wrong",
+                        ));
+                    }
+                }
+                Ok(TimeExpr {
+                    text: text.to_string(),
+                    start,
+                    end,
+                    is_range: true,
+                })
+            }
+            _ => Err(err("a time has at most one `/`", FORMS_HELP)),
+        }
+    }
+
+    /// The interval `[lo, hi]` the expression stands for.
+    pub fn interval(&self) -> Interval {
+        Interval {
+            lo: self.start.as_ref().map(|p| p.lo),
+            hi: self.end.as_ref().map(|p| p.hi),
+        }
+    }
+
+    /// True when either end carries `~` (approximate).
+    pub fn approximate(&self) -> bool {
+        self.start
+            .iter()
+            .chain(self.end.iter())
+            .any(|p| p.approximate)
+    }
+
+    /// True when either end carries `?` (uncertain).
+    pub fn uncertain(&self) -> bool {
+        self.start
+            .iter()
+            .chain(self.end.iter())
+            .any(|p| p.uncertain)
+    }
+}
+
+impl fmt::Display for TimeExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+fn digits(s: &str, n: usize, what: &str) -> Result<i64, TimeError> {
+    if s.len() != n || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(err(
+            format!("the {what} `{s}` is not {n} digits"),
+            FORMS_HELP,
+        ));
+    }
+    s.parse::<i64>()
+        .map_err(|_| err(format!("the {what} `{s}` is not a number"), FORMS_HELP))
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
+    let mut body = text;
+    let (mut approximate, mut uncertain) = (false, false);
+    loop {
+        if let Some(rest) = body.strip_suffix('~') {
+            approximate = true;
+            body = rest;
+        } else if let Some(rest) = body.strip_suffix('?') {
+            uncertain = true;
+            body = rest;
+        } else if let Some(rest) = body.strip_suffix('%') {
+            approximate = true;
+            uncertain = true;
+            body = rest;
+        } else {
+            break;
+        }
+    }
+    let (date_part, time_part) = match body.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (body, None),
+    };
+    let fields: Vec<&str> = date_part.split('-').collect();
+    if fields.is_empty() || fields.len() > 3 || fields[0].is_empty() {
+        return Err(err(format!("`{body}` is not a date"), FORMS_HELP));
+    }
+    let year = digits(fields[0], 4, "year")?;
+    let month = match fields.get(1) {
+        Some(m) => {
+            let m = digits(m, 2, "month")?;
+            if !(1..=12).contains(&m) {
+                return Err(err(
+                    format!("there is no month {m}"),
+                    "months run from 01 to 12",
+                ));
+            }
+            Some(m)
+        }
+        None => None,
+    };
+    let day = match fields.get(2) {
+        Some(d) => {
+            let d = digits(d, 2, "day")?;
+            let m = month.unwrap_or(1);
+            let last = days_in_month(year, m);
+            if d < 1 || d > last {
+                let leap = if m == 2 {
+                    format!(" in {year}")
+                } else {
+                    String::new()
+                };
+                return Err(err(
+                    format!("{} has {last} days{leap}", MONTHS[(m - 1) as usize]),
+                    format!("days of this month run from 01 to {last}"),
+                ));
+            }
+            Some(d)
+        }
+        None => None,
+    };
+    if time_part.is_some() && day.is_none() {
+        return Err(err(
+            "a time of day needs a full date before the `T`",
+            "write the day too, e.g. 2016-09-20T14:05",
+        ));
+    }
+    let (year_i16, month_i8) = (year as i16, month.unwrap_or(1) as i8);
+    let Some(time_text) = time_part else {
+        if day.is_none() && !(1..=9998).contains(&year) {
+            return Err(err(
+                format!("the year {year} is out of range"),
+                "years run from 0001 to 9998",
+            ));
+        }
+        let start = Date::new(year_i16, month_i8, day.unwrap_or(1) as i8)
+            .map_err(|e| err(format!("not a calendar date: {e}"), FORMS_HELP))?;
+        let (precision, next) = match (month, day) {
+            (None, _) => (
+                Precision::Year,
+                start.checked_add(jiff::Span::new().years(1)),
+            ),
+            (Some(_), None) => (
+                Precision::Month,
+                start.checked_add(jiff::Span::new().months(1)),
+            ),
+            (Some(_), Some(_)) => (Precision::Day, start.checked_add(jiff::Span::new().days(1))),
+        };
+        let next =
+            next.map_err(|_| err("the date is out of range", "years run from 0001 to 9998"))?;
+        let lo = civil_seconds(start.to_datetime(Time::midnight()), tz)?;
+        let hi = civil_seconds(next.to_datetime(Time::midnight()), tz)? - 1;
+        return Ok(TimePoint {
+            lo,
+            hi,
+            precision,
+            approximate,
+            uncertain,
+        });
+    };
+    // Time of day with an optional offset.
+    let (clock, offset) = split_offset(time_text)?;
+    let clock_fields: Vec<&str> = clock.split(':').collect();
+    if clock_fields.len() < 2 || clock_fields.len() > 3 {
+        return Err(err(
+            format!("`{clock}` is not a time of day"),
+            "write hours and minutes, e.g. T14:05 or T14:05:30",
+        ));
+    }
+    let hour = digits(clock_fields[0], 2, "hour")?;
+    let minute = digits(clock_fields[1], 2, "minute")?;
+    let second = match clock_fields.get(2) {
+        Some(s) => Some(digits(s, 2, "second")?),
+        None => None,
+    };
+    if hour > 23 {
+        return Err(err(
+            format!("there is no hour {hour}"),
+            "hours run from 00 to 23",
+        ));
+    }
+    if minute > 59 {
+        return Err(err(
+            format!("there is no minute {minute}"),
+            "minutes run from 00 to 59",
+        ));
+    }
+    if second.is_some_and(|s| s > 59) {
+        return Err(err(
+            format!("there is no second {}", second.unwrap_or(0)),
+            "seconds run from 00 to 59",
+        ));
+    }
+    let date = Date::new(year_i16, month_i8, day.unwrap_or(1) as i8)
+        .map_err(|e| err(format!("not a calendar date: {e}"), FORMS_HELP))?;
+    let dt = date.to_datetime(
+        Time::new(hour as i8, minute as i8, second.unwrap_or(0) as i8, 0)
+            .map_err(|e| err(e.to_string(), FORMS_HELP))?,
+    );
+    let lo = match offset {
+        Some(off) => off
+            .to_timestamp(dt)
+            .map_err(|e| err(format!("the time is out of range: {e}"), FORMS_HELP))?
+            .as_second(),
+        None => civil_seconds(dt, tz)?,
+    };
+    let (precision, hi) = if second.is_some() {
+        (Precision::Second, lo)
+    } else {
+        (Precision::Minute, lo + 59)
+    };
+    Ok(TimePoint {
+        lo,
+        hi,
+        precision,
+        approximate,
+        uncertain,
+    })
+}
+
+fn split_offset(t: &str) -> Result<(&str, Option<Offset>), TimeError> {
+    if let Some(clock) = t.strip_suffix('Z') {
+        return Ok((clock, Some(Offset::UTC)));
+    }
+    if let Some(pos) = t.rfind(['+', '-']) {
+        let (clock, off) = t.split_at(pos);
+        let sign: i32 = if off.starts_with('-') { -1 } else { 1 };
+        let hm = &off[1..];
+        let (h, m) = match hm.split_once(':') {
+            Some((h, m)) => (h, m),
+            None if hm.len() == 4 => hm.split_at(2),
+            None => (hm, "00"),
+        };
+        let h = digits(h, 2, "offset hour")?;
+        let m = digits(m, 2, "offset minute")?;
+        if h > 17 || m > 59 {
+            return Err(err(
+                format!("the offset `{off}` is out of range"),
+                "offsets run from -17:59 to +17:59",
+            ));
+        }
+        let secs = sign * (h as i32 * 3600 + m as i32 * 60);
+        let offset = Offset::from_seconds(secs)
+            .map_err(|_| err(format!("the offset `{off}` is out of range"), FORMS_HELP))?;
+        return Ok((clock, Some(offset)));
+    }
+    Ok((t, None))
+}
+
+fn civil_seconds(dt: DateTime, tz: &TimeZone) -> Result<i64, TimeError> {
+    tz.to_ambiguous_timestamp(dt)
+        .compatible()
+        .map(|ts| ts.as_second())
+        .map_err(|e| err(format!("the time is out of range: {e}"), FORMS_HELP))
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// Formats `seconds` in `tz` at `precision`: `2016`, `2016-09`, `2016-09-20`,
+/// `2016-09-20T14:05`, `2016-09-20T14:05:30`.
+pub fn format_at_precision(seconds: i64, precision: Precision, tz: &TimeZone) -> String {
+    let Ok(ts) = Timestamp::from_second(seconds) else {
+        return seconds.to_string();
+    };
+    let z = ts.to_zoned_datetime(tz.clone());
+    match precision {
+        Precision::Year => z.strftime("%Y").to_string(),
+        Precision::Month => z.strftime("%Y-%m").to_string(),
+        Precision::Day => z.strftime("%Y-%m-%d").to_string(),
+        Precision::Minute => z.strftime("%Y-%m-%dT%H:%M").to_string(),
+        Precision::Second => z.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+    }
+}
+
+/// Formats `seconds` as RFC 3339 in UTC: `2016-09-20T04:00:00Z`.
+pub fn rfc3339(seconds: i64) -> String {
+    match Timestamp::from_second(seconds) {
+        Ok(ts) => ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        Err(_) => seconds.to_string(),
+    }
+}
+
+/// Parses an IANA time zone name (`America/New_York`, `UTC`).
+pub fn parse_timezone(name: &str) -> Result<TimeZone, TimeError> {
+    TimeZone::get(name).map_err(|_| {
+        err(
+            format!("`{name}` is not an IANA time zone this build knows"),
+            "use a name from the tz database, e.g. UTC, America/New_York, Europe/London",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ny() -> TimeZone {
+        TimeZone::get("America/New_York").unwrap()
+    }
+
+    #[test]
+    fn day_in_new_york() {
+        let t = TimeExpr::parse("2016-09-20", &ny()).unwrap();
+        assert_eq!(rfc3339(t.interval().lo.unwrap()), "2016-09-20T04:00:00Z");
+        assert_eq!(rfc3339(t.interval().hi.unwrap()), "2016-09-21T03:59:59Z");
+        assert_eq!(t.start.unwrap().precision, Precision::Day);
+    }
+
+    #[test]
+    fn every_form() {
+        let utc = TimeZone::UTC;
+        let cases = [
+            ("2016", "2016-01-01T00:00:00Z", "2016-12-31T23:59:59Z"),
+            ("2016-02", "2016-02-01T00:00:00Z", "2016-02-29T23:59:59Z"),
+            (
+                "2016-10-12T14:05",
+                "2016-10-12T14:05:00Z",
+                "2016-10-12T14:05:59Z",
+            ),
+            (
+                "2016-10-12T14:05:30",
+                "2016-10-12T14:05:30Z",
+                "2016-10-12T14:05:30Z",
+            ),
+            (
+                "2016-10-12T14:05-04:00",
+                "2016-10-12T18:05:00Z",
+                "2016-10-12T18:05:59Z",
+            ),
+            (
+                "2016-10-12T18:05Z",
+                "2016-10-12T18:05:00Z",
+                "2016-10-12T18:05:59Z",
+            ),
+            (
+                "2016-09/2016-10-02",
+                "2016-09-01T00:00:00Z",
+                "2016-10-02T23:59:59Z",
+            ),
+            ("2016-04~", "2016-04-01T00:00:00Z", "2016-04-30T23:59:59Z"),
+        ];
+        for (text, lo, hi) in cases {
+            let i = TimeExpr::parse(text, &utc).unwrap().interval();
+            assert_eq!(
+                (rfc3339(i.lo.unwrap()), rfc3339(i.hi.unwrap())),
+                (lo.to_string(), hi.to_string()),
+                "{text}"
+            );
+        }
+        let open = TimeExpr::parse("../2017-11-13", &utc).unwrap();
+        assert_eq!(open.interval().lo, None);
+        assert!(TimeExpr::parse("2016-04?", &utc).unwrap().uncertain());
+    }
+
+    #[test]
+    fn errors_say_why() {
+        let utc = TimeZone::UTC;
+        assert_eq!(
+            TimeExpr::parse("2016-02-30", &utc).unwrap_err().message,
+            "February has 29 days in 2016"
+        );
+        assert_eq!(
+            TimeExpr::parse("2017-02-29", &utc).unwrap_err().message,
+            "February has 28 days in 2017"
+        );
+        assert_eq!(
+            TimeExpr::parse("2016-13", &utc).unwrap_err().message,
+            "there is no month 13"
+        );
+        assert_eq!(
+            TimeExpr::parse("2016-10/2016-09", &utc)
+                .unwrap_err()
+                .message,
+            "the interval ends before it starts"
+        );
+        for bad in [
+            "",
+            "2016-1",
+            "16-09-20",
+            "2016-09-20T25:00",
+            "2016-09-20T14",
+            "a/b/c",
+            "..",
+            "../..",
+            "2016-09-20 ",
+        ] {
+            assert!(TimeExpr::parse(bad, &utc).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn precision_display() {
+        let t = TimeExpr::parse("2016-09-20", &ny()).unwrap();
+        assert_eq!(
+            format_at_precision(t.interval().lo.unwrap(), Precision::Day, &ny()),
+            "2016-09-20"
+        );
+    }
+}
