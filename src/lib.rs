@@ -43,6 +43,7 @@ pub mod error;
 pub mod index;
 pub mod io;
 pub mod model;
+pub mod render;
 
 pub use analysis::path::{path, PathAnswer};
 pub use analysis::reach::{reach, ReachAnswer, ReachQuery, Reached, Timing};

@@ -79,6 +79,80 @@ pub enum Command {
         #[command(flatten)]
         options: QueryOptions,
     },
+    /// Draw the story: DOT (default, to standard output), SVG or PNG, optionally focused.
+    ///
+    /// The format comes from OUT's extension (.dot, .svg, .png) or --format.
+    /// SVG and PNG are drawn in-process; --engine system uses Graphviz `dot`.
+    Render(RenderArgs),
+}
+
+/// `grapevine render`
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The story file.
+    pub file: PathBuf,
+    /// Where to write the picture (default: DOT to standard output).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// The format, when OUT's extension does not say it.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Who lays the graph out: in-process (no system package) or Graphviz `dot` from PATH.
+    #[arg(long, value_enum, default_value = "in-process")]
+    pub engine: EngineArg,
+    /// Seconds `--engine system` may run before it is stopped.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Width of a PNG in pixels (default: twice the drawing's own size).
+    #[arg(long, value_name = "PIXELS")]
+    pub width: Option<u32>,
+    /// Print the plain-language summary (for an image's alt text) instead of drawing.
+    #[arg(long)]
+    pub alt_text: bool,
+    /// Highlight who could have seen message MSG, through which chains.
+    #[arg(long, value_name = "MSG", conflicts_with_all = ["reach_from", "path"])]
+    pub reach: Option<String>,
+    /// Highlight whom ENTITY's contacts could have told.
+    #[arg(long, value_name = "ENTITY", conflicts_with = "path")]
+    pub reach_from: Option<String>,
+    /// With --reach-from or --path: the source holds it from this time on.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Draw one chain: the earliest-arrival path from A to B.
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub path: Option<Vec<String>>,
+    /// Keep only the neighbourhood of ENTITY (see --depth).
+    #[arg(long, value_name = "ENTITY")]
+    pub around: Option<String>,
+    /// With --around: how many contacts or relations away.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub depth: usize,
+    /// Keep only contacts whose dates overlap the window from FROM to TO.
+    #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
+    pub between: Option<Vec<String>>,
+    /// Hide contacts weaker than this (and follow only these with --reach).
+    #[arg(long, value_enum)]
+    pub threshold: Option<CertaintyArg>,
+}
+
+/// `--format`
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Graphviz DOT text
+    Dot,
+    /// accessible SVG
+    Svg,
+    /// PNG picture
+    Png,
+}
+
+/// `--engine`
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EngineArg {
+    /// graphviz-pure, in this process
+    InProcess,
+    /// Graphviz `dot` from PATH
+    System,
 }
 
 /// Where the information starts.

@@ -8,7 +8,9 @@ use grapevine::analysis::path::hop;
 use grapevine::analysis::summary::summarise;
 use grapevine::{load_path, Error, Loaded, Mode, Origin, Query, Timing};
 
-use super::args::{Cli, Command, ModeArg, QueryOptions, SourceArgs};
+use super::args::{
+    Cli, Command, EngineArg, FormatArg, ModeArg, QueryOptions, RenderArgs, SourceArgs,
+};
 
 type Out = std::io::StdoutLock<'static>;
 
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             mode,
             options,
         } => why_not(&mut out, &file, &source, &to, mode, &options),
+        Command::Render(args) => render(&mut out, &args),
     }
 }
 
@@ -431,5 +434,83 @@ fn why_not(
         s.push_str(&format!("- {}\n", r.text));
     }
     out.write_all(s.as_bytes()).map_err(out_err)?;
+    Ok(0)
+}
+
+fn render(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
+    use grapevine::render::{self, Engine, Focus, Format};
+    let loaded = load(&args.file)?;
+    print_warnings(&loaded);
+    let story = &loaded.story;
+    let threshold: grapevine::Certainty = args
+        .threshold
+        .map(Into::into)
+        .unwrap_or(grapevine::Certainty::Unknown);
+    if args.since.is_some() && args.reach_from.is_none() && args.path.is_none() {
+        return Err(Error::Query(
+            "--since goes with --reach-from or --path".into(),
+        ));
+    }
+    let mut focus = if let Some(msg) = &args.reach {
+        let mut q = Query::message(msg);
+        q.threshold = threshold;
+        Focus::reach(story, &q)?
+    } else if let Some(from) = &args.reach_from {
+        let mut q = Query::from_entity(from);
+        q.since = args.since.clone();
+        q.threshold = threshold;
+        Focus::reach(story, &q)?
+    } else if let Some([a, b]) = args.path.as_deref() {
+        let mut q = Query::from_entity(a);
+        q.since = args.since.clone();
+        q.threshold = threshold;
+        Focus::path(story, &q, b)?
+    } else {
+        Focus::default()
+    };
+    if let Some(entity) = &args.around {
+        focus = focus.around(story, entity, args.depth)?;
+    }
+    if let Some([a, b]) = args.between.as_deref() {
+        focus = focus.between(story, a, b)?;
+    }
+    focus = focus.threshold(threshold);
+    if args.alt_text {
+        writeln!(out, "{}", render::alt_text(story, &focus)).map_err(out_err)?;
+        return Ok(0);
+    }
+    let format = match (args.format, &args.output) {
+        (Some(FormatArg::Dot), _) => Format::Dot,
+        (Some(FormatArg::Svg), _) => Format::Svg,
+        (Some(FormatArg::Png), _) => Format::Png,
+        (None, None) => Format::Dot,
+        (None, Some(path)) => Format::from_path(path).ok_or_else(|| {
+            Error::Query(format!(
+                "cannot tell the format of {} from its extension: name it .dot, .svg or .png, or give --format",
+                path.display()
+            ))
+        })?,
+    };
+    let engine = match args.engine {
+        EngineArg::InProcess => Engine::InProcess,
+        EngineArg::System => Engine::System {
+            timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        },
+    };
+    let bytes = match format {
+        Format::Dot => render::to_dot(story, &focus).into_bytes(),
+        Format::Svg => render::to_svg(story, &focus, engine)?.into_bytes(),
+        Format::Png => render::to_png(story, &focus, engine, args.width)?,
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes).map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => out.write_all(&bytes).map_err(out_err)?,
+    }
     Ok(0)
 }

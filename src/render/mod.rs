@@ -1,0 +1,397 @@
+//! Diagrams of a story: DOT, SVG and PNG, with an optional focus.
+//!
+//! [`to_dot`] draws a [`Story`] as a Graphviz DOT graph built with
+//! graphviz-rust's structures and printed with its printer; every user string
+//! is quoted here, node ids are synthetic (`n0`, `n1`, ...), and the output is
+//! deterministic. [`to_svg`] lays it out (in-process with graphviz-pure, or
+//! with Graphviz `dot` from `PATH`) and makes the SVG accessible: a `<title>`
+//! and a plain-language `<desc>` ([`alt_text`]) on the root, and names and
+//! sentences, never internal ids, in every element's title. [`to_png`]
+//! rasterises that SVG with resvg.
+//!
+//! A [`Focus`] narrows or highlights the picture: the chains of a reach answer
+//! ([`Focus::reach`]), one path ([`Focus::path`]), a neighbourhood
+//! ([`Focus::around`]), a time window ([`Focus::between`]) or an evidence
+//! threshold ([`Focus::threshold`]). The builders call the library's analyses;
+//! nothing here computes reachability itself.
+//!
+//! # Example
+//! ```
+//! use grapevine::render::{to_dot, Focus};
+//! let story = grapevine::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap().story;
+//! let dot = to_dot(&story, &Focus::default());
+//! assert!(dot.starts_with("digraph grapevine {"));
+//! assert_eq!(dot, to_dot(&story, &Focus::default()));
+//! ```
+
+pub mod dot;
+mod plan;
+pub mod style;
+pub mod summary;
+pub mod svg;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::analysis::reach::{reach, Timing};
+use crate::analysis::{display_earliest, Origin, Query};
+use crate::model::{Certainty, Story, TimeExpr};
+use crate::Error;
+
+pub use dot::to_dot;
+pub use summary::alt_text;
+pub use svg::{to_png, to_svg, Engine};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Graphviz DOT text.
+    Dot,
+    /// Accessible SVG.
+    Svg,
+    /// PNG picture.
+    Png,
+}
+
+impl Format {
+    /// The format named by a file's extension (`.dot`/`.gv`, `.svg`, `.png`).
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "dot" | "gv" => Some(Format::Dot),
+            "svg" => Some(Format::Svg),
+            "png" => Some(Format::Png),
+            _ => None,
+        }
+    }
+}
+
+/// How a reached entity is marked in a highlighted picture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// Earliest time it could hold the information, at its own precision
+    /// (from [`display_earliest`]).
+    pub earliest: String,
+    /// Earliest time in seconds, for placing it on the time axis.
+    pub earliest_seconds: Option<i64>,
+    /// Definite or only possible.
+    pub timing: Timing,
+    /// Strongest evidence at which it is reached.
+    pub evidence: Certainty,
+    /// True for the source itself.
+    pub is_source: bool,
+    /// Display names along its chain, source first.
+    pub chain: Vec<String>,
+}
+
+/// What to highlight: reached entities and the channels of their chains.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Highlight {
+    /// The source entity id.
+    pub source: String,
+    /// The traced message, if any.
+    pub message: Option<String>,
+    /// Reached entity ids and how to mark them.
+    pub reached: BTreeMap<String, Mark>,
+    /// Channels on the chains: (event id, sender id, receiver id).
+    pub channels: BTreeSet<(String, String, String)>,
+    /// The chains in the answer's order: entity id and its channels in order.
+    pub chains: Vec<(String, Vec<(String, String, String)>)>,
+    /// True when the picture is one path (from [`Focus::path`]).
+    pub path: bool,
+}
+
+/// What part of a story to draw, and what to highlight.
+///
+/// The default draws everything with nothing highlighted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Focus {
+    /// A line under the title saying what the picture shows.
+    pub heading: Option<String>,
+    /// Reached entities and chains to highlight; everything else is faded.
+    pub highlight: Option<Highlight>,
+    /// Draw only these entity ids (`None`: all).
+    pub entities: Option<BTreeSet<String>>,
+    /// Draw only these event ids (`None`: all).
+    pub events: Option<BTreeSet<String>>,
+    /// Leave the standing relations out (a path does).
+    pub hide_relations: bool,
+    /// Hide contacts and relations weaker than this.
+    pub threshold: Certainty,
+}
+
+impl Focus {
+    /// Highlights the answer to `query`: the reached entities with their
+    /// earliest date and evidence, and the events of each one's chain.
+    /// Entities not reached are drawn faded. Events weaker than the query's
+    /// threshold are hidden.
+    ///
+    /// Errors are those of [`Query::compile`].
+    pub fn reach(story: &Story, query: &Query) -> Result<Focus, Error> {
+        let (index, rq) = query.compile(story)?;
+        let answer = reach(&index, &rq);
+        let channel = |c: u32| {
+            let hop = crate::analysis::path::hop(story, &index, c);
+            (hop.event, hop.from, hop.to)
+        };
+        let mut h = Highlight {
+            source: answer.source.clone(),
+            message: answer.message.clone(),
+            ..Highlight::default()
+        };
+        for r in &answer.reached {
+            let chain: Vec<(String, String, String)> =
+                r.path_channels.iter().map(|&c| channel(c)).collect();
+            h.channels.extend(chain.iter().cloned());
+            h.reached.insert(
+                r.entity.clone(),
+                Mark {
+                    earliest: display_earliest(story, &index, query, &answer, r),
+                    earliest_seconds: r.earliest.filter(|t| *t != i64::MIN && *t != i64::MAX),
+                    timing: r.timing,
+                    evidence: r.evidence,
+                    is_source: r.entity == answer.source,
+                    chain: r.chain.clone(),
+                },
+            );
+            h.chains.push((r.entity.clone(), chain));
+        }
+        let source = story.name_of(&answer.source).to_string();
+        let heading = match (&answer.message, &query.origin) {
+            (Some(m), _) => {
+                let title = story
+                    .message(m)
+                    .and_then(|m| m.title.clone())
+                    .unwrap_or_else(|| m.clone());
+                format!(
+                    "Who could have seen “{title}”: {} of {} reached{}",
+                    answer.reached.len(),
+                    story.entities.len(),
+                    threshold_note(query.threshold)
+                )
+            }
+            (None, Origin::Entity(_)) | (None, Origin::Message(_)) => format!(
+                "Who {source}’s contacts could have told{}: {} of {} reached{}",
+                since_note(story, query.since.as_deref()),
+                answer.reached.len(),
+                story.entities.len(),
+                threshold_note(query.threshold)
+            ),
+        };
+        Ok(Focus {
+            heading: Some(heading),
+            highlight: Some(h),
+            threshold: query.threshold,
+            ..Focus::default()
+        })
+    }
+
+    /// Draws one chain: the earliest-arrival path from the query's source
+    /// (contacts mode) to `target` (an id, name or alias), and nothing else.
+    ///
+    /// Errors: an unknown entity, or a target that is not reached (the
+    /// message says to try `grapevine why-not`).
+    pub fn path(story: &Story, query: &Query, target: &str) -> Result<Focus, Error> {
+        let t = story.resolve_entity(target).map_err(Error::Query)?;
+        let target_id = story.entities[t].id.clone();
+        let (index, rq) = query.compile(story)?;
+        let answer = crate::analysis::path::path(story, &index, &rq, t as u32);
+        if !answer.reached {
+            return Err(Error::Query(format!(
+                "{} is not reached from {}: nothing to draw; `grapevine why-not` says why",
+                story.name_of(&answer.to),
+                story.name_of(&answer.from)
+            )));
+        }
+        let mut focus = Focus::reach(story, query)?;
+        let Some(h) = focus.highlight.as_mut() else {
+            return Ok(focus);
+        };
+        let chain: Vec<(String, String, String)> = answer
+            .hops
+            .iter()
+            .map(|hop| (hop.event.clone(), hop.from.clone(), hop.to.clone()))
+            .collect();
+        let mut keep: BTreeSet<String> = BTreeSet::new();
+        keep.insert(answer.from.clone());
+        for (_, a, b) in &chain {
+            keep.insert(a.clone());
+            keep.insert(b.clone());
+        }
+        h.reached.retain(|id, _| keep.contains(id));
+        h.channels = chain.iter().cloned().collect();
+        h.chains = vec![(target_id, chain.clone())];
+        h.path = true;
+        focus.heading = Some(format!(
+            "How {} could have reached {}: {} hop{}{}",
+            story.name_of(&answer.from),
+            story.name_of(&answer.to),
+            chain.len(),
+            if chain.len() == 1 { "" } else { "s" },
+            threshold_note(query.threshold)
+        ));
+        focus.entities = Some(keep);
+        focus.events = Some(chain.iter().map(|(e, _, _)| e.clone()).collect());
+        focus.hide_relations = true;
+        Ok(focus)
+    }
+
+    /// Keeps only the entities within `depth` contacts or relations of
+    /// `entity` (an id, name or alias), and what connects them.
+    pub fn around(mut self, story: &Story, entity: &str, depth: usize) -> Result<Focus, Error> {
+        let start = story.resolve_entity(entity).map_err(Error::Query)?;
+        let ids = story.entity_ids();
+        let mut adj: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); story.entities.len()];
+        let mut link = |a: &str, b: &str| {
+            if let (Some(&a), Some(&b)) = (ids.get(a), ids.get(b)) {
+                if a != b {
+                    adj[a].insert(b);
+                    adj[b].insert(a);
+                }
+            }
+        };
+        for e in &story.events {
+            if e.certainty() < self.threshold {
+                continue;
+            }
+            let parties = e.parties.entities();
+            for (i, a) in parties.iter().enumerate() {
+                for b in &parties[i + 1..] {
+                    link(a, b);
+                }
+            }
+        }
+        for r in &story.relations {
+            if r.certainty.unwrap_or_default() >= self.threshold {
+                link(&r.from, &r.to);
+            }
+        }
+        let mut dist = vec![usize::MAX; story.entities.len()];
+        dist[start] = 0;
+        let mut queue = VecDeque::from([start]);
+        while let Some(u) = queue.pop_front() {
+            if dist[u] >= depth {
+                continue;
+            }
+            for &v in &adj[u] {
+                if dist[v] == usize::MAX {
+                    dist[v] = dist[u] + 1;
+                    queue.push_back(v);
+                }
+            }
+        }
+        let keep: BTreeSet<String> = story
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| dist[*i] != usize::MAX)
+            .map(|(_, e)| e.id.clone())
+            .collect();
+        self.entities = Some(match self.entities.take() {
+            Some(old) => old.intersection(&keep).cloned().collect(),
+            None => keep,
+        });
+        let note = format!(
+            "Everyone within {depth} step{} of {}",
+            if depth == 1 { "" } else { "s" },
+            story.entities[start].name
+        );
+        self.heading = Some(match self.heading.take() {
+            Some(h) => format!("{h}; {}", lower_first(&note)),
+            None => note,
+        });
+        Ok(self)
+    }
+
+    /// Keeps only the contacts whose interval overlaps the window from the
+    /// start of `from` to the end of `to` (time expressions), and the entities
+    /// they involve.
+    pub fn between(mut self, story: &Story, from: &str, to: &str) -> Result<Focus, Error> {
+        let tz = story.tz();
+        let parse = |text: &str| {
+            TimeExpr::parse(text, &tz)
+                .map_err(|e| Error::Query(format!("--between {text:?}: {}; {}", e.message, e.help)))
+        };
+        let (a, b) = (parse(from)?, parse(to)?);
+        let lo = a.interval().lo_or_min();
+        let hi = b.interval().hi_or_max();
+        if hi < lo {
+            return Err(Error::Query(format!(
+                "--between {from} {to}: the window ends before it starts; swap the two dates"
+            )));
+        }
+        let mut events = BTreeSet::new();
+        let mut entities = BTreeSet::new();
+        for e in &story.events {
+            let iv = e.interval();
+            if iv.lo_or_min() <= hi && iv.hi_or_max() >= lo {
+                events.insert(e.id.clone());
+                entities.extend(e.parties.entities().into_iter().map(str::to_string));
+            }
+        }
+        self.events = Some(match self.events.take() {
+            Some(old) => old.intersection(&events).cloned().collect(),
+            None => events,
+        });
+        self.entities = Some(match self.entities.take() {
+            Some(old) => old.intersection(&entities).cloned().collect(),
+            None => entities,
+        });
+        let window = format!(
+            "Contacts between {} and {}",
+            style::date_label(Some(&a), &tz, style::DateStyle::Short),
+            style::date_label(Some(&b), &tz, style::DateStyle::Short)
+        );
+        self.heading = Some(match self.heading.take() {
+            Some(h) => format!("{h}; {}", lower_first(&window)),
+            None => window,
+        });
+        Ok(self)
+    }
+
+    /// Hides contacts and relations weaker than `level`.
+    pub fn threshold(mut self, level: Certainty) -> Focus {
+        self.threshold = self.threshold.max(level);
+        if level > Certainty::Unknown && self.highlight.is_none() {
+            let note = format!("{} contacts only", at_least(level));
+            self.heading = Some(match self.heading.take() {
+                Some(h) => format!("{h}; {}", lower_first(&note)),
+                None => note,
+            });
+        }
+        self
+    }
+}
+
+fn at_least(level: Certainty) -> String {
+    match level {
+        Certainty::Confirmed => "Confirmed".to_string(),
+        other => format!("Confirmed to {other}"),
+    }
+}
+
+fn threshold_note(level: Certainty) -> String {
+    if level == Certainty::Unknown {
+        String::new()
+    } else {
+        format!(" ({} contacts only)", lower_first(&at_least(level)))
+    }
+}
+
+fn since_note(story: &Story, since: Option<&str>) -> String {
+    let tz = story.tz();
+    match since.and_then(|s| TimeExpr::parse(s, &tz).ok()) {
+        Some(t) => format!(
+            " from {}",
+            style::date_label(Some(&t), &tz, style::DateStyle::Short)
+        ),
+        None => String::new(),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

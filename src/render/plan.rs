@@ -1,0 +1,911 @@
+//! What a picture holds, before it is written as DOT: every node and edge with
+//! its synthetic id, its label lines, its title and tooltip, in plain text.
+//!
+//! [`super::dot`] writes a plan as DOT; [`super::svg`] uses the same plan to
+//! put names and sentences into the SVG where Graphviz wrote ids.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::tz::TimeZone;
+
+use super::style::{
+    self, certainty_style, date_label, kind_style, DateStyle, CONTEXT_GREY, FADED_FILL, FADED_LINE,
+};
+use super::{Focus, Highlight};
+use crate::model::{Certainty, Citation, Entity, EntityKind, Event, Parties, Precision, Story};
+
+/// Where a node sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// An entity or event hub, in time band `usize` (`None`: no band).
+    Main(Option<usize>),
+    /// A time-axis marker for band `usize`.
+    Axis(usize),
+    /// Inside the legend.
+    Legend,
+}
+
+/// One node to draw.
+#[derive(Debug, Clone)]
+pub(crate) struct PNode {
+    /// Synthetic DOT id, also the SVG group id.
+    pub id: String,
+    /// The SVG `<title>`: a name.
+    pub title: String,
+    /// Label lines (plain text).
+    pub label: Vec<String>,
+    /// Tooltip (plain text, may hold newlines).
+    pub tooltip: String,
+    /// A checked http(s) link.
+    pub url: Option<String>,
+    /// Style attributes (never user text).
+    pub attrs: Vec<(&'static str, String)>,
+    /// Where it sits.
+    pub place: Place,
+}
+
+/// One edge to draw.
+#[derive(Debug, Clone)]
+pub(crate) struct PEdge {
+    /// Synthetic id, the SVG group id.
+    pub id: String,
+    /// Tail node id.
+    pub from: String,
+    /// Head node id.
+    pub to: String,
+    /// The SVG `<title>`: a sentence.
+    pub title: String,
+    /// Label lines.
+    pub label: Vec<String>,
+    /// Tooltip.
+    pub tooltip: String,
+    /// A checked http(s) link.
+    pub url: Option<String>,
+    /// Style attributes (never user text).
+    pub attrs: Vec<(&'static str, String)>,
+    /// Part of the legend.
+    pub legend: bool,
+}
+
+/// The whole picture.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    /// The story's title (or a stand-in).
+    pub title: String,
+    /// Caption lines: title, focus heading, sources.
+    pub caption: Vec<String>,
+    /// Nodes, in a fixed order.
+    pub nodes: Vec<PNode>,
+    /// Edges, in a fixed order.
+    pub edges: Vec<PEdge>,
+    /// Time bands, left to right: their labels.
+    pub bands: Vec<String>,
+}
+
+impl Plan {
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&PNode> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+}
+
+/// Wraps text into lines of at most about `width` characters, breaking at
+/// spaces; whitespace and control characters become single spaces.
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in clean(text).split(' ').filter(|w| !w.is_empty()) {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    if lines.is_empty() {
+        lines.push("(no name)".to_string());
+    }
+    lines
+}
+
+/// One line of display text: control characters and runs of whitespace
+/// become single spaces; trimmed.
+pub(crate) fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() || c.is_control() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Shortens display text to `max` characters with an ellipsis.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    let t = clean(text);
+    if t.chars().count() <= max {
+        t
+    } else {
+        let cut: String = t.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// A link we are willing to put in a picture: `http` or `https`, no spaces,
+/// no control characters, no quotes or angle brackets.
+pub(crate) fn safe_url(url: &str) -> Option<String> {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    let ok_scheme = lower.starts_with("http://") || lower.starts_with("https://");
+    let ok_chars = u.chars().all(|c| {
+        !c.is_whitespace() && !c.is_control() && !matches!(c, '"' | '<' | '>' | '\\' | '\'' | '`')
+    });
+    (ok_scheme && ok_chars && u.len() > 8).then(|| u.to_string())
+}
+
+/// The kind word of an entity for sentences.
+fn kind_word(e: &Entity) -> &'static str {
+    kind_style(e.kind()).word
+}
+
+/// The cited source of an event: quote, source title, link.
+struct Cited {
+    quote: Option<String>,
+    source: Option<String>,
+    url: Option<String>,
+    count: usize,
+}
+
+fn cited(story: &Story, sources: &[Citation], fallback_quote: Option<&str>) -> Cited {
+    let citation = sources
+        .iter()
+        .find(|s| s.quote().is_some())
+        .or(sources.first());
+    let source = citation.and_then(|c| story.source(c.source()));
+    let distinct: BTreeSet<&str> = sources.iter().map(Citation::source).collect();
+    Cited {
+        quote: citation
+            .and_then(Citation::quote)
+            .or(fallback_quote)
+            .map(str::to_string),
+        source: citation.map(|c| {
+            source
+                .map(|s| match (&s.publisher, &s.title) {
+                    (Some(p), Some(t)) => format!("{p}, “{t}”"),
+                    (Some(p), None) => p.clone(),
+                    (None, Some(t)) => format!("“{t}”"),
+                    (None, None) => s.id.clone(),
+                })
+                .unwrap_or_else(|| c.source().to_string())
+        }),
+        url: source.and_then(|s| s.url.as_deref()).and_then(safe_url),
+        count: distinct.len(),
+    }
+}
+
+/// The time key of an event for the time axis: its start, or for an open
+/// start the start of its end point; with the precision of that point.
+fn event_key(e: &Event) -> Option<(i64, Precision)> {
+    let t = e.time.as_ref()?;
+    t.start
+        .as_ref()
+        .or(t.end.as_ref())
+        .map(|p| (p.lo, p.precision))
+}
+
+/// The band a time falls in: the start of its day (or month or year for a
+/// coarser point) in `tz`, and its label.
+fn band_of(seconds: i64, precision: Precision, tz: &TimeZone) -> (i64, u8, String) {
+    let Ok(ts) = jiff::Timestamp::from_second(seconds) else {
+        return (seconds, 3, seconds.to_string());
+    };
+    let z = ts.to_zoned_datetime(tz.clone());
+    let date = z.date();
+    let (start, rank) = match precision {
+        Precision::Year => (date.first_of_year(), 0),
+        Precision::Month => (date.first_of_month(), 1),
+        _ => (date, 2),
+    };
+    let secs = start
+        .to_zoned_datetime(tz.clone())
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(seconds);
+    let point = crate::model::TimePoint {
+        lo: secs,
+        hi: secs,
+        precision: match precision {
+            Precision::Year => Precision::Year,
+            Precision::Month => Precision::Month,
+            _ => Precision::Day,
+        },
+        approximate: false,
+        uncertain: false,
+    };
+    (secs, rank, style::point_label(&point, tz, DateStyle::Short))
+}
+
+fn verb(kind: &str) -> &'static str {
+    match kind {
+        "message" => "messaged",
+        "email" => "emailed",
+        "forward" => "forwarded to",
+        "call" => "called",
+        "meeting" => "met",
+        "post" => "posted to",
+        "publication" => "published to",
+        "handover" => "handed over to",
+        _ => "was in contact with",
+    }
+}
+
+/// A sentence for one channel: `WikiLeaks messaged Donald Trump Jr. (20 Sep
+/// 2016, confirmed)`.
+pub(crate) fn channel_sentence(story: &Story, e: &Event, from: &str, to: &str) -> String {
+    let tz = story.tz();
+    let when = date_label(e.time.as_ref(), &tz, DateStyle::Short);
+    let (a, b) = (clean(story.name_of(from)), clean(story.name_of(to)));
+    let certainty = match e.certainty() {
+        Certainty::Unknown => "unknown whether it happened".to_string(),
+        c => c.to_string(),
+    };
+    if e.is_mutual() {
+        format!("{a} and {b}: {} ({when}, {certainty})", clean(e.kind()))
+    } else {
+        format!("{a} {} {b} ({when}, {certainty})", verb(e.kind()))
+    }
+}
+
+fn event_tooltip(story: &Story, e: &Event, sentence: &str) -> (String, Option<String>) {
+    let c = cited(
+        story,
+        &e.sources,
+        e.quote.as_deref().or(e.summary.as_deref()),
+    );
+    let mut t = sentence.to_string();
+    if let Some(q) = &c.quote {
+        t.push_str(&format!("\n“{}”", shorten(q, 400)));
+    }
+    if let Some(s) = &c.source {
+        t.push_str(&format!("\n— {}", shorten(s, 200)));
+        if c.count > 1 {
+            t.push_str(&format!(" and {} more", c.count - 1));
+        }
+    }
+    (t, c.url)
+}
+
+struct Builder<'a> {
+    story: &'a Story,
+    focus: &'a Focus,
+    tz: TimeZone,
+    plan: Plan,
+    node_of: BTreeMap<String, String>,
+}
+
+/// Whether the focus draws this entity.
+fn keeps_entity(focus: &Focus, id: &str) -> bool {
+    focus.entities.as_ref().is_none_or(|s| s.contains(id))
+}
+
+/// Builds the plan of `story` under `focus`.
+pub(crate) fn plan(story: &Story, focus: &Focus) -> Plan {
+    let title = story
+        .title
+        .as_deref()
+        .map(clean)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "Untitled story".to_string());
+    let mut b = Builder {
+        story,
+        focus,
+        tz: story.tz(),
+        plan: Plan {
+            title: title.clone(),
+            caption: Vec::new(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            bands: Vec::new(),
+        },
+        node_of: BTreeMap::new(),
+    };
+    b.caption(&title);
+    b.entities();
+    b.events();
+    b.relations();
+    b.bands();
+    b.legend();
+    b.plan
+}
+
+impl Builder<'_> {
+    fn highlight(&self) -> Option<&Highlight> {
+        self.focus.highlight.as_ref()
+    }
+
+    fn caption(&mut self, title: &str) {
+        let mut lines = wrap(title, 100);
+        if let Some(h) = &self.focus.heading {
+            lines.extend(wrap(h, 110));
+        }
+        let mut names: Vec<String> = Vec::new();
+        for s in &self.story.sources {
+            let name = match (&s.publisher, &s.title) {
+                (Some(p), Some(t)) => format!("{p}, “{}”", shorten(t, 90)),
+                (Some(p), None) => p.clone(),
+                (None, Some(t)) => format!("“{}”", shorten(t, 90)),
+                (None, None) => s.id.clone(),
+            };
+            names.push(clean(&name));
+        }
+        if !names.is_empty() {
+            let word = if names.len() == 1 {
+                "Source"
+            } else {
+                "Sources"
+            };
+            let text = format!("{word}: {}", names.join("; "));
+            lines.extend(wrap(&text, 130));
+        }
+        self.plan.caption = lines;
+    }
+
+    fn entities(&mut self) {
+        let h = self.focus.highlight.clone();
+        for (i, e) in self.story.entities.iter().enumerate() {
+            if !keeps_entity(self.focus, &e.id) {
+                continue;
+            }
+            let ks = kind_style(e.kind());
+            let id = format!("n{i}");
+            let name = clean(&e.name);
+            let mut label = wrap(&e.name, 22);
+            let mut attrs: Vec<(&'static str, String)> = vec![
+                ("shape", ks.shape.into()),
+                ("style", ks.style.into()),
+                ("color", ks.border.into()),
+                ("fillcolor", ks.fill.into()),
+                ("penwidth", "1.5".into()),
+            ];
+            let mut tooltip = format!("{name} ({})", kind_word(e));
+            if let Some(d) = &e.description {
+                tooltip.push_str(&format!(": {}", shorten(d, 400)));
+            }
+            if let Some(h) = &h {
+                match h.reached.get(&e.id) {
+                    Some(m) if m.is_source => {
+                        label.push(format!("source · {}", m.earliest));
+                        attrs.push(("penwidth", "3".into()));
+                        tooltip.push_str(&format!("\nWhere it starts: {}", m.earliest));
+                    }
+                    Some(m) => {
+                        let timing = match m.timing {
+                            crate::Timing::Definite => "earliest",
+                            crate::Timing::Possible => "possibly from",
+                        };
+                        label.push(format!("{timing} {}", m.earliest));
+                        label.push(format!("evidence: {}", m.evidence));
+                        attrs.push(("penwidth", "3".into()));
+                        tooltip.push_str(&format!(
+                            "\nReached: {timing} {}, on {} evidence, through {}",
+                            m.earliest,
+                            m.evidence,
+                            m.chain
+                                .iter()
+                                .map(|c| clean(c))
+                                .collect::<Vec<_>>()
+                                .join(" → ")
+                        ));
+                    }
+                    None => {
+                        attrs = vec![
+                            ("shape", ks.shape.into()),
+                            ("style", ks.style.into()),
+                            ("color", FADED_LINE.into()),
+                            ("fillcolor", FADED_FILL.into()),
+                            ("fontcolor", CONTEXT_GREY.into()),
+                        ];
+                        tooltip.push_str("\nNot reached");
+                    }
+                }
+            }
+            let url = e.url.as_deref().and_then(safe_url);
+            self.node_of.insert(e.id.clone(), id.clone());
+            self.plan.nodes.push(PNode {
+                id,
+                title: format!("{name} ({})", kind_word(e)),
+                label,
+                tooltip,
+                url,
+                attrs,
+                place: Place::Main(None),
+            });
+        }
+    }
+
+    fn on_chain(&self, event: &str, from: &str, to: &str) -> Option<bool> {
+        let h = self.highlight()?;
+        let key = (event.to_string(), from.to_string(), to.to_string());
+        let back = (event.to_string(), to.to_string(), from.to_string());
+        Some(h.channels.contains(&key) || h.channels.contains(&back))
+    }
+
+    fn edge_attrs(&self, e: &Event, chain: Option<bool>) -> Vec<(&'static str, String)> {
+        let cs = certainty_style(e.certainty());
+        let mut attrs: Vec<(&'static str, String)> = vec![("style", cs.style.into())];
+        match chain {
+            Some(true) => {
+                attrs.push(("color", "#000000".into()));
+                attrs.push(("penwidth", "2.5".into()));
+                attrs.push(("fontcolor", "#000000".into()));
+            }
+            Some(false) => {
+                attrs.push(("color", FADED_LINE.into()));
+                attrs.push(("fontcolor", CONTEXT_GREY.into()));
+            }
+            None => {
+                attrs.push(("color", cs.color.into()));
+                attrs.push(("penwidth", "1.2".into()));
+                if e.certainty() == Certainty::Unknown {
+                    attrs.push(("fontcolor", "#555555".into()));
+                }
+            }
+        }
+        attrs
+    }
+
+    fn edge_label(&self, e: &Event, chain: Option<bool>) -> Vec<String> {
+        if chain == Some(false) {
+            return Vec::new();
+        }
+        let cs = certainty_style(e.certainty());
+        vec![
+            format!("{}{}", cs.mark, shorten(e.kind(), 24)),
+            date_label(e.time.as_ref(), &self.tz, DateStyle::Short),
+        ]
+    }
+
+    fn events(&mut self) {
+        let story = self.story;
+        for (ei, e) in story.events.iter().enumerate() {
+            if e.certainty() < self.focus.threshold {
+                continue;
+            }
+            if let Some(keep) = &self.focus.events {
+                if !keep.contains(&e.id) {
+                    continue;
+                }
+            }
+            match &e.parties {
+                Parties::Directed { from, to, .. } => {
+                    let Some(a) = self.node_of.get(from).cloned() else {
+                        continue;
+                    };
+                    let mut seen = BTreeSet::new();
+                    for (k, t) in to.iter().enumerate() {
+                        let Some(b) = self.node_of.get(t).cloned() else {
+                            continue;
+                        };
+                        if !seen.insert(t.clone()) || t == from {
+                            continue;
+                        }
+                        let chain = self.on_chain(&e.id, from, t);
+                        let sentence = channel_sentence(story, e, from, t);
+                        let (tooltip, url) = event_tooltip(story, e, &sentence);
+                        let mut attrs = self.edge_attrs(e, chain);
+                        if chain == Some(true) {
+                            attrs.push(("weight", "4".into()));
+                        }
+                        self.plan.edges.push(PEdge {
+                            id: format!("e{ei}_{k}"),
+                            from: a.clone(),
+                            to: b,
+                            title: sentence,
+                            label: self.edge_label(e, chain),
+                            tooltip,
+                            url,
+                            attrs,
+                            legend: false,
+                        });
+                    }
+                }
+                Parties::Mutual { participants } => {
+                    let mut kept: Vec<(usize, &String)> = Vec::new();
+                    let mut seen = BTreeSet::new();
+                    for (k, p) in participants.iter().enumerate() {
+                        if self.node_of.contains_key(p) && seen.insert(p.clone()) {
+                            kept.push((k, p));
+                        }
+                    }
+                    if kept.len() < 2 {
+                        continue;
+                    }
+                    if kept.len() == 2 {
+                        let (a, b) = (kept[0].1, kept[1].1);
+                        let chain = self.on_chain(&e.id, a, b);
+                        let sentence = channel_sentence(story, e, a, b);
+                        let (tooltip, url) = event_tooltip(story, e, &sentence);
+                        let mut attrs = self.edge_attrs(e, chain);
+                        attrs.push(("dir", "none".into()));
+                        self.plan.edges.push(PEdge {
+                            id: format!("e{ei}_0"),
+                            from: self.node_of[a].clone(),
+                            to: self.node_of[b].clone(),
+                            title: sentence,
+                            label: self.edge_label(e, chain),
+                            tooltip,
+                            url,
+                            attrs,
+                            legend: false,
+                        });
+                        continue;
+                    }
+                    // Three or more: a small hub for the event, a spoke to each.
+                    let hub = format!("h{ei}");
+                    let any_chain = self
+                        .highlight()
+                        .map(|h| h.channels.iter().any(|(ev, _, _)| ev == &e.id));
+                    let when = date_label(e.time.as_ref(), &self.tz, DateStyle::Short);
+                    let names: Vec<String> =
+                        kept.iter().map(|(_, p)| clean(story.name_of(p))).collect();
+                    let sentence = format!(
+                        "{}: {} ({when}, {})",
+                        clean(e.kind()),
+                        style::join_names(&names),
+                        match e.certainty() {
+                            Certainty::Unknown => "unknown whether it happened".to_string(),
+                            c => c.to_string(),
+                        }
+                    );
+                    let (tooltip, url) = event_tooltip(story, e, &sentence);
+                    let cs = certainty_style(e.certainty());
+                    let faded = any_chain == Some(false);
+                    let hub_label = if faded {
+                        vec![clean(e.kind())]
+                    } else {
+                        vec![
+                            format!("{}{}", cs.mark, shorten(e.kind(), 24)),
+                            when.clone(),
+                        ]
+                    };
+                    self.plan.nodes.push(PNode {
+                        id: hub.clone(),
+                        title: sentence.clone(),
+                        label: hub_label,
+                        tooltip: tooltip.clone(),
+                        url: url.clone(),
+                        attrs: vec![
+                            ("shape", "box".into()),
+                            ("style", format!("rounded,{}", cs.style)),
+                            (
+                                "color",
+                                if faded { FADED_LINE } else { cs.color }.to_string(),
+                            ),
+                            (
+                                "fontcolor",
+                                if faded { CONTEXT_GREY } else { "#222222" }.to_string(),
+                            ),
+                            ("fontsize", "9".into()),
+                            ("margin", "0.06,0.02".into()),
+                            ("height", "0.3".into()),
+                        ],
+                        place: Place::Main(None),
+                    });
+                    for (k, p) in &kept {
+                        let chain = self.highlight().map(|h| {
+                            h.channels
+                                .iter()
+                                .any(|(ev, a, b)| ev == &e.id && (a == *p || b == *p))
+                        });
+                        let mut attrs = self.edge_attrs(e, chain);
+                        attrs.push(("dir", "none".into()));
+                        attrs.push(("weight", "2".into()));
+                        let spoke = format!(
+                            "{} took part in the {} ({when}, {})",
+                            clean(story.name_of(p)),
+                            clean(e.kind()),
+                            e.certainty()
+                        );
+                        self.plan.edges.push(PEdge {
+                            id: format!("e{ei}_{k}"),
+                            from: self.node_of[*p].clone(),
+                            to: hub.clone(),
+                            title: spoke,
+                            label: Vec::new(),
+                            tooltip: tooltip.clone(),
+                            url: url.clone(),
+                            attrs,
+                            legend: false,
+                        });
+                    }
+                    self.node_of.insert(format!("\u{0}event:{}", e.id), hub);
+                }
+            }
+        }
+    }
+
+    fn relations(&mut self) {
+        if self.focus.hide_relations {
+            return;
+        }
+        let story = self.story;
+        for (ri, r) in story.relations.iter().enumerate() {
+            if r.certainty.unwrap_or_default() < self.focus.threshold {
+                continue;
+            }
+            let (Some(a), Some(b)) = (self.node_of.get(&r.from), self.node_of.get(&r.to)) else {
+                continue;
+            };
+            let text = r
+                .label
+                .as_deref()
+                .or(r.kind.as_deref())
+                .unwrap_or("related to");
+            let cs = certainty_style(r.certainty.unwrap_or_default());
+            let sentence = format!(
+                "{} → {}: {} ({})",
+                clean(story.name_of(&r.from)),
+                clean(story.name_of(&r.to)),
+                clean(text),
+                r.certainty.unwrap_or_default()
+            );
+            let c = cited(story, &r.sources, None);
+            let mut tooltip = sentence.clone();
+            if let Some(q) = &c.quote {
+                tooltip.push_str(&format!("\n“{}”", shorten(q, 400)));
+            }
+            if let Some(s) = &c.source {
+                tooltip.push_str(&format!("\n— {}", shorten(s, 200)));
+            }
+            let faded = self.highlight().is_some();
+            self.plan.edges.push(PEdge {
+                id: format!("r{ri}"),
+                from: a.clone(),
+                to: b.clone(),
+                title: sentence,
+                label: wrap(&shorten(text, 40), 20),
+                tooltip,
+                url: c.url,
+                attrs: vec![
+                    ("style", cs.style.into()),
+                    (
+                        "color",
+                        if faded { FADED_LINE } else { CONTEXT_GREY }.to_string(),
+                    ),
+                    ("fontcolor", CONTEXT_GREY.into()),
+                    ("penwidth", "0.8".into()),
+                    ("fontsize", "8".into()),
+                    ("arrowhead", "open".into()),
+                    ("arrowsize", "0.5".into()),
+                    ("constraint", "false".into()),
+                ],
+                legend: false,
+            });
+        }
+    }
+
+    /// Puts each entity in the time band it first appears in (for a reached
+    /// entity: when it is first reached), and each hub in its event's band.
+    fn bands(&mut self) {
+        let story = self.story;
+        let mut first: BTreeMap<String, (i64, Precision)> = BTreeMap::new();
+        let drawn_events: BTreeSet<&str> = self
+            .plan
+            .edges
+            .iter()
+            .filter(|e| e.id.starts_with('e'))
+            .filter_map(|e| e.id[1..].split('_').next())
+            .filter_map(|i| i.parse::<usize>().ok())
+            .filter_map(|i| story.events.get(i))
+            .map(|e| e.id.as_str())
+            .collect();
+        for e in &story.events {
+            if !drawn_events.contains(e.id.as_str()) {
+                continue;
+            }
+            let Some(key) = event_key(e) else { continue };
+            for p in e.parties.entities() {
+                let slot = first.entry(p.to_string()).or_insert(key);
+                if key.0 < slot.0 {
+                    *slot = key;
+                }
+            }
+            first.insert(format!("\u{0}event:{}", e.id), key);
+        }
+        if let Some(h) = self.highlight() {
+            for (id, m) in &h.reached {
+                if let Some(t) = m.earliest_seconds {
+                    first.insert(id.clone(), (t, Precision::Day));
+                }
+            }
+        }
+        // Bands, left to right.
+        let mut band_keys: BTreeMap<(i64, u8), String> = BTreeMap::new();
+        let mut node_band: BTreeMap<String, (i64, u8)> = BTreeMap::new();
+        for (key, node) in &self.node_of {
+            let Some(&(t, p)) = first.get(key) else {
+                continue;
+            };
+            let (start, rank, label) = band_of(t, p, &self.tz);
+            band_keys.insert((start, rank), label);
+            node_band.insert(node.clone(), (start, rank));
+        }
+        let order: Vec<(i64, u8)> = band_keys.keys().copied().collect();
+        let mut labels: Vec<String> = band_keys.values().cloned().collect();
+        let undated = self
+            .plan
+            .nodes
+            .iter()
+            .any(|n| n.place == Place::Main(None) && !node_band.contains_key(&n.id));
+        if undated {
+            labels.push("date unknown".to_string());
+        }
+        for n in &mut self.plan.nodes {
+            if n.place != Place::Main(None) {
+                continue;
+            }
+            let band = match node_band.get(&n.id) {
+                Some(k) => order.iter().position(|o| o == k),
+                None => Some(labels.len() - 1),
+            };
+            n.place = Place::Main(band);
+        }
+        for (k, label) in labels.iter().enumerate() {
+            self.plan.nodes.push(PNode {
+                id: format!("t{k}"),
+                title: format!("Time: {label}"),
+                label: vec![label.clone()],
+                tooltip: format!("Time runs left to right: first seen {label}"),
+                url: None,
+                attrs: vec![
+                    ("shape", "plaintext".into()),
+                    ("fontcolor", "#444444".into()),
+                    ("fontsize", "12".into()),
+                ],
+                place: Place::Axis(k),
+            });
+        }
+        self.plan.bands = labels;
+    }
+
+    fn legend(&mut self) {
+        let mut kinds: BTreeSet<EntityKind> = BTreeSet::new();
+        for e in &self.story.entities {
+            if keeps_entity(self.focus, &e.id) {
+                kinds.insert(e.kind());
+            }
+        }
+        for kind in [
+            EntityKind::Person,
+            EntityKind::Organisation,
+            EntityKind::Group,
+            EntityKind::Other,
+        ] {
+            if !kinds.contains(&kind) {
+                continue;
+            }
+            let ks = kind_style(kind);
+            self.plan.nodes.push(PNode {
+                id: format!("k_{}", ks.word),
+                title: format!("Legend: {}", ks.word),
+                label: vec![ks.word.to_string()],
+                tooltip: format!("Legend: a {} is drawn like this", ks.word),
+                url: None,
+                attrs: vec![
+                    ("shape", ks.shape.into()),
+                    ("style", ks.style.into()),
+                    ("color", ks.border.into()),
+                    ("fillcolor", ks.fill.into()),
+                    ("penwidth", "1.5".into()),
+                    ("fontsize", "10".into()),
+                ],
+                place: Place::Legend,
+            });
+        }
+        let mut samples: Vec<(String, String, Vec<(&'static str, String)>)> = Vec::new();
+        let mut present: BTreeSet<Certainty> = BTreeSet::new();
+        let mut mutual = false;
+        for e in &self.story.events {
+            if e.certainty() >= self.focus.threshold
+                && self.focus.events.as_ref().is_none_or(|s| s.contains(&e.id))
+            {
+                present.insert(e.certainty());
+                mutual |= e.is_mutual();
+            }
+        }
+        for c in Certainty::ALL {
+            if !present.contains(&c) {
+                continue;
+            }
+            let cs = certainty_style(c);
+            samples.push((
+                c.as_str().to_string(),
+                cs.legend.to_string(),
+                vec![
+                    ("style", cs.style.into()),
+                    ("color", cs.color.into()),
+                    ("penwidth", "1.2".into()),
+                ],
+            ));
+        }
+        if mutual {
+            samples.push((
+                "mutual".into(),
+                "mutual contact: no arrowheads".into(),
+                vec![("dir", "none".into()), ("color", "#222222".into())],
+            ));
+        }
+        if !self.focus.hide_relations && !self.story.relations.is_empty() {
+            samples.push((
+                "relation".into(),
+                "standing tie (family, member of)".into(),
+                vec![
+                    ("color", CONTEXT_GREY.into()),
+                    ("penwidth", "0.8".into()),
+                    ("arrowhead", "open".into()),
+                    ("arrowsize", "0.5".into()),
+                ],
+            ));
+        }
+        if self.highlight().is_some() {
+            samples.push((
+                "chain".into(),
+                "chain that reaches them".into(),
+                vec![("color", "#000000".into()), ("penwidth", "2.5".into())],
+            ));
+            samples.push((
+                "faded".into(),
+                "not on a chain / not reached".into(),
+                vec![("color", FADED_LINE.into())],
+            ));
+        }
+        for (key, words, attrs) in samples {
+            let a = format!("la_{key}");
+            let b = format!("lb_{key}");
+            self.plan.nodes.push(PNode {
+                id: a.clone(),
+                title: format!("Legend: {words}"),
+                label: Vec::new(),
+                tooltip: format!("Legend: {words}"),
+                url: None,
+                attrs: vec![
+                    ("shape", "point".into()),
+                    ("width", "0.05".into()),
+                    ("color", "#666666".into()),
+                ],
+                place: Place::Legend,
+            });
+            self.plan.nodes.push(PNode {
+                id: b.clone(),
+                title: format!("Legend: {words}"),
+                label: vec![words.clone()],
+                tooltip: format!("Legend: {words}"),
+                url: None,
+                attrs: vec![("shape", "plaintext".into()), ("fontsize", "10".into())],
+                place: Place::Legend,
+            });
+            self.plan.edges.push(PEdge {
+                id: format!("l_{key}"),
+                from: a,
+                to: b,
+                title: format!("Legend: {words}"),
+                label: Vec::new(),
+                tooltip: format!("Legend: {words}"),
+                url: None,
+                attrs,
+                legend: true,
+            });
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! A plain-language summary of a picture, generated from the data: the SVG's
+//! `<desc>` and the `--alt-text` output, for a content system's alt field.
+//!
+//! For a message it tells the first hop, the fan-out, how sure each hop is,
+//! and which hops are unknown: "WikiLeaks messaged Donald Trump Jr. on 20
+//! September 2016 (confirmed). Donald Trump Jr. passed it to four people: ...;
+//! reported by a single source. Whether Hope Hicks passed it to Donald Trump is
+//! unknown."
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::plan::clean;
+use super::style::{count_word, date_phrase, join_names};
+use super::{Focus, Highlight};
+use crate::analysis::{reach_story, Query};
+use crate::model::{Certainty, Event, Parties, Story};
+use crate::Timing;
+
+/// The summary of `story` as drawn under `focus`.
+///
+/// With a reach highlight of a message it narrates that message's chain; with
+/// one from an entity it says who could have been told; with a path it walks
+/// the hops; with no highlight it narrates the story's first message that has
+/// an origin, then says what else the picture shows.
+pub fn alt_text(story: &Story, focus: &Focus) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match &focus.highlight {
+        Some(h) if h.path => parts.push(path_text(story, h)),
+        Some(h) => match &h.message {
+            Some(m) => parts.push(message_text(story, focus, m, Some(h))),
+            None => parts.push(contacts_text(story, h)),
+        },
+        None => {
+            let traced = story.messages.iter().find(|m| {
+                m.origin.is_some()
+                    && story.events.iter().any(|e| {
+                        e.carries.contains(&m.id)
+                            && e.certainty() >= focus.threshold
+                            && drawn(focus, e)
+                    })
+            });
+            if let Some(m) = traced {
+                parts.push(message_text(story, focus, &m.id, None));
+            }
+            parts.push(overview(story, focus));
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(" ")
+}
+
+fn drawn(focus: &Focus, e: &Event) -> bool {
+    focus.events.as_ref().is_none_or(|s| s.contains(&e.id))
+        && e.parties
+            .entities()
+            .iter()
+            .all(|p| focus.entities.as_ref().is_none_or(|s| s.contains(*p)))
+}
+
+fn name(story: &Story, id: &str) -> String {
+    clean(story.name_of(id))
+}
+
+fn certainty_clause(e: &Event) -> String {
+    let n: BTreeSet<&str> = e.sources.iter().map(|c| c.source()).collect();
+    let by = match n.len() {
+        0 => String::new(),
+        1 => " by a single source".to_string(),
+        k => format!(" by {} sources", count_word(k)),
+    };
+    match e.certainty() {
+        Certainty::Confirmed => " (confirmed)".to_string(),
+        Certainty::Reported => format!("; reported{by}"),
+        Certainty::Alleged => format!("; alleged{by}"),
+        Certainty::Unknown => String::new(),
+    }
+}
+
+fn recipients(story: &Story, ids: &[String]) -> String {
+    let names: Vec<String> = ids.iter().map(|i| name(story, i)).collect();
+    if names.len() > 2 {
+        format!("{} people: {}", count_word(names.len()), join_names(&names))
+    } else {
+        join_names(&names)
+    }
+}
+
+fn first_hop_verb(kind: &str) -> &'static str {
+    match kind {
+        "message" => "messaged",
+        "email" => "emailed",
+        "call" => "called",
+        "meeting" => "met",
+        "forward" => "forwarded it to",
+        "post" | "publication" => "published it to",
+        "handover" => "handed it to",
+        _ => "told",
+    }
+}
+
+/// Narrates the documented chain of message `id`: its carrying events in
+/// the order their senders got it.
+fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -> String {
+    let Some(m) = story.message(id) else {
+        return String::new();
+    };
+    let Some(origin) = m.origin.as_deref() else {
+        return String::new();
+    };
+    let tz = story.tz();
+    // Order senders as the reach answer does (earliest first).
+    let mut q = Query::message(id);
+    q.threshold = focus.threshold;
+    let order: Vec<String> = match reach_story(story, &q) {
+        Ok(a) => a.reached.iter().map(|r| r.entity.clone()).collect(),
+        Err(_) => vec![origin.to_string()],
+    };
+    let mut sentences: Vec<String> = Vec::new();
+    let mut told: BTreeSet<String> = BTreeSet::new();
+    for (step, sender) in order.iter().enumerate() {
+        let events: Vec<&Event> = story
+            .events
+            .iter()
+            .filter(|e| {
+                e.carries.iter().any(|c| c == id)
+                    && e.certainty() >= focus.threshold
+                    && drawn(focus, e)
+                    && match &e.parties {
+                        Parties::Directed { from, .. } => from == sender,
+                        Parties::Mutual { participants } => participants.contains(sender),
+                    }
+            })
+            .collect();
+        for e in events {
+            let to: Vec<String> = e
+                .parties
+                .entities()
+                .into_iter()
+                .filter(|p| *p != sender && !told.contains(*p) && *p != origin)
+                .map(str::to_string)
+                .collect();
+            if to.is_empty() {
+                continue;
+            }
+            told.extend(to.iter().cloned());
+            let who = name(story, sender);
+            let when = date_phrase(e.time.as_ref(), &tz);
+            let sentence = match e.certainty() {
+                Certainty::Unknown => format!(
+                    "Whether {who} passed it to {} is unknown.",
+                    recipients(story, &to)
+                ),
+                Certainty::Alleged => format!(
+                    "{who} allegedly passed it to {} {when}{}.",
+                    recipients(story, &to),
+                    certainty_clause(e)
+                ),
+                _ if step == 0 => format!(
+                    "{who} {} {} {when}{}.",
+                    first_hop_verb(e.kind()),
+                    recipients(story, &to),
+                    certainty_clause(e)
+                ),
+                _ => format!(
+                    "{who} passed it to {} {when}{}.",
+                    recipients(story, &to),
+                    certainty_clause(e)
+                ),
+            };
+            sentences.push(sentence);
+        }
+    }
+    let what = m
+        .title
+        .as_deref()
+        .map(|t| format!("“{}”", clean(t)))
+        .unwrap_or_else(|| format!("message “{}”", clean(id)));
+    if sentences.is_empty() {
+        return format!(
+            "No recorded contact passes on {what} from {}.",
+            name(story, origin)
+        );
+    }
+    let mut text = format!("{what}: {}", sentences.join(" "));
+    if let Some(h) = h {
+        let not: Vec<String> = story
+            .entities
+            .iter()
+            .filter(|e| !h.reached.contains_key(&e.id))
+            .map(|e| clean(&e.name))
+            .collect();
+        text.push_str(&format!(
+            " In all {} of {} people, organisations and groups in the story could have seen it through documented contacts; the other {} are faded.",
+            h.reached.len(),
+            story.entities.len(),
+            not.len()
+        ));
+    }
+    text
+}
+
+fn list(names: Vec<String>, max: usize) -> String {
+    if names.len() <= max {
+        return join_names(&names);
+    }
+    let mut head: Vec<String> = names[..max].to_vec();
+    head.push(format!("{} more", names.len() - max));
+    join_names(&head)
+}
+
+fn contacts_text(story: &Story, h: &Highlight) -> String {
+    let source = name(story, &h.source);
+    let mut definite = Vec::new();
+    let mut possible = Vec::new();
+    for e in &story.entities {
+        match h.reached.get(&e.id) {
+            Some(m) if m.is_source => {}
+            Some(m) if m.timing == Timing::Definite => definite.push(clean(&e.name)),
+            Some(_) => possible.push(clean(&e.name)),
+            None => {}
+        }
+    }
+    let start = h
+        .reached
+        .get(&h.source)
+        .map(|m| m.earliest.clone())
+        .filter(|t| t != "any time")
+        .map(|t| format!(" from {t} on"))
+        .unwrap_or_default();
+    let n = definite.len() + possible.len();
+    let mut text = format!(
+        "Starting with {source}{start}, {} of the other {} people, organisations and groups could have been told through recorded contacts.",
+        count_word(n),
+        story.entities.len().saturating_sub(1)
+    );
+    if !definite.is_empty() {
+        text.push_str(&format!(
+            " Whatever the exact dates, these were reached: {}.",
+            list(definite, 10)
+        ));
+    }
+    if !possible.is_empty() {
+        text.push_str(&format!(
+            " Only if the dates fall right: {}.",
+            list(possible, 10)
+        ));
+    }
+    text
+}
+
+fn path_text(story: &Story, h: &Highlight) -> String {
+    let Some((target, chain)) = h.chains.first() else {
+        return String::new();
+    };
+    let tz = story.tz();
+    let mut hops = Vec::new();
+    for (event, from, to) in chain {
+        let Some(e) = story.event(event) else {
+            continue;
+        };
+        let when = date_phrase(e.time.as_ref(), &tz);
+        let how = match e.certainty() {
+            Certainty::Unknown => "it is unknown whether this happened".to_string(),
+            c => c.to_string(),
+        };
+        hops.push(format!(
+            "{} to {} by {} {when} ({how})",
+            name(story, from),
+            name(story, to),
+            clean(e.kind())
+        ));
+    }
+    let mark = h.reached.get(target);
+    let earliest = mark
+        .map(|m| format!(", at the earliest {}", m.earliest))
+        .unwrap_or_default();
+    format!(
+        "{} could have reached {} in {} hop{}{earliest}: {}.",
+        name(story, &h.source),
+        name(story, target),
+        count_word(hops.len()),
+        if hops.len() == 1 { "" } else { "s" },
+        hops.join("; then ")
+    )
+}
+
+fn overview(story: &Story, focus: &Focus) -> String {
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut n = 0;
+    for e in &story.entities {
+        if focus.entities.as_ref().is_none_or(|s| s.contains(&e.id)) {
+            n += 1;
+            *kinds.entry(e.kind().as_str()).or_insert(0) += 1;
+        }
+    }
+    let events: Vec<&Event> = story
+        .events
+        .iter()
+        .filter(|e| e.certainty() >= focus.threshold && drawn(focus, e))
+        .collect();
+    let (mut lo, mut hi): (Option<&Event>, Option<&Event>) = (None, None);
+    for e in &events {
+        let iv = e.interval();
+        if let Some(l) = iv.lo {
+            if lo.is_none_or(|x| x.interval().lo.is_none_or(|xl| l < xl)) {
+                lo = Some(e);
+            }
+        }
+        if let Some(h) = iv.hi {
+            if hi.is_none_or(|x| x.interval().hi.is_none_or(|xh| h > xh)) {
+                hi = Some(e);
+            }
+        }
+    }
+    let tz = story.tz();
+    let span = match (lo, hi) {
+        (Some(a), Some(b)) => {
+            let a = a
+                .time
+                .as_ref()
+                .and_then(|t| t.start.as_ref())
+                .map(|p| super::style::point_label(p, &tz, super::style::DateStyle::Long));
+            let b = b
+                .time
+                .as_ref()
+                .and_then(|t| t.end.as_ref())
+                .map(|p| super::style::point_label(p, &tz, super::style::DateStyle::Long));
+            match (a, b) {
+                (Some(a), Some(b)) if a != b => format!(", from {a} to {b}"),
+                (Some(a), _) => format!(", from {a}"),
+                _ => String::new(),
+            }
+        }
+        _ => String::new(),
+    };
+    let kinds_text: Vec<String> = [
+        ("person", "person", "people"),
+        ("organisation", "organisation", "organisations"),
+        ("group", "group", "groups"),
+        ("other", "other entity", "other entities"),
+    ]
+    .iter()
+    .filter_map(|(k, one, many)| {
+        kinds
+            .get(k)
+            .map(|&c| format!("{} {}", count_word(c), if c == 1 { one } else { many }))
+    })
+    .collect();
+    let undated = events.iter().filter(|e| e.time.is_none()).count();
+    let undated_text = if undated > 0 {
+        format!(" ({} undated)", count_word(undated))
+    } else {
+        String::new()
+    };
+    format!(
+        "The diagram shows {} ({n} in all) and {} contact{}{undated_text}{span}; time runs left to right, people are blue ellipses, organisations orange boxes, groups green hexagons, and line style shows how sure each contact is.",
+        join_names(&kinds_text),
+        count_word(events.len()),
+        if events.len() == 1 { "" } else { "s" }
+    )
+}
