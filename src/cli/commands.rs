@@ -244,9 +244,10 @@ fn reach(
             None => String::new(),
         }
     );
-    let rows: Vec<[String; 5]> = answer
-        .reached
-        .iter()
+    // The source first, then the answer's order (earliest, then id).
+    let ordered = answer.reached.iter().filter(|r| r.entity == answer.source);
+    let rows: Vec<[String; 5]> = ordered
+        .chain(answer.reached.iter().filter(|r| r.entity != answer.source))
         .map(|r| {
             let timing = match r.timing {
                 Timing::Definite => match r.definite_by {
