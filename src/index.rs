@@ -8,6 +8,20 @@
 //!
 //! The sort order is canonical (time, then event id, then entity ids), never
 //! file order, so shuffling a file's events changes no answer.
+//!
+//! # Memory
+//!
+//! A channel costs 17 bytes when every time is one exact second and the span
+//! of times fits 136 years (the usual case for mail and chat corpora): sender
+//! and receiver (`u32` each), the time as a `u32` offset from a base, the
+//! event number (`u32`) and one byte holding certainty and the carries flag.
+//! Channels with intervals store `lo` and `hi` as `i64` instead (29 bytes).
+//! The per-sender adjacency that the general (interval) algorithms need is
+//! built lazily, on first use: the exact-time fast path never builds it.
+//! Entity and event ids live in one string each, with offsets.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -48,38 +62,189 @@ pub struct IndexSpec {
     pub threshold: Certainty,
 }
 
+/// Many short strings in one allocation: string `i` is
+/// `text[ends[i - 1]..ends[i]]`.
+///
+/// A million e-mail addresses cost their bytes plus 4 bytes each, instead of
+/// a `String` each (24 bytes plus an allocation).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Names {
+    /// An empty list.
+    pub fn new() -> Names {
+        Names::default()
+    }
+
+    /// Appends `s`; returns its number, or `None` when the total length would
+    /// pass 4 GiB.
+    pub fn push(&mut self, s: &str) -> Option<u32> {
+        let end = u32::try_from(self.text.len() + s.len()).ok()?;
+        let n = u32::try_from(self.ends.len()).ok()?;
+        self.text.push_str(s);
+        self.ends.push(end);
+        Some(n)
+    }
+
+    /// String number `i` (empty when out of range).
+    #[inline]
+    pub fn get(&self, i: usize) -> &str {
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start as usize..end as usize]
+    }
+
+    /// Number of strings.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The strings in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(move |i| self.get(i))
+    }
+
+    /// Bytes held (text and offsets).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 4
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Names {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Names {
+        let mut names = Names::new();
+        for s in iter {
+            // Stories are far below 4 GiB of ids.
+            let _ = names.push(s.as_ref());
+        }
+        names
+    }
+}
+
+/// How event ids are stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventIds {
+    /// The event number indexes this list (stories; CSV files with an `id`
+    /// column).
+    List(Names),
+    /// The event number is a line of a CSV file without an `id` column; the id
+    /// is `line-N`.
+    Lines,
+}
+
+impl Default for EventIds {
+    fn default() -> Self {
+        EventIds::List(Names::new())
+    }
+}
+
+/// Channel times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Times {
+    /// Every channel is one exact second: `base + offset`.
+    Exact { base: i64, offset: Vec<u32> },
+    /// Intervals; `i64::MIN` / `i64::MAX` for open ends.
+    Intervals { lo: Vec<i64>, hi: Vec<i64> },
+}
+
+impl Default for Times {
+    fn default() -> Self {
+        Times::Exact {
+            base: 0,
+            offset: Vec::new(),
+        }
+    }
+}
+
+/// Channels by sender, built on first use.
+#[derive(Debug, Clone, Default)]
+struct Adjacency {
+    start: Vec<u32>,
+    list: Vec<u32>,
+}
+
+const CERTAINTY_MASK: u8 = 0b11;
+const CARRIES: u8 = 0b100;
+
+/// Packs a certainty and the carries flag into one byte.
+#[inline]
+pub(crate) fn pack_flags(certainty: Certainty, carries: bool) -> u8 {
+    let c = match certainty {
+        Certainty::Unknown => 0,
+        Certainty::Alleged => 1,
+        Certainty::Reported => 2,
+        Certainty::Confirmed => 3,
+    };
+    c | if carries { CARRIES } else { 0 }
+}
+
+#[inline]
+fn unpack_certainty(flags: u8) -> Certainty {
+    match flags & CERTAINTY_MASK {
+        0 => Certainty::Unknown,
+        1 => Certainty::Alleged,
+        2 => Certainty::Reported,
+        _ => Certainty::Confirmed,
+    }
+}
+
+/// The flag byte's certainty bits for `c`, comparable as integers.
+#[inline]
+pub(crate) fn certainty_bits(c: Certainty) -> u8 {
+    pack_flags(c, false)
+}
+
 /// The time-sorted channels of a story, as parallel arrays.
+///
+/// Sender, receiver and event number are public arrays; times, certainty and
+/// the carries flag are read through [`Index::lo`], [`Index::hi`],
+/// [`Index::certainty`] and [`Index::carries`], because their storage depends
+/// on the data (see the module documentation).
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    /// Entity ids, by interned number (same order as the story's entities).
-    pub entity_ids: Vec<String>,
-    /// Entity display names, by interned number.
-    pub entity_names: Vec<String>,
-    /// Event ids, by event number (the story's order).
-    pub event_ids: Vec<String>,
+    ids: Names,
+    /// Display names; `None` when every name is the id (CSV corpora).
+    names: Option<Names>,
+    events: EventIds,
     /// Sender of each channel.
     pub from: Vec<u32>,
     /// Receiver of each channel.
     pub to: Vec<u32>,
-    /// Earliest second of each channel (`i64::MIN`: no lower bound).
-    pub lo: Vec<i64>,
-    /// Latest second of each channel (`i64::MAX`: no upper bound).
-    pub hi: Vec<i64>,
-    /// The event each channel comes from.
+    /// The event each channel comes from (for a CSV file without `id`
+    /// column: its line number).
     pub event: Vec<u32>,
-    /// The certainty of that event.
-    pub certainty: Vec<Certainty>,
-    /// Whether that event carries the indexed message.
-    pub carries: Vec<bool>,
-    /// Channels by sender: `out[out_start[u]..out_start[u+1]]` are channel
-    /// numbers, in time order.
-    pub out_start: Vec<u32>,
-    /// See `out_start`.
-    pub out: Vec<u32>,
-    /// True when every channel is one exact second.
+    times: Times,
+    flags: Vec<u8>,
+    out: OnceLock<Adjacency>,
+    /// True when every channel is one exact second (and the exact-time fast
+    /// path applies).
     pub exact: bool,
     /// What the index was built for.
     pub spec: IndexSpec,
+}
+
+/// The columns an index is made of, in their final (sorted) order.
+#[derive(Debug, Default)]
+pub(crate) struct Parts {
+    pub ids: Names,
+    pub names: Option<Names>,
+    pub events: EventIds,
+    pub from: Vec<u32>,
+    pub to: Vec<u32>,
+    pub event: Vec<u32>,
+    pub lo: Vec<i64>,
+    pub hi: Vec<i64>,
+    pub flags: Vec<u8>,
 }
 
 impl Index {
@@ -88,7 +253,7 @@ impl Index {
     /// Complexity: O(c log c) for c channels.
     pub fn build(story: &Story, spec: &IndexSpec) -> Index {
         let ids = story.entity_ids();
-        let mut rows: Vec<(i64, i64, u32, u32, u32, Certainty, bool)> = Vec::new();
+        let mut rows: Vec<(i64, i64, u32, u32, u32, u8)> = Vec::new();
         for (ei, e) in story.events.iter().enumerate() {
             if e.certainty() < spec.threshold {
                 continue;
@@ -111,78 +276,129 @@ impl Index {
                     ei as u32,
                     a as u32,
                     b as u32,
-                    e.certainty(),
-                    carries,
+                    pack_flags(e.certainty(), carries),
                 ));
             }
         }
-        let event_ids: Vec<String> = story.events.iter().map(|e| e.id.clone()).collect();
-        let entity_ids: Vec<String> = story.entities.iter().map(|e| e.id.clone()).collect();
+        let event_ids: Vec<&str> = story.events.iter().map(|e| e.id.as_str()).collect();
+        let entity_ids: Vec<&str> = story.entities.iter().map(|e| e.id.as_str()).collect();
         rows.sort_by(|x, y| {
             (
                 x.0,
                 x.1,
-                &event_ids[x.2 as usize],
-                &entity_ids[x.3 as usize],
-                &entity_ids[x.4 as usize],
+                event_ids[x.2 as usize],
+                entity_ids[x.3 as usize],
+                entity_ids[x.4 as usize],
             )
                 .cmp(&(
                     y.0,
                     y.1,
-                    &event_ids[y.2 as usize],
-                    &entity_ids[y.3 as usize],
-                    &entity_ids[y.4 as usize],
+                    event_ids[y.2 as usize],
+                    entity_ids[y.3 as usize],
+                    entity_ids[y.4 as usize],
                 ))
         });
         rows.dedup_by(|x, y| x.2 == y.2 && x.3 == y.3 && x.4 == y.4);
-        let mut index = Index {
-            entity_names: story.entities.iter().map(|e| e.name.clone()).collect(),
-            entity_ids,
-            event_ids,
-            spec: spec.clone(),
-            ..Index::default()
+        let mut parts = Parts {
+            ids: entity_ids.iter().collect(),
+            names: Some(story.entities.iter().map(|e| e.name.as_str()).collect()),
+            events: EventIds::List(event_ids.iter().collect()),
+            ..Parts::default()
         };
-        for (lo, hi, ev, a, b, cert, carries) in rows {
-            index.lo.push(lo);
-            index.hi.push(hi);
-            index.event.push(ev);
-            index.from.push(a);
-            index.to.push(b);
-            index.certainty.push(cert);
-            index.carries.push(carries);
+        for (lo, hi, ev, a, b, flags) in rows {
+            parts.lo.push(lo);
+            parts.hi.push(hi);
+            parts.event.push(ev);
+            parts.from.push(a);
+            parts.to.push(b);
+            parts.flags.push(flags);
         }
-        index.finish();
-        index
+        Index::from_parts(parts, spec.clone())
     }
 
-    /// Builds the per-sender adjacency and the `exact` flag.
-    pub(crate) fn finish(&mut self) {
-        let n = self.entity_ids.len();
-        let mut count = vec![0u32; n + 1];
-        for &f in &self.from {
-            count[f as usize + 1] += 1;
+    /// Assembles an index from sorted columns, choosing the compact exact-time
+    /// storage when every channel is one exact second and the span fits.
+    pub(crate) fn from_parts(parts: Parts, spec: IndexSpec) -> Index {
+        let Parts {
+            ids,
+            names,
+            events,
+            from,
+            to,
+            event,
+            lo,
+            hi,
+            flags,
+        } = parts;
+        let times = exact_times(&lo, &hi).unwrap_or(Times::Intervals { lo, hi });
+        Index::from_times(ids, names, events, from, to, event, times, flags, spec)
+    }
+
+    /// Assembles an index whose channels are all exact: `base + offset[c]`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_exact(
+        ids: Names,
+        names: Option<Names>,
+        events: EventIds,
+        from: Vec<u32>,
+        to: Vec<u32>,
+        event: Vec<u32>,
+        base: i64,
+        offset: Vec<u32>,
+        flags: Vec<u8>,
+        spec: IndexSpec,
+    ) -> Index {
+        let times = Times::Exact { base, offset };
+        Index::from_times(ids, names, events, from, to, event, times, flags, spec)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn from_times(
+        ids: Names,
+        names: Option<Names>,
+        events: EventIds,
+        from: Vec<u32>,
+        to: Vec<u32>,
+        event: Vec<u32>,
+        times: Times,
+        flags: Vec<u8>,
+        spec: IndexSpec,
+    ) -> Index {
+        let exact = matches!(times, Times::Exact { .. });
+        Index {
+            ids,
+            names,
+            events,
+            from,
+            to,
+            event,
+            times,
+            flags,
+            out: OnceLock::new(),
+            exact,
+            spec,
         }
-        for i in 0..n {
-            count[i + 1] += count[i];
+    }
+
+    /// The same index with times stored as intervals even when exact, so that
+    /// the general interval algorithms answer instead of the exact-time fast
+    /// path. For tests and benchmarks that compare the two.
+    pub fn with_interval_storage(mut self) -> Index {
+        if let Times::Exact { base, offset } = &self.times {
+            let lo: Vec<i64> = offset.iter().map(|&o| base + i64::from(o)).collect();
+            self.times = Times::Intervals {
+                hi: lo.clone(),
+                lo,
+            };
         }
-        let mut fill = count.clone();
-        let mut out = vec![0u32; self.from.len()];
-        for (c, &f) in self.from.iter().enumerate() {
-            out[fill[f as usize] as usize] = c as u32;
-            fill[f as usize] += 1;
-        }
-        self.out_start = count;
-        self.out = out;
-        self.exact = self
-            .lo
-            .iter()
-            .zip(&self.hi)
-            .all(|(l, h)| l == h && *l != i64::MIN && *h != i64::MAX);
+        self.exact = false;
+        self.out = OnceLock::new();
+        self
     }
 
     /// Number of entities.
     pub fn entity_count(&self) -> usize {
-        self.entity_ids.len()
+        self.ids.len()
     }
 
     /// Number of channels.
@@ -190,8 +406,199 @@ impl Index {
         self.from.len()
     }
 
+    /// Id of entity `u`.
+    #[inline]
+    pub fn entity_id(&self, u: u32) -> &str {
+        self.ids.get(u as usize)
+    }
+
+    /// Display name of entity `u`.
+    #[inline]
+    pub fn entity_name(&self, u: u32) -> &str {
+        match &self.names {
+            Some(n) => n.get(u as usize),
+            None => self.ids.get(u as usize),
+        }
+    }
+
+    /// The entity ids, by interned number.
+    pub fn entity_ids(&self) -> &Names {
+        &self.ids
+    }
+
+    /// Id of the event channel `c` comes from.
+    pub fn event_id(&self, c: u32) -> Cow<'_, str> {
+        let e = self.event[c as usize];
+        match &self.events {
+            EventIds::List(names) => Cow::Borrowed(names.get(e as usize)),
+            EventIds::Lines => Cow::Owned(format!("line-{e}")),
+        }
+    }
+
+    /// How event ids are stored.
+    pub fn event_ids(&self) -> &EventIds {
+        &self.events
+    }
+
+    /// Earliest second of channel `c` (`i64::MIN`: no lower bound).
+    #[inline]
+    pub fn lo(&self, c: usize) -> i64 {
+        match &self.times {
+            Times::Exact { base, offset } => base + i64::from(offset[c]),
+            Times::Intervals { lo, .. } => lo[c],
+        }
+    }
+
+    /// Latest second of channel `c` (`i64::MAX`: no upper bound).
+    #[inline]
+    pub fn hi(&self, c: usize) -> i64 {
+        match &self.times {
+            Times::Exact { base, offset } => base + i64::from(offset[c]),
+            Times::Intervals { hi, .. } => hi[c],
+        }
+    }
+
+    /// The certainty of the event of channel `c`.
+    #[inline]
+    pub fn certainty(&self, c: usize) -> Certainty {
+        unpack_certainty(self.flags[c])
+    }
+
+    /// Whether the event of channel `c` carries the indexed message.
+    #[inline]
+    pub fn carries(&self, c: usize) -> bool {
+        self.flags[c] & CARRIES != 0
+    }
+
+    /// True when some channel carries the indexed message.
+    pub fn any_carries(&self) -> bool {
+        self.flags.iter().any(|f| f & CARRIES != 0)
+    }
+
+    /// The exact-time columns: base and per-channel offsets, when every
+    /// channel is one exact second.
+    pub fn exact_times(&self) -> Option<(i64, &[u32])> {
+        match &self.times {
+            Times::Exact { base, offset } => Some((*base, offset)),
+            Times::Intervals { .. } => None,
+        }
+    }
+
+    /// The per-channel flag bytes (certainty in the low two bits, then the
+    /// carries flag).
+    pub(crate) fn flags(&self) -> &[u8] {
+        &self.flags
+    }
+
     /// The channels sent by entity `u`, in time order.
+    ///
+    /// The adjacency is built on the first call (O(c), 4 bytes per channel);
+    /// the exact-time fast path never needs it.
     pub fn out_channels(&self, u: u32) -> &[u32] {
-        &self.out[self.out_start[u as usize] as usize..self.out_start[u as usize + 1] as usize]
+        let adj = self.out.get_or_init(|| self.adjacency());
+        let (a, b) = (
+            adj.start[u as usize] as usize,
+            adj.start[u as usize + 1] as usize,
+        );
+        &adj.list[a..b]
+    }
+
+    fn adjacency(&self) -> Adjacency {
+        let n = self.entity_count();
+        let mut start = vec![0u32; n + 1];
+        for &f in &self.from {
+            start[f as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut list = vec![0u32; self.from.len()];
+        for (c, &f) in self.from.iter().enumerate() {
+            list[fill[f as usize] as usize] = c as u32;
+            fill[f as usize] += 1;
+        }
+        Adjacency { start, list }
+    }
+
+    /// Bytes held by the index's arrays (not counting the lazily built
+    /// adjacency unless it was built).
+    pub fn heap_bytes(&self) -> usize {
+        let times = match &self.times {
+            Times::Exact { offset, .. } => offset.capacity() * 4,
+            Times::Intervals { lo, hi } => (lo.capacity() + hi.capacity()) * 8,
+        };
+        let events = match &self.events {
+            EventIds::List(n) => n.heap_bytes(),
+            EventIds::Lines => 0,
+        };
+        let adj = self
+            .out
+            .get()
+            .map(|a| (a.start.capacity() + a.list.capacity()) * 4)
+            .unwrap_or(0);
+        self.ids.heap_bytes()
+            + self.names.as_ref().map(Names::heap_bytes).unwrap_or(0)
+            + events
+            + (self.from.capacity() + self.to.capacity() + self.event.capacity()) * 4
+            + times
+            + self.flags.capacity()
+            + adj
+    }
+}
+
+/// The compact form of `lo`/`hi` when every channel is one exact second and
+/// the span fits a `u32`.
+fn exact_times(lo: &[i64], hi: &[i64]) -> Option<Times> {
+    if lo.iter().zip(hi).any(|(l, h)| l != h) {
+        return None;
+    }
+    let base = lo.iter().copied().min().unwrap_or(0);
+    let max = lo.iter().copied().max().unwrap_or(0);
+    // Offsets are used as `offset + 1` below `u32::MAX`: keep two values spare.
+    if base == i64::MIN || max == i64::MAX || max.checked_sub(base)? > i64::from(u32::MAX - 2) {
+        return None;
+    }
+    Some(Times::Exact {
+        base,
+        offset: lo.iter().map(|&t| (t - base) as u32).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        let n: Names = ["a", "", "bc@d.example"].iter().collect();
+        assert_eq!(n.len(), 3);
+        assert_eq!(n.get(0), "a");
+        assert_eq!(n.get(1), "");
+        assert_eq!(n.get(2), "bc@d.example");
+        assert_eq!(n.get(3), "");
+    }
+
+    #[test]
+    fn flags_pack() {
+        for c in Certainty::ALL {
+            for carries in [false, true] {
+                let f = pack_flags(c, carries);
+                assert_eq!(unpack_certainty(f), c);
+                assert_eq!(f & CARRIES != 0, carries);
+            }
+        }
+        assert!(certainty_bits(Certainty::Confirmed) > certainty_bits(Certainty::Reported));
+    }
+
+    #[test]
+    fn exact_storage_chosen_when_it_fits() {
+        assert!(matches!(
+            exact_times(&[5, 7], &[5, 7]),
+            Some(Times::Exact { base: 5, .. })
+        ));
+        assert!(exact_times(&[5, 7], &[5, 8]).is_none());
+        assert!(exact_times(&[i64::MIN], &[i64::MIN]).is_none());
+        assert!(exact_times(&[0, 1 << 40], &[0, 1 << 40]).is_none());
     }
 }

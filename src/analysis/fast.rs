@@ -1,129 +1,513 @@
 //! The exact-time fast path: one linear pass over time-sorted channels.
 //!
-//! When every channel is one exact second, earliest arrival needs no priority
-//! queue: scan the channels in time order from the start time; a channel at
-//! second `t` from `u` delivers at `t` when `u` held the information by `t`
-//! (strict: by `t - 1`). Channels of the same second can relay to each other in
-//! non-strict mode, in any file order, so each same-second group is closed
-//! before moving on: small groups by re-scanning until nothing changes, large
-//! ones by a breadth-first search inside the group.
+//! When every channel is one exact second ([`Index::exact`]), earliest arrival
+//! needs no priority queue and no adjacency: binary-search the start time, then
+//! scan the channels in time order; a channel at second `t` from `u` delivers
+//! at `t` when `u` held the information by `t` (strict: by `t - 1`).
+//!
+//! Channels of the same second can relay to each other in non-strict mode, in
+//! any file order, so each same-second group is *closed* before moving on: the
+//! channels whose sender was not yet reached are kept aside, and when the
+//! group reached someone new they are looked at again, by re-scanning for
+//! small groups and by a search from the newly reached senders for large ones.
+//! The answer never depends on the order of channels inside a second.
+//!
+//! The same pass, with a per-entity Pareto frontier of (arrival, hops) labels,
+//! gives the earliest arrival with the fewest hops and its chain
+//! ([`earliest_paths_exact`]), and with the definite-timing rule of the spec it
+//! gives definite arrival ([`definite_exact`]). Each function returns `None`
+//! when the index is not exact, so the caller falls back to the general
+//! interval algorithms in [`super::reach`], whose answers these equal (a
+//! property test checks it).
+//!
+//! Times are handled as `u32` offsets from the index's base, encoded as
+//! `offset + 1`, with `0` meaning "before every channel" (a start with no lower
+//! bound, or before the first channel).
 
 use super::reach::{ReachQuery, NO_LOWER, NO_UPPER};
-use crate::index::Index;
+use crate::index::{certainty_bits, Index};
 use crate::model::Certainty;
 
-/// Groups up to this size are closed by re-scanning; larger ones by BFS.
-const RESCAN_LIMIT: usize = 16;
+/// Not reached (encoded time).
+const UNREACHED: u32 = u32::MAX;
+/// No label / no channel.
+const NONE: u32 = u32::MAX;
+/// Same-second groups up to this size are closed by re-scanning; larger ones
+/// by a search from the entities they newly reached.
+const SMALL_GROUP: usize = 16;
 
-/// Earliest arrival on an exact-time index (`NO_UPPER` when not reached).
-///
-/// # Complexity
-/// O(log c) to find the start, then O(k) for the k channels after it (plus
-/// O(g log g) for each same-second group of g > 16 channels).
-pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Vec<i64> {
-    let n = index.entity_count();
-    let mut arr = vec![NO_UPPER; n];
-    let t0 = query.start.unwrap_or(NO_LOWER);
-    arr[query.source as usize] = t0;
-    let lo = &index.lo;
-    let (from, to, cert) = (&index.from, &index.to, &index.certainty);
-    let filter = min > Certainty::Unknown;
-    let first = lo.partition_point(|&t| if query.strict { t <= t0 } else { t < t0 });
-    if query.strict {
-        // No relays inside one second: a plain scan is exact.
-        for c in first..lo.len() {
-            let t = lo[c];
-            if filter && cert[c] < min {
-                continue;
-            }
-            let u = from[c] as usize;
-            if arr[u] < t {
-                let v = to[c] as usize;
-                if t < arr[v] {
-                    arr[v] = t;
-                }
-            }
+/// The start time, encoded: `0` before every channel, `offset + 1` otherwise.
+fn encode_start(t0: Option<i64>, base: i64) -> u32 {
+    match t0 {
+        None => 0,
+        Some(t) if t < base => 0,
+        Some(t) => {
+            let off = t.saturating_sub(base).saturating_add(1);
+            // Past every channel: nothing is delivered.
+            u32::try_from(off)
+                .unwrap_or(UNREACHED - 1)
+                .min(UNREACHED - 1)
         }
-        return arr;
     }
-    let mut scratch: Vec<(u32, u32)> = Vec::new();
-    let mut queue: Vec<u32> = Vec::new();
-    let mut c = first;
-    let end = lo.len();
-    while c < end {
-        let t = lo[c];
-        let mut g_end = c + 1;
-        while g_end < end && lo[g_end] == t {
-            g_end += 1;
-        }
-        if g_end - c == 1 {
-            if !(filter && cert[c] < min) && arr[from[c] as usize] <= t {
-                let v = to[c] as usize;
-                if t < arr[v] {
-                    arr[v] = t;
-                }
-            }
-        } else if g_end - c <= RESCAN_LIMIT {
-            loop {
-                let mut changed = false;
-                for k in c..g_end {
-                    if (filter && cert[k] < min) || arr[from[k] as usize] > t {
-                        continue;
-                    }
-                    let v = to[k] as usize;
-                    if t < arr[v] {
-                        arr[v] = t;
-                        changed = true;
-                    }
-                }
-                if !changed {
-                    break;
-                }
-            }
-        } else {
-            close_group(index, c, g_end, t, min, &mut arr, &mut scratch, &mut queue);
-        }
-        c = g_end;
-    }
-    arr
 }
 
-#[allow(clippy::too_many_arguments)]
-fn close_group(
-    index: &Index,
-    start: usize,
-    end: usize,
-    t: i64,
-    min: Certainty,
-    arr: &mut [i64],
+/// The first channel that can be used after a start at `enc0`.
+fn first_channel(offset: &[u32], enc0: u32, strict: bool) -> usize {
+    if strict {
+        offset.partition_point(|&o| o + 1 <= enc0)
+    } else {
+        offset.partition_point(|&o| o + 1 < enc0)
+    }
+}
+
+/// Earliest arrival on an exact-time index (`NO_UPPER` when not reached);
+/// `None` when the index is not exact.
+///
+/// # Arguments
+/// `index` and `query` as for [`super::reach::earliest_arrival`]; only channels
+/// of certainty at least `min` are followed.
+///
+/// # Complexity
+/// O(log c) to find the start, then O(k) for the k channels after it, plus
+/// O(g log g) for each same-second group of g > 16 channels that reached
+/// someone new while some of its channels waited. No allocation besides the
+/// answer (and scratch for such groups).
+pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Option<Vec<i64>> {
+    let (base, offset) = index.exact_times()?;
+    let n = index.entity_count();
+    let src = query.source as usize;
+    if src >= n {
+        return Some(vec![NO_UPPER; n]);
+    }
+    let enc0 = encode_start(query.start, base);
+    let mut arr = vec![UNREACHED; n];
+    arr[src] = enc0;
+    let first = first_channel(offset, enc0, query.strict);
+    let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
+    let minb = certainty_bits(min);
+    let filter = min > Certainty::Unknown;
+    let end = offset.len();
+    if query.strict {
+        // No relays inside one second: one plain scan is exact.
+        for c in first..end {
+            if filter && flags[c] & 0b11 < minb {
+                continue;
+            }
+            let e = offset[c] + 1;
+            if arr[from[c] as usize] < e {
+                let v = to[c] as usize;
+                if e < arr[v] {
+                    arr[v] = e;
+                }
+            }
+        }
+    } else {
+        let mut waiting: Vec<u32> = Vec::new();
+        let mut scratch: Vec<(u32, u32)> = Vec::new();
+        let mut queue: Vec<u32> = Vec::new();
+        let mut c = first;
+        while c < end {
+            let o = offset[c];
+            let e = o + 1;
+            if c + 1 == end || offset[c + 1] != o {
+                // A second with one channel: the common case.
+                if !(filter && flags[c] & 0b11 < minb) && arr[from[c] as usize] <= e {
+                    let v = to[c] as usize;
+                    if e < arr[v] {
+                        arr[v] = e;
+                    }
+                }
+                c += 1;
+                continue;
+            }
+            let mut g = c + 2;
+            while g < end && offset[g] == o {
+                g += 1;
+            }
+            waiting.clear();
+            let mut reached_new = false;
+            for k in c..g {
+                if filter && flags[k] & 0b11 < minb {
+                    continue;
+                }
+                if arr[from[k] as usize] <= e {
+                    let v = to[k] as usize;
+                    if e < arr[v] {
+                        arr[v] = e;
+                        reached_new = true;
+                    }
+                } else {
+                    waiting.push(k as u32);
+                }
+            }
+            if reached_new && !waiting.is_empty() {
+                close_earliest(
+                    from,
+                    to,
+                    e,
+                    &mut arr,
+                    &mut waiting,
+                    &mut scratch,
+                    &mut queue,
+                );
+            }
+            c = g;
+        }
+    }
+    let t0 = query.start.unwrap_or(NO_LOWER);
+    Some(
+        arr.iter()
+            .enumerate()
+            .map(|(v, &a)| {
+                if v == src {
+                    t0
+                } else if a == UNREACHED {
+                    NO_UPPER
+                } else {
+                    base + i64::from(a) - 1
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Delivers the waiting channels of one second whose senders were reached
+/// inside that second.
+fn close_earliest(
+    from: &[u32],
+    to: &[u32],
+    e: u32,
+    arr: &mut [u32],
+    waiting: &mut Vec<u32>,
     scratch: &mut Vec<(u32, u32)>,
     queue: &mut Vec<u32>,
 ) {
-    scratch.clear();
-    queue.clear();
-    for k in start..end {
-        if index.certainty[k] >= min {
-            scratch.push((index.from[k], index.to[k]));
+    if waiting.len() <= SMALL_GROUP {
+        loop {
+            let mut changed = false;
+            waiting.retain(|&k| {
+                let k = k as usize;
+                if arr[from[k] as usize] > e {
+                    return true;
+                }
+                let v = to[k] as usize;
+                if e < arr[v] {
+                    arr[v] = e;
+                    changed = true;
+                }
+                false
+            });
+            if !changed || waiting.is_empty() {
+                return;
+            }
         }
     }
+    scratch.clear();
+    scratch.extend(waiting.iter().map(|&k| (from[k as usize], to[k as usize])));
     scratch.sort_unstable();
-    let mut last = u32::MAX;
+    queue.clear();
+    let mut last = NONE;
     for &(u, _) in scratch.iter() {
-        if u != last && arr[u as usize] <= t {
+        if u != last && arr[u as usize] <= e {
             queue.push(u);
         }
         last = u;
     }
     while let Some(u) = queue.pop() {
-        let first = scratch.partition_point(|&(a, _)| a < u);
-        for &(a, v) in &scratch[first..] {
+        let start = scratch.partition_point(|&(a, _)| a < u);
+        for &(a, v) in &scratch[start..] {
             if a != u {
                 break;
             }
-            if t < arr[v as usize] {
-                arr[v as usize] = t;
+            if e < arr[v as usize] {
+                arr[v as usize] = e;
                 queue.push(v);
             }
         }
     }
+}
+
+/// Runs `relax` over the channels `first..` in time order, closing every
+/// same-second group when `close` is set: `relax(k)` returns the entity whose
+/// value improved (so the channels it sends in that second are relaxed again).
+fn scan_closed<F>(offset: &[u32], from: &[u32], first: usize, close: bool, mut relax: F)
+where
+    F: FnMut(usize) -> Option<u32>,
+{
+    let end = offset.len();
+    let mut touched: Vec<u32> = Vec::new();
+    let mut scratch: Vec<(u32, u32)> = Vec::new();
+    let mut c = first;
+    while c < end {
+        let o = offset[c];
+        if !close || c + 1 == end || offset[c + 1] != o {
+            relax(c);
+            c += 1;
+            continue;
+        }
+        let mut g = c + 2;
+        while g < end && offset[g] == o {
+            g += 1;
+        }
+        touched.clear();
+        for k in c..g {
+            if let Some(v) = relax(k) {
+                touched.push(v);
+            }
+        }
+        if !touched.is_empty() {
+            if g - c <= SMALL_GROUP {
+                loop {
+                    let mut changed = false;
+                    for k in c..g {
+                        changed |= relax(k).is_some();
+                    }
+                    if !changed {
+                        break;
+                    }
+                }
+            } else {
+                scratch.clear();
+                scratch.extend((c..g).map(|k| (from[k], k as u32)));
+                scratch.sort_unstable();
+                while let Some(u) = touched.pop() {
+                    let start = scratch.partition_point(|&(a, _)| a < u);
+                    for &(a, k) in &scratch[start..] {
+                        if a != u {
+                            break;
+                        }
+                        if let Some(v) = relax(k as usize) {
+                            touched.push(v);
+                        }
+                    }
+                }
+            }
+        }
+        c = g;
+    }
+}
+
+/// One (arrival, hops) label of an entity's Pareto frontier.
+#[derive(Debug, Clone, Copy)]
+struct Label {
+    /// Encoded arrival time.
+    time: u32,
+    /// Hops from the source.
+    hops: u32,
+    /// The channel that delivered it (`NONE` for the source).
+    channel: u32,
+    /// The sender's label it extends.
+    parent: u32,
+    /// This entity's previous label (earlier, more hops).
+    prev: u32,
+}
+
+/// Earliest arrival with fewest hops on an exact-time index: `(arrival, path
+/// channels)` per entity, `None` when not reached; `None` as a whole when the
+/// index is not exact.
+///
+/// Gives the same answer as [`super::reach::earliest_paths`] (ties between
+/// chains of equal arrival and hops go to the smallest channel number of the
+/// last hop, recursively), in one pass.
+///
+/// # How
+/// Each entity keeps a frontier of labels with strictly increasing arrival and
+/// strictly decreasing hops. Scanning channels in time order, a channel at
+/// second `t` from `u` to `v` extends `u`'s last label (strict: its last label
+/// before `t`) by one hop; it becomes `v`'s new label when it has fewer hops
+/// than `v`'s last one, or replaces `v`'s label of the same second when it has
+/// fewer hops or equal hops through a smaller channel. Same-second groups are
+/// closed (relaxed again from every entity whose label improved) in
+/// non-strict mode; in strict mode a label is never used in its own second.
+/// The first label of an entity is its earliest arrival, and following parent
+/// labels gives its chain.
+///
+/// # Complexity
+/// O(log c + k) for the k channels after the start, plus the closure of
+/// same-second groups, plus the length of the chains returned. Memory: 20
+/// bytes per label (at most one per entity and hop count; a few per entity in
+/// practice) and 8 bytes per entity.
+pub fn earliest_paths_exact(
+    index: &Index,
+    query: &ReachQuery,
+    min: Certainty,
+) -> Option<Vec<Option<(i64, Vec<u32>)>>> {
+    let (base, offset) = index.exact_times()?;
+    let n = index.entity_count();
+    let src = query.source as usize;
+    if src >= n {
+        return Some(vec![None; n]);
+    }
+    let enc0 = encode_start(query.start, base);
+    let strict = query.strict;
+    let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
+    let minb = certainty_bits(min);
+    let filter = min > Certainty::Unknown;
+    let mut labels: Vec<Label> = vec![Label {
+        time: enc0,
+        hops: 0,
+        channel: NONE,
+        parent: NONE,
+        prev: NONE,
+    }];
+    let mut last = vec![NONE; n];
+    let mut first_label = vec![NONE; n];
+    last[src] = 0;
+    first_label[src] = 0;
+    let first = first_channel(offset, enc0, strict);
+    let relax = |k: usize, labels: &mut Vec<Label>, last: &mut [u32], first_label: &mut [u32]| {
+        if filter && flags[k] & 0b11 < minb {
+            return None;
+        }
+        let u = from[k] as usize;
+        let mut l = last[u];
+        if l == NONE {
+            return None;
+        }
+        let e = offset[k] + 1;
+        if strict && labels[l as usize].time >= e {
+            l = labels[l as usize].prev;
+            if l == NONE {
+                return None;
+            }
+        }
+        let v = to[k] as usize;
+        if v == src {
+            return None;
+        }
+        let h = labels[l as usize].hops + 1;
+        let lv = last[v];
+        if lv != NONE {
+            let cur = labels[lv as usize];
+            if cur.time == e {
+                if h < cur.hops || (h == cur.hops && (k as u32) < cur.channel) {
+                    let slot = &mut labels[lv as usize];
+                    slot.hops = h;
+                    slot.channel = k as u32;
+                    slot.parent = l;
+                    return (h < cur.hops).then_some(v as u32);
+                }
+                return None;
+            }
+            if h >= cur.hops {
+                return None;
+            }
+        }
+        let id = labels.len() as u32;
+        labels.push(Label {
+            time: e,
+            hops: h,
+            channel: k as u32,
+            parent: l,
+            prev: lv,
+        });
+        last[v] = id;
+        if first_label[v] == NONE {
+            first_label[v] = id;
+        }
+        Some(v as u32)
+    };
+    scan_closed(offset, from, first, !strict, |k| {
+        relax(k, &mut labels, &mut last, &mut first_label)
+    });
+    let t0 = query.start.unwrap_or(NO_LOWER);
+    let mut out = Vec::with_capacity(n);
+    for (v, &fl) in first_label.iter().enumerate() {
+        if fl == NONE {
+            out.push(None);
+            continue;
+        }
+        let time = if v == src {
+            t0
+        } else {
+            base + i64::from(labels[fl as usize].time) - 1
+        };
+        let mut path = Vec::with_capacity(labels[fl as usize].hops as usize);
+        let mut l = fl;
+        while labels[l as usize].channel != NONE {
+            path.push(labels[l as usize].channel);
+            l = labels[l as usize].parent;
+        }
+        path.reverse();
+        out.push(Some((time, path)));
+    }
+    Some(out)
+}
+
+/// Passes of [`definite_exact`] before it hands over to the general algorithm.
+const DEFINITE_PASSES: usize = 8;
+
+/// Definite arrival on an exact-time index, as
+/// [`super::reach::definite_arrival`]: `None` per entity when not definitely
+/// reached, else the least time of a delivering channel; `None` as a whole
+/// when the index is not exact (or, rarely, when chains of carrying channels
+/// need more than a few passes: then the general algorithm answers).
+///
+/// On exact times a channel at `t` is definite-usable when it is possible (`t`
+/// at or after, strict: after, its sender's earliest arrival) and either
+/// ordered (`t` at or after, strict: after, its sender's definite time) or
+/// carrying the message from a sender that is definitely reached at all. The
+/// definite time it delivers is `t`. Without carrying channels this is one
+/// time-ordered pass, like earliest arrival; a carrying channel may use its
+/// sender's definite time found later in the scan, so with carrying channels
+/// the pass is repeated until nothing changes.
+///
+/// # Complexity
+/// O(log c + k) per pass for the k channels after the start.
+pub fn definite_exact(
+    index: &Index,
+    query: &ReachQuery,
+    earliest: &[i64],
+    min: Certainty,
+) -> Option<Vec<Option<i64>>> {
+    let (base, offset) = index.exact_times()?;
+    let n = index.entity_count();
+    let src = query.source as usize;
+    let mut def: Vec<Option<i64>> = vec![None; n];
+    if src >= n {
+        return Some(def);
+    }
+    def[src] = Some(query.source_definite.unwrap_or(NO_UPPER));
+    let strict = query.strict;
+    let after = |t: i64| {
+        if strict && t != NO_LOWER {
+            t.saturating_add(1)
+        } else {
+            t
+        }
+    };
+    let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
+    let minb = certainty_bits(min);
+    let filter = min > Certainty::Unknown;
+    let carrying = index.any_carries();
+    let first = first_channel(offset, encode_start(query.start, base), strict);
+    for _ in 0..DEFINITE_PASSES {
+        let mut changed = false;
+        scan_closed(offset, from, first, !strict || carrying, |k| {
+            if filter && flags[k] & 0b11 < minb {
+                return None;
+            }
+            let u = from[k] as usize;
+            let d = def[u]?;
+            let t = base + i64::from(offset[k]);
+            if t < after(earliest[u]) {
+                return None;
+            }
+            let ordered = t >= after(d);
+            if !(ordered || index.carries(k)) {
+                return None;
+            }
+            let v = to[k] as usize;
+            if v == src || def[v].is_some_and(|old| old <= t) {
+                return None;
+            }
+            def[v] = Some(t);
+            changed = true;
+            Some(v as u32)
+        });
+        if !carrying || !changed {
+            return Some(def);
+        }
+    }
+    None
 }

@@ -213,7 +213,7 @@ pub fn display_earliest(
     let mut precision = query.start_precision(story);
     let mut current = answer.start.unwrap_or(reach::NO_LOWER);
     for &c in &reached.path_channels {
-        let lo = index.lo[c as usize];
+        let lo = index.lo(c as usize);
         let ready = if query.strict && current != reach::NO_LOWER {
             current + 1
         } else {

@@ -73,10 +73,10 @@ pub fn hop(story: &Story, index: &Index, c: u32) -> Hop {
     Hop {
         event: e.id.clone(),
         time: e.time.as_ref().map(|t| t.text.clone()),
-        from: index.entity_ids[from].clone(),
-        from_name: index.entity_names[from].clone(),
-        to: index.entity_ids[to].clone(),
-        to_name: index.entity_names[to].clone(),
+        from: index.entity_id(from as u32).to_string(),
+        from_name: index.entity_name(from as u32).to_string(),
+        to: index.entity_id(to as u32).to_string(),
+        to_name: index.entity_name(to as u32).to_string(),
         kind: e.kind().to_string(),
         certainty: e.certainty(),
         quote: citation
@@ -103,7 +103,7 @@ pub fn hop(story: &Story, index: &Index, c: u32) -> Hop {
 /// That of [`reach`].
 pub fn path(story: &Story, index: &Index, query: &ReachQuery, target: u32) -> PathAnswer {
     let answer = reach(index, query);
-    let id = &index.entity_ids[target as usize];
+    let id = &index.entity_id(target).to_string();
     let entry = answer.get(id);
     let time = |t: Option<i64>| {
         t.filter(|t| *t != i64::MIN && *t != i64::MAX)

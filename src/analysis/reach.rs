@@ -139,8 +139,8 @@ fn after(t: i64, strict: bool) -> i64 {
 ///
 /// Complexity: O(c + n log n) for c channels and n entities.
 pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Vec<i64> {
-    if index.exact {
-        return super::fast::earliest_exact(index, query, min);
+    if let Some(arr) = super::fast::earliest_exact(index, query, min) {
+        return arr;
     }
     let n = index.entity_count();
     let mut arr = vec![NO_UPPER; n];
@@ -157,11 +157,11 @@ pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Ve
         let ready = after(t, query.strict);
         for &c in index.out_channels(u) {
             let c = c as usize;
-            if index.certainty[c] < min || index.hi[c] < ready {
+            if index.certainty(c) < min || index.hi(c) < ready {
                 continue;
             }
             let v = index.to[c] as usize;
-            let cand = index.lo[c].max(ready);
+            let cand = index.lo(c).max(ready);
             if cand < arr[v] {
                 arr[v] = cand;
                 heap.push(Reverse((cand, v as u32)));
@@ -192,6 +192,9 @@ pub fn earliest_paths(
         parent: u32,
         via: u32,
     }
+    if let Some(paths) = super::fast::earliest_paths_exact(index, query, min) {
+        return paths;
+    }
     let n = index.entity_count();
     let mut labels: Vec<Label> = Vec::new();
     let mut min_hops = vec![u32::MAX; n];
@@ -219,14 +222,14 @@ pub fn earliest_paths(
         let ready = after(t, query.strict);
         for &c in index.out_channels(u) {
             let ci = c as usize;
-            if index.certainty[ci] < min || index.hi[ci] < ready {
+            if index.certainty(ci) < min || index.hi(ci) < ready {
                 continue;
             }
             let v = index.to[ci];
             if h + 1 >= min_hops[v as usize] {
                 continue;
             }
-            heap.push(Reverse((index.lo[ci].max(ready), h + 1, c, id, v)));
+            heap.push(Reverse((index.lo(ci).max(ready), h + 1, c, id, v)));
         }
     }
     first
@@ -261,6 +264,9 @@ pub fn definite_arrival(
     earliest: &[i64],
     min: Certainty,
 ) -> Vec<Option<i64>> {
+    if let Some(def) = super::fast::definite_exact(index, query, earliest, min) {
+        return def;
+    }
     let n = index.entity_count();
     let mut def: Vec<Option<i64>> = vec![None; n];
     let src = query.source as usize;
@@ -276,22 +282,22 @@ pub fn definite_arrival(
         let def_ready = after(d, query.strict);
         for &c in index.out_channels(u) {
             let c = c as usize;
-            if index.certainty[c] < min || index.hi[c] < ready {
+            if index.certainty(c) < min || index.hi(c) < ready {
                 continue;
             }
             let ordered = if query.strict && d != NO_LOWER {
-                index.lo[c] >= def_ready
+                index.lo(c) >= def_ready
             } else {
-                index.lo[c] >= d
+                index.lo(c) >= d
             };
-            if !(ordered || index.carries[c]) {
+            if !(ordered || index.carries(c)) {
                 continue;
             }
             let v = index.to[c] as usize;
             if v == src {
                 continue;
             }
-            let cand = index.hi[c];
+            let cand = index.hi(c);
             if def[v].is_none_or(|old| cand < old) {
                 def[v] = Some(cand);
                 heap.push(Reverse((cand, v as u32)));
@@ -356,7 +362,7 @@ pub fn reach(index: &Index, query: &ReachQuery) -> ReachAnswer {
     let mut not_reached = Vec::new();
     for (v, p) in paths.into_iter().enumerate() {
         let Some((t, channels)) = p else {
-            not_reached.push(index.entity_ids[v].clone());
+            not_reached.push(index.entity_id(v as u32).to_string());
             continue;
         };
         let (timing, definite_by) = match def[v] {
@@ -367,27 +373,27 @@ pub fn reach(index: &Index, query: &ReachQuery) -> ReachAnswer {
             None => (Timing::Possible, None),
         };
         reached.push(Reached {
-            entity: index.entity_ids[v].clone(),
-            name: index.entity_names[v].clone(),
+            entity: index.entity_id(v as u32).to_string(),
+            name: index.entity_name(v as u32).to_string(),
             earliest: if t == NO_LOWER { None } else { Some(t) },
             timing,
             definite_by,
             evidence: evidence[v],
             path: channels
                 .iter()
-                .map(|&c| index.event_ids[index.event[c as usize] as usize].clone())
+                .map(|&c| index.event_id(c).into_owned())
                 .collect(),
-            chain: std::iter::once(index.entity_names[query.source as usize].clone())
+            chain: std::iter::once(index.entity_name(query.source).to_string())
                 .chain(
                     channels
                         .iter()
-                        .map(|&c| index.entity_names[index.to[c as usize] as usize].clone()),
+                        .map(|&c| index.entity_name(index.to[c as usize]).to_string()),
                 )
                 .collect(),
             path_channels: channels,
         });
     }
-    let src = index.entity_ids[query.source as usize].clone();
+    let src = index.entity_id(query.source).to_string();
     reached.sort_by(|a, b| {
         let key = |r: &Reached| (r.earliest.is_some(), r.earliest, r.entity.clone());
         key(a).cmp(&key(b))

@@ -159,7 +159,7 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
                 ev.id,
                 ev.certainty()
             ));
-        } else if all_index.hi[c] < ready {
+        } else if all_index.hi(c) < ready {
             too_early.push(Reason {
                 kind: ReasonKind::TooEarly,
                 text: format!(

@@ -1,0 +1,246 @@
+//! The exact-time fast path against the general interval algorithms, and
+//! corpus answers against a plainly written per-second closure.
+
+use grapevine::analysis::fast::{definite_exact, earliest_exact, earliest_paths_exact};
+use grapevine::analysis::reach::{definite_arrival, earliest_arrival, earliest_paths};
+use grapevine::model::{Entity, Event, Message, Parties};
+use grapevine::{reach, Certainty, Index, IndexSpec, Mode, ReachQuery, Story, TimeExpr};
+use proptest::prelude::*;
+
+const BASE: i64 = 1_474_329_600; // 2016-09-20T00:00:00Z
+
+#[derive(Debug, Clone)]
+struct Ev {
+    mutual: bool,
+    people: Vec<usize>,
+    second: i64,
+    certainty: Option<Certainty>,
+    carries: bool,
+}
+
+fn certainty() -> impl Strategy<Value = Option<Certainty>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(Certainty::Confirmed)),
+        Just(Some(Certainty::Reported)),
+        Just(Some(Certainty::Alleged)),
+        Just(Some(Certainty::Unknown)),
+    ]
+}
+
+fn ev(n: usize) -> impl Strategy<Value = Ev> {
+    (
+        any::<bool>(),
+        proptest::collection::vec(0..n, 2..5),
+        0i64..5,
+        certainty(),
+        any::<bool>(),
+    )
+        .prop_map(|(mutual, people, second, certainty, carries)| Ev {
+            mutual,
+            people,
+            second,
+            certainty,
+            carries,
+        })
+}
+
+fn time(t: i64) -> TimeExpr {
+    let text = grapevine::model::time::rfc3339(t);
+    TimeExpr::parse(&text, &jiff::tz::TimeZone::UTC).expect("rfc3339 parses")
+}
+
+fn story(n: usize, events: &[Ev], message_time: Option<i64>) -> Story {
+    let mut s = Story {
+        entities: (0..n)
+            .map(|i| Entity {
+                id: format!("e{i}"),
+                name: format!("E{i}"),
+                ..Entity::default()
+            })
+            .collect(),
+        messages: vec![Message {
+            id: "m".into(),
+            origin: Some("e0".into()),
+            time: message_time.map(time),
+            ..Message::default()
+        }],
+        ..Story::default()
+    };
+    for (i, e) in events.iter().enumerate() {
+        let mut people: Vec<String> = e.people.iter().map(|p| format!("e{p}")).collect();
+        people.dedup();
+        if people.len() < 2 {
+            continue;
+        }
+        let parties = if e.mutual {
+            people.sort();
+            people.dedup();
+            if people.len() < 2 {
+                continue;
+            }
+            Parties::Mutual {
+                participants: people,
+            }
+        } else {
+            let from = people.remove(0);
+            Parties::Directed {
+                to_is_array: people.len() > 1,
+                to: people,
+                from,
+            }
+        };
+        s.events.push(Event {
+            id: format!("ev{i:02}"),
+            parties,
+            time: Some(time(BASE + e.second)),
+            certainty: e.certainty,
+            carries: if e.carries {
+                vec!["m".into()]
+            } else {
+                vec![]
+            },
+            ..Event::default()
+        });
+    }
+    s
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    n: usize,
+    events: Vec<Ev>,
+    source: usize,
+    start: Option<i64>,
+    definite: Option<i64>,
+    strict: bool,
+    message: bool,
+    mode: Mode,
+    threshold: Certainty,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (2usize..8).prop_flat_map(|n| {
+        (
+            proptest::collection::vec(ev(n), 0..24),
+            0..n,
+            prop_oneof![Just(None), (-1i64..6).prop_map(|s| Some(BASE + s))],
+            prop_oneof![
+                Just(None),
+                Just(Some(i64::MIN)),
+                (-1i64..6).prop_map(|s| Some(BASE + s))
+            ],
+            any::<bool>(),
+            any::<bool>(),
+            prop_oneof![Just(Mode::Contacts), Just(Mode::Message)],
+            certainty().prop_map(|c| c.unwrap_or(Certainty::Unknown)),
+        )
+            .prop_map(
+                move |(events, source, start, definite, strict, message, mode, threshold)| Case {
+                    n,
+                    events,
+                    source,
+                    start,
+                    definite,
+                    strict,
+                    message: message || mode == Mode::Message,
+                    mode,
+                    threshold,
+                },
+            )
+    })
+}
+
+fn compile(c: &Case) -> (Story, Index, Index, ReachQuery) {
+    let s = story(c.n, &c.events, c.start);
+    let spec = IndexSpec {
+        message: c.message.then(|| "m".to_string()),
+        mode: c.mode,
+        threshold: c.threshold,
+    };
+    let index = Index::build(&s, &spec);
+    let general = index.clone().with_interval_storage();
+    let q = ReachQuery {
+        source: c.source as u32,
+        start: c.start,
+        source_definite: c.definite,
+        strict: c.strict,
+    };
+    (s, index, general, q)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    /// Earliest arrival, fewest-hop chains and definite arrival of the
+    /// exact-time pass equal the general label-setting algorithms, at every
+    /// threshold, strict and not.
+    #[test]
+    fn fast_path_equals_general(c in case()) {
+        let (_, index, general, q) = compile(&c);
+        prop_assert!(index.exact);
+        prop_assert!(!general.exact);
+        for min in Certainty::ALL {
+            let fast = earliest_exact(&index, &q, min).expect("exact index");
+            let slow = earliest_arrival(&general, &q, min);
+            prop_assert_eq!(&fast, &slow, "earliest at {}", min);
+            let fp = earliest_paths_exact(&index, &q, min).expect("exact index");
+            let sp = earliest_paths(&general, &q, min);
+            prop_assert_eq!(&fp, &sp, "paths at {}", min);
+            let times: Vec<i64> = fp
+                .iter()
+                .map(|p| p.as_ref().map(|(t, _)| *t).unwrap_or(i64::MAX))
+                .collect();
+            prop_assert_eq!(&times, &fast, "path times at {}", min);
+            if let Some(fd) = definite_exact(&index, &q, &fast, min) {
+                let sd = definite_arrival(&general, &q, &slow, min);
+                prop_assert_eq!(fd, sd, "definite at {}", min);
+            }
+        }
+    }
+
+    /// Whole `reach` answers (reached set, earliest, timing, definite_by,
+    /// evidence, path) are the same through either path.
+    #[test]
+    fn reach_answers_equal(c in case()) {
+        let (_, index, general, q) = compile(&c);
+        let a = reach(&index, &q);
+        let b = reach(&general, &q);
+        prop_assert_eq!(a, b);
+    }
+}
+
+/// A chain written backwards inside one second is still followed in
+/// non-strict mode, and not in strict mode.
+#[test]
+fn same_second_chain_in_reverse_order() {
+    let evs: Vec<Ev> = (0..30)
+        .rev()
+        .map(|i| Ev {
+            mutual: false,
+            people: vec![i, i + 1],
+            second: 1,
+            certainty: None,
+            carries: false,
+        })
+        .collect();
+    let s = story(31, &evs, None);
+    let index = Index::build(&s, &IndexSpec::default());
+    for strict in [false, true] {
+        let q = ReachQuery {
+            source: 0,
+            start: Some(BASE),
+            source_definite: Some(BASE),
+            strict,
+        };
+        let arr = earliest_exact(&index, &q, Certainty::Unknown).unwrap();
+        let reached = arr.iter().filter(|&&t| t != i64::MAX).count();
+        assert_eq!(reached, if strict { 2 } else { 31 }, "strict {strict}");
+        let a = reach(&index, &q);
+        let b = reach(&index.clone().with_interval_storage(), &q);
+        assert_eq!(a, b);
+        if !strict {
+            assert_eq!(a.get("e30").unwrap().path.len(), 30);
+        }
+    }
+}
