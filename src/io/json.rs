@@ -70,8 +70,59 @@ pub struct SyntaxError {
     pub offset: usize,
     /// What was found, what was expected.
     pub message: String,
+    /// Short text to show under the offending byte.
+    pub label: String,
     /// How to fix it.
     pub help: String,
+    /// Another place that explains this one, e.g. where an unclosed object
+    /// opens: (byte offset, label).
+    pub related: Option<(usize, String)>,
+}
+
+impl SyntaxError {
+    fn new(offset: usize, message: impl Into<String>, help: impl Into<String>) -> Self {
+        SyntaxError {
+            offset,
+            message: message.into(),
+            label: "here".into(),
+            help: help.into(),
+            related: None,
+        }
+    }
+
+    fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    fn related(mut self, offset: usize, label: impl Into<String>) -> Self {
+        self.related = Some((offset, label.into()));
+        self
+    }
+}
+
+/// Help for a value or field name that starts with something JSON does not
+/// allow there.
+fn bad_start_help(found: &str, what: &str) -> String {
+    match found {
+        "`/`" => "JSON has no comments: remove it, or keep the note in a field such as \"description\"".into(),
+        "`'`" => format!("JSON {what} use double quotes, not single quotes"),
+        "`True`" | "`False`" | "`Null`" | "`TRUE`" | "`FALSE`" | "`NULL`" | "`None`" => {
+            "JSON's words are lower case: true, false and null".into()
+        }
+        "`NaN`" | "`Infinity`" | "`undefined`" => {
+            "JSON has no NaN, Infinity or undefined: write the value as a string, or leave the field out".into()
+        }
+        _ if what == "field names" => {
+            let name = found.trim_matches('`');
+            if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+                format!("write the name in double quotes: \"{name}\": ...")
+            } else {
+                "write the name in double quotes: \"name\": value".into()
+            }
+        }
+        _ => "a value is a string in double quotes, a number, true, false, null, an array [...] or an object {...}".into(),
+    }
 }
 
 /// Parses a whole document.
@@ -84,19 +135,23 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     };
     p.skip_ws();
     if p.pos >= p.s.len() {
-        return Err(SyntaxError {
-            offset: 0,
-            message: "the file is empty".into(),
-            help: "a story file is a JSON object: start from {\"format\": \"grapevine/1\", \"entities\": []}".into(),
-        });
+        return Err(SyntaxError::new(
+            0,
+            "the file is empty",
+            "a story file is a JSON object: start from {\"format\": \"grapevine/1\", \"entities\": []}",
+        )
+        .label("no JSON value in the file"));
     }
     let node = p.value()?;
     p.skip_ws();
     if p.pos < p.s.len() {
-        return Err(p.error(
-            "unexpected text after the end of the JSON value",
-            "remove it, or wrap everything in one object",
-        ));
+        return Err(p
+            .error(
+                &format!("unexpected {} after the end of the JSON value", p.found()),
+                "a file holds one JSON object: remove the extra text, or merge it into the object",
+            )
+            .label("the story ended before this")
+            .related(node.span.start, "the story starts here"));
     }
     Ok(node)
 }
@@ -110,19 +165,44 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn error(&self, message: &str, help: &str) -> SyntaxError {
-        SyntaxError {
-            offset: self.pos.min(self.s.len()),
-            message: message.into(),
-            help: help.into(),
+        SyntaxError::new(self.pos.min(self.s.len()), message, help)
+    }
+
+    /// What is at the current position, as a user would say it: a bare word
+    /// whole (`NaN`), a character in backquotes, or "the end of the file".
+    fn found(&self) -> String {
+        let rest = &self.text[self.pos.min(self.s.len())..];
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .take(24)
+            .collect();
+        if word.len() > 1 && word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return format!("`{word}`");
+        }
+        match rest.chars().next() {
+            None => "the end of the file".into(),
+            Some(c) if c.is_control() || c.is_whitespace() || c == '\u{feff}' => {
+                format!("the character {}", c.escape_unicode())
+            }
+            Some(c) => format!("`{c}`"),
         }
     }
 
-    fn found(&self) -> String {
-        match self.text[self.pos.min(self.s.len())..].chars().next() {
-            None => "the end of the file".into(),
-            Some(c) if c.is_control() => format!("{c:?}"),
-            Some(c) => format!("`{c}`"),
-        }
+    /// An error at the end of the file inside an object or array that opens at `open`.
+    fn unclosed(&self, open: usize, what: &str, close: char) -> SyntaxError {
+        self.error(
+            &format!("the file ends inside {what}: the `{close}` is missing"),
+            &format!("add the missing `{close}`, or restore the end of the file if it was cut off"),
+        )
+        .label("the file ends here")
+        .related(
+            open,
+            format!(
+                "this {} is never closed",
+                &what[what.find(' ').map_or(0, |i| i + 1)..]
+            ),
+        )
     }
 
     fn skip_ws(&mut self) {
@@ -146,13 +226,10 @@ impl<'a> Parser<'a> {
             Some(b'n') => self.literal("null", Value::Null)?,
             Some(b'-' | b'0'..=b'9') => self.number()?,
             _ => {
-                let msg = format!("expected a value, found {}", self.found());
-                let help = if self.s.get(self.pos) == Some(&b'\'') {
-                    "JSON strings use double quotes"
-                } else {
-                    "a value is a string in double quotes, a number, true, false, null, an array [...] or an object {...}"
-                };
-                return Err(self.error(&msg, help));
+                let found = self.found();
+                let msg = format!("expected a value, found {found}");
+                let help = bad_start_help(&found, "strings");
+                return Err(self.error(&msg, &help).label("expected a value"));
             }
         };
         Ok(Node {
@@ -164,16 +241,19 @@ impl<'a> Parser<'a> {
     fn enter(&mut self) -> Result<(), SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error(
-                &format!("arrays and objects are nested more than {MAX_DEPTH} deep"),
-                "a story file is only a few levels deep; check for stray brackets",
-            ));
+            return Err(self
+                .error(
+                    &format!("arrays and objects are nested more than {MAX_DEPTH} deep"),
+                    "a story file is only a few levels deep; check for stray brackets",
+                )
+                .label(format!("level {}", MAX_DEPTH + 1)));
         }
         Ok(())
     }
 
     fn object(&mut self) -> Result<Value, SyntaxError> {
         self.enter()?;
+        let open = self.pos;
         self.pos += 1;
         let mut members = Vec::new();
         self.skip_ws();
@@ -185,27 +265,31 @@ impl<'a> Parser<'a> {
         loop {
             self.skip_ws();
             if self.s.get(self.pos) != Some(&b'"') {
-                let msg = format!(
-                    "expected a field name in double quotes, found {}",
-                    self.found()
-                );
+                if self.pos >= self.s.len() {
+                    return Err(self.unclosed(open, "an object", '}'));
+                }
+                let found = self.found();
+                let msg = format!("expected a field name in double quotes, found {found}");
                 let help = if self.s.get(self.pos) == Some(&b'}') {
-                    "remove the comma before the `}`: JSON allows no trailing comma"
+                    "remove the comma before the `}`: JSON allows no trailing comma".to_string()
                 } else {
-                    "write the name in double quotes: \"name\": value"
+                    bad_start_help(&found, "field names")
                 };
-                return Err(self.error(&msg, help));
+                return Err(self.error(&msg, &help).label("expected \"name\""));
             }
             let key_start = self.pos;
             let key = self.string()?;
             let key_span = key_start..self.pos;
+            let key_at = key_start;
             self.skip_ws();
             if self.s.get(self.pos) != Some(&b':') {
                 let msg = format!(
                     "expected `:` after the field name \"{key}\", found {}",
                     self.found()
                 );
-                return Err(self.error(&msg, "put a colon between a field's name and its value"));
+                return Err(self
+                    .error(&msg, "put a colon between a field's name and its value")
+                    .label("expected `:`"));
             }
             self.pos += 1;
             self.skip_ws();
@@ -223,12 +307,16 @@ impl<'a> Parser<'a> {
                     self.depth -= 1;
                     return Ok(Value::Object(members));
                 }
+                None => return Err(self.unclosed(open, "an object", '}')),
                 _ => {
                     let msg = format!("expected `,` or `}}` after a field, found {}", self.found());
-                    return Err(self.error(
-                        &msg,
-                        "separate fields with commas and close the object with `}`",
-                    ));
+                    return Err(self
+                        .error(
+                            &msg,
+                            "separate fields with commas and close the object with `}`",
+                        )
+                        .label("expected `,` or `}`")
+                        .related(key_at, "after this field"));
                 }
             }
         }
@@ -236,6 +324,7 @@ impl<'a> Parser<'a> {
 
     fn array(&mut self) -> Result<Value, SyntaxError> {
         self.enter()?;
+        let open = self.pos;
         self.pos += 1;
         let mut items = Vec::new();
         self.skip_ws();
@@ -247,10 +336,15 @@ impl<'a> Parser<'a> {
         loop {
             self.skip_ws();
             if self.s.get(self.pos) == Some(&b']') {
-                return Err(self.error(
-                    "expected a value, found `]`",
-                    "remove the comma before the `]`: JSON allows no trailing comma",
-                ));
+                return Err(self
+                    .error(
+                        "expected a value, found `]`",
+                        "remove the comma before the `]`: JSON allows no trailing comma",
+                    )
+                    .label("expected a value after the comma"));
+            }
+            if self.pos >= self.s.len() {
+                return Err(self.unclosed(open, "an array", ']'));
             }
             items.push(self.value()?);
             self.skip_ws();
@@ -261,15 +355,20 @@ impl<'a> Parser<'a> {
                     self.depth -= 1;
                     return Ok(Value::Array(items));
                 }
+                None => return Err(self.unclosed(open, "an array", ']')),
                 _ => {
                     let msg = format!(
                         "expected `,` or `]` after an array item, found {}",
                         self.found()
                     );
-                    return Err(self.error(
-                        &msg,
-                        "separate items with commas and close the array with `]`",
-                    ));
+                    let item = items.last().map_or(open, |n| n.span.start);
+                    return Err(self
+                        .error(
+                            &msg,
+                            "separate items with commas and close the array with `]`",
+                        )
+                        .label("expected `,` or `]`")
+                        .related(item, "after this item"));
                 }
             }
         }
@@ -281,20 +380,31 @@ impl<'a> Parser<'a> {
             Ok(value)
         } else {
             let msg = format!("expected a value, found {}", self.found());
-            Err(self.error(
-                &msg,
-                "strings need double quotes; the bare words JSON knows are true, false and null",
-            ))
+            Err(self
+                .error(
+                    &msg,
+                    "strings need double quotes; the bare words JSON knows are true, false and null",
+                )
+                .label("expected a value"))
         }
     }
 
     fn number(&mut self) -> Result<Value, SyntaxError> {
         let start = self.pos;
         let bad = |p: &Self| {
-            p.error(
-                "malformed number",
-                "write numbers like 12, -3, 4.5 or 1e6, with no leading zeros",
+            SyntaxError::new(
+                start,
+                format!(
+                    "malformed number `{}`",
+                    p.text[start..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+                        .take(24)
+                        .collect::<String>()
+                ),
+                "write numbers like 12, -3, 4.5 or 1e6, with no leading zeros; write anything else as a string in double quotes",
             )
+            .label("not a JSON number")
         };
         if self.s.get(self.pos) == Some(&b'-') {
             self.pos += 1;
@@ -352,11 +462,12 @@ impl<'a> Parser<'a> {
             out.push_str(&self.text[run_start..self.pos]);
             match self.s.get(self.pos) {
                 None => {
-                    return Err(SyntaxError {
-                        offset: open,
-                        message: "this string is never closed".into(),
-                        help: "add the closing double quote".into(),
-                    })
+                    return Err(SyntaxError::new(
+                        open,
+                        "this string is never closed",
+                        "add the closing double quote",
+                    )
+                    .label("the string starts here"))
                 }
                 Some(b'"') => {
                     self.pos += 1;
@@ -380,49 +491,75 @@ impl<'a> Parser<'a> {
                             continue;
                         }
                         _ => {
-                            let msg = format!(
-                                "unknown escape `\\{}` in a string",
-                                self.found().trim_matches('`')
+                            let next = self.text[self.pos..].chars().next().map_or_else(
+                                String::new,
+                                |c| c.escape_default().to_string(),
                             );
-                            return Err(self.error(&msg, "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write \\\\ for a backslash"));
+                            let msg = format!("unknown escape `\\{next}` in a string");
+                            return Err(SyntaxError::new(
+                                self.pos - 1,
+                                msg,
+                                "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write \\\\ for a backslash",
+                            )
+                            .label("unknown escape"));
                         }
                     };
                     self.pos += 1;
                     out.push(c);
                 }
-                Some(_) => {
-                    return Err(self.error(
-                        "a control character (such as a raw line break or tab) inside a string",
-                        "write it as an escape: \\n for a line break, \\t for a tab",
-                    ))
+                Some(b'\n' | b'\r') => {
+                    return Err(SyntaxError::new(
+                        open,
+                        "this string runs past the end of its line",
+                        "close the string with a double quote on the same line; inside a string, write a line break as \\n",
+                    )
+                    .label("the string starts here")
+                    .related(self.pos, "the line ends before the closing `\"`"))
+                }
+                Some(&b) => {
+                    return Err(self
+                        .error(
+                            &format!("a control character (U+{b:04X}) inside a string"),
+                            "write it as an escape: \\t for a tab, \\u0007 for U+0007",
+                        )
+                        .label("control character"))
                 }
             }
         }
     }
 
+    /// Reads the four hex digits after `\u`; errors point at the backslash.
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let at = self.pos.saturating_sub(2);
         let h = self.s.get(self.pos..self.pos + 4).ok_or_else(|| {
-            self.error(
+            SyntaxError::new(
+                at,
                 "incomplete \\u escape",
                 "write \\u followed by four hex digits",
             )
+            .label("expected four hex digits")
         })?;
+        // from_str_radix alone would accept a sign (`\u+123`).
         let h = std::str::from_utf8(h)
             .ok()
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
             .and_then(|h| u32::from_str_radix(h, 16).ok());
         match h {
             Some(v) => {
                 self.pos += 4;
                 Ok(v)
             }
-            None => Err(self.error(
+            None => Err(SyntaxError::new(
+                at,
                 "malformed \\u escape",
-                "write \\u followed by four hex digits",
-            )),
+                "write \\u followed by four hex digits, e.g. \\u00e9 for é",
+            )
+            .label("expected four hex digits")),
         }
     }
 
     fn unicode_escape(&mut self) -> Result<char, SyntaxError> {
+        let at = self.pos.saturating_sub(2);
         let hi = self.hex4()?;
         if (0xD800..0xDC00).contains(&hi) {
             if self.s.get(self.pos..self.pos + 2) == Some(b"\\u") {
@@ -435,16 +572,20 @@ impl<'a> Parser<'a> {
                     });
                 }
             }
-            return Err(self.error(
+            return Err(SyntaxError::new(
+                at,
                 "a lone surrogate in a \\u escape",
                 "write the character itself, or a valid surrogate pair",
-            ));
+            )
+            .label("expected a second \\u escape (\\udc00 to \\udfff)"));
         }
         if (0xDC00..0xE000).contains(&hi) {
-            return Err(self.error(
+            return Err(SyntaxError::new(
+                at,
                 "a lone surrogate in a \\u escape",
                 "write the character itself, or a valid surrogate pair",
-            ));
+            )
+            .label("a second half without a first"));
         }
         char::from_u32(hi).ok_or_else(|| {
             self.error(
@@ -453,6 +594,17 @@ impl<'a> Parser<'a> {
             )
         })
     }
+}
+
+/// Characters that look like nothing or like a plain space in an editor
+/// (no-break and other spaces, zero-width and bidirectional marks, line and
+/// paragraph separators, the byte-order mark). The writer escapes them so a
+/// hand-edited file shows them and a diff reveals them.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{a0}' | '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180e}' | '\u{2000}'..='\u{200f}' | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{206f}'
+        | '\u{3000}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
 }
 
 /// Writes `s` as a JSON string literal.
@@ -467,9 +619,7 @@ pub fn write_string(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
+            c if (c as u32) < 0x20 || c == '\u{7f}' || is_invisible(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }
@@ -558,9 +708,25 @@ mod tests {
             "\"\\x\"",
             "1 2",
             "\"a\nb\"",
+            "\"\\u+123\"",
+            "\"\\u-123\"",
+            "\"\\u 123\"",
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn syntax_errors_say_what_was_found() {
+        let e = parse("{\"a\": NaN}").unwrap_err();
+        assert_eq!(e.message, "expected a value, found `NaN`");
+        assert!(e.help.contains("no NaN"), "{}", e.help);
+        let e = parse("{\n  // note\n}").unwrap_err();
+        assert!(e.help.contains("no comments"), "{}", e.help);
+        let e = parse("{\"a\": \"x\n\"}").unwrap_err();
+        assert_eq!((e.offset, e.related.map(|r| r.0)), (6, Some(8)));
+        let e = parse("{\"a\": [1,\n").unwrap_err();
+        assert_eq!(e.related.map(|r| r.0), Some(6));
     }
 
     #[test]
