@@ -9,6 +9,7 @@ pub mod fast;
 pub mod path;
 pub mod reach;
 pub mod summary;
+pub mod timeline;
 pub mod why_not;
 
 use serde::Serialize;

@@ -64,6 +64,23 @@ pub enum Command {
         #[command(flatten)]
         options: QueryOptions,
     },
+    /// The story's contacts in time order, with their evidence.
+    Timeline {
+        /// The story file.
+        file: PathBuf,
+        /// Only events involving this entity (id, name or alias).
+        #[arg(long)]
+        entity: Option<String>,
+        /// Only events that could fall in this window: two time expressions.
+        #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
+        between: Option<Vec<String>>,
+        /// Only events of this certainty or stronger.
+        #[arg(long, value_enum, default_value = "unknown")]
+        threshold: CertaintyArg,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Why an entity is not reached, naming the events.
     WhyNot {
         /// The story file.

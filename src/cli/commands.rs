@@ -44,6 +44,9 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             since,
             options,
         } => path(&mut out, &file, &from, &to, since, &options),
+        Command::Timeline { file, entity, between, threshold, json } => {
+            timeline(&mut out, &file, entity, between, threshold.into(), json)
+        }
         Command::WhyNot {
             file,
             source,
@@ -513,5 +516,46 @@ fn render(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         }
         None => out.write_all(&bytes).map_err(out_err)?,
     }
+    Ok(0)
+}
+
+fn timeline(
+    out: &mut Out,
+    file: &Path,
+    entity: Option<String>,
+    between: Option<Vec<String>>,
+    threshold: grapevine::Certainty,
+    json: bool,
+) -> Result<u8, Error> {
+    let loaded = load(file)?;
+    print_warnings(&loaded);
+    let between = between.and_then(|v| match v.as_slice() {
+        [a, b] => Some((a.clone(), b.clone())),
+        _ => None,
+    });
+    let query = grapevine::analysis::timeline::TimelineQuery { entity, between, threshold };
+    let entries = grapevine::analysis::timeline::timeline(&loaded.story, &query)?;
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&entries).unwrap_or_default()).map_err(out_err)?;
+        return Ok(0);
+    }
+    let mut s = String::new();
+    for e in &entries {
+        let who = if e.mutual { e.who.join(" — ") } else { format!("{} → {}", e.who[0], e.who[1..].join(", ")) };
+        s.push_str(&format!(
+            "{:<22}  {:<11}  {:<9}  {}\n",
+            e.time.as_deref().unwrap_or("undated"),
+            e.kind,
+            e.certainty.as_str(),
+            who
+        ));
+        if let Some(summary) = &e.summary {
+            s.push_str(&format!("{:<22}  {summary}\n", ""));
+        }
+    }
+    if entries.is_empty() {
+        s.push_str("No events match.\n");
+    }
+    out.write_all(s.as_bytes()).map_err(out_err)?;
     Ok(0)
 }
