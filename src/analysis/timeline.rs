@@ -6,7 +6,7 @@ use crate::model::{Certainty, Story, TimeExpr};
 use crate::Error;
 
 /// Which events a timeline keeps.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineQuery {
     /// Only events involving this entity (id, name or alias).
     pub entity: Option<String>,
@@ -14,6 +14,13 @@ pub struct TimelineQuery {
     pub between: Option<(String, String)>,
     /// Only events of this certainty or stronger.
     pub threshold: Certainty,
+}
+
+impl Default for TimelineQuery {
+    /// Every event: no entity, no window, threshold unknown.
+    fn default() -> Self {
+        TimelineQuery { entity: None, between: None, threshold: Certainty::Unknown }
+    }
 }
 
 /// One event on the timeline.
