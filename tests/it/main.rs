@@ -1,5 +1,6 @@
 //! The one integration-test binary: a module per area.
 
 mod corpus;
+mod cli;
 mod reach_props;
 mod story;
