@@ -174,13 +174,12 @@ pub enum EngineArg {
 
 /// Where the information starts.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = true)]
 pub struct SourceArgs {
     /// An entity (id, name or alias): contacts from it.
-    #[arg(long)]
+    #[arg(long, required_unless_present = "message")]
     pub from: Option<String>,
     /// A message id: its origin and time (default mode: message).
-    #[arg(long)]
+    #[arg(long, required_unless_present = "from")]
     pub message: Option<String>,
     /// Start time (a time expression): the source holds it from then on.
     #[arg(long)]
