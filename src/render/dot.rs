@@ -101,6 +101,35 @@ fn edge_stmt(e: &PEdge) -> Stmt {
     Stmt::Edge(plain_edge(&e.from, &e.to, attrs))
 }
 
+/// The same edge written from its head to its tail, drawn as before.
+fn reversed(e: &PEdge) -> PEdge {
+    let mut r = e.clone();
+    std::mem::swap(&mut r.from, &mut r.to);
+    let mut dir = "back";
+    r.attrs.retain(|(k, v)| {
+        if *k == "dir" {
+            dir = match v.as_str() {
+                "none" => "none",
+                "both" => "both",
+                "back" => "forward",
+                _ => "back",
+            };
+            false
+        } else {
+            true
+        }
+    });
+    for (k, _) in r.attrs.iter_mut() {
+        *k = match *k {
+            "arrowhead" => "arrowtail",
+            "arrowtail" => "arrowhead",
+            other => other,
+        };
+    }
+    r.attrs.push(("dir", dir.to_string()));
+    r
+}
+
 fn plain_edge(from: &str, to: &str, attributes: Vec<Attribute>) -> Edge {
     Edge {
         ty: EdgeTy::Pair(Vertex::N(node_id(from)), Vertex::N(node_id(to))),
@@ -167,6 +196,7 @@ pub(crate) fn graph(plan: &Plan) -> Graph {
                 attr("color", "#CCCCCC"),
                 attr("arrowhead", "normal"),
                 attr("penwidth", "1"),
+                attr("weight", "20"),
                 attr("tooltip", "Time runs left to right"),
             ],
         )));
@@ -186,8 +216,18 @@ pub(crate) fn graph(plan: &Plan) -> Graph {
             }
         }
     }
+    // Contacts and ties run left to right: one whose sender sits in a later
+    // band than its receiver is written the other way round, with its
+    // arrowhead kept at its true end, so that it cannot fight the time axis.
+    let band = |id: &str| match plan.node(id).map(|n| n.place) {
+        Some(Place::Main(b)) => b,
+        _ => None,
+    };
     for e in plan.edges.iter().filter(|e| !e.legend) {
-        stmts.push(edge_stmt(e));
+        match (band(&e.from), band(&e.to)) {
+            (Some(a), Some(b)) if a > b => stmts.push(edge_stmt(&reversed(e))),
+            _ => stmts.push(edge_stmt(e)),
+        }
     }
     // The legend.
     let mut legend: Vec<Stmt> = vec![Stmt::Attribute(attr("label", "Legend"))];
@@ -195,8 +235,22 @@ pub(crate) fn graph(plan: &Plan) -> Graph {
     legend.push(Stmt::Attribute(attr("color", "#AAAAAA")));
     legend.push(Stmt::Attribute(attr("style", "rounded")));
     legend.push(Stmt::Attribute(attr("id", "legend")));
+    let mut points: Vec<Stmt> = vec![Stmt::Attribute(attr("rank", "same"))];
+    let mut words: Vec<Stmt> = vec![Stmt::Attribute(attr("rank", "same"))];
     for n in plan.nodes.iter().filter(|n| n.place == Place::Legend) {
-        legend.push(node_stmt(n));
+        if n.id.starts_with("la_") {
+            points.push(node_stmt(n));
+        } else {
+            words.push(node_stmt(n));
+        }
+    }
+    for (i, part) in [points, words].into_iter().enumerate() {
+        if part.len() > 1 {
+            legend.push(Stmt::Subgraph(Subgraph {
+                id: plain(&format!("legend_rank{i}")),
+                stmts: part,
+            }));
+        }
     }
     for e in plan.edges.iter().filter(|e| e.legend) {
         legend.push(edge_stmt(e));

@@ -98,12 +98,14 @@ pub struct Highlight {
     pub chains: Vec<(String, Vec<(String, String, String)>)>,
     /// True when the picture is one path (from [`Focus::path`]).
     pub path: bool,
+    /// Entity ids not reached, listed in one faded box instead of drawn.
+    pub not_reached: Vec<String>,
 }
 
 /// What part of a story to draw, and what to highlight.
 ///
 /// The default draws everything with nothing highlighted.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Focus {
     /// A line under the title saying what the picture shows.
     pub heading: Option<String>,
@@ -117,6 +119,20 @@ pub struct Focus {
     pub hide_relations: bool,
     /// Hide contacts and relations weaker than this.
     pub threshold: Certainty,
+}
+
+impl Default for Focus {
+    /// Everything, nothing highlighted, every certainty shown.
+    fn default() -> Self {
+        Focus {
+            heading: None,
+            highlight: None,
+            entities: None,
+            events: None,
+            hide_relations: false,
+            threshold: Certainty::Unknown,
+        }
+    }
 }
 
 impl Focus {
@@ -145,7 +161,7 @@ impl Focus {
             h.reached.insert(
                 r.entity.clone(),
                 Mark {
-                    earliest: display_earliest(story, &index, query, &answer, r),
+                    earliest: readable(story, &display_earliest(story, &index, query, &answer, r)),
                     earliest_seconds: r.earliest.filter(|t| *t != i64::MIN && *t != i64::MAX),
                     timing: r.timing,
                     evidence: r.evidence,
@@ -177,11 +193,16 @@ impl Focus {
                 threshold_note(query.threshold)
             ),
         };
+        // Only the reached are drawn; the others are named in a faded box.
+        let reached: BTreeSet<String> = h.reached.keys().cloned().collect();
+        h.not_reached = answer.not_reached.clone();
         Ok(Focus {
             heading: Some(heading),
             highlight: Some(h),
             threshold: query.threshold,
-            ..Focus::default()
+            hide_relations: true,
+            entities: Some(reached),
+            events: None,
         })
     }
 
@@ -221,6 +242,7 @@ impl Focus {
         h.channels = chain.iter().cloned().collect();
         h.chains = vec![(target_id, chain.clone())];
         h.path = true;
+        h.not_reached.clear();
         focus.heading = Some(format!(
             "How {} could have reached {}: {} hop{}{}",
             story.name_of(&answer.from),
@@ -385,6 +407,15 @@ fn since_note(story: &Story, since: Option<&str>) -> String {
             style::date_label(Some(&t), &tz, style::DateStyle::Short)
         ),
         None => String::new(),
+    }
+}
+
+/// `2016-09-20` (as [`display_earliest`] writes it) as `20 Sep 2016`.
+fn readable(story: &Story, iso: &str) -> String {
+    let tz = story.tz();
+    match TimeExpr::parse(iso, &tz) {
+        Ok(t) => style::date_label(Some(&t), &tz, style::DateStyle::Short),
+        Err(_) => iso.to_string(),
     }
 }
 

@@ -292,6 +292,7 @@ struct Builder<'a> {
     tz: TimeZone,
     plan: Plan,
     node_of: BTreeMap<String, String>,
+    drawn: BTreeSet<usize>,
 }
 
 /// Whether the focus draws this entity.
@@ -319,12 +320,13 @@ pub(crate) fn plan(story: &Story, focus: &Focus) -> Plan {
             bands: Vec::new(),
         },
         node_of: BTreeMap::new(),
+        drawn: BTreeSet::new(),
     };
     b.caption(&title);
     b.entities();
     b.events();
-    b.relations();
     b.bands();
+    b.relations();
     b.legend();
     b.plan
 }
@@ -476,6 +478,112 @@ impl Builder<'_> {
         ]
     }
 
+    fn hub(&mut self, ei: usize, e: &Event, names: &[String], chain: Option<bool>) -> String {
+        let story = self.story;
+        let hub = format!("h{ei}");
+        let when = date_label(e.time.as_ref(), &self.tz, DateStyle::Short);
+        let how = match e.certainty() {
+            Certainty::Unknown => "unknown whether it happened".to_string(),
+            c => c.to_string(),
+        };
+        let sentence = match &e.parties {
+            Parties::Directed { from, .. } => format!(
+                "{} {} {} ({when}, {how})",
+                clean(story.name_of(from)),
+                verb(e.kind()),
+                style::join_names(names),
+            ),
+            Parties::Mutual { .. } => format!(
+                "{}: {} ({when}, {how})",
+                clean(e.kind()),
+                style::join_names(names),
+            ),
+        };
+        let (tooltip, url) = event_tooltip(story, e, &sentence);
+        let cs = certainty_style(e.certainty());
+        let faded = chain == Some(false);
+        let label = if faded {
+            vec![shorten(e.kind(), 24)]
+        } else {
+            vec![format!("{}{}", cs.mark, shorten(e.kind(), 24)), when]
+        };
+        self.plan.nodes.push(PNode {
+            id: hub.clone(),
+            title: sentence,
+            label,
+            tooltip,
+            url,
+            attrs: vec![
+                ("shape", "box".into()),
+                ("style", format!("rounded,{}", cs.style)),
+                (
+                    "color",
+                    match chain {
+                        Some(true) => "#000000",
+                        Some(false) => FADED_LINE,
+                        None => cs.color,
+                    }
+                    .to_string(),
+                ),
+                (
+                    "fontcolor",
+                    if faded { CONTEXT_GREY } else { "#222222" }.to_string(),
+                ),
+                (
+                    "penwidth",
+                    if chain == Some(true) { "2" } else { "1" }.to_string(),
+                ),
+                ("fontsize", "9".into()),
+                ("margin", "0.05,0.02".into()),
+                ("height", "0.3".into()),
+            ],
+            place: Place::Main(None),
+        });
+        self.node_of
+            .insert(format!("\u{0}event:{}", e.id), hub.clone());
+        hub
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_edge(
+        &mut self,
+        id: String,
+        ei: usize,
+        e: &Event,
+        from: &str,
+        to: &str,
+        title: String,
+        chain: Option<bool>,
+        labelled: bool,
+        extra: &[(&'static str, &str)],
+    ) {
+        self.drawn.insert(ei);
+        let (tooltip, url) = event_tooltip(self.story, e, &title);
+        let mut attrs = self.edge_attrs(e, chain);
+        for (k, v) in extra {
+            attrs.push((k, v.to_string()));
+        }
+        if chain == Some(true) {
+            attrs.push(("weight", "4".into()));
+        }
+        let label = if labelled {
+            self.edge_label(e, chain)
+        } else {
+            Vec::new()
+        };
+        self.plan.edges.push(PEdge {
+            id,
+            from: from.to_string(),
+            to: to.to_string(),
+            title,
+            label,
+            tooltip,
+            url,
+            attrs,
+            legend: false,
+        });
+    }
+
     fn events(&mut self) {
         let story = self.story;
         for (ei, e) in story.events.iter().enumerate() {
@@ -493,146 +601,182 @@ impl Builder<'_> {
                         continue;
                     };
                     let mut seen = BTreeSet::new();
-                    for (k, t) in to.iter().enumerate() {
-                        let Some(b) = self.node_of.get(t).cloned() else {
-                            continue;
-                        };
-                        if !seen.insert(t.clone()) || t == from {
-                            continue;
+                    let kept: Vec<(usize, &String)> = to
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| {
+                            *t != from && self.node_of.contains_key(*t) && seen.insert(*t)
+                        })
+                        .collect();
+                    if kept.len() < 3 {
+                        for (k, t) in kept {
+                            let chain = self.on_chain(&e.id, from, t);
+                            let b = self.node_of[t].clone();
+                            let title = channel_sentence(story, e, from, t);
+                            self.push_edge(
+                                format!("e{ei}_{k}"),
+                                ei,
+                                e,
+                                &a,
+                                &b,
+                                title,
+                                chain,
+                                true,
+                                &[],
+                            );
                         }
-                        let chain = self.on_chain(&e.id, from, t);
-                        let sentence = channel_sentence(story, e, from, t);
-                        let (tooltip, url) = event_tooltip(story, e, &sentence);
-                        let mut attrs = self.edge_attrs(e, chain);
-                        if chain == Some(true) {
-                            attrs.push(("weight", "4".into()));
-                        }
-                        self.plan.edges.push(PEdge {
-                            id: format!("e{ei}_{k}"),
-                            from: a.clone(),
-                            to: b,
-                            title: sentence,
-                            label: self.edge_label(e, chain),
-                            tooltip,
-                            url,
-                            attrs,
-                            legend: false,
-                        });
+                        continue;
+                    }
+                    // Three or more receivers: one hub holds kind and date.
+                    let names: Vec<String> =
+                        kept.iter().map(|(_, t)| clean(story.name_of(t))).collect();
+                    let chains: Vec<Option<bool>> = kept
+                        .iter()
+                        .map(|(_, t)| self.on_chain(&e.id, from, t))
+                        .collect();
+                    let any = chains
+                        .first()
+                        .copied()
+                        .flatten()
+                        .map(|_| chains.iter().any(|c| *c == Some(true)));
+                    let hub = self.hub(ei, e, &names, any);
+                    let title = format!(
+                        "{} sent the {} on ({})",
+                        clean(story.name_of(from)),
+                        clean(e.kind()),
+                        date_label(e.time.as_ref(), &self.tz, DateStyle::Short)
+                    );
+                    self.push_edge(
+                        format!("e{ei}_s"),
+                        ei,
+                        e,
+                        &a,
+                        &hub,
+                        title,
+                        any,
+                        false,
+                        &[("arrowhead", "none")],
+                    );
+                    for ((k, t), chain) in kept.into_iter().zip(chains) {
+                        let b = self.node_of[t].clone();
+                        let title = channel_sentence(story, e, from, t);
+                        self.push_edge(
+                            format!("e{ei}_{k}"),
+                            ei,
+                            e,
+                            &hub,
+                            &b,
+                            title,
+                            chain,
+                            false,
+                            &[],
+                        );
                     }
                 }
                 Parties::Mutual { participants } => {
-                    let mut kept: Vec<(usize, &String)> = Vec::new();
                     let mut seen = BTreeSet::new();
-                    for (k, p) in participants.iter().enumerate() {
-                        if self.node_of.contains_key(p) && seen.insert(p.clone()) {
-                            kept.push((k, p));
-                        }
-                    }
+                    let kept: Vec<(usize, &String)> = participants
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| self.node_of.contains_key(*p) && seen.insert(*p))
+                        .collect();
                     if kept.len() < 2 {
                         continue;
                     }
                     if kept.len() == 2 {
-                        let (a, b) = (kept[0].1, kept[1].1);
-                        let chain = self.on_chain(&e.id, a, b);
-                        let sentence = channel_sentence(story, e, a, b);
-                        let (tooltip, url) = event_tooltip(story, e, &sentence);
-                        let mut attrs = self.edge_attrs(e, chain);
-                        attrs.push(("dir", "none".into()));
-                        self.plan.edges.push(PEdge {
-                            id: format!("e{ei}_0"),
-                            from: self.node_of[a].clone(),
-                            to: self.node_of[b].clone(),
-                            title: sentence,
-                            label: self.edge_label(e, chain),
-                            tooltip,
-                            url,
-                            attrs,
-                            legend: false,
-                        });
+                        let (p, q) = (kept[0].1, kept[1].1);
+                        let chain = self.on_chain(&e.id, p, q);
+                        let (a, b) = (self.node_of[p].clone(), self.node_of[q].clone());
+                        let title = channel_sentence(story, e, p, q);
+                        self.push_edge(
+                            format!("e{ei}_0"),
+                            ei,
+                            e,
+                            &a,
+                            &b,
+                            title,
+                            chain,
+                            true,
+                            &[("dir", "none")],
+                        );
                         continue;
                     }
-                    // Three or more: a small hub for the event, a spoke to each.
-                    let hub = format!("h{ei}");
-                    let any_chain = self
-                        .highlight()
-                        .map(|h| h.channels.iter().any(|(ev, _, _)| ev == &e.id));
-                    let when = date_label(e.time.as_ref(), &self.tz, DateStyle::Short);
                     let names: Vec<String> =
                         kept.iter().map(|(_, p)| clean(story.name_of(p))).collect();
-                    let sentence = format!(
-                        "{}: {} ({when}, {})",
-                        clean(e.kind()),
-                        style::join_names(&names),
-                        match e.certainty() {
-                            Certainty::Unknown => "unknown whether it happened".to_string(),
-                            c => c.to_string(),
-                        }
-                    );
-                    let (tooltip, url) = event_tooltip(story, e, &sentence);
-                    let cs = certainty_style(e.certainty());
-                    let faded = any_chain == Some(false);
-                    let hub_label = if faded {
-                        vec![clean(e.kind())]
-                    } else {
-                        vec![
-                            format!("{}{}", cs.mark, shorten(e.kind(), 24)),
-                            when.clone(),
-                        ]
-                    };
-                    self.plan.nodes.push(PNode {
-                        id: hub.clone(),
-                        title: sentence.clone(),
-                        label: hub_label,
-                        tooltip: tooltip.clone(),
-                        url: url.clone(),
-                        attrs: vec![
-                            ("shape", "box".into()),
-                            ("style", format!("rounded,{}", cs.style)),
-                            (
-                                "color",
-                                if faded { FADED_LINE } else { cs.color }.to_string(),
-                            ),
-                            (
-                                "fontcolor",
-                                if faded { CONTEXT_GREY } else { "#222222" }.to_string(),
-                            ),
-                            ("fontsize", "9".into()),
-                            ("margin", "0.06,0.02".into()),
-                            ("height", "0.3".into()),
-                        ],
-                        place: Place::Main(None),
-                    });
-                    for (k, p) in &kept {
+                    let any = self
+                        .highlight()
+                        .map(|h| h.channels.iter().any(|(ev, _, _)| ev == &e.id));
+                    let hub = self.hub(ei, e, &names, any);
+                    for (k, p) in kept {
                         let chain = self.highlight().map(|h| {
                             h.channels
                                 .iter()
-                                .any(|(ev, a, b)| ev == &e.id && (a == *p || b == *p))
+                                .any(|(ev, a, b)| ev == &e.id && (a == p || b == p))
                         });
-                        let mut attrs = self.edge_attrs(e, chain);
-                        attrs.push(("dir", "none".into()));
-                        attrs.push(("weight", "2".into()));
-                        let spoke = format!(
-                            "{} took part in the {} ({when}, {})",
+                        let a = self.node_of[p].clone();
+                        let title = format!(
+                            "{} took part in the {} ({}, {})",
                             clean(story.name_of(p)),
                             clean(e.kind()),
+                            date_label(e.time.as_ref(), &self.tz, DateStyle::Short),
                             e.certainty()
                         );
-                        self.plan.edges.push(PEdge {
-                            id: format!("e{ei}_{k}"),
-                            from: self.node_of[*p].clone(),
-                            to: hub.clone(),
-                            title: spoke,
-                            label: Vec::new(),
-                            tooltip: tooltip.clone(),
-                            url: url.clone(),
-                            attrs,
-                            legend: false,
-                        });
+                        self.push_edge(
+                            format!("e{ei}_{k}"),
+                            ei,
+                            e,
+                            &a,
+                            &hub,
+                            title,
+                            chain,
+                            false,
+                            &[("dir", "none")],
+                        );
                     }
-                    self.node_of.insert(format!("\u{0}event:{}", e.id), hub);
                 }
             }
         }
+        self.merge_parallel();
+    }
+
+    /// Draws parallel contacts between the same two entities, with the same
+    /// style, as one edge with a label line per contact.
+    fn merge_parallel(&mut self) {
+        let mut merged: Vec<PEdge> = Vec::new();
+        let mut slot: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+        for e in std::mem::take(&mut self.plan.edges) {
+            let hubbed = e.from.starts_with('h') || e.to.starts_with('h');
+            let mutual = e.attrs.iter().any(|(k, v)| *k == "dir" && v == "none");
+            let (x, y) = if mutual && e.to < e.from {
+                (e.to.clone(), e.from.clone())
+            } else {
+                (e.from.clone(), e.to.clone())
+            };
+            let key = (x, y, format!("{:?}", e.attrs));
+            match slot.get(&key) {
+                Some(&i) if !hubbed => {
+                    let m = &mut merged[i];
+                    if m.label.len() == 2 && !m.label[0].contains(" · ") {
+                        m.label = vec![format!("{} · {}", m.label[0], m.label[1])];
+                    }
+                    if e.label.len() == 2 {
+                        m.label.push(format!("{} · {}", e.label[0], e.label[1]));
+                    }
+                    m.title = format!("{}; {}", m.title, e.title);
+                    m.tooltip = format!("{}\n\n{}", m.tooltip, e.tooltip);
+                    if m.url.is_none() {
+                        m.url = e.url;
+                    }
+                }
+                _ => {
+                    if !hubbed {
+                        slot.insert(key, merged.len());
+                    }
+                    merged.push(e);
+                }
+            }
+        }
+        self.plan.edges = merged;
     }
 
     fn relations(&mut self) {
@@ -669,27 +813,47 @@ impl Builder<'_> {
                 tooltip.push_str(&format!("\n— {}", shorten(s, 200)));
             }
             let faded = self.highlight().is_some();
+            // Draw it along time: from the earlier band to the later one
+            // (arrowhead kept at its true end); a tie within one band does
+            // not move anything.
+            let band = |id: &str| match self.plan.node(id).map(|n| n.place) {
+                Some(Place::Main(b)) => b,
+                _ => None,
+            };
+            let (ba, bb) = (band(a), band(b));
+            let (tail, head, backward) = match (ba, bb) {
+                (Some(x), Some(y)) if x > y => (b.clone(), a.clone(), true),
+                _ => (a.clone(), b.clone(), false),
+            };
+            let mut attrs: Vec<(&'static str, String)> = vec![
+                ("style", cs.style.into()),
+                (
+                    "color",
+                    if faded { FADED_LINE } else { CONTEXT_GREY }.to_string(),
+                ),
+                ("fontcolor", CONTEXT_GREY.into()),
+                ("penwidth", "0.8".into()),
+                ("fontsize", "8".into()),
+                ("arrowhead", "open".into()),
+                ("arrowtail", "open".into()),
+                ("arrowsize", "0.5".into()),
+                ("weight", "0".into()),
+            ];
+            if backward {
+                attrs.push(("dir", "back".into()));
+            }
+            if ba.is_some() && ba == bb {
+                attrs.push(("constraint", "false".into()));
+            }
             self.plan.edges.push(PEdge {
                 id: format!("r{ri}"),
-                from: a.clone(),
-                to: b.clone(),
+                from: tail,
+                to: head,
                 title: sentence,
                 label: wrap(&shorten(text, 40), 20),
                 tooltip,
                 url: c.url,
-                attrs: vec![
-                    ("style", cs.style.into()),
-                    (
-                        "color",
-                        if faded { FADED_LINE } else { CONTEXT_GREY }.to_string(),
-                    ),
-                    ("fontcolor", CONTEXT_GREY.into()),
-                    ("penwidth", "0.8".into()),
-                    ("fontsize", "8".into()),
-                    ("arrowhead", "open".into()),
-                    ("arrowsize", "0.5".into()),
-                    ("constraint", "false".into()),
-                ],
+                attrs,
                 legend: false,
             });
         }
@@ -701,13 +865,9 @@ impl Builder<'_> {
         let story = self.story;
         let mut first: BTreeMap<String, (i64, Precision)> = BTreeMap::new();
         let drawn_events: BTreeSet<&str> = self
-            .plan
-            .edges
+            .drawn
             .iter()
-            .filter(|e| e.id.starts_with('e'))
-            .filter_map(|e| e.id[1..].split('_').next())
-            .filter_map(|i| i.parse::<usize>().ok())
-            .filter_map(|i| story.events.get(i))
+            .filter_map(|&i| story.events.get(i))
             .map(|e| e.id.as_str())
             .collect();
         for e in &story.events {
@@ -786,6 +946,7 @@ impl Builder<'_> {
                 kinds.insert(e.kind());
             }
         }
+        let drawn = self.drawn.clone();
         for kind in [
             EntityKind::Person,
             EntityKind::Organisation,
@@ -816,10 +977,8 @@ impl Builder<'_> {
         let mut samples: Vec<(String, String, Vec<(&'static str, String)>)> = Vec::new();
         let mut present: BTreeSet<Certainty> = BTreeSet::new();
         let mut mutual = false;
-        for e in &self.story.events {
-            if e.certainty() >= self.focus.threshold
-                && self.focus.events.as_ref().is_none_or(|s| s.contains(&e.id))
-            {
+        for (i, e) in self.story.events.iter().enumerate() {
+            if drawn.contains(&i) {
                 present.insert(e.certainty());
                 mutual |= e.is_mutual();
             }
@@ -858,6 +1017,33 @@ impl Builder<'_> {
                 ],
             ));
         }
+        if let Some(h) = self.highlight() {
+            if !h.not_reached.is_empty() {
+                let names: Vec<String> = h
+                    .not_reached
+                    .iter()
+                    .map(|id| clean(self.story.name_of(id)))
+                    .collect();
+                let mut label = vec![format!("Not reached ({})", names.len())];
+                label.extend(wrap(&names.join(", "), 34));
+                self.plan.nodes.push(PNode {
+                    id: "not_reached".into(),
+                    title: format!("Not reached: {}", names.join(", ")),
+                    label,
+                    tooltip: format!("Not reached: {}", names.join(", ")),
+                    url: None,
+                    attrs: vec![
+                        ("shape", "note".into()),
+                        ("style", "filled".into()),
+                        ("color", FADED_LINE.into()),
+                        ("fillcolor", FADED_FILL.into()),
+                        ("fontcolor", "#666666".into()),
+                        ("fontsize", "10".into()),
+                    ],
+                    place: Place::Legend,
+                });
+            }
+        }
         if self.highlight().is_some() {
             samples.push((
                 "chain".into(),
@@ -866,7 +1052,7 @@ impl Builder<'_> {
             ));
             samples.push((
                 "faded".into(),
-                "not on a chain / not reached".into(),
+                "other contact among them".into(),
                 vec![("color", FADED_LINE.into())],
             ));
         }

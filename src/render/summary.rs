@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::plan::clean;
 use super::style::{count_word, date_phrase, join_names};
 use super::{Focus, Highlight};
-use crate::analysis::{reach_story, Query};
 use crate::model::{Certainty, Event, Parties, Story};
 use crate::Timing;
 
@@ -108,42 +107,42 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
         return String::new();
     };
     let tz = story.tz();
-    // Order senders as the reach answer does (earliest first).
-    let mut q = Query::message(id);
-    q.threshold = focus.threshold;
-    let order: Vec<String> = match reach_story(story, &q) {
-        Ok(a) => a.reached.iter().map(|r| r.entity.clone()).collect(),
-        Err(_) => vec![origin.to_string()],
-    };
+    // Walk the documented chain breadth-first from the origin, in file order.
+    let carrying: Vec<&Event> = story
+        .events
+        .iter()
+        .filter(|e| e.carries.iter().any(|c| c == id) && e.certainty() >= focus.threshold)
+        .filter(|e| drawn(focus, e))
+        .collect();
     let mut sentences: Vec<String> = Vec::new();
-    let mut told: BTreeSet<String> = BTreeSet::new();
-    for (step, sender) in order.iter().enumerate() {
-        let events: Vec<&Event> = story
-            .events
-            .iter()
-            .filter(|e| {
-                e.carries.iter().any(|c| c == id)
-                    && e.certainty() >= focus.threshold
-                    && drawn(focus, e)
-                    && match &e.parties {
-                        Parties::Directed { from, .. } => from == sender,
-                        Parties::Mutual { participants } => participants.contains(sender),
-                    }
-            })
-            .collect();
-        for e in events {
+    let mut told: BTreeSet<String> = BTreeSet::from([origin.to_string()]);
+    let mut queue: std::collections::VecDeque<String> =
+        std::collections::VecDeque::from([origin.to_string()]);
+    let mut used: BTreeSet<&str> = BTreeSet::new();
+    while let Some(sender) = queue.pop_front() {
+        let first = sender == origin;
+        for e in &carrying {
+            let sends = match &e.parties {
+                Parties::Directed { from, .. } => *from == sender,
+                Parties::Mutual { participants } => participants.contains(&sender),
+            };
+            if !sends || used.contains(e.id.as_str()) {
+                continue;
+            }
             let to: Vec<String> = e
                 .parties
                 .entities()
                 .into_iter()
-                .filter(|p| *p != sender && !told.contains(*p) && *p != origin)
+                .filter(|p| *p != sender && !told.contains(*p))
                 .map(str::to_string)
                 .collect();
             if to.is_empty() {
                 continue;
             }
+            used.insert(e.id.as_str());
             told.extend(to.iter().cloned());
-            let who = name(story, sender);
+            queue.extend(to.iter().cloned());
+            let who = name(story, &sender);
             let when = date_phrase(e.time.as_ref(), &tz);
             let sentence = match e.certainty() {
                 Certainty::Unknown => format!(
@@ -155,14 +154,14 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
                     recipients(story, &to),
                     certainty_clause(e)
                 ),
-                _ if step == 0 => format!(
+                _ if first => format!(
                     "{who} {} {} {when}{}.",
                     first_hop_verb(e.kind()),
                     recipients(story, &to),
                     certainty_clause(e)
                 ),
                 _ => format!(
-                    "{who} passed it to {} {when}{}.",
+                    "{who} passed it {when} to {}{}.",
                     recipients(story, &to),
                     certainty_clause(e)
                 ),
