@@ -174,12 +174,14 @@ pub enum EngineArg {
 
 /// Where the information starts.
 #[derive(Debug, Args)]
+#[group(skip)]
+#[command(group = clap::ArgGroup::new("source").required(true).multiple(true))]
 pub struct SourceArgs {
     /// An entity (id, name or alias): contacts from it.
-    #[arg(long, required_unless_present = "message")]
+    #[arg(long, group = "source")]
     pub from: Option<String>,
     /// A message id: its origin and time (default mode: message).
-    #[arg(long, required_unless_present = "from")]
+    #[arg(long, group = "source")]
     pub message: Option<String>,
     /// Start time (a time expression): the source holds it from then on.
     #[arg(long)]
