@@ -155,6 +155,12 @@ pub(crate) fn safe_url(url: &str) -> Option<String> {
     (ok_scheme && ok_chars && u.len() > 8).then(|| u.to_string())
 }
 
+/// Sets attribute `key` to `value`, replacing an earlier value.
+fn set(attrs: &mut Vec<(&'static str, String)>, key: &'static str, value: &str) {
+    attrs.retain(|(k, _)| *k != key);
+    attrs.push((key, value.to_string()));
+}
+
 /// The kind word of an entity for sentences.
 fn kind_word(e: &Entity) -> &'static str {
     kind_style(e.kind()).word
@@ -387,8 +393,12 @@ impl Builder<'_> {
             if let Some(h) = &h {
                 match h.reached.get(&e.id) {
                     Some(m) if m.is_source => {
-                        label.push(format!("source · {}", m.earliest));
-                        attrs.push(("penwidth", "3".into()));
+                        label.push(if m.earliest == "any time" {
+                            "source".to_string()
+                        } else {
+                            format!("source · {}", m.earliest)
+                        });
+                        set(&mut attrs, "penwidth", "3");
                         tooltip.push_str(&format!("\nWhere it starts: {}", m.earliest));
                     }
                     Some(m) => {
@@ -398,7 +408,7 @@ impl Builder<'_> {
                         };
                         label.push(format!("{timing} {}", m.earliest));
                         label.push(format!("evidence: {}", m.evidence));
-                        attrs.push(("penwidth", "3".into()));
+                        set(&mut attrs, "penwidth", "3");
                         tooltip.push_str(&format!(
                             "\nReached: {timing} {}, on {} evidence, through {}",
                             m.earliest,
@@ -564,7 +574,7 @@ impl Builder<'_> {
             attrs.push((k, v.to_string()));
         }
         if chain == Some(true) {
-            attrs.push(("weight", "4".into()));
+            set(&mut attrs, "weight", "4");
         }
         let label = if labelled {
             self.edge_label(e, chain)

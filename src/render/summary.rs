@@ -70,6 +70,7 @@ fn certainty_clause(e: &Event) -> String {
     match e.certainty() {
         Certainty::Confirmed => " (confirmed)".to_string(),
         Certainty::Reported => format!("; reported{by}"),
+        Certainty::Alleged if by.is_empty() => String::new(),
         Certainty::Alleged => format!("; alleged{by}"),
         Certainty::Unknown => String::new(),
     }
@@ -189,11 +190,14 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
             .map(|e| clean(&e.name))
             .collect();
         text.push_str(&format!(
-            " In all {} of {} people, organisations and groups in the story could have seen it through documented contacts; the other {} are faded.",
+            " In all {} of {} people, organisations and groups in the story could have seen it through documented contacts",
             h.reached.len(),
             story.entities.len(),
-            not.len()
         ));
+        text.push_str(&match not.len() {
+            0 => ".".to_string(),
+            n => format!("; the other {n} are listed as not reached."),
+        });
     }
     text
 }

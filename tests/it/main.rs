@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per area.
 
-mod corpus;
 mod cli;
+mod corpus;
 mod reach_props;
+mod render;
 mod story;
