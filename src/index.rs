@@ -140,6 +140,15 @@ pub enum EventIds {
     /// The event number is a line of a CSV file without an `id` column; the id
     /// is `line-N`.
     Lines,
+    /// The event number is a line of a CSV file with an `id` column: the ids
+    /// of the lines that have one (sorted lines, parallel ids); `line-N` for
+    /// the others.
+    Keyed {
+        /// Lines with an id, ascending.
+        lines: Vec<u32>,
+        /// Their ids.
+        ids: Names,
+    },
 }
 
 impl Default for EventIds {
@@ -189,7 +198,7 @@ pub(crate) fn pack_flags(certainty: Certainty, carries: bool) -> u8 {
 }
 
 #[inline]
-fn unpack_certainty(flags: u8) -> Certainty {
+pub(crate) fn unpack_certainty(flags: u8) -> Certainty {
     match flags & CERTAINTY_MASK {
         0 => Certainty::Unknown,
         1 => Certainty::Alleged,
@@ -386,10 +395,7 @@ impl Index {
     pub fn with_interval_storage(mut self) -> Index {
         if let Times::Exact { base, offset } = &self.times {
             let lo: Vec<i64> = offset.iter().map(|&o| base + i64::from(o)).collect();
-            self.times = Times::Intervals {
-                hi: lo.clone(),
-                lo,
-            };
+            self.times = Times::Intervals { hi: lo.clone(), lo };
         }
         self.exact = false;
         self.out = OnceLock::new();
@@ -432,6 +438,10 @@ impl Index {
         match &self.events {
             EventIds::List(names) => Cow::Borrowed(names.get(e as usize)),
             EventIds::Lines => Cow::Owned(format!("line-{e}")),
+            EventIds::Keyed { lines, ids } => match lines.binary_search(&e) {
+                Ok(i) => Cow::Borrowed(ids.get(i)),
+                Err(_) => Cow::Owned(format!("line-{e}")),
+            },
         }
     }
 
@@ -531,6 +541,7 @@ impl Index {
         let events = match &self.events {
             EventIds::List(n) => n.heap_bytes(),
             EventIds::Lines => 0,
+            EventIds::Keyed { lines, ids } => lines.capacity() * 4 + ids.heap_bytes(),
         };
         let adj = self
             .out

@@ -12,6 +12,12 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// No progress bar while a large file loads (it is shown only on a terminal anyway).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// CSV input: leave bad rows out (counted, the first few shown) instead of failing.
+    #[arg(long, global = true)]
+    pub skip_bad_rows: bool,
 }
 
 /// The commands.
@@ -19,7 +25,7 @@ pub struct Cli {
 pub enum Command {
     /// Validate a story file and summarise it.
     Check {
-        /// The story file.
+        /// The story file, or a CSV contact list (.csv).
         file: PathBuf,
         /// Print the summary as one JSON object.
         #[arg(long)]
@@ -38,7 +44,7 @@ pub enum Command {
     },
     /// Who could have seen it: reachability from an entity or of a message.
     Reach {
-        /// The story file.
+        /// The story file, or a CSV contact list (.csv).
         file: PathBuf,
         #[command(flatten)]
         source: SourceArgs,
@@ -50,7 +56,7 @@ pub enum Command {
     },
     /// The earliest-arrival chain from one entity to another, hop by hop.
     Path {
-        /// The story file.
+        /// The story file, or a CSV contact list (.csv).
         file: PathBuf,
         /// Where the information starts (id, name or alias).
         #[arg(long)]
@@ -66,7 +72,7 @@ pub enum Command {
     },
     /// The story's contacts in time order, with their evidence.
     Timeline {
-        /// The story file.
+        /// The story file, or a CSV contact list (.csv).
         file: PathBuf,
         /// Only events involving this entity (id, name or alias).
         #[arg(long)]
@@ -83,7 +89,7 @@ pub enum Command {
     },
     /// Why an entity is not reached, naming the events.
     WhyNot {
-        /// The story file.
+        /// The story file, or a CSV contact list (.csv).
         file: PathBuf,
         #[command(flatten)]
         source: SourceArgs,
@@ -101,12 +107,20 @@ pub enum Command {
     /// The format comes from OUT's extension (.dot, .svg, .png) or --format.
     /// SVG and PNG are drawn in-process; --engine system uses Graphviz `dot`.
     Render(RenderArgs),
+    /// Convert a CSV contact list (from,to,time[,id,kind,certainty,carries]) to a story file.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Where to write the story (default: standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// `grapevine render`
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The story file.
+    /// The story file, or a CSV contact list (.csv).
     pub file: PathBuf,
     /// Where to write the picture (default: DOT to standard output).
     #[arg(short, long, value_name = "OUT")]

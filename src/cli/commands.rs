@@ -24,6 +24,7 @@ fn out_err(source: std::io::Error) -> Error {
 /// Runs one command; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8, Error> {
     let mut out = std::io::stdout().lock();
+    let _ = LOAD_FLAGS.set((cli.quiet, cli.skip_bad_rows));
     match cli.command {
         Command::Check { file, json } => check(&mut out, &file, json),
         Command::Fmt {
@@ -55,10 +56,24 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             options,
         } => why_not(&mut out, &file, &source, &to, mode, &options),
         Command::Render(args) => render(&mut out, &args),
+        Command::Import { file, output } => import(&mut out, &file, output.as_deref()),
     }
 }
 
 fn load(file: &Path) -> Result<Loaded, Error> {
+    if grapevine::io::is_csv(file) {
+        let corpus = load_corpus(file)?;
+        print_corpus_notes(file, &corpus);
+        let story = corpus.to_story().map_err(|r| Error::Invalid(Box::new(r)))?;
+        let mut report = corpus.report;
+        report.diagnostics.clear(); // shown already
+        return Ok(Loaded {
+            story,
+            report,
+            event_spans: Vec::new(),
+            entity_spans: Vec::new(),
+        });
+    }
     let loaded = load_path(file)?;
     Ok(loaded)
 }
@@ -70,7 +85,17 @@ fn print_warnings(loaded: &Loaded) {
 }
 
 fn check(out: &mut Out, file: &Path, json: bool) -> Result<u8, Error> {
-    let mut loaded = match load(file) {
+    let checked = if grapevine::io::is_csv(file) {
+        load_corpus(file).map(|c| {
+            if c.skipped > 0 {
+                eprintln!("{}: skipped {} bad rows", file.display(), c.skipped);
+            }
+            (c.summary(&file.display().to_string()), c.report)
+        })
+    } else {
+        load(file).map(|mut l| (summarise(&mut l), l.report))
+    };
+    let (summary, report) = match checked {
         Ok(l) => l,
         Err(Error::Invalid(report)) if json => {
             let value = serde_json::json!({
@@ -86,7 +111,6 @@ fn check(out: &mut Out, file: &Path, json: bool) -> Result<u8, Error> {
         }
         Err(e) => return Err(e),
     };
-    let summary = summarise(&mut loaded);
     if json {
         let mut value = serde_json::to_value(&summary).unwrap_or_default();
         if let Some(obj) = value.as_object_mut() {
@@ -100,7 +124,9 @@ fn check(out: &mut Out, file: &Path, json: bool) -> Result<u8, Error> {
         .map_err(out_err)?;
         return Ok(0);
     }
-    print_warnings(&loaded);
+    if report.warning_count() > 0 {
+        eprint!("{}", report.render());
+    }
     let counts = |m: &std::collections::BTreeMap<String, usize>| {
         m.iter()
             .map(|(k, v)| format!("{v} {k}"))
@@ -144,6 +170,13 @@ fn check(out: &mut Out, file: &Path, json: bool) -> Result<u8, Error> {
 }
 
 fn fmt(out: &mut Out, file: &Path, check: bool, stdout: bool) -> Result<u8, Error> {
+    if grapevine::io::is_csv(file) {
+        return Err(Error::Query(format!(
+            "fmt rewrites story files; to turn {} into one, run `grapevine import {} -o story.json`",
+            file.display(),
+            file.display()
+        )));
+    }
     let original = std::fs::read(file).map_err(|source| Error::Io {
         path: file.display().to_string(),
         source,
@@ -218,6 +251,9 @@ fn reach(
         return Err(Error::Query(
             "say where the information starts: --from ENTITY or --message MSG".into(),
         ));
+    }
+    if grapevine::io::is_csv(file) {
+        return reach_corpus(out, file, source, mode, options);
     }
     let loaded = load(file)?;
     print_warnings(&loaded);
@@ -557,5 +593,190 @@ fn timeline(
         s.push_str("No events match.\n");
     }
     out.write_all(s.as_bytes()).map_err(out_err)?;
+    Ok(0)
+}
+
+/// `--quiet` and `--skip-bad-rows`, set once by [`run`].
+static LOAD_FLAGS: std::sync::OnceLock<(bool, bool)> = std::sync::OnceLock::new();
+
+/// Reads a CSV corpus with a progress bar on stderr when the load takes more
+/// than a second (never when stderr is not a terminal, or with `--quiet`),
+/// and says how many bad rows were skipped.
+fn load_corpus(file: &Path) -> Result<grapevine::io::csv::Corpus, Error> {
+    use std::io::IsTerminal;
+    let (quiet, skip_bad_rows) = LOAD_FLAGS.get().copied().unwrap_or_default();
+    let show = !quiet && std::io::stderr().is_terminal();
+    let start = std::time::Instant::now();
+    let bar: std::sync::OnceLock<indicatif::ProgressBar> = std::sync::OnceLock::new();
+    let progress = |done: u64, total: Option<u64>| {
+        if !show || start.elapsed() < std::time::Duration::from_secs(1) {
+            return;
+        }
+        let bar = bar.get_or_init(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                total,
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            let style = indicatif::ProgressStyle::with_template(
+                "{msg} {wide_bar} {bytes}/{total_bytes} ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.set_message(format!("reading {}", file.display()));
+            bar
+        });
+        bar.set_position(done);
+    };
+    let options = grapevine::io::csv::CsvOptions {
+        skip_bad_rows,
+        threads: 0,
+        progress: Some(&progress),
+    };
+    let corpus = grapevine::io::csv::Corpus::load(file, &options);
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    corpus
+}
+
+/// Prints a corpus's warnings and how many bad rows were skipped.
+fn print_corpus_notes(file: &Path, corpus: &grapevine::io::csv::Corpus) {
+    if corpus.report.warning_count() > 0 {
+        eprint!("{}", corpus.report.render());
+    }
+    if corpus.skipped > 0 {
+        eprintln!(
+            "{}: skipped {} bad row{}{}",
+            file.display(),
+            corpus.skipped,
+            if corpus.skipped == 1 { "" } else { "s" },
+            if corpus.skipped > corpus.report.warning_count() {
+                " (the first ones are shown above)"
+            } else {
+                ""
+            }
+        );
+    }
+}
+
+/// `reach` on a CSV corpus: compiled and answered without building a story.
+fn reach_corpus(
+    out: &mut Out,
+    file: &Path,
+    source: &SourceArgs,
+    mode: Option<ModeArg>,
+    options: &QueryOptions,
+) -> Result<u8, Error> {
+    let corpus = load_corpus(file)?;
+    print_corpus_notes(file, &corpus);
+    let query = build_query(source, mode, options);
+    let (spec, rq) = corpus.compile(&query)?;
+    let index = corpus.into_index(&spec);
+    let answer = grapevine::reach(&index, &rq);
+    if options.json {
+        let mut w = std::io::BufWriter::new(&mut *out);
+        serde_json::to_writer_pretty(&mut w, &answer).map_err(|e| out_err(e.into()))?;
+        writeln!(w).map_err(out_err)?;
+        w.flush().map_err(out_err)?;
+        return Ok(0);
+    }
+    let utc = jiff::tz::TimeZone::UTC;
+    let at = |t: i64, p: grapevine::model::Precision| {
+        grapevine::model::time::format_at_precision(t, p, &utc)
+    };
+    let what = match &answer.message {
+        Some(m) => format!("message \"{m}\" from {}", answer.source),
+        None => format!("anything {} knew", answer.source),
+    };
+    let mut s = format!(
+        "Who could have seen {what}\n  mode {}, threshold {}{}{}; times in UTC\n\n",
+        match answer.mode {
+            Mode::Message => "message (documented chain)",
+            Mode::Contacts => "contacts (anyone who could have been told)",
+        },
+        answer.threshold,
+        if answer.strict { ", strict" } else { "" },
+        match &source.since {
+            Some(t) => format!(", since {t}"),
+            None => String::new(),
+        }
+    );
+    let ordered = answer.reached.iter().filter(|r| r.entity == answer.source);
+    let rows: Vec<[String; 5]> = ordered
+        .chain(answer.reached.iter().filter(|r| r.entity != answer.source))
+        .map(|r| {
+            let timing = match (r.timing, r.definite_by) {
+                (Timing::Definite, Some(d)) => {
+                    format!("definite by {}", at(d, grapevine::model::Precision::Second))
+                }
+                (Timing::Definite, None) => "definite".into(),
+                (Timing::Possible, _) => "possible".into(),
+            };
+            [
+                r.name.clone(),
+                r.earliest.map_or("any time".into(), |t| {
+                    at(t, grapevine::model::Precision::Second)
+                }),
+                timing,
+                r.evidence.to_string(),
+                r.chain.join(" → "),
+            ]
+        })
+        .collect();
+    s.push_str(&table(
+        &["ENTITY", "EARLIEST", "TIMING", "EVIDENCE", "CHAIN"],
+        &rows,
+    ));
+    const SHOWN: usize = 20;
+    match answer.not_reached.len() {
+        0 => s.push_str("\nEveryone in the file is reached.\n"),
+        n => {
+            let names: Vec<&str> = answer
+                .not_reached
+                .iter()
+                .take(SHOWN)
+                .map(String::as_str)
+                .collect();
+            let more = if n > SHOWN {
+                format!(" and {} more (--json lists them all)", n - SHOWN)
+            } else {
+                String::new()
+            };
+            s.push_str(&format!("\nNot reached ({n}): {}{more}\n", names.join(", ")));
+        }
+    }
+    out.write_all(s.as_bytes()).map_err(out_err)?;
+    Ok(0)
+}
+
+/// `import`: a CSV contact list to a format 1 story file.
+fn import(out: &mut Out, file: &Path, output: Option<&Path>) -> Result<u8, Error> {
+    if !grapevine::io::is_csv(file) {
+        return Err(Error::Query(format!(
+            "import reads CSV contact lists (.csv); {} is not one",
+            file.display()
+        )));
+    }
+    let corpus = load_corpus(file)?;
+    print_corpus_notes(file, &corpus);
+    let story = corpus.to_story().map_err(|r| Error::Invalid(Box::new(r)))?;
+    let text = grapevine::to_json(&story);
+    match output {
+        None => out.write_all(text.as_bytes()).map_err(out_err)?,
+        Some(path) => {
+            std::fs::write(path, text.as_bytes()).map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            eprintln!(
+                "{}: {} entities, {} events, {} messages written to {}",
+                file.display(),
+                story.entities.len(),
+                story.events.len(),
+                story.messages.len(),
+                path.display()
+            );
+        }
+    }
     Ok(0)
 }

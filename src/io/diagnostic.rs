@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{Error as FilesError, Files, Location};
 use codespan_reporting::term::{self, Chars, Config};
 use serde::Serialize;
 
@@ -151,25 +151,45 @@ impl Report {
     }
 
     /// Renders every diagnostic as rustc-style text without colour.
+    ///
+    /// A line longer than [`LONG_LINE`] bytes (a minified file, a run of
+    /// brackets) is shown as an excerpt around the labels, marked with `...`;
+    /// the line and column printed are those of the whole file.
     pub fn render(&self) -> String {
-        let file = SimpleFile::new(self.file.as_str(), self.text.as_str());
         let config = Config {
             chars: Chars::ascii(),
             ..Config::default()
         };
+        let has_long_lines = self.text.split('\n').any(|l| l.len() > LONG_LINE);
+        let whole = Excerpt::new(&self.file, &self.text, &[]);
         let mut out = String::new();
         for d in &self.diagnostics {
+            let spans: Vec<Range<usize>> = d
+                .span
+                .iter()
+                .chain(d.related.iter().map(|(s, _)| s))
+                .map(|s| clamp(s, &self.text))
+                .collect();
+            let excerpt = if has_long_lines {
+                let points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
+                Excerpt::new(&self.file, &self.text, &points)
+            } else {
+                whole.clone()
+            };
             let mut cs = match d.severity {
                 Severity::Error => CsDiagnostic::error(),
                 Severity::Warning => CsDiagnostic::warning(),
             }
             .with_message(&d.message);
             let mut labels = Vec::new();
-            if let Some(span) = &d.span {
-                labels.push(Label::primary((), clamp(span, &self.text)).with_message(&d.label));
+            let mut spans = spans.into_iter();
+            if d.span.is_some() {
+                if let Some(span) = spans.next() {
+                    labels.push(Label::primary((), excerpt.range(&span)).with_message(&d.label));
+                }
             }
-            for (span, label) in &d.related {
-                labels.push(Label::secondary((), clamp(span, &self.text)).with_message(label));
+            for ((_, label), span) in d.related.iter().zip(spans) {
+                labels.push(Label::secondary((), excerpt.range(&span)).with_message(label));
             }
             cs = cs.with_labels(labels);
             let mut notes = Vec::new();
@@ -180,7 +200,7 @@ impl Report {
                 notes.push(format!("help: {help}"));
             }
             cs = cs.with_notes(notes);
-            match term::emit_into_string(&config, &file, &cs) {
+            match term::emit_into_string(&config, &excerpt, &cs) {
                 Ok(s) => out.push_str(&s),
                 Err(_) => out.push_str(&self.plain(d)),
             }
@@ -231,6 +251,158 @@ fn clamp(span: &Range<usize>, text: &str) -> Range<usize> {
         end += 1;
     }
     start..end
+}
+
+/// Lines longer than this (in bytes) are shown as an excerpt.
+pub const LONG_LINE: usize = 160;
+/// Characters of context kept before the first label on a long line.
+const EXCERPT_BEFORE: usize = 40;
+/// Characters kept of a long line.
+const EXCERPT_WIDTH: usize = 120;
+
+/// The text codespan shows: the file, with each long line cut down to a
+/// window around the labels on it. Line numbers are unchanged; locations are
+/// mapped back to the whole file.
+#[derive(Debug, Clone)]
+struct Excerpt<'a> {
+    name: &'a str,
+    original: &'a str,
+    text: String,
+    line_starts: Vec<usize>,
+    /// Runs copied from the original: (start in `text`, start in `original`, length).
+    runs: Vec<(usize, usize, usize)>,
+}
+
+impl<'a> Excerpt<'a> {
+    /// `points` are byte offsets (label starts and ends) to keep in view.
+    fn new(name: &'a str, original: &'a str, points: &[usize]) -> Self {
+        let mut text = String::new();
+        let mut runs = Vec::new();
+        let mut copy = |text: &mut String, from: usize, to: usize| {
+            if to > from {
+                runs.push((text.len(), from, to - from));
+                text.push_str(&original[from..to]);
+            }
+        };
+        let mut start = 0;
+        while start < original.len() || (start == 0 && original.is_empty()) {
+            let end = original[start..]
+                .find('\n')
+                .map(|i| start + i)
+                .unwrap_or(original.len());
+            if end - start <= LONG_LINE {
+                copy(&mut text, start, end);
+            } else {
+                let anchor = points
+                    .iter()
+                    .copied()
+                    .filter(|&p| p >= start && p <= end)
+                    .min()
+                    .unwrap_or(start);
+                let line = &original[start..end];
+                let back = line[..anchor - start]
+                    .char_indices()
+                    .rev()
+                    .nth(EXCERPT_BEFORE.saturating_sub(1))
+                    .map(|(i, _)| start + i)
+                    .unwrap_or(start);
+                let window_end = line[back - start..]
+                    .char_indices()
+                    .nth(EXCERPT_WIDTH)
+                    .map(|(i, _)| back + i)
+                    .unwrap_or(end);
+                if back > start {
+                    text.push_str("...");
+                }
+                copy(&mut text, back, window_end);
+                if window_end < end {
+                    text.push_str("...");
+                }
+            }
+            if end < original.len() {
+                copy(&mut text, end, end + 1);
+            }
+            start = end + 1;
+            if original.is_empty() {
+                break;
+            }
+        }
+        let line_starts = codespan_reporting::files::line_starts(&text).collect();
+        Excerpt {
+            name,
+            original,
+            text,
+            line_starts,
+            runs,
+        }
+    }
+
+    /// Position in the excerpt of a position in the original.
+    fn to_excerpt(&self, pos: usize) -> usize {
+        let i = self.runs.partition_point(|&(_, o, _)| o <= pos);
+        match i.checked_sub(1).map(|i| self.runs[i]) {
+            Some((t, o, len)) => t + (pos - o).min(len),
+            None => 0,
+        }
+    }
+
+    /// Position in the original of a position in the excerpt.
+    fn to_original(&self, pos: usize) -> usize {
+        let i = self.runs.partition_point(|&(t, _, _)| t <= pos);
+        match i.checked_sub(1).map(|i| self.runs[i]) {
+            Some((t, o, len)) => o + (pos - t).min(len),
+            None => 0,
+        }
+    }
+
+    fn range(&self, span: &Range<usize>) -> Range<usize> {
+        self.to_excerpt(span.start)..self.to_excerpt(span.end)
+    }
+}
+
+impl<'a> Files<'a> for Excerpt<'_> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self
+            .line_starts
+            .partition_point(|&s| s <= byte_index)
+            .saturating_sub(1))
+    }
+
+    fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
+        let start = *self
+            .line_starts
+            .get(line_index)
+            .ok_or(FilesError::LineTooLarge {
+                given: line_index,
+                max: self.line_starts.len().saturating_sub(1),
+            })?;
+        let end = self
+            .line_starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        Ok(start..end)
+    }
+
+    fn location(&'a self, (): (), byte_index: usize) -> Result<Location, FilesError> {
+        let (line_number, column_number) = line_column(self.original, self.to_original(byte_index));
+        Ok(Location {
+            line_number,
+            column_number,
+        })
+    }
 }
 
 impl fmt::Display for Report {

@@ -13,7 +13,11 @@ use std::ops::Range;
 pub const MAX_DEPTH: usize = 128;
 
 /// A JSON value with the byte span it was read from.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Two nodes are equal when their values are: the span records where a value
+/// was read, not what it is, so that a story read from two differently laid
+/// out files compares equal.
+#[derive(Debug, Clone)]
 pub struct Node {
     /// The value.
     pub value: Value,
@@ -38,8 +42,8 @@ pub enum Value {
     Object(Vec<Member>),
 }
 
-/// One `"key": value` pair of an object.
-#[derive(Debug, Clone, PartialEq)]
+/// One `"key": value` pair of an object. Equality ignores the spans.
+#[derive(Debug, Clone)]
 pub struct Member {
     /// The key, unescaped.
     pub key: String,
@@ -47,6 +51,18 @@ pub struct Member {
     pub key_span: Range<usize>,
     /// The value.
     pub node: Node,
+}
+
+impl PartialEq for Node {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl PartialEq for Member {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && self.node == other.node
+    }
 }
 
 impl Value {
@@ -464,10 +480,10 @@ impl<'a> Parser<'a> {
                 None => {
                     return Err(SyntaxError::new(
                         open,
-                        "this string is never closed",
-                        "add the closing double quote",
+                        "the file ends inside a string",
+                        "add the closing double quote, or restore the end of the file if it was cut off",
                     )
-                    .label("the string starts here"))
+                    .label("this string is never closed"))
                 }
                 Some(b'"') => {
                     self.pos += 1;
@@ -517,12 +533,16 @@ impl<'a> Parser<'a> {
                     .related(self.pos, "the line ends before the closing `\"`"))
                 }
                 Some(&b) => {
+                    let (name, escape) = match b {
+                        b'\t' => ("a tab".to_string(), "\\t".to_string()),
+                        _ => (format!("the control character U+{b:04X}"), format!("\\u{b:04x}")),
+                    };
                     return Err(self
                         .error(
-                            &format!("a control character (U+{b:04X}) inside a string"),
-                            "write it as an escape: \\t for a tab, \\u0007 for U+0007",
+                            &format!("{name} inside a string"),
+                            &format!("JSON strings cannot hold raw control characters: write it as the escape {escape}"),
                         )
-                        .label("control character"))
+                        .label(format!("{name}, written raw")))
                 }
             }
         }
@@ -619,7 +639,9 @@ pub fn write_string(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || is_invisible(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' || is_invisible(c) => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -684,6 +706,16 @@ mod tests {
             panic!()
         };
         assert_eq!(items[2].value, Value::String("xé😀".into()));
+    }
+
+    #[test]
+    fn equality_ignores_spans() {
+        let a = parse(r#"{"x": [1.50, {"y": null}]}"#).unwrap();
+        let b = parse("{\n  \"x\": [\n    1.50,\n    { \"y\": null }\n  ]\n}").unwrap();
+        assert_ne!(a.span, b.span);
+        assert_eq!(a, b);
+        let c = parse(r#"{"x": [1.5, {"y": null}]}"#).unwrap();
+        assert_ne!(a, c, "numbers compare as written");
     }
 
     #[test]

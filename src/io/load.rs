@@ -29,22 +29,58 @@ pub struct Loaded {
 /// Loads a story from bytes. `file` is the name used in messages.
 ///
 /// Returns the story and its warnings, or a report holding every error found.
+///
+/// A UTF-8 byte order mark at the start is skipped (some editors write one);
+/// positions in messages are then counted after it, as editors show them.
 pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Loaded, Report> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
-        Err(e) => {
-            let lossy = String::from_utf8_lossy(bytes).into_owned();
-            // The lossy text matches the original up to the first bad byte.
-            let at = e.valid_up_to();
-            let mut report = Report::new(file, lossy);
-            report.diagnostics.push(
-                Diagnostic::error("the file is not valid UTF-8 text", Some(at..at + 1), "this byte is not UTF-8")
-                    .with_help("save the file as UTF-8; a story file is JSON text, not a binary or legacy-encoded file"),
-            );
-            return Err(report);
-        }
+        Err(e) => return Err(not_utf8(file, bytes, e.valid_up_to())),
     };
     load_str(file, text)
+}
+
+/// The report for a file that is not UTF-8, `at` being the first bad byte.
+fn not_utf8(file: &str, bytes: &[u8], at: usize) -> Report {
+    // Shown text: lossy, and with control characters (NUL and the like, as in
+    // a binary file) as `.`, one byte for one byte so that offsets up to the
+    // bad byte stay right.
+    let mut shown = String::from_utf8_lossy(bytes).into_owned();
+    if shown
+        .bytes()
+        .any(|b| b.is_ascii_control() && !matches!(b, b'\n' | b'\t' | b'\r'))
+    {
+        shown = shown
+            .chars()
+            .map(|c| match c {
+                '\n' | '\t' | '\r' => c,
+                c if c.is_ascii_control() => '.',
+                c => c,
+            })
+            .collect();
+    }
+    let mut report = Report::new(file, shown);
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    let (message, help) = if utf16 {
+        (
+            "the file is UTF-16 text; grapevine reads UTF-8",
+            "save the file as UTF-8 (in most editors: \"Save with encoding\" or \"Reopen with encoding\", then UTF-8)",
+        )
+    } else {
+        (
+            "the file is not valid UTF-8 text",
+            "save the file as UTF-8; a story file is JSON text, not a binary or legacy-encoded (e.g. Latin-1) file",
+        )
+    };
+    let label = format!(
+        "byte 0x{:02X} at offset {at} is not UTF-8",
+        bytes.get(at).copied().unwrap_or(0)
+    );
+    report
+        .diagnostics
+        .push(Diagnostic::error(message, Some(at..at + 1), label).with_help(help));
+    report
 }
 
 /// Loads a story from text. `file` is the name used in messages.
@@ -53,15 +89,16 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Report> {
     let root = match json::parse(text) {
         Ok(n) => n,
         Err(e) => {
-            let end = (e.offset + 1).min(text.len()).max(e.offset);
-            report.diagnostics.push(
-                Diagnostic::error(
-                    format!("JSON syntax: {}", e.message),
-                    Some(e.offset..end),
-                    "here",
-                )
-                .with_help(e.help),
-            );
+            let mut diag = Diagnostic::error(
+                format!("JSON syntax: {}", e.message),
+                Some(one_char(text, e.offset)),
+                e.label,
+            )
+            .with_help(e.help);
+            if let Some((at, label)) = e.related {
+                diag = diag.with_related(one_char(text, at), label);
+            }
+            report.diagnostics.push(diag);
             return Err(report);
         }
     };
@@ -82,6 +119,16 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Report> {
             entity_spans,
         }),
         _ => Err(report),
+    }
+}
+
+/// The span of the character at `offset`; empty at a line break or the end
+/// of the text, so that a label never spans two lines.
+fn one_char(text: &str, offset: usize) -> Range<usize> {
+    let offset = offset.min(text.len());
+    match text.get(offset..).and_then(|rest| rest.chars().next()) {
+        Some(c) if c != '\n' && c != '\r' => offset..offset + c.len_utf8(),
+        _ => offset..offset,
     }
 }
 
@@ -136,6 +183,42 @@ struct Obj<'n> {
     span: Range<usize>,
 }
 
+/// How an object is named in messages: `event "e7"` when it has a usable id,
+/// else by position (`events[3]`).
+fn named(what: &str, members: &[Member]) -> String {
+    let section = match what.split_once('[') {
+        Some((section, _)) if !section.contains(' ') => section,
+        _ => return what.to_string(),
+    };
+    let id = members.iter().find_map(|m| match &m.node.value {
+        Value::String(s) if m.key == "id" => Some(s),
+        _ => None,
+    });
+    match id {
+        Some(id) if id_problem(id).is_none() => {
+            let singular = match section.strip_suffix("ies") {
+                Some(stem) => format!("{stem}y"),
+                None => section.trim_end_matches('s').to_string(),
+            };
+            format!("{singular} {}", quote(id))
+        }
+        _ => what.to_string(),
+    }
+}
+
+/// What makes a string unusable as an id, if anything.
+fn id_problem(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        Some("is empty")
+    } else if id.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else if id.trim() != id {
+        Some("has spaces at its start or end")
+    } else {
+        None
+    }
+}
+
 fn quote(s: &str) -> String {
     let mut out = String::new();
     json::write_string(&mut out, s);
@@ -173,9 +256,13 @@ impl Decoder {
     fn obj<'n>(&mut self, node: &'n Node, what: &str) -> Option<Obj<'n>> {
         match &node.value {
             Value::Object(members) => {
+                let what = &named(what, members);
                 let mut seen: HashMap<&str, &Member> = HashMap::new();
-                for m in members {
+                let mut used = vec![false; members.len()];
+                for (i, m) in members.iter().enumerate() {
                     if let Some(first) = seen.get(m.key.as_str()) {
+                        // Reported here; not also an unknown field.
+                        used[i] = true;
                         let diag = Diagnostic::error(
                             format!("{what} has the field \"{}\" twice", m.key),
                             Some(m.key_span.clone()),
@@ -190,7 +277,7 @@ impl Decoder {
                 }
                 Some(Obj {
                     members,
-                    used: vec![false; members.len()],
+                    used,
                     what: what.to_string(),
                     span: node.span.clone(),
                 })
@@ -291,7 +378,24 @@ impl Decoder {
 
     fn time(&mut self, o: &mut Obj, name: &str) -> Option<TimeExpr> {
         let node = self.field(o, name)?;
-        let text = self.string_node(o, name, node)?;
+        let Value::String(text) = &node.value else {
+            let example = match &node.value {
+                Value::Number(n) => format!("\"{n}\""),
+                _ => "\"2016-09-20\"".to_string(),
+            };
+            self.error(
+                format!(
+                    "{} field \"{name}\" must be a time written as a string, found {}",
+                    o.what,
+                    node.value.type_name()
+                ),
+                node.span.clone(),
+                "expected a string",
+                format!("write the time in double quotes, e.g. \"{name}\": {example}; leave the field out when the date is unknown"),
+            );
+            return None;
+        };
+        let text = text.clone();
         match TimeExpr::parse(&text, &self.tz) {
             Ok(t) => Some(t),
             Err(e) => {
@@ -341,28 +445,13 @@ impl Decoder {
         };
         if self.check_id(&o.what.clone(), "id", &id, span.clone()) {
             self.ids.push((id.clone(), o.what.clone(), span, kind));
-            let section = o.what.split('[').next().unwrap_or("item");
-            let singular = match section.strip_suffix("ies") {
-                Some(stem) => format!("{stem}y"),
-                None => section.trim_end_matches('s').to_string(),
-            };
-            o.what = format!("{singular} {}", quote(&id));
         }
         Some(id)
     }
 
     /// Checks the shape of an id; returns true when it is usable.
     fn check_id(&mut self, what: &str, field: &str, id: &str, span: Range<usize>) -> bool {
-        let problem = if id.is_empty() {
-            Some("is empty")
-        } else if id.chars().any(char::is_control) {
-            Some("contains a control character")
-        } else if id.trim() != id {
-            Some("has spaces at its start or end")
-        } else {
-            None
-        };
-        match problem {
+        match id_problem(id) {
             Some(p) => {
                 self.error(
                     format!("{what} field \"{field}\": the id {} {p}", quote(id)),
@@ -490,12 +579,21 @@ impl Decoder {
             if let Some(name) = self.string_node(&top, "timezone", node) {
                 match parse_timezone(&name) {
                     Ok(tz) => self.tz = tz,
-                    Err(e) => self.error(
-                        format!("the story field \"timezone\": {}", e.message),
-                        node.span.clone(),
-                        "unknown time zone",
-                        e.help,
-                    ),
+                    Err(e) => {
+                        let help = match suggest_timezone(&name) {
+                            Some(near) => format!("did you mean \"{near}\"? Otherwise {}", e.help),
+                            None => e.help,
+                        };
+                        self.error(
+                            format!(
+                                "the story field \"timezone\": {} is not a time zone this build knows",
+                                quote(&name)
+                            ),
+                            node.span.clone(),
+                            "unknown time zone",
+                            help,
+                        )
+                    }
                 }
                 story.timezone = Some(name);
             }
@@ -539,7 +637,15 @@ impl Decoder {
         }
         story.extra = self.finish(top);
         self.check_ids_and_refs();
-        self.check_unused_entities(&story, &entity_spans);
+        // With errors, parts of the story are missing, and an entity that a
+        // broken event names would be reported as unused.
+        if !self
+            .diags
+            .iter()
+            .any(|d| d.severity == super::diagnostic::Severity::Error)
+        {
+            self.check_unused_entities(&story, &entity_spans);
+        }
         Some((story, event_spans, entity_spans))
     }
 
@@ -747,37 +853,45 @@ impl Decoder {
                 Parties::Mutual { participants: list }
             }
             (f, t, p) => {
-                let (msg, help, span) = if p.is_some() {
-                    (
-                        format!("{} has both \"participants\" and \"from\"/\"to\"", o.what),
-                        "keep \"participants\" for a mutual contact, or \"from\" and \"to\" for a directed one, not both",
-                        f.or(t).map(|n| n.span.clone()).unwrap_or(o.span.clone()),
+                let start = o.span.start..o.span.start + 1;
+                let span_of = |n: Option<&Node>| n.map_or(start.clone(), |n| n.span.clone());
+                let mut diag = if let Some(p) = p {
+                    let directed = if f.is_some() { "\"from\"" } else { "\"to\"" };
+                    Diagnostic::error(
+                        format!("{} has both \"participants\" and {directed}", o.what),
+                        Some(p.span.clone()),
+                        "\"participants\" makes it a mutual contact",
                     )
+                    .with_related(span_of(f.or(t)), format!("{directed} makes it a directed one"))
+                    .with_help("keep \"participants\" for a mutual contact (a meeting, a call), or \"from\" and \"to\" for a directed one, not both")
                 } else if f.is_some() {
-                    (
+                    Diagnostic::error(
                         format!("{} has \"from\" but no \"to\"", o.what),
-                        "add \"to\": the entity or entities that received it",
-                        f.map(|n| n.span.clone()).unwrap_or(o.span.clone()),
+                        Some(span_of(f)),
+                        "sent by this entity, to nobody",
                     )
+                    .with_help("add \"to\": the entity or the array of entities that received it")
                 } else if t.is_some() {
-                    (
+                    Diagnostic::error(
                         format!("{} has \"to\" but no \"from\"", o.what),
-                        "add \"from\": the entity that sent it",
-                        t.map(|n| n.span.clone()).unwrap_or(o.span.clone()),
+                        Some(span_of(t)),
+                        "received by this entity, from nobody",
                     )
+                    .with_help("add \"from\": the entity that sent it")
                 } else {
-                    (
+                    Diagnostic::error(
                         format!("{} says neither who sent it nor who took part", o.what),
-                        "add \"from\" and \"to\" for a directed contact, or \"participants\" for a mutual one",
-                        o.span.start..o.span.start + 1,
+                        Some(start.clone()),
+                        "no \"from\"/\"to\" and no \"participants\" in this event",
                     )
+                    .with_help("add \"from\" and \"to\" for a directed contact, or \"participants\" (two or more) for a mutual one")
                 };
-                self.error(
-                    msg,
-                    span,
-                    "one of from+to or participants is required",
-                    help,
-                );
+                if f.is_some() && t.is_some() && p.is_some() {
+                    diag.message =
+                        format!("{} has both \"participants\" and \"from\"/\"to\"", o.what);
+                    diag.related[0].1 = "\"from\" and \"to\" make it a directed one".into();
+                }
+                self.diags.push(diag);
                 Parties::default()
             }
         };
@@ -875,10 +989,12 @@ impl Decoder {
             let other = ids.iter().find(|(id, _, _, _)| *id == r.id);
             let help = match other {
                 Some((_, what, _, _)) => format!(
-                    "{} is {what}, not {} {}",
+                    "{} is the id of {what}, not of {} {}; {} are defined under \"{}\"",
                     quote(&r.id),
                     article(r.kind.word()),
-                    r.kind.word()
+                    r.kind.word(),
+                    r.kind.section(),
+                    r.kind.section()
                 ),
                 None => {
                     let mut near: Vec<(usize, &str)> = ids
@@ -890,7 +1006,10 @@ impl Decoder {
                                 id.as_str(),
                             )
                         })
-                        .filter(|(d, id)| *d <= 2.max(id.len() / 3))
+                        .filter(|(d, id)| {
+                            *d <= 2.max(id.len() / 3)
+                                && *d < r.id.chars().count().min(id.chars().count())
+                        })
                         .collect();
                     near.sort();
                     match near.first() {
@@ -947,6 +1066,18 @@ impl Decoder {
             }
         }
     }
+}
+
+/// The known time zone closest to `name` (case-insensitively), if it is close.
+fn suggest_timezone(name: &str) -> Option<String> {
+    let lower = name.to_lowercase().replace(' ', "_");
+    jiff::tz::db()
+        .available()
+        .map(|n| n.as_str().to_string())
+        .map(|n| (suggest_distance(&lower, &n.to_lowercase()), n))
+        .filter(|(d, n)| *d <= 1 + n.len() / 16)
+        .min()
+        .map(|(_, n)| n)
 }
 
 fn article(word: &str) -> &'static str {

@@ -266,8 +266,15 @@ fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
         None => (body, None),
     };
     let fields: Vec<&str> = date_part.split('-').collect();
-    if fields.is_empty() || fields.len() > 3 || fields[0].is_empty() {
-        return Err(err(format!("`{body}` is not a date"), FORMS_HELP));
+    if fields.is_empty()
+        || fields.len() > 3
+        || fields[0].is_empty()
+        || !fields.iter().all(|f| f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(err(
+            format!("`{body}` is not a date written as YYYY, YYYY-MM or YYYY-MM-DD"),
+            FORMS_HELP,
+        ));
     }
     let year = digits(fields[0], 4, "year")?;
     let month = match fields.get(1) {

@@ -95,11 +95,7 @@ fn story(n: usize, events: &[Ev], message_time: Option<i64>) -> Story {
             parties,
             time: Some(time(BASE + e.second)),
             certainty: e.certainty,
-            carries: if e.carries {
-                vec!["m".into()]
-            } else {
-                vec![]
-            },
+            carries: if e.carries { vec!["m".into()] } else { vec![] },
             ..Event::default()
         });
     }
