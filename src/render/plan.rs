@@ -984,6 +984,24 @@ impl Builder<'_> {
                 place: Place::Legend,
             });
         }
+        if self.plan.nodes.iter().any(|n| n.id.starts_with('h')) {
+            self.plan.nodes.push(PNode {
+                id: "k_hub".into(),
+                title: "Legend: one contact among several people".into(),
+                label: vec!["kind of contact".into(), "date".into()],
+                tooltip: "Legend: one contact (a meeting, a group email) among several people: its kind and date, with a line to each of them".into(),
+                url: None,
+                attrs: vec![
+                    ("shape", "box".into()),
+                    ("style", "rounded".into()),
+                    ("color", "#222222".into()),
+                    ("fontsize", "9".into()),
+                    ("margin", "0.05,0.02".into()),
+                    ("height", "0.3".into()),
+                ],
+                place: Place::Legend,
+            });
+        }
         let mut samples: Vec<(String, String, Vec<(&'static str, String)>)> = Vec::new();
         let mut present: BTreeSet<Certainty> = BTreeSet::new();
         let mut mutual = false;
