@@ -83,6 +83,9 @@ pub struct Mark {
     pub chain: Vec<String>,
 }
 
+/// One channel of a chain: (event id, sender id, receiver id).
+pub type Channel = (String, String, String);
+
 /// What to highlight: reached entities and the channels of their chains.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Highlight {
@@ -93,9 +96,9 @@ pub struct Highlight {
     /// Reached entity ids and how to mark them.
     pub reached: BTreeMap<String, Mark>,
     /// Channels on the chains: (event id, sender id, receiver id).
-    pub channels: BTreeSet<(String, String, String)>,
+    pub channels: BTreeSet<Channel>,
     /// The chains in the answer's order: entity id and its channels in order.
-    pub chains: Vec<(String, Vec<(String, String, String)>)>,
+    pub chains: Vec<(String, Vec<Channel>)>,
     /// True when the picture is one path (from [`Focus::path`]).
     pub path: bool,
     /// Entity ids not reached, listed in one faded box instead of drawn.

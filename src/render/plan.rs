@@ -14,6 +14,9 @@ use super::style::{
 use super::{Focus, Highlight};
 use crate::model::{Certainty, Citation, Entity, EntityKind, Event, Parties, Precision, Story};
 
+/// Style attributes: (Graphviz attribute, value); never user text.
+pub(crate) type Attrs = Vec<(&'static str, String)>;
+
 /// Where a node sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Place {
@@ -648,10 +651,10 @@ impl Builder<'_> {
                         .first()
                         .copied()
                         .flatten()
-                        .map(|_| chains.iter().any(|c| *c == Some(true)));
+                        .map(|_| chains.contains(&Some(true)));
                     let hub = self.hub(ei, e, &names, any);
                     let title = format!(
-                        "{} sent the {} on ({})",
+                        "{} sent the {} ({})",
                         clean(story.name_of(from)),
                         clean(e.kind()),
                         date_label(e.time.as_ref(), &self.tz, DateStyle::Short)
@@ -1002,7 +1005,7 @@ impl Builder<'_> {
                 place: Place::Legend,
             });
         }
-        let mut samples: Vec<(String, String, Vec<(&'static str, String)>)> = Vec::new();
+        let mut samples: Vec<(String, String, Attrs)> = Vec::new();
         let mut present: BTreeSet<Certainty> = BTreeSet::new();
         let mut mutual = false;
         for (i, e) in self.story.events.iter().enumerate() {

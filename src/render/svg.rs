@@ -20,21 +20,16 @@ use crate::model::Story;
 use crate::Error;
 
 /// Which program lays the graph out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Engine {
     /// graphviz-pure, in this process (cargo feature `svg`): no system package.
+    #[default]
     InProcess,
     /// Graphviz `dot` from `PATH`, killed after `timeout`.
     System {
         /// How long `dot` may run.
         timeout: Duration,
     },
-}
-
-impl Default for Engine {
-    fn default() -> Self {
-        Engine::InProcess
-    }
 }
 
 /// The ids the SVG uses for the root's title and description.
