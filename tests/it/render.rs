@@ -1,5 +1,6 @@
 //! Diagrams: DOT snapshots per focus, the committed picture, accessible SVG,
 //! and a property test with hostile text.
+#![cfg_attr(not(feature = "svg"), allow(unused))]
 
 use grapevine::model::{Citation, Parties, Source};
 use grapevine::render::{alt_text, to_dot, Engine, Focus};
