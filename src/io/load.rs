@@ -107,6 +107,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Report> {
         tz: TimeZone::UTC,
         refs: Vec::new(),
         ids: Vec::new(),
+        unreadable: Vec::new(),
     };
     let loaded = d.story(&root);
     report.diagnostics = d.diags;
@@ -173,13 +174,19 @@ struct Decoder {
     refs: Vec<Ref>,
     /// Every defined id: (id, what defines it, span, kind it can be referenced as).
     ids: Vec<(String, String, Range<usize>, Option<RefKind>)>,
+    /// Definitions that could not be read: (kind, the id it was probably
+    /// meant to have), `None` when a whole section is missing or unreadable.
+    unreadable: Vec<(RefKind, Option<String>)>,
 }
 
 /// An object being read: marks which fields were used.
 struct Obj<'n> {
     members: &'n [Member],
     used: Vec<bool>,
+    /// How messages name it: `event "e7"`, or `events[3]` without a usable id.
     what: String,
+    /// Where it is: `events[3]`.
+    at: String,
     span: Range<usize>,
 }
 
@@ -256,6 +263,7 @@ impl Decoder {
     fn obj<'n>(&mut self, node: &'n Node, what: &str) -> Option<Obj<'n>> {
         match &node.value {
             Value::Object(members) => {
+                let at = what;
                 let what = &named(what, members);
                 let mut seen: HashMap<&str, &Member> = HashMap::new();
                 let mut used = vec![false; members.len()];
@@ -279,6 +287,7 @@ impl Decoder {
                     members,
                     used,
                     what: what.to_string(),
+                    at: at.to_string(),
                     span: node.span.clone(),
                 })
             }
@@ -310,6 +319,20 @@ impl Decoder {
             node.span.clone(),
             format!("expected {expected}"),
             format!("write \"{name}\" as {expected}"),
+        );
+    }
+
+    /// An item of an array of entity ids that is not a string.
+    fn not_an_entity_id(&mut self, o: &Obj, name: &str, node: &Node) {
+        self.error(
+            format!(
+                "{} field \"{name}\" must hold entity ids, found {}",
+                o.what,
+                node.value.type_name()
+            ),
+            node.span.clone(),
+            "expected an entity id",
+            format!("write each item of \"{name}\" as the id of an entity, in double quotes, e.g. \"alice\""),
         );
     }
 
@@ -444,7 +467,11 @@ impl Decoder {
             (self.string_node(o, "id", node)?, node.span.clone())
         };
         if self.check_id(&o.what.clone(), "id", &id, span.clone()) {
-            self.ids.push((id.clone(), o.what.clone(), span, kind));
+            self.ids.push((id.clone(), o.at.clone(), span, kind));
+        } else if let Some(kind) = kind {
+            // References to the id as it was probably meant are not reported too.
+            let meant: String = id.trim().chars().filter(|c| !c.is_control()).collect();
+            self.unreadable.push((kind, Some(meant)));
         }
         Some(id)
     }
@@ -527,14 +554,48 @@ impl Decoder {
         extra
     }
 
-    fn array<'n>(&mut self, o: &mut Obj<'n>, name: &str) -> &'n [Node] {
+    /// A top-level section; for one that defines ids (`kind`), records when
+    /// it is unreadable and, for each item that is not an object, the id it
+    /// may stand for.
+    fn section<'n>(&mut self, o: &mut Obj<'n>, name: &str, kind: Option<RefKind>) -> &'n [Node] {
         let Some(node) = self.field(o, name) else {
             return &[];
         };
         match &node.value {
-            Value::Array(items) => items,
+            Value::Array(items) => {
+                if let Some(kind) = kind {
+                    for item in items {
+                        match &item.value {
+                            Value::Object(_) => {}
+                            Value::String(s) => self.unreadable.push((kind, Some(s.clone()))),
+                            _ => {}
+                        }
+                    }
+                }
+                items
+            }
             _ => {
-                self.wrong_type(o, name, node, "an array");
+                self.error(
+                    format!(
+                        "{} field \"{name}\" must be an array, found {}",
+                        o.what,
+                        node.value.type_name()
+                    ),
+                    node.span.clone(),
+                    "expected [ ... ]",
+                    match &node.value {
+                        Value::Object(m)
+                            if !m.is_empty()
+                                && m.iter().all(|m| matches!(m.node.value, Value::Object(_))) =>
+                        {
+                            format!("write \"{name}\" as an array of objects, each with its \"id\", not as a map keyed by id: [ {{ \"id\": \"{}\", ... }}, ... ]", m[0].key)
+                        }
+                        _ => format!("write \"{name}\" as an array of objects: [ {{ \"id\": \"...\", ... }}, ... ]"),
+                    },
+                );
+                if let Some(kind) = kind {
+                    self.unreadable.push((kind, None));
+                }
                 &[]
             }
         }
@@ -558,6 +619,15 @@ impl Decoder {
                 root.span.start..root.span.start + 1,
                 "\"format\" is required",
                 format!("add \"format\": \"{FORMAT}\" at the top"),
+            ),
+            Some(node) if !matches!(node.value, Value::String(_)) => self.error(
+                format!(
+                    "the story field \"format\" must be the string \"{FORMAT}\", found {}",
+                    node.value.type_name()
+                ),
+                node.span.clone(),
+                "expected \"grapevine/1\"",
+                format!("write \"format\": \"{FORMAT}\""),
             ),
             Some(node) => {
                 if let Some(f) = self.string_node(&top, "format", node) {
@@ -598,12 +668,17 @@ impl Decoder {
                 story.timezone = Some(name);
             }
         }
-        for (i, node) in self.array(&mut top, "sources").iter().enumerate() {
+        for (i, node) in self
+            .section(&mut top, "sources", Some(RefKind::Source))
+            .iter()
+            .enumerate()
+        {
             if let Some(s) = self.source(node, i) {
                 story.sources.push(s);
             }
         }
         if self.field(&mut top, "entities").is_none() {
+            self.unreadable.push((RefKind::Entity, None));
             self.error(
                 "the story has no \"entities\"",
                 root.span.start..root.span.start + 1,
@@ -612,25 +687,33 @@ impl Decoder {
             );
         }
         let mut entity_spans = Vec::new();
-        for (i, node) in self.array(&mut top, "entities").iter().enumerate() {
+        for (i, node) in self
+            .section(&mut top, "entities", Some(RefKind::Entity))
+            .iter()
+            .enumerate()
+        {
             if let Some(e) = self.entity(node, i) {
                 story.entities.push(e);
                 entity_spans.push(node.span.clone());
             }
         }
-        for (i, node) in self.array(&mut top, "messages").iter().enumerate() {
+        for (i, node) in self
+            .section(&mut top, "messages", Some(RefKind::Message))
+            .iter()
+            .enumerate()
+        {
             if let Some(m) = self.message(node, i) {
                 story.messages.push(m);
             }
         }
         let mut event_spans = Vec::new();
-        for (i, node) in self.array(&mut top, "events").iter().enumerate() {
+        for (i, node) in self.section(&mut top, "events", None).iter().enumerate() {
             if let Some(e) = self.event(node, i) {
                 story.events.push(e);
                 event_spans.push(node.span.clone());
             }
         }
-        for (i, node) in self.array(&mut top, "relations").iter().enumerate() {
+        for (i, node) in self.section(&mut top, "relations", None).iter().enumerate() {
             if let Some(r) = self.relation(node, i) {
                 story.relations.push(r);
             }
@@ -803,7 +886,7 @@ impl Decoder {
                                     self.entity_ref(&o, "to", s, item.span.clone());
                                     v.push(s.clone());
                                 }
-                                _ => self.wrong_type(&o, "to", item, "an entity id"),
+                                _ => self.not_an_entity_id(&o, "to", item),
                             }
                         }
                         (v, true)
@@ -829,7 +912,7 @@ impl Decoder {
                                 Some(s.clone())
                             }
                             _ => {
-                                self.wrong_type(&o, "participants", item, "an entity id");
+                                self.not_an_entity_id(&o, "participants", item);
                                 None
                             }
                         })
@@ -967,7 +1050,7 @@ impl Decoder {
         for (id, what, span, _) in &ids {
             if let Some((first_what, first_span)) = first.get(id) {
                 let diag = Diagnostic::error(
-                    format!("duplicate id {}: {what} uses the id of {first_what}", quote(id)),
+                    format!("duplicate id {}: {what} has the same id as {first_what}", quote(id)),
                     Some(span.clone()),
                     "used again here",
                 )
@@ -979,11 +1062,17 @@ impl Decoder {
             }
         }
         let refs = std::mem::take(&mut self.refs);
+        let unreadable = std::mem::take(&mut self.unreadable);
         for r in refs {
             let defined = ids
                 .iter()
                 .any(|(id, _, _, k)| *id == r.id && *k == Some(r.kind));
-            if defined {
+            // A definition that could not be read has its own error; a
+            // reference to it would only repeat that.
+            let cascades = unreadable
+                .iter()
+                .any(|(k, id)| *k == r.kind && id.as_ref().is_none_or(|id| *id == r.id));
+            if defined || cascades {
                 continue;
             }
             let other = ids.iter().find(|(id, _, _, _)| *id == r.id);

@@ -170,7 +170,7 @@ impl TimeExpr {
                 if let (Some(s), Some(e)) = (&start, &end) {
                     if e.hi < s.lo {
                         return Err(err(
-                            "the interval ends before it starts",
+                            format!("the interval ends (`{b}`) before it starts (`{a}`)"),
                             "swap the two ends, or correct the one that is wrong",
                         ));
                     }
@@ -569,7 +569,7 @@ mod tests {
             TimeExpr::parse("2016-10/2016-09", &utc)
                 .unwrap_err()
                 .message,
-            "the interval ends before it starts"
+            "the interval ends (`2016-09`) before it starts (`2016-10`)"
         );
         for bad in [
             "",
