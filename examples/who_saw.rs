@@ -15,9 +15,19 @@ fn main() -> Result<(), grapevine::Error> {
             Timing::Definite => "definite",
             Timing::Possible => "possible",
         };
-        println!("  {:<18} {:<9} {:<10} {}", r.name, timing, r.evidence.as_str(), r.chain.join(" → "));
+        println!(
+            "  {:<18} {:<9} {:<10} {}",
+            r.name,
+            timing,
+            r.evidence.as_str(),
+            r.chain.join(" → ")
+        );
     }
-    let missed: Vec<&str> = answer.not_reached.iter().map(|id| story.name_of(id)).collect();
+    let missed: Vec<&str> = answer
+        .not_reached
+        .iter()
+        .map(|id| story.name_of(id))
+        .collect();
     println!("Not reached: {}", missed.join(", "));
     Ok(())
 }

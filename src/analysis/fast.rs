@@ -54,7 +54,7 @@ fn encode_start(t0: Option<i64>, base: i64) -> u32 {
 /// The first channel that can be used after a start at `enc0`.
 fn first_channel(offset: &[u32], enc0: u32, strict: bool) -> usize {
     if strict {
-        offset.partition_point(|&o| o + 1 <= enc0)
+        offset.partition_point(|&o| o < enc0)
     } else {
         offset.partition_point(|&o| o + 1 < enc0)
     }
@@ -287,6 +287,10 @@ where
     }
 }
 
+/// An entity's earliest arrival and the channels of its chain (`None`: not
+/// reached), as [`super::reach::earliest_paths`] gives them.
+pub type EarliestPath = Option<(i64, Vec<u32>)>;
+
 /// One (arrival, hops) label of an entity's Pareto frontier.
 #[derive(Debug, Clone, Copy)]
 struct Label {
@@ -331,7 +335,7 @@ pub fn earliest_paths_exact(
     index: &Index,
     query: &ReachQuery,
     min: Certainty,
-) -> Option<Vec<Option<(i64, Vec<u32>)>>> {
+) -> Option<Vec<EarliestPath>> {
     let (base, offset) = index.exact_times()?;
     let n = index.entity_count();
     let src = query.source as usize;

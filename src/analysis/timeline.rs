@@ -19,7 +19,11 @@ pub struct TimelineQuery {
 impl Default for TimelineQuery {
     /// Every event: no entity, no window, threshold unknown.
     fn default() -> Self {
-        TimelineQuery { entity: None, between: None, threshold: Certainty::Unknown }
+        TimelineQuery {
+            entity: None,
+            between: None,
+            threshold: Certainty::Unknown,
+        }
     }
 }
 
@@ -61,13 +65,19 @@ pub struct TimelineEntry {
 pub fn timeline(story: &Story, query: &TimelineQuery) -> Result<Vec<TimelineEntry>, Error> {
     let tz = story.tz();
     let entity = match &query.entity {
-        Some(name) => Some(story.entities[story.resolve_entity(name).map_err(Error::Query)?].id.clone()),
+        Some(name) => Some(
+            story.entities[story.resolve_entity(name).map_err(Error::Query)?]
+                .id
+                .clone(),
+        ),
         None => None,
     };
     let window = match &query.between {
         Some((a, b)) => {
             let parse = |t: &str| {
-                TimeExpr::parse(t, &tz).map_err(|e| Error::Query(format!("--between {t:?}: {}; {}", e.message, e.help)))
+                TimeExpr::parse(t, &tz).map_err(|e| {
+                    Error::Query(format!("--between {t:?}: {}; {}", e.message, e.help))
+                })
             };
             let (a, b) = (parse(a)?, parse(b)?);
             Some((a.interval().lo_or_min(), b.interval().hi_or_max()))
@@ -78,7 +88,11 @@ pub fn timeline(story: &Story, query: &TimelineQuery) -> Result<Vec<TimelineEntr
         .events
         .iter()
         .filter(|e| e.certainty() >= query.threshold)
-        .filter(|e| entity.as_ref().is_none_or(|id| e.parties.entities().contains(&id.as_str())))
+        .filter(|e| {
+            entity
+                .as_ref()
+                .is_none_or(|id| e.parties.entities().contains(&id.as_str()))
+        })
         .filter(|e| {
             window.is_none_or(|(lo, hi)| {
                 let iv = e.interval();
@@ -87,7 +101,14 @@ pub fn timeline(story: &Story, query: &TimelineQuery) -> Result<Vec<TimelineEntr
         })
         .collect();
     events.sort_by(|a, b| {
-        let key = |e: &crate::model::Event| (e.time.is_none(), e.interval().lo_or_min(), e.interval().hi_or_max(), e.id.clone());
+        let key = |e: &crate::model::Event| {
+            (
+                e.time.is_none(),
+                e.interval().lo_or_min(),
+                e.interval().hi_or_max(),
+                e.id.clone(),
+            )
+        };
         key(a).cmp(&key(b))
     });
     let time = |t: Option<i64>| t.map(crate::model::time::rfc3339);
@@ -99,12 +120,22 @@ pub fn timeline(story: &Story, query: &TimelineQuery) -> Result<Vec<TimelineEntr
             start: time(e.interval().lo),
             end: time(e.interval().hi),
             kind: e.kind().to_string(),
-            who: e.parties.entities().into_iter().map(|id| story.name_of(id).to_string()).collect(),
+            who: e
+                .parties
+                .entities()
+                .into_iter()
+                .map(|id| story.name_of(id).to_string())
+                .collect(),
             mutual: e.is_mutual(),
             certainty: e.certainty(),
             carries: e.carries.clone(),
             summary: e.summary.clone(),
-            quote: e.sources.iter().find_map(|c| c.quote()).map(str::to_string).or_else(|| e.quote.clone()),
+            quote: e
+                .sources
+                .iter()
+                .find_map(|c| c.quote())
+                .map(str::to_string)
+                .or_else(|| e.quote.clone()),
         })
         .collect())
 }
@@ -115,7 +146,9 @@ mod tests {
 
     #[test]
     fn bundled_story_in_order() {
-        let story = crate::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap().story;
+        let story = crate::load_path("graphs/trump-jr-wikileaks.json".as_ref())
+            .unwrap()
+            .story;
         let all = timeline(&story, &TimelineQuery::default()).unwrap();
         assert_eq!(all.len(), story.events.len());
         let ids: Vec<&str> = all.iter().map(|e| e.event.as_str()).collect();
@@ -123,11 +156,23 @@ mod tests {
         assert!(pos("trump-tower-meeting") < pos("dm-pac-tip"));
         assert!(pos("dm-pac-tip") < pos("dm-podesta-link"));
         assert!(all.last().unwrap().time.is_none());
-        let q = TimelineQuery { entity: Some("Hope Hicks".into()), ..TimelineQuery::default() };
+        let q = TimelineQuery {
+            entity: Some("Hope Hicks".into()),
+            ..TimelineQuery::default()
+        };
         let hicks = timeline(&story, &q).unwrap();
         assert_eq!(hicks.len(), 2);
-        let q = TimelineQuery { between: Some(("2016-10-10".into(), "2016-10-12".into())), ..TimelineQuery::default() };
-        assert!(timeline(&story, &q).unwrap().iter().any(|e| e.event == "rally-i-love-wikileaks"));
-        assert!(!timeline(&story, &q).unwrap().iter().any(|e| e.event == "dm-pac-tip"));
+        let q = TimelineQuery {
+            between: Some(("2016-10-10".into(), "2016-10-12".into())),
+            ..TimelineQuery::default()
+        };
+        assert!(timeline(&story, &q)
+            .unwrap()
+            .iter()
+            .any(|e| e.event == "rally-i-love-wikileaks"));
+        assert!(!timeline(&story, &q)
+            .unwrap()
+            .iter()
+            .any(|e| e.event == "dm-pac-tip"));
     }
 }

@@ -1005,11 +1005,15 @@ const FROM_NAMES: [&str; 4] = ["from", "src", "source", "sender"];
 const TO_NAMES: [&str; 4] = ["to", "dst", "target", "recipient"];
 const TIME_NAMES: [&str; 4] = ["time", "t", "timestamp", "date"];
 
-fn parse_header(row: &[u8], has_quote: bool) -> Result<(Header, Vec<Diagnostic>), Diagnostic> {
+fn parse_header(row: &[u8], has_quote: bool) -> Result<(Header, Vec<Diagnostic>), Box<Diagnostic>> {
     let mut fields: Vec<Field> = Vec::new();
     let mut owned: Vec<u8> = Vec::new();
     split_fields(row, has_quote, &mut fields, &mut owned).map_err(|(at, what)| {
-        Diagnostic::error(format!("the header line: {what}"), Some(at..at + 1), "here")
+        Box::new(Diagnostic::error(
+            format!("the header line: {what}"),
+            Some(at..at + 1),
+            "here",
+        ))
     })?;
     let mut h = Header {
         width: fields.len(),
@@ -1038,13 +1042,15 @@ fn parse_header(row: &[u8], has_quote: bool) -> Result<(Header, Vec<Diagnostic>)
         };
         match slot {
             Some(s) if s.is_some() => {
-                return Err(Diagnostic::error(
-                    format!("the header names the `{name}` column twice (or two names for it)"),
-                    Some(span),
-                    "second one",
-                )
-                .with_help(
-                    "keep one column per role: from, to, time, id, kind, certainty, carries",
+                return Err(Box::new(
+                    Diagnostic::error(
+                        format!("the header names the `{name}` column twice (or two names for it)"),
+                        Some(span),
+                        "second one",
+                    )
+                    .with_help(
+                        "keep one column per role: from, to, time, id, kind, certainty, carries",
+                    ),
                 ));
             }
             Some(s) => *s = Some(k),
@@ -1073,7 +1079,7 @@ fn parse_header(row: &[u8], has_quote: bool) -> Result<(Header, Vec<Diagnostic>)
             h.time = ti;
             Ok((h, warnings))
         }
-        _ => Err(Diagnostic::error(
+        _ => Err(Box::new(Diagnostic::error(
             format!(
                 "the header line has no {} column",
                 missing.join(" and no ")
@@ -1083,18 +1089,21 @@ fn parse_header(row: &[u8], has_quote: bool) -> Result<(Header, Vec<Diagnostic>)
         )
         .with_help(
             "the first line names the columns: from,to,time (also accepted: src,dst,t; source,target,timestamp; sender,recipient,date), optionally id, kind, certainty, carries",
-        )),
+        ))),
     }
 }
 
 // ---------------------------------------------------------------------------
 // Reading a whole file
 
+/// A problem with its absolute line: (line 1-based, row text, span in row,
+/// message, label, help, is error).
+type Problem = (u32, String, Range<usize>, String, String, String, bool);
+
 /// Problems with their absolute line numbers, to be shown from a sparse text.
 #[derive(Debug, Default)]
 struct Problems {
-    /// (line 1-based, row text, span in row, message, label, help, is error)
-    list: Vec<(u32, String, Range<usize>, String, String, String, bool)>,
+    list: Vec<Problem>,
 }
 
 impl Problems {
@@ -1262,7 +1271,7 @@ impl Corpus {
         let (header, warnings) = match parse_header(&header_row, hquote) {
             Ok(h) => h,
             Err(d) => {
-                problems.push_diag(line_no, &header_text, d);
+                problems.push_diag(line_no, &header_text, *d);
                 return Err(invalid(problems));
             }
         };
@@ -2269,7 +2278,7 @@ mod tests {
         assert_eq!(json.len(), 2);
         assert_eq!((json[0].line, json[0].column), (Some(3), Some(5)));
         assert!(
-            json[0].message.contains("`soon` is not a time"),
+            json[0].message.contains("column `time`: `soon` is not a date"),
             "{}",
             json[0].message
         );

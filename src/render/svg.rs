@@ -431,33 +431,25 @@ pub fn svg_to_png(svg: &str, width: Option<u32>) -> Result<Vec<u8>, Error> {
         .map_err(|e| Error::Render(format!("cannot encode the PNG: {e}")))
 }
 
-/// The system's fonts, loaded once.
+/// The fonts the PNG's text is drawn with, loaded once: DejaVu Sans, bundled
+/// in the binary (the `dejavu` crate), so a PNG needs no system font and comes
+/// out the same on every machine. Its metrics are the ones graphviz-pure lays
+/// text out with.
 #[cfg(feature = "png")]
 fn fonts() -> Result<std::sync::Arc<resvg::usvg::fontdb::Database>, Error> {
     use std::sync::{Arc, OnceLock};
     static DB: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
     let db = DB.get_or_init(|| {
         let mut db = resvg::usvg::fontdb::Database::new();
-        db.load_system_fonts();
-        let family = db
-            .faces()
-            .find(|f| f.families.iter().any(|(n, _)| n == super::style::FONT))
-            .map(|_| super::style::FONT.to_string())
-            .or_else(|| {
-                db.faces()
-                    .next()
-                    .and_then(|f| f.families.first().map(|(n, _)| n.clone()))
-            });
-        if let Some(family) = family {
-            db.set_sans_serif_family(family.clone());
-            db.set_serif_family(family);
-        }
+        db.load_font_data(dejavu::sans::regular().to_vec());
+        db.load_font_data(dejavu::sans::bold().to_vec());
+        db.load_font_data(dejavu::sans::oblique().to_vec());
+        db.set_sans_serif_family(super::style::FONT);
+        db.set_serif_family(super::style::FONT);
         Arc::new(db)
     });
     if db.is_empty() {
-        return Err(Error::Render(
-            "no fonts found for the PNG's text: install a TrueType font (on Debian and Ubuntu: apt-get install fonts-dejavu-core), or write .svg".into(),
-        ));
+        return Err(Error::Render("the bundled font could not be read; write .svg instead".into()));
     }
     Ok(db.clone())
 }

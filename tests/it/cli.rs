@@ -5,7 +5,10 @@ use std::process::{Command, Output};
 const STORY: &str = "graphs/trump-jr-wikileaks.json";
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_grapevine")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -24,7 +27,10 @@ fn reach_json_follows_the_spec() {
     assert_eq!(v["source"], "wikileaks");
     assert_eq!(v["message"], "pac-tip");
     assert_eq!(v["mode"], "message");
-    assert_eq!(v["start"], "2016-09-20T04:00:00Z", "a day in New York starts at 04:00 UTC");
+    assert_eq!(
+        v["start"], "2016-09-20T04:00:00Z",
+        "a day in New York starts at 04:00 UTC"
+    );
     assert_eq!(v["threshold"], "unknown");
     assert_eq!(v["strict"], false);
     let reached = v["reached"].as_array().unwrap();
@@ -33,17 +39,36 @@ fn reach_json_follows_the_spec() {
     let text = stdout(&o);
     let first = &text[text.find("\"reached\"").unwrap()..];
     let at = |k: &str| first.find(&format!("\"{k}\":")).unwrap();
-    let order = ["entity", "name", "earliest", "timing", "definite_by", "evidence", "path"];
+    let order = [
+        "entity",
+        "name",
+        "earliest",
+        "timing",
+        "definite_by",
+        "evidence",
+        "path",
+    ];
     assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{first}");
     // Sorted by earliest, then id; the source is included with an empty path.
-    let ids: Vec<&str> = reached.iter().map(|r| r["entity"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = reached
+        .iter()
+        .map(|r| r["entity"].as_str().unwrap())
+        .collect();
     let mut sorted = ids.clone();
     sorted.sort();
-    assert_eq!(ids, sorted, "all share the same earliest day, so the order is by id");
+    assert_eq!(
+        ids, sorted,
+        "all share the same earliest day, so the order is by id"
+    );
     let source = reached.iter().find(|r| r["entity"] == "wikileaks").unwrap();
     assert_eq!(source["path"].as_array().unwrap().len(), 0);
     assert_eq!(source["definite_by"], "2016-09-21T03:59:59Z");
-    let not: Vec<&str> = v["not_reached"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+    let not: Vec<&str> = v["not_reached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
     let mut sorted = not.clone();
     sorted.sort();
     assert_eq!(not, sorted);
@@ -53,7 +78,12 @@ fn reach_json_follows_the_spec() {
 #[test]
 fn names_and_aliases_resolve_case_insensitively() {
     let by_id = stdout(&run(&["reach", STORY, "--from", "trump-jr", "--json"]));
-    for name in ["Donald Trump Jr.", "donald trump jr.", "@DonaldJTrumpJr", "TRUMP JR."] {
+    for name in [
+        "Donald Trump Jr.",
+        "donald trump jr.",
+        "@DonaldJTrumpJr",
+        "TRUMP JR.",
+    ] {
         let o = run(&["reach", STORY, "--from", name, "--json"]);
         assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
         assert_eq!(stdout(&o), by_id, "{name}");
@@ -87,7 +117,10 @@ fn ambiguous_names_list_the_candidates() {
     let o = run(&["reach", file.to_str().unwrap(), "--from", "Djt"]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("a (Donald)") && e.contains("b (Donald Jr.)"), "{e}");
+    assert!(
+        e.contains("a (Donald)") && e.contains("b (Donald Jr.)"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -95,7 +128,15 @@ fn from_with_message_must_be_its_origin() {
     let o = run(&["reach", STORY, "--message", "pac-tip", "--from", "kushner"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not the origin"), "{}", stderr(&o));
-    let o = run(&["reach", STORY, "--message", "pac-tip", "--from", "WikiLeaks", "--json"]);
+    let o = run(&[
+        "reach",
+        STORY,
+        "--message",
+        "pac-tip",
+        "--from",
+        "WikiLeaks",
+        "--json",
+    ]);
     assert_eq!(o.status.code(), Some(0));
 }
 
@@ -121,8 +162,22 @@ fn path_prints_each_hop_with_its_quote() {
     let s = stdout(&o);
     assert!(s.contains("3 hops"), "{s}");
     assert!(s.contains("Jared Kushner → Hope Hicks"), "{s}");
-    assert!(s.contains("Kushner forwarded the email to the campaign’s communications director, Hope Hicks."), "{s}");
-    let o = run(&["path", STORY, "--from", "wikileaks", "--to", "manafort", "--threshold", "confirmed"]);
+    assert!(
+        s.contains(
+            "Kushner forwarded the email to the campaign’s communications director, Hope Hicks."
+        ),
+        "{s}"
+    );
+    let o = run(&[
+        "path",
+        STORY,
+        "--from",
+        "wikileaks",
+        "--to",
+        "manafort",
+        "--threshold",
+        "confirmed",
+    ]);
     assert_eq!(o.status.code(), Some(1), "not reached is exit 1");
 }
 
@@ -142,7 +197,10 @@ fn why_not_names_the_june_meeting() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s = stdout(&o);
-    assert!(s.contains("trump-tower-meeting") && s.contains("2016-06-09") && s.contains("2016-09-20"), "{s}");
+    assert!(
+        s.contains("trump-tower-meeting") && s.contains("2016-06-09") && s.contains("2016-09-20"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -150,11 +208,19 @@ fn timeline_lists_events_in_order() {
     let o = run(&["timeline", STORY, "--json"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
     // Open starts first ("../2016-06-09"), then by start.
     assert_eq!(ids[0], "goldstone-email-exchange");
     assert_eq!(ids[1], "papadopoulos-london-meeting");
-    assert!(ids.iter().position(|e| *e == "dm-pac-tip") < ids.iter().position(|e| *e == "dm-podesta-link"));
+    assert!(
+        ids.iter().position(|e| *e == "dm-pac-tip")
+            < ids.iter().position(|e| *e == "dm-podesta-link")
+    );
 }
 
 #[test]

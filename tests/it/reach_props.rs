@@ -54,7 +54,13 @@ fn event_spec(n: usize) -> impl Strategy<Value = EventSpec> {
         certainty(),
         proptest::bool::weighted(0.6),
     )
-        .prop_map(|(mutual, people, time, certainty, carries)| EventSpec { mutual, people, time, certainty, carries })
+        .prop_map(|(mutual, people, time, certainty, carries)| EventSpec {
+            mutual,
+            people,
+            time,
+            certainty,
+            carries,
+        })
 }
 
 #[derive(Debug, Clone)]
@@ -87,17 +93,32 @@ fn case() -> impl Strategy<Value = Case> {
             any::<bool>(),
             proptest::option::weighted(0.3, 0..TIMES.len()),
         )
-            .prop_map(move |(events, origin, message_time, use_message, message_mode, threshold, strict, since)| Case {
-                n,
-                events,
-                origin,
-                message_time,
-                use_message,
-                mode: if use_message && message_mode { Mode::Message } else { Mode::Contacts },
-                threshold,
-                strict,
-                since,
-            })
+            .prop_map(
+                move |(
+                    events,
+                    origin,
+                    message_time,
+                    use_message,
+                    message_mode,
+                    threshold,
+                    strict,
+                    since,
+                )| Case {
+                    n,
+                    events,
+                    origin,
+                    message_time,
+                    use_message,
+                    mode: if use_message && message_mode {
+                        Mode::Message
+                    } else {
+                        Mode::Contacts
+                    },
+                    threshold,
+                    strict,
+                    since,
+                },
+            )
     })
 }
 
@@ -106,7 +127,11 @@ fn build(case: &Case) -> Story {
     let time = |i: usize| TimeExpr::parse(TIMES[i], &tz).unwrap();
     let mut story = Story::default();
     for i in 0..case.n {
-        story.entities.push(Entity { id: format!("p{i}"), name: format!("Person {i}"), ..Entity::default() });
+        story.entities.push(Entity {
+            id: format!("p{i}"),
+            name: format!("Person {i}"),
+            ..Entity::default()
+        });
     }
     story.messages.push(Message {
         id: "m".into(),
@@ -122,10 +147,16 @@ fn build(case: &Case) -> Story {
             if people.len() < 2 {
                 continue;
             }
-            Parties::Mutual { participants: people }
+            Parties::Mutual {
+                participants: people,
+            }
         } else {
             let from = people.remove(0);
-            Parties::Directed { from, to: people, to_is_array: true }
+            Parties::Directed {
+                from,
+                to: people,
+                to_is_array: true,
+            }
         };
         story.events.push(Event {
             id: format!("e{k:02}"),
@@ -161,9 +192,7 @@ struct Channel {
     to: String,
     lo: i64,
     hi: i64,
-    certainty: Certainty,
     carries: bool,
-    event: String,
 }
 
 fn channels(story: &Story, mode: Mode, min: Certainty, traced: bool) -> Vec<Channel> {
@@ -180,9 +209,7 @@ fn channels(story: &Story, mode: Mode, min: Certainty, traced: bool) -> Vec<Chan
                 to: b.into(),
                 lo: iv.lo.unwrap_or(i64::MIN),
                 hi: iv.hi.unwrap_or(i64::MAX),
-                certainty: e.certainty(),
                 carries,
-                event: e.id.clone(),
             });
         }
     }
@@ -235,8 +262,12 @@ struct Brute {
 fn brute(story: &Story, case: &Case) -> Brute {
     let source = format!("p{}", case.origin);
     let tz = jiff::tz::TimeZone::UTC;
-    let since = case.since.map(|i| TimeExpr::parse(TIMES[i], &tz).unwrap().interval());
-    let msg = case.message_time.map(|i| TimeExpr::parse(TIMES[i], &tz).unwrap().interval());
+    let since = case
+        .since
+        .map(|i| TimeExpr::parse(TIMES[i], &tz).unwrap().interval());
+    let msg = case
+        .message_time
+        .map(|i| TimeExpr::parse(TIMES[i], &tz).unwrap().interval());
     let (t0, source_def) = match (since, case.use_message) {
         (Some(s), _) => (s.lo.unwrap_or(i64::MIN), s.lo.unwrap_or(i64::MIN)),
         (None, true) => (
@@ -248,19 +279,32 @@ fn brute(story: &Story, case: &Case) -> Brute {
     let earliest_at = |min: Certainty| {
         let chans = channels(story, case.mode, min, case.use_message);
         let mut best: HashMap<String, (i64, usize)> = HashMap::new();
-        walk(&chans, &source, t0, case.strict, &mut vec![], &mut vec![source.clone()], &mut |v, t, chain| {
-            let e = best.entry(v.to_string()).or_insert((t, chain.len()));
-            if (t, chain.len()) < *e {
-                *e = (t, chain.len());
-            }
-        });
+        walk(
+            &chans,
+            &source,
+            t0,
+            case.strict,
+            &mut vec![],
+            &mut vec![source.clone()],
+            &mut |v, t, chain| {
+                let e = best.entry(v.to_string()).or_insert((t, chain.len()));
+                if (t, chain.len()) < *e {
+                    *e = (t, chain.len());
+                }
+            },
+        );
         // The source itself holds it at t0, with no hops.
         best.insert(source.clone(), (t0, 0));
         best
     };
     let earliest = earliest_at(case.threshold);
     let mut evidence = HashMap::new();
-    for level in [Certainty::Unknown, Certainty::Alleged, Certainty::Reported, Certainty::Confirmed] {
+    for level in [
+        Certainty::Unknown,
+        Certainty::Alleged,
+        Certainty::Reported,
+        Certainty::Confirmed,
+    ] {
         if level < case.threshold {
             continue;
         }
@@ -281,7 +325,10 @@ fn brute(story: &Story, case: &Case) -> Brute {
         let (node, d) = states[k].clone();
         k += 1;
         for c in &chans {
-            if c.from != node || !earliest.contains_key(&node) || c.hi < after(earliest[&node].0, case.strict) {
+            if c.from != node
+                || !earliest.contains_key(&node)
+                || c.hi < after(earliest[&node].0, case.strict)
+            {
                 continue;
             }
             if !(c.lo >= after(d, case.strict) || c.carries) {
@@ -297,7 +344,11 @@ fn brute(story: &Story, case: &Case) -> Brute {
         let e = definite.entry(node).or_insert(d);
         *e = (*e).min(d);
     }
-    Brute { earliest, definite, evidence }
+    Brute {
+        earliest,
+        definite,
+        evidence,
+    }
 }
 
 fn check(case: &Case) -> Result<(), TestCaseError> {
@@ -309,26 +360,54 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let mut want: Vec<&str> = b.earliest.keys().map(String::as_str).collect();
     want.sort();
     prop_assert_eq!(&got, &want, "reached set");
-    let chans_by_event: HashMap<&str, &Event> = story.events.iter().map(|e| (e.id.as_str(), e)).collect();
+    let chans_by_event: HashMap<&str, &Event> =
+        story.events.iter().map(|e| (e.id.as_str(), e)).collect();
     for r in &answer.reached {
         let (t, hops) = b.earliest[&r.entity];
-        prop_assert_eq!(r.earliest.unwrap_or(i64::MIN), t, "earliest of {}", r.entity);
+        prop_assert_eq!(
+            r.earliest.unwrap_or(i64::MIN),
+            t,
+            "earliest of {}",
+            r.entity
+        );
         prop_assert_eq!(r.path.len(), hops, "hops of {}", r.entity);
-        prop_assert_eq!(r.evidence, b.evidence[&r.entity], "evidence of {}", r.entity);
+        prop_assert_eq!(
+            r.evidence,
+            b.evidence[&r.entity],
+            "evidence of {}",
+            r.entity
+        );
         let bd = b.definite.get(&r.entity).copied();
         match r.timing {
             Timing::Definite => {
-                prop_assert!(bd.is_some(), "{} definite but brute says possible", r.entity);
+                prop_assert!(
+                    bd.is_some(),
+                    "{} definite but brute says possible",
+                    r.entity
+                );
                 let bd = bd.unwrap();
-                let want = if bd == i64::MIN || bd == i64::MAX { None } else { Some(bd) };
+                let want = if bd == i64::MIN || bd == i64::MAX {
+                    None
+                } else {
+                    Some(bd)
+                };
                 prop_assert_eq!(r.definite_by, want, "definite_by of {}", r.entity);
             }
-            Timing::Possible => prop_assert!(bd.is_none(), "{} possible but brute says definite by {:?}", r.entity, bd),
+            Timing::Possible => prop_assert!(
+                bd.is_none(),
+                "{} possible but brute says definite by {:?}",
+                r.entity,
+                bd
+            ),
         }
         // The path is a valid chain from the source that realises `earliest`:
         // `chain` names the entities along it, source first.
         prop_assert_eq!(r.chain.len(), r.path.len() + 1);
-        let ids: Vec<String> = r.chain.iter().map(|name| name.replace("Person ", "p")).collect();
+        let ids: Vec<String> = r
+            .chain
+            .iter()
+            .map(|name| name.replace("Person ", "p"))
+            .collect();
         let mut node = answer.source.clone();
         let mut time = answer.start.unwrap_or(i64::MIN);
         prop_assert_eq!(&ids[0], &node);
@@ -336,17 +415,31 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             let e = chans_by_event[id.as_str()];
             prop_assert!(e.certainty() >= case.threshold);
             prop_assert!(
-                e.parties.channels().contains(&(node.as_str(), ids[k + 1].as_str())),
-                "event {} has no channel {} -> {}", id, node, ids[k + 1]
+                e.parties
+                    .channels()
+                    .contains(&(node.as_str(), ids[k + 1].as_str())),
+                "event {} has no channel {} -> {}",
+                id,
+                node,
+                ids[k + 1]
             );
             let iv = e.interval();
             let ready = after(time, case.strict);
-            prop_assert!(iv.hi.unwrap_or(i64::MAX) >= ready, "event {} used before its sender knew", id);
+            prop_assert!(
+                iv.hi.unwrap_or(i64::MAX) >= ready,
+                "event {} used before its sender knew",
+                id
+            );
             time = iv.lo.unwrap_or(i64::MIN).max(ready);
             node = ids[k + 1].clone();
         }
         prop_assert_eq!(&node, &r.entity, "path of {} ends elsewhere", r.entity);
-        prop_assert_eq!(time, r.earliest.unwrap_or(i64::MIN), "path of {} does not realise earliest", r.entity);
+        prop_assert_eq!(
+            time,
+            r.earliest.unwrap_or(i64::MIN),
+            "path of {} does not realise earliest",
+            r.entity
+        );
     }
     Ok(())
 }
