@@ -639,9 +639,8 @@ pub fn write_string(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || is_invisible(c) => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
+            // Every control character: C0, DEL and C1 (U+0080 to U+009F).
+            c if c.is_control() || is_invisible(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }
@@ -759,6 +758,16 @@ mod tests {
         assert_eq!((e.offset, e.related.map(|r| r.0)), (6, Some(8)));
         let e = parse("{\"a\": [1,\n").unwrap_err();
         assert_eq!(e.related.map(|r| r.0), Some(6));
+    }
+
+    #[test]
+    fn control_and_invisible_characters_are_escaped() {
+        let mut out = String::new();
+        write_string(&mut out, "a\u{0}b\u{7f}c\u{85}d\u{9f}e\u{a0}f\u{200f}g é");
+        assert_eq!(
+            out,
+            "\"a\\u0000b\\u007fc\\u0085d\\u009fe\\u00a0f\\u200fg é\""
+        );
     }
 
     #[test]

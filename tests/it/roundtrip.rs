@@ -1,0 +1,905 @@
+//! Saving loses nothing: random valid stories (hostile ids and text, every
+//! time form, unknown fields with odd numbers at every level) survive
+//! save → load unchanged, whatever the layout of the file they were read
+//! from; the canonical writer is idempotent; and `grapevine fmt` keeps
+//! unknown fields and number text exactly and leaves the bundled story alone.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use grapevine::io::json::{self, Member, Node, Value};
+use grapevine::model::{Citation, Extra, Parties, Relation, Source};
+use grapevine::{load_bytes, to_json, Certainty, Entity, Event, Message, Story, TimeExpr};
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+// ---- Strategies: the pieces of a story.
+
+/// Text a user could write anywhere: quotes, backslashes, line breaks,
+/// markup, direction marks, emoji, invisible and control characters.
+const HOSTILE: &[&str] = &[
+    "",
+    "say \"hi\"",
+    "C:\\Users\\alice\\",
+    "line\nbreak\r\nand\ttab",
+    "</script><script>alert(1)</script>",
+    "\u{202e}override\u{202c} and \u{200f}mark\u{200e}",
+    "family 👩\u{200d}👩\u{200d}👧 flag 🇺🇸 ❤\u{fe0f}",
+    "no\u{a0}break\u{2028}separator\u{2029}",
+    "\u{feff}bom and \u{200b}zero width",
+    "nul \u{0} bell \u{7} del \u{7f} next \u{85}",
+    "  padded  ",
+    "Zoë Ångström 日本語 العربية",
+    "{\"not\": \"json\"}",
+    "\\u0041 is not an escape here",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[A-Za-z][a-z ,.'-]{0,20}",
+        2 => prop::sample::select(HOSTILE).prop_map(String::from),
+        1 => any::<String>(),
+        1 => prop::collection::vec(any::<char>(), 0..12).prop_map(|v| v.into_iter().collect()),
+    ]
+}
+
+fn usable_id(s: &str) -> bool {
+    !s.is_empty() && !s.chars().any(char::is_control) && s.trim() == s
+}
+
+fn id() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-z][a-z0-9-]{0,10}",
+        2 => prop::sample::select(vec![
+            "alice@example.com",
+            "Zoë",
+            "say \"hi\"",
+            "back\\slash",
+            "日本語",
+            "emoji 😀",
+            "two words",
+            "</script>",
+            "x\u{200f}y",
+            "@WikiLeaks",
+            "{}",
+            "null",
+            "\\u0041",
+            "a/b",
+        ])
+        .prop_map(String::from),
+        1 => any::<String>().prop_filter("a usable id", |s| usable_id(s)),
+    ]
+}
+
+/// Key for an unknown field (filtered against the known ones later).
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "x-[a-z]{1,8}",
+        1 => prop::sample::select(vec!["", "id ", "ID", "Name", "format ", "\"", "\\", "\n", "😀"])
+            .prop_map(String::from),
+        1 => any::<String>(),
+    ]
+}
+
+const NUMBERS: &[&str] = &[
+    "0",
+    "-0",
+    "1.50",
+    "1e6",
+    "1E+6",
+    "-12.5e-3",
+    "123456789012345678901234567890",
+    "0.1",
+    "-7",
+    "2016",
+];
+
+fn node(value: Value) -> Node {
+    Node { value, span: 0..0 }
+}
+
+fn members(pairs: Vec<(String, Value)>) -> Vec<Member> {
+    let mut seen = std::collections::HashSet::new();
+    pairs
+        .into_iter()
+        .filter(|(k, _)| seen.insert(k.clone()))
+        .map(|(key, value)| Member {
+            key,
+            key_span: 0..0,
+            node: node(value),
+        })
+        .collect()
+}
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        prop::sample::select(NUMBERS).prop_map(|n| Value::Number(n.to_string())),
+        text().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4)
+                .prop_map(|v| Value::Array(v.into_iter().map(node).collect())),
+            prop::collection::vec((key(), inner), 0..4).prop_map(|m| Value::Object(members(m))),
+        ]
+    })
+}
+
+/// Unknown fields for an object whose format 1 fields are `known`.
+fn extra(known: &'static [&'static str]) -> impl Strategy<Value = Extra> {
+    prop_oneof![
+        2 => Just(Vec::new()),
+        1 => prop::collection::vec((key(), json_value()), 1..3),
+    ]
+    .prop_map(move |pairs| {
+        let mut seen = std::collections::HashSet::new();
+        pairs
+            .into_iter()
+            .filter(|(k, _)| !known.contains(&k.as_str()) && seen.insert(k.clone()))
+            .collect()
+    })
+}
+
+const TOP: &[&str] = &[
+    "format",
+    "title",
+    "summary",
+    "timezone",
+    "sources",
+    "entities",
+    "messages",
+    "events",
+    "relations",
+];
+const SOURCE: &[&str] = &["id", "title", "publisher", "author", "published", "url"];
+const ENTITY: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "aliases",
+    "description",
+    "tags",
+    "url",
+];
+const MESSAGE: &[&str] = &["id", "title", "text", "origin", "time", "sources"];
+const EVENT: &[&str] = &[
+    "id",
+    "kind",
+    "from",
+    "to",
+    "participants",
+    "time",
+    "certainty",
+    "carries",
+    "summary",
+    "quote",
+    "sources",
+];
+const RELATION: &[&str] = &[
+    "id",
+    "kind",
+    "from",
+    "to",
+    "label",
+    "time",
+    "certainty",
+    "sources",
+];
+const CITATION: &[&str] = &["source", "quote", "locator"];
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// One end of a time: every precision, offsets, `~` `?` `%` flags.
+fn point() -> impl Strategy<Value = String> {
+    (
+        1990i32..2031,
+        1u32..=12,
+        any::<Index>(),
+        0usize..5,
+        (0u32..24, 0u32..60, 0u32..60),
+        prop::sample::select(vec![
+            "", "", "Z", "+05:30", "-04:00", "+0100", "-03", "+13:45",
+        ]),
+        prop::sample::select(vec!["", "", "", "~", "?", "%"]),
+    )
+        .prop_map(|(y, m, d, precision, (h, mi, s), offset, flag)| {
+            let d = d.index(days_in_month(y, m) as usize) + 1;
+            let body = match precision {
+                0 => format!("{y}"),
+                1 => format!("{y}-{m:02}"),
+                2 => format!("{y}-{m:02}-{d:02}"),
+                3 => format!("{y}-{m:02}-{d:02}T{h:02}:{mi:02}{offset}"),
+                _ => format!("{y}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}{offset}"),
+            };
+            format!("{body}{flag}")
+        })
+}
+
+/// A time expression as written: a point, `A/B`, `A/..` or `../B`.
+fn time_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => point(),
+        2 => (point(), point()).prop_map(|(a, b)| format!("{a}/{b}")),
+        1 => point().prop_map(|a| format!("{a}/..")),
+        1 => point().prop_map(|b| format!("../{b}")),
+    ]
+}
+
+/// The expression in the story's zone; an interval whose ends came out in
+/// the wrong order is swapped.
+fn time(text: Option<String>, tz: &jiff::tz::TimeZone) -> Option<TimeExpr> {
+    let text = text?;
+    TimeExpr::parse(&text, tz).ok().or_else(|| {
+        let (a, b) = text.split_once('/')?;
+        TimeExpr::parse(&format!("{b}/{a}"), tz).ok()
+    })
+}
+
+#[derive(Debug, Clone)]
+enum CitePlan {
+    Id(Index),
+    Full(Index, Option<String>, Option<String>, Extra),
+}
+
+fn cite_plans() -> impl Strategy<Value = Vec<CitePlan>> {
+    prop::collection::vec(
+        prop_oneof![
+            any::<Index>().prop_map(CitePlan::Id),
+            (
+                any::<Index>(),
+                prop::option::of(text()),
+                prop::option::of(text()),
+                extra(CITATION)
+            )
+                .prop_map(|(i, q, l, x)| CitePlan::Full(i, q, l, x)),
+        ],
+        0..3,
+    )
+}
+
+fn citations(plans: &[CitePlan], sources: &[String]) -> Vec<Citation> {
+    if sources.is_empty() {
+        return Vec::new();
+    }
+    plans
+        .iter()
+        .map(|p| match p {
+            CitePlan::Id(i) => Citation::Id(i.get(sources).clone()),
+            CitePlan::Full(i, quote, locator, extra) => Citation::Full {
+                source: i.get(sources).clone(),
+                quote: quote.clone(),
+                locator: locator.clone(),
+                extra: extra.clone(),
+            },
+        })
+        .collect()
+}
+
+type EntityPlan = (
+    String,
+    Option<&'static str>,
+    Vec<String>,
+    Option<String>,
+    Vec<String>,
+    Option<String>,
+    Extra,
+);
+
+fn entity_plan() -> impl Strategy<Value = EntityPlan> {
+    (
+        text(),
+        prop::option::of(prop::sample::select(vec![
+            "person",
+            "organisation",
+            "organization",
+            "group",
+            "other",
+        ])),
+        prop::collection::vec(text(), 0..3),
+        prop::option::of(text()),
+        prop::collection::vec(text(), 0..3),
+        prop::option::of(text()),
+        extra(ENTITY),
+    )
+}
+
+type SourcePlan = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Extra,
+);
+
+fn source_plan() -> impl Strategy<Value = SourcePlan> {
+    (
+        prop::option::of(text()),
+        prop::option::of(text()),
+        prop::option::of(text()),
+        prop::option::of(time_text()),
+        prop::option::of(text()),
+        extra(SOURCE),
+    )
+}
+
+type MessagePlan = (
+    Option<String>,
+    Option<String>,
+    Option<Index>,
+    Option<String>,
+    Vec<CitePlan>,
+    Extra,
+);
+
+fn message_plan() -> impl Strategy<Value = MessagePlan> {
+    (
+        prop::option::of(text()),
+        prop::option::of(text()),
+        prop::option::of(any::<Index>()),
+        prop::option::of(time_text()),
+        cite_plans(),
+        extra(MESSAGE),
+    )
+}
+
+/// Who an event connects: directed (from, to, written as an array) or mutual.
+#[derive(Debug, Clone)]
+enum PartiesPlan {
+    Directed(Index, Vec<Index>, bool),
+    Mutual(Vec<Index>),
+}
+
+type EventPlan = (
+    Option<String>,
+    PartiesPlan,
+    Option<String>,
+    Option<Certainty>,
+    Vec<Index>,
+    (Option<String>, Option<String>),
+    Vec<CitePlan>,
+    Extra,
+);
+
+fn event_plan() -> impl Strategy<Value = EventPlan> {
+    (
+        prop::option::of(prop_oneof![
+            3 => prop::sample::select(grapevine::model::EVENT_KINDS.to_vec()).prop_map(String::from),
+            1 => text(),
+        ]),
+        prop_oneof![
+            (
+                any::<Index>(),
+                prop::collection::vec(any::<Index>(), 1..4),
+                any::<bool>()
+            )
+                .prop_map(|(f, t, a)| PartiesPlan::Directed(f, t, a)),
+            prop::collection::vec(any::<Index>(), 2..5).prop_map(PartiesPlan::Mutual),
+        ],
+        prop::option::of(time_text()),
+        prop::option::of(prop::sample::select(Certainty::ALL.to_vec())),
+        prop::collection::vec(any::<Index>(), 0..3),
+        (prop::option::of(text()), prop::option::of(text())),
+        cite_plans(),
+        extra(EVENT),
+    )
+}
+
+type RelationPlan = (
+    bool,
+    Option<String>,
+    (Index, Index),
+    Option<String>,
+    Option<String>,
+    Option<Certainty>,
+    Vec<CitePlan>,
+    Extra,
+);
+
+fn relation_plan() -> impl Strategy<Value = RelationPlan> {
+    (
+        any::<bool>(),
+        prop::option::of(text()),
+        (any::<Index>(), any::<Index>()),
+        prop::option::of(text()),
+        prop::option::of(time_text()),
+        prop::option::of(prop::sample::select(Certainty::ALL.to_vec())),
+        cite_plans(),
+        extra(RELATION),
+    )
+}
+
+/// A random valid story, as the loader would produce it from a file.
+fn story() -> impl Strategy<Value = Story> {
+    (
+        prop::collection::btree_set(id(), 16..24)
+            .prop_map(|s| s.into_iter().collect::<Vec<_>>())
+            .prop_shuffle(),
+        (
+            prop::option::of(text()),
+            prop::option::of(text()),
+            prop::option::of(prop::sample::select(vec![
+                "UTC",
+                "America/New_York",
+                "Europe/London",
+                "Asia/Kolkata",
+                "Australia/Lord_Howe",
+                "Pacific/Chatham",
+            ])),
+            extra(TOP),
+        ),
+        prop::collection::vec(source_plan(), 0..3),
+        prop::collection::vec(entity_plan(), 2..6),
+        prop::collection::vec(message_plan(), 0..3),
+        prop::collection::vec(event_plan(), 0..6),
+        prop::collection::vec(relation_plan(), 0..3),
+    )
+        .prop_map(
+            |(ids, top, sources, entities, messages, events, relations)| {
+                build(ids, top, sources, entities, messages, events, relations)
+            },
+        )
+}
+
+type TopPlan = (Option<String>, Option<String>, Option<&'static str>, Extra);
+
+fn build(
+    ids: Vec<String>,
+    (title, summary, timezone, top_extra): TopPlan,
+    sources: Vec<SourcePlan>,
+    entities: Vec<EntityPlan>,
+    messages: Vec<MessagePlan>,
+    events: Vec<EventPlan>,
+    relations: Vec<RelationPlan>,
+) -> Story {
+    let mut ids = ids.into_iter();
+    let mut next = || ids.next().expect("enough ids");
+    let tz = timezone
+        .map(|z| jiff::tz::TimeZone::get(z).unwrap())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let sources: Vec<Source> = sources
+        .into_iter()
+        .map(|(title, publisher, author, published, url, extra)| Source {
+            id: next(),
+            title,
+            publisher,
+            author,
+            published: time(published, &tz),
+            url,
+            extra,
+        })
+        .collect();
+    let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+    let entities: Vec<Entity> = entities
+        .into_iter()
+        .map(
+            |(name, kind, aliases, description, tags, url, extra)| Entity {
+                id: next(),
+                name,
+                kind: kind.map(String::from),
+                aliases,
+                description,
+                tags,
+                url,
+                extra,
+            },
+        )
+        .collect();
+    let entity_ids: Vec<String> = entities.iter().map(|e| e.id.clone()).collect();
+    let messages: Vec<Message> = messages
+        .into_iter()
+        .map(|(title, text, origin, t, cites, extra)| Message {
+            id: next(),
+            title,
+            text,
+            origin: origin.map(|i| i.get(&entity_ids).clone()),
+            time: time(t, &tz),
+            sources: citations(&cites, &source_ids),
+            extra,
+        })
+        .collect();
+    let message_ids: Vec<String> = messages.iter().map(|m| m.id.clone()).collect();
+    let events: Vec<Event> = events
+        .into_iter()
+        .map(
+            |(kind, parties, t, certainty, carries, (summary, quote), cites, extra)| {
+                let parties = match parties {
+                    PartiesPlan::Directed(from, to, as_array) => Parties::Directed {
+                        from: from.get(&entity_ids).clone(),
+                        to_is_array: as_array || to.len() > 1,
+                        to: to.iter().map(|i| i.get(&entity_ids).clone()).collect(),
+                    },
+                    PartiesPlan::Mutual(list) => {
+                        let mut participants: Vec<String> =
+                            list.iter().map(|i| i.get(&entity_ids).clone()).collect();
+                        if participants.iter().all(|p| *p == participants[0]) {
+                            let other = entity_ids.iter().find(|e| **e != participants[0]);
+                            participants.push(other.expect("two entities").clone());
+                        }
+                        Parties::Mutual { participants }
+                    }
+                };
+                Event {
+                    id: next(),
+                    kind,
+                    parties,
+                    time: time(t, &tz),
+                    certainty,
+                    carries: if message_ids.is_empty() {
+                        Vec::new()
+                    } else {
+                        carries
+                            .iter()
+                            .map(|i| i.get(&message_ids).clone())
+                            .collect()
+                    },
+                    summary,
+                    quote,
+                    sources: citations(&cites, &source_ids),
+                    extra,
+                }
+            },
+        )
+        .collect();
+    let relations: Vec<Relation> = relations
+        .into_iter()
+        .map(
+            |(has_id, kind, (from, to), label, t, certainty, cites, extra)| Relation {
+                id: has_id.then(&mut next),
+                kind,
+                from: from.get(&entity_ids).clone(),
+                to: to.get(&entity_ids).clone(),
+                label,
+                time: time(t, &tz),
+                certainty,
+                sources: citations(&cites, &source_ids),
+                extra,
+            },
+        )
+        .collect();
+    Story {
+        title,
+        summary,
+        timezone: timezone.map(String::from),
+        sources,
+        entities,
+        messages,
+        events,
+        relations,
+        extra: top_extra,
+        ..Story::default()
+    }
+}
+
+// ---- Other layouts of the same JSON.
+
+/// How to lay out a JSON text differently from the canonical writer.
+#[derive(Debug, Clone)]
+struct Layout {
+    /// Indent unit; empty for everything on one line.
+    indent: &'static str,
+    newline: &'static str,
+    /// Write every non-ASCII character as `\uXXXX` (surrogate pairs above U+FFFF).
+    ascii_only: bool,
+    /// Write `/` as `\/`.
+    escape_slash: bool,
+    /// Write each object's fields in reverse order.
+    reverse_keys: bool,
+}
+
+fn layout() -> impl Strategy<Value = Layout> {
+    (
+        prop::sample::select(vec!["", " ", "\t", "    "]),
+        prop::sample::select(vec!["\n", "\r\n"]),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(indent, newline, ascii_only, escape_slash, reverse_keys)| Layout {
+                indent,
+                newline,
+                ascii_only,
+                escape_slash,
+                reverse_keys,
+            },
+        )
+}
+
+fn relayout(text: &str, layout: &Layout) -> String {
+    let root = json::parse(text).unwrap();
+    let mut out = String::new();
+    write(&mut out, &root.value, 0, layout);
+    out
+}
+
+fn write_str(out: &mut String, s: &str, layout: &Layout) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '/' if layout.escape_slash => out.push_str("\\/"),
+            c if (c as u32) < 0x20 || (layout.ascii_only && !c.is_ascii()) => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn write(out: &mut String, v: &Value, depth: usize, layout: &Layout) {
+    let line = |out: &mut String, depth: usize| {
+        if !layout.indent.is_empty() {
+            out.push_str(layout.newline);
+            out.push_str(&layout.indent.repeat(depth));
+        }
+    };
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(n),
+        Value::String(s) => write_str(out, s, layout),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                line(out, depth + 1);
+                write(out, &item.value, depth + 1, layout);
+            }
+            if !items.is_empty() {
+                line(out, depth);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            out.push('{');
+            let mut ordered: Vec<&Member> = members.iter().collect();
+            if layout.reverse_keys {
+                ordered.reverse();
+            }
+            for (i, m) in ordered.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                line(out, depth + 1);
+                write_str(out, &m.key, layout);
+                out.push_str(if layout.indent.is_empty() { ":" } else { " : " });
+                write(out, &m.node.value, depth + 1, layout);
+            }
+            if !members.is_empty() {
+                line(out, depth);
+            }
+            out.push('}');
+        }
+    }
+}
+
+// ---- Properties.
+
+fn load_ok(name: &str, text: &str) -> Result<grapevine::Loaded, TestCaseError> {
+    load_bytes(name, text.as_bytes())
+        .map_err(|r| TestCaseError::fail(format!("{name} does not load:\n{}\n{text}", r.render())))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// load(save(s)) == s, and save is idempotent.
+    #[test]
+    fn a_saved_story_loads_back_unchanged(s in story()) {
+        let saved = to_json(&s);
+        let loaded = load_ok("saved.json", &saved)?;
+        prop_assert_eq!(loaded.report.error_count(), 0);
+        prop_assert_eq!(&loaded.story, &s, "{}", saved);
+        prop_assert_eq!(to_json(&loaded.story), saved);
+    }
+
+    /// Read from any layout x: save(load(x)) loads to the same story, and
+    /// saving that again gives the same text.
+    #[test]
+    fn any_layout_loads_saves_and_reloads_to_the_same_story(s in story(), layout in layout()) {
+        let x = relayout(&to_json(&s), &layout);
+        let first = load_ok("x.json", &x)?;
+        if !layout.reverse_keys {
+            prop_assert_eq!(&first.story, &s, "{}", x);
+        }
+        let saved = to_json(&first.story);
+        let second = load_ok("saved.json", &saved)?;
+        prop_assert_eq!(&second.story, &first.story);
+        prop_assert_eq!(to_json(&second.story), saved);
+    }
+}
+
+// ---- fmt, unknown fields, number text.
+
+fn grapevine(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("roundtrip");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// A hand-written file with unknown fields at every level, numbers written
+/// in every way JSON allows, and fields in no particular order.
+const WITH_UNKNOWN_FIELDS: &str = r#"{"entities": [
+  {"name": "Alice", "id": "alice", "x-score": 1.50, "x-big": 123456789012345678901234567890},
+  {"id": "bob", "name": "Bob", "x-list": [1e6, 1E+6, -0, -12.5e-3, {"deep": [null, true, 0.10]}]}
+ ],
+ "format": "grapevine/1",
+ "x-top": {"b": 2, "a": [], "c": {}},
+ "sources": [{"id": "s", "x-s": -0.0}],
+ "messages": [{"id": "m", "origin": "alice", "x-m": "text \u00e9"}],
+ "events": [{"to": "bob", "from": "alice", "id": "e", "carries": ["m"],
+   "sources": [{"source": "s", "x-cite": 7e-1}], "x-e": [[[]]]}],
+ "relations": [{"from": "bob", "to": "alice", "x-r": false}]
+}
+"#;
+
+#[test]
+fn fmt_keeps_unknown_fields_and_number_text_exactly() {
+    let loaded = load_bytes("in.json", WITH_UNKNOWN_FIELDS.as_bytes()).unwrap();
+    let saved = to_json(&loaded.story);
+    for exact in [
+        "\"x-score\": 1.50",
+        "\"x-big\": 123456789012345678901234567890",
+        "1e6",
+        "1E+6",
+        "-0,",
+        "-12.5e-3",
+        "0.10",
+        "\"x-s\": -0.0",
+        "\"x-cite\": 7e-1",
+        "\"x-r\": false",
+        "\"x-m\": \"text é\"",
+        "\"a\": []",
+        "\"c\": {}",
+    ] {
+        assert!(saved.contains(exact), "{exact:?} not in\n{saved}");
+    }
+    // Unknown fields keep their order, after the known ones.
+    let top = saved.find("\"x-top\"").unwrap();
+    assert!(top > saved.find("\"relations\"").unwrap(), "{saved}");
+    let b = saved.find("\"b\": 2").unwrap();
+    assert!(b < saved.find("\"a\": []").unwrap(), "{saved}");
+    // The same story, and the same text once more.
+    let again = load_bytes("saved.json", saved.as_bytes()).unwrap();
+    assert_eq!(again.story, loaded.story);
+    assert_eq!(to_json(&again.story), saved);
+    let Value::Number(n) = &loaded.story.entities[0].extra[0].1 else {
+        panic!("{:?}", loaded.story.entities[0].extra)
+    };
+    assert_eq!(n, "1.50");
+
+    // And through the command line.
+    let path = tmp("unknown-fields.json");
+    std::fs::write(&path, WITH_UNKNOWN_FIELDS).unwrap();
+    let path = path.to_str().unwrap();
+    let o = grapevine(&["fmt", "--check", path]);
+    assert_eq!(o.status.code(), Some(1), "not canonical yet");
+    let o = grapevine(&["fmt", path]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(path).unwrap(), saved);
+    assert_eq!(grapevine(&["fmt", "--check", path]).status.code(), Some(0));
+}
+
+fn graphs() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("graphs")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    files
+}
+
+#[test]
+fn every_bundled_graph_is_canonical() {
+    for file in graphs() {
+        let file = file.to_str().unwrap();
+        let o = grapevine(&["fmt", "--check", file]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{file}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let text = std::fs::read_to_string(file).unwrap();
+        let loaded = load_bytes(file, text.as_bytes()).unwrap();
+        assert_eq!(to_json(&loaded.story), text, "{file}");
+    }
+}
+
+#[test]
+fn fmt_rewrites_a_non_canonical_copy_without_changing_the_story() {
+    for file in graphs() {
+        let original = std::fs::read_to_string(&file).unwrap();
+        let story = load_bytes("original", original.as_bytes()).unwrap().story;
+        let layout = Layout {
+            indent: "",
+            newline: "\n",
+            ascii_only: true,
+            escape_slash: true,
+            reverse_keys: true,
+        };
+        let messy = relayout(&original, &layout);
+        assert_ne!(messy, original);
+        let copy = tmp(file.file_name().unwrap().to_str().unwrap());
+        std::fs::write(&copy, &messy).unwrap();
+        let copy = copy.to_str().unwrap();
+
+        let o = grapevine(&["fmt", "--check", copy]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("not canonical"));
+        assert_eq!(
+            std::fs::read_to_string(copy).unwrap(),
+            messy,
+            "--check wrote"
+        );
+
+        let o = grapevine(&["fmt", copy]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let o = grapevine(&["fmt", "--check", copy]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let rewritten = std::fs::read_to_string(copy).unwrap();
+        assert_eq!(load_bytes(copy, rewritten.as_bytes()).unwrap().story, story);
+        // The bundled graphs have no unknown fields, so field order is all
+        // that changed: the rewrite is the original, byte for byte.
+        assert_eq!(rewritten, original);
+    }
+}
+
+#[test]
+fn a_utf8_byte_order_mark_is_skipped() {
+    let original = std::fs::read("graphs/trump-jr-wikileaks.json").unwrap();
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&original);
+    let a = load_bytes("a", &original).unwrap();
+    let b = load_bytes("b", &with_bom).unwrap();
+    assert_eq!(a.story, b.story);
+    // Positions are counted after the mark, as editors show them.
+    let bad = "\u{feff}{\"format\": \"grapevine/2\", \"entities\": []}";
+    let report = load_bytes("bad.json", bad.as_bytes()).unwrap_err();
+    assert!(
+        report.render().contains("--> bad.json:1:12"),
+        "{}",
+        report.render()
+    );
+}
