@@ -3,7 +3,7 @@
 mod cli;
 mod corpus;
 mod malformed;
-mod roundtrip;
 mod reach_props;
 mod render;
+mod roundtrip;
 mod story;
