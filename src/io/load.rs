@@ -422,13 +422,14 @@ impl Decoder {
         match TimeExpr::parse(&text, &self.tz) {
             Ok(t) => Some(t),
             Err(e) => {
+                // "`2016-X` is not a date" reads better as "\"2016-X\" is not a date"
+                // than after the quoted text once more.
+                let message = match e.message.strip_prefix(&format!("`{text}` ")) {
+                    Some(rest) => format!("{} {rest}", quote(&text)),
+                    None => format!("{}: {}", quote(&text), e.message),
+                };
                 self.error(
-                    format!(
-                        "{} field \"{name}\": {}: {}",
-                        o.what,
-                        quote(&text),
-                        e.message
-                    ),
+                    format!("{} field \"{name}\": {message}", o.what),
                     node.span.clone(),
                     "not a valid time",
                     e.help,

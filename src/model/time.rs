@@ -272,7 +272,7 @@ fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
         || !fields.iter().all(|f| f.bytes().all(|b| b.is_ascii_digit()))
     {
         return Err(err(
-            "not a date of the form YYYY, YYYY-MM or YYYY-MM-DD",
+            format!("`{body}` is not a date written as YYYY, YYYY-MM or YYYY-MM-DD"),
             FORMS_HELP,
         ));
     }

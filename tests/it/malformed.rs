@@ -538,3 +538,64 @@ fn the_mutation_bases_are_valid() {
         assert!(loaded.is_ok(), "base {i}: {}", loaded.unwrap_err().render());
     }
 }
+
+// ---- docs/format.md quotes the real messages.
+
+/// The ```text blocks of docs/format.md.
+fn doc_text_blocks() -> Vec<String> {
+    let doc = std::fs::read_to_string("docs/format.md").unwrap();
+    doc.split("```text\n")
+        .skip(1)
+        .map(|rest| rest.split("\n```").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_errors_in_docs_format_md_are_what_check_prints() {
+    let rendered: Vec<(String, Report)> = corpus()
+        .into_iter()
+        .map(|(name, bytes)| (name.clone(), load_bytes(&name, &bytes).unwrap_err()))
+        .collect();
+    let mut loaded = load_bytes(WARNINGS, &std::fs::read(WARNINGS).unwrap()).unwrap();
+    summarise(&mut loaded);
+    let warnings = loaded.report.render();
+    let mut listed = std::collections::BTreeSet::new();
+    let mut quoted = 0;
+    for block in doc_text_blocks() {
+        if block.starts_with("error: ") || block.starts_with("warning: ") {
+            // A whole rendering, verbatim.
+            let same = |text: &str| text.trim_end() == block;
+            assert!(
+                same(&warnings) || rendered.iter().any(|(_, r)| same(&r.render())),
+                "docs/format.md shows a message that no file gets:\n{block}"
+            );
+            quoted += 1;
+        } else if let Some((first, _)) = block.split_once(": ") {
+            if !rendered.iter().any(|(n, _)| stem(n) == first) {
+                continue;
+            }
+            // A listing: `kind: first line of an error` per line.
+            for line in block.lines() {
+                let (kind, message) = line.split_once(':').unwrap();
+                let (_, report) = rendered
+                    .iter()
+                    .find(|(n, _)| stem(n) == kind)
+                    .unwrap_or_else(|| panic!("docs/format.md lists {kind:?}, not in {CORPUS}"));
+                let message = message.trim_start();
+                assert!(
+                    errors(report).iter().any(|d| d.message == message),
+                    "{kind}: {message:?} is not one of its errors"
+                );
+                listed.insert(kind.to_string());
+            }
+        }
+    }
+    assert!(quoted >= 10, "{quoted}");
+    let all: std::collections::BTreeSet<String> =
+        rendered.iter().map(|(n, _)| stem(n).to_string()).collect();
+    let missing: Vec<&String> = all.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "docs/format.md does not list {missing:?}"
+    );
+}

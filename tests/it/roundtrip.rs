@@ -903,3 +903,25 @@ fn a_utf8_byte_order_mark_is_skipped() {
         report.render()
     );
 }
+
+#[test]
+fn the_example_in_docs_format_md_is_canonical_and_clean() {
+    let doc = std::fs::read_to_string("docs/format.md").unwrap();
+    let example = doc
+        .split("```json\n")
+        .map(|rest| rest.split("\n```").next().unwrap())
+        .find(|block| block.starts_with("{\n  \"format\""))
+        .expect("a complete example")
+        .to_string()
+        + "\n";
+    let mut loaded = load_bytes("example.json", example.as_bytes()).unwrap();
+    grapevine::analysis::summary::summarise(&mut loaded);
+    assert_eq!(loaded.report.diagnostics, [], "{}", loaded.report.render());
+    assert_eq!(to_json(&loaded.story), example);
+    let citation = doc
+        .split("```json\n")
+        .map(|rest| rest.split("\n```").next().unwrap())
+        .find(|block| block.starts_with("{ \"source\""))
+        .expect("a citation example");
+    assert!(json::parse(citation).is_ok());
+}
