@@ -273,15 +273,48 @@ struct Excerpt<'a> {
     runs: Vec<(usize, usize, usize)>,
 }
 
+/// Appends `s` as it can safely be shown in a terminal: control characters
+/// (an escape sequence in a hostile file, a stray carriage return), the
+/// bidirectional controls that reorder a line and zero-width characters are
+/// replaced by `?` (one per byte) or U+FFFD (3 bytes), so that byte offsets
+/// stay the same.
+fn push_shown(text: &mut String, s: &str) {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let hidden = match c {
+            '\n' | '\t' => false,
+            // A line's own `\r\n` ending is trimmed by the renderer.
+            '\r' => chars.peek().is_some_and(|next| *next != '\n'),
+            // Bidirectional controls, and zero-width characters (a byte order
+            // mark in mid-file) that a caret could not point at.
+            '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}' => true,
+            c => c.is_control(),
+        };
+        match (hidden, c.len_utf8()) {
+            (false, _) => text.push(c),
+            (true, 3) => text.push('\u{fffd}'),
+            (true, n) => text.extend(std::iter::repeat_n('?', n)),
+        }
+    }
+}
+
 impl<'a> Excerpt<'a> {
-    /// `points` are byte offsets (label starts and ends) to keep in view.
+    /// `points` are byte offsets (label starts and ends) to keep in view; on
+    /// its line, the first one (the primary label's start, whose location is
+    /// printed) always is.
     fn new(name: &'a str, original: &'a str, points: &[usize]) -> Self {
         let mut text = String::new();
         let mut runs = Vec::new();
         let mut copy = |text: &mut String, from: usize, to: usize| {
             if to > from {
                 runs.push((text.len(), from, to - from));
-                text.push_str(&original[from..to]);
+                push_shown(text, &original[from..to]);
             }
         };
         let mut start = 0;
@@ -293,12 +326,16 @@ impl<'a> Excerpt<'a> {
             if end - start <= LONG_LINE {
                 copy(&mut text, start, end);
             } else {
-                let anchor = points
-                    .iter()
-                    .copied()
-                    .filter(|&p| p >= start && p <= end)
-                    .min()
-                    .unwrap_or(start);
+                let on_line = |p: &usize| *p >= start && *p <= end;
+                let anchor = match points.first() {
+                    Some(p) if on_line(p) => *p,
+                    _ => points
+                        .iter()
+                        .copied()
+                        .filter(on_line)
+                        .min()
+                        .unwrap_or(start),
+                };
                 let line = &original[start..end];
                 let back = line[..anchor - start]
                     .char_indices()
@@ -421,5 +458,48 @@ mod tests {
         assert_eq!(line_column(t, 0), (1, 1));
         assert_eq!(line_column(t, 4), (2, 2));
         assert_eq!(line_column(t, 8), (3, 1));
+    }
+
+    /// On long lines of multi-byte text, at every offset: no panic, the
+    /// location printed is the one in the whole file, and the excerpt is short.
+    #[test]
+    fn long_lines_are_excerpted_at_every_offset() {
+        let long = "é😀a\t".repeat(60);
+        let text = format!("{{\n{long}\nshort\n{long}\r\n{long}");
+        let mut offset = 0;
+        while offset <= text.len() {
+            let end = (offset + 7).min(text.len());
+            let mut report = Report::new("f.json", text.as_str());
+            report.diagnostics.push(
+                Diagnostic::error("m", Some(offset..end), "l")
+                    .with_related(2..4, "r")
+                    .with_help("h"),
+            );
+            let out = report.render();
+            let (line, column) = line_column(&text, offset);
+            assert!(
+                out.contains(&format!("--> f.json:{line}:{column}\n")),
+                "{offset}: {out}"
+            );
+            assert!(out.lines().all(|l| l.chars().count() < 400), "{out}");
+            offset += 5;
+        }
+    }
+
+    #[test]
+    fn control_characters_are_not_sent_to_the_terminal() {
+        let text = "{\"a\": \"\u{1b}[31mred\u{7}\u{85}\u{202e}x\rz\"}\r\n";
+        let mut report = Report::new("f.json", text);
+        let at = text.find('z').unwrap();
+        report
+            .diagnostics
+            .push(Diagnostic::error("m", Some(at..at + 1), "here").with_help("h"));
+        let out = report.render();
+        assert!(out.contains("--> f.json:1:21\n"), "{out}");
+        assert!(
+            out.contains("| {\"a\": \"?[31mred???\u{fffd}x?z\"}\n"),
+            "{out}"
+        );
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
     }
 }

@@ -43,23 +43,9 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Loaded, Report> {
 
 /// The report for a file that is not UTF-8, `at` being the first bad byte.
 fn not_utf8(file: &str, bytes: &[u8], at: usize) -> Report {
-    // Shown text: lossy, and with control characters (NUL and the like, as in
-    // a binary file) as `.`, one byte for one byte so that offsets up to the
-    // bad byte stay right.
-    let mut shown = String::from_utf8_lossy(bytes).into_owned();
-    if shown
-        .bytes()
-        .any(|b| b.is_ascii_control() && !matches!(b, b'\n' | b'\t' | b'\r'))
-    {
-        shown = shown
-            .chars()
-            .map(|c| match c {
-                '\n' | '\t' | '\r' => c,
-                c if c.is_ascii_control() => '.',
-                c => c,
-            })
-            .collect();
-    }
+    // Lossy text: it matches the bytes up to the first bad one. (Rendering
+    // hides the control characters a binary file is full of.)
+    let shown = String::from_utf8_lossy(bytes).into_owned();
     let mut report = Report::new(file, shown);
     let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     let (message, help) = if utf16 {
@@ -1148,7 +1134,11 @@ impl Decoder {
         for (e, span) in story.entities.iter().zip(spans) {
             if !used.contains(e.id.as_str()) {
                 self.warn(
-                    format!("entity {} ({}) takes part in nothing", quote(&e.id), e.name),
+                    format!(
+                        "entity {} ({}) takes part in nothing",
+                        quote(&e.id),
+                        e.name.escape_default()
+                    ),
                     span.clone(),
                     "no event, relation or message names it",
                     "add the contacts it had, or remove it",
