@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::reach::{earliest_arrival, ReachQuery, NO_UPPER};
 use crate::index::{Index, IndexSpec, Mode};
+use crate::io::load::{quote, visible};
 use crate::io::{Diagnostic, DiagnosticJson, Loaded};
 use crate::model::time::format_at_precision;
 use crate::model::{Certainty, Parties, Precision, Story};
@@ -93,7 +94,7 @@ pub fn causality_warnings(loaded: &Loaded) -> Vec<Diagnostic> {
             if hi >= first {
                 continue;
             }
-            let names: Vec<&str> = senders.iter().map(|s| story.name_of(s)).collect();
+            let names: Vec<String> = senders.iter().map(|s| visible(story.name_of(s))).collect();
             let when = e
                 .time
                 .as_ref()
@@ -101,15 +102,21 @@ pub fn causality_warnings(loaded: &Loaded) -> Vec<Diagnostic> {
                 .unwrap_or("undated");
             let (msg, help) = if first == NO_UPPER {
                 (
-                    format!("event \"{}\" carries \"{}\", but {} never receives it through a carrying event", e.id, m.id, names.join(" or ")),
-                    "add the event through which the sender got the message, or check \"carries\"".to_string(),
+                    format!(
+                        "event {} carries {}, but {} never receives it through a carrying event",
+                        quote(&e.id),
+                        quote(&m.id),
+                        names.join(" or ")
+                    ),
+                    "add the event through which the sender got the message, or check \"carries\""
+                        .to_string(),
                 )
             } else {
                 (
                     format!(
-                        "event \"{}\" ({when}) carries \"{}\" before {} could have received it ({} at the earliest)",
-                        e.id,
-                        m.id,
+                        "event {} ({when}) carries {} before {} could have received it ({} at the earliest)",
+                        quote(&e.id),
+                        quote(&m.id),
                         names.join(" or "),
                         format_at_precision(first, Precision::Day, &story.tz())
                     ),

@@ -618,12 +618,13 @@ impl<'a> Parser<'a> {
 
 /// Characters that look like nothing or like a plain space in an editor
 /// (no-break and other spaces, zero-width and bidirectional marks, line and
-/// paragraph separators, the byte-order mark). The writer escapes them so a
+/// paragraph separators, the byte-order mark; not the zero-width joiners that
+/// emoji and some scripts need). The writer escapes them so a
 /// hand-edited file shows them and a diff reveals them.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{a0}' | '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
-        | '\u{180e}' | '\u{2000}'..='\u{200f}' | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{206f}'
+        | '\u{180e}' | '\u{2000}'..='\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{206f}'
         | '\u{3000}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
 }
 

@@ -212,7 +212,24 @@ fn id_problem(id: &str) -> Option<&'static str> {
     }
 }
 
-fn quote(s: &str) -> String {
+/// A name as plain text for a message, with control and invisible characters
+/// (which could move a terminal's cursor or hide text) shown as `\u{..}`
+/// escapes; every other character, accented or not, is kept.
+pub(crate) fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || json::is_invisible(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A value as a short JSON string literal, for messages: escapes make control
+/// characters and quotes visible, and long values are cut to 60 characters.
+pub(crate) fn quote(s: &str) -> String {
     let mut out = String::new();
     json::write_string(&mut out, s);
     if out.chars().count() > 60 {
@@ -1137,7 +1154,7 @@ impl Decoder {
                     format!(
                         "entity {} ({}) takes part in nothing",
                         quote(&e.id),
-                        e.name.escape_default()
+                        visible(&e.name)
                     ),
                     span.clone(),
                     "no event, relation or message names it",
