@@ -449,7 +449,9 @@ fn fonts() -> Result<std::sync::Arc<resvg::usvg::fontdb::Database>, Error> {
         Arc::new(db)
     });
     if db.is_empty() {
-        return Err(Error::Render("the bundled font could not be read; write .svg instead".into()));
+        return Err(Error::Render(
+            "the bundled font could not be read; write .svg instead".into(),
+        ));
     }
     Ok(db.clone())
 }
