@@ -118,6 +118,11 @@ impl Names {
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity() + self.ends.capacity() * 4
     }
+
+    /// The text and end offsets, for batched lookups.
+    pub(crate) fn raw(&self) -> (&[u8], &[u32]) {
+        (self.text.as_bytes(), &self.ends)
+    }
 }
 
 impl<S: AsRef<str>> FromIterator<S> for Names {

@@ -102,56 +102,36 @@ pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Opti
             }
         }
     } else {
-        let mut waiting: Vec<u32> = Vec::new();
-        let mut scratch: Vec<(u32, u32)> = Vec::new();
-        let mut queue: Vec<u32> = Vec::new();
+        // Per entity: its arrival, and the last second in which one of its
+        // channels was passed over because it did not hold the information
+        // yet. A delivery to an entity passed over in the same second means a
+        // relay inside that second that the scan order hid: only then is the
+        // second closed. Keeping both in one array puts them on one cache line.
+        let mut st: Vec<[u32; 2]> = arr.iter().map(|&a| [a, 0]).collect();
+        let mut closer = Closer::default();
         let mut c = first;
         while c < end {
-            let o = offset[c];
-            let e = o + 1;
-            if c + 1 == end || offset[c + 1] != o {
-                // A second with one channel: the common case.
-                if !(filter && flags[c] & 0b11 < minb) && arr[from[c] as usize] <= e {
-                    let v = to[c] as usize;
-                    if e < arr[v] {
-                        arr[v] = e;
-                    }
-                }
+            if filter && flags[c] & 0b11 < minb {
                 c += 1;
                 continue;
             }
-            let mut g = c + 2;
-            while g < end && offset[g] == o {
-                g += 1;
-            }
-            waiting.clear();
-            let mut reached_new = false;
-            for k in c..g {
-                if filter && flags[k] & 0b11 < minb {
-                    continue;
-                }
-                if arr[from[k] as usize] <= e {
-                    let v = to[k] as usize;
-                    if e < arr[v] {
-                        arr[v] = e;
-                        reached_new = true;
+            let e = offset[c] + 1;
+            let u = from[c] as usize;
+            if st[u][0] <= e {
+                let v = to[c] as usize;
+                if e < st[v][0] {
+                    st[v][0] = e;
+                    if st[v][1] == e {
+                        c = closer.close(offset, from, to, flags, minb, filter, first, c, &mut st);
                     }
-                } else {
-                    waiting.push(k as u32);
                 }
+            } else {
+                st[u][1] = e;
             }
-            if reached_new && !waiting.is_empty() {
-                close_earliest(
-                    from,
-                    to,
-                    e,
-                    &mut arr,
-                    &mut waiting,
-                    &mut scratch,
-                    &mut queue,
-                );
-            }
-            c = g;
+            c += 1;
+        }
+        for (a, s) in arr.iter_mut().zip(&st) {
+            *a = s[0];
         }
     }
     let t0 = query.start.unwrap_or(NO_LOWER);
@@ -171,59 +151,122 @@ pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Opti
     )
 }
 
-/// Delivers the waiting channels of one second whose senders were reached
-/// inside that second.
-fn close_earliest(
-    from: &[u32],
-    to: &[u32],
-    e: u32,
-    arr: &mut [u32],
-    waiting: &mut Vec<u32>,
-    scratch: &mut Vec<(u32, u32)>,
-    queue: &mut Vec<u32>,
-) {
-    if waiting.len() <= SMALL_GROUP {
-        loop {
-            let mut changed = false;
-            waiting.retain(|&k| {
-                let k = k as usize;
-                if arr[from[k] as usize] > e {
-                    return true;
+/// Closes a second of the non-strict earliest-arrival scan.
+#[derive(Default)]
+struct Closer {
+    /// The second closed last, and how often.
+    second: u32,
+    times: u32,
+    waiting: Vec<u32>,
+    scratch: Vec<(u32, u32)>,
+    queue: Vec<u32>,
+}
+
+/// Closures of one second before the whole second is closed at once.
+const CLOSE_LIMIT: u32 = 8;
+
+impl Closer {
+    /// Channel `c` (second `e`) just delivered to an entity that was passed
+    /// over earlier in the same second: deliver every channel of this second
+    /// up to `c` that can now be used, until nothing changes. After
+    /// `CLOSE_LIMIT` such closures in one second, the whole second is closed
+    /// at once and the scan goes on after it. Returns the channel the scan
+    /// goes on after.
+    #[allow(clippy::too_many_arguments)]
+    fn close(
+        &mut self,
+        offset: &[u32],
+        from: &[u32],
+        to: &[u32],
+        flags: &[u8],
+        minb: u8,
+        filter: bool,
+        first: usize,
+        c: usize,
+        st: &mut [[u32; 2]],
+    ) -> usize {
+        let o = offset[c];
+        let e = o + 1;
+        if self.second != e {
+            self.second = e;
+            self.times = 0;
+        }
+        self.times += 1;
+        let mut start = c;
+        while start > first && offset[start - 1] == o {
+            start -= 1;
+        }
+        let mut stop = c + 1;
+        if self.times > CLOSE_LIMIT {
+            while stop < offset.len() && offset[stop] == o {
+                stop += 1;
+            }
+        }
+        self.waiting.clear();
+        for k in start..stop {
+            if filter && flags[k] & 0b11 < minb {
+                continue;
+            }
+            if st[from[k] as usize][0] > e || st[to[k] as usize][0] > e {
+                self.waiting.push(k as u32);
+            }
+        }
+        if self.waiting.len() <= SMALL_GROUP {
+            loop {
+                let mut changed = false;
+                self.waiting.retain(|&k| {
+                    let k = k as usize;
+                    let u = from[k] as usize;
+                    if st[u][0] > e {
+                        st[u][1] = e;
+                        return true;
+                    }
+                    let v = to[k] as usize;
+                    if e < st[v][0] {
+                        st[v][0] = e;
+                        changed = true;
+                    }
+                    false
+                });
+                if !changed || self.waiting.is_empty() {
+                    return stop - 1;
                 }
-                let v = to[k] as usize;
-                if e < arr[v] {
-                    arr[v] = e;
-                    changed = true;
+            }
+        }
+        self.scratch.clear();
+        self.scratch.extend(
+            self.waiting
+                .iter()
+                .map(|&k| (from[k as usize], to[k as usize])),
+        );
+        self.scratch.sort_unstable();
+        self.queue.clear();
+        let mut last = NONE;
+        for &(u, _) in self.scratch.iter() {
+            if u != last && st[u as usize][0] <= e {
+                self.queue.push(u);
+            }
+            last = u;
+        }
+        while let Some(u) = self.queue.pop() {
+            let i = self.scratch.partition_point(|&(a, _)| a < u);
+            for &(a, v) in &self.scratch[i..] {
+                if a != u {
+                    break;
                 }
-                false
-            });
-            if !changed || waiting.is_empty() {
-                return;
+                if e < st[v as usize][0] {
+                    st[v as usize][0] = e;
+                    self.queue.push(v);
+                }
             }
         }
-    }
-    scratch.clear();
-    scratch.extend(waiting.iter().map(|&k| (from[k as usize], to[k as usize])));
-    scratch.sort_unstable();
-    queue.clear();
-    let mut last = NONE;
-    for &(u, _) in scratch.iter() {
-        if u != last && arr[u as usize] <= e {
-            queue.push(u);
-        }
-        last = u;
-    }
-    while let Some(u) = queue.pop() {
-        let start = scratch.partition_point(|&(a, _)| a < u);
-        for &(a, v) in &scratch[start..] {
-            if a != u {
-                break;
-            }
-            if e < arr[v as usize] {
-                arr[v as usize] = e;
-                queue.push(v);
+        // Senders still waiting were passed over in this second.
+        for &(u, _) in self.scratch.iter() {
+            if st[u as usize][0] > e {
+                st[u as usize][1] = e;
             }
         }
+        stop - 1
     }
 }
 

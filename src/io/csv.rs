@@ -178,38 +178,118 @@ struct Interner {
     slots: Vec<u64>,
 }
 
+/// Rows whose entity ids are looked up together.
+const BATCH_ROWS: usize = 64;
+/// Keys per batch: sender and receiver of each row.
+const BATCH_KEYS: usize = 2 * BATCH_ROWS;
+/// No entity.
+const NONE_ID: u32 = u32::MAX;
+
+/// Numbers above this are a thread's new ids of the current block, before
+/// they are merged into the corpus's.
+const LOCAL: u32 = 1 << 31;
+
 impl Interner {
-    fn lookup_or_insert(&mut self, s: &[u8]) -> Result<u32, &'static str> {
+    /// The number of `s` (hash `h`), if interned.
+    #[inline]
+    fn lookup(&self, s: &[u8], h: u64) -> Option<u32> {
         if self.slots.is_empty() {
-            self.slots = vec![0; 1024];
+            return None;
         }
-        let h = hash_bytes(s);
         let tag = h & 0xFFFF_FFFF_0000_0000;
         let mask = self.slots.len() - 1;
         let mut i = (h as usize) & mask;
         loop {
             let slot = self.slots[i];
             if slot == 0 {
-                break;
+                return None;
             }
             if slot & 0xFFFF_FFFF_0000_0000 == tag {
                 let n = (slot & 0xFFFF_FFFF) as u32 - 1;
                 if self.names.get(n as usize).as_bytes() == s {
-                    return Ok(n);
+                    return Some(n);
                 }
             }
             i = (i + 1) & mask;
+        }
+    }
+
+    /// Looks up many keys at once: the loads of one step are independent
+    /// across keys, so their cache misses overlap instead of following one
+    /// another. `found[i]` is `NONE_ID` when `keys[i]` is not interned.
+    fn lookup_batch(&self, keys: &[&[u8]], hashes: &[u64], found: &mut [u32]) {
+        let k = keys.len();
+        if self.slots.is_empty() {
+            found[..k].fill(NONE_ID);
+            return;
+        }
+        const HI: u64 = 0xFFFF_FFFF_0000_0000;
+        let mask = self.slots.len() - 1;
+        let mut first = [0u64; BATCH_KEYS];
+        for i in 0..k {
+            first[i] = self.slots[(hashes[i] as usize) & mask];
+        }
+        for i in 0..k {
+            let tag = hashes[i] & HI;
+            let mut p = (hashes[i] as usize) & mask;
+            let mut slot = first[i];
+            found[i] = NONE_ID;
+            while slot != 0 {
+                if slot & HI == tag {
+                    found[i] = (slot & 0xFFFF_FFFF) as u32 - 1;
+                    break;
+                }
+                p = (p + 1) & mask;
+                slot = self.slots[p];
+            }
+        }
+        let (text, ends) = self.names.raw();
+        let mut span = [(0u32, 0u32); BATCH_KEYS];
+        for i in 0..k {
+            let n = found[i];
+            if n != NONE_ID {
+                let n = n as usize;
+                span[i] = (if n == 0 { 0 } else { ends[n - 1] }, ends[n]);
+            }
+        }
+        for i in 0..k {
+            if found[i] != NONE_ID {
+                let (a, b) = span[i];
+                if &text[a as usize..b as usize] != keys[i] {
+                    // A tag collision: the full probe decides.
+                    found[i] = self.lookup(keys[i], hashes[i]).unwrap_or(NONE_ID);
+                }
+            }
+        }
+    }
+
+    fn lookup_or_insert(&mut self, s: &[u8]) -> Result<u32, &'static str> {
+        self.lookup_or_insert_hashed(s, hash_bytes(s))
+    }
+
+    fn lookup_or_insert_hashed(&mut self, s: &[u8], h: u64) -> Result<u32, &'static str> {
+        if let Some(n) = self.lookup(s, h) {
+            return Ok(n);
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![0; 1024];
         }
         let text = std::str::from_utf8(s).map_err(|_| "is not UTF-8 text")?;
         if let Some(problem) = id_problem(text) {
             return Err(problem);
         }
+        if self.names.len() >= (LOCAL - 1) as usize {
+            return Err("does not fit: more than 2 billion ids");
+        }
         let n = self
             .names
             .push(text)
             .ok_or("does not fit: ids pass 4 GiB")?;
-        if n == u32::MAX - 1 {
-            return Err("does not fit: more than 4 billion ids");
+        let tag = h & 0xFFFF_FFFF_0000_0000;
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
         }
         self.slots[i] = tag | u64::from(n + 1);
         if self.names.len() * 2 > self.slots.len() {
@@ -235,6 +315,27 @@ impl Interner {
         }
         self.slots = slots;
     }
+}
+
+/// A thread's view while parsing a block: the corpus's ids, frozen, and the
+/// ids first seen in this block.
+struct Ids<'g, 'l> {
+    global: &'g Interner,
+    local: &'l mut Interner,
+}
+
+/// Rows parsed but for their entity ids, which are looked up together.
+#[derive(Default)]
+struct Batch {
+    /// Per key (sender, receiver, sender, ...): whether it lives in `arena`
+    /// (an unquoted copy) or in the part's buffer, where, and its span in
+    /// its row.
+    keys: Vec<(bool, Range<usize>, Range<usize>)>,
+    arena: Vec<u8>,
+    /// Per row: where it is in the buffer, and its line.
+    rows: Vec<(Range<usize>, u32)>,
+    /// The index in the output of the batch's first row.
+    first: usize,
 }
 
 fn id_problem(id: &str) -> Option<&'static str> {
@@ -713,6 +814,38 @@ struct PartOut {
 }
 
 impl PartOut {
+    /// Takes out rows `first + i` where `bad[i]`, with their sparse entries
+    /// (found by line).
+    fn drop_rows(&mut self, first: usize, bad: &[bool], lines: &std::collections::HashSet<u32>) {
+        fn keep_tail<T: Copy>(v: &mut Vec<T>, first: usize, bad: &[bool]) {
+            let mut w = first;
+            for r in first..v.len() {
+                if !bad.get(r - first).copied().unwrap_or(false) {
+                    v[w] = v[r];
+                    w += 1;
+                }
+            }
+            v.truncate(w);
+        }
+        keep_tail(&mut self.from, first, bad);
+        keep_tail(&mut self.to, first, bad);
+        keep_tail(&mut self.flags, first, bad);
+        keep_tail(&mut self.line, first, bad);
+        if !self.kinds.is_empty() {
+            keep_tail(&mut self.kinds, first, bad);
+        }
+        match &mut self.time {
+            TimeCol::Delta { d, .. } => keep_tail(d, first, bad),
+            TimeCol::Wide { lo, hi } => {
+                keep_tail(lo, first, bad);
+                keep_tail(hi, first, bad);
+            }
+        }
+        self.texts.retain(|(l, _)| !lines.contains(l));
+        self.ids.retain(|(l, _)| !lines.contains(l));
+        self.carries.retain(|(l, _)| !lines.contains(l));
+    }
+
     fn clear(&mut self) {
         self.from.clear();
         self.to.clear();
@@ -742,12 +875,13 @@ struct PartParser<'h> {
 
 impl PartParser<'_> {
     /// Parses the rows of `buf` (which starts and ends at row boundaries).
-    fn parse(&self, buf: &[u8], interner: &mut Interner, out: &mut PartOut) {
+    fn parse(&self, buf: &[u8], ids: &mut Ids, out: &mut PartOut) {
         let mut fields: Vec<Field> = Vec::with_capacity(self.header.width);
         let mut owned: Vec<u8> = Vec::new();
         let mut line: u32 = 0;
         let mut start = 0;
         let mut kind_map: HashMap<Vec<u8>, u16> = HashMap::new();
+        let mut batch = Batch::default();
         while start < buf.len() {
             let (end, has_quote) = row_end(buf, start);
             let row = &buf[start..end];
@@ -758,41 +892,136 @@ impl PartParser<'_> {
             };
             let this_line = line;
             line += newlines + u32::from(end < buf.len());
+            let row_start = start;
             start = end + 1;
             let trimmed = trim(row);
             if trimmed.is_empty() {
                 continue;
             }
-            if let Err(p) = self.row(
+            if batch.rows.is_empty() {
+                batch.first = out.from.len();
+            }
+            match self.row(
                 row,
+                row_start,
                 has_quote,
                 this_line,
-                interner,
                 out,
                 &mut fields,
                 &mut owned,
                 &mut kind_map,
+                &mut batch,
             ) {
-                out.bad_rows += 1;
-                if out.problems.len() < self.keep_problems {
-                    out.problems.push(p);
+                Ok(()) => {
+                    if batch.rows.len() == BATCH_ROWS {
+                        self.flush(buf, &mut batch, ids, out);
+                    }
+                }
+                Err(p) => {
+                    out.bad_rows += 1;
+                    if out.problems.len() < self.keep_problems {
+                        out.problems.push(p);
+                    }
                 }
             }
         }
+        self.flush(buf, &mut batch, ids, out);
         out.lines = line;
+    }
+
+    /// Gives the batch's rows their entity numbers; rows with a bad id are
+    /// taken out again.
+    fn flush(&self, buf: &[u8], batch: &mut Batch, ids: &mut Ids, out: &mut PartOut) {
+        if batch.rows.is_empty() {
+            return;
+        }
+        let keys: Vec<&[u8]> = batch
+            .keys
+            .iter()
+            .map(|(own, r, _)| {
+                if *own {
+                    &batch.arena[r.clone()]
+                } else {
+                    &buf[r.clone()]
+                }
+            })
+            .collect();
+        let hashes: Vec<u64> = keys.iter().map(|k| hash_bytes(k)).collect();
+        let mut found = [NONE_ID; BATCH_KEYS];
+        ids.global.lookup_batch(&keys, &hashes, &mut found);
+        let mut bad: Vec<bool> = Vec::new();
+        for (i, key) in keys.iter().enumerate() {
+            let id = if found[i] != NONE_ID {
+                found[i]
+            } else {
+                match ids.local.lookup_or_insert_hashed(key, hashes[i]) {
+                    Ok(n) => n | LOCAL,
+                    Err(what) => {
+                        if bad.is_empty() {
+                            bad = vec![false; batch.rows.len()];
+                        }
+                        let r = i / 2;
+                        if !bad[r] {
+                            bad[r] = true;
+                            out.bad_rows += 1;
+                            if out.problems.len() < self.keep_problems {
+                                let (range, line) = batch.rows[r].clone();
+                                let col = if i % 2 == 0 {
+                                    self.header.from
+                                } else {
+                                    self.header.to
+                                };
+                                out.problems.push(RowProblem {
+                                    line,
+                                    text: shorten(&buf[range]),
+                                    span: batch.keys[i].2.clone(),
+                                    message: format!(
+                                        "column `{}`: the entity id {what}",
+                                        self.header.names[col]
+                                    ),
+                                    label: "not an entity id".into(),
+                                    help: "an id is a non-empty string without control characters, e.g. an e-mail address".into(),
+                                });
+                            }
+                        }
+                        continue;
+                    }
+                }
+            };
+            let r = batch.first + i / 2;
+            if i % 2 == 0 {
+                out.from[r] = id;
+            } else {
+                out.to[r] = id;
+            }
+        }
+        if !bad.is_empty() {
+            let lines: std::collections::HashSet<u32> = batch
+                .rows
+                .iter()
+                .zip(&bad)
+                .filter(|(_, b)| **b)
+                .map(|((_, l), _)| *l)
+                .collect();
+            out.drop_rows(batch.first, &bad, &lines);
+        }
+        batch.keys.clear();
+        batch.arena.clear();
+        batch.rows.clear();
     }
 
     #[allow(clippy::too_many_arguments)]
     fn row(
         &self,
         row: &[u8],
+        row_start: usize,
         has_quote: bool,
         line: u32,
-        interner: &mut Interner,
         out: &mut PartOut,
         fields: &mut Vec<Field>,
         owned: &mut Vec<u8>,
         kind_map: &mut HashMap<Vec<u8>, u16>,
+        batch: &mut Batch,
     ) -> Result<(), RowProblem> {
         let h = self.header;
         let problem = |span: Range<usize>, message: String, label: &str, help: &str| RowProblem {
@@ -849,18 +1078,6 @@ impl PartParser<'_> {
             start..(start + len).min(row.len().max(start + 1))
         };
         let col = |k: usize| h.names[k].as_str();
-        let entity = |k: usize, interner: &mut Interner| {
-            interner.lookup_or_insert(val(k)).map_err(|what| {
-                problem(
-                    field_span(k),
-                    format!("column `{}`: the entity id {what}", col(k)),
-                    "not an entity id",
-                    "an id is a non-empty string without control characters, e.g. an e-mail address",
-                )
-            })
-        };
-        let from = entity(h.from, interner)?;
-        let to = entity(h.to, interner)?;
         let time = parse_time(val(h.time)).map_err(|(what, help)| {
             problem(
                 field_span(h.time),
@@ -967,8 +1184,24 @@ impl PartParser<'_> {
                 };
             }
         }
-        out.from.push(from);
-        out.to.push(to);
+        for k in [h.from, h.to] {
+            let f = &fields[k];
+            let key = if f.owned {
+                let a = batch.arena.len();
+                batch.arena.extend_from_slice(val(k));
+                (true, a..batch.arena.len(), field_span(k))
+            } else {
+                (
+                    false,
+                    row_start + f.value.start..row_start + f.value.end,
+                    field_span(k),
+                )
+            };
+            batch.keys.push(key);
+        }
+        batch.rows.push((row_start..row_start + row.len(), line));
+        out.from.push(0);
+        out.to.push(0);
         out.time.push(time.lo, time.hi);
         out.flags.push(pack_flags(certainty, false));
         out.line.push(line);
@@ -1164,10 +1397,8 @@ impl Problems {
 /// Per-thread state kept across blocks.
 #[derive(Default)]
 struct Worker {
-    /// Thread 0's interner is the corpus's; the others' numbers are mapped.
-    interner: Interner,
-    /// Local number to corpus number (threads other than 0).
-    map: Vec<u32>,
+    /// Ids first seen in this thread's part of the current block.
+    local: Interner,
     out: PartOut,
 }
 
@@ -1290,6 +1521,7 @@ impl Corpus {
             },
         };
         let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::default()).collect();
+        let mut global = Interner::default();
         let mut corpus = Building::default();
         let mut bad_rows = 0usize;
         let mut shown_bad = 0usize;
@@ -1326,26 +1558,38 @@ impl Corpus {
             }
             cuts.push(block.len());
             {
-                let (first, rest) = workers.split_at_mut(1);
                 let parser = &parser;
+                let global = &global;
+                let cuts = &cuts;
                 std::thread::scope(|scope| {
-                    for (i, w) in rest.iter_mut().enumerate().take(parts - 1) {
-                        let slice = &block[cuts[i + 1]..cuts[i + 2]];
+                    let mut iter = workers.iter_mut().take(parts).enumerate();
+                    let first = iter.next();
+                    for (i, w) in iter {
+                        let slice = &block[cuts[i]..cuts[i + 1]];
                         scope.spawn(move || {
                             w.out.clear();
-                            parser.parse(slice, &mut w.interner, &mut w.out);
+                            let mut ids = Ids {
+                                global,
+                                local: &mut w.local,
+                            };
+                            parser.parse(slice, &mut ids, &mut w.out);
                         });
                     }
-                    let w = &mut first[0];
-                    w.out.clear();
-                    parser.parse(&block[cuts[0]..cuts[1]], &mut w.interner, &mut w.out);
+                    if let Some((_, w)) = first {
+                        w.out.clear();
+                        let mut ids = Ids {
+                            global,
+                            local: &mut w.local,
+                        };
+                        parser.parse(&block[cuts[0]..cuts[1]], &mut ids, &mut w.out);
+                    }
                 });
             }
-            // Append in file order.
-            for i in 0..parts {
+            // Append in file order, giving ids first seen in this block their
+            // numbers in the same order.
+            for w in workers.iter_mut().take(parts) {
                 let base_line = line_no;
-                let part_problems = std::mem::take(&mut workers[i].out.problems);
-                for p in part_problems {
+                for p in std::mem::take(&mut w.out.problems) {
                     let line = base_line + p.line;
                     if options.skip_bad_rows && shown_bad >= MAX_SKIPPED_SHOWN {
                         continue;
@@ -1362,29 +1606,24 @@ impl Corpus {
                     .with_help(p.help);
                     problems.push_diag(line, &p.text, d);
                 }
-                bad_rows += workers[i].out.bad_rows;
-                if i > 0 {
-                    // Map this thread's entity numbers to the corpus's.
-                    let (first, rest) = workers.split_at_mut(1);
-                    let global = &mut first[0].interner;
-                    let local = &mut rest[i - 1];
-                    while local.map.len() < local.interner.names.len() {
-                        let s = local.interner.names.get(local.map.len());
+                bad_rows += w.out.bad_rows;
+                if !w.local.names.is_empty() {
+                    let mut map = Vec::with_capacity(w.local.names.len());
+                    for s in w.local.names.iter() {
                         let g = global
                             .lookup_or_insert(s.as_bytes())
                             .map_err(|what| Error::Query(format!("{file}: entity id {what}")))?;
-                        local.map.push(g);
+                        map.push(g);
                     }
-                    for x in local.out.from.iter_mut().chain(local.out.to.iter_mut()) {
-                        *x = local.map[*x as usize];
+                    for x in w.out.from.iter_mut().chain(w.out.to.iter_mut()) {
+                        if *x >= LOCAL {
+                            *x = map[(*x - LOCAL) as usize];
+                        }
                     }
-                    corpus.append(&local.out, base_line);
-                    line_no = base_line + local.out.lines;
-                } else {
-                    let w = &workers[0];
-                    corpus.append(&w.out, base_line);
-                    line_no = base_line + w.out.lines;
+                    w.local = Interner::default();
                 }
+                corpus.append(&w.out, base_line);
+                line_no = base_line + w.out.lines;
             }
             buf.drain(..complete.min(buf.len()));
             if let Some(progress) = options.progress {
@@ -1400,9 +1639,8 @@ impl Corpus {
         if bad_rows > 0 && !options.skip_bad_rows {
             return Err(invalid(problems));
         }
-        let interner = std::mem::take(&mut workers[0].interner);
         drop(workers);
-        let mut corpus = corpus.finish(interner.names, header)?;
+        let mut corpus = corpus.finish(global.names, header)?;
         corpus.skipped = bad_rows;
         corpus.report = problems.report(file);
         Ok(corpus)
@@ -1562,6 +1800,7 @@ impl Building {
             }
         };
         debug_assert_eq!(line.len(), n);
+        let ids = by_activity(ids, &mut from, &mut to);
         // Messages: ids in order of first mention, origin from the earliest
         // carrying row.
         let mut message_ids: Vec<String> = Vec::new();
@@ -1634,6 +1873,29 @@ impl Building {
             certainty_written,
         })
     }
+}
+
+/// Renumbers entities by how many rows name them, most active first, so
+/// that the entities most scans touch share cache lines (mail corpora are
+/// heavy-tailed: a few people appear in most rows). Answers do not depend on
+/// entity numbers.
+fn by_activity(ids: Names, from: &mut [u32], to: &mut [u32]) -> Names {
+    let n = ids.len();
+    let mut count = vec![0u32; n];
+    for &e in from.iter().chain(to.iter()) {
+        count[e as usize] = count[e as usize].saturating_add(1);
+    }
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&e| (std::cmp::Reverse(count[e as usize]), e));
+    drop(count);
+    let mut new_of = vec![0u32; n];
+    for (new, &old) in order.iter().enumerate() {
+        new_of[old as usize] = new as u32;
+    }
+    for e in from.iter_mut().chain(to.iter_mut()) {
+        *e = new_of[*e as usize];
+    }
+    order.iter().map(|&old| ids.get(old as usize)).collect()
 }
 
 /// Row order by (lo, hi, row).
@@ -2263,7 +2525,8 @@ mod tests {
         let c =
             parse("from,to,time,kind\n\"Doe, Jane\",b,1,\"an \"\"odd\"\"\nkind\"\nb,c,2,email\n")
                 .unwrap();
-        assert_eq!(c.entity_ids().get(0), "Doe, Jane");
+        assert!(c.resolve_entity("Doe, Jane").is_ok());
+        assert_eq!(c.entity_ids().get(c.from[0] as usize), "Doe, Jane");
         assert_eq!(c.kind_names[0], "an \"odd\"\nkind");
         assert_eq!(c.line, vec![2, 4]);
     }
@@ -2278,7 +2541,9 @@ mod tests {
         assert_eq!(json.len(), 2);
         assert_eq!((json[0].line, json[0].column), (Some(3), Some(5)));
         assert!(
-            json[0].message.contains("column `time`: `soon` is not a date"),
+            json[0]
+                .message
+                .contains("column `time`: `soon` is not a date"),
             "{}",
             json[0].message
         );

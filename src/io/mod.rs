@@ -50,9 +50,7 @@ pub fn load_any_with(path: &Path, options: &csv::CsvOptions) -> Result<Loaded, E
         return load_path(path);
     }
     let corpus = csv::Corpus::load(path, options)?;
-    let story = corpus
-        .to_story()
-        .map_err(|r| Error::Invalid(Box::new(r)))?;
+    let story = corpus.to_story().map_err(|r| Error::Invalid(Box::new(r)))?;
     Ok(Loaded {
         story,
         report: corpus.report,

@@ -240,3 +240,156 @@ fn same_second_chain_in_reverse_order() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// CSV corpora against the plainly written per-second closure.
+
+#[path = "../../benches/support/gen.rs"]
+mod gen;
+
+use grapevine::io::csv::{Corpus, CsvOptions};
+
+fn csv_index(rows: &[gen::Row], ids: gen::Ids) -> Index {
+    let mut text = Vec::new();
+    gen::write_csv(rows, ids, &mut text).unwrap();
+    Corpus::parse("corpus.csv", &text, &CsvOptions::default())
+        .unwrap()
+        .into_index(&IndexSpec::default())
+}
+
+/// Earliest arrival from entity `source` of `rows` through the fast path,
+/// by entity number of the generator (`None`: not reached).
+fn fast_by_node(
+    index: &Index,
+    ids: gen::Ids,
+    nodes: u32,
+    source: u32,
+    t0: i64,
+    strict: bool,
+) -> Option<Vec<Option<i64>>> {
+    let names: std::collections::HashMap<&str, u32> = index
+        .entity_ids()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s, i as u32))
+        .collect();
+    let src = *names.get(gen::name(ids, source).as_str())?;
+    let q = ReachQuery {
+        source: src,
+        start: Some(t0),
+        source_definite: Some(t0),
+        strict,
+    };
+    let arr = earliest_exact(index, &q, Certainty::Unknown).expect("exact corpus");
+    Some(
+        (0..nodes)
+            .map(|v| {
+                names
+                    .get(gen::name(ids, v).as_str())
+                    .map(|&i| arr[i as usize])
+                    .filter(|&t| t != i64::MAX)
+            })
+            .collect(),
+    )
+}
+
+/// The corpus at `events` rows, and a copy shuffled within each second, give
+/// the reference's answer node for node, strict and not, from a hub and from
+/// a quiet entity, from the start and from the middle of the span.
+fn corpus_matches_reference(events: usize) {
+    let spec = gen::CorpusSpec {
+        ids: gen::Ids::Int,
+        ..gen::CorpusSpec::new(events)
+    };
+    let rows = gen::rows(&spec);
+    let mut shuffled = rows.clone();
+    gen::shuffle_within_second(&mut shuffled, 7);
+    let mid = rows[rows.len() / 2].time;
+    let last = rows.iter().map(|r| r.from.max(r.to)).max().unwrap_or(0);
+    let (mut compared, mut most) = (0, 0);
+    for (label, file_rows) in [("in order", &rows), ("shuffled", &shuffled)] {
+        let index = csv_index(file_rows, spec.ids);
+        assert!(index.exact);
+        for strict in [false, true] {
+            for source in [0, 1, last / 2, last] {
+                for t0 in [gen::START, mid] {
+                    let want = gen::reference_earliest(&rows, spec.nodes(), source, t0, strict);
+                    let Some(got) =
+                        fast_by_node(&index, spec.ids, spec.nodes(), source, t0, strict)
+                    else {
+                        continue; // an entity with no rows
+                    };
+                    compared += 1;
+                    most = most.max(got.iter().flatten().count());
+                    let diff = (0..spec.nodes() as usize).find(|&v| want[v] != got[v]);
+                    assert!(
+                        diff.is_none(),
+                        "{label}, strict {strict}, source {source}, t0 {t0}: entity {:?} reference {:?} grapevine {:?}",
+                        diff,
+                        diff.map(|v| want[v]),
+                        diff.map(|v| got[v])
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(compared, 32, "every source has rows");
+    assert!(most > spec.nodes() as usize / 2, "the hub reaches most entities: {most}");
+}
+
+#[test]
+fn corpus_1e4_matches_reference() {
+    corpus_matches_reference(10_000);
+}
+
+/// The same at 10^6 rows (about a minute in release mode):
+/// `cargo test --release --test it corpus_1e6 -- --ignored`.
+#[test]
+#[ignore]
+fn corpus_1e6_matches_reference() {
+    corpus_matches_reference(1_000_000);
+}
+
+fn dense_rows() -> impl Strategy<Value = Vec<gen::Row>> {
+    proptest::collection::vec((0u32..12, 0u32..12, 0i64..3), 0..160).prop_map(|v| {
+        let mut rows: Vec<gen::Row> = v
+            .into_iter()
+            .filter(|(a, b, _)| a != b)
+            .map(|(from, to, t)| gen::Row {
+                time: gen::START + t,
+                from,
+                to,
+            })
+            .collect();
+        rows.sort_by_key(|r| r.time);
+        rows
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Seconds holding up to a hundred channels in any order (closed by
+    /// re-scanning, by search, and whole at once) give the reference's answer,
+    /// and the fast path's chains and definite times equal the general
+    /// algorithms'.
+    #[test]
+    fn dense_seconds_match_reference(rows in dense_rows(), seed in any::<u64>(), strict in any::<bool>(), source in 0u32..12, late in any::<bool>()) {
+        let mut file_rows = rows.clone();
+        gen::shuffle_within_second(&mut file_rows, seed);
+        let index = csv_index(&file_rows, gen::Ids::Int);
+        let t0 = gen::START + i64::from(late);
+        let want = gen::reference_earliest(&rows, 12, source, t0, strict);
+        if let Some(got) = fast_by_node(&index, gen::Ids::Int, 12, source, t0, strict) {
+            prop_assert_eq!(&got, &want);
+            let general = index.clone().with_interval_storage();
+            let src = index.entity_ids().iter().position(|s| s == source.to_string()).unwrap() as u32;
+            let q = ReachQuery { source: src, start: Some(t0), source_definite: Some(t0), strict };
+            let fp = earliest_paths_exact(&index, &q, Certainty::Unknown).unwrap();
+            prop_assert_eq!(&fp, &earliest_paths(&general, &q, Certainty::Unknown));
+            let e = earliest_exact(&index, &q, Certainty::Unknown).unwrap();
+            let fd = definite_exact(&index, &q, &e, Certainty::Unknown).unwrap();
+            prop_assert_eq!(fd, definite_arrival(&general, &q, &e, Certainty::Unknown));
+        }
+    }
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Runs grapevine and its peers on generated corpora, one process per query,
+and prints one table (see run.sh for the setup and README of the numbers).
+
+    run.py --sizes 1e6 1e7 --peers-at 1e6 --py312 PY --py310 PY --work DIR
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+PEERS = os.path.join(HERE, "peers.py")
+GEN = os.path.join(ROOT, "target", "release", "examples", "gen_corpus")
+QUERY = os.path.join(ROOT, "target", "release", "examples", "corpus_query")
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def run(cmd, timeout):
+    t = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {timeout} s"
+    if p.returncode != 0:
+        return None, (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1][:300]
+    log(f"    {time.perf_counter() - t:.1f} s: {' '.join(os.path.basename(c) for c in cmd[:3])} ...")
+    return p.stdout, None
+
+
+def grapevine(args, path, out, strict, t0, repeat):
+    cmd = [QUERY, path, "--from", args.source_name, "--t0", str(t0), "--repeat", str(repeat), "--out", out]
+    if strict:
+        cmd.append("--strict")
+    stdout, err = run(cmd, args.timeout)
+    if err:
+        return {"error": err}
+    kv = dict(x.split("=", 1) for x in stdout.split())
+    return {
+        "load_s": float(kv["load_s"]) + float(kv["index_s"]),
+        "query_s": float(kv["query_s"]),
+        "reached": int(kv["reached"]),
+        "peak_mb": int(kv["peak_rss_kib"]) / 1024,
+        "bytes_per_event": int(kv["index_bytes"]) / int(kv["rows"]),
+    }
+
+
+def peer(py, args, tool, path, out, t0, extra):
+    cmd = [py, PEERS, tool, path, "--source", "0", "--t0", str(t0), "--out", out] + extra
+    stdout, err = run(cmd, args.timeout)
+    if err:
+        return {"error": err}
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def agree(reference, other):
+    p = subprocess.run([sys.executable, PEERS, "agree", reference, other], capture_output=True, text=True)
+    return p.stdout.strip() or p.stderr.strip()[-200:]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", nargs="+", default=["1e6", "1e7"])
+    ap.add_argument("--peers-at", nargs="*", default=["1e6"])
+    ap.add_argument("--py312", default="")
+    ap.add_argument("--py310", default="")
+    ap.add_argument("--work", default=os.path.join(ROOT, "target", "compare"))
+    ap.add_argument("--timeout", type=int, default=3600)
+    ap.add_argument("--notes", default="")
+    args = ap.parse_args()
+    args.source_name = "0"
+    data = os.path.join(args.work, "data")
+    outd = os.path.join(args.work, "out")
+    os.makedirs(data, exist_ok=True)
+    os.makedirs(outd, exist_ok=True)
+    results = []
+    notes = [n for n in args.notes.split("\n") if n.strip()]
+
+    def record(events, mode, tool, r, ref_out=None, out=None, ids="int"):
+        rec = {"events": events, "mode": mode, "tool": tool, "ids": ids}
+        if "error" in r:
+            notes.append(f"{tool} at {events:.0e} ({mode}): {r['error']}")
+            return
+        rec.update({k: r[k] for k in ("load_s", "query_s", "reached") if k in r})
+        rec["peak_mb"] = r.get("peak_mb", 0)
+        if ref_out and out:
+            rec["agree"] = agree(ref_out, out)
+        results.append(rec)
+        log(f"  {tool:24} {mode:10} load {rec['load_s']:.3f} s, query {rec['query_s']:.5f} s, "
+            f"{rec['peak_mb']:.0f} MB, reached {rec['reached']}" + (f", agrees: {rec['agree']}" if "agree" in rec else ""))
+
+    for size in args.sizes:
+        n = int(float(size))
+        base = os.path.join(data, f"c{size}")
+        files = {
+            "int": base + ".int.csv",
+            "email": base + ".email.csv",
+            "shuffled": base + ".shuffled.csv",
+            "tglib0": base + ".tglib0.txt",
+            "tglib1": base + ".tglib1.txt",
+        }
+        gens = {
+            "int": ["--ids", "int"],
+            "email": ["--ids", "email"],
+            "shuffled": ["--ids", "int", "--shuffle-within-second"],
+            "tglib0": ["--ids", "int", "--tglib"],
+            "tglib1": ["--ids", "int", "--tglib-strict"],
+        }
+        for k, f in files.items():
+            if not os.path.exists(f):
+                subprocess.run([GEN, str(n), f] + gens[k], check=True, capture_output=True)
+        with open(files["int"]) as f:
+            f.readline()
+            t0 = int(f.readline().strip().split(",")[2]) - 1
+        log(f"{size}: {n} events, start {t0}")
+        o = lambda name: os.path.join(outd, f"{size}-{name}.tsv")
+        for mode, strict in (("non-strict", False), ("strict", True)):
+            ref = o(f"grapevine-{mode}")
+            g = grapevine(args, files["int"], ref, strict, t0, 5)
+            record(n, mode, "grapevine", g)
+            g = grapevine(args, files["shuffled"], o(f"grapevine-shuffled-{mode}"), strict, t0, 5)
+            record(n, mode, "grapevine (rows shuffled within seconds)", g, ref, o(f"grapevine-shuffled-{mode}"))
+            if mode == "non-strict":
+                args.source_name = "u0@corp.example"
+                g = grapevine(args, files["email"], o("grapevine-email"), strict, t0, 3)
+                args.source_name = "0"
+                if "error" not in g:
+                    # Same answers under other names: compare after renaming.
+                    renamed = o("grapevine-email-renamed")
+                    with open(o("grapevine-email")) as src, open(renamed, "w") as dst:
+                        for line in sorted(
+                            (l.split("\t")[0][1:].split("@")[0] + "\t" + l.split("\t")[1]) for l in src
+                        ):
+                            dst.write(line)
+                    record(n, mode, "grapevine", g, ref, renamed, ids="email")
+            if args.py310:
+                tg = files["tglib1" if strict else "tglib0"]
+                for variant in ("onepass", "incident"):
+                    out = o(f"tglib-{variant}-{mode}")
+                    r = peer(args.py310, args, "tglib", tg, out, t0, ["--variant", variant, "--strict", str(int(strict))])
+                    record(n, mode, f"tglib-{variant}", r, ref, out)
+            if size in args.peers_at:
+                out = o(f"reference-{mode}")
+                r = peer(sys.executable, args, "reference", files["int"], out, t0, ["--strict", str(int(strict))])
+                record(n, mode, "python-reference", r, ref, out)
+                if args.py312:
+                    if strict:
+                        for tool, extra in (("raphtory", ["--algo", "seir"]), ("reticula", [])):
+                            out = o(f"{tool}-{mode}")
+                            r = peer(args.py312, args, tool, files["int"], out, t0, extra)
+                            record(n, mode, r.get("tool", tool), r, ref, out)
+                    else:
+                        out = o(f"raphtory-reachable-{mode}")
+                        r = peer(args.py312, args, "raphtory", files["int"], out, t0, ["--algo", "reachable"])
+                        record(n, mode, "raphtory-reachable", r, ref, out)
+    res = os.path.join(args.work, "results.jsonl")
+    with open(res, "w") as f:
+        for r in results:
+            f.write(json.dumps(r) + "\n")
+    subprocess.run([sys.executable, PEERS, "table", res])
+    if notes:
+        print("\nNotes:")
+        for n in notes:
+            print(f"- {n}")
+
+
+if __name__ == "__main__":
+    main()

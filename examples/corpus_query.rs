@@ -1,0 +1,163 @@
+//! Loads a CSV corpus and answers one single-source earliest-arrival query
+//! over the whole span, timing each step: what `benches/compare/run.sh`
+//! measures for grapevine beside its peers.
+//!
+//! ```sh
+//! cargo run --release --example corpus_query -- corpus.csv --from 0 [--t0 SECONDS] \
+//!     [--strict] [--repeat 5] [--reach] [--threads N] [--out earliest.tsv]
+//! ```
+//!
+//! Prints one line of `key=value` pairs: rows, entities, load seconds (CSV to
+//! corpus), index seconds (corpus to index), query seconds (fastest of
+//! `--repeat`), reached entities, index bytes and the process's peak resident
+//! memory (VmHWM). `--reach` also times the whole `reach` answer (paths,
+//! definite times, evidence). `--out` writes `entity<TAB>earliest` for every
+//! reached entity, sorted by entity. Without `--t0` the source holds the
+//! information from the beginning of time.
+
+use std::io::Write;
+use std::time::Instant;
+
+use grapevine::analysis::fast::earliest_exact;
+use grapevine::analysis::reach::earliest_arrival;
+use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::{Certainty, IndexSpec, ReachQuery};
+
+fn vm_hwm_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: corpus_query FILE --from ID [--t0 SECONDS] [--strict] [--repeat K] [--reach] [--threads N] [--out FILE]";
+    let Some(file) = args.first() else {
+        eprintln!("{usage}");
+        std::process::exit(2);
+    };
+    let mut from = None;
+    let mut strict = false;
+    let mut repeat = 1usize;
+    let mut reach = false;
+    let mut threads = 0usize;
+    let mut out = None;
+    let mut t0: Option<i64> = None;
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--from" => {
+                i += 1;
+                from = args.get(i).cloned();
+            }
+            "--strict" => strict = true,
+            "--reach" => reach = true,
+            "--repeat" => {
+                i += 1;
+                repeat = args.get(i).and_then(|s| s.parse().ok()).unwrap_or(1);
+            }
+            "--threads" => {
+                i += 1;
+                threads = args.get(i).and_then(|s| s.parse().ok()).unwrap_or(0);
+            }
+            "--out" => {
+                i += 1;
+                out = args.get(i).cloned();
+            }
+            "--t0" => {
+                i += 1;
+                t0 = args.get(i).and_then(|s| s.parse().ok());
+            }
+            other => {
+                eprintln!("unknown argument {other}\n{usage}");
+                std::process::exit(2);
+            }
+        }
+        i += 1;
+    }
+    let Some(from) = from else {
+        eprintln!("{usage}");
+        std::process::exit(2);
+    };
+    let t = Instant::now();
+    let options = CsvOptions {
+        threads,
+        ..CsvOptions::default()
+    };
+    let corpus = match Corpus::load(file.as_ref(), &options) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let load = t.elapsed().as_secs_f64();
+    let (rows, entities) = (corpus.row_count(), corpus.entity_count());
+    let source = match corpus.resolve_entity(&from) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let t = Instant::now();
+    let index = corpus.into_index(&IndexSpec::default());
+    let build = t.elapsed().as_secs_f64();
+    let q = ReachQuery {
+        source,
+        start: t0,
+        source_definite: Some(t0.unwrap_or(i64::MIN)),
+        strict,
+    };
+    let mut best = f64::INFINITY;
+    let mut arr = Vec::new();
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        arr = earliest_exact(&index, &q, Certainty::Unknown)
+            .unwrap_or_else(|| earliest_arrival(&index, &q, Certainty::Unknown));
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    let reached = arr.iter().filter(|&&t| t != i64::MAX).count();
+    let mut line = format!(
+        "rows={rows} entities={entities} exact={} load_s={load:.4} index_s={build:.4} query_s={best:.5} reached={reached} index_bytes={}",
+        index.exact,
+        index.heap_bytes()
+    );
+    if reach {
+        let t = Instant::now();
+        let answer = grapevine::reach(&index, &q);
+        let secs = t.elapsed().as_secs_f64();
+        line.push_str(&format!(
+            " reach_s={secs:.4} reach_reached={}",
+            answer.reached.len()
+        ));
+    }
+    line.push_str(&format!(" peak_rss_kib={}", vm_hwm_kib()));
+    println!("{line}");
+    if let Some(out) = out {
+        let mut rows: Vec<(&str, i64)> = arr
+            .iter()
+            .enumerate()
+            .filter(|(_, &t)| t != i64::MAX)
+            .map(|(v, &t)| (index.entity_id(v as u32), t))
+            .collect();
+        rows.sort();
+        let write = || -> std::io::Result<()> {
+            let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
+            for (id, t) in rows {
+                writeln!(w, "{id}\t{t}")?;
+            }
+            w.flush()
+        };
+        if let Err(e) = write() {
+            eprintln!("cannot write {out}: {e}");
+            std::process::exit(1);
+        }
+    }
+}
