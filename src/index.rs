@@ -119,6 +119,12 @@ impl Names {
         self.text.capacity() + self.ends.capacity() * 4
     }
 
+    /// Gives back spare capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
     /// The text and end offsets, for batched lookups.
     pub(crate) fn raw(&self) -> (&[u8], &[u32]) {
         (self.text.as_bytes(), &self.ends)

@@ -45,9 +45,13 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             since,
             options,
         } => path(&mut out, &file, &from, &to, since, &options),
-        Command::Timeline { file, entity, between, threshold, json } => {
-            timeline(&mut out, &file, entity, between, threshold.into(), json)
-        }
+        Command::Timeline {
+            file,
+            entity,
+            between,
+            threshold,
+            json,
+        } => timeline(&mut out, &file, entity, between, threshold.into(), json),
         Command::WhyNot {
             file,
             source,
@@ -569,15 +573,28 @@ fn timeline(
         [a, b] => Some((a.clone(), b.clone())),
         _ => None,
     });
-    let query = grapevine::analysis::timeline::TimelineQuery { entity, between, threshold };
+    let query = grapevine::analysis::timeline::TimelineQuery {
+        entity,
+        between,
+        threshold,
+    };
     let entries = grapevine::analysis::timeline::timeline(&loaded.story, &query)?;
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&entries).unwrap_or_default()).map_err(out_err)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&entries).unwrap_or_default()
+        )
+        .map_err(out_err)?;
         return Ok(0);
     }
     let mut s = String::new();
     for e in &entries {
-        let who = if e.mutual { e.who.join(" — ") } else { format!("{} → {}", e.who[0], e.who[1..].join(", ")) };
+        let who = if e.mutual {
+            e.who.join(" — ")
+        } else {
+            format!("{} → {}", e.who[0], e.who[1..].join(", "))
+        };
         s.push_str(&format!(
             "{:<22}  {:<11}  {:<9}  {}\n",
             e.time.as_deref().unwrap_or("undated"),
@@ -615,7 +632,7 @@ fn load_corpus(file: &Path) -> Result<grapevine::io::csv::Corpus, Error> {
         let bar = bar.get_or_init(|| {
             let bar = indicatif::ProgressBar::with_draw_target(
                 total,
-                indicatif::ProgressDrawTarget::stderr(),
+                indicatif::ProgressDrawTarget::hidden(),
             );
             let style = indicatif::ProgressStyle::with_template(
                 "{msg} {wide_bar} {bytes}/{total_bytes} ({eta})",
@@ -623,6 +640,8 @@ fn load_corpus(file: &Path) -> Result<grapevine::io::csv::Corpus, Error> {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
             bar.set_style(style);
             bar.set_message(format!("reading {}", file.display()));
+            bar.set_position(done);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             bar
         });
         bar.set_position(done);
@@ -742,7 +761,10 @@ fn reach_corpus(
             } else {
                 String::new()
             };
-            s.push_str(&format!("\nNot reached ({n}): {}{more}\n", names.join(", ")));
+            s.push_str(&format!(
+                "\nNot reached ({n}): {}{more}\n",
+                names.join(", ")
+            ));
         }
     }
     out.write_all(s.as_bytes()).map_err(out_err)?;

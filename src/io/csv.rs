@@ -1855,6 +1855,21 @@ impl Building {
         } else {
             None
         };
+        // Growth left spare capacity: give it back (a large shrink is a
+        // remap, not a copy).
+        from.shrink_to_fit();
+        to.shrink_to_fit();
+        flags.shrink_to_fit();
+        line.shrink_to_fit();
+        kinds.shrink_to_fit();
+        let mut times = times;
+        match &mut times {
+            Times::Exact { offset, .. } => offset.shrink_to_fit(),
+            Times::Intervals { lo, hi } => {
+                lo.shrink_to_fit();
+                hi.shrink_to_fit();
+            }
+        }
         Ok(Corpus {
             report: Report::new("", ""),
             skipped: 0,
@@ -1895,7 +1910,9 @@ fn by_activity(ids: Names, from: &mut [u32], to: &mut [u32]) -> Names {
     for e in from.iter_mut().chain(to.iter_mut()) {
         *e = new_of[*e as usize];
     }
-    order.iter().map(|&old| ids.get(old as usize)).collect()
+    let mut names: Names = order.iter().map(|&old| ids.get(old as usize)).collect();
+    names.shrink_to_fit();
+    names
 }
 
 /// Row order by (lo, hi, row).
