@@ -371,6 +371,9 @@ fn path(
     since: Option<String>,
     options: &QueryOptions,
 ) -> Result<u8, Error> {
+    if grapevine::io::is_csv(file) {
+        return path_corpus(out, file, from, to, since, options);
+    }
     let loaded = load(file)?;
     print_warnings(&loaded);
     let story = &loaded.story;
@@ -800,5 +803,117 @@ fn import(out: &mut Out, file: &Path, output: Option<&Path>) -> Result<u8, Error
             );
         }
     }
+    Ok(0)
+}
+
+/// `path` on a CSV corpus: answered from the index, without building a story
+/// (hops show the event id, the time as written, kind and certainty).
+fn path_corpus(
+    out: &mut Out,
+    file: &Path,
+    from: &str,
+    to: &str,
+    since: Option<String>,
+    options: &QueryOptions,
+) -> Result<u8, Error> {
+    use grapevine::analysis::path::{Hop, PathAnswer};
+    let corpus = load_corpus(file)?;
+    print_corpus_notes(file, &corpus);
+    let source = SourceArgs {
+        from: Some(from.to_string()),
+        message: None,
+        since,
+    };
+    let query = build_query(&source, None, options);
+    let target = corpus.resolve_entity(to).map_err(Error::Query)?;
+    let details = corpus.details();
+    let (spec, rq) = corpus.compile(&query)?;
+    let index = corpus.into_index(&spec);
+    let answer = grapevine::reach(&index, &rq);
+    let entry = answer.get(index.entity_id(target));
+    let time = |t: Option<i64>| {
+        t.filter(|t| *t != i64::MIN && *t != i64::MAX)
+            .map(grapevine::model::time::rfc3339)
+    };
+    let hops: Vec<Hop> = entry
+        .map(|r| {
+            r.path_channels
+                .iter()
+                .map(|&c| {
+                    let (line, ci) = (index.event[c as usize], c as usize);
+                    let (f, t) = (index.from[ci], index.to[ci]);
+                    Hop {
+                        event: index.event_id(c).into_owned(),
+                        time: match details.time_text(line) {
+                            Some("") => None,
+                            Some(text) => Some(text.to_string()),
+                            None => Some(grapevine::model::time::rfc3339(index.lo(ci))),
+                        },
+                        from: index.entity_id(f).to_string(),
+                        from_name: index.entity_name(f).to_string(),
+                        to: index.entity_id(t).to_string(),
+                        to_name: index.entity_name(t).to_string(),
+                        kind: details.kind(line).unwrap_or("other").to_string(),
+                        certainty: index.certainty(ci),
+                        quote: None,
+                        source: None,
+                        source_title: None,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let path = PathAnswer {
+        from: answer.source.clone(),
+        to: index.entity_id(target).to_string(),
+        reached: entry.is_some(),
+        earliest: entry.and_then(|r| time(r.earliest)),
+        timing: entry.map(|r| r.timing),
+        definite_by: entry.and_then(|r| time(r.definite_by)),
+        evidence: entry.map(|r| r.evidence),
+        hops,
+    };
+    if options.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&path).unwrap_or_default()
+        )
+        .map_err(out_err)?;
+        return Ok(0);
+    }
+    let (a, b) = (&path.from, &path.to);
+    let Some(r) = entry else {
+        writeln!(
+            out,
+            "{b} is not reached from {a}; `grapevine why-not` says why."
+        )
+        .map_err(out_err)?;
+        return Ok(1);
+    };
+    let mut s = format!(
+        "{a} → {b}: {} hop{}, earliest {}, {} timing, {} evidence\n\n",
+        path.hops.len(),
+        if path.hops.len() == 1 { "" } else { "s" },
+        path.earliest.as_deref().unwrap_or("any time"),
+        match r.timing {
+            Timing::Definite => "definite",
+            Timing::Possible => "possible",
+        },
+        r.evidence
+    );
+    for (i, h) in path.hops.iter().enumerate() {
+        s.push_str(&format!(
+            "{}. {}  {} → {}  ({}, {}, {})\n",
+            i + 1,
+            h.time.as_deref().unwrap_or("undated"),
+            h.from_name,
+            h.to_name,
+            h.kind,
+            h.certainty,
+            h.event
+        ));
+    }
+    out.write_all(s.as_bytes()).map_err(out_err)?;
     Ok(0)
 }

@@ -39,8 +39,11 @@
 //! file is already in time order) into the columns of the [`Index`], which
 //! takes them over without copying ([`Corpus::into_index`]).
 //!
-//! For a story-sized file, [`Corpus::to_story`] gives a format 1 [`Story`]
-//! (what `grapevine import` writes and what `path` and `why-not` use).
+//! `grapevine check`, `reach` and `path` answer a CSV file from the corpus and
+//! its index, without building a story. For a story-sized file,
+//! [`Corpus::to_story`] gives a format 1 [`Story`]: what `grapevine import`
+//! writes, and what `why-not`, `timeline` and `render` use (about 600 bytes
+//! per row: 625 MB peak for 10^6 rows, so keep those to story-sized files).
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -105,6 +108,31 @@ pub struct CorpusMessage {
     pub by: i64,
     /// That row's line.
     pub line: u32,
+}
+
+/// What an index does not keep of a corpus's events: kinds and time texts,
+/// by line ([`Corpus::details`]), for showing the hops of a chain.
+#[derive(Debug, Clone, Default)]
+pub struct EventDetails {
+    kinds: Vec<(u32, u16)>,
+    kind_names: Vec<String>,
+    texts: HashMap<u32, String>,
+}
+
+impl EventDetails {
+    /// The kind written on `line`, if any.
+    pub fn kind(&self, line: u32) -> Option<&str> {
+        let i = self.kinds.binary_search_by_key(&line, |(l, _)| *l).ok()?;
+        self.kind_names
+            .get(self.kinds[i].1 as usize)
+            .map(String::as_str)
+    }
+
+    /// The time written on `line` when it is not one exact second (an
+    /// interval, a day, an open end; empty when undated).
+    pub fn time_text(&self, line: u32) -> Option<&str> {
+        self.texts.get(&line).map(String::as_str)
+    }
 }
 
 /// Times of the rows.
@@ -2119,6 +2147,27 @@ impl Corpus {
                 strict: query.strict,
             },
         ))
+    }
+
+    /// The kinds and time texts of the events, by line, to keep beside an
+    /// index made with [`Corpus::into_index`].
+    pub fn details(&self) -> EventDetails {
+        let mut kinds: Vec<(u32, u16)> = match &self.kinds {
+            Some(k) => self
+                .line
+                .iter()
+                .zip(k)
+                .filter(|(_, &k)| k != u16::MAX)
+                .map(|(&l, &k)| (l, k))
+                .collect(),
+            None => Vec::new(),
+        };
+        kinds.sort_unstable();
+        EventDetails {
+            kinds,
+            kind_names: self.kind_names.clone(),
+            texts: self.texts.clone(),
+        }
     }
 
     /// The lines of rows carrying message `id`.

@@ -470,3 +470,132 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The command line on CSV files.
+
+fn grapevine_cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(args)
+        .output()
+        .expect("grapevine runs")
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("grapevine-corpus-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const MAIL: &str = "from,to,time,kind,carries\n\
+alice@x.org,bob@x.org,2001-05-14T16:39:00Z,email,tip\n\
+bob@x.org,carol@x.org,989858340,forward,tip\n\
+carol@x.org,dave@x.org,2001-05-15,email,\n\
+erin@x.org,alice@x.org,2001-05-16T00:00:00Z,email,\n";
+
+#[test]
+fn cli_reach_on_csv_matches_the_library() {
+    let file = temp_file("mail.csv", MAIL);
+    let f = file.to_str().unwrap();
+    let out = grapevine_cli(&["reach", f, "--from", "alice@x.org", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let corpus = Corpus::parse("mail.csv", MAIL.as_bytes(), &CsvOptions::default()).unwrap();
+    let (spec, q) = corpus
+        .compile(&grapevine::Query::from_entity("alice@x.org"))
+        .unwrap();
+    let answer = reach(&corpus.index(&spec), &q);
+    assert_eq!(json, serde_json::to_value(&answer).unwrap());
+    assert_eq!(
+        json["reached"][3]["path"],
+        serde_json::json!(["line-2", "line-3", "line-4"])
+    );
+    assert_eq!(json["not_reached"], serde_json::json!(["erin@x.org"]));
+    // The documented chain of the message from the carries column.
+    let out = grapevine_cli(&["reach", f, "--message", "tip", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["source"], "alice@x.org");
+    assert_eq!(json["reached"].as_array().unwrap().len(), 3);
+    // The table for people.
+    let out = grapevine_cli(&["reach", f, "--from", "Alice@X.org"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("alice@x.org → bob@x.org → carol@x.org → dave@x.org"),
+        "{text}"
+    );
+    assert!(text.contains("Not reached (1): erin@x.org"), "{text}");
+}
+
+#[test]
+fn cli_path_check_and_import_on_csv() {
+    let file = temp_file("mail2.csv", MAIL);
+    let f = file.to_str().unwrap();
+    let out = grapevine_cli(&["path", f, "--from", "alice@x.org", "--to", "dave@x.org"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("3 hops"), "{text}");
+    assert!(
+        text.contains("3. 2001-05-15  carol@x.org → dave@x.org  (email, reported, line-4)"),
+        "{text}"
+    );
+    let out = grapevine_cli(&["check", f]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("events        4  3 email, 1 forward"),
+        "{text}"
+    );
+    let story = file.with_extension("json");
+    let out = grapevine_cli(&["import", f, "-o", story.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The story file is canonical, and answers as the CSV does.
+    let out = grapevine_cli(&["fmt", story.to_str().unwrap(), "--check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let a = grapevine_cli(&["reach", f, "--from", "alice@x.org", "--json"]);
+    let b = grapevine_cli(&[
+        "reach",
+        story.to_str().unwrap(),
+        "--from",
+        "alice@x.org",
+        "--json",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&b.stdout)
+    );
+    // fmt does not take a CSV.
+    let out = grapevine_cli(&["fmt", f]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("grapevine import"));
+}
+
+#[test]
+fn cli_bad_rows() {
+    let file = temp_file("bad.csv", "from,to,time\na,b,1\na,b,soon\na,b,3\n");
+    let f = file.to_str().unwrap();
+    let out = grapevine_cli(&["check", f]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv:3:5"), "{err}");
+    assert!(err.contains("column `time`"), "{err}");
+    let out = grapevine_cli(&["reach", f, "--from", "a", "--skip-bad-rows", "--json"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("skipped 1 bad row"), "{err}");
+    assert!(err.contains("bad.csv:3:5"), "{err}");
+    // No progress bar when stderr is not a terminal.
+    assert!(!err.contains("reading"), "{err}");
+}
