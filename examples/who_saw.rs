@@ -3,24 +3,26 @@
 //!
 //! Run with `cargo run --example who_saw`.
 
-use grapevine::{load_path, reach_story, Query, Timing};
+use grapevine::{load_path, reach, Query, Timing};
 
 fn main() -> Result<(), grapevine::Error> {
     let loaded = load_path("graphs/trump-jr-wikileaks.json".as_ref())?;
     let story = &loaded.story;
-    let answer = reach_story(story, &Query::message("pac-tip"))?;
+    // Compile once (the index), then ask: `reach_story` does both in one call.
+    let (index, query) = Query::message("pac-tip").compile(story)?;
+    let answer = reach(&index, &query);
     println!("Who could have seen \"pac-tip\":");
     for r in &answer.reached {
         let timing = match r.timing {
             Timing::Definite => "definite",
             Timing::Possible => "possible",
         };
+        let chain = r.chain(&index).join(" → ");
         println!(
-            "  {:<18} {:<9} {:<10} {}",
+            "  {:<18} {:<9} {:<10} {chain}",
             r.name,
             timing,
-            r.evidence.as_str(),
-            r.chain.join(" → ")
+            r.evidence.as_str()
         );
     }
     let missed: Vec<&str> = answer

@@ -79,9 +79,20 @@ pub struct Reached {
     /// Channel numbers of that chain in the index (for display).
     #[serde(skip)]
     pub path_channels: Vec<u32>,
-    /// Display names along that chain, source first, this entity last.
-    #[serde(skip)]
-    pub chain: Vec<String>,
+}
+
+impl Reached {
+    /// Display names along the chain, source first, this entity last
+    /// (`index` is the one the answer came from).
+    pub fn chain(&self, index: &Index) -> Vec<String> {
+        match self.path_channels.first() {
+            None => vec![self.name.clone()],
+            Some(&first) => std::iter::once(index.from[first as usize])
+                .chain(self.path_channels.iter().map(|&c| index.to[c as usize]))
+                .map(|u| index.entity_name(u).to_string())
+                .collect(),
+        }
+    }
 }
 
 /// The answer to a reachability query; serialises to the JSON of the spec.
@@ -382,13 +393,6 @@ pub fn reach(index: &Index, query: &ReachQuery) -> ReachAnswer {
             path: channels
                 .iter()
                 .map(|&c| index.event_id(c).into_owned())
-                .collect(),
-            chain: std::iter::once(index.entity_name(query.source).to_string())
-                .chain(
-                    channels
-                        .iter()
-                        .map(|&c| index.entity_name(index.to[c as usize]).to_string()),
-                )
                 .collect(),
             path_channels: channels,
         });

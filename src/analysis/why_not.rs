@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::reach::{earliest_arrival, reach, NO_UPPER};
-use super::{Query, ReachAnswer};
-use crate::index::Mode;
+use super::Query;
+use crate::index::{Index, Mode};
 use crate::model::time::format_at_precision;
 use crate::model::{Certainty, Precision, Story};
 use crate::Error;
@@ -80,7 +80,7 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
             text: format!(
                 "{name} is reached ({} evidence), via {}.",
                 r.evidence,
-                chain(&answer, r)
+                chain(&index, r)
             ),
             events: r.path.clone(),
         });
@@ -188,7 +188,7 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
                     text: format!(
                         "{name} is reached only below the {} threshold: the chain {} rests on event \"{id}\", which is {c}.",
                         query.threshold,
-                        chain(&weaker, r)
+                        chain(&all_index, r)
                     ),
                     events: vec![id],
                 });
@@ -217,7 +217,7 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
                 kind: ReasonKind::StrictOnly,
                 text: format!(
                     "{name} is reached without --strict, via {}: a hop of that chain falls in the same second as its sender's receipt.",
-                    chain(&lax_answer, r)
+                    chain(&li, r)
                 ),
                 events: r.path.clone(),
             });
@@ -251,6 +251,10 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
     })
 }
 
-fn chain(_answer: &ReachAnswer, r: &super::Reached) -> String {
-    format!("{} (events {})", r.chain.join(" → "), r.path.join(", "))
+fn chain(index: &Index, r: &super::Reached) -> String {
+    format!(
+        "{} (events {})",
+        r.chain(index).join(" → "),
+        r.path.join(", ")
+    )
 }

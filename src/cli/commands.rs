@@ -311,7 +311,7 @@ fn reach(
                 display_earliest(story, &index, &query, &answer, r),
                 timing,
                 r.evidence.to_string(),
-                r.chain.join(" → "),
+                r.chain(&index).join(" → "),
             ]
         })
         .collect();
@@ -741,7 +741,7 @@ fn reach_corpus(
                 }),
                 timing,
                 r.evidence.to_string(),
-                r.chain.join(" → "),
+                r.chain(&index).join(" → "),
             ]
         })
         .collect();

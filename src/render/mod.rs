@@ -169,7 +169,7 @@ impl Focus {
                     timing: r.timing,
                     evidence: r.evidence,
                     is_source: r.entity == answer.source,
-                    chain: r.chain.clone(),
+                    chain: r.chain(&index),
                 },
             );
             h.chains.push((r.entity.clone(), chain));

@@ -459,7 +459,6 @@ proptest! {
                         // second differently (event id text, line number).
                         r.path = vec![format!("{} hops", r.path.len())];
                         r.path_channels.clear();
-                        r.chain.clear();
                     }
                     x
                 };
