@@ -1,5 +1,7 @@
 //! The story's contacts in time order, each with its evidence.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::model::{Certainty, Story, TimeExpr};
@@ -55,7 +57,9 @@ pub struct TimelineEntry {
 }
 
 /// Lists the story's events in time order: by the start of their interval
-/// (open starts first), then by end, then by id; undated events last.
+/// (open starts first), then by end, then in causal order (an event carrying a
+/// message after those that brought it to its sender), then by id; undated
+/// events last.
 ///
 /// # Errors
 /// An unknown entity or a bad time expression in the query.
@@ -100,12 +104,36 @@ pub fn timeline(story: &Story, query: &TimelineQuery) -> Result<Vec<TimelineEntr
             })
         })
         .collect();
+    // Causal rank: an event that carries a message comes after the events
+    // that brought the message to its sender, even when the dates tie
+    // (Kushner's forward to Hicks before Hicks's to Trump, both "2016-09-20/..").
+    let mut rank: HashMap<&str, usize> = HashMap::new();
+    for m in &story.messages {
+        let Ok(answer) = super::reach_story(story, &super::Query::message(&m.id)) else {
+            continue;
+        };
+        for e in &story.events {
+            if !e.carries.contains(&m.id) {
+                continue;
+            }
+            let hops = e
+                .parties
+                .entities()
+                .first()
+                .and_then(|sender| answer.get(sender))
+                .map_or(usize::MAX, |r| r.path.len());
+            let slot = rank.entry(e.id.as_str()).or_insert(usize::MAX);
+            *slot = (*slot).min(hops);
+        }
+    }
+    let causal = |e: &crate::model::Event| rank.get(e.id.as_str()).copied().unwrap_or(0);
     events.sort_by(|a, b| {
         let key = |e: &crate::model::Event| {
             (
                 e.time.is_none(),
                 e.interval().lo_or_min(),
                 e.interval().hi_or_max(),
+                causal(e),
                 e.id.clone(),
             )
         };
@@ -162,6 +190,9 @@ mod tests {
         };
         let hicks = timeline(&story, &q).unwrap();
         assert_eq!(hicks.len(), 2);
+        // Same dates: the causal order decides.
+        assert_eq!(hicks[0].event, "kushner-forward-hicks");
+        assert_eq!(hicks[1].event, "hicks-to-trump");
         let q = TimelineQuery {
             between: Some(("2016-10-10".into(), "2016-10-12".into())),
             ..TimelineQuery::default()
