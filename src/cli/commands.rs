@@ -270,48 +270,64 @@ fn reach(
         writeln!(out, "{text}").map_err(out_err)?;
         return Ok(0);
     }
-    let what = match &answer.message {
-        Some(m) => format!("message \"{m}\" from {}", story.name_of(&answer.source)),
-        None => format!("anything {} knew", story.name_of(&answer.source)),
-    };
-    let mut s = format!(
-        "Who could have seen {what}\n  mode {}, threshold {}{}{}\n\n",
-        match answer.mode {
-            Mode::Message => "message (documented chain)",
-            Mode::Contacts => "contacts (anyone who could have been told)",
+    let tz = story.tz();
+    let s = reach_report(
+        &answer,
+        &index,
+        source.since.as_deref(),
+        "",
+        &|r| display_earliest(story, &index, &query, &answer, r),
+        &|d| {
+            let day = grapevine::model::Precision::Day;
+            grapevine::model::time::format_at_precision(d, day, &tz)
         },
-        answer.threshold,
-        if answer.strict { ", strict" } else { "" },
-        match &source.since {
-            Some(t) => format!(", since {t}"),
-            None => String::new(),
-        }
+        &|id| story.name_of(id).to_string(),
+    );
+    out.write_all(s.as_bytes()).map_err(out_err)?;
+    Ok(0)
+}
+
+/// The reach answer as a table for people: a heading, one row per reached
+/// entity (the source first), then who was not reached (the first 20).
+fn reach_report(
+    answer: &grapevine::ReachAnswer,
+    index: &grapevine::Index,
+    since: Option<&str>,
+    heading_note: &str,
+    earliest: &dyn Fn(&grapevine::Reached) -> String,
+    definite: &dyn Fn(i64) -> String,
+    name_of: &dyn Fn(&str) -> String,
+) -> String {
+    let what = match &answer.message {
+        Some(m) => format!("message \"{m}\" from {}", name_of(&answer.source)),
+        None => format!("anything {} knew", name_of(&answer.source)),
+    };
+    let mode = match answer.mode {
+        Mode::Message => "message (documented chain)",
+        Mode::Contacts => "contacts (anyone who could have been told)",
+    };
+    let strict = if answer.strict { ", strict" } else { "" };
+    let since = since.map(|t| format!(", since {t}")).unwrap_or_default();
+    let mut s = format!(
+        "Who could have seen {what}\n  mode {mode}, threshold {}{strict}{since}{heading_note}\n\n",
+        answer.threshold
     );
     // The source first, then the answer's order (earliest, then id).
-    let ordered = answer.reached.iter().filter(|r| r.entity == answer.source);
-    let rows: Vec<[String; 5]> = ordered
+    let source_row = answer.reached.iter().filter(|r| r.entity == answer.source);
+    let rows: Vec<[String; 5]> = source_row
         .chain(answer.reached.iter().filter(|r| r.entity != answer.source))
         .map(|r| {
-            let timing = match r.timing {
-                Timing::Definite => match r.definite_by {
-                    Some(d) => format!(
-                        "definite by {}",
-                        grapevine::model::time::format_at_precision(
-                            d,
-                            grapevine::model::Precision::Day,
-                            &story.tz()
-                        )
-                    ),
-                    None => "definite".into(),
-                },
-                Timing::Possible => "possible".into(),
+            let timing = match (r.timing, r.definite_by) {
+                (Timing::Definite, Some(d)) => format!("definite by {}", definite(d)),
+                (Timing::Definite, None) => "definite".into(),
+                (Timing::Possible, _) => "possible".into(),
             };
             [
                 r.name.clone(),
-                display_earliest(story, &index, &query, &answer, r),
+                earliest(r),
                 timing,
                 r.evidence.to_string(),
-                r.chain(&index).join(" → "),
+                r.chain(index).join(" → "),
             ]
         })
         .collect();
@@ -319,22 +335,28 @@ fn reach(
         &["ENTITY", "EARLIEST", "TIMING", "EVIDENCE", "CHAIN"],
         &rows,
     ));
-    if answer.not_reached.is_empty() {
-        s.push_str("\nEveryone in the story is reached.\n");
-    } else {
-        let names: Vec<&str> = answer
-            .not_reached
-            .iter()
-            .map(|id| story.name_of(id))
-            .collect();
-        s.push_str(&format!(
-            "\nNot reached ({}): {}\n",
-            names.len(),
-            names.join(", ")
-        ));
+    const SHOWN: usize = 20;
+    match answer.not_reached.len() {
+        0 => s.push_str("\nEveryone is reached.\n"),
+        n => {
+            let names: Vec<String> = answer
+                .not_reached
+                .iter()
+                .take(SHOWN)
+                .map(|id| name_of(id))
+                .collect();
+            let more = if n > SHOWN {
+                format!(" and {} more (--json lists them all)", n - SHOWN)
+            } else {
+                String::new()
+            };
+            s.push_str(&format!(
+                "\nNot reached ({n}): {}{more}\n",
+                names.join(", ")
+            ));
+        }
     }
-    out.write_all(s.as_bytes()).map_err(out_err)?;
-    Ok(0)
+    s
 }
 
 fn table(header: &[&str; 5], rows: &[[String; 5]]) -> String {
@@ -706,70 +728,16 @@ fn reach_corpus(
     let at = |t: i64, p: grapevine::model::Precision| {
         grapevine::model::time::format_at_precision(t, p, &utc)
     };
-    let what = match &answer.message {
-        Some(m) => format!("message \"{m}\" from {}", answer.source),
-        None => format!("anything {} knew", answer.source),
-    };
-    let mut s = format!(
-        "Who could have seen {what}\n  mode {}, threshold {}{}{}; times in UTC\n\n",
-        match answer.mode {
-            Mode::Message => "message (documented chain)",
-            Mode::Contacts => "contacts (anyone who could have been told)",
-        },
-        answer.threshold,
-        if answer.strict { ", strict" } else { "" },
-        match &source.since {
-            Some(t) => format!(", since {t}"),
-            None => String::new(),
-        }
+    let second = |t: i64| at(t, grapevine::model::Precision::Second);
+    let s = reach_report(
+        &answer,
+        &index,
+        source.since.as_deref(),
+        "; times in UTC",
+        &|r| r.earliest.map_or("any time".into(), second),
+        &second,
+        &|id| id.to_string(),
     );
-    let ordered = answer.reached.iter().filter(|r| r.entity == answer.source);
-    let rows: Vec<[String; 5]> = ordered
-        .chain(answer.reached.iter().filter(|r| r.entity != answer.source))
-        .map(|r| {
-            let timing = match (r.timing, r.definite_by) {
-                (Timing::Definite, Some(d)) => {
-                    format!("definite by {}", at(d, grapevine::model::Precision::Second))
-                }
-                (Timing::Definite, None) => "definite".into(),
-                (Timing::Possible, _) => "possible".into(),
-            };
-            [
-                r.name.clone(),
-                r.earliest.map_or("any time".into(), |t| {
-                    at(t, grapevine::model::Precision::Second)
-                }),
-                timing,
-                r.evidence.to_string(),
-                r.chain(&index).join(" → "),
-            ]
-        })
-        .collect();
-    s.push_str(&table(
-        &["ENTITY", "EARLIEST", "TIMING", "EVIDENCE", "CHAIN"],
-        &rows,
-    ));
-    const SHOWN: usize = 20;
-    match answer.not_reached.len() {
-        0 => s.push_str("\nEveryone in the file is reached.\n"),
-        n => {
-            let names: Vec<&str> = answer
-                .not_reached
-                .iter()
-                .take(SHOWN)
-                .map(String::as_str)
-                .collect();
-            let more = if n > SHOWN {
-                format!(" and {} more (--json lists them all)", n - SHOWN)
-            } else {
-                String::new()
-            };
-            s.push_str(&format!(
-                "\nNot reached ({n}): {}{more}\n",
-                names.join(", ")
-            ));
-        }
-    }
     out.write_all(s.as_bytes()).map_err(out_err)?;
     Ok(0)
 }
