@@ -59,7 +59,8 @@ use crate::analysis::{Origin, Query};
 use crate::index::{pack_flags, EventIds, Index, IndexSpec, Mode, Names, Parts};
 use crate::model::time::{format_at_precision, rfc3339};
 use crate::model::{
-    suggest_distance, Certainty, Entity, Event, Message, Parties, Precision, Story, TimeExpr,
+    id_problem, suggest_distance, Certainty, Entity, Event, Message, Parties, Precision, Story,
+    TimeExpr,
 };
 use crate::Error;
 
@@ -364,18 +365,6 @@ struct Batch {
     rows: Vec<(Range<usize>, u32)>,
     /// The index in the output of the batch's first row.
     first: usize,
-}
-
-fn id_problem(id: &str) -> Option<&'static str> {
-    if id.is_empty() {
-        Some("is empty")
-    } else if id.chars().any(char::is_control) {
-        Some("contains a control character")
-    } else if id.trim() != id {
-        Some("has spaces at its start or end")
-    } else {
-        None
-    }
 }
 
 // ---------------------------------------------------------------------------

@@ -9,8 +9,8 @@ use super::diagnostic::{Diagnostic, Report};
 use super::json::{self, Member, Node, Value};
 use crate::model::time::parse_timezone;
 use crate::model::{
-    suggest_distance, Certainty, Citation, Entity, EntityKind, Event, Extra, Message, Parties,
-    Relation, Source, Story, TimeExpr, EVENT_KINDS, FORMAT,
+    id_problem, suggest_distance, Certainty, Citation, Entity, EntityKind, Event, Extra, Message,
+    Parties, Relation, Source, Story, TimeExpr, EVENT_KINDS, FORMAT,
 };
 
 /// A loaded story with its warnings and where its parts are in the file.
@@ -196,19 +196,6 @@ fn named(what: &str, members: &[Member]) -> String {
             format!("{singular} {}", quote(id))
         }
         _ => what.to_string(),
-    }
-}
-
-/// What makes a string unusable as an id, if anything.
-fn id_problem(id: &str) -> Option<&'static str> {
-    if id.is_empty() {
-        Some("is empty")
-    } else if id.chars().any(char::is_control) {
-        Some("contains a control character")
-    } else if id.trim() != id {
-        Some("has spaces at its start or end")
-    } else {
-        None
     }
 }
 

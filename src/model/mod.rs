@@ -17,6 +17,25 @@ pub use time::{Interval, Precision, TimeError, TimeExpr, TimePoint};
 
 use crate::io::json::Value;
 
+/// What makes a string unusable as an id, if anything: an id is any
+/// non-empty string without control characters or surrounding spaces.
+///
+/// ```
+/// assert_eq!(grapevine::model::id_problem("j.doe@example.org"), None);
+/// assert_eq!(grapevine::model::id_problem(" x"), Some("has spaces at its start or end"));
+/// ```
+pub fn id_problem(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        Some("is empty")
+    } else if id.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else if id.trim() != id {
+        Some("has spaces at its start or end")
+    } else {
+        None
+    }
+}
+
 /// The only format version this build reads and writes.
 pub const FORMAT: &str = "grapevine/1";
 

@@ -228,7 +228,8 @@ fn digits(s: &str, n: usize, what: &str) -> Result<i64, TimeError> {
         .map_err(|_| err(format!("the {what} `{s}` is not a number"), FORMS_HELP))
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -148,20 +148,7 @@ pub enum DateStyle {
 const SHORT_MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-const LONG_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+const LONG_MONTHS: [&str; 12] = crate::model::time::MONTHS;
 
 /// The civil parts of a second in `tz`: (year, month 1-12, day, hour, minute, second).
 fn civil(seconds: i64, tz: &TimeZone) -> Option<(i16, i8, i8, i8, i8, i8)> {
