@@ -21,6 +21,14 @@ fn out_err(source: std::io::Error) -> Error {
     }
 }
 
+/// Prints `value` as pretty JSON and a newline.
+fn print_json(out: &mut Out, value: &impl serde::Serialize) -> Result<(), Error> {
+    let mut w = std::io::BufWriter::new(&mut *out);
+    serde_json::to_writer_pretty(&mut w, value).map_err(|e| out_err(e.into()))?;
+    writeln!(w).map_err(out_err)?;
+    w.flush().map_err(out_err)
+}
+
 /// Runs one command; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8, Error> {
     let mut out = std::io::stdout().lock();
@@ -105,12 +113,7 @@ fn check(out: &mut Out, file: &Path, json: bool) -> Result<u8, Error> {
             let value = serde_json::json!({
                 "file": report.file, "ok": false, "errors": report.to_json(),
             });
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            )
-            .map_err(out_err)?;
+            print_json(out, &value)?;
             return Ok(2);
         }
         Err(e) => return Err(e),
@@ -120,12 +123,7 @@ fn check(out: &mut Out, file: &Path, json: bool) -> Result<u8, Error> {
         if let Some(obj) = value.as_object_mut() {
             obj.insert("ok".into(), true.into());
         }
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        )
-        .map_err(out_err)?;
+        print_json(out, &value)?;
         return Ok(0);
     }
     if report.warning_count() > 0 {
@@ -266,8 +264,7 @@ fn reach(
     let (index, rq) = query.compile(story)?;
     let answer = grapevine::reach(&index, &rq);
     if options.json {
-        let text = serde_json::to_string_pretty(&answer).unwrap_or_default();
-        writeln!(out, "{text}").map_err(out_err)?;
+        print_json(out, &answer)?;
         return Ok(0);
     }
     let tz = story.tz();
@@ -409,12 +406,7 @@ fn path(
     let (index, rq) = query.compile(story)?;
     let answer = grapevine::path(story, &index, &rq, target as u32);
     if options.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&answer).unwrap_or_default()
-        )
-        .map_err(out_err)?;
+        print_json(out, &answer)?;
         return Ok(0);
     }
     let (a, b) = (story.name_of(&answer.from), story.name_of(&answer.to));
@@ -487,12 +479,7 @@ fn why_not(
     let query = build_query(source, mode, options);
     let answer = grapevine::why_not(&loaded.story, &query, to)?;
     if options.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&answer).unwrap_or_default()
-        )
-        .map_err(out_err)?;
+        print_json(out, &answer)?;
         return Ok(0);
     }
     let mut s = String::new();
@@ -605,12 +592,7 @@ fn timeline(
     };
     let entries = grapevine::analysis::timeline::timeline(&loaded.story, &query)?;
     if json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&entries).unwrap_or_default()
-        )
-        .map_err(out_err)?;
+        print_json(out, &entries)?;
         return Ok(0);
     }
     let mut s = String::new();
@@ -718,10 +700,7 @@ fn reach_corpus(
     let index = corpus.into_index(&spec);
     let answer = grapevine::reach(&index, &rq);
     if options.json {
-        let mut w = std::io::BufWriter::new(&mut *out);
-        serde_json::to_writer_pretty(&mut w, &answer).map_err(|e| out_err(e.into()))?;
-        writeln!(w).map_err(out_err)?;
-        w.flush().map_err(out_err)?;
+        print_json(out, &answer)?;
         return Ok(0);
     }
     let utc = jiff::tz::TimeZone::UTC;
@@ -842,12 +821,7 @@ fn path_corpus(
         hops,
     };
     if options.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&path).unwrap_or_default()
-        )
-        .map_err(out_err)?;
+        print_json(out, &path)?;
         return Ok(0);
     }
     let (a, b) = (&path.from, &path.to);
