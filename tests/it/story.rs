@@ -78,3 +78,54 @@ fn confirmed_contacts_from_wikileaks_miss_kushner() {
         w.reasons
     );
 }
+
+/// The bundled story holds only what the article says: every event and message
+/// cites it with a sentence found word for word in the article.
+#[test]
+fn every_quote_is_in_the_article() {
+    let dir = std::path::Path::new("../shared/story");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        eprintln!("note: ../shared/story is not here; the quote check is skipped");
+        return;
+    };
+    let mut article = String::new();
+    for entry in entries.flatten() {
+        article.push_str(&std::fs::read_to_string(entry.path()).unwrap());
+    }
+    assert!(article.contains("WikiLeaks"), "the article was read");
+    let s = story();
+    let mut checked = 0;
+    for e in &s.events {
+        let quotes: Vec<&str> = e.sources.iter().filter_map(|c| c.quote()).collect();
+        assert!(!quotes.is_empty(), "event {} cites no sentence", e.id);
+        for q in quotes {
+            assert!(
+                article.contains(q),
+                "event {}: not in the article: {q}",
+                e.id
+            );
+            checked += 1;
+        }
+    }
+    for m in &s.messages {
+        for q in m.sources.iter().filter_map(|c| c.quote()) {
+            assert!(
+                article.contains(q),
+                "message {}: not in the article: {q}",
+                m.id
+            );
+            checked += 1;
+        }
+    }
+    for r in &s.relations {
+        for q in r.sources.iter().filter_map(|c| c.quote()) {
+            assert!(
+                article.contains(q),
+                "relation {:?}: not in the article: {q}",
+                r.id
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= s.events.len());
+}
