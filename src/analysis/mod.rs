@@ -74,14 +74,64 @@ impl Query {
     /// nearest names), an unknown message, a message without an origin, a
     /// `--from` that is not the message's origin, a bad `--since`.
     pub fn compile(&self, story: &Story) -> Result<(Index, ReachQuery), Error> {
-        let tz = story.tz();
+        let entity = |name: &str| story.resolve_entity(name).map(|i| i as u32);
+        let message = |id: &str| {
+            let m = story.message(id).ok_or_else(|| {
+                let ids: Vec<&str> = story.messages.iter().map(|m| m.id.as_str()).collect();
+                Error::Query(if ids.is_empty() {
+                    format!("no message is called \"{id}\": the story defines no messages")
+                } else {
+                    format!(
+                        "no message is called \"{id}\"; the story's messages are: {}",
+                        ids.join(", ")
+                    )
+                })
+            })?;
+            let origin = m.origin.as_deref().ok_or_else(|| {
+                Error::Query(format!(
+                    "message \"{id}\" has no \"origin\", so it cannot be traced: add \"origin\": ENTITY to it in the file"
+                ))
+            })?;
+            let i = story
+                .entity_index(origin)
+                .ok_or_else(|| Error::Query(format!("unknown origin \"{origin}\"")))?;
+            let iv = m.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
+            Ok(MessageStart {
+                origin: i as u32,
+                origin_name: story.name_of(origin).to_string(),
+                interval: iv,
+            })
+        };
+        let (spec, query) = self.resolve(&story.tz(), &entity, &message)?;
+        Ok((Index::build(story, &spec), query))
+    }
+
+    /// The rules shared by every input (a story, a CSV corpus): resolves the
+    /// source, the start time `t0` and the source's definite time, and says
+    /// what index the query needs.
+    ///
+    /// - `--from ENTITY`: `t0` has no lower bound unless `--since` gives one;
+    ///   the source holds the information from `t0` on, so its definite time
+    ///   is `t0` too ("always" without `--since`).
+    /// - `--message MSG`: the message's origin from the start of its time;
+    ///   it definitely holds it by the end of that time (no bound when the time
+    ///   is open at its end or missing). `--from` must then name the origin.
+    /// - `--since TIME` overrides both with the start of TIME.
+    ///
+    /// `entity` finds an entity by id, name or alias; `message` finds a message.
+    pub fn resolve(
+        &self,
+        tz: &jiff::tz::TimeZone,
+        entity: &dyn Fn(&str) -> Result<u32, String>,
+        message: &dyn Fn(&str) -> Result<MessageStart, Error>,
+    ) -> Result<(IndexSpec, ReachQuery), Error> {
         let since = match &self.since {
-            Some(text) => Some(TimeExpr::parse(text, &tz).map_err(|e| {
+            Some(text) => Some(TimeExpr::parse(text, tz).map_err(|e| {
                 Error::Query(format!("--since {text:?}: {}; {}", e.message, e.help))
             })?),
             None => None,
         };
-        let (source, message, t0, def) = match &self.origin {
+        let (source, traced, t0, def) = match &self.origin {
             Origin::Entity(name) => {
                 if self.mode == Mode::Message {
                     return Err(Error::Query(
@@ -89,69 +139,46 @@ impl Query {
                             .into(),
                     ));
                 }
-                let i = story.resolve_entity(name).map_err(Error::Query)?;
-                (i, None, None, Some(reach::NO_LOWER))
+                (
+                    entity(name).map_err(Error::Query)?,
+                    None,
+                    None,
+                    reach::NO_LOWER,
+                )
             }
             Origin::Message(id) => {
-                let m = story.message(id).ok_or_else(|| {
-                    let ids: Vec<&str> = story.messages.iter().map(|m| m.id.as_str()).collect();
-                    Error::Query(if ids.is_empty() {
-                        format!("no message is called \"{id}\": the story defines no messages")
-                    } else {
-                        format!(
-                            "no message is called \"{id}\"; the story's messages are: {}",
-                            ids.join(", ")
-                        )
-                    })
-                })?;
-                let origin = m.origin.as_deref().ok_or_else(|| {
-                    Error::Query(format!(
-                        "message \"{id}\" has no \"origin\", so it cannot be traced: add \"origin\": ENTITY to it in the file"
-                    ))
-                })?;
-                let i = story
-                    .entity_index(origin)
-                    .ok_or_else(|| Error::Query(format!("unknown origin \"{origin}\"")))?;
+                let m = message(id)?;
                 if let Some(from) = &self.from {
-                    let f = story.resolve_entity(from).map_err(Error::Query)?;
-                    if f != i {
+                    if entity(from).map_err(Error::Query)? != m.origin {
                         return Err(Error::Query(format!(
                             "--from {from:?} is not the origin of message \"{id}\" ({}): leave out --from, or use --from alone for contacts from {from:?}",
-                            story.name_of(origin)
+                            m.origin_name
                         )));
                     }
                 }
-                let iv = m.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
-                (
-                    i,
-                    Some(id.clone()),
-                    iv.lo,
-                    Some(iv.hi.unwrap_or(reach::NO_UPPER)),
-                )
+                let hi = m.interval.hi.unwrap_or(reach::NO_UPPER);
+                (m.origin, Some(id.clone()), m.interval.lo, hi)
             }
         };
         let (t0, def) = match &since {
             Some(s) => {
                 let lo = s.interval().lo;
-                (lo, Some(lo.unwrap_or(reach::NO_LOWER)))
+                (lo, lo.unwrap_or(reach::NO_LOWER))
             }
             None => (t0, def),
         };
         let spec = IndexSpec {
-            message,
+            message: traced,
             mode: self.mode,
             threshold: self.threshold,
         };
-        let index = Index::build(story, &spec);
-        Ok((
-            index,
-            ReachQuery {
-                source: source as u32,
-                start: t0,
-                source_definite: def,
-                strict: self.strict,
-            },
-        ))
+        let query = ReachQuery {
+            source,
+            start: t0,
+            source_definite: Some(def),
+            strict: self.strict,
+        };
+        Ok((spec, query))
     }
 
     /// The precision to show the start time at.
@@ -176,6 +203,17 @@ impl Query {
         }
         Precision::Second
     }
+}
+
+/// Where a traced message starts, as [`Query::resolve`] needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageStart {
+    /// The origin entity (interned number).
+    pub origin: u32,
+    /// How to name the origin in an error message.
+    pub origin_name: String,
+    /// When the origin first held the message.
+    pub interval: crate::model::Interval,
 }
 
 /// Compiles `query` against `story` and answers it.

@@ -55,7 +55,7 @@ use jiff::tz::TimeZone;
 use super::diagnostic::{Diagnostic, Report};
 use crate::analysis::reach::{ReachQuery, NO_LOWER, NO_UPPER};
 use crate::analysis::summary::Summary;
-use crate::analysis::{Origin, Query};
+use crate::analysis::{MessageStart, Query};
 use crate::index::{pack_flags, EventIds, Index, IndexSpec, Mode, Names, Parts};
 use crate::model::time::{format_at_precision, rfc3339};
 use crate::model::{
@@ -2073,69 +2073,35 @@ impl Corpus {
     /// reachability query. Build the index with [`Corpus::index`] or
     /// [`Corpus::into_index`].
     pub fn compile(&self, query: &Query) -> Result<(IndexSpec, ReachQuery), Error> {
-        let since = match &query.since {
-            Some(text) => Some(TimeExpr::parse(text, &TimeZone::UTC).map_err(|e| {
-                Error::Query(format!("--since {text:?}: {}; {}", e.message, e.help))
-            })?),
-            None => None,
+        let entity = |name: &str| self.resolve_entity(name);
+        let message = |id: &str| {
+            let m = self.messages.iter().find(|m| m.id == id).ok_or_else(|| {
+                Error::Query(if self.messages.is_empty() {
+                    format!("no message is called \"{id}\": no row carries a message (the `carries` column)")
+                } else {
+                    let ids: Vec<&str> =
+                        self.messages.iter().take(20).map(|m| m.id.as_str()).collect();
+                    format!(
+                        "no message is called \"{id}\"; the file's messages include: {}",
+                        ids.join(", ")
+                    )
+                })
+            })?;
+            Ok(MessageStart {
+                origin: m.origin,
+                origin_name: format!(
+                    "{}, the sender of its earliest carrying row, line {}",
+                    self.ids.get(m.origin as usize),
+                    m.line
+                ),
+                // Held no later than its earliest carrying row: `../T`.
+                interval: crate::model::Interval {
+                    lo: None,
+                    hi: (m.by != NO_UPPER).then_some(m.by),
+                },
+            })
         };
-        let (source, message, t0, def) = match &query.origin {
-            Origin::Entity(name) => {
-                if query.mode == Mode::Message {
-                    return Err(Error::Query(
-                        "--mode message follows one message's documented chain: give --message MSG"
-                            .into(),
-                    ));
-                }
-                let i = self.resolve_entity(name).map_err(Error::Query)?;
-                (i, None, None, Some(NO_LOWER))
-            }
-            Origin::Message(id) => {
-                let m = self.messages.iter().find(|m| &m.id == id).ok_or_else(|| {
-                    Error::Query(if self.messages.is_empty() {
-                        format!("no message is called \"{id}\": no row carries a message (the `carries` column)")
-                    } else {
-                        let ids: Vec<&str> =
-                            self.messages.iter().take(20).map(|m| m.id.as_str()).collect();
-                        format!(
-                            "no message is called \"{id}\"; the file's messages include: {}",
-                            ids.join(", ")
-                        )
-                    })
-                })?;
-                if let Some(from) = &query.from {
-                    let f = self.resolve_entity(from).map_err(Error::Query)?;
-                    if f != m.origin {
-                        return Err(Error::Query(format!(
-                            "--from {from:?} is not the origin of message \"{id}\" ({}, the sender of its earliest carrying row, line {}): leave out --from, or use --from alone for contacts from {from:?}",
-                            self.ids.get(m.origin as usize),
-                            m.line
-                        )));
-                    }
-                }
-                (m.origin, Some(id.clone()), None, Some(m.by))
-            }
-        };
-        let (t0, def) = match &since {
-            Some(s) => {
-                let lo = s.interval().lo;
-                (lo, Some(lo.unwrap_or(NO_LOWER)))
-            }
-            None => (t0, def),
-        };
-        Ok((
-            IndexSpec {
-                message,
-                mode: query.mode,
-                threshold: query.threshold,
-            },
-            ReachQuery {
-                source,
-                start: t0,
-                source_definite: def,
-                strict: query.strict,
-            },
-        ))
+        query.resolve(&TimeZone::UTC, &entity, &message)
     }
 
     /// The kinds and time texts of the events, by line, to keep beside an
