@@ -249,11 +249,6 @@ fn reach(
     mode: Option<ModeArg>,
     options: &QueryOptions,
 ) -> Result<u8, Error> {
-    if source.from.is_none() && source.message.is_none() {
-        return Err(Error::Query(
-            "say where the information starts: --from ENTITY or --message MSG".into(),
-        ));
-    }
     if grapevine::io::is_csv(file) {
         return reach_corpus(out, file, source, mode, options);
     }
@@ -469,11 +464,6 @@ fn why_not(
     mode: Option<ModeArg>,
     options: &QueryOptions,
 ) -> Result<u8, Error> {
-    if source.from.is_none() && source.message.is_none() {
-        return Err(Error::Query(
-            "say where the information starts: --from ENTITY or --message MSG".into(),
-        ));
-    }
     let loaded = load(file)?;
     print_warnings(&loaded);
     let query = build_query(source, mode, options);
