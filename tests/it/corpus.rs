@@ -18,15 +18,7 @@ struct Ev {
     carries: bool,
 }
 
-fn certainty() -> impl Strategy<Value = Option<Certainty>> {
-    prop_oneof![
-        Just(None),
-        Just(Some(Certainty::Confirmed)),
-        Just(Some(Certainty::Reported)),
-        Just(Some(Certainty::Alleged)),
-        Just(Some(Certainty::Unknown)),
-    ]
-}
+use crate::strategies::certainty;
 
 fn ev(n: usize) -> impl Strategy<Value = Ev> {
     (

@@ -7,3 +7,4 @@ mod reach_props;
 mod render;
 mod roundtrip;
 mod story;
+mod strategies;

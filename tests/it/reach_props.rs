@@ -36,15 +36,7 @@ struct EventSpec {
     carries: bool,
 }
 
-fn certainty() -> impl Strategy<Value = Option<Certainty>> {
-    prop_oneof![
-        Just(None),
-        Just(Some(Certainty::Confirmed)),
-        Just(Some(Certainty::Reported)),
-        Just(Some(Certainty::Alleged)),
-        Just(Some(Certainty::Unknown)),
-    ]
-}
+use crate::strategies::certainty;
 
 fn event_spec(n: usize) -> impl Strategy<Value = EventSpec> {
     (
