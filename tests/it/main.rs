@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod csv_fuzz;
 mod malformed;
 mod reach_props;
 mod render;
