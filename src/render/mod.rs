@@ -38,6 +38,7 @@ use crate::model::{Certainty, Story, TimeExpr};
 use crate::Error;
 
 pub use dot::to_dot;
+pub use plan::clean;
 pub use summary::alt_text;
 pub use svg::{to_png, to_svg, Engine};
 

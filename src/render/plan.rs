@@ -118,7 +118,7 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// One line of display text: control characters and runs of whitespace
 /// become single spaces; trimmed.
-pub(crate) fn clean(text: &str) -> String {
+pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {

@@ -3,7 +3,7 @@
 
 use grapevine::analysis::fast::{definite_exact, earliest_exact, earliest_paths_exact};
 use grapevine::analysis::reach::{definite_arrival, earliest_arrival, earliest_paths};
-use grapevine::model::{Entity, Event, Message, Parties};
+use grapevine::model::{Entity, Event, Message};
 use grapevine::{reach, Certainty, Index, IndexSpec, Mode, ReachQuery, Story, TimeExpr};
 use proptest::prelude::*;
 
@@ -18,7 +18,7 @@ struct Ev {
     carries: bool,
 }
 
-use crate::strategies::certainty;
+use crate::strategies::{certainty, parties};
 
 fn ev(n: usize) -> impl Strategy<Value = Ev> {
     (
@@ -65,22 +65,8 @@ fn story(n: usize, events: &[Ev], message_time: Option<i64>) -> Story {
         if people.len() < 2 {
             continue;
         }
-        let parties = if e.mutual {
-            people.sort();
-            people.dedup();
-            if people.len() < 2 {
-                continue;
-            }
-            Parties::Mutual {
-                participants: people,
-            }
-        } else {
-            let from = people.remove(0);
-            Parties::Directed {
-                to_is_array: people.len() > 1,
-                to: people,
-                from,
-            }
+        let Some(parties) = parties(people, e.mutual) else {
+            continue;
         };
         s.events.push(Event {
             id: format!("ev{i:02}"),

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use grapevine::model::{Entity, Event, Message, Parties};
+use grapevine::model::{Entity, Event, Message};
 use grapevine::{reach_story, Certainty, Mode, Origin, Query, Story, TimeExpr, Timing};
 use proptest::prelude::*;
 
@@ -36,7 +36,7 @@ struct EventSpec {
     carries: bool,
 }
 
-use crate::strategies::certainty;
+use crate::strategies::{certainty, parties};
 
 fn event_spec(n: usize) -> impl Strategy<Value = EventSpec> {
     (
@@ -132,23 +132,9 @@ fn build(case: &Case) -> Story {
         ..Message::default()
     });
     for (k, e) in case.events.iter().enumerate() {
-        let mut people: Vec<String> = e.people.iter().map(|p| format!("p{p}")).collect();
-        let parties = if e.mutual {
-            people.sort();
-            people.dedup();
-            if people.len() < 2 {
-                continue;
-            }
-            Parties::Mutual {
-                participants: people,
-            }
-        } else {
-            let from = people.remove(0);
-            Parties::Directed {
-                from,
-                to: people,
-                to_is_array: true,
-            }
+        let people: Vec<String> = e.people.iter().map(|p| format!("p{p}")).collect();
+        let Some(parties) = parties(people, e.mutual) else {
+            continue;
         };
         story.events.push(Event {
             id: format!("e{k:02}"),

@@ -3,7 +3,7 @@
 #![cfg_attr(not(feature = "svg"), allow(unused))]
 
 use grapevine::model::{Citation, Parties, Source};
-use grapevine::render::{alt_text, to_dot, Engine, Focus};
+use grapevine::render::{alt_text, clean, to_dot, Engine, Focus};
 use grapevine::{load_path, Certainty, Entity, Event, Message, Query, Story};
 use proptest::prelude::*;
 
@@ -381,25 +381,6 @@ fn nasty() -> impl Strategy<Value = String> {
         1..4,
     )
     .prop_map(|v| v.concat())
-}
-
-/// The display form the picture uses for a name: whitespace and control
-/// characters as single spaces, trimmed.
-fn clean(text: &str) -> String {
-    let mut out = String::new();
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() || c.is_control() {
-            space = true;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn hostile_story(names: Vec<String>, quote: String, url: String) -> Story {

@@ -1,5 +1,6 @@
 //! Proptest strategies shared by the test modules.
 
+use grapevine::model::Parties;
 use grapevine::Certainty;
 use proptest::prelude::*;
 
@@ -12,4 +13,23 @@ pub fn certainty() -> impl Strategy<Value = Option<Certainty>> {
         Just(Some(Certainty::Alleged)),
         Just(Some(Certainty::Unknown)),
     ]
+}
+
+/// The parties of a random event: a mutual contact among the distinct people
+/// (none when fewer than two), or a directed one from the first to the rest.
+pub fn parties(mut people: Vec<String>, mutual: bool) -> Option<Parties> {
+    if mutual {
+        people.sort();
+        people.dedup();
+        (people.len() >= 2).then_some(Parties::Mutual {
+            participants: people,
+        })
+    } else {
+        let from = people.remove(0);
+        Some(Parties::Directed {
+            to_is_array: people.len() > 1,
+            to: people,
+            from,
+        })
+    }
 }
