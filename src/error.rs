@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::io::Report;
+use crate::diagnostic::Report;
 
 /// Everything that can go wrong, each with what the user can do about it.
 #[derive(Debug)]

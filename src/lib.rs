@@ -47,6 +47,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod diagnostic;
 pub mod error;
 pub mod index;
 pub mod io;
@@ -59,6 +60,7 @@ pub use analysis::why_not::{why_not, WhyNot};
 pub use analysis::{reach_story, Origin, Query};
 pub use error::Error;
 pub use index::{Index, IndexSpec, Mode};
-pub use io::{load_bytes, load_path, load_str, to_json, Loaded, Report};
+pub use diagnostic::Report;
+pub use io::{load_bytes, load_path, load_str, to_json, Loaded};
 pub use model::{Certainty, Entity, EntityKind, Event, Message, Story, TimeExpr};
 pub use render::{alt_text, to_dot, to_png, to_svg, Engine, Focus};

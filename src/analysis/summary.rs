@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::reach::{earliest_arrival, ReachQuery, NO_UPPER};
 use crate::index::{Index, IndexSpec, Mode};
-use crate::io::load::{quote, visible};
-use crate::io::{Diagnostic, DiagnosticJson, Loaded};
+use crate::diagnostic::{quote, visible, Diagnostic, DiagnosticJson};
+use crate::io::Loaded;
 use crate::model::time::format_at_precision;
 use crate::model::{Certainty, Parties, Precision, Story};
 

@@ -52,7 +52,7 @@ use std::path::Path;
 
 use jiff::tz::TimeZone;
 
-use super::diagnostic::{Diagnostic, Report};
+use crate::diagnostic::{Diagnostic, Report};
 use crate::analysis::reach::{ReachQuery, NO_LOWER, NO_UPPER};
 use crate::analysis::summary::Summary;
 use crate::analysis::{MessageStart, Query};
@@ -1365,7 +1365,7 @@ impl Problems {
             d.message,
             d.label,
             d.help.unwrap_or_default(),
-            d.severity == super::diagnostic::Severity::Error,
+            d.severity == crate::diagnostic::Severity::Error,
         ));
     }
 

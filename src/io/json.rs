@@ -7,77 +7,12 @@
 //! and keep numbers as their source text. Nesting is limited to
 //! [`MAX_DEPTH`] levels so hostile input cannot overflow the stack.
 
-use std::ops::Range;
+
+pub use crate::model::value::{Member, Node, Value};
+use crate::diagnostic::write_string;
 
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 128;
-
-/// A JSON value with the byte span it was read from.
-///
-/// Two nodes are equal when their values are: the span records where a value
-/// was read, not what it is, so that a story read from two differently laid
-/// out files compares equal.
-#[derive(Debug, Clone)]
-pub struct Node {
-    /// The value.
-    pub value: Value,
-    /// Byte range in the source text.
-    pub span: Range<usize>,
-}
-
-/// A JSON value. Numbers keep their source text; objects keep key order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// `null`
-    Null,
-    /// `true` / `false`
-    Bool(bool),
-    /// A number, as written.
-    Number(String),
-    /// A string, unescaped.
-    String(String),
-    /// An array.
-    Array(Vec<Node>),
-    /// An object: `(key, key span, value)` in file order.
-    Object(Vec<Member>),
-}
-
-/// One `"key": value` pair of an object. Equality ignores the spans.
-#[derive(Debug, Clone)]
-pub struct Member {
-    /// The key, unescaped.
-    pub key: String,
-    /// Byte range of the key (with its quotes).
-    pub key_span: Range<usize>,
-    /// The value.
-    pub node: Node,
-}
-
-impl PartialEq for Node {
-    fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
-    }
-}
-
-impl PartialEq for Member {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key && self.node == other.node
-    }
-}
-
-impl Value {
-    /// The JSON type's name as a user would say it: "a string", "an array".
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
-        }
-    }
-}
 
 /// A syntax error at a byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -614,38 +549,6 @@ impl<'a> Parser<'a> {
             )
         })
     }
-}
-
-/// Characters that look like nothing or like a plain space in an editor
-/// (no-break and other spaces, zero-width and bidirectional marks, line and
-/// paragraph separators, the byte-order mark; not the zero-width joiners that
-/// emoji and some scripts need). The writer escapes them so a
-/// hand-edited file shows them and a diff reveals them.
-pub(crate) fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{a0}' | '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
-        | '\u{180e}' | '\u{2000}'..='\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{206f}'
-        | '\u{3000}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
-}
-
-/// Writes `s` as a JSON string literal.
-pub fn write_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            // Every control character: C0, DEL and C1 (U+0080 to U+009F).
-            c if c.is_control() || is_invisible(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Writes a value as pretty JSON, indented by `indent` levels of two spaces.

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use jiff::tz::TimeZone;
 
-use super::diagnostic::{Diagnostic, Report};
+use crate::diagnostic::{quote, visible, Diagnostic, Report};
 use super::json::{self, Member, Node, Value};
 use crate::model::time::parse_timezone;
 use crate::model::{
@@ -196,34 +196,6 @@ fn named(what: &str, members: &[Member]) -> String {
             format!("{singular} {}", quote(id))
         }
         _ => what.to_string(),
-    }
-}
-
-/// A name as plain text for a message, with control and invisible characters
-/// (which could move a terminal's cursor or hide text) shown as `\u{..}`
-/// escapes; every other character, accented or not, is kept.
-pub(crate) fn visible(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() || json::is_invisible(c) {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A value as a short JSON string literal, for messages: escapes make control
-/// characters and quotes visible, and long values are cut to 60 characters.
-pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::new();
-    json::write_string(&mut out, s);
-    if out.chars().count() > 60 {
-        let short: String = out.chars().take(57).collect();
-        format!("{short}...\"")
-    } else {
-        out
     }
 }
 
@@ -716,7 +688,7 @@ impl Decoder {
         if !self
             .diags
             .iter()
-            .any(|d| d.severity == super::diagnostic::Severity::Error)
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
         {
             self.check_unused_entities(&story, &entity_spans);
         }

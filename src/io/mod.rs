@@ -2,14 +2,12 @@
 //! located diagnostics they produce.
 
 pub mod csv;
-pub mod diagnostic;
 pub mod json;
 pub mod load;
 pub mod save;
 
 use std::path::Path;
 
-pub use diagnostic::{Diagnostic, DiagnosticJson, Report, Severity};
 pub use load::{load_bytes, load_str, Loaded};
 pub use save::to_json;
 

@@ -2,7 +2,8 @@
 //! arrays in file order, unknown fields kept after the known ones, every value
 //! as written.
 
-use super::json::{pad, write_string, write_value, Value};
+use super::json::{pad, write_value, Value};
+use crate::diagnostic::write_string;
 use crate::model::{
     Citation, Entity, Event, Extra, Message, Parties, Relation, Source, Story, TimeExpr,
 };

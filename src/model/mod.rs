@@ -6,6 +6,7 @@
 //! interpreted values.
 
 pub mod time;
+pub mod value;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,7 +16,7 @@ use serde::Serialize;
 
 pub use time::{Interval, Precision, TimeError, TimeExpr, TimePoint};
 
-use crate::io::json::Value;
+pub use value::{Member, Node, Value};
 
 /// What makes a string unusable as an id, if anything: an id is any
 /// non-empty string without control characters or surrounding spaces.

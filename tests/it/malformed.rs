@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use grapevine::analysis::summary::summarise;
-use grapevine::io::diagnostic::line_column;
-use grapevine::io::{Diagnostic, Report, Severity};
+use grapevine::diagnostic::line_column;
+use grapevine::diagnostic::{Diagnostic, Report, Severity};
 use grapevine::{load_bytes, to_json};
 use proptest::prelude::*;
 use proptest::sample::Index;

@@ -448,6 +448,66 @@ impl fmt::Display for Report {
     }
 }
 
+/// Characters that look like nothing or like a plain space in an editor
+/// (no-break and other spaces, zero-width and bidirectional marks, line and
+/// paragraph separators, the byte-order mark; not the zero-width joiners that
+/// emoji and some scripts need). The writer escapes them so a
+/// hand-edited file shows them and a diff reveals them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{a0}' | '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180e}' | '\u{2000}'..='\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{206f}'
+        | '\u{3000}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+}
+
+/// Writes `s` as a JSON string literal.
+pub fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            // Every control character: C0, DEL and C1 (U+0080 to U+009F).
+            c if c.is_control() || is_invisible(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A name as plain text for a message, with control and invisible characters
+/// (which could move a terminal's cursor or hide text) shown as `\u{..}`
+/// escapes; every other character, accented or not, is kept.
+pub fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || is_invisible(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A value as a short JSON string literal, for messages: escapes make control
+/// characters and quotes visible, and long values are cut to 60 characters.
+pub fn quote(s: &str) -> String {
+    let mut out = String::new();
+    write_string(&mut out, s);
+    if out.chars().count() > 60 {
+        let short: String = out.chars().take(57).collect();
+        format!("{short}...\"")
+    } else {
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
