@@ -29,31 +29,34 @@ fn csv(n: usize) -> &'static str {
     cell.get_or_init(|| gen::csv(&gen::CorpusSpec::new(n)))
 }
 
-fn index(n: usize) -> &'static Index {
-    static SMALL: OnceLock<Index> = OnceLock::new();
-    static LARGE: OnceLock<Index> = OnceLock::new();
+fn index(n: usize) -> &'static Index<'static> {
+    static SMALL: OnceLock<(Index<'static>,)> = OnceLock::new();
+    static LARGE: OnceLock<(Index<'static>,)> = OnceLock::new();
     let cell = if n == SIZES[0] { &SMALL } else { &LARGE };
-    cell.get_or_init(|| load(csv(n), 0))
+    &cell
+        .get_or_init(|| {
+            // Kept for the whole run: the index borrows the corpus.
+            let corpus: &'static Corpus = Box::leak(Box::new(load(csv(n), 0)));
+            (Index::build(corpus, &IndexSpec::default()),)
+        })
+        .0
 }
 
-fn load(text: &str, threads: usize) -> Index {
+fn load(text: &str, threads: usize) -> Corpus {
     let options = CsvOptions {
         threads,
         ..CsvOptions::default()
     };
-    Corpus::parse("bench.csv", text.as_bytes(), &options)
-        .expect("generated corpus parses")
-        .into_index(&IndexSpec::default())
+    Corpus::parse("bench.csv", text.as_bytes(), &options).expect("generated corpus parses")
 }
 
 /// The most active entity, from before the first contact: the answer covers
 /// the whole span.
 fn query(index: &Index, strict: bool) -> ReachQuery {
     let hub = index
-        .entity_ids()
-        .iter()
-        .position(|s| s == gen::name(gen::Ids::Email, 0))
-        .unwrap_or(0) as u32;
+        .catalog()
+        .entity_number(&gen::name(gen::Ids::Email, 0))
+        .unwrap_or(0);
     ReachQuery {
         source: hub,
         start: None,

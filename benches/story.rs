@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use divan::Bencher;
-use grapevine::{reach, Certainty, Index, IndexSpec, Mode, Query, Story};
+use grapevine::{reach, Certainty, Index, IndexSpec, Mode, Query, StoryCatalog};
 
 #[path = "support/gen.rs"]
 mod gen;
@@ -18,16 +18,19 @@ fn main() {
 
 const EVENTS: usize = 100_000;
 
-fn story() -> &'static Story {
-    static STORY: OnceLock<Story> = OnceLock::new();
-    STORY.get_or_init(|| gen::story(EVENTS, 1))
+fn story() -> &'static StoryCatalog<'static> {
+    static STORY: OnceLock<StoryCatalog<'static>> = OnceLock::new();
+    STORY.get_or_init(|| StoryCatalog::owned(gen::story(EVENTS, 1)))
 }
 
-/// Events to the compiled, time-sorted channel index.
+/// Events to the catalogue's sorted channels and the index built from them.
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn index_build(bencher: Bencher) {
-    let s = story();
-    bencher.bench(|| Index::build(s, &IndexSpec::default()));
+    let s = story().story();
+    bencher.bench(|| {
+        let catalog = StoryCatalog::new(s);
+        Index::build(&catalog, &IndexSpec::default()).channel_count()
+    });
 }
 
 /// Who could have been told anything the most active person knew, from the

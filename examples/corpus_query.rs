@@ -21,7 +21,7 @@ use std::time::Instant;
 use grapevine::analysis::fast::earliest_exact;
 use grapevine::analysis::reach::earliest_arrival;
 use grapevine::io::csv::{Corpus, CsvOptions};
-use grapevine::{Certainty, IndexSpec, ReachQuery};
+use grapevine::{Catalog, Certainty, Index, IndexSpec, ReachQuery};
 
 fn vm_hwm_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -107,7 +107,7 @@ fn main() {
         }
     };
     let t = Instant::now();
-    let index = corpus.into_index(&IndexSpec::default());
+    let index = Index::build(&corpus, &IndexSpec::default());
     let build = t.elapsed().as_secs_f64();
     let q = ReachQuery {
         source,
@@ -126,8 +126,8 @@ fn main() {
     let reached = arr.iter().filter(|&&t| t != i64::MAX).count();
     let mut line = format!(
         "rows={rows} entities={entities} exact={} load_s={load:.4} index_s={build:.4} query_s={best:.5} reached={reached} index_bytes={}",
-        index.exact,
-        index.heap_bytes()
+        index.is_exact(),
+        index.heap_bytes() + corpus.heap_bytes()
     );
     if reach {
         let t = Instant::now();

@@ -9,7 +9,7 @@
 
 use grapevine::model::{Citation, Parties, Source};
 use grapevine::render::{alt_text, to_dot, Focus};
-use grapevine::{Certainty, Entity, Event, Message, Query, Story, TimeExpr};
+use grapevine::{Certainty, Entity, Event, Message, Query, Story, StoryCatalog, TimeExpr};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tz = jiff::tz::TimeZone::get("Europe/London")?;
@@ -97,7 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Story::default()
     };
 
-    let focus = Focus::reach(&story, &Query::message("memo"))?;
+    let focus = Focus::reach(&StoryCatalog::new(&story), &Query::message("memo"))?;
     std::fs::create_dir_all("target")?;
     std::fs::write("target/render_story.dot", to_dot(&story, &focus))?;
     println!("wrote target/render_story.dot");

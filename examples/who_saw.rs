@@ -3,13 +3,15 @@
 //!
 //! Run with `cargo run --example who_saw`.
 
-use grapevine::{load_path, reach, Query, Timing};
+use grapevine::{load_path, reach, Query, StoryCatalog, Timing};
 
 fn main() -> Result<(), grapevine::Error> {
     let loaded = load_path("graphs/trump-jr-wikileaks.json".as_ref())?;
     let story = &loaded.story;
-    // Compile once (the index), then ask: `reach_story` does both in one call.
-    let (index, query) = Query::message("pac-tip").compile(story)?;
+    // A catalogue of the story (a CSV corpus is one too), compiled once into
+    // the index, then asked: `reach_story` does all three in one call.
+    let catalog = StoryCatalog::new(story);
+    let (index, query) = Query::message("pac-tip").compile(&catalog)?;
     let answer = reach(&index, &query);
     println!("Who could have seen \"pac-tip\":");
     for r in &answer.reached {

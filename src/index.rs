@@ -1,31 +1,36 @@
-//! The compiled channel index: the one input of every analysis.
+//! The compiled channel index: the one input of every time-respecting
+//! analysis, built from any [`Catalog`] by one builder, [`Index::build`].
 //!
-//! Every event is expanded to its channels (directed: `from` to each `to`;
-//! mutual: every ordered pair of participants), with its interval `[lo, hi]` in
-//! whole seconds (`i64::MIN` / `i64::MAX` for open ends), filtered by the
-//! query's evidence threshold and mode, and sorted by time in compact
-//! struct-of-arrays form with entity ids interned to `u32`.
+//! The catalogue gives every channel of every event (directed: `from` to each
+//! `to`; mutual: every ordered pair of participants) sorted in canonical time
+//! order; the index keeps those a query may follow: events at or above the
+//! evidence threshold and, in message mode, only events that carry the
+//! message. Each channel carries a flag byte: its certainty and whether it
+//! carries the traced message.
 //!
-//! The sort order is canonical (time, then event id, then entity ids), never
-//! file order, so shuffling a file's events changes no answer.
+//! The sort order is canonical (time, then event id in natural order, then
+//! entity ids), never file order, so shuffling a file's events changes no
+//! answer.
 //!
 //! # Memory
 //!
-//! A channel costs 17 bytes when every time is one exact second and the span
-//! of times fits 136 years (the usual case for mail and chat corpora): sender
-//! and receiver (`u32` each), the time as a `u32` offset from a base, the
-//! event number (`u32`) and one byte holding certainty and the carries flag.
-//! Channels with intervals store `lo` and `hi` as `i64` instead (29 bytes).
-//! The per-sender adjacency that the general (interval) algorithms need is
-//! built lazily, on first use: the exact-time fast path never builds it.
-//! Entity and event ids live in one string each, with offsets.
+//! When nothing is filtered out (contacts mode at threshold `unknown`, the
+//! usual question of a mail corpus) the index borrows the catalogue's columns
+//! and costs nothing but the flags. A channel costs 13 bytes when every time
+//! is one exact second and the span fits 136 years (sender, receiver, a
+//! 32-bit time offset, one byte of flags), plus 4 for its event number when
+//! events have several channels; 29 bytes with intervals. The per-sender
+//! adjacency that the general (interval) algorithms need is built lazily, on
+//! first use: the exact-time fast path never builds it.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::model::{Certainty, Story};
+pub(crate) use crate::catalog::certainty_bits;
+use crate::catalog::{certainty_of_bits, Catalog, Channels, TimeColumns};
+use crate::model::Certainty;
 
 /// Which contacts a query may follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
@@ -62,128 +67,16 @@ pub struct IndexSpec {
     pub threshold: Certainty,
 }
 
-/// Many short strings in one allocation: string `i` is
-/// `text[ends[i - 1]..ends[i]]`.
-///
-/// A million e-mail addresses cost their bytes plus 4 bytes each, instead of
-/// a `String` each (24 bytes plus an allocation).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Names {
-    text: String,
-    ends: Vec<u32>,
-}
-
-impl Names {
-    /// An empty list.
-    pub fn new() -> Names {
-        Names::default()
-    }
-
-    /// Appends `s`; returns its number, or `None` when the total length would
-    /// pass 4 GiB.
-    pub fn push(&mut self, s: &str) -> Option<u32> {
-        let end = u32::try_from(self.text.len() + s.len()).ok()?;
-        let n = u32::try_from(self.ends.len()).ok()?;
-        self.text.push_str(s);
-        self.ends.push(end);
-        Some(n)
-    }
-
-    /// String number `i` (empty when out of range).
-    #[inline]
-    pub fn get(&self, i: usize) -> &str {
-        let Some(&end) = self.ends.get(i) else {
-            return "";
-        };
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start as usize..end as usize]
-    }
-
-    /// Number of strings.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// True when there are none.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// The strings in order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        (0..self.len()).map(move |i| self.get(i))
-    }
-
-    /// Bytes held (text and offsets).
-    pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * 4
-    }
-
-    /// Gives back spare capacity.
-    pub fn shrink_to_fit(&mut self) {
-        self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
-    }
-
-    /// The text and end offsets, for batched lookups.
-    pub(crate) fn raw(&self) -> (&[u8], &[u32]) {
-        (self.text.as_bytes(), &self.ends)
-    }
-}
-
-impl<S: AsRef<str>> FromIterator<S> for Names {
-    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Names {
-        let mut names = Names::new();
-        for s in iter {
-            // Stories are far below 4 GiB of ids.
-            let _ = names.push(s.as_ref());
-        }
-        names
-    }
-}
-
-/// How event ids are stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EventIds {
-    /// The event number indexes this list (stories; CSV files with an `id`
-    /// column).
-    List(Names),
-    /// The event number is a line of a CSV file without an `id` column; the id
-    /// is `line-N`.
-    Lines,
-    /// The event number is a line of a CSV file with an `id` column: the ids
-    /// of the lines that have one (sorted lines, parallel ids); `line-N` for
-    /// the others.
-    Keyed {
-        /// Lines with an id, ascending.
-        lines: Vec<u32>,
-        /// Their ids.
-        ids: Names,
-    },
-}
-
-impl Default for EventIds {
-    fn default() -> Self {
-        EventIds::List(Names::new())
-    }
-}
-
-/// Channel times.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Times {
+/// Channel times, borrowed from the catalogue or filtered copies.
+#[derive(Debug, Clone)]
+enum Times<'a> {
     /// Every channel is one exact second: `base + offset`.
-    Exact { base: i64, offset: Vec<u32> },
+    Exact { base: i64, offset: Cow<'a, [u32]> },
     /// Intervals; `i64::MIN` / `i64::MAX` for open ends.
-    Intervals { lo: Vec<i64>, hi: Vec<i64> },
-}
-
-impl Default for Times {
-    fn default() -> Self {
-        Times::Exact {
-            base: 0,
-            offset: Vec::new(),
-        }
-    }
+    Intervals {
+        lo: Cow<'a, [i64]>,
+        hi: Cow<'a, [i64]>,
+    },
 }
 
 /// Channels by sender, built on first use.
@@ -196,226 +89,187 @@ struct Adjacency {
 const CERTAINTY_MASK: u8 = 0b11;
 const CARRIES: u8 = 0b100;
 
-/// Packs a certainty and the carries flag into one byte.
-#[inline]
-pub(crate) fn pack_flags(certainty: Certainty, carries: bool) -> u8 {
-    let c = match certainty {
-        Certainty::Unknown => 0,
-        Certainty::Alleged => 1,
-        Certainty::Reported => 2,
-        Certainty::Confirmed => 3,
-    };
-    c | if carries { CARRIES } else { 0 }
-}
-
-#[inline]
-pub(crate) fn unpack_certainty(flags: u8) -> Certainty {
-    match flags & CERTAINTY_MASK {
-        0 => Certainty::Unknown,
-        1 => Certainty::Alleged,
-        2 => Certainty::Reported,
-        _ => Certainty::Confirmed,
-    }
-}
-
-/// The flag byte's certainty bits for `c`, comparable as integers.
-#[inline]
-pub(crate) fn certainty_bits(c: Certainty) -> u8 {
-    pack_flags(c, false)
-}
-
-/// The time-sorted channels of a story, as parallel arrays.
+/// The time-sorted channels a query may follow, as parallel columns, with
+/// the catalogue they came from (for ids and names).
 ///
-/// Sender, receiver and event number are public arrays; times, certainty and
-/// the carries flag are read through [`Index::lo`], [`Index::hi`],
-/// [`Index::certainty`] and [`Index::carries`], because their storage depends
-/// on the data (see the module documentation).
-#[derive(Debug, Clone, Default)]
-pub struct Index {
-    ids: Names,
-    /// Display names; `None` when every name is the id (CSV corpora).
-    names: Option<Names>,
-    events: EventIds,
-    /// Sender of each channel.
-    pub from: Vec<u32>,
-    /// Receiver of each channel.
-    pub to: Vec<u32>,
-    /// The event each channel comes from (for a CSV file without `id`
-    /// column: its line number).
-    pub event: Vec<u32>,
-    times: Times,
-    flags: Vec<u8>,
+/// Read it through its methods: [`Index::from`], [`Index::to`],
+/// [`Index::lo`], [`Index::hi`], [`Index::certainty`], [`Index::carries`].
+#[derive(Clone)]
+pub struct Index<'a> {
+    catalog: &'a dyn Catalog,
+    pub(crate) from: Cow<'a, [u32]>,
+    pub(crate) to: Cow<'a, [u32]>,
+    /// Event number per channel; `None`: channel `c` is event `c`.
+    event: Option<Cow<'a, [u32]>>,
+    times: Times<'a>,
+    flags: Cow<'a, [u8]>,
     out: OnceLock<Adjacency>,
-    /// True when every channel is one exact second (and the exact-time fast
-    /// path applies).
-    pub exact: bool,
-    /// What the index was built for.
-    pub spec: IndexSpec,
+    pub(crate) exact: bool,
+    pub(crate) spec: IndexSpec,
 }
 
-/// The columns an index is made of, in their final (sorted) order.
-#[derive(Debug, Default)]
-pub(crate) struct Parts {
-    pub ids: Names,
-    pub names: Option<Names>,
-    pub events: EventIds,
-    pub from: Vec<u32>,
-    pub to: Vec<u32>,
-    pub event: Vec<u32>,
-    pub lo: Vec<i64>,
-    pub hi: Vec<i64>,
-    pub flags: Vec<u8>,
+impl std::fmt::Debug for Index<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("channels", &self.from.len())
+            .field("entities", &self.entity_count())
+            .field("exact", &self.exact)
+            .field("spec", &self.spec)
+            .finish()
+    }
 }
 
-impl Index {
-    /// Builds the index of `story` for `spec`.
+impl<'a> Index<'a> {
+    /// Builds the index of `catalog` for `spec`: the channels of events at or
+    /// above the threshold (in message mode, only those carrying the
+    /// message), flagged with their certainty and whether they carry it.
     ///
-    /// Complexity: O(c log c) for c channels.
-    pub fn build(story: &Story, spec: &IndexSpec) -> Index {
-        let ids = story.entity_ids();
-        let mut rows: Vec<(i64, i64, u32, u32, u32, u8)> = Vec::new();
-        for (ei, e) in story.events.iter().enumerate() {
-            if e.certainty() < spec.threshold {
-                continue;
+    /// Complexity: O(c) for c channels (the catalogue sorted them); when
+    /// nothing is left out the columns are borrowed, not copied.
+    ///
+    /// # Example
+    /// ```
+    /// use grapevine::{Index, IndexSpec, StoryCatalog};
+    /// let story = grapevine::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap().story;
+    /// let catalog = StoryCatalog::new(&story);
+    /// let index = Index::build(&catalog, &IndexSpec::default());
+    /// assert!(index.channel_count() > 0);
+    /// ```
+    pub fn build(catalog: &'a dyn Catalog, spec: &IndexSpec) -> Index<'a> {
+        let ch: &'a Channels = catalog.channels();
+        let n = ch.len();
+        // Per event: carries the traced message?
+        let carrying: Option<Vec<bool>> = spec.message.as_deref().map(|m| {
+            let mut v = vec![false; catalog.event_count()];
+            for e in catalog.carrying_events(m) {
+                if let Some(x) = v.get_mut(e as usize) {
+                    *x = true;
+                }
             }
-            let carries = spec
-                .message
-                .as_ref()
-                .is_some_and(|m| e.carries.iter().any(|c| c == m));
-            if spec.mode == Mode::Message && !carries {
-                continue;
-            }
-            let iv = e.interval();
-            for (a, b) in e.parties.channels() {
-                let (Some(&a), Some(&b)) = (ids.get(a), ids.get(b)) else {
-                    continue;
-                };
-                rows.push((
-                    iv.lo_or_min(),
-                    iv.hi_or_max(),
-                    ei as u32,
-                    a as u32,
-                    b as u32,
-                    pack_flags(e.certainty(), carries),
-                ));
-            }
-        }
-        let event_ids: Vec<&str> = story.events.iter().map(|e| e.id.as_str()).collect();
-        let entity_ids: Vec<&str> = story.entities.iter().map(|e| e.id.as_str()).collect();
-        rows.sort_by(|x, y| {
-            (
-                x.0,
-                x.1,
-                event_ids[x.2 as usize],
-                entity_ids[x.3 as usize],
-                entity_ids[x.4 as usize],
-            )
-                .cmp(&(
-                    y.0,
-                    y.1,
-                    event_ids[y.2 as usize],
-                    entity_ids[y.3 as usize],
-                    entity_ids[y.4 as usize],
-                ))
+            v
         });
-        rows.dedup_by(|x, y| x.2 == y.2 && x.3 == y.3 && x.4 == y.4);
-        let mut parts = Parts {
-            ids: entity_ids.iter().collect(),
-            names: Some(story.entities.iter().map(|e| e.name.as_str()).collect()),
-            events: EventIds::List(event_ids.iter().collect()),
-            ..Parts::default()
+        let carries = |c: usize| {
+            carrying
+                .as_ref()
+                .is_some_and(|v| v.get(ch.event(c) as usize).copied().unwrap_or(false))
         };
-        for (lo, hi, ev, a, b, flags) in rows {
-            parts.lo.push(lo);
-            parts.hi.push(hi);
-            parts.event.push(ev);
-            parts.from.push(a);
-            parts.to.push(b);
-            parts.flags.push(flags);
+        let min = certainty_bits(spec.threshold);
+        let keep = |c: usize| ch.certainty[c] >= min && (spec.mode != Mode::Message || carries(c));
+        let filter = spec.threshold > Certainty::Unknown || spec.mode == Mode::Message;
+        let any_carry = carrying.as_ref().is_some_and(|v| v.iter().any(|&x| x));
+        let flags: Cow<'a, [u8]> = if any_carry {
+            Cow::Owned(
+                (0..n)
+                    .map(|c| ch.certainty[c] | if carries(c) { CARRIES } else { 0 })
+                    .collect(),
+            )
+        } else {
+            Cow::Borrowed(&ch.certainty)
+        };
+        if !filter || (0..n).all(keep) {
+            let times = match &ch.times {
+                TimeColumns::Exact { base, offset } => Times::Exact {
+                    base: *base,
+                    offset: Cow::Borrowed(offset),
+                },
+                TimeColumns::Intervals { lo, hi } => Times::Intervals {
+                    lo: Cow::Borrowed(lo),
+                    hi: Cow::Borrowed(hi),
+                },
+            };
+            return Index::assemble(
+                catalog,
+                Cow::Borrowed(&ch.from),
+                Cow::Borrowed(&ch.to),
+                ch.event.as_deref().map(Cow::Borrowed),
+                times,
+                flags,
+                spec,
+            );
         }
-        Index::from_parts(parts, spec.clone())
-    }
-
-    /// Assembles an index from sorted columns, choosing the compact exact-time
-    /// storage when every channel is one exact second and the span fits.
-    pub(crate) fn from_parts(parts: Parts, spec: IndexSpec) -> Index {
-        let Parts {
-            ids,
-            names,
-            events,
-            from,
-            to,
-            event,
-            lo,
-            hi,
+        let kept: Vec<usize> = (0..n).filter(|&c| keep(c)).collect();
+        let pick =
+            |col: &[u32]| -> Cow<'a, [u32]> { Cow::Owned(kept.iter().map(|&c| col[c]).collect()) };
+        let times = match &ch.times {
+            TimeColumns::Exact { base, offset } => Times::Exact {
+                base: *base,
+                offset: pick(offset),
+            },
+            TimeColumns::Intervals { lo, hi } => Times::Intervals {
+                lo: Cow::Owned(kept.iter().map(|&c| lo[c]).collect()),
+                hi: Cow::Owned(kept.iter().map(|&c| hi[c]).collect()),
+            },
+        };
+        let event: Vec<u32> = kept.iter().map(|&c| ch.event(c)).collect();
+        let flags = Cow::Owned(kept.iter().map(|&c| flags[c]).collect());
+        Index::assemble(
+            catalog,
+            pick(&ch.from),
+            pick(&ch.to),
+            Some(Cow::Owned(event)),
+            times,
             flags,
-        } = parts;
-        let times = exact_times(&lo, &hi).unwrap_or(Times::Intervals { lo, hi });
-        Index::from_times(ids, names, events, from, to, event, times, flags, spec)
+            spec,
+        )
     }
 
-    /// Assembles an index whose channels are all exact: `base + offset[c]`.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn from_exact(
-        ids: Names,
-        names: Option<Names>,
-        events: EventIds,
-        from: Vec<u32>,
-        to: Vec<u32>,
-        event: Vec<u32>,
-        base: i64,
-        offset: Vec<u32>,
-        flags: Vec<u8>,
-        spec: IndexSpec,
-    ) -> Index {
-        let times = Times::Exact { base, offset };
-        Index::from_times(ids, names, events, from, to, event, times, flags, spec)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn from_times(
-        ids: Names,
-        names: Option<Names>,
-        events: EventIds,
-        from: Vec<u32>,
-        to: Vec<u32>,
-        event: Vec<u32>,
-        times: Times,
-        flags: Vec<u8>,
-        spec: IndexSpec,
-    ) -> Index {
-        let exact = matches!(times, Times::Exact { .. });
+    fn assemble(
+        catalog: &'a dyn Catalog,
+        from: Cow<'a, [u32]>,
+        to: Cow<'a, [u32]>,
+        event: Option<Cow<'a, [u32]>>,
+        times: Times<'a>,
+        flags: Cow<'a, [u8]>,
+        spec: &IndexSpec,
+    ) -> Index<'a> {
         Index {
-            ids,
-            names,
-            events,
+            catalog,
+            exact: matches!(times, Times::Exact { .. }),
             from,
             to,
             event,
             times,
             flags,
             out: OnceLock::new(),
-            exact,
-            spec,
+            spec: spec.clone(),
         }
     }
 
     /// The same index with times stored as intervals even when exact, so that
     /// the general interval algorithms answer instead of the exact-time fast
     /// path. For tests and benchmarks that compare the two.
-    pub fn with_interval_storage(mut self) -> Index {
+    pub fn with_interval_storage(mut self) -> Index<'a> {
         if let Times::Exact { base, offset } = &self.times {
             let lo: Vec<i64> = offset.iter().map(|&o| base + i64::from(o)).collect();
-            self.times = Times::Intervals { hi: lo.clone(), lo };
+            self.times = Times::Intervals {
+                hi: Cow::Owned(lo.clone()),
+                lo: Cow::Owned(lo),
+            };
         }
         self.exact = false;
         self.out = OnceLock::new();
         self
     }
 
+    /// The catalogue the index was built from.
+    pub fn catalog(&self) -> &'a dyn Catalog {
+        self.catalog
+    }
+
+    /// What the index was built for.
+    pub fn spec(&self) -> &IndexSpec {
+        &self.spec
+    }
+
+    /// True when every channel is one exact second (and the exact-time fast
+    /// path applies).
+    pub fn is_exact(&self) -> bool {
+        self.exact
+    }
+
     /// Number of entities.
     pub fn entity_count(&self) -> usize {
-        self.ids.len()
+        self.catalog.entity_count()
     }
 
     /// Number of channels.
@@ -425,40 +279,40 @@ impl Index {
 
     /// Id of entity `u`.
     #[inline]
-    pub fn entity_id(&self, u: u32) -> &str {
-        self.ids.get(u as usize)
+    pub fn entity_id(&self, u: u32) -> &'a str {
+        self.catalog.entity_id(u)
     }
 
     /// Display name of entity `u`.
     #[inline]
-    pub fn entity_name(&self, u: u32) -> &str {
-        match &self.names {
-            Some(n) => n.get(u as usize),
-            None => self.ids.get(u as usize),
-        }
+    pub fn entity_name(&self, u: u32) -> &'a str {
+        self.catalog.entity_name(u)
     }
 
-    /// The entity ids, by interned number.
-    pub fn entity_ids(&self) -> &Names {
-        &self.ids
+    /// Sender of channel `c`.
+    #[inline]
+    pub fn from(&self, c: usize) -> u32 {
+        self.from[c]
+    }
+
+    /// Receiver of channel `c`.
+    #[inline]
+    pub fn to(&self, c: usize) -> u32 {
+        self.to[c]
+    }
+
+    /// The event (catalogue number) channel `c` comes from.
+    #[inline]
+    pub fn event(&self, c: usize) -> u32 {
+        match &self.event {
+            Some(e) => e[c],
+            None => c as u32,
+        }
     }
 
     /// Id of the event channel `c` comes from.
-    pub fn event_id(&self, c: u32) -> Cow<'_, str> {
-        let e = self.event[c as usize];
-        match &self.events {
-            EventIds::List(names) => Cow::Borrowed(names.get(e as usize)),
-            EventIds::Lines => Cow::Owned(format!("line-{e}")),
-            EventIds::Keyed { lines, ids } => match lines.binary_search(&e) {
-                Ok(i) => Cow::Borrowed(ids.get(i)),
-                Err(_) => Cow::Owned(format!("line-{e}")),
-            },
-        }
-    }
-
-    /// How event ids are stored.
-    pub fn event_ids(&self) -> &EventIds {
-        &self.events
+    pub fn event_id(&self, c: u32) -> Cow<'a, str> {
+        self.catalog.event_id(self.event(c as usize))
     }
 
     /// Earliest second of channel `c` (`i64::MIN`: no lower bound).
@@ -482,7 +336,7 @@ impl Index {
     /// The certainty of the event of channel `c`.
     #[inline]
     pub fn certainty(&self, c: usize) -> Certainty {
-        unpack_certainty(self.flags[c])
+        certainty_of_bits(self.flags[c] & CERTAINTY_MASK)
     }
 
     /// Whether the event of channel `c` carries the indexed message.
@@ -527,7 +381,7 @@ impl Index {
     fn adjacency(&self) -> Adjacency {
         let n = self.entity_count();
         let mut start = vec![0u32; n + 1];
-        for &f in &self.from {
+        for &f in self.from.iter() {
             start[f as usize + 1] += 1;
         }
         for i in 0..n {
@@ -542,85 +396,60 @@ impl Index {
         Adjacency { start, list }
     }
 
-    /// Bytes held by the index's arrays (not counting the lazily built
-    /// adjacency unless it was built).
+    /// Bytes the index holds itself (borrowed columns cost nothing; the
+    /// lazily built adjacency counts once built).
     pub fn heap_bytes(&self) -> usize {
+        fn owned<T: Clone>(c: &Cow<'_, [T]>) -> usize {
+            match c {
+                Cow::Owned(v) => std::mem::size_of_val(v.as_slice()),
+                Cow::Borrowed(_) => 0,
+            }
+        }
         let times = match &self.times {
-            Times::Exact { offset, .. } => offset.capacity() * 4,
-            Times::Intervals { lo, hi } => (lo.capacity() + hi.capacity()) * 8,
-        };
-        let events = match &self.events {
-            EventIds::List(n) => n.heap_bytes(),
-            EventIds::Lines => 0,
-            EventIds::Keyed { lines, ids } => lines.capacity() * 4 + ids.heap_bytes(),
+            Times::Exact { offset, .. } => owned(offset),
+            Times::Intervals { lo, hi } => owned(lo) + owned(hi),
         };
         let adj = self
             .out
             .get()
             .map(|a| (a.start.capacity() + a.list.capacity()) * 4)
             .unwrap_or(0);
-        self.ids.heap_bytes()
-            + self.names.as_ref().map(Names::heap_bytes).unwrap_or(0)
-            + events
-            + (self.from.capacity() + self.to.capacity() + self.event.capacity()) * 4
+        owned(&self.from)
+            + owned(&self.to)
+            + self.event.as_ref().map_or(0, owned)
             + times
-            + self.flags.capacity()
+            + owned(&self.flags)
             + adj
     }
-}
-
-/// The compact form of `lo`/`hi` when every channel is one exact second and
-/// the span fits a `u32`.
-fn exact_times(lo: &[i64], hi: &[i64]) -> Option<Times> {
-    if lo.iter().zip(hi).any(|(l, h)| l != h) {
-        return None;
-    }
-    let base = lo.iter().copied().min().unwrap_or(0);
-    let max = lo.iter().copied().max().unwrap_or(0);
-    // Offsets are used as `offset + 1` below `u32::MAX`: keep two values spare.
-    if base == i64::MIN || max == i64::MAX || max.checked_sub(base)? > i64::from(u32::MAX - 2) {
-        return None;
-    }
-    Some(Times::Exact {
-        base,
-        offset: lo.iter().map(|&t| (t - base) as u32).collect(),
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::StoryCatalog;
 
     #[test]
-    fn names_round_trip() {
-        let n: Names = ["a", "", "bc@d.example"].iter().collect();
-        assert_eq!(n.len(), 3);
-        assert_eq!(n.get(0), "a");
-        assert_eq!(n.get(1), "");
-        assert_eq!(n.get(2), "bc@d.example");
-        assert_eq!(n.get(3), "");
-    }
-
-    #[test]
-    fn flags_pack() {
-        for c in Certainty::ALL {
-            for carries in [false, true] {
-                let f = pack_flags(c, carries);
-                assert_eq!(unpack_certainty(f), c);
-                assert_eq!(f & CARRIES != 0, carries);
-            }
-        }
-        assert!(certainty_bits(Certainty::Confirmed) > certainty_bits(Certainty::Reported));
-    }
-
-    #[test]
-    fn exact_storage_chosen_when_it_fits() {
-        assert!(matches!(
-            exact_times(&[5, 7], &[5, 7]),
-            Some(Times::Exact { base: 5, .. })
-        ));
-        assert!(exact_times(&[5, 7], &[5, 8]).is_none());
-        assert!(exact_times(&[i64::MIN], &[i64::MIN]).is_none());
-        assert!(exact_times(&[0, 1 << 40], &[0, 1 << 40]).is_none());
+    fn filtered_and_borrowed_builds_agree() {
+        let story = crate::load_path("graphs/trump-jr-wikileaks.json".as_ref())
+            .map(|l| l.story)
+            .unwrap_or_default();
+        let cat = StoryCatalog::new(&story);
+        let all = Index::build(&cat, &IndexSpec::default());
+        assert_eq!(all.heap_bytes(), 0);
+        let strong = Index::build(
+            &cat,
+            &IndexSpec {
+                threshold: Certainty::Confirmed,
+                ..IndexSpec::default()
+            },
+        );
+        let expect: Vec<String> = (0..all.channel_count())
+            .filter(|&c| all.certainty(c) == Certainty::Confirmed)
+            .map(|c| all.event_id(c as u32).into_owned())
+            .collect();
+        let got: Vec<String> = (0..strong.channel_count())
+            .map(|c| strong.event_id(c as u32).into_owned())
+            .collect();
+        assert_eq!(got, expect);
     }
 }

@@ -47,8 +47,10 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod catalog;
 pub mod diagnostic;
 pub mod error;
+pub mod graph;
 pub mod index;
 pub mod io;
 pub mod model;
@@ -58,9 +60,10 @@ pub use analysis::path::{path, PathAnswer};
 pub use analysis::reach::{reach, ReachAnswer, ReachQuery, Reached, Timing};
 pub use analysis::why_not::{why_not, WhyNot};
 pub use analysis::{reach_story, Origin, Query};
+pub use catalog::{Catalog, StoryCatalog};
+pub use diagnostic::Report;
 pub use error::Error;
 pub use index::{Index, IndexSpec, Mode};
-pub use diagnostic::Report;
-pub use io::{load_bytes, load_path, load_str, to_json, Loaded};
+pub use io::{load_bytes, load_path, load_str, read, to_json, Input, Loaded};
 pub use model::{Certainty, Entity, EntityKind, Event, Message, Story, TimeExpr};
 pub use render::{alt_text, to_dot, to_png, to_svg, Engine, Focus};

@@ -14,6 +14,7 @@ pub mod why_not;
 
 use serde::Serialize;
 
+use crate::catalog::{Catalog, StoryCatalog};
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::{Certainty, Precision, Story, TimeExpr};
 use crate::Error;
@@ -68,42 +69,51 @@ impl Query {
         }
     }
 
-    /// Checks the query against `story` and compiles it.
+    /// Checks the query against a catalogue (a story or a CSV corpus) and
+    /// compiles it into the index and the reachability query it needs.
     ///
     /// Errors name what is wrong: an unknown or ambiguous entity (with the
     /// nearest names), an unknown message, a message without an origin, a
     /// `--from` that is not the message's origin, a bad `--since`.
-    pub fn compile(&self, story: &Story) -> Result<(Index, ReachQuery), Error> {
-        let entity = |name: &str| story.resolve_entity(name).map(|i| i as u32);
+    pub fn compile<'a>(&self, catalog: &'a dyn Catalog) -> Result<(Index<'a>, ReachQuery), Error> {
+        let entity = |name: &str| catalog.resolve_entity(name);
         let message = |id: &str| {
-            let m = story.message(id).ok_or_else(|| {
-                let ids: Vec<&str> = story.messages.iter().map(|m| m.id.as_str()).collect();
-                Error::Query(if ids.is_empty() {
-                    format!("no message is called \"{id}\": the story defines no messages")
-                } else {
+            let k = catalog.message_number(id).ok_or_else(|| {
+                let n = catalog.message_count();
+                Error::Query(if n == 0 {
                     format!(
-                        "no message is called \"{id}\"; the story's messages are: {}",
+                        "no message is called \"{id}\": {}",
+                        catalog.no_messages_note()
+                    )
+                } else {
+                    let ids: Vec<String> = (0..n.min(20))
+                        .map(|m| catalog.message(m).id.clone())
+                        .collect();
+                    let more = if n > 20 { ", ..." } else { "" };
+                    format!(
+                        "no message is called \"{id}\"; the messages are: {}{more}",
                         ids.join(", ")
                     )
                 })
             })?;
+            let m = catalog.message(k);
             let origin = m.origin.as_deref().ok_or_else(|| {
                 Error::Query(format!(
                     "message \"{id}\" has no \"origin\", so it cannot be traced: add \"origin\": ENTITY to it in the file"
                 ))
             })?;
-            let i = story
-                .entity_index(origin)
+            let u = catalog
+                .entity_number(origin)
                 .ok_or_else(|| Error::Query(format!("unknown origin \"{origin}\"")))?;
             let iv = m.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
             Ok(MessageStart {
-                origin: i as u32,
-                origin_name: story.name_of(origin).to_string(),
+                origin: u,
+                origin_name: catalog.describe_origin(k),
                 interval: iv,
             })
         };
-        let (spec, query) = self.resolve(&story.tz(), &entity, &message)?;
-        Ok((Index::build(story, &spec), query))
+        let (spec, query) = self.resolve(&catalog.timezone(), &entity, &message)?;
+        Ok((Index::build(catalog, &spec), query))
     }
 
     /// The rules shared by every input (a story, a CSV corpus): resolves the
@@ -181,9 +191,10 @@ impl Query {
         Ok((spec, query))
     }
 
-    /// The precision to show the start time at.
-    fn start_precision(&self, story: &Story) -> Precision {
-        let tz = story.tz();
+    /// The precision to show the start time at: that of `--since`, else of
+    /// the message's time, else seconds.
+    pub fn start_precision(&self, catalog: &dyn Catalog) -> Precision {
+        let tz = catalog.timezone();
         if let Some(p) = self
             .since
             .as_ref()
@@ -193,10 +204,10 @@ impl Query {
             return p.precision;
         }
         if let Origin::Message(id) = &self.origin {
-            if let Some(p) = story
-                .message(id)
-                .and_then(|m| m.time.as_ref())
-                .and_then(|t| t.start.as_ref())
+            if let Some(p) = catalog
+                .message_number(id)
+                .and_then(|k| catalog.message(k).time.clone())
+                .and_then(|t| t.start)
             {
                 return p.precision;
             }
@@ -216,7 +227,8 @@ pub struct MessageStart {
     pub interval: crate::model::Interval,
 }
 
-/// Compiles `query` against `story` and answers it.
+/// Compiles `query` against `story` and answers it (a shortcut for
+/// [`StoryCatalog::new`], [`Query::compile`] and [`reach`]).
 ///
 /// # Example
 /// ```
@@ -230,48 +242,7 @@ pub struct MessageStart {
 /// assert_eq!(answer.get("b").unwrap().path, vec!["e1"]);
 /// ```
 pub fn reach_story(story: &Story, query: &Query) -> Result<ReachAnswer, Error> {
-    let (index, q) = query.compile(story)?;
+    let catalog = StoryCatalog::new(story);
+    let (index, q) = query.compile(&catalog)?;
     Ok(reach(&index, &q))
-}
-
-/// How to show an entity's `earliest` for people: at the precision of the date
-/// it came from (`2016-09-20`, not `2016-09-20T04:00:00Z`), in the story's zone.
-///
-/// The date comes from the last hop whose own start set the arrival time;
-/// hops that inherit their sender's time keep its precision.
-pub fn display_earliest(
-    story: &Story,
-    index: &Index,
-    query: &Query,
-    answer: &ReachAnswer,
-    reached: &Reached,
-) -> String {
-    let Some(t) = reached.earliest else {
-        return "any time".to_string();
-    };
-    let mut precision = query.start_precision(story);
-    let mut current = answer.start.unwrap_or(reach::NO_LOWER);
-    for &c in &reached.path_channels {
-        let lo = index.lo(c as usize);
-        let ready = if query.strict && current != reach::NO_LOWER {
-            current + 1
-        } else {
-            current
-        };
-        if lo >= ready {
-            precision = story.events[index.event[c as usize] as usize]
-                .time
-                .as_ref()
-                .and_then(|t| t.start.as_ref())
-                .map(|p| p.precision)
-                .unwrap_or(Precision::Second);
-            current = lo;
-        } else {
-            if ready != current {
-                precision = Precision::Second;
-            }
-            current = ready;
-        }
-    }
-    crate::model::time::format_at_precision(t, precision, &story.tz())
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::reach::{reach, ReachQuery, Timing};
 use crate::index::Index;
-use crate::model::{Certainty, Story};
+use crate::model::Certainty;
 
 /// One hop of a chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,10 +55,11 @@ pub struct PathAnswer {
     pub hops: Vec<Hop>,
 }
 
-/// The hop details of channel `c` of `index`.
-pub fn hop(story: &Story, index: &Index, c: u32) -> Hop {
+/// The hop details of channel `c` of `index`, from its catalogue.
+pub fn hop(index: &Index, c: u32) -> Hop {
     let c = c as usize;
-    let e = &story.events[index.event[c] as usize];
+    let catalog = index.catalog();
+    let e = catalog.event(index.event(c));
     let citation = e
         .sources
         .iter()
@@ -67,7 +68,7 @@ pub fn hop(story: &Story, index: &Index, c: u32) -> Hop {
     let source = citation.map(|s| s.source().to_string());
     let source_title = source
         .as_deref()
-        .and_then(|id| story.source(id))
+        .and_then(|id| catalog.sources().iter().find(|s| s.id == id))
         .and_then(|s| s.title.clone().or_else(|| s.publisher.clone()));
     let (from, to) = (index.from[c] as usize, index.to[c] as usize);
     Hop {
@@ -92,8 +93,8 @@ pub fn hop(story: &Story, index: &Index, c: u32) -> Hop {
 /// hops among earliest chains).
 ///
 /// # Arguments
-/// `story` supplies the quotes and sources; `index` and `query` are those of
-/// [`reach`]; `target` is an interned entity number.
+/// `index` and `query` are those of [`reach`] (the index's catalogue supplies
+/// the quotes and sources); `target` is an entity number.
 ///
 /// # Returns
 /// The target's timing and evidence and its hops, or `reached: false` with no
@@ -101,7 +102,7 @@ pub fn hop(story: &Story, index: &Index, c: u32) -> Hop {
 ///
 /// # Complexity
 /// That of [`reach`].
-pub fn path(story: &Story, index: &Index, query: &ReachQuery, target: u32) -> PathAnswer {
+pub fn path(index: &Index, query: &ReachQuery, target: u32) -> PathAnswer {
     let answer = reach(index, query);
     let id = &index.entity_id(target).to_string();
     let entry = answer.get(id);
@@ -118,12 +119,7 @@ pub fn path(story: &Story, index: &Index, query: &ReachQuery, target: u32) -> Pa
         definite_by: entry.and_then(|r| time(r.definite_by)),
         evidence: entry.map(|r| r.evidence),
         hops: entry
-            .map(|r| {
-                r.path_channels
-                    .iter()
-                    .map(|&c| hop(story, index, c))
-                    .collect()
-            })
+            .map(|r| r.path_channels.iter().map(|&c| hop(index, c)).collect())
             .unwrap_or_default(),
     }
 }

@@ -1,16 +1,16 @@
 //! What `check` reports: counts, the dates covered, and the warnings,
-//! including the causality check of the spec.
+//! and the causality check of the format.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::reach::{earliest_arrival, ReachQuery, NO_UPPER};
+use crate::catalog::Catalog;
+use crate::diagnostic::DiagnosticJson;
 use crate::index::{Index, IndexSpec, Mode};
-use crate::diagnostic::{quote, visible, Diagnostic, DiagnosticJson};
-use crate::io::Loaded;
 use crate::model::time::format_at_precision;
-use crate::model::{Certainty, Parties, Precision, Story};
+use crate::model::{Certainty, Parties, Precision};
 
 /// The summary printed by `check`.
 #[derive(Debug, Clone, Serialize)]
@@ -45,19 +45,39 @@ pub struct Summary {
     pub warnings: Vec<DiagnosticJson>,
 }
 
-/// Causality warnings: carrying events whose latest time is before every
-/// possible sender could have received the message.
+/// A carrying event that cannot be causally after its sender's receipt of
+/// the message it carries (the causality check of the format).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CausalityProblem {
+    /// The carrying event (catalogue number).
+    #[serde(skip)]
+    pub event: u32,
+    /// Its id.
+    pub event_id: String,
+    /// The message it carries.
+    pub message: String,
+    /// The entities that could have sent it (ids).
+    pub senders: Vec<String>,
+    /// The earliest time any of them could have received the message
+    /// (`None`: never, through a carrying event).
+    pub first: Option<i64>,
+}
+
+/// Carrying events whose latest time is before every possible sender could
+/// have received the message.
 ///
 /// For each message with an origin, the earliest arrival along carrying events
 /// (non-strict, any certainty) is computed from the origin at the message's
 /// time; a carrying event whose `hi` is before the earliest arrival of each of
-/// its possible senders gets a warning.
-pub fn causality_warnings(loaded: &Loaded) -> Vec<Diagnostic> {
-    let story = &loaded.story;
+/// its possible senders is listed.
+///
+/// # Complexity
+/// O(m · c log c) for m messages and c carrying channels.
+pub fn causality(catalog: &dyn Catalog) -> Vec<CausalityProblem> {
     let mut out = Vec::new();
-    let ids = story.entity_ids();
-    for m in &story.messages {
-        let Some(origin) = m.origin.as_deref().and_then(|o| ids.get(o)) else {
+    for k in 0..catalog.message_count() {
+        let m = catalog.message(k);
+        let Some(origin) = m.origin.as_deref().and_then(|o| catalog.entity_number(o)) else {
             continue;
         };
         let spec = IndexSpec {
@@ -65,94 +85,73 @@ pub fn causality_warnings(loaded: &Loaded) -> Vec<Diagnostic> {
             mode: Mode::Message,
             threshold: Certainty::Unknown,
         };
-        let index = Index::build(story, &spec);
+        let index = Index::build(catalog, &spec);
         let start = m.time.as_ref().and_then(|t| t.interval().lo);
         let q = ReachQuery {
-            source: *origin as u32,
+            source: origin,
             start,
             source_definite: None,
             strict: false,
         };
         let arr = earliest_arrival(&index, &q, Certainty::Unknown);
-        for (ei, e) in story.events.iter().enumerate() {
-            if !e.carries.contains(&m.id) {
-                continue;
-            }
-            let senders: Vec<&str> = match &e.parties {
+        for e in catalog.carrying_events(&m.id) {
+            let ev = catalog.event(e);
+            let senders: Vec<&str> = match &ev.parties {
                 Parties::Directed { from, .. } => vec![from.as_str()],
                 Parties::Mutual { participants } => {
                     participants.iter().map(String::as_str).collect()
                 }
             };
-            let hi = e.interval().hi_or_max();
+            let hi = ev.interval().hi_or_max();
             let first = senders
                 .iter()
-                .filter_map(|s| ids.get(s))
-                .map(|&s| arr[s])
+                .filter_map(|s| catalog.entity_number(s))
+                .map(|s| arr[s as usize])
                 .min()
                 .unwrap_or(NO_UPPER);
             if hi >= first {
                 continue;
             }
-            let names: Vec<String> = senders.iter().map(|s| visible(story.name_of(s))).collect();
-            let when = e
-                .time
-                .as_ref()
-                .map(|t| t.text.as_str())
-                .unwrap_or("undated");
-            let (msg, help) = if first == NO_UPPER {
-                (
-                    format!(
-                        "event {} carries {}, but {} never receives it through a carrying event",
-                        quote(&e.id),
-                        quote(&m.id),
-                        names.join(" or ")
-                    ),
-                    "add the event through which the sender got the message, or check \"carries\""
-                        .to_string(),
-                )
-            } else {
-                (
-                    format!(
-                        "event {} ({when}) carries {} before {} could have received it ({} at the earliest)",
-                        quote(&e.id),
-                        quote(&m.id),
-                        names.join(" or "),
-                        format_at_precision(first, Precision::Day, &story.tz())
-                    ),
-                    "check the event's date, the message's time, or \"carries\"".to_string(),
-                )
-            };
-            let span = loaded.event_spans.get(ei).cloned();
-            out.push(
-                Diagnostic::warning(msg, span, "cannot be causally after its sender's receipt")
-                    .with_help(help),
-            );
+            out.push(CausalityProblem {
+                event: e,
+                event_id: ev.id.clone(),
+                message: m.id.clone(),
+                senders: senders.iter().map(|s| s.to_string()).collect(),
+                first: (first != NO_UPPER).then_some(first),
+            });
         }
     }
     out
 }
 
-/// Summarises a loaded story for `check`, adding the causality warnings to its
-/// report.
-pub fn summarise(loaded: &mut Loaded) -> Summary {
-    let extra = causality_warnings(loaded);
-    loaded.report.diagnostics.extend(extra);
-    loaded.report.sort();
-    let story: &Story = &loaded.story;
+/// Counts what `check` reports of any input: entities by kind, events by
+/// kind and certainty, and the days covered, in the input's time zone.
+/// `warnings` is left empty for the caller to fill from its report.
+///
+/// # Complexity
+/// O(n) for n entities and events.
+pub fn summarise(catalog: &dyn Catalog, file: &str) -> Summary {
     let mut entities = BTreeMap::new();
-    for e in &story.entities {
-        *entities.entry(e.kind().as_str().to_string()).or_insert(0) += 1;
+    for u in 0..catalog.entity_count() as u32 {
+        *entities
+            .entry(catalog.entity_kind(u).as_str().to_string())
+            .or_insert(0) += 1;
     }
-    let mut by_kind = BTreeMap::new();
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_certainty = BTreeMap::new();
     let (mut lo, mut hi, mut undated) = (i64::MAX, i64::MIN, 0);
-    for e in &story.events {
-        *by_kind.entry(e.kind().to_string()).or_insert(0) += 1;
+    for e in 0..catalog.event_count() as u32 {
+        let kind = catalog.event_kind(e);
+        match by_kind.get_mut(kind.as_ref()) {
+            Some(n) => *n += 1,
+            None => {
+                by_kind.insert(kind.into_owned(), 1);
+            }
+        }
         *by_certainty
-            .entry(e.certainty().as_str().to_string())
+            .entry(catalog.event_certainty(e).as_str().to_string())
             .or_insert(0) += 1;
-        let iv = e.interval();
+        let iv = catalog.event_interval(e);
         match (iv.lo, iv.hi) {
             (None, None) => undated += 1,
             (l, h) => {
@@ -163,22 +162,22 @@ pub fn summarise(loaded: &mut Loaded) -> Summary {
             }
         }
     }
-    let tz = story.tz();
+    let tz = catalog.timezone();
     let day = |t: i64| format_at_precision(t, Precision::Day, &tz);
     Summary {
-        file: loaded.report.file.clone(),
-        title: story.title.clone(),
+        file: file.to_string(),
+        title: catalog.title().map(str::to_string),
         entities,
         events_by_kind: by_kind,
         events_by_certainty: by_certainty,
-        entity_count: story.entities.len(),
-        event_count: story.events.len(),
-        messages: story.messages.len(),
-        relations: story.relations.len(),
-        sources: story.sources.len(),
+        entity_count: catalog.entity_count(),
+        event_count: catalog.event_count(),
+        messages: catalog.message_count(),
+        relations: catalog.relations().len(),
+        sources: catalog.sources().len(),
         undated_events: undated,
         first: (lo != i64::MAX).then(|| day(lo)),
         last: (hi != i64::MIN).then(|| day(hi)),
-        warnings: loaded.report.to_json(),
+        warnings: Vec::new(),
     }
 }

@@ -1,10 +1,11 @@
 //! The story's contacts in time order, each with its evidence.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::model::{Certainty, Story, TimeExpr};
+use crate::catalog::{natural_cmp, Catalog};
+use crate::model::{Certainty, Event, TimeExpr};
 use crate::Error;
 
 /// Which events a timeline keeps.
@@ -66,14 +67,10 @@ pub struct TimelineEntry {
 ///
 /// # Complexity
 /// O(e log e) for e events.
-pub fn timeline(story: &Story, query: &TimelineQuery) -> Result<Vec<TimelineEntry>, Error> {
-    let tz = story.tz();
+pub fn timeline(catalog: &dyn Catalog, query: &TimelineQuery) -> Result<Vec<TimelineEntry>, Error> {
+    let tz = catalog.timezone();
     let entity = match &query.entity {
-        Some(name) => Some(
-            story.entities[story.resolve_entity(name).map_err(Error::Query)?]
-                .id
-                .clone(),
-        ),
+        Some(name) => Some(catalog.resolve_entity(name).map_err(Error::Query)?),
         None => None,
     };
     let window = match &query.between {
@@ -84,86 +81,107 @@ pub fn timeline(story: &Story, query: &TimelineQuery) -> Result<Vec<TimelineEntr
                 })
             };
             let (a, b) = (parse(a)?, parse(b)?);
-            Some((a.interval().lo_or_min(), b.interval().hi_or_max()))
+            let (lo, hi) = (a.interval().lo_or_min(), b.interval().hi_or_max());
+            if lo > hi {
+                return Err(Error::Query(format!(
+                    "--between {:?} {:?}: the first date is after the second; swap the two dates",
+                    a.text, b.text
+                )));
+            }
+            Some((lo, hi))
         }
         None => None,
     };
-    let mut events: Vec<&crate::model::Event> = story
-        .events
-        .iter()
-        .filter(|e| e.certainty() >= query.threshold)
-        .filter(|e| {
-            entity
-                .as_ref()
-                .is_none_or(|id| e.parties.entities().contains(&id.as_str()))
+    // Candidate events: those of the entity (from its channels), else all.
+    let mut candidates: Vec<u32> = match entity {
+        Some(u) => {
+            let ch = catalog.channels();
+            let mut v: Vec<u32> = (0..ch.len())
+                .filter(|&c| ch.from[c] == u || ch.to[c] == u)
+                .map(|c| ch.event(c))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        None => (0..catalog.event_count() as u32).collect(),
+    };
+    candidates.retain(|&e| {
+        window.is_none_or(|(lo, hi)| {
+            let iv = catalog.event_interval(e);
+            iv.lo_or_min() <= hi && iv.hi_or_max() >= lo
         })
-        .filter(|e| {
-            window.is_none_or(|(lo, hi)| {
-                let iv = e.interval();
-                iv.lo_or_min() <= hi && iv.hi_or_max() >= lo
-            })
-        })
+    });
+    let mut events: Vec<(u32, Event)> = candidates
+        .into_iter()
+        .map(|e| (e, catalog.event(e).into_owned()))
+        .filter(|(_, ev)| ev.certainty() >= query.threshold)
         .collect();
     // Causal rank: an event that carries a message comes after the events
     // that brought the message to its sender, even when the dates tie
     // (Kushner's forward to Hicks before Hicks's to Trump, both "2016-09-20/..").
-    let mut rank: HashMap<&str, usize> = HashMap::new();
-    for m in &story.messages {
-        let Ok(answer) = super::reach_story(story, &super::Query::message(&m.id)) else {
+    let mut rank: HashMap<u32, usize> = HashMap::new();
+    let carried: BTreeSet<&str> = events
+        .iter()
+        .flat_map(|(_, e)| e.carries.iter().map(String::as_str))
+        .collect();
+    for m in carried {
+        let Ok((index, q)) = super::Query::message(m).compile(catalog) else {
             continue;
         };
-        for e in &story.events {
-            if !e.carries.contains(&m.id) {
+        let answer = super::reach(&index, &q);
+        for (e, ev) in &events {
+            if !ev.carries.iter().any(|c| c == m) {
                 continue;
             }
-            let hops = e
+            let hops = ev
                 .parties
                 .entities()
                 .first()
                 .and_then(|sender| answer.get(sender))
                 .map_or(usize::MAX, |r| r.path.len());
-            let slot = rank.entry(e.id.as_str()).or_insert(usize::MAX);
+            let slot = rank.entry(*e).or_insert(usize::MAX);
             *slot = (*slot).min(hops);
         }
     }
-    let causal = |e: &crate::model::Event| rank.get(e.id.as_str()).copied().unwrap_or(0);
-    events.sort_by(|a, b| {
-        let key = |e: &crate::model::Event| {
+    let causal = |e: u32| rank.get(&e).copied().unwrap_or(0);
+    events.sort_by(|(x, a), (y, b)| {
+        let key = |n: u32, e: &Event| {
             (
                 e.time.is_none(),
                 e.interval().lo_or_min(),
                 e.interval().hi_or_max(),
-                causal(e),
-                e.id.clone(),
+                causal(n),
             )
         };
-        key(a).cmp(&key(b))
+        key(*x, a)
+            .cmp(&key(*y, b))
+            .then_with(|| natural_cmp(&a.id, &b.id))
     });
     let time = |t: Option<i64>| t.map(crate::model::time::rfc3339);
+    let name_of = |id: &str| match catalog.entity_number(id) {
+        Some(u) => catalog.entity_name(u).to_string(),
+        None => id.to_string(),
+    };
     Ok(events
         .into_iter()
-        .map(|e| TimelineEntry {
-            event: e.id.clone(),
+        .map(|(_, e)| TimelineEntry {
             time: e.time.as_ref().map(|t| t.text.clone()),
             start: time(e.interval().lo),
             end: time(e.interval().hi),
             kind: e.kind().to_string(),
-            who: e
-                .parties
-                .entities()
-                .into_iter()
-                .map(|id| story.name_of(id).to_string())
-                .collect(),
+            who: e.parties.entities().into_iter().map(name_of).collect(),
             mutual: e.is_mutual(),
             certainty: e.certainty(),
-            carries: e.carries.clone(),
-            summary: e.summary.clone(),
             quote: e
                 .sources
                 .iter()
                 .find_map(|c| c.quote())
                 .map(str::to_string)
                 .or_else(|| e.quote.clone()),
+            carries: e.carries,
+            summary: e.summary,
+            event: e.id,
         })
         .collect())
 }
@@ -177,8 +195,9 @@ mod tests {
         let story = crate::load_path("graphs/trump-jr-wikileaks.json".as_ref())
             .unwrap()
             .story;
+        let story = crate::catalog::StoryCatalog::owned(story);
         let all = timeline(&story, &TimelineQuery::default()).unwrap();
-        assert_eq!(all.len(), story.events.len());
+        assert_eq!(all.len(), story.story().events.len());
         let ids: Vec<&str> = all.iter().map(|e| e.event.as_str()).collect();
         let pos = |id: &str| ids.iter().position(|x| *x == id).unwrap();
         assert!(pos("trump-tower-meeting") < pos("dm-pac-tip"));

@@ -4,9 +4,10 @@ use serde::Serialize;
 
 use super::reach::{earliest_arrival, reach, NO_UPPER};
 use super::Query;
+use crate::catalog::Catalog;
 use crate::index::{Index, Mode};
 use crate::model::time::format_at_precision;
-use crate::model::{Certainty, Precision, Story};
+use crate::model::{Certainty, Precision};
 use crate::Error;
 
 /// What kind of reason.
@@ -53,11 +54,11 @@ pub struct WhyNot {
     pub reasons: Vec<Reason>,
 }
 
-fn date(story: &Story, t: i64) -> String {
+fn date(catalog: &dyn Catalog, t: i64) -> String {
     if t == i64::MIN {
         return "the start".into();
     }
-    format_at_precision(t, Precision::Day, &story.tz())
+    format_at_precision(t, Precision::Day, &catalog.timezone())
 }
 
 /// Explains why `target` is not reached by `query`.
@@ -67,11 +68,11 @@ fn date(story: &Story, t: i64) -> String {
 /// (naming the event and both dates); contacts below the threshold (naming the
 /// weakest event of the chain that would reach it); reach only without
 /// `--strict`; and contacts that were never reached themselves.
-pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Error> {
-    let t = story.resolve_entity(target).map_err(Error::Query)?;
-    let tid = story.entities[t].id.clone();
-    let name = story.entities[t].name.clone();
-    let (index, rq) = query.compile(story)?;
+pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<WhyNot, Error> {
+    let t = catalog.resolve_entity(target).map_err(Error::Query)?;
+    let tid = catalog.entity_id(t).to_string();
+    let name = catalog.entity_name(t).to_string();
+    let (index, rq) = query.compile(catalog)?;
     let answer = reach(&index, &rq);
     let mut reasons = Vec::new();
     if let Some(r) = answer.get(&tid) {
@@ -91,9 +92,13 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
             reasons,
         });
     }
-    let involved: Vec<usize> = (0..story.events.len())
-        .filter(|&i| story.events[i].parties.entities().contains(&tid.as_str()))
+    let channels = catalog.channels();
+    let mut involved: Vec<u32> = (0..channels.len())
+        .filter(|&c| channels.from[c] == t || channels.to[c] == t)
+        .map(|c| channels.event(c))
         .collect();
+    involved.sort_unstable();
+    involved.dedup();
     if involved.is_empty() {
         reasons.push(Reason {
             kind: ReasonKind::NoContacts,
@@ -108,11 +113,9 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
         });
     }
     if query.mode == Mode::Message {
-        let msg = index.spec.message.clone().unwrap_or_default();
-        if !involved
-            .iter()
-            .any(|&i| story.events[i].carries.contains(&msg))
-        {
+        let msg = index.spec().message.clone().unwrap_or_default();
+        let carrying = catalog.carrying_events(&msg);
+        if !involved.iter().any(|e| carrying.binary_search(e).is_ok()) {
             reasons.push(Reason {
                 kind: ReasonKind::NotCarried,
                 text: format!(
@@ -127,23 +130,23 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
         threshold: Certainty::Unknown,
         ..query.clone()
     };
-    let (all_index, _) = all.compile(story)?;
+    let (all_index, _) = all.compile(catalog)?;
     let arr = earliest_arrival(&index, &rq, query.threshold);
     let mut too_early = Vec::new();
     let mut below = Vec::new();
     let mut unreached = Vec::new();
     for c in 0..all_index.channel_count() {
-        if all_index.to[c] as usize != t {
+        if all_index.to(c) != t {
             continue;
         }
-        let u = all_index.from[c] as usize;
-        let ev = &story.events[all_index.event[c] as usize];
+        let u = all_index.from(c) as usize;
+        let ev = catalog.event(all_index.event(c));
         let when = ev
             .time
             .as_ref()
             .map(|t| t.text.clone())
             .unwrap_or_else(|| "undated".into());
-        let sender = story.entities[u].name.clone();
+        let sender = catalog.entity_name(u as u32).to_string();
         if arr[u] == NO_UPPER {
             unreached.push((sender, ev.id.clone()));
             continue;
@@ -166,7 +169,7 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
                     "{name}'s contact with {sender}, event \"{}\" ({}, {when}), happened before {sender} could have known ({}).",
                     ev.id,
                     ev.kind(),
-                    date(story, arr[u])
+                    date(catalog, arr[u])
                 ),
                 events: vec![ev.id.clone()],
             });
@@ -179,7 +182,7 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
             let weakest = r
                 .path
                 .iter()
-                .filter_map(|id| story.event(id))
+                .filter_map(|id| catalog.event_number(id).map(|e| catalog.event(e)))
                 .min_by_key(|e| e.certainty())
                 .map(|e| (e.id.clone(), e.certainty()));
             if let Some((id, c)) = weakest {
@@ -210,7 +213,7 @@ pub fn why_not(story: &Story, query: &Query, target: &str) -> Result<WhyNot, Err
             strict: false,
             ..query.clone()
         };
-        let (li, lq) = lax.compile(story)?;
+        let (li, lq) = lax.compile(catalog)?;
         let lax_answer = reach(&li, &lq);
         if let Some(r) = lax_answer.get(&tid) {
             reasons.push(Reason {

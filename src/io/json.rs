@@ -7,9 +7,8 @@
 //! and keep numbers as their source text. Nesting is limited to
 //! [`MAX_DEPTH`] levels so hostile input cannot overflow the stack.
 
-
-pub use crate::model::value::{Member, Node, Value};
 use crate::diagnostic::write_string;
+pub use crate::model::value::{Member, Node, Value};
 
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 128;

@@ -5,8 +5,8 @@ use std::ops::Range;
 
 use jiff::tz::TimeZone;
 
-use crate::diagnostic::{quote, visible, Diagnostic, Report};
 use super::json::{self, Member, Node, Value};
+use crate::diagnostic::{quote, visible, Diagnostic, Report};
 use crate::model::time::parse_timezone;
 use crate::model::{
     id_problem, suggest_distance, Certainty, Citation, Entity, EntityKind, Event, Extra, Message,

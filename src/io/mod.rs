@@ -1,5 +1,7 @@
-//! Readers and writers: format 1 JSON (lossless), CSV contact lists, and the
-//! located diagnostics they produce.
+//! Readers and writers only: format 1 JSON (lossless, located errors), CSV
+//! contact lists, and the canonical writer. [`read`] is the one front door:
+//! it recognises the kind of input and gives an [`Input`], whose
+//! [`Input::catalog`] every command answers from.
 
 pub mod csv;
 pub mod json;
@@ -11,6 +13,9 @@ use std::path::Path;
 pub use load::{load_bytes, load_str, Loaded};
 pub use save::to_json;
 
+use crate::catalog::{Catalog, StoryCatalog};
+use crate::diagnostic::Report;
+use crate::model::Story;
 use crate::Error;
 
 /// Reads and validates a story file.
@@ -19,10 +24,7 @@ use crate::Error;
 /// read, or [`Error::Invalid`] with every problem found, each located by line
 /// and column.
 pub fn load_path(path: &Path) -> Result<Loaded, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let bytes = read_bytes(path)?;
     load_bytes(&path.display().to_string(), &bytes).map_err(|r| Error::Invalid(Box::new(r)))
 }
 
@@ -32,27 +34,134 @@ pub fn is_csv(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
-/// Reads a story file, or a CSV contact list when the file's extension is
-/// `.csv` (see [`csv`]), as a [`Loaded`] story.
-///
-/// A CSV file is turned into a story with [`csv::Corpus::to_story`]: fine for
-/// story-sized files; for large corpora use [`csv::Corpus`] directly, which
-/// is what `grapevine reach` does.
-pub fn load_any(path: &Path) -> Result<Loaded, Error> {
-    load_any_with(path, &csv::CsvOptions::default())
+/// True when `path` is `-`: standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
-/// [`load_any`] with options for CSV files.
-pub fn load_any_with(path: &Path, options: &csv::CsvOptions) -> Result<Loaded, Error> {
-    if !is_csv(path) {
-        return load_path(path);
+/// The whole file, or standard input for `-`.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if is_stdin(path) {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(io)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path).map_err(io)
     }
-    let corpus = csv::Corpus::load(path, options)?;
-    let story = corpus.to_story().map_err(|r| Error::Invalid(Box::new(r)))?;
-    Ok(Loaded {
-        story,
-        report: corpus.report,
-        event_spans: Vec::new(),
-        entity_spans: Vec::new(),
+}
+
+/// The kind of an input, by extension, else by content: a story file is a
+/// JSON object (its first character, after a byte order mark and white
+/// space, is `{`); anything else is read as CSV.
+fn looks_like_csv(path: &Path, head: &[u8]) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv") | Some("tsv") => true,
+        Some("json") => false,
+        _ => {
+            let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+            let first = head.iter().find(|b| !b.is_ascii_whitespace());
+            // UTF-16 (a byte order mark or NULs) goes to the story reader,
+            // which explains it.
+            !matches!(first, Some(b'{') | Some(0xFE) | Some(0xFF) | Some(0))
+        }
+    }
+}
+
+/// An input read by [`read`]: a story or a CSV corpus, one catalogue either
+/// way.
+#[derive(Debug)]
+pub enum Input {
+    /// A story file.
+    Story {
+        /// The story as a catalogue.
+        catalog: Box<StoryCatalog<'static>>,
+        /// Its warnings.
+        report: Report,
+        /// Byte span of each event in the file (for located warnings).
+        event_spans: Vec<std::ops::Range<usize>>,
+    },
+    /// A CSV contact list.
+    Corpus(Box<csv::Corpus>),
+}
+
+impl Input {
+    /// What every command answers from.
+    pub fn catalog(&self) -> &dyn Catalog {
+        match self {
+            Input::Story { catalog, .. } => catalog.as_ref(),
+            Input::Corpus(c) => c.as_ref(),
+        }
+    }
+
+    /// The warnings found while reading.
+    pub fn report(&self) -> &Report {
+        match self {
+            Input::Story { report, .. } => report,
+            Input::Corpus(c) => &c.report,
+        }
+    }
+
+    /// Rows left out as bad (CSV with `skip_bad_rows`).
+    pub fn skipped(&self) -> usize {
+        match self {
+            Input::Story { .. } => 0,
+            Input::Corpus(c) => c.skipped,
+        }
+    }
+
+    /// True for a CSV corpus.
+    pub fn is_corpus(&self) -> bool {
+        matches!(self, Input::Corpus(_))
+    }
+
+    /// The byte span of event `e` in the file, when the input keeps it.
+    pub fn event_span(&self, e: u32) -> Option<std::ops::Range<usize>> {
+        match self {
+            Input::Story { event_spans, .. } => event_spans.get(e as usize).cloned(),
+            Input::Corpus(_) => None,
+        }
+    }
+
+    /// The input as a format 1 story: the story itself, or the story a CSV
+    /// corpus makes ([`csv::Corpus::to_story`]).
+    pub fn to_story(&self) -> Result<Story, Error> {
+        match self {
+            Input::Story { catalog, .. } => Ok(catalog.story().clone()),
+            Input::Corpus(c) => c.to_story().map_err(|r| Error::Invalid(Box::new(r))),
+        }
+    }
+}
+
+/// Reads a story file or a CSV contact list (`-`: standard input), telling
+/// them apart by extension, else by content; `options` apply to CSV.
+pub fn read(path: &Path, options: &csv::CsvOptions) -> Result<Input, Error> {
+    let name = if is_stdin(path) {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
+    // A named CSV file is streamed; everything else is read whole.
+    if !is_stdin(path) && is_csv(path) {
+        return Ok(Input::Corpus(Box::new(csv::Corpus::load(path, options)?)));
+    }
+    let bytes = read_bytes(path)?;
+    if looks_like_csv(path, &bytes[..bytes.len().min(64)]) {
+        return Ok(Input::Corpus(Box::new(csv::Corpus::parse(
+            &name, &bytes, options,
+        )?)));
+    }
+    let loaded = load_bytes(&name, &bytes).map_err(|r| Error::Invalid(Box::new(r)))?;
+    Ok(Input::Story {
+        catalog: Box::new(StoryCatalog::owned(loaded.story)),
+        report: loaded.report,
+        event_spans: loaded.event_spans,
     })
 }

@@ -24,19 +24,23 @@
 //! assert_eq!(dot, to_dot(&story, &Focus::default()));
 //! ```
 
+mod check;
 pub mod dot;
 mod plan;
 pub mod style;
 pub mod summary;
 pub mod svg;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::reach::{reach, Timing};
-use crate::analysis::{display_earliest, Origin, Query};
-use crate::model::{Certainty, Story, TimeExpr};
+use crate::analysis::reach::{reach, ReachAnswer, Reached, Timing, NO_LOWER};
+use crate::analysis::{Origin, Query};
+use crate::catalog::Catalog;
+use crate::index::Index;
+use crate::model::{Certainty, Precision, TimeExpr};
 use crate::Error;
 
+pub use check::check_report;
 pub use dot::to_dot;
 pub use plan::clean;
 pub use summary::alt_text;
@@ -146,12 +150,15 @@ impl Focus {
     /// threshold are hidden.
     ///
     /// Errors are those of [`Query::compile`].
-    pub fn reach(story: &Story, query: &Query) -> Result<Focus, Error> {
-        let (index, rq) = query.compile(story)?;
+    pub fn reach(catalog: &dyn Catalog, query: &Query) -> Result<Focus, Error> {
+        let (index, rq) = query.compile(catalog)?;
         let answer = reach(&index, &rq);
         let channel = |c: u32| {
-            let hop = crate::analysis::path::hop(story, &index, c);
-            (hop.event, hop.from, hop.to)
+            (
+                index.event_id(c).into_owned(),
+                index.entity_id(index.from(c as usize)).to_string(),
+                index.entity_id(index.to(c as usize)).to_string(),
+            )
         };
         let mut h = Highlight {
             source: answer.source.clone(),
@@ -165,7 +172,10 @@ impl Focus {
             h.reached.insert(
                 r.entity.clone(),
                 Mark {
-                    earliest: readable(story, &display_earliest(story, &index, query, &answer, r)),
+                    earliest: readable(
+                        catalog,
+                        &display_earliest(catalog, &index, query, &answer, r),
+                    ),
                     earliest_seconds: r.earliest.filter(|t| *t != i64::MIN && *t != i64::MAX),
                     timing: r.timing,
                     evidence: r.evidence,
@@ -175,25 +185,26 @@ impl Focus {
             );
             h.chains.push((r.entity.clone(), chain));
         }
-        let source = story.name_of(&answer.source).to_string();
+        let source = name_of(catalog, &answer.source);
+        let total = catalog.entity_count();
         let heading = match (&answer.message, &query.origin) {
             (Some(m), _) => {
-                let title = story
-                    .message(m)
-                    .and_then(|m| m.title.clone())
+                let title = catalog
+                    .message_number(m)
+                    .and_then(|k| catalog.message(k).title.clone())
                     .unwrap_or_else(|| m.clone());
                 format!(
                     "Who could have seen “{title}”: {} of {} reached{}",
                     answer.reached.len(),
-                    story.entities.len(),
+                    total,
                     threshold_note(query.threshold)
                 )
             }
             (None, Origin::Entity(_)) | (None, Origin::Message(_)) => format!(
                 "Who {source}’s contacts could have told{}: {} of {} reached{}",
-                since_note(story, query.since.as_deref()),
+                since_note(catalog, query.since.as_deref()),
                 answer.reached.len(),
-                story.entities.len(),
+                total,
                 threshold_note(query.threshold)
             ),
         };
@@ -215,19 +226,19 @@ impl Focus {
     ///
     /// Errors: an unknown entity, or a target that is not reached (the
     /// message says to try `grapevine why-not`).
-    pub fn path(story: &Story, query: &Query, target: &str) -> Result<Focus, Error> {
-        let t = story.resolve_entity(target).map_err(Error::Query)?;
-        let target_id = story.entities[t].id.clone();
-        let (index, rq) = query.compile(story)?;
-        let answer = crate::analysis::path::path(story, &index, &rq, t as u32);
+    pub fn path(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Focus, Error> {
+        let t = catalog.resolve_entity(target).map_err(Error::Query)?;
+        let target_id = catalog.entity_id(t).to_string();
+        let (index, rq) = query.compile(catalog)?;
+        let answer = crate::analysis::path::path(&index, &rq, t);
         if !answer.reached {
             return Err(Error::Query(format!(
                 "{} is not reached from {}: nothing to draw; `grapevine why-not` says why",
-                story.name_of(&answer.to),
-                story.name_of(&answer.from)
+                name_of(catalog, &answer.to),
+                name_of(catalog, &answer.from)
             )));
         }
-        let mut focus = Focus::reach(story, query)?;
+        let mut focus = Focus::reach(catalog, query)?;
         let Some(h) = focus.highlight.as_mut() else {
             return Ok(focus);
         };
@@ -249,8 +260,8 @@ impl Focus {
         h.not_reached.clear();
         focus.heading = Some(format!(
             "How {} could have reached {}: {} hop{}{}",
-            story.name_of(&answer.from),
-            story.name_of(&answer.to),
+            name_of(catalog, &answer.from),
+            name_of(catalog, &answer.to),
             chain.len(),
             if chain.len() == 1 { "" } else { "s" },
             threshold_note(query.threshold)
@@ -263,54 +274,18 @@ impl Focus {
 
     /// Keeps only the entities within `depth` contacts or relations of
     /// `entity` (an id, name or alias), and what connects them.
-    pub fn around(mut self, story: &Story, entity: &str, depth: usize) -> Result<Focus, Error> {
-        let start = story.resolve_entity(entity).map_err(Error::Query)?;
-        let ids = story.entity_ids();
-        let mut adj: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); story.entities.len()];
-        let mut link = |a: &str, b: &str| {
-            if let (Some(&a), Some(&b)) = (ids.get(a), ids.get(b)) {
-                if a != b {
-                    adj[a].insert(b);
-                    adj[b].insert(a);
-                }
-            }
-        };
-        for e in &story.events {
-            if e.certainty() < self.threshold {
-                continue;
-            }
-            let parties = e.parties.entities();
-            for (i, a) in parties.iter().enumerate() {
-                for b in &parties[i + 1..] {
-                    link(a, b);
-                }
-            }
-        }
-        for r in &story.relations {
-            if r.certainty.unwrap_or_default() >= self.threshold {
-                link(&r.from, &r.to);
-            }
-        }
-        let mut dist = vec![usize::MAX; story.entities.len()];
-        dist[start] = 0;
-        let mut queue = VecDeque::from([start]);
-        while let Some(u) = queue.pop_front() {
-            if dist[u] >= depth {
-                continue;
-            }
-            for &v in &adj[u] {
-                if dist[v] == usize::MAX {
-                    dist[v] = dist[u] + 1;
-                    queue.push_back(v);
-                }
-            }
-        }
-        let keep: BTreeSet<String> = story
-            .entities
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| dist[*i] != usize::MAX)
-            .map(|(_, e)| e.id.clone())
+    pub fn around(
+        mut self,
+        catalog: &dyn Catalog,
+        entity: &str,
+        depth: usize,
+    ) -> Result<Focus, Error> {
+        let start = catalog.resolve_entity(entity).map_err(Error::Query)?;
+        let graph = crate::graph::StaticGraph::build(catalog, self.threshold, true);
+        let keep: BTreeSet<String> = graph
+            .within(start, depth)
+            .into_iter()
+            .map(|u| catalog.entity_id(u).to_string())
             .collect();
         self.entities = Some(match self.entities.take() {
             Some(old) => old.intersection(&keep).cloned().collect(),
@@ -319,7 +294,7 @@ impl Focus {
         let note = format!(
             "Everyone within {depth} step{} of {}",
             if depth == 1 { "" } else { "s" },
-            story.entities[start].name
+            catalog.entity_name(start)
         );
         self.heading = Some(match self.heading.take() {
             Some(h) => format!("{h}; {}", lower_first(&note)),
@@ -331,8 +306,8 @@ impl Focus {
     /// Keeps only the contacts whose interval overlaps the window from the
     /// start of `from` to the end of `to` (time expressions), and the entities
     /// they involve.
-    pub fn between(mut self, story: &Story, from: &str, to: &str) -> Result<Focus, Error> {
-        let tz = story.tz();
+    pub fn between(mut self, catalog: &dyn Catalog, from: &str, to: &str) -> Result<Focus, Error> {
+        let tz = catalog.timezone();
         let parse = |text: &str| {
             TimeExpr::parse(text, &tz)
                 .map_err(|e| Error::Query(format!("--between {text:?}: {}; {}", e.message, e.help)))
@@ -347,11 +322,12 @@ impl Focus {
         }
         let mut events = BTreeSet::new();
         let mut entities = BTreeSet::new();
-        for e in &story.events {
-            let iv = e.interval();
-            if iv.lo_or_min() <= hi && iv.hi_or_max() >= lo {
-                events.insert(e.id.clone());
-                entities.extend(e.parties.entities().into_iter().map(str::to_string));
+        let ch = catalog.channels();
+        for c in 0..ch.len() {
+            if ch.lo(c) <= hi && ch.hi(c) >= lo {
+                events.insert(catalog.event_id(ch.event(c)).into_owned());
+                entities.insert(catalog.entity_id(ch.from[c]).to_string());
+                entities.insert(catalog.entity_id(ch.to[c]).to_string());
             }
         }
         self.events = Some(match self.events.take() {
@@ -403,8 +379,8 @@ fn threshold_note(level: Certainty) -> String {
     }
 }
 
-fn since_note(story: &Story, since: Option<&str>) -> String {
-    let tz = story.tz();
+fn since_note(catalog: &dyn Catalog, since: Option<&str>) -> String {
+    let tz = catalog.timezone();
     match since.and_then(|s| TimeExpr::parse(s, &tz).ok()) {
         Some(t) => format!(
             " from {}",
@@ -415,12 +391,63 @@ fn since_note(story: &Story, since: Option<&str>) -> String {
 }
 
 /// `2016-09-20` (as [`display_earliest`] writes it) as `20 Sep 2016`.
-fn readable(story: &Story, iso: &str) -> String {
-    let tz = story.tz();
+fn readable(catalog: &dyn Catalog, iso: &str) -> String {
+    let tz = catalog.timezone();
     match TimeExpr::parse(iso, &tz) {
         Ok(t) => style::date_label(Some(&t), &tz, style::DateStyle::Short),
         Err(_) => iso.to_string(),
     }
+}
+
+/// Display name of an entity id (the id itself when unknown).
+pub fn name_of(catalog: &dyn Catalog, id: &str) -> String {
+    match catalog.entity_number(id) {
+        Some(u) => catalog.entity_name(u).to_string(),
+        None => id.to_string(),
+    }
+}
+
+/// How to show an entity's `earliest` for people: at the precision of the date
+/// it came from (`2016-09-20`, not `2016-09-20T04:00:00Z`), in the input's zone.
+///
+/// The date comes from the last hop whose own start set the arrival time;
+/// hops that inherit their sender's time keep its precision.
+pub fn display_earliest(
+    catalog: &dyn Catalog,
+    index: &Index,
+    query: &Query,
+    answer: &ReachAnswer,
+    reached: &Reached,
+) -> String {
+    let Some(t) = reached.earliest else {
+        return "any time".to_string();
+    };
+    let mut precision = query.start_precision(catalog);
+    let mut current = answer.start.unwrap_or(NO_LOWER);
+    for &c in &reached.path_channels {
+        let lo = index.lo(c as usize);
+        let ready = if query.strict && current != NO_LOWER {
+            current + 1
+        } else {
+            current
+        };
+        if lo >= ready {
+            precision = catalog
+                .event(index.event(c as usize))
+                .time
+                .as_ref()
+                .and_then(|t| t.start.as_ref())
+                .map(|p| p.precision)
+                .unwrap_or(Precision::Second);
+            current = lo;
+        } else {
+            if ready != current {
+                precision = Precision::Second;
+            }
+            current = ready;
+        }
+    }
+    crate::model::time::format_at_precision(t, precision, &catalog.timezone())
 }
 
 fn lower_first(s: &str) -> String {

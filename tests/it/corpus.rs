@@ -125,14 +125,17 @@ fn case() -> impl Strategy<Value = Case> {
     })
 }
 
-fn compile(c: &Case) -> (Story, Index, Index, ReachQuery) {
+fn compile(c: &Case) -> (&'static Story, Index<'static>, Index<'static>, ReachQuery) {
     let s = story(c.n, &c.events, c.start);
     let spec = IndexSpec {
         message: c.message.then(|| "m".to_string()),
         mode: c.mode,
         threshold: c.threshold,
     };
-    let index = Index::build(&s, &spec);
+    // Leaked: a few hundred small stories per test run.
+    let cat: &'static grapevine::StoryCatalog<'static> =
+        Box::leak(Box::new(grapevine::StoryCatalog::owned(s)));
+    let index = Index::build(cat, &spec);
     let general = index.clone().with_interval_storage();
     let q = ReachQuery {
         source: c.source as u32,
@@ -140,7 +143,7 @@ fn compile(c: &Case) -> (Story, Index, Index, ReachQuery) {
         source_definite: c.definite,
         strict: c.strict,
     };
-    (s, index, general, q)
+    (cat.story(), index, general, q)
 }
 
 proptest! {
@@ -152,8 +155,8 @@ proptest! {
     #[test]
     fn fast_path_equals_general(c in case()) {
         let (_, index, general, q) = compile(&c);
-        prop_assert!(index.exact);
-        prop_assert!(!general.exact);
+        prop_assert!(index.is_exact());
+        prop_assert!(!general.is_exact());
         for min in Certainty::ALL {
             let fast = earliest_exact(&index, &q, min).expect("exact index");
             let slow = earliest_arrival(&general, &q, min);
@@ -199,7 +202,8 @@ fn same_second_chain_in_reverse_order() {
         })
         .collect();
     let s = story(31, &evs, None);
-    let index = Index::build(&s, &IndexSpec::default());
+    let cat = grapevine::StoryCatalog::new(&s);
+    let index = Index::build(&cat, &IndexSpec::default());
     for strict in [false, true] {
         let q = ReachQuery {
             source: 0,
@@ -226,13 +230,12 @@ fn same_second_chain_in_reverse_order() {
 mod gen;
 
 use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::Catalog;
 
-fn csv_index(rows: &[gen::Row], ids: gen::Ids) -> Index {
+fn csv_corpus(rows: &[gen::Row], ids: gen::Ids) -> Corpus {
     let mut text = Vec::new();
     gen::write_csv(rows, ids, &mut text).unwrap();
-    Corpus::parse("corpus.csv", &text, &CsvOptions::default())
-        .unwrap()
-        .into_index(&IndexSpec::default())
+    Corpus::parse("corpus.csv", &text, &CsvOptions::default()).unwrap()
 }
 
 /// Earliest arrival from entity `source` of `rows` through the fast path,
@@ -245,13 +248,7 @@ fn fast_by_node(
     t0: i64,
     strict: bool,
 ) -> Option<Vec<Option<i64>>> {
-    let names: std::collections::HashMap<&str, u32> = index
-        .entity_ids()
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s, i as u32))
-        .collect();
-    let src = *names.get(gen::name(ids, source).as_str())?;
+    let src = index.catalog().entity_number(&gen::name(ids, source))?;
     let q = ReachQuery {
         source: src,
         start: Some(t0),
@@ -259,12 +256,13 @@ fn fast_by_node(
         strict,
     };
     let arr = earliest_exact(index, &q, Certainty::Unknown).expect("exact corpus");
+    let catalog = index.catalog();
     Some(
         (0..nodes)
             .map(|v| {
-                names
-                    .get(gen::name(ids, v).as_str())
-                    .map(|&i| arr[i as usize])
+                catalog
+                    .entity_number(&gen::name(ids, v))
+                    .map(|i| arr[i as usize])
                     .filter(|&t| t != i64::MAX)
             })
             .collect(),
@@ -286,8 +284,9 @@ fn corpus_matches_reference(events: usize) {
     let last = rows.iter().map(|r| r.from.max(r.to)).max().unwrap_or(0);
     let (mut compared, mut most) = (0, 0);
     for (label, file_rows) in [("in order", &rows), ("shuffled", &shuffled)] {
-        let index = csv_index(file_rows, spec.ids);
-        assert!(index.exact);
+        let corpus = csv_corpus(file_rows, spec.ids);
+        let index = Index::build(&corpus, &IndexSpec::default());
+        assert!(index.is_exact());
         for strict in [false, true] {
             for source in [0, 1, last / 2, last] {
                 for t0 in [gen::START, mid] {
@@ -358,13 +357,14 @@ proptest! {
     fn dense_seconds_match_reference(rows in dense_rows(), seed in any::<u64>(), strict in any::<bool>(), source in 0u32..12, late in any::<bool>()) {
         let mut file_rows = rows.clone();
         gen::shuffle_within_second(&mut file_rows, seed);
-        let index = csv_index(&file_rows, gen::Ids::Int);
+        let corpus = csv_corpus(&file_rows, gen::Ids::Int);
+        let index = Index::build(&corpus, &IndexSpec::default());
         let t0 = gen::START + i64::from(late);
         let want = gen::reference_earliest(&rows, 12, source, t0, strict);
         if let Some(got) = fast_by_node(&index, gen::Ids::Int, 12, source, t0, strict) {
             prop_assert_eq!(&got, &want);
             let general = index.clone().with_interval_storage();
-            let src = index.entity_ids().iter().position(|s| s == source.to_string()).unwrap() as u32;
+            let src = corpus.entity_number(&source.to_string()).unwrap();
             let q = ReachQuery { source: src, start: Some(t0), source_definite: Some(t0), strict };
             let fp = earliest_paths_exact(&index, &q, Certainty::Unknown).unwrap();
             prop_assert_eq!(&fp, &earliest_paths(&general, &q, Certainty::Unknown));
@@ -426,8 +426,9 @@ proptest! {
                 grapevine::Query::from_entity(&format!("p{source}@x.org"))
             }
         };
-        let from_story = query.compile(&story).map(|(i, q)| reach(&i, &q));
-        let from_corpus = corpus.compile(&query).map(|(spec, q)| reach(&corpus.index(&spec), &q));
+        let cat = grapevine::StoryCatalog::new(&story);
+        let from_story = query.compile(&cat).map(|(i, q)| reach(&i, &q));
+        let from_corpus = query.compile(&corpus).map(|(i, q)| reach(&i, &q));
         match (from_story, from_corpus) {
             (Ok(a), Ok(b)) => {
                 let strip = |mut x: grapevine::ReachAnswer| {
@@ -484,10 +485,10 @@ fn cli_reach_on_csv_matches_the_library() {
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let corpus = Corpus::parse("mail.csv", MAIL.as_bytes(), &CsvOptions::default()).unwrap();
-    let (spec, q) = corpus
-        .compile(&grapevine::Query::from_entity("alice@x.org"))
+    let (index, q) = grapevine::Query::from_entity("alice@x.org")
+        .compile(&corpus)
         .unwrap();
-    let answer = reach(&corpus.index(&spec), &q);
+    let answer = reach(&index, &q);
     assert_eq!(json, serde_json::to_value(&answer).unwrap());
     assert_eq!(
         json["reached"][3]["path"],

@@ -3,6 +3,7 @@
 //! turned into a story; whatever it rejects comes with a located error.
 
 use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::Catalog;
 use grapevine::{Error, Query};
 use proptest::prelude::*;
 
@@ -25,7 +26,7 @@ fn exercise(bytes: &[u8]) -> Result<(), TestCaseError> {
         };
         match Corpus::parse("fuzz.csv", bytes, &options) {
             Ok(corpus) => {
-                let _ = corpus.summary("fuzz.csv");
+                let _ = grapevine::analysis::summary::summarise(&corpus, "fuzz.csv");
                 if corpus.entity_count() > 0 {
                     let id = corpus.entity_ids().get(0).to_string();
                     for strict in [false, true] {
@@ -33,8 +34,7 @@ fn exercise(bytes: &[u8]) -> Result<(), TestCaseError> {
                             strict,
                             ..Query::from_entity(&id)
                         };
-                        if let Ok((spec, rq)) = corpus.compile(&q) {
-                            let index = corpus.index(&spec);
+                        if let Ok((index, rq)) = q.compile(&corpus) {
                             let _ = grapevine::reach(&index, &rq);
                         }
                     }

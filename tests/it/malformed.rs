@@ -8,7 +8,16 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use grapevine::analysis::summary::summarise;
+/// What `check` reports of a loaded story: its summary and warnings.
+fn summarise(
+    loaded: &mut grapevine::Loaded,
+) -> (grapevine::analysis::summary::Summary, grapevine::Report) {
+    let spans = loaded.event_spans.clone();
+    let catalog = grapevine::StoryCatalog::new(&loaded.story);
+    grapevine::render::check_report(&catalog, &loaded.report, &|e| {
+        spans.get(e as usize).cloned()
+    })
+}
 use grapevine::diagnostic::line_column;
 use grapevine::diagnostic::{Diagnostic, Report, Severity};
 use grapevine::{load_bytes, to_json};
@@ -281,8 +290,8 @@ fn warnings_are_located_and_pinned() {
         "{}",
         loaded.report.render()
     );
-    let summary = summarise(&mut loaded);
-    let report = &loaded.report;
+    let (summary, report) = summarise(&mut loaded);
+    let report = &report;
     let messages: Vec<&str> = report
         .diagnostics
         .iter()
@@ -559,8 +568,8 @@ fn the_errors_in_docs_format_md_are_what_check_prints() {
         .map(|(name, bytes)| (name.clone(), load_bytes(&name, &bytes).unwrap_err()))
         .collect();
     let mut loaded = load_bytes(WARNINGS, &std::fs::read(WARNINGS).unwrap()).unwrap();
-    summarise(&mut loaded);
-    let warnings = loaded.report.render();
+    let (_, report) = summarise(&mut loaded);
+    let warnings = report.render();
     let mut listed = std::collections::BTreeSet::new();
     let mut quoted = 0;
     for block in doc_text_blocks() {

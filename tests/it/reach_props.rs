@@ -331,7 +331,8 @@ fn brute(story: &Story, case: &Case) -> Brute {
 
 fn check(case: &Case) -> Result<(), TestCaseError> {
     let story = build(case);
-    let (index, q) = query(case).compile(&story).unwrap();
+    let catalog = grapevine::StoryCatalog::new(&story);
+    let (index, q) = query(case).compile(&catalog).unwrap();
     let answer = grapevine::reach(&index, &q);
     let b = brute(&story, case);
     let mut got: Vec<&str> = answer.reached.iter().map(|r| r.entity.as_str()).collect();

@@ -4,7 +4,7 @@
 
 use grapevine::model::{Citation, Parties, Source};
 use grapevine::render::{alt_text, clean, to_dot, Engine, Focus};
-use grapevine::{load_path, Certainty, Entity, Event, Message, Query, Story};
+use grapevine::{load_path, Certainty, Entity, Event, Message, Query, Story, StoryCatalog};
 use proptest::prelude::*;
 
 const BUNDLED: &str = "graphs/trump-jr-wikileaks.json";
@@ -17,7 +17,7 @@ fn story() -> Story {
 }
 
 fn reach(s: &Story, msg: &str) -> Focus {
-    Focus::reach(s, &Query::message(msg)).unwrap()
+    Focus::reach(&StoryCatalog::new(s), &Query::message(msg)).unwrap()
 }
 
 /// Every focus the command line offers, on the bundled story.
@@ -28,18 +28,30 @@ fn foci(s: &Story) -> Vec<(&'static str, Focus)> {
     vec![
         ("default", Focus::default()),
         ("reach_pac_tip", reach(s, "pac-tip")),
-        ("reach_from_wikileaks", Focus::reach(s, &from).unwrap()),
+        (
+            "reach_from_wikileaks",
+            Focus::reach(&StoryCatalog::new(s), &from).unwrap(),
+        ),
         (
             "path_wikileaks_hicks",
-            Focus::path(s, &Query::from_entity("wikileaks"), "Hope Hicks").unwrap(),
+            Focus::path(
+                &StoryCatalog::new(s),
+                &Query::from_entity("wikileaks"),
+                "Hope Hicks",
+            )
+            .unwrap(),
         ),
         (
             "around_kushner",
-            Focus::default().around(s, "kushner", 1).unwrap(),
+            Focus::default()
+                .around(&StoryCatalog::new(s), "kushner", 1)
+                .unwrap(),
         ),
         (
             "between_sep_oct_2016",
-            Focus::default().between(s, "2016-09", "2016-10").unwrap(),
+            Focus::default()
+                .between(&StoryCatalog::new(s), "2016-09", "2016-10")
+                .unwrap(),
         ),
         (
             "threshold_reported",
@@ -73,7 +85,9 @@ fn path_that_does_not_exist_says_why_not() {
     let s = story();
     let mut q = Query::from_entity("pompeo");
     q.threshold = Certainty::Confirmed;
-    let err = Focus::path(&s, &q, "trump").unwrap_err().to_string();
+    let err = Focus::path(&StoryCatalog::new(&s), &q, "trump")
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         err,
         "error: Donald Trump is not reached from Mike Pompeo: nothing to draw; `grapevine why-not` says why"
@@ -466,7 +480,7 @@ proptest! {
         ],
     ) {
         let s = hostile_story(names.clone(), quote.clone(), url.clone());
-        for focus in [Focus::default(), Focus::reach(&s, &Query::message(&format!("{quote}-m"))).unwrap()] {
+        for focus in [Focus::default(), Focus::reach(&StoryCatalog::new(&s), &Query::message(&format!("{quote}-m"))).unwrap()] {
             let dot = to_dot(&s, &focus);
             prop_assert!(graphviz_rust::parse(&dot).is_ok(), "DOT does not parse:\n{}", dot);
             #[cfg(feature = "svg")]

@@ -68,7 +68,7 @@ fn confirmed_contacts_from_wikileaks_miss_kushner() {
     let a = reach_story(&s, &q).unwrap();
     assert!(a.get("trump-jr").is_some());
     assert!(a.get("kushner").is_none());
-    let w = grapevine::why_not(&s, &q, "kushner").unwrap();
+    let w = grapevine::why_not(&grapevine::StoryCatalog::new(&s), &q, "kushner").unwrap();
     assert!(!w.reached);
     assert!(
         w.reasons[0]

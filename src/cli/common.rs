@@ -1,0 +1,205 @@
+//! What every command shares: reading the input (with a progress bar and
+//! its warnings), building a query from the flags, writing JSON, tables and
+//! output files.
+
+use std::io::Write;
+use std::path::Path;
+
+use grapevine::io::csv::CsvOptions;
+use grapevine::io::Input;
+use grapevine::{Error, Mode, Origin, Query};
+
+use super::args::{ModeArg, QueryOptions, SourceArgs};
+
+/// Standard output, locked once.
+pub type Out = std::io::StdoutLock<'static>;
+
+/// Flags that apply to every command.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Global {
+    /// No progress bar.
+    pub quiet: bool,
+    /// CSV: leave bad rows out instead of failing.
+    pub skip_bad_rows: bool,
+}
+
+/// An error writing to standard output.
+pub fn out_err(source: std::io::Error) -> Error {
+    Error::Io {
+        path: "<stdout>".into(),
+        source,
+    }
+}
+
+/// Prints `value` as pretty JSON and a newline.
+pub fn print_json(out: &mut Out, value: &impl serde::Serialize) -> Result<(), Error> {
+    let mut w = std::io::BufWriter::new(&mut *out);
+    serde_json::to_writer_pretty(&mut w, value).map_err(|e| out_err(e.into()))?;
+    writeln!(w).map_err(out_err)?;
+    w.flush().map_err(out_err)
+}
+
+/// Reads a story or a CSV corpus (`-`: standard input) with a progress bar
+/// on stderr when the load takes more than a second (never when stderr is
+/// not a terminal, or with `--quiet`), and prints its warnings and how many
+/// bad rows were skipped.
+pub fn read_input(file: &Path, global: Global) -> Result<Input, Error> {
+    use std::io::IsTerminal;
+    let show = !global.quiet && std::io::stderr().is_terminal();
+    let start = std::time::Instant::now();
+    let bar: std::sync::OnceLock<indicatif::ProgressBar> = std::sync::OnceLock::new();
+    let progress = |done: u64, total: Option<u64>| {
+        if !show || start.elapsed() < std::time::Duration::from_secs(1) {
+            return;
+        }
+        let bar = bar.get_or_init(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                total,
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            let style = indicatif::ProgressStyle::with_template(
+                "{msg} {wide_bar} {bytes}/{total_bytes} ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.set_message(format!(
+                "reading {}",
+                grapevine::diagnostic::visible(&file.display().to_string())
+            ));
+            bar.set_position(done);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar
+        });
+        bar.set_position(done);
+    };
+    let options = CsvOptions {
+        skip_bad_rows: global.skip_bad_rows,
+        progress: Some(&progress),
+        ..CsvOptions::default()
+    };
+    let input = grapevine::io::read(file, &options);
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    let input = input?;
+    print_notes(file, &input);
+    Ok(input)
+}
+
+/// Prints an input's warnings and how many bad rows were skipped.
+fn print_notes(file: &Path, input: &Input) {
+    let report = input.report();
+    if report.warning_count() > 0 {
+        eprint!("{}", report.render());
+    }
+    let skipped = input.skipped();
+    if skipped > 0 {
+        eprintln!(
+            "{}: skipped {} bad row{}{}",
+            grapevine::diagnostic::visible(&file.display().to_string()),
+            skipped,
+            if skipped == 1 { "" } else { "s" },
+            if skipped > report.warning_count() {
+                " (the first ones are shown above)"
+            } else {
+                ""
+            }
+        );
+    }
+}
+
+/// The query the flags ask.
+pub fn build_query(source: &SourceArgs, mode: Option<ModeArg>, options: &QueryOptions) -> Query {
+    let origin = match (&source.message, &source.from) {
+        (Some(m), _) => Origin::Message(m.clone()),
+        (None, Some(f)) => Origin::Entity(f.clone()),
+        (None, None) => Origin::Entity(String::new()),
+    };
+    let mode = match (mode, &source.message) {
+        (Some(ModeArg::Message), _) => Mode::Message,
+        (Some(ModeArg::Contacts), _) => Mode::Contacts,
+        (None, Some(_)) => Mode::Message,
+        (None, None) => Mode::Contacts,
+    };
+    Query {
+        origin,
+        from: if source.message.is_some() {
+            source.from.clone()
+        } else {
+            None
+        },
+        since: source.since.clone(),
+        mode,
+        threshold: options.threshold.into(),
+        strict: options.strict,
+    }
+}
+
+/// A table for people: columns padded to their widest cell, the last one
+/// left ragged.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut l = String::new();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            l.push_str(c);
+            if i + 1 < cells.len() {
+                l.push_str(&" ".repeat(w - c.chars().count() + 2));
+            }
+        }
+        l.trim_end().to_string() + "\n"
+    };
+    let mut s = line(header.to_vec());
+    for r in rows {
+        s.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    s
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it, renamed over
+/// it at the end: a failure (a full disk) leaves no partial file, and the
+/// temporary file is removed. Refuses to overwrite the input.
+pub fn write_output(path: &Path, input: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if !grapevine::io::is_stdin(input) && same_file(path, input) {
+        return Err(Error::Query(format!(
+            "the output {} is the input: choose another file name (nothing was written)",
+            path.display()
+        )));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::Query(format!(
+            "cannot write {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".grapevine-")
+        .tempfile_in(&dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// True when both paths name the same existing file (also through links).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}

@@ -1,0 +1,97 @@
+//! `render`: draw the story.
+
+use grapevine::{Error, Query};
+use std::io::Write;
+
+use super::common::{out_err, read_input, Global, Out};
+
+use super::args::{EngineArg, FormatArg, RenderArgs};
+use super::common::write_output;
+
+/// Runs `render`.
+pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error> {
+    use grapevine::render::{self, Engine, Focus, Format};
+    let input = read_input(&args.file, global)?;
+    let catalog = input.catalog();
+    let threshold: grapevine::Certainty = args
+        .threshold
+        .map(Into::into)
+        .unwrap_or(grapevine::Certainty::Unknown);
+    if args.since.is_some() && args.reach_from.is_none() && args.path.is_none() {
+        return Err(Error::Query(
+            "--since goes with --reach-from or --path".into(),
+        ));
+    }
+    let mut focus = if let Some(msg) = &args.reach {
+        let mut q = Query::message(msg);
+        q.threshold = threshold;
+        Focus::reach(catalog, &q)?
+    } else if let Some(from) = &args.reach_from {
+        let mut q = Query::from_entity(from);
+        q.since = args.since.clone();
+        q.threshold = threshold;
+        Focus::reach(catalog, &q)?
+    } else if let Some([a, b]) = args.path.as_deref() {
+        let mut q = Query::from_entity(a);
+        q.since = args.since.clone();
+        q.threshold = threshold;
+        Focus::path(catalog, &q, b)?
+    } else {
+        Focus::default()
+    };
+    if let Some(entity) = &args.around {
+        focus = focus.around(catalog, entity, args.depth)?;
+    }
+    if let Some([a, b]) = args.between.as_deref() {
+        focus = focus.between(catalog, a, b)?;
+    }
+    focus = focus.threshold(threshold);
+    // Only what the picture shows is made into a story: a focus on a large
+    // corpus never builds the whole of it.
+    // Entities the picture names without drawing (the not reached) come
+    // along.
+    let entities = focus.entities.as_ref().map(|set| {
+        let mut set = set.clone();
+        if let Some(h) = &focus.highlight {
+            set.extend(h.not_reached.iter().cloned());
+            set.extend(h.reached.keys().cloned());
+        }
+        set
+    });
+    let story = &catalog.excerpt(entities.as_ref(), focus.events.as_ref());
+    if args.alt_text {
+        writeln!(out, "{}", render::alt_text(story, &focus)).map_err(out_err)?;
+        return Ok(0);
+    }
+    let format = match (args.format, &args.output) {
+        (Some(FormatArg::Dot), _) => Format::Dot,
+        (Some(FormatArg::Svg), _) => Format::Svg,
+        (Some(FormatArg::Png), _) => Format::Png,
+        (None, None) => Format::Dot,
+        (None, Some(path)) => Format::from_path(path).ok_or_else(|| {
+            Error::Query(format!(
+                "cannot tell the format of {} from its extension: name it .dot, .svg or .png, or give --format",
+                path.display()
+            ))
+        })?,
+    };
+    let engine = match args.engine {
+        EngineArg::InProcess => Engine::InProcess,
+        EngineArg::System => Engine::System {
+            timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        },
+    };
+    let bytes = match format {
+        Format::Dot => render::to_dot(story, &focus).into_bytes(),
+        Format::Svg => render::to_svg(story, &focus, engine)?.into_bytes(),
+        Format::Png => render::to_png(story, &focus, engine, args.width)?,
+    };
+    match &args.output {
+        Some(path) => {
+            write_output(path, &args.file, &bytes)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => out.write_all(&bytes).map_err(out_err)?,
+    }
+    Ok(0)
+}

@@ -1,0 +1,58 @@
+//! `timeline`: the contacts in time order.
+
+use std::io::Write;
+use std::path::Path;
+
+use grapevine::Error;
+
+use super::common::{out_err, print_json, read_input, Global, Out};
+
+/// Runs `timeline`.
+pub fn run(
+    out: &mut Out,
+    file: &Path,
+    entity: Option<String>,
+    between: Option<Vec<String>>,
+    threshold: grapevine::Certainty,
+    json: bool,
+    global: Global,
+) -> Result<u8, Error> {
+    let input = read_input(file, global)?;
+    let between = between.and_then(|v| match v.as_slice() {
+        [a, b] => Some((a.clone(), b.clone())),
+        _ => None,
+    });
+    let query = grapevine::analysis::timeline::TimelineQuery {
+        entity,
+        between,
+        threshold,
+    };
+    let entries = grapevine::analysis::timeline::timeline(input.catalog(), &query)?;
+    if json {
+        print_json(out, &entries)?;
+        return Ok(0);
+    }
+    let mut s = String::new();
+    for e in &entries {
+        let who = if e.mutual {
+            e.who.join(" — ")
+        } else {
+            format!("{} → {}", e.who[0], e.who[1..].join(", "))
+        };
+        s.push_str(&format!(
+            "{:<22}  {:<11}  {:<9}  {}\n",
+            e.time.as_deref().unwrap_or("undated"),
+            e.kind,
+            e.certainty.as_str(),
+            who
+        ));
+        if let Some(summary) = &e.summary {
+            s.push_str(&format!("{:<22}  {summary}\n", ""));
+        }
+    }
+    if entries.is_empty() {
+        s.push_str("No events match.\n");
+    }
+    out.write_all(s.as_bytes()).map_err(out_err)?;
+    Ok(0)
+}

@@ -1,0 +1,302 @@
+//! Building the corpus from the rows read: sorting by time, numbering
+//! entities by activity, settling the time storage.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// The corpus while it is being read: rows in file order.
+#[derive(Debug, Default)]
+pub(super) struct Building {
+    pub(super) from: Vec<u32>,
+    pub(super) to: Vec<u32>,
+    pub(super) time: TimeCol,
+    pub(super) flags: Vec<u8>,
+    pub(super) line: Vec<u32>,
+    pub(super) kinds: Vec<u32>,
+    pub(super) kind_names: Vec<String>,
+    pub(super) kind_map: HashMap<String, u32>,
+    pub(super) ids: Vec<(u32, String)>,
+    pub(super) carries: Vec<(u32, String)>,
+    pub(super) texts: HashMap<u32, String>,
+    pub(super) certainty_written: bool,
+}
+
+impl Building {
+    pub(super) fn append(&mut self, out: &PartOut, base_line: u32) {
+        self.from.extend_from_slice(&out.from);
+        self.to.extend_from_slice(&out.to);
+        self.time.append(&out.time);
+        self.flags.extend_from_slice(&out.flags);
+        self.line.extend(out.line.iter().map(|l| l + base_line));
+        if !out.kinds.is_empty() {
+            let map: Vec<u32> = out
+                .kind_names
+                .iter()
+                .map(|k| match self.kind_map.get(k) {
+                    Some(&n) => n,
+                    None => {
+                        let n = self.kind_names.len() as u32;
+                        self.kind_names.push(k.clone());
+                        self.kind_map.insert(k.clone(), n);
+                        n
+                    }
+                })
+                .collect();
+            self.kinds.extend(out.kinds.iter().map(|&k| {
+                if k == u32::MAX {
+                    k
+                } else {
+                    map[k as usize]
+                }
+            }));
+        }
+        self.ids
+            .extend(out.ids.iter().map(|(l, s)| (l + base_line, s.clone())));
+        self.carries
+            .extend(out.carries.iter().map(|(l, s)| (l + base_line, s.clone())));
+        self.texts
+            .extend(out.texts.iter().map(|(l, s)| (l + base_line, s.clone())));
+        self.certainty_written |= out.certainty_written;
+    }
+
+    /// Sorts the rows by (time, line) and settles the time storage.
+    pub(super) fn finish(self, ids: Names, header: Header) -> Result<Corpus, Error> {
+        let Building {
+            mut from,
+            mut to,
+            time,
+            mut flags,
+            mut line,
+            mut kinds,
+            kind_names,
+            ids: event_ids,
+            carries,
+            texts,
+            certainty_written,
+            ..
+        } = self;
+        let n = from.len();
+        let has_kinds = header.kind.is_some();
+        let times = match time {
+            TimeCol::Delta { base, d } => {
+                let base = base.unwrap_or(0);
+                let min = d.iter().copied().min().unwrap_or(0);
+                let max = d.iter().copied().max().unwrap_or(0);
+                let span = i64::from(max) - i64::from(min);
+                let sorted = d.windows(2).all(|w| w[0] <= w[1]);
+                if span > i64::from(u32::MAX - 2) {
+                    // Cannot happen for i32 deltas of less than 2^32 - 2, but
+                    // stay safe: store intervals.
+                    let lo: Vec<i64> = d.iter().map(|&x| base + i64::from(x)).collect();
+                    let perm = sort_perm(&lo, &lo);
+                    apply_all(&perm, &mut from, &mut to, &mut flags, &mut line, &mut kinds);
+                    let lo: Vec<i64> = perm.iter().map(|&r| lo[r as usize]).collect();
+                    TimeColumns::Intervals { hi: lo.clone(), lo }
+                } else if sorted {
+                    let offset: Vec<u32> = d
+                        .into_iter()
+                        .map(|x| (i64::from(x) - i64::from(min)) as u32)
+                        .collect();
+                    TimeColumns::Exact {
+                        base: base + i64::from(min),
+                        offset,
+                    }
+                } else {
+                    let mut keys: Vec<u64> = d
+                        .iter()
+                        .enumerate()
+                        .map(|(r, &x)| (((i64::from(x) - i64::from(min)) as u64) << 32) | r as u64)
+                        .collect();
+                    drop(d);
+                    par_sort(&mut keys);
+                    let perm_of = |k: &u64| (k & 0xFFFF_FFFF) as usize;
+                    permute(&mut from, &keys, perm_of);
+                    permute(&mut to, &keys, perm_of);
+                    permute(&mut flags, &keys, perm_of);
+                    permute(&mut line, &keys, perm_of);
+                    if has_kinds {
+                        permute(&mut kinds, &keys, perm_of);
+                    }
+                    let offset: Vec<u32> = keys.iter().map(|k| (k >> 32) as u32).collect();
+                    TimeColumns::Exact {
+                        base: base + i64::from(min),
+                        offset,
+                    }
+                }
+            }
+            TimeCol::Wide { lo, hi } => {
+                let perm = sort_perm(&lo, &hi);
+                apply_all(&perm, &mut from, &mut to, &mut flags, &mut line, &mut kinds);
+                let lo2: Vec<i64> = perm.iter().map(|&r| lo[r as usize]).collect();
+                let hi2: Vec<i64> = perm.iter().map(|&r| hi[r as usize]).collect();
+                TimeColumns::Intervals { lo: lo2, hi: hi2 }
+            }
+        };
+        debug_assert_eq!(line.len(), n);
+        let ids = by_activity(ids, &mut from, &mut to);
+        // Messages: ids in order of first mention, origin from the earliest
+        // carrying row.
+        let mut message_ids: Vec<String> = Vec::new();
+        let mut message_num: HashMap<String, u32> = HashMap::new();
+        let mut carries_num: Vec<(u32, u32)> = Vec::with_capacity(carries.len());
+        for (l, m) in carries {
+            let k = match message_num.get(&m) {
+                Some(&k) => k,
+                None => {
+                    let k = message_ids.len() as u32;
+                    message_num.insert(m.clone(), k);
+                    message_ids.push(m);
+                    k
+                }
+            };
+            carries_num.push((l, k));
+        }
+        carries_num.sort_unstable();
+        carries_num.dedup();
+        let mut messages: Vec<Option<CorpusMessage>> = vec![None; message_ids.len()];
+        if !carries_num.is_empty() {
+            let mut by_line: HashMap<u32, Vec<u32>> = HashMap::new();
+            for &(l, k) in &carries_num {
+                by_line.entry(l).or_default().push(k);
+            }
+            for r in 0..n {
+                let Some(ms) = by_line.get(&line[r]) else {
+                    continue;
+                };
+                for &k in ms {
+                    let slot = &mut messages[k as usize];
+                    if slot.is_none() {
+                        *slot = Some(CorpusMessage {
+                            id: message_ids[k as usize].clone(),
+                            origin: from[r],
+                            by: match &times {
+                                TimeColumns::Exact { base, offset } => base + i64::from(offset[r]),
+                                TimeColumns::Intervals { hi, .. } => hi[r],
+                            },
+                            line: line[r],
+                        });
+                    }
+                }
+            }
+        }
+        let event_ids = if header.id.is_some() {
+            let mut v = event_ids;
+            v.sort_by_key(|(l, _)| *l);
+            let lines: Vec<u32> = v.iter().map(|(l, _)| *l).collect();
+            let names: Names = v.iter().map(|(_, s)| s.as_str()).collect();
+            Some((lines, names))
+        } else {
+            None
+        };
+        // Growth left spare capacity: give it back (a large shrink is a
+        // remap, not a copy).
+        from.shrink_to_fit();
+        to.shrink_to_fit();
+        flags.shrink_to_fit();
+        line.shrink_to_fit();
+        kinds.shrink_to_fit();
+        let mut times = times;
+        match &mut times {
+            TimeColumns::Exact { offset, .. } => offset.shrink_to_fit(),
+            TimeColumns::Intervals { lo, hi } => {
+                lo.shrink_to_fit();
+                hi.shrink_to_fit();
+            }
+        }
+        Ok(Corpus {
+            report: Report::new("", ""),
+            skipped: 0,
+            ids,
+            channels: Channels {
+                from,
+                to,
+                event: None,
+                times,
+                certainty: flags,
+            },
+            line,
+            kinds: has_kinds.then_some(kinds),
+            kind_names,
+            event_ids,
+            carries: carries_num,
+            messages: messages.into_iter().flatten().collect(),
+            texts,
+            certainty_written,
+            sorted_ids: OnceLock::new(),
+            by_line: OnceLock::new(),
+        })
+    }
+}
+
+/// Renumbers entities by how many rows name them, most active first, so
+/// that the entities most scans touch share cache lines (mail corpora are
+/// heavy-tailed: a few people appear in most rows). Answers do not depend on
+/// entity numbers.
+pub(super) fn by_activity(ids: Names, from: &mut [u32], to: &mut [u32]) -> Names {
+    let n = ids.len();
+    let mut count = vec![0u32; n];
+    for &e in from.iter().chain(to.iter()) {
+        count[e as usize] = count[e as usize].saturating_add(1);
+    }
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&e| (std::cmp::Reverse(count[e as usize]), e));
+    drop(count);
+    let mut new_of = vec![0u32; n];
+    for (new, &old) in order.iter().enumerate() {
+        new_of[old as usize] = new as u32;
+    }
+    for e in from.iter_mut().chain(to.iter_mut()) {
+        *e = new_of[*e as usize];
+    }
+    let mut names: Names = order.iter().map(|&old| ids.get(old as usize)).collect();
+    names.shrink_to_fit();
+    names
+}
+
+/// Row order by (lo, hi, row).
+pub(super) fn sort_perm(lo: &[i64], hi: &[i64]) -> Vec<u32> {
+    let mut perm: Vec<u32> = (0..lo.len() as u32).collect();
+    perm.sort_unstable_by_key(|&r| (lo[r as usize], hi[r as usize], r));
+    perm
+}
+
+pub(super) fn apply_all(
+    perm: &[u32],
+    from: &mut Vec<u32>,
+    to: &mut Vec<u32>,
+    flags: &mut Vec<u8>,
+    line: &mut Vec<u32>,
+    kinds: &mut Vec<u32>,
+) {
+    let p = |r: &u32| *r as usize;
+    permute(from, perm, p);
+    permute(to, perm, p);
+    permute(flags, perm, p);
+    permute(line, perm, p);
+    if !kinds.is_empty() {
+        permute(kinds, perm, p);
+    }
+}
+
+/// `col[i] = old[row_of(keys[i])]`, one temporary column at a time.
+pub(super) fn permute<T: Copy, K>(col: &mut Vec<T>, keys: &[K], row_of: impl Fn(&K) -> usize) {
+    let new: Vec<T> = keys.iter().map(|k| col[row_of(k)]).collect();
+    *col = new;
+}
+
+/// Sorts unique keys on two threads when it pays: partition around the
+/// median in place, then sort the halves side by side.
+pub(super) fn par_sort(keys: &mut [u64]) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if keys.len() < 1 << 16 || threads < 2 {
+        keys.sort_unstable();
+        return;
+    }
+    let mid = keys.len() / 2;
+    keys.select_nth_unstable(mid);
+    let (a, b) = keys.split_at_mut(mid);
+    std::thread::scope(|s| {
+        s.spawn(|| a.sort_unstable());
+        b.sort_unstable();
+    });
+}

@@ -1,0 +1,353 @@
+//! Using a corpus: the catalogue of its rows, and the story `import` writes.
+
+#[allow(unused_imports)]
+use super::*;
+
+use std::borrow::Cow;
+
+/// A time text of the file (or an RFC 3339 time made from a row) as a time
+/// expression in UTC; `None` when empty.
+fn parse_utc(text: &str) -> Option<TimeExpr> {
+    (!text.is_empty())
+        .then(|| TimeExpr::parse(text, &TimeZone::UTC).ok())
+        .flatten()
+}
+
+impl Corpus {
+    /// Number of rows (events).
+    pub fn row_count(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// The entity ids, by number.
+    pub fn entity_ids(&self) -> &Names {
+        &self.ids
+    }
+
+    /// The messages named in `carries`.
+    pub fn messages(&self) -> &[CorpusMessage] {
+        &self.messages
+    }
+
+    /// True when every row is one exact second.
+    pub fn is_exact(&self) -> bool {
+        matches!(self.channels.times, TimeColumns::Exact { .. })
+    }
+
+    /// The line of row `r` in the file.
+    pub fn line_of(&self, r: u32) -> u32 {
+        self.line[r as usize]
+    }
+
+    /// The kind written on row `r`, if any.
+    pub(super) fn kind(&self, r: usize) -> Option<&str> {
+        let k = *self.kinds.as_ref()?.get(r)?;
+        self.kind_names.get(k as usize).map(String::as_str)
+    }
+
+    /// The certainty of row `r`.
+    fn certainty(&self, r: usize) -> Certainty {
+        crate::catalog::certainty_of_bits(self.channels.certainty[r])
+    }
+
+    /// The time of row `r` as written when it is not one exact second, else
+    /// RFC 3339 in UTC; empty when undated.
+    fn time_text(&self, r: usize) -> String {
+        match self.texts.get(&self.line[r]) {
+            Some(t) => t.clone(),
+            None => rfc3339(self.channels.lo(r)),
+        }
+    }
+
+    /// The event id of the row on `line`: as written, else `line-N`.
+    fn id_of_line(&self, line: u32) -> Cow<'_, str> {
+        if let Some((lines, names)) = &self.event_ids {
+            if let Ok(i) = lines.binary_search(&line) {
+                return Cow::Borrowed(names.get(i));
+            }
+        }
+        Cow::Owned(format!("line-{line}"))
+    }
+
+    /// The messages the row on `line` carries.
+    fn carried(&self, line: u32) -> Vec<String> {
+        let a = self.carries.partition_point(|(l, _)| *l < line);
+        self.carries[a..]
+            .iter()
+            .take_while(|(l, _)| *l == line)
+            .map(|(_, m)| self.messages_by_number(*m))
+            .collect()
+    }
+
+    /// The row on `line`, if any.
+    fn row_of_line(&self, line: u32) -> Option<u32> {
+        let by_line = self.by_line.get_or_init(|| {
+            let mut rows: Vec<u32> = (0..self.row_count() as u32).collect();
+            rows.sort_unstable_by_key(|&r| self.line[r as usize]);
+            rows
+        });
+        let i = by_line
+            .binary_search_by_key(&line, |&r| self.line[r as usize])
+            .ok()?;
+        Some(by_line[i])
+    }
+
+    /// The corpus as a format 1 story: one entity per id (name = id, in
+    /// order of first appearance), one message per id in `carries` (origin
+    /// and time as described in the module docs), and one event per row in
+    /// file order (id as written, else `line-N`; time as written when it is
+    /// not one exact second, else RFC 3339 in UTC). Consecutive rows with the
+    /// same `id`, sender, time, kind, certainty and carries become one event
+    /// with several receivers.
+    ///
+    /// Errors: an `id` used by rows that are not such a run.
+    pub fn to_story(&self) -> Result<Story, Report> {
+        let n = self.row_count();
+        // Rows in file order.
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by_key(|&r| self.line[r as usize]);
+        // Entities in order of first appearance.
+        let mut number = vec![u32::MAX; self.entity_count()];
+        let mut entity_order: Vec<u32> = Vec::new();
+        for &r in &order {
+            for e in [self.channels.from[r as usize], self.channels.to[r as usize]] {
+                if number[e as usize] == u32::MAX {
+                    number[e as usize] = entity_order.len() as u32;
+                    entity_order.push(e);
+                }
+            }
+        }
+        let entities = entity_order
+            .iter()
+            .map(|&e| Entity {
+                id: self.ids.get(e as usize).to_string(),
+                name: self.ids.get(e as usize).to_string(),
+                ..Entity::default()
+            })
+            .collect();
+        let messages = (0..self.messages.len())
+            .map(|m| self.message(m).into_owned())
+            .collect();
+        let id_of = |line: u32| self.id_of_line(line).into_owned();
+        let carried = |line: u32| self.carried(line);
+        let mut events: Vec<Event> = Vec::with_capacity(n);
+        let mut seen: HashMap<String, u32> = HashMap::new();
+        let mut errors = Problems::default();
+        for &r in &order {
+            let r = r as usize;
+            let line = self.line[r];
+            let id = id_of(line);
+            let time_text = self.time_text(r);
+            let kind = self.kind(r).map(str::to_string);
+            let certainty = self.certainty_written.then(|| self.certainty(r));
+            let carries = carried(line);
+            let to = self.ids.get(self.channels.to[r] as usize).to_string();
+            let from = self.ids.get(self.channels.from[r] as usize).to_string();
+            if let Some(&first_line) = seen.get(&id) {
+                // A run of rows of one event with several receivers?
+                if let Some(last) = events.last_mut() {
+                    if last.id == id
+                        && last.kind == kind
+                        && last.certainty == certainty
+                        && last.carries == carries
+                        && last.time.as_ref().map(|t| t.text.as_str()) == Some(time_text.as_str())
+                    {
+                        if let Parties::Directed {
+                            from: f,
+                            to: t,
+                            to_is_array,
+                        } = &mut last.parties
+                        {
+                            if *f == from {
+                                t.push(to);
+                                *to_is_array = true;
+                                continue;
+                            }
+                        }
+                    }
+                }
+                errors.push_diag(
+                    line,
+                    "",
+                    Diagnostic::error(
+                        format!(
+                            "line {line}: event id \"{id}\" is already used on line {first_line} by a different contact"
+                        ),
+                        None,
+                        "",
+                    )
+                    .with_help("give every event its own id; rows of one e-mail to several receivers share an id only when they follow each other with the same sender and time"),
+                );
+                continue;
+            }
+            seen.insert(id.clone(), line);
+            events.push(Event {
+                id,
+                kind,
+                parties: Parties::Directed {
+                    from,
+                    to: vec![to],
+                    to_is_array: false,
+                },
+                time: parse_utc(&time_text),
+                certainty,
+                carries,
+                ..Event::default()
+            });
+        }
+        if !errors.list.is_empty() {
+            let mut report = Report::new(self.report.file.clone(), "");
+            report.diagnostics = errors
+                .list
+                .into_iter()
+                .map(|(_, _, _, message, label, help, _)| {
+                    Diagnostic::error(message, None, label).with_help(help)
+                })
+                .collect();
+            return Err(report);
+        }
+        Ok(Story {
+            entities,
+            messages,
+            events,
+            ..Story::default()
+        })
+    }
+
+    fn messages_by_number(&self, k: u32) -> String {
+        // Message numbers are in order of first mention; `messages` keeps
+        // that order for every message that has a carrying row (all do).
+        self.messages
+            .get(k as usize)
+            .map(|m| m.id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Bytes held by the corpus's arrays.
+    pub fn heap_bytes(&self) -> usize {
+        self.ids.heap_bytes()
+            + self.channels.heap_bytes()
+            + self.line.capacity() * 4
+            + self.kinds.as_ref().map_or(0, |k| k.capacity() * 4)
+    }
+}
+
+impl Catalog for Corpus {
+    fn entity_count(&self) -> usize {
+        self.ids.len()
+    }
+    fn entity_id(&self, u: u32) -> &str {
+        self.ids.get(u as usize)
+    }
+    fn entity(&self, u: u32) -> Cow<'_, Entity> {
+        let id = self.ids.get(u as usize).to_string();
+        Cow::Owned(Entity {
+            name: id.clone(),
+            id,
+            ..Entity::default()
+        })
+    }
+    fn entity_number(&self, id: &str) -> Option<u32> {
+        let sorted = self.sorted_ids.get_or_init(|| {
+            let mut v: Vec<u32> = (0..self.ids.len() as u32).collect();
+            v.sort_unstable_by(|&a, &b| self.ids.get(a as usize).cmp(self.ids.get(b as usize)));
+            v
+        });
+        let i = sorted
+            .binary_search_by(|&u| self.ids.get(u as usize).cmp(id))
+            .ok()?;
+        Some(sorted[i])
+    }
+    fn message_count(&self) -> usize {
+        self.messages.len()
+    }
+    fn message(&self, m: usize) -> Cow<'_, Message> {
+        let msg = &self.messages[m];
+        Cow::Owned(Message {
+            id: msg.id.clone(),
+            origin: Some(self.ids.get(msg.origin as usize).to_string()),
+            // Held no later than its earliest carrying row: `../T`.
+            time: (msg.by != i64::MAX)
+                .then(|| parse_utc(&format!("../{}", rfc3339(msg.by))))
+                .flatten(),
+            ..Message::default()
+        })
+    }
+    fn message_number(&self, id: &str) -> Option<usize> {
+        self.messages.iter().position(|m| m.id == id)
+    }
+    fn describe_origin(&self, m: usize) -> String {
+        let msg = &self.messages[m];
+        format!(
+            "{}, the sender of its earliest carrying row, line {}",
+            self.ids.get(msg.origin as usize),
+            msg.line
+        )
+    }
+    fn no_messages_note(&self) -> &'static str {
+        "no row carries a message (the `carries` column)"
+    }
+    fn event_count(&self) -> usize {
+        self.row_count()
+    }
+    fn event_id(&self, e: u32) -> Cow<'_, str> {
+        self.id_of_line(self.line[e as usize])
+    }
+    fn event(&self, e: u32) -> Cow<'_, Event> {
+        let r = e as usize;
+        let line = self.line[r];
+        Cow::Owned(Event {
+            id: self.id_of_line(line).into_owned(),
+            kind: self.kind(r).map(str::to_string),
+            parties: Parties::Directed {
+                from: self.ids.get(self.channels.from[r] as usize).to_string(),
+                to: vec![self.ids.get(self.channels.to[r] as usize).to_string()],
+                to_is_array: false,
+            },
+            time: parse_utc(&self.time_text(r)),
+            certainty: self.certainty_written.then(|| self.certainty(r)),
+            carries: self.carried(line),
+            ..Event::default()
+        })
+    }
+    fn event_interval(&self, e: u32) -> crate::model::Interval {
+        let (lo, hi) = (self.channels.lo(e as usize), self.channels.hi(e as usize));
+        crate::model::Interval {
+            lo: (lo != i64::MIN).then_some(lo),
+            hi: (hi != i64::MAX).then_some(hi),
+        }
+    }
+    fn event_kind(&self, e: u32) -> Cow<'_, str> {
+        Cow::Borrowed(self.kind(e as usize).unwrap_or("other"))
+    }
+    fn event_certainty(&self, e: u32) -> Certainty {
+        self.certainty(e as usize)
+    }
+    fn event_number(&self, id: &str) -> Option<u32> {
+        if let Some((lines, names)) = &self.event_ids {
+            if let Some(i) = names.iter().position(|n| n == id) {
+                return self.row_of_line(lines[i]);
+            }
+        }
+        let line: u32 = id.strip_prefix("line-")?.parse().ok()?;
+        let r = self.row_of_line(line)?;
+        // `line-N` names the row only when it has no id of its own.
+        (self.id_of_line(line) == id).then_some(r)
+    }
+    fn carrying_events(&self, id: &str) -> Vec<u32> {
+        let Some(k) = self.messages.iter().position(|m| m.id == id) else {
+            return Vec::new();
+        };
+        let mut rows: Vec<u32> = self
+            .carries
+            .iter()
+            .filter(|(_, m)| *m as usize == k)
+            .filter_map(|(l, _)| self.row_of_line(*l))
+            .collect();
+        rows.sort_unstable();
+        rows
+    }
+    fn channels(&self) -> &Channels {
+        &self.channels
+    }
+}

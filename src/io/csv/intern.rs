@@ -1,0 +1,195 @@
+//! Interning entity ids: one string arena, an open-addressing table per
+//! thread, batched lookups against the frozen shared table.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[inline]
+pub(super) fn hash_bytes(s: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h: u64 = s.len() as u64;
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
+    }
+    h ^ (h >> 32)
+}
+
+/// Strings to numbers: an arena of names and an open-addressing table whose
+/// slots hold (hash high bits, number + 1).
+#[derive(Debug, Default)]
+pub(super) struct Interner {
+    pub(super) names: Names,
+    pub(super) slots: Vec<u64>,
+}
+
+/// Rows whose entity ids are looked up together.
+pub(super) const BATCH_ROWS: usize = 64;
+/// Keys per batch: sender and receiver of each row.
+pub(super) const BATCH_KEYS: usize = 2 * BATCH_ROWS;
+/// No entity.
+pub(super) const NONE_ID: u32 = u32::MAX;
+
+/// Numbers above this are a thread's new ids of the current block, before
+/// they are merged into the corpus's.
+pub(super) const LOCAL: u32 = 1 << 31;
+
+impl Interner {
+    /// The number of `s` (hash `h`), if interned.
+    #[inline]
+    pub(super) fn lookup(&self, s: &[u8], h: u64) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let tag = h & 0xFFFF_FFFF_0000_0000;
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let n = (slot & 0xFFFF_FFFF) as u32 - 1;
+                if self.names.get(n as usize).as_bytes() == s {
+                    return Some(n);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Looks up many keys at once: the loads of one step are independent
+    /// across keys, so their cache misses overlap instead of following one
+    /// another. `found[i]` is `NONE_ID` when `keys[i]` is not interned.
+    pub(super) fn lookup_batch(&self, keys: &[&[u8]], hashes: &[u64], found: &mut [u32]) {
+        let k = keys.len();
+        if self.slots.is_empty() {
+            found[..k].fill(NONE_ID);
+            return;
+        }
+        const HI: u64 = 0xFFFF_FFFF_0000_0000;
+        let mask = self.slots.len() - 1;
+        let mut first = [0u64; BATCH_KEYS];
+        for i in 0..k {
+            first[i] = self.slots[(hashes[i] as usize) & mask];
+        }
+        for i in 0..k {
+            let tag = hashes[i] & HI;
+            let mut p = (hashes[i] as usize) & mask;
+            let mut slot = first[i];
+            found[i] = NONE_ID;
+            while slot != 0 {
+                if slot & HI == tag {
+                    found[i] = (slot & 0xFFFF_FFFF) as u32 - 1;
+                    break;
+                }
+                p = (p + 1) & mask;
+                slot = self.slots[p];
+            }
+        }
+        let (text, ends) = self.names.raw();
+        let mut span = [(0u32, 0u32); BATCH_KEYS];
+        for i in 0..k {
+            let n = found[i];
+            if n != NONE_ID {
+                let n = n as usize;
+                span[i] = (if n == 0 { 0 } else { ends[n - 1] }, ends[n]);
+            }
+        }
+        for i in 0..k {
+            if found[i] != NONE_ID {
+                let (a, b) = span[i];
+                if &text[a as usize..b as usize] != keys[i] {
+                    // A tag collision: the full probe decides.
+                    found[i] = self.lookup(keys[i], hashes[i]).unwrap_or(NONE_ID);
+                }
+            }
+        }
+    }
+
+    pub(super) fn lookup_or_insert(&mut self, s: &[u8]) -> Result<u32, &'static str> {
+        self.lookup_or_insert_hashed(s, hash_bytes(s))
+    }
+
+    pub(super) fn lookup_or_insert_hashed(
+        &mut self,
+        s: &[u8],
+        h: u64,
+    ) -> Result<u32, &'static str> {
+        if let Some(n) = self.lookup(s, h) {
+            return Ok(n);
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![0; 1024];
+        }
+        let text = std::str::from_utf8(s).map_err(|_| "is not UTF-8 text")?;
+        if let Some(problem) = id_problem(text) {
+            return Err(problem);
+        }
+        if self.names.len() >= (LOCAL - 1) as usize {
+            return Err("does not fit: more than 2 billion ids");
+        }
+        let n = self
+            .names
+            .push(text)
+            .ok_or("does not fit: ids pass 4 GiB")?;
+        let tag = h & 0xFFFF_FFFF_0000_0000;
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = tag | u64::from(n + 1);
+        if self.names.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        Ok(n)
+    }
+
+    pub(super) fn grow(&mut self) {
+        let mut slots = vec![0u64; self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for &slot in &self.slots {
+            if slot == 0 {
+                continue;
+            }
+            let n = (slot & 0xFFFF_FFFF) as usize - 1;
+            let h = hash_bytes(self.names.get(n).as_bytes());
+            let mut i = (h as usize) & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = slot;
+        }
+        self.slots = slots;
+    }
+}
+
+/// A thread's view while parsing a block: the corpus's ids, frozen, and the
+/// ids first seen in this block.
+pub(super) struct Ids<'g, 'l> {
+    pub(super) global: &'g Interner,
+    pub(super) local: &'l mut Interner,
+}
+
+/// Rows parsed but for their entity ids, which are looked up together.
+#[derive(Default)]
+pub(super) struct Batch {
+    /// Per key (sender, receiver, sender, ...): whether it lives in `arena`
+    /// (an unquoted copy) or in the part's buffer, where, and its span in
+    /// its row.
+    pub(super) keys: Vec<(bool, Range<usize>, Range<usize>)>,
+    pub(super) arena: Vec<u8>,
+    /// Per row: where it is in the buffer, and its line.
+    pub(super) rows: Vec<(Range<usize>, u32)>,
+    /// The index in the output of the batch's first row.
+    pub(super) first: usize,
+}

@@ -1,0 +1,551 @@
+//! Parsing one part of a block into compact columns, with located problems.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// Row times while reading: 32-bit deltas from a base while every row is one
+/// exact second near it; full intervals otherwise.
+#[derive(Debug, Clone)]
+pub(super) enum TimeCol {
+    Delta { base: Option<i64>, d: Vec<i32> },
+    Wide { lo: Vec<i64>, hi: Vec<i64> },
+}
+
+impl Default for TimeCol {
+    fn default() -> Self {
+        TimeCol::Delta {
+            base: None,
+            d: Vec::new(),
+        }
+    }
+}
+
+impl TimeCol {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            TimeCol::Delta { d, .. } => d.len(),
+            TimeCol::Wide { lo, .. } => lo.len(),
+        }
+    }
+
+    pub(super) fn clear(&mut self) {
+        *self = TimeCol::default();
+    }
+
+    pub(super) fn widen(&mut self) {
+        if let TimeCol::Delta { base, d } = self {
+            let b = base.unwrap_or(0);
+            let lo: Vec<i64> = d.iter().map(|&x| b + i64::from(x)).collect();
+            *self = TimeCol::Wide { hi: lo.clone(), lo };
+        }
+    }
+
+    #[inline]
+    pub(super) fn push(&mut self, lo: i64, hi: i64) {
+        if let TimeCol::Delta { base, d } = self {
+            if lo == hi {
+                let b = *base.get_or_insert(lo);
+                if let Ok(x) = i32::try_from(lo - b) {
+                    d.push(x);
+                    return;
+                }
+            }
+        }
+        self.widen();
+        if let TimeCol::Wide { lo: l, hi: h } = self {
+            l.push(lo);
+            h.push(hi);
+        }
+    }
+
+    pub(super) fn append(&mut self, other: &TimeCol) {
+        if other.len() == 0 {
+            return;
+        }
+        if let (
+            TimeCol::Delta { base, d },
+            TimeCol::Delta {
+                base: Some(ob),
+                d: od,
+            },
+        ) = (&mut *self, other)
+        {
+            let b = *base.get_or_insert(*ob);
+            let shift = ob - b;
+            if od
+                .iter()
+                .all(|&x| i32::try_from(i64::from(x) + shift).is_ok())
+            {
+                d.extend(od.iter().map(|&x| (i64::from(x) + shift) as i32));
+                return;
+            }
+        }
+        self.widen();
+        let TimeCol::Wide { lo, hi } = self else {
+            return;
+        };
+        match other {
+            TimeCol::Delta { base, d } => {
+                let b = base.unwrap_or(0);
+                for &x in d {
+                    lo.push(b + i64::from(x));
+                    hi.push(b + i64::from(x));
+                }
+            }
+            TimeCol::Wide { lo: ol, hi: oh } => {
+                lo.extend_from_slice(ol);
+                hi.extend_from_slice(oh);
+            }
+        }
+    }
+}
+
+/// A located problem in a row, before line numbers are known.
+#[derive(Debug, Clone)]
+pub(super) struct RowProblem {
+    /// Line, relative to the part's first line (0-based).
+    pub(super) line: u32,
+    /// The row's text (shortened).
+    pub(super) text: String,
+    pub(super) span: Range<usize>,
+    pub(super) message: String,
+    pub(super) label: String,
+    pub(super) help: String,
+}
+
+/// What one thread makes of its part of a block.
+#[derive(Debug, Default)]
+pub(super) struct PartOut {
+    pub(super) from: Vec<u32>,
+    pub(super) to: Vec<u32>,
+    pub(super) time: TimeCol,
+    pub(super) flags: Vec<u8>,
+    /// Line of each row, relative to the part's first line.
+    pub(super) line: Vec<u32>,
+    pub(super) kinds: Vec<u32>,
+    pub(super) kind_names: Vec<String>,
+    pub(super) ids: Vec<(u32, String)>,
+    pub(super) carries: Vec<(u32, String)>,
+    pub(super) texts: Vec<(u32, String)>,
+    pub(super) problems: Vec<RowProblem>,
+    pub(super) bad_rows: usize,
+    pub(super) certainty_written: bool,
+    /// Newlines in the part.
+    pub(super) lines: u32,
+}
+
+impl PartOut {
+    /// Takes out rows `first + i` where `bad[i]`, with their sparse entries
+    /// (found by line).
+    pub(super) fn drop_rows(
+        &mut self,
+        first: usize,
+        bad: &[bool],
+        lines: &std::collections::HashSet<u32>,
+    ) {
+        fn keep_tail<T: Copy>(v: &mut Vec<T>, first: usize, bad: &[bool]) {
+            let mut w = first;
+            for r in first..v.len() {
+                if !bad.get(r - first).copied().unwrap_or(false) {
+                    v[w] = v[r];
+                    w += 1;
+                }
+            }
+            v.truncate(w);
+        }
+        keep_tail(&mut self.from, first, bad);
+        keep_tail(&mut self.to, first, bad);
+        keep_tail(&mut self.flags, first, bad);
+        keep_tail(&mut self.line, first, bad);
+        if !self.kinds.is_empty() {
+            keep_tail(&mut self.kinds, first, bad);
+        }
+        match &mut self.time {
+            TimeCol::Delta { d, .. } => keep_tail(d, first, bad),
+            TimeCol::Wide { lo, hi } => {
+                keep_tail(lo, first, bad);
+                keep_tail(hi, first, bad);
+            }
+        }
+        self.texts.retain(|(l, _)| !lines.contains(l));
+        self.ids.retain(|(l, _)| !lines.contains(l));
+        self.carries.retain(|(l, _)| !lines.contains(l));
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.from.clear();
+        self.to.clear();
+        self.time.clear();
+        self.flags.clear();
+        self.line.clear();
+        self.kinds.clear();
+        self.kind_names.clear();
+        self.ids.clear();
+        self.carries.clear();
+        self.texts.clear();
+        self.problems.clear();
+        self.bad_rows = 0;
+        self.lines = 0;
+    }
+}
+
+pub(super) fn shorten(row: &[u8]) -> String {
+    let s = String::from_utf8_lossy(&row[..row.len().min(2000)]);
+    s.replace(|c: char| c.is_control() && c != '\t', " ")
+}
+
+pub(super) struct PartParser<'h> {
+    pub(super) header: &'h Header,
+    pub(super) keep_problems: usize,
+}
+
+impl PartParser<'_> {
+    /// Parses the rows of `buf` (which starts and ends at row boundaries).
+    pub(super) fn parse(&self, buf: &[u8], ids: &mut Ids, out: &mut PartOut) {
+        let mut fields: Vec<Field> = Vec::with_capacity(self.header.width);
+        let mut owned: Vec<u8> = Vec::new();
+        let mut line: u32 = 0;
+        let mut start = 0;
+        let mut kind_map: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut batch = Batch::default();
+        while start < buf.len() {
+            let (end, has_quote) = row_end(buf, start);
+            let row = &buf[start..end];
+            let newlines = if has_quote {
+                memchr::memchr_iter(b'\n', row).count() as u32
+            } else {
+                0
+            };
+            let this_line = line;
+            line += newlines + u32::from(end < buf.len());
+            let row_start = start;
+            start = end + 1;
+            let trimmed = trim(row);
+            if trimmed.is_empty() {
+                continue;
+            }
+            if batch.rows.is_empty() {
+                batch.first = out.from.len();
+            }
+            match self.row(
+                row,
+                row_start,
+                has_quote,
+                this_line,
+                out,
+                &mut fields,
+                &mut owned,
+                &mut kind_map,
+                &mut batch,
+            ) {
+                Ok(()) => {
+                    if batch.rows.len() == BATCH_ROWS {
+                        self.flush(buf, &mut batch, ids, out);
+                    }
+                }
+                Err(p) => {
+                    out.bad_rows += 1;
+                    if out.problems.len() < self.keep_problems {
+                        out.problems.push(p);
+                    }
+                }
+            }
+        }
+        self.flush(buf, &mut batch, ids, out);
+        out.lines = line;
+    }
+
+    /// Gives the batch's rows their entity numbers; rows with a bad id are
+    /// taken out again.
+    pub(super) fn flush(&self, buf: &[u8], batch: &mut Batch, ids: &mut Ids, out: &mut PartOut) {
+        if batch.rows.is_empty() {
+            return;
+        }
+        let keys: Vec<&[u8]> = batch
+            .keys
+            .iter()
+            .map(|(own, r, _)| {
+                if *own {
+                    &batch.arena[r.clone()]
+                } else {
+                    &buf[r.clone()]
+                }
+            })
+            .collect();
+        let hashes: Vec<u64> = keys.iter().map(|k| hash_bytes(k)).collect();
+        let mut found = [NONE_ID; BATCH_KEYS];
+        ids.global.lookup_batch(&keys, &hashes, &mut found);
+        let mut bad: Vec<bool> = Vec::new();
+        for (i, key) in keys.iter().enumerate() {
+            let id = if found[i] != NONE_ID {
+                found[i]
+            } else {
+                match ids.local.lookup_or_insert_hashed(key, hashes[i]) {
+                    Ok(n) => n | LOCAL,
+                    Err(what) => {
+                        if bad.is_empty() {
+                            bad = vec![false; batch.rows.len()];
+                        }
+                        let r = i / 2;
+                        if !bad[r] {
+                            bad[r] = true;
+                            out.bad_rows += 1;
+                            if out.problems.len() < self.keep_problems {
+                                let (range, line) = batch.rows[r].clone();
+                                let col = if i % 2 == 0 {
+                                    self.header.from
+                                } else {
+                                    self.header.to
+                                };
+                                out.problems.push(RowProblem {
+                                    line,
+                                    text: shorten(&buf[range]),
+                                    span: batch.keys[i].2.clone(),
+                                    message: format!(
+                                        "column `{}`: the entity id {what}",
+                                        self.header.names[col]
+                                    ),
+                                    label: "not an entity id".into(),
+                                    help: "an id is a non-empty string without control characters, e.g. an e-mail address".into(),
+                                });
+                            }
+                        }
+                        continue;
+                    }
+                }
+            };
+            let r = batch.first + i / 2;
+            if i % 2 == 0 {
+                out.from[r] = id;
+            } else {
+                out.to[r] = id;
+            }
+        }
+        if !bad.is_empty() {
+            let lines: std::collections::HashSet<u32> = batch
+                .rows
+                .iter()
+                .zip(&bad)
+                .filter(|(_, b)| **b)
+                .map(|((_, l), _)| *l)
+                .collect();
+            out.drop_rows(batch.first, &bad, &lines);
+        }
+        batch.keys.clear();
+        batch.arena.clear();
+        batch.rows.clear();
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn row(
+        &self,
+        row: &[u8],
+        row_start: usize,
+        has_quote: bool,
+        line: u32,
+        out: &mut PartOut,
+        fields: &mut Vec<Field>,
+        owned: &mut Vec<u8>,
+        kind_map: &mut HashMap<Vec<u8>, u32>,
+        batch: &mut Batch,
+    ) -> Result<(), RowProblem> {
+        let h = self.header;
+        let problem = |span: Range<usize>, message: String, label: &str, help: &str| RowProblem {
+            line,
+            text: shorten(row),
+            span,
+            message,
+            label: label.to_string(),
+            help: help.to_string(),
+        };
+        if let Err((at, what)) = split_fields(row, has_quote, fields, owned) {
+            return Err(problem(
+                at..at + 1,
+                what.to_string(),
+                "here",
+                "quote a field that holds commas or quotes as \"...\", doubling quotes inside it",
+            ));
+        }
+        if fields.len() != h.width {
+            let span = if fields.len() > h.width {
+                fields[h.width].pos..row.len()
+            } else {
+                row.len()..row.len()
+            };
+            return Err(problem(
+                span,
+                format!(
+                    "the row has {} field{}; the header names {}",
+                    fields.len(),
+                    if fields.len() == 1 { "" } else { "s" },
+                    h.width
+                ),
+                if fields.len() > h.width {
+                    "extra fields"
+                } else {
+                    "fields missing"
+                },
+                "give every row one value per column (an empty value for an optional column); quote values that hold commas",
+            ));
+        }
+        let owned: &[u8] = owned;
+        let val = |k: usize| -> &[u8] {
+            let f = &fields[k];
+            if f.owned {
+                &owned[f.value.clone()]
+            } else {
+                &row[f.value.clone()]
+            }
+        };
+        let field_span = |k: usize| {
+            let f = &fields[k];
+            let start = if f.owned { f.pos } else { f.value.start };
+            let len = val(k).len().max(1);
+            start..(start + len).min(row.len().max(start + 1))
+        };
+        let col = |k: usize| h.names[k].as_str();
+        let time = parse_time(val(h.time)).map_err(|(what, help)| {
+            problem(
+                field_span(h.time),
+                format!("column `{}`: {what}", col(h.time)),
+                "not a time",
+                &help,
+            )
+        })?;
+        let mut certainty = Certainty::Reported;
+        if let Some(k) = h.certainty {
+            let v = val(k);
+            if !v.is_empty() {
+                certainty = match v {
+                    b"confirmed" => Certainty::Confirmed,
+                    b"reported" => Certainty::Reported,
+                    b"alleged" => Certainty::Alleged,
+                    b"unknown" => Certainty::Unknown,
+                    _ => {
+                        return Err(problem(
+                            field_span(k),
+                            format!("column `{}`: {} is not a certainty", col(k), quote_bytes(v)),
+                            "not a certainty",
+                            "use confirmed, reported, alleged or unknown, or leave it empty for reported",
+                        ))
+                    }
+                };
+                out.certainty_written = true;
+            }
+        }
+        let mut carried: Vec<String> = Vec::new();
+        if let Some(k) = h.carries {
+            let v = val(k);
+            if !v.is_empty() {
+                for m in v.split(|&b| b == b';') {
+                    let m = trim(m);
+                    if m.is_empty() {
+                        continue;
+                    }
+                    let text = std::str::from_utf8(m)
+                        .ok()
+                        .filter(|t| id_problem(t).is_none());
+                    let Some(text) = text else {
+                        return Err(problem(
+                            field_span(k),
+                            format!(
+                                "column `{}`: {} is not a message id",
+                                col(k),
+                                quote_bytes(m)
+                            ),
+                            "not a message id",
+                            "list message ids separated by `;`",
+                        ));
+                    };
+                    carried.push(text.to_string());
+                }
+            }
+        }
+        let mut id = None;
+        if let Some(k) = h.id {
+            let v = val(k);
+            if !v.is_empty() {
+                let text = std::str::from_utf8(v)
+                    .ok()
+                    .filter(|t| id_problem(t).is_none());
+                let Some(text) = text else {
+                    return Err(problem(
+                        field_span(k),
+                        format!("column `{}`: {} is not an event id", col(k), quote_bytes(v)),
+                        "not an id",
+                        "an id is a non-empty string without control characters",
+                    ));
+                };
+                id = Some(text.to_string());
+            }
+        }
+        let mut kind = u32::MAX;
+        if let Some(k) = h.kind {
+            let v = val(k);
+            if !v.is_empty() {
+                let Ok(text) = std::str::from_utf8(v) else {
+                    return Err(problem(
+                        field_span(k),
+                        format!("column `{}`: the kind is not UTF-8 text", col(k)),
+                        "not UTF-8",
+                        "save the file as UTF-8",
+                    ));
+                };
+                kind = match kind_map.get(v) {
+                    Some(&n) => n,
+                    None => {
+                        // Kind numbers are u32: a part holds fewer rows than that.
+                        let n = out.kind_names.len() as u32;
+                        out.kind_names.push(text.to_string());
+                        kind_map.insert(v.to_vec(), n);
+                        n
+                    }
+                };
+            }
+        }
+        for k in [h.from, h.to] {
+            let f = &fields[k];
+            let key = if f.owned {
+                let a = batch.arena.len();
+                batch.arena.extend_from_slice(val(k));
+                (true, a..batch.arena.len(), field_span(k))
+            } else {
+                (
+                    false,
+                    row_start + f.value.start..row_start + f.value.end,
+                    field_span(k),
+                )
+            };
+            batch.keys.push(key);
+        }
+        batch.rows.push((row_start..row_start + row.len(), line));
+        out.from.push(0);
+        out.to.push(0);
+        out.time.push(time.lo, time.hi);
+        out.flags.push(certainty_bits(certainty));
+        out.line.push(line);
+        if h.kind.is_some() {
+            out.kinds.push(kind);
+        }
+        if let Some(text) = time.text {
+            out.texts.push((line, text));
+        }
+        if let Some(id) = id {
+            out.ids.push((line, id));
+        }
+        for m in carried {
+            out.carries.push((line, m));
+        }
+        Ok(())
+    }
+}
+
+pub(super) fn quote_bytes(v: &[u8]) -> String {
+    let s = String::from_utf8_lossy(v);
+    if s.chars().count() > 40 {
+        let short: String = s.chars().take(37).collect();
+        format!("`{short}...`")
+    } else {
+        format!("`{s}`")
+    }
+}
