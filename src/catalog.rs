@@ -15,7 +15,7 @@
 //! use grapevine::{Catalog, StoryCatalog};
 //! let story = grapevine::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap().story;
 //! let catalog = StoryCatalog::new(&story);
-//! let jr = catalog.resolve_entity("don jr").unwrap();
+//! let jr = catalog.resolve_entity("trump jr").unwrap();
 //! assert_eq!(catalog.entity_name(jr), "Donald Trump Jr.");
 //! ```
 

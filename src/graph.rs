@@ -24,9 +24,24 @@ use crate::catalog::{certainty_bits, Catalog};
 use crate::model::Certainty;
 
 /// Entities linked by contacts (and, optionally, relations), undirected.
+///
+/// A contact between two entities is one edge between them; a contact of
+/// more parties (a meeting, an e-mail to several people) is a node of its
+/// own linked to each party, so that it costs memory linear in its parties
+/// while its parties are still one step from each other.
 #[derive(Debug, Clone)]
 pub struct StaticGraph {
-    graph: UnGraph<u32, ()>,
+    graph: UnGraph<Node, ()>,
+    entities: usize,
+}
+
+/// A node of the static graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Node {
+    /// An entity (catalogue number).
+    Entity(u32),
+    /// A contact of more than two parties (event number).
+    Contact(u32),
 }
 
 impl StaticGraph {
@@ -39,10 +54,26 @@ impl StaticGraph {
         let n = catalog.entity_count();
         let ch = catalog.channels();
         let min = certainty_bits(threshold);
-        let mut pairs: Vec<(u32, u32)> = (0..ch.len())
-            .filter(|&c| ch.certainty[c] >= min && ch.from[c] != ch.to[c])
-            .map(|c| (ch.from[c].min(ch.to[c]), ch.from[c].max(ch.to[c])))
-            .collect();
+        // (event, entity) for every party of every kept contact.
+        let mut parties: Vec<(u32, u32)> = Vec::new();
+        for c in 0..ch.len() {
+            if ch.certainty[c] >= min {
+                let e = ch.event(c);
+                parties.push((e, ch.from[c]));
+                parties.push((e, ch.to[c]));
+            }
+        }
+        parties.sort_unstable();
+        parties.dedup();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut hubs: Vec<(u32, Vec<u32>)> = Vec::new();
+        for group in parties.chunk_by(|a, b| a.0 == b.0) {
+            match group {
+                [_] => {}
+                [(_, a), (_, b)] => pairs.push((*a.min(b), *a.max(b))),
+                _ => hubs.push((group[0].0, group.iter().map(|p| p.1).collect())),
+            }
+        }
         if relations {
             for r in catalog.relations() {
                 if r.certainty.unwrap_or_default() < threshold {
@@ -59,53 +90,66 @@ impl StaticGraph {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut graph = UnGraph::with_capacity(n, pairs.len());
+        let mut graph = UnGraph::with_capacity(n + hubs.len(), pairs.len());
         for u in 0..n as u32 {
-            graph.add_node(u);
+            graph.add_node(Node::Entity(u));
         }
         for (a, b) in pairs {
             graph.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), ());
         }
-        StaticGraph { graph }
+        for (e, members) in hubs {
+            let hub = graph.add_node(Node::Contact(e));
+            for m in members {
+                graph.add_edge(hub, NodeIndex::new(m as usize), ());
+            }
+        }
+        StaticGraph { graph, entities: n }
     }
 
-    /// The petgraph graph: node `i` is entity `i`.
-    pub fn graph(&self) -> &UnGraph<u32, ()> {
+    /// The petgraph graph: node `i < entity_count` is entity `i`; the others
+    /// are contacts of more than two parties.
+    pub fn graph(&self) -> &UnGraph<Node, ()> {
         &self.graph
     }
 
-    /// The entities within `depth` links of `start` (itself included),
-    /// ascending. Breadth-first: O(n + l) for n entities and l links.
+    /// The entities within `depth` steps of `start` (itself included),
+    /// ascending; the parties of one contact are one step apart.
+    ///
+    /// Breadth-first with 0-1 costs (entering a contact node costs the step,
+    /// leaving it nothing), stopping at `depth`: only the neighbourhood is
+    /// visited. O(n + l) at most for n nodes and l links.
     pub fn within(&self, start: u32, depth: usize) -> Vec<u32> {
         let n = self.graph.node_count();
-        if start as usize >= n {
+        if start as usize >= self.entities {
             return Vec::new();
         }
-        // Breadth-first, stopping at `depth`: only the neighbourhood is
-        // visited, not the whole component.
         let mut dist = vec![usize::MAX; n];
         dist[start as usize] = 0;
         let mut queue = std::collections::VecDeque::from([NodeIndex::new(start as usize)]);
-        let mut out = Vec::new();
         while let Some(v) = queue.pop_front() {
-            out.push(v.index() as u32);
             let d = dist[v.index()];
-            if d >= depth {
-                continue;
-            }
+            let from_hub = v.index() >= self.entities;
             for w in self.graph.neighbors(v) {
-                if dist[w.index()] == usize::MAX {
-                    dist[w.index()] = d + 1;
+                let step = usize::from(!from_hub);
+                let nd = d + step;
+                if nd > depth || nd >= dist[w.index()] {
+                    continue;
+                }
+                dist[w.index()] = nd;
+                if step == 0 {
+                    queue.push_front(w);
+                } else {
                     queue.push_back(w);
                 }
             }
         }
-        out.sort_unstable();
-        out
+        (0..self.entities as u32)
+            .filter(|&u| dist[u as usize] <= depth)
+            .collect()
     }
 
-    /// The connected components, each ascending, largest first (ties by
-    /// smallest member). Isolated entities are components of one.
+    /// The connected components of entities, each ascending, largest first
+    /// (ties by smallest member). Isolated entities are components of one.
     pub fn components(&self) -> Vec<Vec<u32>> {
         let n = self.graph.node_count();
         let mut uf = petgraph::unionfind::UnionFind::<usize>::new(n);
@@ -115,7 +159,7 @@ impl StaticGraph {
             }
         }
         let mut groups: std::collections::BTreeMap<usize, Vec<u32>> = Default::default();
-        for u in 0..n {
+        for u in 0..self.entities {
             groups.entry(uf.find(u)).or_default().push(u as u32);
         }
         let mut out: Vec<Vec<u32>> = groups.into_values().collect();
@@ -166,5 +210,24 @@ mod tests {
         assert_eq!(g.within(2, 1), vec![1, 2, 3]);
         // e0..e4 linked, e5 isolated.
         assert_eq!(g.components(), vec![vec![0, 1, 2, 3, 4], vec![5]]);
+    }
+
+    #[test]
+    fn co_recipients_are_one_step_apart() {
+        let mut story = chain_story(5);
+        story.events = vec![Event {
+            id: "blast".into(),
+            parties: Parties::Directed {
+                from: "e0".into(),
+                to: vec!["e1".into(), "e2".into(), "e3".into()],
+                to_is_array: true,
+            },
+            ..Event::default()
+        }];
+        let cat = StoryCatalog::new(&story);
+        let g = StaticGraph::build(&cat, Certainty::Unknown, false);
+        assert_eq!(g.within(2, 1), vec![0, 1, 2, 3]);
+        assert_eq!(g.within(2, 0), vec![2]);
+        assert_eq!(g.components(), vec![vec![0, 1, 2, 3], vec![4]]);
     }
 }

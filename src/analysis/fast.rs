@@ -1,6 +1,6 @@
 //! The exact-time fast path: one linear pass over time-sorted channels.
 //!
-//! When every channel is one exact second ([`Index::exact`]), earliest arrival
+//! When every channel is one exact second ([`Index::is_exact`]), earliest arrival
 //! needs no priority queue and no adjacency: binary-search the start time, then
 //! scan the channels in time order; a channel at second `t` from `u` delivers
 //! at `t` when `u` held the information by `t` (strict: by `t - 1`).
@@ -17,7 +17,7 @@
 //! ([`earliest_paths_exact`]), and with the definite-timing rule of the spec it
 //! gives definite arrival ([`definite_exact`]). Each function returns `None`
 //! when the index is not exact, so the caller falls back to the general
-//! interval algorithms in [`super::reach`], whose answers these equal (a
+//! interval algorithms in [`mod@super::reach`], whose answers these equal (a
 //! property test checks it).
 //!
 //! Times are handled as `u32` offsets from the index's base, encoded as

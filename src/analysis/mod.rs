@@ -228,7 +228,7 @@ pub struct MessageStart {
 }
 
 /// Compiles `query` against `story` and answers it (a shortcut for
-/// [`StoryCatalog::new`], [`Query::compile`] and [`reach`]).
+/// [`StoryCatalog::new`], [`Query::compile`] and [`reach()`]).
 ///
 /// # Example
 /// ```

@@ -340,7 +340,8 @@ pub fn definite_arrival(
 /// let story = load_str("s.json", r#"{"format": "grapevine/1",
 ///   "entities": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
 ///   "events": [{"id": "e1", "from": "a", "to": "b", "time": "2016-09-20"}]}"#).unwrap().story;
-/// let index = Index::build(&story, &IndexSpec::default());
+/// let catalog = grapevine::StoryCatalog::new(&story);
+/// let index = Index::build(&catalog, &IndexSpec::default());
 /// let answer = reach(&index, &ReachQuery { source: 0, start: None, source_definite: Some(i64::MIN), strict: false });
 /// assert_eq!(answer.reached[1].entity, "b");
 /// assert_eq!(answer.reached[1].path, vec!["e1"]);

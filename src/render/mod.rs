@@ -1,6 +1,6 @@
 //! Diagrams of a story: DOT, SVG and PNG, with an optional focus.
 //!
-//! [`to_dot`] draws a [`Story`] as a Graphviz DOT graph built with
+//! [`to_dot`] draws a [`crate::Story`] as a Graphviz DOT graph built with
 //! graphviz-rust's structures and printed with its printer; every user string
 //! is quoted here, node ids are synthetic (`n0`, `n1`, ...), and the output is
 //! deterministic. [`to_svg`] lays it out (in-process with graphviz-pure, or

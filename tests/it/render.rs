@@ -281,6 +281,10 @@ mod svg {
     fn system_engine_when_dot_is_installed() {
         let found = std::process::Command::new("dot").arg("-V").output().is_ok();
         if !found {
+            assert!(
+                std::env::var_os("GRAPEVINE_REQUIRE_DOT").is_none(),
+                "GRAPEVINE_REQUIRE_DOT is set but Graphviz `dot` is not on PATH"
+            );
             eprintln!("note: Graphviz `dot` is not on PATH; skipping the system-engine test");
             return;
         }

@@ -36,7 +36,7 @@
 //! an open-addressing table (one per thread, merged after each block). Rows
 //! cost 17 bytes while reading (sender, receiver, time as a 32-bit offset,
 //! line number, certainty); rows are then sorted by time (skipped when the
-//! file is already in time order) into the columns of the [`Index`], which
+//! file is already in time order) into the columns of the [`crate::Index`], which
 //! borrows them without copying when a query keeps every row.
 //!
 //! The corpus is a [`Catalog`]: every command answers a CSV file from it and
