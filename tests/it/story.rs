@@ -54,7 +54,9 @@ fn pac_tip_documented_chain() {
     );
     let ev = |id: &str| a.get(id).unwrap().evidence;
     assert_eq!(ev("trump-jr"), Certainty::Confirmed);
-    for id in ["kushner", "conway", "parscale", "bannon", "hicks", "congress"] {
+    for id in [
+        "kushner", "conway", "parscale", "bannon", "hicks", "congress",
+    ] {
         assert_eq!(ev(id), Certainty::Reported, "{id}");
     }
     assert_eq!(ev("trump"), Certainty::Unknown);
@@ -127,12 +129,20 @@ fn publication_order_holds() {
             .find(|e| e.id == id)
             .unwrap_or_else(|| panic!("no event {id}"))
     };
-    let lo = |id: &str| event(id).interval().lo.unwrap_or_else(|| panic!("{id} undated"));
+    let lo = |id: &str| {
+        event(id)
+            .interval()
+            .lo
+            .unwrap_or_else(|| panic!("{id} undated"))
+    };
     let obtained = lo("leak-to-the-atlantic");
     assert!(lo("trump-jr-releases-messages") >= obtained);
     assert!(lo("the-atlantic-publishes") >= obtained);
     assert!(obtained >= lo("trump-jr-documents-to-congress"));
-    assert_eq!(event("leak-to-the-atlantic").certainty, Some(Certainty::Alleged));
+    assert_eq!(
+        event("leak-to-the-atlantic").certainty,
+        Some(Certainty::Alleged)
+    );
     for id in [
         "trump-jr-documents-to-congress",
         "leak-to-the-atlantic",
@@ -163,7 +173,10 @@ fn podesta_link_reaches_the_atlantic_through_the_full_correspondence() {
             "wikileaks"
         ]
     );
-    assert_eq!(a.get("congress").unwrap().earliest, Some(ny_day("2016-10-12")));
+    assert_eq!(
+        a.get("congress").unwrap().earliest,
+        Some(ny_day("2016-10-12"))
+    );
     // Trump Sr.'s tweet is not documented to carry it.
     assert!(a.get("trump").is_none());
 }
