@@ -34,7 +34,7 @@ fn reach_json_follows_the_spec() {
     assert_eq!(v["threshold"], "unknown");
     assert_eq!(v["strict"], false);
     let reached = v["reached"].as_array().unwrap();
-    assert_eq!(reached.len(), 8);
+    assert_eq!(reached.len(), 13);
     // The fields come in the spec's order.
     let text = stdout(&o);
     let first = &text[text.find("\"reached\"").unwrap()..];
@@ -50,16 +50,22 @@ fn reach_json_follows_the_spec() {
     ];
     assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{first}");
     // Sorted by earliest, then id; the source is included with an empty path.
-    let ids: Vec<&str> = reached
+    let keys: Vec<(&str, &str)> = reached
         .iter()
-        .map(|r| r["entity"].as_str().unwrap())
+        .map(|r| {
+            (
+                r["earliest"].as_str().unwrap(),
+                r["entity"].as_str().unwrap(),
+            )
+        })
         .collect();
-    let mut sorted = ids.clone();
+    let mut sorted = keys.clone();
     sorted.sort();
-    assert_eq!(
-        ids, sorted,
-        "all share the same earliest day, so the order is by id"
-    );
+    assert_eq!(keys, sorted);
+    // The 2016 chain inside the campaign first, then the 2017 publication.
+    assert_eq!(keys[0], ("2016-09-20T04:00:00Z", "bannon"));
+    assert_eq!(keys[9], ("2017-07-11T04:00:00Z", "assange"));
+    assert_eq!(keys[12], ("2017-07-11T04:00:00Z", "twitter-public"));
     let source = reached.iter().find(|r| r["entity"] == "wikileaks").unwrap();
     assert_eq!(source["path"].as_array().unwrap().len(), 0);
     assert_eq!(source["definite_by"], "2016-09-21T03:59:59Z");

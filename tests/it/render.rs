@@ -103,7 +103,7 @@ fn reach_focus_marks_and_fades() {
         "{dot}"
     );
     assert!(dot.contains("source · 20 Sep 2016"));
-    assert!(dot.contains("Not reached (17)"));
+    assert!(dot.contains("Not reached (14)"));
     assert!(dot.contains("\"? forward\\nafter 20 Sep 2016\""));
 }
 
@@ -134,12 +134,12 @@ fn alt_text_of_the_bundled_story() {
     let text = alt_text(&s, &reach(&s, "pac-tip"));
     assert!(
         text.starts_with(
-            "“WikiLeaks tip: anti-Trump PAC site and its password”: WikiLeaks messaged Donald Trump Jr. on 20 September 2016 (confirmed). Donald Trump Jr. passed it on or after 20 September 2016 to four people: Jared Kushner, Kellyanne Conway, Brad Parscale and Steve Bannon; reported by a single source. Jared Kushner passed it on or after 20 September 2016 to Hope Hicks; reported by a single source. Whether Hope Hicks passed it to Donald Trump is unknown."
+            "“WikiLeaks tip: anti-Trump PAC site and its password”: WikiLeaks messaged Donald Trump Jr. on 20 September 2016 (confirmed). Donald Trump Jr. passed it on or after 20 September 2016 to four people: Jared Kushner, Kellyanne Conway, Brad Parscale and Steve Bannon; reported by a single source. Donald Trump Jr. passed it on or after 20 September 2016 to US Congress; reported by a single source. Donald Trump Jr. passed it on or after 11 July 2017 to Public on Twitter (confirmed). Jared Kushner passed it on or after 20 September 2016 to Hope Hicks; reported by a single source. US Congress allegedly passed it to The Atlantic on or after 11 July 2017; alleged by a single source. Whether Hope Hicks passed it to Donald Trump is unknown. The Atlantic passed it on or after 11 July 2017 to General public and Julian Assange (confirmed)."
         ),
         "{text}"
     );
     let full = alt_text(&s, &Focus::default());
-    assert!(full.contains("26 contacts"), "{full}");
+    assert!(full.contains("28 contacts"), "{full}");
 }
 
 #[cfg(feature = "svg")]
