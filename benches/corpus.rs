@@ -55,10 +55,8 @@ fn query(index: &Index, strict: bool) -> ReachQuery {
         .position(|s| s == gen::name(gen::Ids::Email, 0))
         .unwrap_or(0) as u32;
     ReachQuery {
-        source: hub,
-        start: None,
-        source_definite: Some(i64::MIN),
         strict,
+        ..ReachQuery::new(hub)
     }
 }
 

@@ -68,10 +68,8 @@ pub fn causality_warnings(loaded: &Loaded) -> Vec<Diagnostic> {
         let index = Index::build(story, &spec);
         let start = m.time.as_ref().and_then(|t| t.interval().lo);
         let q = ReachQuery {
-            source: *origin as u32,
             start,
-            source_definite: None,
-            strict: false,
+            ..ReachQuery::new(*origin as u32)
         };
         let arr = earliest_arrival(&index, &q, Certainty::Unknown);
         for (ei, e) in story.events.iter().enumerate() {

@@ -121,7 +121,7 @@ pub fn timeline(story: &Story, query: &TimelineQuery) -> Result<Vec<TimelineEntr
                 .entities()
                 .first()
                 .and_then(|sender| answer.get(sender))
-                .map_or(usize::MAX, |r| r.path.len());
+                .map_or(usize::MAX, |r| r.path_channels.len());
             let slot = rank.entry(e.id.as_str()).or_insert(usize::MAX);
             *slot = (*slot).min(hops);
         }

@@ -239,6 +239,8 @@ fn build_query(source: &SourceArgs, mode: Option<ModeArg>, options: &QueryOption
         mode,
         threshold: options.threshold.into(),
         strict: options.strict,
+        until: None,
+        paths: true,
     }
 }
 

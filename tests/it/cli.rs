@@ -46,33 +46,56 @@ fn reach_json_follows_the_spec() {
         "timing",
         "definite_by",
         "evidence",
+        "rests_on",
+        "via",
+        "previous",
         "path",
     ];
     assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{first}");
-    // Sorted by earliest, then id; the source is included with an empty path.
+    assert!(v.get("until").is_none(), "no --until, no \"until\"");
+    // Causal order: the source first with an empty path; everyone shares the
+    // same earliest day, so then by hops, then by name.
     let ids: Vec<&str> = reached
         .iter()
         .map(|r| r["entity"].as_str().unwrap())
         .collect();
-    let mut sorted = ids.clone();
-    sorted.sort();
     assert_eq!(
-        ids, sorted,
-        "all share the same earliest day, so the order is by id"
+        ids,
+        [
+            "wikileaks",
+            "trump-jr",
+            "parscale",
+            "kushner",
+            "conway",
+            "bannon",
+            "hicks",
+            "trump"
+        ]
     );
-    let source = reached.iter().find(|r| r["entity"] == "wikileaks").unwrap();
+    let source = &reached[0];
     assert_eq!(source["path"].as_array().unwrap().len(), 0);
     assert_eq!(source["definite_by"], "2016-09-21T03:59:59Z");
-    let not: Vec<&str> = v["not_reached"]
+    for k in ["rests_on", "via", "previous"] {
+        assert!(source[k].is_null(), "{k} of the source");
+    }
+    let hicks = &reached[6];
+    assert_eq!(hicks["via"], "kushner-forward-hicks");
+    assert_eq!(hicks["previous"], "kushner");
+    assert_eq!(hicks["evidence"], "reported");
+    assert_eq!(hicks["rests_on"], "forward-pac-tip-staff");
+    assert!(reached[1]["rests_on"].is_null(), "confirmed");
+    // Not reached: sorted by name.
+    let story = grapevine::load_path(STORY.as_ref()).unwrap().story;
+    let names: Vec<&str> = v["not_reached"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|x| x.as_str().unwrap())
+        .map(|x| story.name_of(x.as_str().unwrap()))
         .collect();
-    let mut sorted = not.clone();
+    let mut sorted = names.clone();
     sorted.sort();
-    assert_eq!(not, sorted);
-    assert!(not.contains(&"manafort"));
+    assert_eq!(names, sorted);
+    assert!(names.contains(&"Paul Manafort"));
 }
 
 #[test]

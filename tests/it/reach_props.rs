@@ -160,6 +160,8 @@ fn query(case: &Case) -> Query {
         mode: case.mode,
         threshold: case.threshold,
         strict: case.strict,
+        until: None,
+        paths: true,
     }
 }
 
@@ -349,7 +351,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             "earliest of {}",
             r.entity
         );
-        prop_assert_eq!(r.path.len(), hops, "hops of {}", r.entity);
+        prop_assert_eq!(r.path_channels.len(), hops, "hops of {}", r.entity);
         prop_assert_eq!(
             r.evidence,
             b.evidence[&r.entity],
@@ -381,7 +383,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         }
         // The path is a valid chain from the source that realises `earliest`:
         // `chain` names the entities along it, source first.
-        prop_assert_eq!(r.chain(&index).len(), r.path.len() + 1);
+        prop_assert_eq!(r.chain(&index).len(), r.path_channels.len() + 1);
         let ids: Vec<String> = r
             .chain(&index)
             .iter()
@@ -390,7 +392,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         let mut node = answer.source.clone();
         let mut time = answer.start.unwrap_or(i64::MIN);
         prop_assert_eq!(&ids[0], &node);
-        for (k, id) in r.path.iter().enumerate() {
+        for (k, id) in r.path.iter().flatten().enumerate() {
             let e = chans_by_event[id.as_str()];
             prop_assert!(e.certainty() >= case.threshold);
             prop_assert!(

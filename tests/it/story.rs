@@ -46,8 +46,8 @@ fn pac_tip_documented_chain() {
     }
     assert_eq!(ev("trump"), Certainty::Unknown);
     assert_eq!(
-        a.get("hicks").unwrap().path,
-        [
+        a.get("hicks").unwrap().path.as_ref().unwrap(),
+        &[
             "dm-pac-tip",
             "forward-pac-tip-staff",
             "kushner-forward-hicks"
