@@ -17,7 +17,7 @@
 //! ([`earliest_paths_exact`]), and with the definite-timing rule of the spec it
 //! gives definite arrival ([`definite_exact`]). Each function returns `None`
 //! when the index is not exact, so the caller falls back to the general
-//! interval algorithms in [`super::reach`], whose answers these equal (a
+//! interval algorithms in [`mod@super::reach`], whose answers these equal (a
 //! property test checks it).
 //!
 //! Times are handled as `u32` offsets from the index's base, encoded as
