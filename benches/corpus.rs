@@ -58,10 +58,8 @@ fn query(index: &Index, strict: bool) -> ReachQuery {
         .entity_number(&gen::name(gen::Ids::Email, 0))
         .unwrap_or(0);
     ReachQuery {
-        source: hub,
-        start: None,
-        source_definite: Some(i64::MIN),
         strict,
+        ..ReachQuery::new(hub)
     }
 }
 

@@ -21,7 +21,7 @@ use std::time::Instant;
 use grapevine::analysis::fast::earliest_exact;
 use grapevine::analysis::reach::earliest_arrival;
 use grapevine::io::csv::{Corpus, CsvOptions};
-use grapevine::{Catalog, Certainty, Index, IndexSpec, ReachQuery};
+use grapevine::{Catalog, Certainty, Index, IndexSpec, ReachQuery, SourceHeld};
 
 fn vm_hwm_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -110,10 +110,10 @@ fn main() {
     let index = Index::build(&corpus, &IndexSpec::default());
     let build = t.elapsed().as_secs_f64();
     let q = ReachQuery {
-        source,
         start: t0,
-        source_definite: Some(t0.unwrap_or(i64::MIN)),
+        source_held: t0.map_or(SourceHeld::Always, SourceHeld::By),
         strict,
+        ..ReachQuery::new(source)
     };
     let mut best = f64::INFINITY;
     let mut arr = Vec::new();

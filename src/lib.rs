@@ -28,7 +28,9 @@
 //! let loaded = load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap();
 //! let answer = reach_story(&loaded.story, &Query::message("pac-tip")).unwrap();
 //! let kushner = answer.get("kushner").unwrap();
-//! assert_eq!(kushner.path, vec!["dm-pac-tip", "forward-pac-tip-staff"]);
+//! let path = kushner.path.as_ref().unwrap();
+//! assert_eq!(path, &["dm-pac-tip", "forward-pac-tip-staff"]);
+//! assert_eq!(kushner.previous.as_deref(), Some("trump-jr"));
 //! assert_eq!(kushner.evidence, grapevine::Certainty::Reported);
 //! println!("{}", serde_json::to_string_pretty(&answer).unwrap());
 //! ```
@@ -57,7 +59,7 @@ pub mod model;
 pub mod render;
 
 pub use analysis::path::{path, PathAnswer};
-pub use analysis::reach::{reach, ReachAnswer, ReachQuery, Reached, Timing};
+pub use analysis::reach::{reach, ReachAnswer, ReachQuery, Reached, SourceHeld, Timing};
 pub use analysis::why_not::{why_not, WhyNot};
 pub use analysis::{reach_story, Origin, Query};
 pub use catalog::{Catalog, StoryCatalog};

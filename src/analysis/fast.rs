@@ -492,9 +492,10 @@ const DEFINITE_PASSES: usize = 8;
 ///
 /// On exact times a channel at `t` is definite-usable when it is possible (`t`
 /// at or after, strict: after, its sender's earliest arrival) and either
-/// ordered (`t` at or after, strict: after, its sender's definite time) or
-/// carrying the message from a sender that is definitely reached at all. The
-/// definite time it delivers is `t`. Without carrying channels this is one
+/// ordered (`t` at or after, strict: after, its sender's definite time; always
+/// for a source with no start) or carrying the message from a sender that is
+/// definitely reached at all. The definite time it delivers is `t`, to the
+/// source as to anyone (a chain back to the source lowers its time). Without carrying channels this is one
 /// time-ordered pass, like earliest arrival; a carrying channel may use its
 /// sender's definite time found later in the scan, so with carrying channels
 /// the pass is repeated until nothing changes.
@@ -514,7 +515,10 @@ pub fn definite_exact(
     if src >= n {
         return Some(def);
     }
-    def[src] = Some(query.source_definite.unwrap_or(NO_UPPER));
+    def[src] = Some(query.source_held.bound());
+    // A source with no start held the information before any contact: its
+    // hops are in time whatever its own definite time.
+    let no_start = query.start.is_none();
     let strict = query.strict;
     let after = |t: i64| {
         if strict && t != NO_LOWER {
@@ -540,12 +544,13 @@ pub fn definite_exact(
             if t < after(earliest[u]) {
                 return None;
             }
-            let ordered = t >= after(d);
-            if !(ordered || index.carries(k)) {
+            let held = if u == src && no_start { NO_LOWER } else { d };
+            if !(t >= after(held) || index.carries(k)) {
                 return None;
             }
+            // The source too: a definite chain back to it lowers its time.
             let v = to[k] as usize;
-            if v == src || def[v].is_some_and(|old| old <= t) {
+            if def[v].is_some_and(|old| old <= t) {
                 return None;
             }
             def[v] = Some(t);

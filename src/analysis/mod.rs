@@ -19,7 +19,7 @@ use crate::index::{Index, IndexSpec, Mode};
 use crate::model::{Certainty, Precision, Story, TimeExpr};
 use crate::Error;
 
-pub use reach::{reach, ReachAnswer, ReachQuery, Reached, Timing};
+pub use reach::{reach, ReachAnswer, ReachQuery, Reached, SourceHeld, Timing};
 
 /// Where the information starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,6 +45,11 @@ pub struct Query {
     pub threshold: Certainty,
     /// Each hop at least one second after its sender's receipt.
     pub strict: bool,
+    /// `--until`: a time expression; the answer is "reached by its last
+    /// second?" (`--until 2016-11-08` includes that whole day).
+    pub until: Option<String>,
+    /// Fill each reached entity's `path` (`false`: `--no-paths`).
+    pub paths: bool,
 }
 
 impl Query {
@@ -57,6 +62,8 @@ impl Query {
             mode: Mode::Contacts,
             threshold: Certainty::Unknown,
             strict: false,
+            until: None,
+            paths: true,
         }
     }
 
@@ -74,7 +81,8 @@ impl Query {
     ///
     /// Errors name what is wrong: an unknown or ambiguous entity (with the
     /// nearest names), an unknown message, a message without an origin, a
-    /// `--from` that is not the message's origin, a bad `--since`.
+    /// `--from` that is not the message's origin, a bad `--since` or
+    /// `--until`.
     pub fn compile<'a>(&self, catalog: &'a dyn Catalog) -> Result<(Index<'a>, ReachQuery), Error> {
         let entity = |name: &str| catalog.resolve_entity(name);
         let message = |id: &str| {
@@ -122,11 +130,14 @@ impl Query {
     ///
     /// - `--from ENTITY`: `t0` has no lower bound unless `--since` gives one;
     ///   the source holds the information from `t0` on, so its definite time
-    ///   is `t0` too ("always" without `--since`).
+    ///   is `t0` too ([`SourceHeld::Always`] without `--since`).
     /// - `--message MSG`: the message's origin from the start of its time;
-    ///   it definitely holds it by the end of that time (no bound when the time
-    ///   is open at its end or missing). `--from` must then name the origin.
+    ///   it definitely holds it by the end of that time
+    ///   ([`SourceHeld::Unknown`] when the time is open at its end or
+    ///   missing). `--from` must then name the origin.
     /// - `--since TIME` overrides both with the start of TIME.
+    /// - `--until TIME`: the last second of TIME; an expression open at its
+    ///   end has none, and is an error.
     ///
     /// `entity` finds an entity by id, name or alias; `message` finds a message.
     pub fn resolve(
@@ -141,6 +152,19 @@ impl Query {
             })?),
             None => None,
         };
+        let until = match &self.until {
+            Some(text) => {
+                let t = TimeExpr::parse(text, tz).map_err(|e| {
+                    Error::Query(format!("--until {text:?}: {}; {}", e.message, e.help))
+                })?;
+                Some(t.interval().hi.ok_or_else(|| {
+                    Error::Query(format!(
+                        "--until {text:?} has no end: give a time with an end, such as 2016-11-08 (the whole day)"
+                    ))
+                })?)
+            }
+            None => None,
+        };
         let (source, traced, t0, def) = match &self.origin {
             Origin::Entity(name) => {
                 if self.mode == Mode::Message {
@@ -153,7 +177,7 @@ impl Query {
                     entity(name).map_err(Error::Query)?,
                     None,
                     None,
-                    reach::NO_LOWER,
+                    SourceHeld::Always,
                 )
             }
             Origin::Message(id) => {
@@ -166,14 +190,14 @@ impl Query {
                         )));
                     }
                 }
-                let hi = m.interval.hi.unwrap_or(reach::NO_UPPER);
-                (m.origin, Some(id.clone()), m.interval.lo, hi)
+                let held = m.interval.hi.map_or(SourceHeld::Unknown, SourceHeld::By);
+                (m.origin, Some(id.clone()), m.interval.lo, held)
             }
         };
         let (t0, def) = match &since {
             Some(s) => {
                 let lo = s.interval().lo;
-                (lo, lo.unwrap_or(reach::NO_LOWER))
+                (lo, lo.map_or(SourceHeld::Always, SourceHeld::By))
             }
             None => (t0, def),
         };
@@ -185,8 +209,10 @@ impl Query {
         let query = ReachQuery {
             source,
             start: t0,
-            source_definite: Some(def),
+            source_held: def,
             strict: self.strict,
+            until,
+            paths: self.paths,
         };
         Ok((spec, query))
     }
@@ -239,7 +265,7 @@ pub struct MessageStart {
 ///   "events": [{"id": "e1", "from": "a", "to": "b", "time": "2016-09-21", "carries": ["tip"]}]}"#)
 ///   .unwrap().story;
 /// let answer = reach_story(&story, &Query::message("tip")).unwrap();
-/// assert_eq!(answer.get("b").unwrap().path, vec!["e1"]);
+/// assert_eq!(answer.get("b").unwrap().path, Some(vec!["e1".to_string()]));
 /// ```
 pub fn reach_story(story: &Story, query: &Query) -> Result<ReachAnswer, Error> {
     let catalog = StoryCatalog::new(story);

@@ -88,10 +88,8 @@ pub fn causality(catalog: &dyn Catalog) -> Vec<CausalityProblem> {
         let index = Index::build(catalog, &spec);
         let start = m.time.as_ref().and_then(|t| t.interval().lo);
         let q = ReachQuery {
-            source: origin,
             start,
-            source_definite: None,
-            strict: false,
+            ..ReachQuery::new(origin)
         };
         let arr = earliest_arrival(&index, &q, Certainty::Unknown);
         for e in catalog.carrying_events(&m.id) {

@@ -83,7 +83,7 @@ pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Why
                 r.evidence,
                 chain(&index, r)
             ),
-            events: r.path.clone(),
+            events: events(&index, r),
         });
         return Ok(WhyNot {
             entity: tid,
@@ -179,8 +179,7 @@ pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Why
     if query.threshold > Certainty::Unknown {
         let weaker = reach(&all_index, &rq);
         if let Some(r) = weaker.get(&tid) {
-            let weakest = r
-                .path
+            let weakest = events(&all_index, r)
                 .iter()
                 .filter_map(|id| catalog.event_number(id).map(|e| catalog.event(e)))
                 .min_by_key(|e| e.certainty())
@@ -222,7 +221,7 @@ pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Why
                     "{name} is reached without --strict, via {}: a hop of that chain falls in the same second as its sender's receipt.",
                     chain(&li, r)
                 ),
-                events: r.path.clone(),
+                events: events(&li, r),
             });
         }
     }
@@ -258,6 +257,15 @@ fn chain(index: &Index, r: &super::Reached) -> String {
     format!(
         "{} (events {})",
         r.chain(index).join(" → "),
-        r.path.join(", ")
+        events(index, r).join(", ")
     )
+}
+
+/// The event ids of `r`'s chain (filled whether or not the query asked for
+/// paths).
+fn events(index: &Index, r: &super::Reached) -> Vec<String> {
+    r.path_channels
+        .iter()
+        .map(|&c| index.event_id(c).into_owned())
+        .collect()
 }

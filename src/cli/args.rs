@@ -211,6 +211,14 @@ pub struct QueryOptions {
     /// Each hop at least one second after its sender's receipt.
     #[arg(long)]
     pub strict: bool,
+    /// Only by this time (a time expression; its last second): who could have
+    /// it by then, and who surely had it by then.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// With --json: leave each row's `path` out (`via` and `previous` still
+    /// rebuild every chain), for answers on large corpora.
+    #[arg(long)]
+    pub no_paths: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,

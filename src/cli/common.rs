@@ -132,6 +132,8 @@ pub fn build_query(source: &SourceArgs, mode: Option<ModeArg>, options: &QueryOp
         mode,
         threshold: options.threshold.into(),
         strict: options.strict,
+        until: options.until.clone(),
+        paths: !options.no_paths,
     }
 }
 

@@ -46,39 +46,62 @@ fn reach_json_follows_the_spec() {
         "timing",
         "definite_by",
         "evidence",
+        "rests_on",
+        "via",
+        "previous",
         "path",
     ];
     assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{first}");
-    // Sorted by earliest, then id; the source is included with an empty path.
-    let keys: Vec<(&str, &str)> = reached
+    assert!(v.get("until").is_none(), "no --until, no \"until\"");
+    // Causal order: the source first with an empty path; then by earliest
+    // (the campaign on 20 September 2016, the publication from 11 July 2017),
+    // by hops, by name.
+    let ids: Vec<&str> = reached
         .iter()
-        .map(|r| {
-            (
-                r["earliest"].as_str().unwrap(),
-                r["entity"].as_str().unwrap(),
-            )
-        })
+        .map(|r| r["entity"].as_str().unwrap())
         .collect();
-    let mut sorted = keys.clone();
-    sorted.sort();
-    assert_eq!(keys, sorted);
-    // The 2016 chain inside the campaign first, then the 2017 publication.
-    assert_eq!(keys[0], ("2016-09-20T04:00:00Z", "bannon"));
-    assert_eq!(keys[9], ("2017-07-11T04:00:00Z", "assange"));
-    assert_eq!(keys[12], ("2017-07-11T04:00:00Z", "twitter-public"));
-    let source = reached.iter().find(|r| r["entity"] == "wikileaks").unwrap();
+    assert_eq!(
+        ids,
+        [
+            "wikileaks",
+            "trump-jr",
+            "parscale",
+            "kushner",
+            "conway",
+            "bannon",
+            "congress",
+            "hicks",
+            "trump",
+            "twitter-public",
+            "the-atlantic",
+            "public",
+            "assange"
+        ]
+    );
+    let source = &reached[0];
     assert_eq!(source["path"].as_array().unwrap().len(), 0);
     assert_eq!(source["definite_by"], "2016-09-21T03:59:59Z");
-    let not: Vec<&str> = v["not_reached"]
+    for k in ["rests_on", "via", "previous"] {
+        assert!(source[k].is_null(), "{k} of the source");
+    }
+    let hicks = &reached[7];
+    assert_eq!(hicks["via"], "kushner-forward-hicks");
+    assert_eq!(hicks["previous"], "kushner");
+    assert_eq!(hicks["evidence"], "reported");
+    assert_eq!(hicks["rests_on"], "forward-pac-tip-staff");
+    assert!(reached[1]["rests_on"].is_null(), "confirmed");
+    // Not reached: sorted by name.
+    let story = grapevine::load_path(STORY.as_ref()).unwrap().story;
+    let names: Vec<&str> = v["not_reached"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|x| x.as_str().unwrap())
+        .map(|x| story.name_of(x.as_str().unwrap()))
         .collect();
-    let mut sorted = not.clone();
+    let mut sorted = names.clone();
     sorted.sort();
-    assert_eq!(not, sorted);
-    assert!(not.contains(&"manafort"));
+    assert_eq!(names, sorted);
+    assert!(names.contains(&"Paul Manafort"));
 }
 
 #[test]

@@ -4,7 +4,9 @@
 use grapevine::analysis::fast::{definite_exact, earliest_exact, earliest_paths_exact};
 use grapevine::analysis::reach::{definite_arrival, earliest_arrival, earliest_paths};
 use grapevine::model::{Entity, Event, Message};
-use grapevine::{reach, Certainty, Index, IndexSpec, Mode, ReachQuery, Story, TimeExpr};
+use grapevine::{
+    reach, Certainty, Index, IndexSpec, Mode, ReachQuery, SourceHeld, Story, TimeExpr,
+};
 use proptest::prelude::*;
 
 const BASE: i64 = 1_474_329_600; // 2016-09-20T00:00:00Z
@@ -86,7 +88,8 @@ struct Case {
     events: Vec<Ev>,
     source: usize,
     start: Option<i64>,
-    definite: Option<i64>,
+    definite: SourceHeld,
+    until: Option<i64>,
     strict: bool,
     message: bool,
     mode: Mode,
@@ -100,22 +103,35 @@ fn case() -> impl Strategy<Value = Case> {
             0..n,
             prop_oneof![Just(None), (-1i64..6).prop_map(|s| Some(BASE + s))],
             prop_oneof![
-                Just(None),
-                Just(Some(i64::MIN)),
-                (-1i64..6).prop_map(|s| Some(BASE + s))
+                Just(SourceHeld::Unknown),
+                Just(SourceHeld::Always),
+                (-1i64..6).prop_map(|s| SourceHeld::By(BASE + s))
             ],
-            any::<bool>(),
+            (
+                any::<bool>(),
+                prop_oneof![Just(None), (-1i64..7).prop_map(|s| Some(BASE + s))],
+            ),
             any::<bool>(),
             prop_oneof![Just(Mode::Contacts), Just(Mode::Message)],
             certainty().prop_map(|c| c.unwrap_or(Certainty::Unknown)),
         )
             .prop_map(
-                move |(events, source, start, definite, strict, message, mode, threshold)| Case {
+                move |(
+                    events,
+                    source,
+                    start,
+                    definite,
+                    (strict, until),
+                    message,
+                    mode,
+                    threshold,
+                )| Case {
                     n,
                     events,
                     source,
                     start,
                     definite,
+                    until,
                     strict,
                     message: message || mode == Mode::Message,
                     mode,
@@ -138,10 +154,11 @@ fn compile(c: &Case) -> (&'static Story, Index<'static>, Index<'static>, ReachQu
     let index = Index::build(cat, &spec);
     let general = index.clone().with_interval_storage();
     let q = ReachQuery {
-        source: c.source as u32,
         start: c.start,
-        source_definite: c.definite,
+        source_held: c.definite,
         strict: c.strict,
+        until: c.until,
+        ..ReachQuery::new(c.source as u32)
     };
     (cat.story(), index, general, q)
 }
@@ -206,10 +223,10 @@ fn same_second_chain_in_reverse_order() {
     let index = Index::build(&cat, &IndexSpec::default());
     for strict in [false, true] {
         let q = ReachQuery {
-            source: 0,
             start: Some(BASE),
-            source_definite: Some(BASE),
+            source_held: SourceHeld::By(BASE),
             strict,
+            ..ReachQuery::new(0)
         };
         let arr = earliest_exact(&index, &q, Certainty::Unknown).unwrap();
         let reached = arr.iter().filter(|&&t| t != i64::MAX).count();
@@ -218,7 +235,7 @@ fn same_second_chain_in_reverse_order() {
         let b = reach(&index.clone().with_interval_storage(), &q);
         assert_eq!(a, b);
         if !strict {
-            assert_eq!(a.get("e30").unwrap().path.len(), 30);
+            assert_eq!(a.get("e30").unwrap().path_channels.len(), 30);
         }
     }
 }
@@ -250,10 +267,10 @@ fn fast_by_node(
 ) -> Option<Vec<Option<i64>>> {
     let src = index.catalog().entity_number(&gen::name(ids, source))?;
     let q = ReachQuery {
-        source: src,
         start: Some(t0),
-        source_definite: Some(t0),
+        source_held: SourceHeld::By(t0),
         strict,
+        ..ReachQuery::new(src)
     };
     let arr = earliest_exact(index, &q, Certainty::Unknown).expect("exact corpus");
     let catalog = index.catalog();
@@ -365,7 +382,7 @@ proptest! {
             prop_assert_eq!(&got, &want);
             let general = index.clone().with_interval_storage();
             let src = corpus.entity_number(&source.to_string()).unwrap();
-            let q = ReachQuery { source: src, start: Some(t0), source_definite: Some(t0), strict };
+            let q = ReachQuery { start: Some(t0), source_held: SourceHeld::By(t0), strict, ..ReachQuery::new(src) };
             let fp = earliest_paths_exact(&index, &q, Certainty::Unknown).unwrap();
             prop_assert_eq!(&fp, &earliest_paths(&general, &q, Certainty::Unknown));
             let e = earliest_exact(&index, &q, Certainty::Unknown).unwrap();
@@ -436,7 +453,10 @@ proptest! {
                         // Ties between equally short chains may break
                         // differently: the two indexes order channels of one
                         // second differently (event id text, line number).
-                        r.path = vec![format!("{} hops", r.path.len())];
+                        r.path = Some(vec![format!("{} hops", r.path_channels.len())]);
+                        r.via = None;
+                        r.previous = None;
+                        r.rests_on = r.rests_on.as_ref().map(|_| "some".into());
                         r.path_channels.clear();
                     }
                     x

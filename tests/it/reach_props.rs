@@ -1,12 +1,17 @@
 //! Reachability against an obviously correct brute force on random small
 //! stories: every simple chain of channels is enumerated straight from the
-//! story's events (no index, no heap), and the answers compared.
+//! story's events (no index, no heap), the spec's rules are applied to those
+//! chains, and the answers compared field by field, order included.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use grapevine::model::{Entity, Event, Message};
 use grapevine::{reach_story, Certainty, Mode, Origin, Query, Story, TimeExpr, Timing};
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+
+use crate::strategies::{certainty, parties};
 
 const TIMES: &[&str] = &[
     "2016-09-20T00:00:00",
@@ -27,6 +32,26 @@ const TIMES: &[&str] = &[
     "2016-09-21T12:00~",
 ];
 
+/// `--until` values (each has an end): `T` is the last second of each, so
+/// some fall between and some on the times above.
+const UNTILS: &[&str] = &[
+    "2016-08",
+    "2016-09-20T00:00:00",
+    "2016-09-20T00:00:01",
+    "2016-09-20T00:00:02",
+    "2016-09-20T00:00:04",
+    "2016-09-20T00:01",
+    "2016-09-20",
+    "2016-09-21T12:00",
+    "2016-09-21",
+    "../2016-09-22",
+    "2016-09",
+];
+
+/// Display names: fewer than entities, so that some share one, and not in
+/// the order of the ids (`p0`, `p1`, ...), so that sorting by id is wrong.
+const NAMES: &[&str] = &["Dee", "Cy", "Bob", "Ann"];
+
 #[derive(Debug, Clone)]
 struct EventSpec {
     mutual: bool,
@@ -35,8 +60,6 @@ struct EventSpec {
     certainty: Option<Certainty>,
     carries: bool,
 }
-
-use crate::strategies::{certainty, parties};
 
 fn event_spec(n: usize) -> impl Strategy<Value = EventSpec> {
     (
@@ -58,6 +81,8 @@ fn event_spec(n: usize) -> impl Strategy<Value = EventSpec> {
 #[derive(Debug, Clone)]
 struct Case {
     n: usize,
+    /// Name of each entity, as an index into `NAMES`.
+    names: Vec<usize>,
     events: Vec<EventSpec>,
     origin: usize,
     message_time: Option<usize>,
@@ -66,12 +91,15 @@ struct Case {
     threshold: Certainty,
     strict: bool,
     since: Option<usize>,
+    /// `--until`, as an index into `UNTILS`.
+    until: Option<usize>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
     (2usize..7).prop_flat_map(|n| {
         (
             proptest::collection::vec(event_spec(n), 0..12),
+            proptest::collection::vec(0..NAMES.len(), n),
             0..n,
             proptest::option::of(0..TIMES.len()),
             any::<bool>(),
@@ -84,10 +112,12 @@ fn case() -> impl Strategy<Value = Case> {
             ],
             any::<bool>(),
             proptest::option::weighted(0.3, 0..TIMES.len()),
+            proptest::option::weighted(0.5, 0..UNTILS.len()),
         )
             .prop_map(
                 move |(
                     events,
+                    names,
                     origin,
                     message_time,
                     use_message,
@@ -95,8 +125,10 @@ fn case() -> impl Strategy<Value = Case> {
                     threshold,
                     strict,
                     since,
+                    until,
                 )| Case {
                     n,
+                    names,
                     events,
                     origin,
                     message_time,
@@ -109,6 +141,7 @@ fn case() -> impl Strategy<Value = Case> {
                     threshold,
                     strict,
                     since,
+                    until,
                 },
             )
     })
@@ -121,7 +154,7 @@ fn build(case: &Case) -> Story {
     for i in 0..case.n {
         story.entities.push(Entity {
             id: format!("p{i}"),
-            name: format!("Person {i}"),
+            name: NAMES[case.names[i]].to_string(),
             ..Entity::default()
         });
     }
@@ -160,6 +193,8 @@ fn query(case: &Case) -> Query {
         mode: case.mode,
         threshold: case.threshold,
         strict: case.strict,
+        until: case.until.map(|i| UNTILS[i].to_string()),
+        paths: true,
     }
 }
 
@@ -171,6 +206,8 @@ struct Channel {
     lo: i64,
     hi: i64,
     carries: bool,
+    event: String,
+    certainty: Certainty,
 }
 
 fn channels(story: &Story, mode: Mode, min: Certainty, traced: bool) -> Vec<Channel> {
@@ -188,6 +225,8 @@ fn channels(story: &Story, mode: Mode, min: Certainty, traced: bool) -> Vec<Chan
                 lo: iv.lo.unwrap_or(i64::MIN),
                 hi: iv.hi.unwrap_or(i64::MAX),
                 carries,
+                event: e.id.clone(),
+                certainty: e.certainty(),
             });
         }
     }
@@ -203,7 +242,7 @@ fn after(t: i64, strict: bool) -> i64 {
     }
 }
 
-/// Every simple chain from `source`: calls `visit(node, arrival, hops, chain)`.
+/// Every simple chain from `source`: calls `visit(node, arrival, chain)`.
 fn walk(
     chans: &[Channel],
     node: &str,
@@ -230,22 +269,46 @@ fn walk(
     }
 }
 
-struct Brute {
-    /// entity -> (earliest, fewest hops at earliest)
-    earliest: HashMap<String, (i64, usize)>,
-    definite: HashMap<String, i64>,
-    evidence: HashMap<String, Certainty>,
+/// The two clarifications of definite timing, each of which the brute force
+/// can leave out (to show that the property test depends on it).
+#[derive(Debug, Clone, Copy)]
+struct Rules {
+    /// A source with no start held the information before any contact: every
+    /// hop from it is in time.
+    null_start: bool,
+    /// A definite chain back to the source lowers its definite time.
+    lowering: bool,
 }
 
-fn brute(story: &Story, case: &Case) -> Brute {
+const SPEC: Rules = Rules {
+    null_start: true,
+    lowering: true,
+};
+
+/// The query's answer without `until`, straight from the chains.
+struct Brute {
+    source: String,
+    /// `t0` (`i64::MIN`: no start).
+    t0: i64,
+    /// Last second of `--until`.
+    until: Option<i64>,
+    /// Per threshold at or above the query's: entity -> (earliest, fewest
+    /// hops at earliest).
+    levels: HashMap<Certainty, HashMap<String, (i64, usize)>>,
+    /// Per threshold and entity: the first event of that certainty on each
+    /// earliest chain with the fewest hops at that threshold.
+    firsts: HashMap<Certainty, HashMap<String, HashSet<String>>>,
+    /// Entity -> least definite time (`i64::MIN` always, `i64::MAX` no upper
+    /// bound); absent: not definitely reached.
+    definite: HashMap<String, i64>,
+}
+
+fn brute(story: &Story, case: &Case, rules: Rules) -> Brute {
     let source = format!("p{}", case.origin);
     let tz = jiff::tz::TimeZone::UTC;
-    let since = case
-        .since
-        .map(|i| TimeExpr::parse(TIMES[i], &tz).unwrap().interval());
-    let msg = case
-        .message_time
-        .map(|i| TimeExpr::parse(TIMES[i], &tz).unwrap().interval());
+    let interval = |s: &str| TimeExpr::parse(s, &tz).unwrap().interval();
+    let since = case.since.map(|i| interval(TIMES[i]));
+    let msg = case.message_time.map(|i| interval(TIMES[i]));
     let (t0, source_def) = match (since, case.use_message) {
         (Some(s), _) => (s.lo.unwrap_or(i64::MIN), s.lo.unwrap_or(i64::MIN)),
         (None, true) => (
@@ -254,9 +317,15 @@ fn brute(story: &Story, case: &Case) -> Brute {
         ),
         (None, false) => (i64::MIN, i64::MIN),
     };
-    let earliest_at = |min: Certainty| {
-        let chans = channels(story, case.mode, min, case.use_message);
-        let mut best: HashMap<String, (i64, usize)> = HashMap::new();
+    let until = case.until.map(|i| interval(UNTILS[i]).hi.unwrap());
+    let mut levels = HashMap::new();
+    let mut firsts = HashMap::new();
+    for level in Certainty::ALL {
+        if level < case.threshold {
+            continue;
+        }
+        let chans = channels(story, case.mode, level, case.use_message);
+        let mut all: Vec<(String, i64, Vec<usize>)> = Vec::new();
         walk(
             &chans,
             &source,
@@ -264,44 +333,45 @@ fn brute(story: &Story, case: &Case) -> Brute {
             case.strict,
             &mut vec![],
             &mut vec![source.clone()],
-            &mut |v, t, chain| {
-                let e = best.entry(v.to_string()).or_insert((t, chain.len()));
-                if (t, chain.len()) < *e {
-                    *e = (t, chain.len());
-                }
-            },
+            &mut |v, t, chain| all.push((v.to_string(), t, chain.to_vec())),
         );
-        // The source itself holds it at t0, with no hops.
-        best.insert(source.clone(), (t0, 0));
-        best
-    };
-    let earliest = earliest_at(case.threshold);
-    let mut evidence = HashMap::new();
-    for level in [
-        Certainty::Unknown,
-        Certainty::Alleged,
-        Certainty::Reported,
-        Certainty::Confirmed,
-    ] {
-        if level < case.threshold {
-            continue;
+        let mut best: HashMap<String, (i64, usize)> = HashMap::new();
+        for (v, t, chain) in &all {
+            let e = best.entry(v.clone()).or_insert((*t, chain.len()));
+            *e = (*e).min((*t, chain.len()));
         }
-        for v in earliest_at(level).keys() {
-            evidence.insert(v.clone(), level);
+        let mut first: HashMap<String, HashSet<String>> = HashMap::new();
+        for (v, t, chain) in &all {
+            if (*t, chain.len()) != best[v] {
+                continue;
+            }
+            if let Some(&c) = chain.iter().find(|&&c| chans[c].certainty == level) {
+                first
+                    .entry(v.clone())
+                    .or_default()
+                    .insert(chans[c].event.clone());
+            }
         }
+        levels.insert(level, best);
+        firsts.insert(level, first);
     }
-    // Definite: simple chains, each channel possibly usable (its hi at or
-    // after its sender's earliest) and time-ordered or carrying.
-    let chans = channels(story, case.mode, case.threshold, case.use_message);
-    let mut definite: HashMap<String, i64> = HashMap::new();
-    definite.insert(source.clone(), source_def);
-    // Every (entity, definite time) state reachable by any walk: a finite
+    // Definite: every (entity, definite time) state reachable by a sequence
+    // of channels, each possibly usable (its hi at or after its sender's
+    // earliest) and time-ordered (its lo at or after its sender's definite
+    // time; for a source with no start, always) or carrying. A finite
     // closure, since definite times are channel his or the source's.
+    let earliest = &levels[&case.threshold];
+    let chans = channels(story, case.mode, case.threshold, case.use_message);
     let mut states: Vec<(String, i64)> = vec![(source.clone(), source_def)];
     let mut k = 0;
     while k < states.len() {
         let (node, d) = states[k].clone();
         k += 1;
+        let held = if node == source && t0 == i64::MIN && rules.null_start {
+            i64::MIN
+        } else {
+            d
+        };
         for c in &chans {
             if c.from != node
                 || !earliest.contains_key(&node)
@@ -309,23 +379,128 @@ fn brute(story: &Story, case: &Case) -> Brute {
             {
                 continue;
             }
-            if !(c.lo >= after(d, case.strict) || c.carries) {
+            if !(c.lo >= after(held, case.strict) || c.carries) {
                 continue;
             }
             let next = (c.to.clone(), c.hi);
-            if next.0 != source && !states.contains(&next) {
+            if (rules.lowering || next.0 != source) && !states.contains(&next) {
                 states.push(next);
             }
         }
     }
+    let mut definite: HashMap<String, i64> = HashMap::new();
     for (node, d) in states {
         let e = definite.entry(node).or_insert(d);
         *e = (*e).min(d);
     }
     Brute {
-        earliest,
+        source,
+        t0,
+        until,
+        levels,
+        firsts,
         definite,
-        evidence,
+    }
+}
+
+/// One expected row of `reached`.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    entity: String,
+    earliest: i64,
+    hops: usize,
+    timing: Timing,
+    definite_by: Option<i64>,
+    evidence: Certainty,
+}
+
+/// The spec's answer, `until` applied: `reached` in causal order and
+/// `not_reached` by name.
+fn expected(story: &Story, case: &Case, b: &Brute) -> (Vec<Row>, Vec<String>) {
+    let by = |t: i64| b.until.is_none_or(|u| t <= u);
+    let mut rows = Vec::new();
+    for (v, &(t, hops)) in &b.levels[&case.threshold] {
+        if !by(t) {
+            continue;
+        }
+        let evidence = Certainty::ALL
+            .into_iter()
+            .find(|l| {
+                b.levels
+                    .get(l)
+                    .and_then(|m| m.get(v))
+                    .is_some_and(|&(t, _)| by(t))
+            })
+            .unwrap();
+        let definite = b.definite.get(v).copied().filter(|&d| match b.until {
+            None => true,
+            Some(u) if *v == b.source => b.t0 == i64::MIN || d <= u,
+            Some(u) => d != i64::MAX && d <= u,
+        });
+        rows.push(Row {
+            entity: v.clone(),
+            earliest: t,
+            hops,
+            timing: if definite.is_some() {
+                Timing::Definite
+            } else {
+                Timing::Possible
+            },
+            definite_by: definite.filter(|&d| d != i64::MIN && d != i64::MAX),
+            evidence,
+        });
+    }
+    let name = |id: &str| story.name_of(id).to_string();
+    rows.sort_by_key(|r| {
+        (
+            r.entity != b.source,
+            r.earliest,
+            r.hops,
+            name(&r.entity),
+            r.entity.clone(),
+        )
+    });
+    let mut not: Vec<String> = story
+        .entities
+        .iter()
+        .map(|e| e.id.clone())
+        .filter(|id| !rows.iter().any(|r| &r.entity == id))
+        .collect();
+    not.sort_by_key(|id| (name(id), id.clone()));
+    (rows, not)
+}
+
+/// Every way to read `path` as a chain from `node` at `t`, each hop usable
+/// (its hi at or after its sender's receipt): the entities along it, `node`
+/// first, and the arrival time.
+fn readings(
+    events: &HashMap<&str, &Event>,
+    path: &[String],
+    node: &str,
+    t: i64,
+    strict: bool,
+    nodes: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, i64)>,
+) {
+    let Some((id, rest)) = path.split_first() else {
+        out.push((nodes.clone(), t));
+        return;
+    };
+    let Some(e) = events.get(id.as_str()) else {
+        return;
+    };
+    let iv = e.interval();
+    let ready = after(t, strict);
+    if iv.hi.unwrap_or(i64::MAX) < ready {
+        return;
+    }
+    let at = iv.lo.unwrap_or(i64::MIN).max(ready);
+    for (a, b) in e.parties.channels() {
+        if a == node {
+            nodes.push(b.to_string());
+            readings(events, rest, b, at, strict, nodes, out);
+            nodes.pop();
+        }
     }
 }
 
@@ -334,91 +509,94 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let catalog = grapevine::StoryCatalog::new(&story);
     let (index, q) = query(case).compile(&catalog).unwrap();
     let answer = grapevine::reach(&index, &q);
-    let b = brute(&story, case);
-    let mut got: Vec<&str> = answer.reached.iter().map(|r| r.entity.as_str()).collect();
-    got.sort();
-    let mut want: Vec<&str> = b.earliest.keys().map(String::as_str).collect();
-    want.sort();
-    prop_assert_eq!(&got, &want, "reached set");
-    let chans_by_event: HashMap<&str, &Event> =
-        story.events.iter().map(|e| (e.id.as_str(), e)).collect();
-    for r in &answer.reached {
-        let (t, hops) = b.earliest[&r.entity];
-        prop_assert_eq!(
-            r.earliest.unwrap_or(i64::MIN),
-            t,
-            "earliest of {}",
-            r.entity
-        );
-        prop_assert_eq!(r.path.len(), hops, "hops of {}", r.entity);
-        prop_assert_eq!(
-            r.evidence,
-            b.evidence[&r.entity],
-            "evidence of {}",
-            r.entity
-        );
-        let bd = b.definite.get(&r.entity).copied();
-        match r.timing {
-            Timing::Definite => {
-                prop_assert!(
-                    bd.is_some(),
-                    "{} definite but brute says possible",
-                    r.entity
-                );
-                let bd = bd.unwrap();
-                let want = if bd == i64::MIN || bd == i64::MAX {
-                    None
-                } else {
-                    Some(bd)
-                };
-                prop_assert_eq!(r.definite_by, want, "definite_by of {}", r.entity);
-            }
-            Timing::Possible => prop_assert!(
-                bd.is_none(),
-                "{} possible but brute says definite by {:?}",
-                r.entity,
-                bd
-            ),
-        }
-        // The path is a valid chain from the source that realises `earliest`:
-        // `chain` names the entities along it, source first.
-        prop_assert_eq!(r.chain(&index).len(), r.path.len() + 1);
-        let ids: Vec<String> = r
-            .chain(&index)
-            .iter()
-            .map(|name| name.replace("Person ", "p"))
-            .collect();
-        let mut node = answer.source.clone();
-        let mut time = answer.start.unwrap_or(i64::MIN);
-        prop_assert_eq!(&ids[0], &node);
-        for (k, id) in r.path.iter().enumerate() {
-            let e = chans_by_event[id.as_str()];
-            prop_assert!(e.certainty() >= case.threshold);
+    let b = brute(&story, case, SPEC);
+    let (rows, not) = expected(&story, case, &b);
+    prop_assert_eq!(answer.until, b.until, "until");
+    let got: Vec<&str> = answer.reached.iter().map(|r| r.entity.as_str()).collect();
+    let want: Vec<&str> = rows.iter().map(|r| r.entity.as_str()).collect();
+    prop_assert_eq!(&got, &want, "reached, in causal order");
+    prop_assert_eq!(&answer.not_reached, &not, "not_reached, by name");
+    let events: HashMap<&str, &Event> = story.events.iter().map(|e| (e.id.as_str(), e)).collect();
+    for (r, want) in answer.reached.iter().zip(&rows) {
+        let id = &r.entity;
+        let got = Row {
+            entity: id.clone(),
+            earliest: r.earliest.unwrap_or(i64::MIN),
+            hops: r.path_channels.len(),
+            timing: r.timing,
+            definite_by: r.definite_by,
+            evidence: r.evidence,
+        };
+        prop_assert_eq!(&got, want, "row of {}", id);
+        let path = r.path.as_ref().expect("paths asked for");
+        prop_assert_eq!(path.len(), want.hops, "path of {}", id);
+        // rests_on: the first event of the evidence level on an earliest
+        // chain with fewest hops at that level; on the reported path itself
+        // when that level is the threshold.
+        if *id == b.source || r.evidence == Certainty::Confirmed {
+            prop_assert_eq!(&r.rests_on, &None, "rests_on of {}", id);
+        } else {
+            let Some(e) = r.rests_on.as_deref() else {
+                return Err(TestCaseError::fail(format!("{id} rests on nothing")));
+            };
+            let candidates = b.firsts[&r.evidence].get(id).cloned().unwrap_or_default();
             prop_assert!(
-                e.parties
-                    .channels()
-                    .contains(&(node.as_str(), ids[k + 1].as_str())),
-                "event {} has no channel {} -> {}",
+                candidates.contains(e),
+                "{} rests on {}, not one of {:?}",
                 id,
-                node,
-                ids[k + 1]
+                e,
+                candidates
             );
-            let iv = e.interval();
-            let ready = after(time, case.strict);
-            prop_assert!(
-                iv.hi.unwrap_or(i64::MAX) >= ready,
-                "event {} used before its sender knew",
-                id
-            );
-            time = iv.lo.unwrap_or(i64::MIN).max(ready);
-            node = ids[k + 1].clone();
+            if r.evidence == case.threshold {
+                let first = path
+                    .iter()
+                    .find(|p| events[p.as_str()].certainty() == r.evidence);
+                prop_assert_eq!(Some(e), first.map(String::as_str), "rests_on of {}", id);
+            }
         }
-        prop_assert_eq!(&node, &r.entity, "path of {} ends elsewhere", r.entity);
-        prop_assert_eq!(
-            time,
-            r.earliest.unwrap_or(i64::MIN),
-            "path of {} does not realise earliest",
-            r.entity
+        // via and previous: the last hop, and where it came from.
+        prop_assert_eq!(&r.via, &path.last().cloned(), "via of {}", id);
+        prop_assert_eq!(r.previous.is_none(), *id == b.source, "previous of {}", id);
+        if let Some(p) = &r.previous {
+            let before = answer.reached.iter().position(|x| &x.entity == p);
+            let here = answer.reached.iter().position(|x| &x.entity == id);
+            prop_assert!(before < here, "{} comes before {}, its previous", id, p);
+        }
+        // The path is a chain of the query's events from the source that
+        // realises `earliest`, through `previous`, as `chain` names it.
+        for p in path {
+            let e = events[p.as_str()];
+            prop_assert!(e.certainty() >= case.threshold, "{} below threshold", p);
+            prop_assert!(case.mode == Mode::Contacts || e.carries.iter().any(|m| m == "m"));
+        }
+        let mut out = Vec::new();
+        readings(
+            &events,
+            path,
+            &b.source,
+            b.t0,
+            case.strict,
+            &mut vec![b.source.clone()],
+            &mut out,
+        );
+        let names = r.chain(&index);
+        let fits = out.iter().any(|(nodes, t)| {
+            nodes.last() == Some(id)
+                && *t == want.earliest
+                && r.previous.as_ref() == nodes.len().checked_sub(2).map(|k| &nodes[k])
+                && nodes
+                    .iter()
+                    .map(|n| story.name_of(n))
+                    .eq(names.iter().map(String::as_str))
+        });
+        prop_assert!(
+            fits,
+            "path {:?} of {} is no chain through {:?} arriving at {} (readings {:?})",
+            path,
+            id,
+            r.previous,
+            want.earliest,
+            out
         );
     }
     Ok(())
@@ -445,5 +623,229 @@ proptest! {
         }
         let b = reach_story(&shuffled, &q).unwrap();
         prop_assert_eq!(a, b);
+    }
+
+    /// `--no-paths` gives the same answer without `path`, and the JSON has
+    /// no `path` then; `until` is in the JSON exactly when asked for.
+    #[test]
+    fn no_paths_is_the_same_answer_without_path(case in case()) {
+        let story = build(&case);
+        let with = reach_story(&story, &query(&case)).unwrap();
+        let without = reach_story(&story, &Query { paths: false, ..query(&case) }).unwrap();
+        let mut stripped = with.clone();
+        for r in &mut stripped.reached {
+            r.path = None;
+        }
+        prop_assert_eq!(&without, &stripped);
+        let json = |a| serde_json::to_value(a).unwrap();
+        let (w, wo) = (json(&with), json(&without));
+        for (a, b) in w["reached"].as_array().unwrap().iter().zip(wo["reached"].as_array().unwrap()) {
+            prop_assert!(a["path"].is_array());
+            prop_assert!(b.get("path").is_none());
+            for k in ["rests_on", "via", "previous"] {
+                prop_assert!(b.get(k).is_some(), "{} is always there", k);
+            }
+        }
+        prop_assert_eq!(w.get("until").is_some(), case.until.is_some());
+    }
+}
+
+/// The generator exercises every rule: on a fixed sample, leaving a rule out
+/// of the brute force changes the expected answer of some cases (so an engine
+/// without it fails `reach_matches_brute_force`), and `until`, evidence above
+/// the threshold and shared names all occur.
+#[test]
+fn the_generator_exercises_every_rule() {
+    let mut runner = TestRunner::deterministic();
+    let strategy = case();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for _ in 0..1500 {
+        let case = strategy.new_tree(&mut runner).unwrap().current();
+        let story = build(&case);
+        let b = brute(&story, &case, SPEC);
+        let (rows, _) = expected(&story, &case, &b);
+        let mut count = |what, yes: bool| *seen.entry(what).or_default() += usize::from(yes);
+        for (what, rules) in [
+            (
+                "null start",
+                Rules {
+                    null_start: false,
+                    ..SPEC
+                },
+            ),
+            (
+                "lowering",
+                Rules {
+                    lowering: false,
+                    ..SPEC
+                },
+            ),
+        ] {
+            count(
+                what,
+                expected(&story, &case, &brute(&story, &case, rules)).0 != rows,
+            );
+        }
+        let open = Case {
+            until: None,
+            ..case.clone()
+        };
+        let unfiltered = expected(&story, &open, &brute(&story, &open, SPEC)).0;
+        count(
+            "until filters",
+            case.until.is_some() && unfiltered.len() > rows.len(),
+        );
+        count(
+            "until changes a row",
+            unfiltered
+                .iter()
+                .any(|r| rows.iter().any(|x| x.entity == r.entity && x != r)),
+        );
+        count(
+            "evidence above threshold, below confirmed",
+            rows.iter()
+                .any(|r| r.evidence > case.threshold && r.evidence < Certainty::Confirmed),
+        );
+        count("shared names", {
+            let mut names: Vec<usize> = rows
+                .iter()
+                .map(|r| case.names[r.entity[1..].parse::<usize>().unwrap()])
+                .collect();
+            let n = names.len();
+            names.sort();
+            names.dedup();
+            names.len() < n
+        });
+    }
+    for what in [
+        "null start",
+        "lowering",
+        "until filters",
+        "until changes a row",
+        "evidence above threshold, below confirmed",
+        "shared names",
+    ] {
+        assert!(
+            seen.get(what).copied().unwrap_or(0) >= 5,
+            "{what}: {seen:?}"
+        );
+    }
+}
+
+/// Hand-made stories for the two clarifications of definite timing and for
+/// `until`, on exact times (the fast path) and on intervals (the general one).
+mod examples {
+    use super::*;
+
+    fn story(events: &[(&str, &str, &str, &str, bool)], message_time: Option<&str>) -> Story {
+        let mut text = String::from(r#"{"format": "grapevine/1", "entities": ["#);
+        text.push_str(r#"{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "c", "name": "C"}], "messages": [{"id": "m", "origin": "a""#);
+        if let Some(t) = message_time {
+            text.push_str(&format!(r#", "time": "{t}""#));
+        }
+        text.push_str(r#"}], "events": ["#);
+        let evs: Vec<String> = events
+            .iter()
+            .map(|(id, from, to, time, carries)| {
+                format!(
+                    r#"{{"id": "{id}", "from": "{from}", "to": "{to}", "time": "{time}"{}}}"#,
+                    if *carries {
+                        r#", "carries": ["m"]"#
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect();
+        text.push_str(&evs.join(", "));
+        text.push_str("]}");
+        grapevine::load_str("s.json", &text).unwrap().story
+    }
+
+    fn at(text: &str) -> i64 {
+        TimeExpr::parse(text, &jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .interval()
+            .hi
+            .unwrap()
+    }
+
+    #[test]
+    fn an_email_back_to_the_origin_lowers_its_definite_time() {
+        for first in ["2016-09-20T10:00:00", "2016-09-20"] {
+            let s = story(
+                &[
+                    ("out", "a", "b", first, true),
+                    ("back", "b", "a", "2016-09-20T21:57:00", true),
+                ],
+                Some("2016-09-20"),
+            );
+            let a = reach_story(&s, &Query::message("m")).unwrap();
+            let src = &a.reached[0];
+            assert_eq!(src.entity, "a");
+            assert_eq!(src.definite_by, Some(at("2016-09-20T21:57:00")), "{first}");
+            for (until, timing) in [
+                ("2016-09-20T21:57", Timing::Definite),
+                ("2016-09-20T21:56", Timing::Possible),
+            ] {
+                let q = Query {
+                    until: Some(until.into()),
+                    ..Query::message("m")
+                };
+                let a = reach_story(&s, &q).unwrap();
+                assert_eq!(a.reached[0].timing, timing, "{first}, until {until}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_source_with_no_start_is_in_time_for_every_hop() {
+        // A message with no time, and one known only to be held by 21
+        // September: the contacts of its origin are in time, strict or not.
+        for message_time in [None, Some("../2016-09-21")] {
+            for (time, strict) in [("2016-09-20T10:00:00", true), ("2016-09-20", false)] {
+                let s = story(&[("call", "a", "b", time, false)], message_time);
+                let q = Query {
+                    mode: Mode::Contacts,
+                    strict,
+                    ..Query::message("m")
+                };
+                let a = reach_story(&s, &q).unwrap();
+                let b = a.get("b").unwrap();
+                assert_eq!(b.timing, Timing::Definite, "{message_time:?} {time}");
+                assert_eq!(b.definite_by, Some(at(time)));
+                // By any time, the source held it; b only from its call on.
+                let q = Query {
+                    until: Some("2016-01-01".into()),
+                    ..q
+                };
+                let a = reach_story(&s, &q).unwrap();
+                assert_eq!(a.reached.len(), 1);
+                assert_eq!(a.reached[0].timing, Timing::Definite);
+                assert_eq!(a.not_reached, ["b", "c"]);
+            }
+        }
+    }
+
+    #[test]
+    fn until_needs_an_end_and_a_valid_time() {
+        let s = story(&[], Some("2016-09-20"));
+        for bad in ["2016-09-20/..", "2016-13", "tomorrow"] {
+            let q = Query {
+                until: Some(bad.into()),
+                ..Query::message("m")
+            };
+            let e = reach_story(&s, &q).unwrap_err().to_string();
+            assert!(e.contains("--until"), "{bad}: {e}");
+        }
+        let q = Query {
+            until: Some("2016-09-19".into()),
+            ..Query::message("m")
+        };
+        let a = reach_story(&s, &q).unwrap();
+        assert!(a.reached.is_empty(), "the message starts after T");
+        assert_eq!(a.not_reached, ["a", "b", "c"]);
+        let json = serde_json::to_value(&a).unwrap();
+        assert_eq!(json["until"], "2016-09-19T23:59:59Z");
     }
 }

@@ -61,8 +61,8 @@ fn pac_tip_documented_chain() {
     }
     assert_eq!(ev("trump"), Certainty::Unknown);
     assert_eq!(
-        a.get("hicks").unwrap().path,
-        [
+        a.get("hicks").unwrap().path.as_ref().unwrap(),
+        &[
             "dm-pac-tip",
             "forward-pac-tip-staff",
             "kushner-forward-hicks"
@@ -84,7 +84,7 @@ fn pac_tip_made_public() {
     // through documents given to Congress (reported) and their alleged leak.
     assert_eq!(r("twitter-public").evidence, Certainty::Confirmed);
     assert_eq!(
-        r("twitter-public").path,
+        r("twitter-public").path.as_deref().unwrap_or_default(),
         ["dm-pac-tip", "trump-jr-releases-messages"]
     );
     assert_eq!(r("congress").evidence, Certainty::Reported);
@@ -92,7 +92,7 @@ fn pac_tip_made_public() {
         assert_eq!(r(id).evidence, Certainty::Alleged, "{id}");
     }
     assert_eq!(
-        r("public").path,
+        r("public").path.as_deref().unwrap_or_default(),
         [
             "dm-pac-tip",
             "trump-jr-documents-to-congress",
