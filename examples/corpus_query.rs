@@ -131,11 +131,22 @@ fn main() {
     );
     if reach {
         let t = Instant::now();
-        let answer = grapevine::reach(&index, &q);
-        let secs = t.elapsed().as_secs_f64();
+        let paths = grapevine::analysis::reach::earliest_paths(&index, &q, Certainty::Unknown);
+        let paths_s = t.elapsed().as_secs_f64();
         line.push_str(&format!(
-            " reach_s={secs:.4} reach_reached={}",
-            answer.reached.len()
+            " paths_s={paths_s:.4} paths_reached={}",
+            paths.times().iter().filter(|&&t| t != i64::MAX).count()
+        ));
+        let t = Instant::now();
+        let rows = grapevine::reach_rows(&index, &q);
+        let rows_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let mut sink = std::io::BufWriter::new(std::io::sink());
+        let written = serde_json::to_writer_pretty(&mut sink, &rows).is_ok();
+        let json_s = t.elapsed().as_secs_f64();
+        line.push_str(&format!(
+            " reach_rows_s={rows_s:.4} reach_json_s={json_s:.4} reach_reached={} json_ok={written}",
+            rows.len()
         ));
     }
     line.push_str(&format!(" peak_rss_kib={}", vm_hwm_kib()));

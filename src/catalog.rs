@@ -238,6 +238,11 @@ pub trait Catalog: Sync {
     fn event_count(&self) -> usize;
     /// Id of event `e`.
     fn event_id(&self, e: u32) -> Cow<'_, str>;
+    /// Appends the id of event `e` to `out` (no allocation where the input
+    /// can avoid it: answers of millions of rows write ids this way).
+    fn write_event_id(&self, e: u32, out: &mut String) {
+        out.push_str(&self.event_id(e));
+    }
     /// Every detail of event `e` (built on demand for inputs that keep less).
     fn event(&self, e: u32) -> Cow<'_, Event>;
     /// The interval of event `e` (any time when undated).

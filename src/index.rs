@@ -315,6 +315,11 @@ impl<'a> Index<'a> {
         self.catalog.event_id(self.event(c as usize))
     }
 
+    /// Appends the id of the event channel `c` comes from to `out`.
+    pub fn write_event_id(&self, c: u32, out: &mut String) {
+        self.catalog.write_event_id(self.event(c as usize), out)
+    }
+
     /// Earliest second of channel `c` (`i64::MIN`: no lower bound).
     #[inline]
     pub fn lo(&self, c: usize) -> i64 {

@@ -59,7 +59,9 @@ pub mod model;
 pub mod render;
 
 pub use analysis::path::{path, PathAnswer};
-pub use analysis::reach::{reach, ReachAnswer, ReachQuery, Reached, SourceHeld, Timing};
+pub use analysis::reach::{
+    reach, reach_rows, ReachAnswer, ReachQuery, ReachRows, Reached, SourceHeld, Timing,
+};
 pub use analysis::why_not::{why_not, WhyNot};
 pub use analysis::{reach_story, Origin, Query};
 pub use catalog::{Catalog, StoryCatalog};

@@ -24,7 +24,7 @@
 //! `offset + 1`, with `0` meaning "before every channel" (a start with no lower
 //! bound, or before the first channel).
 
-use super::reach::{ReachQuery, NO_LOWER, NO_UPPER};
+use super::reach::{Paths, ReachQuery, NO_LOWER, NO_UPPER};
 use crate::index::{certainty_bits, Index};
 use crate::model::Certainty;
 
@@ -330,10 +330,6 @@ where
     }
 }
 
-/// An entity's earliest arrival and the channels of its chain (`None`: not
-/// reached), as [`super::reach::earliest_paths`] gives them.
-pub type EarliestPath = Option<(i64, Vec<u32>)>;
-
 /// One (arrival, hops) label of an entity's Pareto frontier.
 #[derive(Debug, Clone, Copy)]
 struct Label {
@@ -349,9 +345,8 @@ struct Label {
     prev: u32,
 }
 
-/// Earliest arrival with fewest hops on an exact-time index: `(arrival, path
-/// channels)` per entity, `None` when not reached; `None` as a whole when the
-/// index is not exact.
+/// Earliest arrival with fewest hops on an exact-time index, with one chain
+/// per entity as a [`Paths`] forest; `None` when the index is not exact.
 ///
 /// Gives the same answer as [`super::reach::earliest_paths`] (ties between
 /// chains of equal arrival and hops go to the smallest channel number of the
@@ -371,19 +366,15 @@ struct Label {
 ///
 /// # Complexity
 /// O(log c + k) for the k channels after the start, plus the closure of
-/// same-second groups, plus the length of the chains returned. Memory: 20
+/// same-second groups. Memory: 20
 /// bytes per label (at most one per entity and hop count; a few per entity in
 /// practice) and 8 bytes per entity.
-pub fn earliest_paths_exact(
-    index: &Index,
-    query: &ReachQuery,
-    min: Certainty,
-) -> Option<Vec<EarliestPath>> {
+pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Option<Paths> {
     let (base, offset) = index.exact_times()?;
     let n = index.entity_count();
     let src = query.source as usize;
     if src >= n {
-        return Some(vec![None; n]);
+        return Some(Paths::new(n));
     }
     let enc0 = encode_start(query.start, base);
     let strict = query.strict;
@@ -458,25 +449,21 @@ pub fn earliest_paths_exact(
         relax(k, &mut labels, &mut last, &mut first_label)
     });
     let t0 = query.start.unwrap_or(NO_LOWER);
-    let mut out = Vec::with_capacity(n);
+    let mut out = Paths::new(n);
+    for l in &labels {
+        out.push_label(l.parent, l.channel);
+    }
     for (v, &fl) in first_label.iter().enumerate() {
         if fl == NONE {
-            out.push(None);
             continue;
         }
+        let label = labels[fl as usize];
         let time = if v == src {
             t0
         } else {
-            base + i64::from(labels[fl as usize].time) - 1
+            base + i64::from(label.time) - 1
         };
-        let mut path = Vec::with_capacity(labels[fl as usize].hops as usize);
-        let mut l = fl;
-        while labels[l as usize].channel != NONE {
-            path.push(labels[l as usize].channel);
-            l = labels[l as usize].parent;
-        }
-        path.reverse();
-        out.push(Some((time, path)));
+        out.settle(v as u32, time, label.hops, fl);
     }
     Some(out)
 }

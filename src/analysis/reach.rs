@@ -272,8 +272,8 @@ pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Ve
     arr
 }
 
-/// Earliest arrival with fewest hops: `(arrival, hops, path channels)` per
-/// entity, `None` when not reached.
+/// Earliest arrival with fewest hops per entity, and one chain each, as a
+/// [`Paths`] forest (linear memory, whatever the chains' lengths).
 ///
 /// Multi-criteria label-setting: labels `(time, hops)` are settled in
 /// increasing order; a label is kept only when it has fewer hops than every
@@ -284,22 +284,13 @@ pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Ve
 ///
 /// Complexity: O(L·d log L) where L is the number of labels kept (at most
 /// one per entity and hop count) and d the out-degree.
-pub fn earliest_paths(
-    index: &Index,
-    query: &ReachQuery,
-    min: Certainty,
-) -> Vec<Option<(i64, Vec<u32>)>> {
-    struct Label {
-        parent: u32,
-        via: u32,
-    }
+pub fn earliest_paths(index: &Index, query: &ReachQuery, min: Certainty) -> Paths {
     if let Some(paths) = super::fast::earliest_paths_exact(index, query, min) {
         return paths;
     }
     let n = index.entity_count();
-    let mut labels: Vec<Label> = Vec::new();
+    let mut paths = Paths::new(n);
     let mut min_hops = vec![u32::MAX; n];
-    let mut first: Vec<Option<(i64, u32)>> = vec![None; n];
     // (time, hops, via channel, parent label, node)
     type Pending = Reverse<(i64, u32, u32, u32, u32)>;
     let mut heap: BinaryHeap<Pending> = BinaryHeap::new();
@@ -315,11 +306,8 @@ pub fn earliest_paths(
             continue;
         }
         min_hops[u as usize] = h;
-        let id = labels.len() as u32;
-        labels.push(Label { parent, via });
-        if first[u as usize].is_none() {
-            first[u as usize] = Some((t, id));
-        }
+        let id = paths.push_label(parent, via);
+        paths.settle(u, t, h, id);
         let ready = after(t, query.strict);
         for &c in index.out_channels(u) {
             let ci = c as usize;
@@ -333,20 +321,122 @@ pub fn earliest_paths(
             heap.push(Reverse((index.lo(ci).max(ready), h + 1, c, id, v)));
         }
     }
-    first
-        .into_iter()
-        .map(|f| {
-            f.map(|(t, mut l)| {
-                let mut path = Vec::new();
-                while labels[l as usize].via != NONE {
-                    path.push(labels[l as usize].via);
-                    l = labels[l as usize].parent;
-                }
-                path.reverse();
-                (t, path)
-            })
-        })
-        .collect()
+    paths
+}
+
+/// Earliest arrivals and their chains as a forest of labels: linear in the
+/// number of labels, whatever the chains' lengths. An entity's chain is read
+/// by following parent labels from its own ([`Paths::channels`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// Earliest arrival per entity ([`NO_UPPER`]: not reached).
+    time: Vec<i64>,
+    /// Hops of the chain per entity.
+    hops: Vec<u32>,
+    /// The entity's label (`NONE`: not reached).
+    label: Vec<u32>,
+    /// Per label: the label it extends (`NONE` for the source's).
+    parent: Vec<u32>,
+    /// Per label: the channel that delivered it (`NONE` for the source's).
+    channel: Vec<u32>,
+}
+
+impl Paths {
+    /// No entity reached yet.
+    pub(crate) fn new(n: usize) -> Paths {
+        Paths {
+            time: vec![NO_UPPER; n],
+            hops: vec![0; n],
+            label: vec![NONE; n],
+            parent: Vec::new(),
+            channel: Vec::new(),
+        }
+    }
+
+    /// Adds a label; returns its number.
+    pub(crate) fn push_label(&mut self, parent: u32, channel: u32) -> u32 {
+        self.parent.push(parent);
+        self.channel.push(channel);
+        (self.parent.len() - 1) as u32
+    }
+
+    /// Records `v`'s earliest arrival the first time it is settled.
+    pub(crate) fn settle(&mut self, v: u32, t: i64, hops: u32, label: u32) {
+        let v = v as usize;
+        if self.label[v] == NONE {
+            self.time[v] = t;
+            self.hops[v] = hops;
+            self.label[v] = label;
+        }
+    }
+
+    /// Forgets `v` (not reached after all, e.g. later than `--until`).
+    pub(crate) fn forget(&mut self, v: usize) {
+        self.label[v] = NONE;
+        self.time[v] = NO_UPPER;
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.label.len()
+    }
+
+    /// True when there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.label.is_empty()
+    }
+
+    /// Whether entity `v` is reached.
+    pub fn is_reached(&self, v: usize) -> bool {
+        self.label[v] != NONE
+    }
+
+    /// The earliest arrivals ([`NO_UPPER`]: not reached; [`NO_LOWER`]: no lower
+    /// bound).
+    pub fn times(&self) -> &[i64] {
+        &self.time
+    }
+
+    /// Entity `v`'s earliest arrival, if reached.
+    pub fn time(&self, v: usize) -> Option<i64> {
+        self.is_reached(v).then(|| self.time[v])
+    }
+
+    /// Number of hops of `v`'s chain (0 for the source and the unreached).
+    pub fn hops(&self, v: usize) -> usize {
+        self.hops[v] as usize
+    }
+
+    /// The last channel of `v`'s chain (none for the source).
+    pub fn last_channel(&self, v: usize) -> Option<u32> {
+        let l = *self.label.get(v)?;
+        if l == NONE {
+            return None;
+        }
+        let c = self.channel[l as usize];
+        (c != NONE).then_some(c)
+    }
+
+    /// The channels of `v`'s chain, in order (empty for the source and the
+    /// unreached). O(hops).
+    pub fn channels(&self, v: usize) -> Vec<u32> {
+        let mut out = Vec::with_capacity(self.hops(v));
+        let mut l = self.label[v];
+        while l != NONE && self.channel[l as usize] != NONE {
+            out.push(self.channel[l as usize]);
+            l = self.parent[l as usize];
+        }
+        out.reverse();
+        out
+    }
+
+    /// Earliest arrival and chain per entity, as owned lists (for tests and
+    /// small inputs: the chains cost the sum of their lengths).
+    pub fn to_vec(&self) -> Vec<Option<(i64, Vec<u32>)>> {
+        (0..self.len())
+            .map(|v| self.time(v).map(|t| (t, self.channels(v))))
+            .collect()
+    }
 }
 
 /// Definite arrival per entity: `None` when not definitely reached, else the
@@ -452,34 +542,100 @@ pub fn definite_arrival(
 /// assert_eq!(b.rests_on.as_deref(), Some("e1"), "e1 is only reported");
 /// ```
 pub fn reach(index: &Index, query: &ReachQuery) -> ReachAnswer {
+    reach_rows(index, query).answer()
+}
+
+/// The certainty levels the index's channels have, as bits (`1 << bits`).
+fn certainty_mask(index: &Index) -> u8 {
+    let mut seen = [false; 4];
+    for c in 0..index.channel_count() {
+        seen[crate::catalog::certainty_bits(index.certainty(c)) as usize] = true;
+    }
+    seen.iter()
+        .enumerate()
+        .fold(0, |m, (i, &s)| if s { m | 1 << i } else { m })
+}
+
+/// The bits of [`certainty_mask`] for `level` and every stronger level.
+fn mask_from(level: Certainty) -> u8 {
+    0b1111 & !((1u8 << crate::catalog::certainty_bits(level)) - 1)
+}
+
+/// One reached entity, compact: numbers into the index instead of strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Row {
+    entity: u32,
+    earliest: Option<i64>,
+    timing: Timing,
+    definite_by: Option<i64>,
+    evidence: Certainty,
+    /// Channel of the event the row rests on.
+    rests_on: Option<u32>,
+}
+
+/// The answer of [`reach`] before any string is made: a row of numbers per
+/// reached entity and the chains as a [`Paths`] forest, so that its size is
+/// linear in the number of entities whatever the chains' lengths.
+///
+/// It serialises to exactly the JSON of [`ReachAnswer`], writing ids, names
+/// and paths as it goes: `grapevine reach --json` streams it.
+#[derive(Debug, Clone)]
+pub struct ReachRows<'i> {
+    index: &'i Index<'i>,
+    query: ReachQuery,
+    paths: Paths,
+    rows: Vec<Row>,
+    not_reached: Vec<u32>,
+}
+
+/// Answers `query` on `index` as compact [`ReachRows`]; [`reach`] is this
+/// with every string made.
+///
+/// Complexity: that of [`reach`], without the chains' strings.
+pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i> {
     let threshold = index.spec.threshold;
     let n = index.entity_count();
     let src = query.source as usize;
     let by_until = |t: i64| query.until.is_none_or(|u| t <= u);
     let mut paths = earliest_paths(index, query, threshold);
-    let earliest: Vec<i64> = paths
-        .iter()
-        .map(|p| p.as_ref().map(|(t, _)| *t).unwrap_or(NO_UPPER))
-        .collect();
     // Definite times are those of the query without `until`, filtered below.
-    let def = definite_arrival(index, query, &earliest, threshold);
+    let def = definite_arrival(index, query, paths.times(), threshold);
     // Reached by `until`: earliest at most T (the source: its start).
-    for p in paths.iter_mut() {
-        if p.as_ref().is_some_and(|(t, _)| !by_until(*t)) {
-            *p = None;
+    for v in 0..n {
+        if paths.time(v).is_some_and(|t| !by_until(t)) {
+            paths.forget(v);
         }
     }
     // Evidence: the strongest threshold at which each entity is reached at
-    // all (by `until`).
+    // all (by `until`). A level needs its own pass only when the index has
+    // channels both below it and at or above it: otherwise it reaches either
+    // no one but the source or the same entities as the threshold (the usual
+    // case for a corpus whose rows all have one certainty).
+    let present = certainty_mask(index);
     let mut evidence = vec![threshold; n];
     let mut settled = vec![false; n];
     for level in Certainty::ALL {
         if level <= threshold {
             break;
         }
-        let arr = earliest_arrival(index, query, level);
+        let above = present & mask_from(level) != 0;
+        let below = present & !mask_from(level) & mask_from(threshold) != 0;
+        let arr: Vec<i64>;
+        let reached_at = |v: usize, arr: &[i64]| arr[v] != NO_UPPER && by_until(arr[v]);
+        if !above {
+            // Only the source is reached at this level.
+            if paths.is_reached(src) && !settled[src] {
+                evidence[src] = level;
+                settled[src] = true;
+            }
+            continue;
+        } else if !below {
+            arr = paths.times().to_vec();
+        } else {
+            arr = earliest_arrival(index, query, level);
+        }
         for v in 0..n {
-            if !settled[v] && arr[v] != NO_UPPER && by_until(arr[v]) && paths[v].is_some() {
+            if !settled[v] && reached_at(v, &arr) && paths.is_reached(v) {
                 evidence[v] = level;
                 settled[v] = true;
             }
@@ -492,17 +648,14 @@ pub fn reach(index: &Index, query: &ReachQuery) -> ReachAnswer {
         if level == Certainty::Confirmed || level < threshold {
             continue;
         }
-        let wanted = |v: usize| v != src && paths[v].is_some() && evidence[v] == level;
+        let wanted = |v: usize| v != src && paths.is_reached(v) && evidence[v] == level;
         if !(0..n).any(wanted) {
             continue;
         }
         // The chains at `level` are those at the threshold when no channel
-        // lies between the two (one linear check saves a pass on corpora
-        // whose rows all have the same certainty).
-        let same = (0..index.channel_count()).all(|c| {
-            let k = index.certainty(c);
-            k < threshold || k >= level
-        });
+        // lies between the two (which saves a pass on corpora whose rows all
+        // have the same certainty).
+        let same = present & mask_from(threshold) & !mask_from(level) == 0;
         let at_level;
         let chains = if same {
             &paths
@@ -511,18 +664,16 @@ pub fn reach(index: &Index, query: &ReachQuery) -> ReachAnswer {
             &at_level
         };
         for v in (0..n).filter(|&v| wanted(v)) {
-            rests_on[v] = chains[v].as_ref().and_then(|(_, chain)| {
-                chain
-                    .iter()
-                    .copied()
-                    .find(|&c| index.certainty(c as usize) == level)
-            });
+            rests_on[v] = chains
+                .channels(v)
+                .into_iter()
+                .find(|&c| index.certainty(c as usize) == level);
         }
     }
-    let mut reached = Vec::new();
+    let mut rows = Vec::new();
     let mut not_reached = Vec::new();
-    for (v, p) in paths.into_iter().enumerate() {
-        let Some((t, channels)) = p else {
+    for v in 0..n {
+        let Some(t) = paths.time(v) else {
             not_reached.push(v as u32);
             continue;
         };
@@ -540,59 +691,235 @@ pub fn reach(index: &Index, query: &ReachQuery) -> ReachAnswer {
             ),
             None => (Timing::Possible, None),
         };
-        let last = channels.last().map(|&c| c as usize);
-        reached.push(Reached {
-            entity: index.entity_id(v as u32).to_string(),
-            name: index.entity_name(v as u32).to_string(),
-            earliest: if t == NO_LOWER { None } else { Some(t) },
+        rows.push(Row {
+            entity: v as u32,
+            earliest: (t != NO_LOWER).then_some(t),
             timing,
             definite_by,
             evidence: evidence[v],
-            rests_on: rests_on[v].map(|c| index.event_id(c).into_owned()),
+            rests_on: rests_on[v],
+        });
+    }
+    // Causal order: the source first, then by earliest (no lower bound
+    // first), hops, name and id. Keys are made once per row.
+    rows.sort_by_cached_key(|r| {
+        let v = r.entity as usize;
+        (
+            v != src,
+            r.earliest.is_some(),
+            r.earliest,
+            paths.hops(v),
+            index.entity_name(r.entity),
+            index.entity_id(r.entity),
+        )
+    });
+    not_reached.sort_by(|&a, &b| {
+        (index.entity_name(a), index.entity_id(a)).cmp(&(index.entity_name(b), index.entity_id(b)))
+    });
+    ReachRows {
+        index,
+        query: query.clone(),
+        paths,
+        rows,
+        not_reached,
+    }
+}
+
+impl ReachRows<'_> {
+    /// Number of reached entities.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when nothing is reached (not even the source: it is later than
+    /// `until`).
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The number of event ids all the paths hold together (the sum of the
+    /// chains' lengths): what `path` costs in the JSON.
+    pub fn path_entries(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|r| self.paths.hops(r.entity as usize))
+            .sum()
+    }
+
+    /// The earliest-arrival chains, as a forest.
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    fn reached(&self, r: &Row) -> Reached {
+        let index = self.index;
+        let v = r.entity as usize;
+        let channels = self.paths.channels(v);
+        let last = self.paths.last_channel(v).map(|c| c as usize);
+        Reached {
+            entity: index.entity_id(r.entity).to_string(),
+            name: index.entity_name(r.entity).to_string(),
+            earliest: r.earliest,
+            timing: r.timing,
+            definite_by: r.definite_by,
+            evidence: r.evidence,
+            rests_on: r.rests_on.map(|c| index.event_id(c).into_owned()),
             via: last.map(|c| index.event_id(c as u32).into_owned()),
             previous: last.map(|c| index.entity_id(index.from[c]).to_string()),
-            path: query.paths.then(|| {
+            path: self.query.paths.then(|| {
                 channels
                     .iter()
                     .map(|&c| index.event_id(c).into_owned())
                     .collect()
             }),
             path_channels: channels,
-        });
+        }
     }
-    let source = index.entity_id(query.source).to_string();
-    reached.sort_by(|a, b| causal_key(a, &source).cmp(&causal_key(b, &source)));
-    not_reached.sort_by(|&a, &b| {
-        (index.entity_name(a), index.entity_id(a)).cmp(&(index.entity_name(b), index.entity_id(b)))
-    });
-    ReachAnswer {
-        source,
-        message: index.spec.message.clone(),
-        mode: index.spec.mode,
-        start: query.start.filter(|t| *t != NO_LOWER),
-        until: query.until,
-        threshold,
-        strict: query.strict,
-        reached,
-        not_reached: not_reached
-            .into_iter()
-            .map(|v| index.entity_id(v).to_string())
-            .collect(),
+
+    /// The answer with every string made.
+    pub fn answer(&self) -> ReachAnswer {
+        let index = self.index;
+        ReachAnswer {
+            source: index.entity_id(self.query.source).to_string(),
+            message: index.spec.message.clone(),
+            mode: index.spec.mode,
+            start: self.query.start.filter(|t| *t != NO_LOWER),
+            until: self.query.until,
+            threshold: index.spec.threshold,
+            strict: self.query.strict,
+            reached: self.rows.iter().map(|r| self.reached(r)).collect(),
+            not_reached: self
+                .not_reached
+                .iter()
+                .map(|&v| index.entity_id(v).to_string())
+                .collect(),
+        }
     }
 }
 
-/// The causal order of `reached`: the source first, then by `earliest` (no
-/// lower bound first), hops, name and id.
-fn causal_key<'a>(
-    r: &'a Reached,
-    source: &str,
-) -> (bool, bool, Option<i64>, usize, &'a str, &'a str) {
-    (
-        r.entity != source,
-        r.earliest.is_some(),
-        r.earliest,
-        r.path_channels.len(),
-        &r.name,
-        &r.entity,
-    )
+impl Serialize for ReachRows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let index = self.index;
+        let until = self.query.until.is_some();
+        let mut st = s.serialize_struct("ReachAnswer", if until { 9 } else { 8 })?;
+        st.serialize_field("source", index.entity_id(self.query.source))?;
+        st.serialize_field("message", &index.spec.message)?;
+        st.serialize_field("mode", &index.spec.mode)?;
+        st.serialize_field("start", &Time(self.query.start))?;
+        if until {
+            st.serialize_field("until", &Time(self.query.until))?;
+        } else {
+            st.skip_field("until")?;
+        }
+        st.serialize_field("threshold", &index.spec.threshold)?;
+        st.serialize_field("strict", &self.query.strict)?;
+        st.serialize_field("reached", &RowsJson(self))?;
+        st.serialize_field(
+            "not_reached",
+            &Ids {
+                index,
+                ids: &self.not_reached,
+            },
+        )?;
+        st.end()
+    }
+}
+
+/// A time as the JSON writes it: RFC 3339, or null without a bound.
+struct Time(Option<i64>);
+
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ser_time(&self.0, s)
+    }
+}
+
+/// Entity ids, written one by one.
+struct Ids<'a, 'i> {
+    index: &'a Index<'i>,
+    ids: &'a [u32],
+}
+
+impl Serialize for Ids<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.ids.iter().map(|&v| self.index.entity_id(v)))
+    }
+}
+
+/// The rows, each written as [`Reached`] would be, made one at a time.
+struct RowsJson<'a, 'i>(&'a ReachRows<'i>);
+
+impl Serialize for RowsJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let rows = self.0;
+        let mut seq = s.serialize_seq(Some(rows.rows.len()))?;
+        for r in &rows.rows {
+            seq.serialize_element(&RowJson { rows, row: r })?;
+        }
+        seq.end()
+    }
+}
+
+struct RowJson<'a, 'i> {
+    rows: &'a ReachRows<'i>,
+    row: &'a Row,
+}
+
+impl Serialize for RowJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (index, r) = (self.rows.index, self.row);
+        let v = r.entity as usize;
+        let last = self.rows.paths.last_channel(v);
+        let event = |c: Option<u32>| c.map(|c| index.event_id(c));
+        let with_path = self.rows.query.paths;
+        let mut st = s.serialize_struct("Reached", if with_path { 11 } else { 10 })?;
+        st.serialize_field("entity", index.entity_id(r.entity))?;
+        st.serialize_field("name", index.entity_name(r.entity))?;
+        st.serialize_field("earliest", &Time(r.earliest))?;
+        st.serialize_field("timing", &r.timing)?;
+        st.serialize_field("definite_by", &Time(r.definite_by))?;
+        st.serialize_field("evidence", &r.evidence)?;
+        st.serialize_field("rests_on", &event(r.rests_on))?;
+        st.serialize_field("via", &event(last))?;
+        st.serialize_field(
+            "previous",
+            &last.map(|c| index.entity_id(index.from[c as usize])),
+        )?;
+        if with_path {
+            let channels = self.rows.paths.channels(v);
+            st.serialize_field(
+                "path",
+                &EventIds {
+                    index,
+                    channels: &channels,
+                },
+            )?;
+        } else {
+            st.skip_field("path")?;
+        }
+        st.end()
+    }
+}
+
+/// Event ids of channels, written one by one.
+struct EventIds<'a, 'i> {
+    index: &'a Index<'i>,
+    channels: &'a [u32],
+}
+
+impl Serialize for EventIds<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.channels.len()))?;
+        let mut id = String::new();
+        for &c in self.channels {
+            id.clear();
+            self.index.write_event_id(c, &mut id);
+            seq.serialize_element(id.as_str())?;
+        }
+        seq.end()
+    }
 }

@@ -25,11 +25,14 @@ pub fn run(
     let catalog = input.catalog();
     let query = build_query(source, mode, options);
     let (index, rq) = query.compile(catalog)?;
-    let answer = grapevine::reach(&index, &rq);
     if options.json {
-        print_json(out, &answer)?;
+        // Streamed: each row's strings are made as it is written.
+        let rows = grapevine::reach_rows(&index, &rq);
+        check_path_size(rows.path_entries(), rq.paths)?;
+        print_json(out, &rows)?;
         return Ok(0);
     }
+    let answer = grapevine::reach(&index, &rq);
     let tz = catalog.timezone();
     let note = if catalog.timezone_name().is_none() && input.is_corpus() {
         "; times in UTC"
@@ -50,6 +53,22 @@ pub fn run(
     );
     out.write_all(s.as_bytes()).map_err(out_err)?;
     Ok(0)
+}
+
+/// Most event ids the paths of one `reach --json` answer may hold together
+/// (about 20 bytes of JSON each: some 400 MB). Longer chains make the answer
+/// grow with the square of the corpus; `--no-paths` keeps it linear.
+pub const MAX_PATH_ENTRIES: usize = 20_000_000;
+
+/// Refuses, before anything is written, an answer whose paths would pass
+/// [`MAX_PATH_ENTRIES`].
+fn check_path_size(entries: usize, paths: bool) -> Result<(), Error> {
+    if paths && entries > MAX_PATH_ENTRIES {
+        return Err(Error::Query(format!(
+            "the paths of this answer hold {entries} event ids in all (more than {MAX_PATH_ENTRIES}): add --no-paths (each row's `via` and `previous` still rebuild every chain)"
+        )));
+    }
+    Ok(())
 }
 
 /// The reach answer as a table for people: a heading, one row per reached

@@ -1,5 +1,6 @@
 //! The one integration-test binary: a module per area.
 
+mod answers;
 mod cli;
 mod corpus;
 mod csv_fuzz;

@@ -509,6 +509,14 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let catalog = grapevine::StoryCatalog::new(&story);
     let (index, q) = query(case).compile(&catalog).unwrap();
     let answer = grapevine::reach(&index, &q);
+    // The streamed form writes exactly the same JSON.
+    let streamed = grapevine::reach_rows(&index, &q);
+    prop_assert_eq!(
+        serde_json::to_value(&streamed).ok(),
+        serde_json::to_value(&answer).ok(),
+        "reach_rows JSON"
+    );
+    prop_assert_eq!(streamed.len(), answer.reached.len());
     let b = brute(&story, case, SPEC);
     let (rows, not) = expected(&story, case, &b);
     prop_assert_eq!(answer.until, b.until, "until");

@@ -293,6 +293,16 @@ impl Catalog for Corpus {
     fn event_id(&self, e: u32) -> Cow<'_, str> {
         self.id_of_line(self.line[e as usize])
     }
+    fn write_event_id(&self, e: u32, out: &mut String) {
+        let line = self.line[e as usize];
+        match self.id_of_line(line) {
+            Cow::Borrowed(id) => out.push_str(id),
+            Cow::Owned(_) => {
+                use std::fmt::Write;
+                let _ = write!(out, "line-{line}");
+            }
+        }
+    }
     fn event(&self, e: u32) -> Cow<'_, Event> {
         let r = e as usize;
         let line = self.line[r];
