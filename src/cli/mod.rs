@@ -37,7 +37,13 @@ pub fn main() -> ExitCode {
                 }
             }
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "{err}");
+            // A report is rendered here (its excerpts are escaped); the
+            // message of any error may quote the file, so it is escaped too.
+            if let Some(report) = err.report() {
+                let _ = write!(stderr, "{}", report.render());
+            }
+            let text = grapevine::diagnostic::visible(&err.to_string());
+            let _ = writeln!(stderr, "error: {text}");
             ExitCode::from(err.exit_code())
         }
     }

@@ -90,7 +90,7 @@ fn path_that_does_not_exist_says_why_not() {
         .to_string();
     assert_eq!(
         err,
-        "error: Donald Trump is not reached from Mike Pompeo: nothing to draw; `grapevine why-not` says why"
+        "Donald Trump is not reached from Mike Pompeo: nothing to draw; `grapevine why-not` says why"
     );
 }
 
