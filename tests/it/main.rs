@@ -4,6 +4,7 @@ mod answers;
 mod cli;
 mod corpus;
 mod csv_fuzz;
+mod equality;
 mod malformed;
 mod reach_props;
 mod render;

@@ -106,17 +106,37 @@ impl Corpus {
         // Rows in file order.
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_unstable_by_key(|&r| self.line[r as usize]);
-        // Entities in order of first appearance.
-        let mut number = vec![u32::MAX; self.entity_count()];
+        let entity_order = self.first_appearance(&order);
+        let messages = (0..self.messages.len())
+            .map(|m| self.message(m).into_owned())
+            .collect();
+        self.story_of(&order, &entity_order, messages)
+    }
+
+    /// The entities of `rows` (in file order) in order of first appearance.
+    fn first_appearance(&self, rows: &[u32]) -> Vec<u32> {
+        let mut seen = vec![false; self.entity_count()];
         let mut entity_order: Vec<u32> = Vec::new();
-        for &r in &order {
+        for &r in rows {
             for e in [self.channels.from[r as usize], self.channels.to[r as usize]] {
-                if number[e as usize] == u32::MAX {
-                    number[e as usize] = entity_order.len() as u32;
+                if !std::mem::replace(&mut seen[e as usize], true) {
                     entity_order.push(e);
                 }
             }
         }
+        entity_order
+    }
+
+    /// A story of `order` (rows in file order), with `entity_order`'s
+    /// entities and `messages`; rows of one e-mail to several receivers
+    /// become one event, as [`Corpus::to_story`] says.
+    fn story_of(
+        &self,
+        order: &[u32],
+        entity_order: &[u32],
+        messages: Vec<Message>,
+    ) -> Result<Story, Report> {
+        let n = order.len();
         let entities = entity_order
             .iter()
             .map(|&e| Entity {
@@ -125,15 +145,12 @@ impl Corpus {
                 ..Entity::default()
             })
             .collect();
-        let messages = (0..self.messages.len())
-            .map(|m| self.message(m).into_owned())
-            .collect();
         let id_of = |line: u32| self.id_of_line(line).into_owned();
         let carried = |line: u32| self.carried(line);
         let mut events: Vec<Event> = Vec::with_capacity(n);
         let mut seen: HashMap<String, u32> = HashMap::new();
         let mut errors = Problems::default();
-        for &r in &order {
+        for &r in order {
             let r = r as usize;
             let line = self.line[r];
             let id = id_of(line);
@@ -359,5 +376,60 @@ impl Catalog for Corpus {
     }
     fn channels(&self) -> &Channels {
         &self.channels
+    }
+    /// As [`Corpus::to_story`] writes them, restricted to the focus: events
+    /// in file order, entities in order of first appearance in the file.
+    fn excerpt(
+        &self,
+        entities: Option<&std::collections::BTreeSet<String>>,
+        events: Option<&std::collections::BTreeSet<String>>,
+    ) -> Story {
+        let keep_entity = |u: u32| entities.is_none_or(|s| s.contains(self.ids.get(u as usize)));
+        let mut rows: Vec<u32> = (0..self.row_count() as u32)
+            .filter(|&r| {
+                events.is_none_or(|s| s.contains(self.event_id(r).as_ref()))
+                    && keep_entity(self.channels.from[r as usize])
+                    && keep_entity(self.channels.to[r as usize])
+            })
+            .collect();
+        rows.sort_unstable_by_key(|&r| self.line[r as usize]);
+        let mut carried: std::collections::BTreeSet<String> = Default::default();
+        for &r in &rows {
+            carried.extend(self.carried(self.line[r as usize]));
+        }
+        let messages: Vec<Message> = (0..self.messages.len())
+            .filter(|&m| events.is_none() || carried.contains(&self.messages[m].id))
+            .map(|m| self.message(m).into_owned())
+            .collect();
+        // Entities: of the kept rows, the messages' origins and the focus,
+        // in order of first appearance in the file.
+        let mut wanted = vec![false; self.entity_count()];
+        for &r in &rows {
+            wanted[self.channels.from[r as usize] as usize] = true;
+            wanted[self.channels.to[r as usize] as usize] = true;
+        }
+        for m in &messages {
+            if let Some(u) = m.origin.as_deref().and_then(|o| self.entity_number(o)) {
+                wanted[u as usize] = true;
+            }
+        }
+        if let Some(set) = entities {
+            for id in set {
+                if let Some(u) = self.entity_number(id) {
+                    wanted[u as usize] = true;
+                }
+            }
+        }
+        let mut all: Vec<u32> = (0..self.row_count() as u32).collect();
+        all.sort_unstable_by_key(|&r| self.line[r as usize]);
+        let entity_order: Vec<u32> = self
+            .first_appearance(&all)
+            .into_iter()
+            .filter(|&u| wanted[u as usize])
+            .collect();
+        // Rows of one event share an id only when they follow each other,
+        // so a focus on some of them still makes a valid story.
+        self.story_of(&rows, &entity_order, messages)
+            .unwrap_or_default()
     }
 }
