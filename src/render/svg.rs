@@ -10,7 +10,9 @@
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
+use std::time::Duration;
+use wait_timeout::ChildExt;
 
 use super::dot::{graph, print};
 use super::plan::{plan, Plan};
@@ -111,21 +113,17 @@ pub fn run_dot(dot: &str, format: &str, timeout: Duration) -> Result<Vec<u8>, Er
         }
         buf
     });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(Error::Render(format!(
-                    "Graphviz `dot` took longer than {} s and was stopped; try a focus (--around, --between, --reach) or a longer --timeout",
-                    timeout.as_secs()
-                )));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(Error::Render(format!("waiting for Graphviz `dot`: {e}"))),
+    let status = match child.wait_timeout(timeout) {
+        Ok(Some(status)) => status,
+        Ok(None) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Error::Render(format!(
+                "Graphviz `dot` took longer than {} s and was stopped; try a focus (--around, --between, --reach) or a longer --timeout",
+                timeout.as_secs()
+            )));
         }
+        Err(e) => return Err(Error::Render(format!("waiting for Graphviz `dot`: {e}"))),
     };
     let _ = writer.join();
     let out = reader.join().unwrap_or_default();
