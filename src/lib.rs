@@ -47,6 +47,7 @@
 //! ([`render::to_dot`]), alt text, and SVG or PNG through Graphviz `dot` from
 //! `PATH` ([`render::Engine::System`]).
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod analysis;
 pub mod catalog;
