@@ -134,8 +134,9 @@ pub struct RenderArgs {
     /// Seconds `--engine system` may run before it is stopped.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub timeout: u64,
-    /// Width of a PNG in pixels (default: twice the drawing's own size).
-    #[arg(long, value_name = "PIXELS")]
+    /// Width of a PNG in pixels, 16 to 8000 (default: twice the drawing's own
+    /// size, at most 8000; a very tall picture is scaled down to 40 megapixels).
+    #[arg(long, value_name = "PIXELS", value_parser = clap::value_parser!(u32).range(16..=8000))]
     pub width: Option<u32>,
     /// Print the plain-language summary (for an image's alt text) instead of drawing.
     #[arg(long)]

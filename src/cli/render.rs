@@ -83,8 +83,12 @@ pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error
     };
     let bytes = match format {
         Format::Dot => render::to_dot(story, &focus).into_bytes(),
-        Format::Svg => render::to_svg(story, &focus, engine)?.into_bytes(),
-        Format::Png => render::to_png(story, &focus, engine, args.width)?,
+        Format::Svg => with_progress(global, "laying out", || {
+            render::to_svg(story, &focus, engine).map(String::into_bytes)
+        })?,
+        Format::Png => with_progress(global, "drawing", || {
+            render::to_png(story, &focus, engine, args.width)
+        })?,
     };
     match &args.output {
         Some(path) => {
@@ -94,4 +98,36 @@ pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error
         None => out.write_all(&bytes).map_err(out_err)?,
     }
     Ok(0)
+}
+
+/// Runs `work`, showing a spinner on stderr once it has taken a second (not
+/// when stderr is not a terminal, nor with `--quiet`).
+fn with_progress<T: Send>(
+    global: Global,
+    what: &str,
+    work: impl FnOnce() -> Result<T, Error> + Send,
+) -> Result<T, Error> {
+    use std::io::IsTerminal;
+    if global.quiet || !std::io::stderr().is_terminal() {
+        return work();
+    }
+    std::thread::scope(|scope| {
+        let job = scope.spawn(work);
+        let start = std::time::Instant::now();
+        let mut spinner: Option<indicatif::ProgressBar> = None;
+        while !job.is_finished() {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            if spinner.is_none() && start.elapsed() >= std::time::Duration::from_secs(1) {
+                let bar = indicatif::ProgressBar::new_spinner();
+                bar.set_message(format!("{what} the picture"));
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                spinner = Some(bar);
+            }
+        }
+        if let Some(bar) = spinner {
+            bar.finish_and_clear();
+        }
+        job.join()
+            .unwrap_or_else(|_| Err(Error::Render("drawing stopped unexpectedly".into())))
+    })
 }

@@ -92,28 +92,83 @@ impl Plan {
     }
 }
 
-/// Wraps text into lines of at most about `width` characters, breaking at
-/// spaces; whitespace and control characters become single spaces.
+/// Lines a wrapped label may have at most; the rest is cut with an
+/// ellipsis (the full text stays in the tooltip and the SVG title).
+pub(crate) const MAX_LABEL_LINES: usize = 4;
+
+/// Wraps text into at most [`MAX_LABEL_LINES`] lines of at most about
+/// `width` characters, breaking at spaces (and inside a word longer than a
+/// line); whitespace and control characters become single spaces.
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
+    wrap_lines(text, width, MAX_LABEL_LINES)
+}
+
+/// [`wrap`] with another limit on the number of lines: a label of any
+/// length, hostile or not, stays bounded.
+pub(crate) fn wrap_lines(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let width = width.max(4);
+    let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    for word in clean(text).split(' ').filter(|w| !w.is_empty()) {
-        let len = line.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
+    let mut cut = false;
+    'words: for word in clean(text).split(' ').filter(|w| !w.is_empty()) {
+        // A word longer than a line is broken into pieces.
+        let chars: Vec<char> = word.chars().collect();
+        for piece in chars.chunks(width) {
+            let piece: String = piece.iter().collect();
+            let len = line.chars().count();
+            if len > 0 && len + 1 + piece.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+                if lines.len() == max_lines {
+                    cut = true;
+                    break 'words;
+                }
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&piece);
         }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
     }
-    if !line.is_empty() {
+    if !line.is_empty() && lines.len() < max_lines {
         lines.push(line);
+    }
+    if cut {
+        if let Some(last) = lines.last_mut() {
+            let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+            *last = format!("{}…", keep.trim_end());
+        }
     }
     if lines.is_empty() {
         lines.push("(no name)".to_string());
     }
     lines
+}
+
+/// Entities and contacts a picture may draw before layout is refused
+/// ([`check_size`]): past these, in-process layout takes minutes and the
+/// picture is a tangle no reader can follow.
+pub const MAX_DRAWN_ENTITIES: usize = 150;
+/// See [`MAX_DRAWN_ENTITIES`].
+pub const MAX_DRAWN_CONTACTS: usize = 400;
+
+/// Refuses, before any layout, a picture past [`MAX_DRAWN_ENTITIES`] or
+/// [`MAX_DRAWN_CONTACTS`], saying how many there are and which focus would
+/// make a legible picture.
+pub(crate) fn check_size(plan: &Plan) -> Result<(), crate::Error> {
+    let entities = plan
+        .nodes
+        .iter()
+        .filter(|n| n.place != Place::Legend && n.id.starts_with('n'))
+        .count();
+    let contacts = plan.edges.iter().filter(|e| !e.legend).count();
+    if entities <= MAX_DRAWN_ENTITIES && contacts <= MAX_DRAWN_CONTACTS {
+        return Ok(());
+    }
+    Err(crate::Error::Render(format!(
+        "this picture would draw {entities} people and organisations and {contacts} contacts (at most {MAX_DRAWN_ENTITIES} and {MAX_DRAWN_CONTACTS} make a legible picture): \
+         narrow it with --reach MSG, --reach-from ENTITY, --path A B, --around ENTITY --depth 1, \
+         --between DATE DATE or --threshold confirmed, or write DOT (-o picture.dot) to lay it out elsewhere"
+    )))
 }
 
 /// One line of display text: control characters and runs of whitespace
@@ -346,9 +401,9 @@ impl Builder<'_> {
     }
 
     fn caption(&mut self, title: &str) {
-        let mut lines = wrap(title, 100);
+        let mut lines = wrap_lines(title, 100, 6);
         if let Some(h) = &self.focus.heading {
-            lines.extend(wrap(h, 110));
+            lines.extend(wrap_lines(h, 110, 6));
         }
         let mut names: Vec<String> = Vec::new();
         for s in &self.story.sources {
@@ -367,7 +422,7 @@ impl Builder<'_> {
                 "Sources"
             };
             let text = format!("{word}: {}", names.join("; "));
-            lines.extend(wrap(&text, 130));
+            lines.extend(wrap_lines(&text, 130, 12));
         }
         self.plan.caption = lines;
     }
@@ -1056,7 +1111,7 @@ impl Builder<'_> {
                     .map(|id| clean(self.story.name_of(id)))
                     .collect();
                 let mut label = vec![format!("Not reached ({})", names.len())];
-                label.extend(wrap(&names.join(", "), 34));
+                label.extend(wrap_lines(&names.join(", "), 34, 24));
                 self.plan.nodes.push(PNode {
                     id: "not_reached".into(),
                     title: format!("Not reached: {}", names.join(", ")),

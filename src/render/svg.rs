@@ -154,6 +154,7 @@ pub fn run_dot(dot: &str, format: &str, timeout: Duration) -> Result<Vec<u8>, Er
 /// ```
 pub fn to_svg(story: &Story, focus: &Focus, engine: Engine) -> Result<String, Error> {
     let plan = plan(story, focus);
+    super::plan::check_size(&plan)?;
     let dot = print(&graph(&plan));
     let raw = layout(&dot, engine)?;
     accessible(&raw, &plan, &alt_text(story, focus))
@@ -398,7 +399,14 @@ pub fn to_png(
     }
 }
 
-/// Rasterises an SVG to PNG with resvg, `width` pixels wide.
+/// Widest PNG drawn, in pixels (`--width` is capped to it).
+pub const MAX_PNG_WIDTH: u32 = 8_000;
+/// Most pixels a PNG may have (40 megapixels: 160 MB while drawing); a
+/// taller picture is scaled down to fit.
+pub const MAX_PNG_PIXELS: u64 = 40_000_000;
+
+/// Rasterises an SVG to PNG with resvg, `width` pixels wide (at most
+/// [`MAX_PNG_WIDTH`], and scaled down to [`MAX_PNG_PIXELS`]).
 #[cfg(feature = "png")]
 pub fn svg_to_png(svg: &str, width: Option<u32>) -> Result<Vec<u8>, Error> {
     use resvg::{tiny_skia, usvg};
@@ -412,11 +420,16 @@ pub fn svg_to_png(svg: &str, width: Option<u32>) -> Result<Vec<u8>, Error> {
         .map_err(|e| Error::Render(format!("cannot read the SVG to rasterise it: {e}")))?;
     let size = tree.size();
     let natural = size.width().max(1.0);
-    let target = width.map_or(natural * 2.0, |w| w.clamp(16, 16_384) as f32);
-    let scale = target / natural;
-    let w = (natural * scale).ceil() as u32;
+    let target = width.map_or(natural * 2.0, |w| w as f32);
+    // Never more than MAX_PNG_WIDTH wide nor MAX_PNG_PIXELS in all.
+    let mut scale = target.clamp(16.0, MAX_PNG_WIDTH as f32) / natural;
+    let pixels = (natural * scale) * (size.height().max(1.0) * scale);
+    if pixels > MAX_PNG_PIXELS as f32 {
+        scale *= (MAX_PNG_PIXELS as f32 / pixels).sqrt();
+    }
+    let w = (natural * scale).ceil().max(1.0) as u32;
     let h = (size.height() * scale).ceil().max(1.0) as u32;
-    let mut pixmap = tiny_skia::Pixmap::new(w, h.min(65_535))
+    let mut pixmap = tiny_skia::Pixmap::new(w, h)
         .ok_or_else(|| Error::Render(format!("cannot make a {w}×{h} picture: too large")))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(

@@ -1,0 +1,127 @@
+//! Hostile and oversized pictures: refused before layout with the way out,
+//! or bounded (labels, PNG size).
+
+use std::io::Write;
+
+fn grapevine(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(args)
+        .output()
+        .expect("grapevine runs")
+}
+
+fn csv_file(text: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    f
+}
+
+#[test]
+fn a_large_picture_is_refused_before_layout() {
+    // 100 people, 1,000 contacts: layout took 371 s before this limit.
+    let mut text = String::from("from,to,time\n");
+    let mut x: u64 = 7;
+    let mut next = || {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) % 100
+    };
+    for i in 0..1000 {
+        let (a, b) = (next(), next());
+        let b = if a == b { (b + 1) % 100 } else { b };
+        text.push_str(&format!("p{a},p{b},{}\n", 1_000_000 + i * 3600));
+    }
+    let f = csv_file(&text);
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("big.svg");
+    let started = std::time::Instant::now();
+    let out = grapevine(&[
+        "render",
+        f.path().to_str().unwrap(),
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(started.elapsed().as_secs() < 60, "refused quickly");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("100 people") && err.contains(" contacts (at most"),
+        "{err}"
+    );
+    assert!(err.contains("--around") && err.contains("--reach"), "{err}");
+    assert!(!svg.exists(), "nothing written");
+    // DOT needs no layout: written as asked.
+    let dot = dir.path().join("big.dot");
+    let out = grapevine(&[
+        "render",
+        f.path().to_str().unwrap(),
+        "-o",
+        dot.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A focus makes it legible.
+    let out = grapevine(&[
+        "render",
+        f.path().to_str().unwrap(),
+        "--around",
+        "p1",
+        "--format",
+        "svg",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(feature = "png")]
+#[test]
+fn a_huge_name_gives_a_bounded_picture() {
+    // A 16 KB name without spaces made a 409,443-pixel-wide PNG.
+    let name = "x".repeat(16 * 1024);
+    let f = csv_file(&format!("from,to,time\n{name},b,1000000\n"));
+    let out = grapevine(&["render", f.path().to_str().unwrap(), "--format", "png"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = &out.stdout;
+    assert_eq!(&png[1..4], b"PNG");
+    let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+    let height = u32::from_be_bytes([png[20], png[21], png[22], png[23]]);
+    assert!(width <= 8_000 && (width as u64) * (height as u64) <= 40_000_000);
+    // The label is cut, the full name kept in the tooltip.
+    let out = grapevine(&["render", f.path().to_str().unwrap()]);
+    let dot = String::from_utf8_lossy(&out.stdout);
+    let label_line = dot
+        .lines()
+        .find(|l| l.contains("label=\"xxxx"))
+        .expect("the node");
+    let label = label_line
+        .split("label=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(label.len() < 200, "{} bytes", label.len());
+    assert!(label.contains('…'));
+    assert!(dot.contains(&name), "the tooltip keeps the whole name");
+    // --width is checked.
+    let out = grapevine(&[
+        "render",
+        f.path().to_str().unwrap(),
+        "--format",
+        "png",
+        "--width",
+        "100000",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
