@@ -26,7 +26,7 @@ use std::collections::{BTreeSet, HashMap};
 use jiff::tz::TimeZone;
 
 use crate::model::{
-    Certainty, Entity, EntityKind, Event, Interval, Message, Relation, Source, Story,
+    Certainty, Entity, EntityKind, Event, Interval, Message, Parties, Relation, Source, Story,
 };
 
 /// Channel times, in one of two storages.
@@ -112,7 +112,18 @@ pub struct Channels {
     pub times: TimeColumns,
     /// Certainty of each channel's event ([`certainty_bits`]).
     pub certainty: Vec<u8>,
+    /// Hub nodes, numbered after the entities (`entity_count()` up to
+    /// `entity_count() + hubs`): a mutual event of [`HUB_MIN`] or more
+    /// participants gives a channel from each participant into its hub and
+    /// one from the hub to each participant, 2k channels instead of k(k−1).
+    /// Information passes through a hub within its event, with no hop and no
+    /// second of its own, so the answers are those of every ordered pair.
+    pub hubs: u32,
 }
+
+/// Participants from which a mutual event goes through a hub (see
+/// [`Channels::hubs`]); smaller meetings give every ordered pair.
+pub const HUB_MIN: usize = 3;
 
 impl Channels {
     /// Number of channels.
@@ -547,15 +558,22 @@ pub struct StoryCatalog<'s> {
 impl<'s> StoryCatalog<'s> {
     /// The catalogue of a borrowed story.
     pub fn new(story: &'s Story) -> StoryCatalog<'s> {
-        StoryCatalog::build(Cow::Borrowed(story))
+        StoryCatalog::build(Cow::Borrowed(story), HUB_MIN)
     }
 
     /// The catalogue of an owned story.
     pub fn owned(story: Story) -> StoryCatalog<'static> {
-        StoryCatalog::build(Cow::Owned(story))
+        StoryCatalog::build(Cow::Owned(story), HUB_MIN)
     }
 
-    fn build(story: Cow<'s, Story>) -> StoryCatalog<'s> {
+    /// The catalogue of a borrowed story whose mutual events go through a hub
+    /// from `hub_min` participants on (`usize::MAX`: never). Every choice
+    /// gives the same answers; tests compare them.
+    pub fn with_hub_min(story: &'s Story, hub_min: usize) -> StoryCatalog<'s> {
+        StoryCatalog::build(Cow::Borrowed(story), hub_min.max(2))
+    }
+
+    fn build(story: Cow<'s, Story>, hub_min: usize) -> StoryCatalog<'s> {
         let mut entities = HashMap::with_capacity(story.entities.len());
         for (i, e) in story.entities.iter().enumerate() {
             entities.entry(e.id.clone()).or_insert(i as u32);
@@ -568,7 +586,7 @@ impl<'s> StoryCatalog<'s> {
         for (i, m) in story.messages.iter().enumerate() {
             messages.entry(m.id.clone()).or_insert(i);
         }
-        let channels = story_channels(&story, &entities);
+        let channels = story_channels(&story, &entities, hub_min);
         let tz = story.tz();
         StoryCatalog {
             story,
@@ -586,16 +604,38 @@ impl<'s> StoryCatalog<'s> {
     }
 }
 
-/// A story's channels in canonical order.
-fn story_channels(story: &Story, ids: &HashMap<String, u32>) -> Channels {
-    let mut rows: Vec<(i64, i64, u32, u32, u32)> = Vec::new();
+/// A story's channels in canonical order: by `lo`, `hi`, event (natural id
+/// order), then into a hub before out of it, then sender and receiver ids.
+fn story_channels(story: &Story, ids: &HashMap<String, u32>, hub_min: usize) -> Channels {
+    let n = story.entities.len() as u32;
+    let mut hubs = 0u32;
+    // (lo, hi, event, phase, from, to)
+    let mut rows: Vec<(i64, i64, u32, u8, u32, u32)> = Vec::new();
     for (ei, e) in story.events.iter().enumerate() {
         let iv = e.interval();
+        let (lo, hi, ei) = (iv.lo_or_min(), iv.hi_or_max(), ei as u32);
+        if let Parties::Mutual { participants } = &e.parties {
+            let mut people: Vec<u32> = participants
+                .iter()
+                .filter_map(|p| ids.get(p).copied())
+                .collect();
+            people.sort_unstable();
+            people.dedup();
+            if people.len() >= hub_min {
+                let hub = n + hubs;
+                hubs += 1;
+                for &p in &people {
+                    rows.push((lo, hi, ei, 0, p, hub));
+                    rows.push((lo, hi, ei, 1, hub, p));
+                }
+                continue;
+            }
+        }
         for (a, b) in e.parties.channels() {
             let (Some(&a), Some(&b)) = (ids.get(a), ids.get(b)) else {
                 continue;
             };
-            rows.push((iv.lo_or_min(), iv.hi_or_max(), ei as u32, a, b));
+            rows.push((lo, hi, ei, 0, a, b));
         }
     }
     // Events in natural id order, so that file order never matters.
@@ -605,21 +645,24 @@ fn story_channels(story: &Story, ids: &HashMap<String, u32>) -> Channels {
     for (r, &e) in rank.iter().enumerate() {
         rank_of[e as usize] = r as u32;
     }
-    let eid = |u: u32| story.entities[u as usize].id.as_str();
+    let eid = |u: u32| story.entities.get(u as usize).map_or("", |e| e.id.as_str());
     rows.sort_by(|x, y| {
-        (x.0, x.1, rank_of[x.2 as usize])
-            .cmp(&(y.0, y.1, rank_of[y.2 as usize]))
-            .then_with(|| natural_cmp(eid(x.3), eid(y.3)))
+        (x.0, x.1, rank_of[x.2 as usize], x.3)
+            .cmp(&(y.0, y.1, rank_of[y.2 as usize], y.3))
             .then_with(|| natural_cmp(eid(x.4), eid(y.4)))
+            .then_with(|| natural_cmp(eid(x.5), eid(y.5)))
     });
-    rows.dedup_by(|x, y| x.2 == y.2 && x.3 == y.3 && x.4 == y.4);
-    let mut c = Channels::default();
+    rows.dedup_by(|x, y| x.2 == y.2 && x.4 == y.4 && x.5 == y.5);
+    let mut c = Channels {
+        hubs,
+        ..Channels::default()
+    };
     let (mut lo, mut hi) = (
         Vec::with_capacity(rows.len()),
         Vec::with_capacity(rows.len()),
     );
     let mut event = Vec::with_capacity(rows.len());
-    for (l, h, e, a, b) in rows {
+    for (l, h, e, _, a, b) in rows {
         lo.push(l);
         hi.push(h);
         event.push(e);

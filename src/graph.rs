@@ -59,8 +59,13 @@ impl StaticGraph {
         for c in 0..ch.len() {
             if ch.certainty[c] >= min {
                 let e = ch.event(c);
-                parties.push((e, ch.from[c]));
-                parties.push((e, ch.to[c]));
+                // Hubs of meetings (numbered after the entities) are left
+                // out: their participants are the parties.
+                for u in [ch.from[c], ch.to[c]] {
+                    if (u as usize) < n {
+                        parties.push((e, u));
+                    }
+                }
             }
         }
         parties.sort_unstable();

@@ -106,6 +106,8 @@ pub struct Index<'a> {
     out: OnceLock<Adjacency>,
     pub(crate) exact: bool,
     pub(crate) spec: IndexSpec,
+    /// Hub nodes after the entities ([`Channels::hubs`]).
+    hubs: u32,
 }
 
 impl std::fmt::Debug for Index<'_> {
@@ -232,6 +234,7 @@ impl<'a> Index<'a> {
             flags,
             out: OnceLock::new(),
             spec: spec.clone(),
+            hubs: catalog.channels().hubs,
         }
     }
 
@@ -272,21 +275,63 @@ impl<'a> Index<'a> {
         self.catalog.entity_count()
     }
 
+    /// Number of nodes the algorithms number: the entities, then the hubs of
+    /// large meetings ([`Channels::hubs`]).
+    pub fn node_count(&self) -> usize {
+        self.catalog.entity_count() + self.hubs as usize
+    }
+
+    /// True when node `u` is a meeting's hub, not an entity.
+    #[inline]
+    pub fn is_hub(&self, u: u32) -> bool {
+        u as usize >= self.catalog.entity_count()
+    }
+
+    /// The hops of a chain of channels as people read them: `(sender,
+    /// receiver, channel)`, a pass through a meeting's hub (into it, then out
+    /// of it to the receiver) made one hop through the channel out of it.
+    pub fn hops_of(&self, chain: &[u32]) -> Vec<(u32, u32, u32)> {
+        let mut out = Vec::with_capacity(chain.len());
+        let mut sender = None;
+        for &c in chain {
+            let (f, t) = (self.from[c as usize], self.to[c as usize]);
+            if self.is_hub(t) {
+                sender = Some(f);
+                continue;
+            }
+            let f = if self.is_hub(f) {
+                sender.take().unwrap_or(f)
+            } else {
+                f
+            };
+            out.push((f, t, c));
+        }
+        out
+    }
+
     /// Number of channels.
     pub fn channel_count(&self) -> usize {
         self.from.len()
     }
 
-    /// Id of entity `u`.
+    /// Id of entity `u` (empty for a hub).
     #[inline]
     pub fn entity_id(&self, u: u32) -> &'a str {
-        self.catalog.entity_id(u)
+        if self.is_hub(u) {
+            ""
+        } else {
+            self.catalog.entity_id(u)
+        }
     }
 
-    /// Display name of entity `u`.
+    /// Display name of entity `u` (empty for a hub).
     #[inline]
     pub fn entity_name(&self, u: u32) -> &'a str {
-        self.catalog.entity_name(u)
+        if self.is_hub(u) {
+            ""
+        } else {
+            self.catalog.entity_name(u)
+        }
     }
 
     /// Sender of channel `c`.
@@ -313,6 +358,33 @@ impl<'a> Index<'a> {
     /// Id of the event channel `c` comes from.
     pub fn event_id(&self, c: u32) -> Cow<'a, str> {
         self.catalog.event_id(self.event(c as usize))
+    }
+
+    /// Every channel into entity `t` with its sender: a channel out of a
+    /// meeting's hub counts once for each other participant (the ones with
+    /// a channel into that hub). O(c).
+    pub fn senders_into(&self, t: u32) -> Vec<(u32, u32)> {
+        let mut members: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+        if self.hubs > 0 {
+            for c in 0..self.channel_count() {
+                if self.is_hub(self.to[c]) {
+                    members.entry(self.to[c]).or_default().push(self.from[c]);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for c in 0..self.channel_count() {
+            if self.to[c] != t {
+                continue;
+            }
+            let f = self.from[c];
+            match members.get(&f) {
+                Some(ps) => out.extend(ps.iter().filter(|&&p| p != t).map(|&p| (p, c as u32))),
+                None if !self.is_hub(f) => out.push((f, c as u32)),
+                None => {}
+            }
+        }
+        out
     }
 
     /// Appends the id of the event channel `c` comes from to `out`.
@@ -384,7 +456,7 @@ impl<'a> Index<'a> {
     }
 
     fn adjacency(&self) -> Adjacency {
-        let n = self.entity_count();
+        let n = self.node_count();
         let mut start = vec![0u32; n + 1];
         for &f in self.from.iter() {
             start[f as usize + 1] += 1;

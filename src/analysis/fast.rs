@@ -24,7 +24,7 @@
 //! `offset + 1`, with `0` meaning "before every channel" (a start with no lower
 //! bound, or before the first channel).
 
-use super::reach::{Paths, ReachQuery, NO_LOWER, NO_UPPER};
+use super::reach::{add_contributor, brought_by_other, Paths, ReachQuery, NO_LOWER, NO_UPPER};
 use crate::index::{certainty_bits, Index};
 use crate::model::Certainty;
 
@@ -74,11 +74,12 @@ fn first_channel(offset: &[u32], enc0: u32, strict: bool) -> usize {
 /// answer (and scratch for such groups).
 pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Option<Vec<i64>> {
     let (base, offset) = index.exact_times()?;
-    let n = index.entity_count();
+    let n = index.node_count();
     let src = query.source as usize;
     if src >= n {
         return Some(vec![NO_UPPER; n]);
     }
+    let hub0 = index.entity_count() as u32;
     let enc0 = encode_start(query.start, base);
     let mut arr = vec![UNREACHED; n];
     arr[src] = enc0;
@@ -94,7 +95,9 @@ pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Opti
                 continue;
             }
             let e = offset[c] + 1;
-            if arr[from[c] as usize] < e {
+            // A hub passes it on in its own second.
+            let u = from[c];
+            if arr[u as usize] < e || (u >= hub0 && arr[u as usize] == e) {
                 let v = to[c] as usize;
                 if e < arr[v] {
                     arr[v] = e;
@@ -371,11 +374,12 @@ struct Label {
 /// practice) and 8 bytes per entity.
 pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Option<Paths> {
     let (base, offset) = index.exact_times()?;
-    let n = index.entity_count();
+    let n = index.node_count();
     let src = query.source as usize;
     if src >= n {
         return Some(Paths::new(n));
     }
+    let hub0 = index.entity_count() as u32;
     let enc0 = encode_start(query.start, base);
     let strict = query.strict;
     let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
@@ -403,7 +407,8 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
             return None;
         }
         let e = offset[k] + 1;
-        if strict && labels[l as usize].time >= e {
+        // A hub passes it on in its own second.
+        if strict && labels[l as usize].time >= e && from[k] < hub0 {
             l = labels[l as usize].prev;
             if l == NONE {
                 return None;
@@ -413,7 +418,8 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
         if v == src {
             return None;
         }
-        let h = labels[l as usize].hops + 1;
+        // Into a hub is half a hop: the hop counts out of it.
+        let h = labels[l as usize].hops + u32::from(to[k] < hub0);
         let lv = last[v];
         if lv != NONE {
             let cur = labels[lv as usize];
@@ -496,9 +502,11 @@ pub fn definite_exact(
     min: Certainty,
 ) -> Option<Vec<Option<i64>>> {
     let (base, offset) = index.exact_times()?;
-    let n = index.entity_count();
+    let n = index.node_count();
     let src = query.source as usize;
     let mut def: Vec<Option<i64>> = vec![None; n];
+    let mut contrib = vec![[NONE; 2]; n];
+    let hub0 = index.entity_count() as u32;
     if src >= n {
         return Some(def);
     }
@@ -528,16 +536,29 @@ pub fn definite_exact(
             let u = from[k] as usize;
             let d = def[u]?;
             let t = base + i64::from(offset[k]);
-            if t < after(earliest[u]) {
+            // Out of a hub: in time and ordered, as the event that brought
+            // it in.
+            let hub = from[k] >= hub0;
+            if t < if hub { earliest[u] } else { after(earliest[u]) } {
                 return None;
             }
             let held = if u == src && no_start { NO_LOWER } else { d };
-            if !(t >= after(held) || index.carries(k)) {
+            let v = to[k] as usize;
+            if hub {
+                // From someone else than the receiver.
+                if !brought_by_other(contrib[u], v as u32) {
+                    return None;
+                }
+            } else if !(t >= after(held) || index.carries(k)) {
                 return None;
             }
+            let added = to[k] >= hub0 && add_contributor(&mut contrib[v], u as u32);
             // The source too: a definite chain back to it lowers its time.
-            let v = to[k] as usize;
             if def[v].is_some_and(|old| old <= t) {
+                if added {
+                    changed = true;
+                    return Some(v as u32);
+                }
                 return None;
             }
             def[v] = Some(t);

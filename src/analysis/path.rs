@@ -55,8 +55,9 @@ pub struct PathAnswer {
     pub hops: Vec<Hop>,
 }
 
-/// The hop details of channel `c` of `index`, from its catalogue.
-pub fn hop(index: &Index, c: u32) -> Hop {
+/// The hop details of channel `c` of `index` from entity `from` to entity
+/// `to` (a hop of [`Index::hops_of`]), from the index's catalogue.
+pub fn hop(index: &Index, (from, to, c): (u32, u32, u32)) -> Hop {
     let c = c as usize;
     let catalog = index.catalog();
     let e = catalog.event(index.event(c));
@@ -70,7 +71,7 @@ pub fn hop(index: &Index, c: u32) -> Hop {
         .as_deref()
         .and_then(|id| catalog.sources().iter().find(|s| s.id == id))
         .and_then(|s| s.title.clone().or_else(|| s.publisher.clone()));
-    let (from, to) = (index.from[c] as usize, index.to[c] as usize);
+    let (from, to) = (from as usize, to as usize);
     Hop {
         event: e.id.clone(),
         time: e.time.as_ref().map(|t| t.text.clone()),
@@ -119,7 +120,7 @@ pub fn path(index: &Index, query: &ReachQuery, target: u32) -> PathAnswer {
         definite_by: entry.and_then(|r| time(r.definite_by)),
         evidence: entry.map(|r| r.evidence),
         hops: entry
-            .map(|r| r.path_channels.iter().map(|&c| hop(index, c)).collect())
+            .map(|r| r.hops(index).into_iter().map(|h| hop(index, h)).collect())
             .unwrap_or_default(),
     }
 }

@@ -161,7 +161,8 @@ pub struct Reached {
     /// `None` when the query asked for no paths ([`ReachQuery::paths`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<String>>,
-    /// Channel numbers of that chain in the index (for display; filled even
+    /// Channel numbers of that chain in the index, a pass through a meeting's
+    /// hub as two channels (read it with [`Reached::hops`]; filled even
     /// without paths).
     #[serde(skip)]
     pub path_channels: Vec<u32>,
@@ -171,13 +172,20 @@ impl Reached {
     /// Display names along the chain, source first, this entity last
     /// (`index` is the one the answer came from).
     pub fn chain(&self, index: &Index) -> Vec<String> {
-        match self.path_channels.first() {
+        let hops = index.hops_of(&self.path_channels);
+        match hops.first() {
             None => vec![self.name.clone()],
-            Some(&first) => std::iter::once(index.from[first as usize])
-                .chain(self.path_channels.iter().map(|&c| index.to[c as usize]))
+            Some(&(first, _, _)) => std::iter::once(first)
+                .chain(hops.iter().map(|&(_, to, _)| to))
                 .map(|u| index.entity_name(u).to_string())
                 .collect(),
         }
+    }
+
+    /// The hops of the chain: `(sender, receiver, channel)` per hop
+    /// ([`Index::hops_of`]).
+    pub fn hops(&self, index: &Index) -> Vec<(u32, u32, u32)> {
+        index.hops_of(&self.path_channels)
     }
 }
 
@@ -243,7 +251,7 @@ pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Ve
     if let Some(arr) = super::fast::earliest_exact(index, query, min) {
         return arr;
     }
-    let n = index.entity_count();
+    let n = index.node_count();
     let mut arr = vec![NO_UPPER; n];
     let mut done = vec![false; n];
     let mut heap = BinaryHeap::new();
@@ -255,7 +263,12 @@ pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Ve
             continue;
         }
         done[u as usize] = true;
-        let ready = after(t, query.strict);
+        // A meeting's hub passes the information on within its event.
+        let ready = if index.is_hub(u) {
+            t
+        } else {
+            after(t, query.strict)
+        };
         for &c in index.out_channels(u) {
             let c = c as usize;
             if index.certainty(c) < min || index.hi(c) < ready {
@@ -288,37 +301,54 @@ pub fn earliest_paths(index: &Index, query: &ReachQuery, min: Certainty) -> Path
     if let Some(paths) = super::fast::earliest_paths_exact(index, query, min) {
         return paths;
     }
-    let n = index.entity_count();
+    let n = index.node_count();
     let mut paths = Paths::new(n);
     let mut min_hops = vec![u32::MAX; n];
-    // (time, hops, via channel, parent label, node)
-    type Pending = Reverse<(i64, u32, u32, u32, u32)>;
+    // (time, hops, hub, via channel, parent label, node): at equal time and
+    // hops an entity settles before a meeting's hub, so that the hub is
+    // entered through the smallest channel of all that tie, as the exact
+    // pass chooses.
+    type Pending = Reverse<(i64, u32, bool, u32, u32, u32)>;
     let mut heap: BinaryHeap<Pending> = BinaryHeap::new();
     heap.push(Reverse((
         query.start.unwrap_or(NO_LOWER),
         0,
+        false,
         NONE,
         NONE,
         query.source,
     )));
-    while let Some(Reverse((t, h, via, parent, u))) = heap.pop() {
+    while let Some(Reverse((t, h, _, via, parent, u))) = heap.pop() {
         if h >= min_hops[u as usize] {
             continue;
         }
         min_hops[u as usize] = h;
         let id = paths.push_label(parent, via);
         paths.settle(u, t, h, id);
-        let ready = after(t, query.strict);
+        let ready = if index.is_hub(u) {
+            t
+        } else {
+            after(t, query.strict)
+        };
         for &c in index.out_channels(u) {
             let ci = c as usize;
             if index.certainty(ci) < min || index.hi(ci) < ready {
                 continue;
             }
             let v = index.to[ci];
-            if h + 1 >= min_hops[v as usize] {
+            // Into a hub is half a hop: the hop counts out of it.
+            let hv = if index.is_hub(v) { h } else { h + 1 };
+            if hv >= min_hops[v as usize] {
                 continue;
             }
-            heap.push(Reverse((index.lo(ci).max(ready), h + 1, c, id, v)));
+            heap.push(Reverse((
+                index.lo(ci).max(ready),
+                hv,
+                index.is_hub(v),
+                c,
+                id,
+                v,
+            )));
         }
     }
     paths
@@ -462,8 +492,9 @@ pub fn definite_arrival(
     if let Some(def) = super::fast::definite_exact(index, query, earliest, min) {
         return def;
     }
-    let n = index.entity_count();
+    let n = index.node_count();
     let mut def: Vec<Option<i64>> = vec![None; n];
+    let mut contrib = vec![[NONE; 2]; n];
     let src = query.source as usize;
     let source_def = query.source_held.bound();
     def[src] = Some(source_def);
@@ -473,7 +504,12 @@ pub fn definite_arrival(
         if def[u as usize] != Some(d) {
             continue;
         }
-        let ready = after(earliest[u as usize], query.strict);
+        let hub = index.is_hub(u);
+        let ready = if hub {
+            earliest[u as usize]
+        } else {
+            after(earliest[u as usize], query.strict)
+        };
         let held = if u as usize == src {
             query.source_order(d)
         } else {
@@ -485,18 +521,49 @@ pub fn definite_arrival(
             if index.certainty(c) < min || index.hi(c) < ready {
                 continue;
             }
-            if !(index.lo(c) >= def_ready || index.carries(c)) {
+            // Out of a hub the event is the one that brought it in, from
+            // someone else than the receiver.
+            let v = index.to[c] as usize;
+            if hub {
+                if !brought_by_other(contrib[u as usize], v as u32) {
+                    continue;
+                }
+            } else if !(index.lo(c) >= def_ready || index.carries(c)) {
                 continue;
             }
-            let v = index.to[c] as usize;
             let cand = index.hi(c);
+            let added = index.is_hub(v as u32) && add_contributor(&mut contrib[v], u);
             if def[v].is_none_or(|old| cand < old) {
                 def[v] = Some(cand);
+                heap.push(Reverse((cand, v as u32)));
+            } else if added {
                 heap.push(Reverse((cand, v as u32)));
             }
         }
     }
     def
+}
+
+/// Records `p` among the (first two) participants that definitely brought
+/// the information into a meeting's hub; true when `p` is new there.
+pub(crate) fn add_contributor(c: &mut [u32; 2], p: u32) -> bool {
+    if c[0] == p || c[1] == p {
+        false
+    } else if c[0] == NONE {
+        c[0] = p;
+        true
+    } else if c[1] == NONE {
+        c[1] = p;
+        true
+    } else {
+        false
+    }
+}
+
+/// True when someone other than `v` definitely brought the information into
+/// the hub: the meeting passes it to `v` only then.
+pub(crate) fn brought_by_other(c: [u32; 2], v: u32) -> bool {
+    (c[0] != NONE && c[0] != v) || (c[1] != NONE && c[1] != v)
 }
 
 /// Answers a reachability query.
@@ -755,7 +822,8 @@ impl ReachRows<'_> {
         let index = self.index;
         let v = r.entity as usize;
         let channels = self.paths.channels(v);
-        let last = self.paths.last_channel(v).map(|c| c as usize);
+        let hops = index.hops_of(&channels);
+        let last = hops.last().copied();
         Reached {
             entity: index.entity_id(r.entity).to_string(),
             name: index.entity_name(r.entity).to_string(),
@@ -764,12 +832,11 @@ impl ReachRows<'_> {
             definite_by: r.definite_by,
             evidence: r.evidence,
             rests_on: r.rests_on.map(|c| index.event_id(c).into_owned()),
-            via: last.map(|c| index.event_id(c as u32).into_owned()),
-            previous: last.map(|c| index.entity_id(index.from[c]).to_string()),
+            via: last.map(|(_, _, c)| index.event_id(c).into_owned()),
+            previous: last.map(|(f, _, _)| index.entity_id(f).to_string()),
             path: self.query.paths.then(|| {
-                channels
-                    .iter()
-                    .map(|&c| index.event_id(c).into_owned())
+                hops.iter()
+                    .map(|&(_, _, c)| index.event_id(c).into_owned())
                     .collect()
             }),
             path_channels: channels,
@@ -872,7 +939,8 @@ impl Serialize for RowJson<'_, '_> {
         use serde::ser::SerializeStruct;
         let (index, r) = (self.rows.index, self.row);
         let v = r.entity as usize;
-        let last = self.rows.paths.last_channel(v);
+        let hops = index.hops_of(&self.rows.paths.channels(v));
+        let last = hops.last().copied();
         let event = |c: Option<u32>| c.map(|c| index.event_id(c));
         let with_path = self.rows.query.paths;
         let mut st = s.serialize_struct("Reached", if with_path { 11 } else { 10 })?;
@@ -883,13 +951,10 @@ impl Serialize for RowJson<'_, '_> {
         st.serialize_field("definite_by", &Time(r.definite_by))?;
         st.serialize_field("evidence", &r.evidence)?;
         st.serialize_field("rests_on", &event(r.rests_on))?;
-        st.serialize_field("via", &event(last))?;
-        st.serialize_field(
-            "previous",
-            &last.map(|c| index.entity_id(index.from[c as usize])),
-        )?;
+        st.serialize_field("via", &event(last.map(|h| h.2)))?;
+        st.serialize_field("previous", &last.map(|(f, _, _)| index.entity_id(f)))?;
         if with_path {
-            let channels = self.rows.paths.channels(v);
+            let channels: Vec<u32> = hops.iter().map(|h| h.2).collect();
             st.serialize_field(
                 "path",
                 &EventIds {

@@ -139,7 +139,7 @@ pub fn timeline(catalog: &dyn Catalog, query: &TimelineQuery) -> Result<Vec<Time
                 .entities()
                 .first()
                 .and_then(|sender| answer.get(sender))
-                .map_or(usize::MAX, |r| r.path_channels.len());
+                .map_or(usize::MAX, |r| r.hops(&index).len());
             let slot = rank.entry(*e).or_insert(usize::MAX);
             *slot = (*slot).min(hops);
         }

@@ -135,11 +135,8 @@ pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Why
     let mut too_early = Vec::new();
     let mut below = Vec::new();
     let mut unreached = Vec::new();
-    for c in 0..all_index.channel_count() {
-        if all_index.to(c) != t {
-            continue;
-        }
-        let u = all_index.from(c) as usize;
+    for (u, c) in all_index.senders_into(t) {
+        let (u, c) = (u as usize, c as usize);
         let ev = catalog.event(all_index.event(c));
         let when = ev
             .time
@@ -264,8 +261,8 @@ fn chain(index: &Index, r: &super::Reached) -> String {
 /// The event ids of `r`'s chain (filled whether or not the query asked for
 /// paths).
 fn events(index: &Index, r: &super::Reached) -> Vec<String> {
-    r.path_channels
-        .iter()
-        .map(|&c| index.event_id(c).into_owned())
+    r.hops(index)
+        .into_iter()
+        .map(|(_, _, c)| index.event_id(c).into_owned())
         .collect()
 }

@@ -64,8 +64,8 @@ pub fn run(
             },
             r.evidence
         ));
-        for (i, &c) in r.path_channels.iter().enumerate() {
-            let h = hop(&index, c);
+        for (i, step) in r.hops(&index).into_iter().enumerate() {
+            let h = hop(&index, step);
             s.push_str(&format!(
                 "{}. {}  {} → {}  ({}, {}, {})\n",
                 i + 1,

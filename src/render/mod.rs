@@ -153,11 +153,11 @@ impl Focus {
     pub fn reach(catalog: &dyn Catalog, query: &Query) -> Result<Focus, Error> {
         let (index, rq) = query.compile(catalog)?;
         let answer = reach(&index, &rq);
-        let channel = |c: u32| {
+        let channel = |(f, t, c): (u32, u32, u32)| {
             (
                 index.event_id(c).into_owned(),
-                index.entity_id(index.from(c as usize)).to_string(),
-                index.entity_id(index.to(c as usize)).to_string(),
+                index.entity_id(f).to_string(),
+                index.entity_id(t).to_string(),
             )
         };
         let mut h = Highlight {
@@ -167,7 +167,7 @@ impl Focus {
         };
         for r in &answer.reached {
             let chain: Vec<(String, String, String)> =
-                r.path_channels.iter().map(|&c| channel(c)).collect();
+                r.hops(&index).into_iter().map(channel).collect();
             h.channels.extend(chain.iter().cloned());
             h.reached.insert(
                 r.entity.clone(),
@@ -323,11 +323,16 @@ impl Focus {
         let mut events = BTreeSet::new();
         let mut entities = BTreeSet::new();
         let ch = catalog.channels();
+        let n = catalog.entity_count() as u32;
         for c in 0..ch.len() {
             if ch.lo(c) <= hi && ch.hi(c) >= lo {
                 events.insert(catalog.event_id(ch.event(c)).into_owned());
-                entities.insert(catalog.entity_id(ch.from[c]).to_string());
-                entities.insert(catalog.entity_id(ch.to[c]).to_string());
+                // Hubs of meetings are numbered after the entities.
+                for u in [ch.from[c], ch.to[c]] {
+                    if u < n {
+                        entities.insert(catalog.entity_id(u).to_string());
+                    }
+                }
             }
         }
         self.events = Some(match self.events.take() {
@@ -424,7 +429,7 @@ pub fn display_earliest(
     };
     let mut precision = query.start_precision(catalog);
     let mut current = answer.start.unwrap_or(NO_LOWER);
-    for &c in &reached.path_channels {
+    for (_, _, c) in reached.hops(index) {
         let lo = index.lo(c as usize);
         let ready = if query.strict && current != NO_LOWER {
             current + 1

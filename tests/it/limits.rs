@@ -125,3 +125,62 @@ fn a_huge_name_gives_a_bounded_picture() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_meeting_of_a_hundred_thousand_costs_linear_memory() {
+    use grapevine::model::{Entity, Event, Parties};
+    // Every ordered pair would be 10^10 channels; through a hub, 2 × 10^5.
+    let n = 100_000;
+    let entities: Vec<Entity> = (0..n)
+        .map(|i| Entity {
+            id: format!("p{i}"),
+            name: format!("P{i}"),
+            ..Entity::default()
+        })
+        .collect();
+    let tz = jiff::tz::TimeZone::UTC;
+    let events = vec![
+        Event {
+            id: "tip".into(),
+            parties: Parties::Directed {
+                from: "source".into(),
+                to: vec!["p7".into()],
+                to_is_array: false,
+            },
+            time: Some(grapevine::TimeExpr::parse("2016-09-20", &tz).unwrap()),
+            ..Event::default()
+        },
+        Event {
+            id: "rally".into(),
+            parties: Parties::Mutual {
+                participants: entities.iter().map(|e| e.id.clone()).collect(),
+            },
+            time: Some(grapevine::TimeExpr::parse("2016-09-21T18:00Z", &tz).unwrap()),
+            ..Event::default()
+        },
+    ];
+    let mut all = entities;
+    all.push(Entity {
+        id: "source".into(),
+        name: "Source".into(),
+        ..Entity::default()
+    });
+    let story = grapevine::Story {
+        entities: all,
+        events,
+        ..grapevine::Story::default()
+    };
+    let catalog = grapevine::StoryCatalog::new(&story);
+    assert!(grapevine::Catalog::channels(&catalog).len() <= 2 * n + 1);
+    let q = grapevine::Query::from_entity("source");
+    let (index, rq) = q.compile(&catalog).unwrap();
+    let answer = grapevine::reach(&index, &rq);
+    assert_eq!(answer.reached.len(), n + 1);
+    let p9 = answer.get("p9").unwrap();
+    assert_eq!(
+        p9.path.as_deref(),
+        Some(&["tip".to_string(), "rally".to_string()][..])
+    );
+    assert_eq!(p9.previous.as_deref(), Some("p7"));
+    assert!(answer.not_reached.is_empty());
+}

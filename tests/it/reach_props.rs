@@ -530,7 +530,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         let got = Row {
             entity: id.clone(),
             earliest: r.earliest.unwrap_or(i64::MIN),
-            hops: r.path_channels.len(),
+            hops: r.hops(&index).len(),
             timing: r.timing,
             definite_by: r.definite_by,
             evidence: r.evidence,
@@ -616,6 +616,24 @@ proptest! {
     #[test]
     fn reach_matches_brute_force(case in case()) {
         check(&case)?;
+    }
+
+    /// A meeting through a hub (2k channels) answers exactly as every ordered
+    /// pair of its participants (k(k−1) channels): here every mutual event,
+    /// even of two, goes through a hub on one side and none on the other.
+    #[test]
+    fn meetings_through_a_hub_answer_as_every_pair(case in case()) {
+        let story = build(&case);
+        let q = query(&case);
+        let answer = |hub_min: usize| {
+            let catalog = grapevine::StoryCatalog::with_hub_min(&story, hub_min);
+            q.compile(&catalog).map(|(index, rq)| {
+                let a = grapevine::reach(&index, &rq);
+                let hops: Vec<usize> = a.reached.iter().map(|r| r.hops(&index).len()).collect();
+                (serde_json::to_value(&a).unwrap_or_default(), hops)
+            }).map_err(|e| e.to_string())
+        };
+        prop_assert_eq!(answer(2), answer(usize::MAX));
     }
 
     #[test]

@@ -213,6 +213,7 @@ impl Building {
                 event: None,
                 times,
                 certainty: flags,
+                hubs: 0,
             },
             line,
             kinds: has_kinds.then_some(kinds),
