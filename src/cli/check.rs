@@ -1,11 +1,10 @@
 //! `check`: validate an input and summarise it.
 
-use std::io::Write;
 use std::path::Path;
 
 use grapevine::Error;
 
-use super::common::{out_err, print_json, Global, Out};
+use super::common::{eprint_text, print_json, print_text, Global, Out};
 use grapevine::diagnostic::visible;
 use grapevine::io::Input;
 use grapevine::render::check_report;
@@ -33,7 +32,7 @@ pub fn run(out: &mut Out, file: &Path, json: bool, global: Global) -> Result<u8,
         return Ok(0);
     }
     if report.warning_count() > 0 {
-        eprint!("{}", report.render());
+        eprint_text(&report.render());
     }
     let counts = |m: &std::collections::BTreeMap<String, usize>| {
         m.iter()
@@ -73,7 +72,7 @@ pub fn run(out: &mut Out, file: &Path, json: bool, global: Global) -> Result<u8,
     }
     s.push('\n');
     s.push_str(&format!("  warnings   {:>4}\n", summary.warnings.len()));
-    out.write_all(s.as_bytes()).map_err(out_err)?;
+    print_text(out, &s)?;
     Ok(0)
 }
 
@@ -89,11 +88,11 @@ fn read_input_quietly(file: &Path, _json: bool, global: Global) -> Result<Input,
     );
     let input = input?;
     if input.skipped() > 0 {
-        eprintln!(
-            "{}: skipped {} bad rows",
-            visible(&file.display().to_string()),
+        eprint_text(&format!(
+            "{}: skipped {} bad rows\n",
+            file.display(),
             input.skipped()
-        );
+        ));
     }
     Ok(input)
 }

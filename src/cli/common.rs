@@ -31,12 +31,121 @@ pub fn out_err(source: std::io::Error) -> Error {
     }
 }
 
-/// Prints `value` as pretty JSON and a newline.
+/// Prints `value` as pretty JSON and a newline. Besides what JSON itself
+/// escapes (`"`, `\`, U+0000 to U+001F), DEL, the C1 controls (U+0080 to
+/// U+009F), bidirectional controls and the other invisible characters of
+/// [`grapevine::diagnostic::is_invisible`] are written as `\uXXXX` escapes:
+/// the same text for a JSON reader, nothing a terminal acts on.
 pub fn print_json(out: &mut Out, value: &impl serde::Serialize) -> Result<(), Error> {
     let mut w = std::io::BufWriter::new(&mut *out);
-    serde_json::to_writer_pretty(&mut w, value).map_err(|e| out_err(e.into()))?;
+    write_json(&mut w, value)?;
     writeln!(w).map_err(out_err)?;
     w.flush().map_err(out_err)
+}
+
+/// Writes `value` as pretty JSON with the escapes of [`print_json`].
+pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Error> {
+    let mut ser = serde_json::Serializer::with_formatter(
+        w,
+        Escaping(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut ser).map_err(|e| out_err(e.into()))
+}
+
+/// A JSON formatter that escapes what a terminal could act on or hide
+/// (see [`print_json`]) and otherwise formats as the one it wraps.
+struct Escaping<F>(F);
+
+/// Whether JSON output writes `c` as a `\u` escape (serde_json already
+/// escapes U+0000 to U+001F).
+fn json_escaped(c: char) -> bool {
+    c.is_control() || grapevine::diagnostic::is_invisible(c)
+}
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if json_escaped(c) {
+                writer.write_all(fragment[start..i].as_bytes())?;
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{:04x}", unit)?;
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(fragment[start..].as_bytes())
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Text for a terminal: every line through [`grapevine::diagnostic::visible`]
+/// (the escaping of warnings), so that control characters, C1 controls,
+/// bidirectional overrides and other invisible characters from a file are
+/// shown as `\u{..}` escapes instead of acting on the terminal. Line breaks
+/// are kept; nothing else changes.
+pub fn for_terminal(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            s.push('\n');
+        }
+        s.push_str(&grapevine::diagnostic::visible(line));
+    }
+    s
+}
+
+/// Prints text for people on standard output, through [`for_terminal`]:
+/// the one way tables, headings and notes reach standard output.
+pub fn print_text(out: &mut Out, text: &str) -> Result<(), Error> {
+    out.write_all(for_terminal(text).as_bytes())
+        .map_err(out_err)
+}
+
+/// Prints text for people on standard error, through [`for_terminal`]:
+/// the one way warnings, notes and errors reach standard error.
+pub fn eprint_text(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(for_terminal(text).as_bytes());
 }
 
 /// Reads a story or a CSV corpus (`-`: standard input) with a progress bar
@@ -90,13 +199,13 @@ pub fn read_input(file: &Path, global: Global) -> Result<Input, Error> {
 fn print_notes(file: &Path, input: &Input) {
     let report = input.report();
     if report.warning_count() > 0 {
-        eprint!("{}", report.render());
+        eprint_text(&report.render());
     }
     let skipped = input.skipped();
     if skipped > 0 {
-        eprintln!(
-            "{}: skipped {} bad row{}{}",
-            grapevine::diagnostic::visible(&file.display().to_string()),
+        eprint_text(&format!(
+            "{}: skipped {} bad row{}{}\n",
+            file.display(),
             skipped,
             if skipped == 1 { "" } else { "s" },
             if skipped > report.warning_count() {
@@ -104,7 +213,7 @@ fn print_notes(file: &Path, input: &Input) {
             } else {
                 ""
             }
-        );
+        ));
     }
 }
 

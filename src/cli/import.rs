@@ -5,7 +5,7 @@ use std::path::Path;
 
 use grapevine::Error;
 
-use super::common::{out_err, read_input, Global, Out};
+use super::common::{eprint_text, out_err, read_input, Global, Out};
 
 use super::common::write_output;
 
@@ -18,14 +18,14 @@ pub fn run(out: &mut Out, file: &Path, output: Option<&Path>, global: Global) ->
         None => out.write_all(text.as_bytes()).map_err(out_err)?,
         Some(path) => {
             write_output(path, file, text.as_bytes())?;
-            eprintln!(
-                "{}: {} entities, {} events, {} messages written to {}",
+            eprint_text(&format!(
+                "{}: {} entities, {} events, {} messages written to {}\n",
                 file.display(),
                 story.entities.len(),
                 story.events.len(),
                 story.messages.len(),
                 path.display()
-            );
+            ));
         }
     }
     Ok(0)

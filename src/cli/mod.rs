@@ -13,7 +13,6 @@ mod render;
 mod timeline;
 mod why_not;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -36,8 +35,7 @@ pub fn main() -> ExitCode {
                     return ExitCode::SUCCESS;
                 }
             }
-            let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "{err}");
+            common::eprint_text(&format!("{err}\n"));
             ExitCode::from(err.exit_code())
         }
     }

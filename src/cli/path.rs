@@ -1,11 +1,10 @@
 //! `path`: the earliest-arrival chain to one entity, hop by hop.
 
-use std::io::Write;
 use std::path::Path;
 
 use grapevine::Error;
 
-use super::common::{out_err, print_json, read_input, Global, Out};
+use super::common::{print_json, print_text, read_input, Global, Out};
 use grapevine::analysis::path::hop;
 use grapevine::render::{display_earliest, name_of};
 use grapevine::Timing;
@@ -40,11 +39,10 @@ pub fn run(
     }
     let (a, b) = (name_of(catalog, &answer.from), name_of(catalog, &answer.to));
     if !answer.reached {
-        writeln!(
+        print_text(
             out,
-            "{b} is not reached from {a}; `grapevine why-not` says why."
-        )
-        .map_err(out_err)?;
+            &format!("{b} is not reached from {a}; `grapevine why-not` says why.\n"),
+        )?;
         return Ok(1);
     }
     let reach_answer = grapevine::reach(&index, &rq);
@@ -87,6 +85,6 @@ pub fn run(
             }
         }
     }
-    out.write_all(s.as_bytes()).map_err(out_err)?;
+    print_text(out, &s)?;
     Ok(0)
 }

@@ -1,11 +1,10 @@
 //! `reach`: who could have seen it.
 
-use std::io::Write;
 use std::path::Path;
 
 use grapevine::Error;
 
-use super::common::{out_err, print_json, read_input, Global, Out};
+use super::common::{print_json, print_text, read_input, Global, Out};
 use grapevine::render::{display_earliest, name_of};
 use grapevine::{Mode, Timing};
 
@@ -48,7 +47,7 @@ pub fn run(
         },
         &|id| name_of(catalog, id),
     );
-    out.write_all(s.as_bytes()).map_err(out_err)?;
+    print_text(out, &s)?;
     Ok(0)
 }
 

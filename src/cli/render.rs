@@ -3,7 +3,7 @@
 use grapevine::{Error, Query};
 use std::io::Write;
 
-use super::common::{out_err, read_input, Global, Out};
+use super::common::{eprint_text, out_err, print_text, read_input, Global, Out};
 
 use super::args::{EngineArg, FormatArg, RenderArgs};
 use super::common::write_output;
@@ -60,7 +60,7 @@ pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error
     });
     let story = &catalog.excerpt(entities.as_ref(), focus.events.as_ref());
     if args.alt_text {
-        writeln!(out, "{}", render::alt_text(story, &focus)).map_err(out_err)?;
+        print_text(out, &format!("{}\n", render::alt_text(story, &focus)))?;
         return Ok(0);
     }
     let format = match (args.format, &args.output) {
@@ -89,7 +89,7 @@ pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error
     match &args.output {
         Some(path) => {
             write_output(path, &args.file, &bytes)?;
-            eprintln!("wrote {}", path.display());
+            eprint_text(&format!("wrote {}\n", path.display()));
         }
         None => out.write_all(&bytes).map_err(out_err)?,
     }

@@ -1,11 +1,10 @@
 //! `timeline`: the contacts in time order.
 
-use std::io::Write;
 use std::path::Path;
 
 use grapevine::Error;
 
-use super::common::{out_err, print_json, read_input, Global, Out};
+use super::common::{print_json, print_text, read_input, Global, Out};
 
 /// Runs `timeline`.
 pub fn run(
@@ -53,6 +52,6 @@ pub fn run(
     if entries.is_empty() {
         s.push_str("No events match.\n");
     }
-    out.write_all(s.as_bytes()).map_err(out_err)?;
+    print_text(out, &s)?;
     Ok(0)
 }

@@ -1,11 +1,10 @@
 //! `why-not`: why an entity is not reached.
 
-use std::io::Write;
 use std::path::Path;
 
 use grapevine::Error;
 
-use super::common::{out_err, print_json, read_input, Global, Out};
+use super::common::{print_json, print_text, read_input, Global, Out};
 
 use super::args::{ModeArg, QueryOptions, SourceArgs};
 use super::common::build_query;
@@ -34,6 +33,6 @@ pub fn run(
     for r in &answer.reasons {
         s.push_str(&format!("- {}\n", r.text));
     }
-    out.write_all(s.as_bytes()).map_err(out_err)?;
+    print_text(out, &s)?;
     Ok(0)
 }

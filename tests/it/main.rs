@@ -9,3 +9,4 @@ mod render;
 mod roundtrip;
 mod story;
 mod strategies;
+mod terminal;
