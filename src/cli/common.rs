@@ -9,19 +9,10 @@ use grapevine::io::csv::CsvOptions;
 use grapevine::io::Input;
 use grapevine::{Error, Mode, Origin, Query};
 
-use super::args::{ModeArg, QueryOptions, SourceArgs};
+use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
 
 /// Standard output, locked once.
 pub type Out = std::io::StdoutLock<'static>;
-
-/// Flags that apply to every command.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Global {
-    /// No progress bar.
-    pub quiet: bool,
-    /// CSV: leave bad rows out instead of failing.
-    pub skip_bad_rows: bool,
-}
 
 /// An error writing to standard output.
 pub fn out_err(source: std::io::Error) -> Error {
@@ -122,14 +113,15 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
 /// (the escaping of warnings), so that control characters, C1 controls,
 /// bidirectional overrides and other invisible characters from a file are
 /// shown as `\u{..}` escapes instead of acting on the terminal. Line breaks
-/// are kept; nothing else changes.
+/// are kept, and a no-break space (common in quoted articles) is shown as
+/// the space it looks like; nothing else changes.
 pub fn for_terminal(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             s.push('\n');
         }
-        s.push_str(&grapevine::diagnostic::visible(line));
+        s.push_str(&grapevine::diagnostic::visible(&line.replace('\u{a0}', " ")));
     }
     s
 }
@@ -148,13 +140,21 @@ pub fn eprint_text(text: &str) {
     let _ = err.write_all(for_terminal(text).as_bytes());
 }
 
+/// Reads a story or a CSV corpus (`-`: standard input) as [`read_quietly`]
+/// does, then prints its warnings and how many bad rows were skipped.
+pub fn read_input(args: &InputArgs) -> Result<Input, Error> {
+    let input = read_quietly(args)?;
+    print_notes(&args.file, &input);
+    Ok(input)
+}
+
 /// Reads a story or a CSV corpus (`-`: standard input) with a progress bar
 /// on stderr when the load takes more than a second (never when stderr is
-/// not a terminal, or with `--quiet`), and prints its warnings and how many
-/// bad rows were skipped.
-pub fn read_input(file: &Path, global: Global) -> Result<Input, Error> {
+/// not a terminal, or with `--quiet`); prints nothing else.
+pub fn read_quietly(args: &InputArgs) -> Result<Input, Error> {
     use std::io::IsTerminal;
-    let show = !global.quiet && std::io::stderr().is_terminal();
+    let file = args.file.as_path();
+    let show = !args.quiet && std::io::stderr().is_terminal();
     let start = std::time::Instant::now();
     let bar: std::sync::OnceLock<indicatif::ProgressBar> = std::sync::OnceLock::new();
     let progress = |done: u64, total: Option<u64>| {
@@ -182,7 +182,7 @@ pub fn read_input(file: &Path, global: Global) -> Result<Input, Error> {
         bar.set_position(done);
     };
     let options = CsvOptions {
-        skip_bad_rows: global.skip_bad_rows,
+        skip_bad_rows: args.skip_bad_rows,
         progress: Some(&progress),
         ..CsvOptions::default()
     };
@@ -190,9 +190,7 @@ pub fn read_input(file: &Path, global: Global) -> Result<Input, Error> {
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }
-    let input = input?;
-    print_notes(file, &input);
-    Ok(input)
+    input
 }
 
 /// Prints an input's warnings and how many bad rows were skipped.
@@ -217,8 +215,14 @@ fn print_notes(file: &Path, input: &Input) {
     }
 }
 
-/// The query the flags ask.
-pub fn build_query(source: &SourceArgs, mode: Option<ModeArg>, options: &QueryOptions) -> Query {
+/// The query the flags ask; `paths`: fill each row's path (`false`:
+/// `--no-paths`).
+pub fn build_query(
+    source: &SourceArgs,
+    mode: Option<ModeArg>,
+    options: &QueryOptions,
+    paths: bool,
+) -> Query {
     let origin = match (&source.message, &source.from) {
         (Some(m), _) => Origin::Message(m.clone()),
         (None, Some(f)) => Origin::Entity(f.clone()),
@@ -242,15 +246,16 @@ pub fn build_query(source: &SourceArgs, mode: Option<ModeArg>, options: &QueryOp
         threshold: options.threshold.into(),
         strict: options.strict,
         until: options.until.clone(),
-        paths: !options.no_paths,
+        paths,
     }
 }
 
 /// A table for people: columns padded to their widest cell, the last one
-/// left ragged.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+/// left ragged; a row may have a note, printed on the line below it,
+/// indented by two spaces.
+pub fn table_with_notes(header: &[&str], rows: &[(Vec<String>, Option<String>)]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
+    for (r, _) in rows {
         for (w, cell) in widths.iter_mut().zip(r) {
             *w = (*w).max(cell.chars().count());
         }
@@ -266,10 +271,31 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         l.trim_end().to_string() + "\n"
     };
     let mut s = line(header.to_vec());
-    for r in rows {
+    for (r, note) in rows {
         s.push_str(&line(r.iter().map(String::as_str).collect()));
+        if let Some(note) = note {
+            s.push_str(&format!("  {note}\n"));
+        }
     }
     s
+}
+
+/// The list of who is not reached, for the end of a table: the first 20
+/// names, and how many more.
+pub fn not_reached_line(names: &[String]) -> String {
+    const SHOWN: usize = 20;
+    match names.len() {
+        0 => "Everyone is reached.\n".to_string(),
+        n => {
+            let shown: Vec<&str> = names.iter().take(SHOWN).map(String::as_str).collect();
+            let more = if n > SHOWN {
+                format!(" and {} more (--json lists them all)", n - SHOWN)
+            } else {
+                String::new()
+            };
+            format!("Not reached ({n}): {}{more}\n", shown.join(", "))
+        }
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file beside it, renamed over

@@ -5,13 +5,15 @@ use std::path::Path;
 
 use grapevine::Error;
 
-use super::common::{eprint_text, out_err, read_input, Global, Out};
+use super::args::InputArgs;
+use super::common::{eprint_text, out_err, read_input, Out};
 
 use super::common::write_output;
 
 /// Runs `import`.
-pub fn run(out: &mut Out, file: &Path, output: Option<&Path>, global: Global) -> Result<u8, Error> {
-    let input = read_input(file, global)?;
+pub fn run(out: &mut Out, args: &InputArgs, output: Option<&Path>) -> Result<u8, Error> {
+    let file = args.file.as_path();
+    let input = read_input(args)?;
     let story = input.to_story()?;
     let text = grapevine::to_json(&story);
     match output {

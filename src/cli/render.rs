@@ -3,15 +3,15 @@
 use grapevine::{Error, Query};
 use std::io::Write;
 
-use super::common::{eprint_text, out_err, print_text, read_input, Global, Out};
+use super::common::{eprint_text, out_err, print_text, read_input, Out};
 
 use super::args::{EngineArg, FormatArg, RenderArgs};
 use super::common::write_output;
 
 /// Runs `render`.
-pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error> {
+pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
     use grapevine::render::{self, Engine, Focus, Format};
-    let input = read_input(&args.file, global)?;
+    let input = read_input(&args.input)?;
     let catalog = input.catalog();
     let threshold: grapevine::Certainty = args
         .threshold
@@ -88,7 +88,7 @@ pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error
     };
     match &args.output {
         Some(path) => {
-            write_output(path, &args.file, &bytes)?;
+            write_output(path, &args.input.file, &bytes)?;
             eprint_text(&format!("wrote {}\n", path.display()));
         }
         None => out.write_all(&bytes).map_err(out_err)?,

@@ -1,22 +1,21 @@
 //! `timeline`: the contacts in time order.
 
-use std::path::Path;
 
 use grapevine::Error;
 
-use super::common::{print_json, print_text, read_input, Global, Out};
+use super::args::InputArgs;
+use super::common::{print_json, print_text, read_input, Out};
 
 /// Runs `timeline`.
 pub fn run(
     out: &mut Out,
-    file: &Path,
+    args: &InputArgs,
     entity: Option<String>,
     between: Option<Vec<String>>,
     threshold: grapevine::Certainty,
     json: bool,
-    global: Global,
 ) -> Result<u8, Error> {
-    let input = read_input(file, global)?;
+    let input = read_input(args)?;
     let between = between.and_then(|v| match v.as_slice() {
         [a, b] => Some((a.clone(), b.clone())),
         _ => None,

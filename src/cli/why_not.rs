@@ -1,27 +1,25 @@
 //! `why-not`: why an entity is not reached.
 
-use std::path::Path;
 
 use grapevine::Error;
 
-use super::common::{print_json, print_text, read_input, Global, Out};
+use super::common::{print_json, print_text, read_input, Out};
 
-use super::args::{ModeArg, QueryOptions, SourceArgs};
+use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
 use super::common::build_query;
 
 /// Runs `why-not`.
 pub fn run(
     out: &mut Out,
-    file: &Path,
+    input: &InputArgs,
     source: &SourceArgs,
     to: &str,
     mode: Option<ModeArg>,
     options: &QueryOptions,
-    global: Global,
 ) -> Result<u8, Error> {
-    let input = read_input(file, global)?;
-    let query = build_query(source, mode, options);
-    let answer = grapevine::why_not(input.catalog(), &query, to)?;
+    let read = read_input(input)?;
+    let query = build_query(source, mode, options, true);
+    let answer = grapevine::why_not(read.catalog(), &query, to)?;
     if options.json {
         print_json(out, &answer)?;
         return Ok(0);
