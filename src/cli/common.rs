@@ -121,7 +121,9 @@ pub fn for_terminal(text: &str) -> String {
         if i > 0 {
             s.push('\n');
         }
-        s.push_str(&grapevine::diagnostic::visible(&line.replace('\u{a0}', " ")));
+        s.push_str(&grapevine::diagnostic::visible(
+            &line.replace('\u{a0}', " "),
+        ));
     }
     s
 }

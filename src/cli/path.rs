@@ -2,8 +2,8 @@
 //! it, with each hop's date and quote.
 
 use grapevine::analysis::path::path_in;
-use grapevine::render::words::{certainty_words, event_date, AnswerWords};
 use grapevine::render::name_of;
+use grapevine::render::words::{certainty_words, event_date, AnswerWords};
 use grapevine::Error;
 
 use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};

@@ -1,6 +1,5 @@
 //! `timeline`: the contacts in time order.
 
-
 use grapevine::Error;
 
 use super::args::InputArgs;

@@ -72,6 +72,16 @@ pub fn event_date(catalog: &dyn Catalog, time: Option<&TimeExpr>) -> String {
     date_label(time, &catalog.timezone(), DateStyle::Short)
 }
 
+/// An `--until` time expression as the date it ends: `2016-11-08` is `8 Nov
+/// 2016` (the whole day).
+pub fn until_label(catalog: &dyn Catalog, text: &str) -> String {
+    let tz = catalog.timezone();
+    match TimeExpr::parse(text, &tz).ok().and_then(|t| t.end) {
+        Some(p) => point_label(&p, &tz, DateStyle::Short),
+        None => text.to_string(),
+    }
+}
+
 /// Who an event connects, by name: `A → B`, `A → B, C`, or `A — B — C` for
 /// a mutual contact.
 pub fn parties_words(catalog: &dyn Catalog, parties: &Parties) -> String {
@@ -148,7 +158,12 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
     /// source).
     pub fn earliest(&self, r: &Reached) -> String {
         if r.earliest.is_none() {
-            return if self.is_source(r) { "always" } else { "any time" }.to_string();
+            return if self.is_source(r) {
+                "always"
+            } else {
+                "any time"
+            }
+            .to_string();
         }
         let iso = display_earliest(self.catalog, self.index, self.query, self.answer, r);
         super::readable(self.catalog, &iso)
@@ -171,7 +186,12 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
             let held_always = self.is_source(r)
                 && self.answer.start.is_none()
                 && (matches!(self.query.origin, Origin::Entity(_)) || self.query.since.is_some());
-            return if held_always { "all along" } else { "date unknown" }.to_string();
+            return if held_always {
+                "all along"
+            } else {
+                "date unknown"
+            }
+            .to_string();
         };
         if let Some(p) = self.source_point(r, d) {
             return point_label(&p, &self.catalog.timezone(), DateStyle::Short);
@@ -207,12 +227,7 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
 
     /// `--until`'s time as a date, if the query has one.
     pub fn until_label(&self) -> Option<String> {
-        let text = self.query.until.as_deref()?;
-        let tz = self.catalog.timezone();
-        match TimeExpr::parse(text, &tz).ok().and_then(|t| t.end) {
-            Some(p) => Some(point_label(&p, &tz, DateStyle::Short)),
-            None => Some(text.to_string()),
-        }
+        Some(until_label(self.catalog, self.query.until.as_deref()?))
     }
 
     /// The contact `r`'s evidence rests on, when weaker than confirmed:
