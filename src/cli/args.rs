@@ -57,7 +57,7 @@ answer assumes that the listed contacts happened; EVIDENCE says how sure that is
         "",
         "  grapevine check    graphs/trump-jr-wikileaks.json
   grapevine reach    graphs/trump-jr-wikileaks.json --message pac-tip
-  grapevine path     graphs/trump-jr-wikileaks.json --message pac-tip --to \"Donald Trump\"
+  grapevine path     graphs/trump-jr-wikileaks.json --message pac-tip --to trump
   grapevine why-not  graphs/trump-jr-wikileaks.json --message pac-tip --to manafort
   grapevine timeline graphs/trump-jr-wikileaks.json --entity \"Hope Hicks\"
   grapevine render   graphs/trump-jr-wikileaks.json --reach pac-tip -o key.svg"
@@ -120,8 +120,10 @@ a CSV file's bad rows are reported as warnings and left out of the summary.",
     #[command(after_help = after(
         ANSWER_WORDS,
         "  grapevine reach graphs/trump-jr-wikileaks.json --message pac-tip
-  grapevine reach graphs/trump-jr-wikileaks.json --message pac-tip --mode contacts --until 2016-11-08
-  grapevine reach graphs/trump-jr-wikileaks.json --from wikileaks --since 2016-09-20 --threshold confirmed"
+  grapevine reach graphs/trump-jr-wikileaks.json --message pac-tip \\
+      --mode contacts --until 2016-11-08
+  grapevine reach graphs/trump-jr-wikileaks.json --from wikileaks \\
+      --since 2016-09-20 --threshold confirmed"
     ))]
     Reach {
         #[command(flatten)]
@@ -143,7 +145,8 @@ a CSV file's bad rows are reported as warnings and left out of the summary.",
         ANSWER_WORDS,
         "  grapevine path graphs/trump-jr-wikileaks.json --message pac-tip --to \"Donald Trump\"
   grapevine path graphs/trump-jr-wikileaks.json --from wikileaks --to \"hope hicks\"
-  grapevine path graphs/trump-jr-wikileaks.json --from wikileaks --since 2016-09-20 --to kushner --threshold confirmed"
+  grapevine path graphs/trump-jr-wikileaks.json --from wikileaks \\
+      --since 2016-09-20 --to trump-jr --threshold confirmed"
     ))]
     Path {
         #[command(flatten)]
@@ -165,7 +168,8 @@ a CSV file's bad rows are reported as warnings and left out of the summary.",
 certainty, who took part (sender → receivers, or participants joined by —), and the
 summary below. Undated contacts come last.",
         "  grapevine timeline graphs/trump-jr-wikileaks.json --entity \"Hope Hicks\"
-  grapevine timeline graphs/trump-jr-wikileaks.json --between 2016-10-10 2016-10-14 --threshold confirmed"
+  grapevine timeline graphs/trump-jr-wikileaks.json \\
+      --between 2016-10-10 2016-10-14 --threshold confirmed"
     ))]
     Timeline {
         #[command(flatten)]
@@ -190,7 +194,8 @@ came before the sender could have had it; reached only below the threshold; reac
 without --strict; reached only after --until; its contacts are never reached themselves;
 nothing reaches it. --json gives each reason's kind, events, entities and times.",
         "  grapevine why-not graphs/trump-jr-wikileaks.json --message pac-tip --to manafort
-  grapevine why-not graphs/trump-jr-wikileaks.json --from wikileaks --since 2016-09-20 --threshold confirmed --to kushner"
+  grapevine why-not graphs/trump-jr-wikileaks.json --from wikileaks \\
+      --since 2016-09-20 --threshold confirmed --to kushner"
     ))]
     WhyNot {
         #[command(flatten)]

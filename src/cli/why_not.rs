@@ -103,10 +103,19 @@ fn reason(catalog: &dyn Catalog, name: &str, r: &Reason, until_text: Option<&str
         Reason::TooEarly {
             event: e,
             sender,
+            contact_end,
             sender_from,
-            ..
         } => {
             let sender = name_of(catalog, sender);
+            if let (Some(end), Some(from)) = (contact_end, sender_from) {
+                if end >= from {
+                    return format!(
+                        "{name}'s contact with {sender}, event {}, came no later than the second {sender} could first have had it ({}), and --strict needs a later one.",
+                        event(catalog, e, false),
+                        time_label(catalog, *from, Precision::Second)
+                    );
+                }
+            }
             format!(
                 "{name}'s contact with {sender}, event {}, ended before {sender} could have had it (from {}).",
                 event(catalog, e, false),
