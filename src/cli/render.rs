@@ -50,11 +50,26 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
     // corpus never builds the whole of it.
     // Entities the picture names without drawing (the not reached) come
     // along.
+    // So do the other parties of a drawn event (a forward to four people on
+    // a one-person path): the excerpt keeps only events whose parties it
+    // has.
     let entities = focus.entities.as_ref().map(|set| {
         let mut set = set.clone();
         if let Some(h) = &focus.highlight {
             set.extend(h.not_reached.iter().cloned());
             set.extend(h.reached.keys().cloned());
+        }
+        for id in focus.events.iter().flatten() {
+            if let Some(e) = catalog.event_number(id) {
+                let parties = catalog
+                    .event(e)
+                    .parties
+                    .entities()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>();
+                set.extend(parties);
+            }
         }
         set
     });

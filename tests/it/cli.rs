@@ -978,3 +978,34 @@ mod path_props {
         }
     }
 }
+
+/// A path through a forward to several people keeps that hop, in the
+/// picture and in its words (the excerpt drew only the chain's people, and
+/// dropped an event whose other recipients it did not have).
+#[test]
+fn render_path_keeps_a_hop_to_several_people() {
+    let o = run(&[
+        "render",
+        STORY,
+        "--path",
+        "wikileaks",
+        "trump",
+        "--alt-text",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.contains("in four hops"), "{s}");
+    assert!(
+        s.contains("then Donald Trump Jr. to Jared Kushner by forward"),
+        "{s}"
+    );
+    let dot = stdout(&run(&["render", STORY, "--path", "wikileaks", "trump"]));
+    assert!(
+        dot.contains("Donald Trump Jr. forwarded to Jared Kushner"),
+        "{dot}"
+    );
+    assert!(
+        !dot.contains("Kellyanne Conway\\n"),
+        "only the chain's people are drawn"
+    );
+}
