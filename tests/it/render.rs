@@ -142,7 +142,10 @@ fn alt_text_of_the_bundled_story() {
     let full = alt_text(&s, &Focus::default());
     assert!(full.contains("28 contacts"), "{full}");
     // The same narration, in the answer's causal order, without a highlight.
-    assert!(full.starts_with(text.split(" In all").next().unwrap()), "{full}");
+    assert!(
+        full.starts_with(text.split(" In all").next().unwrap()),
+        "{full}"
+    );
 }
 
 #[cfg(feature = "svg")]
