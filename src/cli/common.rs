@@ -62,7 +62,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if json_escaped(c) {
-                writer.write_all(fragment[start..i].as_bytes())?;
+                writer.write_all(&fragment.as_bytes()[start..i])?;
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
                     write!(writer, "\\u{:04x}", unit)?;
@@ -70,7 +70,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
                 start = i + c.len_utf8();
             }
         }
-        writer.write_all(fragment[start..].as_bytes())
+        writer.write_all(&fragment.as_bytes()[start..])
     }
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.begin_array(w)
