@@ -40,9 +40,13 @@ answer assumes that the listed contacts happened; EVIDENCE says how sure that is
                       the contacts came in order
   EVIDENCE            the strongest level at which it is reached: confirmed, reported,
                       alleged or unknown (only through a contact nobody knows happened)
+  CHAIN               one earliest chain from the source, fewest hops
   rests on:           under a row weaker than confirmed: the weakest contact that
                       evidence depends on
-  CHAIN               one earliest chain from the source, fewest hops
+  the chain shown rests on:
+                      when the chain shown passes through a contact weaker than the
+                      row's evidence: that contact, and from when the entity could
+                      have it on contacts of its evidence level alone
 --json prints the same answer with times in RFC 3339 UTC (docs/format.md).";
 
 /// Turn a reported story into a graph and ask who could have seen a message,

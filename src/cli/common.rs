@@ -253,9 +253,9 @@ pub fn build_query(
 }
 
 /// A table for people: columns padded to their widest cell, the last one
-/// left ragged; a row may have a note, printed on the line below it,
+/// left ragged; a row may have notes, each printed on a line below it,
 /// indented by two spaces.
-pub fn table_with_notes(header: &[&str], rows: &[(Vec<String>, Option<String>)]) -> String {
+pub fn table_with_notes(header: &[&str], rows: &[(Vec<String>, Vec<String>)]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for (r, _) in rows {
         for (w, cell) in widths.iter_mut().zip(r) {
@@ -275,7 +275,7 @@ pub fn table_with_notes(header: &[&str], rows: &[(Vec<String>, Option<String>)])
     let mut s = line(header.to_vec());
     for (r, note) in rows {
         s.push_str(&line(r.iter().map(String::as_str).collect()));
-        if let Some(note) = note {
+        for note in note {
             s.push_str(&format!("  {note}\n"));
         }
     }

@@ -3,7 +3,7 @@
 
 use grapevine::analysis::path::path_in;
 use grapevine::render::name_of;
-use grapevine::render::words::{certainty_words, event_date, AnswerWords};
+use grapevine::render::words::{certainty_words, event_date, threshold_level_words, AnswerWords};
 use grapevine::Error;
 
 use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
@@ -63,8 +63,18 @@ pub fn run(
     if let Some(w) = words.rests_on(r) {
         facts.push(("rests on", w));
     }
+    if let Some((hop, from)) = words.weaker_chain(r) {
+        facts.push((
+            "this chain rests on",
+            format!(
+                "{hop}; on {} contacts alone: from {from}",
+                threshold_level_words(r.evidence)
+            ),
+        ));
+    }
+    let width = facts.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in facts {
-        s.push_str(&format!("  {k:<19} {v}\n"));
+        s.push_str(&format!("  {k:<width$}  {v}\n"));
     }
     if n > 0 {
         s.push('\n');

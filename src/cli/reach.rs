@@ -36,7 +36,7 @@ pub fn run(
     );
     // The answer's order: causal (the source first, everyone after the one
     // they got it from).
-    let rows: Vec<(Vec<String>, Option<String>)> = answer
+    let rows: Vec<(Vec<String>, Vec<String>)> = answer
         .reached
         .iter()
         .map(|r| {
@@ -48,7 +48,7 @@ pub fn run(
                     r.evidence.to_string(),
                     words.chain(r),
                 ],
-                words.rests_on(r).map(|w| format!("rests on: {w}")),
+                words.notes(r),
             )
         })
         .collect();

@@ -31,7 +31,7 @@ pub fn run(
         return Ok(0);
     }
     let catalog = input.catalog();
-    let rows: Vec<(Vec<String>, Option<String>)> = entries
+    let rows: Vec<(Vec<String>, Vec<String>)> = entries
         .iter()
         .map(|e| {
             let who = match e.who.split_first() {
@@ -48,7 +48,7 @@ pub fn run(
                     e.certainty.as_str().to_string(),
                     who,
                 ],
-                e.summary.clone(),
+                e.summary.iter().cloned().collect(),
             )
         })
         .collect();

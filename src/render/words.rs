@@ -36,6 +36,17 @@ pub fn threshold_words(c: Certainty) -> &'static str {
     }
 }
 
+/// The contacts at or above a level: `confirmed`, `confirmed and reported`,
+/// `confirmed, reported and alleged`, `all`.
+pub fn threshold_level_words(c: Certainty) -> &'static str {
+    match c {
+        Certainty::Confirmed => "confirmed",
+        Certainty::Reported => "confirmed and reported",
+        Certainty::Alleged => "confirmed, reported and alleged",
+        Certainty::Unknown => "all",
+    }
+}
+
 /// Which contacts a mode follows.
 pub fn mode_words(mode: Mode, message: Option<&str>) -> String {
     match (mode, message) {
@@ -107,6 +118,10 @@ pub struct AnswerWords<'a, 'c> {
     /// For each (entity, definite time) of a row, the time point of an event
     /// delivering to it whose last second that is.
     ends: HashMap<(u32, i64), TimePoint>,
+    /// The question asked again at each evidence level that some row is
+    /// reached on through a chain weaker than that level: its index, query
+    /// and answer.
+    levels: HashMap<Certainty, (Index<'c>, Query, ReachAnswer)>,
 }
 
 impl<'a, 'c> AnswerWords<'a, 'c> {
@@ -140,12 +155,31 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
                 }
             }
         }
+        let mut levels = HashMap::new();
+        for r in &answer.reached {
+            let weaker = r
+                .path_channels
+                .iter()
+                .any(|&c| index.certainty(c as usize) < r.evidence);
+            if !weaker || levels.contains_key(&r.evidence) {
+                continue;
+            }
+            let q = Query {
+                threshold: r.evidence,
+                ..query.clone()
+            };
+            if let Ok((i, rq)) = q.compile(catalog) {
+                let a = crate::analysis::reach::reach(&i, &rq);
+                levels.insert(r.evidence, (i, q, a));
+            }
+        }
         AnswerWords {
             catalog,
             index,
             query,
             answer,
             ends,
+            levels,
         }
     }
 
@@ -254,6 +288,50 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
             e.kind(),
             certainty_words(e.certainty())
         ))
+    }
+
+    /// When the chain shown for `r` (the earliest at the question's
+    /// threshold) passes through a contact weaker than `r`'s evidence: that
+    /// contact, and from when `r` could have the information on contacts of
+    /// its evidence level alone: `(Hope Hicks → Donald Trump (forward),
+    /// unknown whether it happened, 11 Jul 2017)`.
+    pub fn weaker_chain(&self, r: &Reached) -> Option<(String, String)> {
+        let &c = r
+            .path_channels
+            .iter()
+            .filter(|&&c| self.index.certainty(c as usize) < r.evidence)
+            .min_by_key(|&&c| self.index.certainty(c as usize))?;
+        let hop = format!(
+            "{} → {} ({}), {}",
+            self.index.entity_name(self.index.from(c as usize)),
+            self.index.entity_name(self.index.to(c as usize)),
+            self.catalog.event(self.index.event(c as usize)).kind(),
+            certainty_words(self.index.certainty(c as usize))
+        );
+        let (i, q, a) = self.levels.get(&r.evidence)?;
+        let row = a.get(&r.entity)?;
+        let from = match row.earliest {
+            None => "any time".to_string(),
+            Some(_) => super::readable(self.catalog, &display_earliest(self.catalog, i, q, a, row)),
+        };
+        Some((hop, from))
+    }
+
+    /// The notes under `r`'s row: what its evidence rests on, and whether
+    /// the chain shown is weaker than its evidence (then from when it could
+    /// have it on that evidence alone).
+    pub fn notes(&self, r: &Reached) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(w) = self.rests_on(r) {
+            notes.push(format!("rests on: {w}"));
+        }
+        if let Some((hop, from)) = self.weaker_chain(r) {
+            notes.push(format!(
+                "the chain shown rests on: {hop}; on {} contacts alone: from {from}",
+                threshold_level_words(r.evidence)
+            ));
+        }
+        notes
     }
 
     /// The names along `r`'s chain, source first: `WikiLeaks → Donald Trump

@@ -379,6 +379,24 @@ fn reach_heading_names_threshold_and_until() {
         "{s}"
     );
     assert!(s.contains("not sure by 8 Nov 2016"), "{s}");
+    // Confirmed evidence, but the earliest chain passes through a contact of
+    // unknown certainty: the note says so, and when confirmed contacts alone
+    // bring it.
+    let o = run(&["reach", STORY, "--message", "pac-tip", "--mode", "contacts"]);
+    let s = stdout(&o);
+    let at = s
+        .lines()
+        .position(|l| l.starts_with("Public on Twitter "))
+        .unwrap();
+    let row: Vec<&str> = s.lines().skip(at).take(2).collect();
+    assert!(
+        row[0].contains("12 Oct 2016") && row[0].contains("confirmed"),
+        "{s}"
+    );
+    assert_eq!(
+        row[1],
+        "  the chain shown rests on: Hope Hicks → Donald Trump (forward), unknown whether it happened; on confirmed contacts alone: from 11 Jul 2017"
+    );
     let o = run(&["reach", STORY, "--from", "wikileaks"]);
     let s = stdout(&o);
     let source = s.lines().find(|l| l.starts_with("WikiLeaks ")).unwrap();
