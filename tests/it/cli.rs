@@ -1027,3 +1027,47 @@ fn render_path_keeps_a_hop_to_several_people() {
         "only the chain's people are drawn"
     );
 }
+
+/// Every example output in `docs/analyses.md` and the README (a ```text
+/// block of `$ grapevine ...` lines, each followed by its output, and no
+/// `...` line that marks an abridged one) is what the command prints.
+#[test]
+fn documented_outputs_are_real() {
+    let mut checked = 0;
+    for doc in ["docs/analyses.md", "README.md"] {
+        let text = std::fs::read_to_string(doc).unwrap();
+        let mut lines = text.lines().peekable();
+        while let Some(line) = lines.next() {
+            if line != "```text" || !lines.peek().is_some_and(|l| l.starts_with("$ grapevine ")) {
+                continue;
+            }
+            let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+            if block.contains(&"...") {
+                continue;
+            }
+            let mut want = String::new();
+            let mut command: Option<&str> = None;
+            let mut compare = |command: Option<&str>, want: &str| {
+                if let Some(c) = command {
+                    let words = shell_words(c);
+                    let args: Vec<&str> = words.iter().map(String::as_str).collect();
+                    let got = stdout(&run(&args));
+                    assert_eq!(got.trim_end(), want.trim_end(), "{doc}: $ grapevine {c}");
+                    checked += 1;
+                }
+            };
+            for l in block {
+                if let Some(c) = l.strip_prefix("$ grapevine ") {
+                    compare(command, &want);
+                    command = Some(c);
+                    want.clear();
+                } else {
+                    want.push_str(l);
+                    want.push('\n');
+                }
+            }
+            compare(command, &want);
+        }
+    }
+    assert!(checked >= 10, "only {checked} documented outputs found");
+}
