@@ -260,6 +260,9 @@ fn commands(file: &str, h: &Hostile) -> Vec<(Vec<String>, bool)> {
         (s(&["render", "--alt-text"]), false),
         (s(&["render", "--path", a, d, "--alt-text"]), false),
         (s(&["render", "--reach-from", a, "--alt-text"]), false),
+        // Story files written to standard output escape what JSON allows.
+        (s(&["fmt", "--stdout"]), false),
+        (s(&["import"]), false),
     ]
 }
 
@@ -311,6 +314,7 @@ fn check_case(h: &Hostile, dir: &Path, n: u64) -> Result<(), TestCaseError> {
         vec!["timeline", csv_file],
         vec!["why-not", csv_file, "--from", a, "--to", c],
         vec!["reach", csv_file, "--from", "nobody-at-all"],
+        vec!["import", csv_file],
     ] {
         let o = run(&args);
         assert_clean(&args, &o)?;
