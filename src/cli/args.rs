@@ -194,9 +194,9 @@ summary below. Undated contacts come last.",
     /// Why an entity is not reached, naming the events.
     #[command(after_help = after(
         "One line per reason: no contacts at all; no contact carries the message; a contact
-came before the sender could have had it; reached only below the threshold; reached only
-without --strict; reached only after --until; its contacts are never reached themselves;
-nothing reaches it. --json gives each reason's kind, events, entities and times.",
+came before the sender could have had it; reached only below the threshold, or all its
+contacts are below it; reached only without --strict; reached only after --until; its
+contacts are never reached themselves; no contact goes to it. --json gives each reason's kind, events, entities and times.",
         "  grapevine why-not graphs/trump-jr-wikileaks.json --message pac-tip --to manafort
   grapevine why-not graphs/trump-jr-wikileaks.json --from wikileaks \\
       --since 2016-09-20 --threshold confirmed --to kushner"
