@@ -1,10 +1,12 @@
-//! One earliest-arrival chain from a source to a target, hop by hop, with the
-//! evidence each hop rests on.
+//! One earliest-arrival chain from a source to a target, hop by hop: the
+//! target's row of the reach answer, exactly, with each hop's event, date and
+//! quote.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-use super::reach::{reach, ReachQuery, Timing};
-use crate::index::Index;
+use super::reach::{reach, ReachAnswer, ReachQuery, Reached};
+use crate::index::{Index, Mode};
+use crate::model::time::rfc3339;
 use crate::model::Certainty;
 
 /// One hop of a chain.
@@ -14,6 +16,14 @@ pub struct Hop {
     pub event: String,
     /// The event's time as written (`None`: undated).
     pub time: Option<String>,
+    /// First second the event can have happened (RFC 3339, UTC); `None`: no
+    /// lower bound.
+    #[serde(serialize_with = "ser_time")]
+    pub start: Option<i64>,
+    /// Last second the event can have happened (RFC 3339, UTC); `None`: no
+    /// upper bound.
+    #[serde(serialize_with = "ser_time")]
+    pub end: Option<i64>,
     /// Sender id.
     pub from: String,
     /// Sender name.
@@ -34,25 +44,96 @@ pub struct Hop {
     pub source_title: Option<String>,
 }
 
-/// The answer of `path`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The answer of `path`: the question (as `reach` echoes it), the target's
+/// row exactly as `reach` reports it, and the hops of its path.
+///
+/// In JSON the row's fields (`entity`, `name`, `earliest`, `timing`,
+/// `definite_by`, `evidence`, `rests_on`, `via`, `previous`, `path`) are at
+/// the top level, after the question and `"reached": true`, and `hops`
+/// follows them. When the target is not reached, `"reached": false` is
+/// followed by its `entity` and `name` and empty `hops`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathAnswer {
     /// Source entity id.
-    pub from: String,
+    pub source: String,
+    /// Traced message id, if any.
+    pub message: Option<String>,
+    /// message or contacts.
+    pub mode: Mode,
+    /// `t0`, or `None` for no lower bound.
+    pub start: Option<i64>,
+    /// `--until T`, when given.
+    pub until: Option<i64>,
+    /// Evidence threshold.
+    pub threshold: Certainty,
+    /// Strict mode.
+    pub strict: bool,
     /// Target entity id.
-    pub to: String,
-    /// Whether the target is reached at all.
-    pub reached: bool,
-    /// Earliest time at the target (RFC 3339), if reached with a lower bound.
-    pub earliest: Option<String>,
-    /// Timing at the target.
-    pub timing: Option<Timing>,
-    /// Definite time at the target (RFC 3339).
-    pub definite_by: Option<String>,
-    /// Evidence at the target.
-    pub evidence: Option<Certainty>,
-    /// The hops, in order.
+    pub entity: String,
+    /// Target display name.
+    pub name: String,
+    /// The target's row of the reach answer; `None` when it is not reached.
+    pub row: Option<Reached>,
+    /// The hops of the row's path, in order (empty when not reached, and for
+    /// the source itself).
     pub hops: Vec<Hop>,
+}
+
+impl PathAnswer {
+    /// Whether the target is reached.
+    pub fn reached(&self) -> bool {
+        self.row.is_some()
+    }
+}
+
+/// The JSON form of [`PathAnswer`].
+#[derive(Serialize)]
+struct Wire<'a> {
+    source: &'a str,
+    message: &'a Option<String>,
+    mode: Mode,
+    #[serde(serialize_with = "ser_time")]
+    start: Option<i64>,
+    #[serde(serialize_with = "ser_time", skip_serializing_if = "Option::is_none")]
+    until: Option<i64>,
+    threshold: Certainty,
+    strict: bool,
+    reached: bool,
+    #[serde(flatten)]
+    row: Option<&'a Reached>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    hops: &'a [Hop],
+}
+
+impl Serialize for PathAnswer {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let unreached = self.row.is_none();
+        Wire {
+            source: &self.source,
+            message: &self.message,
+            mode: self.mode,
+            start: self.start,
+            until: self.until,
+            threshold: self.threshold,
+            strict: self.strict,
+            reached: !unreached,
+            row: self.row.as_ref(),
+            entity: unreached.then_some(self.entity.as_str()),
+            name: unreached.then_some(self.name.as_str()),
+            hops: &self.hops,
+        }
+        .serialize(s)
+    }
+}
+
+fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match *t {
+        Some(v) if v != i64::MIN && v != i64::MAX => s.serialize_str(&rfc3339(v)),
+        _ => s.serialize_none(),
+    }
 }
 
 /// The hop details of channel `c` of `index` from entity `from` to entity
@@ -71,14 +152,16 @@ pub fn hop(index: &Index, (from, to, c): (u32, u32, u32)) -> Hop {
         .as_deref()
         .and_then(|id| catalog.sources().iter().find(|s| s.id == id))
         .and_then(|s| s.title.clone().or_else(|| s.publisher.clone()));
-    let (from, to) = (from as usize, to as usize);
+    let bound = |t: i64| (t != i64::MIN && t != i64::MAX).then_some(t);
     Hop {
         event: e.id.clone(),
         time: e.time.as_ref().map(|t| t.text.clone()),
-        from: index.entity_id(from as u32).to_string(),
-        from_name: index.entity_name(from as u32).to_string(),
-        to: index.entity_id(to as u32).to_string(),
-        to_name: index.entity_name(to as u32).to_string(),
+        start: bound(index.lo(c)),
+        end: bound(index.hi(c)),
+        from: index.entity_id(from).to_string(),
+        from_name: index.entity_name(from).to_string(),
+        to: index.entity_id(to).to_string(),
+        to_name: index.entity_name(to).to_string(),
         kind: e.kind().to_string(),
         certainty: e.certainty(),
         quote: citation
@@ -91,36 +174,38 @@ pub fn hop(index: &Index, (from, to, c): (u32, u32, u32)) -> Hop {
 }
 
 /// The earliest-arrival chain from the query's source to `target` (fewest
-/// hops among earliest chains).
+/// hops among earliest chains): `target`'s row of [`reach`], exactly, and
+/// the hops of its path.
 ///
 /// # Arguments
 /// `index` and `query` are those of [`reach`] (the index's catalogue supplies
 /// the quotes and sources); `target` is an entity number.
 ///
-/// # Returns
-/// The target's timing and evidence and its hops, or `reached: false` with no
-/// hops.
-///
 /// # Complexity
 /// That of [`reach`].
 pub fn path(index: &Index, query: &ReachQuery, target: u32) -> PathAnswer {
-    let answer = reach(index, query);
-    let id = &index.entity_id(target).to_string();
-    let entry = answer.get(id);
-    let time = |t: Option<i64>| {
-        t.filter(|t| *t != i64::MIN && *t != i64::MAX)
-            .map(crate::model::time::rfc3339)
-    };
+    path_in(index, &reach(index, query), target)
+}
+
+/// [`path`] from an answer already computed on `index`.
+pub fn path_in(index: &Index, answer: &ReachAnswer, target: u32) -> PathAnswer {
+    let id = index.entity_id(target);
+    let row = answer.get(id).cloned();
+    let hops = row
+        .as_ref()
+        .map(|r| r.hops(index).into_iter().map(|h| hop(index, h)).collect())
+        .unwrap_or_default();
     PathAnswer {
-        from: answer.source.clone(),
-        to: id.clone(),
-        reached: entry.is_some(),
-        earliest: entry.and_then(|r| time(r.earliest)),
-        timing: entry.map(|r| r.timing),
-        definite_by: entry.and_then(|r| time(r.definite_by)),
-        evidence: entry.map(|r| r.evidence),
-        hops: entry
-            .map(|r| r.hops(index).into_iter().map(|h| hop(index, h)).collect())
-            .unwrap_or_default(),
+        source: answer.source.clone(),
+        message: answer.message.clone(),
+        mode: answer.mode,
+        start: answer.start,
+        until: answer.until,
+        threshold: answer.threshold,
+        strict: answer.strict,
+        entity: id.to_string(),
+        name: index.entity_name(target).to_string(),
+        row,
+        hops,
     }
 }

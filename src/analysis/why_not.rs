@@ -1,44 +1,118 @@
-//! Why an entity is not reached, in plain words, naming the events.
+//! Why an entity is not reached: structured reasons naming the events,
+//! entities and times they rest on. The words are the command line's.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-use super::reach::{earliest_arrival, reach, NO_UPPER};
+use super::reach::{earliest_arrival, reach, Reached, NO_LOWER, NO_UPPER};
 use super::Query;
 use crate::catalog::Catalog;
 use crate::index::{Index, Mode};
-use crate::model::time::format_at_precision;
-use crate::model::{Certainty, Precision};
+use crate::model::time::rfc3339;
+use crate::model::Certainty;
 use crate::Error;
 
-/// What kind of reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReasonKind {
-    /// It is reached after all.
-    Reached,
-    /// No event involves it.
-    NoContacts,
-    /// No event carrying the message involves it (message mode).
-    NotCarried,
-    /// A contact with a reached entity happened before that entity could know.
-    TooEarly,
-    /// A contact exists only below the threshold.
-    BelowThreshold,
-    /// It is reached only without `--strict`.
-    StrictOnly,
-    /// Its contacts were never reached themselves.
-    UnreachedContacts,
+/// A chain of contacts from the source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Chain {
+    /// Its event ids, in order.
+    pub events: Vec<String>,
+    /// The entity ids along it, the source first.
+    pub entities: Vec<String>,
 }
 
-/// One reason, with the events it rests on.
+/// A contact into the target from an entity that had the information.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Reason {
-    /// What kind.
-    pub kind: ReasonKind,
-    /// The reason in a sentence.
-    pub text: String,
-    /// Event ids it names.
-    pub events: Vec<String>,
+pub struct Contact {
+    /// The event id.
+    pub event: String,
+    /// The sender's entity id.
+    pub sender: String,
+    /// The event's certainty.
+    pub certainty: Certainty,
+}
+
+/// One reason, with what it rests on. In JSON, `kind` names the variant
+/// (`reached`, `no_contacts`, `not_carried`, `too_early`,
+/// `below_threshold`, `contacts_below_threshold`, `strict_only`,
+/// `too_late`, `unreached_contacts`, `no_incoming`) and the variant's fields
+/// follow; times are RFC 3339 in UTC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// It is reached after all, on `evidence`, through `chain`.
+    Reached {
+        /// The evidence it is reached on.
+        evidence: Certainty,
+        /// One earliest chain that reaches it.
+        chain: Chain,
+    },
+    /// No event involves it.
+    NoContacts,
+    /// In message mode: no event that carries `message` involves it.
+    NotCarried {
+        /// The traced message.
+        message: String,
+    },
+    /// A contact from `sender` (who does get the information) ended before
+    /// `sender` could have had it.
+    TooEarly {
+        /// The contact.
+        event: String,
+        /// Its sender, who is reached.
+        sender: String,
+        /// The contact's last second (`None`: no upper bound).
+        #[serde(serialize_with = "ser_time")]
+        contact_end: Option<i64>,
+        /// The earliest time the sender could have had it (`None`: no lower
+        /// bound).
+        #[serde(serialize_with = "ser_time")]
+        sender_from: Option<i64>,
+    },
+    /// Reached only when weaker contacts are followed: on `evidence`,
+    /// through `chain`, resting on `event`.
+    BelowThreshold {
+        /// The query's threshold.
+        threshold: Certainty,
+        /// The strongest evidence it is reached on (below the threshold).
+        evidence: Certainty,
+        /// The event that evidence rests on (the weakest of the chain).
+        event: String,
+        /// An earliest chain at that evidence level.
+        chain: Chain,
+    },
+    /// Its contacts with entities that have the information are all below
+    /// the threshold, and no chain of any certainty reaches it.
+    ContactsBelowThreshold {
+        /// The query's threshold.
+        threshold: Certainty,
+        /// The contacts.
+        contacts: Vec<Contact>,
+    },
+    /// Reached only without `--strict`, through `chain`.
+    StrictOnly {
+        /// An earliest chain without `--strict`.
+        chain: Chain,
+    },
+    /// Reached only after `--until`: from `earliest`, through `chain`.
+    TooLate {
+        /// The `--until` time.
+        #[serde(serialize_with = "ser_time")]
+        until: Option<i64>,
+        /// The earliest time it could have the information.
+        #[serde(serialize_with = "ser_time")]
+        earliest: Option<i64>,
+        /// An earliest chain.
+        chain: Chain,
+    },
+    /// Its only contacts are with entities that never get the information.
+    UnreachedContacts {
+        /// Those entities' ids, sorted by name.
+        senders: Vec<String>,
+        /// The contacts' event ids.
+        events: Vec<String>,
+    },
+    /// No contact (in message mode: no carrying contact) goes to it.
+    NoIncoming,
 }
 
 /// The answer of `why-not`.
@@ -54,43 +128,47 @@ pub struct WhyNot {
     pub reasons: Vec<Reason>,
 }
 
-fn date(catalog: &dyn Catalog, t: i64) -> String {
-    if t == i64::MIN {
-        return "the start".into();
+fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match *t {
+        Some(v) if v != NO_LOWER && v != NO_UPPER => s.serialize_str(&rfc3339(v)),
+        _ => s.serialize_none(),
     }
-    format_at_precision(t, Precision::Day, &catalog.timezone())
+}
+
+fn bound(t: i64) -> Option<i64> {
+    (t != NO_LOWER && t != NO_UPPER).then_some(t)
 }
 
 /// Explains why `target` is not reached by `query`.
 ///
-/// Looks, in turn, for: no contacts at all; in message mode, no carrying event;
-/// contacts with reached entities that happened before they could have known
-/// (naming the event and both dates); contacts below the threshold (naming the
-/// weakest event of the chain that would reach it); reach only without
-/// `--strict`; and contacts that were never reached themselves.
+/// Looks, in turn, for: no contacts at all; in message mode, no carrying
+/// event; contacts from entities that get the information but ended before
+/// they could have it; reach only below the threshold (the chain at the
+/// strongest evidence that reaches it, and the event that evidence rests
+/// on), or contacts all below it; reach only without `--strict`; reach only
+/// after `--until`; contacts only with entities never reached; and no
+/// incoming contact at all.
+///
+/// # Errors
+/// Those of [`Query::compile`], and an unknown or ambiguous target.
 pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<WhyNot, Error> {
     let t = catalog.resolve_entity(target).map_err(Error::Query)?;
     let tid = catalog.entity_id(t).to_string();
     let name = catalog.entity_name(t).to_string();
     let (index, rq) = query.compile(catalog)?;
     let answer = reach(&index, &rq);
-    let mut reasons = Vec::new();
+    let done = |reached, reasons| WhyNot {
+        entity: tid.clone(),
+        name: name.clone(),
+        reached,
+        reasons,
+    };
     if let Some(r) = answer.get(&tid) {
-        reasons.push(Reason {
-            kind: ReasonKind::Reached,
-            text: format!(
-                "{name} is reached ({} evidence), via {}.",
-                r.evidence,
-                chain(&index, r)
-            ),
-            events: events(&index, r),
-        });
-        return Ok(WhyNot {
-            entity: tid,
-            name,
-            reached: true,
-            reasons,
-        });
+        let reason = Reason::Reached {
+            evidence: r.evidence,
+            chain: chain(&index, r),
+        };
+        return Ok(done(true, vec![reason]));
     }
     let channels = catalog.channels();
     let mut involved: Vec<u32> = (0..channels.len())
@@ -100,29 +178,14 @@ pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Why
     involved.sort_unstable();
     involved.dedup();
     if involved.is_empty() {
-        reasons.push(Reason {
-            kind: ReasonKind::NoContacts,
-            text: format!("{name} has no contacts at all in the story: no event names them."),
-            events: vec![],
-        });
-        return Ok(WhyNot {
-            entity: tid,
-            name,
-            reached: false,
-            reasons,
-        });
+        return Ok(done(false, vec![Reason::NoContacts]));
     }
+    let mut reasons = Vec::new();
     if query.mode == Mode::Message {
         let msg = index.spec().message.clone().unwrap_or_default();
         let carrying = catalog.carrying_events(&msg);
         if !involved.iter().any(|e| carrying.binary_search(e).is_ok()) {
-            reasons.push(Reason {
-                kind: ReasonKind::NotCarried,
-                text: format!(
-                    "No event documented to carry \"{msg}\" involves {name}; try --mode contacts for who could have been told."
-                ),
-                events: vec![],
-            });
+            reasons.push(Reason::NotCarried { message: msg });
         }
     }
     // Every channel into the target, at any certainty, in the query's mode.
@@ -132,75 +195,62 @@ pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Why
     };
     let (all_index, _) = all.compile(catalog)?;
     let arr = earliest_arrival(&index, &rq, query.threshold);
-    let mut too_early = Vec::new();
     let mut below = Vec::new();
-    let mut unreached = Vec::new();
+    let mut unreached: Vec<(u32, String)> = Vec::new();
     for (u, c) in all_index.senders_into(t) {
-        let (u, c) = (u as usize, c as usize);
-        let ev = catalog.event(all_index.event(c));
-        let when = ev
-            .time
-            .as_ref()
-            .map(|t| t.text.clone())
-            .unwrap_or_else(|| "undated".into());
-        let sender = catalog.entity_name(u as u32).to_string();
-        if arr[u] == NO_UPPER {
-            unreached.push((sender, ev.id.clone()));
+        let c = c as usize;
+        let event = all_index.event_id(c as u32).into_owned();
+        let sender = catalog.entity_id(u).to_string();
+        let got = arr[u as usize];
+        if got == NO_UPPER {
+            unreached.push((u, event));
             continue;
         }
-        let ready = if query.strict && arr[u] != i64::MIN {
-            arr[u] + 1
+        let ready = if query.strict && got != NO_LOWER {
+            got + 1
         } else {
-            arr[u]
+            got
         };
-        if ev.certainty() < query.threshold {
-            below.push(format!(
-                "{} ({when}, {}) with {sender}",
-                ev.id,
-                ev.certainty()
-            ));
+        let certainty = all_index.certainty(c);
+        if certainty < query.threshold {
+            below.push(Contact {
+                event,
+                sender,
+                certainty,
+            });
         } else if all_index.hi(c) < ready {
-            too_early.push(Reason {
-                kind: ReasonKind::TooEarly,
-                text: format!(
-                    "{name}'s contact with {sender}, event \"{}\" ({}, {when}), happened before {sender} could have known ({}).",
-                    ev.id,
-                    ev.kind(),
-                    date(catalog, arr[u])
-                ),
-                events: vec![ev.id.clone()],
+            reasons.push(Reason::TooEarly {
+                event,
+                sender,
+                contact_end: bound(all_index.hi(c)),
+                sender_from: bound(got),
             });
         }
     }
-    reasons.extend(too_early);
+    reasons.dedup();
     if query.threshold > Certainty::Unknown {
         let weaker = reach(&all_index, &rq);
-        if let Some(r) = weaker.get(&tid) {
-            let weakest = events(&all_index, r)
-                .iter()
-                .filter_map(|id| catalog.event_number(id).map(|e| catalog.event(e)))
-                .min_by_key(|e| e.certainty())
-                .map(|e| (e.id.clone(), e.certainty()));
-            if let Some((id, c)) = weakest {
-                reasons.push(Reason {
-                    kind: ReasonKind::BelowThreshold,
-                    text: format!(
-                        "{name} is reached only below the {} threshold: the chain {} rests on event \"{id}\", which is {c}.",
-                        query.threshold,
-                        chain(&all_index, r)
-                    ),
-                    events: vec![id],
-                });
-            }
+        let at_evidence = weaker.get(&tid).map(|r| r.evidence).and_then(|evidence| {
+            let q = Query {
+                threshold: evidence,
+                ..query.clone()
+            };
+            let (i, rq) = q.compile(catalog).ok()?;
+            let a = reach(&i, &rq);
+            let r = a.get(&tid)?;
+            Some(Reason::BelowThreshold {
+                threshold: query.threshold,
+                evidence,
+                event: r.rests_on.clone()?,
+                chain: chain(&i, r),
+            })
+        });
+        if let Some(reason) = at_evidence {
+            reasons.push(reason);
         } else if !below.is_empty() {
-            reasons.push(Reason {
-                kind: ReasonKind::BelowThreshold,
-                text: format!(
-                    "{name}'s other contacts are below the {} threshold: {}.",
-                    query.threshold,
-                    below.join("; ")
-                ),
-                events: vec![],
+            reasons.push(Reason::ContactsBelowThreshold {
+                threshold: query.threshold,
+                contacts: below,
             });
         }
     }
@@ -210,59 +260,66 @@ pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Why
             ..query.clone()
         };
         let (li, lq) = lax.compile(catalog)?;
-        let lax_answer = reach(&li, &lq);
-        if let Some(r) = lax_answer.get(&tid) {
-            reasons.push(Reason {
-                kind: ReasonKind::StrictOnly,
-                text: format!(
-                    "{name} is reached without --strict, via {}: a hop of that chain falls in the same second as its sender's receipt.",
-                    chain(&li, r)
-                ),
-                events: events(&li, r),
+        if let Some(r) = reach(&li, &lq).get(&tid) {
+            reasons.push(Reason::StrictOnly {
+                chain: chain(&li, r),
             });
         }
     }
-    if !unreached.is_empty() && reasons.is_empty() {
-        let mut names: Vec<String> = unreached.iter().map(|(n, _)| n.clone()).collect();
-        names.sort();
-        names.dedup();
-        reasons.push(Reason {
-            kind: ReasonKind::UnreachedContacts,
-            text: format!(
-                "{name}'s only contacts ({}) are never reached themselves.",
-                names.join(", ")
-            ),
-            events: unreached.into_iter().map(|(_, e)| e).collect(),
+    if query.until.is_some() {
+        let always = Query {
+            until: None,
+            ..query.clone()
+        };
+        let (ai, aq) = always.compile(catalog)?;
+        if let Some(r) = reach(&ai, &aq).get(&tid) {
+            reasons.push(Reason::TooLate {
+                until: rq.until,
+                earliest: r.earliest,
+                chain: chain(&ai, r),
+            });
+        }
+    }
+    if reasons.is_empty() && !unreached.is_empty() {
+        let mut senders: Vec<u32> = unreached.iter().map(|(u, _)| *u).collect();
+        senders.sort_by(|&a, &b| {
+            catalog
+                .entity_name(a)
+                .cmp(catalog.entity_name(b))
+                .then_with(|| catalog.entity_id(a).cmp(catalog.entity_id(b)))
+        });
+        senders.dedup();
+        let mut events: Vec<String> = unreached.into_iter().map(|(_, e)| e).collect();
+        events.sort();
+        events.dedup();
+        reasons.push(Reason::UnreachedContacts {
+            senders: senders
+                .into_iter()
+                .map(|u| catalog.entity_id(u).to_string())
+                .collect(),
+            events,
         });
     }
     if reasons.is_empty() {
-        reasons.push(Reason {
-            kind: ReasonKind::UnreachedContacts,
-            text: format!("None of {name}'s contacts carries it from anyone who had it."),
-            events: vec![],
-        });
+        reasons.push(Reason::NoIncoming);
     }
-    Ok(WhyNot {
-        entity: tid,
-        name,
-        reached: false,
-        reasons,
-    })
+    Ok(done(false, reasons))
 }
 
-fn chain(index: &Index, r: &super::Reached) -> String {
-    format!(
-        "{} (events {})",
-        r.chain(index).join(" → "),
-        events(index, r).join(", ")
-    )
-}
-
-/// The event ids of `r`'s chain (filled whether or not the query asked for
-/// paths).
-fn events(index: &Index, r: &super::Reached) -> Vec<String> {
-    r.hops(index)
-        .into_iter()
-        .map(|(_, _, c)| index.event_id(c).into_owned())
-        .collect()
+/// The chain of `r` in `index`: its events and the entities along it (a
+/// pass through a meeting's hub read as one hop).
+fn chain(index: &Index, r: &Reached) -> Chain {
+    let hops = r.hops(index);
+    let events = hops
+        .iter()
+        .map(|&(_, _, c)| index.event_id(c).into_owned())
+        .collect();
+    let entities = match hops.first() {
+        None => vec![r.entity.clone()],
+        Some(&(first, _, _)) => std::iter::once(first)
+            .chain(hops.iter().map(|&(_, to, _)| to))
+            .map(|u| index.entity_id(u).to_string())
+            .collect(),
+    };
+    Chain { events, entities }
 }

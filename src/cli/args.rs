@@ -1,37 +1,115 @@
-//! clap definitions.
+//! clap definitions: each command lists only the options that apply to it,
+//! explains its output and ends with examples on the bundled story and the
+//! exit codes.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// What the exit codes mean, at the end of every `--help`.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  an answer (or a clean check) was printed
+  1  no answer: path's target is not reached, fmt --check would change the file,
+     a drawing failed
+  2  bad input: a file with errors, an unknown name or message, a bad option";
+
+/// The text after a command's options: what its output means (may be
+/// empty), examples, and the exit codes.
+fn after(output: &str, examples: &str) -> String {
+    let mut s = String::new();
+    if !output.is_empty() {
+        s.push_str(output);
+        s.push_str("\n\n");
+    }
+    s.push_str("Examples (the bundled story):\n");
+    s.push_str(examples);
+    s.push_str("\n\n");
+    s.push_str(EXIT_CODES);
+    s
+}
+
+/// The words of `reach`'s and `path`'s answers, for their `--help`.
+const ANSWER_WORDS: &str = "\
+Dates are shown in the story's time zone, at the precision the story gives them. The
+answer assumes that the listed contacts happened; EVIDENCE says how sure that is.
+  COULD HAVE IT FROM  the earliest time the dates allow it to have the information
+  SURELY HAD IT BY    the time by which it surely had it if the contacts it rests on
+                      happened: a date, \"date unknown\" when a contact has no later date
+                      bound, \"not sure (dates overlap)\" when the dates do not prove that
+                      the contacts came in order
+  EVIDENCE            the strongest level at which it is reached: confirmed, reported,
+                      alleged or unknown (only through a contact nobody knows happened)
+  CHAIN               one earliest chain from the source, fewest hops
+  rests on:           under a row weaker than confirmed: the weakest contact that
+                      evidence depends on
+  the chain shown rests on:
+                      when the chain shown passes through a contact weaker than the
+                      row's evidence: that contact, and from when the entity could
+                      have it on contacts of its evidence level alone
+--json prints the same answer with times in RFC 3339 UTC (docs/format.md).";
+
 /// Turn a reported story into a graph and ask who could have seen a message,
 /// by when, through whom, and how sure we are.
 #[derive(Debug, Parser)]
-#[command(name = "grapevine", version, about, max_term_width = 100)]
+#[command(
+    name = "grapevine",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = after(
+        "",
+        "  grapevine check    graphs/trump-jr-wikileaks.json
+  grapevine reach    graphs/trump-jr-wikileaks.json --message pac-tip
+  grapevine path     graphs/trump-jr-wikileaks.json --message pac-tip --to trump
+  grapevine why-not  graphs/trump-jr-wikileaks.json --message pac-tip --to manafort
+  grapevine timeline graphs/trump-jr-wikileaks.json --entity \"Hope Hicks\"
+  grapevine render   graphs/trump-jr-wikileaks.json --reach pac-tip -o key.svg"
+    )
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The input file and how to read it (every command but `fmt`).
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// The story file, or a CSV contact list (.csv); `-` reads standard input.
+    pub file: PathBuf,
     /// No progress bar while a large file loads (it is shown only on a terminal anyway).
-    #[arg(long, short, global = true)]
+    #[arg(long, short)]
     pub quiet: bool,
     /// CSV input: leave bad rows out (counted, the first few shown) instead of failing.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub skip_bad_rows: bool,
 }
 
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate a story file and summarise it.
+    /// Validate a story file or a CSV contact list and summarise it.
+    #[command(after_help = after(
+        "Every error is reported at once, located by line and column; with errors nothing else
+is printed and the exit code is 2. Warnings go to standard error. With --skip-bad-rows,
+a CSV file's bad rows are reported as warnings and left out of the summary.",
+        "  grapevine check graphs/trump-jr-wikileaks.json
+  grapevine check graphs/trump-jr-wikileaks.json --json"
+    ))]
     Check {
-        /// The story file, or a CSV contact list (.csv).
-        file: PathBuf,
-        /// Print the summary as one JSON object.
+        #[command(flatten)]
+        input: InputArgs,
+        /// Print the summary (or the errors) as one JSON object.
         #[arg(long)]
         json: bool,
     },
     /// Rewrite a story file canonically (field order, 2-space indent), losing nothing.
+    #[command(after_help = after(
+        "",
+        "  grapevine fmt graphs/trump-jr-wikileaks.json --check
+  grapevine fmt graphs/trump-jr-wikileaks.json --stdout"
+    ))]
     Fmt {
         /// The story file.
         file: PathBuf,
@@ -42,10 +120,18 @@ pub enum Command {
         #[arg(long, conflicts_with = "check")]
         stdout: bool,
     },
-    /// Who could have seen it: reachability from an entity or of a message.
+    /// Who could have seen it, from when, surely by when, and on what evidence.
+    #[command(after_help = after(
+        ANSWER_WORDS,
+        "  grapevine reach graphs/trump-jr-wikileaks.json --message pac-tip
+  grapevine reach graphs/trump-jr-wikileaks.json --message pac-tip \\
+      --mode contacts --until 2016-11-08
+  grapevine reach graphs/trump-jr-wikileaks.json --from wikileaks \\
+      --since 2016-09-20 --threshold confirmed"
+    ))]
     Reach {
-        /// The story file, or a CSV contact list (.csv).
-        file: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
         #[command(flatten)]
         source: SourceArgs,
         /// message: only events that carry the message; contacts: any contact.
@@ -53,31 +139,49 @@ pub enum Command {
         mode: Option<ModeArg>,
         #[command(flatten)]
         options: QueryOptions,
-    },
-    /// The earliest-arrival chain from one entity to another, hop by hop.
-    Path {
-        /// The story file, or a CSV contact list (.csv).
-        file: PathBuf,
-        /// Where the information starts (id, name or alias).
+        /// With --json: leave each row's `path` out (`via` and `previous` still
+        /// rebuild every chain), for answers on large corpora.
         #[arg(long)]
-        from: String,
+        no_paths: bool,
+    },
+    /// The chain to one entity, hop by hop: reach's answer for it, with each hop's date and quote.
+    #[command(after_help = after(
+        ANSWER_WORDS,
+        "  grapevine path graphs/trump-jr-wikileaks.json --message pac-tip --to \"Donald Trump\"
+  grapevine path graphs/trump-jr-wikileaks.json --from wikileaks --to \"hope hicks\"
+  grapevine path graphs/trump-jr-wikileaks.json --from wikileaks \\
+      --since 2016-09-20 --to trump-jr --threshold confirmed"
+    ))]
+    Path {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        source: SourceArgs,
         /// Who it reaches (id, name or alias).
         #[arg(long)]
         to: String,
-        /// Start time: the source holds it from then on.
-        #[arg(long)]
-        since: Option<String>,
+        /// message: only events that carry the message; contacts: any contact.
+        #[arg(long, value_enum)]
+        mode: Option<ModeArg>,
         #[command(flatten)]
         options: QueryOptions,
     },
     /// The story's contacts in time order, with their evidence.
+    #[command(after_help = after(
+        "Each line: the date in the story's time zone at its own precision, the kind, the
+certainty, who took part (sender → receivers, or participants joined by —), and the
+summary below. Undated contacts come last.",
+        "  grapevine timeline graphs/trump-jr-wikileaks.json --entity \"Hope Hicks\"
+  grapevine timeline graphs/trump-jr-wikileaks.json \\
+      --between 2016-10-10 2016-10-14 --threshold confirmed"
+    ))]
     Timeline {
-        /// The story file, or a CSV contact list (.csv).
-        file: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
         /// Only events involving this entity (id, name or alias).
         #[arg(long)]
         entity: Option<String>,
-        /// Only events that could fall in this window: two time expressions.
+        /// Only events that could fall in this window: two time expressions, earlier first.
         #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
         between: Option<Vec<String>>,
         /// Only events of this certainty or stronger.
@@ -88,9 +192,18 @@ pub enum Command {
         json: bool,
     },
     /// Why an entity is not reached, naming the events.
+    #[command(after_help = after(
+        "One line per reason: no contacts at all; no contact carries the message; a contact
+came before the sender could have had it; reached only below the threshold, or all its
+contacts are below it; reached only without --strict; reached only after --until; its
+contacts are never reached themselves; no contact goes to it. --json gives each reason's kind, events, entities and times.",
+        "  grapevine why-not graphs/trump-jr-wikileaks.json --message pac-tip --to manafort
+  grapevine why-not graphs/trump-jr-wikileaks.json --from wikileaks \\
+      --since 2016-09-20 --threshold confirmed --to kushner"
+    ))]
     WhyNot {
-        /// The story file, or a CSV contact list (.csv).
-        file: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
         #[command(flatten)]
         source: SourceArgs,
         /// The entity that is not reached (id, name or alias).
@@ -106,11 +219,21 @@ pub enum Command {
     ///
     /// The format comes from OUT's extension (.dot, .svg, .png) or --format.
     /// SVG and PNG are drawn in-process; --engine system uses Graphviz `dot`.
+    #[command(after_help = after(
+        "",
+        "  grapevine render graphs/trump-jr-wikileaks.json -o story.svg
+  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip -o key.png --width 700
+  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --alt-text"
+    ))]
     Render(RenderArgs),
     /// Convert a CSV contact list (from,to,time[,id,kind,certainty,carries]) to a story file.
+    #[command(after_help = after(
+        "",
+        "  grapevine import mail.csv -o story.json"
+    ))]
     Import {
-        /// The CSV file.
-        file: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
         /// Where to write the story (default: standard output).
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
@@ -120,8 +243,9 @@ pub enum Command {
 /// `grapevine render`
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The story file, or a CSV contact list (.csv).
-    pub file: PathBuf,
+    /// The input file and how to read it.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Where to write the picture (default: DOT to standard output).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
@@ -216,10 +340,6 @@ pub struct QueryOptions {
     /// it by then, and who surely had it by then.
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
-    /// With --json: leave each row's `path` out (`via` and `previous` still
-    /// rebuild every chain), for answers on large corpora.
-    #[arg(long)]
-    pub no_paths: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,

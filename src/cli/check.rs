@@ -1,18 +1,14 @@
 //! `check`: validate an input and summarise it.
 
-use std::io::Write;
-use std::path::Path;
-
 use grapevine::Error;
 
-use super::common::{out_err, print_json, Global, Out};
-use grapevine::diagnostic::visible;
-use grapevine::io::Input;
+use super::args::InputArgs;
+use super::common::{eprint_text, print_json, print_text, read_quietly, Out};
 use grapevine::render::check_report;
 
 /// Runs `check`.
-pub fn run(out: &mut Out, file: &Path, json: bool, global: Global) -> Result<u8, Error> {
-    let input = match read_input_quietly(file, json, global) {
+pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, Error> {
+    let input = match read_quietly(args) {
         Ok(i) => i,
         Err(Error::Invalid(report)) if json => {
             let value = serde_json::json!({
@@ -32,8 +28,16 @@ pub fn run(out: &mut Out, file: &Path, json: bool, global: Global) -> Result<u8,
         print_json(out, &value)?;
         return Ok(0);
     }
+    if input.skipped() > 0 {
+        eprint_text(&format!(
+            "{}: skipped {} bad row{}\n",
+            args.file.display(),
+            input.skipped(),
+            if input.skipped() == 1 { "" } else { "s" }
+        ));
+    }
     if report.warning_count() > 0 {
-        eprint!("{}", report.render());
+        eprint_text(&report.render());
     }
     let counts = |m: &std::collections::BTreeMap<String, usize>| {
         m.iter()
@@ -42,9 +46,9 @@ pub fn run(out: &mut Out, file: &Path, json: bool, global: Global) -> Result<u8,
             .join(", ")
     };
     let mut s = String::new();
-    s.push_str(&format!("{}: ok, no errors\n", visible(&summary.file)));
+    s.push_str(&format!("{}: ok, no errors\n", summary.file));
     if let Some(t) = &summary.title {
-        s.push_str(&format!("  {}\n", visible(t)));
+        s.push_str(&format!("  {}\n", t));
     }
     s.push_str(&format!(
         "  entities   {:>4}  {}\n",
@@ -73,27 +77,6 @@ pub fn run(out: &mut Out, file: &Path, json: bool, global: Global) -> Result<u8,
     }
     s.push('\n');
     s.push_str(&format!("  warnings   {:>4}\n", summary.warnings.len()));
-    out.write_all(s.as_bytes()).map_err(out_err)?;
+    print_text(out, &s)?;
     Ok(0)
-}
-
-/// Reads the input without printing its warnings: `check` prints them with
-/// its own, once.
-fn read_input_quietly(file: &Path, _json: bool, global: Global) -> Result<Input, Error> {
-    let input = grapevine::io::read(
-        file,
-        &grapevine::io::csv::CsvOptions {
-            skip_bad_rows: global.skip_bad_rows,
-            ..Default::default()
-        },
-    );
-    let input = input?;
-    if input.skipped() > 0 {
-        eprintln!(
-            "{}: skipped {} bad rows",
-            visible(&file.display().to_string()),
-            input.skipped()
-        );
-    }
-    Ok(input)
 }

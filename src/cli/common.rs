@@ -9,19 +9,10 @@ use grapevine::io::csv::CsvOptions;
 use grapevine::io::Input;
 use grapevine::{Error, Mode, Origin, Query};
 
-use super::args::{ModeArg, QueryOptions, SourceArgs};
+use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
 
 /// Standard output, locked once.
 pub type Out = std::io::StdoutLock<'static>;
-
-/// Flags that apply to every command.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Global {
-    /// No progress bar.
-    pub quiet: bool,
-    /// CSV: leave bad rows out instead of failing.
-    pub skip_bad_rows: bool,
-}
 
 /// An error writing to standard output.
 pub fn out_err(source: std::io::Error) -> Error {
@@ -31,21 +22,141 @@ pub fn out_err(source: std::io::Error) -> Error {
     }
 }
 
-/// Prints `value` as pretty JSON and a newline.
+/// Prints `value` as pretty JSON and a newline. Besides what JSON itself
+/// escapes (`"`, `\`, U+0000 to U+001F), DEL, the C1 controls (U+0080 to
+/// U+009F), bidirectional controls and the other invisible characters of
+/// [`grapevine::diagnostic::is_invisible`] are written as `\uXXXX` escapes:
+/// the same text for a JSON reader, nothing a terminal acts on.
 pub fn print_json(out: &mut Out, value: &impl serde::Serialize) -> Result<(), Error> {
     let mut w = std::io::BufWriter::new(&mut *out);
-    serde_json::to_writer_pretty(&mut w, value).map_err(|e| out_err(e.into()))?;
+    write_json(&mut w, value)?;
     writeln!(w).map_err(out_err)?;
     w.flush().map_err(out_err)
 }
 
+/// Writes `value` as pretty JSON with the escapes of [`print_json`].
+pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Error> {
+    let mut ser = serde_json::Serializer::with_formatter(
+        w,
+        Escaping(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut ser).map_err(|e| out_err(e.into()))
+}
+
+/// A JSON formatter that escapes what a terminal could act on or hide
+/// (see [`print_json`]) and otherwise formats as the one it wraps.
+struct Escaping<F>(F);
+
+/// Whether JSON output writes `c` as a `\u` escape (serde_json already
+/// escapes U+0000 to U+001F).
+fn json_escaped(c: char) -> bool {
+    c.is_control() || grapevine::diagnostic::is_invisible(c)
+}
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if json_escaped(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{:04x}", unit)?;
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Text for a terminal: every line through [`grapevine::diagnostic::visible`]
+/// (the escaping of warnings), so that control characters, C1 controls,
+/// bidirectional overrides and other invisible characters from a file are
+/// shown as `\u{..}` escapes instead of acting on the terminal. Line breaks
+/// are kept, and a no-break space (common in quoted articles) is shown as
+/// the space it looks like; nothing else changes.
+pub fn for_terminal(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            s.push('\n');
+        }
+        s.push_str(&grapevine::diagnostic::visible(
+            &line.replace('\u{a0}', " "),
+        ));
+    }
+    s
+}
+
+/// Prints text for people on standard output, through [`for_terminal`]:
+/// the one way tables, headings and notes reach standard output.
+pub fn print_text(out: &mut Out, text: &str) -> Result<(), Error> {
+    out.write_all(for_terminal(text).as_bytes())
+        .map_err(out_err)
+}
+
+/// Prints text for people on standard error, through [`for_terminal`]:
+/// the one way warnings, notes and errors reach standard error.
+pub fn eprint_text(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(for_terminal(text).as_bytes());
+}
+
+/// Reads a story or a CSV corpus (`-`: standard input) as [`read_quietly`]
+/// does, then prints its warnings and how many bad rows were skipped.
+pub fn read_input(args: &InputArgs) -> Result<Input, Error> {
+    let input = read_quietly(args)?;
+    print_notes(&args.file, &input);
+    Ok(input)
+}
+
 /// Reads a story or a CSV corpus (`-`: standard input) with a progress bar
 /// on stderr when the load takes more than a second (never when stderr is
-/// not a terminal, or with `--quiet`), and prints its warnings and how many
-/// bad rows were skipped.
-pub fn read_input(file: &Path, global: Global) -> Result<Input, Error> {
+/// not a terminal, or with `--quiet`); prints nothing else.
+pub fn read_quietly(args: &InputArgs) -> Result<Input, Error> {
     use std::io::IsTerminal;
-    let show = !global.quiet && std::io::stderr().is_terminal();
+    let file = args.file.as_path();
+    let show = !args.quiet && std::io::stderr().is_terminal();
     let start = std::time::Instant::now();
     let bar: std::sync::OnceLock<indicatif::ProgressBar> = std::sync::OnceLock::new();
     let progress = |done: u64, total: Option<u64>| {
@@ -73,7 +184,7 @@ pub fn read_input(file: &Path, global: Global) -> Result<Input, Error> {
         bar.set_position(done);
     };
     let options = CsvOptions {
-        skip_bad_rows: global.skip_bad_rows,
+        skip_bad_rows: args.skip_bad_rows,
         progress: Some(&progress),
         ..CsvOptions::default()
     };
@@ -81,22 +192,20 @@ pub fn read_input(file: &Path, global: Global) -> Result<Input, Error> {
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }
-    let input = input?;
-    print_notes(file, &input);
-    Ok(input)
+    input
 }
 
 /// Prints an input's warnings and how many bad rows were skipped.
 fn print_notes(file: &Path, input: &Input) {
     let report = input.report();
     if report.warning_count() > 0 {
-        eprint!("{}", report.render());
+        eprint_text(&report.render());
     }
     let skipped = input.skipped();
     if skipped > 0 {
-        eprintln!(
-            "{}: skipped {} bad row{}{}",
-            grapevine::diagnostic::visible(&file.display().to_string()),
+        eprint_text(&format!(
+            "{}: skipped {} bad row{}{}\n",
+            file.display(),
             skipped,
             if skipped == 1 { "" } else { "s" },
             if skipped > report.warning_count() {
@@ -104,12 +213,18 @@ fn print_notes(file: &Path, input: &Input) {
             } else {
                 ""
             }
-        );
+        ));
     }
 }
 
-/// The query the flags ask.
-pub fn build_query(source: &SourceArgs, mode: Option<ModeArg>, options: &QueryOptions) -> Query {
+/// The query the flags ask; `paths`: fill each row's path (`false`:
+/// `--no-paths`).
+pub fn build_query(
+    source: &SourceArgs,
+    mode: Option<ModeArg>,
+    options: &QueryOptions,
+    paths: bool,
+) -> Query {
     let origin = match (&source.message, &source.from) {
         (Some(m), _) => Origin::Message(m.clone()),
         (None, Some(f)) => Origin::Entity(f.clone()),
@@ -133,15 +248,16 @@ pub fn build_query(source: &SourceArgs, mode: Option<ModeArg>, options: &QueryOp
         threshold: options.threshold.into(),
         strict: options.strict,
         until: options.until.clone(),
-        paths: !options.no_paths,
+        paths,
     }
 }
 
 /// A table for people: columns padded to their widest cell, the last one
-/// left ragged.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+/// left ragged; a row may have notes, each printed on a line below it,
+/// indented by two spaces.
+pub fn table_with_notes(header: &[&str], rows: &[(Vec<String>, Vec<String>)]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
+    for (r, _) in rows {
         for (w, cell) in widths.iter_mut().zip(r) {
             *w = (*w).max(cell.chars().count());
         }
@@ -157,10 +273,31 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         l.trim_end().to_string() + "\n"
     };
     let mut s = line(header.to_vec());
-    for r in rows {
+    for (r, note) in rows {
         s.push_str(&line(r.iter().map(String::as_str).collect()));
+        for note in note {
+            s.push_str(&format!("  {note}\n"));
+        }
     }
     s
+}
+
+/// The list of who is not reached, for the end of a table: the first 20
+/// names, and how many more.
+pub fn not_reached_line(names: &[String]) -> String {
+    const SHOWN: usize = 20;
+    match names.len() {
+        0 => "Everyone is reached.\n".to_string(),
+        n => {
+            let shown: Vec<&str> = names.iter().take(SHOWN).map(String::as_str).collect();
+            let more = if n > SHOWN {
+                format!(" and {} more (--json lists them all)", n - SHOWN)
+            } else {
+                String::new()
+            };
+            format!("Not reached ({n}): {}{more}\n", shown.join(", "))
+        }
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file beside it, renamed over

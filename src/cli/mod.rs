@@ -1,6 +1,7 @@
 //! Command-line definitions and one file per command. The only code that
 //! prints; everything it prints comes from the library's answers. Flags are
-//! passed down, never global.
+//! passed down, never global: each command takes only the options that
+//! apply to it.
 
 mod args;
 mod check;
@@ -13,19 +14,18 @@ mod render;
 mod timeline;
 mod why_not;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use args::Command;
-use common::Global;
 use grapevine::Error;
 
 pub use args::Cli;
 
-/// Runs the command line and maps errors to exit codes: 0 success, 1 a check
-/// that failed (e.g. `fmt --check` found changes), 2 bad input.
+/// Runs the command line and maps errors to exit codes: 0 an answer, 1 no
+/// answer (`path`'s target not reached, `fmt --check` found changes, a
+/// drawing failed), 2 bad input.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -36,14 +36,12 @@ pub fn main() -> ExitCode {
                     return ExitCode::SUCCESS;
                 }
             }
-            let mut stderr = std::io::stderr().lock();
             // A report is rendered here (its excerpts are escaped); the
-            // message of any error may quote the file, so it is escaped too.
+            // message of any error may quote the file: it is escaped too.
             if let Some(report) = err.report() {
-                let _ = write!(stderr, "{}", report.render());
+                common::eprint_text(&report.render());
             }
-            let text = grapevine::diagnostic::visible(&err.to_string());
-            let _ = writeln!(stderr, "error: {text}");
+            common::eprint_text(&format!("error: {err}\n"));
             ExitCode::from(err.exit_code())
         }
     }
@@ -52,53 +50,42 @@ pub fn main() -> ExitCode {
 /// Runs one command; returns the exit code.
 fn run(cli: Cli) -> Result<u8, Error> {
     let mut out = std::io::stdout().lock();
-    let global = Global {
-        quiet: cli.quiet,
-        skip_bad_rows: cli.skip_bad_rows,
-    };
     match cli.command {
-        Command::Check { file, json } => check::run(&mut out, &file, json, global),
+        Command::Check { input, json } => check::run(&mut out, &input, json),
         Command::Fmt {
             file,
             check,
             stdout,
         } => fmt::run(&mut out, &file, check, stdout),
         Command::Reach {
-            file,
+            input,
             source,
             mode,
             options,
-        } => reach::run(&mut out, &file, &source, mode, &options, global),
+            no_paths,
+        } => reach::run(&mut out, &input, &source, mode, &options, no_paths),
         Command::Path {
-            file,
-            from,
+            input,
+            source,
             to,
-            since,
+            mode,
             options,
-        } => path::run(&mut out, &file, &from, &to, since, &options, global),
+        } => path::run(&mut out, &input, &source, &to, mode, &options),
         Command::Timeline {
-            file,
+            input,
             entity,
             between,
             threshold,
             json,
-        } => timeline::run(
-            &mut out,
-            &file,
-            entity,
-            between,
-            threshold.into(),
-            json,
-            global,
-        ),
+        } => timeline::run(&mut out, &input, entity, between, threshold.into(), json),
         Command::WhyNot {
-            file,
+            input,
             source,
             to,
             mode,
             options,
-        } => why_not::run(&mut out, &file, &source, &to, mode, &options, global),
-        Command::Render(args) => render::run(&mut out, &args, global),
-        Command::Import { file, output } => import::run(&mut out, &file, output.as_deref(), global),
+        } => why_not::run(&mut out, &input, &source, &to, mode, &options),
+        Command::Render(args) => render::run(&mut out, &args),
+        Command::Import { input, output } => import::run(&mut out, &input, output.as_deref()),
     }
 }

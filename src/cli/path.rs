@@ -1,92 +1,106 @@
-//! `path`: the earliest-arrival chain to one entity, hop by hop.
+//! `path`: the chain to one entity, hop by hop: exactly `reach`'s row for
+//! it, with each hop's date and quote.
 
-use std::io::Write;
-use std::path::Path;
-
+use grapevine::analysis::path::path_in;
+use grapevine::render::name_of;
+use grapevine::render::words::{certainty_words, event_date, threshold_level_words, AnswerWords};
 use grapevine::Error;
 
-use super::common::{out_err, print_json, read_input, Global, Out};
-use grapevine::analysis::path::hop;
-use grapevine::render::{display_earliest, name_of};
-use grapevine::Timing;
+use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
+use super::common::{build_query, print_json, print_text, read_input, Out};
 
-use super::args::{QueryOptions, SourceArgs};
-use super::common::build_query;
-
-/// Runs `path`.
+/// Runs `path`: exit code 0 when the target is reached, 1 when it is not
+/// (in both table and JSON form).
 pub fn run(
     out: &mut Out,
-    file: &Path,
-    from: &str,
+    input: &InputArgs,
+    source: &SourceArgs,
     to: &str,
-    since: Option<String>,
+    mode: Option<ModeArg>,
     options: &QueryOptions,
-    global: Global,
 ) -> Result<u8, Error> {
-    let input = read_input(file, global)?;
-    let catalog = input.catalog();
-    let source = SourceArgs {
-        from: Some(from.to_string()),
-        message: None,
-        since,
-    };
-    let query = build_query(&source, None, options);
+    let read = read_input(input)?;
+    let catalog = read.catalog();
+    let query = build_query(source, mode, options, true);
     let target = catalog.resolve_entity(to).map_err(Error::Query)?;
     let (index, rq) = query.compile(catalog)?;
-    let answer = grapevine::path(&index, &rq, target);
+    let reach = grapevine::reach(&index, &rq);
+    let answer = path_in(&index, &reach, target);
+    let code = if answer.reached() { 0 } else { 1 };
     if options.json {
         print_json(out, &answer)?;
-        return Ok(0);
+        return Ok(code);
     }
-    let (a, b) = (name_of(catalog, &answer.from), name_of(catalog, &answer.to));
-    if !answer.reached {
-        writeln!(
+    let (a, b) = (name_of(catalog, &answer.source), answer.name.clone());
+    let Some(r) = &answer.row else {
+        print_text(
             out,
-            "{b} is not reached from {a}; `grapevine why-not` says why."
+            &format!("{b} is not reached from {a}; `grapevine why-not` says why.\n"),
+        )?;
+        return Ok(code);
+    };
+    let words = AnswerWords::new(catalog, &index, &query, &reach);
+    let [conditions, assumption] = words.conditions();
+    let n = answer.hops.len();
+    let mut s = if r.entity == answer.source {
+        match &answer.message {
+            Some(m) => format!("{b} is the source of message \"{m}\"\n"),
+            None => format!("{b} is the source\n"),
+        }
+    } else {
+        format!(
+            "How {} could have reached {b}: {n} hop{}\n",
+            words.what(),
+            if n == 1 { "" } else { "s" }
         )
-        .map_err(out_err)?;
-        return Ok(1);
+    };
+    s.push_str(&format!("  {conditions}\n  {assumption}\n\n"));
+    let mut facts = vec![
+        ("could have it from", words.earliest(r)),
+        ("surely had it by", words.surely_by(r)),
+        ("evidence", r.evidence.to_string()),
+    ];
+    if let Some(w) = words.rests_on(r) {
+        facts.push(("rests on", w));
     }
-    let reach_answer = grapevine::reach(&index, &rq);
-    let entry = reach_answer.get(&answer.to);
-    let mut s = format!(
-        "{a} → {b}: {} hop{}",
-        answer.hops.len(),
-        if answer.hops.len() == 1 { "" } else { "s" }
-    );
-    if let Some(r) = entry {
-        s.push_str(&format!(
-            ", earliest {}, {} timing, {} evidence\n\n",
-            display_earliest(catalog, &index, &query, &reach_answer, r),
-            match r.timing {
-                Timing::Definite => "definite",
-                Timing::Possible => "possible",
-            },
-            r.evidence
+    if let Some((hop, from)) = words.weaker_chain(r) {
+        facts.push((
+            "this chain rests on",
+            format!(
+                "{hop}; on {} contacts alone: from {from}",
+                threshold_level_words(r.evidence)
+            ),
         ));
-        for (i, step) in r.hops(&index).into_iter().enumerate() {
-            let h = hop(&index, step);
+    }
+    let width = facts.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in facts {
+        s.push_str(&format!("  {k:<width$}  {v}\n"));
+    }
+    if n > 0 {
+        s.push('\n');
+    }
+    for (i, (h, (_, _, c))) in answer.hops.iter().zip(r.hops(&index)).enumerate() {
+        let event = catalog.event(index.event(c as usize));
+        s.push_str(&format!(
+            "{}. {}  {} → {}  ({}, {}, {})\n",
+            i + 1,
+            event_date(catalog, event.time.as_ref()),
+            h.from_name,
+            h.to_name,
+            h.kind,
+            certainty_words(h.certainty),
+            h.event
+        ));
+        if let Some(q) = &h.quote {
+            s.push_str(&format!("   “{q}”\n"));
+        }
+        if let Some(src) = &h.source {
             s.push_str(&format!(
-                "{}. {}  {} → {}  ({}, {}, {})\n",
-                i + 1,
-                h.time.as_deref().unwrap_or("undated"),
-                h.from_name,
-                h.to_name,
-                h.kind,
-                h.certainty,
-                h.event
+                "   — {}\n",
+                h.source_title.as_deref().unwrap_or(src)
             ));
-            if let Some(q) = &h.quote {
-                s.push_str(&format!("   “{q}”\n"));
-            }
-            if let Some(src) = &h.source {
-                s.push_str(&format!(
-                    "   — {}\n",
-                    h.source_title.as_deref().unwrap_or(src)
-                ));
-            }
         }
     }
-    out.write_all(s.as_bytes()).map_err(out_err)?;
-    Ok(0)
+    print_text(out, &s)?;
+    Ok(code)
 }

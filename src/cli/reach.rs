@@ -1,29 +1,27 @@
-//! `reach`: who could have seen it.
+//! `reach`: who could have seen it, from when, surely by when, and on what
+//! evidence.
 
-use std::io::Write;
-use std::path::Path;
-
+use grapevine::render::name_of;
+use grapevine::render::words::AnswerWords;
 use grapevine::Error;
 
-use super::common::{out_err, print_json, read_input, Global, Out};
-use grapevine::render::{display_earliest, name_of};
-use grapevine::{Mode, Timing};
-
-use super::args::{ModeArg, QueryOptions, SourceArgs};
-use super::common::{build_query, table};
+use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
+use super::common::{
+    build_query, not_reached_line, print_json, print_text, read_input, table_with_notes, Out,
+};
 
 /// Runs `reach`.
 pub fn run(
     out: &mut Out,
-    file: &Path,
+    input: &InputArgs,
     source: &SourceArgs,
     mode: Option<ModeArg>,
     options: &QueryOptions,
-    global: Global,
+    no_paths: bool,
 ) -> Result<u8, Error> {
-    let input = read_input(file, global)?;
-    let catalog = input.catalog();
-    let query = build_query(source, mode, options);
+    let read = read_input(input)?;
+    let catalog = read.catalog();
+    let query = build_query(source, mode, options, !no_paths);
     let (index, rq) = query.compile(catalog)?;
     if options.json {
         // Streamed: each row's strings are made as it is written.
@@ -33,25 +31,48 @@ pub fn run(
         return Ok(0);
     }
     let answer = grapevine::reach(&index, &rq);
-    let tz = catalog.timezone();
-    let note = if catalog.timezone_name().is_none() && input.is_corpus() {
-        "; times in UTC"
-    } else {
-        ""
-    };
-    let s = reach_report(
-        &answer,
-        &index,
-        source.since.as_deref(),
-        note,
-        &|r| display_earliest(catalog, &index, &query, &answer, r),
-        &|d| {
-            let day = grapevine::model::Precision::Day;
-            grapevine::model::time::format_at_precision(d, day, &tz)
-        },
-        &|id| name_of(catalog, id),
+    let words = AnswerWords::new(catalog, &index, &query, &answer);
+    let [conditions, assumption] = words.conditions();
+    let mut s = format!(
+        "Who could have seen {}\n  {conditions}\n  {assumption}\n\n",
+        words.what()
     );
-    out.write_all(s.as_bytes()).map_err(out_err)?;
+    // The answer's order: causal (the source first, everyone after the one
+    // they got it from).
+    let rows: Vec<(Vec<String>, Vec<String>)> = answer
+        .reached
+        .iter()
+        .map(|r| {
+            (
+                vec![
+                    r.name.clone(),
+                    words.earliest(r),
+                    words.surely_by(r),
+                    r.evidence.to_string(),
+                    words.chain(r),
+                ],
+                words.notes(r),
+            )
+        })
+        .collect();
+    s.push_str(&table_with_notes(
+        &[
+            "ENTITY",
+            "COULD HAVE IT FROM",
+            "SURELY HAD IT BY",
+            "EVIDENCE",
+            "CHAIN",
+        ],
+        &rows,
+    ));
+    let names: Vec<String> = answer
+        .not_reached
+        .iter()
+        .map(|id| name_of(catalog, id))
+        .collect();
+    s.push('\n');
+    s.push_str(&not_reached_line(&names));
+    print_text(out, &s)?;
     Ok(0)
 }
 
@@ -69,76 +90,4 @@ fn check_path_size(entries: usize, paths: bool) -> Result<(), Error> {
         )));
     }
     Ok(())
-}
-
-/// The reach answer as a table for people: a heading, one row per reached
-/// entity (the source first), then who was not reached (the first 20).
-fn reach_report(
-    answer: &grapevine::ReachAnswer,
-    index: &grapevine::Index,
-    since: Option<&str>,
-    heading_note: &str,
-    earliest: &dyn Fn(&grapevine::Reached) -> String,
-    definite: &dyn Fn(i64) -> String,
-    name_of: &dyn Fn(&str) -> String,
-) -> String {
-    let what = match &answer.message {
-        Some(m) => format!("message \"{m}\" from {}", name_of(&answer.source)),
-        None => format!("anything {} knew", name_of(&answer.source)),
-    };
-    let mode = match answer.mode {
-        Mode::Message => "message (documented chain)",
-        Mode::Contacts => "contacts (anyone who could have been told)",
-    };
-    let strict = if answer.strict { ", strict" } else { "" };
-    let since = since.map(|t| format!(", since {t}")).unwrap_or_default();
-    let mut s = format!(
-        "Who could have seen {what}\n  mode {mode}, threshold {}{strict}{since}{heading_note}\n\n",
-        answer.threshold
-    );
-    // The source first, then the answer's order (earliest, then id).
-    let source_row = answer.reached.iter().filter(|r| r.entity == answer.source);
-    let rows: Vec<Vec<String>> = source_row
-        .chain(answer.reached.iter().filter(|r| r.entity != answer.source))
-        .map(|r| {
-            let timing = match (r.timing, r.definite_by) {
-                (Timing::Definite, Some(d)) => format!("definite by {}", definite(d)),
-                (Timing::Definite, None) => "definite".into(),
-                (Timing::Possible, _) => "possible".into(),
-            };
-            vec![
-                r.name.clone(),
-                earliest(r),
-                timing,
-                r.evidence.to_string(),
-                r.chain(index).join(" → "),
-            ]
-        })
-        .collect();
-    s.push_str(&table(
-        &["ENTITY", "EARLIEST", "TIMING", "EVIDENCE", "CHAIN"],
-        &rows,
-    ));
-    const SHOWN: usize = 20;
-    match answer.not_reached.len() {
-        0 => s.push_str("\nEveryone is reached.\n"),
-        n => {
-            let names: Vec<String> = answer
-                .not_reached
-                .iter()
-                .take(SHOWN)
-                .map(|id| name_of(id))
-                .collect();
-            let more = if n > SHOWN {
-                format!(" and {} more (--json lists them all)", n - SHOWN)
-            } else {
-                String::new()
-            };
-            s.push_str(&format!(
-                "\nNot reached ({n}): {}{more}\n",
-                names.join(", ")
-            ));
-        }
-    }
-    s
 }

@@ -3,15 +3,15 @@
 use grapevine::{Error, Query};
 use std::io::Write;
 
-use super::common::{out_err, read_input, Global, Out};
+use super::common::{eprint_text, out_err, print_text, read_input, Out};
 
 use super::args::{EngineArg, FormatArg, RenderArgs};
 use super::common::write_output;
 
 /// Runs `render`.
-pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error> {
+pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
     use grapevine::render::{self, Engine, Focus, Format};
-    let input = read_input(&args.file, global)?;
+    let input = read_input(&args.input)?;
     let catalog = input.catalog();
     let threshold: grapevine::Certainty = args
         .threshold
@@ -50,17 +50,32 @@ pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error
     // corpus never builds the whole of it.
     // Entities the picture names without drawing (the not reached) come
     // along.
+    // So do the other parties of a drawn event (a forward to four people on
+    // a one-person path): the excerpt keeps only events whose parties it
+    // has.
     let entities = focus.entities.as_ref().map(|set| {
         let mut set = set.clone();
         if let Some(h) = &focus.highlight {
             set.extend(h.not_reached.iter().cloned());
             set.extend(h.reached.keys().cloned());
         }
+        for id in focus.events.iter().flatten() {
+            if let Some(e) = catalog.event_number(id) {
+                let parties = catalog
+                    .event(e)
+                    .parties
+                    .entities()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>();
+                set.extend(parties);
+            }
+        }
         set
     });
     let story = &catalog.excerpt(entities.as_ref(), focus.events.as_ref());
     if args.alt_text {
-        writeln!(out, "{}", render::alt_text(story, &focus)).map_err(out_err)?;
+        print_text(out, &format!("{}\n", render::alt_text(story, &focus)))?;
         return Ok(0);
     }
     let format = match (args.format, &args.output) {
@@ -83,17 +98,17 @@ pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error
     };
     let bytes = match format {
         Format::Dot => render::to_dot(story, &focus).into_bytes(),
-        Format::Svg => with_progress(global, "laying out", || {
+        Format::Svg => with_progress(args.input.quiet, "laying out", || {
             render::to_svg(story, &focus, engine).map(String::into_bytes)
         })?,
-        Format::Png => with_progress(global, "drawing", || {
+        Format::Png => with_progress(args.input.quiet, "drawing", || {
             render::to_png(story, &focus, engine, args.width)
         })?,
     };
     match &args.output {
         Some(path) => {
-            write_output(path, &args.file, &bytes)?;
-            eprintln!("wrote {}", path.display());
+            write_output(path, &args.input.file, &bytes)?;
+            eprint_text(&format!("wrote {}\n", path.display()));
         }
         None => out.write_all(&bytes).map_err(out_err)?,
     }
@@ -103,12 +118,12 @@ pub fn run(out: &mut Out, args: &RenderArgs, global: Global) -> Result<u8, Error
 /// Runs `work`, showing a spinner on stderr once it has taken a second (not
 /// when stderr is not a terminal, nor with `--quiet`).
 fn with_progress<T: Send>(
-    global: Global,
+    quiet: bool,
     what: &str,
     work: impl FnOnce() -> Result<T, Error> + Send,
 ) -> Result<T, Error> {
     use std::io::IsTerminal;
-    if global.quiet || !std::io::stderr().is_terminal() {
+    if quiet || !std::io::stderr().is_terminal() {
         return work();
     }
     std::thread::scope(|scope| {

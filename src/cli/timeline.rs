@@ -1,23 +1,21 @@
 //! `timeline`: the contacts in time order.
 
-use std::io::Write;
-use std::path::Path;
-
 use grapevine::Error;
 
-use super::common::{out_err, print_json, read_input, Global, Out};
+use super::args::InputArgs;
+use super::common::{print_json, print_text, read_input, table_with_notes, Out};
+use grapevine::render::words::event_date;
 
 /// Runs `timeline`.
 pub fn run(
     out: &mut Out,
-    file: &Path,
+    args: &InputArgs,
     entity: Option<String>,
     between: Option<Vec<String>>,
     threshold: grapevine::Certainty,
     json: bool,
-    global: Global,
 ) -> Result<u8, Error> {
-    let input = read_input(file, global)?;
+    let input = read_input(args)?;
     let between = between.and_then(|v| match v.as_slice() {
         [a, b] => Some((a.clone(), b.clone())),
         _ => None,
@@ -32,27 +30,33 @@ pub fn run(
         print_json(out, &entries)?;
         return Ok(0);
     }
-    let mut s = String::new();
-    for e in &entries {
-        let who = if e.mutual {
-            e.who.join(" — ")
-        } else {
-            format!("{} → {}", e.who[0], e.who[1..].join(", "))
-        };
-        s.push_str(&format!(
-            "{:<22}  {:<11}  {:<9}  {}\n",
-            e.time.as_deref().unwrap_or("undated"),
-            e.kind,
-            e.certainty.as_str(),
-            who
-        ));
-        if let Some(summary) = &e.summary {
-            s.push_str(&format!("{:<22}  {summary}\n", ""));
-        }
-    }
-    if entries.is_empty() {
-        s.push_str("No events match.\n");
-    }
-    out.write_all(s.as_bytes()).map_err(out_err)?;
+    let catalog = input.catalog();
+    let rows: Vec<(Vec<String>, Vec<String>)> = entries
+        .iter()
+        .map(|e| {
+            let who = match e.who.split_first() {
+                Some((first, rest)) if !e.mutual => format!("{first} → {}", rest.join(", ")),
+                _ => e.who.join(" — "),
+            };
+            let time = catalog
+                .event_number(&e.event)
+                .and_then(|k| catalog.event(k).time.clone());
+            (
+                vec![
+                    event_date(catalog, time.as_ref()),
+                    e.kind.clone(),
+                    e.certainty.as_str().to_string(),
+                    who,
+                ],
+                e.summary.iter().cloned().collect(),
+            )
+        })
+        .collect();
+    let s = if entries.is_empty() {
+        "No events match.\n".to_string()
+    } else {
+        table_with_notes(&["DATE", "KIND", "CERTAINTY", "WHO"], &rows)
+    };
+    print_text(out, &s)?;
     Ok(0)
 }

@@ -30,6 +30,7 @@ mod plan;
 pub mod style;
 pub mod summary;
 pub mod svg;
+pub mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -231,11 +232,11 @@ impl Focus {
         let target_id = catalog.entity_id(t).to_string();
         let (index, rq) = query.compile(catalog)?;
         let answer = crate::analysis::path::path(&index, &rq, t);
-        if !answer.reached {
+        if !answer.reached() {
             return Err(Error::Query(format!(
                 "{} is not reached from {}: nothing to draw; `grapevine why-not` says why",
-                name_of(catalog, &answer.to),
-                name_of(catalog, &answer.from)
+                name_of(catalog, &answer.entity),
+                name_of(catalog, &answer.source)
             )));
         }
         let mut focus = Focus::reach(catalog, query)?;
@@ -248,7 +249,7 @@ impl Focus {
             .map(|hop| (hop.event.clone(), hop.from.clone(), hop.to.clone()))
             .collect();
         let mut keep: BTreeSet<String> = BTreeSet::new();
-        keep.insert(answer.from.clone());
+        keep.insert(answer.source.clone());
         for (_, a, b) in &chain {
             keep.insert(a.clone());
             keep.insert(b.clone());
@@ -260,8 +261,8 @@ impl Focus {
         h.not_reached.clear();
         focus.heading = Some(format!(
             "How {} could have reached {}: {} hop{}{}",
-            name_of(catalog, &answer.from),
-            name_of(catalog, &answer.to),
+            name_of(catalog, &answer.source),
+            name_of(catalog, &answer.entity),
             chain.len(),
             if chain.len() == 1 { "" } else { "s" },
             threshold_note(query.threshold)

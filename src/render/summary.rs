@@ -1,18 +1,20 @@
 //! A plain-language summary of a picture, generated from the data: the SVG's
 //! `<desc>` and the `--alt-text` output, for a content system's alt field.
 //!
-//! For a message it tells the first hop, the fan-out, how sure each hop is,
-//! and which hops are unknown: "WikiLeaks messaged Donald Trump Jr. on 20
-//! September 2016 (confirmed). Donald Trump Jr. passed it to four people: ...;
-//! reported by a single source. Whether Hope Hicks passed it to Donald Trump is
-//! unknown."
+//! For a message it tells the hops of the answer's chains in causal order
+//! (everyone after the one they got it from), the fan-out, how sure each hop
+//! is, and which hops are unknown: "WikiLeaks messaged Donald Trump Jr. on 20
+//! September 2016 (confirmed). Donald Trump Jr. passed it on or after 20
+//! September 2016 to four people: ...; reported (1 cited source). ... Whether
+//! Hope Hicks passed it to Donald Trump is unknown."
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::plan::clean;
 use super::style::{count_word, date_phrase, join_names};
 use super::{Focus, Highlight};
-use crate::model::{Certainty, Event, Parties, Story};
+use crate::analysis::{reach_story, Query};
+use crate::model::{Certainty, Event, Story};
 use crate::Timing;
 
 /// The summary of `story` as drawn under `focus`.
@@ -62,16 +64,16 @@ fn name(story: &Story, id: &str) -> String {
 
 fn certainty_clause(e: &Event) -> String {
     let n: BTreeSet<&str> = e.sources.iter().map(|c| c.source()).collect();
-    let by = match n.len() {
+    let cited = match n.len() {
         0 => String::new(),
-        1 => " by a single source".to_string(),
-        k => format!(" by {} sources", count_word(k)),
+        1 => " (1 cited source)".to_string(),
+        k => format!(" ({k} cited sources)"),
     };
     match e.certainty() {
         Certainty::Confirmed => " (confirmed)".to_string(),
-        Certainty::Reported => format!("; reported{by}"),
-        Certainty::Alleged if by.is_empty() => String::new(),
-        Certainty::Alleged => format!("; alleged{by}"),
+        Certainty::Reported => format!("; reported{cited}"),
+        Certainty::Alleged if cited.is_empty() => String::new(),
+        Certainty::Alleged => format!("; alleged{cited}"),
         Certainty::Unknown => String::new(),
     }
 }
@@ -98,8 +100,10 @@ fn first_hop_verb(kind: &str) -> &'static str {
     }
 }
 
-/// Narrates the documented chain of message `id`: its carrying events in
-/// the order their senders got it.
+/// Narrates the documented chain of message `id`: the last hop of each
+/// reached entity's chain, grouped by event and sender, in the answer's
+/// causal order (that of the highlight, else of the documented chain at the
+/// focus's threshold).
 fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -> String {
     let Some(m) = story.message(id) else {
         return String::new();
@@ -108,67 +112,71 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
         return String::new();
     };
     let tz = story.tz();
-    // Walk the documented chain breadth-first from the origin, in file order.
-    let carrying: Vec<&Event> = story
-        .events
-        .iter()
-        .filter(|e| e.carries.iter().any(|c| c == id) && e.certainty() >= focus.threshold)
-        .filter(|e| drawn(focus, e))
-        .collect();
-    let mut sentences: Vec<String> = Vec::new();
-    let mut told: BTreeSet<String> = BTreeSet::from([origin.to_string()]);
-    let mut queue: std::collections::VecDeque<String> =
-        std::collections::VecDeque::from([origin.to_string()]);
-    let mut used: BTreeSet<&str> = BTreeSet::new();
-    while let Some(sender) = queue.pop_front() {
-        let first = sender == origin;
-        for e in &carrying {
-            let sends = match &e.parties {
-                Parties::Directed { from, .. } => *from == sender,
-                Parties::Mutual { participants } => participants.contains(&sender),
+    // (event, sender, receiver) of each reached entity's last hop.
+    let hops: Vec<(String, String, String)> = match h {
+        Some(h) => h
+            .chains
+            .iter()
+            .filter_map(|(_, chain)| chain.last().cloned())
+            .collect(),
+        None => {
+            let query = Query {
+                threshold: focus.threshold,
+                ..Query::message(id)
             };
-            if !sends || used.contains(e.id.as_str()) {
-                continue;
+            match reach_story(story, &query) {
+                Ok(answer) => answer
+                    .reached
+                    .iter()
+                    .filter_map(|r| Some((r.via.clone()?, r.previous.clone()?, r.entity.clone())))
+                    .collect(),
+                Err(_) => Vec::new(),
             }
-            let to: Vec<String> = e
-                .parties
-                .entities()
-                .into_iter()
-                .filter(|p| *p != sender && !told.contains(*p))
-                .map(str::to_string)
-                .collect();
-            if to.is_empty() {
-                continue;
-            }
-            used.insert(e.id.as_str());
-            told.extend(to.iter().cloned());
-            queue.extend(to.iter().cloned());
-            let who = name(story, &sender);
-            let when = date_phrase(e.time.as_ref(), &tz);
-            let sentence = match e.certainty() {
-                Certainty::Unknown => format!(
-                    "Whether {who} passed it to {} is unknown.",
-                    recipients(story, &to)
-                ),
-                Certainty::Alleged => format!(
-                    "{who} allegedly passed it to {} {when}{}.",
-                    recipients(story, &to),
-                    certainty_clause(e)
-                ),
-                _ if first => format!(
-                    "{who} {} {} {when}{}.",
-                    first_hop_verb(e.kind()),
-                    recipients(story, &to),
-                    certainty_clause(e)
-                ),
-                _ => format!(
-                    "{who} passed it {when} to {}{}.",
-                    recipients(story, &to),
-                    certainty_clause(e)
-                ),
-            };
-            sentences.push(sentence);
         }
+    };
+    let mut groups: Vec<(&Event, String, Vec<String>)> = Vec::new();
+    for (event, sender, receiver) in hops {
+        let Some(e) = story.event(&event) else {
+            continue;
+        };
+        if e.certainty() < focus.threshold || !drawn(focus, e) {
+            continue;
+        }
+        match groups
+            .iter_mut()
+            .find(|(g, from, _)| g.id == event && *from == sender)
+        {
+            Some((_, _, to)) => to.push(receiver),
+            None => groups.push((e, sender, vec![receiver])),
+        }
+    }
+    let mut sentences: Vec<String> = Vec::new();
+    for (e, sender, to) in &groups {
+        let who = name(story, sender);
+        let when = date_phrase(e.time.as_ref(), &tz);
+        let sentence = match e.certainty() {
+            Certainty::Unknown => format!(
+                "Whether {who} passed it to {} is unknown.",
+                recipients(story, to)
+            ),
+            Certainty::Alleged => format!(
+                "{who} allegedly passed it to {} {when}{}.",
+                recipients(story, to),
+                certainty_clause(e)
+            ),
+            _ if sender == origin => format!(
+                "{who} {} {} {when}{}.",
+                first_hop_verb(e.kind()),
+                recipients(story, to),
+                certainty_clause(e)
+            ),
+            _ => format!(
+                "{who} passed it {when} to {}{}.",
+                recipients(story, to),
+                certainty_clause(e)
+            ),
+        };
+        sentences.push(sentence);
     }
     let what = m
         .title
@@ -215,11 +223,12 @@ fn contacts_text(story: &Story, h: &Highlight) -> String {
     let source = name(story, &h.source);
     let mut definite = Vec::new();
     let mut possible = Vec::new();
-    for e in &story.entities {
-        match h.reached.get(&e.id) {
+    // The answer's causal order.
+    for (id, _) in &h.chains {
+        match h.reached.get(id) {
             Some(m) if m.is_source => {}
-            Some(m) if m.timing == Timing::Definite => definite.push(clean(&e.name)),
-            Some(_) => possible.push(clean(&e.name)),
+            Some(m) if m.timing == Timing::Definite => definite.push(name(story, id)),
+            Some(_) => possible.push(name(story, id)),
             None => {}
         }
     }
@@ -238,13 +247,13 @@ fn contacts_text(story: &Story, h: &Highlight) -> String {
     );
     if !definite.is_empty() {
         text.push_str(&format!(
-            " Whatever the exact dates, these were reached: {}.",
+            " If those contacts happened, these surely had it, whatever the exact dates: {}.",
             list(definite, 10)
         ));
     }
     if !possible.is_empty() {
         text.push_str(&format!(
-            " Only if the dates fall right: {}.",
+            " These could have had it only if the contacts also came in the right order: {}.",
             list(possible, 10)
         ));
     }

@@ -227,7 +227,7 @@ fn why_not_names_the_june_meeting() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s = stdout(&o);
     assert!(
-        s.contains("trump-tower-meeting") && s.contains("2016-06-09") && s.contains("2016-09-20"),
+        s.contains("trump-tower-meeting") && s.contains("9 Jun 2016") && s.contains("20 Sep 2016"),
         "{s}"
     );
 }
@@ -261,4 +261,813 @@ fn check_exits_zero_and_summarises() {
     assert_eq!(v["messages"], 4);
     assert_eq!(v["entities"]["person"], 17);
     assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
+}
+
+fn tmp(name: &str, text: &str) -> String {
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&file, text).unwrap();
+    file.to_str().unwrap().to_string()
+}
+
+// ---- reach and path in words ------------------------------------------------
+
+/// The table says what it means: from when each entity could have it, by
+/// when it surely had it if the contacts happened (never a bare
+/// "definite"), what weaker evidence rests on, dates as the story gives them,
+/// rows in the answer's causal order.
+#[test]
+fn reach_table_says_what_it_means() {
+    let o = run(&["reach", STORY, "--message", "pac-tip"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = stdout(&o);
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Who could have seen message \"pac-tip\" from WikiLeaks"
+    );
+    assert!(lines[1].contains("all evidence levels"), "{s}");
+    assert!(!s.contains("threshold unknown"), "{s}");
+    assert_eq!(
+        lines[2],
+        "  assuming the listed contacts happened; dates in America/New_York"
+    );
+    assert!(
+        lines[4].starts_with("ENTITY") && lines[4].contains("COULD HAVE IT FROM  SURELY HAD IT BY"),
+        "{s}"
+    );
+    for word in [" definite", "2016-09-20", "T04:00:00Z", "possible"] {
+        assert!(!s.contains(word), "{word:?} in\n{s}");
+    }
+    let row = |name: &str| {
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("{name}  ")))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{s}"));
+        (lines[at], lines.get(at + 1).copied().unwrap_or(""))
+    };
+    let (trump, note) = row("Donald Trump");
+    assert!(
+        trump.contains("20 Sep 2016")
+            && trump.contains("date unknown")
+            && trump.contains("unknown"),
+        "{trump}"
+    );
+    assert_eq!(
+        note,
+        "  rests on: Hope Hicks → Donald Trump (forward), unknown whether it happened"
+    );
+    let (jr, note) = row("Donald Trump Jr.");
+    assert!(
+        jr.matches("20 Sep 2016").count() == 2,
+        "surely by the end of the DM's day: {jr}"
+    );
+    assert!(
+        !note.contains("rests on"),
+        "confirmed rests on nothing: {note}"
+    );
+    let (_, note) = row("The Atlantic");
+    assert_eq!(
+        note,
+        "  rests on: US Congress → The Atlantic (handover), alleged"
+    );
+    // Causal order: the rows come in the JSON's order.
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["reach", STORY, "--message", "pac-tip", "--json"]).stdout)
+            .unwrap();
+    let names: Vec<&str> = json["reached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    let shown: Vec<usize> = names
+        .iter()
+        .map(|n| {
+            lines
+                .iter()
+                .position(|l| l.starts_with(&format!("{n}  ")))
+                .unwrap()
+        })
+        .collect();
+    assert!(shown.windows(2).all(|w| w[0] < w[1]), "{names:?}\n{s}");
+    assert!(lines[5].contains("WikiLeaks (the source)"), "{s}");
+}
+
+/// With a threshold and --until the heading says so, and rows that are not
+/// surely reached by then say so.
+#[test]
+fn reach_heading_names_threshold_and_until() {
+    let o = run(&[
+        "reach",
+        STORY,
+        "--from",
+        "wikileaks",
+        "--since",
+        "2016-09-20",
+        "--threshold",
+        "reported",
+        "--until",
+        "2016-11-08",
+    ]);
+    let s = stdout(&o);
+    assert!(
+        s.starts_with("Who could have seen anything WikiLeaks knew from 20 Sep 2016\n"),
+        "{s}"
+    );
+    assert!(
+        s.contains("confirmed and reported contacts only; by 8 Nov 2016"),
+        "{s}"
+    );
+    assert!(s.contains("not sure by 8 Nov 2016"), "{s}");
+    // Confirmed evidence, but the earliest chain passes through a contact of
+    // unknown certainty: the note says so, and when confirmed contacts alone
+    // bring it.
+    let o = run(&["reach", STORY, "--message", "pac-tip", "--mode", "contacts"]);
+    let s = stdout(&o);
+    let at = s
+        .lines()
+        .position(|l| l.starts_with("Public on Twitter "))
+        .unwrap();
+    let row: Vec<&str> = s.lines().skip(at).take(2).collect();
+    assert!(
+        row[0].contains("12 Oct 2016") && row[0].contains("confirmed"),
+        "{s}"
+    );
+    assert_eq!(
+        row[1],
+        "  the chain shown rests on: Hope Hicks → Donald Trump (forward), unknown whether it happened; on confirmed contacts alone: from 11 Jul 2017"
+    );
+    let o = run(&["reach", STORY, "--from", "wikileaks"]);
+    let s = stdout(&o);
+    let source = s.lines().find(|l| l.starts_with("WikiLeaks ")).unwrap();
+    assert!(
+        source.contains("always") && source.contains("all along"),
+        "{source}"
+    );
+    assert!(s.contains("not sure (dates overlap)"), "{s}");
+}
+
+/// `path` prints the same words as `reach`'s row, then each hop with its
+/// date as the story gives it.
+#[test]
+fn path_by_message_says_what_reach_says() {
+    let o = run(&[
+        "path",
+        STORY,
+        "--message",
+        "pac-tip",
+        "--to",
+        "Donald Trump",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(
+        s.starts_with(
+            "How message \"pac-tip\" from WikiLeaks could have reached Donald Trump: 4 hops\n"
+        ),
+        "{s}"
+    );
+    for want in [
+        "  could have it from  20 Sep 2016\n",
+        "  surely had it by    date unknown\n",
+        "  evidence            unknown\n",
+        "  rests on            Hope Hicks → Donald Trump (forward), unknown whether it happened\n",
+        "1. 20 Sep 2016  WikiLeaks → Donald Trump Jr.  (message, confirmed, dm-pac-tip)\n",
+        "4. after 20 Sep 2016  Hope Hicks → Donald Trump  (forward, unknown whether it happened, hicks-to-trump)\n",
+        "she then sent it",
+    ] {
+        assert!(s.contains(want), "{want:?} missing in\n{s}");
+    }
+    let o = run(&["path", STORY, "--message", "pac-tip", "--to", "wikileaks"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("WikiLeaks is the source of message \"pac-tip\"\n"));
+}
+
+/// For every reached entity of the bundled story, `path --json` is
+/// `reach --json`'s row, plus the question and the hops.
+#[test]
+fn path_json_is_reachs_row_on_the_bundled_story() {
+    for flags in [
+        vec!["--message", "pac-tip"],
+        vec![
+            "--message",
+            "pac-tip",
+            "--mode",
+            "contacts",
+            "--until",
+            "2016-11-08",
+        ],
+        vec![
+            "--from",
+            "wikileaks",
+            "--since",
+            "2016-09-20",
+            "--threshold",
+            "reported",
+            "--strict",
+        ],
+    ] {
+        let mut args = vec!["reach", STORY, "--json"];
+        args.extend(&flags);
+        let reach: serde_json::Value = serde_json::from_slice(&run(&args).stdout).unwrap();
+        for row in reach["reached"].as_array().unwrap() {
+            let id = row["entity"].as_str().unwrap();
+            let mut args = vec!["path", STORY, "--json", "--to", id];
+            args.extend(&flags);
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(0), "{args:?}");
+            let path: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            assert_path_is_row(&reach, row, &path);
+        }
+    }
+}
+
+/// `path`'s JSON against `reach`'s answer and row: the same question, the
+/// row's fields exactly, and one hop per event of the row's path.
+fn assert_path_is_row(
+    reach: &serde_json::Value,
+    row: &serde_json::Value,
+    path: &serde_json::Value,
+) {
+    for k in [
+        "source",
+        "message",
+        "mode",
+        "start",
+        "until",
+        "threshold",
+        "strict",
+    ] {
+        assert_eq!(path.get(k), reach.get(k), "{k}");
+    }
+    assert_eq!(path["reached"], true);
+    let fields = row.as_object().unwrap();
+    for (k, v) in fields {
+        assert_eq!(&path[k], v, "{k} of {}", row["entity"]);
+    }
+    let mut extra: Vec<&str> = path
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !fields.contains_key(*k))
+        .collect();
+    extra.sort_unstable();
+    let mut want = vec![
+        "source",
+        "message",
+        "mode",
+        "start",
+        "threshold",
+        "strict",
+        "reached",
+        "hops",
+    ];
+    if reach.get("until").is_some() {
+        want.push("until");
+    }
+    want.sort_unstable();
+    assert_eq!(extra, want);
+    let hops: Vec<&str> = path["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["event"].as_str().unwrap())
+        .collect();
+    let events: Vec<&str> = row["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert_eq!(hops, events);
+    if let Some(last) = path["hops"].as_array().unwrap().last() {
+        assert_eq!(last["to"], row["entity"]);
+        assert_eq!(Some(&last["from"]), row.get("previous"));
+        assert_eq!(Some(&last["event"]), row.get("via"));
+    }
+}
+
+/// A target that is not reached: exit 1, in table and JSON form alike.
+#[test]
+fn path_to_someone_not_reached_exits_1() {
+    let o = run(&["path", STORY, "--message", "pac-tip", "--to", "manafort"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("Paul Manafort is not reached from WikiLeaks"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[
+        "path",
+        STORY,
+        "--message",
+        "pac-tip",
+        "--to",
+        "manafort",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["reached"], false);
+    assert_eq!(v["entity"], "manafort");
+    assert_eq!(v["name"], "Paul Manafort");
+    assert_eq!(v["hops"].as_array().unwrap().len(), 0);
+    assert!(v.get("earliest").is_none());
+}
+
+// ---- why-not: one small story per reason ------------------------------------
+
+/// A story of entities a, b, c, d (named Ann, Bob, Cy, Dee) and message m
+/// from a on 2016-09-20, with these events.
+fn small_story(events: &str) -> String {
+    format!(
+        r#"{{"format": "grapevine/1",
+  "entities": [{{"id": "a", "name": "Ann"}}, {{"id": "b", "name": "Bob"}},
+               {{"id": "c", "name": "Cy"}}, {{"id": "d", "name": "Dee"}}],
+  "messages": [{{"id": "m", "origin": "a", "time": "2016-09-20"}}],
+  "events": [{events}]}}"#
+    )
+}
+
+#[test]
+fn why_not_explains_each_kind_of_reason() {
+    let ab = r#"{"id": "ab", "from": "a", "to": "b", "time": "2016-09-20", "certainty": "confirmed", "carries": ["m"]}"#;
+    let cases: Vec<(&str, String, Vec<&str>, &str, &str)> = vec![
+        (
+            "reached",
+            ab.to_string(),
+            vec!["--message", "m", "--to", "b"],
+            "Bob is reached, on confirmed evidence, through Ann → Bob (event ab).",
+            r#""kind":"reached","evidence":"confirmed","chain":{"events":["ab"],"entities":["a","b"]}"#,
+        ),
+        (
+            "no contacts",
+            ab.to_string(),
+            vec!["--message", "m", "--to", "c"],
+            "Cy takes part in no contact in the story: no event names them.",
+            r#""kind":"no_contacts""#,
+        ),
+        (
+            "not carried",
+            format!(r#"{ab}, {{"id": "bc", "participants": ["b", "c"], "time": "2016-09-21"}}"#),
+            vec!["--message", "m", "--to", "c"],
+            "No contact documented to carry \"m\" involves Cy; --mode contacts asks who could have been told.",
+            r#""kind":"not_carried","message":"m""#,
+        ),
+        (
+            "too early",
+            format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-09-01"}}"#),
+            vec!["--from", "a", "--since", "2016-09-20", "--to", "c"],
+            "Cy's contact with Bob, event \"bc\" (other, 1 Sep 2016), ended before Bob could have had it (from 20 Sep 2016).",
+            r#""kind":"too_early","event":"bc","sender":"b","contact_end":"2016-09-01T23:59:59Z","sender_from":"2016-09-20T00:00:00Z""#,
+        ),
+        (
+            "below threshold",
+            format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-09-21", "certainty": "alleged"}}"#),
+            vec!["--from", "a", "--to", "c", "--threshold", "reported"],
+            "Cy is reached only on alleged evidence, below the reported threshold: through Ann → Bob → Cy (events ab, bc), resting on event \"bc\" (other, 21 Sep 2016, alleged).",
+            r#""kind":"below_threshold","threshold":"reported","evidence":"alleged","event":"bc","chain":{"events":["ab","bc"],"entities":["a","b","c"]}"#,
+        ),
+        (
+            "contacts below threshold",
+            format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-09-01", "certainty": "alleged"}}"#),
+            vec!["--from", "a", "--since", "2016-09-20", "--to", "c", "--threshold", "reported"],
+            "Cy's contacts with those who had it are below the reported threshold: \"bc\" (other, 1 Sep 2016, alleged) with Bob.",
+            r#""kind":"contacts_below_threshold","threshold":"reported","contacts":[{"event":"bc","sender":"b","certainty":"alleged"}]"#,
+        ),
+        (
+            "strict only",
+            r#"{"id": "ab", "from": "a", "to": "b", "time": "2016-09-20T10:00:00"}, {"id": "bc", "from": "b", "to": "c", "time": "2016-09-20T10:00:00"}"#.to_string(),
+            vec!["--from", "a", "--since", "2016-09-20T09:00", "--to", "c", "--strict"],
+            "Cy's contact with Bob, event \"bc\" (other, 20 Sep 2016 10:00:00), came no later than the second Bob could first have had it (20 Sep 2016 10:00:00), and --strict needs a later one.\n- Cy is reached without --strict, through Ann → Bob → Cy (events ab, bc): a hop of that chain falls in the same second as its sender's receipt.",
+            r#""kind":"strict_only","chain":{"events":["ab","bc"],"entities":["a","b","c"]}"#,
+        ),
+        (
+            "too late",
+            format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-10-01", "carries": ["m"]}}"#),
+            vec!["--message", "m", "--to", "c", "--until", "2016-09-25"],
+            "Cy could have had it only from 1 Oct 2016, after 25 Sep 2016, through Ann → Bob → Cy (events ab, bc).",
+            r#""kind":"too_late","until":"2016-09-25T23:59:59Z","earliest":"2016-10-01T00:00:00Z""#,
+        ),
+        (
+            "unreached contacts",
+            format!(r#"{ab}, {{"id": "dc", "from": "d", "to": "c", "time": "2016-09-21"}}"#),
+            vec!["--from", "a", "--to", "c"],
+            "Cy's only contacts (Dee; event dc) never have it themselves.",
+            r#""kind":"unreached_contacts","senders":["d"],"events":["dc"]"#,
+        ),
+        (
+            "no incoming",
+            format!(r#"{ab}, {{"id": "ca", "from": "c", "to": "a", "time": "2016-09-21"}}"#),
+            vec!["--from", "a", "--to", "c"],
+            "No contact goes to Cy: in every contact that could carry it, Cy is the sender.",
+            r#""kind":"no_incoming""#,
+        ),
+    ];
+    for (kind, events, flags, text, json) in cases {
+        let file = tmp(
+            &format!("why-not-{}.json", kind.replace(' ', "-")),
+            &small_story(&events),
+        );
+        let mut args = vec!["why-not", file.as_str()];
+        args.extend(&flags);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{kind}: {}", stderr(&o));
+        let s = stdout(&o);
+        assert!(
+            s.contains(&format!("- {text}\n")),
+            "{kind}: {text:?} not in\n{s}"
+        );
+        let first = s.lines().next().unwrap_or("");
+        assert_eq!(
+            first.ends_with(" is not reached."),
+            kind != "reached",
+            "{kind}: {s}"
+        );
+        args.push("--json");
+        let o = run(&args);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let want: serde_json::Value = serde_json::from_str(&format!("{{{json}}}")).unwrap();
+        let reasons = v["reasons"].as_array().unwrap();
+        let got = reasons
+            .iter()
+            .find(|r| r["kind"] == want["kind"])
+            .unwrap_or_else(|| panic!("{kind}: no {} in {v}", want["kind"]));
+        for (k, w) in want.as_object().unwrap() {
+            assert_eq!(&got[k], w, "{kind}: {k} of {got}");
+        }
+        assert_eq!(v["reached"], kind == "reached", "{kind}");
+        // Under --strict the same-second hop is also too early; every other
+        // story has one reason.
+        assert_eq!(
+            reasons.len(),
+            if kind == "strict only" { 2 } else { 1 },
+            "{kind}: {v}"
+        );
+    }
+}
+
+// ---- errors, exit codes, help -----------------------------------------------
+
+#[test]
+fn timeline_between_reversed_dates_says_swap() {
+    let o = run(&["timeline", STORY, "--between", "2016-10-14", "2016-10-10"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("swap the two dates"), "{}", stderr(&o));
+    let o = run(&["render", STORY, "--between", "2016-10-14", "2016-10-10"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("swap the two dates"), "{}", stderr(&o));
+}
+
+#[test]
+fn output_in_a_missing_folder_says_so() {
+    for args in [
+        vec!["render", STORY, "-o", "/nonexistent-folder/x.svg"],
+        vec!["import", STORY, "-o", "/nonexistent-folder/story.json"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&o).trim_end(),
+            format!(
+                "error: cannot write {}: the folder /nonexistent-folder does not exist",
+                args[3]
+            ),
+        );
+    }
+}
+
+#[test]
+fn every_help_has_examples_exit_codes_and_only_its_options() {
+    let help = |args: &[&str]| {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        stdout(&o)
+    };
+    let top = help(&["--help"]);
+    assert!(
+        top.contains("Exit codes:") && top.contains("Examples (the bundled story):"),
+        "{top}"
+    );
+    assert!(
+        !top.contains("--skip-bad-rows") && !top.contains("--quiet"),
+        "{top}"
+    );
+    for cmd in [
+        "check", "fmt", "reach", "path", "timeline", "why-not", "render", "import",
+    ] {
+        let h = help(&[cmd, "--help"]);
+        assert!(
+            h.contains("Examples (the bundled story):\n  grapevine "),
+            "{cmd}: {h}"
+        );
+        assert!(
+            h.contains("1  no answer: path's target is not reached"),
+            "{cmd}: {h}"
+        );
+        assert!(h.contains("2  bad input"), "{cmd}: {h}");
+        let csv = h.contains("--skip-bad-rows");
+        assert_eq!(csv, cmd != "fmt", "{cmd}: --skip-bad-rows");
+        assert_eq!(h.contains("--quiet"), cmd != "fmt", "{cmd}: --quiet");
+        assert_eq!(
+            h.contains("--no-paths"),
+            cmd == "reach",
+            "{cmd}: --no-paths"
+        );
+        let text = h.replace(" \\\n", " ");
+        assert!(h.lines().all(|l| l.chars().count() <= 100), "{cmd}: {h}");
+        for line in text.lines().filter(|l| l.starts_with("  grapevine ")) {
+            // Every example runs, but those that write files or read mail.csv.
+            let words: Vec<String> = shell_words(line.trim_start_matches("  grapevine "));
+            if words
+                .iter()
+                .any(|w| w == "-o" || w == "mail.csv" || w == "--width")
+            {
+                continue;
+            }
+            let args: Vec<&str> = words.iter().map(String::as_str).collect();
+            let o = run(&args);
+            assert!(
+                matches!(o.status.code(), Some(0 | 1)),
+                "{line}: {}",
+                stderr(&o)
+            );
+        }
+    }
+    for cmd in ["reach", "path"] {
+        let h = help(&[cmd, "--help"]);
+        for column in [
+            "COULD HAVE IT FROM",
+            "SURELY HAD IT BY",
+            "EVIDENCE",
+            "rests on:",
+            "CHAIN",
+        ] {
+            assert!(h.contains(column), "{cmd} --help does not explain {column}");
+        }
+    }
+    let o = run(&["fmt", STORY, "--check", "--skip-bad-rows"]);
+    assert_eq!(o.status.code(), Some(2), "fmt takes no --skip-bad-rows");
+}
+
+/// Splits an example line into words (double quotes group).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// Names fold accents and curly apostrophes (Zoë/zoe, O’Brien/O'Brien), and
+/// a name that folds to two entities is refused with both listed.
+#[test]
+fn names_fold_accents_and_apostrophes_and_refuse_ambiguity() {
+    let file = tmp(
+        "folding.json",
+        r#"{"format": "grapevine/1",
+  "entities": [{"id": "z", "name": "Zoë Durand"}, {"id": "o", "name": "Seán O’Brien"},
+               {"id": "x", "name": "Zoe"}, {"id": "y", "name": "Zoë"}],
+  "events": [{"id": "e", "participants": ["z", "o", "x", "y"]}]}"#,
+    );
+    let by_id = stdout(&run(&["reach", &file, "--from", "z", "--json"]));
+    for name in ["zoe durand", "ZOË DURAND", "Zoe Durand", "  zoë durand "] {
+        let o = run(&["reach", &file, "--from", name, "--json"]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(stdout(&o), by_id, "{name}");
+    }
+    let by_id = stdout(&run(&["path", &file, "--from", "z", "--to", "o", "--json"]));
+    for name in ["Sean O'Brien", "seán o’brien", "SEAN O`BRIEN"] {
+        let o = run(&["path", &file, "--from", "z", "--to", name, "--json"]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(stdout(&o), by_id, "{name}");
+    }
+    for name in ["zoe", "Zoë", "ZOE"] {
+        let o = run(&["why-not", &file, "--from", "z", "--to", name]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let e = stderr(&o);
+        assert!(
+            e.contains("could be any of: x (Zoe), y (Zoë); give the id"),
+            "{name}: {e}"
+        );
+    }
+}
+
+#[test]
+fn exit_codes_are_documented_ones() {
+    assert_eq!(
+        run(&["reach", STORY, "--message", "pac-tip"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["path", STORY, "--message", "pac-tip", "--to", "manafort"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["reach", STORY, "--from", "nobody"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&[
+            "reach",
+            STORY,
+            "--threshold",
+            "maybe",
+            "--from",
+            "wikileaks"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["check", "/nonexistent.json"]).status.code(), Some(2));
+}
+
+// ---- path against reach on random stories -------------------------------------
+
+mod path_props {
+    use super::*;
+    use grapevine::{Mode, Origin, Query};
+    use proptest::prelude::*;
+
+    fn flags(q: &Query) -> Vec<String> {
+        let mut v: Vec<String> = match &q.origin {
+            Origin::Message(m) => vec!["--message".into(), m.clone()],
+            Origin::Entity(e) => vec!["--from".into(), e.clone()],
+        };
+        v.push("--mode".into());
+        v.push(
+            if q.mode == Mode::Message {
+                "message"
+            } else {
+                "contacts"
+            }
+            .into(),
+        );
+        if let Some(s) = &q.since {
+            v.extend(["--since".to_string(), s.clone()]);
+        }
+        if let Some(u) = &q.until {
+            v.extend(["--until".to_string(), u.clone()]);
+        }
+        v.extend(["--threshold".to_string(), q.threshold.to_string()]);
+        if q.strict {
+            v.push("--strict".into());
+        }
+        v
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        /// In the library: for every entity of random stories, `path` is the
+        /// entity's row of `reach`, with one hop per event of its path.
+        #[test]
+        fn path_is_reachs_row((story, query) in crate::reach_props::story_and_query()) {
+            let catalog = grapevine::StoryCatalog::new(&story);
+            let (index, q) = query.compile(&catalog).unwrap();
+            let reach = grapevine::reach(&index, &q);
+            for u in 0..index.entity_count() as u32 {
+                let p = grapevine::path(&index, &q, u);
+                let id = index.entity_id(u);
+                prop_assert_eq!(p.row.as_ref(), reach.get(id));
+                prop_assert_eq!(&p.entity, id);
+                let events: Vec<&str> = p.hops.iter().map(|h| h.event.as_str()).collect();
+                let want: Vec<&str> = p.row.as_ref().and_then(|r| r.path.as_ref()).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
+                prop_assert_eq!(events, want);
+                prop_assert_eq!((&p.source, &p.message, p.mode, p.start, p.until, p.threshold, p.strict),
+                    (&reach.source, &reach.message, reach.mode, reach.start, reach.until, reach.threshold, reach.strict));
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// On the command line: for every reached entity of random stories,
+        /// `path --json` with the same flags is `reach --json`'s row and path;
+        /// a not reached entity exits 1 in both forms.
+        #[test]
+        fn path_command_is_reach_command_row((story, query) in crate::reach_props::story_and_query()) {
+            static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let file = tmp(&format!("path-prop-{n}.json"), &grapevine::to_json(&story));
+            let flags = flags(&query);
+            let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+            let mut args = vec!["reach", file.as_str(), "--json"];
+            args.extend(&flags);
+            let o = run(&args);
+            prop_assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            let reach: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            for row in reach["reached"].as_array().unwrap() {
+                let mut args = vec!["path", file.as_str(), "--json", "--to", row["entity"].as_str().unwrap()];
+                args.extend(&flags);
+                let o = run(&args);
+                prop_assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+                let path: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+                assert_path_is_row(&reach, row, &path);
+            }
+            if let Some(id) = reach["not_reached"].as_array().unwrap().first() {
+                for json in [true, false] {
+                    let mut args = vec!["path", file.as_str(), "--to", id.as_str().unwrap()];
+                    args.extend(&flags);
+                    if json {
+                        args.push("--json");
+                    }
+                    prop_assert_eq!(run(&args).status.code(), Some(1), "{:?}", args);
+                }
+            }
+        }
+    }
+}
+
+/// A path through a forward to several people keeps that hop, in the
+/// picture and in its words (the excerpt drew only the chain's people, and
+/// dropped an event whose other recipients it did not have).
+#[test]
+fn render_path_keeps_a_hop_to_several_people() {
+    let o = run(&[
+        "render",
+        STORY,
+        "--path",
+        "wikileaks",
+        "trump",
+        "--alt-text",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.contains("in four hops"), "{s}");
+    assert!(
+        s.contains("then Donald Trump Jr. to Jared Kushner by forward"),
+        "{s}"
+    );
+    let dot = stdout(&run(&["render", STORY, "--path", "wikileaks", "trump"]));
+    assert!(
+        dot.contains("Donald Trump Jr. forwarded to Jared Kushner"),
+        "{dot}"
+    );
+    assert!(
+        !dot.contains("Kellyanne Conway\\n"),
+        "only the chain's people are drawn"
+    );
+}
+
+/// Every example output in `docs/analyses.md` and the README (a ```text
+/// block of `$ grapevine ...` lines, each followed by its output, and no
+/// `...` line that marks an abridged one) is what the command prints.
+#[test]
+fn documented_outputs_are_real() {
+    let mut checked = 0;
+    for doc in ["docs/analyses.md", "README.md"] {
+        let text = std::fs::read_to_string(doc).unwrap();
+        let mut lines = text.lines().peekable();
+        while let Some(line) = lines.next() {
+            if line != "```text" || !lines.peek().is_some_and(|l| l.starts_with("$ grapevine ")) {
+                continue;
+            }
+            let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+            if block.contains(&"...") {
+                continue;
+            }
+            let mut want = String::new();
+            let mut command: Option<&str> = None;
+            let mut compare = |command: Option<&str>, want: &str| {
+                if let Some(c) = command {
+                    let words = shell_words(c);
+                    let args: Vec<&str> = words.iter().map(String::as_str).collect();
+                    let got = stdout(&run(&args));
+                    assert_eq!(got.trim_end(), want.trim_end(), "{doc}: $ grapevine {c}");
+                    checked += 1;
+                }
+            };
+            for l in block {
+                if let Some(c) = l.strip_prefix("$ grapevine ") {
+                    compare(command, &want);
+                    command = Some(c);
+                    want.clear();
+                } else {
+                    want.push_str(l);
+                    want.push('\n');
+                }
+            }
+            compare(command, &want);
+        }
+    }
+    assert!(checked >= 10, "only {checked} documented outputs found");
 }

@@ -535,7 +535,7 @@ fn cli_path_check_and_import_on_csv() {
     assert!(out.status.success());
     assert!(text.contains("3 hops"), "{text}");
     assert!(
-        text.contains("3. 2001-05-15  carol@x.org → dave@x.org  (email, reported, line-4)"),
+        text.contains("3. 15 May 2001  carol@x.org → dave@x.org  (email, reported, line-4)"),
         "{text}"
     );
     let out = grapevine_cli(&["check", f]);

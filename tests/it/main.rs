@@ -12,3 +12,4 @@ mod render;
 mod roundtrip;
 mod story;
 mod strategies;
+mod terminal;

@@ -147,6 +147,12 @@ fn case() -> impl Strategy<Value = Case> {
     })
 }
 
+/// A random story and query of this module's generator, for the tests of
+/// other modules (`path` against `reach`).
+pub(crate) fn story_and_query() -> impl Strategy<Value = (Story, Query)> {
+    case().prop_map(|c| (build(&c), query(&c)))
+}
+
 fn build(case: &Case) -> Story {
     let tz = jiff::tz::TimeZone::UTC;
     let time = |i: usize| TimeExpr::parse(TIMES[i], &tz).unwrap();

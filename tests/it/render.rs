@@ -134,12 +134,18 @@ fn alt_text_of_the_bundled_story() {
     let text = alt_text(&s, &reach(&s, "pac-tip"));
     assert!(
         text.starts_with(
-            "“WikiLeaks tip: anti-Trump PAC site and its password”: WikiLeaks messaged Donald Trump Jr. on 20 September 2016 (confirmed). Donald Trump Jr. passed it on or after 20 September 2016 to four people: Jared Kushner, Kellyanne Conway, Brad Parscale and Steve Bannon; reported by a single source. Donald Trump Jr. passed it on or after 20 September 2016 to US Congress; reported by a single source. Donald Trump Jr. passed it on or after 11 July 2017 to Public on Twitter (confirmed). Jared Kushner passed it on or after 20 September 2016 to Hope Hicks; reported by a single source. US Congress allegedly passed it to The Atlantic on or after 11 July 2017; alleged by a single source. Whether Hope Hicks passed it to Donald Trump is unknown. The Atlantic passed it on or after 11 July 2017 to General public and Julian Assange (confirmed)."
+            "“WikiLeaks tip: anti-Trump PAC site and its password”: WikiLeaks messaged Donald Trump Jr. on 20 September 2016 (confirmed). Donald Trump Jr. passed it on or after 20 September 2016 to four people: Brad Parscale, Jared Kushner, Kellyanne Conway and Steve Bannon; reported (1 cited source). Donald Trump Jr. passed it on or after 20 September 2016 to US Congress; reported (1 cited source). Jared Kushner passed it on or after 20 September 2016 to Hope Hicks; reported (1 cited source). Whether Hope Hicks passed it to Donald Trump is unknown. Donald Trump Jr. passed it on or after 11 July 2017 to Public on Twitter (confirmed). US Congress allegedly passed it to The Atlantic on or after 11 July 2017; alleged (1 cited source). The Atlantic passed it on or after 11 July 2017 to General public and Julian Assange (confirmed)."
         ),
         "{text}"
     );
+    assert!(!text.contains("single source"), "{text}");
     let full = alt_text(&s, &Focus::default());
     assert!(full.contains("28 contacts"), "{full}");
+    // The same narration, in the answer's causal order, without a highlight.
+    assert!(
+        full.starts_with(text.split(" In all").next().unwrap()),
+        "{full}"
+    );
 }
 
 #[cfg(feature = "svg")]
