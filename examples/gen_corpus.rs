@@ -6,6 +6,7 @@
 //! cargo run --release --example gen_corpus -- 1000000 corpus-1e6.int.csv --ids int
 //! cargo run --release --example gen_corpus -- 1000000 shuffled.csv --shuffle-within-second
 //! cargo run --release --example gen_corpus -- 1000000 edges.txt --ids int --tglib
+//! cargo run --release --example gen_corpus -- 1e7 mail-1e7.csv --family mail   # blasts and relays
 //! ```
 //!
 //! `--tglib` writes TGLib's edge list instead (`u v t 0` per line: traversal
@@ -20,7 +21,7 @@ mod gen;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: gen_corpus EVENTS OUT [--ids int|email] [--seed N] [--shuffle-within-second] [--tglib|--tglib-strict]";
+    let usage = "usage: gen_corpus EVENTS OUT [--ids int|email] [--seed N] [--shuffle-within-second] [--family uniform|mail] [--tglib|--tglib-strict]";
     let (Some(events), Some(out)) = (args.first(), args.get(1)) else {
         eprintln!("{usage}");
         std::process::exit(2);
@@ -50,6 +51,17 @@ fn main() {
                 spec.seed = args.get(i).and_then(|s| s.parse().ok()).unwrap_or(1);
             }
             "--shuffle-within-second" => spec.shuffle_within_second = true,
+            "--family" => {
+                i += 1;
+                spec.family = match args.get(i).map(String::as_str) {
+                    Some("uniform") => gen::Family::Uniform,
+                    Some("mail") => gen::Family::Mail,
+                    _ => {
+                        eprintln!("--family takes uniform or mail\n{usage}");
+                        std::process::exit(2);
+                    }
+                };
+            }
             "--tglib" => tglib = Some(0),
             "--tglib-strict" => tglib = Some(1),
             other => {

@@ -11,6 +11,16 @@
 //! of forwards in the same second as the mail they forward, the rest after an
 //! exponential delay (mean one hour). Rows come out in time order, within a
 //! second in causal order unless `shuffle_within_second` is set.
+//!
+//! A second family, [`Family::Mail`], looks like real mail where the first is
+//! smooth ([`mail_rows`]): mailing-list blasts (3% of messages go to 10–100
+//! recipients in one second), same-second relays (4% of forwards leave in
+//! the second of the mail they forward: auto-forward rules), bursty times
+//! (lognormal gaps), forwards and replies from a recent recipient (a
+//! geometric lag back through the recent recipients, so time-respecting
+//! chains are long), and Zipf-distributed senders and recipients over about
+//! one entity per 11.5 rows whose hubs are scattered over the ids before the
+//! numbering by first appearance.
 
 #![allow(dead_code)]
 
@@ -27,11 +37,23 @@ pub enum Ids {
     Email,
 }
 
+/// Which kind of corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// The project's first corpus: smooth exponential gaps, small CC lists.
+    Uniform,
+    /// Mail-like: blasts, same-second relays, bursts, recent-recipient
+    /// forwards ([`mail_rows`]).
+    Mail,
+}
+
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
 pub struct CorpusSpec {
     /// Rows (events).
     pub events: usize,
+    /// Which kind of corpus.
+    pub family: Family,
     /// Seed of the generator.
     pub seed: u64,
     /// Entity names.
@@ -45,6 +67,7 @@ impl CorpusSpec {
     pub fn new(events: usize) -> CorpusSpec {
         CorpusSpec {
             events,
+            family: Family::Uniform,
             seed: 1,
             ids: Ids::Email,
             shuffle_within_second: false,
@@ -55,7 +78,10 @@ impl CorpusSpec {
     /// appear in some row are numbered from 0 in order of first appearance
     /// (entity 0 sends the first row).
     pub fn nodes(&self) -> u32 {
-        (self.events / 10).max(64) as u32
+        match self.family {
+            Family::Uniform => (self.events / 10).max(64) as u32,
+            Family::Mail => ((self.events as f64 / 11.5) as usize).max(64) as u32,
+        }
     }
 }
 
@@ -117,6 +143,9 @@ const SPAN: f64 = 4.0 * 365.0 * 86_400.0;
 
 /// The corpus rows, in time order.
 pub fn rows(spec: &CorpusSpec) -> Vec<Row> {
+    if spec.family == Family::Mail {
+        return mail_rows(spec);
+    }
     let mut rng = Rng::new(spec.seed);
     let n = spec.nodes();
     // About 2.6 rows per e-mail with CC lists and forwards.
@@ -177,6 +206,12 @@ pub fn rows(spec: &CorpusSpec) -> Vec<Row> {
     }
     out.truncate(spec.events);
     out.sort_by_key(|r| r.time);
+    finish(out, n, spec)
+}
+
+/// Numbers entities by first appearance and shuffles within seconds when
+/// asked.
+fn finish(mut out: Vec<Row>, n: u32, spec: &CorpusSpec) -> Vec<Row> {
     // Number entities by first appearance (sender, then receiver, in time
     // order), as TGLib does on loading, so its numbers are the file's.
     let mut number = vec![u32::MAX; n as usize];
@@ -194,6 +229,80 @@ pub fn rows(spec: &CorpusSpec) -> Vec<Row> {
         shuffle_within_second(&mut out, spec.seed ^ 0xABCD);
     }
     out
+}
+
+/// The mail-like family ([`Family::Mail`]): see the module documentation.
+///
+/// Messages arrive with lognormal gaps (median about a minute, heavy tail)
+/// over four years. A message goes from a Zipf sender (rank mapped through a
+/// fixed random permutation, so hubs are anywhere among the ids) to one
+/// recipient (60%), a CC list of 2–5 (37%) or a blast of 10–100 (3%), all in
+/// one second. With probability 0.35 a message is instead a forward or reply
+/// by a recent recipient: the k-th most recent one, k geometric with mean 5;
+/// 4% of those leave in the very second of the mail they pass on (a relay
+/// inside one second), the rest after an exponential lag (mean one hour).
+pub fn mail_rows(spec: &CorpusSpec) -> Vec<Row> {
+    let mut rng = Rng::new(spec.seed ^ 0x4D41_494C);
+    let n = spec.nodes();
+    // A fixed permutation of ranks onto ids.
+    let mut perm: Vec<u32> = (0..n).collect();
+    for i in (1..perm.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        perm.swap(i, j);
+    }
+    let person = |rng: &mut Rng| perm[rng.zipf(n) as usize];
+    let mut out: Vec<Row> = Vec::with_capacity(spec.events + 128);
+    // Recent recipients, newest last: (who, when they got it).
+    let mut recent: Vec<(u32, i64)> = Vec::with_capacity(4096);
+    let mut clock = START as f64;
+    // Lognormal gaps scaled so that the rows span about four years.
+    let rows_per_message = 2.3;
+    let median = SPAN / (spec.events as f64 / rows_per_message) / 7.4;
+    while out.len() < spec.events {
+        let normal = {
+            // Box–Muller.
+            let (u1, u2) = (rng.unit().max(1e-12), rng.unit());
+            (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        };
+        clock += median * (2.0 * normal).exp();
+        let mut t = clock as i64;
+        let mut from = person(&mut rng);
+        if !recent.is_empty() && rng.unit() < 0.35 {
+            // A forward or reply by a recent recipient.
+            let mut k = 0usize;
+            while rng.unit() > 0.2 && k + 1 < recent.len() {
+                k += 1;
+            }
+            let (who, got) = recent[recent.len() - 1 - k];
+            from = who;
+            // The recent mail may be older than `t`: a reply today to
+            // yesterday's mail. The clock itself moves on with the gaps.
+            t = if rng.below(25) == 0 {
+                got
+            } else {
+                got + 1 + rng.exp(3600.0) as i64
+            };
+        }
+        let k = match rng.below(100) {
+            0..=59 => 1,
+            60..=96 => 2 + rng.below(4) as u32,
+            _ => 10 + rng.below(91) as u32,
+        };
+        for _ in 0..k {
+            let mut to = person(&mut rng);
+            if to == from {
+                to = (to + 1) % n;
+            }
+            out.push(Row { time: t, from, to });
+            if recent.len() == 4096 {
+                recent.drain(..2048);
+            }
+            recent.push((to, t));
+        }
+    }
+    out.truncate(spec.events);
+    out.sort_by_key(|r| r.time);
+    finish(out, n, spec)
 }
 
 /// Shuffles the rows of each second among themselves.

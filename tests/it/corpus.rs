@@ -285,9 +285,10 @@ fn fast_by_node(
 /// The corpus at `events` rows, and a copy shuffled within each second, give
 /// the reference's answer node for node, strict and not, from a hub and from
 /// a quiet entity, from the start and from the middle of the span.
-fn corpus_matches_reference(events: usize) {
+fn corpus_matches_reference(events: usize, family: gen::Family) {
     let spec = gen::CorpusSpec {
         ids: gen::Ids::Int,
+        family,
         ..gen::CorpusSpec::new(events)
     };
     let rows = gen::rows(&spec);
@@ -332,7 +333,13 @@ fn corpus_matches_reference(events: usize) {
 
 #[test]
 fn corpus_1e4_matches_reference() {
-    corpus_matches_reference(10_000);
+    corpus_matches_reference(10_000, gen::Family::Uniform);
+}
+
+/// The same on mail with blasts and same-second relays.
+#[test]
+fn mail_corpus_1e4_matches_reference() {
+    corpus_matches_reference(10_000, gen::Family::Mail);
 }
 
 /// The same at 10^6 rows (about a minute in release mode):
@@ -340,7 +347,8 @@ fn corpus_1e4_matches_reference() {
 #[test]
 #[ignore]
 fn corpus_1e6_matches_reference() {
-    corpus_matches_reference(1_000_000);
+    corpus_matches_reference(1_000_000, gen::Family::Uniform);
+    corpus_matches_reference(1_000_000, gen::Family::Mail);
 }
 
 fn dense_rows() -> impl Strategy<Value = Vec<gen::Row>> {
