@@ -1,11 +1,12 @@
-//! Load and query a generated mail corpus (`benches/support/gen.rs`) at 10^5
-//! and 10^6 events: CSV text to index, and one single-source query over the
-//! whole span, through the exact-time fast path and (at 10^5) the general
-//! interval algorithms on the same data.
+//! Load and query the generated corpora (`benches/support/gen.rs`) of both
+//! families (`uniform`: the smooth one; `mail`: blasts and same-second
+//! relays) at 10^5 and 10^6 events: CSV text to index, and one single-source
+//! query over the whole span, through the exact-time fast path and (at 10^5)
+//! the general interval algorithms on the same data.
 //!
 //! `cargo bench --bench corpus`; the peer comparison is `benches/compare/run.sh`.
 
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 use divan::Bencher;
 use grapevine::analysis::fast::{earliest_exact, earliest_paths_exact};
@@ -20,26 +21,50 @@ fn main() {
     divan::main();
 }
 
-const SIZES: [usize; 2] = [100_000, 1_000_000];
+/// Corpora: family and size.
+const CASES: [&str; 4] = ["uniform-1e5", "uniform-1e6", "mail-1e5", "mail-1e6"];
 
-fn csv(n: usize) -> &'static str {
-    static SMALL: OnceLock<String> = OnceLock::new();
-    static LARGE: OnceLock<String> = OnceLock::new();
-    let cell = if n == SIZES[0] { &SMALL } else { &LARGE };
-    cell.get_or_init(|| gen::csv(&gen::CorpusSpec::new(n)))
+fn spec(case: &str) -> gen::CorpusSpec {
+    let (family, n) = case.split_once('-').unwrap_or(("uniform", "1e5"));
+    let n: f64 = n.parse().unwrap_or(1e5);
+    gen::CorpusSpec {
+        family: if family == "mail" {
+            gen::Family::Mail
+        } else {
+            gen::Family::Uniform
+        },
+        ..gen::CorpusSpec::new(n as usize)
+    }
 }
 
-fn index(n: usize) -> &'static Index<'static> {
-    static SMALL: OnceLock<(Index<'static>,)> = OnceLock::new();
-    static LARGE: OnceLock<(Index<'static>,)> = OnceLock::new();
-    let cell = if n == SIZES[0] { &SMALL } else { &LARGE };
-    &cell
-        .get_or_init(|| {
-            // Kept for the whole run: the index borrows the corpus.
-            let corpus: &'static Corpus = Box::leak(Box::new(load(csv(n), 0)));
-            (Index::build(corpus, &IndexSpec::default()),)
-        })
-        .0
+/// Generated once per case, kept for the whole run.
+fn csv(case: &'static str) -> &'static str {
+    static CACHE: Mutex<Vec<(&'static str, &'static str)>> = Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&(_, text)) = cache.iter().find(|(c, _)| *c == case) {
+        return text;
+    }
+    let text: &'static str = Box::leak(gen::csv(&spec(case)).into_boxed_str());
+    cache.push((case, text));
+    text
+}
+
+fn index(case: &'static str) -> &'static Index<'static> {
+    static CACHE: Mutex<Vec<(&'static str, &'static Index<'static>)>> = Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&(_, index)) = cache.iter().find(|(c, _)| *c == case) {
+        return index;
+    }
+    // Kept for the whole run: the index borrows the corpus.
+    let corpus: &'static Corpus = Box::leak(Box::new(load(csv(case), 0)));
+    let index: &'static Index<'static> =
+        Box::leak(Box::new(Index::build(corpus, &IndexSpec::default())));
+    cache.push((case, index));
+    index
+}
+
+fn rows(case: &str) -> usize {
+    spec(case).events
 }
 
 fn load(text: &str, threads: usize) -> Corpus {
@@ -65,59 +90,59 @@ fn query(index: &Index, strict: bool) -> ReachQuery {
 
 /// CSV text to a queryable index (parse, intern, sort check, index), on all
 /// cores and on one.
-#[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
-fn load_csv(bencher: Bencher, n: usize) {
-    let text = csv(n);
+#[divan::bench(args = CASES, sample_count = 10, sample_size = 1)]
+fn load_csv(bencher: Bencher, case: &str) {
+    let text = csv(leak(case));
     bencher
-        .counter(divan::counter::ItemsCount::new(n))
+        .counter(divan::counter::ItemsCount::new(rows(case)))
         .bench(|| load(text, 0));
 }
 
-#[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
-fn load_csv_one_thread(bencher: Bencher, n: usize) {
-    let text = csv(n);
+#[divan::bench(args = CASES, sample_count = 10, sample_size = 1)]
+fn load_csv_one_thread(bencher: Bencher, case: &str) {
+    let text = csv(leak(case));
     bencher
-        .counter(divan::counter::ItemsCount::new(n))
+        .counter(divan::counter::ItemsCount::new(rows(case)))
         .bench(|| load(text, 1));
 }
 
 /// Earliest arrival, same-second relays followed (the fast path).
-#[divan::bench(args = SIZES)]
-fn earliest(bencher: Bencher, n: usize) {
-    let index = index(n);
+#[divan::bench(args = CASES)]
+fn earliest(bencher: Bencher, case: &str) {
+    let index = index(leak(case));
     let q = query(index, false);
     bencher
-        .counter(divan::counter::ItemsCount::new(n))
+        .counter(divan::counter::ItemsCount::new(rows(case)))
         .bench(|| earliest_exact(index, &q, Certainty::Unknown));
 }
 
 /// Earliest arrival, each hop at least a second after the last.
-#[divan::bench(args = SIZES)]
-fn earliest_strict(bencher: Bencher, n: usize) {
-    let index = index(n);
+#[divan::bench(args = CASES)]
+fn earliest_strict(bencher: Bencher, case: &str) {
+    let index = index(leak(case));
     let q = query(index, true);
     bencher
-        .counter(divan::counter::ItemsCount::new(n))
+        .counter(divan::counter::ItemsCount::new(rows(case)))
         .bench(|| earliest_exact(index, &q, Certainty::Unknown));
 }
 
 /// Earliest arrival with fewest-hop chains in one pass.
-#[divan::bench(args = SIZES, sample_count = 20)]
-fn earliest_paths_fast(bencher: Bencher, n: usize) {
-    let index = index(n);
+#[divan::bench(args = CASES, sample_count = 20)]
+fn earliest_paths_fast(bencher: Bencher, case: &str) {
+    let index = index(leak(case));
     let q = query(index, false);
     bencher
-        .counter(divan::counter::ItemsCount::new(n))
+        .counter(divan::counter::ItemsCount::new(rows(case)))
         .bench(|| earliest_paths_exact(index, &q, Certainty::Unknown));
 }
 
 /// The whole `reach` answer (chains, definite times, evidence, names).
-#[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
-fn reach_answer(bencher: Bencher, n: usize) {
-    let index = index(n);
+#[divan::bench(args = CASES, sample_count = 10, sample_size = 1)]
+fn reach_answer(bencher: Bencher, case: &str) {
+    let index = index(leak(case));
     let q = query(index, false);
     bencher
-        .counter(divan::counter::ItemsCount::new(n))
+        .counter(divan::counter::ItemsCount::new(rows(case)))
         .bench(|| grapevine::reach(index, &q));
 }
 
@@ -125,7 +150,7 @@ fn reach_answer(bencher: Bencher, n: usize) {
 /// path replaces), at 10^5 events.
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn general_earliest_1e5(bencher: Bencher) {
-    let index = index(SIZES[0]).clone().with_interval_storage();
+    let index = index("uniform-1e5").clone().with_interval_storage();
     let q = query(&index, false);
     let _ = earliest_arrival(&index, &q, Certainty::Unknown); // builds the adjacency
     bencher.bench(|| earliest_arrival(&index, &q, Certainty::Unknown));
@@ -133,8 +158,17 @@ fn general_earliest_1e5(bencher: Bencher) {
 
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn general_earliest_paths_1e5(bencher: Bencher) {
-    let index = index(SIZES[0]).clone().with_interval_storage();
+    let index = index("uniform-1e5").clone().with_interval_storage();
     let q = query(&index, false);
     let _ = earliest_arrival(&index, &q, Certainty::Unknown);
     bencher.bench(|| earliest_paths(&index, &q, Certainty::Unknown));
+}
+
+/// The case names are the constants above; divan passes them borrowed.
+fn leak(case: &str) -> &'static str {
+    CASES
+        .iter()
+        .find(|c| **c == case)
+        .copied()
+        .unwrap_or(CASES[0])
 }
