@@ -397,16 +397,25 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
     last[src] = 0;
     first_label[src] = 0;
     let first = first_channel(offset, enc0, strict);
-    let relax = |k: usize, labels: &mut Vec<Label>, last: &mut [u32], first_label: &mut [u32]| {
+    // The last second in which each entity's channel was looked at: an
+    // entity improved in a second in which it had not sent yet needs no
+    // closing of that second (its channels come later in the scan).
+    let mut sent = vec![0u32; n];
+    let relax = |k: usize,
+                 labels: &mut Vec<Label>,
+                 last: &mut [u32],
+                 first_label: &mut [u32],
+                 sent: &mut [u32]| {
         if filter && flags[k] & 0b11 < minb {
             return None;
         }
         let u = from[k] as usize;
+        let e = offset[k] + 1;
+        sent[u] = e;
         let mut l = last[u];
         if l == NONE {
             return None;
         }
-        let e = offset[k] + 1;
         // A hub passes it on in its own second.
         if strict && labels[l as usize].time >= e && from[k] < hub0 {
             l = labels[l as usize].prev;
@@ -429,7 +438,7 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
                     slot.hops = h;
                     slot.channel = k as u32;
                     slot.parent = l;
-                    return (h < cur.hops).then_some(v as u32);
+                    return (h < cur.hops && sent[v] == e).then_some(v as u32);
                 }
                 return None;
             }
@@ -449,10 +458,10 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
         if first_label[v] == NONE {
             first_label[v] = id;
         }
-        Some(v as u32)
+        (sent[v] == e).then_some(v as u32)
     };
     scan_closed(offset, from, first, !strict, |k| {
-        relax(k, &mut labels, &mut last, &mut first_label)
+        relax(k, &mut labels, &mut last, &mut first_label, &mut sent)
     });
     let t0 = query.start.unwrap_or(NO_LOWER);
     let mut out = Paths::new(n);
