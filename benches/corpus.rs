@@ -9,8 +9,8 @@
 use std::sync::Mutex;
 
 use divan::Bencher;
-use grapevine::analysis::fast::{earliest_exact, earliest_paths_exact};
 use grapevine::analysis::reach::{earliest_arrival, earliest_paths};
+use grapevine::analysis::{earliest_exact, earliest_paths_exact};
 use grapevine::io::csv::{Corpus, CsvOptions};
 use grapevine::{Certainty, Index, IndexSpec, ReachQuery};
 

@@ -18,7 +18,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use grapevine::analysis::fast::earliest_exact;
+use grapevine::analysis::earliest_exact;
 use grapevine::analysis::reach::earliest_arrival;
 use grapevine::io::csv::{Corpus, CsvOptions};
 use grapevine::{Catalog, Certainty, Index, IndexSpec, ReachQuery, SourceHeld};

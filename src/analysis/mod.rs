@@ -5,7 +5,7 @@
 //! message ids, time expressions); [`Query::compile`] checks it against the
 //! story and turns it into an [`Index`] and a [`ReachQuery`].
 
-pub mod fast;
+mod fast;
 pub mod path;
 pub mod reach;
 pub mod summary;
@@ -19,6 +19,7 @@ use crate::index::{Index, IndexSpec, Mode};
 use crate::model::{Certainty, Precision, Story, TimeExpr};
 use crate::Error;
 
+pub use fast::{definite_exact, earliest_exact, earliest_paths_exact};
 pub use reach::{reach, ReachAnswer, ReachQuery, Reached, SourceHeld, Timing};
 
 /// Where the information starts.

@@ -23,7 +23,7 @@
 //! lower bound first), hops and name, so every entity comes after the one it
 //! came from (`previous`).
 //!
-//! Times are whole seconds. Inside this module and [`super::fast`],
+//! Times are whole seconds. Inside this module and the exact-time pass ([`super::earliest_exact`] and the others),
 //! [`NO_LOWER`] (`i64::MIN`) stands for "no lower bound" and [`NO_UPPER`]
 //! (`i64::MAX`) for "no upper bound"; the query and the answer use `Option`
 //! and [`SourceHeld`] instead.

@@ -1,8 +1,8 @@
 //! The exact-time fast path against the general interval algorithms, and
 //! corpus answers against a plainly written per-second closure.
 
-use grapevine::analysis::fast::{definite_exact, earliest_exact, earliest_paths_exact};
 use grapevine::analysis::reach::{definite_arrival, earliest_arrival, earliest_paths};
+use grapevine::analysis::{definite_exact, earliest_exact, earliest_paths_exact};
 use grapevine::model::{Entity, Event, Message};
 use grapevine::{
     reach, Certainty, Index, IndexSpec, Mode, ReachQuery, SourceHeld, Story, TimeExpr,
