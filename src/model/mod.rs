@@ -441,31 +441,47 @@ impl Story {
     }
 
     /// Index of the entity with this exact id.
+    ///
+    /// O(n): a scan. For many look-ups, build a map once ([`Story::entity_ids`])
+    /// or use the catalogue of the story (`StoryCatalog`), whose look-ups are O(1).
     pub fn entity_index(&self, id: &str) -> Option<usize> {
         self.entities.iter().position(|e| e.id == id)
     }
 
     /// The entity with this exact id.
+    ///
+    /// O(n): a scan. For many look-ups, build a map once ([`Story::entity_ids`])
+    /// or use the catalogue of the story (`StoryCatalog`), whose look-ups are O(1).
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.id == id)
     }
 
     /// The message with this exact id.
+    ///
+    /// O(n): a scan. For many look-ups, build a map once ([`Story::entity_ids`])
+    /// or use the catalogue of the story (`StoryCatalog`), whose look-ups are O(1).
     pub fn message(&self, id: &str) -> Option<&Message> {
         self.messages.iter().find(|m| m.id == id)
     }
 
     /// The event with this exact id.
+    ///
+    /// O(n): a scan. For many look-ups, build a map once ([`Story::entity_ids`])
+    /// or use the catalogue of the story (`StoryCatalog`), whose look-ups are O(1).
     pub fn event(&self, id: &str) -> Option<&Event> {
         self.events.iter().find(|e| e.id == id)
     }
 
     /// The source with this exact id.
+    ///
+    /// O(n): a scan. For many look-ups, build a map once ([`Story::entity_ids`])
+    /// or use the catalogue of the story (`StoryCatalog`), whose look-ups are O(1).
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
     }
 
-    /// Display name of an entity id (the id itself when unknown).
+    /// Display name of an entity id (the id itself when unknown). O(n), as
+    /// [`Story::entity`].
     pub fn name_of<'a>(&'a self, id: &'a str) -> &'a str {
         self.entity(id).map(|e| e.name.as_str()).unwrap_or(id)
     }
@@ -534,13 +550,14 @@ impl Story {
         }
     }
 
-    /// Map from every defined entity id to its index.
+    /// Map from every defined entity id to its index (the first, should an id
+    /// be defined twice). O(n) to build, O(1) a look-up.
     pub fn entity_ids(&self) -> HashMap<&str, usize> {
-        self.entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
-            .collect()
+        let mut ids = HashMap::with_capacity(self.entities.len());
+        for (i, e) in self.entities.iter().enumerate() {
+            ids.entry(e.id.as_str()).or_insert(i);
+        }
+        ids
     }
 }
 

@@ -43,16 +43,30 @@ pub(super) fn named(what: &str, members: &[Member]) -> String {
     }
 }
 
+/// Objects with at most this many fields look for a key written twice by
+/// comparing with the earlier keys (at most 120 comparisons); larger ones use
+/// a hash map, so that the check stays linear.
+const SMALL_OBJECT: usize = 16;
+
 impl Decoder {
     pub(super) fn obj<'n>(&mut self, node: &'n Node, what: &str) -> Option<Obj<'n>> {
         match &node.value {
             Value::Object(members) => {
                 let at = what;
                 let what = &named(what, members);
+                // A key written twice. Objects of a story have a handful of
+                // fields: comparing with the earlier ones costs less than a
+                // hash map, which only a large object (unknown fields) needs.
                 let mut seen: HashMap<&str, &Member> = HashMap::new();
+                let small = members.len() <= SMALL_OBJECT;
                 let mut used = vec![false; members.len()];
                 for (i, m) in members.iter().enumerate() {
-                    if let Some(first) = seen.get(m.key.as_str()) {
+                    let first = if small {
+                        members[..i].iter().find(|f| f.key == m.key)
+                    } else {
+                        seen.get(m.key.as_str()).copied()
+                    };
+                    if let Some(first) = first {
                         // Reported here; not also an unknown field.
                         used[i] = true;
                         let diag = Diagnostic::error(
@@ -63,7 +77,7 @@ impl Decoder {
                         .with_related(first.key_span.clone(), "first time")
                         .with_help("keep one of them: JSON readers disagree on which one wins");
                         self.diags.push(diag);
-                    } else {
+                    } else if !small {
                         seen.insert(&m.key, m);
                     }
                 }

@@ -2,7 +2,7 @@
 //! the checks made once the whole file is read (unknown and duplicate ids,
 //! entities that take part in nothing).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::fields::Obj;
@@ -11,7 +11,7 @@ use crate::diagnostic::{quote, visible, Diagnostic};
 use crate::model::{id_problem, suggest_distance, Story};
 
 /// What kind of thing an id reference must name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum RefKind {
     Entity,
     Message,
@@ -109,40 +109,62 @@ impl Decoder {
         }
     }
 
+    /// Reports duplicate ids and references that name nothing (or something
+    /// of another kind), with the nearest id as a suggestion.
+    ///
+    /// # Complexity
+    /// O(d + r) hash look-ups for d definitions and r references; the
+    /// suggestions for unknown ids compare strings within a fixed budget
+    /// ([`SUGGESTION_BUDGET`]), so that a file full of unknown ids cannot
+    /// make the comparison quadratic.
     pub(super) fn check_ids_and_refs(&mut self) {
-        let mut first: HashMap<String, (String, Range<usize>)> = HashMap::new();
         let ids = std::mem::take(&mut self.ids);
-        for (id, what, span, _) in &ids {
-            if let Some((first_what, first_span)) = first.get(id) {
-                let diag = Diagnostic::error(
-                    format!("duplicate id {}: {what} has the same id as {first_what}", quote(id)),
-                    Some(span.clone()),
-                    "used again here",
-                )
-                .with_related(first_span.clone(), "first defined here")
-                .with_help("ids must be unique among entities, messages, events, sources and relations; rename one");
-                self.diags.push(diag);
-            } else {
-                first.insert(id.clone(), (what.clone(), span.clone()));
+        // The first definition of each id, whatever its kind.
+        let mut first: HashMap<&str, (&str, &Range<usize>)> = HashMap::with_capacity(ids.len());
+        // Every (kind, id) that is defined, duplicates included.
+        let mut defined: HashSet<(RefKind, &str)> = HashSet::with_capacity(ids.len());
+        for (id, what, span, kind) in &ids {
+            if let Some(kind) = kind {
+                defined.insert((*kind, id.as_str()));
+            }
+            match first.get(id.as_str()) {
+                Some((first_what, first_span)) => {
+                    let diag = Diagnostic::error(
+                        format!("duplicate id {}: {what} has the same id as {first_what}", quote(id)),
+                        Some(span.clone()),
+                        "used again here",
+                    )
+                    .with_related((*first_span).clone(), "first defined here")
+                    .with_help("ids must be unique among entities, messages, events, sources and relations; rename one");
+                    self.diags.push(diag);
+                }
+                None => {
+                    first.insert(id, (what, span));
+                }
             }
         }
-        let refs = std::mem::take(&mut self.refs);
         let unreadable = std::mem::take(&mut self.unreadable);
+        // A definition that could not be read has its own error; a reference
+        // to it would only repeat that. `None`: a whole section.
+        let mut unreadable_ids: HashSet<(RefKind, &str)> = HashSet::new();
+        let mut unreadable_sections: HashSet<RefKind> = HashSet::new();
+        for (kind, id) in &unreadable {
+            match id {
+                Some(id) => unreadable_ids.insert((*kind, id.as_str())),
+                None => unreadable_sections.insert(*kind),
+            };
+        }
+        let mut near = Suggester::new(&ids);
+        let refs = std::mem::take(&mut self.refs);
         for r in refs {
-            let defined = ids
-                .iter()
-                .any(|(id, _, _, k)| *id == r.id && *k == Some(r.kind));
-            // A definition that could not be read has its own error; a
-            // reference to it would only repeat that.
-            let cascades = unreadable
-                .iter()
-                .any(|(k, id)| *k == r.kind && id.as_ref().is_none_or(|id| *id == r.id));
-            if defined || cascades {
+            if defined.contains(&(r.kind, r.id.as_str()))
+                || unreadable_sections.contains(&r.kind)
+                || unreadable_ids.contains(&(r.kind, r.id.as_str()))
+            {
                 continue;
             }
-            let other = ids.iter().find(|(id, _, _, _)| *id == r.id);
-            let help = match other {
-                Some((_, what, _, _)) => format!(
+            let help = match first.get(r.id.as_str()) {
+                Some((what, _)) => format!(
                     "{} is the id of {what}, not of {} {}; {} are defined under \"{}\"",
                     quote(&r.id),
                     article(r.kind.word()),
@@ -150,36 +172,19 @@ impl Decoder {
                     r.kind.section(),
                     r.kind.section()
                 ),
-                None => {
-                    let mut near: Vec<(usize, &str)> = ids
-                        .iter()
-                        .filter(|(_, _, _, k)| *k == Some(r.kind))
-                        .map(|(id, _, _, _)| {
-                            (
-                                suggest_distance(&r.id.to_lowercase(), &id.to_lowercase()),
-                                id.as_str(),
-                            )
-                        })
-                        .filter(|(d, id)| {
-                            *d <= 2.max(id.len() / 3)
-                                && *d < r.id.chars().count().min(id.chars().count())
-                        })
-                        .collect();
-                    near.sort();
-                    match near.first() {
-                        Some((_, id)) => format!(
-                            "did you mean {}? Otherwise define it under \"{}\"",
-                            quote(id),
-                            r.kind.section()
-                        ),
-                        None => format!(
-                            "define {} {} with this id under \"{}\", or correct the id",
-                            article(r.kind.word()),
-                            r.kind.word(),
-                            r.kind.section()
-                        ),
-                    }
-                }
+                None => match near.nearest(r.kind, &r.id) {
+                    Some(id) => format!(
+                        "did you mean {}? Otherwise define it under \"{}\"",
+                        quote(id),
+                        r.kind.section()
+                    ),
+                    None => format!(
+                        "define {} {} with this id under \"{}\", or correct the id",
+                        article(r.kind.word()),
+                        r.kind.word(),
+                        r.kind.section()
+                    ),
+                },
             };
             self.error(
                 format!(
@@ -223,6 +228,69 @@ impl Decoder {
                 );
             }
         }
+    }
+}
+
+/// How many character pairs the "did you mean" suggestions of one file may
+/// compare in all (edit distance costs the product of the two lengths). A
+/// story with a few typos among 10^5 ids stays well within it; past it, an
+/// unknown id gets the plain help.
+const SUGGESTION_BUDGET: usize = 20_000_000;
+
+/// Finds the nearest defined id of a kind for an unknown one, within
+/// [`SUGGESTION_BUDGET`], remembering each answer (a typo repeated a
+/// thousand times costs one search).
+struct Suggester<'a> {
+    /// Defined ids of each kind, in file order: lower-cased, the length in
+    /// characters, as written.
+    by_kind: HashMap<RefKind, Vec<(String, usize, &'a str)>>,
+    memo: HashMap<(RefKind, String), Option<&'a str>>,
+    budget: usize,
+}
+
+impl<'a> Suggester<'a> {
+    fn new(ids: &'a [(String, String, Range<usize>, Option<RefKind>)]) -> Self {
+        let mut by_kind: HashMap<RefKind, Vec<(String, usize, &'a str)>> = HashMap::new();
+        for (id, _, _, kind) in ids {
+            if let Some(kind) = kind {
+                let len = id.chars().count();
+                by_kind
+                    .entry(*kind)
+                    .or_default()
+                    .push((id.to_lowercase(), len, id));
+            }
+        }
+        Suggester {
+            by_kind,
+            memo: HashMap::new(),
+            budget: SUGGESTION_BUDGET,
+        }
+    }
+
+    /// The defined id of `kind` nearest to `unknown`, when one is near
+    /// enough: the least distance, then the least id.
+    fn nearest(&mut self, kind: RefKind, unknown: &str) -> Option<&'a str> {
+        if let Some(hit) = self.memo.get(&(kind, unknown.to_string())) {
+            return *hit;
+        }
+        let needle = unknown.to_lowercase();
+        let needle_len = unknown.chars().count();
+        let mut best: Option<(usize, &'a str)> = None;
+        for (lower, len, id) in self.by_kind.get(&kind).map_or(&[][..], Vec::as_slice) {
+            let cost = (needle_len + 1) * (len + 1);
+            if cost > self.budget {
+                break;
+            }
+            self.budget -= cost;
+            let d = suggest_distance(&needle, lower);
+            let near = d <= 2.max(id.len() / 3) && d < needle_len.min(*len);
+            if near && best.is_none_or(|b| (d, *id) < b) {
+                best = Some((d, id));
+            }
+        }
+        let hit = best.map(|(_, id)| id);
+        self.memo.insert((kind, unknown.to_string()), hit);
+        hit
     }
 }
 
