@@ -1,10 +1,17 @@
 //! The decoder of events: kind, who they connect (directed or mutual), time,
 //! certainty and what they carry.
 
+use super::fields::Obj;
 use super::refs::RefKind;
 use super::{Decoder, Node, Value};
 use crate::diagnostic::{quote, Diagnostic};
 use crate::model::{Event, Parties, EVENT_KINDS};
+
+/// The most channels a story may open (a directed event one per receiver, a
+/// mutual one per ordered pair of participants): 2^25. Every channel costs
+/// about 60 bytes while the index is built, so this keeps a story within a
+/// few gigabytes; a single meeting of 6,000 people would pass it.
+pub const MAX_CHANNELS: u64 = 1 << 25;
 
 impl Decoder {
     pub(super) fn event(&mut self, node: &Node, i: usize) -> Option<Event> {
@@ -67,6 +74,7 @@ impl Decoder {
                         (Vec::new(), false)
                     }
                 };
+                self.count_channels(&o, to.len() as u64, t, "to");
                 Parties::Directed {
                     from: from.unwrap_or_default(),
                     to,
@@ -93,10 +101,18 @@ impl Decoder {
                         Vec::new()
                     }
                 };
-                let mut distinct = list.clone();
-                distinct.sort();
-                distinct.dedup();
-                if matches!(p.value, Value::Array(_)) && distinct.len() < 2 {
+                let mut sorted: Vec<&str> = list.iter().map(String::as_str).collect();
+                sorted.sort_unstable();
+                // Every ordered pair of different participants is a channel.
+                let (mut distinct, mut same) = (0u64, 0u64);
+                for run in sorted.chunk_by(|a, b| a == b) {
+                    distinct += 1;
+                    same = same.saturating_add((run.len() as u64).saturating_pow(2));
+                }
+                let n = sorted.len() as u64;
+                let pairs = n.saturating_mul(n).saturating_sub(same);
+                self.count_channels(&o, pairs, p, "participants");
+                if matches!(p.value, Value::Array(_)) && distinct < 2 {
                     self.error(
                         format!("{} has fewer than two distinct participants", o.what),
                         p.span.clone(),
@@ -181,5 +197,28 @@ impl Decoder {
             extra: self.finish(o),
             ..e
         })
+    }
+
+    /// Adds the channels of one event to the story's count, and reports the
+    /// event that takes the story past [`MAX_CHANNELS`].
+    fn count_channels(&mut self, o: &Obj, channels: u64, node: &Node, field: &str) {
+        let before = self.channels;
+        self.channels = before.saturating_add(channels);
+        if before <= MAX_CHANNELS && self.channels > MAX_CHANNELS {
+            let help = if field == "participants" {
+                "a mutual contact of k people opens k×(k−1) channels: for an audience, make it a group entity (\"kind\": \"group\") that receives a directed contact; or split the story"
+            } else {
+                "split the story into several files"
+            };
+            self.error(
+                format!(
+                    "{} field \"{field}\" takes the story past {MAX_CHANNELS} channels (this event opens {channels})",
+                    o.what
+                ),
+                node.span.clone(),
+                "too many channels",
+                help,
+            );
+        }
     }
 }

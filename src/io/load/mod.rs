@@ -22,13 +22,15 @@ use std::ops::Range;
 use jiff::tz::TimeZone;
 
 use super::json::{self, Node, Value};
-use crate::diagnostic::{quote, Diagnostic, Report};
+use crate::diagnostic::{quote, Diagnostic, Report, Severity};
 use crate::model::time::parse_timezone;
 use crate::model::{Story, FORMAT};
 
 use fields::Obj;
 use refs::{Ref, RefKind};
 use times::suggest_timezone;
+
+pub use event::MAX_CHANNELS;
 
 /// A loaded story with its warnings and where its parts are in the file.
 #[derive(Debug, Clone)]
@@ -111,10 +113,12 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Report> {
         refs: Vec::new(),
         ids: Vec::new(),
         unreadable: Vec::new(),
+        channels: 0,
     };
     let loaded = d.story(&root);
     report.diagnostics = d.diags;
     report.sort();
+    cap(&mut report.diagnostics);
     match loaded {
         Some((story, event_spans, entity_spans)) if report.error_count() == 0 => Ok(Loaded {
             story,
@@ -124,6 +128,47 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Report> {
         }),
         _ => Err(report),
     }
+}
+
+/// The most problems one load reports: the first ones in file order, then one
+/// diagnostic that counts the others and points at the first of them. A
+/// generated file can hold a problem per line; a thousand is more than anyone
+/// reads before fixing the first, and it keeps the report's size (and the time
+/// to print it) bounded.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
+/// Keeps the first [`MAX_DIAGNOSTICS`] diagnostics and sums up the rest in
+/// one, an error when any of them is.
+fn cap(diags: &mut Vec<Diagnostic>) {
+    if diags.len() <= MAX_DIAGNOSTICS {
+        return;
+    }
+    let rest = diags.split_off(MAX_DIAGNOSTICS);
+    let errors = rest
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = rest.len() - errors;
+    let count = |n: usize, what: &str| match n {
+        0 => None,
+        1 => Some(format!("1 more {what}")),
+        n => Some(format!("{n} more {what}s")),
+    };
+    let counted: Vec<String> = [count(errors, "error"), count(warnings, "warning")]
+        .into_iter()
+        .flatten()
+        .collect();
+    let message = format!("{} not shown", counted.join(" and "));
+    let label = "the first of them";
+    let first = rest.first().and_then(|d| d.span.clone());
+    let summary = if errors > 0 {
+        Diagnostic::error(message, first, label)
+    } else {
+        Diagnostic::warning(message, first, label)
+    };
+    diags.push(summary.with_help(format!(
+        "fix the problems above and check again: one load reports at most {MAX_DIAGNOSTICS}"
+    )));
 }
 
 /// The span of the character at `offset`; empty at a line break or the end
@@ -148,6 +193,8 @@ struct Decoder {
     /// Definitions that could not be read: (kind, the id it was probably
     /// meant to have), `None` when a whole section is missing or unreadable.
     unreadable: Vec<(RefKind, Option<String>)>,
+    /// Channels opened by the events read so far (see [`MAX_CHANNELS`]).
+    channels: u64,
 }
 
 impl Decoder {
