@@ -296,6 +296,8 @@ struct Excerpt<'a> {
     original: &'a str,
     text: String,
     line_starts: Vec<usize>,
+    /// Where each line of the original starts (0 first).
+    original_starts: Vec<usize>,
     /// Runs copied from the original: (start in `text`, start in `original`, length).
     runs: Vec<(usize, usize, usize)>,
 }
@@ -392,11 +394,13 @@ impl<'a> Excerpt<'a> {
             }
         }
         let line_starts = codespan_reporting::files::line_starts(&text).collect();
+        let original_starts = codespan_reporting::files::line_starts(original).collect();
         Excerpt {
             name,
             original,
             text,
             line_starts,
+            original_starts,
             runs,
         }
     }
@@ -461,10 +465,21 @@ impl<'a> Files<'a> for Excerpt<'_> {
     }
 
     fn location(&'a self, (): (), byte_index: usize) -> Result<Location, FilesError> {
-        let (line_number, column_number) = line_column(self.original, self.to_original(byte_index));
+        // As `line_column` on the original, with its line starts found once.
+        let text = self.original;
+        let mut offset = self.to_original(byte_index).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_number = self.original_starts.partition_point(|&s| s <= offset);
+        let start = self
+            .original_starts
+            .get(line_number.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
         Ok(Location {
             line_number,
-            column_number,
+            column_number: text[start..offset].chars().count() + 1,
         })
     }
 }

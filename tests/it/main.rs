@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod csv_fuzz;
+mod hostile_story;
 mod malformed;
 mod reach_props;
 mod render;

@@ -130,24 +130,31 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Report> {
     }
 }
 
-/// The most problems one load reports: the first ones in file order, then one
-/// diagnostic that counts the others and points at the first of them. A
-/// generated file can hold a problem per line; a thousand is more than anyone
-/// reads before fixing the first, and it keeps the report's size (and the time
-/// to print it) bounded.
+/// The most problems one load reports: errors first, in file order, then
+/// warnings if there is room; one more diagnostic counts the others and
+/// points at the first of them. A generated file can hold a problem per line;
+/// a thousand is more than anyone reads before fixing the first, and it keeps
+/// the report's size (and the time to print it) bounded.
 pub const MAX_DIAGNOSTICS: usize = 1000;
 
-/// Keeps the first [`MAX_DIAGNOSTICS`] diagnostics and sums up the rest in
-/// one, an error when any of them is.
+/// Keeps [`MAX_DIAGNOSTICS`] of the diagnostics (sorted by place), errors
+/// before warnings, and sums up the rest in one, an error when any of them is.
 fn cap(diags: &mut Vec<Diagnostic>) {
     if diags.len() <= MAX_DIAGNOSTICS {
         return;
     }
-    let rest = diags.split_off(MAX_DIAGNOSTICS);
-    let errors = rest
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    // Stable: within each severity, file order is kept.
+    let mut ranked: Vec<(bool, usize, Diagnostic)> = std::mem::take(diags)
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| (d.severity != Severity::Error, i, d))
+        .collect();
+    ranked.sort_by_key(|(warning, i, _)| (*warning, *i));
+    let mut rest = ranked.split_off(MAX_DIAGNOSTICS);
+    ranked.sort_by_key(|(_, i, _)| *i);
+    rest.sort_by_key(|(_, i, _)| *i);
+    *diags = ranked.into_iter().map(|(_, _, d)| d).collect();
+    let errors = rest.iter().filter(|(warning, _, _)| !warning).count();
     let warnings = rest.len() - errors;
     let count = |n: usize, what: &str| match n {
         0 => None,
@@ -160,7 +167,7 @@ fn cap(diags: &mut Vec<Diagnostic>) {
         .collect();
     let message = format!("{} not shown", counted.join(" and "));
     let label = "the first of them";
-    let first = rest.first().and_then(|d| d.span.clone());
+    let first = rest.first().and_then(|(_, _, d)| d.span.clone());
     let summary = if errors > 0 {
         Diagnostic::error(message, first, label)
     } else {
