@@ -5,7 +5,7 @@ use super::fields::Obj;
 use super::refs::RefKind;
 use super::{Decoder, Node, Value};
 use crate::diagnostic::{quote, Diagnostic};
-use crate::model::{Event, Parties, EVENT_KINDS};
+use crate::model::{Event, ListField, Parties, EVENT_KINDS};
 
 /// The most channels a story may open (a directed event one per receiver, a
 /// mutual one per ordered pair of participants): 2^25. Every channel costs
@@ -191,6 +191,10 @@ impl Decoder {
             summary: self.opt_string(&mut o, "summary"),
             quote: self.opt_string(&mut o, "quote"),
             sources: self.citations(&mut o),
+            empty: o.empty_lists(&[
+                ("carries", ListField::Carries),
+                ("sources", ListField::Sources),
+            ]),
             extra: Vec::new(),
         };
         Some(Event {

@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::json::Member;
 use super::{Decoder, Node, Value};
 use crate::diagnostic::{quote, Diagnostic};
-use crate::model::{id_problem, Certainty, Extra};
+use crate::model::{id_problem, Certainty, EmptyLists, Extra, ListField};
 
 /// An object being read: marks which fields were used.
 pub(super) struct Obj<'n> {
@@ -18,6 +18,21 @@ pub(super) struct Obj<'n> {
     /// Where it is: `events[3]`.
     pub(super) at: String,
     pub(super) span: Range<usize>,
+}
+
+impl Obj<'_> {
+    /// The list fields, of those named, that the object writes as `[]`.
+    pub(super) fn empty_lists(&self, fields: &[(&str, ListField)]) -> EmptyLists {
+        let mut empty = EmptyLists::NONE;
+        for m in self.members {
+            if matches!(&m.node.value, Value::Array(items) if items.is_empty()) {
+                if let Some((_, field)) = fields.iter().find(|(name, _)| *name == m.key) {
+                    empty.insert(*field);
+                }
+            }
+        }
+        empty
+    }
 }
 
 /// How an object is named in messages: `event "e7"` when it has a usable id,

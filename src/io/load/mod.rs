@@ -24,7 +24,7 @@ use jiff::tz::TimeZone;
 use super::json::{self, Node, Value};
 use crate::diagnostic::{quote, Diagnostic, Report, Severity};
 use crate::model::time::parse_timezone;
-use crate::model::{Story, FORMAT};
+use crate::model::{ListField, Story, FORMAT};
 
 use fields::Obj;
 use refs::{Ref, RefKind};
@@ -391,6 +391,12 @@ impl Decoder {
                 story.relations.push(r);
             }
         }
+        story.empty = top.empty_lists(&[
+            ("sources", ListField::Sources),
+            ("messages", ListField::Messages),
+            ("events", ListField::Events),
+            ("relations", ListField::Relations),
+        ]);
         story.extra = self.finish(top);
         self.check_ids_and_refs();
         // With errors, parts of the story are missing, and an entity that a

@@ -5,7 +5,7 @@ use super::fields::Obj;
 use super::refs::RefKind;
 use super::{Decoder, Node, Value};
 use crate::diagnostic::quote;
-use crate::model::{Citation, Entity, EntityKind, Message, Relation, Source};
+use crate::model::{Citation, Entity, EntityKind, ListField, Message, Relation, Source};
 
 impl Decoder {
     pub(super) fn source(&mut self, node: &Node, i: usize) -> Option<Source> {
@@ -67,6 +67,7 @@ impl Decoder {
                 .map(|(s, _)| s)
                 .collect(),
             url: self.opt_string(&mut o, "url"),
+            empty: o.empty_lists(&[("aliases", ListField::Aliases), ("tags", ListField::Tags)]),
             extra: Vec::new(),
         };
         Some(Entity {
@@ -97,6 +98,7 @@ impl Decoder {
             origin,
             time: self.time(&mut o, "time"),
             sources: self.citations(&mut o),
+            empty: o.empty_lists(&[("sources", ListField::Sources)]),
             extra: Vec::new(),
         };
         Some(Message {
@@ -129,6 +131,7 @@ impl Decoder {
             time: self.time(&mut o, "time"),
             certainty: self.certainty(&mut o),
             sources: self.citations(&mut o),
+            empty: o.empty_lists(&[("sources", ListField::Sources)]),
             extra: Vec::new(),
         };
         Some(Relation {
