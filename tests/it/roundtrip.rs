@@ -4,6 +4,7 @@
 //! from; the canonical writer is idempotent; and `grapevine fmt` keeps
 //! unknown fields and number text exactly and leaves the bundled story alone.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -1119,4 +1120,241 @@ fn the_generator_writes_empty_arrays_at_every_level() {
         assert!(seen.contains(level), "never generated: {level} as []");
     }
     assert!(left_out > 100, "{left_out}");
+}
+
+// ---- fmt rewrites safely.
+
+/// A fresh folder for one fmt test, holding a non-canonical story.
+#[cfg(unix)]
+fn fmt_dir(name: &str) -> (PathBuf, PathBuf) {
+    let dir = tmp(&format!("fmt-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("story.json");
+    std::fs::write(&file, WITH_UNKNOWN_FIELDS).unwrap();
+    (dir, file)
+}
+
+/// The names in a folder, sorted: no temporary file is ever left.
+#[cfg(unix)]
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+fn canonical() -> String {
+    to_json(
+        &load_bytes("x", WITH_UNKNOWN_FIELDS.as_bytes())
+            .unwrap()
+            .story,
+    )
+}
+
+/// The old temporary name was predictable: a link planted there made fmt
+/// overwrite the file it points to. The name is now random and created
+/// exclusively; the planted link and its target are left alone.
+#[cfg(unix)]
+#[test]
+fn fmt_never_writes_through_a_link_planted_at_the_old_temporary_name() {
+    let (dir, file) = fmt_dir("planted");
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    for planted in ["story.json.grapevine-tmp", "story.grapevine-tmp"] {
+        std::os::unix::fs::symlink(&victim, dir.join(planted)).unwrap();
+    }
+    let o = grapevine(&["fmt", file.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), canonical());
+    for planted in ["story.json.grapevine-tmp", "story.grapevine-tmp"] {
+        let link = std::fs::symlink_metadata(dir.join(planted)).unwrap();
+        assert!(link.file_type().is_symlink());
+    }
+    assert_eq!(
+        listing(&dir),
+        [
+            "story.grapevine-tmp",
+            "story.json",
+            "story.json.grapevine-tmp",
+            "victim.txt"
+        ]
+    );
+}
+
+/// fmt on a link rewrites the file it names, beside that file; the link
+/// stays a link.
+#[cfg(unix)]
+#[test]
+fn fmt_on_a_symlink_rewrites_its_target_and_keeps_the_link() {
+    let (dir, file) = fmt_dir("symlink");
+    let other = dir.join("elsewhere");
+    std::fs::create_dir_all(&other).unwrap();
+    let link = other.join("link.json");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let o = grapevine(&["fmt", link.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_link(&link).unwrap(), file);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), canonical());
+    assert_eq!(listing(&other), ["link.json"]);
+    assert_eq!(listing(&dir), ["elsewhere", "story.json"]);
+}
+
+/// A FIFO, `/dev/stdin` or a device is refused before it is read (reading a
+/// FIFO would consume it), with what to do instead; --stdout still reads one.
+#[cfg(unix)]
+#[test]
+fn fmt_refuses_fifos_and_devices() {
+    use std::process::Stdio;
+    let (dir, _) = fmt_dir("fifo");
+    let fifo = dir.join("pipe.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let o = grapevine(&["fmt", fifo.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("it is a pipe (FIFO)"), "{stderr}");
+    assert!(stderr.contains("--stdout"), "{stderr}");
+    {
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo());
+    }
+    for device in ["/dev/null", "/dev/stdin"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args(["fmt", device])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{device}: {stderr}");
+        assert!(stderr.contains("not a regular file"), "{device}: {stderr}");
+    }
+    // Piped into /dev/stdin: refused too (a pipe), and --stdout reads it.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["fmt", "/dev/stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdin.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["fmt", "--stdout", "/dev/stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(WITH_UNKNOWN_FIELDS.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), canonical());
+    assert_eq!(listing(&dir), ["pipe.json", "story.json"]);
+}
+
+/// A read-only file is refused and keeps its text and mode; one that is
+/// already canonical is left alone without complaint.
+#[cfg(unix)]
+#[test]
+fn fmt_refuses_a_read_only_file_and_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, file) = fmt_dir("read-only");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let o = grapevine(&["fmt", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("it is read-only"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), WITH_UNKNOWN_FIELDS);
+    assert_eq!(mode(&file), 0o444);
+    // Canonical already: nothing to write, so nothing to refuse.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&file, canonical()).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let o = grapevine(&["fmt", file.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(mode(&file), 0o444);
+    assert_eq!(listing(&dir), ["story.json"]);
+}
+
+/// The rewritten file keeps its mode (the temporary file is created 0600).
+#[cfg(unix)]
+#[test]
+fn fmt_keeps_the_mode_of_the_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, file) = fmt_dir("mode");
+    for m in [0o640, 0o604, 0o755] {
+        std::fs::write(&file, WITH_UNKNOWN_FIELDS).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(m)).unwrap();
+        let o = grapevine(&["fmt", file.to_str().unwrap()]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), canonical());
+        assert_eq!(mode(&file), m, "{m:o}");
+    }
+    assert_eq!(listing(&dir), ["story.json"]);
+}
+
+/// A hard-linked file is refused: replacing it would split the names (this
+/// one new, the others old), silently. Both names keep the old text.
+#[cfg(unix)]
+#[test]
+fn fmt_refuses_a_hard_linked_file() {
+    let (dir, file) = fmt_dir("hard-link");
+    let other = dir.join("backup.json");
+    std::fs::hard_link(&file, &other).unwrap();
+    let o = grapevine(&["fmt", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("it has 2 hard links"), "{stderr}");
+    for name in [&file, &other] {
+        assert_eq!(std::fs::read_to_string(name).unwrap(), WITH_UNKNOWN_FIELDS);
+    }
+    // --check and --stdout only read: fine.
+    assert_eq!(
+        grapevine(&["fmt", "--check", file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(listing(&dir), ["backup.json", "story.json"]);
 }
