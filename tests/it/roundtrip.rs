@@ -761,7 +761,7 @@ fn load_ok(name: &str, text: &str) -> Result<grapevine::Loaded, TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: super::hostile_story::cases(256), ..ProptestConfig::default() })]
 
     /// load(save(s)) == s, and save is idempotent.
     #[test]
