@@ -154,8 +154,11 @@ pub(super) fn hint(text: &str, tz: &TimeZone) -> Option<TimeError> {
             if ha.is_none() && hb.is_none() {
                 return None;
             }
-            let first = |h: &Option<PointHint>, s: &str| match h {
-                Some(h) => (h.readings[0].iso.clone(), h.readings[0].note.clone()),
+            let first = |h: &Option<PointHint>, s: &str| match h
+                .as_ref()
+                .and_then(|h| h.readings.first())
+            {
+                Some(r) => (r.iso.clone(), r.note.clone()),
                 None => (s.trim().to_string(), String::new()),
             };
             let (ia, na) = first(&ha, a);
