@@ -1,15 +1,18 @@
 //! JSON (format 1) to a validated [`Story`], collecting every error in one run.
 //!
-//! The reader is one [`Decoder`] walking the [`json`] tree, split along its
-//! seams:
+//! The reader is one decoder walking the [`json`] tree, split along its seams
+//! into private modules:
 //!
-//! - this file: the entry points, the top level of the story and its sections;
-//! - [`fields`]: reading one object's fields (types, required fields, unknown
-//!   fields kept as extra, duplicate keys);
-//! - [`objects`]: the decoder of each object kind (source, entity, message,
-//!   relation, citation) and [`event`] for events and who they connect;
-//! - [`refs`]: ids, references between objects, duplicate ids, unused entities;
-//! - [`times`]: time fields and the story's time zone.
+//! - this file: the entry points, the top level of the story and its sections,
+//!   and the bound on the number of problems reported ([`MAX_DIAGNOSTICS`]);
+//! - `fields.rs`: reading one object's fields (types, required fields, unknown
+//!   fields kept as extra, duplicate keys, lists written `[]`);
+//! - `objects.rs`: the decoder of each object kind (source, entity, message,
+//!   relation, citation), and `event.rs` for events, who they connect and the
+//!   bound on channels ([`MAX_CHANNELS`]);
+//! - `refs.rs`: ids, references between objects, duplicate ids, unused
+//!   entities, all through hash sets (O(n) for n ids and references);
+//! - `times.rs`: time fields and the story's time zone.
 
 mod event;
 mod fields;
