@@ -551,6 +551,8 @@ pub struct StoryCatalog<'s> {
     entities: HashMap<String, u32>,
     events: HashMap<String, u32>,
     messages: HashMap<String, usize>,
+    /// The events that carry each message id, in file order.
+    carrying: HashMap<String, Vec<u32>>,
     channels: Channels,
     tz: TimeZone,
 }
@@ -586,6 +588,16 @@ impl<'s> StoryCatalog<'s> {
         for (i, m) in story.messages.iter().enumerate() {
             messages.entry(m.id.clone()).or_insert(i);
         }
+        let mut carrying: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, e) in story.events.iter().enumerate() {
+            for m in &e.carries {
+                let list = carrying.entry(m.clone()).or_default();
+                // An event that names a message twice is listed once.
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+        }
         let channels = story_channels(&story, &entities, hub_min);
         let tz = story.tz();
         StoryCatalog {
@@ -593,6 +605,7 @@ impl<'s> StoryCatalog<'s> {
             entities,
             events,
             messages,
+            carrying,
             channels,
             tz,
         }
@@ -729,14 +742,7 @@ impl Catalog for StoryCatalog<'_> {
         self.story.events[e as usize].certainty()
     }
     fn carrying_events(&self, id: &str) -> Vec<u32> {
-        (0..self.story.events.len() as u32)
-            .filter(|&e| {
-                self.story.events[e as usize]
-                    .carries
-                    .iter()
-                    .any(|c| c == id)
-            })
-            .collect()
+        self.carrying.get(id).cloned().unwrap_or_default()
     }
     fn channels(&self) -> &Channels {
         &self.channels

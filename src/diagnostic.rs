@@ -170,11 +170,15 @@ impl Report {
                 .chain(d.related.iter().map(|(s, _)| s))
                 .map(|s| clamp(s, &self.text))
                 .collect();
+            // The whole file is shared by every diagnostic (a copy each would
+            // make a report of d problems cost d times the file).
+            let own;
             let excerpt = if has_long_lines {
                 let points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
-                Excerpt::new(&self.file, &self.text, &points)
+                own = Excerpt::new(&self.file, &self.text, &points);
+                &own
             } else {
-                whole.clone()
+                &whole
             };
             let mut cs = match d.severity {
                 Severity::Error => CsDiagnostic::error(),
@@ -200,7 +204,7 @@ impl Report {
                 notes.push(format!("help: {help}"));
             }
             cs = cs.with_notes(notes);
-            match term::emit_into_string(&config, &excerpt, &cs) {
+            match term::emit_into_string(&config, excerpt, &cs) {
                 Ok(s) => out.push_str(&s),
                 Err(_) => out.push_str(&self.plain(d)),
             }
@@ -218,9 +222,13 @@ impl Report {
     }
 
     fn json_of(&self, d: &Diagnostic) -> DiagnosticJson {
+        self.json_at(d, |offset| line_column(&self.text, offset))
+    }
+
+    fn json_at(&self, d: &Diagnostic, locate: impl Fn(usize) -> (usize, usize)) -> DiagnosticJson {
         let (line, column) = match &d.span {
             Some(s) => {
-                let (l, c) = line_column(&self.text, s.start);
+                let (l, c) = locate(s.start);
                 (Some(l), Some(c))
             }
             None => (None, None),
@@ -236,8 +244,27 @@ impl Report {
     }
 
     /// The diagnostics as JSON objects with line and column.
+    ///
+    /// The file's line starts are found once: O(n + d log n) for d
+    /// diagnostics in a file of n bytes.
     pub fn to_json(&self) -> Vec<DiagnosticJson> {
-        self.diagnostics.iter().map(|d| self.json_of(d)).collect()
+        let text = self.text.as_str();
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        let locate = |offset: usize| {
+            let mut offset = offset.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let line = starts.partition_point(|&s| s <= offset);
+            let start = starts[line - 1];
+            (line, text[start..offset].chars().count() + 1)
+        };
+        self.diagnostics
+            .iter()
+            .map(|d| self.json_at(d, locate))
+            .collect()
     }
 }
 
@@ -269,6 +296,8 @@ struct Excerpt<'a> {
     original: &'a str,
     text: String,
     line_starts: Vec<usize>,
+    /// Where each line of the original starts (0 first).
+    original_starts: Vec<usize>,
     /// Runs copied from the original: (start in `text`, start in `original`, length).
     runs: Vec<(usize, usize, usize)>,
 }
@@ -365,11 +394,13 @@ impl<'a> Excerpt<'a> {
             }
         }
         let line_starts = codespan_reporting::files::line_starts(&text).collect();
+        let original_starts = codespan_reporting::files::line_starts(original).collect();
         Excerpt {
             name,
             original,
             text,
             line_starts,
+            original_starts,
             runs,
         }
     }
@@ -434,10 +465,21 @@ impl<'a> Files<'a> for Excerpt<'_> {
     }
 
     fn location(&'a self, (): (), byte_index: usize) -> Result<Location, FilesError> {
-        let (line_number, column_number) = line_column(self.original, self.to_original(byte_index));
+        // As `line_column` on the original, with its line starts found once.
+        let text = self.original;
+        let mut offset = self.to_original(byte_index).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_number = self.original_starts.partition_point(|&s| s <= offset);
+        let start = self
+            .original_starts
+            .get(line_number.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
         Ok(Location {
             line_number,
-            column_number,
+            column_number: text[start..offset].chars().count() + 1,
         })
     }
 }
@@ -518,6 +560,23 @@ mod tests {
         assert_eq!(line_column(t, 0), (1, 1));
         assert_eq!(line_column(t, 4), (2, 2));
         assert_eq!(line_column(t, 8), (3, 1));
+    }
+
+    /// `to_json` finds lines once for the whole report; it agrees with
+    /// `line_column` at every offset, inside characters and past the end.
+    #[test]
+    fn json_locations_agree_with_line_column() {
+        let text = "ab\ncdé\r\n\n😀f\n";
+        let mut report = Report::new("f", text);
+        for at in 0..text.len() + 3 {
+            report
+                .diagnostics
+                .push(Diagnostic::error("x", Some(at..at), "here"));
+        }
+        for (at, j) in report.to_json().iter().enumerate() {
+            let (l, c) = line_column(text, at);
+            assert_eq!((j.line, j.column), (Some(l), Some(c)), "offset {at}");
+        }
     }
 
     /// On long lines of multi-byte text, at every offset: no panic, the

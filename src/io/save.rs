@@ -1,11 +1,12 @@
 //! [`Story`] to canonical JSON (format 1): fixed field order, two-space indent,
 //! arrays in file order, unknown fields kept after the known ones, every value
-//! as written.
+//! as written: an empty list is written `[]` when the file wrote it so, and
+//! left out when the file left it out.
 
 use super::json::{pad, write_value, Value};
 use crate::diagnostic::write_string;
 use crate::model::{
-    Citation, Entity, Event, Extra, Message, Parties, Relation, Source, Story, TimeExpr,
+    Citation, Entity, Event, Extra, ListField, Message, Parties, Relation, Source, Story, TimeExpr,
 };
 
 /// Writes a story as canonical format 1 JSON, ending with a newline.
@@ -15,11 +16,22 @@ pub fn to_json(story: &Story) -> String {
     w.string("title", story.title.as_ref());
     w.string("summary", story.summary.as_ref());
     w.string("timezone", story.timezone.as_ref());
-    w.objects("sources", &story.sources, source);
-    w.objects_always("entities", &story.entities, entity);
-    w.objects("messages", &story.messages, message);
-    w.objects("events", &story.events, event);
-    w.objects("relations", &story.relations, relation);
+    let empty = |f| story.empty.contains(f);
+    w.objects("sources", &story.sources, source, empty(ListField::Sources));
+    w.objects("entities", &story.entities, entity, true);
+    w.objects(
+        "messages",
+        &story.messages,
+        message,
+        empty(ListField::Messages),
+    );
+    w.objects("events", &story.events, event, empty(ListField::Events));
+    w.objects(
+        "relations",
+        &story.relations,
+        relation,
+        empty(ListField::Relations),
+    );
     w.extra(&story.extra);
     let mut out = w.finish();
     out.push('\n');
@@ -61,9 +73,10 @@ impl ObjWriter {
         self.string(name, value.map(|t| &t.text));
     }
 
-    /// A list of strings, on one line when short.
-    fn strings(&mut self, name: &str, items: &[String]) {
-        if !items.is_empty() {
+    /// A list of strings, on one line when short; an empty one only when
+    /// `keep_empty` (the file wrote it `[]`).
+    fn strings(&mut self, name: &str, items: &[String], keep_empty: bool) {
+        if !items.is_empty() || keep_empty {
             self.key(name);
             self.string_array(items);
         }
@@ -93,15 +106,18 @@ impl ObjWriter {
         }
     }
 
-    fn objects<T>(&mut self, name: &str, items: &[T], write: fn(&T, usize) -> String) {
-        if !items.is_empty() {
-            self.objects_always(name, items, write);
+    /// An array of objects; an empty one only when `keep_empty`.
+    fn objects<T>(
+        &mut self,
+        name: &str,
+        items: &[T],
+        write: fn(&T, usize) -> String,
+        keep_empty: bool,
+    ) {
+        if !items.is_empty() || keep_empty {
+            self.key(name);
+            self.object_array(items, write);
         }
-    }
-
-    fn objects_always<T>(&mut self, name: &str, items: &[T], write: fn(&T, usize) -> String) {
-        self.key(name);
-        self.object_array(items, write);
     }
 
     fn object_array<T>(&mut self, items: &[T], write: fn(&T, usize) -> String) {
@@ -120,8 +136,14 @@ impl ObjWriter {
         self.out.push(']');
     }
 
-    fn citations(&mut self, items: &[Citation]) {
+    /// `sources` of a message, event or relation; an empty one only when
+    /// `keep_empty`.
+    fn citations(&mut self, items: &[Citation], keep_empty: bool) {
         if items.is_empty() {
+            if keep_empty {
+                self.key("sources");
+                self.out.push_str("[]");
+            }
             return;
         }
         self.key("sources");
@@ -169,9 +191,9 @@ fn entity(e: &Entity, indent: usize) -> String {
     w.string("id", Some(&e.id));
     w.string("name", Some(&e.name));
     w.string("kind", e.kind.as_ref());
-    w.strings("aliases", &e.aliases);
+    w.strings("aliases", &e.aliases, e.empty.contains(ListField::Aliases));
     w.string("description", e.description.as_ref());
-    w.strings("tags", &e.tags);
+    w.strings("tags", &e.tags, e.empty.contains(ListField::Tags));
     w.string("url", e.url.as_ref());
     w.extra(&e.extra);
     w.finish()
@@ -184,7 +206,7 @@ fn message(m: &Message, indent: usize) -> String {
     w.string("text", m.text.as_ref());
     w.string("origin", m.origin.as_ref());
     w.time("time", m.time.as_ref());
-    w.citations(&m.sources);
+    w.citations(&m.sources, m.empty.contains(ListField::Sources));
     w.extra(&m.extra);
     w.finish()
 }
@@ -217,10 +239,10 @@ fn event(e: &Event, indent: usize) -> String {
         "certainty",
         e.certainty.map(|c| c.as_str().to_string()).as_ref(),
     );
-    w.strings("carries", &e.carries);
+    w.strings("carries", &e.carries, e.empty.contains(ListField::Carries));
     w.string("summary", e.summary.as_ref());
     w.string("quote", e.quote.as_ref());
-    w.citations(&e.sources);
+    w.citations(&e.sources, e.empty.contains(ListField::Sources));
     w.extra(&e.extra);
     w.finish()
 }
@@ -237,7 +259,7 @@ fn relation(r: &Relation, indent: usize) -> String {
         "certainty",
         r.certainty.map(|c| c.as_str().to_string()).as_ref(),
     );
-    w.citations(&r.sources);
+    w.citations(&r.sources, r.empty.contains(ListField::Sources));
     w.extra(&r.extra);
     w.finish()
 }

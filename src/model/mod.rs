@@ -44,6 +44,59 @@ pub const FORMAT: &str = "grapevine/1";
 /// written back unchanged.
 pub type Extra = Vec<(String, Value)>;
 
+/// A list field of format 1 that a file may write as an empty array `[]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListField {
+    /// `sources`: of the story, a message, an event or a relation.
+    Sources,
+    /// `messages` of the story.
+    Messages,
+    /// `events` of the story.
+    Events,
+    /// `relations` of the story.
+    Relations,
+    /// `aliases` of an entity.
+    Aliases,
+    /// `tags` of an entity.
+    Tags,
+    /// `carries` of an event.
+    Carries,
+}
+
+/// The list fields of one object that the file wrote as an empty array `[]`
+/// rather than leaving out. Both mean "none"; saving writes back the one the
+/// file had, so that `fmt` keeps what the user wrote.
+///
+/// The loader marks a field only when its list is empty, and the writer
+/// writes `[]` only for a marked field whose list is (still) empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct EmptyLists(u8);
+
+impl EmptyLists {
+    /// No field written as `[]`.
+    pub const NONE: EmptyLists = EmptyLists(0);
+
+    fn bit(field: ListField) -> u8 {
+        1 << (field as u8)
+    }
+
+    /// True when `field` was written as `[]`.
+    pub fn contains(self, field: ListField) -> bool {
+        self.0 & Self::bit(field) != 0
+    }
+
+    /// Marks `field` as written `[]`.
+    pub fn insert(&mut self, field: ListField) {
+        self.0 |= Self::bit(field);
+    }
+
+    /// These fields and `field`.
+    pub fn with(mut self, field: ListField) -> EmptyLists {
+        self.insert(field);
+        self
+    }
+}
+
 /// How sure the reporting is about a contact. Ordered from weakest to
 /// strongest, so `Certainty::Confirmed > Certainty::Reported`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
@@ -187,6 +240,8 @@ pub struct Entity {
     pub tags: Vec<String>,
     /// A link.
     pub url: Option<String>,
+    /// `aliases` and `tags` when written as `[]`.
+    pub empty: EmptyLists,
     /// Unknown fields, kept.
     pub extra: Extra,
 }
@@ -216,6 +271,8 @@ pub struct Message {
     pub time: Option<TimeExpr>,
     /// Citations.
     pub sources: Vec<Citation>,
+    /// `sources` when written as `[]`.
+    pub empty: EmptyLists,
     /// Unknown fields, kept.
     pub extra: Extra,
 }
@@ -301,6 +358,8 @@ pub struct Event {
     pub quote: Option<String>,
     /// Citations.
     pub sources: Vec<Citation>,
+    /// `carries` and `sources` when written as `[]`.
+    pub empty: EmptyLists,
     /// Unknown fields, kept.
     pub extra: Extra,
 }
@@ -349,6 +408,8 @@ pub struct Relation {
     pub certainty: Option<Certainty>,
     /// Citations.
     pub sources: Vec<Citation>,
+    /// `sources` when written as `[]`.
+    pub empty: EmptyLists,
     /// Unknown fields, kept.
     pub extra: Extra,
 }
@@ -410,6 +471,8 @@ pub struct Story {
     pub events: Vec<Event>,
     /// Standing ties.
     pub relations: Vec<Relation>,
+    /// `sources`, `messages`, `events` and `relations` when written as `[]`.
+    pub empty: EmptyLists,
     /// Unknown top-level fields, kept.
     pub extra: Extra,
 }
@@ -426,6 +489,7 @@ impl Default for Story {
             messages: Vec::new(),
             events: Vec::new(),
             relations: Vec::new(),
+            empty: EmptyLists::NONE,
             extra: Vec::new(),
         }
     }
@@ -441,31 +505,47 @@ impl Story {
     }
 
     /// Index of the entity with this exact id.
+    ///
+    /// O(n): a scan. For many look-ups, build a map once ([`Story::entity_ids`])
+    /// or use the catalogue of the story (`StoryCatalog`), whose look-ups are O(1).
     pub fn entity_index(&self, id: &str) -> Option<usize> {
         self.entities.iter().position(|e| e.id == id)
     }
 
     /// The entity with this exact id.
+    ///
+    /// O(n): a scan. For many look-ups, build a map once ([`Story::entity_ids`])
+    /// or use the catalogue of the story (`StoryCatalog`), whose look-ups are O(1).
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.id == id)
     }
 
     /// The message with this exact id.
+    ///
+    /// O(n): a scan. For many look-ups, build a map once ([`Story::entity_ids`])
+    /// or use the catalogue of the story (`StoryCatalog`), whose look-ups are O(1).
     pub fn message(&self, id: &str) -> Option<&Message> {
         self.messages.iter().find(|m| m.id == id)
     }
 
     /// The event with this exact id.
+    ///
+    /// O(n): a scan. For many look-ups, build a map once ([`Story::entity_ids`])
+    /// or use the catalogue of the story (`StoryCatalog`), whose look-ups are O(1).
     pub fn event(&self, id: &str) -> Option<&Event> {
         self.events.iter().find(|e| e.id == id)
     }
 
     /// The source with this exact id.
+    ///
+    /// O(n): a scan. For many look-ups, build a map once ([`Story::entity_ids`])
+    /// or use the catalogue of the story (`StoryCatalog`), whose look-ups are O(1).
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
     }
 
-    /// Display name of an entity id (the id itself when unknown).
+    /// Display name of an entity id (the id itself when unknown). O(n), as
+    /// [`Story::entity`].
     pub fn name_of<'a>(&'a self, id: &'a str) -> &'a str {
         self.entity(id).map(|e| e.name.as_str()).unwrap_or(id)
     }
@@ -534,13 +614,14 @@ impl Story {
         }
     }
 
-    /// Map from every defined entity id to its index.
+    /// Map from every defined entity id to its index (the first, should an id
+    /// be defined twice). O(n) to build, O(1) a look-up.
     pub fn entity_ids(&self) -> HashMap<&str, usize> {
-        self.entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
-            .collect()
+        let mut ids = HashMap::with_capacity(self.entities.len());
+        for (i, e) in self.entities.iter().enumerate() {
+            ids.entry(e.id.as_str()).or_insert(i);
+        }
+        ids
     }
 }
 

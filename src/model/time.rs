@@ -5,6 +5,8 @@
 //! likewise. An open end (`..`) is unbounded. The original text is kept for
 //! display and for lossless saving.
 
+mod hints;
+
 use std::fmt;
 
 use jiff::civil::{Date, DateTime, Time};
@@ -111,6 +113,27 @@ fn err(message: impl Into<String>, help: impl Into<String>) -> TimeError {
     }
 }
 
+/// The first second a time can stand for: 0001-01-01T00:00:00Z.
+///
+/// Years are written from 0001 to 9998 in every form (a year, a month, a
+/// day, a time of day), and every instant a time expression stands for,
+/// whatever the zone or offset it is read in, must lie within
+/// [`MIN_SECOND`]..=[`MAX_SECOND`]: the years 0001 to 9998 in UTC. It is the
+/// range that every form and every offset can express (the underlying
+/// calendar stops at 9999, and an offset of up to ±17:59 moves a time by
+/// less than a day), and the one the CSV reader enforces too. A time outside
+/// it (`0000`, `9999-01-01`, `0001-01-01T00:30+01:00`, or `0001` read in a
+/// zone east of UTC) is an error that says the range.
+pub const MIN_SECOND: i64 = -62_135_596_800;
+
+/// The last second a time can stand for: 9998-12-31T23:59:59Z. See
+/// [`MIN_SECOND`].
+pub const MAX_SECOND: i64 = 253_370_764_799;
+
+/// Help for a time outside [`MIN_SECOND`]..=[`MAX_SECOND`].
+const RANGE_HELP: &str =
+    "times run from 0001-01-01T00:00:00Z to 9998-12-31T23:59:59Z: years 0001 to 9998, in UTC";
+
 const FORMS_HELP: &str = "write a year (2016), a month (2016-09), a day (2016-09-20), a minute (2016-09-20T14:05) or a second (2016-09-20T14:05:30), optionally with an offset (Z, -04:00), an interval A/B, or an open end (2016-09-20/.., ../2017-11-13)";
 
 impl TimeExpr {
@@ -123,7 +146,16 @@ impl TimeExpr {
     /// assert_eq!(t.interval().lo, Some(1474329600));
     /// assert_eq!(t.interval().hi, None);
     /// ```
+    ///
+    /// A text written the way dates are often written elsewhere (`Sept 20,
+    /// 2016`, `20/09/2016`, `2016-09-20T10:00 EST`) gets an error that
+    /// proposes the format 1 form (`2016-09-20`, `2016-09-20T10:00-05:00`).
     pub fn parse(text: &str, tz: &TimeZone) -> Result<TimeExpr, TimeError> {
+        TimeExpr::parse_strict(text, tz).map_err(|e| hints::hint(text, tz).unwrap_or(e))
+    }
+
+    /// [`TimeExpr::parse`] without the hints.
+    fn parse_strict(text: &str, tz: &TimeZone) -> Result<TimeExpr, TimeError> {
         if text.is_empty() {
             return Err(err(
                 "the time is empty",
@@ -278,6 +310,12 @@ fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
         ));
     }
     let year = digits(fields[0], 4, "year")?;
+    if !(1..=9998).contains(&year) {
+        return Err(err(
+            format!("the year {year:04} is out of range"),
+            RANGE_HELP,
+        ));
+    }
     let month = match fields.get(1) {
         Some(m) => {
             let m = digits(m, 2, "month")?;
@@ -319,12 +357,6 @@ fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
     }
     let (year_i16, month_i8) = (year as i16, month.unwrap_or(1) as i8);
     let Some(time_text) = time_part else {
-        if day.is_none() && !(1..=9998).contains(&year) {
-            return Err(err(
-                format!("the year {year} is out of range"),
-                "years run from 0001 to 9998",
-            ));
-        }
         let start = Date::new(year_i16, month_i8, day.unwrap_or(1) as i8)
             .map_err(|e| err(format!("not a calendar date: {e}"), FORMS_HELP))?;
         let (precision, next) = match (month, day) {
@@ -338,10 +370,10 @@ fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
             ),
             (Some(_), Some(_)) => (Precision::Day, start.checked_add(jiff::Span::new().days(1))),
         };
-        let next =
-            next.map_err(|_| err("the date is out of range", "years run from 0001 to 9998"))?;
+        let next = next.map_err(|_| err("the date is out of range", RANGE_HELP))?;
         let lo = civil_seconds(start.to_datetime(Time::midnight()), tz)?;
         let hi = civil_seconds(next.to_datetime(Time::midnight()), tz)? - 1;
+        in_range(lo, hi)?;
         return Ok(TimePoint {
             lo,
             hi,
@@ -401,6 +433,7 @@ fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
     } else {
         (Precision::Minute, lo + 59)
     };
+    in_range(lo, hi)?;
     Ok(TimePoint {
         lo,
         hi,
@@ -408,6 +441,30 @@ fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
         approximate,
         uncertain,
     })
+}
+
+/// Checks that a point's seconds lie within [`MIN_SECOND`]..=[`MAX_SECOND`]
+/// (a zone or an offset can move the first or last year out of it).
+fn in_range(lo: i64, hi: i64) -> Result<(), TimeError> {
+    if lo < MIN_SECOND {
+        return Err(err(
+            format!(
+                "the time starts at {}, before 0001-01-01T00:00:00Z",
+                rfc3339(lo)
+            ),
+            RANGE_HELP,
+        ));
+    }
+    if hi > MAX_SECOND {
+        return Err(err(
+            format!(
+                "the time ends at {}, after 9998-12-31T23:59:59Z",
+                rfc3339(hi)
+            ),
+            RANGE_HELP,
+        ));
+    }
+    Ok(())
 }
 
 fn split_offset(t: &str) -> Result<(&str, Option<Offset>), TimeError> {
@@ -585,6 +642,79 @@ mod tests {
         ] {
             assert!(TimeExpr::parse(bad, &utc).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_range_is_years_0001_to_9998_in_utc() {
+        let ts = |t: &str| t.parse::<Timestamp>().unwrap().as_second();
+        assert_eq!(MIN_SECOND, ts("0001-01-01T00:00:00Z"));
+        assert_eq!(MAX_SECOND, ts("9998-12-31T23:59:59Z"));
+        let utc = TimeZone::UTC;
+        // Every form at both ends of the range.
+        for (text, lo, hi) in [
+            ("0001", Some(MIN_SECOND), None),
+            ("0001-01", Some(MIN_SECOND), None),
+            ("0001-01-01", Some(MIN_SECOND), None),
+            ("0001-01-01T00:00", Some(MIN_SECOND), None),
+            ("0001-01-01T00:00:00Z", Some(MIN_SECOND), None),
+            ("9998", None, Some(MAX_SECOND)),
+            ("9998-12", None, Some(MAX_SECOND)),
+            ("9998-12-31", None, Some(MAX_SECOND)),
+            ("9998-12-31T23:59", None, Some(MAX_SECOND)),
+            ("9998-12-31T23:59:59", None, Some(MAX_SECOND)),
+            ("../9998-12-31", None, Some(MAX_SECOND)),
+            ("0001/..", Some(MIN_SECOND), None),
+        ] {
+            let i = TimeExpr::parse(text, &utc).unwrap().interval();
+            if lo.is_some() {
+                assert_eq!(i.lo, lo, "{text}");
+            }
+            if hi.is_some() {
+                assert_eq!(i.hi, hi, "{text}");
+            }
+        }
+        // One rule for every form: year 0000 and 9999 are out, whatever the
+        // precision (0000-01-01 used to be accepted).
+        for text in [
+            "0000",
+            "0000-01",
+            "0000-01-01",
+            "0000-01-01T00:00",
+            "0000-01-01T00:00:00Z",
+            "9999",
+            "9999-01",
+            "9999-12-31",
+            "9999-12-31T23:59",
+            "2016/9999",
+            "../0000-06",
+        ] {
+            let e = TimeExpr::parse(text, &utc).unwrap_err();
+            assert!(
+                e.message.contains("is out of range"),
+                "{text}: {}",
+                e.message
+            );
+            assert_eq!(e.help, RANGE_HELP, "{text}");
+        }
+        // An offset or a zone that moves a time out of the range.
+        let e = TimeExpr::parse("0001-01-01T00:30+01:00", &utc).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the time starts at 0000-12-31T23:30:00Z, before 0001-01-01T00:00:00Z"
+        );
+        assert!(e
+            .help
+            .contains("0001-01-01T00:00:00Z to 9998-12-31T23:59:59Z"));
+        let e = TimeExpr::parse("9998-12-31T23:00-01:00", &utc).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the time ends at 9999-01-01T00:00:59Z, after 9998-12-31T23:59:59Z"
+        );
+        let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+        assert!(TimeExpr::parse("0001", &tokyo).is_err());
+        assert!(TimeExpr::parse("9998", &tokyo).is_ok());
+        assert!(TimeExpr::parse("9998", &ny()).is_err());
+        assert!(TimeExpr::parse("0001", &ny()).is_ok());
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod csv_fuzz;
 mod equality;
+mod hostile_story;
 mod limits;
 mod malformed;
 mod reach_props;

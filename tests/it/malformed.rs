@@ -517,7 +517,7 @@ fn check_any_input(bytes: &[u8]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: super::hostile_story::cases(256), ..ProptestConfig::default() })]
 
     #[test]
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
@@ -609,4 +609,34 @@ fn the_errors_in_docs_format_md_are_what_check_prints() {
         missing.is_empty(),
         "docs/format.md does not list {missing:?}"
     );
+}
+
+/// `--since` and `--until` read times with the same parser as the file, so
+/// they get the same hints and the same range.
+#[test]
+fn time_flags_get_the_same_hints_and_range() {
+    for (flag, value, expected) in [
+        ("--since", "Sept 20, 2016", "format 1 writes it 2016-09-20"),
+        (
+            "--until",
+            "20 September 2016",
+            "format 1 writes it 2016-09-20",
+        ),
+        (
+            "--since",
+            "20/09/2016",
+            "write \"2016-09-20\" (20 September 2016",
+        ),
+        (
+            "--since",
+            "2016-09-20T10:00 EST",
+            "format 1 writes it 2016-09-20T10:00-05:00",
+        ),
+        ("--until", "0000-01-01", "the year 0000 is out of range"),
+    ] {
+        let o = grapevine(&["reach", STORY, "--from", "wikileaks", flag, value]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {stderr}");
+        assert!(stderr.contains(expected), "{flag} {value}: {stderr}");
+    }
 }

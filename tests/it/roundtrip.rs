@@ -4,11 +4,12 @@
 //! from; the canonical writer is idempotent; and `grapevine fmt` keeps
 //! unknown fields and number text exactly and leaves the bundled story alone.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use grapevine::io::json::{self, Member, Node, Value};
-use grapevine::model::{Citation, Extra, Parties, Relation, Source};
+use grapevine::model::{Citation, EmptyLists, Extra, ListField, Parties, Relation, Source};
 use grapevine::{load_bytes, to_json, Certainty, Entity, Event, Message, Story, TimeExpr};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -292,6 +293,7 @@ type EntityPlan = (
     Vec<String>,
     Option<String>,
     Extra,
+    u8,
 );
 
 fn entity_plan() -> impl Strategy<Value = EntityPlan> {
@@ -309,6 +311,7 @@ fn entity_plan() -> impl Strategy<Value = EntityPlan> {
         prop::collection::vec(text(), 0..3),
         prop::option::of(text()),
         extra(ENTITY),
+        any::<u8>(),
     )
 }
 
@@ -339,6 +342,7 @@ type MessagePlan = (
     Option<String>,
     Vec<CitePlan>,
     Extra,
+    u8,
 );
 
 fn message_plan() -> impl Strategy<Value = MessagePlan> {
@@ -349,6 +353,7 @@ fn message_plan() -> impl Strategy<Value = MessagePlan> {
         prop::option::of(time_text()),
         cite_plans(),
         extra(MESSAGE),
+        any::<u8>(),
     )
 }
 
@@ -368,6 +373,7 @@ type EventPlan = (
     (Option<String>, Option<String>),
     Vec<CitePlan>,
     Extra,
+    u8,
 );
 
 fn event_plan() -> impl Strategy<Value = EventPlan> {
@@ -391,6 +397,7 @@ fn event_plan() -> impl Strategy<Value = EventPlan> {
         (prop::option::of(text()), prop::option::of(text())),
         cite_plans(),
         extra(EVENT),
+        any::<u8>(),
     )
 }
 
@@ -403,6 +410,7 @@ type RelationPlan = (
     Option<Certainty>,
     Vec<CitePlan>,
     Extra,
+    u8,
 );
 
 fn relation_plan() -> impl Strategy<Value = RelationPlan> {
@@ -415,6 +423,7 @@ fn relation_plan() -> impl Strategy<Value = RelationPlan> {
         prop::option::of(prop::sample::select(Certainty::ALL.to_vec())),
         cite_plans(),
         extra(RELATION),
+        any::<u8>(),
     )
 }
 
@@ -436,6 +445,7 @@ fn story() -> impl Strategy<Value = Story> {
                 "Pacific/Chatham",
             ])),
             extra(TOP),
+            any::<u8>(),
         ),
         prop::collection::vec(source_plan(), 0..3),
         prop::collection::vec(entity_plan(), 2..6),
@@ -450,11 +460,30 @@ fn story() -> impl Strategy<Value = Story> {
         )
 }
 
-type TopPlan = (Option<String>, Option<String>, Option<&'static str>, Extra);
+type TopPlan = (
+    Option<String>,
+    Option<String>,
+    Option<&'static str>,
+    Extra,
+    u8,
+);
+
+/// The list fields written `[]`: each of `fields` whose list is empty and
+/// whose bit is set in `bits` (as a file that wrote some empty lists and
+/// left others out).
+fn empties(bits: u8, fields: &[(ListField, bool)]) -> EmptyLists {
+    let mut empty = EmptyLists::NONE;
+    for (i, (field, is_empty)) in fields.iter().enumerate() {
+        if *is_empty && bits & (1 << i) != 0 {
+            empty.insert(*field);
+        }
+    }
+    empty
+}
 
 fn build(
     ids: Vec<String>,
-    (title, summary, timezone, top_extra): TopPlan,
+    (title, summary, timezone, top_extra, top_empty): TopPlan,
     sources: Vec<SourcePlan>,
     entities: Vec<EntityPlan>,
     messages: Vec<MessagePlan>,
@@ -482,10 +511,17 @@ fn build(
     let entities: Vec<Entity> = entities
         .into_iter()
         .map(
-            |(name, kind, aliases, description, tags, url, extra)| Entity {
+            |(name, kind, aliases, description, tags, url, extra, bits)| Entity {
                 id: next(),
                 name,
                 kind: kind.map(String::from),
+                empty: empties(
+                    bits,
+                    &[
+                        (ListField::Aliases, aliases.is_empty()),
+                        (ListField::Tags, tags.is_empty()),
+                    ],
+                ),
                 aliases,
                 description,
                 tags,
@@ -497,21 +533,25 @@ fn build(
     let entity_ids: Vec<String> = entities.iter().map(|e| e.id.clone()).collect();
     let messages: Vec<Message> = messages
         .into_iter()
-        .map(|(title, text, origin, t, cites, extra)| Message {
-            id: next(),
-            title,
-            text,
-            origin: origin.map(|i| i.get(&entity_ids).clone()),
-            time: time(t, &tz),
-            sources: citations(&cites, &source_ids),
-            extra,
+        .map(|(title, text, origin, t, cites, extra, bits)| {
+            let sources = citations(&cites, &source_ids);
+            Message {
+                id: next(),
+                title,
+                text,
+                origin: origin.map(|i| i.get(&entity_ids).clone()),
+                time: time(t, &tz),
+                empty: empties(bits, &[(ListField::Sources, sources.is_empty())]),
+                sources,
+                extra,
+            }
         })
         .collect();
     let message_ids: Vec<String> = messages.iter().map(|m| m.id.clone()).collect();
     let events: Vec<Event> = events
         .into_iter()
         .map(
-            |(kind, parties, t, certainty, carries, (summary, quote), cites, extra)| {
+            |(kind, parties, t, certainty, carries, (summary, quote), cites, extra, bits)| {
                 let parties = match parties {
                     PartiesPlan::Directed(from, to, as_array) => Parties::Directed {
                         from: from.get(&entity_ids).clone(),
@@ -528,23 +568,32 @@ fn build(
                         Parties::Mutual { participants }
                     }
                 };
+                let carries: Vec<String> = if message_ids.is_empty() {
+                    Vec::new()
+                } else {
+                    carries
+                        .iter()
+                        .map(|i| i.get(&message_ids).clone())
+                        .collect()
+                };
+                let sources = citations(&cites, &source_ids);
                 Event {
                     id: next(),
                     kind,
                     parties,
                     time: time(t, &tz),
                     certainty,
-                    carries: if message_ids.is_empty() {
-                        Vec::new()
-                    } else {
-                        carries
-                            .iter()
-                            .map(|i| i.get(&message_ids).clone())
-                            .collect()
-                    },
+                    empty: empties(
+                        bits,
+                        &[
+                            (ListField::Carries, carries.is_empty()),
+                            (ListField::Sources, sources.is_empty()),
+                        ],
+                    ),
+                    carries,
                     summary,
                     quote,
-                    sources: citations(&cites, &source_ids),
+                    sources,
                     extra,
                 }
             },
@@ -553,23 +602,37 @@ fn build(
     let relations: Vec<Relation> = relations
         .into_iter()
         .map(
-            |(has_id, kind, (from, to), label, t, certainty, cites, extra)| Relation {
-                id: has_id.then(&mut next),
-                kind,
-                from: from.get(&entity_ids).clone(),
-                to: to.get(&entity_ids).clone(),
-                label,
-                time: time(t, &tz),
-                certainty,
-                sources: citations(&cites, &source_ids),
-                extra,
+            |(has_id, kind, (from, to), label, t, certainty, cites, extra, bits)| {
+                let sources = citations(&cites, &source_ids);
+                Relation {
+                    id: has_id.then(&mut next),
+                    kind,
+                    from: from.get(&entity_ids).clone(),
+                    to: to.get(&entity_ids).clone(),
+                    label,
+                    time: time(t, &tz),
+                    certainty,
+                    empty: empties(bits, &[(ListField::Sources, sources.is_empty())]),
+                    sources,
+                    extra,
+                }
             },
         )
         .collect();
+    let empty = empties(
+        top_empty,
+        &[
+            (ListField::Sources, sources.is_empty()),
+            (ListField::Messages, messages.is_empty()),
+            (ListField::Events, events.is_empty()),
+            (ListField::Relations, relations.is_empty()),
+        ],
+    );
     Story {
         title,
         summary,
         timezone: timezone.map(String::from),
+        empty,
         sources,
         entities,
         messages,
@@ -698,7 +761,7 @@ fn load_ok(name: &str, text: &str) -> Result<grapevine::Loaded, TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: super::hostile_story::cases(256), ..ProptestConfig::default() })]
 
     /// load(save(s)) == s, and save is idempotent.
     #[test]
@@ -925,4 +988,373 @@ fn the_example_in_docs_format_md_is_canonical_and_clean() {
         .find(|block| block.starts_with("{ \"source\""))
         .expect("a citation example");
     assert!(json::parse(citation).is_ok());
+}
+
+// ---- Empty lists are kept as written.
+
+/// Every list a file may write as `[]`, at every level, each written so;
+/// `to` and `participants` may not be empty (an event must connect someone).
+const WITH_EMPTY_ARRAYS: &str = r#"{
+  "format": "grapevine/1",
+  "sources": [],
+  "entities": [
+    { "id": "alice", "name": "Alice", "aliases": [], "tags": [] },
+    { "id": "bob", "name": "Bob", "tags": [] }
+  ],
+  "messages": [],
+  "events": [
+    { "id": "e1", "from": "alice", "to": ["bob"], "carries": [], "sources": [] }
+  ],
+  "relations": [
+    { "from": "alice", "to": "bob", "sources": [] }
+  ],
+  "x-list": []
+}
+"#;
+
+#[test]
+fn fmt_keeps_empty_arrays_where_they_were_written() {
+    let loaded = load_bytes("in.json", WITH_EMPTY_ARRAYS.as_bytes()).unwrap();
+    let s = &loaded.story;
+    assert!(s.empty.contains(ListField::Sources) && s.empty.contains(ListField::Messages));
+    assert!(!s.empty.contains(ListField::Events) && !s.empty.contains(ListField::Relations));
+    assert!(s.entities[0].empty.contains(ListField::Aliases));
+    assert!(!s.entities[1].empty.contains(ListField::Aliases));
+    assert!(s.events[0].empty.contains(ListField::Carries));
+    let saved = to_json(s);
+    // The canonical writer's layout of the same text: field order, indent.
+    assert_eq!(saved, WITH_EMPTY_ARRAYS.replace(
+        "    { \"id\": \"alice\", \"name\": \"Alice\", \"aliases\": [], \"tags\": [] },\n    { \"id\": \"bob\", \"name\": \"Bob\", \"tags\": [] }",
+        "    {\n      \"id\": \"alice\",\n      \"name\": \"Alice\",\n      \"aliases\": [],\n      \"tags\": []\n    },\n    {\n      \"id\": \"bob\",\n      \"name\": \"Bob\",\n      \"tags\": []\n    }",
+    ).replace(
+        "    { \"id\": \"e1\", \"from\": \"alice\", \"to\": [\"bob\"], \"carries\": [], \"sources\": [] }",
+        "    {\n      \"id\": \"e1\",\n      \"from\": \"alice\",\n      \"to\": [\"bob\"],\n      \"carries\": [],\n      \"sources\": []\n    }",
+    ).replace(
+        "    { \"from\": \"alice\", \"to\": \"bob\", \"sources\": [] }",
+        "    {\n      \"from\": \"alice\",\n      \"to\": \"bob\",\n      \"sources\": []\n    }",
+    ));
+    assert_eq!(
+        load_bytes("saved.json", saved.as_bytes()).unwrap().story,
+        *s
+    );
+
+    // The same through the command line; and a file that leaves the lists
+    // out keeps them out.
+    let path = tmp("empty-arrays.json");
+    std::fs::write(&path, WITH_EMPTY_ARRAYS).unwrap();
+    let p = path.to_str().unwrap();
+    assert_eq!(grapevine(&["fmt", p]).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), saved);
+    let without: String = saved
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("\"aliases\": []"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    let reloaded = load_bytes("without.json", without.as_bytes()).unwrap();
+    assert!(!reloaded.story.entities[0]
+        .empty
+        .contains(ListField::Aliases));
+    assert_eq!(to_json(&reloaded.story), without);
+}
+
+/// The story generator writes `[]` for every list field, and leaves empty
+/// lists out too: the round-trip properties above see both.
+#[test]
+fn the_generator_writes_empty_arrays_at_every_level() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut seen = std::collections::HashSet::new();
+    let mut left_out = 0;
+    for _ in 0..300 {
+        let s = story().new_tree(&mut runner).unwrap().current();
+        let mut note = |level: &str, empty: EmptyLists, field: ListField, is_empty: bool| {
+            if empty.contains(field) {
+                seen.insert(format!("{level} {field:?}"));
+            } else if is_empty {
+                left_out += 1;
+            }
+        };
+        note("story", s.empty, ListField::Sources, s.sources.is_empty());
+        note("story", s.empty, ListField::Messages, s.messages.is_empty());
+        note("story", s.empty, ListField::Events, s.events.is_empty());
+        note(
+            "story",
+            s.empty,
+            ListField::Relations,
+            s.relations.is_empty(),
+        );
+        for e in &s.entities {
+            note("entity", e.empty, ListField::Aliases, e.aliases.is_empty());
+            note("entity", e.empty, ListField::Tags, e.tags.is_empty());
+        }
+        for m in &s.messages {
+            note("message", m.empty, ListField::Sources, m.sources.is_empty());
+        }
+        for e in &s.events {
+            note("event", e.empty, ListField::Carries, e.carries.is_empty());
+            note("event", e.empty, ListField::Sources, e.sources.is_empty());
+        }
+        for r in &s.relations {
+            note(
+                "relation",
+                r.empty,
+                ListField::Sources,
+                r.sources.is_empty(),
+            );
+        }
+    }
+    for level in [
+        "story Sources",
+        "story Messages",
+        "story Events",
+        "story Relations",
+        "entity Aliases",
+        "entity Tags",
+        "message Sources",
+        "event Carries",
+        "event Sources",
+        "relation Sources",
+    ] {
+        assert!(seen.contains(level), "never generated: {level} as []");
+    }
+    assert!(left_out > 100, "{left_out}");
+}
+
+// ---- fmt rewrites safely.
+
+/// A fresh folder for one fmt test, holding a non-canonical story.
+#[cfg(unix)]
+fn fmt_dir(name: &str) -> (PathBuf, PathBuf) {
+    let dir = tmp(&format!("fmt-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("story.json");
+    std::fs::write(&file, WITH_UNKNOWN_FIELDS).unwrap();
+    (dir, file)
+}
+
+/// The names in a folder, sorted: no temporary file is ever left.
+#[cfg(unix)]
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+fn canonical() -> String {
+    to_json(
+        &load_bytes("x", WITH_UNKNOWN_FIELDS.as_bytes())
+            .unwrap()
+            .story,
+    )
+}
+
+/// The old temporary name was predictable: a link planted there made fmt
+/// overwrite the file it points to. The name is now random and created
+/// exclusively; the planted link and its target are left alone.
+#[cfg(unix)]
+#[test]
+fn fmt_never_writes_through_a_link_planted_at_the_old_temporary_name() {
+    let (dir, file) = fmt_dir("planted");
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    for planted in ["story.json.grapevine-tmp", "story.grapevine-tmp"] {
+        std::os::unix::fs::symlink(&victim, dir.join(planted)).unwrap();
+    }
+    let o = grapevine(&["fmt", file.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), canonical());
+    for planted in ["story.json.grapevine-tmp", "story.grapevine-tmp"] {
+        let link = std::fs::symlink_metadata(dir.join(planted)).unwrap();
+        assert!(link.file_type().is_symlink());
+    }
+    assert_eq!(
+        listing(&dir),
+        [
+            "story.grapevine-tmp",
+            "story.json",
+            "story.json.grapevine-tmp",
+            "victim.txt"
+        ]
+    );
+}
+
+/// fmt on a link rewrites the file it names, beside that file; the link
+/// stays a link.
+#[cfg(unix)]
+#[test]
+fn fmt_on_a_symlink_rewrites_its_target_and_keeps_the_link() {
+    let (dir, file) = fmt_dir("symlink");
+    let other = dir.join("elsewhere");
+    std::fs::create_dir_all(&other).unwrap();
+    let link = other.join("link.json");
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    let o = grapevine(&["fmt", link.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_link(&link).unwrap(), file);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), canonical());
+    assert_eq!(listing(&other), ["link.json"]);
+    assert_eq!(listing(&dir), ["elsewhere", "story.json"]);
+}
+
+/// A FIFO, `/dev/stdin` or a device is refused before it is read (reading a
+/// FIFO would consume it), with what to do instead; --stdout still reads one.
+#[cfg(unix)]
+#[test]
+fn fmt_refuses_fifos_and_devices() {
+    use std::process::Stdio;
+    let (dir, _) = fmt_dir("fifo");
+    let fifo = dir.join("pipe.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let o = grapevine(&["fmt", fifo.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("it is a pipe (FIFO)"), "{stderr}");
+    assert!(stderr.contains("--stdout"), "{stderr}");
+    {
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo());
+    }
+    for device in ["/dev/null", "/dev/stdin"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args(["fmt", device])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{device}: {stderr}");
+        assert!(stderr.contains("not a regular file"), "{device}: {stderr}");
+    }
+    // Piped into /dev/stdin: refused too (a pipe), and --stdout reads it.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["fmt", "/dev/stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdin.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["fmt", "--stdout", "/dev/stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(WITH_UNKNOWN_FIELDS.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), canonical());
+    assert_eq!(listing(&dir), ["pipe.json", "story.json"]);
+}
+
+/// A read-only file is refused and keeps its text and mode; one that is
+/// already canonical is left alone without complaint.
+#[cfg(unix)]
+#[test]
+fn fmt_refuses_a_read_only_file_and_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, file) = fmt_dir("read-only");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let o = grapevine(&["fmt", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("it is read-only"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), WITH_UNKNOWN_FIELDS);
+    assert_eq!(mode(&file), 0o444);
+    // Canonical already: nothing to write, so nothing to refuse.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&file, canonical()).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let o = grapevine(&["fmt", file.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(mode(&file), 0o444);
+    assert_eq!(listing(&dir), ["story.json"]);
+}
+
+/// The rewritten file keeps its mode (the temporary file is created 0600).
+#[cfg(unix)]
+#[test]
+fn fmt_keeps_the_mode_of_the_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, file) = fmt_dir("mode");
+    for m in [0o640, 0o604, 0o755] {
+        std::fs::write(&file, WITH_UNKNOWN_FIELDS).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(m)).unwrap();
+        let o = grapevine(&["fmt", file.to_str().unwrap()]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), canonical());
+        assert_eq!(mode(&file), m, "{m:o}");
+    }
+    assert_eq!(listing(&dir), ["story.json"]);
+}
+
+/// A hard-linked file is refused: replacing it would split the names (this
+/// one new, the others old), silently. Both names keep the old text.
+#[cfg(unix)]
+#[test]
+fn fmt_refuses_a_hard_linked_file() {
+    let (dir, file) = fmt_dir("hard-link");
+    let other = dir.join("backup.json");
+    std::fs::hard_link(&file, &other).unwrap();
+    let o = grapevine(&["fmt", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("it has 2 hard links"), "{stderr}");
+    for name in [&file, &other] {
+        assert_eq!(std::fs::read_to_string(name).unwrap(), WITH_UNKNOWN_FIELDS);
+    }
+    // --check and --stdout only read: fine.
+    assert_eq!(
+        grapevine(&["fmt", "--check", file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(listing(&dir), ["backup.json", "story.json"]);
 }

@@ -1,0 +1,688 @@
+//! Hints for times written the way people write dates elsewhere: in words
+//! (`Sept 20, 2016`, `20 September 2016`), with the day and month in either
+//! order (`20/09/2016`, `09/20/2016`, `20.09.2016`), with a space instead of
+//! the `T`, or with a zone abbreviation (`2016-09-20T10:00 EST`).
+//!
+//! Only the error path uses them: when a text fails to parse, [`hint`] tries
+//! to read it as one of these and, if it can, gives an error that proposes
+//! the format 1 form, checked by parsing it. So both story files and
+//! command-line flags (`--since`, `--until`) get them.
+
+use jiff::tz::TimeZone;
+
+use super::{err, TimeError, TimeExpr, MONTHS};
+
+/// Zone abbreviations people write after a time, with the offset each
+/// stands for, and the other zones an ambiguous one is also used for.
+const ZONES: &[(&str, &str, &str)] = &[
+    ("UTC", "Z", ""),
+    ("GMT", "Z", ""),
+    ("EST", "-05:00", ""),
+    ("EDT", "-04:00", ""),
+    (
+        "CST",
+        "-06:00",
+        " (US Central; China Standard Time is +08:00)",
+    ),
+    ("CDT", "-05:00", ""),
+    ("MST", "-07:00", ""),
+    ("MDT", "-06:00", ""),
+    ("PST", "-08:00", ""),
+    ("PDT", "-07:00", ""),
+    ("AKST", "-09:00", ""),
+    ("AKDT", "-08:00", ""),
+    ("HST", "-10:00", ""),
+    ("AST", "-04:00", " (Atlantic)"),
+    ("WET", "+00:00", ""),
+    ("WEST", "+01:00", ""),
+    ("BST", "+01:00", " (British Summer Time)"),
+    (
+        "IST",
+        "+05:30",
+        " (India; Irish Standard Time is +01:00, Israel's +02:00)",
+    ),
+    ("CET", "+01:00", ""),
+    ("CEST", "+02:00", ""),
+    ("EET", "+02:00", ""),
+    ("EEST", "+03:00", ""),
+    ("MSK", "+03:00", ""),
+    ("HKT", "+08:00", ""),
+    ("SGT", "+08:00", ""),
+    ("JST", "+09:00", ""),
+    ("KST", "+09:00", ""),
+    ("AWST", "+08:00", ""),
+    ("ACST", "+09:30", ""),
+    ("ACDT", "+10:30", ""),
+    ("AEST", "+10:00", ""),
+    ("AEDT", "+11:00", ""),
+    ("NZST", "+12:00", ""),
+    ("NZDT", "+13:00", ""),
+];
+
+/// Words that say "about": the proposal gets the `~` flag.
+const ABOUT: &[&str] = &[
+    "about",
+    "around",
+    "circa",
+    "ca",
+    "c",
+    "approx",
+    "approximately",
+    "roughly",
+];
+
+/// Words that say "part of": the whole month or year is proposed, with a
+/// note about intervals.
+const PART: &[&str] = &[
+    "early",
+    "mid",
+    "late",
+    "end",
+    "beginning",
+    "start",
+    "middle",
+];
+
+/// Words that change nothing.
+const FILLER: &[&str] = &[
+    "of",
+    "the",
+    "on",
+    "in",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+];
+
+/// A way to read the text, in format 1.
+struct Reading {
+    /// The format 1 text.
+    iso: String,
+    /// How the text was read, for the help: "5 September 2016".
+    note: String,
+}
+
+/// What was not format 1 about a point, and how it reads.
+struct PointHint {
+    /// Each thing that differs from format 1: "is a date in words".
+    what: Vec<String>,
+    /// One reading, or two when the day and month can be read either way.
+    readings: Vec<Reading>,
+    /// Said after the proposal: about zones, parts of a month.
+    notes: Vec<String>,
+}
+
+/// An error proposing the format 1 form of `text`, when `text` is a date or
+/// time written another common way; `None` otherwise.
+pub(super) fn hint(text: &str, tz: &TimeZone) -> Option<TimeError> {
+    let body = text.trim();
+    if body.is_empty() || body.len() > 80 {
+        return None;
+    }
+    let parsed = |iso: &str| TimeExpr::parse_strict(iso, tz);
+    // A date with two slashes is one point (20/09/2016), not an interval.
+    let single = point(body);
+    let (what, readings, notes) = match (single, body.split_once('/')) {
+        (Some(h), _) => (h.what, h.readings, h.notes),
+        (None, Some((a, b))) if !b.contains('/') => {
+            // An interval: each end that is not format 1 is rewritten.
+            let end = |s: &str| -> Option<Option<PointHint>> {
+                let s = s.trim();
+                if s == ".." || parsed(s).is_ok() {
+                    Some(None)
+                } else {
+                    // Only a single reading: an interval of two ambiguous
+                    // ends would need four proposals.
+                    point(s).filter(|h| h.readings.len() == 1).map(Some)
+                }
+            };
+            let (ha, hb) = (end(a)?, end(b)?);
+            if ha.is_none() && hb.is_none() {
+                return None;
+            }
+            let first = |h: &Option<PointHint>, s: &str| match h
+                .as_ref()
+                .and_then(|h| h.readings.first())
+            {
+                Some(r) => (r.iso.clone(), r.note.clone()),
+                None => (s.trim().to_string(), String::new()),
+            };
+            let (ia, na) = first(&ha, a);
+            let (ib, nb) = first(&hb, b);
+            let mut what = Vec::new();
+            let mut notes = Vec::new();
+            for h in [&ha, &hb].into_iter().flatten() {
+                for w in &h.what {
+                    if !what.contains(w) {
+                        what.push(w.clone());
+                    }
+                }
+                notes.extend(h.notes.iter().cloned());
+            }
+            let note = [na, nb]
+                .into_iter()
+                .filter(|n| !n.is_empty())
+                .collect::<Vec<_>>()
+                .join(" to ");
+            let readings = vec![Reading {
+                iso: format!("{ia}/{ib}"),
+                note,
+            }];
+            (what, readings, notes)
+        }
+        _ => return None,
+    };
+    if readings.iter().all(|r| r.iso == text) {
+        return None;
+    }
+    let what = what.join(" and ");
+    let notes: String = notes.iter().map(|n| format!("; {n}")).collect();
+    match readings.as_slice() {
+        [one] => match parsed(&one.iso) {
+            Ok(_) => Some(err(
+                format!("`{text}` {what}; format 1 writes it {}", one.iso),
+                format!("write \"{}\"{}{notes}", one.iso, paren(&one.note)),
+            )),
+            // It reads as a date that does not exist, or is out of range.
+            Err(e) => Some(err(
+                format!("`{text}` {what}; read as {}: {}", one.iso, e.message),
+                e.help,
+            )),
+        },
+        [a, b] => {
+            let ok: Vec<&Reading> = [a, b]
+                .into_iter()
+                .filter(|r| parsed(&r.iso).is_ok())
+                .collect();
+            match ok.as_slice() {
+                [] => None,
+                [r] => Some(err(
+                    format!("`{text}` {what}; format 1 writes it {}", r.iso),
+                    format!("write \"{}\"{}{notes}", r.iso, paren(&r.note)),
+                )),
+                _ => Some(err(
+                    format!(
+                        "`{text}` {what}; format 1 writes it {} or {}, depending on which is the day",
+                        a.iso, b.iso
+                    ),
+                    format!(
+                        "write \"{}\" if it is day/month ({}), or \"{}\" if it is month/day ({}){notes}",
+                        a.iso, a.note, b.iso, b.note
+                    ),
+                )),
+            }
+        }
+        _ => None,
+    }
+}
+
+fn paren(note: &str) -> String {
+    if note.is_empty() {
+        String::new()
+    } else {
+        format!(" ({note})")
+    }
+}
+
+/// Reads one point written another way, if it is one.
+fn point(s: &str) -> Option<PointHint> {
+    let mut what = Vec::new();
+    let mut notes = Vec::new();
+    // A zone abbreviation at the end, after a space or right after the clock.
+    let (body, zone) = split_zone(s);
+    let body = body.trim_end();
+    // The clock: after a `T` (either case) or a space, at the end.
+    let (date, clock) = split_clock(body, &mut what)?;
+    let mut readings = date_readings(date.trim(), &mut what, &mut notes)?;
+    if let Some(clock) = &clock {
+        if readings.iter().any(|r| r.iso.len() != 10) {
+            return None;
+        }
+        for r in &mut readings {
+            r.iso = format!("{}T{clock}", r.iso);
+        }
+    }
+    if let Some((abbr, offset, other)) = zone {
+        if clock.is_some() {
+            what.push(format!("ends with the zone abbreviation {abbr}"));
+            for r in &mut readings {
+                r.iso.push_str(offset);
+            }
+            let utc = if offset == "Z" {
+                "UTC".to_string()
+            } else {
+                format!("UTC{offset}")
+            };
+            notes.push(format!(
+                "{abbr} is {utc}{other}; or leave the zone out to read the time in the story's \"timezone\""
+            ));
+        } else {
+            what.push(format!("ends with the zone abbreviation {abbr}"));
+            notes.push(
+                "a date without a time of day is read in the story's \"timezone\", so the zone is left out"
+                    .to_string(),
+            );
+        }
+    }
+    if what.is_empty() {
+        return None;
+    }
+    Some(PointHint {
+        what,
+        readings,
+        notes,
+    })
+}
+
+/// Splits a known zone abbreviation off the end of `s`.
+fn split_zone(s: &str) -> (&str, Option<(&'static str, &'static str, &'static str)>) {
+    let letters = s.bytes().rev().take_while(u8::is_ascii_alphabetic).count();
+    if letters == 0 || letters == s.len() {
+        return (s, None);
+    }
+    let (body, word) = s.split_at(s.len() - letters);
+    // After a space, or right after the clock's digits (10:00EST).
+    if !body.ends_with(|c: char| c == ' ' || c.is_ascii_digit()) {
+        return (s, None);
+    }
+    let upper = word.to_ascii_uppercase();
+    match ZONES.iter().find(|(abbr, _, _)| *abbr == upper) {
+        // A lone `Z` or a letter of a word is not an abbreviation here.
+        Some(&(abbr, offset, other)) => (body, Some((abbr, offset, other))),
+        None => (s, None),
+    }
+}
+
+/// Splits the clock (`10:00`, `9:05:30`) off the end of a point, written
+/// after a `T`, a `t` or a space; the clock comes back as format 1 writes it.
+fn split_clock<'a>(s: &'a str, what: &mut Vec<String>) -> Option<(&'a str, Option<String>)> {
+    let cut = s.rfind(['T', 't', ' ']);
+    let Some(at) = cut else {
+        return Some((s, None));
+    };
+    let (date, rest) = (&s[..at], &s[at + 1..]);
+    let Some(clock) = clock(rest) else {
+        // A `T` inside a word (`Sept`, `October`) or a space between words.
+        return Some((s, None));
+    };
+    if date.is_empty() {
+        return None;
+    }
+    match &s[at..=at] {
+        " " if date.bytes().all(|b| b.is_ascii_digit() || b == b'-') => {
+            what.push("has a space between the date and the time of day".into());
+        }
+        "t" => what.push("has a lower-case `t`".into()),
+        _ => {}
+    }
+    Some((date, Some(clock)))
+}
+
+/// `10:00` → `10:00`, `9:05:30` → `09:05:30`; `None` for anything else.
+fn clock(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some(
+        parts
+            .iter()
+            .map(|p| format!("{p:0>2}"))
+            .collect::<Vec<_>>()
+            .join(":"),
+    )
+}
+
+/// The format 1 date(s) of a date written another way.
+fn date_readings(s: &str, what: &mut Vec<String>, notes: &mut Vec<String>) -> Option<Vec<Reading>> {
+    if s.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return words(s, what, notes).map(|r| vec![r]);
+    }
+    let sep = s.bytes().find(|b| matches!(b, b'/' | b'.' | b'-'));
+    let parts: Vec<&str> = match sep {
+        Some(sep) => s.split(sep as char).collect(),
+        None => vec![s],
+    };
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let n = |p: &str| p.parse::<u32>().ok();
+    let sep = sep.map_or('-', char::from);
+    match parts.as_slice() {
+        // Year first: 2016/09/20, 2016.09.20, 2016-9-20, 2016.09.
+        [y, rest @ ..] if y.len() == 4 && (1..=2).contains(&rest.len()) => {
+            if rest.iter().any(|p| p.len() > 2) {
+                return None;
+            }
+            let iso: Vec<String> = std::iter::once(y.to_string())
+                .chain(rest.iter().map(|p| format!("{p:0>2}")))
+                .collect();
+            let iso = iso.join("-");
+            if sep != '-' {
+                what.push(format!("separates year, month and day with `{sep}`"));
+            } else if iso != s {
+                what.push("has a month or day of one digit".into());
+            }
+            Some(vec![Reading {
+                iso,
+                note: String::new(),
+            }])
+        }
+        // Year last: day and month in one order or the other.
+        [a, b, y] if y.len() == 4 && a.len() <= 2 && b.len() <= 2 => {
+            let (a, b) = (n(a)?, n(b)?);
+            let year = n(y)?;
+            // Day/month and month/day, when the month is one.
+            let dm = || {
+                Some(Reading {
+                    iso: format!("{year:04}-{b:02}-{a:02}"),
+                    note: format!("{a} {} {year}", month_name(b)?),
+                })
+            };
+            let md = || {
+                Some(Reading {
+                    iso: format!("{year:04}-{a:02}-{b:02}"),
+                    note: format!("{} {b}, {year}", month_name(a)?),
+                })
+            };
+            let written = format!("written with `{sep}`");
+            match (dm(), md()) {
+                (Some(dm), None) => {
+                    what.push(format!("is a day/month/year date {written}"));
+                    Some(vec![Reading {
+                        note: format!("{}; {a} cannot be a month, so it is the day", dm.note),
+                        ..dm
+                    }])
+                }
+                (None, Some(md)) => {
+                    what.push(format!("is a month/day/year date {written}"));
+                    Some(vec![Reading {
+                        note: format!("{}; {b} cannot be a month, so it is the day", md.note),
+                        ..md
+                    }])
+                }
+                (Some(dm), Some(md)) => {
+                    what.push(format!("is a day, month and year {written}"));
+                    Some(if a == b { vec![dm] } else { vec![dm, md] })
+                }
+                (None, None) => None,
+            }
+        }
+        // Month and year: 09/2016, 09.2016.
+        [m, y] if y.len() == 4 && m.len() <= 2 && sep != '-' => {
+            let (m, y) = (n(m)?, n(y)?);
+            month_name(m)?;
+            what.push(format!("is a month and year written with `{sep}`"));
+            Some(vec![Reading {
+                iso: format!("{y:04}-{m:02}"),
+                note: String::new(),
+            }])
+        }
+        _ => None,
+    }
+}
+
+fn month_name(m: u32) -> Option<&'static str> {
+    MONTHS.get((m as usize).checked_sub(1)?).copied()
+}
+
+/// A date in words: `Sept 20, 2016`, `20th of September 2016`,
+/// `late September 2016`, `about May 2016`.
+fn words(s: &str, what: &mut Vec<String>, notes: &mut Vec<String>) -> Option<Reading> {
+    let (mut month, mut day, mut year) = (None, None, None);
+    let (mut about, mut part) = (false, None);
+    for token in s
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '-')
+        .filter(|t| !t.is_empty())
+    {
+        let lower = token.to_lowercase();
+        let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &lower[digits.len()..];
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            if !matches!(suffix, "" | "st" | "nd" | "rd" | "th") {
+                return None;
+            }
+            match digits.len() {
+                4 if suffix.is_empty() && year.is_none() => {
+                    year = Some(digits.parse::<u32>().ok()?)
+                }
+                1 | 2 if day.is_none() => day = Some(digits.parse::<u32>().ok()?),
+                _ => return None,
+            }
+        } else if let Some(m) = month_of(&lower) {
+            if month.replace(m).is_some() {
+                return None;
+            }
+        } else if ABOUT.contains(&lower.as_str()) {
+            about = true;
+        } else if PART.contains(&lower.as_str()) {
+            part = Some(lower);
+        } else if !FILLER.contains(&lower.as_str()) {
+            return None;
+        }
+    }
+    let (month, year) = (month?, year?);
+    what.push("is a date in words".into());
+    let mut iso = match day {
+        Some(d) => format!("{year:04}-{month:02}-{d:02}"),
+        None => format!("{year:04}-{month:02}"),
+    };
+    if about {
+        iso.push('~');
+        notes.push("`~` marks it as approximate".into());
+    }
+    if let (Some(part), None) = (part, day) {
+        let last = super::days_in_month(i64::from(year), i64::from(month));
+        let (from, to) = match part.as_str() {
+            "early" | "beginning" | "start" => (1, 10),
+            "mid" | "middle" => (11, 20),
+            _ => (21, last),
+        };
+        notes.push(format!(
+            "that is the whole month; for {part} {} only, write an interval such as {year:04}-{month:02}-{from:02}/{year:04}-{month:02}-{to:02}",
+            month_name(month)?
+        ));
+    }
+    Some(Reading {
+        iso,
+        note: String::new(),
+    })
+}
+
+/// The month a word names: a month's name or its first three letters or
+/// more (`Sept`, `sep`, `September`), in any case.
+fn month_of(word: &str) -> Option<u32> {
+    if word.chars().count() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.to_lowercase().starts_with(word))
+        .map(|i| i as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::TimeExpr;
+    use jiff::tz::TimeZone;
+
+    /// (message, help) of the error for `text`, in UTC.
+    fn error(text: &str) -> (String, String) {
+        let e = TimeExpr::parse(text, &TimeZone::UTC).expect_err(text);
+        (e.message, e.help)
+    }
+
+    /// Each example of the issue gets the right form, and the form parses
+    /// to the same interval as the intended reading.
+    #[test]
+    fn the_issue_examples_get_the_format_1_form() {
+        let cases = [
+            ("Sept 20, 2016", "`Sept 20, 2016` is a date in words; format 1 writes it 2016-09-20", "write \"2016-09-20\""),
+            ("20 September 2016", "`20 September 2016` is a date in words; format 1 writes it 2016-09-20", "write \"2016-09-20\""),
+            (
+                "20/09/2016",
+                "`20/09/2016` is a day/month/year date written with `/`; format 1 writes it 2016-09-20",
+                "write \"2016-09-20\" (20 September 2016; 20 cannot be a month, so it is the day)",
+            ),
+            (
+                "2016-09-20T10:00 EST",
+                "`2016-09-20T10:00 EST` ends with the zone abbreviation EST; format 1 writes it 2016-09-20T10:00-05:00",
+                "write \"2016-09-20T10:00-05:00\"; EST is UTC-05:00; or leave the zone out to read the time in the story's \"timezone\"",
+            ),
+        ];
+        for (text, message, help) in cases {
+            assert_eq!(
+                error(text),
+                (message.to_string(), help.to_string()),
+                "{text}"
+            );
+        }
+        let est = TimeExpr::parse("2016-09-20T10:00-05:00", &TimeZone::UTC).unwrap();
+        assert_eq!(
+            super::super::rfc3339(est.interval().lo.unwrap()),
+            "2016-09-20T15:00:00Z"
+        );
+    }
+
+    #[test]
+    fn day_and_month_in_either_order() {
+        // The second number cannot be a month: month/day.
+        assert_eq!(
+            error("09/20/2016").1,
+            "write \"2016-09-20\" (September 20, 2016; 20 cannot be a month, so it is the day)"
+        );
+        // Both can: both readings, day/month first.
+        let (message, help) = error("05/09/2016");
+        assert_eq!(
+            message,
+            "`05/09/2016` is a day, month and year written with `/`; format 1 writes it 2016-09-05 or 2016-05-09, depending on which is the day"
+        );
+        assert_eq!(
+            help,
+            "write \"2016-09-05\" if it is day/month (5 September 2016), or \"2016-05-09\" if it is month/day (May 9, 2016)"
+        );
+        // The same number twice is one date.
+        assert_eq!(error("07.07.2016").1, "write \"2016-07-07\" (7 July 2016)");
+        // Dots and dashes too; the year first with other separators.
+        assert!(error("20.09.2016")
+            .0
+            .ends_with("format 1 writes it 2016-09-20"));
+        assert!(error("20-09-2016")
+            .0
+            .ends_with("format 1 writes it 2016-09-20"));
+        assert!(error("2016/09/20")
+            .0
+            .ends_with("format 1 writes it 2016-09-20"));
+        assert!(error("2016.9.20")
+            .0
+            .ends_with("format 1 writes it 2016-09-20"));
+        assert!(error("2016-9-2")
+            .0
+            .ends_with("format 1 writes it 2016-09-02"));
+        assert!(error("09.2016").0.ends_with("format 1 writes it 2016-09"));
+        // Neither number a month: no hint, the ordinary error.
+        assert_eq!(error("20/21/2016").0, "a time has at most one `/`");
+    }
+
+    #[test]
+    fn words_clocks_spaces_and_zones() {
+        for (text, iso) in [
+            ("September 20, 2016", "2016-09-20"),
+            ("sep 20 2016", "2016-09-20"),
+            ("Tuesday, 20th of September 2016", "2016-09-20"),
+            ("September 2016", "2016-09"),
+            ("about May 2016", "2016-05~"),
+            ("Sept 20, 2016 10:00", "2016-09-20T10:00"),
+            ("20 Sept 2016 9:05 PDT", "2016-09-20T09:05-07:00"),
+            ("2016-09-20 10:00", "2016-09-20T10:00"),
+            ("2016-09-20 10:00:30 UTC", "2016-09-20T10:00:30Z"),
+            ("2016-09-20T10:00GMT", "2016-09-20T10:00Z"),
+            ("2016-09-20t10:00", "2016-09-20T10:00"),
+            ("20/09/2016 14:30 CEST", "2016-09-20T14:30+02:00"),
+            ("Sept 20, 2016/Sept 22, 2016", "2016-09-20/2016-09-22"),
+            ("2016-09-20/Sept 22, 2016", "2016-09-20/2016-09-22"),
+            ("Sept 2016/..", "2016-09/.."),
+        ] {
+            let (message, _) = error(text);
+            assert!(
+                message.ends_with(&format!("format 1 writes it {iso}")),
+                "{text}: {message}"
+            );
+            assert!(TimeExpr::parse(iso, &TimeZone::UTC).is_ok(), "{iso}");
+        }
+        let (_, help) = error("late September 2016");
+        assert_eq!(
+            help,
+            "write \"2016-09\"; that is the whole month; for late September only, write an interval such as 2016-09-21/2016-09-30"
+        );
+        let (_, help) = error("2016-09-20 IST");
+        assert!(
+            help.contains("a date without a time of day is read in the story's \"timezone\""),
+            "{help}"
+        );
+        assert!(error("2016-09-20T10:00 IST")
+            .1
+            .contains("Irish Standard Time"));
+    }
+
+    /// A reading that does not exist says why, in the format 1 terms.
+    #[test]
+    fn a_reading_that_is_not_a_date_says_why() {
+        assert_eq!(
+            error("Sept 31, 2016"),
+            (
+                "`Sept 31, 2016` is a date in words; read as 2016-09-31: September has 30 days"
+                    .into(),
+                "days of this month run from 01 to 30".into()
+            )
+        );
+        assert!(error("31/02/2016")
+            .0
+            .contains("read as 2016-02-31: February has 29 days in 2016"));
+        assert!(error("1 January 0000")
+            .0
+            .contains("the year 0000 is out of range"));
+    }
+
+    /// Text that is none of these keeps its own error.
+    #[test]
+    fn no_hint_for_other_text() {
+        for (text, message) in [
+            ("2016-02-30", "February has 29 days in 2016"),
+            ("2016/2017/2018", "a time has at most one `/`"),
+            ("16-09-20", "the year `16` is not 4 digits"),
+            (
+                "Sept 20",
+                "`Sept 20` is not a date written as YYYY, YYYY-MM or YYYY-MM-DD",
+            ),
+            (
+                "next Tuesday",
+                "`next Tuesday` is not a date written as YYYY, YYYY-MM or YYYY-MM-DD",
+            ),
+            ("2016-09-20T10:00 XYZ", "the minute `00 XY` is not 2 digits"),
+        ] {
+            assert_eq!(error(text).0, message, "{text}");
+        }
+    }
+}
