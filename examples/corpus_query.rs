@@ -144,6 +144,12 @@ fn main() {
         let mut sink = std::io::BufWriter::new(std::io::sink());
         let written = serde_json::to_writer_pretty(&mut sink, &rows).is_ok();
         let json_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let _ = serde_json::to_writer(&mut sink, &rows);
+        line.push_str(&format!(" compact_json_s={:.4}", t.elapsed().as_secs_f64()));
+        let t = Instant::now();
+        let _ = grapevine::reach(&index, &q);
+        line.push_str(&format!(" answer_s={:.4}", t.elapsed().as_secs_f64()));
         line.push_str(&format!(
             " reach_rows_s={rows_s:.4} reach_json_s={json_s:.4} reach_reached={} json_ok={written}",
             rows.len()

@@ -281,6 +281,11 @@ impl<'a> Index<'a> {
         self.catalog.entity_count() + self.hubs as usize
     }
 
+    /// True when some meeting goes through a hub.
+    pub fn has_hubs(&self) -> bool {
+        self.hubs > 0
+    }
+
     /// True when node `u` is a meeting's hub, not an entity.
     #[inline]
     pub fn is_hub(&self, u: u32) -> bool {
@@ -291,6 +296,12 @@ impl<'a> Index<'a> {
     /// receiver, channel)`, a pass through a meeting's hub (into it, then out
     /// of it to the receiver) made one hop through the channel out of it.
     pub fn hops_of(&self, chain: &[u32]) -> Vec<(u32, u32, u32)> {
+        if self.hubs == 0 {
+            return chain
+                .iter()
+                .map(|&c| (self.from[c as usize], self.to[c as usize], c))
+                .collect();
+        }
         let mut out = Vec::with_capacity(chain.len());
         let mut sender = None;
         for &c in chain {

@@ -365,10 +365,10 @@ pub struct Paths {
     hops: Vec<u32>,
     /// The entity's label (`NONE`: not reached).
     label: Vec<u32>,
-    /// Per label: the label it extends (`NONE` for the source's).
-    parent: Vec<u32>,
-    /// Per label: the channel that delivered it (`NONE` for the source's).
-    channel: Vec<u32>,
+    /// Per label: the label it extends (`NONE` for the source's) and the
+    /// channel that delivered it (`NONE` for the source's), side by side so
+    /// that a walk up a chain reads one cache line a step.
+    links: Vec<(u32, u32)>,
 }
 
 impl Paths {
@@ -378,16 +378,14 @@ impl Paths {
             time: vec![NO_UPPER; n],
             hops: vec![0; n],
             label: vec![NONE; n],
-            parent: Vec::new(),
-            channel: Vec::new(),
+            links: Vec::new(),
         }
     }
 
     /// Adds a label; returns its number.
     pub(crate) fn push_label(&mut self, parent: u32, channel: u32) -> u32 {
-        self.parent.push(parent);
-        self.channel.push(channel);
-        (self.parent.len() - 1) as u32
+        self.links.push((parent, channel));
+        (self.links.len() - 1) as u32
     }
 
     /// Records `v`'s earliest arrival the first time it is settled.
@@ -443,7 +441,7 @@ impl Paths {
         if l == NONE {
             return None;
         }
-        let c = self.channel[l as usize];
+        let c = self.links[l as usize].1;
         (c != NONE).then_some(c)
     }
 
@@ -452,9 +450,13 @@ impl Paths {
     pub fn channels(&self, v: usize) -> Vec<u32> {
         let mut out = Vec::with_capacity(self.hops(v));
         let mut l = self.label[v];
-        while l != NONE && self.channel[l as usize] != NONE {
-            out.push(self.channel[l as usize]);
-            l = self.parent[l as usize];
+        while l != NONE {
+            let (parent, channel) = self.links[l as usize];
+            if channel == NONE {
+                break;
+            }
+            out.push(channel);
+            l = parent;
         }
         out.reverse();
         out
@@ -939,8 +941,18 @@ impl Serialize for RowJson<'_, '_> {
         use serde::ser::SerializeStruct;
         let (index, r) = (self.rows.index, self.row);
         let v = r.entity as usize;
-        let hops = index.hops_of(&self.rows.paths.channels(v));
-        let last = hops.last().copied();
+        let chain = self.rows.paths.channels(v);
+        // Without meetings' hubs the chain's channels are its hops: only the
+        // last one's ends are read.
+        let hops: Vec<(u32, u32, u32)> = if index.has_hubs() {
+            index.hops_of(&chain)
+        } else {
+            chain.iter().map(|&c| (0, 0, c)).collect()
+        };
+        let last = match (index.has_hubs(), chain.last()) {
+            (false, Some(&c)) => Some((index.from(c as usize), index.to(c as usize), c)),
+            _ => hops.last().copied(),
+        };
         let event = |c: Option<u32>| c.map(|c| index.event_id(c));
         let with_path = self.rows.query.paths;
         let mut st = s.serialize_struct("Reached", if with_path { 11 } else { 10 })?;

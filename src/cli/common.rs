@@ -28,7 +28,7 @@ pub fn out_err(source: std::io::Error) -> Error {
 /// [`grapevine::diagnostic::is_invisible`] are written as `\uXXXX` escapes:
 /// the same text for a JSON reader, nothing a terminal acts on.
 pub fn print_json(out: &mut Out, value: &impl serde::Serialize) -> Result<(), Error> {
-    let mut w = std::io::BufWriter::new(&mut *out);
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *out);
     write_json(&mut w, value)?;
     writeln!(w).map_err(out_err)?;
     w.flush().map_err(out_err)
@@ -59,6 +59,10 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
+        // Plain printable ASCII, by far the most text, is written as it is.
+        if fragment.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if json_escaped(c) {

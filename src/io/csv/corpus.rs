@@ -5,6 +5,23 @@ use super::*;
 
 use std::borrow::Cow;
 
+/// Appends `n` in decimal (no formatting machinery: answers write millions).
+fn push_decimal(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
+}
+
 /// A time text of the file (or an RFC 3339 time made from a row) as a time
 /// expression in UTC; `None` when empty.
 fn parse_utc(text: &str) -> Option<TimeExpr> {
@@ -312,13 +329,14 @@ impl Catalog for Corpus {
     }
     fn write_event_id(&self, e: u32, out: &mut String) {
         let line = self.line[e as usize];
-        match self.id_of_line(line) {
-            Cow::Borrowed(id) => out.push_str(id),
-            Cow::Owned(_) => {
-                use std::fmt::Write;
-                let _ = write!(out, "line-{line}");
+        if let Some((lines, names)) = &self.event_ids {
+            if let Ok(i) = lines.binary_search(&line) {
+                out.push_str(names.get(i));
+                return;
             }
         }
+        out.push_str("line-");
+        push_decimal(out, line);
     }
     fn event(&self, e: u32) -> Cow<'_, Event> {
         let r = e as usize;
