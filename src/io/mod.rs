@@ -4,6 +4,7 @@
 //! [`Input::catalog`] every command answers from.
 
 pub mod csv;
+pub mod export;
 pub mod json;
 pub mod load;
 pub mod save;
