@@ -2,7 +2,10 @@
 //! read it.
 //!
 //! Nodes are entities (label the name; kind, aliases, tags, description,
-//! url as attributes; the kind's colour as `viz:color`). Each contact is an
+//! url as attributes; the kind's colour as `color` and as the attribute
+//! `colour`). The official 1.3 schema wants `color` in the GEXF namespace
+//! (its viz schema has none): Gephi and graphology read it there; networkx
+//! looks for it only in the viz namespace and reads the attribute. Each contact is an
 //! edge per receiver (a mutual contact one `mutual` edge per pair of
 //! participants) with a spell over its interval, open ends left open, and
 //! its event id, kind, certainty, precision, time expression, quote,
@@ -52,7 +55,7 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
     let mut s = String::new();
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     s.push_str(
-        "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" \
+        "<gexf xmlns=\"http://gexf.net/1.3\" \
 xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
 xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n",
     );
@@ -67,12 +70,28 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
         ));
     }
     s.push_str("  </meta>\n");
+    // graphology-gexf (Gephi Lite) takes the graph's type from the first
+    // edge and fails on `mutual`: a directed edge goes first. With no
+    // directed edge at all the graph is undirected (networkx refuses
+    // `undirected` edges in a directed graph, and reads `mutual` as both
+    // directions).
+    let mut all = links(catalog);
+    let directed = all.iter().position(|l| !l.mutual);
+    if let Some(i) = directed {
+        let first = all.remove(i);
+        all.insert(0, first);
+    }
+    let (default_type, mutual_type) = if directed.is_some() {
+        ("directed", "mutual")
+    } else {
+        ("undirected", "undirected")
+    };
     let tz = match catalog.timezone_name() {
         Some(z) => format!(" timezone=\"{}\"", x.esc(z)),
         None => String::new(),
     };
     s.push_str(&format!(
-        "  <graph mode=\"dynamic\" defaultedgetype=\"directed\" timeformat=\"date\" timerepresentation=\"interval\"{tz}>\n"
+        "  <graph mode=\"dynamic\" defaultedgetype=\"{default_type}\" timeformat=\"date\" timerepresentation=\"interval\"{tz}>\n"
     ));
     for (class, attrs) in [
         ("node", &NODE_ATTRIBUTES[..]),
@@ -118,12 +137,12 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
         att(&mut s, "colour", Some(colour));
         let (r, g, b) = rgb(colour);
         s.push_str(&format!(
-            "        </attvalues>\n        <viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>\n      </node>\n"
+            "        </attvalues>\n        <color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>\n      </node>\n"
         ));
     }
     s.push_str("    </nodes>\n    <edges>\n");
     let mut ids = EdgeIds::new(catalog, "e");
-    for link in links(catalog) {
+    for link in all {
         let (from, to) = (catalog.entity_id(link.from), catalog.entity_id(link.to));
         let mut atts: Vec<(&str, String)> = Vec::new();
         let (time, label) = if let Some(e) = link.event {
@@ -182,7 +201,7 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
         if let Some(p) = dc.precision {
             atts.push(("precision", p.to_string()));
         }
-        let ty = if link.mutual { "mutual" } else { "directed" };
+        let ty = if link.mutual { mutual_type } else { "directed" };
         s.push_str(&format!(
             "      <edge id=\"{}\" source=\"{}\" target=\"{}\" type=\"{ty}\" label=\"{}\">\n        <attvalues>\n",
             ids.next_id(),
