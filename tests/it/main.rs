@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod csv_fuzz;
 mod equality;
+mod interchange;
 mod limits;
 mod malformed;
 mod reach_props;

@@ -141,7 +141,7 @@ fn dates(
     if (t.approximate() || t.uncertain()) && !interval_kept(ent) {
         loss.add(
             "date-flags",
-            "{n} approximate or uncertain date{s} lose their ~ ? % flag (the expression kept in notes)",
+            "{n} approximate or uncertain date{s} without the ~ ? % flag (the expression kept in notes)",
         );
         note = true;
     }
@@ -170,7 +170,7 @@ fn dates(
                 ent.push("date", &prefix(p, tz));
                 loss.add(
                     "interval-to-start",
-                    "{n} interval date{s} reduced to their start (the expression kept in notes)",
+                    "{n} interval date{s} reduced to the start (the expression kept in notes)",
                 );
             }
             None => loss.add(
@@ -222,7 +222,14 @@ fn cite(
         "{n} citation{s} flattened into text (sources' url as sourceUrl, publisher as publisher)",
     );
     for u in source_urls(catalog, cites) {
-        ent.push("sourceUrl", &u);
+        if web_url(&u) {
+            ent.push("sourceUrl", &u);
+        } else {
+            loss.add(
+                "urls",
+                "{n} url{s} FtM does not accept (not http or https) left out",
+            );
+        }
     }
     let mut publishers: Vec<&str> = Vec::new();
     for c in cites {
@@ -240,6 +247,15 @@ fn cite(
     for p in publishers {
         ent.push("publisher", p);
     }
+}
+
+/// True for a URL FtM keeps: http or https, no spaces or control
+/// characters.
+pub fn web_url(u: &str) -> bool {
+    let lower = u.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && u.len() > 8
+        && !u.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The default event kind of an FtM schema: what an import reads when no
@@ -304,7 +320,14 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
                 "{n} group{s} written as Organization (keyword grapevine:kind=group)",
             );
         }
-        ent.opt("website", e.url.as_deref());
+        match e.url.as_deref() {
+            Some(u) if web_url(u) => ent.push("website", u),
+            Some(_) => loss.add(
+                "urls",
+                "{n} url{s} FtM does not accept (not http or https) left out",
+            ),
+            None => {}
+        }
         if !e.extra.is_empty() {
             loss.add(
                 "extra-fields",

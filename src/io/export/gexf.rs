@@ -116,7 +116,13 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
             x.esc(&e.id),
             x.esc(&e.name)
         ));
-        let json = |v: &[String]| serde_json::to_string(v).unwrap_or_default();
+        // List items lose what XML cannot hold, as every other text does.
+        let json = |x: &mut XmlText, v: &[String]| {
+            let fixed: Vec<String> = v.iter().map(|s| x.fix(s)).collect();
+            serde_json::to_string(&fixed).unwrap_or_default()
+        };
+        let aliases = json(&mut x, &e.aliases);
+        let tags = json(&mut x, &e.tags);
         let mut att = |s: &mut String, key: &str, v: Option<&str>| {
             if let Some(v) = v {
                 s.push_str(&format!(
@@ -127,10 +133,10 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
         };
         att(&mut s, "kind", Some(e.kind().as_str()));
         if !e.aliases.is_empty() {
-            att(&mut s, "aliases", Some(&json(&e.aliases)));
+            att(&mut s, "aliases", Some(&aliases));
         }
         if !e.tags.is_empty() {
-            att(&mut s, "tags", Some(&json(&e.tags)));
+            att(&mut s, "tags", Some(&tags));
         }
         att(&mut s, "description", e.description.as_deref());
         att(&mut s, "url", e.url.as_deref());

@@ -413,6 +413,18 @@ impl XmlText {
         text
     }
 
+    /// `s` with what XML cannot hold replaced (not escaped), counting a
+    /// replacement: for text that is encoded further (JSON lists).
+    pub fn fix(&mut self, s: &str) -> String {
+        if !s.chars().any(xml_forbidden) {
+            return s.to_string();
+        }
+        self.replaced += 1;
+        s.chars()
+            .map(|c| if xml_forbidden(c) { '\u{fffd}' } else { c })
+            .collect()
+    }
+
     /// Adds the count to `loss`.
     pub fn report(&self, loss: &mut LossReport) {
         loss.add_n(
