@@ -708,6 +708,14 @@ fn followthemoney_validates_the_entities() {
         );
         let v = run_python(FTM, &f);
         assert_eq!(v["problems"], serde_json::json!([]), "{name}");
+        // And the command line Aleph users run.
+        let o = Command::new(root().join("target/venv/bin/ftm"))
+            .args(["validate", "-i"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        let lines = ok(&o, "ftm validate").lines().count();
+        assert_eq!(lines, bytes(&exported(&s, ExportFormat::Ftm)).split(|&b| b == b'\n').filter(|l| !l.is_empty()).count(), "{name}");
         if name == STORY {
             let sch = &v["schemata"];
             assert_eq!(sch["Person"], 17);
