@@ -80,7 +80,7 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
         }
     };
     let span = |n: roxmltree::Node| n.range();
-    let Some(graph) = doc.descendants().find(|n| tag(&n, "graph")) else {
+    let Some(graph) = doc.descendants().find(|n| tag(n, "graph")) else {
         report.diagnostics.push(
             Diagnostic::error("the file has no <graph> element", None, "")
                 .with_help("export the graph as GEXF from Gephi, or check the file"),
@@ -106,9 +106,9 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
     let default_undirected = graph.attribute("defaultedgetype") == Some("undirected");
     // Attribute ids to titles, per class.
     let mut titles: HashMap<(String, String), String> = HashMap::new();
-    for a in graph.children().filter(|n| tag(&n, "attributes")) {
+    for a in graph.children().filter(|n| tag(n, "attributes")) {
         let class = a.attribute("class").unwrap_or("node").to_string();
-        for at in a.children().filter(|n| tag(&n, "attribute")) {
+        for at in a.children().filter(|n| tag(n, "attribute")) {
             if let Some(id) = at.attribute("id") {
                 let title = at.attribute("title").unwrap_or(id).to_string();
                 titles.insert((class.clone(), id.to_string()), title);
@@ -119,9 +119,9 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
         let mut out = BTreeMap::new();
         for v in n
             .children()
-            .filter(|c| tag(&c, "attvalues"))
+            .filter(|c| tag(c, "attvalues"))
             .flat_map(|c| c.children())
-            .filter(|c| tag(&c, "attvalue"))
+            .filter(|c| tag(c, "attvalue"))
         {
             let Some(key) = v.attribute("for").or_else(|| v.attribute("id")) else {
                 continue;
@@ -144,7 +144,7 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
         ..Story::default()
     };
     let mut ids: HashMap<String, Range<usize>> = HashMap::new();
-    for n in graph.descendants().filter(|n| tag(&n, "node")) {
+    for n in graph.descendants().filter(|n| tag(n, "node")) {
         let sp = span(n);
         let Some(id) = n.attribute("id") else {
             report.diagnostics.push(
@@ -196,7 +196,7 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
         });
     }
     let mut edges: Vec<EdgeRead> = Vec::new();
-    for e in graph.descendants().filter(|n| tag(&n, "edge")) {
+    for e in graph.descendants().filter(|n| tag(n, "edge")) {
         let sp = span(e);
         let (Some(s), Some(t)) = (e.attribute("source"), e.attribute("target")) else {
             report.diagnostics.push(
@@ -223,7 +223,7 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
         let ty = e.attribute("type");
         let undirected = matches!(ty, Some("mutual") | Some("undirected"))
             || (ty.is_none() && default_undirected);
-        let spell = e.descendants().find(|c| tag(&c, "spell")).unwrap_or(e);
+        let spell = e.descendants().find(|c| tag(c, "spell")).unwrap_or(e);
         edges.push(EdgeRead {
             span: sp,
             source: s.to_string(),

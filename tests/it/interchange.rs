@@ -715,7 +715,14 @@ fn followthemoney_validates_the_entities() {
             .output()
             .unwrap();
         let lines = ok(&o, "ftm validate").lines().count();
-        assert_eq!(lines, bytes(&exported(&s, ExportFormat::Ftm)).split(|&b| b == b'\n').filter(|l| !l.is_empty()).count(), "{name}");
+        assert_eq!(
+            lines,
+            bytes(&exported(&s, ExportFormat::Ftm))
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .count(),
+            "{name}"
+        );
         if name == STORY {
             let sch = &v["schemata"];
             assert_eq!(sch["Person"], 17);
