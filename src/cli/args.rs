@@ -226,10 +226,16 @@ contacts are never reached themselves; no contact goes to it. --json gives each 
   grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --alt-text"
     ))]
     Render(RenderArgs),
-    /// Convert a CSV contact list (from,to,time[,id,kind,certainty,carries]) to a story file.
+    /// Convert a CSV contact list (from,to,time[,id,kind,certainty,carries]), a FollowTheMoney
+    /// JSONL file or a GEXF file to a story file.
     #[command(after_help = after(
-        "",
-        "  grapevine import mail.csv -o story.json"
+        "Without --from the input is read as every command reads it (a story or a CSV contact
+list). With --from ftm or --from gexf, what the file holds that a story has no field for
+is kept as x-ftm-... or x-gexf-... fields and listed on standard error, with every entity
+of a schema that is not read; errors are located by line and column.",
+        "  grapevine import mail.csv -o story.json
+  grapevine import entities.ftm.json --from ftm --timezone America/New_York -o story.json
+  grapevine import story.gexf --from gexf -o story.json"
     ))]
     Import {
         #[command(flatten)]
@@ -237,7 +243,101 @@ contacts are never reached themselves; no contact goes to it. --json gives each 
         /// Where to write the story (default: standard output).
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
+        /// The input's format (default: a story or a CSV contact list, as every command reads).
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        from: Option<FromArg>,
+        /// --from ftm: the zone of calendar dates (FtM keeps no zone; times of day are UTC).
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
     },
+    /// Write the story (or a CSV corpus) for another tool: FollowTheMoney, GEXF, GraphML,
+    /// Cytoscape.js, Mermaid, Cypher, Neo4j CSV. Says what the format cannot keep.
+    #[command(after_help = after(
+        "What the format loses is printed on standard error (--json: as a JSON list, on standard
+output when -o is given). --strict-export makes any loss an error: nothing is written and
+the exit code is 2. --to neo4j-csv writes five files into the folder OUT. docs/interchange.md
+has each format's mapping and the command that loads it in the receiving tool.",
+        "  grapevine export graphs/trump-jr-wikileaks.json --to gexf -o story.gexf
+  grapevine export graphs/trump-jr-wikileaks.json --to ftm -o story.ftm.json
+  grapevine export graphs/trump-jr-wikileaks.json --to cypher -o story.cypher
+  grapevine export graphs/trump-jr-wikileaks.json --to neo4j-csv -o neo4j-import
+  grapevine export graphs/trump-jr-wikileaks.json --to mermaid --around kushner"
+    ))]
+    Export(ExportArgs),
+}
+
+/// `grapevine export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The input file and how to read it.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The format to write.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: ToArg,
+    /// Where to write (default: standard output; a folder for neo4j-csv, made if missing).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Print the loss report as a JSON list.
+    #[arg(long)]
+    pub json: bool,
+    /// Fail, writing nothing, when the format loses anything.
+    #[arg(long)]
+    pub strict_export: bool,
+    /// Export only the neighbourhood of ENTITY (see --depth).
+    #[arg(long, value_name = "ENTITY")]
+    pub around: Option<String>,
+    /// With --around: how many contacts or relations away.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub depth: usize,
+    /// Export only contacts whose dates overlap the window from FROM to TO.
+    #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
+    pub between: Option<Vec<String>>,
+}
+
+/// `--to`
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ToArg {
+    /// FollowTheMoney entities, one JSON object a line (Aleph, ftm)
+    Ftm,
+    /// GEXF 1.3 with time (Gephi, Gephi Lite, networkx)
+    Gexf,
+    /// GraphML (networkx, igraph, yEd)
+    Graphml,
+    /// Cytoscape.js elements JSON
+    Cytoscape,
+    /// Mermaid flowchart (at most 500 edges)
+    Mermaid,
+    /// Cypher script of CREATE statements (Neo4j, FalkorDB, Memgraph)
+    Cypher,
+    /// CSV files for neo4j-admin database import full
+    Neo4jCsv,
+}
+
+impl From<ToArg> for grapevine::io::export::ExportFormat {
+    fn from(t: ToArg) -> Self {
+        use grapevine::io::export::ExportFormat as F;
+        match t {
+            ToArg::Ftm => F::Ftm,
+            ToArg::Gexf => F::Gexf,
+            ToArg::Graphml => F::Graphml,
+            ToArg::Cytoscape => F::Cytoscape,
+            ToArg::Mermaid => F::Mermaid,
+            ToArg::Cypher => F::Cypher,
+            ToArg::Neo4jCsv => F::Neo4jCsv,
+        }
+    }
+}
+
+/// `--from`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FromArg {
+    /// a CSV contact list (the default reading of a .csv file)
+    Csv,
+    /// FollowTheMoney entities, one JSON object a line
+    Ftm,
+    /// GEXF (Gephi)
+    Gexf,
 }
 
 /// `grapevine render`

@@ -1,20 +1,62 @@
-//! `import`: a CSV contact list (or any input) as a format 1 story file.
+//! `import`: a CSV contact list (or any input), a FollowTheMoney JSONL file
+//! or a GEXF file as a format 1 story file.
 
 use std::io::Write;
 use std::path::Path;
 
-use grapevine::Error;
+use grapevine::{Error, Story};
 
-use super::args::InputArgs;
-use super::common::{eprint_text, out_err, read_input, Out};
-
-use super::common::write_output;
+use super::args::{FromArg, InputArgs};
+use super::common::{eprint_text, out_err, read_input, write_output, Out};
 
 /// Runs `import`.
-pub fn run(out: &mut Out, args: &InputArgs, output: Option<&Path>) -> Result<u8, Error> {
+pub fn run(
+    out: &mut Out,
+    args: &InputArgs,
+    output: Option<&Path>,
+    from: Option<FromArg>,
+    timezone: Option<&str>,
+) -> Result<u8, Error> {
     let file = args.file.as_path();
-    let input = read_input(args)?;
-    let story = input.to_story()?;
+    if timezone.is_some() && from != Some(FromArg::Ftm) {
+        return Err(Error::Query(
+            "--timezone goes with --from ftm (a story, a CSV file and GEXF say their zone)".into(),
+        ));
+    }
+    let story: Story = match from {
+        None | Some(FromArg::Csv) => {
+            let input = read_input(args)?;
+            if from == Some(FromArg::Csv) && !input.is_corpus() {
+                return Err(Error::Query(format!(
+                    "{} is a story file, not a CSV contact list: leave --from out",
+                    file.display()
+                )));
+            }
+            input.to_story()?
+        }
+        Some(f) => {
+            let bytes = read_all(file)?;
+            let name = if grapevine::io::is_stdin(file) {
+                "<stdin>".to_string()
+            } else {
+                file.display().to_string()
+            };
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Error::Query(format!(
+                    "{name} is not UTF-8 text (byte {} is not): save it as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ))
+            })?;
+            let imported = match f {
+                FromArg::Ftm => grapevine::io::ftm::read_ftm(&name, &text, timezone)?,
+                _ => grapevine::io::gexf::read_gexf(&name, &text)?,
+            };
+            if imported.report.warning_count() > 0 {
+                eprint_text(&imported.report.render());
+            }
+            imported.story
+        }
+    };
     let text = grapevine::to_json(&story);
     match output {
         None => out.write_all(text.as_bytes()).map_err(out_err)?,
@@ -31,4 +73,19 @@ pub fn run(out: &mut Out, args: &InputArgs, output: Option<&Path>) -> Result<u8,
         }
     }
     Ok(0)
+}
+
+/// The whole file, or standard input for `-`.
+fn read_all(file: &Path) -> Result<Vec<u8>, Error> {
+    let io = |source| Error::Io {
+        path: file.display().to_string(),
+        source,
+    };
+    if grapevine::io::is_stdin(file) {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(io)?;
+        Ok(buf)
+    } else {
+        std::fs::read(file).map_err(io)
+    }
 }

@@ -6,6 +6,7 @@
 mod args;
 mod check;
 mod common;
+mod export;
 mod fmt;
 mod import;
 mod path;
@@ -86,6 +87,18 @@ fn run(cli: Cli) -> Result<u8, Error> {
             options,
         } => why_not::run(&mut out, &input, &source, &to, mode, &options),
         Command::Render(args) => render::run(&mut out, &args),
-        Command::Import { input, output } => import::run(&mut out, &input, output.as_deref()),
+        Command::Import {
+            input,
+            output,
+            from,
+            timezone,
+        } => import::run(
+            &mut out,
+            &input,
+            output.as_deref(),
+            from,
+            timezone.as_deref(),
+        ),
+        Command::Export(args) => export::run(&mut out, &args),
     }
 }

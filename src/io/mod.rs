@@ -4,6 +4,9 @@
 //! [`Input::catalog`] every command answers from.
 
 pub mod csv;
+pub mod export;
+pub mod ftm;
+pub mod gexf;
 pub mod json;
 pub mod load;
 pub mod save;
@@ -164,4 +167,27 @@ pub fn read(path: &Path, options: &csv::CsvOptions) -> Result<Input, Error> {
         report: loaded.report,
         event_spans: loaded.event_spans,
     })
+}
+
+/// A story read from another tool's format: the story, and a report whose
+/// warnings say what was not read (or kept only as `x-` fields).
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The story, valid as format 1.
+    pub story: Story,
+    /// Warnings about the input file, located.
+    pub report: Report,
+}
+
+/// Checks an imported story as the story reader would (every id defined
+/// and unique, every reference resolved) and gives it with `report`.
+fn finish(story: Story, report: Report) -> Result<Imported, Error> {
+    let text = to_json(&story);
+    match load_str(&format!("{} (as a story)", report.file), &text) {
+        Ok(loaded) => Ok(Imported {
+            story: loaded.story,
+            report,
+        }),
+        Err(r) => Err(Error::Invalid(Box::new(r))),
+    }
 }

@@ -6,6 +6,7 @@ mod corpus;
 mod csv_fuzz;
 mod equality;
 mod hostile_story;
+mod interchange;
 mod limits;
 mod malformed;
 mod reach_props;

@@ -1,0 +1,106 @@
+//! `export`: the input in another tool's format, with what it loses.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use grapevine::io::export::{export, ExportFormat};
+use grapevine::io::Input;
+use grapevine::render::Focus;
+use grapevine::{Catalog, Error, StoryCatalog};
+
+use super::args::ExportArgs;
+use super::common::{eprint_text, out_err, print_json, read_input, write_json, write_output, Out};
+
+/// Runs `export`.
+pub fn run(out: &mut Out, args: &ExportArgs) -> Result<u8, Error> {
+    let input = read_input(&args.input)?;
+    let summary = match &input {
+        Input::Story { catalog, .. } => catalog.story().summary.clone(),
+        Input::Corpus(_) => None,
+    };
+    let format: ExportFormat = args.to.into();
+    let focused = focus(input.catalog(), args)?;
+    let catalog: &dyn Catalog = match &focused {
+        Some(c) => c,
+        None => input.catalog(),
+    };
+    let exported = export(catalog, format, summary.as_deref())?;
+    let loss = &exported.loss;
+    if args.strict_export && !loss.is_empty() {
+        return Err(Error::Query(format!(
+            "--strict-export: {loss}; nothing was written"
+        )));
+    }
+    match (&args.output, format) {
+        (None, ExportFormat::Neo4jCsv) => {
+            return Err(Error::Query(
+                "--to neo4j-csv writes several files: give the folder with -o DIR".into(),
+            ))
+        }
+        (Some(dir), ExportFormat::Neo4jCsv) => {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+            for f in &exported.files {
+                write_output(&dir.join(&f.name), &args.input.file, &f.bytes)?;
+            }
+        }
+        (Some(path), _) => {
+            for f in &exported.files {
+                write_output(path, &args.input.file, &f.bytes)?;
+            }
+        }
+        (None, _) => {
+            for f in &exported.files {
+                out.write_all(&f.bytes).map_err(out_err)?;
+            }
+            out.flush().map_err(out_err)?;
+        }
+    }
+    if args.json {
+        if args.output.is_some() {
+            print_json(out, &loss.losses)?;
+        } else {
+            let mut err = std::io::stderr().lock();
+            write_json(&mut err, &loss.losses)?;
+            let _ = writeln!(err);
+        }
+    } else {
+        eprint_text(&format!("{loss}\n"));
+    }
+    Ok(0)
+}
+
+/// The story of the focus (--around, --between), or `None` for everything.
+fn focus(catalog: &dyn Catalog, args: &ExportArgs) -> Result<Option<StoryCatalog<'static>>, Error> {
+    if args.around.is_none() && args.between.is_none() {
+        return Ok(None);
+    }
+    let mut focus = Focus::default();
+    if let Some(entity) = &args.around {
+        focus = focus.around(catalog, entity, args.depth)?;
+    }
+    if let Some([a, b]) = args.between.as_deref() {
+        focus = focus.between(catalog, a, b)?;
+    }
+    // The other parties of a kept event come along, so that it stays whole.
+    let entities = focus.entities.as_ref().map(|set| {
+        let mut set: BTreeSet<String> = set.clone();
+        for id in focus.events.iter().flatten() {
+            if let Some(e) = catalog.event_number(id) {
+                set.extend(
+                    catalog
+                        .event(e)
+                        .parties
+                        .entities()
+                        .into_iter()
+                        .map(str::to_string),
+                );
+            }
+        }
+        set
+    });
+    let story = catalog.excerpt(entities.as_ref(), focus.events.as_ref());
+    Ok(Some(StoryCatalog::owned(story)))
+}

@@ -1,0 +1,246 @@
+//! GEXF 1.3, dynamic, as Gephi, Gephi Lite (graphology-gexf) and networkx
+//! read it.
+//!
+//! Nodes are entities (label the name; kind, aliases, tags, description,
+//! url as attributes; the kind's colour as `color` and as the attribute
+//! `colour`). The official 1.3 schema wants `color` in the GEXF namespace
+//! (its viz schema has none): Gephi and graphology read it there; networkx
+//! looks for it only in the viz namespace and reads the attribute. Each contact is an
+//! edge per receiver (a mutual contact one `mutual` edge per pair of
+//! participants) with a spell over its interval, open ends left open, and
+//! its event id, kind, certainty, precision, time expression, quote,
+//! summary, carried messages and sources as attributes. Relations are
+//! edges with `relation` true. The graph's `timezone` is the story's.
+//!
+//! Spells hold instants in UTC (`2016-09-20T04:00:00Z`); the file says
+//! `timeformat="date"` because networkx reads no other name for dates (the
+//! schema's time type takes dates and date-times alike).
+
+use super::{
+    citations_text, graph_losses, kind_colour, links, rgb, DateColumns, EdgeIds, ExportFormat,
+    Exported, LossReport, XmlText,
+};
+use crate::catalog::Catalog;
+
+/// The node attributes, `(id, type)`: the id is also the title.
+pub const NODE_ATTRIBUTES: [(&str, &str); 6] = [
+    ("kind", "string"),
+    ("aliases", "string"),
+    ("tags", "string"),
+    ("description", "string"),
+    ("url", "string"),
+    ("colour", "string"),
+];
+
+/// The edge attributes, `(id, type)`.
+pub const EDGE_ATTRIBUTES: [(&str, &str); 12] = [
+    ("event", "string"),
+    ("relation", "boolean"),
+    ("kind", "string"),
+    ("certainty", "string"),
+    ("time", "string"),
+    ("precision", "string"),
+    ("label", "string"),
+    ("quote", "string"),
+    ("summary", "string"),
+    ("carries", "string"),
+    ("sources", "string"),
+    ("relation_id", "string"),
+];
+
+/// Writes the catalogue as GEXF 1.3.
+pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
+    let mut loss = LossReport::new(ExportFormat::Gexf);
+    let mut x = XmlText::default();
+    let mut s = String::new();
+    s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    s.push_str(
+        "<gexf xmlns=\"http://gexf.net/1.3\" \
+xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n",
+    );
+    s.push_str("  <meta>\n    <creator>grapevine</creator>\n");
+    // GEXF's meta has no title: the description holds the title, a blank
+    // line and the summary.
+    let about: Vec<&str> = catalog.title().into_iter().chain(summary).collect();
+    if !about.is_empty() {
+        s.push_str(&format!(
+            "    <description>{}</description>\n",
+            x.esc(&about.join("\n\n"))
+        ));
+    }
+    s.push_str("  </meta>\n");
+    // graphology-gexf (Gephi Lite) takes the graph's type from the first
+    // edge and fails on `mutual`: a directed edge goes first. With no
+    // directed edge at all the graph is undirected (networkx refuses
+    // `undirected` edges in a directed graph, and reads `mutual` as both
+    // directions).
+    let mut all = links(catalog);
+    let directed = all.iter().position(|l| !l.mutual);
+    if let Some(i) = directed {
+        let first = all.remove(i);
+        all.insert(0, first);
+    }
+    let (default_type, mutual_type) = if directed.is_some() {
+        ("directed", "mutual")
+    } else {
+        ("undirected", "undirected")
+    };
+    let tz = match catalog.timezone_name() {
+        Some(z) => format!(" timezone=\"{}\"", x.esc(z)),
+        None => String::new(),
+    };
+    s.push_str(&format!(
+        "  <graph mode=\"dynamic\" defaultedgetype=\"{default_type}\" timeformat=\"date\" timerepresentation=\"interval\"{tz}>\n"
+    ));
+    for (class, attrs) in [
+        ("node", &NODE_ATTRIBUTES[..]),
+        ("edge", &EDGE_ATTRIBUTES[..]),
+    ] {
+        s.push_str(&format!(
+            "    <attributes class=\"{class}\" mode=\"static\">\n"
+        ));
+        for (id, ty) in attrs {
+            s.push_str(&format!(
+                "      <attribute id=\"{id}\" title=\"{id}\" type=\"{ty}\"/>\n"
+            ));
+        }
+        s.push_str("    </attributes>\n");
+    }
+    s.push_str("    <nodes>\n");
+    for u in 0..catalog.entity_count() as u32 {
+        let e = catalog.entity(u);
+        let colour = kind_colour(e.kind());
+        s.push_str(&format!(
+            "      <node id=\"{}\" label=\"{}\">\n        <attvalues>\n",
+            x.esc(&e.id),
+            x.esc(&e.name)
+        ));
+        // List items lose what XML cannot hold, as every other text does.
+        let json = |x: &mut XmlText, v: &[String]| {
+            let fixed: Vec<String> = v.iter().map(|s| x.fix(s)).collect();
+            serde_json::to_string(&fixed).unwrap_or_default()
+        };
+        let aliases = json(&mut x, &e.aliases);
+        let tags = json(&mut x, &e.tags);
+        let mut att = |s: &mut String, key: &str, v: Option<&str>| {
+            if let Some(v) = v {
+                s.push_str(&format!(
+                    "          <attvalue for=\"{key}\" value=\"{}\"/>\n",
+                    x.esc(v)
+                ));
+            }
+        };
+        att(&mut s, "kind", Some(e.kind().as_str()));
+        if !e.aliases.is_empty() {
+            att(&mut s, "aliases", Some(&aliases));
+        }
+        if !e.tags.is_empty() {
+            att(&mut s, "tags", Some(&tags));
+        }
+        att(&mut s, "description", e.description.as_deref());
+        att(&mut s, "url", e.url.as_deref());
+        att(&mut s, "colour", Some(colour));
+        let (r, g, b) = rgb(colour);
+        s.push_str(&format!(
+            "        </attvalues>\n        <color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>\n      </node>\n"
+        ));
+    }
+    s.push_str("    </nodes>\n    <edges>\n");
+    let mut ids = EdgeIds::new(catalog, "e");
+    for link in all {
+        let (from, to) = (catalog.entity_id(link.from), catalog.entity_id(link.to));
+        let mut atts: Vec<(&str, String)> = Vec::new();
+        let (time, label) = if let Some(e) = link.event {
+            let ev = catalog.event(e);
+            atts.push(("event", ev.id.clone()));
+            atts.push(("relation", "false".into()));
+            atts.push(("kind", ev.kind().to_string()));
+            atts.push(("certainty", ev.certainty().to_string()));
+            if let Some(q) = &ev.quote {
+                atts.push(("quote", q.clone()));
+            }
+            if let Some(q) = &ev.summary {
+                atts.push(("summary", q.clone()));
+            }
+            if !ev.carries.is_empty() {
+                atts.push((
+                    "carries",
+                    serde_json::to_string(&ev.carries).unwrap_or_default(),
+                ));
+            }
+            if !ev.sources.is_empty() {
+                atts.push(("sources", citations_text(catalog, &ev.sources)));
+            }
+            (ev.time.clone(), ev.kind().to_string())
+        } else if let Some(r) = link.relation.and_then(|i| catalog.relations().get(i)) {
+            atts.push(("relation", "true".into()));
+            if let Some(id) = &r.id {
+                atts.push(("relation_id", id.clone()));
+            }
+            if let Some(k) = &r.kind {
+                atts.push(("kind", k.clone()));
+            }
+            if let Some(c) = r.certainty {
+                atts.push(("certainty", c.to_string()));
+            }
+            if let Some(l) = &r.label {
+                atts.push(("label", l.clone()));
+            }
+            if !r.sources.is_empty() {
+                atts.push(("sources", citations_text(catalog, &r.sources)));
+            }
+            (
+                r.time.clone(),
+                r.label
+                    .clone()
+                    .or_else(|| r.kind.clone())
+                    .unwrap_or_default(),
+            )
+        } else {
+            continue;
+        };
+        let dc = DateColumns::of(time.as_ref());
+        if let Some(t) = &dc.text {
+            atts.push(("time", t.clone()));
+        }
+        if let Some(p) = dc.precision {
+            atts.push(("precision", p.to_string()));
+        }
+        let ty = if link.mutual { mutual_type } else { "directed" };
+        s.push_str(&format!(
+            "      <edge id=\"{}\" source=\"{}\" target=\"{}\" type=\"{ty}\" label=\"{}\">\n        <attvalues>\n",
+            ids.next_id(),
+            x.esc(from),
+            x.esc(to),
+            x.esc(&label)
+        ));
+        for (k, v) in &atts {
+            s.push_str(&format!(
+                "          <attvalue for=\"{k}\" value=\"{}\"/>\n",
+                x.esc(v)
+            ));
+        }
+        s.push_str("        </attvalues>\n");
+        if dc.lo.is_some() || dc.hi.is_some() {
+            s.push_str("        <spells>\n          <spell");
+            if let Some(lo) = &dc.lo {
+                s.push_str(&format!(" start=\"{lo}\""));
+            }
+            if let Some(hi) = &dc.hi {
+                s.push_str(&format!(" end=\"{hi}\""));
+            }
+            s.push_str("/>\n        </spells>\n");
+        }
+        s.push_str("      </edge>\n");
+    }
+    s.push_str("    </edges>\n  </graph>\n</gexf>\n");
+    loss.add_n(
+        "sources",
+        catalog.sources().len(),
+        "{n} source{s} written only inside the citations' text",
+    );
+    graph_losses(catalog, &mut loss);
+    x.report(&mut loss);
+    Exported::single(s.into_bytes(), loss)
+}

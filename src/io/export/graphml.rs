@@ -1,0 +1,168 @@
+//! GraphML, as networkx, igraph, yEd and Cytoscape desktop read it.
+//!
+//! Every attribute has a typed `<key>`. Nodes are `n0`, `n1`, ... (GraphML
+//! ids are XML name tokens; the entity's id is the `entity` attribute).
+//! Each contact is an edge per receiver, a mutual contact one edge per
+//! pair with `mutual` true (readers such as networkx refuse undirected
+//! edges in a directed graph); relations are edges with `relation` true.
+//! Dates are strings: `date_lo` and `date_hi` in RFC 3339 UTC (absent when
+//! open), `precision`, and `time`, the expression as written.
+
+use super::{
+    citations_text, graph_losses, kind_colour, links, DateColumns, ExportFormat, Exported,
+    LossReport, XmlText,
+};
+use crate::catalog::Catalog;
+
+/// The keys, `(for, name, type)`; key ids are `for` and name (`node.kind`).
+pub const KEYS: [(&str, &str, &str); 24] = [
+    ("node", "entity", "string"),
+    ("node", "name", "string"),
+    ("node", "kind", "string"),
+    ("node", "aliases", "string"),
+    ("node", "tags", "string"),
+    ("node", "description", "string"),
+    ("node", "url", "string"),
+    ("node", "colour", "string"),
+    ("edge", "event", "string"),
+    ("edge", "relation", "boolean"),
+    ("edge", "mutual", "boolean"),
+    ("edge", "kind", "string"),
+    ("edge", "certainty", "string"),
+    ("edge", "date_lo", "string"),
+    ("edge", "date_hi", "string"),
+    ("edge", "precision", "string"),
+    ("edge", "time", "string"),
+    ("edge", "label", "string"),
+    ("edge", "quote", "string"),
+    ("edge", "summary", "string"),
+    ("edge", "carries", "string"),
+    ("edge", "sources", "string"),
+    ("edge", "relation_id", "string"),
+    ("graph", "title", "string"),
+];
+
+/// Writes the catalogue as GraphML.
+pub fn export(catalog: &dyn Catalog) -> Exported {
+    let mut loss = LossReport::new(ExportFormat::Graphml);
+    let mut x = XmlText::default();
+    let mut s = String::new();
+    s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    s.push_str(
+        "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" \
+xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n",
+    );
+    for (f, name, ty) in KEYS {
+        s.push_str(&format!(
+            "  <key id=\"{f}.{name}\" for=\"{f}\" attr.name=\"{name}\" attr.type=\"{ty}\"/>\n"
+        ));
+    }
+    s.push_str("  <graph id=\"G\" edgedefault=\"directed\">\n");
+    let data = |x: &mut XmlText, s: &mut String, indent: &str, key: &str, v: &str| {
+        s.push_str(&format!(
+            "{indent}<data key=\"{key}\">{}</data>\n",
+            x.esc(v)
+        ));
+    };
+    if let Some(t) = catalog.title() {
+        data(&mut x, &mut s, "    ", "graph.title", t);
+    }
+    for u in 0..catalog.entity_count() as u32 {
+        let e = catalog.entity(u);
+        s.push_str(&format!("    <node id=\"n{u}\">\n"));
+        let ind = "      ";
+        data(&mut x, &mut s, ind, "node.entity", &e.id);
+        data(&mut x, &mut s, ind, "node.name", &e.name);
+        data(&mut x, &mut s, ind, "node.kind", e.kind().as_str());
+        let json = |v: &[String]| serde_json::to_string(v).unwrap_or_default();
+        if !e.aliases.is_empty() {
+            data(&mut x, &mut s, ind, "node.aliases", &json(&e.aliases));
+        }
+        if !e.tags.is_empty() {
+            data(&mut x, &mut s, ind, "node.tags", &json(&e.tags));
+        }
+        if let Some(d) = &e.description {
+            data(&mut x, &mut s, ind, "node.description", d);
+        }
+        if let Some(d) = &e.url {
+            data(&mut x, &mut s, ind, "node.url", d);
+        }
+        data(&mut x, &mut s, ind, "node.colour", kind_colour(e.kind()));
+        s.push_str("    </node>\n");
+    }
+    for (i, link) in links(catalog).into_iter().enumerate() {
+        let mut atts: Vec<(&str, String)> = Vec::new();
+        let time = if let Some(e) = link.event {
+            let ev = catalog.event(e);
+            atts.push(("event", ev.id.clone()));
+            atts.push(("relation", "false".into()));
+            atts.push(("mutual", link.mutual.to_string()));
+            atts.push(("kind", ev.kind().to_string()));
+            atts.push(("certainty", ev.certainty().to_string()));
+            if let Some(q) = &ev.quote {
+                atts.push(("quote", q.clone()));
+            }
+            if let Some(q) = &ev.summary {
+                atts.push(("summary", q.clone()));
+            }
+            if !ev.carries.is_empty() {
+                atts.push((
+                    "carries",
+                    serde_json::to_string(&ev.carries).unwrap_or_default(),
+                ));
+            }
+            if !ev.sources.is_empty() {
+                atts.push(("sources", citations_text(catalog, &ev.sources)));
+            }
+            ev.time.clone()
+        } else if let Some(r) = link.relation.and_then(|i| catalog.relations().get(i)) {
+            atts.push(("relation", "true".into()));
+            atts.push(("mutual", "false".into()));
+            if let Some(id) = &r.id {
+                atts.push(("relation_id", id.clone()));
+            }
+            if let Some(k) = &r.kind {
+                atts.push(("kind", k.clone()));
+            }
+            if let Some(c) = r.certainty {
+                atts.push(("certainty", c.to_string()));
+            }
+            if let Some(l) = &r.label {
+                atts.push(("label", l.clone()));
+            }
+            if !r.sources.is_empty() {
+                atts.push(("sources", citations_text(catalog, &r.sources)));
+            }
+            r.time.clone()
+        } else {
+            continue;
+        };
+        let dc = DateColumns::of(time.as_ref());
+        for (k, v) in [("date_lo", dc.lo), ("date_hi", dc.hi), ("time", dc.text)] {
+            if let Some(v) = v {
+                atts.push((k, v));
+            }
+        }
+        if let Some(p) = dc.precision {
+            atts.push(("precision", p.to_string()));
+        }
+        s.push_str(&format!(
+            "    <edge id=\"e{i}\" source=\"n{}\" target=\"n{}\">\n",
+            link.from, link.to
+        ));
+        for (k, v) in &atts {
+            data(&mut x, &mut s, "      ", &format!("edge.{k}"), v);
+        }
+        s.push_str("    </edge>\n");
+    }
+    s.push_str("  </graph>\n</graphml>\n");
+    loss.add_n(
+        "sources",
+        catalog.sources().len(),
+        "{n} source{s} written only inside the citations' text",
+    );
+    graph_losses(catalog, &mut loss);
+    x.report(&mut loss);
+    Exported::single(s.into_bytes(), loss)
+}

@@ -1,0 +1,202 @@
+//! A Mermaid flowchart, for a small story in a Markdown page.
+//!
+//! Nodes are `n0`, `n1`, ... (no entity id can clash with Mermaid's words
+//! such as `end`), every label is quoted with `"`, `#`, `<`, `>` and `` ` ``
+//! written as Mermaid's `#quot;`-style codes and line breaks as `<br>`.
+//! Confirmed contacts are solid arrows, the others dashed; mutual contacts
+//! have two heads; relations are plain lines. Each contact's label gives its
+//! kind, its date at the story's precision and, when not confirmed, its
+//! certainty. Mermaid draws at most [`MAX_EDGES`] edges: a larger story is
+//! refused, with the focus options that make it smaller.
+
+use jiff::tz::TimeZone;
+
+use super::{links, ExportFormat, Exported, LossReport};
+use crate::catalog::Catalog;
+use crate::model::time::format_at_precision;
+use crate::model::{Certainty, EntityKind, TimeExpr};
+use crate::Error;
+
+/// Mermaid's default `maxEdges`.
+pub const MAX_EDGES: usize = 500;
+
+/// A text as a Mermaid quoted label's content; returns it and whether a
+/// character had to be dropped (control characters).
+pub fn label(s: &str) -> (String, bool) {
+    let mut out = String::with_capacity(s.len());
+    let mut dropped = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '`' => out.push_str("#96;"),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("<br>");
+                }
+            }
+            '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push_str("<br>"),
+            c if c.is_control() => {
+                out.push(' ');
+                dropped = true;
+            }
+            c => out.push(c),
+        }
+    }
+    (out, dropped)
+}
+
+/// A time for an edge label: each end at its own precision in the
+/// story's zone (`2016-09-20`, `2016-09-20 – 2016-10-12`, `from
+/// 2016-09-20`, `until 2016-06-09`), `~` after an approximate one.
+pub fn date_words(t: &TimeExpr, tz: &TimeZone) -> String {
+    let point = |p: &crate::model::TimePoint| {
+        let mut s = format_at_precision(p.lo, p.precision, tz);
+        if p.approximate {
+            s.push('~');
+        }
+        if p.uncertain {
+            s.push('?');
+        }
+        s
+    };
+    match (&t.start, &t.end) {
+        (Some(a), Some(b)) if !t.is_range || a == b => point(a),
+        (Some(a), Some(b)) => format!("{} – {}", point(a), point(b)),
+        (Some(a), None) => format!("from {}", point(a)),
+        (None, Some(b)) => format!("until {}", point(b)),
+        (None, None) => String::new(),
+    }
+}
+
+/// Writes the catalogue as a Mermaid flowchart, or refuses past
+/// [`MAX_EDGES`] edges.
+pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
+    let mut loss = LossReport::new(ExportFormat::Mermaid);
+    let all = links(catalog);
+    if all.len() > MAX_EDGES {
+        return Err(Error::Query(format!(
+            "Mermaid draws at most {MAX_EDGES} edges and this input has {}: export a focus \
+             (--around ENTITY --depth 1, or --between FROM TO), or use --to gexf or --to cytoscape",
+            all.len()
+        )));
+    }
+    let tz = catalog.timezone();
+    let mut dropped = 0;
+    let mut lab = |s: &str| {
+        let (t, d) = label(s);
+        dropped += usize::from(d);
+        t
+    };
+    let mut s = String::from("flowchart LR\n");
+    if let Some(t) = catalog.title() {
+        let one: String = t
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        s.push_str(&format!("  %% {one}\n"));
+    }
+    let mut classes: [Vec<String>; 4] = Default::default();
+    for u in 0..catalog.entity_count() as u32 {
+        let kind = catalog.entity_kind(u);
+        let name = lab(catalog.entity_name(u));
+        let (open, close, class) = match kind {
+            EntityKind::Person => ("([\"", "\"])", 0),
+            EntityKind::Organisation => ("[\"", "\"]", 1),
+            EntityKind::Group => ("{{\"", "\"}}", 2),
+            EntityKind::Other => ("[/\"", "\"/]", 3),
+        };
+        s.push_str(&format!("  n{u}{open}{name}{close}\n"));
+        classes[class].push(format!("n{u}"));
+    }
+    for link in &all {
+        let (a, b) = (link.from, link.to);
+        if let Some(e) = link.event {
+            let ev = catalog.event(e);
+            let c = ev.certainty();
+            let mut words = vec![ev.kind().to_string()];
+            if let Some(t) = &ev.time {
+                words.push(date_words(t, &tz));
+            }
+            if c != Certainty::Confirmed {
+                words.push(c.to_string());
+            }
+            let arrow = match (link.mutual, c == Certainty::Confirmed) {
+                (false, true) => "-->",
+                (false, false) => "-.->",
+                (true, true) => "<-->",
+                (true, false) => "<-.->",
+            };
+            let text = lab(&words.join(" · "));
+            s.push_str(&format!("  n{a} {arrow}|\"{text}\"| n{b}\n"));
+        } else if let Some(r) = link.relation.and_then(|i| catalog.relations().get(i)) {
+            let mut words = Vec::new();
+            if let Some(l) = r.label.as_ref().or(r.kind.as_ref()) {
+                words.push(l.clone());
+            }
+            if let Some(t) = &r.time {
+                words.push(date_words(t, &tz));
+            }
+            let arrow = if r.certainty.unwrap_or_default() == Certainty::Confirmed {
+                "---"
+            } else {
+                "-.-"
+            };
+            if words.is_empty() {
+                s.push_str(&format!("  n{a} {arrow} n{b}\n"));
+            } else {
+                let text = lab(&words.join(" · "));
+                s.push_str(&format!("  n{a} {arrow}|\"{text}\"| n{b}\n"));
+            }
+        }
+    }
+    let styles = [
+        ("person", "#C4E6F8", "#0072B2"),
+        ("organisation", "#F8DFA6", "#D55E00"),
+        ("group", "#B3E2D5", "#009E73"),
+        ("other", "#E8E8E8", "#000000"),
+    ];
+    for (i, (name, fill, stroke)) in styles.iter().enumerate() {
+        if !classes[i].is_empty() {
+            s.push_str(&format!(
+                "  classDef {name} fill:{fill},stroke:{stroke}\n  class {} {name}\n",
+                classes[i].join(",")
+            ));
+        }
+    }
+    loss.add_n(
+        "control-characters",
+        dropped,
+        "{n} label{s} with control characters (shown as spaces)",
+    );
+    loss.add(
+        "details",
+        "only names, kinds, dates and certainty drawn (ids, aliases, descriptions, quotes, sources, carried messages not written)",
+    );
+    loss.add_n(
+        "messages",
+        catalog.message_count(),
+        "{n} traced message{s} not written",
+    );
+    Ok(Exported::single(s.into_bytes(), loss))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_escaped() {
+        assert_eq!(
+            label("say \"hi\" <b>#1</b>\nnext `x`"),
+            (
+                "say #quot;hi#quot; #lt;b#gt;#35;1#lt;/b#gt;<br>next #96;x#96;".to_string(),
+                false
+            )
+        );
+        assert_eq!(label("a\u{7}b"), ("a b".to_string(), true));
+    }
+}

@@ -1,0 +1,682 @@
+//! Exports to the formats newsrooms' tools read: FollowTheMoney JSONL, GEXF
+//! 1.3 (dynamic), GraphML, Cytoscape.js JSON, Mermaid, a Cypher script and
+//! Neo4j bulk-import CSVs. Each writes from any [`Catalog`] (a story or a CSV
+//! corpus) and says what the format cannot hold: a [`LossReport`].
+//!
+//! `docs/interchange.md` has the mapping table of every format.
+
+pub mod cypher;
+pub mod cytoscape;
+pub mod ftm;
+pub mod gexf;
+pub mod graphml;
+pub mod mermaid;
+
+use std::fmt;
+
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::model::time::{format_at_precision, rfc3339};
+use crate::model::{Citation, EntityKind, Precision, TimeExpr, TimePoint};
+use crate::Error;
+
+/// The formats `grapevine export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportFormat {
+    /// FollowTheMoney entities, one JSON object a line (Aleph, `ftm`).
+    Ftm,
+    /// GEXF 1.3, dynamic (Gephi, Gephi Lite, networkx).
+    Gexf,
+    /// GraphML (networkx, igraph, yEd, Cytoscape desktop).
+    Graphml,
+    /// Cytoscape.js elements JSON.
+    Cytoscape,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// A Cypher script of CREATE statements (Neo4j, FalkorDB, Memgraph).
+    Cypher,
+    /// CSV files for `neo4j-admin database import full`.
+    Neo4jCsv,
+}
+
+impl ExportFormat {
+    /// Every format.
+    pub const ALL: [ExportFormat; 7] = [
+        ExportFormat::Ftm,
+        ExportFormat::Gexf,
+        ExportFormat::Graphml,
+        ExportFormat::Cytoscape,
+        ExportFormat::Mermaid,
+        ExportFormat::Cypher,
+        ExportFormat::Neo4jCsv,
+    ];
+
+    /// The name on the command line (`--to`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Ftm => "ftm",
+            ExportFormat::Gexf => "gexf",
+            ExportFormat::Graphml => "graphml",
+            ExportFormat::Cytoscape => "cytoscape",
+            ExportFormat::Mermaid => "mermaid",
+            ExportFormat::Cypher => "cypher",
+            ExportFormat::Neo4jCsv => "neo4j-csv",
+        }
+    }
+
+    /// The name people know the format by, at the start of a loss report.
+    pub fn title(self) -> &'static str {
+        match self {
+            ExportFormat::Ftm => "FtM",
+            ExportFormat::Gexf => "GEXF",
+            ExportFormat::Graphml => "GraphML",
+            ExportFormat::Cytoscape => "Cytoscape.js",
+            ExportFormat::Mermaid => "Mermaid",
+            ExportFormat::Cypher => "Cypher",
+            ExportFormat::Neo4jCsv => "Neo4j CSV",
+        }
+    }
+}
+
+/// One kind of loss: what did not survive, how often.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Loss {
+    /// A stable code (`interval-to-start`), for scripts and tests.
+    pub code: &'static str,
+    /// How many things it concerns.
+    pub count: usize,
+    /// The sentence for people (`7 interval dates reduced to their start`).
+    pub text: String,
+}
+
+/// What an export could not keep, kind by kind, in the order first met.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LossReport {
+    /// The format written.
+    pub format: ExportFormat,
+    /// The losses; empty when the format kept everything.
+    pub losses: Vec<Loss>,
+    #[serde(skip)]
+    templates: Vec<&'static str>,
+}
+
+impl LossReport {
+    /// An empty report for `format`.
+    pub fn new(format: ExportFormat) -> LossReport {
+        LossReport {
+            format,
+            losses: Vec::new(),
+            templates: Vec::new(),
+        }
+    }
+
+    /// Counts one more of `code`. `template` is the sentence, with `{n}`
+    /// for the count and `{s}` for a plural `s` (written once per code).
+    pub fn add(&mut self, code: &'static str, template: &'static str) {
+        self.add_n(code, 1, template);
+    }
+
+    /// Counts `n` more of `code` (nothing when `n` is 0).
+    pub fn add_n(&mut self, code: &'static str, n: usize, template: &'static str) {
+        if n == 0 {
+            return;
+        }
+        match self.losses.iter().position(|l| l.code == code) {
+            Some(i) => {
+                self.losses[i].count += n;
+                self.losses[i].text = fill(self.templates[i], self.losses[i].count);
+            }
+            None => {
+                self.losses.push(Loss {
+                    code,
+                    count: n,
+                    text: fill(template, n),
+                });
+                self.templates.push(template);
+            }
+        }
+    }
+
+    /// The count of `code` (0 when absent).
+    pub fn count(&self, code: &str) -> usize {
+        self.losses
+            .iter()
+            .find(|l| l.code == code)
+            .map_or(0, |l| l.count)
+    }
+
+    /// True when nothing was lost.
+    pub fn is_empty(&self) -> bool {
+        self.losses.is_empty()
+    }
+}
+
+fn fill(template: &str, n: usize) -> String {
+    template
+        .replace("{n}", &n.to_string())
+        .replace("{s}", if n == 1 { "" } else { "s" })
+}
+
+impl fmt::Display for LossReport {
+    /// `FtM: 7 interval dates reduced to their start, 26 quotes moved to
+    /// notes`, or `GEXF: nothing lost`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.format.title())?;
+        if self.losses.is_empty() {
+            return f.write_str("nothing lost");
+        }
+        let texts: Vec<&str> = self.losses.iter().map(|l| l.text.as_str()).collect();
+        f.write_str(&texts.join(", "))
+    }
+}
+
+/// One file an export writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    /// The file's name inside the output folder (`entities.csv`); empty for
+    /// the one file of a single-file format.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// What an export made: its files and its loss report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    /// One file, or several for [`ExportFormat::Neo4jCsv`].
+    pub files: Vec<ExportFile>,
+    /// What the format could not keep.
+    pub loss: LossReport,
+}
+
+impl Exported {
+    fn single(bytes: Vec<u8>, loss: LossReport) -> Exported {
+        Exported {
+            files: vec![ExportFile {
+                name: String::new(),
+                bytes,
+            }],
+            loss,
+        }
+    }
+}
+
+/// Writes the catalogue in `format`; `summary` is the story's summary (a
+/// catalogue does not hold it).
+///
+/// Fails only where a format cannot hold the input at all: a Mermaid
+/// flowchart of more than [`mermaid::MAX_EDGES`] edges.
+pub fn export(
+    catalog: &dyn Catalog,
+    format: ExportFormat,
+    summary: Option<&str>,
+) -> Result<Exported, Error> {
+    Ok(match format {
+        ExportFormat::Ftm => ftm::export(catalog, summary),
+        ExportFormat::Gexf => gexf::export(catalog, summary),
+        ExportFormat::Graphml => graphml::export(catalog),
+        ExportFormat::Cytoscape => cytoscape::export(catalog),
+        ExportFormat::Mermaid => mermaid::export(catalog)?,
+        ExportFormat::Cypher => cypher::export_script(catalog),
+        ExportFormat::Neo4jCsv => cypher::export_csv(catalog),
+    })
+}
+
+// ---- What the formats share.
+
+/// The colour of an entity kind: the outline colour of the diagrams
+/// (Okabe–Ito, as `render::style::kind_style` draws it; a test keeps the
+/// two equal).
+pub fn kind_colour(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "#0072B2",
+        EntityKind::Organisation => "#D55E00",
+        EntityKind::Group => "#009E73",
+        EntityKind::Other => "#000000",
+    }
+}
+
+/// `#0072B2` as `(0, 114, 178)`.
+pub(crate) fn rgb(hex: &str) -> (u8, u8, u8) {
+    let h = hex.trim_start_matches('#');
+    let byte = |i: usize| {
+        h.get(i..i + 2)
+            .and_then(|s| u8::from_str_radix(s, 16).ok())
+            .unwrap_or(0)
+    };
+    (byte(0), byte(2), byte(4))
+}
+
+/// The word of a precision (`day`).
+pub fn precision_word(p: Precision) -> &'static str {
+    match p {
+        Precision::Year => "year",
+        Precision::Month => "month",
+        Precision::Day => "day",
+        Precision::Minute => "minute",
+        Precision::Second => "second",
+    }
+}
+
+/// A precision by its word.
+pub fn precision_of_word(w: &str) -> Option<Precision> {
+    Some(match w {
+        "year" => Precision::Year,
+        "month" => Precision::Month,
+        "day" => Precision::Day,
+        "minute" => Precision::Minute,
+        "second" => Precision::Second,
+        _ => return None,
+    })
+}
+
+/// A time as the flat formats write it: each bound in RFC 3339 UTC (absent
+/// when open), the precision of its start (of its end when the start is
+/// open), and the expression as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateColumns {
+    /// Earliest instant, `2016-09-20T04:00:00Z`.
+    pub lo: Option<String>,
+    /// Latest instant.
+    pub hi: Option<String>,
+    /// `day`, `minute`, ...
+    pub precision: Option<&'static str>,
+    /// The expression as written (`2016-09-20/..`).
+    pub text: Option<String>,
+}
+
+impl DateColumns {
+    /// The columns of a time (all absent when undated).
+    pub fn of(time: Option<&TimeExpr>) -> DateColumns {
+        let Some(t) = time else {
+            return DateColumns::default();
+        };
+        let iv = t.interval();
+        DateColumns {
+            lo: iv.lo.map(rfc3339),
+            hi: iv.hi.map(rfc3339),
+            precision: t
+                .start
+                .as_ref()
+                .or(t.end.as_ref())
+                .map(|p| precision_word(p.precision)),
+            text: Some(t.text.clone()),
+        }
+    }
+}
+
+/// A point as a date prefix (`2016`, `2016-09`, `2016-09-20`,
+/// `2016-09-20T14:05`, `2016-09-20T14:05:30`): calendar dates in the
+/// story's zone, times of day in UTC (as FollowTheMoney reads them).
+pub fn prefix(p: &TimePoint, tz: &TimeZone) -> String {
+    match p.precision {
+        Precision::Year | Precision::Month | Precision::Day => {
+            format_at_precision(p.lo, p.precision, tz)
+        }
+        Precision::Minute | Precision::Second => {
+            format_at_precision(p.lo, p.precision, &TimeZone::UTC)
+        }
+    }
+}
+
+/// Reads a prefix written by [`prefix`] back: calendar dates in `tz`,
+/// times of day in UTC. `None` when it is not one.
+pub fn parse_prefix(text: &str, tz: &TimeZone) -> Option<TimeExpr> {
+    if text.contains('T') {
+        let t = TimeExpr::parse(&format!("{text}Z"), &TimeZone::UTC).ok()?;
+        Some(TimeExpr {
+            text: format!("{text}Z"),
+            ..t
+        })
+    } else {
+        TimeExpr::parse(text, tz).ok()
+    }
+}
+
+/// The one prefix whose interval is exactly `[lo, hi]`, if any: a year, a
+/// month, a day (in `tz`), a minute or a second (in UTC).
+pub fn prefix_holding(lo: i64, hi: i64, tz: &TimeZone) -> Option<String> {
+    for p in [
+        Precision::Year,
+        Precision::Month,
+        Precision::Day,
+        Precision::Minute,
+        Precision::Second,
+    ] {
+        let point = TimePoint {
+            lo,
+            hi,
+            precision: p,
+            approximate: false,
+            uncertain: false,
+        };
+        let text = prefix(&point, tz);
+        if let Some(t) = parse_prefix(&text, tz) {
+            let iv = t.interval();
+            if iv.lo == Some(lo) && iv.hi == Some(hi) {
+                return Some(text);
+            }
+        }
+    }
+    None
+}
+
+/// Text for XML: `&`, `<`, `>`, both quotes, tab, line feed and carriage
+/// return escaped (so attributes keep them); characters XML 1.0 cannot hold
+/// at all (control characters other than those three, U+FFFE, U+FFFF)
+/// become U+FFFD. Returns the text and whether anything was replaced.
+pub fn xml_escape(s: &str) -> (String, bool) {
+    let mut out = String::with_capacity(s.len());
+    let mut replaced = false;
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if xml_forbidden(c) => {
+                out.push('\u{fffd}');
+                replaced = true;
+            }
+            c => out.push(c),
+        }
+    }
+    (out, replaced)
+}
+
+/// True for a character XML 1.0 cannot hold, even as a reference.
+pub fn xml_forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// An XML writer's text escaping with its losses counted.
+#[derive(Debug, Default)]
+pub(crate) struct XmlText {
+    /// Texts in which a character was replaced.
+    pub replaced: usize,
+}
+
+impl XmlText {
+    /// Escapes `s` (see [`xml_escape`]), counting a replacement.
+    pub fn esc(&mut self, s: &str) -> String {
+        let (text, replaced) = xml_escape(s);
+        if replaced {
+            self.replaced += 1;
+        }
+        text
+    }
+
+    /// `s` with what XML cannot hold replaced (not escaped), counting a
+    /// replacement: for text that is encoded further (JSON lists).
+    pub fn fix(&mut self, s: &str) -> String {
+        if !s.chars().any(xml_forbidden) {
+            return s.to_string();
+        }
+        self.replaced += 1;
+        s.chars()
+            .map(|c| if xml_forbidden(c) { '\u{fffd}' } else { c })
+            .collect()
+    }
+
+    /// Adds the count to `loss`.
+    pub fn report(&self, loss: &mut LossReport) {
+        loss.add_n(
+            "xml-characters",
+            self.replaced,
+            "{n} text{s} with control characters XML cannot hold (replaced by U+FFFD)",
+        );
+    }
+}
+
+/// The citations as one text: each quote in curly quotes with its source's
+/// publisher, title and locator, one a line.
+pub(crate) fn citations_text(catalog: &dyn Catalog, cites: &[Citation]) -> String {
+    let mut lines = Vec::new();
+    for c in cites {
+        let src = catalog.sources().iter().find(|s| s.id == c.source());
+        let mut who: Vec<&str> = Vec::new();
+        if let Some(s) = src {
+            who.extend(s.publisher.as_deref());
+            who.extend(s.title.as_deref());
+        } else {
+            who.push(c.source());
+        }
+        let mut line = String::new();
+        if let Some(q) = c.quote() {
+            line.push('“');
+            line.push_str(q);
+            line.push('”');
+            line.push_str(" — ");
+        }
+        line.push_str(&who.join(", "));
+        if let Citation::Full {
+            locator: Some(l), ..
+        } = c
+        {
+            line.push_str(&format!(" ({l})"));
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+/// The URLs of the cited sources, without repeats, in citation order.
+pub(crate) fn source_urls(catalog: &dyn Catalog, cites: &[Citation]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in cites {
+        if let Some(u) = catalog
+            .sources()
+            .iter()
+            .find(|s| s.id == c.source())
+            .and_then(|s| s.url.clone())
+        {
+            if !out.contains(&u) {
+                out.push(u);
+            }
+        }
+    }
+    out
+}
+
+/// Counts the quotes of citations.
+pub(crate) fn quote_count(cites: &[Citation]) -> usize {
+    cites.iter().filter(|c| c.quote().is_some()).count()
+}
+
+/// One edge of the flat graph formats: a contact between two entities
+/// (one per receiver of a directed event, one per pair of a mutual one) or
+/// a standing relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Link {
+    /// Sender, or first participant (entity number).
+    pub from: u32,
+    /// Receiver, or second participant.
+    pub to: u32,
+    /// A mutual contact: no direction.
+    pub mutual: bool,
+    /// The event of a contact.
+    pub event: Option<u32>,
+    /// The relation (index in [`Catalog::relations`]).
+    pub relation: Option<usize>,
+}
+
+/// Every contact and relation as [`Link`]s, events in catalogue order,
+/// then relations.
+pub(crate) fn links(catalog: &dyn Catalog) -> Vec<Link> {
+    let mut out = Vec::new();
+    for e in 0..catalog.event_count() as u32 {
+        let ev = catalog.event(e);
+        let num = |id: &str| catalog.entity_number(id);
+        match &ev.parties {
+            crate::model::Parties::Directed { from, to, .. } => {
+                for t in to {
+                    if let (Some(a), Some(b)) = (num(from), num(t)) {
+                        out.push(Link {
+                            from: a,
+                            to: b,
+                            mutual: false,
+                            event: Some(e),
+                            relation: None,
+                        });
+                    }
+                }
+            }
+            crate::model::Parties::Mutual { participants } => {
+                let ps: Vec<u32> = participants.iter().filter_map(|p| num(p)).collect();
+                for i in 0..ps.len() {
+                    for j in i + 1..ps.len() {
+                        out.push(Link {
+                            from: ps[i],
+                            to: ps[j],
+                            mutual: true,
+                            event: Some(e),
+                            relation: None,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (i, r) in catalog.relations().iter().enumerate() {
+        if let (Some(a), Some(b)) = (catalog.entity_number(&r.from), catalog.entity_number(&r.to)) {
+            out.push(Link {
+                from: a,
+                to: b,
+                mutual: false,
+                event: None,
+                relation: Some(i),
+            });
+        }
+    }
+    out
+}
+
+/// Ids for edges that no entity id equals: `prefix0`, `prefix1`, ...,
+/// skipping any taken.
+pub(crate) struct EdgeIds<'c> {
+    catalog: &'c dyn Catalog,
+    prefix: &'static str,
+    next: usize,
+}
+
+impl<'c> EdgeIds<'c> {
+    pub fn new(catalog: &'c dyn Catalog, prefix: &'static str) -> EdgeIds<'c> {
+        EdgeIds {
+            catalog,
+            prefix,
+            next: 0,
+        }
+    }
+    pub fn next_id(&mut self) -> String {
+        loop {
+            let id = format!("{}{}", self.prefix, self.next);
+            self.next += 1;
+            if self.catalog.entity_number(&id).is_none() {
+                return id;
+            }
+        }
+    }
+}
+
+/// Losses every graph format shares: traced messages (only their ids stay,
+/// in `carries`), unknown fields, flattened citations.
+pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
+    loss.add_n(
+        "messages",
+        catalog.message_count(),
+        "{n} traced message{s} not written (their ids stay in carries)",
+    );
+    let mut extra = 0;
+    let mut cites = 0;
+    for u in 0..catalog.entity_count() as u32 {
+        extra += usize::from(!catalog.entity(u).extra.is_empty());
+    }
+    for e in 0..catalog.event_count() as u32 {
+        let ev = catalog.event(e);
+        extra += usize::from(!ev.extra.is_empty());
+        cites += ev.sources.len();
+    }
+    for r in catalog.relations() {
+        extra += usize::from(!r.extra.is_empty());
+        cites += r.sources.len();
+    }
+    loss.add_n(
+        "citations-flattened",
+        cites,
+        "{n} citation{s} flattened into a sources text",
+    );
+    loss.add_n(
+        "extra-fields",
+        extra,
+        "{n} object{s} with unknown fields not written",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_counts_and_words() {
+        let mut r = LossReport::new(ExportFormat::Ftm);
+        assert_eq!(r.to_string(), "FtM: nothing lost");
+        r.add("q", "{n} quote{s} moved to notes");
+        assert_eq!(r.to_string(), "FtM: 1 quote moved to notes");
+        r.add_n("q", 25, "unused");
+        r.add("c", "certainty kept as a keyword");
+        assert_eq!(
+            r.to_string(),
+            "FtM: 26 quotes moved to notes, certainty kept as a keyword"
+        );
+        assert_eq!(r.count("q"), 26);
+    }
+
+    #[test]
+    fn xml_escaping() {
+        assert_eq!(
+            xml_escape("a<b>&\"c'\n\r\t"),
+            (
+                "a&lt;b&gt;&amp;&quot;c&apos;&#10;&#13;&#9;".to_string(),
+                false
+            )
+        );
+        assert_eq!(xml_escape("nul\u{0}"), ("nul\u{fffd}".to_string(), true));
+        assert_eq!(xml_escape("\u{85}é"), ("\u{85}é".to_string(), false));
+    }
+
+    #[test]
+    fn prefixes() {
+        let ny = TimeZone::get("America/New_York").unwrap();
+        let t = TimeExpr::parse("2016-09-20", &ny).unwrap();
+        let p = t.start.as_ref().unwrap();
+        assert_eq!(prefix(p, &ny), "2016-09-20");
+        let t = TimeExpr::parse("2016-10-12T14:05", &ny).unwrap();
+        assert_eq!(prefix(t.start.as_ref().unwrap(), &ny), "2016-10-12T18:05");
+        let iv = TimeExpr::parse("2016-09-01/2016-09-30", &ny)
+            .unwrap()
+            .interval();
+        assert_eq!(
+            prefix_holding(iv.lo.unwrap(), iv.hi.unwrap(), &ny).as_deref(),
+            Some("2016-09")
+        );
+        let iv = TimeExpr::parse("2016-09-20/2016-10-12", &ny)
+            .unwrap()
+            .interval();
+        assert_eq!(prefix_holding(iv.lo.unwrap(), iv.hi.unwrap(), &ny), None);
+        let back = parse_prefix("2016-10-12T18:05", &ny).unwrap().interval();
+        let orig = TimeExpr::parse("2016-10-12T14:05", &ny).unwrap().interval();
+        assert_eq!(back, orig);
+    }
+
+    #[test]
+    fn colours() {
+        assert_eq!(rgb("#0072B2"), (0, 114, 178));
+    }
+}

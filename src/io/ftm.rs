@@ -1,0 +1,673 @@
+//! FollowTheMoney JSONL to a story: the reader behind `grapevine import
+//! FILE --from ftm`.
+//!
+//! It reads what [`export::ftm`](super::export::ftm) writes and what Aleph
+//! and the `ftm` tool write: people, organisations, public bodies, legal
+//! entities; e-mails, messages and events as contacts; family,
+//! membership, employment, associate and unknown-link relations; notes
+//! marked `grapevine:message` as traced messages. Every problem is located
+//! by line and column; every property it has no field for is kept as an
+//! `x-ftm-PROPERTY` field and listed as a warning, and every entity of a
+//! schema it does not read is counted in a warning.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+use jiff::tz::TimeZone;
+use serde_json::Value as Json;
+
+use super::export::ftm::{default_kind, id_from_ftm, DESCRIPTION, KEYWORD};
+use super::export::parse_prefix;
+use super::json::{Node, Value};
+use super::Imported;
+use crate::diagnostic::{quote, Diagnostic, Report};
+use crate::model::time::parse_timezone;
+use crate::model::{Certainty, Entity, Event, Message, Parties, Relation, Story, TimeExpr};
+use crate::Error;
+
+/// One FtM entity as read, with where it is.
+struct Line {
+    span: Range<usize>,
+    id: String,
+    schema: String,
+    props: BTreeMap<String, Vec<String>>,
+}
+
+/// What a schema becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Entity(&'static str),
+    Contact,
+    Relation(&'static str, &'static str, Option<&'static str>),
+    Note,
+    Unread,
+}
+
+fn role(schema: &str) -> Role {
+    match schema {
+        "Person" => Role::Entity("person"),
+        "Organization" | "Company" | "PublicBody" => Role::Entity("organisation"),
+        "LegalEntity" => Role::Entity("other"),
+        "Email" | "Message" | "Event" => Role::Contact,
+        "Family" => Role::Relation("person", "relative", Some("family")),
+        "Membership" => Role::Relation("member", "organization", Some("member-of")),
+        "Employment" => Role::Relation("employee", "employer", Some("employee-of")),
+        "Associate" => Role::Relation("person", "associate", Some("associate")),
+        "UnknownLink" => Role::Relation("subject", "object", None),
+        "Note" => Role::Note,
+        _ => Role::Unread,
+    }
+}
+
+/// Properties each role reads (the rest are kept as `x-ftm-` fields).
+fn read_props(schema: &str) -> &'static [&'static str] {
+    match role(schema) {
+        Role::Entity(_) => &["name", "alias", "description", "keywords", "website"],
+        Role::Contact => &[
+            "sender",
+            "recipients",
+            "involved",
+            "organizer",
+            "date",
+            "startDate",
+            "endDate",
+            "summary",
+            "bodyText",
+            "keywords",
+            "name",
+        ],
+        Role::Relation(..) => &[
+            "person",
+            "relative",
+            "member",
+            "organization",
+            "employee",
+            "employer",
+            "associate",
+            "subject",
+            "object",
+            "role",
+            "relationship",
+            "date",
+            "startDate",
+            "endDate",
+            "description",
+        ],
+        Role::Note => &["name", "description", "entity", "keywords"],
+        Role::Unread => &[],
+    }
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    tz: TimeZone,
+    report: Report,
+    /// (schema, property) kept as an extra field: count, first place.
+    kept: BTreeMap<(String, String), (usize, Range<usize>)>,
+    /// Schema not read: count, first place.
+    unread: BTreeMap<String, (usize, Range<usize>)>,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, span: &Range<usize>, message: String, label: &str, help: &str) {
+        self.report
+            .diagnostics
+            .push(Diagnostic::error(message, Some(span.clone()), label).with_help(help));
+    }
+
+    /// The time of a line's `date`, `startDate`, `endDate`.
+    fn time(&mut self, line: &Line) -> Option<TimeExpr> {
+        let one = |p: &str| line.props.get(p).and_then(|v| v.first()).cloned();
+        let (date, start, end) = (one("date"), one("startDate"), one("endDate"));
+        let parse = |r: &mut Reader, text: &str, prop: &str| match parse_prefix(text, &r.tz) {
+            Some(t) => Some(t),
+            None => {
+                r.error(
+                    &line.span,
+                    format!("{prop} {} is not a date grapevine reads", quote(text)),
+                    "this entity",
+                    "write an ISO date prefix: 2016, 2016-09, 2016-09-20, 2016-09-20T14:05 or 2016-09-20T14:05:30 (times in UTC)",
+                );
+                None
+            }
+        };
+        if start.is_none() && end.is_none() {
+            let d = date?;
+            return parse(self, &d, "date");
+        }
+        let a = match &start {
+            Some(s) => Some(parse(self, s, "startDate")?),
+            None => None,
+        };
+        let b = match &end {
+            Some(s) => Some(parse(self, s, "endDate")?),
+            None => None,
+        };
+        let text = format!(
+            "{}/{}",
+            a.as_ref().map_or("..", |t| t.text.as_str()),
+            b.as_ref().map_or("..", |t| t.text.as_str())
+        );
+        match TimeExpr::parse(&text, &self.tz) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.error(
+                    &line.span,
+                    format!("the dates {text} do not make an interval: {}", e.message),
+                    "this entity",
+                    &e.help,
+                );
+                None
+            }
+        }
+    }
+
+    /// Keeps the properties the role does not read as `x-ftm-` fields.
+    fn extra(&mut self, line: &Line) -> Vec<(String, Value)> {
+        let read = read_props(&line.schema);
+        let mut out = Vec::new();
+        for (k, vs) in &line.props {
+            if read.contains(&k.as_str()) {
+                continue;
+            }
+            let e = self
+                .kept
+                .entry((line.schema.clone(), k.clone()))
+                .or_insert((0, line.span.clone()));
+            e.0 += 1;
+            out.push((
+                format!("x-ftm-{k}"),
+                Value::Array(
+                    vs.iter()
+                        .map(|v| Node {
+                            value: Value::String(v.clone()),
+                            span: 0..0,
+                        })
+                        .collect(),
+                ),
+            ));
+        }
+        out
+    }
+}
+
+/// Reads FtM JSONL (`name` for messages); calendar dates are days in
+/// `timezone` (UTC when `None`), times of day UTC, as FtM writes them.
+pub fn read_ftm(name: &str, text: &str, timezone: Option<&str>) -> Result<Imported, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut r = Reader {
+        text,
+        tz: TimeZone::UTC,
+        report: Report::new(name, text),
+        kept: BTreeMap::new(),
+        unread: BTreeMap::new(),
+    };
+    if let Some(z) = timezone {
+        match parse_timezone(z) {
+            Ok(tz) => r.tz = tz,
+            Err(e) => return Err(Error::Query(format!("--timezone {z}: {}", e.message))),
+        }
+    }
+    let lines = parse_lines(&mut r);
+    if r.report.error_count() > 0 {
+        return Err(Error::Invalid(Box::new(r.report)));
+    }
+    let story = build(&mut r, &lines, timezone);
+    for ((schema, prop), (n, span)) in std::mem::take(&mut r.kept) {
+        r.report.diagnostics.push(Diagnostic::warning(
+            format!(
+                "{schema}.{prop} has no grapevine field: kept as x-ftm-{prop} ({n} time{})",
+                if n == 1 { "" } else { "s" }
+            ),
+            Some(span),
+            "first here",
+        ));
+    }
+    for (schema, (n, span)) in std::mem::take(&mut r.unread) {
+        r.report.diagnostics.push(Diagnostic::warning(
+            format!(
+                "{n} {schema} entit{} not read: grapevine has no place for the schema {schema}",
+                if n == 1 { "y" } else { "ies" }
+            ),
+            Some(span),
+            "first here",
+        ));
+    }
+    if r.report.error_count() > 0 {
+        r.report.sort();
+        return Err(Error::Invalid(Box::new(r.report)));
+    }
+    r.report.sort();
+    super::finish(story, r.report)
+}
+
+/// Every line as an entity, with located errors.
+fn parse_lines(r: &mut Reader) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+    let mut start = 0;
+    let text = r.text;
+    for raw in text.split_inclusive('\n') {
+        let span = start..start + raw.trim_end().len();
+        start += raw.len();
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let v: Json = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => {
+                // serde_json counts columns in bytes from 1 on this line.
+                let lead = raw.len() - raw.trim_start().len();
+                let at = span.start + lead + e.column().saturating_sub(1);
+                let at = at.min(span.end.max(span.start));
+                r.error(
+                    &(at..(at + 1).min(text.len()).max(at)),
+                    format!("JSON syntax: {e}"),
+                    "here",
+                    "each line of an FtM file is one JSON object: {\"id\": ..., \"schema\": ..., \"properties\": {...}}",
+                );
+                continue;
+            }
+        };
+        let Json::Object(obj) = v else {
+            r.error(&span, "a line is not a JSON object".into(), "this line", "each line of an FtM file is one JSON object: {\"id\": ..., \"schema\": ..., \"properties\": {...}}");
+            continue;
+        };
+        let Some(Json::String(id)) = obj.get("id") else {
+            r.error(
+                &span,
+                "an entity has no \"id\" string".into(),
+                "this entity",
+                "give every entity an id",
+            );
+            continue;
+        };
+        let Some(Json::String(schema)) = obj.get("schema") else {
+            r.error(
+                &span,
+                format!("the entity {} has no \"schema\" string", quote(id)),
+                "this entity",
+                "give every entity its FtM schema (Person, Email, ...)",
+            );
+            continue;
+        };
+        let mut props = BTreeMap::new();
+        match obj.get("properties") {
+            None => {}
+            Some(Json::Object(p)) => {
+                for (k, v) in p {
+                    let values = match v {
+                        Json::Array(a) => a
+                            .iter()
+                            .map(|x| match x {
+                                Json::String(s) => Some(s.clone()),
+                                _ => None,
+                            })
+                            .collect::<Option<Vec<String>>>(),
+                        Json::String(s) => Some(vec![s.clone()]),
+                        _ => None,
+                    };
+                    match values {
+                        Some(vs) => {
+                            props.insert(k.clone(), vs);
+                        }
+                        None => r.error(
+                            &span,
+                            format!(
+                                "the property {} of {} is not an array of strings",
+                                quote(k),
+                                quote(id)
+                            ),
+                            "this entity",
+                            "FtM property values are arrays of strings",
+                        ),
+                    }
+                }
+            }
+            Some(_) => r.error(
+                &span,
+                format!("the \"properties\" of {} are not an object", quote(id)),
+                "this entity",
+                "write \"properties\": {\"name\": [\"...\"]}",
+            ),
+        }
+        if role(schema) != Role::Unread {
+            let gid = id_from_ftm(id);
+            if let Some(first) = seen.get(&gid) {
+                let d = Diagnostic::error(
+                    format!("the id {} is used twice", quote(id)),
+                    Some(span.clone()),
+                    "again here",
+                )
+                .with_related(first.clone(), "first here")
+                .with_help(
+                    "merge the two fragments of the entity (ftm aggregate) before importing",
+                );
+                r.report.diagnostics.push(d);
+                continue;
+            }
+            seen.insert(gid, span.clone());
+        }
+        out.push(Line {
+            span,
+            id: id.clone(),
+            schema: schema.clone(),
+            props,
+        });
+    }
+    out
+}
+
+/// The lines as a story.
+fn build(r: &mut Reader, lines: &[Line], timezone: Option<&str>) -> Story {
+    let mut story = Story {
+        timezone: timezone.map(str::to_string),
+        ..Story::default()
+    };
+    let mut entity_ids: HashSet<String> = HashSet::new();
+    let mut message_ids: HashSet<String> = HashSet::new();
+    // Entities and notes first: contacts and relations refer to them.
+    for line in lines {
+        let keywords = line.props.get("keywords").cloned().unwrap_or_default();
+        match role(&line.schema) {
+            Role::Entity(kind) => {
+                let mut names = line.props.get("name").cloned().unwrap_or_default();
+                if names.is_empty() {
+                    names.push(id_from_ftm(&line.id));
+                }
+                let name = names.remove(0);
+                let group = keywords
+                    .iter()
+                    .any(|k| *k == format!("{KEYWORD}kind=group"));
+                let mut aliases = names;
+                aliases.extend(line.props.get("alias").cloned().unwrap_or_default());
+                let e = Entity {
+                    id: id_from_ftm(&line.id),
+                    name,
+                    kind: Some(if group { "group" } else { kind }.to_string()),
+                    aliases,
+                    description: first(line, "description"),
+                    tags: keywords
+                        .into_iter()
+                        .filter(|k| !k.starts_with(KEYWORD))
+                        .collect(),
+                    url: first(line, "website"),
+                    extra: r.extra(line),
+                };
+                entity_ids.insert(e.id.clone());
+                story.entities.push(e);
+            }
+            Role::Note if keywords.iter().any(|k| *k == format!("{KEYWORD}message")) => {
+                message_ids.insert(id_from_ftm(&line.id));
+            }
+            Role::Unread | Role::Note => {
+                let e = r
+                    .unread
+                    .entry(line.schema.clone())
+                    .or_insert((0, line.span.clone()));
+                e.0 += 1;
+            }
+            _ => {}
+        }
+    }
+    let refs = |r: &mut Reader, line: &Line, prop: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        for v in line.props.get(prop).into_iter().flatten() {
+            let id = id_from_ftm(v);
+            if entity_ids.contains(&id) {
+                out.push(id);
+            } else {
+                r.error(
+                    &line.span,
+                    format!(
+                        "{}.{prop} of {} names {}, which is no person, organisation or legal entity of this file",
+                        line.schema,
+                        quote(&line.id),
+                        quote(v)
+                    ),
+                    "this entity",
+                    "import the entity it names too (put both in one file), or leave the reference out",
+                );
+            }
+        }
+        out
+    };
+    for line in lines {
+        let keywords = line.props.get("keywords").cloned().unwrap_or_default();
+        let marker = |name: &str| -> Vec<String> {
+            let p = format!("{KEYWORD}{name}=");
+            keywords
+                .iter()
+                .filter_map(|k| k.strip_prefix(&p).map(str::to_string))
+                .collect()
+        };
+        match role(&line.schema) {
+            Role::Note if message_ids.contains(&id_from_ftm(&line.id)) => {
+                let origin = refs(r, line, "entity").into_iter().next();
+                story.messages.push(Message {
+                    id: id_from_ftm(&line.id),
+                    title: first(line, "name"),
+                    text: first(line, "description"),
+                    origin,
+                    time: None,
+                    sources: Vec::new(),
+                    extra: r.extra(line),
+                });
+            }
+            Role::Contact => {
+                let kind = marker("kind")
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| default_kind(&line.schema).to_string());
+                let certainty = match marker("certainty").first() {
+                    None => None,
+                    Some(c) => match c.parse::<Certainty>() {
+                        Ok(c) => Some(c),
+                        Err(e) => {
+                            r.error(
+                                &line.span,
+                                format!(
+                                    "{} of {}: {e}",
+                                    quote(&format!("{KEYWORD}certainty={c}")),
+                                    quote(&line.id)
+                                ),
+                                "this entity",
+                                "write confirmed, reported, alleged or unknown",
+                            );
+                            None
+                        }
+                    },
+                };
+                let carries: Vec<String> = marker("carries");
+                for c in &carries {
+                    if !message_ids.contains(c) {
+                        r.error(
+                            &line.span,
+                            format!(
+                                "{} carries {}, which is no message of this file",
+                                quote(&line.id),
+                                quote(c)
+                            ),
+                            "this entity",
+                            "import the Note of the message too, or remove the keyword",
+                        );
+                    }
+                }
+                let (who, whom) = if line.schema == "Event" {
+                    ("organizer", "involved")
+                } else {
+                    ("sender", "recipients")
+                };
+                let from = refs(r, line, who);
+                let to = refs(r, line, whom);
+                let parties = if line.schema == "Event" && from.is_empty() {
+                    if to.len() < 2 {
+                        r.error(
+                            &line.span,
+                            format!(
+                                "the Event {} involves fewer than two entities of this file",
+                                quote(&line.id)
+                            ),
+                            "this entity",
+                            "a contact needs an organizer, or at least two involved",
+                        );
+                        continue;
+                    }
+                    Parties::Mutual { participants: to }
+                } else {
+                    if from.len() != 1 || to.is_empty() {
+                        if from.len() > 1 {
+                            r.error(
+                                &line.span,
+                                format!(
+                                    "{} has {} {who}s; grapevine reads one",
+                                    quote(&line.id),
+                                    from.len()
+                                ),
+                                "this entity",
+                                "split the entity, one per sender",
+                            );
+                        } else if r.report.error_count() == 0 {
+                            r.error(
+                                &line.span,
+                                format!("{} has no {} or no {}", quote(&line.id), who, whom),
+                                "this entity",
+                                "a contact needs a sender and at least one recipient",
+                            );
+                        }
+                        continue;
+                    }
+                    Parties::Directed {
+                        from: from.into_iter().next().unwrap_or_default(),
+                        to_is_array: to.len() > 1,
+                        to,
+                    }
+                };
+                let summary = first(line, "summary");
+                let body = first(line, "bodyText");
+                let quote_text = body.filter(|b| Some(b) != summary.as_ref() && *b != kind);
+                let summary = summary.or_else(|| {
+                    first(line, "name").filter(|n| *n != kind && line.schema == "Event")
+                });
+                let time = r.time(line);
+                let mut extra = r.extra(line);
+                if line.schema != "Event" {
+                    if let Some(n) = first(line, "name") {
+                        extra.push(("x-ftm-name".into(), Value::String(n)));
+                    }
+                }
+                let other: Vec<String> = keywords
+                    .iter()
+                    .filter(|k| !k.starts_with(KEYWORD))
+                    .cloned()
+                    .collect();
+                if !other.is_empty() {
+                    extra.push((
+                        "x-ftm-keywords".into(),
+                        Value::Array(
+                            other
+                                .into_iter()
+                                .map(|s| Node {
+                                    value: Value::String(s),
+                                    span: 0..0,
+                                })
+                                .collect(),
+                        ),
+                    ));
+                }
+                story.events.push(Event {
+                    id: id_from_ftm(&line.id),
+                    kind: Some(kind),
+                    parties,
+                    time,
+                    certainty,
+                    carries,
+                    summary,
+                    quote: quote_text,
+                    sources: Vec::new(),
+                    extra,
+                });
+            }
+            Role::Relation(a, b, implied) => {
+                let from = refs(r, line, a);
+                let to = refs(r, line, b);
+                let (Some(from), Some(to)) = (from.into_iter().next(), to.into_iter().next())
+                else {
+                    if r.report.error_count() == 0 {
+                        r.error(
+                            &line.span,
+                            format!(
+                                "the {} {} has no {a} or no {b}",
+                                line.schema,
+                                quote(&line.id)
+                            ),
+                            "this entity",
+                            "a relation needs both ends",
+                        );
+                    }
+                    continue;
+                };
+                let mut kind = implied.map(str::to_string);
+                let mut certainty = None;
+                let mut time = None;
+                let mut extra = r.extra(line);
+                let mut dated = false;
+                for d in line.props.get("description").into_iter().flatten() {
+                    let fields = d.strip_prefix(DESCRIPTION).and_then(|j| {
+                        serde_json::from_str::<serde_json::Map<String, Json>>(j).ok()
+                    });
+                    match fields {
+                        Some(f) => {
+                            if let Some(Json::String(k)) = f.get("kind") {
+                                kind = Some(k.clone());
+                            }
+                            if let Some(Json::String(c)) = f.get("certainty") {
+                                certainty = c.parse::<Certainty>().ok();
+                            }
+                            if let Some(Json::String(t)) = f.get("time") {
+                                match TimeExpr::parse(t, &r.tz) {
+                                    Ok(t) => time = Some(t),
+                                    Err(e) => r.error(
+                                        &line.span,
+                                        format!(
+                                            "the time {} of {}: {}",
+                                            quote(t),
+                                            quote(&line.id),
+                                            e.message
+                                        ),
+                                        "this entity",
+                                        &e.help,
+                                    ),
+                                }
+                                dated = true;
+                            }
+                        }
+                        None => extra.push(("x-ftm-description".into(), Value::String(d.clone()))),
+                    }
+                }
+                if !dated {
+                    time = r.time(line);
+                }
+                let id = id_from_ftm(&line.id);
+                story.relations.push(Relation {
+                    id: (!id.starts_with('\u{0}')).then_some(id),
+                    kind,
+                    from,
+                    to,
+                    label: first(line, "role").or_else(|| first(line, "relationship")),
+                    time,
+                    certainty,
+                    sources: Vec::new(),
+                    extra,
+                });
+            }
+            _ => {}
+        }
+    }
+    story
+}
+
+fn first(line: &Line, prop: &str) -> Option<String> {
+    line.props.get(prop).and_then(|v| v.first()).cloned()
+}

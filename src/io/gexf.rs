@@ -1,0 +1,497 @@
+//! GEXF to a story: the reader behind `grapevine import FILE --from gexf`.
+//!
+//! Nodes are entities (the label their name; the attributes `kind`,
+//! `aliases`, `tags`, `description`, `url` as [`export::gexf`]
+//! writes them). Edges are contacts, grouped into one event by their
+//! `event` attribute (an edge without one is an event of its own): a
+//! directed edge from its source to its target, a `mutual` or `undirected`
+//! one between both; edges whose `relation` attribute is true are
+//! relations. A contact's time is its `time` attribute when it has one,
+//! else its spell (or `start` and `end`) at its `precision`. Every other
+//! attribute is kept as an `x-gexf-TITLE` field and listed in a warning.
+//!
+//! [`export::gexf`]: super::export::gexf
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+use super::export::{precision_of_word, prefix};
+use super::json::Value;
+use super::Imported;
+use crate::diagnostic::{quote, Diagnostic, Report};
+use crate::model::time::parse_timezone;
+use crate::model::{
+    Certainty, Entity, EntityKind, Event, Message, Parties, Precision, Relation, Story, TimeExpr,
+    TimePoint,
+};
+use crate::Error;
+
+const NODE_READ: [&str; 6] = ["kind", "aliases", "tags", "description", "url", "colour"];
+const EDGE_READ: [&str; 12] = [
+    "event",
+    "relation",
+    "kind",
+    "certainty",
+    "time",
+    "precision",
+    "label",
+    "quote",
+    "summary",
+    "carries",
+    "relation_id",
+    "mutual",
+];
+
+/// One edge as read.
+struct EdgeRead {
+    span: Range<usize>,
+    source: String,
+    target: String,
+    undirected: bool,
+    atts: BTreeMap<String, String>,
+    start: Option<String>,
+    end: Option<String>,
+}
+
+fn s_string(v: &str) -> Value {
+    Value::String(v.to_string())
+}
+
+/// Reads a GEXF file (1.1 to 1.3; `name` for messages).
+pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
+    let mut report = Report::new(name, text);
+    let doc = match roxmltree::Document::parse(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let pos = e.pos();
+            let at = offset_of(text, pos.row as usize, pos.col as usize);
+            report.diagnostics.push(
+                Diagnostic::error(
+                    format!("XML syntax: {e}"),
+                    Some(at..(at + 1).min(text.len()).max(at)),
+                    "here",
+                )
+                .with_help("a GEXF file is XML: check the file is complete and well formed"),
+            );
+            return Err(Error::Invalid(Box::new(report)));
+        }
+    };
+    let span = |n: roxmltree::Node| n.range();
+    let Some(graph) = doc.descendants().find(|n| tag(n, "graph")) else {
+        report.diagnostics.push(
+            Diagnostic::error("the file has no <graph> element", None, "")
+                .with_help("export the graph as GEXF from Gephi, or check the file"),
+        );
+        return Err(Error::Invalid(Box::new(report)));
+    };
+    let timezone = graph.attribute("timezone").map(str::to_string);
+    let tz = match timezone.as_deref().map(parse_timezone) {
+        None => TimeZone::UTC,
+        Some(Ok(tz)) => tz,
+        Some(Err(e)) => {
+            report.diagnostics.push(
+                Diagnostic::error(
+                    format!("the graph's timezone: {}", e.message),
+                    Some(span(graph)),
+                    "this graph",
+                )
+                .with_help(e.help),
+            );
+            return Err(Error::Invalid(Box::new(report)));
+        }
+    };
+    let default_undirected = graph.attribute("defaultedgetype") == Some("undirected");
+    // Attribute ids to titles, per class.
+    let mut titles: HashMap<(String, String), String> = HashMap::new();
+    for a in graph.children().filter(|n| tag(n, "attributes")) {
+        let class = a.attribute("class").unwrap_or("node").to_string();
+        for at in a.children().filter(|n| tag(n, "attribute")) {
+            if let Some(id) = at.attribute("id") {
+                let title = at.attribute("title").unwrap_or(id).to_string();
+                titles.insert((class.clone(), id.to_string()), title);
+            }
+        }
+    }
+    let atts = |class: &str, n: roxmltree::Node| -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for v in n
+            .children()
+            .filter(|c| tag(c, "attvalues"))
+            .flat_map(|c| c.children())
+            .filter(|c| tag(c, "attvalue"))
+        {
+            let Some(key) = v.attribute("for").or_else(|| v.attribute("id")) else {
+                continue;
+            };
+            let title = titles
+                .get(&(class.to_string(), key.to_string()))
+                .cloned()
+                .unwrap_or_else(|| key.to_string());
+            out.insert(title, v.attribute("value").unwrap_or("").to_string());
+        }
+        out
+    };
+    let mut kept: BTreeMap<String, (usize, Range<usize>)> = BTreeMap::new();
+    let mut keep = |title: &str, span: &Range<usize>| {
+        let e = kept.entry(title.to_string()).or_insert((0, span.clone()));
+        e.0 += 1;
+    };
+    let mut story = Story {
+        timezone: timezone.clone(),
+        ..Story::default()
+    };
+    let mut ids: HashMap<String, Range<usize>> = HashMap::new();
+    for n in graph.descendants().filter(|n| tag(n, "node")) {
+        let sp = span(n);
+        let Some(id) = n.attribute("id") else {
+            report.diagnostics.push(
+                Diagnostic::error("a node has no id", Some(sp), "this node")
+                    .with_help("give every node an id"),
+            );
+            continue;
+        };
+        if let Some(first) = ids.get(id) {
+            report.diagnostics.push(
+                Diagnostic::error(
+                    format!("the node id {} is used twice", quote(id)),
+                    Some(sp.clone()),
+                    "again here",
+                )
+                .with_related(first.clone(), "first here")
+                .with_help("give every node its own id"),
+            );
+            continue;
+        }
+        ids.insert(id.to_string(), sp.clone());
+        let a = atts("node", n);
+        let list = |k: &str| -> Vec<String> {
+            a.get(k)
+                .map(|v| serde_json::from_str::<Vec<String>>(v).unwrap_or_else(|_| vec![v.clone()]))
+                .unwrap_or_default()
+        };
+        let kind = a.get("kind").map(|k| {
+            EntityKind::parse(k)
+                .map_or("other", EntityKind::as_str)
+                .to_string()
+        });
+        let mut extra = Vec::new();
+        for (k, v) in &a {
+            if !NODE_READ.contains(&k.as_str()) {
+                keep(k, &sp);
+                extra.push((format!("x-gexf-{k}"), s_string(v)));
+            }
+        }
+        story.entities.push(Entity {
+            id: id.to_string(),
+            name: n.attribute("label").unwrap_or(id).to_string(),
+            kind,
+            aliases: list("aliases"),
+            description: a.get("description").cloned(),
+            tags: list("tags"),
+            url: a.get("url").cloned(),
+            extra,
+        });
+    }
+    let mut edges: Vec<EdgeRead> = Vec::new();
+    for e in graph.descendants().filter(|n| tag(n, "edge")) {
+        let sp = span(e);
+        let (Some(s), Some(t)) = (e.attribute("source"), e.attribute("target")) else {
+            report.diagnostics.push(
+                Diagnostic::error("an edge has no source or no target", Some(sp), "this edge")
+                    .with_help("every edge needs both"),
+            );
+            continue;
+        };
+        for end in [s, t] {
+            if !ids.contains_key(end) {
+                report.diagnostics.push(
+                    Diagnostic::error(
+                        format!(
+                            "the edge names the node {}, which the file does not define",
+                            quote(end)
+                        ),
+                        Some(sp.clone()),
+                        "this edge",
+                    )
+                    .with_help("add the node, or remove the edge"),
+                );
+            }
+        }
+        let ty = e.attribute("type");
+        let undirected = matches!(ty, Some("mutual") | Some("undirected"))
+            || (ty.is_none() && default_undirected);
+        let spell = e.descendants().find(|c| tag(c, "spell")).unwrap_or(e);
+        edges.push(EdgeRead {
+            span: sp,
+            source: s.to_string(),
+            target: t.to_string(),
+            undirected,
+            atts: atts("edge", e),
+            start: spell.attribute("start").map(str::to_string),
+            end: spell.attribute("end").map(str::to_string),
+        });
+    }
+    // Contacts grouped by event, in file order.
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut messages: Vec<String> = Vec::new();
+    for (i, e) in edges.iter().enumerate() {
+        if e.atts.get("relation").map(String::as_str) == Some("true") {
+            let time = edge_time(&mut report, e, &tz);
+            let mut extra = Vec::new();
+            for (k, v) in &e.atts {
+                if !EDGE_READ.contains(&k.as_str()) {
+                    keep(k, &e.span);
+                    extra.push((format!("x-gexf-{k}"), s_string(v)));
+                }
+            }
+            story.relations.push(Relation {
+                id: e.atts.get("relation_id").cloned(),
+                kind: e.atts.get("kind").cloned(),
+                from: e.source.clone(),
+                to: e.target.clone(),
+                label: e.atts.get("label").cloned(),
+                time,
+                certainty: certainty(&mut report, e),
+                sources: Vec::new(),
+                extra,
+            });
+            continue;
+        }
+        let key = e
+            .atts
+            .get("event")
+            .cloned()
+            .unwrap_or_else(|| format!("edge-{i}"));
+        if !groups.contains_key(&key) {
+            order.push(key.clone());
+        }
+        groups.entry(key).or_default().push(i);
+    }
+    for key in order {
+        let members = &groups[&key];
+        let first = &edges[members[0]];
+        let undirected = first.undirected;
+        if members.iter().any(|&i| edges[i].undirected != undirected) {
+            report.diagnostics.push(
+                Diagnostic::error(
+                    format!(
+                        "the edges of the event {} are partly directed and partly not",
+                        quote(&key)
+                    ),
+                    Some(first.span.clone()),
+                    "first edge",
+                )
+                .with_help("an event is either directed (one sender) or mutual"),
+            );
+            continue;
+        }
+        let parties = if undirected {
+            let mut ps: Vec<String> = Vec::new();
+            for &i in members {
+                for p in [&edges[i].source, &edges[i].target] {
+                    if !ps.contains(p) {
+                        ps.push(p.clone());
+                    }
+                }
+            }
+            Parties::Mutual { participants: ps }
+        } else {
+            if let Some(&i) = members.iter().find(|&&i| edges[i].source != first.source) {
+                report.diagnostics.push(
+                    Diagnostic::error(
+                        format!(
+                            "the directed edges of the event {} have different sources",
+                            quote(&key)
+                        ),
+                        Some(edges[i].span.clone()),
+                        "this edge",
+                    )
+                    .with_related(first.span.clone(), "first edge")
+                    .with_help(
+                        "a directed event has one sender: give the edges their own event ids",
+                    ),
+                );
+                continue;
+            }
+            let to: Vec<String> = members.iter().map(|&i| edges[i].target.clone()).collect();
+            Parties::Directed {
+                from: first.source.clone(),
+                to_is_array: to.len() > 1,
+                to,
+            }
+        };
+        let carries: Vec<String> = first
+            .atts
+            .get("carries")
+            .map(|v| serde_json::from_str::<Vec<String>>(v).unwrap_or_else(|_| vec![v.clone()]))
+            .unwrap_or_default();
+        for c in &carries {
+            if !messages.contains(c) {
+                messages.push(c.clone());
+            }
+        }
+        let mut extra = Vec::new();
+        for (k, v) in &first.atts {
+            if !EDGE_READ.contains(&k.as_str()) {
+                keep(k, &first.span);
+                extra.push((format!("x-gexf-{k}"), s_string(v)));
+            }
+        }
+        story.events.push(Event {
+            id: key.clone(),
+            kind: first.atts.get("kind").cloned(),
+            parties,
+            time: edge_time(&mut report, first, &tz),
+            certainty: certainty(&mut report, first),
+            carries,
+            summary: first.atts.get("summary").cloned(),
+            quote: first.atts.get("quote").cloned(),
+            sources: Vec::new(),
+            extra,
+        });
+    }
+    if !messages.is_empty() {
+        report.diagnostics.push(Diagnostic::warning(
+            format!(
+                "{} carried message{} read with only an id (GEXF holds no messages)",
+                messages.len(),
+                if messages.len() == 1 { "" } else { "s" }
+            ),
+            None,
+            "",
+        ));
+    }
+    story.messages = messages
+        .into_iter()
+        .map(|id| Message {
+            id,
+            ..Message::default()
+        })
+        .collect();
+    for (title, (n, sp)) in kept {
+        report.diagnostics.push(Diagnostic::warning(
+            format!(
+                "the attribute {} has no grapevine field: kept as x-gexf-{title} ({n} time{})",
+                quote(&title),
+                if n == 1 { "" } else { "s" }
+            ),
+            Some(sp),
+            "first here",
+        ));
+    }
+    if report.error_count() > 0 {
+        report.sort();
+        return Err(Error::Invalid(Box::new(report)));
+    }
+    report.sort();
+    super::finish(story, report)
+}
+
+fn certainty(report: &mut Report, e: &EdgeRead) -> Option<Certainty> {
+    let c = e.atts.get("certainty")?;
+    match c.parse::<Certainty>() {
+        Ok(c) => Some(c),
+        Err(m) => {
+            report.diagnostics.push(
+                Diagnostic::error(m, Some(e.span.clone()), "this edge")
+                    .with_help("write confirmed, reported, alleged or unknown"),
+            );
+            None
+        }
+    }
+}
+
+/// An edge's time: its `time` attribute, else its spell at its precision.
+fn edge_time(report: &mut Report, e: &EdgeRead, tz: &TimeZone) -> Option<TimeExpr> {
+    if let Some(t) = e.atts.get("time") {
+        return match TimeExpr::parse(t, tz) {
+            Ok(t) => Some(t),
+            Err(err) => {
+                report.diagnostics.push(
+                    Diagnostic::error(
+                        format!(
+                            "the time {} is not a time expression: {}",
+                            quote(t),
+                            err.message
+                        ),
+                        Some(e.span.clone()),
+                        "this edge",
+                    )
+                    .with_help(err.help),
+                );
+                None
+            }
+        };
+    }
+    let precision = e
+        .atts
+        .get("precision")
+        .and_then(|p| precision_of_word(p))
+        .unwrap_or(Precision::Second);
+    let mut bound = |v: &Option<String>| -> Result<Option<String>, ()> {
+        let Some(v) = v else { return Ok(None) };
+        let secs = match v.parse::<Timestamp>() {
+            Ok(ts) => ts.as_second(),
+            Err(_) => match TimeExpr::parse(v, tz) {
+                Ok(t) => t.interval().lo.ok_or(())?,
+                Err(_) => {
+                    report.diagnostics.push(
+                        Diagnostic::error(
+                            format!("the spell bound {} is not a date", quote(v)),
+                            Some(e.span.clone()),
+                            "this edge",
+                        )
+                        .with_help("write dates as 2016-09-20 or 2016-09-20T04:00:00Z"),
+                    );
+                    return Err(());
+                }
+            },
+        };
+        let point = TimePoint {
+            lo: secs,
+            hi: secs,
+            precision,
+            approximate: false,
+            uncertain: false,
+        };
+        let p = prefix(&point, tz);
+        Ok(Some(if p.contains('T') { format!("{p}Z") } else { p }))
+    };
+    let (a, b) = (bound(&e.start).ok()?, bound(&e.end).ok()?);
+    let text = match (a, b) {
+        (None, None) => return None,
+        (Some(a), Some(b)) if a == b => a,
+        (a, b) => format!(
+            "{}/{}",
+            a.unwrap_or_else(|| "..".into()),
+            b.unwrap_or_else(|| "..".into())
+        ),
+    };
+    TimeExpr::parse(&text, tz).ok()
+}
+
+/// The byte offset of a 1-based row and column.
+fn offset_of(text: &str, row: usize, col: usize) -> usize {
+    let mut off = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == row {
+            let within: usize = line
+                .chars()
+                .take(col.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            return off + within;
+        }
+        off += line.len();
+    }
+    text.len()
+}
+
+/// True for an element of this local name, whatever its namespace.
+fn tag(n: &roxmltree::Node, name: &str) -> bool {
+    n.is_element() && n.tag_name().name() == name
+}
