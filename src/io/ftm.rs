@@ -394,6 +394,7 @@ fn build(r: &mut Reader, lines: &[Line], timezone: Option<&str>) -> Story {
                         .collect(),
                     url: first(line, "website"),
                     extra: r.extra(line),
+                    empty: Default::default(),
                 };
                 entity_ids.insert(e.id.clone());
                 story.entities.push(e);
@@ -453,6 +454,7 @@ fn build(r: &mut Reader, lines: &[Line], timezone: Option<&str>) -> Story {
                     time: None,
                     sources: Vec::new(),
                     extra: r.extra(line),
+                    empty: Default::default(),
                 });
             }
             Role::Contact => {
@@ -587,6 +589,7 @@ fn build(r: &mut Reader, lines: &[Line], timezone: Option<&str>) -> Story {
                     quote: quote_text,
                     sources: Vec::new(),
                     extra,
+                    empty: Default::default(),
                 });
             }
             Role::Relation(a, b, implied) => {
@@ -660,6 +663,7 @@ fn build(r: &mut Reader, lines: &[Line], timezone: Option<&str>) -> Story {
                     certainty,
                     sources: Vec::new(),
                     extra,
+                    empty: Default::default(),
                 });
             }
             _ => {}

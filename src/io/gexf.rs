@@ -193,6 +193,7 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
             tags: list("tags"),
             url: a.get("url").cloned(),
             extra,
+            empty: Default::default(),
         });
     }
     let mut edges: Vec<EdgeRead> = Vec::new();
@@ -258,6 +259,7 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
                 certainty: certainty(&mut report, e),
                 sources: Vec::new(),
                 extra,
+                empty: Default::default(),
             });
             continue;
         }
@@ -352,6 +354,7 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
             quote: first.atts.get("quote").cloned(),
             sources: Vec::new(),
             extra,
+            empty: Default::default(),
         });
     }
     if !messages.is_empty() {
