@@ -306,14 +306,15 @@ struct Excerpt<'a> {
 /// (an escape sequence in a hostile file, a stray carriage return), the
 /// bidirectional controls that reorder a line and zero-width characters are
 /// replaced by `?` (one per byte) or U+FFFD (3 bytes), so that byte offsets
-/// stay the same.
-fn push_shown(text: &mut String, s: &str) {
+/// stay the same. `after` is the character that follows `s` in the file.
+fn push_shown(text: &mut String, s: &str, after: Option<char>) {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         let hidden = match c {
             '\n' | '\t' => false,
-            // A line's own `\r\n` ending is trimmed by the renderer.
-            '\r' => chars.peek().is_some_and(|next| *next != '\n'),
+            // A line's own `\r\n` ending is trimmed by the renderer; a lone
+            // `\r`, the last character of the file included, is shown.
+            '\r' => chars.peek().copied().or(after) != Some('\n'),
             // Bidirectional controls, and zero-width characters (a byte order
             // mark in mid-file) that a caret could not point at.
             '\u{61c}'
@@ -343,7 +344,7 @@ impl<'a> Excerpt<'a> {
         let mut copy = |text: &mut String, from: usize, to: usize| {
             if to > from {
                 runs.push((text.len(), from, to - from));
-                push_shown(text, &original[from..to]);
+                push_shown(text, &original[from..to], original[to..].chars().next());
             }
         };
         let mut start = 0;
@@ -560,6 +561,23 @@ mod tests {
         assert_eq!(line_column(t, 0), (1, 1));
         assert_eq!(line_column(t, 4), (2, 2));
         assert_eq!(line_column(t, 8), (3, 1));
+    }
+
+    /// A file that ends with a lone carriage return (a cut-off Windows
+    /// file): the caret at the end is still drawn (found by a fuzzing
+    /// campaign; the renderer took the `\r` for the line's end).
+    #[test]
+    fn a_caret_after_a_final_carriage_return_is_drawn() {
+        let text = "{\n  \"title\":\r";
+        let mut report = Report::new("f", text);
+        report.diagnostics.push(Diagnostic::error(
+            "JSON syntax: expected a value",
+            Some(text.len()..text.len()),
+            "expected a value",
+        ));
+        let out = report.render();
+        assert!(out.contains("--> f:2:12"), "{out}");
+        assert!(out.contains('^'), "{out}");
     }
 
     /// `to_json` finds lines once for the whole report; it agrees with

@@ -121,7 +121,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Report> {
     let loaded = d.story(&root);
     report.diagnostics = d.diags;
     report.sort();
-    cap(&mut report.diagnostics);
+    cap(&mut report.diagnostics, text);
     match loaded {
         Some((story, event_spans, entity_spans)) if report.error_count() == 0 => Ok(Loaded {
             story,
@@ -142,7 +142,7 @@ pub const MAX_DIAGNOSTICS: usize = 1000;
 
 /// Keeps [`MAX_DIAGNOSTICS`] of the diagnostics (sorted by place), errors
 /// before warnings, and sums up the rest in one, an error when any of them is.
-fn cap(diags: &mut Vec<Diagnostic>) {
+fn cap(diags: &mut Vec<Diagnostic>, text: &str) {
     if diags.len() <= MAX_DIAGNOSTICS {
         return;
     }
@@ -170,7 +170,11 @@ fn cap(diags: &mut Vec<Diagnostic>) {
         .collect();
     let message = format!("{} not shown", counted.join(" and "));
     let label = "the first of them";
-    let first = rest.first().and_then(|(_, _, d)| d.span.clone());
+    // The first character of the first of them (its span may be a whole object).
+    let first = rest
+        .first()
+        .and_then(|(_, _, d)| d.span.as_ref())
+        .map(|s| one_char(text, s.start));
     let summary = if errors > 0 {
         Diagnostic::error(message, first, label)
     } else {
