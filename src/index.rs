@@ -126,8 +126,9 @@ impl<'a> Index<'a> {
     /// above the threshold (in message mode, only those carrying the
     /// message), flagged with their certainty and whether they carry it.
     ///
-    /// Complexity: O(c) for c channels (the catalogue sorted them); when
-    /// nothing is left out the columns are borrowed, not copied.
+    /// Complexity: O(c) for c channels (the catalogue sorted them); in
+    /// message mode O(k log k) for the k channels of the carrying events;
+    /// when nothing is left out the columns are borrowed, not copied.
     ///
     /// # Example
     /// ```
@@ -140,10 +141,27 @@ impl<'a> Index<'a> {
     pub fn build(catalog: &'a dyn Catalog, spec: &IndexSpec) -> Index<'a> {
         let ch: &'a Channels = catalog.channels();
         let n = ch.len();
+        let min = certainty_bits(spec.threshold);
+        let carrying_events = spec
+            .message
+            .as_deref()
+            .map(|m| catalog.carrying_events(m))
+            .unwrap_or_default();
+        // A documented chain uses only its carrying events' channels: found
+        // through the catalogue's per-event lists, not a scan of them all.
+        if spec.mode == Mode::Message {
+            let kept: Vec<usize> = ch
+                .of_events(&carrying_events)
+                .into_iter()
+                .map(|c| c as usize)
+                .filter(|&c| ch.certainty[c] >= min)
+                .collect();
+            return Index::from_kept(catalog, ch, &kept, &|_| true, spec);
+        }
         // Per event: carries the traced message?
-        let carrying: Option<Vec<bool>> = spec.message.as_deref().map(|m| {
+        let carrying: Option<Vec<bool>> = (!carrying_events.is_empty()).then(|| {
             let mut v = vec![false; catalog.event_count()];
-            for e in catalog.carrying_events(m) {
+            for &e in &carrying_events {
                 if let Some(x) = v.get_mut(e as usize) {
                     *x = true;
                 }
@@ -155,11 +173,12 @@ impl<'a> Index<'a> {
                 .as_ref()
                 .is_some_and(|v| v.get(ch.event(c) as usize).copied().unwrap_or(false))
         };
-        let min = certainty_bits(spec.threshold);
-        let keep = |c: usize| ch.certainty[c] >= min && (spec.mode != Mode::Message || carries(c));
-        let filter = spec.threshold > Certainty::Unknown || spec.mode == Mode::Message;
-        let any_carry = carrying.as_ref().is_some_and(|v| v.iter().any(|&x| x));
-        let flags: Cow<'a, [u8]> = if any_carry {
+        if spec.threshold > Certainty::Unknown && ch.certainty.iter().any(|&k| k < min) {
+            let kept: Vec<usize> = (0..n).filter(|&c| ch.certainty[c] >= min).collect();
+            return Index::from_kept(catalog, ch, &kept, &carries, spec);
+        }
+        // Every channel kept: the columns are borrowed.
+        let flags: Cow<'a, [u8]> = if carrying.is_some() {
             Cow::Owned(
                 (0..n)
                     .map(|c| ch.certainty[c] | if carries(c) { CARRIES } else { 0 })
@@ -168,28 +187,36 @@ impl<'a> Index<'a> {
         } else {
             Cow::Borrowed(&ch.certainty)
         };
-        if !filter || (0..n).all(keep) {
-            let times = match &ch.times {
-                TimeColumns::Exact { base, offset } => Times::Exact {
-                    base: *base,
-                    offset: Cow::Borrowed(offset),
-                },
-                TimeColumns::Intervals { lo, hi } => Times::Intervals {
-                    lo: Cow::Borrowed(lo),
-                    hi: Cow::Borrowed(hi),
-                },
-            };
-            return Index::assemble(
-                catalog,
-                Cow::Borrowed(&ch.from),
-                Cow::Borrowed(&ch.to),
-                ch.event.as_deref().map(Cow::Borrowed),
-                times,
-                flags,
-                spec,
-            );
-        }
-        let kept: Vec<usize> = (0..n).filter(|&c| keep(c)).collect();
+        let times = match &ch.times {
+            TimeColumns::Exact { base, offset } => Times::Exact {
+                base: *base,
+                offset: Cow::Borrowed(offset),
+            },
+            TimeColumns::Intervals { lo, hi } => Times::Intervals {
+                lo: Cow::Borrowed(lo),
+                hi: Cow::Borrowed(hi),
+            },
+        };
+        Index::assemble(
+            catalog,
+            Cow::Borrowed(&ch.from),
+            Cow::Borrowed(&ch.to),
+            ch.event.as_deref().map(Cow::Borrowed),
+            times,
+            flags,
+            spec,
+        )
+    }
+
+    /// An index of the channels `kept` (ascending) of `ch`, each with its
+    /// certainty and whether it carries the traced message.
+    fn from_kept(
+        catalog: &'a dyn Catalog,
+        ch: &'a Channels,
+        kept: &[usize],
+        carries: &dyn Fn(usize) -> bool,
+        spec: &IndexSpec,
+    ) -> Index<'a> {
         let pick =
             |col: &[u32]| -> Cow<'a, [u32]> { Cow::Owned(kept.iter().map(|&c| col[c]).collect()) };
         let times = match &ch.times {
@@ -203,7 +230,11 @@ impl<'a> Index<'a> {
             },
         };
         let event: Vec<u32> = kept.iter().map(|&c| ch.event(c)).collect();
-        let flags = Cow::Owned(kept.iter().map(|&c| flags[c]).collect());
+        let flags = Cow::Owned(
+            kept.iter()
+                .map(|&c| ch.certainty[c] | if carries(c) { CARRIES } else { 0 })
+                .collect(),
+        );
         Index::assemble(
             catalog,
             pick(&ch.from),

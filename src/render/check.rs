@@ -9,6 +9,9 @@ use crate::diagnostic::{quote, visible, Diagnostic, Report};
 use crate::model::time::format_at_precision;
 use crate::model::Precision;
 
+/// Most problems one `check` shows (as one load reports at most).
+pub const MAX_SHOWN: usize = 1000;
+
 /// The summary of an input and its report with the causality warnings
 /// added (sorted by place); `span` gives an event's place in the file.
 pub fn check_report(
@@ -17,12 +20,29 @@ pub fn check_report(
     span: &dyn Fn(u32) -> Option<Range<usize>>,
 ) -> (Summary, Report) {
     let mut report = report.clone();
+    let problems = causality(catalog);
+    // As a load does, at most MAX_SHOWN problems in all: the rest counted.
+    let room = MAX_SHOWN.saturating_sub(report.diagnostics.len());
     report.diagnostics.extend(
-        causality(catalog)
+        problems
             .iter()
+            .take(room)
             .map(|p| causality_warning(catalog, span(p.event), p)),
     );
     report.sort();
+    if problems.len() > room {
+        let more = problems.len() - room;
+        report.diagnostics.push(
+            Diagnostic::warning(
+                format!("{more} more causality warnings not shown"),
+                None,
+                "",
+            )
+            .with_help(format!(
+                "fix the problems above and check again: check reports at most {MAX_SHOWN}"
+            )),
+        );
+    }
     let mut summary = summarise(catalog, &report.file);
     summary.warnings = report.to_json();
     (summary, report)

@@ -213,6 +213,7 @@ impl Building {
                 event: None,
                 times,
                 certainty: flags,
+                by_event: Default::default(),
                 hubs: 0,
             },
             line,
