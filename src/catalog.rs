@@ -113,7 +113,7 @@ pub struct Channels {
     /// Certainty of each channel's event ([`certainty_bits`]).
     pub certainty: Vec<u8>,
     /// The channels of each event, when events have several
-    /// ([`Channels::of_event`]): `by_event[start[e]..start[e + 1]]`,
+    /// ([`Channels::of_events`]): `by_event[start[e]..start[e + 1]]`,
     /// ascending. Empty when `event` is `None` (channel `c` is event `c`).
     pub by_event: (Vec<u32>, Vec<u32>),
     /// Hub nodes, numbered after the entities (`entity_count()` up to

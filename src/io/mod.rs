@@ -7,12 +7,13 @@ pub mod csv;
 pub mod export;
 pub mod ftm;
 pub mod gexf;
-pub mod json;
+mod json;
 pub mod load;
 pub mod save;
 
 use std::path::Path;
 
+pub use json::{parse as parse_json, SyntaxError, MAX_DEPTH};
 pub use load::{load_bytes, load_str, Loaded};
 pub use save::to_json;
 

@@ -8,8 +8,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use grapevine::io::json::{self, Member, Node, Value};
+use grapevine::io::parse_json;
 use grapevine::model::{Citation, EmptyLists, Extra, ListField, Parties, Relation, Source};
+use grapevine::model::{Member, Node, Value};
 use grapevine::{load_bytes, to_json, Certainty, Entity, Event, Message, Story, TimeExpr};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -679,7 +680,7 @@ fn layout() -> impl Strategy<Value = Layout> {
 }
 
 fn relayout(text: &str, layout: &Layout) -> String {
-    let root = json::parse(text).unwrap();
+    let root = parse_json(text).unwrap();
     let mut out = String::new();
     write(&mut out, &root.value, 0, layout);
     out
@@ -987,7 +988,7 @@ fn the_example_in_docs_format_md_is_canonical_and_clean() {
         .map(|rest| rest.split("\n```").next().unwrap())
         .find(|block| block.starts_with("{ \"source\""))
         .expect("a citation example");
-    assert!(json::parse(citation).is_ok());
+    assert!(parse_json(citation).is_ok());
 }
 
 // ---- Empty lists are kept as written.

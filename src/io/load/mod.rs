@@ -1,6 +1,6 @@
 //! JSON (format 1) to a validated [`Story`], collecting every error in one run.
 //!
-//! The reader is one decoder walking the [`json`] tree, split along its seams
+//! The reader is one decoder walking the JSON tree of [`super::parse_json`], split along its seams
 //! into private modules:
 //!
 //! - this file: the entry points, the top level of the story and its sections,
