@@ -24,6 +24,7 @@
 //! assert_eq!(dot, to_dot(&story, &Focus::default()));
 //! ```
 
+mod cascade;
 mod check;
 pub mod dot;
 mod frame;

@@ -60,6 +60,8 @@ pub(crate) struct PEdge {
     pub title: String,
     /// Label lines.
     pub label: Vec<String>,
+    /// Label lines before wrapping to the fit (the cascade wraps its own).
+    pub raw: Vec<String>,
     /// Tooltip.
     pub tooltip: String,
     /// A checked http(s) link.
@@ -740,6 +742,7 @@ impl Builder<'_> {
             from: from.to_string(),
             to: to.to_string(),
             title,
+            raw: label.clone(),
             label,
             tooltip,
             url,
@@ -912,6 +915,7 @@ impl Builder<'_> {
         let (_, size) = self.sizes();
         let px = label_px(self.look.fit) + 16.0;
         for e in &mut self.plan.edges {
+            e.raw = e.label.clone();
             e.label = e
                 .label
                 .iter()
@@ -1077,6 +1081,7 @@ impl Builder<'_> {
                 to: head,
                 title: sentence,
                 label: wrap_label(&shorten(text, 60), label_px(self.look.fit), sizes(self.look.fit).1),
+                raw: vec![shorten(text, 60)],
                 tooltip,
                 url: c.url,
                 attrs,

@@ -195,6 +195,9 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
     let smallest = sizes(fit).1;
     // The widest natural layout whose smallest text stays legible.
     let allowed = content * smallest / fit.min_text();
+    if fit == super::Fit::Phone {
+        return Ok(super::cascade::cascade(plan, content));
+    }
     let mut layout = Layout::first(fit);
     let mut best: Option<Drawing> = None;
     for _ in 0..MAX_TRIES {
@@ -225,7 +228,9 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
             layout.pushes.extend(pushes);
         }
     }
-    best.ok_or_else(|| Error::Render("internal error: no layout".into()))
+    // Graphviz could not make it legible at this width: the cascade can.
+    let _ = best;
+    Ok(super::cascade::cascade(plan, content))
 }
 
 /// A node's horizontal extent and its rank's coordinate, read from the
