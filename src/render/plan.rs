@@ -431,6 +431,48 @@ fn keeps_entity(focus: &Focus, id: &str) -> bool {
     focus.entities.as_ref().is_none_or(|s| s.contains(id))
 }
 
+/// The caption line naming who a reach did not reach: `Not reached: 14
+/// others, among them Paul Manafort, ...`, the three with most contacts in
+/// the story first (people before others, then in story order).
+pub(crate) fn not_reached_line(story: &Story, h: &Highlight) -> Option<String> {
+    if h.path || h.not_reached.is_empty() {
+        return None;
+    }
+    let contacts = |id: &str| {
+        story
+            .events
+            .iter()
+            .filter(|e| e.parties.entities().contains(&id))
+            .count()
+    };
+    let mut ranked: Vec<(usize, bool, usize, &String)> = h
+        .not_reached
+        .iter()
+        .map(|id| {
+            let pos = story.entities.iter().position(|e| &e.id == id);
+            let person = pos
+                .and_then(|p| story.entities.get(p))
+                .is_some_and(|e| e.kind() == EntityKind::Person);
+            (contacts(id), person, pos.unwrap_or(usize::MAX), id)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let n = ranked.len();
+    let names: Vec<String> = ranked
+        .iter()
+        .take(3)
+        .map(|(_, _, _, id)| clean(story.name_of(id)))
+        .collect();
+    Some(if n <= 3 {
+        format!("Not reached: {}.", style::join_names(&names))
+    } else {
+        format!(
+            "Not reached: {n} others, among them {}.",
+            style::join_names(&names)
+        )
+    })
+}
+
 /// Builds the plan of `story` under `focus`, drawn as `look` says.
 pub(crate) fn plan(story: &Story, focus: &Focus, look: &Look) -> Plan {
     let title = story
@@ -1239,42 +1281,11 @@ impl Builder<'_> {
     /// The lines under the picture: who was not reached, who is not drawn.
     fn notes(&mut self) {
         let story = self.story;
-        let contacts = |id: &str| {
-            story
-                .events
-                .iter()
-                .filter(|e| e.parties.entities().contains(&id))
-                .count()
-        };
         if let Some(h) = self.highlight() {
-            if self.look.unreached && !h.path && !h.not_reached.is_empty() {
-                let mut ranked: Vec<(usize, bool, usize, &String)> = h
-                    .not_reached
-                    .iter()
-                    .map(|id| {
-                        let pos = story.entities.iter().position(|e| &e.id == id);
-                        let person = pos
-                            .and_then(|p| story.entities.get(p))
-                            .is_some_and(|e| e.kind() == EntityKind::Person);
-                        (contacts(id), person, pos.unwrap_or(usize::MAX), id)
-                    })
-                    .collect();
-                ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-                let n = ranked.len();
-                let names: Vec<String> = ranked
-                    .iter()
-                    .take(3)
-                    .map(|(_, _, _, id)| clean(story.name_of(id)))
-                    .collect();
-                let line = if n <= 3 {
-                    format!("Not reached: {}.", style::join_names(&names))
-                } else {
-                    format!(
-                        "Not reached: {n} others, among them {}.",
-                        style::join_names(&names)
-                    )
-                };
-                self.plan.notes.push(line);
+            if self.look.unreached {
+                if let Some(line) = not_reached_line(story, h) {
+                    self.plan.notes.push(line);
+                }
             }
         }
         if self.skipped_context {
