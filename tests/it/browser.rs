@@ -190,7 +190,7 @@ fn run(chrome: &Path, dir: &Path, extra: &[String], window: (u32, u32)) -> Strin
 fn measure(chrome: &Path, svgs: &[(String, String)], width: u32) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("article.html"), article(svgs)).unwrap();
-    std::fs::write(dir.path().join("host.html"), host(width, 4000)).unwrap();
+    std::fs::write(dir.path().join("host.html"), host(width, 600)).unwrap();
     let dom = run(chrome, dir.path(), &["--dump-dom".to_string()], (width.max(500), 1000));
     let json = dom
         .split_once("<pre id=\"result\">")
