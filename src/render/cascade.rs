@@ -40,6 +40,24 @@ fn dash(style: &str) -> &'static str {
     }
 }
 
+/// The edges, those that carry the picture first: a reach's chains, then
+/// contacts, then faded contacts and standing ties (a stable order).
+fn by_weight(plan: &Plan) -> Vec<&PEdge> {
+    let weight = |e: &PEdge| {
+        let colour = attr(&e.attrs, "color").unwrap_or("");
+        if colour == "#000000" {
+            0
+        } else if colour == super::style::FADED_LINE || e.id.starts_with('r') {
+            2
+        } else {
+            1
+        }
+    };
+    let mut edges: Vec<&PEdge> = plan.edges.iter().collect();
+    edges.sort_by_key(|e| weight(e));
+    edges
+}
+
 /// Where the elbow line from a row leaves its node: near its left, on its
 /// bottom outline.
 fn foot(r: &Row) -> (f64, f64) {
@@ -66,7 +84,7 @@ fn order(plan: &Plan) -> Vec<&PNode> {
         .collect();
     let mut out_edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut has_in: BTreeSet<&str> = BTreeSet::new();
-    for e in &plan.edges {
+    for e in by_weight(plan) {
         out_edges.entry(e.from.as_str()).or_default().push(e.to.as_str());
         has_in.insert(e.to.as_str());
     }
@@ -107,7 +125,6 @@ fn order(plan: &Plan) -> Vec<&PNode> {
 /// Lays `plan` out as a cascade `width` pixels wide.
 pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     let (size, small) = sizes(plan.look.fit);
-    let line_h = size * 1.25;
     let small_h = small * 1.25;
     let pad = 6.0;
     let indent_step = 14.0;
@@ -120,7 +137,7 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         .collect();
     // Each row's parent: the sender of its first contact from a row above.
     let mut parent: BTreeMap<usize, &PEdge> = BTreeMap::new();
-    for e in &plan.edges {
+    for e in by_weight(plan) {
         let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()))
         else {
             continue;
@@ -239,10 +256,26 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         y += row_h + 8.0;
     }
     let height = y + 2.0;
+    // The arcs run just right of the rows' text.
+    let ends: Vec<f64> = out_rows
+        .iter()
+        .map(|r| {
+            let beside = r.side_y < r.y + r.h - 0.5 || r.side_y <= r.y;
+            let sx = if beside { r.x + r.w + 8.0 } else { r.x + 16.0 };
+            let side = r
+                .side
+                .iter()
+                .map(|(l, _, _)| sx + text_width(l, small, false))
+                .fold(0.0, f64::max);
+            (r.x + r.w).max(side) + 4.0
+        })
+        .collect();
+    let right = ends.iter().copied().fold(0.0, f64::max);
+    let gx = (right + 6.0).min(width - arc_room + 6.0);
     let mut body = String::new();
-    // Edges first, nodes over them.
+    // Edges first, nodes over them; the faded first, the chains on top.
     let mut arc_level = 0usize;
-    for e in &plan.edges {
+    for e in by_weight(plan).into_iter().rev() {
         let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()))
         else {
             continue;
@@ -266,10 +299,10 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         } else {
             arc_level += 1;
             // In the right gutter, clear of every text.
-            let ax = width - 2.0 - (arc_level % 4) as f64 * 4.0;
-            let gx = width - arc_room + 6.0;
+            let ax = (gx + 20.0 + (arc_level % 4) as f64 * 4.0).min(width - 2.0);
             let (y0, y1) = (up.y + up.h / 2.0, down.y + down.h / 2.0);
-            format!("M{gx:.1},{y0:.1} C{ax:.1},{y0:.1} {ax:.1},{y1:.1} {gx:.1},{y1:.1}")
+            let (x0, x1) = (ends[a.min(b)], ends[a.max(b)]);
+            format!("M{x0:.1},{y0:.1} C{ax:.1},{y0:.1} {ax:.1},{y1:.1} {x1:.1},{y1:.1}")
         };
         let markers = if mutual {
             String::new()
@@ -279,12 +312,12 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
                 if tree.contains(e.id.as_str()) {
                     ((down.x, down.y + down.h / 2.0), true)
                 } else {
-                    ((width - arc_room + 6.0, down.y + down.h / 2.0), false)
+                    ((ends[a.max(b)], down.y + down.h / 2.0), false)
                 }
             } else if tree.contains(e.id.as_str()) {
                 (foot(up), false)
             } else {
-                ((width - arc_room + 6.0, up.y + up.h / 2.0), false)
+                ((ends[a.min(b)], up.y + up.h / 2.0), false)
             };
             let (tx, ty) = tip;
             let up_arrow = !head_at_down && tree.contains(e.id.as_str());
@@ -427,6 +460,5 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         body,
         width,
         height,
-        down: true,
     }
 }

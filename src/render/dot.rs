@@ -8,7 +8,7 @@
 //! be `http` or `https`. The same story and focus always give the same bytes.
 
 use graphviz_rust::dot_structures::{
-    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
+    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Vertex,
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
@@ -328,27 +328,6 @@ pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
     }
     for (a, b) in &layout.pushes {
         stmts.push(invisible(a, b, "1"));
-    }
-    // An organisation's members, in a box named after it.
-    for (k, (label, _, members)) in plan.groups.iter().enumerate() {
-        let mut inner = vec![
-            Stmt::Attribute(attr("id", &format!("group{k}"))),
-            Stmt::Attribute(attr("label", label)),
-            Stmt::Attribute(attr("style", "rounded,dashed")),
-            Stmt::Attribute(attr("color", "#888888")),
-            Stmt::Attribute(attr("fontcolor", "#555555")),
-            Stmt::Attribute(attr("labeljust", "l")),
-        ];
-        for m in members {
-            inner.push(Stmt::Node(Node {
-                id: node_id(m),
-                attributes: Vec::new(),
-            }));
-        }
-        stmts.push(Stmt::Subgraph(Subgraph {
-            id: plain(&format!("cluster_group{k}")),
-            stmts: inner,
-        }));
     }
     Graph::DiGraph {
         id: plain("grapevine"),

@@ -111,7 +111,9 @@ pub(crate) fn footer(
     if !notes.is_empty() || sources.is_some() {
         out.push_str("<g class=\"grapevine-notes\">\n");
         for note in notes {
+            out.push_str(&format!("<g><title>{}</title>\n", xml_escape(note)));
             y = lines(out, note, m, y + 2.0, w, k, " fill=\"#333333\"");
+            out.push_str("</g>\n");
         }
         if let Some(sources) = sources {
             y = lines(out, sources, m, y + 4.0, w, s, " fill=\"#555555\"");

@@ -19,8 +19,6 @@ pub(crate) enum KeyItem {
     Mutual,
     /// A standing tie.
     Relation,
-    /// An organisation's members, grouped in a box.
-    Members,
     /// The chain that reaches them (a reach picture).
     Chain,
     /// Another contact among them (a reach picture).
@@ -41,7 +39,6 @@ impl KeyItem {
             },
             KeyItem::Mutual => "mutual (meeting, call)",
             KeyItem::Relation => "standing tie",
-            KeyItem::Members => "members of an organisation",
             KeyItem::Chain => "chain that reaches them",
             KeyItem::Faded => "other contact",
             KeyItem::Span => "date known only to a span",
@@ -144,13 +141,6 @@ fn symbol(item: KeyItem, x: f64, y: f64, h: f64) -> String {
         }
         KeyItem::Mutual => line("solid", "#222222", 1.2, false),
         KeyItem::Relation => line("solid", CONTEXT_GREY, 0.8, true),
-        KeyItem::Members => format!(
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"2\" fill=\"#FAFAFA\" stroke=\"#888888\" stroke-dasharray=\"4,2\"/>",
-            x + 1.0,
-            y + 2.0,
-            SYMBOL - 2.0,
-            h - 4.0
-        ),
         KeyItem::Chain => line("solid", "#000000", 3.0, true),
         KeyItem::Faded => line("solid", FADED_LINE, 1.2, true),
         KeyItem::Span => format!(

@@ -16,8 +16,6 @@ use super::style::{
 use super::{Fit, Focus, Highlight, Look};
 use crate::model::{Certainty, Citation, Entity, EntityKind, Event, Parties, Precision, Story};
 
-/// Style attributes: (Graphviz attribute, value); never user text.
-pub(crate) type Attrs = Vec<(&'static str, String)>;
 
 /// Where a node sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,9 +81,9 @@ pub(crate) struct Plan {
     pub notes: Vec<String>,
     /// The key's symbols, only those the picture uses.
     pub key: Vec<KeyItem>,
-    /// Organisations drawn as a box around their members: (label, title,
-    /// member node ids).
-    pub groups: Vec<(String, String, Vec<String>)>,
+    /// Organisations written under their members' names instead of drawn:
+    /// (name, member node ids).
+    pub groups: Vec<(String, Vec<String>)>,
     /// How it is drawn.
     pub look: Look,
     /// Nodes, in a fixed order.
@@ -155,15 +153,10 @@ pub(crate) fn wrap_label(text: &str, px: f64, size: f64) -> Vec<String> {
 /// ellipsis (the full text stays in the tooltip and the SVG title).
 pub(crate) const MAX_LABEL_LINES: usize = 4;
 
-/// Wraps text into at most [`MAX_LABEL_LINES`] lines of at most about
-/// `width` characters, breaking at spaces (and inside a word longer than a
-/// line); whitespace and control characters become single spaces.
-pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
-    wrap_lines(text, width, MAX_LABEL_LINES)
-}
-
-/// [`wrap`] with another limit on the number of lines: a label of any
-/// length, hostile or not, stays bounded.
+/// Wraps text into at most `max_lines` lines of at most about `width`
+/// characters, breaking at spaces (and inside a word longer than a line);
+/// whitespace and control characters become single spaces; a longer text
+/// is cut with an ellipsis.
 pub(crate) fn wrap_lines(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let width = width.max(4);
     let mut lines: Vec<String> = Vec::new();
@@ -979,8 +972,8 @@ impl Builder<'_> {
 
     /// Without the standing relations and without a highlight, an entity
     /// with no contact drawn would float alone: it is left out and named in
-    /// a note instead (organisations whose members are drawn become the box
-    /// around them, see [`Builder::groups`]).
+    /// a note instead (organisations whose members are drawn are named under
+    /// their names, see [`Builder::groups`]).
     fn prune(&mut self) {
         if !self.focus.hide_relations || self.focus.highlight.is_some() {
             return;
@@ -1229,9 +1222,10 @@ impl Builder<'_> {
         self.plan.bands = labels;
     }
 
-    /// Draws an organisation that has no contact of its own but whose
-    /// members are drawn as a box around them (the overview without the
-    /// standing relations): one box instead of a tie from each member.
+    /// Groups an organisation that has no contact of its own but whose
+    /// members are drawn (the overview without the standing relations): its
+    /// name goes under each member's, instead of a tie from each member to
+    /// a node of its own (seven crossing lines for the Trump campaign).
     fn groups(&mut self) {
         if !self.focus.hide_relations || self.focus.highlight.is_some() {
             self.notes();
@@ -1267,11 +1261,16 @@ impl Builder<'_> {
                 }
             }
             let name = clean(&org.name);
-            self.plan.groups.push((
-                name.clone(),
-                format!("{name} (organisation): its members drawn here"),
-                members,
-            ));
+            let (size, small) = self.sizes();
+            let _ = size;
+            let line = wrap_label(&name, label_px(self.look.fit), small);
+            for n in &mut self.plan.nodes {
+                if members.contains(&n.id) {
+                    n.label.extend(line.iter().cloned());
+                    n.tooltip.push_str(&format!("\nMember of {name}"));
+                }
+            }
+            self.plan.groups.push((name, members));
             grouped_orgs.insert(org.id.clone());
         }
         self.lonely.retain(|id| !grouped_orgs.contains(id));
@@ -1328,9 +1327,6 @@ impl Builder<'_> {
         }
         if self.plan.edges.iter().any(|e| e.id.starts_with('r')) {
             items.insert(KeyItem::Relation);
-        }
-        if !self.plan.groups.is_empty() {
-            items.insert(KeyItem::Members);
         }
         if highlight {
             items.insert(KeyItem::Chain);

@@ -181,8 +181,6 @@ pub(crate) struct Drawing {
     pub width: f64,
     /// Height of its viewBox.
     pub height: f64,
-    /// Time runs downwards.
-    pub down: bool,
 }
 
 /// How many layouts [`fitted`] tries at most.
@@ -202,7 +200,7 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
     let mut best: Option<Drawing> = None;
     for _ in 0..MAX_TRIES {
         let raw = self::layout(&print(&graph(plan, &layout)), engine)?;
-        let drawing = accessible(&raw, plan, layout.down)?;
+        let drawing = accessible(&raw, plan)?;
         if std::env::var_os("GRAPEVINE_DEBUG_FIT").is_some() {
             eprintln!("fit: down={} pushes={:?} width={} allowed={allowed}", layout.down, layout.pushes, drawing.width);
         }
@@ -229,7 +227,11 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
         }
     }
     // Graphviz could not make it legible at this width: the cascade can.
-    let _ = best;
+    if std::env::var_os("GRAPEVINE_DEBUG_FIT").is_some() {
+        if let Some(best) = best {
+            return Ok(best);
+        }
+    }
     Ok(super::cascade::cascade(plan, content))
 }
 
@@ -399,23 +401,11 @@ fn replacement<'p>(plan: &'p Plan, class: &str, id: &str) -> Replacement<'p> {
                 url: None,
             },
         },
-        "cluster" => match id
-            .strip_prefix("group")
-            .and_then(|k| k.parse::<usize>().ok())
-            .and_then(|k| plan.groups.get(k))
-        {
-            Some((label, title, _)) => Replacement {
-                title: title.clone(),
-                label: std::slice::from_ref(label),
-                tooltip: None,
-                url: None,
-            },
-            None => Replacement {
-                title: "Diagram structure".into(),
-                label: none,
-                tooltip: None,
-                url: None,
-            },
+        "cluster" => Replacement {
+            title: "Diagram structure".into(),
+            label: none,
+            tooltip: None,
+            url: None,
         },
         _ => Replacement {
             title: plan.title.clone(),
@@ -429,7 +419,7 @@ fn replacement<'p>(plan: &'p Plan, class: &str, id: &str) -> Replacement<'p> {
 /// Makes a Graphviz SVG accessible and puts the plan's own escaped text in
 /// place of what the layout engine wrote; text sizes in CSS px, edge labels
 /// on a white halo. Returns the root's content and size, to be framed.
-fn accessible(raw: &str, plan: &Plan, down: bool) -> Result<Drawing, Error> {
+fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..roxmltree::ParsingOptions::default()
@@ -552,7 +542,6 @@ fn accessible(raw: &str, plan: &Plan, down: bool) -> Result<Drawing, Error> {
         body,
         width,
         height,
-        down,
     })
 }
 

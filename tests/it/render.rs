@@ -98,13 +98,21 @@ fn path_that_does_not_exist_says_why_not() {
 fn reach_focus_marks_and_fades() {
     let s = story();
     let dot = to_dot(&s, &reach(&s, "pac-tip"));
+    // The date every reached node shares is on the time axis, not on each
+    // node; evidence weaker than confirmed is a word and an outline style.
+    assert!(!dot.contains("\\nearliest"), "{dot}");
     assert!(
-        dot.contains("earliest 20 Sep 2016\\nevidence: reported"),
+        dot.contains(r##"label="Hope Hicks\nreported" shape="ellipse" color="#0072B2" fillcolor="#C4E6F8" style="filled,dashed""##),
         "{dot}"
     );
-    assert!(dot.contains("source · 20 Sep 2016"));
-    assert!(dot.contains("Not reached (14)"));
-    assert!(dot.contains("\"? forward\\nafter 20 Sep 2016\""));
+    assert!(dot.contains(r#"label="WikiLeaks\nsource""#));
+    assert!(dot.contains(r#"label="20 Sep 2016""#), "the time axis says it");
+    // The unreached are a caption line, not a box in the layout.
+    assert!(dot.contains(
+        "Not reached: 14 others, among them Paul Manafort, George Papadopoulos and Rob Goldstone."
+    ));
+    assert!(!dot.contains("cluster_legend"));
+    assert!(dot.contains("\"? forward\\nafter 20 Sep 2016\""), "{dot}");
 }
 
 #[test]
@@ -490,12 +498,26 @@ proptest! {
         ],
     ) {
         let s = hostile_story(names.clone(), quote.clone(), url.clone());
-        for focus in [Focus::default(), Focus::reach(&StoryCatalog::new(&s), &Query::message(&format!("{quote}-m"))).unwrap()] {
+        let fits = [grapevine::render::Fit::Phone, grapevine::render::Fit::Column, grapevine::render::Fit::Wide];
+        for (k, focus) in [Focus::default(), Focus::reach(&StoryCatalog::new(&s), &Query::message(&format!("{quote}-m"))).unwrap()].into_iter().enumerate() {
+            let look = grapevine::render::Look { fit: fits[(k + names.len()) % 3], ..Default::default() };
+            // The lane chart: the same escaping, the same accessibility.
+            #[cfg(feature = "svg")]
+            {
+                let svg = grapevine::render::lanes_svg(&s, &focus, &look).unwrap();
+                let mut title = clean(s.title.as_deref().unwrap());
+                if title.is_empty() {
+                    title = "Untitled story".to_string();
+                }
+                let said: Vec<String> = names.iter().chain([&quote]).cloned().collect();
+                svg::check_accessible(&svg, &title, &said);
+                prop_assert_eq!(&svg, &grapevine::render::lanes_svg(&s, &focus, &look).unwrap());
+            }
             let dot = to_dot(&s, &focus);
             prop_assert!(graphviz_rust::parse(&dot).is_ok(), "DOT does not parse:\n{}", dot);
             #[cfg(feature = "svg")]
             {
-                let svg = grapevine::render::to_svg(&s, &focus, Engine::InProcess).unwrap();
+                let svg = grapevine::render::draw_svg(&s, &focus, Engine::InProcess, &look).unwrap();
                 let mut title = clean(s.title.as_deref().unwrap());
                 if title.is_empty() {
                     title = "Untitled story".to_string();
