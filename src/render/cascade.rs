@@ -128,7 +128,6 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     let small_h = small * 1.25;
     let pad = 6.0;
     let indent_step = 14.0;
-    let arc_room = 30.0;
     let nodes = order(plan);
     let row_of: BTreeMap<&str, usize> = nodes
         .iter()
@@ -162,8 +161,16 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     }
     // Texts beside each row: its parent contact's label, then the other
     // contacts that point at it.
-    let mut side: Vec<Vec<(String, String, String)>> = vec![Vec::new(); nodes.len()];
+    // Texts: (the label's lines, joined when they fit on one line), colour,
+    // edge id.
+    let mut side: Vec<Vec<(Vec<String>, String, String)>> = vec![Vec::new(); nodes.len()];
     let tree: BTreeSet<&str> = parent.values().map(|e| e.id.as_str()).collect();
+    // Room on the right for the arcs of contacts off the tree, if any.
+    let arcs = plan.edges.iter().any(|e| {
+        let ends = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()));
+        matches!(ends, (Some(a), Some(b)) if a != b) && !tree.contains(e.id.as_str())
+    });
+    let arc_room = if arcs { 30.0 } else { 0.0 };
     for e in &plan.edges {
         let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()))
         else {
@@ -173,16 +180,19 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         if e.raw.is_empty() {
             continue;
         }
-        let text = e.raw.join(" · ");
         if tree.contains(e.id.as_str()) {
             let row = a.max(b);
-            side[row].insert(0, (text, colour, e.id.clone()));
+            side[row].insert(0, (e.raw.clone(), colour, e.id.clone()));
         } else {
             let other = if b > a { a } else { b };
             let row = a.max(b);
             let name = nodes[other].title.split(" (").next().unwrap_or("").to_string();
             let arrow = if row == b { "from" } else { "to" };
-            side[row].push((format!("{arrow} {name}: {text}"), colour, e.id.clone()));
+            let mut lines = e.raw.clone();
+            if let Some(first) = lines.first_mut() {
+                *first = format!("{arrow} {name}: {first}");
+            }
+            side[row].push((lines, colour, e.id.clone()));
         }
     }
     // Rows, with the band's date rule above the first row of each band.
@@ -211,7 +221,8 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         let hub = n.id.starts_with('h');
         let fsize = if hub { small } else { size };
         let room = (width - x - arc_room - 2.0 * pad).max(60.0);
-        let node_room = (room * 0.5).max(60.0);
+        // A row with words beside its node leaves them half the room.
+        let node_room = if side[i].is_empty() { room } else { (room * 0.5).max(60.0) };
         let lines: Vec<String> = n
             .label
             .iter()
@@ -234,9 +245,18 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         let mut side_lines: Vec<(String, String, String)> = Vec::new();
         let beside = side_x_room >= 110.0;
         let side_room = if beside { side_x_room } else { width - x - 16.0 - arc_room };
-        for (text, colour, id) in &side[i] {
-            for l in wrap_px(text, side_room, small, false) {
-                side_lines.push((l, colour.clone(), id.clone()));
+        for (parts, colour, id) in &side[i] {
+            // One line when it fits, else a line per part (kind, date).
+            let joined = parts.join(" · ");
+            let pieces = if text_width(&joined, small, false) <= side_room {
+                vec![joined]
+            } else {
+                parts.clone()
+            };
+            for piece in pieces {
+                for l in wrap_px(&piece, side_room, small, false) {
+                    side_lines.push((l, colour.clone(), id.clone()));
+                }
             }
         }
         let side_h = side_lines.len() as f64 * small_h;
@@ -347,9 +367,12 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     for (ry, label) in &rules {
         let tw = text_width(label, small, true);
         body.push_str(&format!(
-            "<g><title>Time: {}</title><text x=\"0\" y=\"{:.1}\" font-size=\"{small}px\" font-weight=\"bold\" fill=\"#444444\" stroke=\"#ffffff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>\
+            "<g><title>Time: {}</title><rect x=\"0\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ffffff\"/><text x=\"0\" y=\"{:.1}\" font-size=\"{small}px\" font-weight=\"bold\" fill=\"#444444\" stroke=\"#ffffff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>\
              <line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{width:.1}\" y2=\"{:.1}\" stroke=\"#CCCCCC\"/></g>\n",
             xml_escape(label),
+            ry - 1.0,
+            tw + 4.0,
+            small * 1.3,
             ry + small,
             xml_escape(label),
             tw + 6.0,

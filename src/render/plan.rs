@@ -122,7 +122,8 @@ pub(crate) fn sizes(fit: Fit) -> (f64, f64) {
 /// How wide a label line may be, in pixels at its size, per fit.
 fn label_px(fit: Fit) -> f64 {
     match fit {
-        Fit::Phone => 96.0,
+        // The cascade (a phone's layout) wraps labels to its rows itself.
+        Fit::Phone => 220.0,
         Fit::Column => 120.0,
         Fit::Wide => 150.0,
     }

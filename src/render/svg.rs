@@ -491,11 +491,33 @@ fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
                 edits.push((content_range(t), xml_escape(line)));
             }
         }
-        // Edge labels on a white halo: no line strikes through them.
-        if class == "edge" {
-            for t in &texts {
+        // Edge labels on a white ground and halo: no line strikes through
+        // them.
+        if class == "edge" && texts.len() == r.label.len() {
+            for (t, line) in texts.iter().zip(r.label) {
                 let at = start_tag_end(raw, t.range().start).unwrap_or(t.range().start);
                 edits.push((at..at, HALO.to_string()));
+                let num = |k: &str| t.attribute(k).and_then(|v| v.parse::<f64>().ok());
+                if let (Some(x), Some(y)) = (num("x"), num("y")) {
+                    let size = num("font-size").unwrap_or(12.0);
+                    let w = super::measure::text_width(line, size, false);
+                    let left = match t.attribute("text-anchor") {
+                        Some("middle") => x - w / 2.0,
+                        Some("end") => x - w,
+                        _ => x,
+                    };
+                    let start = t.range().start;
+                    edits.push((
+                        start..start,
+                        format!(
+                            "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"#ffffff\" fill-opacity=\"0.85\"/>",
+                            left - 2.0,
+                            y - size * 0.95,
+                            w + 4.0,
+                            size * 1.2
+                        ),
+                    ));
+                }
             }
         }
         // Its links and tooltips.
