@@ -51,7 +51,7 @@ const SYMBOL: f64 = 30.0;
 
 /// Draws the symbol of `item` in a box whose top-left is (`x`, `y`) and
 /// whose height is `h`.
-fn symbol(item: KeyItem, x: f64, y: f64, h: f64) -> String {
+pub(crate) fn symbol(item: KeyItem, x: f64, y: f64, h: f64) -> String {
     let cy = y + h / 2.0;
     let line = |style: &str, color: &str, width: f64, head: bool| {
         let dash = match style {

@@ -180,11 +180,11 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
     let names: Vec<Vec<String>> = lanes
         .iter()
         .map(|id| {
-            let mut l = wrap_px(&clean(story.name_of(id)), name_w - 14.0, name_size, false);
+            let mut l = wrap_px(&clean(story.name_of(id)), name_w - 16.0, name_size, false);
             if l.len() > 3 {
                 l.truncate(3);
                 if let Some(last) = l.last_mut() {
-                    while !last.is_empty() && text_width(&format!("{last}…"), name_size, false) > name_w - 14.0 {
+                    while !last.is_empty() && text_width(&format!("{last}…"), name_size, false) > name_w - 16.0 {
                         last.pop();
                     }
                     last.push('…');
@@ -266,15 +266,18 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
             "<line x1=\"{x0:.1}\" y1=\"{:.1}\" x2=\"{x1:.1}\" y2=\"{:.1}\" stroke=\"{}\" stroke-width=\"1\" stroke-opacity=\"0.6\"/>",
             lane_y[i], lane_y[i], ks.border
         ));
+        // The kind's own symbol, as in the key, at half its size.
         s.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4.5\" fill=\"{}\" stroke=\"{}\"/>",
-            m + 5.0, lane_y[i], ks.fill, ks.border
+            "<g transform=\"translate({:.1} {:.1}) scale(0.45)\">{}</g>",
+            m - 1.0,
+            lane_y[i] - 5.4,
+            super::key::symbol(KeyItem::Kind(kind), 0.0, 0.0, 24.0)
         ));
         let first = lane_y[i] - (names[i].len() as f64 - 1.0) * line_h / 2.0 + name_size * 0.35;
         for (k, l) in names[i].iter().enumerate() {
             s.push_str(&format!(
                 "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{name_size}px\" fill=\"#111111\">{}</text>",
-                m + 14.0,
+                m + 16.0,
                 first + k as f64 * line_h,
                 xml_escape(l)
             ));
