@@ -229,6 +229,18 @@ mod svg {
         }
     }
 
+    /// The committed pictures and the commands that make them.
+    pub(super) const COMMITTED: &[(&str, &[&str])] = &[
+        ("graphs/trump-jr-wikileaks.svg", &[]),
+        ("graphs/trump-jr-wikileaks.png", &[]),
+        ("docs/img/trump-jr-wikileaks-reach.svg", &["--reach", "pac-tip"]),
+        ("docs/img/trump-jr-wikileaks-reach.png", &["--reach", "pac-tip"]),
+        ("docs/img/trump-jr-wikileaks-reach-phone.svg", &["--reach", "pac-tip", "--fit", "phone"]),
+        ("docs/img/trump-jr-wikileaks-reach-phone.png", &["--reach", "pac-tip", "--fit", "phone"]),
+        ("docs/img/trump-jr-wikileaks-lanes.svg", &["--lanes", "--reach", "pac-tip"]),
+        ("docs/img/trump-jr-wikileaks-lanes.png", &["--lanes", "--reach", "pac-tip"]),
+    ];
+
     #[test]
     fn committed_svg_is_fresh() {
         let s = story();
@@ -238,6 +250,33 @@ mod svg {
             svg == committed,
             "{COMMITTED_SVG} is stale: regenerate it with\n  cargo run --release -- render {BUNDLED} -o {COMMITTED_SVG}"
         );
+    }
+
+    /// Every committed picture is what its command draws today.
+    #[test]
+    fn committed_pictures_are_fresh() {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, args) in COMMITTED {
+            if path.ends_with(".png") && cfg!(not(feature = "png")) {
+                continue;
+            }
+            let name = std::path::Path::new(path).file_name().unwrap();
+            let fresh = dir.path().join(name);
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+                .args(["render", BUNDLED, "-q"])
+                .args(*args)
+                .arg("-o")
+                .arg(&fresh)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let committed = std::fs::read(path).unwrap_or_default();
+            assert!(
+                std::fs::read(&fresh).unwrap() == committed,
+                "{path} is stale: regenerate it with\n  cargo run --release -- render {BUNDLED} {} -o {path}",
+                args.join(" ")
+            );
+        }
     }
 
     #[test]
