@@ -24,10 +24,16 @@ struct Row<'p> {
     /// Text beside the node: (line, colour, edge id).
     side: Vec<(String, String, String)>,
     side_y: f64,
+    /// The side text is beside the node (else under it).
+    beside: bool,
 }
 
 fn attr<'a>(attrs: &'a [(&'static str, String)], key: &str) -> Option<&'a str> {
-    attrs.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
+    attrs
+        .iter()
+        .rev()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 fn dash(style: &str) -> &'static str {
@@ -85,7 +91,10 @@ fn order(plan: &Plan) -> Vec<&PNode> {
     let mut out_edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut has_in: BTreeSet<&str> = BTreeSet::new();
     for e in by_weight(plan) {
-        out_edges.entry(e.from.as_str()).or_default().push(e.to.as_str());
+        out_edges
+            .entry(e.from.as_str())
+            .or_default()
+            .push(e.to.as_str());
         has_in.insert(e.to.as_str());
     }
     let mut seen: BTreeSet<&str> = BTreeSet::new();
@@ -137,8 +146,7 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     // Each row's parent: the sender of its first contact from a row above.
     let mut parent: BTreeMap<usize, &PEdge> = BTreeMap::new();
     for e in by_weight(plan) {
-        let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()))
-        else {
+        let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str())) else {
             continue;
         };
         let (up, down) = if a < b { (a, b) } else { (b, a) };
@@ -172,8 +180,7 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     });
     let arc_room = if arcs { 30.0 } else { 0.0 };
     for e in &plan.edges {
-        let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()))
-        else {
+        let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str())) else {
             continue;
         };
         let colour = attr(&e.attrs, "fontcolor").unwrap_or("#222222").to_string();
@@ -186,7 +193,12 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         } else {
             let other = if b > a { a } else { b };
             let row = a.max(b);
-            let name = nodes[other].title.split(" (").next().unwrap_or("").to_string();
+            let name = nodes[other]
+                .title
+                .split(" (")
+                .next()
+                .unwrap_or("")
+                .to_string();
             let arrow = if row == b { "from" } else { "to" };
             let mut lines = e.raw.clone();
             if let Some(first) = lines.first_mut() {
@@ -222,7 +234,11 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         let fsize = if hub { small } else { size };
         let room = (width - x - arc_room - 2.0 * pad).max(60.0);
         // A row with words beside its node leaves them half the room.
-        let node_room = if side[i].is_empty() { room } else { (room * 0.5).max(60.0) };
+        let node_room = if side[i].is_empty() {
+            room
+        } else {
+            (room * 0.5).max(60.0)
+        };
         let lines: Vec<String> = n
             .label
             .iter()
@@ -244,7 +260,11 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         let side_x_room = width - (x + w + 8.0) - arc_room;
         let mut side_lines: Vec<(String, String, String)> = Vec::new();
         let beside = side_x_room >= 110.0;
-        let side_room = if beside { side_x_room } else { width - x - 16.0 - arc_room };
+        let side_room = if beside {
+            side_x_room
+        } else {
+            width - x - 16.0 - arc_room
+        };
         for (parts, colour, id) in &side[i] {
             // One line when it fits, else a line per part (kind, date).
             let joined = parts.join(" · ");
@@ -260,8 +280,16 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
             }
         }
         let side_h = side_lines.len() as f64 * small_h;
-        let row_h = if beside { h.max(side_h) } else { h + side_h + 2.0 };
-        let side_y = if beside { y + (row_h - side_h) / 2.0 } else { y + h + 2.0 };
+        let row_h = if beside {
+            h.max(side_h)
+        } else {
+            h + side_h + 2.0
+        };
+        let side_y = if beside {
+            y + (row_h - side_h) / 2.0
+        } else {
+            y + h + 2.0
+        };
         out_rows.push(Row {
             node: n,
             x,
@@ -271,8 +299,8 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
             lines,
             side: side_lines,
             side_y,
+            beside,
         });
-        let _ = beside;
         y += row_h + 8.0;
     }
     let height = y + 2.0;
@@ -280,8 +308,11 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     let ends: Vec<f64> = out_rows
         .iter()
         .map(|r| {
-            let beside = r.side_y < r.y + r.h - 0.5 || r.side_y <= r.y;
-            let sx = if beside { r.x + r.w + 8.0 } else { r.x + 16.0 };
+            let sx = if r.beside {
+                r.x + r.w + 8.0
+            } else {
+                r.x + 16.0
+            };
             let side = r
                 .side
                 .iter()
@@ -296,8 +327,7 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     // Edges first, nodes over them; the faded first, the chains on top.
     let mut arc_level = 0usize;
     for e in by_weight(plan).into_iter().rev() {
-        let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()))
-        else {
+        let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str())) else {
             continue;
         };
         if a == b {
@@ -309,7 +339,8 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
             .and_then(|p| p.parse::<f64>().ok())
             .unwrap_or(1.2);
         let style = attr(&e.attrs, "style").unwrap_or("solid");
-        let mutual = attr(&e.attrs, "dir") == Some("none") || attr(&e.attrs, "arrowhead") == Some("none");
+        let mutual =
+            attr(&e.attrs, "dir") == Some("none") || attr(&e.attrs, "arrowhead") == Some("none");
         let (up, down) = if a < b { (ra, rb) } else { (rb, ra) };
         let head_at_down = b > a;
         let path = if tree.contains(e.id.as_str()) {
@@ -342,11 +373,29 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
             let (tx, ty) = tip;
             let up_arrow = !head_at_down && tree.contains(e.id.as_str());
             let pts = if up_arrow {
-                format!("{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}", tx - 4.0, ty + 8.0, tx + 4.0, ty + 8.0)
+                format!(
+                    "{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}",
+                    tx - 4.0,
+                    ty + 8.0,
+                    tx + 4.0,
+                    ty + 8.0
+                )
             } else if from_left {
-                format!("{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}", tx - 8.0, ty - 4.0, tx - 8.0, ty + 4.0)
+                format!(
+                    "{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}",
+                    tx - 8.0,
+                    ty - 4.0,
+                    tx - 8.0,
+                    ty + 4.0
+                )
             } else {
-                format!("{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}", tx + 8.0, ty - 4.0, tx + 8.0, ty + 4.0)
+                format!(
+                    "{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}",
+                    tx + 8.0,
+                    ty - 4.0,
+                    tx + 8.0,
+                    ty + 4.0
+                )
             };
             format!("<polygon points=\"{pts}\" fill=\"{colour}\"/>")
         };
@@ -461,8 +510,7 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
                 .map(|u| format!(" xlink:href=\"{}\" target=\"_blank\"", xml_escape(u)))
                 .unwrap_or_default()
         ));
-        let beside = r.side_y < r.y + r.h - 0.5 || r.side_y <= r.y;
-        let sx = if beside { x + w + 8.0 } else { x + 16.0 };
+        let sx = if r.beside { x + w + 8.0 } else { x + 16.0 };
         for (k, (l, colour, id)) in r.side.iter().enumerate() {
             let title = plan
                 .edges

@@ -186,7 +186,10 @@ fn held_by_others(plan: &Plan, forward: bool) -> std::collections::BTreeSet<&str
     let mut next: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
     for e in &plan.edges {
-        let free = e.attrs.iter().any(|(k, v)| *k == "constraint" && v == "false");
+        let free = e
+            .attrs
+            .iter()
+            .any(|(k, v)| *k == "constraint" && v == "false");
         let (a, b) = (band(&e.from), band(&e.to));
         if free || a.is_none() || a != b {
             continue;
@@ -286,7 +289,14 @@ pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
                 attr("arrowhead", "normal"),
                 attr("penwidth", "1"),
                 attr("weight", "20"),
-                attr("tooltip", if layout.down { "Time runs downwards" } else { "Time runs left to right" }),
+                attr(
+                    "tooltip",
+                    if layout.down {
+                        "Time runs downwards"
+                    } else {
+                        "Time runs left to right"
+                    },
+                ),
             ],
         )));
     }

@@ -32,15 +32,7 @@ fn text_sizes(fit: Fit) -> (f64, f64, f64, f64) {
 
 /// Lines of text starting at `y` (the top of the first line): the SVG and
 /// the y under the last line.
-fn lines(
-    out: &mut String,
-    text: &str,
-    x: f64,
-    y: f64,
-    width: f64,
-    size: f64,
-    style: &str,
-) -> f64 {
+fn lines(out: &mut String, text: &str, x: f64, y: f64, width: f64, size: f64, style: &str) -> f64 {
     let bold = style.contains("bold");
     let mut y = y;
     for line in wrap_px(text, width, size, bold) {
@@ -81,7 +73,15 @@ pub(crate) fn caption(out: &mut String, fit: Fit, title: &str, heading: Option<&
     let w = content_width(fit);
     let (t, h, _, _) = text_sizes(fit);
     out.push_str("<g class=\"grapevine-caption\">\n");
-    let mut y = lines(out, title, m, m, w, t, " font-weight=\"bold\" fill=\"#111111\"");
+    let mut y = lines(
+        out,
+        title,
+        m,
+        m,
+        w,
+        t,
+        " font-weight=\"bold\" fill=\"#111111\"",
+    );
     if let Some(heading) = heading {
         y = lines(out, heading, m, y + 2.0, w, h, " fill=\"#333333\"");
     }

@@ -64,8 +64,20 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
             .iter()
             .enumerate()
             .map(|(i, (id, _))| {
-                let t = h.reached.get(id).and_then(|m| m.earliest_seconds).unwrap_or(i64::MIN);
-                (if h.reached.get(id).is_some_and(|m| m.is_source) { i64::MIN } else { t }, i, id)
+                let t = h
+                    .reached
+                    .get(id)
+                    .and_then(|m| m.earliest_seconds)
+                    .unwrap_or(i64::MIN);
+                (
+                    if h.reached.get(id).is_some_and(|m| m.is_source) {
+                        i64::MIN
+                    } else {
+                        t
+                    },
+                    i,
+                    id,
+                )
             })
             .collect();
         order.sort();
@@ -84,12 +96,21 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
         if focus.events.as_ref().is_some_and(|s| !s.contains(&e.id)) {
             continue;
         }
-        let parties: Vec<&str> = e.parties.entities().into_iter().filter(|p| keep(p)).collect();
+        let parties: Vec<&str> = e
+            .parties
+            .entities()
+            .into_iter()
+            .filter(|p| keep(p))
+            .collect();
         let distinct: BTreeSet<&str> = parties.iter().copied().collect();
         if distinct.len() < 2 {
             continue;
         }
-        if h.is_some() && distinct.iter().any(|p| !h.is_some_and(|h| h.reached.contains_key(*p))) {
+        if h.is_some()
+            && distinct
+                .iter()
+                .any(|p| !h.is_some_and(|h| h.reached.contains_key(*p)))
+        {
             continue;
         }
         let iv = e.interval();
@@ -119,14 +140,16 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
         let (lo, hi) = (iv.lo.unwrap_or(i64::MIN), iv.hi.unwrap_or(i64::MAX));
         let on_chain = |a: &str, b: &str| {
             h.map(|h| {
-                h.channels.iter().any(|(ev, x, y)| {
-                    ev == &e.id && ((x == a && y == b) || (x == b && y == a))
-                })
+                h.channels
+                    .iter()
+                    .any(|(ev, x, y)| ev == &e.id && ((x == a && y == b) || (x == b && y == a)))
             })
         };
         match &e.parties {
             Parties::Directed { from, to, .. } => {
-                let Some(&f) = lane_of.get(from) else { continue };
+                let Some(&f) = lane_of.get(from) else {
+                    continue;
+                };
                 let to: Vec<usize> = to
                     .iter()
                     .filter_map(|t| lane_of.get(t).copied())
@@ -135,15 +158,22 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
                 if to.is_empty() {
                     continue;
                 }
-                let chain = to
-                    .iter()
-                    .map(|&t| on_chain(from, &lanes[t]))
-                    .fold(None, |acc: Option<bool>, c| match (acc, c) {
+                let chain = to.iter().map(|&t| on_chain(from, &lanes[t])).fold(
+                    None,
+                    |acc: Option<bool>, c| match (acc, c) {
                         (Some(a), Some(b)) => Some(a || b),
                         (None, c) => c,
                         (a, None) => a,
-                    });
-                marks.push(Mark { event: e, from: f, to, lo, hi, chain });
+                    },
+                );
+                marks.push(Mark {
+                    event: e,
+                    from: f,
+                    to,
+                    lo,
+                    hi,
+                    chain,
+                });
             }
             Parties::Mutual { participants } => {
                 let mut ps: Vec<usize> = participants
@@ -156,7 +186,14 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
                     continue;
                 }
                 let chain = h.map(|h| h.channels.iter().any(|(ev, _, _)| ev == &e.id));
-                marks.push(Mark { event: e, from: ps[0], to: ps[1..].to_vec(), lo, hi, chain });
+                marks.push(Mark {
+                    event: e,
+                    from: ps[0],
+                    to: ps[1..].to_vec(),
+                    lo,
+                    hi,
+                    chain,
+                });
             }
         }
     }
@@ -167,7 +204,12 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
         .filter(|t| *t != i64::MIN && *t != i64::MAX)
         .collect();
     let t0 = finite.iter().copied().min().unwrap_or(0);
-    let t1 = finite.iter().copied().max().unwrap_or(t0).max(t0 + SECONDS_PER_DAY);
+    let t1 = finite
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(t0)
+        .max(t0 + SECONDS_PER_DAY);
     let span = (t1 - t0) as f64;
     let (t0, t1) = (t0 - (span * 0.03) as i64, t1 + (span * 0.05) as i64);
 
@@ -184,7 +226,9 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
             if l.len() > 3 {
                 l.truncate(3);
                 if let Some(last) = l.last_mut() {
-                    while !last.is_empty() && text_width(&format!("{last}…"), name_size, false) > name_w - 16.0 {
+                    while !last.is_empty()
+                        && text_width(&format!("{last}…"), name_size, false) > name_w - 16.0
+                    {
                         last.pop();
                     }
                     last.push('…');
@@ -205,27 +249,39 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
     // Month ticks, labelled as often as they fit.
     let axis_y = top + 8.0 + small;
     let mut ticks: Vec<(i64, String, bool)> = Vec::new();
-    if let (Ok(a), Ok(b)) = (jiff::Timestamp::from_second(t0), jiff::Timestamp::from_second(t1)) {
-        let (a, b) = (a.to_zoned_datetime(tz.clone()), b.to_zoned_datetime(tz.clone()));
+    if let (Ok(a), Ok(b)) = (
+        jiff::Timestamp::from_second(t0),
+        jiff::Timestamp::from_second(t1),
+    ) {
+        let (a, b) = (
+            a.to_zoned_datetime(tz.clone()),
+            b.to_zoned_datetime(tz.clone()),
+        );
         let mut d = a.date().first_of_month();
         let end = b.date();
-        let months = (i32::from(end.year()) - i32::from(d.year())) * 12 + i32::from(end.month()) - i32::from(d.month()) + 1;
+        let months = (i32::from(end.year()) - i32::from(d.year())) * 12 + i32::from(end.month())
+            - i32::from(d.month())
+            + 1;
         let label_w = text_width("Sep 2016", small, false) + 12.0;
         let every = ((label_w / ((x1 - x0) / f64::from(months.max(1)))).ceil() as i32).max(1);
-        let every = [1, 2, 3, 4, 6, 12, 24, 60].into_iter().find(|k| *k >= every).unwrap_or(120);
+        let every = [1, 2, 3, 4, 6, 12, 24, 60]
+            .into_iter()
+            .find(|k| *k >= every)
+            .unwrap_or(120);
         let mut k = 0;
         while d <= end && k < 2000 {
             if let Ok(z) = d.to_zoned_datetime(tz.clone()) {
                 let secs = z.timestamp().as_second();
                 let labelled = (i32::from(d.month()) - 1) % every == 0;
+                const MONTHS: [&str; 12] = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ];
                 let label = if d.month() == 1 || every >= 12 {
                     format!("{}", d.year())
                 } else {
-                    format!("{} {}", &super::style::date_label(
-                        crate::model::TimeExpr::parse(&format!("{:04}-{:02}", d.year(), d.month()), &tz).ok().as_ref(),
-                        &tz,
-                        super::style::DateStyle::Short,
-                    )[..3], d.year())
+                    let m = MONTHS[(d.month().clamp(1, 12) - 1) as usize];
+                    format!("{m} {}", d.year())
                 };
                 if secs >= t0 && secs <= t1 {
                     ticks.push((secs, label, labelled));
@@ -240,7 +296,10 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
     }
     let lane_top = axis_y + 8.0;
     let line_h = name_size * 1.2;
-    let lane_h: Vec<f64> = names.iter().map(|l| (l.len() as f64 * line_h + 10.0).max(30.0)).collect();
+    let lane_h: Vec<f64> = names
+        .iter()
+        .map(|l| (l.len() as f64 * line_h + 10.0).max(30.0))
+        .collect();
     let mut lane_y: Vec<f64> = Vec::new();
     let mut y = lane_top;
     for h in &lane_h {
@@ -252,10 +311,16 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
     // Lanes: alternate shading, the name, a thin line in the kind's colour.
     for (i, id) in lanes.iter().enumerate() {
         let top_i = lane_y[i] - lane_h[i] / 2.0;
-        let kind = story.entity(id).map_or(crate::model::EntityKind::Other, |e| e.kind());
+        let kind = story
+            .entity(id)
+            .map_or(crate::model::EntityKind::Other, |e| e.kind());
         let ks = kind_style(kind);
         let name = clean(story.name_of(id));
-        let mut s = format!("<g class=\"lane\"><title>{} ({})</title>", xml_escape(&name), ks.word);
+        let mut s = format!(
+            "<g class=\"lane\"><title>{} ({})</title>",
+            xml_escape(&name),
+            ks.word
+        );
         if i % 2 == 0 {
             s.push_str(&format!(
                 "<rect x=\"{m:.1}\" y=\"{top_i:.1}\" width=\"{content:.1}\" height=\"{:.1}\" fill=\"#F4F6F8\"/>",
@@ -366,7 +431,9 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
                 if mutual { ty } else { tip - dir * 6.0 }
             ));
             if mutual {
-                s.push_str(&format!("<circle cx=\"{x:.1}\" cy=\"{ty:.1}\" r=\"3\" fill=\"{colour}\"/>"));
+                s.push_str(&format!(
+                    "<circle cx=\"{x:.1}\" cy=\"{ty:.1}\" r=\"3\" fill=\"{colour}\"/>"
+                ));
             } else {
                 s.push_str(&format!(
                     "<polygon points=\"{x:.1},{tip:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"{colour}\"/>",
@@ -377,14 +444,20 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
                 ));
             }
         }
-        s.push_str(&format!("<circle cx=\"{x:.1}\" cy=\"{fy:.1}\" r=\"3\" fill=\"{colour}\"/>"));
+        s.push_str(&format!(
+            "<circle cx=\"{x:.1}\" cy=\"{fy:.1}\" r=\"3\" fill=\"{colour}\"/>"
+        ));
         s.push_str("</g>\n");
         body.push_str(&s);
     }
     body.push_str("</g>\n");
     // The key and notes.
     for id in &lanes {
-        keys.insert(KeyItem::Kind(story.entity(id).map_or(crate::model::EntityKind::Other, |e| e.kind())));
+        keys.insert(KeyItem::Kind(
+            story
+                .entity(id)
+                .map_or(crate::model::EntityKind::Other, |e| e.kind()),
+        ));
     }
     let mut notes: Vec<String> = Vec::new();
     if let Some(h) = h {
@@ -400,9 +473,22 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
         ));
     }
     let sources = sources_line(story);
-    let end = frame::footer(&mut body, fit, bottom + 4.0, &keys.into_iter().collect::<Vec<_>>(), &notes, sources.as_deref());
+    let end = frame::footer(
+        &mut body,
+        fit,
+        bottom + 4.0,
+        &keys.into_iter().collect::<Vec<_>>(),
+        &notes,
+        sources.as_deref(),
+    );
     let height = (end + m).ceil();
-    let mut out = frame::open(look, width, height, &title_of(story), &alt_text(story, focus));
+    let mut out = frame::open(
+        look,
+        width,
+        height,
+        &title_of(story),
+        &alt_text(story, focus),
+    );
     out.push_str(&body);
     out.push_str("</svg>\n");
     Ok(out)
@@ -439,7 +525,12 @@ fn sources_line(story: &Story) -> Option<String> {
 
 fn contact_sentence(story: &Story, e: &Event, tz: &jiff::tz::TimeZone) -> String {
     let when = super::style::date_label(e.time.as_ref(), tz, super::style::DateStyle::Short);
-    let names: Vec<String> = e.parties.entities().iter().map(|p| clean(story.name_of(p))).collect();
+    let names: Vec<String> = e
+        .parties
+        .entities()
+        .iter()
+        .map(|p| clean(story.name_of(p)))
+        .collect();
     let how = match e.certainty() {
         Certainty::Unknown => "unknown whether it happened".to_string(),
         c => c.to_string(),
@@ -461,8 +552,20 @@ fn contact_sentence(story: &Story, e: &Event, tz: &jiff::tz::TimeZone) -> String
 
 /// The lane chart as PNG, `width` pixels wide (default: the fit's width at
 /// twice the pixel density).
-pub fn lanes_png(story: &Story, focus: &Focus, look: &Look, width: Option<u32>) -> Result<Vec<u8>, Error> {
-    let svg = lanes_svg(story, focus, &Look { max_width: None, ..*look })?;
+pub fn lanes_png(
+    story: &Story,
+    focus: &Focus,
+    look: &Look,
+    width: Option<u32>,
+) -> Result<Vec<u8>, Error> {
+    let svg = lanes_svg(
+        story,
+        focus,
+        &Look {
+            max_width: None,
+            ..*look
+        },
+    )?;
     #[cfg(feature = "png")]
     {
         super::svg::svg_to_png(&svg, width)
@@ -471,7 +574,8 @@ pub fn lanes_png(story: &Story, focus: &Focus, look: &Look, width: Option<u32>) 
     {
         let _ = (svg, width);
         Err(Error::Render(
-            "this build cannot draw PNG (it was built without the cargo feature `png`): write .svg".into(),
+            "this build cannot draw PNG (it was built without the cargo feature `png`): write .svg"
+                .into(),
         ))
     }
 }

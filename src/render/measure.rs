@@ -30,10 +30,17 @@ fn advance(c: char, bold: bool) -> u32 {
     match c as u32 {
         32..=126 => u32::from(table[(c as u32 - 32) as usize]),
         // Combining marks and invisible format characters take no room.
-        0x0300..=0x036F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0xFE00..=0xFE0F => 0,
+        0x0300..=0x036F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0xFE00..=0xFE0F => {
+            0
+        }
         // East Asian wide characters and emoji.
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFF60
-        | 0x1F000..=0x1FAFF | 0x20000..=0x3FFFD => 2048,
+        0x1100..=0x115F
+        | 0x2E80..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFF00..=0xFF60
+        | 0x1F000..=0x1FAFF
+        | 0x20000..=0x3FFFD => 2048,
         _ => 1303,
     }
 }
@@ -90,10 +97,18 @@ mod tests {
         // "Hope Hicks" in DejaVu Sans at 14 px is about 79 px.
         let w = text_width("Hope Hicks", 14.0, false);
         assert!((75.0..85.0).contains(&w), "{w}");
-        let lines = wrap_px("Not reached: fourteen others, among them Paul Manafort", 200.0, 13.0, false);
+        let lines = wrap_px(
+            "Not reached: fourteen others, among them Paul Manafort",
+            200.0,
+            13.0,
+            false,
+        );
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| text_width(l, 13.0, false) <= 200.0));
-        assert_eq!(lines.join(" "), "Not reached: fourteen others, among them Paul Manafort");
+        assert_eq!(
+            lines.join(" "),
+            "Not reached: fourteen others, among them Paul Manafort"
+        );
         let long = "x".repeat(100);
         let lines = wrap_px(&long, 50.0, 13.0, false);
         assert_eq!(lines.concat(), long);

@@ -48,9 +48,9 @@ use crate::Error;
 
 pub use check::check_report;
 pub use dot::to_dot;
+pub use lanes::{lanes_png, lanes_svg};
 pub use plan::clean;
 pub use summary::alt_text;
-pub use lanes::{lanes_png, lanes_svg};
 pub use svg::{draw_png, draw_svg, to_png, to_svg, Engine};
 
 /// An output format.

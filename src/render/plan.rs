@@ -16,7 +16,6 @@ use super::style::{
 use super::{Fit, Focus, Highlight, Look};
 use crate::model::{Certainty, Citation, Entity, EntityKind, Event, Parties, Precision, Story};
 
-
 /// Where a node sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Place {
@@ -208,11 +207,7 @@ pub const MAX_DRAWN_CONTACTS: usize = 400;
 /// [`MAX_DRAWN_CONTACTS`], saying how many there are and which focus would
 /// make a legible picture.
 pub(crate) fn check_size(plan: &Plan) -> Result<(), crate::Error> {
-    let entities = plan
-        .nodes
-        .iter()
-        .filter(|n| n.id.starts_with('n'))
-        .count();
+    let entities = plan.nodes.iter().filter(|n| n.id.starts_with('n')).count();
     let contacts = plan.edges.len();
     if entities <= MAX_DRAWN_ENTITIES && contacts <= MAX_DRAWN_CONTACTS {
         return Ok(());
@@ -1116,7 +1111,11 @@ impl Builder<'_> {
                 from: tail,
                 to: head,
                 title: sentence,
-                label: wrap_label(&shorten(text, 60), label_px(self.look.fit), sizes(self.look.fit).1),
+                label: wrap_label(
+                    &shorten(text, 60),
+                    label_px(self.look.fit),
+                    sizes(self.look.fit).1,
+                ),
                 raw: vec![shorten(text, 60)],
                 tooltip,
                 url: c.url,
@@ -1331,11 +1330,11 @@ impl Builder<'_> {
         }
         if highlight {
             items.insert(KeyItem::Chain);
-            let faded = self
-                .plan
-                .edges
-                .iter()
-                .any(|e| e.attrs.iter().any(|(k, v)| *k == "color" && v == FADED_LINE));
+            let faded = self.plan.edges.iter().any(|e| {
+                e.attrs
+                    .iter()
+                    .any(|(k, v)| *k == "color" && v == FADED_LINE)
+            });
             if faded {
                 items.insert(KeyItem::Faded);
             }

@@ -165,11 +165,20 @@ pub fn to_svg(story: &Story, focus: &Focus, engine: Engine) -> Result<String, Er
 /// bottom, with ranks wider than the picture split, until its smallest text
 /// is at least [`super::Fit::min_text`] at the fit's width; when nothing
 /// gets there the layout whose text is largest is drawn.
-pub fn draw_svg(story: &Story, focus: &Focus, engine: Engine, look: &Look) -> Result<String, Error> {
+pub fn draw_svg(
+    story: &Story,
+    focus: &Focus,
+    engine: Engine,
+    look: &Look,
+) -> Result<String, Error> {
     let plan = plan(story, focus, look);
     super::plan::check_size(&plan)?;
     let drawing = fitted(&plan, engine)?;
-    Ok(super::frame::compose(&plan, &drawing, &alt_text(story, focus)))
+    Ok(super::frame::compose(
+        &plan,
+        &drawing,
+        &alt_text(story, focus),
+    ))
 }
 
 /// A laid-out graph ready to be framed: the inner content of Graphviz's SVG
@@ -202,7 +211,10 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
         let raw = self::layout(&print(&graph(plan, &layout)), engine)?;
         let drawing = accessible(&raw, plan)?;
         if std::env::var_os("GRAPEVINE_DEBUG_FIT").is_some() {
-            eprintln!("fit: down={} pushes={:?} width={} allowed={allowed}", layout.down, layout.pushes, drawing.width);
+            eprintln!(
+                "fit: down={} pushes={:?} width={} allowed={allowed}",
+                layout.down, layout.pushes, drawing.width
+            );
         }
         if drawing.width <= allowed {
             return Ok(drawing);
@@ -439,14 +451,16 @@ fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
     let close = if self_closing {
         start_end + 1
     } else {
-        raw.rfind("</svg>").filter(|&c| c > start_end).ok_or_else(|| {
-            Error::Render("the layout engine wrote an SVG root without its end tag".into())
-        })?
+        raw.rfind("</svg>")
+            .filter(|&c| c > start_end)
+            .ok_or_else(|| {
+                Error::Render("the layout engine wrote an SVG root without its end tag".into())
+            })?
     };
     let view: Vec<f64> = root
         .attribute("viewBox")
         .unwrap_or("")
-        .split(|c: char| c == ' ' || c == ',')
+        .split([' ', ','])
         .filter_map(|t| t.parse::<f64>().ok())
         .collect();
     let (width, height) = match view.as_slice() {

@@ -21,7 +21,12 @@ use grapevine::{load_path, Query, Story, StoryCatalog};
 const BUNDLED: &str = "graphs/trump-jr-wikileaks.json";
 
 fn chromium() -> Option<PathBuf> {
-    for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+    for name in [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ] {
         let ok = Command::new(name)
             .arg("--version")
             .output()
@@ -191,7 +196,12 @@ fn measure(chrome: &Path, svgs: &[(String, String)], width: u32) -> serde_json::
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("article.html"), article(svgs)).unwrap();
     std::fs::write(dir.path().join("host.html"), host(width, 600)).unwrap();
-    let dom = run(chrome, dir.path(), &["--dump-dom".to_string()], (width.max(500), 1000));
+    let dom = run(
+        chrome,
+        dir.path(),
+        &["--dump-dom".to_string()],
+        (width.max(500), 1000),
+    );
     let json = dom
         .split_once("<pre id=\"result\">")
         .and_then(|(_, rest)| rest.split_once("</pre>"))
@@ -226,7 +236,10 @@ fn pictures_hold_in_a_real_browser() {
         for p in m["pictures"].as_array().unwrap() {
             let name = p["name"].as_str().unwrap();
             if name == "control" {
-                assert!(!p["overlaps"].as_array().unwrap().is_empty(), "the overlap check works: {p}");
+                assert!(
+                    !p["overlaps"].as_array().unwrap().is_empty(),
+                    "the overlap check works: {p}"
+                );
                 continue;
             }
             let min = p["min"].as_f64().unwrap();
@@ -251,7 +264,10 @@ fn pictures_hold_in_a_real_browser() {
                 failures.push(format!("{viewport} px {name}: text overlaps {overlaps:?}"));
             }
             if share > 0.15 {
-                failures.push(format!("{viewport} px {name}: key is {:.1} % of the area", share * 100.0));
+                failures.push(format!(
+                    "{viewport} px {name}: key is {:.1} % of the area",
+                    share * 100.0
+                ));
             }
         }
     }
@@ -285,7 +301,13 @@ fn screenshots_when_asked() {
         run(
             &chrome,
             dir.path(),
-            &[format!("--screenshot={}", std::fs::canonicalize(&dir_out).unwrap().join(file).display())],
+            &[format!(
+                "--screenshot={}",
+                std::fs::canonicalize(&dir_out)
+                    .unwrap()
+                    .join(file)
+                    .display()
+            )],
             (width, height),
         );
         assert!(out.exists(), "{} written", out.display());

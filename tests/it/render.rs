@@ -106,7 +106,10 @@ fn reach_focus_marks_and_fades() {
         "{dot}"
     );
     assert!(dot.contains(r#"label="WikiLeaks\nsource""#));
-    assert!(dot.contains(r#"label="20 Sep 2016""#), "the time axis says it");
+    assert!(
+        dot.contains(r#"label="20 Sep 2016""#),
+        "the time axis says it"
+    );
     // The unreached are a caption line, not a box in the layout.
     assert!(dot.contains(
         "Not reached: 14 others, among them Paul Manafort, George Papadopoulos and Rob Goldstone."
@@ -233,12 +236,30 @@ mod svg {
     pub(super) const COMMITTED: &[(&str, &[&str])] = &[
         ("graphs/trump-jr-wikileaks.svg", &[]),
         ("graphs/trump-jr-wikileaks.png", &[]),
-        ("docs/img/trump-jr-wikileaks-reach.svg", &["--reach", "pac-tip"]),
-        ("docs/img/trump-jr-wikileaks-reach.png", &["--reach", "pac-tip"]),
-        ("docs/img/trump-jr-wikileaks-reach-phone.svg", &["--reach", "pac-tip", "--fit", "phone"]),
-        ("docs/img/trump-jr-wikileaks-reach-phone.png", &["--reach", "pac-tip", "--fit", "phone"]),
-        ("docs/img/trump-jr-wikileaks-lanes.svg", &["--lanes", "--reach", "pac-tip"]),
-        ("docs/img/trump-jr-wikileaks-lanes.png", &["--lanes", "--reach", "pac-tip"]),
+        (
+            "docs/img/trump-jr-wikileaks-reach.svg",
+            &["--reach", "pac-tip"],
+        ),
+        (
+            "docs/img/trump-jr-wikileaks-reach.png",
+            &["--reach", "pac-tip"],
+        ),
+        (
+            "docs/img/trump-jr-wikileaks-reach-phone.svg",
+            &["--reach", "pac-tip", "--fit", "phone"],
+        ),
+        (
+            "docs/img/trump-jr-wikileaks-reach-phone.png",
+            &["--reach", "pac-tip", "--fit", "phone"],
+        ),
+        (
+            "docs/img/trump-jr-wikileaks-lanes.svg",
+            &["--lanes", "--reach", "pac-tip"],
+        ),
+        (
+            "docs/img/trump-jr-wikileaks-lanes.png",
+            &["--lanes", "--reach", "pac-tip"],
+        ),
     ];
 
     #[test]
@@ -269,7 +290,11 @@ mod svg {
                 .arg(&fresh)
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let committed = std::fs::read(path).unwrap_or_default();
             assert!(
                 std::fs::read(&fresh).unwrap() == committed,
@@ -655,7 +680,10 @@ mod pictures {
                 .map(|v| v.parse().unwrap())
                 .collect();
             assert_eq!(view[2], f64::from(fit.width()));
-            assert!(root.attribute("font-family").unwrap().starts_with("'DejaVu Sans'"));
+            assert!(root
+                .attribute("font-family")
+                .unwrap()
+                .starts_with("'DejaVu Sans'"));
             assert!(!svg.contains("pt\""), "no size in points");
             // The drawing is shrunk, never wider than the picture.
             let sizes = text_sizes(&svg);
@@ -716,7 +744,12 @@ mod pictures {
             .collect();
         assert!(words.contains(&"person") && words.contains(&"organisation"));
         assert!(words.contains(&"confirmed") && words.contains(&"reported"));
-        for absent in ["group", "alleged", "mutual (meeting, call)", "other contact"] {
+        for absent in [
+            "group",
+            "alleged",
+            "mutual (meeting, call)",
+            "other contact",
+        ] {
             assert!(!words.contains(&absent), "{absent} is not drawn: {words:?}");
         }
         // Outside the layout: after the drawing, not inside it.
@@ -724,7 +757,9 @@ mod pictures {
             .descendants()
             .find(|n| n.attribute("class") == Some("grapevine-drawing"))
             .unwrap();
-        assert!(!drawing.descendants().any(|n| n.attribute("class") == Some("grapevine-key")));
+        assert!(!drawing
+            .descendants()
+            .any(|n| n.attribute("class") == Some("grapevine-key")));
         assert!(!svg.contains("Legend"));
     }
 
@@ -798,7 +833,10 @@ mod pictures {
             .filter_map(|n| n.children().find(|c| c.has_tag_name("title")))
             .filter_map(|t| t.text())
             .collect();
-        assert!(titles.contains(&"WikiLeaks → Donald Trump Jr.: message (20 Sep 2016, confirmed)"), "{titles:?}");
+        assert!(
+            titles.contains(&"WikiLeaks → Donald Trump Jr.: message (20 Sep 2016, confirmed)"),
+            "{titles:?}"
+        );
         assert!(svg.contains("date known only to a span"));
         // The whole story's lanes, and the same focus options.
         let all = lanes_svg(&s, &Focus::default(), &look(Fit::Wide)).unwrap();
@@ -818,9 +856,15 @@ mod pictures {
         for (fit, width) in [(Fit::Phone, 750), (Fit::Column, 1400), (Fit::Wide, 2400)] {
             let png = grapevine::render::draw_png(&s, &focus, Engine::InProcess, &look(fit), None)
                 .unwrap();
-            assert_eq!(u32::from_be_bytes([png[16], png[17], png[18], png[19]]), width);
+            assert_eq!(
+                u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
+                width
+            );
             let png = grapevine::render::lanes_png(&s, &focus, &look(fit), None).unwrap();
-            assert_eq!(u32::from_be_bytes([png[16], png[17], png[18], png[19]]), width);
+            assert_eq!(
+                u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
+                width
+            );
         }
     }
 }
@@ -831,7 +875,10 @@ fn overview_shows_contacts_and_relations_on_request() {
     let dot = to_dot(&s, &Focus::default());
     assert!(!dot.contains("[id=\"r"), "no standing ties by default");
     // The campaign has no contact of its own: it is named under its members.
-    assert!(dot.contains(r#"label="Jared Kushner\nTrump campaign""#), "{dot}");
+    assert!(
+        dot.contains(r#"label="Jared Kushner\nTrump campaign""#),
+        "{dot}"
+    );
     assert!(dot.contains("Not drawn, with no contact in the story: Russia and Mike Pompeo"));
     let dot = to_dot(&s, &Focus::default().relations());
     assert!(dot.contains("[id=\"r1\"") && dot.contains("label=\"brother-in-law\""));
@@ -876,11 +923,24 @@ fn cli_fit_lanes_and_flags() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("the lane chart is drawn as SVG or PNG"));
     #[cfg(feature = "svg")]
     {
-        let out = run(&["render", BUNDLED, "--lanes", "--reach", "pac-tip", "--fit", "phone", "--format", "svg", "--no-unreached"]);
+        let out = run(&[
+            "render",
+            BUNDLED,
+            "--lanes",
+            "--reach",
+            "pac-tip",
+            "--fit",
+            "phone",
+            "--format",
+            "svg",
+            "--no-unreached",
+        ]);
         assert!(out.status.success());
         let svg = String::from_utf8(out.stdout).unwrap();
         assert!(svg.contains("viewBox=\"0 0 375 ") && !svg.contains("Not reached"));
-        let out = run(&["render", BUNDLED, "--fit", "wide", "--width", "1000", "--format", "svg"]);
+        let out = run(&[
+            "render", BUNDLED, "--fit", "wide", "--width", "1000", "--format", "svg",
+        ]);
         let svg = String::from_utf8(out.stdout).unwrap();
         assert!(svg.contains("viewBox=\"0 0 1200 ") && svg.contains("max-width:1000px"));
     }
