@@ -249,13 +249,13 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
             .map(|l| text_width(l, fsize, false))
             .fold(0.0, f64::max);
         let shape = attr(&n.attrs, "shape").unwrap_or("box");
-        let extra = match shape {
-            "ellipse" => 22.0,
-            "hexagon" | "octagon" => 24.0,
-            _ => 0.0,
+        let th = lines.len() as f64 * fsize * 1.25;
+        // An ellipse big enough that the text's corners stay inside it.
+        let (w, h) = match shape {
+            "ellipse" => ((tw + 2.0 * pad) * 1.25, (th + 2.0 * pad) * 1.35),
+            "hexagon" | "octagon" => (tw + 2.0 * pad + 24.0, th + 2.0 * pad),
+            _ => (tw + 2.0 * pad, th + 2.0 * pad),
         };
-        let w = tw + 2.0 * pad + extra;
-        let h = lines.len() as f64 * fsize * 1.25 + 2.0 * pad;
         // The side text: beside the node when there is room, else under it.
         let side_x_room = width - (x + w + 8.0) - arc_room;
         let mut side_lines: Vec<(String, String, String)> = Vec::new();
@@ -496,7 +496,8 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
             texts.push_str(&format!(
                 "<text text-anchor=\"middle\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"{fsize}px\" fill=\"{fcolour}\">{}</text>",
                 x + w / 2.0,
-                y + 6.0 + fsize * (1.25 * k as f64 + 0.95),
+                y + (h - r.lines.len() as f64 * fsize * 1.25) / 2.0
+                    + fsize * (1.25 * k as f64 + 0.95),
                 xml_escape(l)
             ));
         }
