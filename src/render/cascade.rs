@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::measure::{text_width, wrap_px};
-use super::plan::{sizes, PEdge, PNode, Place, Plan};
+use super::plan::{sizes, wrap_label, PEdge, PNode, Place, Plan};
 use super::svg::{xml_escape, Drawing};
 
 /// One row.
@@ -239,11 +239,19 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         } else {
             (room * 0.5).max(60.0)
         };
-        let lines: Vec<String> = n
-            .label
-            .iter()
-            .flat_map(|l| wrap_px(l, node_room, fsize, false))
-            .collect();
+        // The name as one line again (the plan wrapped it for Graphviz),
+        // then wrapped to this row.
+        let (mut lines, rest) = match &n.name {
+            Some(name) => {
+                let k = n.name_lines.min(n.label.len());
+                (wrap_label(name, node_room, fsize), &n.label[k..])
+            }
+            None => (Vec::new(), &n.label[..]),
+        };
+        lines.extend(
+            rest.iter()
+                .flat_map(|l| wrap_px(l, node_room, fsize, false)),
+        );
         let tw = lines
             .iter()
             .map(|l| text_width(l, fsize, false))
@@ -353,7 +361,10 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
             let ax = (gx + 20.0 + (arc_level % 4) as f64 * 4.0).min(width - 2.0);
             let (y0, y1) = (up.y + up.h / 2.0, down.y + down.h / 2.0);
             let (x0, x1) = (ends[a.min(b)], ends[a.max(b)]);
-            format!("M{x0:.1},{y0:.1} C{ax:.1},{y0:.1} {ax:.1},{y1:.1} {x1:.1},{y1:.1}")
+            // Straight out along its own row to the gutter, round, and back.
+            format!(
+                "M{x0:.1},{y0:.1} L{gx:.1},{y0:.1} C{ax:.1},{y0:.1} {ax:.1},{y1:.1} {gx:.1},{y1:.1} L{x1:.1},{y1:.1}"
+            )
         };
         let markers = if mutual {
             String::new()

@@ -34,6 +34,11 @@ pub(crate) struct PNode {
     pub title: String,
     /// Label lines (plain text).
     pub label: Vec<String>,
+    /// An entity's name, whose wrapped lines are the label's first
+    /// `name_lines` (the cascade wraps it again for its own rows).
+    pub name: Option<String>,
+    /// See `name`.
+    pub name_lines: usize,
     /// Tooltip (plain text, may hold newlines).
     pub tooltip: String,
     /// A checked http(s) link.
@@ -545,6 +550,7 @@ impl Builder<'_> {
             let name = clean(&e.name);
             let (size, _) = self.sizes();
             let mut label = wrap_label(&e.name, label_px(self.look.fit), size);
+            let name_lines = label.len();
             let mut attrs: Vec<(&'static str, String)> = vec![
                 ("shape", ks.shape.into()),
                 ("style", ks.style.into()),
@@ -618,6 +624,8 @@ impl Builder<'_> {
             self.plan.nodes.push(PNode {
                 id,
                 title: format!("{name} ({})", kind_word(e)),
+                name: Some(name.clone()),
+                name_lines,
                 label,
                 tooltip,
                 url,
@@ -702,6 +710,8 @@ impl Builder<'_> {
             id: hub.clone(),
             title: sentence,
             label,
+            name: None,
+            name_lines: 0,
             tooltip,
             url,
             attrs: vec![
@@ -1207,6 +1217,8 @@ impl Builder<'_> {
                 id: format!("t{k}"),
                 title: format!("Time: {label}"),
                 label: lines,
+                name: None,
+                name_lines: 0,
                 tooltip: format!(
                     "Time runs {}: first seen {label}",
                     if down { "downwards" } else { "left to right" }
