@@ -716,7 +716,8 @@ impl Builder<'_> {
             url,
             attrs: vec![
                 ("shape", "box".into()),
-                ("style", format!("rounded,{}", cs.style)),
+                ("style", format!("rounded,filled,{}", cs.style)),
+                ("fillcolor", "#ffffff".into()),
                 (
                     "color",
                     match chain {
