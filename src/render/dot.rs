@@ -367,8 +367,9 @@ pub fn to_dot(story: &Story, focus: &Focus) -> String {
 }
 
 /// The DOT text of `story` under `focus`, with the labels and direction of
-/// `look`'s fit and the caption as the graph's label. (The key is drawn
-/// only in SVG and PNG.)
+/// `look`'s fit and the caption as the graph's label: what Graphviz lays
+/// out. The key, and the cascade a phone's SVG is drawn as, are drawn only
+/// in SVG and PNG.
 pub fn dot(story: &Story, focus: &Focus, look: &Look) -> String {
     let plan = plan(story, focus, look);
     let layout = Layout {

@@ -85,9 +85,6 @@ pub(crate) struct Plan {
     pub notes: Vec<String>,
     /// The key's symbols, only those the picture uses.
     pub key: Vec<KeyItem>,
-    /// Organisations written under their members' names instead of drawn:
-    /// (name, member node ids).
-    pub groups: Vec<(String, Vec<String>)>,
     /// How it is drawn.
     pub look: Look,
     /// Nodes, in a fixed order.
@@ -485,7 +482,6 @@ pub(crate) fn plan(story: &Story, focus: &Focus, look: &Look) -> Plan {
             sources: None,
             notes: Vec::new(),
             key: Vec::new(),
-            groups: Vec::new(),
             look: *look,
             nodes: Vec::new(),
             edges: Vec::new(),
@@ -1283,7 +1279,6 @@ impl Builder<'_> {
                     n.tooltip.push_str(&format!("\nMember of {name}"));
                 }
             }
-            self.plan.groups.push((name, members));
             grouped_orgs.insert(org.id.clone());
         }
         self.lonely.retain(|id| !grouped_orgs.contains(id));

@@ -161,10 +161,11 @@ pub fn to_svg(story: &Story, focus: &Focus, engine: Engine) -> Result<String, Er
 /// notes under it, all wrapped to the fit's width; `width="100%"` with a
 /// viewBox, so it scales to its container (at most `look.max_width`).
 ///
-/// The layout is tried left to right, then (or on a phone at once) top to
-/// bottom, with ranks wider than the picture split, until its smallest text
-/// is at least [`super::Fit::min_text`] at the fit's width; when nothing
-/// gets there the layout whose text is largest is drawn.
+/// A column or wide picture is laid out by `engine` left to right, then top
+/// to bottom with ranks wider than the picture split, until its smallest
+/// text is at least [`super::Fit::min_text`] at the fit's width; when no
+/// such layout gets there, and always on a phone, it is drawn as a cascade
+/// (one row per entity, time running downwards), which holds at any size.
 pub fn draw_svg(
     story: &Story,
     focus: &Focus,
@@ -206,16 +207,9 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
         return Ok(super::cascade::cascade(plan, content));
     }
     let mut layout = Layout::first(fit);
-    let mut best: Option<Drawing> = None;
     for _ in 0..MAX_TRIES {
         let raw = self::layout(&print(&graph(plan, &layout)), engine)?;
         let drawing = accessible(&raw, plan)?;
-        if std::env::var_os("GRAPEVINE_DEBUG_FIT").is_some() {
-            eprintln!(
-                "fit: down={} pushes={:?} width={} allowed={allowed}",
-                layout.down, layout.pushes, drawing.width
-            );
-        }
         if drawing.width <= allowed {
             return Ok(drawing);
         }
@@ -224,9 +218,6 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
         } else {
             Vec::new()
         };
-        if best.as_ref().is_none_or(|b| drawing.width < b.width) {
-            best = Some(drawing);
-        }
         if !layout.down {
             layout = Layout {
                 down: true,
@@ -239,11 +230,6 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
         }
     }
     // Graphviz could not make it legible at this width: the cascade can.
-    if std::env::var_os("GRAPEVINE_DEBUG_FIT").is_some() {
-        if let Some(best) = best {
-            return Ok(best);
-        }
-    }
     Ok(super::cascade::cascade(plan, content))
 }
 
