@@ -24,6 +24,8 @@ use crate::Error;
 /// Most lanes a chart draws before it is refused (with the focus options
 /// to use).
 pub const MAX_LANES: usize = 150;
+/// Most contacts a chart draws before it is refused, like [`MAX_LANES`].
+pub const MAX_LANE_CONTACTS: usize = 1000;
 
 /// One contact on the chart.
 struct Mark<'s> {
@@ -47,7 +49,7 @@ const SECONDS_PER_DAY: i64 = 86_400;
 
 /// The lane chart of `story` under `focus` as an accessible SVG.
 ///
-/// Errors: more than [`MAX_LANES`] lanes.
+/// Errors: more than [`MAX_LANES`] lanes or [`MAX_LANE_CONTACTS`] contacts.
 pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Error> {
     let tz = story.tz();
     let keep = |id: &str| focus.entities.as_ref().is_none_or(|s| s.contains(id));
@@ -129,10 +131,11 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
             }
         }
     }
-    if lanes.len() > MAX_LANES {
+    if lanes.len() > MAX_LANES || events.len() > MAX_LANE_CONTACTS {
         return Err(Error::Render(format!(
-            "this lane chart would draw {} lanes (at most {MAX_LANES} make a legible chart): narrow it with --reach MSG, --around ENTITY or --between DATE DATE",
-            lanes.len()
+            "this lane chart would draw {} lanes and {} contacts (at most {MAX_LANES} and {MAX_LANE_CONTACTS} make a legible chart): narrow it with --reach MSG, --around ENTITY, --between DATE DATE or --threshold confirmed",
+            lanes.len(),
+            events.len()
         )));
     }
     for (_, _, e) in &events {

@@ -947,3 +947,41 @@ fn cli_fit_lanes_and_flags() {
     let out = run(&["render", BUNDLED, "--fit", "tablet"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_large_lane_chart_is_refused_with_the_way_out() {
+    use std::io::Write;
+    // 200 people each writing to the next: 201 lanes.
+    let mut text = String::from("from,to,time\n");
+    for i in 0..200 {
+        text.push_str(&format!("p{i},p{},{}\n", i + 1, 1_000_000 + i * 3600));
+    }
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args([
+                "render",
+                f.path().to_str().unwrap(),
+                "--lanes",
+                "--format",
+                "svg",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("201 lanes") && err.contains("--around"),
+        "{err}"
+    );
+    let out = run(&["--around", "p7"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
