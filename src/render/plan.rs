@@ -198,6 +198,26 @@ pub(crate) fn wrap_lines(text: &str, width: usize, max_lines: usize) -> Vec<Stri
     lines
 }
 
+/// Wraps one line of a contact's label (`forward · after 20 Sep 2016`, a
+/// date range) where it reads best: at ` · ` between kind and date, then
+/// after the dash of a range, and only then between words.
+pub(crate) fn wrap_contact_line(line: &str, px: f64, size: f64) -> Vec<String> {
+    if text_width(line, size, false) <= px {
+        return vec![line.to_string()];
+    }
+    if let Some((a, b)) = line.split_once(" · ") {
+        let mut out = wrap_contact_line(a, px, size);
+        out.extend(wrap_contact_line(b, px, size));
+        return out;
+    }
+    if let Some((a, b)) = line.split_once(" – ") {
+        let mut out = wrap_px(&format!("{a} –"), px, size, false);
+        out.extend(wrap_px(b, px, size, false));
+        return out;
+    }
+    wrap_px(line, px, size, false)
+}
+
 /// Entities and contacts a picture may draw before layout is refused
 /// ([`check_size`]): past these, in-process layout takes minutes and the
 /// picture is a tangle no reader can follow.
@@ -957,7 +977,7 @@ impl Builder<'_> {
             e.label = e
                 .label
                 .iter()
-                .flat_map(|line| wrap_px(line, px, size, false))
+                .flat_map(|line| wrap_contact_line(line, px, size))
                 .take(2 * MAX_LABEL_LINES)
                 .collect();
         }
@@ -966,7 +986,7 @@ impl Builder<'_> {
                 n.label = n
                     .label
                     .iter()
-                    .flat_map(|line| wrap_px(line, px, size, false))
+                    .flat_map(|line| wrap_contact_line(line, px, size))
                     .take(MAX_LABEL_LINES)
                     .collect();
             }
