@@ -564,7 +564,7 @@ proptest! {
         let s = hostile_story(names.clone(), quote.clone(), url.clone());
         let fits = [grapevine::render::Fit::Phone, grapevine::render::Fit::Column, grapevine::render::Fit::Wide];
         for (k, focus) in [Focus::default(), Focus::reach(&StoryCatalog::new(&s), &Query::message(&format!("{quote}-m"))).unwrap()].into_iter().enumerate() {
-            let look = grapevine::render::Look { fit: fits[(k + names.len()) % 3], ..Default::default() };
+            let look = grapevine::render::Look { fit: fits[(k + names.len() + quote.len()) % 3], ..Default::default() };
             // The lane chart: the same escaping, the same accessibility.
             #[cfg(feature = "svg")]
             {
