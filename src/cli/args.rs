@@ -222,7 +222,9 @@ contacts are never reached themselves; no contact goes to it. --json gives each 
     #[command(after_help = after(
         "",
         "  grapevine render graphs/trump-jr-wikileaks.json -o story.svg
-  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip -o key.png --width 700
+  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --fit phone -o key.svg
+  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip -o key.png
+  grapevine render graphs/trump-jr-wikileaks.json --lanes --reach pac-tip -o lanes.svg
   grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --alt-text"
     ))]
     Render(RenderArgs),
@@ -358,10 +360,26 @@ pub struct RenderArgs {
     /// Seconds `--engine system` may run before it is stopped.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub timeout: u64,
-    /// Width of a PNG in pixels, 16 to 8000 (default: twice the drawing's own
-    /// size, at most 8000; a very tall picture is scaled down to 40 megapixels).
+    /// Where the picture goes: phone (375 px, time runs downwards), column
+    /// (700 px) or wide (1200 px); sets the layout and the labels so that text
+    /// stays legible at that width.
+    #[arg(long, value_enum, default_value = "column")]
+    pub fit: FitArg,
+    /// PNG: its width in pixels (default: the fit's width at twice the pixel
+    /// density, 1400 for a column); SVG: the widest it is shown, in CSS pixels
+    /// (default: as wide as its container). 16 to 8000.
     #[arg(long, value_name = "PIXELS", value_parser = clap::value_parser!(u32).range(16..=8000))]
     pub width: Option<u32>,
+    /// Draw a lane chart: one lane per person on a true time axis, each
+    /// contact an arrow between lanes at its date (SVG or PNG).
+    #[arg(long)]
+    pub lanes: bool,
+    /// Draw the standing relations (family, member of, founder of) too.
+    #[arg(long)]
+    pub relations: bool,
+    /// Leave out the caption line naming who a reach did not reach.
+    #[arg(long)]
+    pub no_unreached: bool,
     /// Print the plain-language summary (for an image's alt text) instead of drawing.
     #[arg(long)]
     pub alt_text: bool,
@@ -400,6 +418,27 @@ pub enum FormatArg {
     Svg,
     /// PNG picture
     Png,
+}
+
+/// `--fit`
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FitArg {
+    /// a phone, 375 px wide: time runs downwards
+    Phone,
+    /// an article column, 700 px wide
+    Column,
+    /// a wide page, 1200 px
+    Wide,
+}
+
+impl From<FitArg> for grapevine::render::Fit {
+    fn from(f: FitArg) -> Self {
+        match f {
+            FitArg::Phone => grapevine::render::Fit::Phone,
+            FitArg::Column => grapevine::render::Fit::Column,
+            FitArg::Wide => grapevine::render::Fit::Wide,
+        }
+    }
 }
 
 /// `--engine`

@@ -39,6 +39,9 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
     } else {
         Focus::default()
     };
+    if args.relations {
+        focus = focus.relations();
+    }
     if let Some(entity) = &args.around {
         focus = focus.around(catalog, entity, args.depth)?;
     }
@@ -90,6 +93,16 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
             ))
         })?,
     };
+    let look = render::Look {
+        fit: args.fit.into(),
+        max_width: args.width,
+        unreached: !args.no_unreached,
+    };
+    if args.lanes && format == Format::Dot {
+        return Err(Error::Query(
+            "the lane chart is drawn as SVG or PNG: give -o lanes.svg or --format svg".into(),
+        ));
+    }
     let engine = match args.engine {
         EngineArg::InProcess => Engine::InProcess,
         EngineArg::System => Engine::System {
@@ -97,12 +110,18 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         },
     };
     let bytes = match format {
-        Format::Dot => render::to_dot(story, &focus).into_bytes(),
+        Format::Dot => render::dot::dot(story, &focus, &look).into_bytes(),
+        Format::Svg if args.lanes => render::lanes_svg(story, &focus, &look)?.into_bytes(),
+        Format::Png if args.lanes => render::lanes_png(story, &focus, &look, args.width)?,
         Format::Svg => with_progress(args.input.quiet, "laying out", || {
-            render::to_svg(story, &focus, engine).map(String::into_bytes)
+            render::draw_svg(story, &focus, engine, &look).map(String::into_bytes)
         })?,
         Format::Png => with_progress(args.input.quiet, "drawing", || {
-            render::to_png(story, &focus, engine, args.width)
+            let look = render::Look {
+                max_width: None,
+                ..look
+            };
+            render::draw_png(story, &focus, engine, &look, args.width)
         })?,
     };
     match &args.output {

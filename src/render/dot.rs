@@ -8,13 +8,13 @@
 //! be `http` or `https`. The same story and focus always give the same bytes.
 
 use graphviz_rust::dot_structures::{
-    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
+    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Vertex,
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::plan::{plan, PEdge, PNode, Place, Plan};
+use super::plan::{plan, sizes, PEdge, PNode, Place, Plan};
 use super::style::FONT;
-use super::Focus;
+use super::{Fit, Focus, Look};
 use crate::model::Story;
 
 /// Quotes `text` as a DOT double-quoted string.
@@ -149,32 +149,124 @@ fn invisible(from: &str, to: &str, minlen: &str) -> Stmt {
     ))
 }
 
+/// How the graph is laid out, besides the plan.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layout {
+    /// Time runs top to bottom (else left to right).
+    pub down: bool,
+    /// Pairs (a, b): b is held at least one rank after a, to narrow a rank
+    /// that is wider than the picture.
+    pub pushes: Vec<(String, String)>,
+    /// Write the caption as the graph's label (a DOT file read on its own;
+    /// an SVG draws the caption around the layout).
+    pub caption: bool,
+}
+
+impl Layout {
+    /// The first layout tried for a fit: left to right, except on a phone.
+    pub(crate) fn first(fit: Fit) -> Layout {
+        Layout {
+            down: fit == Fit::Phone,
+            ..Layout::default()
+        }
+    }
+}
+
+/// The nodes a written edge already holds above another node of the same
+/// band that is itself held above the next band's marker (directly or so):
+/// they need no invisible edge of their own; with `forward` false, the
+/// same for being held after the band's own marker. Edges that come back (a
+/// reply) are not counted, as Graphviz may turn one of them round.
+fn held_by_others(plan: &Plan, forward: bool) -> std::collections::BTreeSet<&str> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let band = |id: &str| match plan.node(id).map(|n| n.place) {
+        Some(Place::Main(b)) => b,
+        _ => None,
+    };
+    let mut next: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for e in &plan.edges {
+        let free = e
+            .attrs
+            .iter()
+            .any(|(k, v)| *k == "constraint" && v == "false");
+        let (a, b) = (band(&e.from), band(&e.to));
+        if free || a.is_none() || a != b {
+            continue;
+        }
+        pairs.insert((e.from.as_str(), e.to.as_str()));
+    }
+    for &(a, b) in &pairs {
+        if !pairs.contains(&(b, a)) && a != b {
+            if forward {
+                next.entry(a).or_default().push(b);
+            } else {
+                next.entry(b).or_default().push(a);
+            }
+        }
+    }
+    // Sinks are held by their own edge; then, step by step, whoever leads
+    // to someone already held.
+    let mut anchored: BTreeSet<&str> = plan
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.place, Place::Main(Some(_))))
+        .map(|n| n.id.as_str())
+        .filter(|id| !next.contains_key(id))
+        .collect();
+    let mut held: BTreeSet<&str> = BTreeSet::new();
+    loop {
+        let newly: Vec<&str> = next
+            .iter()
+            .filter(|(a, bs)| {
+                !held.contains(*a)
+                    && !anchored.contains(*a)
+                    && bs.iter().any(|b| held.contains(b) || anchored.contains(b))
+            })
+            .map(|(a, _)| *a)
+            .collect();
+        if newly.is_empty() {
+            break;
+        }
+        held.extend(newly);
+    }
+    anchored.clear();
+    held
+}
+
 /// Builds the DOT graph of a plan.
-pub(crate) fn graph(plan: &Plan) -> Graph {
-    let mut stmts = vec![
-        Stmt::GAttribute(GraphAttributes::Graph(vec![
-            attr("rankdir", "LR"),
-            attr("newrank", "true"),
-            attr("fontname", FONT),
-            attr("fontsize", "15"),
-            attr("label", &plan.caption.join("\n")),
+pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
+    let (node_size, edge_size) = sizes(plan.look.fit);
+    let mut graph_attrs = vec![
+        attr("rankdir", if layout.down { "TB" } else { "LR" }),
+        attr("newrank", "true"),
+        attr("fontname", FONT),
+        attr("fontsize", &edge_size.to_string()),
+        attr("nodesep", if layout.down { "0.18" } else { "0.22" }),
+        attr("ranksep", if layout.down { "0.3" } else { "0.35" }),
+        attr("pad", "0.1"),
+        attr("bgcolor", "white"),
+        attr("outputorder", "edgesfirst"),
+        attr("tooltip", &plan.title),
+    ];
+    if layout.caption {
+        graph_attrs.extend([
+            attr("label", &plan.caption().join("\n")),
             attr("labelloc", "t"),
             attr("labeljust", "l"),
-            attr("nodesep", "0.22"),
-            attr("ranksep", "0.35"),
-            attr("pad", "0.25"),
-            attr("bgcolor", "white"),
-            attr("tooltip", &plan.title),
-        ])),
+        ]);
+    }
+    let mut stmts = vec![
+        Stmt::GAttribute(GraphAttributes::Graph(graph_attrs)),
         Stmt::GAttribute(GraphAttributes::Node(vec![
             attr("fontname", FONT),
-            attr("fontsize", "11"),
-            attr("margin", "0.08,0.04"),
+            attr("fontsize", &node_size.to_string()),
+            attr("margin", "0.06,0.03"),
             attr("height", "0.4"),
         ])),
         Stmt::GAttribute(GraphAttributes::Edge(vec![
             attr("fontname", FONT),
-            attr("fontsize", "9"),
+            attr("fontsize", &edge_size.to_string()),
             attr("arrowsize", "0.7"),
         ])),
     ];
@@ -197,68 +289,56 @@ pub(crate) fn graph(plan: &Plan) -> Graph {
                 attr("arrowhead", "normal"),
                 attr("penwidth", "1"),
                 attr("weight", "20"),
-                attr("tooltip", "Time runs left to right"),
+                attr(
+                    "tooltip",
+                    if layout.down {
+                        "Time runs downwards"
+                    } else {
+                        "Time runs left to right"
+                    },
+                ),
             ],
         )));
     }
+    let band = |id: &str| match plan.node(id).map(|n| n.place) {
+        Some(Place::Main(b)) => b,
+        _ => None,
+    };
+    let held = held_by_others(plan, true);
+    let held_above = held_by_others(plan, false);
     // Entities and event hubs, each held inside its band by invisible edges
-    // from its band's marker and to the next one.
+    // from its band's marker and to the next one (unless a contact already
+    // holds it above someone of its band who is held there: every such
+    // edge passes through every rank below it, and widens each).
     for n in &plan.nodes {
         if let Place::Main(band) = n.place {
             stmts.push(node_stmt(n));
             if let Some(b) = band {
                 if let Some(marker) = axis.get(b) {
-                    stmts.push(invisible(&marker.id, &n.id, "0"));
+                    if !held_above.contains(n.id.as_str()) {
+                        stmts.push(invisible(&marker.id, &n.id, "0"));
+                    }
                 }
                 if let Some(next) = axis.get(b + 1) {
-                    stmts.push(invisible(&n.id, &next.id, "1"));
+                    if !held.contains(n.id.as_str()) {
+                        stmts.push(invisible(&n.id, &next.id, "1"));
+                    }
                 }
             }
         }
     }
-    // Contacts and ties run left to right: one whose sender sits in a later
+    // Contacts and ties run along time: one whose sender sits in a later
     // band than its receiver is written the other way round, with its
     // arrowhead kept at its true end, so that it cannot fight the time axis.
-    let band = |id: &str| match plan.node(id).map(|n| n.place) {
-        Some(Place::Main(b)) => b,
-        _ => None,
-    };
-    for e in plan.edges.iter().filter(|e| !e.legend) {
+    for e in &plan.edges {
         match (band(&e.from), band(&e.to)) {
             (Some(a), Some(b)) if a > b => stmts.push(edge_stmt(&reversed(e))),
             _ => stmts.push(edge_stmt(e)),
         }
     }
-    // The legend.
-    let mut legend: Vec<Stmt> = vec![Stmt::Attribute(attr("label", "Legend"))];
-    legend.push(Stmt::Attribute(attr("fontsize", "11")));
-    legend.push(Stmt::Attribute(attr("color", "#AAAAAA")));
-    legend.push(Stmt::Attribute(attr("style", "rounded")));
-    legend.push(Stmt::Attribute(attr("id", "legend")));
-    let mut points: Vec<Stmt> = vec![Stmt::Attribute(attr("rank", "same"))];
-    let mut words: Vec<Stmt> = vec![Stmt::Attribute(attr("rank", "same"))];
-    for n in plan.nodes.iter().filter(|n| n.place == Place::Legend) {
-        if n.id.starts_with("la_") {
-            points.push(node_stmt(n));
-        } else {
-            words.push(node_stmt(n));
-        }
+    for (a, b) in &layout.pushes {
+        stmts.push(invisible(a, b, "1"));
     }
-    for (i, part) in [points, words].into_iter().enumerate() {
-        if part.len() > 1 {
-            legend.push(Stmt::Subgraph(Subgraph {
-                id: plain(&format!("legend_rank{i}")),
-                stmts: part,
-            }));
-        }
-    }
-    for e in plan.edges.iter().filter(|e| e.legend) {
-        legend.push(edge_stmt(e));
-    }
-    stmts.push(Stmt::Subgraph(Subgraph {
-        id: plain("cluster_legend"),
-        stmts: legend,
-    }));
     Graph::DiGraph {
         id: plain("grapevine"),
         strict: false,
@@ -283,7 +363,20 @@ pub(crate) fn graph(plan: &Plan) -> Graph {
 /// assert!(dot.contains(r#"label="email\n21 Sep 2016""#));
 /// ```
 pub fn to_dot(story: &Story, focus: &Focus) -> String {
-    print(&graph(&plan(story, focus)))
+    dot(story, focus, &Look::default())
+}
+
+/// The DOT text of `story` under `focus`, with the labels and direction of
+/// `look`'s fit and the caption as the graph's label: what Graphviz lays
+/// out. The key, and the cascade a phone's SVG is drawn as, are drawn only
+/// in SVG and PNG.
+pub fn dot(story: &Story, focus: &Focus, look: &Look) -> String {
+    let plan = plan(story, focus, look);
+    let layout = Layout {
+        caption: true,
+        ..Layout::first(look.fit)
+    };
+    print(&graph(&plan, &layout))
 }
 
 /// Prints a graph with a fresh printer context.

@@ -24,8 +24,13 @@
 //! assert_eq!(dot, to_dot(&story, &Focus::default()));
 //! ```
 
+mod cascade;
 mod check;
 pub mod dot;
+mod frame;
+mod key;
+pub mod lanes;
+mod measure;
 mod plan;
 pub mod style;
 pub mod summary;
@@ -43,9 +48,10 @@ use crate::Error;
 
 pub use check::check_report;
 pub use dot::to_dot;
+pub use lanes::{lanes_png, lanes_svg};
 pub use plan::clean;
 pub use summary::alt_text;
-pub use svg::{to_png, to_svg, Engine};
+pub use svg::{draw_png, draw_svg, to_png, to_svg, Engine};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +73,74 @@ impl Format {
             "svg" => Some(Format::Svg),
             "png" => Some(Format::Png),
             _ => None,
+        }
+    }
+}
+
+/// Where a picture goes: the width, in CSS pixels, it is designed to be
+/// read at. The SVG scales to any width (`width="100%"`); the fit decides
+/// the layout and the labels so that text stays legible at that width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fit {
+    /// A phone, 375 px: time runs top to bottom, labels wrap short, the
+    /// smallest text is at least 12 px.
+    Phone,
+    /// An article column, 700 px (the default): the smallest text is at
+    /// least 11 px.
+    #[default]
+    Column,
+    /// A wide page, 1200 px.
+    Wide,
+}
+
+impl Fit {
+    /// The width it is designed for, in CSS pixels.
+    pub fn width(self) -> u32 {
+        match self {
+            Fit::Phone => 375,
+            Fit::Column => 700,
+            Fit::Wide => 1200,
+        }
+    }
+
+    /// The smallest text size, in CSS pixels, the picture promises when it
+    /// is shown at [`Fit::width`].
+    pub fn min_text(self) -> f64 {
+        match self {
+            Fit::Phone => 12.0,
+            Fit::Column | Fit::Wide => 11.0,
+        }
+    }
+
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fit::Phone => "phone",
+            Fit::Column => "column",
+            Fit::Wide => "wide",
+        }
+    }
+}
+
+/// How a picture is drawn, besides what it shows (that is the [`Focus`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    /// Where it goes.
+    pub fit: Fit,
+    /// The widest the SVG is shown, in CSS pixels (`None`: as wide as its
+    /// container).
+    pub max_width: Option<u32>,
+    /// Name the entities a reach did not reach in a caption line.
+    pub unreached: bool,
+}
+
+impl Default for Look {
+    /// A column, as wide as its container, the unreached named.
+    fn default() -> Self {
+        Look {
+            fit: Fit::Column,
+            max_width: None,
+            unreached: true,
         }
     }
 }
@@ -124,21 +198,23 @@ pub struct Focus {
     pub entities: Option<BTreeSet<String>>,
     /// Draw only these event ids (`None`: all).
     pub events: Option<BTreeSet<String>>,
-    /// Leave the standing relations out (a path does).
+    /// Leave the standing relations out (the default: a picture shows
+    /// contacts; [`Focus::relations`] adds the ties).
     pub hide_relations: bool,
     /// Hide contacts and relations weaker than this.
     pub threshold: Certainty,
 }
 
 impl Default for Focus {
-    /// Everything, nothing highlighted, every certainty shown.
+    /// Every contact, no standing relations, nothing highlighted, every
+    /// certainty shown.
     fn default() -> Self {
         Focus {
             heading: None,
             highlight: None,
             entities: None,
             events: None,
-            hide_relations: false,
+            hide_relations: true,
             threshold: Certainty::Unknown,
         }
     }
@@ -282,7 +358,7 @@ impl Focus {
         depth: usize,
     ) -> Result<Focus, Error> {
         let start = catalog.resolve_entity(entity).map_err(Error::Query)?;
-        let graph = crate::graph::StaticGraph::build(catalog, self.threshold, true);
+        let graph = crate::graph::StaticGraph::build(catalog, self.threshold, !self.hide_relations);
         let keep: BTreeSet<String> = graph
             .within(start, depth)
             .into_iter()
@@ -306,7 +382,7 @@ impl Focus {
 
     /// Keeps only the contacts whose interval overlaps the window from the
     /// start of `from` to the end of `to` (time expressions), and the entities
-    /// they involve.
+    /// they involve. A contact with no date at all is in no window.
     pub fn between(mut self, catalog: &dyn Catalog, from: &str, to: &str) -> Result<Focus, Error> {
         let tz = catalog.timezone();
         let parse = |text: &str| {
@@ -326,7 +402,9 @@ impl Focus {
         let ch = catalog.channels();
         let n = catalog.entity_count() as u32;
         for c in 0..ch.len() {
-            if ch.lo(c) <= hi && ch.hi(c) >= lo {
+            // An undated contact (no bound at either end) is in no window.
+            let undated = ch.lo(c) == i64::MIN && ch.hi(c) == i64::MAX;
+            if !undated && ch.lo(c) <= hi && ch.hi(c) >= lo {
                 events.insert(catalog.event_id(ch.event(c)).into_owned());
                 // Hubs of meetings are numbered after the entities.
                 for u in [ch.from[c], ch.to[c]] {
@@ -354,6 +432,15 @@ impl Focus {
             None => window,
         });
         Ok(self)
+    }
+
+    /// Draws the standing relations (family, member of, founder of) too,
+    /// where the focus has not left them out (a reach or a path does).
+    pub fn relations(mut self) -> Focus {
+        if self.highlight.is_none() {
+            self.hide_relations = false;
+        }
+        self
     }
 
     /// Hides contacts and relations weaker than `level`.

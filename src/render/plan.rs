@@ -8,14 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::tz::TimeZone;
 
+use super::key::KeyItem;
+use super::measure::{text_width, wrap_px};
 use super::style::{
     self, certainty_style, date_label, kind_style, DateStyle, CONTEXT_GREY, FADED_FILL, FADED_LINE,
 };
-use super::{Focus, Highlight};
+use super::{Fit, Focus, Highlight, Look};
 use crate::model::{Certainty, Citation, Entity, EntityKind, Event, Parties, Precision, Story};
-
-/// Style attributes: (Graphviz attribute, value); never user text.
-pub(crate) type Attrs = Vec<(&'static str, String)>;
 
 /// Where a node sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +23,6 @@ pub(crate) enum Place {
     Main(Option<usize>),
     /// A time-axis marker for band `usize`.
     Axis(usize),
-    /// Inside the legend.
-    Legend,
 }
 
 /// One node to draw.
@@ -37,6 +34,11 @@ pub(crate) struct PNode {
     pub title: String,
     /// Label lines (plain text).
     pub label: Vec<String>,
+    /// An entity's name, whose wrapped lines are the label's first
+    /// `name_lines` (the cascade wraps it again for its own rows).
+    pub name: Option<String>,
+    /// See `name`.
+    pub name_lines: usize,
     /// Tooltip (plain text, may hold newlines).
     pub tooltip: String,
     /// A checked http(s) link.
@@ -60,14 +62,14 @@ pub(crate) struct PEdge {
     pub title: String,
     /// Label lines.
     pub label: Vec<String>,
+    /// Label lines before wrapping to the fit (the cascade wraps its own).
+    pub raw: Vec<String>,
     /// Tooltip.
     pub tooltip: String,
     /// A checked http(s) link.
     pub url: Option<String>,
     /// Style attributes (never user text).
     pub attrs: Vec<(&'static str, String)>,
-    /// Part of the legend.
-    pub legend: bool,
 }
 
 /// The whole picture.
@@ -75,8 +77,16 @@ pub(crate) struct PEdge {
 pub(crate) struct Plan {
     /// The story's title (or a stand-in).
     pub title: String,
-    /// Caption lines: title, focus heading, sources.
-    pub caption: Vec<String>,
+    /// What the picture shows (the focus's heading).
+    pub heading: Option<String>,
+    /// The sources line: `Source: Business Insider, “...”`.
+    pub sources: Option<String>,
+    /// Lines under the picture: who was not reached, who is not drawn.
+    pub notes: Vec<String>,
+    /// The key's symbols, only those the picture uses.
+    pub key: Vec<KeyItem>,
+    /// How it is drawn.
+    pub look: Look,
     /// Nodes, in a fixed order.
     pub nodes: Vec<PNode>,
     /// Edges, in a fixed order.
@@ -90,21 +100,65 @@ impl Plan {
     pub fn node(&self, id: &str) -> Option<&PNode> {
         self.nodes.iter().find(|n| n.id == id)
     }
+
+    /// Caption lines for a DOT file read on its own: title, heading,
+    /// sources and notes (an SVG draws them around the layout instead).
+    pub fn caption(&self) -> Vec<String> {
+        let mut lines = wrap_lines(&self.title, 100, usize::MAX);
+        for text in self.heading.iter().chain(&self.sources).chain(&self.notes) {
+            lines.extend(wrap_lines(text, 110, usize::MAX));
+        }
+        lines
+    }
+}
+
+/// Text sizes of a fit, in CSS pixels: (node, edge and axis).
+pub(crate) fn sizes(fit: Fit) -> (f64, f64) {
+    match fit {
+        Fit::Phone => (15.0, 14.0),
+        Fit::Column | Fit::Wide => (14.0, 13.0),
+    }
+}
+
+/// How wide a label line may be, in pixels at its size, per fit.
+fn label_px(fit: Fit) -> f64 {
+    match fit {
+        // The cascade (a phone's layout) wraps labels to its rows itself.
+        Fit::Phone => 220.0,
+        Fit::Column => 120.0,
+        Fit::Wide => 150.0,
+    }
+}
+
+/// Wraps display text into at most [`MAX_LABEL_LINES`] lines at most `px`
+/// pixels wide at `size`; a longer text is cut with an ellipsis (the full
+/// text stays in the tooltip and the title).
+pub(crate) fn wrap_label(text: &str, px: f64, size: f64) -> Vec<String> {
+    let text = clean(text);
+    let mut lines = wrap_px(&text, px, size, false);
+    if lines.is_empty() {
+        return vec!["(no name)".to_string()];
+    }
+    if lines.len() > MAX_LABEL_LINES {
+        lines.truncate(MAX_LABEL_LINES);
+        if let Some(last) = lines.last_mut() {
+            while !last.is_empty() && text_width(&format!("{last}…"), size, false) > px {
+                last.pop();
+            }
+            *last = format!("{}…", last.trim_end());
+        }
+    }
+    lines
 }
 
 /// Lines a wrapped label may have at most; the rest is cut with an
 /// ellipsis (the full text stays in the tooltip and the SVG title).
 pub(crate) const MAX_LABEL_LINES: usize = 4;
 
-/// Wraps text into at most [`MAX_LABEL_LINES`] lines of at most about
-/// `width` characters, breaking at spaces (and inside a word longer than a
-/// line); whitespace and control characters become single spaces.
-pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
-    wrap_lines(text, width, MAX_LABEL_LINES)
-}
-
-/// [`wrap`] with another limit on the number of lines: a label of any
-/// length, hostile or not, stays bounded.
+/// Wraps text into at most `max_lines` lines of at most about `width`
+/// characters, breaking at spaces (and inside a word longer than a line);
+/// whitespace and control characters become single spaces; a longer text
+/// is cut with an ellipsis.
 pub(crate) fn wrap_lines(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let width = width.max(4);
     let mut lines: Vec<String> = Vec::new();
@@ -144,6 +198,26 @@ pub(crate) fn wrap_lines(text: &str, width: usize, max_lines: usize) -> Vec<Stri
     lines
 }
 
+/// Wraps one line of a contact's label (`forward · after 20 Sep 2016`, a
+/// date range) where it reads best: at ` · ` between kind and date, then
+/// after the dash of a range, and only then between words.
+pub(crate) fn wrap_contact_line(line: &str, px: f64, size: f64) -> Vec<String> {
+    if text_width(line, size, false) <= px {
+        return vec![line.to_string()];
+    }
+    if let Some((a, b)) = line.split_once(" · ") {
+        let mut out = wrap_contact_line(a, px, size);
+        out.extend(wrap_contact_line(b, px, size));
+        return out;
+    }
+    if let Some((a, b)) = line.split_once(" – ") {
+        let mut out = wrap_px(&format!("{a} –"), px, size, false);
+        out.extend(wrap_px(b, px, size, false));
+        return out;
+    }
+    wrap_px(line, px, size, false)
+}
+
 /// Entities and contacts a picture may draw before layout is refused
 /// ([`check_size`]): past these, in-process layout takes minutes and the
 /// picture is a tangle no reader can follow.
@@ -155,12 +229,8 @@ pub const MAX_DRAWN_CONTACTS: usize = 400;
 /// [`MAX_DRAWN_CONTACTS`], saying how many there are and which focus would
 /// make a legible picture.
 pub(crate) fn check_size(plan: &Plan) -> Result<(), crate::Error> {
-    let entities = plan
-        .nodes
-        .iter()
-        .filter(|n| n.place != Place::Legend && n.id.starts_with('n'))
-        .count();
-    let contacts = plan.edges.iter().filter(|e| !e.legend).count();
+    let entities = plan.nodes.iter().filter(|n| n.id.starts_with('n')).count();
+    let contacts = plan.edges.len();
     if entities <= MAX_DRAWN_ENTITIES && contacts <= MAX_DRAWN_CONTACTS {
         return Ok(());
     }
@@ -357,6 +427,14 @@ struct Builder<'a> {
     plan: Plan,
     node_of: BTreeMap<String, String>,
     drawn: BTreeSet<usize>,
+    /// A reached node's date line, added in [`Builder::bands`] only when it
+    /// differs from its band's date: (earliest, line, index in the label).
+    pending: BTreeMap<String, (String, String, usize)>,
+    /// Entities left out for having no contact drawn, in story order.
+    lonely: Vec<String>,
+    /// Contacts off the chains were left out (a phone).
+    skipped_context: bool,
+    look: Look,
 }
 
 /// Whether the focus draws this entity.
@@ -364,8 +442,50 @@ fn keeps_entity(focus: &Focus, id: &str) -> bool {
     focus.entities.as_ref().is_none_or(|s| s.contains(id))
 }
 
-/// Builds the plan of `story` under `focus`.
-pub(crate) fn plan(story: &Story, focus: &Focus) -> Plan {
+/// The caption line naming who a reach did not reach: `Not reached: 14
+/// others, among them Paul Manafort, ...`, the three with most contacts in
+/// the story first (people before others, then in story order).
+pub(crate) fn not_reached_line(story: &Story, h: &Highlight) -> Option<String> {
+    if h.path || h.not_reached.is_empty() {
+        return None;
+    }
+    let contacts = |id: &str| {
+        story
+            .events
+            .iter()
+            .filter(|e| e.parties.entities().contains(&id))
+            .count()
+    };
+    let mut ranked: Vec<(usize, bool, usize, &String)> = h
+        .not_reached
+        .iter()
+        .map(|id| {
+            let pos = story.entities.iter().position(|e| &e.id == id);
+            let person = pos
+                .and_then(|p| story.entities.get(p))
+                .is_some_and(|e| e.kind() == EntityKind::Person);
+            (contacts(id), person, pos.unwrap_or(usize::MAX), id)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let n = ranked.len();
+    let names: Vec<String> = ranked
+        .iter()
+        .take(3)
+        .map(|(_, _, _, id)| clean(story.name_of(id)))
+        .collect();
+    Some(if n <= 3 {
+        format!("Not reached: {}.", style::join_names(&names))
+    } else {
+        format!(
+            "Not reached: {n} others, among them {}.",
+            style::join_names(&names)
+        )
+    })
+}
+
+/// Builds the plan of `story` under `focus`, drawn as `look` says.
+pub(crate) fn plan(story: &Story, focus: &Focus, look: &Look) -> Plan {
     let title = story
         .title
         .as_deref()
@@ -377,21 +497,31 @@ pub(crate) fn plan(story: &Story, focus: &Focus) -> Plan {
         focus,
         tz: story.tz(),
         plan: Plan {
-            title: title.clone(),
-            caption: Vec::new(),
+            title,
+            heading: focus.heading.clone(),
+            sources: None,
+            notes: Vec::new(),
+            key: Vec::new(),
+            look: *look,
             nodes: Vec::new(),
             edges: Vec::new(),
             bands: Vec::new(),
         },
         node_of: BTreeMap::new(),
         drawn: BTreeSet::new(),
+        pending: BTreeMap::new(),
+        lonely: Vec::new(),
+        skipped_context: false,
+        look: *look,
     };
-    b.caption(&title);
+    b.sources();
     b.entities();
     b.events();
+    b.prune();
     b.bands();
     b.relations();
-    b.legend();
+    b.groups();
+    b.key();
     b.plan
 }
 
@@ -400,17 +530,17 @@ impl Builder<'_> {
         self.focus.highlight.as_ref()
     }
 
-    fn caption(&mut self, title: &str) {
-        let mut lines = wrap_lines(title, 100, 6);
-        if let Some(h) = &self.focus.heading {
-            lines.extend(wrap_lines(h, 110, 6));
-        }
+    fn sizes(&self) -> (f64, f64) {
+        sizes(self.look.fit)
+    }
+
+    fn sources(&mut self) {
         let mut names: Vec<String> = Vec::new();
         for s in &self.story.sources {
             let name = match (&s.publisher, &s.title) {
-                (Some(p), Some(t)) => format!("{p}, “{}”", shorten(t, 90)),
+                (Some(p), Some(t)) => format!("{p}, “{t}”"),
                 (Some(p), None) => p.clone(),
-                (None, Some(t)) => format!("“{}”", shorten(t, 90)),
+                (None, Some(t)) => format!("“{t}”"),
                 (None, None) => s.id.clone(),
             };
             names.push(clean(&name));
@@ -421,10 +551,8 @@ impl Builder<'_> {
             } else {
                 "Sources"
             };
-            let text = format!("{word}: {}", names.join("; "));
-            lines.extend(wrap_lines(&text, 130, 12));
+            self.plan.sources = Some(format!("{word}: {}", names.join("; ")));
         }
-        self.plan.caption = lines;
     }
 
     fn entities(&mut self) {
@@ -436,7 +564,9 @@ impl Builder<'_> {
             let ks = kind_style(e.kind());
             let id = format!("n{i}");
             let name = clean(&e.name);
-            let mut label = wrap(&e.name, 22);
+            let (size, _) = self.sizes();
+            let mut label = wrap_label(&e.name, label_px(self.look.fit), size);
+            let name_lines = label.len();
             let mut attrs: Vec<(&'static str, String)> = vec![
                 ("shape", ks.shape.into()),
                 ("style", ks.style.into()),
@@ -451,11 +581,13 @@ impl Builder<'_> {
             if let Some(h) = &h {
                 match h.reached.get(&e.id) {
                     Some(m) if m.is_source => {
-                        label.push(if m.earliest == "any time" {
-                            "source".to_string()
-                        } else {
-                            format!("source · {}", m.earliest)
-                        });
+                        label.push("source".to_string());
+                        if m.earliest != "any time" {
+                            self.pending.insert(
+                                id.clone(),
+                                (m.earliest.clone(), m.earliest.clone(), label.len()),
+                            );
+                        }
                         set(&mut attrs, "penwidth", "3");
                         tooltip.push_str(&format!("\nWhere it starts: {}", m.earliest));
                     }
@@ -464,8 +596,21 @@ impl Builder<'_> {
                             crate::Timing::Definite => "earliest",
                             crate::Timing::Possible => "possibly from",
                         };
-                        label.push(format!("{timing} {}", m.earliest));
-                        label.push(format!("evidence: {}", m.evidence));
+                        // The date goes on the time axis; on the node only
+                        // when it is not its band's date (see `bands`).
+                        let line = match m.timing {
+                            crate::Timing::Definite => m.earliest.clone(),
+                            crate::Timing::Possible => format!("possibly {}", m.earliest),
+                        };
+                        self.pending
+                            .insert(id.clone(), (m.earliest.clone(), line, label.len()));
+                        // Evidence weaker than confirmed: its word, and the
+                        // outline drawn in its line style.
+                        if m.evidence < Certainty::Confirmed {
+                            label.push(m.evidence.as_str().to_string());
+                            let dash = certainty_style(m.evidence).style;
+                            set(&mut attrs, "style", &format!("{},{dash}", ks.style));
+                        }
                         set(&mut attrs, "penwidth", "3");
                         tooltip.push_str(&format!(
                             "\nReached: {timing} {}, on {} evidence, through {}",
@@ -495,6 +640,8 @@ impl Builder<'_> {
             self.plan.nodes.push(PNode {
                 id,
                 title: format!("{name} ({})", kind_word(e)),
+                name: Some(name.clone()),
+                name_lines,
                 label,
                 tooltip,
                 url,
@@ -579,11 +726,14 @@ impl Builder<'_> {
             id: hub.clone(),
             title: sentence,
             label,
+            name: None,
+            name_lines: 0,
             tooltip,
             url,
             attrs: vec![
                 ("shape", "box".into()),
-                ("style", format!("rounded,{}", cs.style)),
+                ("style", format!("rounded,filled,{}", cs.style)),
+                ("fillcolor", "#ffffff".into()),
                 (
                     "color",
                     match chain {
@@ -601,7 +751,7 @@ impl Builder<'_> {
                     "penwidth",
                     if chain == Some(true) { "2" } else { "1" }.to_string(),
                 ),
-                ("fontsize", "9".into()),
+                ("fontsize", format!("{}", self.sizes().1)),
                 ("margin", "0.05,0.02".into()),
                 ("height", "0.3".into()),
             ],
@@ -625,6 +775,12 @@ impl Builder<'_> {
         labelled: bool,
         extra: &[(&'static str, &str)],
     ) {
+        // On a phone only the chains are drawn: other contacts among the
+        // reached would run across the whole narrow picture.
+        if chain == Some(false) && self.look.fit == Fit::Phone {
+            self.skipped_context = true;
+            return;
+        }
         self.drawn.insert(ei);
         let (tooltip, url) = event_tooltip(self.story, e, &title);
         let mut attrs = self.edge_attrs(e, chain);
@@ -644,11 +800,11 @@ impl Builder<'_> {
             from: from.to_string(),
             to: to.to_string(),
             title,
+            raw: label.clone(),
             label,
             tooltip,
             url,
             attrs,
-            legend: false,
         });
     }
 
@@ -707,6 +863,10 @@ impl Builder<'_> {
                         .copied()
                         .flatten()
                         .map(|_| chains.contains(&Some(true)));
+                    if any == Some(false) && self.look.fit == Fit::Phone {
+                        self.skipped_context = true;
+                        continue;
+                    }
                     let hub = self.hub(ei, e, &names, any);
                     let title = format!(
                         "{} sent the {} ({})",
@@ -774,6 +934,10 @@ impl Builder<'_> {
                     let any = self
                         .highlight()
                         .map(|h| h.channels.iter().any(|(ev, _, _)| ev == &e.id));
+                    if any == Some(false) && self.look.fit == Fit::Phone {
+                        self.skipped_context = true;
+                        continue;
+                    }
                     let hub = self.hub(ei, e, &names, any);
                     for (k, p) in kept {
                         let chain = self.highlight().map(|h| {
@@ -805,6 +969,63 @@ impl Builder<'_> {
             }
         }
         self.merge_parallel();
+        // Edge labels wrap to the fit.
+        let (_, size) = self.sizes();
+        let px = label_px(self.look.fit) + 16.0;
+        for e in &mut self.plan.edges {
+            e.raw = e.label.clone();
+            e.label = e
+                .label
+                .iter()
+                .flat_map(|line| wrap_contact_line(line, px, size))
+                .take(2 * MAX_LABEL_LINES)
+                .collect();
+        }
+        for n in &mut self.plan.nodes {
+            if n.id.starts_with('h') {
+                n.label = n
+                    .label
+                    .iter()
+                    .flat_map(|line| wrap_contact_line(line, px, size))
+                    .take(MAX_LABEL_LINES)
+                    .collect();
+            }
+        }
+    }
+
+    /// Without the standing relations and without a highlight, an entity
+    /// with no contact drawn would float alone: it is left out and named in
+    /// a note instead (organisations whose members are drawn are named under
+    /// their names, see [`Builder::groups`]).
+    fn prune(&mut self) {
+        if !self.focus.hide_relations || self.focus.highlight.is_some() {
+            return;
+        }
+        let mut touched: BTreeSet<&str> = BTreeSet::new();
+        for e in &self.plan.edges {
+            touched.insert(&e.from);
+            touched.insert(&e.to);
+        }
+        let lonely: Vec<String> = self
+            .plan
+            .nodes
+            .iter()
+            .filter(|n| n.id.starts_with('n') && !touched.contains(n.id.as_str()))
+            .map(|n| n.id.clone())
+            .collect();
+        if lonely.is_empty() {
+            return;
+        }
+        self.plan.nodes.retain(|n| !lonely.contains(&n.id));
+        self.node_of.retain(|_, node| !lonely.contains(node));
+        self.lonely = self
+            .story
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| lonely.contains(&format!("n{i}")))
+            .map(|(_, e)| e.id.clone())
+            .collect();
     }
 
     /// Draws parallel contacts between the same two entities, with the same
@@ -899,9 +1120,8 @@ impl Builder<'_> {
                     "color",
                     if faded { FADED_LINE } else { CONTEXT_GREY }.to_string(),
                 ),
-                ("fontcolor", CONTEXT_GREY.into()),
+                ("fontcolor", "#666666".into()),
                 ("penwidth", "0.8".into()),
-                ("fontsize", "8".into()),
                 ("arrowhead", "open".into()),
                 ("arrowtail", "open".into()),
                 ("arrowsize", "0.5".into()),
@@ -918,11 +1138,15 @@ impl Builder<'_> {
                 from: tail,
                 to: head,
                 title: sentence,
-                label: wrap(&shorten(text, 40), 20),
+                label: wrap_label(
+                    &shorten(text, 60),
+                    label_px(self.look.fit),
+                    sizes(self.look.fit).1,
+                ),
+                raw: vec![shorten(text, 60)],
                 tooltip,
                 url: c.url,
                 attrs,
-                legend: false,
             });
         }
     }
@@ -988,18 +1212,38 @@ impl Builder<'_> {
                 None => Some(labels.len() - 1),
             };
             n.place = Place::Main(band);
+            // A reached entity's date is written on it only when it is not
+            // its band's, which the time axis already says.
+            if let Some((earliest, line, at)) = self.pending.get(&n.id) {
+                let same = band.and_then(|b| labels.get(b)) == Some(earliest);
+                if !same {
+                    let at = (*at).min(n.label.len());
+                    n.label.insert(at, line.clone());
+                }
+            }
         }
+        let (_, size) = self.sizes();
+        let down = self.look.fit == Fit::Phone;
         for (k, label) in labels.iter().enumerate() {
+            let lines = if down {
+                wrap_px(label, 60.0, size, false)
+            } else {
+                vec![label.clone()]
+            };
             self.plan.nodes.push(PNode {
                 id: format!("t{k}"),
                 title: format!("Time: {label}"),
-                label: vec![label.clone()],
-                tooltip: format!("Time runs left to right: first seen {label}"),
+                label: lines,
+                name: None,
+                name_lines: 0,
+                tooltip: format!(
+                    "Time runs {}: first seen {label}",
+                    if down { "downwards" } else { "left to right" }
+                ),
                 url: None,
                 attrs: vec![
                     ("shape", "plaintext".into()),
                     ("fontcolor", "#444444".into()),
-                    ("fontsize", "12".into()),
                 ],
                 place: Place::Axis(k),
             });
@@ -1007,177 +1251,122 @@ impl Builder<'_> {
         self.plan.bands = labels;
     }
 
-    fn legend(&mut self) {
-        let mut kinds: BTreeSet<EntityKind> = BTreeSet::new();
-        for e in &self.story.entities {
-            if keeps_entity(self.focus, &e.id) {
-                kinds.insert(e.kind());
-            }
+    /// Groups an organisation that has no contact of its own but whose
+    /// members are drawn (the overview without the standing relations): its
+    /// name goes under each member's, instead of a tie from each member to
+    /// a node of its own (seven crossing lines for the Trump campaign).
+    fn groups(&mut self) {
+        if !self.focus.hide_relations || self.focus.highlight.is_some() {
+            self.notes();
+            return;
         }
-        let drawn = self.drawn.clone();
-        for kind in [
-            EntityKind::Person,
-            EntityKind::Organisation,
-            EntityKind::Group,
-            EntityKind::Other,
-        ] {
-            if !kinds.contains(&kind) {
+        let story = self.story;
+        let mut claimed: BTreeSet<String> = BTreeSet::new();
+        let mut grouped_orgs: BTreeSet<String> = BTreeSet::new();
+        for org in &story.entities {
+            if org.kind() != EntityKind::Organisation || !self.lonely.contains(&org.id) {
                 continue;
             }
-            let ks = kind_style(kind);
-            self.plan.nodes.push(PNode {
-                id: format!("k_{}", ks.word),
-                title: format!("Legend: {}", ks.word),
-                label: vec![ks.word.to_string()],
-                tooltip: format!("Legend: a {} is drawn like this", ks.word),
-                url: None,
-                attrs: vec![
-                    ("shape", ks.shape.into()),
-                    ("style", ks.style.into()),
-                    ("color", ks.border.into()),
-                    ("fillcolor", ks.fill.into()),
-                    ("penwidth", "1.5".into()),
-                    ("fontsize", "10".into()),
-                ],
-                place: Place::Legend,
-            });
+            let mut members: Vec<String> = Vec::new();
+            for r in &story.relations {
+                let member = r.kind.as_deref() == Some("member-of")
+                    && r.to == org.id
+                    && r.certainty.unwrap_or_default() >= self.focus.threshold;
+                if !member || claimed.contains(&r.from) {
+                    continue;
+                }
+                if let Some(node) = self.node_of.get(&r.from) {
+                    if !members.contains(node) {
+                        members.push(node.clone());
+                    }
+                }
+            }
+            if members.len() < 2 {
+                continue;
+            }
+            for r in &story.relations {
+                if r.kind.as_deref() == Some("member-of") && r.to == org.id {
+                    claimed.insert(r.from.clone());
+                }
+            }
+            let name = clean(&org.name);
+            let (size, small) = self.sizes();
+            let _ = size;
+            let line = wrap_label(&name, label_px(self.look.fit), small);
+            for n in &mut self.plan.nodes {
+                if members.contains(&n.id) {
+                    n.label.extend(line.iter().cloned());
+                    n.tooltip.push_str(&format!("\nMember of {name}"));
+                }
+            }
+            grouped_orgs.insert(org.id.clone());
+        }
+        self.lonely.retain(|id| !grouped_orgs.contains(id));
+        self.notes();
+    }
+
+    /// The lines under the picture: who was not reached, who is not drawn.
+    fn notes(&mut self) {
+        let story = self.story;
+        if let Some(h) = self.highlight() {
+            if self.look.unreached {
+                if let Some(line) = not_reached_line(story, h) {
+                    self.plan.notes.push(line);
+                }
+            }
+        }
+        if self.skipped_context {
+            self.plan
+                .notes
+                .push("Only the chains are drawn at this size; --fit column adds the other contacts among them.".to_string());
+        }
+        if !self.lonely.is_empty() {
+            let names: Vec<String> = self
+                .lonely
+                .iter()
+                .map(|id| clean(story.name_of(id)))
+                .collect();
+            self.plan.notes.push(format!(
+                "Not drawn, with no contact in the story: {} (--relations draws their ties).",
+                style::join_names(&names)
+            ));
+        }
+    }
+
+    /// The key: only the symbols the picture uses.
+    fn key(&mut self) {
+        let mut items: BTreeSet<KeyItem> = BTreeSet::new();
+        for (i, e) in self.story.entities.iter().enumerate() {
+            if self.plan.node(&format!("n{i}")).is_some() {
+                items.insert(KeyItem::Kind(e.kind()));
+            }
         }
         if self.plan.nodes.iter().any(|n| n.id.starts_with('h')) {
-            self.plan.nodes.push(PNode {
-                id: "k_hub".into(),
-                title: "Legend: one contact among several people".into(),
-                label: vec!["kind of contact".into(), "date".into()],
-                tooltip: "Legend: one contact (a meeting, a group email) among several people: its kind and date, with a line to each of them".into(),
-                url: None,
-                attrs: vec![
-                    ("shape", "box".into()),
-                    ("style", "rounded".into()),
-                    ("color", "#222222".into()),
-                    ("fontsize", "9".into()),
-                    ("margin", "0.05,0.02".into()),
-                    ("height", "0.3".into()),
-                ],
-                place: Place::Legend,
-            });
+            items.insert(KeyItem::Hub);
         }
-        let mut samples: Vec<(String, String, Attrs)> = Vec::new();
-        let mut present: BTreeSet<Certainty> = BTreeSet::new();
-        let mut mutual = false;
+        let highlight = self.highlight().is_some();
         for (i, e) in self.story.events.iter().enumerate() {
-            if drawn.contains(&i) {
-                present.insert(e.certainty());
-                mutual |= e.is_mutual();
+            if self.drawn.contains(&i) {
+                items.insert(KeyItem::Certainty(e.certainty()));
+                if e.is_mutual() {
+                    items.insert(KeyItem::Mutual);
+                }
             }
         }
-        for c in Certainty::ALL {
-            if !present.contains(&c) {
-                continue;
-            }
-            let cs = certainty_style(c);
-            samples.push((
-                c.as_str().to_string(),
-                cs.legend.to_string(),
-                vec![
-                    ("style", cs.style.into()),
-                    ("color", cs.color.into()),
-                    ("penwidth", "1.2".into()),
-                ],
-            ));
+        if self.plan.edges.iter().any(|e| e.id.starts_with('r')) {
+            items.insert(KeyItem::Relation);
         }
-        if mutual {
-            samples.push((
-                "mutual".into(),
-                "mutual contact: no arrowheads".into(),
-                vec![("dir", "none".into()), ("color", "#222222".into())],
-            ));
-        }
-        if !self.focus.hide_relations && !self.story.relations.is_empty() {
-            samples.push((
-                "relation".into(),
-                "standing tie (family, member of)".into(),
-                vec![
-                    ("color", CONTEXT_GREY.into()),
-                    ("penwidth", "0.8".into()),
-                    ("arrowhead", "open".into()),
-                    ("arrowsize", "0.5".into()),
-                ],
-            ));
-        }
-        if let Some(h) = self.highlight() {
-            if !h.not_reached.is_empty() {
-                let names: Vec<String> = h
-                    .not_reached
+        if highlight {
+            items.insert(KeyItem::Chain);
+            let faded = self.plan.edges.iter().any(|e| {
+                e.attrs
                     .iter()
-                    .map(|id| clean(self.story.name_of(id)))
-                    .collect();
-                let mut label = vec![format!("Not reached ({})", names.len())];
-                label.extend(wrap_lines(&names.join(", "), 34, 24));
-                self.plan.nodes.push(PNode {
-                    id: "not_reached".into(),
-                    title: format!("Not reached: {}", names.join(", ")),
-                    label,
-                    tooltip: format!("Not reached: {}", names.join(", ")),
-                    url: None,
-                    attrs: vec![
-                        ("shape", "note".into()),
-                        ("style", "filled".into()),
-                        ("color", FADED_LINE.into()),
-                        ("fillcolor", FADED_FILL.into()),
-                        ("fontcolor", "#666666".into()),
-                        ("fontsize", "10".into()),
-                    ],
-                    place: Place::Legend,
-                });
+                    .any(|(k, v)| *k == "color" && v == FADED_LINE)
+            });
+            if faded {
+                items.insert(KeyItem::Faded);
             }
         }
-        if self.highlight().is_some() {
-            samples.push((
-                "chain".into(),
-                "chain that reaches them".into(),
-                vec![("color", "#000000".into()), ("penwidth", "2.5".into())],
-            ));
-            samples.push((
-                "faded".into(),
-                "other contact among them".into(),
-                vec![("color", FADED_LINE.into())],
-            ));
-        }
-        for (key, words, attrs) in samples {
-            let a = format!("la_{key}");
-            let b = format!("lb_{key}");
-            self.plan.nodes.push(PNode {
-                id: a.clone(),
-                title: format!("Legend: {words}"),
-                label: Vec::new(),
-                tooltip: format!("Legend: {words}"),
-                url: None,
-                attrs: vec![
-                    ("shape", "point".into()),
-                    ("width", "0.05".into()),
-                    ("color", "#666666".into()),
-                ],
-                place: Place::Legend,
-            });
-            self.plan.nodes.push(PNode {
-                id: b.clone(),
-                title: format!("Legend: {words}"),
-                label: vec![words.clone()],
-                tooltip: format!("Legend: {words}"),
-                url: None,
-                attrs: vec![("shape", "plaintext".into()), ("fontsize", "10".into())],
-                place: Place::Legend,
-            });
-            self.plan.edges.push(PEdge {
-                id: format!("l_{key}"),
-                from: a,
-                to: b,
-                title: format!("Legend: {words}"),
-                label: Vec::new(),
-                tooltip: format!("Legend: {words}"),
-                url: None,
-                attrs,
-                legend: true,
-            });
-        }
+        self.plan.key = items.into_iter().collect();
     }
 }

@@ -365,7 +365,7 @@ fn overview(story: &Story, focus: &Focus) -> String {
         String::new()
     };
     format!(
-        "The diagram shows {} ({n} in all) and {} contact{}{undated_text}{span}; time runs left to right, people are blue ellipses, organisations orange boxes, groups green hexagons, and line style shows how sure each contact is.",
+        "The diagram shows {} ({n} in all) and {} contact{}{undated_text}{span}; each entity sits at the date it first appears, people are blue ellipses, organisations orange boxes, groups green hexagons, and line style shows how sure each contact is.",
         join_names(&kinds_text),
         count_word(events.len()),
         if events.len() == 1 { "" } else { "s" }

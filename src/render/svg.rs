@@ -14,10 +14,10 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 use wait_timeout::ChildExt;
 
-use super::dot::{graph, print};
-use super::plan::{plan, Plan};
+use super::dot::{graph, print, Layout};
+use super::plan::{plan, sizes, Plan};
 use super::summary::alt_text;
-use super::Focus;
+use super::{Focus, Look};
 use crate::model::Story;
 use crate::Error;
 
@@ -153,11 +153,184 @@ pub fn run_dot(dot: &str, format: &str, timeout: Duration) -> Result<Vec<u8>, Er
 /// # }
 /// ```
 pub fn to_svg(story: &Story, focus: &Focus, engine: Engine) -> Result<String, Error> {
-    let plan = plan(story, focus);
+    draw_svg(story, focus, engine, &Look::default())
+}
+
+/// The accessible, responsive SVG of `story` under `focus`, laid out by
+/// `engine` for `look`'s fit: the caption above the layout, the key and the
+/// notes under it, all wrapped to the fit's width; `width="100%"` with a
+/// viewBox, so it scales to its container (at most `look.max_width`).
+///
+/// A column or wide picture is laid out by `engine` left to right, then top
+/// to bottom with ranks wider than the picture split, until its smallest
+/// text is at least [`super::Fit::min_text`] at the fit's width; when no
+/// such layout gets there, and always on a phone, it is drawn as a cascade
+/// (one row per entity, time running downwards), which holds at any size.
+pub fn draw_svg(
+    story: &Story,
+    focus: &Focus,
+    engine: Engine,
+    look: &Look,
+) -> Result<String, Error> {
+    let plan = plan(story, focus, look);
     super::plan::check_size(&plan)?;
-    let dot = print(&graph(&plan));
-    let raw = layout(&dot, engine)?;
-    accessible(&raw, &plan, &alt_text(story, focus))
+    let drawing = fitted(&plan, engine)?;
+    Ok(super::frame::compose(
+        &plan,
+        &drawing,
+        &alt_text(story, focus),
+    ))
+}
+
+/// A laid-out graph ready to be framed: the inner content of Graphviz's SVG
+/// root (escaped, with our titles and text) and its size.
+pub(crate) struct Drawing {
+    /// The content, in Graphviz's coordinates.
+    pub body: String,
+    /// Width of its viewBox.
+    pub width: f64,
+    /// Height of its viewBox.
+    pub height: f64,
+}
+
+/// How many layouts [`fitted`] tries at most.
+const MAX_TRIES: usize = 8;
+
+/// Lays the plan out so that it fits its fit's width with legible text.
+fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
+    let fit = plan.look.fit;
+    let content = super::frame::content_width(fit);
+    let smallest = sizes(fit).1;
+    // The widest natural layout whose smallest text stays legible.
+    let allowed = content * smallest / fit.min_text();
+    if fit == super::Fit::Phone {
+        return Ok(super::cascade::cascade(plan, content));
+    }
+    let mut layout = Layout::first(fit);
+    for _ in 0..MAX_TRIES {
+        let raw = self::layout(&print(&graph(plan, &layout)), engine)?;
+        let drawing = accessible(&raw, plan)?;
+        if drawing.width <= allowed {
+            return Ok(drawing);
+        }
+        let pushes = if layout.down {
+            split_ranks(&raw, allowed, drawing.width)
+        } else {
+            Vec::new()
+        };
+        if !layout.down {
+            layout = Layout {
+                down: true,
+                ..Layout::default()
+            };
+        } else if pushes.is_empty() {
+            break;
+        } else {
+            layout.pushes.extend(pushes);
+        }
+    }
+    // Graphviz could not make it legible at this width: the cascade can.
+    Ok(super::cascade::cascade(plan, content))
+}
+
+/// A node's horizontal extent and its rank's coordinate, read from the
+/// shapes Graphviz drew for it.
+fn node_boxes(raw: &str) -> Vec<(String, f64, f64, i64)> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let Ok(doc) = roxmltree::Document::parse_with_options(raw, options) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for g in doc.descendants().filter(|n| n.has_tag_name("g")) {
+        if g.attribute("class") != Some("node") {
+            continue;
+        }
+        let id = g.attribute("id").unwrap_or("").to_string();
+        let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+        let (mut ylo, mut yhi) = (f64::MAX, f64::MIN);
+        let mut add = |x: f64, y: f64| {
+            lo = lo.min(x);
+            hi = hi.max(x);
+            ylo = ylo.min(y);
+            yhi = yhi.max(y);
+        };
+        for shape in g.descendants() {
+            let num = |k: &str| shape.attribute(k).and_then(|v| v.parse::<f64>().ok());
+            match shape.tag_name().name() {
+                "ellipse" => {
+                    if let (Some(cx), Some(cy), Some(rx), Some(ry)) =
+                        (num("cx"), num("cy"), num("rx"), num("ry"))
+                    {
+                        add(cx - rx, cy - ry);
+                        add(cx + rx, cy + ry);
+                    }
+                }
+                "polygon" | "polyline" | "path" => {
+                    let text = shape
+                        .attribute("points")
+                        .or_else(|| shape.attribute("d"))
+                        .unwrap_or("");
+                    let nums: Vec<f64> = text
+                        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                        .filter_map(|t| t.parse::<f64>().ok())
+                        .collect();
+                    for pair in nums.chunks_exact(2) {
+                        add(pair[0], pair[1]);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if lo <= hi {
+            out.push((id, lo, hi, ((ylo + yhi) / 2.0).round() as i64));
+        }
+    }
+    out
+}
+
+/// For a top-to-bottom layout wider than `allowed`: in each rank wider than
+/// that, the nodes past the width are held one rank further down, under the
+/// rank's first node. Returns the new constraints (none: nothing to split).
+fn split_ranks(raw: &str, allowed: f64, width: f64) -> Vec<(String, String)> {
+    let boxes = node_boxes(raw);
+    let mut ranks: std::collections::BTreeMap<i64, Vec<&(String, f64, f64, i64)>> =
+        std::collections::BTreeMap::new();
+    for b in &boxes {
+        ranks.entry(b.3).or_default().push(b);
+    }
+    // What the widest row of nodes leaves of the drawing's width is taken
+    // by edges passing by and the time axis: each row may have the rest.
+    let widest = ranks
+        .values()
+        .map(|row| {
+            let lo = row.iter().map(|b| b.1).fold(f64::MAX, f64::min);
+            let hi = row.iter().map(|b| b.2).fold(f64::MIN, f64::max);
+            hi - lo
+        })
+        .fold(0.0, f64::max);
+    let overhead = (width - widest).max(0.0);
+    let allowed = (allowed - overhead).max(allowed * 0.4) / 0.92;
+    let mut pushes = Vec::new();
+    for row in ranks.values_mut() {
+        row.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        let left = row.first().map_or(0.0, |b| b.1);
+        let movable: Vec<&&(String, f64, f64, i64)> = row
+            .iter()
+            .filter(|b| b.0.starts_with('n') || b.0.starts_with('h'))
+            .collect();
+        let Some(anchor) = movable.first() else {
+            continue;
+        };
+        for b in movable.iter().skip(1) {
+            if b.2 - left > allowed * 0.92 {
+                pushes.push((anchor.0.clone(), b.0.clone()));
+            }
+        }
+    }
+    pushes
 }
 
 /// Escapes text for XML content or attribute values, dropping characters XML
@@ -214,7 +387,7 @@ fn replacement<'p>(plan: &'p Plan, class: &str, id: &str) -> Replacement<'p> {
                 url: e.url.as_deref(),
             },
             None if id.starts_with("axis_") => Replacement {
-                title: "Time runs left to right".into(),
+                title: "Time axis".into(),
                 label: none,
                 tooltip: None,
                 url: None,
@@ -227,14 +400,14 @@ fn replacement<'p>(plan: &'p Plan, class: &str, id: &str) -> Replacement<'p> {
             },
         },
         "cluster" => Replacement {
-            title: "Legend".into(),
+            title: "Diagram structure".into(),
             label: none,
             tooltip: None,
             url: None,
         },
         _ => Replacement {
             title: plan.title.clone(),
-            label: &plan.caption,
+            label: none,
             tooltip: Some(&plan.title),
             url: None,
         },
@@ -242,8 +415,9 @@ fn replacement<'p>(plan: &'p Plan, class: &str, id: &str) -> Replacement<'p> {
 }
 
 /// Makes a Graphviz SVG accessible and puts the plan's own escaped text in
-/// place of what the layout engine wrote.
-fn accessible(raw: &str, plan: &Plan, desc: &str) -> Result<String, Error> {
+/// place of what the layout engine wrote; text sizes in CSS px, edge labels
+/// on a white halo. Returns the root's content and size, to be framed.
+fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..roxmltree::ParsingOptions::default()
@@ -260,24 +434,37 @@ fn accessible(raw: &str, plan: &Plan, desc: &str) -> Result<String, Error> {
     })?;
     // `start_end` is the index of the `>` of the root's start tag.
     let self_closing = raw[..start_end].ends_with('/');
-    let insert_at = if self_closing {
-        start_end - 1
+    let close = if self_closing {
+        start_end + 1
     } else {
-        start_end
+        raw.rfind("</svg>")
+            .filter(|&c| c > start_end)
+            .ok_or_else(|| {
+                Error::Render("the layout engine wrote an SVG root without its end tag".into())
+            })?
     };
-    edits.push((
-        insert_at..insert_at,
-        format!(" role=\"img\" aria-labelledby=\"{TITLE_ID}\" aria-describedby=\"{DESC_ID}\""),
-    ));
-    if !self_closing {
-        edits.push((
-            start_end + 1..start_end + 1,
-            format!(
-                "\n<title id=\"{TITLE_ID}\">{}</title>\n<desc id=\"{DESC_ID}\">{}</desc>",
-                xml_escape(&plan.title),
-                xml_escape(desc)
-            ),
-        ));
+    let view: Vec<f64> = root
+        .attribute("viewBox")
+        .unwrap_or("")
+        .split([' ', ','])
+        .filter_map(|t| t.parse::<f64>().ok())
+        .collect();
+    let (width, height) = match view.as_slice() {
+        [_, _, w, h] => (*w, *h),
+        _ => (1.0, 1.0),
+    };
+    // Text in CSS px, in the font stack.
+    for t in root.descendants().filter(|n| n.has_tag_name("text")) {
+        for at in t.attributes() {
+            match at.name() {
+                "font-size" => {
+                    let size = at.value().parse::<f64>().unwrap_or(14.0);
+                    edits.push((at.range_value(), format!("{size}px")));
+                }
+                "font-family" => edits.push((at.range_value(), xml_escape(FONT_STACK))),
+                _ => {}
+            }
+        }
     }
     for g in root.descendants().filter(|n| n.has_tag_name("g")) {
         let Some(class) = g.attribute("class") else {
@@ -302,6 +489,35 @@ fn accessible(raw: &str, plan: &Plan, desc: &str) -> Result<String, Error> {
         if texts.len() == r.label.len() {
             for (t, line) in texts.iter().zip(r.label) {
                 edits.push((content_range(t), xml_escape(line)));
+            }
+        }
+        // Edge labels on a white ground and halo: no line strikes through
+        // them.
+        if class == "edge" && texts.len() == r.label.len() {
+            for (t, line) in texts.iter().zip(r.label) {
+                let at = start_tag_end(raw, t.range().start).unwrap_or(t.range().start);
+                edits.push((at..at, HALO.to_string()));
+                let num = |k: &str| t.attribute(k).and_then(|v| v.parse::<f64>().ok());
+                if let (Some(x), Some(y)) = (num("x"), num("y")) {
+                    let size = num("font-size").unwrap_or(12.0);
+                    let w = super::measure::text_width(line, size, false);
+                    let left = match t.attribute("text-anchor") {
+                        Some("middle") => x - w / 2.0,
+                        Some("end") => x - w,
+                        _ => x,
+                    };
+                    let start = t.range().start;
+                    edits.push((
+                        start..start,
+                        format!(
+                            "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"#ffffff\" fill-opacity=\"0.85\"/>",
+                            left - 2.0,
+                            y - size * 0.95,
+                            w + 4.0,
+                            size * 1.2
+                        ),
+                    ));
+                }
             }
         }
         // Its links and tooltips.
@@ -335,8 +551,29 @@ fn accessible(raw: &str, plan: &Plan, desc: &str) -> Result<String, Error> {
     for (range, text) in edits.into_iter().rev() {
         out.replace_range(range, &text);
     }
-    Ok(out)
+    // Everything between the root's tags; the edits were all inside it.
+    let tail = raw.len() - close;
+    let body = if self_closing {
+        String::new()
+    } else {
+        out.get(start_end + 1..out.len() - tail)
+            .unwrap_or_default()
+            .to_string()
+    };
+    Ok(Drawing {
+        body,
+        width,
+        height,
+    })
 }
+
+/// The fonts text is drawn in: DejaVu Sans (whose metrics the layout uses),
+/// then fonts of the same width, then any sans-serif.
+pub const FONT_STACK: &str = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, Geneva, sans-serif";
+
+/// Attributes that put a white halo behind text.
+const HALO: &str =
+    " stroke=\"#ffffff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\"";
 
 /// The byte range of an element's content (between its tags), or an empty
 /// range just before its end when it has no text.
@@ -367,21 +604,33 @@ fn start_tag_end(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// A PNG of `story` under `focus`, `width` pixels wide (default: the SVG's
-/// own size at 96 dpi, doubled for sharpness).
+/// A PNG of `story` under `focus` for a column, `width` pixels wide
+/// (default: 1400, the column's width at twice the pixel density).
 ///
-/// With the in-process engine the SVG is rasterised by resvg (cargo feature
-/// `png`) with the system's fonts; with the system engine `dot -Tpng` draws
-/// it unless `png` is built in.
+/// The SVG is rasterised by resvg (cargo feature `png`) with the bundled
+/// DejaVu Sans; without `png`, the system engine's `dot -Tpng` draws it.
 pub fn to_png(
     story: &Story,
     focus: &Focus,
     engine: Engine,
     width: Option<u32>,
 ) -> Result<Vec<u8>, Error> {
+    draw_png(story, focus, engine, &Look::default(), width)
+}
+
+/// A PNG of `story` under `focus` drawn for `look`'s fit, `width` pixels wide
+/// (default: the fit's width at twice the pixel density, 1400 px for a
+/// column; at most [`MAX_PNG_WIDTH`]).
+pub fn draw_png(
+    story: &Story,
+    focus: &Focus,
+    engine: Engine,
+    look: &Look,
+    width: Option<u32>,
+) -> Result<Vec<u8>, Error> {
     #[cfg(feature = "png")]
     {
-        let svg = to_svg(story, focus, engine)?;
+        let svg = draw_svg(story, focus, engine, look)?;
         svg_to_png(&svg, width)
     }
     #[cfg(not(feature = "png"))]
@@ -389,7 +638,7 @@ pub fn to_png(
         let _ = width;
         match engine {
             Engine::System { timeout } => {
-                let dot = super::to_dot(story, focus);
+                let dot = super::dot::dot(story, focus, look);
                 run_dot(&dot, "png", timeout)
             }
             Engine::InProcess => Err(Error::Render(

@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per area.
 
 mod answers;
+mod browser;
 mod cli;
 mod corpus;
 mod csv_fuzz;

@@ -98,13 +98,24 @@ fn path_that_does_not_exist_says_why_not() {
 fn reach_focus_marks_and_fades() {
     let s = story();
     let dot = to_dot(&s, &reach(&s, "pac-tip"));
+    // The date every reached node shares is on the time axis, not on each
+    // node; evidence weaker than confirmed is a word and an outline style.
+    assert!(!dot.contains("\\nearliest"), "{dot}");
     assert!(
-        dot.contains("earliest 20 Sep 2016\\nevidence: reported"),
+        dot.contains(r##"label="Hope Hicks\nreported" shape="ellipse" color="#0072B2" fillcolor="#C4E6F8" style="filled,dashed""##),
         "{dot}"
     );
-    assert!(dot.contains("source · 20 Sep 2016"));
-    assert!(dot.contains("Not reached (14)"));
-    assert!(dot.contains("\"? forward\\nafter 20 Sep 2016\""));
+    assert!(dot.contains(r#"label="WikiLeaks\nsource""#));
+    assert!(
+        dot.contains(r#"label="20 Sep 2016""#),
+        "the time axis says it"
+    );
+    // The unreached are a caption line, not a box in the layout.
+    assert!(dot.contains(
+        "Not reached: 14 others, among them Paul Manafort, George Papadopoulos and Rob Goldstone."
+    ));
+    assert!(!dot.contains("cluster_legend"));
+    assert!(dot.contains("\"? forward\\nafter 20 Sep 2016\""), "{dot}");
 }
 
 #[test]
@@ -221,6 +232,36 @@ mod svg {
         }
     }
 
+    /// The committed pictures and the commands that make them.
+    pub(super) const COMMITTED: &[(&str, &[&str])] = &[
+        ("graphs/trump-jr-wikileaks.svg", &[]),
+        ("graphs/trump-jr-wikileaks.png", &[]),
+        (
+            "docs/img/trump-jr-wikileaks-reach.svg",
+            &["--reach", "pac-tip"],
+        ),
+        (
+            "docs/img/trump-jr-wikileaks-reach.png",
+            &["--reach", "pac-tip"],
+        ),
+        (
+            "docs/img/trump-jr-wikileaks-reach-phone.svg",
+            &["--reach", "pac-tip", "--fit", "phone"],
+        ),
+        (
+            "docs/img/trump-jr-wikileaks-reach-phone.png",
+            &["--reach", "pac-tip", "--fit", "phone"],
+        ),
+        (
+            "docs/img/trump-jr-wikileaks-lanes.svg",
+            &["--lanes", "--reach", "pac-tip"],
+        ),
+        (
+            "docs/img/trump-jr-wikileaks-lanes.png",
+            &["--lanes", "--reach", "pac-tip"],
+        ),
+    ];
+
     #[test]
     fn committed_svg_is_fresh() {
         let s = story();
@@ -230,6 +271,37 @@ mod svg {
             svg == committed,
             "{COMMITTED_SVG} is stale: regenerate it with\n  cargo run --release -- render {BUNDLED} -o {COMMITTED_SVG}"
         );
+    }
+
+    /// Every committed picture is what its command draws today.
+    #[test]
+    fn committed_pictures_are_fresh() {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, args) in COMMITTED {
+            if path.ends_with(".png") && cfg!(not(feature = "png")) {
+                continue;
+            }
+            let name = std::path::Path::new(path).file_name().unwrap();
+            let fresh = dir.path().join(name);
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+                .args(["render", BUNDLED, "-q"])
+                .args(*args)
+                .arg("-o")
+                .arg(&fresh)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let committed = std::fs::read(path).unwrap_or_default();
+            assert!(
+                std::fs::read(&fresh).unwrap() == committed,
+                "{path} is stale: regenerate it with\n  cargo run --release -- render {BUNDLED} {} -o {path}",
+                args.join(" ")
+            );
+        }
     }
 
     #[test]
@@ -490,12 +562,26 @@ proptest! {
         ],
     ) {
         let s = hostile_story(names.clone(), quote.clone(), url.clone());
-        for focus in [Focus::default(), Focus::reach(&StoryCatalog::new(&s), &Query::message(&format!("{quote}-m"))).unwrap()] {
+        let fits = [grapevine::render::Fit::Phone, grapevine::render::Fit::Column, grapevine::render::Fit::Wide];
+        for (k, focus) in [Focus::default(), Focus::reach(&StoryCatalog::new(&s), &Query::message(&format!("{quote}-m"))).unwrap()].into_iter().enumerate() {
+            let look = grapevine::render::Look { fit: fits[(k + names.len() + quote.len()) % 3], ..Default::default() };
+            // The lane chart: the same escaping, the same accessibility.
+            #[cfg(feature = "svg")]
+            {
+                let svg = grapevine::render::lanes_svg(&s, &focus, &look).unwrap();
+                let mut title = clean(s.title.as_deref().unwrap());
+                if title.is_empty() {
+                    title = "Untitled story".to_string();
+                }
+                let said: Vec<String> = names.iter().chain([&quote]).cloned().collect();
+                svg::check_accessible(&svg, &title, &said);
+                prop_assert_eq!(&svg, &grapevine::render::lanes_svg(&s, &focus, &look).unwrap());
+            }
             let dot = to_dot(&s, &focus);
             prop_assert!(graphviz_rust::parse(&dot).is_ok(), "DOT does not parse:\n{}", dot);
             #[cfg(feature = "svg")]
             {
-                let svg = grapevine::render::to_svg(&s, &focus, Engine::InProcess).unwrap();
+                let svg = grapevine::render::draw_svg(&s, &focus, Engine::InProcess, &look).unwrap();
                 let mut title = clean(s.title.as_deref().unwrap());
                 if title.is_empty() {
                     title = "Untitled story".to_string();
@@ -526,4 +612,376 @@ proptest! {
             }
         }
     }
+}
+
+// ---- Fits, frame, key, lanes ----------------------------------------------
+
+#[cfg(feature = "svg")]
+mod pictures {
+    use super::*;
+    use grapevine::render::{draw_svg, lanes_svg, Fit, Look};
+
+    fn look(fit: Fit) -> Look {
+        Look {
+            fit,
+            ..Look::default()
+        }
+    }
+
+    fn doc(svg: &str) -> roxmltree::Document<'_> {
+        let opt = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        };
+        roxmltree::Document::parse_with_options(svg, opt).expect("well-formed SVG")
+    }
+
+    /// Every text's size in CSS px when the SVG is shown at its fit's
+    /// width, from its font-size and the scale of the groups around it.
+    fn text_sizes(svg: &str) -> Vec<(f64, String)> {
+        let d = doc(svg);
+        let mut out = Vec::new();
+        for t in d.descendants().filter(|n| n.has_tag_name("text")) {
+            let size = t
+                .attribute("font-size")
+                .and_then(|s| s.trim_end_matches("px").parse::<f64>().ok())
+                .unwrap_or(14.0);
+            let mut scale = 1.0;
+            for a in t.ancestors() {
+                if let Some(tr) = a.attribute("transform") {
+                    if let Some(s) = tr.split("scale(").nth(1) {
+                        let v: f64 = s
+                            .split([')', ' ', ','])
+                            .next()
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(1.0);
+                        scale *= v;
+                    }
+                }
+            }
+            out.push((size * scale, t.text().unwrap_or("").to_string()));
+        }
+        out
+    }
+
+    #[test]
+    fn responsive_root_with_no_fixed_size() {
+        let s = story();
+        for fit in [Fit::Phone, Fit::Column, Fit::Wide] {
+            let svg = draw_svg(&s, &reach(&s, "pac-tip"), Engine::InProcess, &look(fit)).unwrap();
+            let d = doc(&svg);
+            let root = d.root_element();
+            assert_eq!(root.attribute("width"), Some("100%"));
+            assert_eq!(root.attribute("height"), None);
+            let view: Vec<f64> = root
+                .attribute("viewBox")
+                .unwrap()
+                .split(' ')
+                .map(|v| v.parse().unwrap())
+                .collect();
+            assert_eq!(view[2], f64::from(fit.width()));
+            assert!(root
+                .attribute("font-family")
+                .unwrap()
+                .starts_with("'DejaVu Sans'"));
+            assert!(!svg.contains("pt\""), "no size in points");
+            // The drawing is shrunk, never wider than the picture.
+            let sizes = text_sizes(&svg);
+            let min = sizes.iter().map(|(s, _)| *s).fold(f64::MAX, f64::min);
+            assert!(min >= fit.min_text(), "{fit:?}: {min} px");
+        }
+        let svg = draw_svg(
+            &s,
+            &Focus::default(),
+            Engine::InProcess,
+            &Look {
+                max_width: Some(900),
+                ..Look::default()
+            },
+        )
+        .unwrap();
+        assert!(svg.contains("style=\"max-width:900px;height:auto\""));
+    }
+
+    #[test]
+    fn every_picture_keeps_its_fit_legible() {
+        let s = story();
+        for (name, focus) in foci(&s) {
+            for fit in [Fit::Phone, Fit::Column, Fit::Wide] {
+                for svg in [
+                    draw_svg(&s, &focus, Engine::InProcess, &look(fit)).unwrap(),
+                    lanes_svg(&s, &focus, &look(fit)).unwrap(),
+                ] {
+                    let small: Vec<_> = text_sizes(&svg)
+                        .into_iter()
+                        .filter(|(px, _)| *px < fit.min_text() - 1e-9)
+                        .collect();
+                    assert!(small.is_empty(), "{name} {fit:?}: {small:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn key_is_a_strip_with_only_the_symbols_used() {
+        let s = story();
+        let path = Focus::path(
+            &StoryCatalog::new(&s),
+            &Query::from_entity("wikileaks"),
+            "Hope Hicks",
+        )
+        .unwrap();
+        let svg = draw_svg(&s, &path, Engine::InProcess, &Look::default()).unwrap();
+        let d = doc(&svg);
+        let key = d
+            .descendants()
+            .find(|n| n.attribute("class") == Some("grapevine-key"))
+            .expect("a key");
+        let words: Vec<&str> = key
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(words.contains(&"person") && words.contains(&"organisation"));
+        assert!(words.contains(&"confirmed") && words.contains(&"reported"));
+        for absent in [
+            "group",
+            "alleged",
+            "mutual (meeting, call)",
+            "other contact",
+        ] {
+            assert!(!words.contains(&absent), "{absent} is not drawn: {words:?}");
+        }
+        // Outside the layout: after the drawing, not inside it.
+        let drawing = d
+            .descendants()
+            .find(|n| n.attribute("class") == Some("grapevine-drawing"))
+            .unwrap();
+        assert!(!drawing
+            .descendants()
+            .any(|n| n.attribute("class") == Some("grapevine-key")));
+        assert!(!svg.contains("Legend"));
+    }
+
+    #[test]
+    fn not_reached_is_a_caption_line_or_left_out() {
+        let s = story();
+        let focus = reach(&s, "pac-tip");
+        let svg = draw_svg(&s, &focus, Engine::InProcess, &Look::default()).unwrap();
+        let line = "Not reached: 14 others, among them Paul Manafort, George Papadopoulos and Rob Goldstone.";
+        let titles: Vec<String> = doc(&svg)
+            .descendants()
+            .filter(|n| n.has_tag_name("title"))
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect();
+        assert!(titles.iter().any(|t| t == line), "{titles:?}");
+        let quiet = Look {
+            unreached: false,
+            ..Look::default()
+        };
+        let svg = draw_svg(&s, &focus, Engine::InProcess, &quiet).unwrap();
+        assert!(!svg.contains("Not reached"));
+        let svg = lanes_svg(&s, &focus, &quiet).unwrap();
+        assert!(!svg.contains("Not reached"));
+    }
+
+    #[test]
+    fn long_title_and_sources_wrap_and_are_never_cut() {
+        let mut s = story();
+        let title = "word ".repeat(60) + "end-of-title";
+        s.title = Some(title.clone());
+        s.sources[0].title = Some("source ".repeat(40) + "end-of-source");
+        for fit in [Fit::Phone, Fit::Column, Fit::Wide] {
+            let svg = draw_svg(&s, &Focus::default(), Engine::InProcess, &look(fit)).unwrap();
+            let text: Vec<String> = doc(&svg)
+                .descendants()
+                .filter(|n| n.has_tag_name("text"))
+                .filter_map(|n| n.text().map(str::to_string))
+                .collect();
+            let all = text.join(" ");
+            assert!(all.contains("end-of-title") && all.contains("end-of-source"));
+            assert_eq!(all.matches("word").count(), 60, "{fit:?}");
+            assert!(!all.contains('…'), "nothing cut: {all}");
+        }
+    }
+
+    #[test]
+    fn lanes_are_deterministic_accessible_and_in_causal_order() {
+        let s = story();
+        let focus = reach(&s, "pac-tip");
+        let svg = lanes_svg(&s, &focus, &Look::default()).unwrap();
+        assert_eq!(svg, lanes_svg(&s, &focus, &Look::default()).unwrap());
+        svg::check_accessible(&svg, s.title.as_deref().unwrap(), &[]);
+        let d = doc(&svg);
+        let lanes: Vec<&str> = d
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("lane"))
+            .filter_map(|n| n.children().find(|c| c.has_tag_name("title")))
+            .filter_map(|t| t.text())
+            .collect();
+        assert_eq!(lanes.len(), 13, "{lanes:?}");
+        assert_eq!(lanes[0], "WikiLeaks (organisation)");
+        assert_eq!(lanes[1], "Donald Trump Jr. (person)");
+        let pos = |name: &str| lanes.iter().position(|l| l.starts_with(name)).unwrap();
+        assert!(pos("Jared Kushner") < pos("Hope Hicks"));
+        assert!(pos("Hope Hicks") < pos("Donald Trump ("));
+        assert!(pos("US Congress") < pos("The Atlantic"));
+        // Contacts carry sentences; spans are bars.
+        let titles: Vec<&str> = d
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("contact"))
+            .filter_map(|n| n.children().find(|c| c.has_tag_name("title")))
+            .filter_map(|t| t.text())
+            .collect();
+        assert!(
+            titles.contains(&"WikiLeaks → Donald Trump Jr.: message (20 Sep 2016, confirmed)"),
+            "{titles:?}"
+        );
+        assert!(svg.contains("date known only to a span"));
+        // The whole story's lanes, and the same focus options.
+        let all = lanes_svg(&s, &Focus::default(), &look(Fit::Wide)).unwrap();
+        assert!(all.contains("Not drawn: 5 contacts with no date."), "{all}");
+        let around = Focus::default()
+            .around(&StoryCatalog::new(&s), "kushner", 1)
+            .unwrap();
+        let some = lanes_svg(&s, &around, &look(Fit::Phone)).unwrap();
+        assert!(some.contains("Jared Kushner") && !some.contains("Julian Assange"));
+    }
+
+    #[cfg(feature = "png")]
+    #[test]
+    fn png_defaults_to_the_fit_at_twice_the_density() {
+        let s = story();
+        let focus = reach(&s, "pac-tip");
+        for (fit, width) in [(Fit::Phone, 750), (Fit::Column, 1400), (Fit::Wide, 2400)] {
+            let png = grapevine::render::draw_png(&s, &focus, Engine::InProcess, &look(fit), None)
+                .unwrap();
+            assert_eq!(
+                u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
+                width
+            );
+            let png = grapevine::render::lanes_png(&s, &focus, &look(fit), None).unwrap();
+            assert_eq!(
+                u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
+                width
+            );
+        }
+    }
+}
+
+#[test]
+fn overview_shows_contacts_and_relations_on_request() {
+    let s = story();
+    let dot = to_dot(&s, &Focus::default());
+    assert!(!dot.contains("[id=\"r"), "no standing ties by default");
+    // The campaign has no contact of its own: it is named under its members.
+    assert!(
+        dot.contains(r#"label="Jared Kushner\nTrump campaign""#),
+        "{dot}"
+    );
+    assert!(dot.contains("Not drawn, with no contact in the story: Russia and Mike Pompeo"));
+    let dot = to_dot(&s, &Focus::default().relations());
+    assert!(dot.contains("[id=\"r1\"") && dot.contains("label=\"brother-in-law\""));
+    assert!(!dot.contains("Not drawn, with no contact"));
+}
+
+#[test]
+fn between_keeps_only_the_window_and_its_people() {
+    let s = story();
+    let focus = Focus::default()
+        .between(&StoryCatalog::new(&s), "2016-09", "2016-10")
+        .unwrap();
+    let events = focus.events.clone().unwrap();
+    // Undated contacts are in no window; open-ended ones that start in it
+    // are.
+    for undated in [
+        "dnc-emails-stolen",
+        "wikileaks-publishes-dnc-emails",
+        "lawyer-statement-to-the-atlantic",
+        "kushner-documents-to-mueller",
+    ] {
+        assert!(!events.contains(undated), "{undated}");
+    }
+    assert!(events.contains("dm-pac-tip") && events.contains("trump-sr-tweet"));
+    assert!(!events.contains("trump-tower-meeting") && !events.contains("leak-to-the-atlantic"));
+    let people = focus.entities.clone().unwrap();
+    for out in ["mueller", "dnc", "manafort", "the-atlantic", "goldstone"] {
+        assert!(!people.contains(out), "{out}");
+    }
+}
+
+#[test]
+fn cli_fit_lanes_and_flags() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["render", BUNDLED, "--lanes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the lane chart is drawn as SVG or PNG"));
+    #[cfg(feature = "svg")]
+    {
+        let out = run(&[
+            "render",
+            BUNDLED,
+            "--lanes",
+            "--reach",
+            "pac-tip",
+            "--fit",
+            "phone",
+            "--format",
+            "svg",
+            "--no-unreached",
+        ]);
+        assert!(out.status.success());
+        let svg = String::from_utf8(out.stdout).unwrap();
+        assert!(svg.contains("viewBox=\"0 0 375 ") && !svg.contains("Not reached"));
+        let out = run(&[
+            "render", BUNDLED, "--fit", "wide", "--width", "1000", "--format", "svg",
+        ]);
+        let svg = String::from_utf8(out.stdout).unwrap();
+        assert!(svg.contains("viewBox=\"0 0 1200 ") && svg.contains("max-width:1000px"));
+    }
+    let out = run(&["render", BUNDLED, "--fit", "tablet"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_large_lane_chart_is_refused_with_the_way_out() {
+    use std::io::Write;
+    // 200 people each writing to the next: 201 lanes.
+    let mut text = String::from("from,to,time\n");
+    for i in 0..200 {
+        text.push_str(&format!("p{i},p{},{}\n", i + 1, 1_000_000 + i * 3600));
+    }
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args([
+                "render",
+                f.path().to_str().unwrap(),
+                "--lanes",
+                "--format",
+                "svg",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("201 lanes") && err.contains("--around"),
+        "{err}"
+    );
+    let out = run(&["--around", "p7"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -1,0 +1,315 @@
+//! The bundled story's pictures measured in a real browser: each is put in a
+//! plain article page, opened in headless Chromium in a viewport 375, 700 and
+//! 1280 px wide (phone, column and wide fits), and a script on the page
+//! measures every `<text>` with getBoundingClientRect and writes the results
+//! into the page, which `chromium --dump-dom` prints: no horizontal overflow,
+//! the smallest text's rendered size, no two text boxes overlapping, and the
+//! key's share of the picture's area.
+//!
+//! Without Chromium the test is skipped, unless GRAPEVINE_REQUIRE_CHROMIUM is
+//! set (CI sets it once it has installed Debian's `chromium`): then it fails.
+//! With GRAPEVINE_SCREENSHOTS=DIR it also writes screenshots of the key
+//! picture at the three widths into DIR.
+#![cfg(feature = "svg")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use grapevine::render::{draw_svg, lanes_svg, Engine, Fit, Focus, Look};
+use grapevine::{load_path, Query, Story, StoryCatalog};
+
+const BUNDLED: &str = "graphs/trump-jr-wikileaks.json";
+
+fn chromium() -> Option<PathBuf> {
+    for name in [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ] {
+        let ok = Command::new(name)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(PathBuf::from(name));
+        }
+    }
+    None
+}
+
+/// The browser, or `None` to skip (failing when it is required).
+fn browser() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("GRAPEVINE_REQUIRE_CHROMIUM").is_none(),
+            "GRAPEVINE_REQUIRE_CHROMIUM is set but no chromium is on PATH"
+        );
+        eprintln!("note: chromium is not on PATH; skipping the browser measurements");
+    }
+    found
+}
+
+fn story() -> Story {
+    load_path(BUNDLED.as_ref()).expect("bundled story").story
+}
+
+/// The pictures measured: (name, focus, lane chart?).
+fn pictures(s: &Story) -> Vec<(&'static str, Focus, bool)> {
+    let c = StoryCatalog::new(s);
+    let key = Focus::reach(&c, &Query::message("pac-tip")).unwrap();
+    vec![
+        ("key", key.clone(), false),
+        (
+            "path",
+            Focus::path(&c, &Query::from_entity("wikileaks"), "Donald Trump").unwrap(),
+            false,
+        ),
+        (
+            "around",
+            Focus::default().around(&c, "kushner", 1).unwrap(),
+            false,
+        ),
+        ("overview", Focus::default(), false),
+        ("lanes", key, true),
+    ]
+}
+
+fn svg_of(s: &Story, focus: &Focus, lanes: bool, fit: Fit) -> String {
+    let look = Look {
+        fit,
+        ..Look::default()
+    };
+    if lanes {
+        lanes_svg(s, focus, &look).unwrap()
+    } else {
+        draw_svg(s, focus, Engine::InProcess, &look).unwrap()
+    }
+}
+
+const CONTROL: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 40\" width=\"100%\"><text x=\"2\" y=\"20\" font-size=\"12px\">overlap</text><text x=\"8\" y=\"24\" font-size=\"12px\">overlap</text></svg>";
+
+/// An article page holding the pictures, each in a full-width figure, and
+/// the measuring script.
+fn article(svgs: &[(String, String)]) -> String {
+    let mut page = String::from(
+        "<!doctype html><html><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <style>body{margin:0;font-family:Georgia,serif;line-height:1.5}\
+         p,h1{margin:12px 16px}figure{margin:0 0 24px 0}</style></head><body>\
+         <h1>How a message travelled</h1>\
+         <p>WikiLeaks messaged Donald Trump Jr. on 20 September 2016. The picture shows who could have seen it.</p>\n",
+    );
+    for (name, svg) in svgs {
+        let inline = svg
+            .split_once("?>")
+            .map_or(svg.as_str(), |(_, rest)| rest)
+            .trim();
+        page.push_str(&format!(
+            "<figure data-name=\"{name}\">{inline}</figure>\n<p>The story goes on.</p>\n"
+        ));
+    }
+    page.push_str(MEASURE);
+    page.push_str("</body></html>\n");
+    page
+}
+
+const MEASURE: &str = r#"<script>
+function measure() {
+  const pictures = [];
+  for (const fig of document.querySelectorAll('figure[data-name]')) {
+    const svg = fig.querySelector('svg');
+    const sr = svg.getBoundingClientRect();
+    const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim().length > 0);
+    let min = 1e9, minText = '';
+    const boxes = [];
+    for (const t of texts) {
+      const m = t.getScreenCTM();
+      const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+      if (px < min) { min = px; minText = t.textContent; }
+      const r = t.getBoundingClientRect();
+      boxes.push([r.left, r.top, r.right, r.bottom, t.textContent]);
+    }
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        const ox = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+        const oy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+        if (ox > 1 && oy > 1) overlaps.push(a[4] + ' / ' + b[4]);
+      }
+    }
+    let right = sr.right;
+    for (const b of boxes) right = Math.max(right, b[2]);
+    const key = svg.querySelector('.grapevine-key');
+    const kr = key ? key.getBoundingClientRect() : null;
+    pictures.push({
+      name: fig.dataset.name, min: min, min_text: minText, overlaps: overlaps,
+      key_share: kr ? (kr.width * kr.height) / (sr.width * sr.height) : 0,
+      right: right, width: sr.width, height: sr.height, texts: texts.length
+    });
+  }
+  const overflow = document.documentElement.scrollWidth > window.innerWidth
+    || pictures.some(p => p.right > window.innerWidth + 0.5);
+  parent.postMessage(JSON.stringify({
+    viewport: window.innerWidth, overflow: overflow,
+    page_height: document.documentElement.scrollHeight, pictures: pictures
+  }), '*');
+}
+window.addEventListener('load', measure);
+</script>
+"#;
+
+/// The host page: the article in an iframe exactly `width` px wide (a
+/// headless window is never narrower than 500 px), the results written
+/// into the host's DOM.
+fn host(width: u32, height: u32) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"></head><body style=\"margin:0\">\
+         <iframe src=\"article.html\" style=\"border:0;display:block;width:{width}px;height:{height}px\"></iframe>\
+         <script>addEventListener('message', e => {{ const p = document.createElement('pre'); \
+         p.id = 'result'; p.textContent = e.data; document.body.appendChild(p); }});</script>\
+         </body></html>"
+    )
+}
+
+fn run(chrome: &Path, dir: &Path, extra: &[String], window: (u32, u32)) -> String {
+    let out = Command::new(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+            "--virtual-time-budget=20000",
+            &format!("--window-size={},{}", window.0, window.1),
+        ])
+        .args(extra)
+        .arg(format!("file://{}", dir.join("host.html").display()))
+        .output()
+        .expect("chromium runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn measure(chrome: &Path, svgs: &[(String, String)], width: u32) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("article.html"), article(svgs)).unwrap();
+    std::fs::write(dir.path().join("host.html"), host(width, 600)).unwrap();
+    let dom = run(
+        chrome,
+        dir.path(),
+        &["--dump-dom".to_string()],
+        (width.max(500), 1000),
+    );
+    let json = dom
+        .split_once("<pre id=\"result\">")
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(j, _)| {
+            j.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&nbsp;", "\u{a0}")
+                .replace("&amp;", "&")
+        })
+        .unwrap_or_else(|| panic!("no measurements in the page:\n{dom}"));
+    serde_json::from_str(&json).unwrap()
+}
+
+#[test]
+fn pictures_hold_in_a_real_browser() {
+    let Some(chrome) = browser() else { return };
+    let s = story();
+    let mut report = String::new();
+    let mut failures: Vec<String> = Vec::new();
+    for (fit, viewport) in [(Fit::Phone, 375), (Fit::Column, 700), (Fit::Wide, 1280)] {
+        let mut svgs: Vec<(String, String)> = pictures(&s)
+            .into_iter()
+            .map(|(name, focus, lanes)| (name.to_string(), svg_of(&s, &focus, lanes, fit)))
+            .collect();
+        // A control: two texts on top of each other must be caught.
+        svgs.push(("control".to_string(), CONTROL.to_string()));
+        let m = measure(&chrome, &svgs, viewport);
+        assert_eq!(m["viewport"].as_u64(), Some(u64::from(viewport)), "{m}");
+        if m["overflow"].as_bool() != Some(false) {
+            failures.push(format!("{viewport} px: the page overflows horizontally"));
+        }
+        for p in m["pictures"].as_array().unwrap() {
+            let name = p["name"].as_str().unwrap();
+            if name == "control" {
+                assert!(
+                    !p["overlaps"].as_array().unwrap().is_empty(),
+                    "the overlap check works: {p}"
+                );
+                continue;
+            }
+            let min = p["min"].as_f64().unwrap();
+            let share = p["key_share"].as_f64().unwrap();
+            let overlaps = p["overlaps"].as_array().unwrap();
+            report.push_str(&format!(
+                "{viewport:>5} px {:<7} {name:<9} smallest text {min:5.2} px ({:?}), key {:4.1} % of the area, {} overlaps, {} texts\n",
+                fit.name(),
+                p["min_text"].as_str().unwrap_or(""),
+                share * 100.0,
+                overlaps.len(),
+                p["texts"]
+            ));
+            if min < fit.min_text() - 0.01 {
+                failures.push(format!(
+                    "{viewport} px {name}: smallest text {min:.2} px ({}) < {}",
+                    p["min_text"],
+                    fit.min_text()
+                ));
+            }
+            if !overlaps.is_empty() {
+                failures.push(format!("{viewport} px {name}: text overlaps {overlaps:?}"));
+            }
+            if share > 0.15 {
+                failures.push(format!(
+                    "{viewport} px {name}: key is {:.1} % of the area",
+                    share * 100.0
+                ));
+            }
+        }
+    }
+    eprintln!("{report}");
+    assert!(failures.is_empty(), "{}\n{report}", failures.join("\n"));
+}
+
+/// Screenshots of the key picture in an article page at the three widths,
+/// for docs/img (GRAPEVINE_SCREENSHOTS=docs/img).
+#[test]
+fn screenshots_when_asked() {
+    let Some(dir_out) = std::env::var_os("GRAPEVINE_SCREENSHOTS") else {
+        return;
+    };
+    let Some(chrome) = browser() else { return };
+    let s = story();
+    let key = &pictures(&s)[0].1;
+    for (fit, width, file) in [
+        (Fit::Phone, 375, "browser-phone-375.png"),
+        (Fit::Column, 700, "browser-column-700.png"),
+        (Fit::Wide, 1280, "browser-wide-1280.png"),
+    ] {
+        let svgs = vec![("key".to_string(), svg_of(&s, key, false, fit))];
+        let height = measure(&chrome, &svgs, width)["page_height"]
+            .as_u64()
+            .unwrap() as u32;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("article.html"), article(&svgs)).unwrap();
+        std::fs::write(dir.path().join("host.html"), host(width, height)).unwrap();
+        let out = PathBuf::from(&dir_out).join(file);
+        run(
+            &chrome,
+            dir.path(),
+            &[format!(
+                "--screenshot={}",
+                std::fs::canonicalize(&dir_out)
+                    .unwrap()
+                    .join(file)
+                    .display()
+            )],
+            (width, height),
+        );
+        assert!(out.exists(), "{} written", out.display());
+    }
+}
