@@ -335,6 +335,19 @@ pub fn write_output(path: &Path, input: &Path, bytes: &[u8]) -> Result<(), Error
         .map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
+    // The temporary file is private (0600): give the output the mode an
+    // existing file had, else the usual one for a new file (0644, less the
+    // umask's write bits are not read here: 0644 is what `>` would give).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode() & 0o7777)
+            .unwrap_or(0o644);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(io)?;
+    }
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }

@@ -184,3 +184,29 @@ fn a_meeting_of_a_hundred_thousand_costs_linear_memory() {
     assert_eq!(p9.previous.as_deref(), Some("p7"));
     assert!(answer.not_reached.is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn outputs_get_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("story.dot");
+    let run = grapevine(&[
+        "render",
+        "graphs/trump-jr-wikileaks.json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success());
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&out), 0o644, "a new file: as `>` would make it");
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let run = grapevine(&[
+        "render",
+        "graphs/trump-jr-wikileaks.json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success());
+    assert_eq!(mode(&out), 0o640, "an existing file keeps its mode");
+}
