@@ -392,6 +392,10 @@ pub struct RenderArgs {
     /// With --reach-from or --path: the source holds it from this time on.
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
+    /// With --reach, --reach-from or --path: only who could have it by this
+    /// time (its last second; "surely" only by then too).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
     /// Draw one chain: the earliest-arrival path from A to B.
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
     pub path: Option<Vec<String>>,

@@ -22,19 +22,31 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
             "--since goes with --reach-from or --path".into(),
         ));
     }
+    if args.until.is_some()
+        && args.reach.is_none()
+        && args.reach_from.is_none()
+        && args.path.is_none()
+    {
+        return Err(Error::Query(
+            "--until goes with --reach, --reach-from or --path".into(),
+        ));
+    }
     let mut focus = if let Some(msg) = &args.reach {
         let mut q = Query::message(msg);
         q.threshold = threshold;
+        q.until = args.until.clone();
         Focus::reach(catalog, &q)?
     } else if let Some(from) = &args.reach_from {
         let mut q = Query::from_entity(from);
         q.since = args.since.clone();
         q.threshold = threshold;
+        q.until = args.until.clone();
         Focus::reach(catalog, &q)?
     } else if let Some([a, b]) = args.path.as_deref() {
         let mut q = Query::from_entity(a);
         q.since = args.since.clone();
         q.threshold = threshold;
+        q.until = args.until.clone();
         Focus::path(catalog, &q, b)?
     } else {
         Focus::default()

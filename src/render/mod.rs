@@ -271,15 +271,17 @@ impl Focus {
                     .and_then(|k| catalog.message(k).title.clone())
                     .unwrap_or_else(|| m.clone());
                 format!(
-                    "Who could have seen “{title}”: {} of {} reached{}",
+                    "Who could have seen “{title}”{}: {} of {} reached{}",
+                    until_note(catalog, query.until.as_deref()),
                     answer.reached.len(),
                     total,
                     threshold_note(query.threshold)
                 )
             }
             (None, Origin::Entity(_)) | (None, Origin::Message(_)) => format!(
-                "Who {source}’s contacts could have told{}: {} of {} reached{}",
+                "Who {source}’s contacts could have told{}{}: {} of {} reached{}",
                 since_note(catalog, query.since.as_deref()),
+                until_note(catalog, query.until.as_deref()),
                 answer.reached.len(),
                 total,
                 threshold_note(query.threshold)
@@ -469,6 +471,17 @@ fn threshold_note(level: Certainty) -> String {
         String::new()
     } else {
         format!(" ({} contacts only)", lower_first(&at_least(level)))
+    }
+}
+
+fn until_note(catalog: &dyn Catalog, until: Option<&str>) -> String {
+    let tz = catalog.timezone();
+    match until.and_then(|s| TimeExpr::parse(s, &tz).ok()) {
+        Some(t) => format!(
+            " by {}",
+            style::date_label(Some(&t), &tz, style::DateStyle::Short)
+        ),
+        None => String::new(),
     }
 }
 

@@ -210,3 +210,34 @@ fn outputs_get_the_usual_mode() {
     assert!(run.status.success());
     assert_eq!(mode(&out), 0o640, "an existing file keeps its mode");
 }
+
+/// `render --until`: the picture of who could have seen it by election day.
+#[test]
+fn render_until_election_day() {
+    let out = grapevine(&[
+        "render",
+        "graphs/trump-jr-wikileaks.json",
+        "--reach",
+        "pac-tip",
+        "--until",
+        "2016-11-08",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dot = String::from_utf8_lossy(&out.stdout);
+    assert!(dot.contains("by 8 Nov 2016: 9 of 27 reached"), "{dot}");
+    assert!(
+        !dot.contains("label=\"The Atlantic"),
+        "published in 2017: not drawn"
+    );
+    let out = grapevine(&[
+        "render",
+        "graphs/trump-jr-wikileaks.json",
+        "--until",
+        "2016-11-08",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
