@@ -228,6 +228,25 @@ fn digits(s: &str, n: usize, what: &str) -> Result<i64, TimeError> {
         .map_err(|_| err(format!("the {what} `{s}` is not a number"), FORMS_HELP))
 }
 
+/// The earliest second a time may hold: 0001-01-01T00:00:00Z.
+///
+/// One range for every input, story files and CSV contact lists alike: years
+/// 0001 to 9998 in UTC, which every time form (a year, a month, a day, a
+/// time of day with any offset up to ±17:59) can express without reaching
+/// the ends of the calendar arithmetic. A time outside
+/// [`MIN_SECOND`]`..=`[`MAX_SECOND`] is rejected with a located error.
+///
+/// ```
+/// use grapevine::model::time::{MAX_SECOND, MIN_SECOND};
+/// assert_eq!(jiff::Timestamp::from_second(MIN_SECOND).unwrap().to_string(), "0001-01-01T00:00:00Z");
+/// assert_eq!(jiff::Timestamp::from_second(MAX_SECOND).unwrap().to_string(), "9998-12-31T23:59:59Z");
+/// ```
+pub const MIN_SECOND: i64 = -62_135_596_800;
+
+/// The latest second a time may hold: 9998-12-31T23:59:59Z (see
+/// [`MIN_SECOND`]).
+pub const MAX_SECOND: i64 = 253_370_764_799;
+
 /// English month names, January first.
 pub const MONTHS: [&str; 12] = [
     "January",

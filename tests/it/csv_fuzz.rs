@@ -22,7 +22,7 @@ fn exercise(bytes: &[u8]) -> Result<(), TestCaseError> {
         let options = CsvOptions {
             skip_bad_rows,
             threads,
-            progress: None,
+            ..CsvOptions::default()
         };
         match Corpus::parse("fuzz.csv", bytes, &options) {
             Ok(corpus) => {

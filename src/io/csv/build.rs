@@ -19,6 +19,8 @@ pub(super) struct Building {
     pub(super) carries: Vec<(u32, String)>,
     pub(super) texts: HashMap<u32, String>,
     pub(super) certainty_written: bool,
+    /// How the rows write their times.
+    pub(super) forms: Forms,
 }
 
 impl Building {
@@ -57,6 +59,7 @@ impl Building {
         self.texts
             .extend(out.texts.iter().map(|(l, s)| (l + base_line, s.clone())));
         self.certainty_written |= out.certainty_written;
+        self.forms.append(&out.forms, base_line);
     }
 
     /// Sorts the rows by (time, line) and settles the time storage.

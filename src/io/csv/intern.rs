@@ -188,8 +188,9 @@ pub(super) struct Batch {
     /// its row.
     pub(super) keys: Vec<(bool, Range<usize>, Range<usize>)>,
     pub(super) arena: Vec<u8>,
-    /// Per row: where it is in the buffer, and its line.
-    pub(super) rows: Vec<(Range<usize>, u32)>,
+    /// Per row: where it is in the buffer, its line, how its time is
+    /// written.
+    pub(super) rows: Vec<(Range<usize>, u32, Form)>,
     /// The index in the output of the batch's first row.
     pub(super) first: usize,
 }
