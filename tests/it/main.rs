@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod csv_fuzz;
+mod hostile_csv;
 mod malformed;
 mod reach_props;
 mod render;
