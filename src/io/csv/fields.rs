@@ -137,7 +137,115 @@ pub(super) fn scan(buf: &[u8], start: usize, eof: bool, width: usize) -> Scan {
             cut,
         };
     }
+    if line_end - start <= MAX_ROW_BYTES && line_splits(&buf[start..line_end]) {
+        // Every quote on the line is closed: the row is the line.
+        let Some(p) = lb else {
+            if !eof {
+                return Scan::More;
+            }
+            return Scan::Row {
+                end: line_end,
+                next: line_end,
+                breaks: 0,
+                quoted: true,
+                cut: None,
+            };
+        };
+        let Some(next) = after_break(buf, p, eof) else {
+            return Scan::More;
+        };
+        return Scan::Row {
+            end: p,
+            next,
+            breaks: 1,
+            quoted: true,
+            cut: None,
+        };
+    }
     scan_quoted(buf, start, eof, width)
+}
+
+/// Whether `line` (without line breaks) splits into fields by
+/// [`split_fields`]'s rules, without copying anything: then every quote on
+/// it is closed.
+fn line_splits(line: &[u8]) -> bool {
+    let n = line.len();
+    let mut i = 0;
+    loop {
+        while i < n && (line[i] == b' ' || line[i] == b'\t') {
+            i += 1;
+        }
+        if i < n && line[i] == b'"' {
+            i += 1;
+            loop {
+                let Some(k) = memchr::memchr(b'"', &line[i..]) else {
+                    return false;
+                };
+                i += k;
+                if line.get(i + 1) == Some(&b'"') {
+                    i += 2;
+                    continue;
+                }
+                i += 1;
+                break;
+            }
+            while i < n && (line[i] == b' ' || line[i] == b'\t') {
+                i += 1;
+            }
+            if i < n && line[i] != b',' {
+                return false;
+            }
+        } else {
+            match memchr::memchr2(b',', b'"', &line[i..]) {
+                Some(k) if line[i + k] == b'"' => return false,
+                Some(k) => i += k,
+                None => i = n,
+            }
+        }
+        if i >= n {
+            return true;
+        }
+        i += 1;
+    }
+}
+
+/// [`scan`], splitting the row into `fields` on the way when it is one line
+/// with quotes that splits cleanly (the common quoted row: one pass instead
+/// of a scan and a split). The flag says whether `fields` holds the row's
+/// fields. Such a line is a row by [`scan`]'s rules too: every quote on it
+/// is closed, so it ends at its line break.
+#[inline]
+pub(super) fn scan_split(
+    buf: &[u8],
+    start: usize,
+    eof: bool,
+    width: usize,
+    fields: &mut Vec<Field>,
+    owned: &mut Vec<u8>,
+) -> (Scan, bool) {
+    let lb = next_break(buf, start);
+    let line_end = lb.unwrap_or(buf.len());
+    let line = &buf[start..line_end];
+    if line.len() <= MAX_ROW_BYTES && memchr::memchr(b'"', line).is_some() {
+        let next = match lb {
+            Some(p) => after_break(buf, p, eof),
+            None if eof => Some(line_end),
+            None => None,
+        };
+        if let Some(next) = next {
+            if split_fields(line, true, fields, owned).is_ok() {
+                let row = Scan::Row {
+                    end: line_end,
+                    next,
+                    breaks: u32::from(lb.is_some()),
+                    quoted: true,
+                    cut: None,
+                };
+                return (row, true);
+            }
+        }
+    }
+    (scan(buf, start, eof, width), false)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -230,6 +230,8 @@ pub struct Corpus {
     pub(super) by_line: OnceLock<Vec<u32>>,
 }
 
+#[doc(hidden)]
+pub mod bench;
 mod build;
 mod corpus;
 mod fields;

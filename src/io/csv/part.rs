@@ -262,13 +262,14 @@ impl PartParser<'_> {
         let mut kind_map: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut batch = Batch::default();
         while start < range.end {
+            let (scanned, split) = scan_split(buf, start, eof, width, &mut fields, &mut owned);
             let Scan::Row {
                 end,
                 next,
                 breaks,
                 quoted,
                 cut,
-            } = scan(buf, start, eof, width)
+            } = scanned
             else {
                 // Cannot happen: the plan ends parts at row starts.
                 break;
@@ -306,6 +307,7 @@ impl PartParser<'_> {
                 row,
                 row_start,
                 quoted,
+                split,
                 this_line,
                 out,
                 &mut fields,
@@ -437,6 +439,7 @@ impl PartParser<'_> {
         row: &[u8],
         row_start: usize,
         has_quote: bool,
+        split: bool,
         line: u32,
         out: &mut PartOut,
         fields: &mut Vec<Field>,
@@ -453,7 +456,12 @@ impl PartParser<'_> {
             label: label.to_string(),
             help: help.to_string(),
         };
-        if let Err((at, what)) = split_fields(row, has_quote, fields, owned) {
+        let split = if split {
+            Ok(())
+        } else {
+            split_fields(row, has_quote, fields, owned)
+        };
+        if let Err((at, what)) = split {
             return Err(problem(
                 at..at + 1,
                 what.to_string(),
