@@ -4,22 +4,11 @@
 #[allow(unused_imports)]
 use super::*;
 
+/// The hash of an id: foldhash with a fixed seed (the same on every run).
 #[inline]
 pub(super) fn hash_bytes(s: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = s.len() as u64;
-    let mut chunks = s.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
-    }
-    h ^ (h >> 32)
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x9E37_79B9_7F4A_7C15).hash_one(s)
 }
 
 /// Strings to numbers: an arena of names and an open-addressing table whose
