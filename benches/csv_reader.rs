@@ -207,7 +207,7 @@ fn lookup_std_foldhash(bencher: Bencher) {
         .bench(|| {
             black_box(k)
                 .iter()
-                .filter(|key| map.get(**key).is_some())
+                .filter_map(|key| map.get(*key))
                 .count()
         });
 }
