@@ -204,12 +204,7 @@ fn lookup_std_foldhash(bencher: Bencher) {
     }
     bencher
         .counter(divan::counter::ItemsCount::new(k.len()))
-        .bench(|| {
-            black_box(k)
-                .iter()
-                .filter_map(|key| map.get(*key))
-                .count()
-        });
+        .bench(|| black_box(k).iter().filter_map(|key| map.get(*key)).count());
 }
 
 const THREADS: [usize; 2] = [1, 0];

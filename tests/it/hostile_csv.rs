@@ -677,3 +677,19 @@ fn reading_stops_after_twenty_errors_and_says_so() {
     let c = parse(text.as_bytes(), true).unwrap();
     assert_eq!((c.skipped, c.report.warning_count()), (100, 5));
 }
+
+#[test]
+fn a_problem_far_along_a_line_stays_on_that_line() {
+    let far = "x".repeat(3000);
+    // A stray quote, and a quote opening a value that never closes, each
+    // past the 2,000 bytes of a line that a report shows.
+    for bad in [format!("{far}\"open"), format!("{far},\"open")] {
+        let text =
+            format!("from,to,time,note,more\na,b,100001,x,y\na,b,100002,{bad}\nc,d,100003,y,z\n");
+        let e = errors(text.as_bytes());
+        assert_eq!(e[0].line, Some(3), "{e:?}");
+        assert!(e[0].column.unwrap_or(0) <= 2001, "{e:?}");
+        let c = parse(text.as_bytes(), true).unwrap();
+        assert_eq!((c.row_count(), c.skipped), (2, 1));
+    }
+}

@@ -47,10 +47,9 @@
 //! - any time expression of format 1 (`2001-05-14T16:39:00Z`, `2016-09-20`,
 //!   `2016-09/2016-10`, `2016-09-20T12:00Z/..`, ...), read in UTC.
 //!
-//! Every time lies in years 0001 to 9998 UTC
-//! ([`MIN_SECOND`](crate::model::time::MIN_SECOND) to
-//! [`MAX_SECOND`](crate::model::time::MAX_SECOND), the range story files use
-//! too); a time outside it is a bad row. When one file mixes Unix seconds
+//! Every time lies in years 0001 to 9998 UTC ([`MIN_SECOND`] to
+//! [`MAX_SECOND`] in [`crate::model::time`], the range story files use too);
+//! a time outside it is a bad row. When one file mixes Unix seconds
 //! with written dates or years, one warning says how many rows use each form
 //! and points at the first row of the rarer one: a column of `2016`,
 //! `2017`, ... next to `1474329600` is usually a mistake.

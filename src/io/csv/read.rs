@@ -56,7 +56,11 @@ impl Problems {
                 last_start = s;
                 s
             };
-            let span = (start + span.start)..(start + span.end.max(span.start));
+            // A span past the shown text (a long row is cut to 2,000 bytes)
+            // points at its end, never into another line.
+            let a = span.start.min(row.len());
+            let b = span.end.max(span.start).min(row.len() + 1).max(a);
+            let span = (start + a)..(start + b);
             let d = if is_error {
                 Diagnostic::error(message, Some(span), label)
             } else {
