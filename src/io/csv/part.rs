@@ -244,8 +244,12 @@ fn cut_problem(why: Cut, width: usize) -> (String, &'static str) {
 
 impl PartParser<'_> {
     /// Parses the rows of `buf` that start in `range` (which starts at a row
-    /// start and ends at one, as [`plan`] cut them); `eof`: no bytes follow
-    /// `buf`.
+    /// start); `eof`: no bytes follow `buf`. Returns where the row after the
+    /// last one parsed starts (the range's end when the range ends at a row
+    /// start, as [`plan`] cuts them), and the scan that stopped the parse
+    /// ([`Scan::More`] or [`Scan::TooLong`] for a row that cannot be read
+    /// yet; [`Scan::More`] at the end of a buffer that more bytes follow; a
+    /// row otherwise).
     pub(super) fn parse(
         &self,
         buf: &[u8],
@@ -253,7 +257,14 @@ impl PartParser<'_> {
         eof: bool,
         ids: &mut Ids,
         out: &mut PartOut,
-    ) {
+    ) -> (usize, Scan) {
+        let mut stop = Scan::Row {
+            end: buf.len(),
+            next: buf.len(),
+            breaks: 0,
+            quoted: false,
+            cut: None,
+        };
         let width = self.header.width;
         let mut fields: Vec<Field> = Vec::with_capacity(width);
         let mut owned: Vec<u8> = Vec::new();
@@ -271,7 +282,7 @@ impl PartParser<'_> {
                 cut,
             } = scanned
             else {
-                // Cannot happen: the plan ends parts at row starts.
+                stop = scanned;
                 break;
             };
             let row = &buf[start..end];
@@ -331,6 +342,10 @@ impl PartParser<'_> {
         }
         self.flush(buf, &mut batch, ids, out);
         out.lines = line;
+        if start >= buf.len() && !eof {
+            stop = Scan::More;
+        }
+        (start, stop)
     }
 
     /// Gives the batch's rows their entity numbers; rows with a bad id are

@@ -172,6 +172,26 @@ pub(super) fn plan(buf: &[u8], eof: bool, width: usize, parts: usize) -> Plan {
     }
 }
 
+/// Where to cut `buf` (which starts at a row start) into `parts` parts
+/// without walking its rows: at the line start after each even share. With
+/// quotes a cut may fall inside a quoted value that spans lines; the parse
+/// then finds that the part before it does not end there, and the block is
+/// planned with [`plan`] instead.
+pub(super) fn guess_cuts(buf: &[u8], parts: usize) -> Vec<usize> {
+    let mut cuts = vec![0usize];
+    for k in 1..parts {
+        let t = buf.len() / parts * k;
+        let Some(p) = next_break(buf, t) else {
+            break;
+        };
+        let cut = after_break(buf, p, true).unwrap_or(buf.len());
+        if cut < buf.len() && cut > *cuts.last().unwrap_or(&0) {
+            cuts.push(cut);
+        }
+    }
+    cuts
+}
+
 /// Reads at least `want` more bytes into `buf` (fewer at the end of the
 /// input); returns how many.
 fn fill<R: Read>(
@@ -464,6 +484,8 @@ impl Corpus {
         let mut bad_rows = 0usize;
         let mut shown_bad = 0usize;
         let mut grow = false;
+        // Cut quoted blocks at guessed line starts until a guess fails.
+        let mut speculate = true;
         loop {
             if !eof && (grow || buf.len() < block) {
                 // A row longer than what is held: read as much again, so a
@@ -489,30 +511,48 @@ impl Corpus {
             } else {
                 threads
             };
-            let Plan {
-                complete,
-                cuts,
-                stop,
-            } = plan(view, view_eof, width, wanted);
-            if complete > 0 {
-                let parts = cuts.len();
-                let mut bounds = cuts.clone();
-                bounds.push(complete);
+            // Parts: exact cuts when the block has no quote (rows are lines);
+            // else guessed cuts, checked by the parse (each part must end
+            // where the next begins), with the exact walk as the fallback.
+            let quoted = memchr::memchr(b'"', view).is_some();
+            let mut exact = (!quoted || !speculate).then(|| plan(view, view_eof, width, wanted));
+            let (complete, stop, parts) = loop {
+                let (bounds, open_end) = match &exact {
+                    Some(p) => {
+                        let mut b = p.cuts.clone();
+                        b.push(p.complete);
+                        (b, false)
+                    }
+                    None => {
+                        let mut b = guess_cuts(view, wanted);
+                        b.push(view.len());
+                        (b, true)
+                    }
+                };
+                let parts = bounds.len() - 1;
+                if exact.as_ref().is_some_and(|p| p.complete == 0) {
+                    break (0, exact.map_or(Scan::More, |p| p.stop), 0);
+                }
+                let mut ends: Vec<(usize, Scan)> = vec![(0, Scan::More); parts];
                 {
                     let parser = &parser;
                     let global = &global;
                     let bounds = &bounds;
                     std::thread::scope(|scope| {
-                        let mut iter = workers.iter_mut().take(parts).enumerate();
+                        let mut iter = workers
+                            .iter_mut()
+                            .zip(ends.iter_mut())
+                            .take(parts)
+                            .enumerate();
                         let first = iter.next();
-                        for (i, w) in iter {
+                        for (i, (w, end)) in iter {
                             scope.spawn(move || {
                                 w.out.clear();
                                 let mut ids = Ids {
                                     global,
                                     local: &mut w.local,
                                 };
-                                parser.parse(
+                                *end = parser.parse(
                                     view,
                                     bounds[i]..bounds[i + 1],
                                     view_eof,
@@ -521,13 +561,13 @@ impl Corpus {
                                 );
                             });
                         }
-                        if let Some((_, w)) = first {
+                        if let Some((_, (w, end))) = first {
                             w.out.clear();
                             let mut ids = Ids {
                                 global,
                                 local: &mut w.local,
                             };
-                            parser.parse(
+                            *end = parser.parse(
                                 view,
                                 bounds[0]..bounds[1],
                                 view_eof,
@@ -537,6 +577,25 @@ impl Corpus {
                         }
                     });
                 }
+                let joined = (1..parts).all(|i| ends[i - 1].0 == bounds[i]);
+                if let Some(p) = exact {
+                    break (p.complete, p.stop, parts);
+                }
+                if joined && open_end {
+                    let (end, stop) = ends[parts - 1];
+                    break (end, stop, parts);
+                }
+                // A guessed cut fell inside a row: forget the parts (and the
+                // ids they met) and plan this block, and the next ones, row
+                // by row.
+                for w in workers.iter_mut() {
+                    w.out.clear();
+                    w.local = Interner::default();
+                }
+                speculate = false;
+                exact = Some(plan(view, view_eof, width, wanted));
+            };
+            if complete > 0 {
                 // Append in file order, giving ids first seen in this block
                 // their numbers in the same order.
                 for w in workers.iter_mut().take(parts) {
