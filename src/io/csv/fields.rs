@@ -107,7 +107,23 @@ pub(super) fn count_breaks(s: &[u8]) -> u32 {
 pub(super) fn scan(buf: &[u8], start: usize, eof: bool, width: usize) -> Scan {
     let lb = next_break(buf, start);
     let line_end = lb.unwrap_or(buf.len());
-    if memchr::memchr(b'"', &buf[start..line_end]).is_none() {
+    let has_quote = memchr::memchr(b'"', &buf[start..line_end]).is_some();
+    scan_line(buf, start, eof, width, lb, has_quote)
+}
+
+/// [`scan`] once the first line break (`lb`) is found and it is known
+/// whether the first line has a quote.
+#[inline]
+fn scan_line(
+    buf: &[u8],
+    start: usize,
+    eof: bool,
+    width: usize,
+    lb: Option<usize>,
+    has_quote: bool,
+) -> Scan {
+    let line_end = lb.unwrap_or(buf.len());
+    if !has_quote {
         // No quote on the first line: the row is that line.
         let cut = (line_end - start > MAX_ROW_BYTES).then_some((start, Cut::LongLine));
         let Some(p) = lb else {
@@ -226,7 +242,8 @@ pub(super) fn scan_split(
     let lb = next_break(buf, start);
     let line_end = lb.unwrap_or(buf.len());
     let line = &buf[start..line_end];
-    if line.len() <= MAX_ROW_BYTES && memchr::memchr(b'"', line).is_some() {
+    let has_quote = memchr::memchr(b'"', line).is_some();
+    if line.len() <= MAX_ROW_BYTES && has_quote {
         let next = match lb {
             Some(p) => after_break(buf, p, eof),
             None if eof => Some(line_end),
@@ -245,7 +262,7 @@ pub(super) fn scan_split(
             }
         }
     }
-    (scan(buf, start, eof, width), false)
+    (scan_line(buf, start, eof, width, lb, has_quote), false)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -104,6 +104,38 @@ impl Interner {
         }
     }
 
+    /// Adds `s` (hash `h`), which is not in the table and was checked to be
+    /// an id.
+    pub(super) fn insert_new(&mut self, s: &str, h: u64) -> Result<u32, &'static str> {
+        if self.slots.is_empty() {
+            self.slots = vec![0; 1024];
+        }
+        if self.names.len() >= (LOCAL - 1) as usize {
+            return Err("does not fit: more than 2 billion ids");
+        }
+        let n = self.names.push(s).ok_or("does not fit: ids pass 4 GiB")?;
+        let tag = h & 0xFFFF_FFFF_0000_0000;
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = tag | u64::from(n + 1);
+        if self.names.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        Ok(n)
+    }
+
+    /// The number of `s`, an id checked already, added when new.
+    pub(super) fn lookup_or_insert_checked(&mut self, s: &str) -> Result<u32, &'static str> {
+        let h = hash_bytes(s.as_bytes());
+        match self.lookup(s.as_bytes(), h) {
+            Some(n) => Ok(n),
+            None => self.insert_new(s, h),
+        }
+    }
+
     pub(super) fn lookup_or_insert(&mut self, s: &[u8]) -> Result<u32, &'static str> {
         self.lookup_or_insert_hashed(s, hash_bytes(s))
     }

@@ -368,70 +368,76 @@ impl PartParser<'_> {
         let hashes: Vec<u64> = keys.iter().map(|k| hash_bytes(k)).collect();
         let mut found = [NONE_ID; BATCH_KEYS];
         ids.global.lookup_batch(&keys, &hashes, &mut found);
-        // First the ids not seen before: a row with a bad one is dropped
-        // whole.
+        // Row by row: a row with an id that is new and bad is dropped whole,
+        // before either of its ids is added.
         let mut bad: Vec<bool> = Vec::new();
-        for (i, key) in keys.iter().enumerate() {
-            if found[i] != NONE_ID || ids.local.lookup(key, hashes[i]).is_some() {
-                continue;
-            }
-            let Err(what) = valid_id(key) else {
-                continue;
-            };
-            if bad.is_empty() {
-                bad = vec![false; batch.rows.len()];
-            }
-            let r = i / 2;
-            if bad[r] {
-                continue;
-            }
-            bad[r] = true;
-            out.bad_rows += 1;
-            if out.problems.len() < self.keep_problems {
-                let (range, line, _) = batch.rows[r].clone();
-                let col = if i % 2 == 0 {
-                    self.header.from
-                } else {
-                    self.header.to
-                };
-                out.problems.push(RowProblem {
-                    line,
-                    text: shorten(&buf[range]),
-                    span: batch.keys[i].2.clone(),
-                    message: format!(
-                        "column {}: the entity id {what}",
-                        shown(self.header.names[col].as_bytes())
-                    ),
-                    label: "not an entity id".into(),
-                    help: "an id is a non-empty string without control characters, e.g. an e-mail address".into(),
-                });
-            }
-        }
-        for (i, key) in keys.iter().enumerate() {
-            let r = i / 2;
-            if bad.get(r).copied().unwrap_or(false) {
-                continue;
-            }
-            let id = if found[i] != NONE_ID {
-                found[i]
-            } else {
-                match ids.local.lookup_or_insert_hashed(key, hashes[i]) {
-                    Ok(n) => n | LOCAL,
-                    // Checked above.
-                    Err(_) => continue,
+        for r in 0..batch.rows.len() {
+            let mut ids_of = [NONE_ID; 2];
+            let mut problem = None;
+            for side in 0..2 {
+                let i = 2 * r + side;
+                if found[i] != NONE_ID {
+                    ids_of[side] = found[i];
+                } else if let Some(n) = ids.local.lookup(keys[i], hashes[i]) {
+                    ids_of[side] = n | LOCAL;
+                } else if let Err(what) = valid_id(keys[i]) {
+                    problem.get_or_insert((i, what));
                 }
-            };
-            let row = batch.first + r;
-            if i % 2 == 0 {
-                out.from[row] = id;
-                out.forms.add(
-                    batch.rows[r].2,
-                    batch.rows[r].1,
-                    &buf[batch.rows[r].0.clone()],
-                );
-            } else {
-                out.to[row] = id;
             }
+            if problem.is_none() {
+                for side in 0..2 {
+                    if ids_of[side] != NONE_ID {
+                        continue;
+                    }
+                    let i = 2 * r + side;
+                    // An id new to the table, checked above (the receiver
+                    // may be the sender, added just now).
+                    let text = std::str::from_utf8(keys[i]).unwrap_or_default();
+                    let added = match ids.local.lookup(keys[i], hashes[i]) {
+                        Some(n) => Ok(n),
+                        None => ids.local.insert_new(text, hashes[i]),
+                    };
+                    match added {
+                        Ok(n) => ids_of[side] = n | LOCAL,
+                        Err(what) => {
+                            problem = Some((i, what));
+                            break;
+                        }
+                    }
+                }
+            }
+            if let Some((i, what)) = problem {
+                if bad.is_empty() {
+                    bad = vec![false; batch.rows.len()];
+                }
+                bad[r] = true;
+                out.bad_rows += 1;
+                if out.problems.len() < self.keep_problems {
+                    let (range, line, _) = batch.rows[r].clone();
+                    let col = if i % 2 == 0 {
+                        self.header.from
+                    } else {
+                        self.header.to
+                    };
+                    out.problems.push(RowProblem {
+                        line,
+                        text: shorten(&buf[range]),
+                        span: batch.keys[i].2.clone(),
+                        message: format!(
+                            "column {}: the entity id {what}",
+                            shown(self.header.names[col].as_bytes())
+                        ),
+                        label: "not an entity id".into(),
+                        help: "an id is a non-empty string without control characters, e.g. an e-mail address".into(),
+                    });
+                }
+                continue;
+            }
+            let row = batch.first + r;
+            out.from[row] = ids_of[0];
+            out.to[row] = ids_of[1];
+            let (range, line, form) = &batch.rows[r];
+            out.forms.add(*form, *line, &buf[range.clone()]);
         }
         if !bad.is_empty() {
             let lines: std::collections::HashSet<u32> = batch

@@ -614,7 +614,7 @@ impl Corpus {
                     if !w.local.names.is_empty() {
                         let mut map = Vec::with_capacity(w.local.names.len());
                         for s in w.local.names.iter() {
-                            let g = global.lookup_or_insert(s.as_bytes()).map_err(|what| {
+                            let g = global.lookup_or_insert_checked(s).map_err(|what| {
                                 Error::Query(format!("{shown_file}: entity id {what}"))
                             })?;
                             map.push(g);

@@ -198,16 +198,17 @@ pub(super) fn parse_time(s: &[u8]) -> Result<RowTime, (String, String)> {
         [b'-', rest @ ..] => (true, rest),
         _ => (false, s),
     };
-    if !body.is_empty() && body.iter().all(u8::is_ascii_digit) {
+    // One pass over the digits (18 fit an i64); longer runs of digits are
+    // out of range.
+    let number = match body.len() {
+        1..=18 => digits(body),
+        0 => None,
+        _ => body.iter().all(u8::is_ascii_digit).then_some(i64::MAX),
+    };
+    if let Some(v) = number {
         if body.len() >= 5 {
             // Unix seconds.
-            let t = body
-                .iter()
-                .try_fold(0i64, |v, &b| {
-                    v.checked_mul(10)?.checked_add(i64::from(b - b'0'))
-                })
-                .map(|v| if negative { -v } else { v })
-                .filter(|&t| in_range(t));
+            let t = Some(if negative { -v } else { v }).filter(|&t| in_range(t));
             let Some(t) = t else {
                 return Err((
                     format!("{} is out of range as Unix seconds", shown(s)),
