@@ -374,19 +374,19 @@ impl PartParser<'_> {
         for r in 0..batch.rows.len() {
             let mut ids_of = [NONE_ID; 2];
             let mut problem = None;
-            for side in 0..2 {
+            for (side, id) in ids_of.iter_mut().enumerate() {
                 let i = 2 * r + side;
                 if found[i] != NONE_ID {
-                    ids_of[side] = found[i];
+                    *id = found[i];
                 } else if let Some(n) = ids.local.lookup(keys[i], hashes[i]) {
-                    ids_of[side] = n | LOCAL;
+                    *id = n | LOCAL;
                 } else if let Err(what) = valid_id(keys[i]) {
                     problem.get_or_insert((i, what));
                 }
             }
             if problem.is_none() {
-                for side in 0..2 {
-                    if ids_of[side] != NONE_ID {
+                for (side, id) in ids_of.iter_mut().enumerate() {
+                    if *id != NONE_ID {
                         continue;
                     }
                     let i = 2 * r + side;
@@ -398,7 +398,7 @@ impl PartParser<'_> {
                         None => ids.local.insert_new(text, hashes[i]),
                     };
                     match added {
-                        Ok(n) => ids_of[side] = n | LOCAL,
+                        Ok(n) => *id = n | LOCAL,
                         Err(what) => {
                             problem = Some((i, what));
                             break;
