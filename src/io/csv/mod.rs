@@ -87,9 +87,13 @@
 //!
 //! # Speed and memory
 //!
-//! The file is read in blocks of 16 MiB; each block is cut at row boundaries
-//! into one part per core, parsed in parallel (`std::thread::scope`) and
-//! appended in file order. Entity ids are interned into one string arena with
+//! The file is read in blocks of 16 MiB; each block is cut into one part per
+//! core, parsed in parallel (`std::thread::scope`) and appended in file
+//! order. A block without quotes is cut at line starts, which are row starts;
+//! a block with quotes is cut at guessed line starts, and each part must end
+//! where the next begins (a cut inside a multi-line quoted value fails that
+//! check, and the block is then cut by walking its rows, as are the blocks
+//! after it). Entity ids are interned into one string arena with
 //! an open-addressing table (one per thread, merged after each block). Rows
 //! cost 17 bytes while reading (sender, receiver, time as a 32-bit offset,
 //! line number, certainty); rows are then sorted by time (skipped when the
