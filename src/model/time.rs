@@ -260,6 +260,8 @@ fn digits(s: &str, n: usize, what: &str) -> Result<i64, TimeError> {
         .map_err(|_| err(format!("the {what} `{s}` is not a number"), FORMS_HELP))
 }
 
+/// The earliest second a time may hold: 0001-01-01T00:00:00Z.
+///
 /// English month names, January first.
 pub const MONTHS: [&str; 12] = [
     "January",

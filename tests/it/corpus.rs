@@ -586,7 +586,7 @@ fn cli_path_check_and_import_on_csv() {
 
 #[test]
 fn cli_bad_rows() {
-    let file = temp_file("bad.csv", "from,to,time\na,b,1\na,b,soon\na,b,3\n");
+    let file = temp_file("bad.csv", "from,to,time\na,b,10001\na,b,soon\na,b,10003\n");
     let f = file.to_str().unwrap();
     let out = grapevine_cli(&["check", f]);
     assert_eq!(out.status.code(), Some(2));

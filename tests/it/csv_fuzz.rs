@@ -1,6 +1,12 @@
 //! Hostile CSV input: random bytes and mutations of valid contact lists never
 //! make the reader panic; whatever it accepts can be queried, summarised and
-//! turned into a story; whatever it rejects comes with a located error.
+//! turned into a story; whatever it rejects comes with a located error. The
+//! reader agrees with the `csv` crate on every file both accept, and reading
+//! on one thread in one block or on several threads in tiny blocks gives the
+//! same corpus (or the same errors).
+//!
+//! `PROPTEST_CASES` sets the number of cases of each property (the campaign
+//! in docs/reliability.md ran them in release for minutes).
 
 use grapevine::io::csv::{Corpus, CsvOptions};
 use grapevine::Catalog;
@@ -15,14 +21,18 @@ d@x.org,a@x.org,2016-09-20T12:00Z/..,e4,,unknown,tip;other
 e@x.org,a@x.org,../2016-09,e5,other,,
 ";
 
-/// Reads `bytes` both ways (one thread and two, skipping bad rows or not)
-/// and uses whatever loads.
+/// Reads `bytes` several ways (one thread and two, whole or in tiny blocks,
+/// skipping bad rows or not), uses whatever loads, and checks that every way
+/// gives the same answer.
 fn exercise(bytes: &[u8]) -> Result<(), TestCaseError> {
-    for (threads, skip_bad_rows) in [(1, false), (2, false), (2, true)] {
+    same_every_way(bytes, &[3])?;
+    for (threads, skip_bad_rows, block_size) in [(1, false, 0), (2, false, 3), (2, true, 0)] {
         let options = CsvOptions {
             skip_bad_rows,
             threads,
-            progress: None,
+            block_size,
+            parallel_min: 1,
+            ..CsvOptions::default()
         };
         match Corpus::parse("fuzz.csv", bytes, &options) {
             Ok(corpus) => {
@@ -60,6 +70,128 @@ fn exercise(bytes: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Reads `bytes` on one thread in one block, then on 2 and 3 threads with
+/// blocks of each of `blocks` bytes cut into parts: equal corpora, or equal
+/// errors.
+fn same_every_way(bytes: &[u8], blocks: &[usize]) -> Result<(), TestCaseError> {
+    for skip_bad_rows in [false, true] {
+        let one = CsvOptions {
+            skip_bad_rows,
+            threads: 1,
+            ..CsvOptions::default()
+        };
+        let reference = Corpus::parse("f.csv", bytes, &one);
+        for threads in [2, 3] {
+            for &block_size in blocks {
+                let options = CsvOptions {
+                    threads,
+                    block_size,
+                    parallel_min: 1,
+                    ..one
+                };
+                let other = Corpus::parse("f.csv", bytes, &options);
+                match (&reference, &other) {
+                    (Ok(a), Ok(b)) => prop_assert!(a == b, "corpora differ with {:?}", options),
+                    (Err(Error::Invalid(a)), Err(Error::Invalid(b))) => {
+                        prop_assert_eq!(a.render(), b.render(), "errors differ with {:?}", options)
+                    }
+                    (a, b) => prop_assert!(
+                        false,
+                        "{:?}: {:?} vs {:?}",
+                        options,
+                        a.as_ref().map(|c| c.row_count()).map_err(|e| e.to_string()),
+                        b.as_ref().map(|c| c.row_count()).map_err(|e| e.to_string())
+                    ),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A value for a CSV field, and whether to quote it.
+fn value(
+    chars: &'static str,
+    len: std::ops::Range<usize>,
+) -> impl Strategy<Value = (String, bool)> {
+    (
+        proptest::string::string_regex(&format!("[{chars}]{{{},{}}}", len.start, len.end)).unwrap(),
+        any::<bool>(),
+    )
+}
+
+/// `v` as written in a file: quoted (quotes doubled) when asked or when it
+/// must be, else as it is.
+fn write_field(out: &mut String, (v, quoted): &(String, bool)) {
+    if *quoted || v.contains(['"', ',', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&v.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(v);
+    }
+}
+
+/// A contact list of `from,to,time,kind` whose values may hold commas,
+/// quotes and line breaks, each quoted when it must be and at random
+/// otherwise, with LF, CRLF or CR endings; in one file of four, a few bytes
+/// are then inserted anywhere (which makes most such files bad).
+fn csv_file() -> impl Strategy<Value = Vec<u8>> {
+    let row = (
+        value("ab,\"", 1..4),
+        value("ab,\"", 1..4),
+        any::<bool>(),
+        value("ab,\"\n\r", 0..4),
+        0usize..3,
+    );
+    (
+        proptest::collection::vec(row, 0..12),
+        proptest::option::weighted(
+            0.25,
+            proptest::collection::vec(
+                (
+                    any::<proptest::sample::Index>(),
+                    proptest::sample::select(vec![b'"', b',', b'\n', b'\r', b'a']),
+                ),
+                1..3,
+            ),
+        ),
+    )
+        .prop_map(|(rows, noise)| {
+            let ends = ["\n", "\r\n", "\r"];
+            let mut s = String::from("from,to,time,kind\n");
+            for (i, (from, to, quote_time, kind, end)) in rows.iter().enumerate() {
+                write_field(&mut s, from);
+                s.push(',');
+                write_field(&mut s, to);
+                s.push(',');
+                write_field(&mut s, &(format!("{}", 1_000_000 + i), *quote_time));
+                s.push(',');
+                write_field(&mut s, kind);
+                s.push_str(ends[*end]);
+            }
+            let mut bytes = s.into_bytes();
+            for (at, b) in noise.unwrap_or_default() {
+                let at = at.index(bytes.len() + 1);
+                bytes.insert(at, b);
+            }
+            bytes
+        })
+}
+
+/// The rows the `csv` crate reads (header first), or `None` when it
+/// rejects the file (a row of another width, bad UTF-8).
+fn csv_crate_rows(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(false)
+        .from_reader(bytes);
+    reader
+        .records()
+        .map(|r| r.ok().map(|r| r.iter().map(str::to_string).collect()))
+        .collect()
+}
+
 #[test]
 fn the_valid_file_loads() {
     let corpus = Corpus::parse("ok.csv", VALID.as_bytes(), &CsvOptions::default()).unwrap();
@@ -77,6 +209,52 @@ proptest! {
     #[test]
     fn csv_like_text_never_panics(text in "[a-e@.,\"\\n\\r0-9:TZ/;-]{0,300}") {
         exercise(format!("from,to,time\n{text}").as_bytes())?;
+    }
+
+    #[test]
+    fn agrees_with_the_csv_crate(bytes in csv_file()) {
+        let ours = Corpus::parse("f.csv", &bytes, &CsvOptions::default());
+        let theirs = csv_crate_rows(&bytes);
+        if let (Ok(corpus), Some(rows)) = (&ours, &theirs) {
+            // Noise may have changed the header: find the columns by name.
+            let column = |name: &str| rows[0].iter().position(|c| c.trim() == name);
+            let k = column("kind");
+            let (Some(f), Some(t)) = (column("from"), column("to")) else {
+                return Err(TestCaseError::fail(format!("header {:?} accepted", rows[0])));
+            };
+            // Rows in file order (times grow with the row).
+            let mut events: Vec<u32> = (0..corpus.event_count() as u32).collect();
+            events.sort_by_key(|&e| corpus.line_of(e));
+            let channels = corpus.channels();
+            let got: Vec<Vec<String>> = events
+                .iter()
+                .map(|&e| {
+                    let c = e as usize;
+                    vec![
+                        corpus.entity_id(channels.from[c]).to_string(),
+                        corpus.entity_id(channels.to[c]).to_string(),
+                        corpus.event_kind(e).to_string(),
+                    ]
+                })
+                .collect();
+            let want: Vec<Vec<String>> = rows[1..]
+                .iter()
+                .map(|r| {
+                    // An empty kind is the catalogue's `other`.
+                    let kind = match k {
+                        Some(k) if !r[k].is_empty() => &r[k],
+                        _ => "other",
+                    };
+                    vec![r[f].clone(), r[t].clone(), kind.to_string()]
+                })
+                .collect();
+            prop_assert_eq!(got, want, "file {:?}", String::from_utf8_lossy(&bytes));
+        }
+    }
+
+    #[test]
+    fn threads_and_tiny_blocks_change_nothing(bytes in csv_file()) {
+        same_every_way(&bytes, &[1, 2, 3, 5, 8, 13, 21, 34, 55])?;
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod cli;
 mod corpus;
 mod csv_fuzz;
 mod equality;
+mod hostile_csv;
 mod hostile_story;
 mod interchange;
 mod limits;

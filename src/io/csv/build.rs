@@ -19,6 +19,8 @@ pub(super) struct Building {
     pub(super) carries: Vec<(u32, String)>,
     pub(super) texts: HashMap<u32, String>,
     pub(super) certainty_written: bool,
+    /// How the rows write their times.
+    pub(super) forms: Forms,
 }
 
 impl Building {
@@ -57,6 +59,7 @@ impl Building {
         self.texts
             .extend(out.texts.iter().map(|(l, s)| (l + base_line, s.clone())));
         self.certainty_written |= out.certainty_written;
+        self.forms.append(&out.forms, base_line);
     }
 
     /// Sorts the rows by (time, line) and settles the time storage.
@@ -77,37 +80,71 @@ impl Building {
         } = self;
         let n = from.len();
         let has_kinds = header.kind.is_some();
-        let times = match time {
+        // Kinds in order of first use by a kept row (a row dropped for a bad
+        // entity id may have named one): the same whatever the parts.
+        let kind_names = {
+            let mut kind_names = kind_names;
+            let mut new_of = vec![u32::MAX; kind_names.len()];
+            let mut used: Vec<String> = Vec::new();
+            for k in kinds.iter_mut().filter(|k| **k != u32::MAX) {
+                let slot = &mut new_of[*k as usize];
+                if *slot == u32::MAX {
+                    *slot = used.len() as u32;
+                    used.push(std::mem::take(&mut kind_names[*k as usize]));
+                }
+                *k = *slot;
+            }
+            used
+        };
+        // The storage depends only on the kept rows' times (not on how they
+        // were read, nor on rows dropped after their time was stored): one
+        // base and 32-bit offsets when every time is one exact second and
+        // they span less than 2^32 - 2 seconds; intervals otherwise.
+        type Exact = Option<(i64, Vec<u32>)>;
+        type Intervals = Option<(Vec<i64>, Vec<i64>)>;
+        let (exact, intervals): (Exact, Intervals) = match time {
             TimeCol::Delta { base, d } => {
                 let base = base.unwrap_or(0);
                 let min = d.iter().copied().min().unwrap_or(0);
                 let max = d.iter().copied().max().unwrap_or(0);
-                let span = i64::from(max) - i64::from(min);
-                let sorted = d.windows(2).all(|w| w[0] <= w[1]);
-                if span > i64::from(u32::MAX - 2) {
-                    // Cannot happen for i32 deltas of less than 2^32 - 2, but
-                    // stay safe: store intervals.
+                if i64::from(max) - i64::from(min) > i64::from(u32::MAX - 2) {
                     let lo: Vec<i64> = d.iter().map(|&x| base + i64::from(x)).collect();
-                    let perm = sort_perm(&lo, &lo);
-                    apply_all(&perm, &mut from, &mut to, &mut flags, &mut line, &mut kinds);
-                    let lo: Vec<i64> = perm.iter().map(|&r| lo[r as usize]).collect();
-                    TimeColumns::Intervals { hi: lo.clone(), lo }
-                } else if sorted {
-                    let offset: Vec<u32> = d
+                    (None, Some((lo.clone(), lo)))
+                } else {
+                    let offset = d
                         .into_iter()
                         .map(|x| (i64::from(x) - i64::from(min)) as u32)
                         .collect();
-                    TimeColumns::Exact {
-                        base: base + i64::from(min),
-                        offset,
-                    }
+                    (Some((base + i64::from(min), offset)), None)
+                }
+            }
+            TimeCol::Wide { lo, hi } => {
+                let min = lo.iter().copied().min().unwrap_or(0);
+                let max = lo.iter().copied().max().unwrap_or(0);
+                let fits = max
+                    .checked_sub(min)
+                    .is_some_and(|s| s <= i64::from(u32::MAX - 2));
+                if fits && lo == hi {
+                    (
+                        Some((min, lo.iter().map(|&t| (t - min) as u32).collect())),
+                        None,
+                    )
                 } else {
-                    let mut keys: Vec<u64> = d
+                    (None, Some((lo, hi)))
+                }
+            }
+        };
+        let times = match (exact, intervals) {
+            (Some((base, offset)), _) => {
+                if offset.windows(2).all(|w| w[0] <= w[1]) {
+                    TimeColumns::Exact { base, offset }
+                } else {
+                    let mut keys: Vec<u64> = offset
                         .iter()
                         .enumerate()
-                        .map(|(r, &x)| (((i64::from(x) - i64::from(min)) as u64) << 32) | r as u64)
+                        .map(|(r, &x)| (u64::from(x) << 32) | r as u64)
                         .collect();
-                    drop(d);
+                    drop(offset);
                     par_sort(&mut keys);
                     let perm_of = |k: &u64| (k & 0xFFFF_FFFF) as usize;
                     permute(&mut from, &keys, perm_of);
@@ -118,19 +155,20 @@ impl Building {
                         permute(&mut kinds, &keys, perm_of);
                     }
                     let offset: Vec<u32> = keys.iter().map(|k| (k >> 32) as u32).collect();
-                    TimeColumns::Exact {
-                        base: base + i64::from(min),
-                        offset,
-                    }
+                    TimeColumns::Exact { base, offset }
                 }
             }
-            TimeCol::Wide { lo, hi } => {
+            (None, Some((lo, hi))) => {
                 let perm = sort_perm(&lo, &hi);
                 apply_all(&perm, &mut from, &mut to, &mut flags, &mut line, &mut kinds);
                 let lo2: Vec<i64> = perm.iter().map(|&r| lo[r as usize]).collect();
                 let hi2: Vec<i64> = perm.iter().map(|&r| hi[r as usize]).collect();
                 TimeColumns::Intervals { lo: lo2, hi: hi2 }
             }
+            (None, None) => TimeColumns::Exact {
+                base: 0,
+                offset: Vec::new(),
+            },
         };
         debug_assert_eq!(line.len(), n);
         let ids = by_activity(ids, &mut from, &mut to);

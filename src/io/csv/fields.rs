@@ -1,4 +1,12 @@
-//! Row and field boundaries: RFC 4180 quoting, trimming, block cut points.
+//! Row and field boundaries: RFC 4180 quoting, line breaks (LF, CRLF, CR),
+//! the row limits, trimming.
+//!
+//! [`scan`] decides where a row ends, and is the only code that does: the
+//! block planner (which cuts blocks into parts) and the part parsers call it
+//! on the same whole buffer, so a row's end never depends on where a block or
+//! part begins. Its answer for a row depends only on the bytes up to the
+//! point where it decides, never on how many bytes follow, so blocks of any
+//! size give the same rows.
 
 #[allow(unused_imports)]
 use super::*;
@@ -7,6 +15,7 @@ use super::*;
 #[derive(Debug, Clone, Default)]
 pub(super) struct Header {
     pub(super) width: usize,
+    /// Column names as written (lossily decoded).
     pub(super) names: Vec<String>,
     pub(super) from: usize,
     pub(super) to: usize,
@@ -17,46 +26,437 @@ pub(super) struct Header {
     pub(super) carries: Option<usize>,
 }
 
-/// The end of the row starting at `start` (the index of its `\n`, or the
-/// buffer's end) and whether it has a quote.
+/// Why a row was cut at its first line: what is wrong with the quoted value
+/// that opens on it (or with the line itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Cut {
+    /// The quote is never closed: the value runs to the end of the file,
+    /// over `lines` lines.
+    Unclosed { lines: u32 },
+    /// The value runs over more than [`MAX_ROW_LINES`] lines.
+    TooManyLines,
+    /// The value runs over more than [`MAX_ROW_BYTES`] bytes.
+    TooManyBytes,
+    /// The row the value makes, over `lines` lines, has a quote out of place
+    /// (text after a closing quote, a quote inside an unquoted value).
+    Garbled { lines: u32 },
+    /// The row the value makes, over `lines` lines, has `fields` fields.
+    Fields { lines: u32, fields: usize },
+    /// The line is longer than [`MAX_ROW_BYTES`].
+    LongLine,
+}
+
+/// Where the row starting at some position ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scan {
+    /// A row: its text is `start..end` (without the line break that ends
+    /// it), the next row starts at `next`, and it spans `breaks` line breaks
+    /// (its own ending included). `quoted`: the row has a quote (its fields
+    /// need the slow split). `cut`: the row is bad and was cut at its first
+    /// line; the position is the byte to point at.
+    Row {
+        end: usize,
+        next: usize,
+        breaks: u32,
+        quoted: bool,
+        cut: Option<(usize, Cut)>,
+    },
+    /// More bytes are needed to know.
+    More,
+    /// The row's first line is longer than [`MAX_ROW_BYTES`] and does not end
+    /// in the buffer: the reader skips to the next line break.
+    TooLong,
+}
+
+/// The start of the line after the line break at `p` (`\n`, `\r\n` or a
+/// lone `\r`); `None` when `p` is a `\r` at the end of the buffer and more
+/// bytes may follow (a `\n` would belong to it).
 #[inline]
-pub(super) fn row_end(buf: &[u8], start: usize) -> (usize, bool) {
-    let nl = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
-    if memchr::memchr(b'"', &buf[start..nl]).is_none() {
-        return (nl, false);
+pub(super) fn after_break(buf: &[u8], p: usize, eof: bool) -> Option<usize> {
+    if buf[p] == b'\n' {
+        return Some(p + 1);
     }
-    let mut quoted = false;
-    let mut i = start;
-    while i < buf.len() {
-        match buf[i] {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => return (i, true),
-            _ => {}
+    match buf.get(p + 1) {
+        Some(b'\n') => Some(p + 2),
+        Some(_) => Some(p + 1),
+        None if eof => Some(p + 1),
+        None => None,
+    }
+}
+
+/// The first line break at or after `from`.
+#[inline]
+pub(super) fn next_break(buf: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr2(b'\n', b'\r', &buf[from..]).map(|i| from + i)
+}
+
+/// Line breaks (`\n`, `\r\n`, lone `\r`) in `s`.
+pub(super) fn count_breaks(s: &[u8]) -> u32 {
+    let mut n = 0u32;
+    let mut i = 0;
+    while let Some(p) = next_break(s, i) {
+        n = n.saturating_add(1);
+        i = after_break(s, p, true).unwrap_or(s.len());
+    }
+    n
+}
+
+/// Where the row starting at `start` ends, for a header of `width` columns;
+/// `eof`: no bytes follow the buffer.
+#[inline]
+pub(super) fn scan(buf: &[u8], start: usize, eof: bool, width: usize) -> Scan {
+    let lb = next_break(buf, start);
+    let line_end = lb.unwrap_or(buf.len());
+    let has_quote = memchr::memchr(b'"', &buf[start..line_end]).is_some();
+    scan_line(buf, start, eof, width, lb, has_quote)
+}
+
+/// [`scan`] once the first line break (`lb`) is found and it is known
+/// whether the first line has a quote.
+#[inline]
+fn scan_line(
+    buf: &[u8],
+    start: usize,
+    eof: bool,
+    width: usize,
+    lb: Option<usize>,
+    has_quote: bool,
+) -> Scan {
+    let line_end = lb.unwrap_or(buf.len());
+    if !has_quote {
+        // No quote on the first line: the row is that line.
+        let cut = (line_end - start > MAX_ROW_BYTES).then_some((start, Cut::LongLine));
+        let Some(p) = lb else {
+            if !eof {
+                return if cut.is_some() {
+                    Scan::TooLong
+                } else {
+                    Scan::More
+                };
+            }
+            return Scan::Row {
+                end: line_end,
+                next: line_end,
+                breaks: 0,
+                quoted: false,
+                cut,
+            };
+        };
+        let Some(next) = after_break(buf, p, eof) else {
+            return Scan::More;
+        };
+        return Scan::Row {
+            end: p,
+            next,
+            breaks: 1,
+            quoted: false,
+            cut,
+        };
+    }
+    if line_end - start <= MAX_ROW_BYTES && line_splits(&buf[start..line_end]) {
+        // Every quote on the line is closed: the row is the line.
+        let Some(p) = lb else {
+            if !eof {
+                return Scan::More;
+            }
+            return Scan::Row {
+                end: line_end,
+                next: line_end,
+                breaks: 0,
+                quoted: true,
+                cut: None,
+            };
+        };
+        let Some(next) = after_break(buf, p, eof) else {
+            return Scan::More;
+        };
+        return Scan::Row {
+            end: p,
+            next,
+            breaks: 1,
+            quoted: true,
+            cut: None,
+        };
+    }
+    scan_quoted(buf, start, eof, width)
+}
+
+/// Whether `line` (without line breaks) splits into fields by
+/// [`split_fields`]'s rules, without copying anything: then every quote on
+/// it is closed.
+fn line_splits(line: &[u8]) -> bool {
+    let n = line.len();
+    let mut i = 0;
+    loop {
+        while i < n && (line[i] == b' ' || line[i] == b'\t') {
+            i += 1;
+        }
+        if i < n && line[i] == b'"' {
+            i += 1;
+            loop {
+                let Some(k) = memchr::memchr(b'"', &line[i..]) else {
+                    return false;
+                };
+                i += k;
+                if line.get(i + 1) == Some(&b'"') {
+                    i += 2;
+                    continue;
+                }
+                i += 1;
+                break;
+            }
+            while i < n && (line[i] == b' ' || line[i] == b'\t') {
+                i += 1;
+            }
+            if i < n && line[i] != b',' {
+                return false;
+            }
+        } else {
+            match memchr::memchr2(b',', b'"', &line[i..]) {
+                Some(k) if line[i + k] == b'"' => return false,
+                Some(k) => i += k,
+                None => i = n,
+            }
+        }
+        if i >= n {
+            return true;
         }
         i += 1;
     }
-    (buf.len(), true)
 }
 
-/// The start of the first row beginning at or after `pos`, for a buffer that
-/// starts at a row boundary.
-pub(super) fn boundary_after(buf: &[u8], pos: usize) -> usize {
-    if pos >= buf.len() {
-        return buf.len();
+/// [`scan`], splitting the row into `fields` on the way when it is one line
+/// with quotes that splits cleanly (the common quoted row: one pass instead
+/// of a scan and a split). The flag says whether `fields` holds the row's
+/// fields. Such a line is a row by [`scan`]'s rules too: every quote on it
+/// is closed, so it ends at its line break.
+#[inline]
+pub(super) fn scan_split(
+    buf: &[u8],
+    start: usize,
+    eof: bool,
+    width: usize,
+    fields: &mut Vec<Field>,
+    owned: &mut Vec<u8>,
+) -> (Scan, bool) {
+    let lb = next_break(buf, start);
+    let line_end = lb.unwrap_or(buf.len());
+    let line = &buf[start..line_end];
+    let has_quote = memchr::memchr(b'"', line).is_some();
+    if line.len() <= MAX_ROW_BYTES && has_quote {
+        let next = match lb {
+            Some(p) => after_break(buf, p, eof),
+            None if eof => Some(line_end),
+            None => None,
+        };
+        if let Some(next) = next {
+            if split_fields(line, true, fields, owned).is_ok() {
+                let row = Scan::Row {
+                    end: line_end,
+                    next,
+                    breaks: u32::from(lb.is_some()),
+                    quoted: true,
+                    cut: None,
+                };
+                return (row, true);
+            }
+        }
     }
-    if memchr::memchr(b'"', buf).is_none() {
-        return memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |i| pos + i + 1);
-    }
-    let mut start = 0;
+    (scan_line(buf, start, eof, width, lb, has_quote), false)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the start of a field (spaces before a quote are allowed).
+    FieldStart,
+    /// In an unquoted value.
+    Unquoted,
+    /// In a quoted value.
+    Quoted,
+    /// Just after a quote in a quoted value: `""` or the closing quote.
+    QuoteInQuoted,
+    /// After a closing quote, before the next comma.
+    AfterClose,
+}
+
+/// [`scan`] for a row with a quote on its first line: the quote-aware walk.
+fn scan_quoted(buf: &[u8], start: usize, eof: bool, width: usize) -> Scan {
+    let n = buf.len();
+    let limit = start.saturating_add(MAX_ROW_BYTES);
+    let mut state = State::FieldStart;
+    let mut fields = 1usize;
+    // Line breaks inside quoted values so far.
+    let mut breaks = 0u32;
+    // The first line's end and the next line's start, once a quoted value
+    // has crossed a line break; and that value's opening quote.
+    let mut first: Option<(usize, usize, usize)> = None;
+    let mut open = start;
+    let mut garbled = false;
+    let cut_first = |first: (usize, usize, usize), why: Cut| Scan::Row {
+        end: first.0,
+        next: first.1,
+        breaks: 1,
+        quoted: true,
+        cut: Some((first.2, why)),
+    };
+    let mut i = start;
     loop {
-        let (end, _) = row_end(buf, start);
-        if end >= buf.len() {
-            return buf.len();
+        if i > limit {
+            // The row passes MAX_ROW_BYTES.
+            if let Some(f) = first {
+                return cut_first(f, Cut::TooManyBytes);
+            }
+            // Its first line is too long: the row is that line.
+            return match next_break(buf, i) {
+                Some(p) => match after_break(buf, p, eof) {
+                    Some(next) => Scan::Row {
+                        end: p,
+                        next,
+                        breaks: 1,
+                        quoted: true,
+                        cut: Some((start, Cut::LongLine)),
+                    },
+                    None => Scan::More,
+                },
+                None if eof => Scan::Row {
+                    end: n,
+                    next: n,
+                    breaks: 0,
+                    quoted: true,
+                    cut: Some((start, Cut::LongLine)),
+                },
+                None => Scan::TooLong,
+            };
         }
-        if end + 1 >= pos {
-            return end + 1;
+        if i >= n {
+            break;
         }
-        start = end + 1;
+        match state {
+            State::Quoted => {
+                let stop = n.min(limit + 1);
+                match memchr::memchr3(b'"', b'\n', b'\r', &buf[i..stop]) {
+                    None => {
+                        i = stop;
+                        continue;
+                    }
+                    Some(k) => i += k,
+                }
+                if buf[i] == b'"' {
+                    state = State::QuoteInQuoted;
+                    i += 1;
+                    continue;
+                }
+                let Some(next) = after_break(buf, i, eof) else {
+                    return Scan::More;
+                };
+                if first.is_none() {
+                    first = Some((i, next, open));
+                }
+                breaks += 1;
+                if breaks >= MAX_ROW_LINES {
+                    if let Some(f) = first {
+                        return cut_first(f, Cut::TooManyLines);
+                    }
+                }
+                i = next;
+            }
+            State::QuoteInQuoted => {
+                if buf[i] == b'"' {
+                    state = State::Quoted;
+                    i += 1;
+                } else {
+                    state = State::AfterClose;
+                }
+            }
+            State::FieldStart => match buf[i] {
+                b' ' | b'\t' => i += 1,
+                b'"' => {
+                    state = State::Quoted;
+                    open = i;
+                    i += 1;
+                }
+                _ => state = State::Unquoted,
+            },
+            State::Unquoted | State::AfterClose => match buf[i] {
+                b',' => {
+                    fields += 1;
+                    state = State::FieldStart;
+                    i += 1;
+                }
+                b'\n' | b'\r' => {
+                    let Some(next) = after_break(buf, i, eof) else {
+                        return Scan::More;
+                    };
+                    return finish(i, next, breaks + 1, fields, garbled, first, width);
+                }
+                b' ' | b'\t' => i += 1,
+                b'"' => {
+                    garbled = true;
+                    i += 1;
+                }
+                _ => {
+                    garbled |= state == State::AfterClose;
+                    i += 1;
+                }
+            },
+        }
+    }
+    // The buffer ends inside the row.
+    if !eof {
+        return Scan::More;
+    }
+    if state == State::Quoted {
+        if let Some(f) = first {
+            return cut_first(f, Cut::Unclosed { lines: breaks + 1 });
+        }
+        // One line: the field splitter says the quote is not closed.
+        return Scan::Row {
+            end: n,
+            next: n,
+            breaks: 0,
+            quoted: true,
+            cut: None,
+        };
+    }
+    finish(n, n, breaks, fields, garbled, first, width)
+}
+
+/// A quoted row that ends well: kept whole when it is one line or a good
+/// row; cut at its first line when a value runs over lines into a bad row.
+fn finish(
+    end: usize,
+    next: usize,
+    breaks: u32,
+    fields: usize,
+    garbled: bool,
+    first: Option<(usize, usize, usize)>,
+    width: usize,
+) -> Scan {
+    if let Some((first_end, first_next, open)) = first {
+        let lines = breaks.max(1) + u32::from(end == next);
+        let why = if garbled {
+            Some(Cut::Garbled { lines })
+        } else if fields != width {
+            Some(Cut::Fields { lines, fields })
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Scan::Row {
+                end: first_end,
+                next: first_next,
+                breaks: 1,
+                quoted: true,
+                cut: Some((open, why)),
+            };
+        }
+    }
+    Scan::Row {
+        end,
+        next,
+        breaks,
+        quoted: true,
+        cut: None,
     }
 }
 
@@ -69,9 +469,11 @@ pub(super) struct Field {
     pub(super) owned: bool,
 }
 
-/// Splits one row into fields. Unquoted values are ranges of `row` (spaces
-/// trimmed); quoted ones are unescaped into `owned`. The error is the byte
-/// where quoting goes wrong, and what is wrong.
+/// Splits one row (as [`scan`] found it) into fields. Unquoted values are
+/// ranges of `row` (spaces and tabs trimmed); quoted ones are unescaped into
+/// `owned`. The error is the byte where quoting goes wrong, and what is
+/// wrong. The rules are [`scan`]'s: a quote opens a value only at the start
+/// of a field.
 pub(super) fn split_fields(
     row: &[u8],
     has_quote: bool,
@@ -106,36 +508,36 @@ pub(super) fn split_fields(
         });
         return Ok(());
     }
+    let n = row.len();
     let mut i = 0;
     loop {
         let field_start = i;
-        while i < row.len() && row[i] == b' ' {
+        while i < n && (row[i] == b' ' || row[i] == b'\t') {
             i += 1;
         }
-        if i < row.len() && row[i] == b'"' {
+        if i < n && row[i] == b'"' {
+            let open = i;
             let begin = owned.len();
             i += 1;
             loop {
-                if i >= row.len() {
-                    return Err((field_start, "a quoted field is not closed"));
+                let Some(k) = memchr::memchr(b'"', &row[i..]) else {
+                    return Err((open, "this quote opens a value that is not closed"));
+                };
+                owned.extend_from_slice(&row[i..i + k]);
+                i += k;
+                if row.get(i + 1) == Some(&b'"') {
+                    owned.push(b'"');
+                    i += 2;
+                    continue;
                 }
-                if row[i] == b'"' {
-                    if i + 1 < row.len() && row[i + 1] == b'"' {
-                        owned.push(b'"');
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                owned.push(row[i]);
+                i += 1;
+                break;
+            }
+            while i < n && (row[i] == b' ' || row[i] == b'\t') {
                 i += 1;
             }
-            while i < row.len() && (row[i] == b' ' || row[i] == b'\r') {
-                i += 1;
-            }
-            if i < row.len() && row[i] != b',' {
-                return Err((i, "text after a closing quote"));
+            if i < n && row[i] != b',' {
+                return Err((i, "text after the closing quote of a quoted value"));
             }
             fields.push(Field {
                 pos: field_start,
@@ -143,35 +545,32 @@ pub(super) fn split_fields(
                 owned: true,
             });
         } else {
-            let start = i;
-            while i < row.len() && row[i] != b',' {
-                if row[i] == b'"' {
-                    return Err((i, "a quote inside an unquoted field"));
+            let end = match memchr::memchr2(b',', b'"', &row[i..]) {
+                Some(k) if row[i + k] == b'"' => {
+                    return Err((
+                        i + k,
+                        "a quote inside a value that does not start with a quote",
+                    ))
                 }
-                i += 1;
-            }
+                Some(k) => i + k,
+                None => n,
+            };
             fields.push(Field {
                 pos: field_start,
-                value: trimmed(start, i),
+                value: trimmed(field_start, end),
                 owned: false,
             });
+            i = end;
         }
-        if i >= row.len() {
+        if i >= n {
             break;
         }
         i += 1; // the comma
-        if i == row.len() {
-            fields.push(Field {
-                pos: i,
-                value: i..i,
-                owned: false,
-            });
-            break;
-        }
     }
     Ok(())
 }
 
+/// `s` without the spaces and tabs around it.
 #[inline]
 pub(super) fn trim(s: &[u8]) -> &[u8] {
     let mut a = 0;

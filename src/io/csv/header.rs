@@ -11,21 +11,42 @@ pub(super) fn parse_header(
     row: &[u8],
     has_quote: bool,
 ) -> Result<(Header, Vec<Diagnostic>), Box<Diagnostic>> {
+    let columns = memchr::memchr_iter(b',', row).count() + 1;
+    let too_many = |n: usize| {
+        Box::new(
+            Diagnostic::error(
+                format!(
+                    "the header names {} columns; grapevine reads at most {}",
+                    thousands(n as u64),
+                    thousands(MAX_COLUMNS as u64)
+                ),
+                Some(0..row.len().clamp(1, 2000)),
+                "the header",
+            )
+            .with_help("a contact list needs from, to and time (and reads id, kind, certainty, carries): remove the other columns, or check that this is a CSV file"),
+        )
+    };
+    if columns > MAX_COLUMNS && !has_quote {
+        return Err(too_many(columns));
+    }
     let mut fields: Vec<Field> = Vec::new();
     let mut owned: Vec<u8> = Vec::new();
     split_fields(row, has_quote, &mut fields, &mut owned).map_err(|(at, what)| {
-        Box::new(Diagnostic::error(
-            format!("the header line: {what}"),
-            Some(at..at + 1),
-            "here",
-        ))
+        Box::new(
+            Diagnostic::error(format!("the header line: {what}"), Some(at..at + 1), "here")
+                .with_help("the header is one line of column names; quote a name that holds a comma as \"...\""),
+        )
     })?;
+    if fields.len() > MAX_COLUMNS {
+        return Err(too_many(fields.len()));
+    }
     let mut h = Header {
         width: fields.len(),
         ..Header::default()
     };
     let (mut from, mut to, mut time) = (None, None, None);
     let mut warnings = Vec::new();
+    let mut ignored = 0usize;
     for (k, f) in fields.iter().enumerate() {
         let v = if f.owned {
             &owned[f.value.clone()]
@@ -49,7 +70,10 @@ pub(super) fn parse_header(
             Some(s) if s.is_some() => {
                 return Err(Box::new(
                     Diagnostic::error(
-                        format!("the header names the `{name}` column twice (or two names for it)"),
+                        format!(
+                            "the header names the {} column twice (or two names for it)",
+                            shown(name.as_bytes())
+                        ),
                         Some(span),
                         "second one",
                     )
@@ -59,17 +83,38 @@ pub(super) fn parse_header(
                 ));
             }
             Some(s) => *s = Some(k),
-            None => warnings.push(
-                Diagnostic::warning(
-                    format!(
-                        "column `{}` is not one grapevine reads; it is ignored",
-                        h.names[k]
-                    ),
-                    Some(span),
-                    "ignored",
-                )
-                .with_help("the columns read are from, to, time, id, kind, certainty and carries"),
-            ),
+            None => {
+                ignored += 1;
+                if ignored <= MAX_IGNORED_SHOWN {
+                    let what = if v.is_empty() {
+                        format!("column {} has no name; it is ignored", k + 1)
+                    } else {
+                        format!(
+                            "column {} is not one grapevine reads; it is ignored",
+                            shown(v)
+                        )
+                    };
+                    warnings.push(Diagnostic::warning(what, Some(span), "ignored").with_help(
+                        "the columns read are from, to, time, id, kind, certainty and carries",
+                    ));
+                } else if ignored == MAX_IGNORED_SHOWN + 1 {
+                    // Counted below, once the header is read.
+                    warnings.push(Diagnostic::warning(String::new(), Some(span), "and more"));
+                }
+            }
+        }
+    }
+    if ignored > MAX_IGNORED_SHOWN {
+        let more = ignored - MAX_IGNORED_SHOWN;
+        if let Some(last) = warnings.last_mut() {
+            last.message = format!(
+                "and {} more column{} that grapevine does not read; {} ignored",
+                thousands(more as u64),
+                if more == 1 { "" } else { "s" },
+                if more == 1 { "it is" } else { "they are" }
+            );
+            last.help =
+                Some("the columns read are from, to, time, id, kind, certainty and carries".into());
         }
     }
     let missing: Vec<&str> = [("from", from), ("to", to), ("time", time)]

@@ -4,22 +4,11 @@
 #[allow(unused_imports)]
 use super::*;
 
+/// The hash of an id: foldhash with a fixed seed (the same on every run).
 #[inline]
 pub(super) fn hash_bytes(s: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = s.len() as u64;
-    let mut chunks = s.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
-    }
-    h ^ (h >> 32)
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x9E37_79B9_7F4A_7C15).hash_one(s)
 }
 
 /// Strings to numbers: an arena of names and an open-addressing table whose
@@ -115,6 +104,38 @@ impl Interner {
         }
     }
 
+    /// Adds `s` (hash `h`), which is not in the table and was checked to be
+    /// an id.
+    pub(super) fn insert_new(&mut self, s: &str, h: u64) -> Result<u32, &'static str> {
+        if self.slots.is_empty() {
+            self.slots = vec![0; 1024];
+        }
+        if self.names.len() >= (LOCAL - 1) as usize {
+            return Err("does not fit: more than 2 billion ids");
+        }
+        let n = self.names.push(s).ok_or("does not fit: ids pass 4 GiB")?;
+        let tag = h & 0xFFFF_FFFF_0000_0000;
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = tag | u64::from(n + 1);
+        if self.names.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        Ok(n)
+    }
+
+    /// The number of `s`, an id checked already, added when new.
+    pub(super) fn lookup_or_insert_checked(&mut self, s: &str) -> Result<u32, &'static str> {
+        let h = hash_bytes(s.as_bytes());
+        match self.lookup(s.as_bytes(), h) {
+            Some(n) => Ok(n),
+            None => self.insert_new(s, h),
+        }
+    }
+
     pub(super) fn lookup_or_insert(&mut self, s: &[u8]) -> Result<u32, &'static str> {
         self.lookup_or_insert_hashed(s, hash_bytes(s))
     }
@@ -188,8 +209,9 @@ pub(super) struct Batch {
     /// its row.
     pub(super) keys: Vec<(bool, Range<usize>, Range<usize>)>,
     pub(super) arena: Vec<u8>,
-    /// Per row: where it is in the buffer, and its line.
-    pub(super) rows: Vec<(Range<usize>, u32)>,
+    /// Per row: where it is in the buffer, its line, how its time is
+    /// written.
+    pub(super) rows: Vec<(Range<usize>, u32, Form)>,
     /// The index in the output of the batch's first row.
     pub(super) first: usize,
 }

@@ -8,15 +8,66 @@
 //! |---|---|---|
 //! | `from` | `src`, `source`, `sender` | who sent it: an entity id (an e-mail address is fine) |
 //! | `to` | `dst`, `target`, `recipient` | who received it |
-//! | `time` | `t`, `timestamp`, `date` | integer Unix seconds, or any time expression of format 1 (`2001-05-14T16:39:00Z`, `2016-09-20`, `2016-09/2016-10`, ...) in UTC; empty: date unknown (any time) |
+//! | `time` | `t`, `timestamp`, `date` | see [Times](#times); empty: date unknown (any time) |
 //! | `id` | | the event's id (optional; else `line-N`, N its line in the file) |
 //! | `kind` | | the event's kind (`email`, `forward`, ...) |
 //! | `certainty` | | `confirmed`, `reported` (the default when empty), `alleged` or `unknown` |
 //! | `carries` | | message ids this contact passed on, separated by `;` |
 //!
-//! Other columns are ignored with a warning. Fields may be quoted as in RFC
-//! 4180 (`"a, b"`, `""` for a quote, newlines inside quotes); spaces around
-//! unquoted fields are trimmed; blank lines are skipped.
+//! Other columns are ignored with a warning (the first five are named, then
+//! how many more). Fields may be quoted as in RFC 4180 (`"a, b"`, `""` for a
+//! quote, line breaks inside quotes); spaces and tabs around unquoted fields
+//! and before an opening quote are trimmed; blank lines are skipped. Lines
+//! may end in LF, CRLF or CR alone (old Mac files), in any mix; a line's
+//! number counts each of them once. A byte order mark at the start is
+//! skipped.
+//!
+//! # Quotes
+//!
+//! A quote opens a quoted value only at the start of a field (after optional
+//! spaces). A quote anywhere else (`a"b`, or text after a closing quote
+//! `"a"b`) makes the row bad, and only that row: the rows after it are read
+//! as usual. A quoted value may hold line breaks, but a row whose quoted value
+//! runs over several lines must be a good row: when its quote is never
+//! closed, or the value runs over more than [`MAX_ROW_LINES`] lines or
+//! [`MAX_ROW_BYTES`] bytes, or the row it makes is bad (text after the
+//! closing quote, a wrong number of fields), the error points at the quote
+//! on the row's first line, and reading goes on at the next line. A stray
+//! quote therefore costs one row, never the rest of the file.
+//!
+//! # Times
+//!
+//! A time is one of:
+//!
+//! - a bare integer of **at most 4 digits**: a year (`2016` is the whole year
+//!   2016, as in a story file); years have 4 digits (`0800`), so `16` and `0`
+//!   are errors;
+//! - an integer of **5 or more digits**, optionally negative: Unix seconds
+//!   (`1474329600`; `00000` is 1970-01-01T00:00:00Z, `-86400` the day before);
+//! - any time expression of format 1 (`2001-05-14T16:39:00Z`, `2016-09-20`,
+//!   `2016-09/2016-10`, `2016-09-20T12:00Z/..`, ...), read in UTC.
+//!
+//! Every time lies in years 0001 to 9998 UTC ([`MIN_SECOND`] to
+//! [`MAX_SECOND`] in [`crate::model::time`], the range story files use too);
+//! a time outside it is a bad row. When one file mixes Unix seconds
+//! with written dates or years, one warning says how many rows use each form
+//! and points at the first row of the rarer one: a column of `2016`,
+//! `2017`, ... next to `1474329600` is usually a mistake.
+//!
+//! # Limits
+//!
+//! | limit | value | what happens beyond it |
+//! |---|---|---|
+//! | bytes in a row (a line, or the lines of a quoted value) | [`MAX_ROW_BYTES`] = 1 MiB | the row is bad (located at its first line); reading goes on at the next line |
+//! | lines a row may span (line breaks inside quotes) | [`MAX_ROW_LINES`] = 1,000 | the row is bad; reading goes on at its second line |
+//! | columns in the header | [`MAX_COLUMNS`] = 1,000 | the file is refused with a located error |
+//! | NUL bytes | none | the file is refused at the first one (binary data or UTF-16 text): the error gives its line and column |
+//! | errors listed | 20 | reading stops after 20 bad rows (without `skip_bad_rows`) |
+//! | bad rows shown as warnings with `skip_bad_rows` | 5 | the rest are counted ([`Corpus::skipped`]) |
+//! | ignored columns named | 5 | one more warning says how many others are ignored |
+//!
+//! Reading takes time linear in the file's size whatever it holds: no byte
+//! is looked at more than a bounded number of times.
 //!
 //! Entity ids are the values themselves and an entity's name is its id.
 //! A message named in `carries` becomes a message whose origin is the sender
@@ -26,13 +77,23 @@
 //!
 //! A bad row is an error that names its line and column, with the usual
 //! located diagnostics; with [`CsvOptions::skip_bad_rows`] bad rows are
-//! counted and left out, and the first few are kept as warnings.
+//! counted and left out, and the first few are kept as warnings. Text from
+//! the file is shown in messages with its control and invisible characters
+//! escaped, and cut when long.
+//!
+//! The answer does not depend on the number of threads or the block size:
+//! rows, entity numbers, kinds, errors and warnings are the same byte for
+//! byte.
 //!
 //! # Speed and memory
 //!
-//! The file is read in blocks of 16 MiB; each block is cut at row boundaries
-//! into one part per core, parsed in parallel (`std::thread::scope`) and
-//! appended in file order. Entity ids are interned into one string arena with
+//! The file is read in blocks of 16 MiB; each block is cut into one part per
+//! core, parsed in parallel (`std::thread::scope`) and appended in file
+//! order. A block without quotes is cut at line starts, which are row starts;
+//! a block with quotes is cut at guessed line starts, and each part must end
+//! where the next begins (a cut inside a multi-line quoted value fails that
+//! check, and the block is then cut by walking its rows, as are the blocks
+//! after it). Entity ids are interned into one string arena with
 //! an open-addressing table (one per thread, merged after each block). Rows
 //! cost 17 bytes while reading (sender, receiver, time as a 32-bit offset,
 //! line number, certainty); rows are then sorted by time (skipped when the
@@ -56,25 +117,41 @@ use std::sync::OnceLock;
 
 use crate::catalog::{certainty_bits, Catalog, Channels, Names, TimeColumns};
 use crate::diagnostic::{Diagnostic, Report};
-use crate::model::time::rfc3339;
+use crate::model::time::{rfc3339, MAX_SECOND, MIN_SECOND};
 use crate::model::{id_problem, Certainty, Entity, Event, Message, Parties, Story, TimeExpr};
 use crate::Error;
 
-/// Bytes read and parsed per block.
+/// Bytes read and parsed per block (unless [`CsvOptions::block_size`]).
 const BLOCK: usize = 16 << 20;
 /// Errors reported before reading stops (without `skip_bad_rows`).
 const MAX_ERRORS: usize = 20;
 /// Bad rows kept as warnings with `skip_bad_rows`.
 const MAX_SKIPPED_SHOWN: usize = 5;
-/// Blocks smaller than this are parsed on one thread.
+/// Ignored columns named one by one in warnings.
+const MAX_IGNORED_SHOWN: usize = 5;
+/// Blocks smaller than this are parsed on one thread (unless
+/// [`CsvOptions::parallel_min`]).
 const PARALLEL_MIN: usize = 1 << 20;
-/// Earliest and latest seconds a time may have (jiff's range).
-const MIN_TIME: i64 = -377_705_116_800;
-const MAX_TIME: i64 = 253_402_207_200;
 /// No lower bound (an open start).
 const NO_LOWER: i64 = i64::MIN;
 /// No upper bound (an open end).
 const NO_UPPER: i64 = i64::MAX;
+
+/// The most bytes one row may hold: 1 MiB (its text, without the line break
+/// that ends it; a row whose quoted value holds line breaks counts all its
+/// lines). A longer row is a bad row located at its first line, and reading
+/// goes on at the next line; this bounds the memory and time one row costs.
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// The most lines one row may span through line breaks inside quoted values:
+/// 1,000. A quote whose value runs on longer has most likely lost its closing
+/// quote; the row is bad and reading goes on at its second line.
+pub const MAX_ROW_LINES: u32 = 1_000;
+
+/// The most columns the header line may name: 1,000. A contact list needs
+/// three (`from`, `to`, `time`) and reads seven; a longer header is refused
+/// with a located error.
+pub const MAX_COLUMNS: usize = 1_000;
 
 /// How to read a CSV file.
 #[derive(Clone, Copy, Default)]
@@ -82,10 +159,18 @@ pub struct CsvOptions<'a> {
     /// Leave bad rows out (counted, the first few kept as warnings) instead
     /// of failing.
     pub skip_bad_rows: bool,
-    /// Threads to parse with; 0: one per core.
+    /// Threads to parse with; 0: one per core. The answer is the same for
+    /// every number.
     pub threads: usize,
     /// Called after each block with (bytes read, total bytes if known).
     pub progress: Option<&'a (dyn Fn(u64, Option<u64>) + Sync)>,
+    /// Bytes read and parsed per block; 0: 16 MiB. For tests: a tiny block
+    /// makes a small input cross many block boundaries (rows longer than a
+    /// block are still read whole). The answer is the same for every size.
+    pub block_size: usize,
+    /// Blocks of at least this many bytes are cut into one part per thread;
+    /// 0: 1 MiB. For tests: 1 parses every block in parallel parts.
+    pub parallel_min: usize,
 }
 
 impl std::fmt::Debug for CsvOptions<'_> {
@@ -94,6 +179,8 @@ impl std::fmt::Debug for CsvOptions<'_> {
             .field("skip_bad_rows", &self.skip_bad_rows)
             .field("threads", &self.threads)
             .field("progress", &self.progress.is_some())
+            .field("block_size", &self.block_size)
+            .field("parallel_min", &self.parallel_min)
             .finish()
     }
 }
@@ -146,6 +233,8 @@ pub struct Corpus {
     pub(super) by_line: OnceLock<Vec<u32>>,
 }
 
+#[doc(hidden)]
+pub mod bench;
 mod build;
 mod corpus;
 mod fields;

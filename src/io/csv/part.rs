@@ -130,8 +130,10 @@ pub(super) struct PartOut {
     pub(super) problems: Vec<RowProblem>,
     pub(super) bad_rows: usize,
     pub(super) certainty_written: bool,
-    /// Newlines in the part.
+    /// Line breaks in the part.
     pub(super) lines: u32,
+    /// How the good rows write their times.
+    pub(super) forms: Forms,
 }
 
 impl PartOut {
@@ -186,9 +188,12 @@ impl PartOut {
         self.problems.clear();
         self.bad_rows = 0;
         self.lines = 0;
+        self.forms = Forms::default();
     }
 }
 
+/// A row's text for a report: at most 2,000 bytes, line breaks and other
+/// control characters as spaces (the report escapes the rest).
 pub(super) fn shorten(row: &[u8]) -> String {
     let s = String::from_utf8_lossy(&row[..row.len().min(2000)]);
     s.replace(|c: char| c.is_control() && c != '\t', " ")
@@ -199,29 +204,111 @@ pub(super) struct PartParser<'h> {
     pub(super) keep_problems: usize,
 }
 
+/// The message of a row cut at its first line.
+fn cut_problem(why: Cut, width: usize) -> (String, &'static str) {
+    const MISSING: &str = "its closing quote is probably missing";
+    let message = match why {
+        Cut::Unclosed { lines } => format!(
+            "this quote opens a value that is never closed: it runs to the end of the file, over {} lines",
+            thousands(u64::from(lines))
+        ),
+        Cut::TooManyLines => format!(
+            "this quote opens a value that runs over more than {} lines: {MISSING}",
+            thousands(u64::from(MAX_ROW_LINES))
+        ),
+        Cut::TooManyBytes => format!(
+            "this quote opens a value that runs over more than {} bytes (1 MiB): {MISSING}",
+            thousands(MAX_ROW_BYTES as u64)
+        ),
+        Cut::Garbled { lines } => format!(
+            "this quote opens a value that runs over {} lines into a row with a quote out of place: {MISSING}",
+            thousands(u64::from(lines))
+        ),
+        Cut::Fields { lines, fields } => format!(
+            "this quote opens a value that runs over {} lines into a row of {} fields where the header names {width}: {MISSING}",
+            thousands(u64::from(lines)),
+            thousands(fields as u64)
+        ),
+        Cut::LongLine => format!(
+            "the line is longer than {} bytes (1 MiB), the most a row may hold",
+            thousands(MAX_ROW_BYTES as u64)
+        ),
+    };
+    let label = if why == Cut::LongLine {
+        "this line"
+    } else {
+        "quote opened here"
+    };
+    (message, label)
+}
+
 impl PartParser<'_> {
-    /// Parses the rows of `buf` (which starts and ends at row boundaries).
-    pub(super) fn parse(&self, buf: &[u8], ids: &mut Ids, out: &mut PartOut) {
-        let mut fields: Vec<Field> = Vec::with_capacity(self.header.width);
+    /// Parses the rows of `buf` that start in `range` (which starts at a row
+    /// start); `eof`: no bytes follow `buf`. Returns where the row after the
+    /// last one parsed starts (the range's end when the range ends at a row
+    /// start, as [`plan`] cuts them), and the scan that stopped the parse
+    /// ([`Scan::More`] or [`Scan::TooLong`] for a row that cannot be read
+    /// yet; [`Scan::More`] at the end of a buffer that more bytes follow; a
+    /// row otherwise).
+    pub(super) fn parse(
+        &self,
+        buf: &[u8],
+        range: Range<usize>,
+        eof: bool,
+        ids: &mut Ids,
+        out: &mut PartOut,
+    ) -> (usize, Scan) {
+        let mut stop = Scan::Row {
+            end: buf.len(),
+            next: buf.len(),
+            breaks: 0,
+            quoted: false,
+            cut: None,
+        };
+        let width = self.header.width;
+        let mut fields: Vec<Field> = Vec::with_capacity(width);
         let mut owned: Vec<u8> = Vec::new();
         let mut line: u32 = 0;
-        let mut start = 0;
+        let mut start = range.start;
         let mut kind_map: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut batch = Batch::default();
-        while start < buf.len() {
-            let (end, has_quote) = row_end(buf, start);
-            let row = &buf[start..end];
-            let newlines = if has_quote {
-                memchr::memchr_iter(b'\n', row).count() as u32
-            } else {
-                0
+        while start < range.end {
+            let (scanned, split) = scan_split(buf, start, eof, width, &mut fields, &mut owned);
+            let Scan::Row {
+                end,
+                next,
+                breaks,
+                quoted,
+                cut,
+            } = scanned
+            else {
+                stop = scanned;
+                break;
             };
+            let row = &buf[start..end];
             let this_line = line;
-            line += newlines + u32::from(end < buf.len());
+            line = line.saturating_add(breaks);
             let row_start = start;
-            start = end + 1;
-            let trimmed = trim(row);
-            if trimmed.is_empty() {
+            start = next.max(start + 1);
+            if let Some((at, why)) = cut {
+                // Rows before it first, so problems stay in line order.
+                self.flush(buf, &mut batch, ids, out);
+                out.bad_rows += 1;
+                if out.problems.len() < self.keep_problems {
+                    let (message, label) = cut_problem(why, width);
+                    let at = at - row_start;
+                    out.problems.push(RowProblem {
+                        line: this_line,
+                        text: shorten(row),
+                        span: at..at + 1,
+                        message,
+                        label: label.into(),
+                        help: "close the quote on this line, and write a quote inside a quoted value as \"\"; reading goes on at the next line".into(),
+                    });
+                }
+                continue;
+            }
+            if trim(row).is_empty() {
                 continue;
             }
             if batch.rows.is_empty() {
@@ -230,7 +317,8 @@ impl PartParser<'_> {
             match self.row(
                 row,
                 row_start,
-                has_quote,
+                quoted,
+                split,
                 this_line,
                 out,
                 &mut fields,
@@ -244,6 +332,7 @@ impl PartParser<'_> {
                     }
                 }
                 Err(p) => {
+                    self.flush(buf, &mut batch, ids, out);
                     out.bad_rows += 1;
                     if out.problems.len() < self.keep_problems {
                         out.problems.push(p);
@@ -253,10 +342,14 @@ impl PartParser<'_> {
         }
         self.flush(buf, &mut batch, ids, out);
         out.lines = line;
+        if start >= buf.len() && !eof {
+            stop = Scan::More;
+        }
+        (start, stop)
     }
 
     /// Gives the batch's rows their entity numbers; rows with a bad id are
-    /// taken out again.
+    /// taken out again (and their ids never interned).
     pub(super) fn flush(&self, buf: &[u8], batch: &mut Batch, ids: &mut Ids, out: &mut PartOut) {
         if batch.rows.is_empty() {
             return;
@@ -275,51 +368,76 @@ impl PartParser<'_> {
         let hashes: Vec<u64> = keys.iter().map(|k| hash_bytes(k)).collect();
         let mut found = [NONE_ID; BATCH_KEYS];
         ids.global.lookup_batch(&keys, &hashes, &mut found);
+        // Row by row: a row with an id that is new and bad is dropped whole,
+        // before either of its ids is added.
         let mut bad: Vec<bool> = Vec::new();
-        for (i, key) in keys.iter().enumerate() {
-            let id = if found[i] != NONE_ID {
-                found[i]
-            } else {
-                match ids.local.lookup_or_insert_hashed(key, hashes[i]) {
-                    Ok(n) => n | LOCAL,
-                    Err(what) => {
-                        if bad.is_empty() {
-                            bad = vec![false; batch.rows.len()];
-                        }
-                        let r = i / 2;
-                        if !bad[r] {
-                            bad[r] = true;
-                            out.bad_rows += 1;
-                            if out.problems.len() < self.keep_problems {
-                                let (range, line) = batch.rows[r].clone();
-                                let col = if i % 2 == 0 {
-                                    self.header.from
-                                } else {
-                                    self.header.to
-                                };
-                                out.problems.push(RowProblem {
-                                    line,
-                                    text: shorten(&buf[range]),
-                                    span: batch.keys[i].2.clone(),
-                                    message: format!(
-                                        "column `{}`: the entity id {what}",
-                                        self.header.names[col]
-                                    ),
-                                    label: "not an entity id".into(),
-                                    help: "an id is a non-empty string without control characters, e.g. an e-mail address".into(),
-                                });
-                            }
-                        }
+        for r in 0..batch.rows.len() {
+            let mut ids_of = [NONE_ID; 2];
+            let mut problem = None;
+            for (side, id) in ids_of.iter_mut().enumerate() {
+                let i = 2 * r + side;
+                if found[i] != NONE_ID {
+                    *id = found[i];
+                } else if let Some(n) = ids.local.lookup(keys[i], hashes[i]) {
+                    *id = n | LOCAL;
+                } else if let Err(what) = valid_id(keys[i]) {
+                    problem.get_or_insert((i, what));
+                }
+            }
+            if problem.is_none() {
+                for (side, id) in ids_of.iter_mut().enumerate() {
+                    if *id != NONE_ID {
                         continue;
                     }
+                    let i = 2 * r + side;
+                    // An id new to the table, checked above (the receiver
+                    // may be the sender, added just now).
+                    let text = std::str::from_utf8(keys[i]).unwrap_or_default();
+                    let added = match ids.local.lookup(keys[i], hashes[i]) {
+                        Some(n) => Ok(n),
+                        None => ids.local.insert_new(text, hashes[i]),
+                    };
+                    match added {
+                        Ok(n) => *id = n | LOCAL,
+                        Err(what) => {
+                            problem = Some((i, what));
+                            break;
+                        }
+                    }
                 }
-            };
-            let r = batch.first + i / 2;
-            if i % 2 == 0 {
-                out.from[r] = id;
-            } else {
-                out.to[r] = id;
             }
+            if let Some((i, what)) = problem {
+                if bad.is_empty() {
+                    bad = vec![false; batch.rows.len()];
+                }
+                bad[r] = true;
+                out.bad_rows += 1;
+                if out.problems.len() < self.keep_problems {
+                    let (range, line, _) = batch.rows[r].clone();
+                    let col = if i % 2 == 0 {
+                        self.header.from
+                    } else {
+                        self.header.to
+                    };
+                    out.problems.push(RowProblem {
+                        line,
+                        text: shorten(&buf[range]),
+                        span: batch.keys[i].2.clone(),
+                        message: format!(
+                            "column {}: the entity id {what}",
+                            shown(self.header.names[col].as_bytes())
+                        ),
+                        label: "not an entity id".into(),
+                        help: "an id is a non-empty string without control characters, e.g. an e-mail address".into(),
+                    });
+                }
+                continue;
+            }
+            let row = batch.first + r;
+            out.from[row] = ids_of[0];
+            out.to[row] = ids_of[1];
+            let (range, line, form) = &batch.rows[r];
+            out.forms.add(*form, *line, &buf[range.clone()]);
         }
         if !bad.is_empty() {
             let lines: std::collections::HashSet<u32> = batch
@@ -327,7 +445,7 @@ impl PartParser<'_> {
                 .iter()
                 .zip(&bad)
                 .filter(|(_, b)| **b)
-                .map(|((_, l), _)| *l)
+                .map(|((_, l, _), _)| *l)
                 .collect();
             out.drop_rows(batch.first, &bad, &lines);
         }
@@ -342,6 +460,7 @@ impl PartParser<'_> {
         row: &[u8],
         row_start: usize,
         has_quote: bool,
+        split: bool,
         line: u32,
         out: &mut PartOut,
         fields: &mut Vec<Field>,
@@ -358,12 +477,17 @@ impl PartParser<'_> {
             label: label.to_string(),
             help: help.to_string(),
         };
-        if let Err((at, what)) = split_fields(row, has_quote, fields, owned) {
+        let split = if split {
+            Ok(())
+        } else {
+            split_fields(row, has_quote, fields, owned)
+        };
+        if let Err((at, what)) = split {
             return Err(problem(
                 at..at + 1,
                 what.to_string(),
                 "here",
-                "quote a field that holds commas or quotes as \"...\", doubling quotes inside it",
+                "quote a whole value that holds commas or quotes as \"...\", doubling the quotes inside it (\"a \"\"b\"\" c\")",
             ));
         }
         if fields.len() != h.width {
@@ -376,7 +500,7 @@ impl PartParser<'_> {
                 span,
                 format!(
                     "the row has {} field{}; the header names {}",
-                    fields.len(),
+                    thousands(fields.len() as u64),
                     if fields.len() == 1 { "" } else { "s" },
                     h.width
                 ),
@@ -403,11 +527,11 @@ impl PartParser<'_> {
             let len = val(k).len().max(1);
             start..(start + len).min(row.len().max(start + 1))
         };
-        let col = |k: usize| h.names[k].as_str();
+        let col = |k: usize| shown(h.names[k].as_bytes());
         let time = parse_time(val(h.time)).map_err(|(what, help)| {
             problem(
                 field_span(h.time),
-                format!("column `{}`: {what}", col(h.time)),
+                format!("column {}: {what}", col(h.time)),
                 "not a time",
                 &help,
             )
@@ -424,7 +548,7 @@ impl PartParser<'_> {
                     _ => {
                         return Err(problem(
                             field_span(k),
-                            format!("column `{}`: {} is not a certainty", col(k), quote_bytes(v)),
+                            format!("column {}: {} is not a certainty", col(k), shown(v)),
                             "not a certainty",
                             "use confirmed, reported, alleged or unknown, or leave it empty for reported",
                         ))
@@ -448,11 +572,7 @@ impl PartParser<'_> {
                     let Some(text) = text else {
                         return Err(problem(
                             field_span(k),
-                            format!(
-                                "column `{}`: {} is not a message id",
-                                col(k),
-                                quote_bytes(m)
-                            ),
+                            format!("column {}: {} is not a message id", col(k), shown(m)),
                             "not a message id",
                             "list message ids separated by `;`",
                         ));
@@ -471,7 +591,7 @@ impl PartParser<'_> {
                 let Some(text) = text else {
                     return Err(problem(
                         field_span(k),
-                        format!("column `{}`: {} is not an event id", col(k), quote_bytes(v)),
+                        format!("column {}: {} is not an event id", col(k), shown(v)),
                         "not an id",
                         "an id is a non-empty string without control characters",
                     ));
@@ -486,7 +606,7 @@ impl PartParser<'_> {
                 let Ok(text) = std::str::from_utf8(v) else {
                     return Err(problem(
                         field_span(k),
-                        format!("column `{}`: the kind is not UTF-8 text", col(k)),
+                        format!("column {}: the kind is not UTF-8 text", col(k)),
                         "not UTF-8",
                         "save the file as UTF-8",
                     ));
@@ -518,7 +638,9 @@ impl PartParser<'_> {
             };
             batch.keys.push(key);
         }
-        batch.rows.push((row_start..row_start + row.len(), line));
+        batch
+            .rows
+            .push((row_start..row_start + row.len(), line, time.form));
         out.from.push(0);
         out.to.push(0);
         out.time.push(time.lo, time.hi);
@@ -540,12 +662,23 @@ impl PartParser<'_> {
     }
 }
 
-pub(super) fn quote_bytes(v: &[u8]) -> String {
-    let s = String::from_utf8_lossy(v);
-    if s.chars().count() > 40 {
-        let short: String = s.chars().take(37).collect();
-        format!("`{short}...`")
+/// A value of the file for a message: in backticks, control and invisible
+/// characters escaped, cut to 40 characters.
+pub(super) fn shown(v: &[u8]) -> String {
+    let s = String::from_utf8_lossy(&v[..v.len().min(400)]);
+    let short: String = if s.chars().count() > 40 {
+        s.chars().take(37).chain("...".chars()).collect()
     } else {
-        format!("`{s}`")
+        s.into_owned()
+    };
+    format!("`{}`", crate::diagnostic::visible(&short))
+}
+
+/// Whether `key` can be an entity id.
+pub(super) fn valid_id(key: &[u8]) -> Result<(), &'static str> {
+    let text = std::str::from_utf8(key).map_err(|_| "is not UTF-8 text")?;
+    match id_problem(text) {
+        Some(p) => Err(p),
+        None => Ok(()),
     }
 }

@@ -1,4 +1,5 @@
-//! Reading a whole file: blocks, parts on threads, problems and progress.
+//! Reading a whole file: the header, blocks cut into parts on threads, NUL
+//! bytes and overlong lines, problems and progress.
 
 #[allow(unused_imports)]
 use super::*;
@@ -26,6 +27,11 @@ impl Problems {
         ));
     }
 
+    /// Errors so far.
+    pub(super) fn errors(&self) -> usize {
+        self.list.iter().filter(|p| p.6).count()
+    }
+
     /// A report whose text holds each problem's line at its own line number.
     pub(super) fn report(mut self, file: &str) -> Report {
         self.list.sort_by_key(|p| p.0);
@@ -50,7 +56,11 @@ impl Problems {
                 last_start = s;
                 s
             };
-            let span = (start + span.start)..(start + span.end.max(span.start));
+            // A span past the shown text (a long row is cut to 2,000 bytes)
+            // points at its end, never into another line.
+            let a = span.start.min(row.len());
+            let b = span.end.max(span.start).min(row.len() + 1).max(a);
+            let span = (start + a)..(start + b);
             let d = if is_error {
                 Diagnostic::error(message, Some(span), label)
             } else {
@@ -76,12 +86,241 @@ pub(super) struct Worker {
     pub(super) out: PartOut,
 }
 
+/// What [`plan`] found in a buffer: the end of its complete rows, where the
+/// parts start, and why it stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Plan {
+    pub(super) complete: usize,
+    /// Part starts (the first is 0), each a row start before `complete`.
+    pub(super) cuts: Vec<usize>,
+    pub(super) stop: Scan,
+}
+
+/// Finds the complete rows of `buf` (which starts at a row start) and cuts
+/// them into at most `parts` parts at row starts. `stop` is
+/// [`Scan::More`] or [`Scan::TooLong`] for the row at `complete`, or a
+/// [`Scan::Row`] (of no meaning) when every row is complete.
+pub(super) fn plan(buf: &[u8], eof: bool, width: usize, parts: usize) -> Plan {
+    let target = |k: usize| buf.len() / parts.max(1) * k;
+    let mut cuts = vec![0usize];
+    let done = Scan::Row {
+        end: buf.len(),
+        next: buf.len(),
+        breaks: 0,
+        quoted: false,
+        cut: None,
+    };
+    if memchr::memchr(b'"', buf).is_none() {
+        // Rows are lines.
+        let (complete, stop) = if eof {
+            (buf.len(), done)
+        } else {
+            let mut end = buf.len();
+            let mut complete = None;
+            while let Some(p) = memchr::memrchr2(b'\n', b'\r', &buf[..end]) {
+                if let Some(next) = after_break(buf, p, false) {
+                    complete = Some(next);
+                    break;
+                }
+                end = p;
+            }
+            match complete {
+                Some(c) => (c, Scan::More),
+                // No line ends: a first line longer than the limit cannot
+                // be read whole.
+                None if buf.len() > MAX_ROW_BYTES => (0, Scan::TooLong),
+                None => (0, Scan::More),
+            }
+        };
+        for k in 1..parts {
+            let t = target(k);
+            let cut = match next_break(&buf[..complete], t.min(complete)) {
+                Some(p) => after_break(buf, p, true).unwrap_or(complete),
+                None => complete,
+            };
+            if cut < complete && cut > *cuts.last().unwrap_or(&0) {
+                cuts.push(cut);
+            }
+        }
+        return Plan {
+            complete,
+            cuts,
+            stop,
+        };
+    }
+    // Quote-aware: walk the rows.
+    let mut start = 0;
+    let stop = loop {
+        if start >= buf.len() {
+            break if eof { done } else { Scan::More };
+        }
+        match scan(buf, start, eof, width) {
+            Scan::Row { next, .. } => {
+                start = next;
+                if cuts.len() < parts && start >= target(cuts.len()) && start < buf.len() {
+                    cuts.push(start);
+                }
+            }
+            other => break other,
+        }
+    };
+    cuts.retain(|&c| c < start || c == 0);
+    Plan {
+        complete: start,
+        cuts,
+        stop,
+    }
+}
+
+/// Where to cut `buf` (which starts at a row start) into `parts` parts
+/// without walking its rows: at the line start after each even share. With
+/// quotes a cut may fall inside a quoted value that spans lines; the parse
+/// then finds that the part before it does not end there, and the block is
+/// planned with [`plan`] instead.
+pub(super) fn guess_cuts(buf: &[u8], parts: usize) -> Vec<usize> {
+    let mut cuts = vec![0usize];
+    for k in 1..parts {
+        let t = buf.len() / parts * k;
+        let Some(p) = next_break(buf, t) else {
+            break;
+        };
+        let cut = after_break(buf, p, true).unwrap_or(buf.len());
+        if cut < buf.len() && cut > *cuts.last().unwrap_or(&0) {
+            cuts.push(cut);
+        }
+    }
+    cuts
+}
+
+/// Reads at least `want` more bytes into `buf` (fewer at the end of the
+/// input); returns how many.
+fn fill<R: Read>(
+    buf: &mut Vec<u8>,
+    reader: &mut R,
+    want: usize,
+    eof: &mut bool,
+) -> std::io::Result<usize> {
+    let start = buf.len();
+    let want = want.max(1);
+    buf.resize(start + want, 0);
+    let mut got = 0;
+    while got < want {
+        match reader.read(&mut buf[start + got..]) {
+            Ok(0) => {
+                *eof = true;
+                break;
+            }
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(start + got);
+                return Err(e);
+            }
+        }
+    }
+    buf.truncate(start + got);
+    Ok(got)
+}
+
+/// The problem of a NUL byte at `at` of `buf`, whose first byte is on line
+/// `line`, `prefix` bytes into it (the part of a long line already skipped).
+/// What is shown depends only on the bytes before the NUL.
+fn nul_problem(problems: &mut Problems, buf: &[u8], at: usize, line: u32, prefix: usize) {
+    let line = line.saturating_add(count_breaks(&buf[..at]));
+    let (line_start, prefix) = match memchr::memrchr2(b'\n', b'\r', &buf[..at]) {
+        Some(p) => (p + 1, 0),
+        None => (0, prefix),
+    };
+    let col = prefix + (at - line_start);
+    let (text, span, message) = if col < 2000 {
+        (
+            shorten(&buf[line_start..=at]),
+            col..col + 1,
+            "a NUL byte: this is not a CSV text file (binary data, or text saved as UTF-16)"
+                .to_string(),
+        )
+    } else {
+        (
+            String::new(),
+            0..0,
+            format!(
+                "a NUL byte at byte {} of this line: this is not a CSV text file (binary data, or text saved as UTF-16)",
+                thousands(col as u64 + 1)
+            ),
+        )
+    };
+    problems.push_diag(
+        line,
+        &text,
+        Diagnostic::error(message, Some(span), "NUL byte").with_help(
+            "save the file as UTF-8 text; grapevine stops at the first NUL byte, whatever the options",
+        ),
+    );
+}
+
+/// The problem of a line longer than [`MAX_ROW_BYTES`] starting `row`.
+pub(super) fn long_line_problem(line: u32, row: &[u8]) -> RowProblem {
+    RowProblem {
+        line,
+        text: shorten(row),
+        span: 0..1,
+        message: format!(
+            "the line is longer than {} bytes (1 MiB), the most a row may hold",
+            thousands(MAX_ROW_BYTES as u64)
+        ),
+        label: "this line".into(),
+        help: "check that this is a CSV contact list with one row per line; reading goes on at the next line".into(),
+    }
+}
+
+/// `n` with thousands separated by commas: `1,048,576`.
+pub(super) fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// How a row problem is kept: as an error, or as a warning when bad rows are
+/// skipped; `false` when enough are kept already.
+fn keep_problem(
+    problems: &mut Problems,
+    p: RowProblem,
+    line: u32,
+    skip_bad_rows: bool,
+    shown_bad: &mut usize,
+) {
+    let room = if skip_bad_rows {
+        *shown_bad < MAX_SKIPPED_SHOWN
+    } else {
+        *shown_bad < MAX_ERRORS
+    };
+    if !room {
+        return;
+    }
+    *shown_bad += 1;
+    let d = if skip_bad_rows {
+        Diagnostic::warning(p.message, Some(p.span), p.label)
+    } else {
+        Diagnostic::error(p.message, Some(p.span), p.label)
+    }
+    .with_help(p.help);
+    problems.push_diag(line, &p.text, d);
+}
+
 impl Corpus {
     /// Reads and parses a CSV file.
     ///
     /// Returns [`Error::Io`] when the file cannot be read and
     /// [`Error::Invalid`] with the bad rows (up to 20, each located by line and
-    /// column) when some row is bad and `skip_bad_rows` is off.
+    /// column) when some row is bad and `skip_bad_rows` is off, or when the
+    /// file cannot be read as CSV at all (no header, too many columns, a NUL
+    /// byte).
     pub fn load(path: &Path, options: &CsvOptions) -> Result<Corpus, Error> {
         let name = path.display().to_string();
         let io = |source| Error::Io {
@@ -89,7 +328,11 @@ impl Corpus {
             source,
         };
         let file = std::fs::File::open(path).map_err(io)?;
-        let total = file.metadata().ok().map(|m| m.len());
+        let total = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
         Corpus::read(&name, file, total, options)
     }
 
@@ -105,74 +348,115 @@ impl Corpus {
         total: Option<u64>,
         options: &CsvOptions,
     ) -> Result<Corpus, Error> {
+        let shown_file = crate::diagnostic::visible(file);
         let io = |source| Error::Io {
-            path: file.to_string(),
+            path: shown_file.clone(),
             source,
         };
-        let invalid = |p: Problems| Error::Invalid(Box::new(p.report(file)));
+        let invalid = |p: Problems| Error::Invalid(Box::new(p.report(&shown_file)));
         let threads = match options.threads {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         }
         .clamp(1, 64);
-        let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + (1 << 16));
+        let block = match options.block_size {
+            0 => BLOCK,
+            n => n,
+        };
+        let parallel_min = match options.parallel_min {
+            0 => PARALLEL_MIN,
+            n => n,
+        };
+        let mut buf: Vec<u8> = Vec::with_capacity(block.min(BLOCK) + 1);
         let mut read_total: u64 = 0;
         let mut eof = false;
-        // Fill until the header line is complete.
-        let fill = |buf: &mut Vec<u8>, reader: &mut R, eof: &mut bool| -> std::io::Result<usize> {
-            let start = buf.len();
-            let want = BLOCK.saturating_sub(start).max(1 << 16);
-            buf.resize(start + want, 0);
-            let mut got = 0;
-            while got < want {
-                match reader.read(&mut buf[start + got..]) {
-                    Ok(0) => {
-                        *eof = true;
-                        break;
-                    }
-                    Ok(n) => got += n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        buf.truncate(start + got);
-                        return Err(e);
-                    }
+        let mut problems = Problems::default();
+
+        // The header: the first line that is not blank.
+        let mut line_no: u32 = 1;
+        let mut pos = 0;
+        let mut need = true;
+        let mut bom_checked = false;
+        let header_row: Vec<u8> = loop {
+            if need && !eof {
+                // Read as much again as is held: a long first line costs
+                // linear time.
+                let want = block.max(buf.len() - pos);
+                read_total += fill(&mut buf, &mut reader, want, &mut eof).map_err(io)? as u64;
+            }
+            need = true;
+            if !bom_checked {
+                if buf.len() < 3 && !eof {
+                    continue;
+                }
+                bom_checked = true;
+                if buf.starts_with(b"\xEF\xBB\xBF") {
+                    pos = 3;
                 }
             }
-            buf.truncate(start + got);
-            Ok(got)
+            let lb = next_break(&buf, pos);
+            let line_end = lb.unwrap_or(buf.len());
+            let scan_end = line_end.min(pos + MAX_ROW_BYTES + 1);
+            if let Some(z) = memchr::memchr(0, &buf[pos..scan_end]) {
+                nul_problem(&mut problems, &buf[pos..], z, line_no, 0);
+                return Err(invalid(problems));
+            }
+            if line_end - pos > MAX_ROW_BYTES {
+                problems.push_diag(
+                    line_no,
+                    &shorten(&buf[pos..line_end]),
+                    Diagnostic::error(
+                        format!(
+                            "the header line is longer than {} bytes (1 MiB)",
+                            thousands(MAX_ROW_BYTES as u64)
+                        ),
+                        Some(0..1),
+                        "the header",
+                    )
+                    .with_help(
+                        "the first line names the columns, e.g. from,to,time; is this a CSV file?",
+                    ),
+                );
+                return Err(invalid(problems));
+            }
+            let next = match lb {
+                Some(p) => match after_break(&buf, p, eof) {
+                    Some(next) => next,
+                    None => continue,
+                },
+                None if eof => buf.len(),
+                None => continue,
+            };
+            let row = &buf[pos..line_end];
+            if trim(row).is_empty() {
+                if next >= buf.len() && eof {
+                    break Vec::new();
+                }
+                pos = next;
+                line_no = line_no.saturating_add(1);
+                // Keep the buffer small across many blank lines.
+                if pos >= buf.len() {
+                    buf.clear();
+                    pos = 0;
+                } else {
+                    need = false;
+                }
+                continue;
+            }
+            let row = row.to_vec();
+            buf.drain(..next);
+            break row;
         };
-        read_total += fill(&mut buf, &mut reader, &mut eof).map_err(io)? as u64;
-        let mut skip = 0;
-        if buf.starts_with(b"\xEF\xBB\xBF") {
-            skip = 3;
-        }
-        // Skip blank lines before the header.
-        let mut line_no: u32 = 1;
-        loop {
-            let (end, _) = row_end(&buf, skip);
-            if end >= buf.len() && !eof {
-                read_total += fill(&mut buf, &mut reader, &mut eof).map_err(io)? as u64;
-                continue;
-            }
-            if trim(&buf[skip..end]).is_empty() && end < buf.len() {
-                skip = end + 1;
-                line_no += 1;
-                continue;
-            }
-            break;
-        }
-        let (hend, hquote) = row_end(&buf, skip);
-        let header_row = buf[skip..hend].to_vec();
-        let header_text = shorten(&header_row);
-        if trim(&header_row).is_empty() {
-            let mut report = Report::new(file, "");
+        if header_row.is_empty() {
+            let mut report = Report::new(shown_file.clone(), "");
             report.diagnostics.push(
                 Diagnostic::error("the file is empty: it has no header line", None, "")
                     .with_help("the first line names the columns, e.g. from,to,time"),
             );
             return Err(Error::Invalid(Box::new(report)));
         }
-        let mut problems = Problems::default();
+        let header_text = shorten(&header_row);
+        let hquote = memchr::memchr(b'"', &header_row).is_some();
         let (header, warnings) = match parse_header(&header_row, hquote) {
             Ok(h) => h,
             Err(d) => {
@@ -183,8 +467,7 @@ impl Corpus {
         for w in warnings {
             problems.push_diag(line_no, &header_text, w);
         }
-        line_no += hquote_lines(&header_row) + 1;
-        buf.drain(..(hend + 1).min(buf.len()));
+        line_no += 1;
 
         let parser = PartParser {
             header: &header,
@@ -194,153 +477,252 @@ impl Corpus {
                 MAX_ERRORS
             },
         };
+        let width = header.width;
         let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::default()).collect();
         let mut global = Interner::default();
         let mut corpus = Building::default();
         let mut bad_rows = 0usize;
         let mut shown_bad = 0usize;
+        let mut grow = false;
+        // Cut quoted blocks at guessed line starts until a guess fails.
+        let mut speculate = true;
         loop {
-            if !eof && buf.len() < BLOCK {
-                read_total += fill(&mut buf, &mut reader, &mut eof).map_err(io)? as u64;
+            if !eof && (grow || buf.len() < block) {
+                // A row longer than what is held: read as much again, so a
+                // long row costs linear time.
+                let want = if grow {
+                    buf.len().max(block)
+                } else {
+                    block - buf.len()
+                };
+                read_total += fill(&mut buf, &mut reader, want, &mut eof).map_err(io)? as u64;
             }
+            grow = false;
             if buf.is_empty() && eof {
                 break;
             }
-            // The complete rows of the buffer.
-            let complete = if eof {
-                buf.len()
-            } else {
-                match last_boundary(&buf) {
-                    Some(b) => b,
-                    None => {
-                        // One row longer than the buffer: read more.
-                        read_total += fill(&mut buf, &mut reader, &mut eof).map_err(io)? as u64;
-                        continue;
-                    }
-                }
-            };
-            let block = &buf[..complete];
-            let parts = if block.len() < PARALLEL_MIN {
+            // Rows are read up to the first NUL byte, which stops reading.
+            let nul = memchr::memchr(0, &buf);
+            let view_end = nul.unwrap_or(buf.len());
+            let view_eof = eof && nul.is_none();
+            let view = &buf[..view_end];
+            let wanted = if view.len() < parallel_min {
                 1
             } else {
                 threads
             };
-            let mut cuts = vec![0usize];
-            for p in 1..parts {
-                let at = boundary_after(block, block.len() * p / parts);
-                cuts.push(at.max(*cuts.last().unwrap_or(&0)));
-            }
-            cuts.push(block.len());
-            {
-                let parser = &parser;
-                let global = &global;
-                let cuts = &cuts;
-                std::thread::scope(|scope| {
-                    let mut iter = workers.iter_mut().take(parts).enumerate();
-                    let first = iter.next();
-                    for (i, w) in iter {
-                        let slice = &block[cuts[i]..cuts[i + 1]];
-                        scope.spawn(move || {
+            // Parts: exact cuts when the block has no quote (rows are lines);
+            // else guessed cuts, checked by the parse (each part must end
+            // where the next begins), with the exact walk as the fallback.
+            let quoted = memchr::memchr(b'"', view).is_some();
+            let mut exact = (!quoted || !speculate).then(|| plan(view, view_eof, width, wanted));
+            let (complete, stop, parts) = loop {
+                let (bounds, open_end) = match &exact {
+                    Some(p) => {
+                        let mut b = p.cuts.clone();
+                        b.push(p.complete);
+                        (b, false)
+                    }
+                    None => {
+                        let mut b = guess_cuts(view, wanted);
+                        b.push(view.len());
+                        (b, true)
+                    }
+                };
+                let parts = bounds.len() - 1;
+                if exact.as_ref().is_some_and(|p| p.complete == 0) {
+                    break (0, exact.map_or(Scan::More, |p| p.stop), 0);
+                }
+                let mut ends: Vec<(usize, Scan)> = vec![(0, Scan::More); parts];
+                {
+                    let parser = &parser;
+                    let global = &global;
+                    let bounds = &bounds;
+                    std::thread::scope(|scope| {
+                        let mut iter = workers
+                            .iter_mut()
+                            .zip(ends.iter_mut())
+                            .take(parts)
+                            .enumerate();
+                        let first = iter.next();
+                        for (i, (w, end)) in iter {
+                            scope.spawn(move || {
+                                w.out.clear();
+                                let mut ids = Ids {
+                                    global,
+                                    local: &mut w.local,
+                                };
+                                *end = parser.parse(
+                                    view,
+                                    bounds[i]..bounds[i + 1],
+                                    view_eof,
+                                    &mut ids,
+                                    &mut w.out,
+                                );
+                            });
+                        }
+                        if let Some((_, (w, end))) = first {
                             w.out.clear();
                             let mut ids = Ids {
                                 global,
                                 local: &mut w.local,
                             };
-                            parser.parse(slice, &mut ids, &mut w.out);
-                        });
-                    }
-                    if let Some((_, w)) = first {
-                        w.out.clear();
-                        let mut ids = Ids {
-                            global,
-                            local: &mut w.local,
-                        };
-                        parser.parse(&block[cuts[0]..cuts[1]], &mut ids, &mut w.out);
-                    }
-                });
-            }
-            // Append in file order, giving ids first seen in this block their
-            // numbers in the same order.
-            for w in workers.iter_mut().take(parts) {
-                let base_line = line_no;
-                for p in std::mem::take(&mut w.out.problems) {
-                    let line = base_line + p.line;
-                    if options.skip_bad_rows && shown_bad >= MAX_SKIPPED_SHOWN {
-                        continue;
-                    }
-                    if !options.skip_bad_rows && problems.list.len() >= MAX_ERRORS {
-                        continue;
-                    }
-                    shown_bad += 1;
-                    let d = if options.skip_bad_rows {
-                        Diagnostic::warning(p.message, Some(p.span), p.label)
-                    } else {
-                        Diagnostic::error(p.message, Some(p.span), p.label)
-                    }
-                    .with_help(p.help);
-                    problems.push_diag(line, &p.text, d);
-                }
-                bad_rows += w.out.bad_rows;
-                if !w.local.names.is_empty() {
-                    let mut map = Vec::with_capacity(w.local.names.len());
-                    for s in w.local.names.iter() {
-                        let g = global
-                            .lookup_or_insert(s.as_bytes())
-                            .map_err(|what| Error::Query(format!("{file}: entity id {what}")))?;
-                        map.push(g);
-                    }
-                    for x in w.out.from.iter_mut().chain(w.out.to.iter_mut()) {
-                        if *x >= LOCAL {
-                            *x = map[(*x - LOCAL) as usize];
+                            *end = parser.parse(
+                                view,
+                                bounds[0]..bounds[1],
+                                view_eof,
+                                &mut ids,
+                                &mut w.out,
+                            );
                         }
-                    }
+                    });
+                }
+                let joined = (1..parts).all(|i| ends[i - 1].0 == bounds[i]);
+                if let Some(p) = exact {
+                    break (p.complete, p.stop, parts);
+                }
+                if joined && open_end {
+                    let (end, stop) = ends[parts - 1];
+                    break (end, stop, parts);
+                }
+                // A guessed cut fell inside a row: forget the parts (and the
+                // ids they met) and plan this block, and the next ones, row
+                // by row.
+                for w in workers.iter_mut() {
+                    w.out.clear();
                     w.local = Interner::default();
                 }
-                corpus.append(&w.out, base_line);
-                line_no = base_line + w.out.lines;
+                speculate = false;
+                exact = Some(plan(view, view_eof, width, wanted));
+            };
+            if complete > 0 {
+                // Append in file order, giving ids first seen in this block
+                // their numbers in the same order.
+                for w in workers.iter_mut().take(parts) {
+                    let base_line = line_no;
+                    for p in std::mem::take(&mut w.out.problems) {
+                        let line = base_line.saturating_add(p.line);
+                        keep_problem(
+                            &mut problems,
+                            p,
+                            line,
+                            options.skip_bad_rows,
+                            &mut shown_bad,
+                        );
+                    }
+                    bad_rows += w.out.bad_rows;
+                    if !w.local.names.is_empty() {
+                        let mut map = Vec::with_capacity(w.local.names.len());
+                        for s in w.local.names.iter() {
+                            let g = global.lookup_or_insert_checked(s).map_err(|what| {
+                                Error::Query(format!("{shown_file}: entity id {what}"))
+                            })?;
+                            map.push(g);
+                        }
+                        for x in w.out.from.iter_mut().chain(w.out.to.iter_mut()) {
+                            if *x >= LOCAL {
+                                *x = map[(*x - LOCAL) as usize];
+                            }
+                        }
+                        w.local = Interner::default();
+                    }
+                    corpus.append(&w.out, base_line);
+                    line_no = base_line.saturating_add(w.out.lines);
+                }
             }
-            buf.drain(..complete.min(buf.len()));
+            buf.drain(..complete);
             if let Some(progress) = options.progress {
                 progress(read_total, total);
             }
             if !options.skip_bad_rows && bad_rows >= MAX_ERRORS {
                 break;
             }
-            if eof && buf.is_empty() {
-                break;
+            match stop {
+                Scan::More => {
+                    if let Some(z) = nul {
+                        nul_problem(&mut problems, &buf, z - complete, line_no, 0);
+                        return Err(invalid(problems));
+                    }
+                    grow = complete == 0;
+                }
+                Scan::TooLong => {
+                    // The row here has a first line longer than the limit:
+                    // a bad row; skip to the next line break.
+                    bad_rows += 1;
+                    let p = long_line_problem(0, &buf[..buf.len().min(2000)]);
+                    keep_problem(
+                        &mut problems,
+                        p,
+                        line_no,
+                        options.skip_bad_rows,
+                        &mut shown_bad,
+                    );
+                    let mut dropped = 0usize;
+                    loop {
+                        let lb = next_break(&buf, 0);
+                        let z = memchr::memchr(0, &buf[..lb.unwrap_or(buf.len())]);
+                        if let Some(z) = z {
+                            nul_problem(&mut problems, &buf, z, line_no, dropped);
+                            return Err(invalid(problems));
+                        }
+                        match lb.map(|p| after_break(&buf, p, eof)) {
+                            Some(Some(next)) => {
+                                buf.drain(..next);
+                                line_no = line_no.saturating_add(1);
+                                break;
+                            }
+                            Some(None) => {
+                                // A `\r` last: one byte more tells.
+                                read_total +=
+                                    fill(&mut buf, &mut reader, 1, &mut eof).map_err(io)? as u64;
+                            }
+                            None => {
+                                dropped += buf.len();
+                                buf.clear();
+                                if eof {
+                                    break;
+                                }
+                                read_total += fill(&mut buf, &mut reader, block, &mut eof)
+                                    .map_err(io)?
+                                    as u64;
+                            }
+                        }
+                    }
+                    if !options.skip_bad_rows && bad_rows >= MAX_ERRORS {
+                        break;
+                    }
+                }
+                Scan::Row { .. } => {
+                    if view_eof && buf.is_empty() {
+                        break;
+                    }
+                }
             }
         }
         if bad_rows > 0 && !options.skip_bad_rows {
-            return Err(invalid(problems));
+            debug_assert!(problems.errors() > 0);
+            let mut report = problems.report(&shown_file);
+            if bad_rows >= MAX_ERRORS {
+                report.diagnostics.push(
+                    Diagnostic::error(
+                        format!("reading stopped after {MAX_ERRORS} bad rows"),
+                        None,
+                        "",
+                    )
+                    .with_help(
+                        "fix the rows above and check again, or leave bad rows out (skip bad rows)",
+                    ),
+                );
+            }
+            return Err(Error::Invalid(Box::new(report)));
         }
         drop(workers);
+        if let Some(w) = corpus.forms.warning(&header) {
+            problems.push_diag(w.0, &w.1, w.2);
+        }
         let mut corpus = corpus.finish(global.names, header)?;
         corpus.skipped = bad_rows;
-        corpus.report = problems.report(file);
+        corpus.report = problems.report(&shown_file);
         Ok(corpus)
-    }
-}
-
-pub(super) fn hquote_lines(row: &[u8]) -> u32 {
-    memchr::memchr_iter(b'\n', row).count() as u32
-}
-
-/// The end of the last complete row of `buf` (just past its newline), or
-/// `None` when the buffer holds no complete row.
-pub(super) fn last_boundary(buf: &[u8]) -> Option<usize> {
-    let nl = memchr::memrchr(b'\n', buf)?;
-    if memchr::memchr(b'"', buf).is_none() {
-        return Some(nl + 1);
-    }
-    // Quote-aware: walk rows from the start.
-    let mut start = 0;
-    let mut last = None;
-    loop {
-        let (end, _) = row_end(buf, start);
-        if end >= buf.len() {
-            return last;
-        }
-        last = Some(end + 1);
-        start = end + 1;
     }
 }

@@ -28,19 +28,21 @@ fn fast_iso_agrees_with_time_expressions() {
 
 #[test]
 fn header_names_and_rows() {
-    let c = parse("src,dst,t\na@x.org,b@x.org,100\nb@x.org,c@x.org,50\n").unwrap();
+    let c = parse("src,dst,t\na@x.org,b@x.org,100000\nb@x.org,c@x.org,50000\n").unwrap();
     assert_eq!(c.row_count(), 2);
     assert_eq!(c.entity_count(), 3);
     assert!(c.is_exact());
     // Sorted by time: line 3 first.
     assert_eq!(c.line, vec![3, 2]);
-    assert_eq!(c.channels.lo(0), 50);
+    assert_eq!(c.channels.lo(0), 50000);
 }
 
 #[test]
 fn quoted_fields() {
-    let c = parse("from,to,time,kind\n\"Doe, Jane\",b,1,\"an \"\"odd\"\"\nkind\"\nb,c,2,email\n")
-        .unwrap();
+    let c = parse(
+        "from,to,time,kind\n\"Doe, Jane\",b,10001,\"an \"\"odd\"\"\nkind\"\nb,c,10002,email\n",
+    )
+    .unwrap();
     assert!(c.resolve_entity("Doe, Jane").is_ok());
     assert_eq!(c.entity_ids().get(c.channels.from[0] as usize), "Doe, Jane");
     assert_eq!(c.kind_names[0], "an \"odd\"\nkind");
@@ -49,7 +51,7 @@ fn quoted_fields() {
 
 #[test]
 fn bad_rows_are_located() {
-    let err = parse("from,to,time\na,b,1\na,b,soon\na,b\n").unwrap_err();
+    let err = parse("from,to,time\na,b,10001\na,b,soon\na,b\n").unwrap_err();
     let Error::Invalid(report) = err else {
         panic!("not invalid")
     };
@@ -72,7 +74,7 @@ fn bad_rows_are_located() {
 fn skipping_bad_rows() {
     let c = Corpus::parse(
         "t.csv",
-        b"from,to,time\na,b,1\na,b,soon\n,b,3\n",
+        b"from,to,time\na,b,10001\na,b,soon\n,b,10003\n",
         &CsvOptions {
             skip_bad_rows: true,
             ..CsvOptions::default()
@@ -94,11 +96,11 @@ fn missing_columns() {
 
 #[test]
 fn messages_get_an_origin() {
-    let c = parse("from,to,time,carries\nb,c,20,tip\na,b,10,tip;x\n").unwrap();
+    let c = parse("from,to,time,carries\nb,c,100020,tip\na,b,100010,tip;x\n").unwrap();
     let m = &c.messages()[0];
     assert_eq!(m.id, "tip");
     assert_eq!(c.entity_ids().get(m.origin as usize), "a");
-    assert_eq!(m.by, 10);
+    assert_eq!(m.by, 100010);
     let story = c.to_story().unwrap();
     assert_eq!(story.messages.len(), 2);
     assert_eq!(story.events[0].id, "line-2");
