@@ -43,19 +43,57 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// The whole file, or standard input for `-`.
-fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
-    let io = |source| Error::Io {
+/// The largest story file read (1 GiB): a story is written by hand or
+/// generated at story size; a larger file is refused with a clear error
+/// rather than read until memory runs out (`/dev/zero`, a mistyped path).
+pub const MAX_STORY_BYTES: u64 = 1 << 30;
+
+/// The file, or standard input for `-`, as a reader, with its size when
+/// known.
+fn open(path: &Path) -> Result<(Box<dyn std::io::Read>, Option<u64>), Error> {
+    if is_stdin(path) {
+        return Ok((Box::new(std::io::stdin()), None));
+    }
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
         path: path.display().to_string(),
         source,
-    };
-    if is_stdin(path) {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(io)?;
-        Ok(buf)
-    } else {
-        std::fs::read(path).map_err(io)
+    })?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    Ok((Box::new(file), size))
+}
+
+/// The rest of a story file after `head`, at most [`MAX_STORY_BYTES`].
+fn read_story_bytes(
+    path: &Path,
+    head: Vec<u8>,
+    reader: &mut dyn std::io::Read,
+) -> Result<Vec<u8>, Error> {
+    let mut bytes = head;
+    let limit = MAX_STORY_BYTES + 1 - bytes.len() as u64;
+    std::io::Read::read_to_end(&mut std::io::Read::take(reader, limit), &mut bytes).map_err(
+        |source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        },
+    )?;
+    if bytes.len() as u64 > MAX_STORY_BYTES {
+        return Err(Error::Query(format!(
+            "{} is larger than {} bytes, the most a story file may hold: if it is a contact list, name it .csv (CSV is read as it streams)",
+            crate::diagnostic::visible(&path.display().to_string()),
+            MAX_STORY_BYTES
+        )));
     }
+    Ok(bytes)
+}
+
+/// The whole file, or standard input for `-` (at most [`MAX_STORY_BYTES`]).
+fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
+    let (mut reader, _) = open(path)?;
+    read_story_bytes(path, Vec::new(), &mut reader)
 }
 
 /// The kind of an input, by extension, else by content: a story file is a
@@ -70,11 +108,19 @@ fn looks_like_csv(path: &Path, head: &[u8]) -> bool {
         Some("csv") | Some("tsv") => true,
         Some("json") => false,
         _ => {
+            // UTF-16 (a byte order mark, or text with every other byte
+            // NUL) goes to the story reader, which explains it; other NULs
+            // (a binary file, /dev/zero) to the CSV reader, which stops at
+            // the first one.
+            let utf16 = head.starts_with(&[0xFE, 0xFF])
+                || head.starts_with(&[0xFF, 0xFE])
+                || matches!(head, [0, b, ..] | [b, 0, ..] if *b != 0);
+            if utf16 {
+                return false;
+            }
             let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
             let first = head.iter().find(|b| !b.is_ascii_whitespace());
-            // UTF-16 (a byte order mark or NULs) goes to the story reader,
-            // which explains it.
-            !matches!(first, Some(b'{') | Some(0xFE) | Some(0xFF) | Some(0))
+            first != Some(&b'{')
         }
     }
 }
@@ -152,16 +198,27 @@ pub fn read(path: &Path, options: &csv::CsvOptions) -> Result<Input, Error> {
     } else {
         path.display().to_string()
     };
-    // A named CSV file is streamed; everything else is read whole.
+    // A named CSV file is streamed with its size known (for progress).
     if !is_stdin(path) && is_csv(path) {
         return Ok(Input::Corpus(Box::new(csv::Corpus::load(path, options)?)));
     }
-    let bytes = read_bytes(path)?;
-    if looks_like_csv(path, &bytes[..bytes.len().min(64)]) {
-        return Ok(Input::Corpus(Box::new(csv::Corpus::parse(
-            &name, &bytes, options,
+    // Otherwise the first bytes say which reader: CSV streams on, a story
+    // is read whole (bounded).
+    let (mut reader, size) = open(path)?;
+    let mut head = Vec::with_capacity(64);
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut reader, 64), &mut head).map_err(
+        |source| Error::Io {
+            path: name.clone(),
+            source,
+        },
+    )?;
+    if looks_like_csv(path, &head) {
+        let chained = std::io::Read::chain(std::io::Cursor::new(head), reader);
+        return Ok(Input::Corpus(Box::new(csv::Corpus::read(
+            &name, chained, size, options,
         )?)));
     }
+    let bytes = read_story_bytes(path, head, &mut reader)?;
     let loaded = load_bytes(&name, &bytes).map_err(|r| Error::Invalid(Box::new(r)))?;
     Ok(Input::Story {
         catalog: Box::new(StoryCatalog::owned(loaded.story)),

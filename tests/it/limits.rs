@@ -241,3 +241,25 @@ fn render_until_election_day() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `/dev/zero` under any name and on standard input: a clear error at once,
+/// never a hang (the kind of input is told from its first bytes).
+#[cfg(unix)]
+#[test]
+fn dev_zero_under_any_name_stops_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("contacts");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let started = std::time::Instant::now();
+    let out = grapevine(&["check", link.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NUL byte"));
+    let stdin = std::fs::File::open("/dev/zero").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["check", "-"])
+        .stdin(stdin)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(started.elapsed().as_secs() < 30);
+}
