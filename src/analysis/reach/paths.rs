@@ -1,0 +1,120 @@
+//! Earliest arrivals and their chains as a forest of labels.
+
+use super::{NONE, NO_UPPER};
+
+/// Earliest arrivals and their chains as a forest of labels: linear in the
+/// number of labels, whatever the chains' lengths. An entity's chain is read
+/// by following parent labels from its own ([`Paths::channels`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// Earliest arrival per entity ([`NO_UPPER`]: not reached).
+    time: Vec<i64>,
+    /// Hops of the chain per entity.
+    hops: Vec<u32>,
+    /// The entity's label (`NONE`: not reached).
+    label: Vec<u32>,
+    /// Per label: the label it extends (`NONE` for the source's) and the
+    /// channel that delivered it (`NONE` for the source's), side by side so
+    /// that a walk up a chain reads one cache line a step.
+    links: Vec<(u32, u32)>,
+}
+
+impl Paths {
+    /// No entity reached yet.
+    pub(crate) fn new(n: usize) -> Paths {
+        Paths {
+            time: vec![NO_UPPER; n],
+            hops: vec![0; n],
+            label: vec![NONE; n],
+            links: Vec::new(),
+        }
+    }
+
+    /// Adds a label; returns its number.
+    pub(crate) fn push_label(&mut self, parent: u32, channel: u32) -> u32 {
+        self.links.push((parent, channel));
+        (self.links.len() - 1) as u32
+    }
+
+    /// Records `v`'s earliest arrival the first time it is settled.
+    pub(crate) fn settle(&mut self, v: u32, t: i64, hops: u32, label: u32) {
+        let v = v as usize;
+        if self.label[v] == NONE {
+            self.time[v] = t;
+            self.hops[v] = hops;
+            self.label[v] = label;
+        }
+    }
+
+    /// Forgets `v` (not reached after all, e.g. later than `--until`).
+    pub(crate) fn forget(&mut self, v: usize) {
+        self.label[v] = NONE;
+        self.time[v] = NO_UPPER;
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.label.len()
+    }
+
+    /// True when there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.label.is_empty()
+    }
+
+    /// Whether entity `v` is reached.
+    pub fn is_reached(&self, v: usize) -> bool {
+        self.label[v] != NONE
+    }
+
+    /// The earliest arrivals ([`NO_UPPER`]: not reached; [`NO_LOWER`]: no lower
+    /// bound).
+    pub fn times(&self) -> &[i64] {
+        &self.time
+    }
+
+    /// Entity `v`'s earliest arrival, if reached.
+    pub fn time(&self, v: usize) -> Option<i64> {
+        self.is_reached(v).then(|| self.time[v])
+    }
+
+    /// Number of hops of `v`'s chain (0 for the source and the unreached).
+    pub fn hops(&self, v: usize) -> usize {
+        self.hops[v] as usize
+    }
+
+    /// The last channel of `v`'s chain (none for the source).
+    pub fn last_channel(&self, v: usize) -> Option<u32> {
+        let l = *self.label.get(v)?;
+        if l == NONE {
+            return None;
+        }
+        let c = self.links[l as usize].1;
+        (c != NONE).then_some(c)
+    }
+
+    /// The channels of `v`'s chain, in order (empty for the source and the
+    /// unreached). O(hops).
+    pub fn channels(&self, v: usize) -> Vec<u32> {
+        let mut out = Vec::with_capacity(self.hops(v));
+        let mut l = self.label[v];
+        while l != NONE {
+            let (parent, channel) = self.links[l as usize];
+            if channel == NONE {
+                break;
+            }
+            out.push(channel);
+            l = parent;
+        }
+        out.reverse();
+        out
+    }
+
+    /// Earliest arrival and chain per entity, as owned lists (for tests and
+    /// small inputs: the chains cost the sum of their lengths).
+    pub fn to_vec(&self) -> Vec<Option<(i64, Vec<u32>)>> {
+        (0..self.len())
+            .map(|v| self.time(v).map(|t| (t, self.channels(v))))
+            .collect()
+    }
+}

@@ -1,0 +1,230 @@
+//! Finding things by what people type: names folded for lookup, nearest
+//! names, natural id order, and the excerpt of a catalogue as a story.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use super::Catalog;
+use crate::model::Story;
+
+/// Folds a name for lookup: lower case, accents removed, curly apostrophes
+/// and quotes made straight, spaces trimmed.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars() {
+        match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' | '\u{2032}' | '`' | '\u{b4}' => out.push('\''),
+            '\u{201c}' | '\u{201d}' => out.push('"'),
+            c => {
+                for l in c.to_lowercase() {
+                    out.push(strip_accent(l));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The base letter of a letter with a diacritic (é → e, ł → l), through
+/// Unicode canonical decomposition; other characters unchanged.
+fn strip_accent(c: char) -> char {
+    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+    match c {
+        'ł' => 'l',
+        'ø' => 'o',
+        'đ' => 'd',
+        'ħ' => 'h',
+        'ı' => 'i',
+        _ => {
+            let mut base = c;
+            let mut first = true;
+            decompose_canonical(c, |d| {
+                if first && !is_combining_mark(d) {
+                    base = d;
+                }
+                first = false;
+            });
+            base
+        }
+    }
+}
+
+pub(super) fn resolve_entity<C: Catalog + ?Sized>(cat: &C, text: &str) -> Result<u32, String> {
+    if let Some(u) = cat.entity_number(text) {
+        return Ok(u);
+    }
+    let needle = fold(text);
+    let names = |u: u32| {
+        std::iter::once(cat.entity_id(u))
+            .chain(std::iter::once(cat.entity_name(u)))
+            .chain(cat.entity_aliases(u).iter().map(String::as_str))
+    };
+    let n = cat.entity_count() as u32;
+    let hits: Vec<u32> = (0..n)
+        .filter(|&u| names(u).any(|s| fold(s) == needle))
+        .collect();
+    let label = |u: u32| {
+        let (id, name) = (cat.entity_id(u), cat.entity_name(u));
+        if id == name {
+            id.to_string()
+        } else {
+            format!("{id} ({name})")
+        }
+    };
+    match hits.as_slice() {
+        [u] => Ok(*u),
+        [] => {
+            let mut scored: Vec<(usize, &str, u32)> = (0..n)
+                .map(|u| {
+                    let d = names(u)
+                        .map(|s| suggest_distance(&needle, &fold(s)))
+                        .min()
+                        .unwrap_or(usize::MAX);
+                    (d, cat.entity_id(u), u)
+                })
+                .collect();
+            let k = scored.len().min(3);
+            if k > 0 {
+                scored.select_nth_unstable(k - 1);
+                scored.truncate(k);
+                scored.sort_unstable();
+            }
+            if scored.is_empty() {
+                Err(format!(
+                    "no entity is called \"{text}\": there are no entities"
+                ))
+            } else {
+                let near: Vec<String> = scored.iter().map(|&(_, _, u)| label(u)).collect();
+                Err(format!(
+                    "no entity is called \"{text}\"; the nearest are: {}",
+                    near.join(", ")
+                ))
+            }
+        }
+        _ => {
+            let list: Vec<String> = hits.iter().map(|&u| label(u)).collect();
+            Err(format!(
+                "\"{text}\" could be any of: {}; give the id",
+                list.join(", ")
+            ))
+        }
+    }
+}
+
+/// Edit distance (strsim's Levenshtein), with a bonus for one name containing
+/// the other; used only to order suggestions.
+pub fn suggest_distance(a: &str, b: &str) -> usize {
+    if !a.is_empty() && (b.contains(a) || a.contains(b)) {
+        return a.len().abs_diff(b.len()).min(1);
+    }
+    strsim::levenshtein(a, b)
+}
+
+pub(super) fn excerpt<C: Catalog + ?Sized>(
+    cat: &C,
+    entities: Option<&BTreeSet<String>>,
+    events: Option<&BTreeSet<String>>,
+) -> Story {
+    let keep_entity = |id: &str| entities.is_none_or(|s| s.contains(id));
+    let mut story = Story {
+        title: cat.title().map(str::to_string),
+        timezone: cat.timezone_name().map(str::to_string),
+        ..Story::default()
+    };
+    let mut carried: BTreeSet<String> = BTreeSet::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for e in 0..cat.event_count() as u32 {
+        if let Some(set) = events {
+            if !set.contains(cat.event_id(e).as_ref()) {
+                continue;
+            }
+        }
+        let ev = cat.event(e).into_owned();
+        if !ev.parties.entities().iter().all(|id| keep_entity(id)) {
+            continue;
+        }
+        carried.extend(ev.carries.iter().cloned());
+        used.extend(ev.sources.iter().map(|c| c.source().to_string()));
+        story.events.push(ev);
+    }
+    for m in 0..cat.message_count() {
+        let msg = cat.message(m);
+        if carried.contains(&msg.id) || events.is_none() {
+            used.extend(msg.sources.iter().map(|c| c.source().to_string()));
+            story.messages.push(msg.into_owned());
+        }
+    }
+    // Keep a message's origin, so the excerpt stays a valid story.
+    let mut wanted: BTreeSet<String> = story
+        .messages
+        .iter()
+        .filter_map(|m| m.origin.clone())
+        .collect();
+    for ev in &story.events {
+        wanted.extend(ev.parties.entities().iter().map(|s| s.to_string()));
+    }
+    for u in 0..cat.entity_count() as u32 {
+        let id = cat.entity_id(u);
+        if (entities.is_none() && events.is_none())
+            || wanted.contains(id)
+            || entities.is_some_and(|s| s.contains(id))
+        {
+            story.entities.push(cat.entity(u).into_owned());
+        }
+    }
+    let kept: BTreeSet<&str> = story.entities.iter().map(|e| e.id.as_str()).collect();
+    for r in cat.relations() {
+        if kept.contains(r.from.as_str()) && kept.contains(r.to.as_str()) {
+            used.extend(r.sources.iter().map(|c| c.source().to_string()));
+            story.relations.push(r.clone());
+        }
+    }
+    story.sources = cat
+        .sources()
+        .iter()
+        .filter(|s| used.contains(&s.id) || events.is_none())
+        .cloned()
+        .collect();
+    story
+}
+
+/// Compares two ids in natural order: runs of digits by their value
+/// (`line-9` < `line-10`), everything else by bytes.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].is_ascii_digit() && b[j].is_ascii_digit() {
+            let (si, sj) = (i, j);
+            while i < a.len() && a[i].is_ascii_digit() {
+                i += 1;
+            }
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            let (x, y) = (trim_zeros(&a[si..i]), trim_zeros(&b[sj..j]));
+            let ord = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
+            if ord != Ordering::Equal {
+                return ord;
+            }
+            // Equal values: fewer leading zeros first, for a total order.
+            let ord = (i - si).cmp(&(j - sj));
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        } else {
+            let ord = a[i].cmp(&b[j]);
+            if ord != Ordering::Equal {
+                return ord;
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (a.len() - i).cmp(&(b.len() - j))
+}
+
+fn trim_zeros(d: &[u8]) -> &[u8] {
+    let k = d.iter().take_while(|&&c| c == b'0').count();
+    &d[k..]
+}

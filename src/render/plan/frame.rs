@@ -1,0 +1,309 @@
+//! Around the contacts: standing relations, time bands, groups, notes and
+//! the key.
+
+#[allow(unused_imports)]
+use super::*;
+
+impl Builder<'_> {
+    pub(super) fn relations(&mut self) {
+        if self.focus.hide_relations {
+            return;
+        }
+        let story = self.story;
+        for (ri, r) in story.relations.iter().enumerate() {
+            if r.certainty.unwrap_or_default() < self.focus.threshold {
+                continue;
+            }
+            let (Some(a), Some(b)) = (self.node_of.get(&r.from), self.node_of.get(&r.to)) else {
+                continue;
+            };
+            let text = r
+                .label
+                .as_deref()
+                .or(r.kind.as_deref())
+                .unwrap_or("related to");
+            let cs = certainty_style(r.certainty.unwrap_or_default());
+            let sentence = format!(
+                "{} → {}: {} ({})",
+                clean(story.name_of(&r.from)),
+                clean(story.name_of(&r.to)),
+                clean(text),
+                r.certainty.unwrap_or_default()
+            );
+            let c = cited(story, &r.sources, None);
+            let mut tooltip = sentence.clone();
+            if let Some(q) = &c.quote {
+                tooltip.push_str(&format!("\n“{}”", shorten(q, 400)));
+            }
+            if let Some(s) = &c.source {
+                tooltip.push_str(&format!("\n— {}", shorten(s, 200)));
+            }
+            let faded = self.highlight().is_some();
+            // Draw it along time: from the earlier band to the later one
+            // (arrowhead kept at its true end); a tie within one band does
+            // not move anything.
+            let band = |id: &str| match self.plan.node(id).map(|n| n.place) {
+                Some(Place::Main(b)) => b,
+                _ => None,
+            };
+            let (ba, bb) = (band(a), band(b));
+            let (tail, head, backward) = match (ba, bb) {
+                (Some(x), Some(y)) if x > y => (b.clone(), a.clone(), true),
+                _ => (a.clone(), b.clone(), false),
+            };
+            let mut attrs: Vec<(&'static str, String)> = vec![
+                ("style", cs.style.into()),
+                (
+                    "color",
+                    if faded { FADED_LINE } else { CONTEXT_GREY }.to_string(),
+                ),
+                ("fontcolor", "#666666".into()),
+                ("penwidth", "0.8".into()),
+                ("arrowhead", "open".into()),
+                ("arrowtail", "open".into()),
+                ("arrowsize", "0.5".into()),
+                ("weight", "0".into()),
+            ];
+            if backward {
+                attrs.push(("dir", "back".into()));
+            }
+            if ba.is_some() && ba == bb {
+                attrs.push(("constraint", "false".into()));
+            }
+            self.plan.edges.push(PEdge {
+                id: format!("r{ri}"),
+                from: tail,
+                to: head,
+                title: sentence,
+                label: wrap_label(
+                    &shorten(text, 60),
+                    label_px(self.look.fit),
+                    sizes(self.look.fit).1,
+                ),
+                raw: vec![shorten(text, 60)],
+                tooltip,
+                url: c.url,
+                attrs,
+            });
+        }
+    }
+
+    /// Puts each entity in the time band it first appears in (for a reached
+    /// entity: when it is first reached), and each hub in its event's band.
+    pub(super) fn bands(&mut self) {
+        let story = self.story;
+        let mut first: BTreeMap<String, (i64, Precision)> = BTreeMap::new();
+        let drawn_events: BTreeSet<&str> = self
+            .drawn
+            .iter()
+            .filter_map(|&i| story.events.get(i))
+            .map(|e| e.id.as_str())
+            .collect();
+        for e in &story.events {
+            if !drawn_events.contains(e.id.as_str()) {
+                continue;
+            }
+            let Some(key) = event_key(e) else { continue };
+            for p in e.parties.entities() {
+                let slot = first.entry(p.to_string()).or_insert(key);
+                if key.0 < slot.0 {
+                    *slot = key;
+                }
+            }
+            first.insert(format!("\u{0}event:{}", e.id), key);
+        }
+        if let Some(h) = self.highlight() {
+            for (id, m) in &h.reached {
+                if let Some(t) = m.earliest_seconds {
+                    first.insert(id.clone(), (t, Precision::Day));
+                }
+            }
+        }
+        // Bands, left to right.
+        let mut band_keys: BTreeMap<(i64, u8), String> = BTreeMap::new();
+        let mut node_band: BTreeMap<String, (i64, u8)> = BTreeMap::new();
+        for (key, node) in &self.node_of {
+            let Some(&(t, p)) = first.get(key) else {
+                continue;
+            };
+            let (start, rank, label) = band_of(t, p, &self.tz);
+            band_keys.insert((start, rank), label);
+            node_band.insert(node.clone(), (start, rank));
+        }
+        let order: Vec<(i64, u8)> = band_keys.keys().copied().collect();
+        let mut labels: Vec<String> = band_keys.values().cloned().collect();
+        let undated = self
+            .plan
+            .nodes
+            .iter()
+            .any(|n| n.place == Place::Main(None) && !node_band.contains_key(&n.id));
+        if undated {
+            labels.push("date unknown".to_string());
+        }
+        for n in &mut self.plan.nodes {
+            if n.place != Place::Main(None) {
+                continue;
+            }
+            let band = match node_band.get(&n.id) {
+                Some(k) => order.iter().position(|o| o == k),
+                None => Some(labels.len() - 1),
+            };
+            n.place = Place::Main(band);
+            // A reached entity's date is written on it only when it is not
+            // its band's, which the time axis already says.
+            if let Some((earliest, line, at)) = self.pending.get(&n.id) {
+                let same = band.and_then(|b| labels.get(b)) == Some(earliest);
+                if !same {
+                    let at = (*at).min(n.label.len());
+                    n.label.insert(at, line.clone());
+                }
+            }
+        }
+        let (_, size) = self.sizes();
+        let down = self.look.fit == Fit::Phone;
+        for (k, label) in labels.iter().enumerate() {
+            let lines = if down {
+                wrap_px(label, 60.0, size, false)
+            } else {
+                vec![label.clone()]
+            };
+            self.plan.nodes.push(PNode {
+                id: format!("t{k}"),
+                title: format!("Time: {label}"),
+                label: lines,
+                name: None,
+                name_lines: 0,
+                tooltip: format!(
+                    "Time runs {}: first seen {label}",
+                    if down { "downwards" } else { "left to right" }
+                ),
+                url: None,
+                attrs: vec![
+                    ("shape", "plaintext".into()),
+                    ("fontcolor", "#444444".into()),
+                ],
+                place: Place::Axis(k),
+            });
+        }
+        self.plan.bands = labels;
+    }
+
+    /// Groups an organisation that has no contact of its own but whose
+    /// members are drawn (the overview without the standing relations): its
+    /// name goes under each member's, instead of a tie from each member to
+    /// a node of its own (seven crossing lines for the Trump campaign).
+    pub(super) fn groups(&mut self) {
+        if !self.focus.hide_relations || self.focus.highlight.is_some() {
+            self.notes();
+            return;
+        }
+        let story = self.story;
+        let mut claimed: BTreeSet<String> = BTreeSet::new();
+        let mut grouped_orgs: BTreeSet<String> = BTreeSet::new();
+        for org in &story.entities {
+            if org.kind() != EntityKind::Organisation || !self.lonely.contains(&org.id) {
+                continue;
+            }
+            let mut members: Vec<String> = Vec::new();
+            for r in &story.relations {
+                let member = r.kind.as_deref() == Some("member-of")
+                    && r.to == org.id
+                    && r.certainty.unwrap_or_default() >= self.focus.threshold;
+                if !member || claimed.contains(&r.from) {
+                    continue;
+                }
+                if let Some(node) = self.node_of.get(&r.from) {
+                    if !members.contains(node) {
+                        members.push(node.clone());
+                    }
+                }
+            }
+            if members.len() < 2 {
+                continue;
+            }
+            for r in &story.relations {
+                if r.kind.as_deref() == Some("member-of") && r.to == org.id {
+                    claimed.insert(r.from.clone());
+                }
+            }
+            let name = clean(&org.name);
+            let (size, small) = self.sizes();
+            let _ = size;
+            let line = wrap_label(&name, label_px(self.look.fit), small);
+            for n in &mut self.plan.nodes {
+                if members.contains(&n.id) {
+                    n.label.extend(line.iter().cloned());
+                    n.tooltip.push_str(&format!("\nMember of {name}"));
+                }
+            }
+            grouped_orgs.insert(org.id.clone());
+        }
+        self.lonely.retain(|id| !grouped_orgs.contains(id));
+        self.notes();
+    }
+
+    /// The lines under the picture: who was not reached, who is not drawn.
+    pub(super) fn notes(&mut self) {
+        let story = self.story;
+        if let Some(h) = self.highlight() {
+            if self.look.unreached {
+                if let Some(line) = not_reached_line(story, h) {
+                    self.plan.notes.push(line);
+                }
+            }
+        }
+        if self.skipped_context {
+            self.plan
+                .notes
+                .push("Only the chains are drawn at this size; --fit column adds the other contacts among them.".to_string());
+        }
+        if !self.lonely.is_empty() {
+            let names: Vec<String> = self
+                .lonely
+                .iter()
+                .map(|id| clean(story.name_of(id)))
+                .collect();
+            self.plan.notes.push(format!(
+                "Not drawn, with no contact in the story: {} (--relations draws their ties).",
+                style::join_names(&names)
+            ));
+        }
+    }
+
+    /// The key: only the symbols the picture uses.
+    pub(super) fn key(&mut self) {
+        let mut items: BTreeSet<KeyItem> = BTreeSet::new();
+        for (i, e) in self.story.entities.iter().enumerate() {
+            if self.plan.node(&format!("n{i}")).is_some() {
+                items.insert(KeyItem::Kind(e.kind()));
+            }
+        }
+        if self.plan.nodes.iter().any(|n| n.id.starts_with('h')) {
+            items.insert(KeyItem::Hub);
+        }
+        let highlight = self.highlight().is_some();
+        for (i, e) in self.story.events.iter().enumerate() {
+            if self.drawn.contains(&i) {
+                items.insert(KeyItem::Certainty(e.certainty()));
+                if e.is_mutual() {
+                    items.insert(KeyItem::Mutual);
+                }
+            }
+        }
+        if self.plan.edges.iter().any(|e| e.id.starts_with('r')) {
+            items.insert(KeyItem::Relation);
+        }
+        if highlight {
+            items.insert(KeyItem::Chain);
+            let faded = self.plan.edges.iter().any(|e| {
+                e.attrs
+                    .iter()
+                    .any(|(k, v)| *k == "color" && v == FADED_LINE)
+            });
+            if faded {
+                items.insert(KeyItem::Faded);
+            }
+        }
+        self.plan.key = items.into_iter().collect();
+    }
+}
