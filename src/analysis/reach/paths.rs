@@ -67,7 +67,7 @@ impl Paths {
         self.label[v] != NONE
     }
 
-    /// The earliest arrivals ([`NO_UPPER`]: not reached; [`NO_LOWER`]: no lower
+    /// The earliest arrivals ([`NO_UPPER`]: not reached; [`super::NO_LOWER`]: no lower
     /// bound).
     pub fn times(&self) -> &[i64] {
         &self.time
