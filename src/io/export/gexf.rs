@@ -17,8 +17,8 @@
 //! schema's time type takes dates and date-times alike).
 
 use super::{
-    citations_text, graph_losses, kind_colour, links, rgb, DateColumns, EdgeIds, ExportFormat,
-    Exported, LossReport, XmlText,
+    citations_text, contact_attributes, graph_losses, kind_colour, links, rgb, DateColumns,
+    EdgeIds, ExportFormat, Exported, LossReport, XmlText,
 };
 use crate::catalog::Catalog;
 
@@ -155,23 +155,7 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
             let ev = catalog.event(e);
             atts.push(("event", ev.id.clone()));
             atts.push(("relation", "false".into()));
-            atts.push(("kind", ev.kind().to_string()));
-            atts.push(("certainty", ev.certainty().to_string()));
-            if let Some(q) = &ev.quote {
-                atts.push(("quote", q.clone()));
-            }
-            if let Some(q) = &ev.summary {
-                atts.push(("summary", q.clone()));
-            }
-            if !ev.carries.is_empty() {
-                atts.push((
-                    "carries",
-                    serde_json::to_string(&ev.carries).unwrap_or_default(),
-                ));
-            }
-            if !ev.sources.is_empty() {
-                atts.push(("sources", citations_text(catalog, &ev.sources)));
-            }
+            contact_attributes(catalog, &ev, &mut atts);
             (ev.time.clone(), ev.kind().to_string())
         } else if let Some(r) = link.relation.and_then(|i| catalog.relations().get(i)) {
             atts.push(("relation", "true".into()));

@@ -437,6 +437,33 @@ impl XmlText {
 
 /// The citations as one text: each quote in curly quotes with its source's
 /// publisher, title and locator, one a line.
+/// The attributes the graph exports (GEXF, GraphML) write for a contact
+/// after its event id: kind, certainty, quote, summary, the messages it
+/// carries (a JSON list) and its sources (as text).
+pub(crate) fn contact_attributes(
+    catalog: &dyn Catalog,
+    ev: &crate::model::Event,
+    atts: &mut Vec<(&str, String)>,
+) {
+    atts.push(("kind", ev.kind().to_string()));
+    atts.push(("certainty", ev.certainty().to_string()));
+    if let Some(q) = &ev.quote {
+        atts.push(("quote", q.clone()));
+    }
+    if let Some(q) = &ev.summary {
+        atts.push(("summary", q.clone()));
+    }
+    if !ev.carries.is_empty() {
+        atts.push((
+            "carries",
+            serde_json::to_string(&ev.carries).unwrap_or_default(),
+        ));
+    }
+    if !ev.sources.is_empty() {
+        atts.push(("sources", citations_text(catalog, &ev.sources)));
+    }
+}
+
 pub(crate) fn citations_text(catalog: &dyn Catalog, cites: &[Citation]) -> String {
     let mut lines = Vec::new();
     for c in cites {
