@@ -215,6 +215,37 @@ contacts are never reached themselves; no contact goes to it. --json gives each 
         #[command(flatten)]
         options: QueryOptions,
     },
+    /// What the finding hangs on: the contacts whose removal cuts each reached entity off.
+    #[command(after_help = after(
+        "For each reached entity (or --to): CUT is the size of the smallest set of contacts
+whose removal cuts it off (no chain of the other contacts reaches it), then that set:
+among equally small sets, the one of the weakest evidence, then the one nearest the
+entity. \"each of these alone cuts it off\" lists its single points of failure; each
+contact named is listed below with its date, certainty, quote and source.
+--drop EVENT... answers the other way round: who is still reached if these contacts
+are false (and who no longer is). --json prints the same answers (docs/analyses.md).",
+        "  grapevine critical graphs/trump-jr-wikileaks.json --message pac-tip
+  grapevine critical graphs/trump-jr-wikileaks.json --message pac-tip --to trump
+  grapevine critical graphs/trump-jr-wikileaks.json --message pac-tip \\
+      --drop forward-pac-tip-staff"
+    ))]
+    Critical {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Only this entity (id, name or alias).
+        #[arg(long, conflicts_with = "drop")]
+        to: Option<String>,
+        /// message: only events that carry the message; contacts: any contact.
+        #[arg(long, value_enum)]
+        mode: Option<ModeArg>,
+        #[command(flatten)]
+        options: QueryOptions,
+        /// Take these events (ids) as false: who is still reached without them?
+        #[arg(long, num_args = 1.., value_name = "EVENT")]
+        drop: Vec<String>,
+    },
     /// Draw the story: DOT (default, to standard output), SVG or PNG, optionally focused.
     ///
     /// The format comes from OUT's extension (.dot, .svg, .png) or --format.

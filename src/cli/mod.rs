@@ -6,6 +6,7 @@
 mod args;
 mod check;
 mod common;
+mod critical;
 mod fmt;
 mod import;
 mod path;
@@ -85,6 +86,22 @@ fn run(cli: Cli) -> Result<u8, Error> {
             mode,
             options,
         } => why_not::run(&mut out, &input, &source, &to, mode, &options),
+        Command::Critical {
+            input,
+            source,
+            to,
+            mode,
+            options,
+            drop,
+        } => critical::run(
+            &mut out,
+            &input,
+            &source,
+            to.as_deref(),
+            mode,
+            &options,
+            &drop,
+        ),
         Command::Render(args) => render::run(&mut out, &args),
         Command::Import { input, output } => import::run(&mut out, &input, output.as_deref()),
     }
