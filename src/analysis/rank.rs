@@ -16,8 +16,8 @@
 //!   intermediate, neither the source nor the end. Without a source, summed
 //!   over every entity as the source, from its first activity.
 //!
-//! Rows are ranked by value, highest first (ties share a rank: 1, 2, 2, 4),
-//! then by name and id.
+//! Rows are ranked by value, highest first (ties share a rank: 1, 2, 2, 4;
+//! scores that agree to 10⁻¹² are ties), then by name and id.
 
 use serde::{Serialize, Serializer};
 
@@ -147,6 +147,9 @@ pub struct RankAnswer {
     /// Broker from a message: its id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Broker from one source: which contacts the chains follow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
     /// Temporal measures: the common start, when given.
     #[serde(serialize_with = "ser_time", skip_serializing_if = "Option::is_none")]
     pub since: Option<i64>,
@@ -210,6 +213,7 @@ pub fn rank_static(
         relations: Some(options.relations),
         source: None,
         message: None,
+        mode: None,
         since: None,
         until: None,
         strict: None,
@@ -218,13 +222,21 @@ pub fn rank_static(
     })
 }
 
+/// A value as ranks compare it: counts exactly, scores to 10⁻¹² (so that
+/// values equal but for rounding share a rank, and sort by name).
+fn rank_key(v: Value) -> i128 {
+    match v {
+        Value::Count(n) => i128::from(n),
+        Value::Score(x) => (x * 1e12).round() as i128,
+    }
+}
+
 /// The rows of `values` (one per entity), ranked.
 fn ranked(catalog: &dyn Catalog, values: Vec<Value>) -> Vec<RankRow> {
     let mut order: Vec<u32> = (0..values.len() as u32).collect();
     order.sort_by(|&a, &b| {
-        values[b as usize]
-            .as_f64()
-            .total_cmp(&values[a as usize].as_f64())
+        rank_key(values[b as usize])
+            .cmp(&rank_key(values[a as usize]))
             .then_with(|| catalog.entity_name(a).cmp(catalog.entity_name(b)))
             .then_with(|| catalog.entity_id(a).cmp(catalog.entity_id(b)))
     });
@@ -232,7 +244,7 @@ fn ranked(catalog: &dyn Catalog, values: Vec<Value>) -> Vec<RankRow> {
     for (i, &u) in order.iter().enumerate() {
         let value = values[u as usize];
         let rank = match rows.last() {
-            Some(prev) if prev.value.as_f64() == value.as_f64() => prev.rank,
+            Some(prev) if rank_key(prev.value) == rank_key(value) => prev.rank,
             _ => i + 1,
         };
         rows.push(RankRow {
@@ -386,14 +398,16 @@ pub fn rank_broker_from(index: &Index, query: &ReachQuery) -> RankAnswer {
         until: query.until,
         strict: query.strict,
     };
-    temporal_answer(
+    let mut answer = temporal_answer(
         catalog,
         Measure::Broker,
         &options,
         Some(catalog.entity_id(query.source).to_string()),
         index.spec().message.clone(),
         counts,
-    )
+    );
+    answer.mode = Some(index.spec().mode);
+    answer
 }
 
 /// Ranks every entity by how often it is an intermediate on the
@@ -444,6 +458,7 @@ fn temporal_answer(
         relations: None,
         source,
         message,
+        mode: None,
         since: options.since.filter(|t| *t != NO_LOWER),
         until: options.until,
         strict: Some(options.strict),

@@ -6,10 +6,12 @@
 mod args;
 mod check;
 mod common;
+mod connect;
 mod critical;
 mod fmt;
 mod import;
 mod path;
+mod rank;
 mod reach;
 mod render;
 mod timeline;
@@ -101,6 +103,58 @@ fn run(cli: Cli) -> Result<u8, Error> {
             mode,
             &options,
             &drop,
+        ),
+        Command::Rank {
+            input,
+            by,
+            from,
+            message,
+            mode,
+            since,
+            until,
+            strict,
+            threshold,
+            relations,
+            top,
+            json,
+        } => rank::run(
+            &mut out,
+            &rank::RankArgs {
+                input: &input,
+                by,
+                from: from.as_deref(),
+                message: message.as_deref(),
+                mode,
+                since: since.as_deref(),
+                until: until.as_deref(),
+                strict,
+                threshold: threshold.into(),
+                relations,
+                top,
+                json,
+            },
+        ),
+        Command::Connect {
+            input,
+            entities,
+            threshold,
+            relations,
+            since,
+            until,
+            strict,
+            json,
+        } => connect::run(
+            &mut out,
+            &connect::ConnectArgs {
+                input: &input,
+                entities: &entities,
+                threshold: threshold.into(),
+                relations,
+                since: since.as_deref(),
+                until: until.as_deref(),
+                strict,
+                json,
+            },
         ),
         Command::Render(args) => render::run(&mut out, &args),
         Command::Import { input, output } => import::run(&mut out, &input, output.as_deref()),
