@@ -346,7 +346,8 @@ with its contacts. `grapevine render FILE --connect A B ...` draws it.",
         "",
         "  grapevine render graphs/trump-jr-wikileaks.json -o story.svg
   grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip -o key.png --width 700
-  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --alt-text"
+  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --alt-text
+  grapevine render graphs/trump-jr-wikileaks.json --connect trump-jr assange -o link.svg"
     ))]
     Render(RenderArgs),
     /// Convert a CSV contact list (from,to,time[,id,kind,certainty,carries]) to a story file.
@@ -400,6 +401,12 @@ pub struct RenderArgs {
     /// Draw one chain: the earliest-arrival path from A to B.
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
     pub path: Option<Vec<String>>,
+    /// Draw how these entities are linked: the shortest paths between them and the earliest chains.
+    #[arg(long, num_args = 2.., value_name = "ENTITY", conflicts_with_all = ["reach", "reach_from", "path", "since"])]
+    pub connect: Option<Vec<String>>,
+    /// With --connect: relations link entities too.
+    #[arg(long, requires = "connect")]
+    pub relations: bool,
     /// Keep only the neighbourhood of ENTITY (see --depth).
     #[arg(long, value_name = "ENTITY")]
     pub around: Option<String>,
