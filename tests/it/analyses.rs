@@ -366,3 +366,522 @@ fn the_random_stories_exercise_critical() {
     }
     eprintln!("{seen:?}");
 }
+
+// ---------------------------------------------------------------------------
+// rank: static measures against networkx, temporal ones against reach.
+
+use grapevine::analysis::rank::{
+    rank_broker, rank_broker_from, rank_reach, rank_static, Measure, RankOptions, Value,
+};
+use grapevine::model::{Entity, Event, Parties, Relation};
+
+const STATIC: [Measure; 4] = [
+    Measure::Degree,
+    Measure::Betweenness,
+    Measure::Closeness,
+    Measure::Pagerank,
+];
+
+/// The Python with networkx that the oracle runs: `GRAPEVINE_NETWORKX_PYTHON`,
+/// else the virtual environments `.ci/run` makes, else `python3`. `None`
+/// (and the test is skipped) when none imports networkx, unless
+/// `GRAPEVINE_REQUIRE_NETWORKX=1`: then that is a failure.
+fn networkx_python() -> Option<String> {
+    let mut candidates: Vec<String> = Vec::new();
+    if let Ok(p) = std::env::var("GRAPEVINE_NETWORKX_PYTHON") {
+        candidates.push(p);
+    }
+    candidates.extend(
+        [
+            "target/venv-analyses/bin/python",
+            "target/venv/bin/python",
+            "python3",
+        ]
+        .map(String::from),
+    );
+    let found = candidates.into_iter().find(|p| {
+        std::process::Command::new(p)
+            .args(["-c", "import networkx"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("GRAPEVINE_REQUIRE_NETWORKX").as_deref() != Ok("1"),
+            "GRAPEVINE_REQUIRE_NETWORKX=1 but no Python imports networkx"
+        );
+        eprintln!("networkx not found: the networkx oracle is skipped");
+    }
+    found
+}
+
+/// networkx's degree, betweenness, closeness and PageRank (tolerance
+/// 10⁻¹⁴; its pure-Python PageRank when SciPy is missing) of each graph
+/// `(n, edges)`, per node.
+fn networkx_measures(python: &str, graphs: &[(usize, Vec<(usize, usize)>)]) -> Vec<[Vec<f64>; 4]> {
+    use std::io::Write;
+    const SCRIPT: &str = r#"
+import json, sys
+import networkx as nx
+from networkx.algorithms.link_analysis import pagerank_alg
+out = []
+for n, edges in json.load(sys.stdin):
+    G = nx.Graph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from(edges)
+    try:
+        import scipy  # noqa: F401
+        pr = nx.pagerank(G, alpha=0.85, tol=1e-14, max_iter=100000)
+    except ImportError:
+        pr = pagerank_alg._pagerank_python(G, alpha=0.85, tol=1e-14, max_iter=100000)
+    d = nx.degree_centrality(G)
+    b = nx.betweenness_centrality(G)
+    c = nx.closeness_centrality(G)
+    out.append([[m[v] for v in range(n)] for m in (d, b, c, pr)])
+json.dump(out, sys.stdout)
+"#;
+    let mut child = std::process::Command::new(python)
+        .args(["-c", SCRIPT])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    let input = serde_json::to_vec(graphs).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "networkx failed");
+    serde_json::from_slice(&output.stdout).expect("networkx's JSON")
+}
+
+/// The links of a story, read straight from its events: every pair of the
+/// parties of each event at or above `threshold`, and with `relations` the
+/// ends of each relation; nodes are the entities' places in the file.
+fn links(story: &Story, threshold: Certainty, relations: bool) -> (usize, Vec<(usize, usize)>) {
+    let place = |id: &str| story.entities.iter().position(|e| e.id == id);
+    let mut out = BTreeSet::new();
+    for e in &story.events {
+        if e.certainty() < threshold {
+            continue;
+        }
+        let mut parties: Vec<usize> = e.parties.entities().into_iter().filter_map(place).collect();
+        parties.sort_unstable();
+        parties.dedup();
+        for (i, &a) in parties.iter().enumerate() {
+            for &b in &parties[i + 1..] {
+                out.insert((a, b));
+            }
+        }
+    }
+    if relations {
+        for r in &story.relations {
+            if r.certainty.unwrap_or_default() < threshold {
+                continue;
+            }
+            if let (Some(a), Some(b)) = (place(&r.from), place(&r.to)) {
+                if a != b {
+                    out.insert((a.min(b), a.max(b)));
+                }
+            }
+        }
+    }
+    (story.entities.len(), out.into_iter().collect())
+}
+
+/// A random story of `n` entities and `m` events (directed to one or
+/// several, meetings of two to six), with relations: a graph of the size
+/// networkx's oracle is meant for (isolated entities included).
+fn random_story(seed: u64, n: usize, m: usize) -> Story {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = |k: usize| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s % k.max(1) as u64) as usize
+    };
+    let certainties = [
+        Certainty::Confirmed,
+        Certainty::Reported,
+        Certainty::Alleged,
+        Certainty::Unknown,
+    ];
+    let id = |i: usize| format!("p{i}");
+    let mut story = Story::default();
+    for i in 0..n {
+        story.entities.push(Entity {
+            id: id(i),
+            name: format!("P{}", i % 7),
+            ..Entity::default()
+        });
+    }
+    for k in 0..m {
+        let size = 2 + next(5);
+        let mut people: Vec<String> = (0..size).map(|_| id(next(n))).collect();
+        people.sort();
+        people.dedup();
+        if people.len() < 2 {
+            continue;
+        }
+        let parties = if next(3) == 0 {
+            Parties::Mutual {
+                participants: people,
+            }
+        } else {
+            let from = people.remove(0);
+            Parties::Directed {
+                to_is_array: people.len() > 1,
+                to: people,
+                from,
+            }
+        };
+        story.events.push(Event {
+            id: format!("e{k}"),
+            parties,
+            certainty: Some(certainties[next(4)]),
+            ..Event::default()
+        });
+    }
+    for _ in 0..n / 4 {
+        story.relations.push(Relation {
+            from: id(next(n)),
+            to: id(next(n)),
+            certainty: Some(certainties[next(4)]),
+            ..Relation::default()
+        });
+    }
+    story
+}
+
+#[test]
+fn static_measures_equal_networkx() {
+    let Some(python) = networkx_python() else {
+        return;
+    };
+    // The bundled story, random small stories of the reach generator, and
+    // larger random graphs; each at a threshold, with and without relations.
+    let mut cases: Vec<(Story, Certainty, bool)> = vec![
+        (bundled(), Certainty::Unknown, false),
+        (bundled(), Certainty::Unknown, true),
+        (bundled(), Certainty::Reported, false),
+        (bundled(), Certainty::Confirmed, true),
+    ];
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = story_and_query();
+    for k in 0..150 {
+        let (story, _) = strategy.new_tree(&mut runner).unwrap().current();
+        let level = [Certainty::Unknown, Certainty::Alleged, Certainty::Reported][k % 3];
+        cases.push((story, level, k % 2 == 0));
+    }
+    for seed in 0..60u64 {
+        let n = [0usize, 1, 2, 3, 10, 25, 40, 80][seed as usize % 8];
+        let m = (seed as usize * 7) % (3 * n + 1);
+        let level = [Certainty::Unknown, Certainty::Reported][seed as usize % 2];
+        cases.push((random_story(seed, n, m), level, seed % 3 == 0));
+    }
+    let graphs: Vec<(usize, Vec<(usize, usize)>)> =
+        cases.iter().map(|(s, t, r)| links(s, *t, *r)).collect();
+    let oracle = networkx_measures(&python, &graphs);
+    for ((story, threshold, relations), expected) in cases.iter().zip(&oracle) {
+        let catalog = StoryCatalog::new(story);
+        let options = RankOptions {
+            threshold: *threshold,
+            relations: *relations,
+            ..RankOptions::default()
+        };
+        for (measure, want) in STATIC.iter().zip(expected) {
+            let answer = rank_static(&catalog, *measure, &options).unwrap();
+            assert_eq!(answer.entities.len(), story.entities.len());
+            for row in &answer.entities {
+                let v = story
+                    .entities
+                    .iter()
+                    .position(|e| e.id == row.entity)
+                    .unwrap();
+                let Value::Score(got) = row.value else {
+                    panic!("a score")
+                };
+                assert!(
+                    (got - want[v]).abs() <= 1e-9,
+                    "{measure:?} of {} (threshold {threshold}, relations {relations}): {got} against networkx's {}",
+                    row.entity,
+                    want[v]
+                );
+            }
+            // Ranked: values never increase, and equal ranks have equal values.
+            for w in answer.entities.windows(2) {
+                assert!(w[0].value.as_f64() >= w[1].value.as_f64() - 1e-12);
+                let gap = (w[0].value.as_f64() - w[1].value.as_f64()).abs();
+                if w[0].rank == w[1].rank {
+                    assert!(gap < 1e-11, "tied at {gap} apart");
+                } else {
+                    assert!(gap > 1e-13, "not tied at {gap} apart");
+                }
+            }
+        }
+    }
+}
+
+/// Each entity's first activity, read from the story's events at or above
+/// `threshold`: the least start of its events (`None`: one of them has no
+/// lower bound; `Some(None)`: it has none).
+fn first_activity(story: &Story, id: &str, threshold: Certainty) -> Option<Option<i64>> {
+    let mut first: Option<Option<i64>> = None;
+    for e in &story.events {
+        if e.certainty() < threshold || !e.parties.entities().contains(&id) {
+            continue;
+        }
+        let lo = e.interval().lo;
+        first = Some(match (first, lo) {
+            (None, lo) => lo,
+            (Some(None), _) | (_, None) => None,
+            (Some(Some(a)), Some(b)) => Some(a.min(b)),
+        });
+    }
+    first
+}
+
+/// The reach answer from `id` as the temporal measures ask it: from
+/// `since`, else from its first activity.
+fn own_reach(
+    story: &Story,
+    id: &str,
+    options: &RankOptions,
+) -> (grapevine::ReachAnswer, Vec<Vec<String>>) {
+    let catalog = StoryCatalog::new(story);
+    let index = grapevine::Index::build(
+        &catalog,
+        &grapevine::IndexSpec {
+            threshold: options.threshold,
+            ..grapevine::IndexSpec::default()
+        },
+    );
+    let start = options
+        .since
+        .or(first_activity(story, id, options.threshold).flatten());
+    let q = grapevine::ReachQuery {
+        start,
+        source_held: start.map_or(grapevine::SourceHeld::Always, grapevine::SourceHeld::By),
+        strict: options.strict,
+        until: options.until,
+        ..grapevine::ReachQuery::new(catalog.entity_number(id).unwrap())
+    };
+    let answer = grapevine::reach(&index, &q);
+    let intermediates = answer
+        .reached
+        .iter()
+        .map(|r| {
+            let hops = r.hops(&index);
+            hops.iter()
+                .take(hops.len().saturating_sub(1))
+                .map(|&(_, to, _)| catalog.entity_id(to).to_string())
+                .collect()
+        })
+        .collect();
+    (answer, intermediates)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// reach and broker over every source, against one reach answer per
+    /// entity: how many others it reaches, and on how many of the chains
+    /// each entity is an intermediate.
+    #[test]
+    fn temporal_measures_match_reach(
+        (story, query) in story_and_query(),
+        since in proptest::option::weighted(0.3, 0..EXACT.len()),
+    ) {
+        let tz = jiff::tz::TimeZone::UTC;
+        let options = RankOptions {
+            threshold: query.threshold,
+            relations: false,
+            since: since.and_then(|i| TimeExpr::parse(EXACT[i], &tz).ok()?.interval().lo),
+            until: query
+                .until
+                .as_deref()
+                .and_then(|u| TimeExpr::parse(u, &tz).ok()?.interval().hi),
+            strict: query.strict,
+        };
+        let catalog = StoryCatalog::new(&story);
+        let reach = rank_reach(&catalog, &options);
+        let broker = rank_broker(&catalog, &options);
+        let mut brokered: std::collections::HashMap<String, u64> = Default::default();
+        for e in &story.entities {
+            let (answer, chains) = own_reach(&story, &e.id, &options);
+            let others = answer.reached.iter().filter(|r| r.entity != e.id).count() as u64;
+            let row = reach.entities.iter().find(|r| r.entity == e.id).unwrap();
+            prop_assert_eq!(row.value, Value::Count(others), "reach of {}", e.id);
+            for c in chains.into_iter().flatten() {
+                *brokered.entry(c).or_default() += 1;
+            }
+        }
+        for row in &broker.entities {
+            let want = brokered.get(&row.entity).copied().unwrap_or(0);
+            prop_assert_eq!(row.value, Value::Count(want), "broker of {}", row.entity);
+        }
+        // From one source: the chains of the query's answer.
+        if let Ok((index, rq)) = query.compile(&catalog) {
+            let answer = grapevine::reach(&index, &rq);
+            let from = rank_broker_from(&index, &rq);
+            let mut count: std::collections::HashMap<String, u64> = Default::default();
+            for r in &answer.reached {
+                let hops = r.hops(&index);
+                for &(_, to, _) in hops.iter().take(hops.len().saturating_sub(1)) {
+                    *count.entry(catalog.entity_id(to).to_string()).or_default() += 1;
+                }
+            }
+            for row in &from.entities {
+                let want = count.get(&row.entity).copied().unwrap_or(0);
+                prop_assert_eq!(row.value, Value::Count(want), "broker from the source of {}", row.entity);
+            }
+        }
+    }
+}
+
+#[test]
+fn rank_on_the_bundled_story() {
+    let story = bundled();
+    let catalog = StoryCatalog::new(&story);
+    let options = RankOptions::default();
+    for measure in STATIC {
+        let a = rank_static(&catalog, measure, &options).unwrap();
+        assert_eq!(a.entities[0].entity, "trump-jr", "{measure:?}");
+    }
+    let (index, rq) = Query::message("pac-tip").compile(&catalog).unwrap();
+    let b = rank_broker_from(&index, &rq);
+    let top: Vec<(&str, f64)> = b.entities[..3]
+        .iter()
+        .map(|r| (r.entity.as_str(), r.value.as_f64()))
+        .collect();
+    assert_eq!(
+        top,
+        [("trump-jr", 11.0), ("congress", 3.0), ("kushner", 2.0)]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// connect: the shortest paths by enumeration, the chains against reach.
+
+use grapevine::analysis::connect::{connect, ConnectQuery};
+
+/// Every simple path from `a` to `b` in the graph of `links`.
+fn simple_paths(n: usize, links: &[(usize, usize)], a: usize, b: usize) -> Vec<Vec<usize>> {
+    let mut adj = vec![Vec::new(); n];
+    for &(x, y) in links {
+        adj[x].push(y);
+        adj[y].push(x);
+    }
+    let mut out = Vec::new();
+    let mut path = vec![a];
+    fn walk(adj: &[Vec<usize>], b: usize, path: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        let v = *path.last().unwrap();
+        if v == b {
+            out.push(path.clone());
+            return;
+        }
+        for &w in &adj[v] {
+            if !path.contains(&w) {
+                path.push(w);
+                walk(adj, b, path, out);
+                path.pop();
+            }
+        }
+    }
+    walk(&adj, b, &mut path, &mut out);
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn connect_matches_enumeration(
+        (story, query) in story_and_query(),
+        pick in proptest::collection::vec(0..7usize, 2..4),
+        relations in any::<bool>(),
+    ) {
+        let n = story.entities.len();
+        let mut terms: Vec<u32> = pick.iter().map(|&p| (p % n) as u32).collect();
+        terms.dedup();
+        let mut seen = Vec::new();
+        terms.retain(|t| if seen.contains(t) { false } else { seen.push(*t); true });
+        if terms.len() < 2 {
+            return Ok(());
+        }
+        let catalog = StoryCatalog::new(&story);
+        let cq = ConnectQuery {
+            entities: terms.clone(),
+            threshold: query.threshold,
+            relations,
+            since: None,
+            strict: query.strict,
+            until: None,
+        };
+        let answer = connect(&catalog, &cq).unwrap();
+        let (_, links) = links(&story, query.threshold, relations);
+        let place = |u: u32| story.entities.iter().position(|e| e.id == catalog.entity_id(u)).unwrap();
+        let id = |p: usize| story.entities[p].id.clone();
+        let mut nodes: BTreeSet<String> = terms.iter().map(|&t| catalog.entity_id(t).to_string()).collect();
+        let mut on_paths: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut k = 0;
+        for i in 0..terms.len() {
+            for j in i + 1..terms.len() {
+                let pair = &answer.pairs[k];
+                k += 1;
+                let paths = simple_paths(n, &links, place(terms[i]), place(terms[j]));
+                let d = paths.iter().map(|p| p.len() - 1).min();
+                prop_assert_eq!(pair.distance, d);
+                let shortest: Vec<&Vec<usize>> = paths.iter().filter(|p| Some(p.len() - 1) == d).collect();
+                prop_assert_eq!(pair.shortest_paths, shortest.len() as u64);
+                for p in shortest {
+                    nodes.extend(p.iter().map(|&v| id(v)));
+                    for w in p.windows(2) {
+                        let (a, b) = (id(w[0]), id(w[1]));
+                        on_paths.insert(if a < b { (a, b) } else { (b, a) });
+                    }
+                }
+                // The chains: reach from each end, since before any contact.
+                for (from, to, chain) in [(i, j, &pair.a_to_b), (j, i, &pair.b_to_a)] {
+                    let q = Query {
+                        strict: query.strict,
+                        threshold: query.threshold,
+                        ..Query::from_entity(catalog.entity_id(terms[from]))
+                    };
+                    let r = reach_story(&story, &q).unwrap();
+                    let row = r.get(catalog.entity_id(terms[to]));
+                    prop_assert_eq!(chain.exists, row.is_some());
+                    if let Some(row) = row {
+                        prop_assert_eq!(Some(&chain.events), row.path.as_ref());
+                        prop_assert_eq!(chain.earliest, row.earliest);
+                    }
+                }
+            }
+        }
+        let got: BTreeSet<String> = answer.network.iter().cloned().collect();
+        prop_assert_eq!(got, nodes);
+        let got: BTreeSet<(String, String)> = answer
+            .links
+            .iter()
+            .map(|l| if l.a < l.b { (l.a.clone(), l.b.clone()) } else { (l.b.clone(), l.a.clone()) })
+            .collect();
+        prop_assert_eq!(got, on_paths);
+        // Each link's contacts: the events at or above the threshold with
+        // both ends among their parties.
+        for l in &answer.links {
+            let events: Vec<String> = story
+                .events
+                .iter()
+                .filter(|e| e.certainty() >= query.threshold)
+                .filter(|e| {
+                    let p = e.parties.entities();
+                    p.contains(&l.a.as_str()) && p.contains(&l.b.as_str())
+                })
+                .map(|e| e.id.clone())
+                .collect();
+            prop_assert_eq!(l.contacts, events.len());
+            let listed: BTreeSet<&String> = l.events.iter().collect();
+            prop_assert_eq!(listed, events.iter().collect::<BTreeSet<_>>());
+        }
+    }
+}
