@@ -42,7 +42,7 @@ use crate::index::Index;
 use crate::model::{Certainty, Precision, TimeExpr};
 use crate::Error;
 
-pub use check::check_report;
+pub use check::{check_report, check_report_located};
 pub use dot::to_dot;
 pub use plan::clean;
 pub use summary::alt_text;

@@ -885,3 +885,81 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// check's structure: components and isolated entities by union-find over the
+// links read from the events; contradictions are the causality problems.
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn structure_matches_union_find((story, _) in story_and_query(), seed in 0..40u64, big in any::<bool>()) {
+        let story = if big { random_story(seed, 30, (seed as usize * 3) % 40) } else { story };
+        let catalog = StoryCatalog::new(&story);
+        let report = grapevine::Report::new("s.json", "");
+        let (summary, _) = grapevine::render::check_report(&catalog, &report, &|_| None);
+        let st = summary.structure.expect("check fills the structure");
+        let (n, links) = links(&story, Certainty::Unknown, false);
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn find(p: &mut Vec<usize>, x: usize) -> usize {
+            let mut r = x;
+            while p[r] != r { r = p[r]; }
+            p[x] = r;
+            r
+        }
+        for &(a, b) in &links {
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            parent[ra] = rb;
+        }
+        let mut groups: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+        for v in 0..n {
+            let r = find(&mut parent, v);
+            groups.entry(r).or_default().push(story.entities[v].id.clone());
+        }
+        let mut sizes: Vec<usize> = groups.values().map(Vec::len).filter(|&k| k > 1).collect();
+        sizes.sort_by(|a, b| b.cmp(a));
+        prop_assert_eq!(&st.components, &sizes);
+        let isolated: BTreeSet<String> = groups.values().filter(|g| g.len() == 1).map(|g| g[0].clone()).collect();
+        let got: BTreeSet<String> = st.isolated.iter().map(|e| e.entity.clone()).collect();
+        prop_assert_eq!(got, isolated);
+        let separate: BTreeSet<BTreeSet<String>> = st.separate.iter().map(|g| g.iter().cloned().collect()).collect();
+        let expected: BTreeSet<BTreeSet<String>> = groups
+            .values()
+            .filter(|g| g.len() > 1)
+            .map(|g| g.iter().cloned().collect())
+            .collect();
+        prop_assert_eq!(separate.len() + usize::from(!sizes.is_empty()), expected.len());
+        prop_assert!(separate.is_subset(&expected));
+        let problems: Vec<String> = grapevine::analysis::summary::causality(&catalog)
+            .into_iter()
+            .map(|p| p.event_id)
+            .collect();
+        let got: Vec<String> = st.contradictions.iter().map(|c| c.event.clone()).collect();
+        prop_assert_eq!(got, problems);
+    }
+}
+
+#[test]
+fn check_places_the_structure_in_the_file() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["check", "tests/warnings/warnings.json", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let st = &v["structure"];
+    assert_eq!(st["isolated"][0]["entity"], "assange");
+    assert_eq!(st["isolated"][0]["line"], 10);
+    assert_eq!(st["contradictions"][0]["event"], "fwd");
+    assert_eq!(st["contradictions"][0]["line"], 18);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["check", "graphs/trump-jr-wikileaks.json"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("networks      3  of 20, 2, 2 entities"),
+        "{text}"
+    );
+    assert!(text.contains("Mike Pompeo (line 147)"), "{text}");
+}
