@@ -78,13 +78,23 @@ pub fn run(
     }
     let info = |id: &str| answer.events.iter().find(|e| e.event == id);
     let label = |id: &str| match info(id) {
-        Some(e) => format!("{} ({})", parties(catalog, e), certainty_words(e.certainty)),
+        Some(e) => format!(
+            "{} ({}, {})",
+            parties(catalog, e),
+            e.event,
+            certainty_words(e.certainty)
+        ),
         None => id.to_string(),
     };
-    let mut s = format!(
-        "What {} hangs on: the contacts whose removal cuts each entity off\n",
-        what(catalog, &query, &answer.source, answer.message.as_deref())
-    );
+    let what = what(catalog, &query, &answer.source, answer.message.as_deref());
+    let mut s = match target {
+        Some(t) => format!(
+            "What {} hangs on for {}: the contacts whose removal cuts it off\n",
+            what,
+            catalog.entity_name(t)
+        ),
+        None => format!("What {what} hangs on: the contacts whose removal cuts each entity off\n"),
+    };
     s.push_str(&format!(
         "  {}\n  {}\n\n",
         conditions(
