@@ -27,8 +27,9 @@ pub const MAX_LINKS: usize = super::rank::MAX_LINKS;
 /// Most contacts listed per link (the count is always given).
 pub const EVENTS_PER_LINK: usize = 20;
 
-/// What to connect.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What to connect; the default follows every contact, with chains from
+/// before any contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectQuery {
     /// The entities (numbers), two or more, each once.
     pub entities: Vec<u32>,
@@ -44,6 +45,19 @@ pub struct ConnectQuery {
     pub strict: bool,
     /// The chains: arriving by this second.
     pub until: Option<i64>,
+}
+
+impl Default for ConnectQuery {
+    fn default() -> Self {
+        ConnectQuery {
+            entities: Vec::new(),
+            threshold: Certainty::Unknown,
+            relations: false,
+            since: None,
+            strict: false,
+            until: None,
+        }
+    }
 }
 
 /// The earliest time-respecting chain from one entity to another.

@@ -682,7 +682,7 @@ fn own_reach(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     /// reach and broker over every source, against one reach answer per
     /// entity: how many others it reaches, and on how many of the chains
@@ -691,7 +691,11 @@ proptest! {
     fn temporal_measures_match_reach(
         (story, query) in story_and_query(),
         since in proptest::option::weighted(0.3, 0..EXACT.len()),
+        exact_times in any::<bool>(),
+        pick in proptest::collection::vec(0..EXACT.len(), 12),
     ) {
+        // Exact times take the bit-parallel sweep; intervals one pass each.
+        let story = if exact_times { exact(&story, &pick) } else { story };
         let tz = jiff::tz::TimeZone::UTC;
         let options = RankOptions {
             threshold: query.threshold,
@@ -962,4 +966,47 @@ fn check_places_the_structure_in_the_file() {
         "{text}"
     );
     assert!(text.contains("Mike Pompeo (line 147)"), "{text}");
+}
+
+/// The sweep of `rank --by reach` on exact times, over more than one block
+/// of 4096 sources, against one earliest-arrival pass per entity.
+#[test]
+fn reach_sweep_over_several_blocks() {
+    let story = random_story(7, 4200, 5000);
+    let pick: Vec<usize> = (0..97).map(|i| (i * 7 + i / 3) % EXACT.len()).collect();
+    let mut story = exact(&story, &pick);
+    // More distinct seconds than EXACT has.
+    for (i, e) in story.events.iter_mut().enumerate() {
+        let t = format!("2016-09-20T00:{:02}:{:02}", (i / 60) % 60, i % 60 / 3);
+        e.time = TimeExpr::parse(&t, &jiff::tz::TimeZone::UTC).ok();
+    }
+    let catalog = StoryCatalog::new(&story);
+    for strict in [false, true] {
+        let options = RankOptions {
+            strict,
+            ..RankOptions::default()
+        };
+        let answer = rank_reach(&catalog, &options);
+        let spec = grapevine::IndexSpec {
+            threshold: Certainty::Unknown,
+            ..grapevine::IndexSpec::default()
+        };
+        let index = grapevine::Index::build(&catalog, &spec);
+        for e in story.entities.iter().step_by(37) {
+            let start = first_activity(&story, &e.id, Certainty::Unknown).flatten();
+            let q = grapevine::ReachQuery {
+                start,
+                source_held: start.map_or(grapevine::SourceHeld::Always, grapevine::SourceHeld::By),
+                strict,
+                ..grapevine::ReachQuery::new(catalog.entity_number(&e.id).unwrap())
+            };
+            let arr = grapevine::analysis::reach::earliest_arrival(&index, &q, Certainty::Unknown);
+            let u = catalog.entity_number(&e.id).unwrap() as usize;
+            let want = (0..story.entities.len())
+                .filter(|&v| v != u && arr[v] != i64::MAX)
+                .count() as u64;
+            let row = answer.entities.iter().find(|r| r.entity == e.id).unwrap();
+            assert_eq!(row.value, Value::Count(want), "{} strict {strict}", e.id);
+        }
+    }
 }
