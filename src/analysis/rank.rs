@@ -470,16 +470,23 @@ fn sweep(
     sources.sort_unstable();
     let mut next = 0;
     let mut pending: Vec<u64> = Vec::new();
+    // Row `to` |= row `from` (two different rows); whether it changed.
+    // Branch-free, so that it runs as vector instructions.
     let or_into = |bits: &mut [u64], from: usize, to: usize| -> bool {
-        let mut changed = false;
-        for w in 0..W {
-            let add = bits[from * W + w] & !bits[to * W + w];
-            if add != 0 {
-                bits[to * W + w] |= add;
-                changed = true;
-            }
+        let (src, dst) = if from < to {
+            let (lo, hi) = bits.split_at_mut(to * W);
+            (&lo[from * W..(from + 1) * W], &mut hi[..W])
+        } else {
+            let (lo, hi) = bits.split_at_mut(from * W);
+            (&hi[..W], &mut lo[to * W..(to + 1) * W])
+        };
+        let mut diff = 0u64;
+        for (d, s) in dst.iter_mut().zip(src) {
+            let x = *d | *s;
+            diff |= x ^ *d;
+            *d = x;
         }
-        changed
+        diff != 0
     };
     for &(a, b) in groups {
         let t = index.lo(a);
@@ -503,30 +510,33 @@ fn sweep(
             for k in a..b {
                 let (f, to) = (index.from(k) as usize, index.to(k) as usize);
                 if !index.is_hub(f as u32) {
-                    for w in 0..W {
-                        bits[to * W + w] |= pending[p * W + w];
+                    let row = &pending[p * W..(p + 1) * W];
+                    for (d, s) in bits[to * W..(to + 1) * W].iter_mut().zip(row) {
+                        *d |= *s;
                     }
                     p += 1;
                 }
             }
             for k in a..b {
                 let (f, to) = (index.from(k) as usize, index.to(k) as usize);
-                if index.is_hub(f as u32) {
+                if index.is_hub(f as u32) && f != to {
                     or_into(&mut bits, f, to);
                 }
             }
         } else {
-            // Closed: pass again until nothing changes (one channel alone
-            // needs one pass).
+            // Closed: pass again while an entity that gained something
+            // sends on a channel of the second already passed over (in a
+            // large second, while anything changed).
             loop {
-                let mut changed = false;
+                let mut again = false;
                 for k in a..b {
                     let (f, to) = (index.from(k) as usize, index.to(k) as usize);
                     if f != to && or_into(&mut bits, f, to) {
-                        changed = true;
+                        again =
+                            again || b - a > 32 || (a..=k).any(|j| index.from(j) as usize == to);
                     }
                 }
-                if !changed || b - a == 1 {
+                if !again {
                     break;
                 }
             }
