@@ -718,6 +718,8 @@ struct Network {
     last: Vec<u32>,
     /// Per node: the event whose `in` it is (`u32::MAX` for others).
     event_of: Vec<u32>,
+    /// The capacity every event arc has at least (M).
+    big: i64,
 }
 
 impl Network {
@@ -834,6 +836,7 @@ impl Network {
             source: node_of(rq.source, t0).unwrap_or(0),
             last,
             event_of,
+            big,
         }
     }
 
@@ -841,97 +844,166 @@ impl Network {
         &self.list[self.start[v as usize] as usize..self.start[v as usize + 1] as usize]
     }
 
-    /// Dinic's maximum flow from the source to `sink` on `cap`.
-    fn max_flow(&self, cap: &mut [i64], sink: u32) {
+    /// The nodes from which `sink` can be reached (original arcs only):
+    /// the only ones a chain to it can use.
+    fn toward(&self, sink: u32) -> Vec<bool> {
+        let mut useful = vec![false; self.start.len() - 1];
+        useful[sink as usize] = true;
+        let mut stack = vec![sink];
+        while let Some(y) = stack.pop() {
+            for &a in self.arcs(y) {
+                // An odd arc out of y is the reverse of an arc x → y.
+                let x = self.to[a as usize];
+                if a % 2 == 1 && !useful[x as usize] {
+                    useful[x as usize] = true;
+                    stack.push(x);
+                }
+            }
+        }
+        useful
+    }
+
+    /// Maximum flow from the source to `sink` on `cap`, by augmenting paths
+    /// found depth first among the `useful` nodes, with two capacity scales:
+    /// arcs of at least `big` first (one event each), then any. About two
+    /// paths per event of the cut, each O(arcs) at worst.
+    fn max_flow(&self, cap: &mut [i64], sink: u32, useful: &[bool], big: i64) {
         let n = self.start.len() - 1;
-        let mut level = vec![u32::MAX; n];
+        if !useful[self.source as usize] {
+            return;
+        }
+        let mut stamp = vec![0u32; n];
+        let mut parent = vec![u32::MAX; n];
         let mut it = vec![0usize; n];
-        loop {
-            level.iter_mut().for_each(|l| *l = u32::MAX);
-            level[self.source as usize] = 0;
-            let mut queue = std::collections::VecDeque::from([self.source]);
-            while let Some(v) = queue.pop_front() {
-                for &a in self.arcs(v) {
-                    let w = self.to[a as usize];
-                    if cap[a as usize] > 0 && level[w as usize] == u32::MAX {
-                        level[w as usize] = level[v as usize] + 1;
-                        queue.push_back(w);
-                    }
-                }
-            }
-            if level[sink as usize] == u32::MAX {
-                return;
-            }
-            for (v, i) in it.iter_mut().enumerate() {
-                *i = self.start[v] as usize;
-            }
-            // Blocking flow: advance along the level graph, retreat from
-            // dead ends, augment at the sink.
-            let mut path: Vec<u32> = Vec::new();
-            let mut v = self.source;
+        let mut round = 0u32;
+        for delta in [big.max(1), 1] {
             loop {
-                if v == sink {
-                    let push = path.iter().map(|&a| cap[a as usize]).min().unwrap_or(0);
-                    for &a in &path {
-                        cap[a as usize] -= push;
-                        cap[(a ^ 1) as usize] += push;
-                    }
-                    path.clear();
-                    v = self.source;
-                    continue;
-                }
-                let end = self.start[v as usize + 1] as usize;
-                let mut advanced = false;
-                while it[v as usize] < end {
-                    let a = self.list[it[v as usize]];
-                    let w = self.to[a as usize];
-                    if cap[a as usize] > 0 && level[w as usize] == level[v as usize] + 1 {
-                        path.push(a);
-                        v = w;
-                        advanced = true;
+                round += 1;
+                stamp[self.source as usize] = round;
+                it[self.source as usize] = self.start[self.source as usize] as usize;
+                let mut stack = vec![self.source];
+                let mut found = false;
+                while let Some(&v) = stack.last() {
+                    if v == sink {
+                        found = true;
                         break;
                     }
-                    it[v as usize] += 1;
+                    let end = self.start[v as usize + 1] as usize;
+                    let mut next = None;
+                    while it[v as usize] < end {
+                        let a = self.list[it[v as usize]];
+                        it[v as usize] += 1;
+                        let w = self.to[a as usize];
+                        if cap[a as usize] >= delta
+                            && useful[w as usize]
+                            && stamp[w as usize] != round
+                        {
+                            next = Some((a, w));
+                            break;
+                        }
+                    }
+                    match next {
+                        Some((a, w)) => {
+                            stamp[w as usize] = round;
+                            parent[w as usize] = a;
+                            it[w as usize] = self.start[w as usize] as usize;
+                            stack.push(w);
+                        }
+                        None => {
+                            stack.pop();
+                        }
+                    }
                 }
-                if advanced {
-                    continue;
+                if !found {
+                    break;
                 }
-                // Dead end: no more flow through `v` in this phase.
-                level[v as usize] = u32::MAX;
-                match path.pop() {
-                    Some(a) => v = self.to[(a ^ 1) as usize],
-                    None => break,
+                let mut push = INFINITE;
+                let mut v = sink;
+                while v != self.source {
+                    let a = parent[v as usize];
+                    push = push.min(cap[a as usize]);
+                    v = self.to[(a ^ 1) as usize];
+                }
+                let mut v = sink;
+                while v != self.source {
+                    let a = parent[v as usize];
+                    cap[a as usize] -= push;
+                    cap[(a ^ 1) as usize] += push;
+                    v = self.to[(a ^ 1) as usize];
                 }
             }
         }
     }
 
-    /// Whether `sink` is reachable from the source with the event of node
-    /// `blocked` (its `in`) left out; fills `parent` with the arc each node
-    /// was first reached by.
-    fn connected(&self, sink: u32, blocked: u32, parent: &mut [u32]) -> bool {
-        parent.iter_mut().for_each(|p| *p = u32::MAX);
-        let mut seen = vec![false; parent.len()];
+    /// The events whose arc lies on every chain from the source to `sink`:
+    /// along one chain P, an event's arc is on every chain unless some
+    /// detour leaves P before it and comes back after it. One search from
+    /// P's nodes in order, each node of the graph visited once, keeps the
+    /// farthest point of P a detour from so far reaches. O(arcs).
+    fn single_points(&self, sink: u32, useful: &[bool]) -> Vec<u32> {
+        let n = self.start.len() - 1;
+        // One chain, depth first over the original arcs.
+        let mut parent = vec![u32::MAX; n];
+        let mut seen = vec![false; n];
         seen[self.source as usize] = true;
-        let mut queue = std::collections::VecDeque::from([self.source]);
-        while let Some(v) = queue.pop_front() {
+        let mut stack = vec![self.source];
+        while let Some(v) = stack.pop() {
             if v == sink {
-                return true;
-            }
-            if v == blocked {
-                continue;
+                break;
             }
             for &a in self.arcs(v) {
                 let w = self.to[a as usize];
-                // Original arcs only (even indices).
-                if a % 2 == 0 && !seen[w as usize] {
+                if a % 2 == 0 && useful[w as usize] && !seen[w as usize] {
                     seen[w as usize] = true;
                     parent[w as usize] = a;
-                    queue.push_back(w);
+                    stack.push(w);
                 }
             }
         }
-        false
+        if !seen[sink as usize] {
+            return Vec::new();
+        }
+        let mut path = vec![sink];
+        let mut v = sink;
+        while v != self.source {
+            v = self.to[(parent[v as usize] ^ 1) as usize];
+            path.push(v);
+        }
+        path.reverse();
+        let mut place = vec![u32::MAX; n];
+        for (i, &v) in path.iter().enumerate() {
+            place[v as usize] = i as u32;
+        }
+        let mut visited = vec![false; n];
+        let mut farthest = 0usize;
+        let mut out = Vec::new();
+        for (i, &p) in path.iter().enumerate() {
+            let mut stack = vec![p];
+            while let Some(v) = stack.pop() {
+                for &a in self.arcs(v) {
+                    let w = self.to[a as usize];
+                    if a % 2 == 1 || !useful[w as usize] {
+                        continue;
+                    }
+                    let at = place[w as usize];
+                    if at != u32::MAX {
+                        // Back on the chain; the chain's own arc is no detour.
+                        if !(v == p && at as usize == i + 1) {
+                            farthest = farthest.max(at as usize);
+                        }
+                    } else if !visited[w as usize] {
+                        visited[w as usize] = true;
+                        stack.push(w);
+                    }
+                }
+            }
+            // The arc p → path[i + 1] is an event's when p is its `in`; no
+            // detour from p or before it comes back after it.
+            if self.event_of[p as usize] != u32::MAX && farthest <= i {
+                out.push(self.event_of[p as usize]);
+            }
+        }
+        out
     }
 
     /// The cut of `target`: a minimum-weight set of event arcs, the one
@@ -947,8 +1019,9 @@ impl Network {
                 lower_bound: 0,
             };
         }
+        let useful = self.toward(sink);
         let mut cap = self.cap.clone();
-        self.max_flow(&mut cap, sink);
+        self.max_flow(&mut cap, sink, &useful, self.big);
         // The sink's side: nodes from which the sink is reachable in the
         // residual graph.
         let n = self.start.len() - 1;
@@ -970,28 +1043,11 @@ impl Network {
                 cut.push(e as u32);
             }
         }
-        let mut single_points = Vec::new();
-        if cut.len() == 1 {
-            // Every single point lies on any chain: test those of one.
-            let mut parent = vec![u32::MAX; n];
-            if self.connected(sink, u32::MAX, &mut parent) {
-                let mut on_path = Vec::new();
-                let mut v = sink;
-                while parent[v as usize] != u32::MAX {
-                    let a = parent[v as usize];
-                    let e = self.event_of[v as usize];
-                    if e != u32::MAX {
-                        on_path.push(v);
-                    }
-                    v = self.to[(a ^ 1) as usize];
-                }
-                for node in on_path {
-                    if !self.connected(sink, node, &mut parent) {
-                        single_points.push(self.event_of[node as usize]);
-                    }
-                }
-            }
-        }
+        let single_points = if cut.len() == 1 {
+            self.single_points(sink, &useful)
+        } else {
+            Vec::new()
+        };
         Cut {
             single_points,
             lower_bound: cut.len(),
