@@ -101,6 +101,21 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, Error> {
             .flatten(),
         strict: args.strict,
     };
+    // The measures that cost entities × contacts: say so before a long run.
+    let work = catalog.entity_count() as f64 * catalog.channels().len() as f64;
+    let slow = match measure {
+        Measure::Betweenness | Measure::Closeness => true,
+        Measure::Broker => args.from.is_none() && args.message.is_none(),
+        _ => false,
+    };
+    if slow && work > 1e10 {
+        super::common::eprint_text(&format!(
+            "note: {} takes time in proportion to entities × contacts ({} × {}): expect tens of minutes (degree, pagerank and reach take seconds; docs/analyses.md has figures)\n",
+            measure.as_str(),
+            catalog.entity_count(),
+            catalog.channels().len()
+        ));
+    }
     let answer = match measure {
         Measure::Reach => rank_reach(catalog, &options),
         Measure::Broker if args.from.is_some() || args.message.is_some() => {
