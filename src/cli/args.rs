@@ -10,8 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  an answer (or a clean check) was printed
-  1  no answer: path's target is not reached, fmt --check would change the file,
-     a drawing failed
+  1  no answer: path's target is not reached (or critical's --to), fmt --check
+     would change the file, a drawing failed
   2  bad input: a file with errors, an unknown name or message, a bad option";
 
 /// The text after a command's options: what its output means (may be

@@ -121,15 +121,27 @@ fn at(place: &Place) -> String {
 fn structure_text(catalog: &dyn Catalog, st: &Structure) -> String {
     let name = |id: &String| name_of(catalog, id);
     let mut s = String::new();
-    let sizes: Vec<String> = st.components.iter().map(|n| n.to_string()).collect();
-    s.push_str(&format!(
-        "  networks   {:>4}  {}\n",
-        st.components.len(),
-        match st.components.len() {
-            0 => "no two entities share a contact".to_string(),
-            1 => format!("all {} linked by contacts", sizes[0]),
-            _ => format!("of {} entities", sizes.join(", ")),
+    let words = match st.components.split_first() {
+        None => "no two entities share a contact".to_string(),
+        Some((first, [])) => format!("all {first} linked by contacts"),
+        Some((first, rest)) => {
+            let k = rest.len();
+            let others = if rest.iter().all(|&n| n == rest[0]) {
+                format!("{k} other{} of {}", if k == 1 { "" } else { "s" }, rest[0])
+            } else {
+                let shown: Vec<String> = rest.iter().take(6).map(|n| n.to_string()).collect();
+                format!(
+                    "{k} others of {}{}",
+                    shown.join(", "),
+                    if k > 6 { ", ..." } else { "" }
+                )
+            };
+            format!("the largest of {first} entities, and {others}")
         }
+    };
+    s.push_str(&format!(
+        "  networks   {:>4}  {words}\n",
+        st.components.len()
     ));
     for group in st.separate.iter().take(10) {
         let shown: Vec<String> = group.iter().take(8).map(name).collect();
