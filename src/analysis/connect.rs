@@ -99,8 +99,8 @@ pub struct Pair {
 /// A link of the connecting network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
-    /// One end (the one nearer the first entity of the pair whose shortest
-    /// path it is on).
+    /// One end: the one nearer the first entity asked about (then the
+    /// smaller id).
     pub a: String,
     /// The other end.
     pub b: String,
@@ -277,9 +277,21 @@ pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAns
         Vec::new()
     };
     let id = |u: u32| catalog.entity_id(u).to_string();
-    let mut out_links: Vec<Link> = links
+    // Each link once, its `a` the end nearer the first entity (then by id).
+    let first = &searches[0].0;
+    let oriented: BTreeSet<(u32, u32)> = links
         .iter()
-        .filter(|&&(a, b)| !links.contains(&(b, a)) || a < b)
+        .map(|&(x, y)| {
+            let key = |u: u32| (first[u as usize], catalog.entity_id(u));
+            if key(x) <= key(y) {
+                (x, y)
+            } else {
+                (y, x)
+            }
+        })
+        .collect();
+    let mut out_links: Vec<Link> = oriented
+        .iter()
         .map(|&(a, b)| {
             let key = (a.min(b), a.max(b));
             let mut events = by_link.get(&key).cloned().unwrap_or_default();
@@ -305,7 +317,6 @@ pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAns
         })
         .collect();
     // From the first entity outward: by the distance of the nearer end.
-    let first = &searches[0].0;
     let near = |l: &Link| {
         let d = |e: &str| {
             catalog

@@ -377,32 +377,44 @@ fn event_ranks(catalog: &dyn Catalog) -> Vec<u32> {
 /// The causal order of events: by the place, in `answer`'s causal order, of
 /// the first of their senders to have the information (events whose senders
 /// are not reached last), then by the input's time order.
-fn causal_order(
-    catalog: &dyn Catalog,
-    answer: &ReachAnswer,
-    ranks: &[u32],
-) -> HashMap<u32, (usize, u32)> {
-    let place: HashMap<&str, usize> = answer
-        .reached
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.entity.as_str(), i))
-        .collect();
-    let mut order = HashMap::new();
-    for (e, &rank) in ranks.iter().enumerate() {
-        let ev = catalog.event(e as u32);
+struct CausalOrder<'a> {
+    catalog: &'a dyn Catalog,
+    place: HashMap<&'a str, usize>,
+    ranks: &'a [u32],
+}
+
+impl<'a> CausalOrder<'a> {
+    fn new(catalog: &'a dyn Catalog, answer: &'a ReachAnswer, ranks: &'a [u32]) -> Self {
+        let place = answer
+            .reached
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.entity.as_str(), i))
+            .collect();
+        CausalOrder {
+            catalog,
+            place,
+            ranks,
+        }
+    }
+
+    /// The sort key of event `e`. O(parties).
+    fn key(&self, e: u32) -> (usize, u32) {
+        let ev = self.catalog.event(e);
         let senders: Vec<&str> = match &ev.parties {
             Parties::Directed { from, .. } => vec![from.as_str()],
             Parties::Mutual { participants } => participants.iter().map(String::as_str).collect(),
         };
         let first = senders
             .iter()
-            .filter_map(|s| place.get(s).copied())
+            .filter_map(|s| self.place.get(s).copied())
             .min()
             .unwrap_or(usize::MAX);
-        order.insert(e as u32, (first, rank));
+        (
+            first,
+            self.ranks.get(e as usize).copied().unwrap_or(u32::MAX),
+        )
     }
-    order
 }
 
 /// Answers "what does each reached entity hang on?" for `query` on
@@ -438,7 +450,7 @@ pub fn critical(
         Method::Flow | Method::Auto => exact,
     };
     let ranks = event_ranks(catalog);
-    let order = causal_order(catalog, &answer, &ranks);
+    let order = CausalOrder::new(catalog, &answer, &ranks);
     let mut search = Search {
         catalog,
         spec: index.spec().clone(),
@@ -457,7 +469,7 @@ pub fn critical(
             Some(net) => net.cut(t),
             None => search.cut(t, cq.budget, &ranks),
         };
-        let key = |e: u32| order.get(&e).copied().unwrap_or((usize::MAX, u32::MAX));
+        let key = |e: u32| order.key(e);
         let sort = |mut v: Vec<u32>| {
             v.sort_by_key(|&e| (key(e), e));
             v

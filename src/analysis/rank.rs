@@ -6,7 +6,7 @@
 //! betweenness and closeness centrality (rustworkx-core) and PageRank. They
 //! equal networkx's on the same graph.
 //!
-//! Two temporal measures follow the time-respecting engine ([`super::reach`]):
+//! Two temporal measures follow the time-respecting engine ([`mod@super::reach`]):
 //!
 //! - **reach**: how many other entities each entity could have told,
 //!   through chains of contacts, from the time it was first active (the

@@ -906,7 +906,7 @@ proptest! {
         let st = summary.structure.expect("check fills the structure");
         let (n, links) = links(&story, Certainty::Unknown, false);
         let mut parent: Vec<usize> = (0..n).collect();
-        fn find(p: &mut Vec<usize>, x: usize) -> usize {
+        fn find(p: &mut [usize], x: usize) -> usize {
             let mut r = x;
             while p[r] != r { r = p[r]; }
             p[x] = r;
@@ -1009,4 +1009,211 @@ fn reach_sweep_over_several_blocks() {
             assert_eq!(row.value, Value::Count(want), "{} strict {strict}", e.id);
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// One engine: a CSV corpus and the story its import makes answer alike.
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_csv_and_its_import_answer_alike(
+        rows in proptest::collection::vec((0..5usize, 0..5usize, 0..6usize, 0..4usize, any::<bool>()), 1..14),
+        exact_times in any::<bool>(),
+    ) {
+        use grapevine::io::csv::{Corpus, CsvOptions};
+        let times = if exact_times {
+            ["1474365600", "1474365601", "1474365602", "1474365603", "1474365604", "1474365605"]
+        } else {
+            ["1474365600", "2016-09-20", "2016-09-21", "2016-09", "../2016-09-21", ""]
+        };
+        let levels = ["confirmed", "reported", "alleged", "unknown"];
+        let mut text = String::from("from,to,time,certainty,carries\n");
+        for (a, b, t, c, carries) in &rows {
+            if a == b {
+                continue;
+            }
+            text.push_str(&format!(
+                "p{a},p{b},{},{},{}\n",
+                times[*t],
+                levels[*c],
+                if *carries { "m" } else { "" }
+            ));
+        }
+        let Ok(corpus) = Corpus::parse("c.csv", text.as_bytes(), &CsvOptions::default()) else {
+            return Ok(());
+        };
+        let Ok(story) = corpus.to_story() else {
+            return Ok(());
+        };
+        let loaded = grapevine::load_str("c.json", &grapevine::to_json(&story)).expect("the import loads");
+        let catalog = StoryCatalog::new(&loaded.story);
+        let answers = |cat: &dyn Catalog| -> Vec<String> {
+            let mut out = Vec::new();
+            let json = |v: Result<serde_json::Value, String>| format!("{v:?}");
+            for q in [Query::from_entity("p0"), Query::message("m")] {
+                out.push(json(
+                    critical(cat, &q, &CriticalQuery::default())
+                        .map(|a| serde_json::to_value(a).unwrap_or_default())
+                        .map_err(|_| "an error (worded for the input)".to_string()),
+                ));
+            }
+            // Scores to 12 places: sums run in the order of entity numbers,
+            // which a CSV gives by first appearance.
+            for m in STATIC {
+                let a = rank_static(cat, m, &RankOptions::default()).unwrap();
+                let rows: Vec<String> = a
+                    .entities
+                    .iter()
+                    .map(|r| format!("{} {} {:.12}", r.rank, r.entity, r.value.as_f64()))
+                    .collect();
+                out.push(rows.join("\n"));
+            }
+            out.push(json(Ok(serde_json::to_value(rank_reach(cat, &RankOptions::default())).unwrap_or_default())));
+            out.push(json(Ok(serde_json::to_value(rank_broker(cat, &RankOptions::default())).unwrap_or_default())));
+            let ids: Vec<u32> = ["p0", "p1", "p2"]
+                .iter()
+                .filter_map(|id| cat.entity_number(id))
+                .collect();
+            out.push(json(
+                connect(cat, &ConnectQuery { entities: ids, ..ConnectQuery::default() })
+                    .map(|a| serde_json::to_value(a).unwrap_or_default())
+                    .map_err(|_| "an error (worded for the input)".to_string()),
+            ));
+            out
+        };
+        let (a, b) = (answers(&corpus), answers(&catalog));
+        for (x, y) in a.iter().zip(&b) {
+            prop_assert_eq!(x, y, "\n{}", text);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The commands.
+
+fn grapevine(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+const STORY: &str = "graphs/trump-jr-wikileaks.json";
+
+#[test]
+fn the_commands_answer_and_exit_as_documented() {
+    // critical --to: reached (0), not reached or the source (1).
+    let out = grapevine(&[
+        "critical",
+        STORY,
+        "--message",
+        "pac-tip",
+        "--to",
+        "trump",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["entities"][0]["cut"][0], "hicks-to-trump");
+    for to in ["manafort", "wikileaks"] {
+        let out = grapevine(&["critical", STORY, "--message", "pac-tip", "--to", to]);
+        assert_eq!(out.status.code(), Some(1), "{to}");
+    }
+    // --drop: an unknown event is bad input; --drop and --to do not go together.
+    let out = grapevine(&["critical", STORY, "--message", "pac-tip", "--drop", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no event is called \"nope\""));
+    let out = grapevine(&[
+        "critical",
+        STORY,
+        "--message",
+        "pac-tip",
+        "--drop",
+        "dm-pac-tip",
+        "--to",
+        "trump",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = grapevine(&[
+        "critical",
+        STORY,
+        "--message",
+        "pac-tip",
+        "--drop",
+        "dm-pac-tip",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["answer"]["reached"].as_array().map(Vec::len),
+        Some(1),
+        "only WikiLeaks"
+    );
+    // rank: flags that do not go with the measure are bad input.
+    for bad in [
+        &["rank", STORY, "--by", "degree", "--since", "2016-09-20"][..],
+        &["rank", STORY, "--by", "reach", "--relations"],
+        &["rank", STORY, "--by", "pagerank", "--from", "wikileaks"],
+        &["rank", STORY, "--by", "reach", "--until", "2016-09-20/.."],
+    ] {
+        assert_eq!(grapevine(bad).status.code(), Some(2), "{bad:?}");
+    }
+    let out = grapevine(&[
+        "rank",
+        STORY,
+        "--by",
+        "broker",
+        "--message",
+        "pac-tip",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["entities"][0]["entity"], "trump-jr");
+    assert_eq!(v["entities"][0]["value"], 11);
+    assert_eq!(v["mode"], "message");
+    // connect: one entity, or one twice, is bad input.
+    assert_eq!(
+        grapevine(&["connect", STORY, "trump"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        grapevine(&["connect", STORY, "trump", "Donald Trump"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let out = grapevine(&["connect", STORY, "trump-jr", "assange", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pairs"][0]["distance"], 2);
+    assert_eq!(v["pairs"][0]["b_to_a"]["exists"], false);
+    // render --connect draws the network and the chains.
+    let out = grapevine(&["render", STORY, "--connect", "trump-jr", "assange"]);
+    assert_eq!(out.status.code(), Some(0));
+    let dot = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "Donald Trump Jr.",
+        "Julian Assange",
+        "Public on Twitter",
+        "US Congress",
+        "The Atlantic",
+    ] {
+        assert!(dot.contains(name), "{name}: {dot}");
+    }
+    assert!(!dot.contains("Hope Hicks"), "{dot}");
+    assert_eq!(
+        grapevine(&[
+            "render",
+            STORY,
+            "--connect",
+            "trump-jr",
+            "assange",
+            "--reach",
+            "pac-tip"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
 }
