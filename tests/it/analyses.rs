@@ -962,7 +962,7 @@ fn check_places_the_structure_in_the_file() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("networks      3  of 20, 2, 2 entities"),
+        text.contains("networks      3  the largest of 20 entities, and 2 others of 2"),
         "{text}"
     );
     assert!(text.contains("Mike Pompeo (line 147)"), "{text}");
