@@ -5,8 +5,11 @@
 //! message ids, time expressions); [`Query::compile`] checks it against the
 //! story and turns it into an [`Index`] and a [`ReachQuery`].
 
+pub mod connect;
+pub mod critical;
 mod fast;
 pub mod path;
+pub mod rank;
 pub mod reach;
 pub mod summary;
 pub mod timeline;

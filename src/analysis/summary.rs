@@ -43,6 +43,131 @@ pub struct Summary {
     pub last: Option<String>,
     /// Warnings, located.
     pub warnings: Vec<DiagnosticJson>,
+    /// How the entities hang together ([`structure`]); `check` fills it,
+    /// [`summarise`] alone leaves it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub structure: Option<Structure>,
+}
+
+/// Where something is in the input: line and column (1-based) when the input
+/// keeps them (a story file; not a CSV corpus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Place {
+    /// Line.
+    pub line: Option<usize>,
+    /// Column.
+    pub column: Option<usize>,
+}
+
+/// An entity of the structure, with its place in the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlacedEntity {
+    /// Entity id.
+    pub entity: String,
+    /// Display name.
+    pub name: String,
+    /// Where it is defined.
+    #[serde(flatten)]
+    pub place: Place,
+}
+
+/// Two contacts that contradict each other: an event that carries a
+/// message, dated entirely before its sender could have received it through
+/// the other carrying events (or whose sender never receives it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contradiction {
+    /// The carrying event.
+    pub event: String,
+    /// The message.
+    pub message: String,
+    /// Its possible senders (ids).
+    pub senders: Vec<String>,
+    /// The earliest a sender could have had the message (RFC 3339; `None`:
+    /// never, through a carrying event).
+    pub first: Option<String>,
+    /// Where the event is.
+    #[serde(flatten)]
+    pub place: Place,
+}
+
+/// How the entities hang together, through contacts of any certainty
+/// (relations left out: nothing travels along them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Structure {
+    /// Sizes of the connected components of two or more entities, largest
+    /// first.
+    pub components: Vec<usize>,
+    /// The members (ids, by name) of every such component but the largest,
+    /// largest first.
+    pub separate: Vec<Vec<String>>,
+    /// The entities in no contact, by name (they may have relations).
+    pub isolated: Vec<PlacedEntity>,
+    /// The contacts that contradict each other ([`causality`]).
+    pub contradictions: Vec<Contradiction>,
+}
+
+/// The structure of `catalog`: its connected components (of the static
+/// graph of contacts of any certainty), its isolated entities, and the
+/// causality `problems` as contradictions; `event_at` and `entity_at` place
+/// an event and an entity in the input.
+///
+/// # Complexity
+/// O(c log c) for c channels, plus the problems.
+pub fn structure(
+    catalog: &dyn Catalog,
+    problems: &[CausalityProblem],
+    event_at: &dyn Fn(u32) -> Place,
+    entity_at: &dyn Fn(u32) -> Place,
+) -> Structure {
+    let graph = crate::graph::StaticGraph::build(catalog, Certainty::Unknown, false);
+    let by_name = |v: &mut Vec<u32>| {
+        v.sort_by(|&a, &b| {
+            (catalog.entity_name(a), catalog.entity_id(a))
+                .cmp(&(catalog.entity_name(b), catalog.entity_id(b)))
+        })
+    };
+    let mut groups = Vec::new();
+    let mut isolated = Vec::new();
+    for c in graph.components() {
+        match c.as_slice() {
+            [u] => isolated.push(*u),
+            _ => groups.push(c),
+        }
+    }
+    by_name(&mut isolated);
+    let separate = groups
+        .iter()
+        .skip(1)
+        .map(|g| {
+            let mut g = g.clone();
+            by_name(&mut g);
+            g.iter()
+                .map(|&u| catalog.entity_id(u).to_string())
+                .collect()
+        })
+        .collect();
+    Structure {
+        components: groups.iter().map(Vec::len).collect(),
+        separate,
+        isolated: isolated
+            .into_iter()
+            .map(|u| PlacedEntity {
+                entity: catalog.entity_id(u).to_string(),
+                name: catalog.entity_name(u).to_string(),
+                place: entity_at(u),
+            })
+            .collect(),
+        contradictions: problems
+            .iter()
+            .map(|p| Contradiction {
+                event: p.event_id.clone(),
+                message: p.message.clone(),
+                senders: p.senders.clone(),
+                first: p.first.map(crate::model::time::rfc3339),
+                place: event_at(p.event),
+            })
+            .collect(),
+    }
 }
 
 /// A carrying event that cannot be causally after its sender's receipt of
@@ -177,5 +302,6 @@ pub fn summarise(catalog: &dyn Catalog, file: &str) -> Summary {
         first: (lo != i64::MAX).then(|| day(lo)),
         last: (hi != i64::MIN).then(|| day(hi)),
         warnings: Vec::new(),
+        structure: None,
     }
 }

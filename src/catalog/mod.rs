@@ -148,6 +148,33 @@ impl Channels {
         self.from.is_empty()
     }
 
+    /// Fills [`Channels::by_event`] from the event column, for `events`
+    /// events. O(c).
+    pub fn index_events(&mut self, events: usize) {
+        let Some(event) = &self.event else {
+            self.by_event = Default::default();
+            return;
+        };
+        let mut start = vec![0u32; events + 1];
+        for &e in event {
+            if let Some(s) = start.get_mut(e as usize + 1) {
+                *s += 1;
+            }
+        }
+        for i in 0..events {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut list = vec![0u32; start[events] as usize];
+        for (ch, &e) in event.iter().enumerate() {
+            if let Some(f) = fill.get_mut(e as usize) {
+                list[*f as usize] = ch as u32;
+                *f += 1;
+            }
+        }
+        self.by_event = (start, list);
+    }
+
     /// The channels of `events` (ascending event numbers), ascending: the
     /// channels a message's documented chain may use, found without a scan
     /// of every channel. O(k log k) for the k channels found.

@@ -155,23 +155,9 @@ fn story_channels(story: &Story, ids: &HashMap<String, u32>, hub_min: usize) -> 
         c.certainty
             .push(certainty_bits(story.events[e as usize].certainty()));
     }
-    // Each event's channels, for message-mode indexes.
-    let events = story.events.len();
-    let mut start = vec![0u32; events + 1];
-    for &e in &event {
-        start[e as usize + 1] += 1;
-    }
-    for i in 0..events {
-        start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut list = vec![0u32; event.len()];
-    for (ch, &e) in event.iter().enumerate() {
-        list[fill[e as usize] as usize] = ch as u32;
-        fill[e as usize] += 1;
-    }
-    c.by_event = (start, list);
     c.event = Some(event);
+    // Each event's channels, for message-mode indexes.
+    c.index_events(story.events.len());
     c.times = TimeColumns::from_intervals(lo, hi);
     c
 }

@@ -10,8 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  an answer (or a clean check) was printed
-  1  no answer: path's target is not reached, fmt --check would change the file,
-     a drawing failed
+  1  no answer: path's target is not reached (or critical's --to), fmt --check
+     would change the file, a drawing failed
   2  bad input: a file with errors, an unknown name or message, a bad option";
 
 /// The text after a command's options: what its output means (may be
@@ -63,6 +63,9 @@ answer assumes that the listed contacts happened; EVIDENCE says how sure that is
   grapevine reach    graphs/trump-jr-wikileaks.json --message pac-tip
   grapevine path     graphs/trump-jr-wikileaks.json --message pac-tip --to trump
   grapevine why-not  graphs/trump-jr-wikileaks.json --message pac-tip --to manafort
+  grapevine critical graphs/trump-jr-wikileaks.json --message pac-tip --to trump
+  grapevine rank     graphs/trump-jr-wikileaks.json --by betweenness
+  grapevine connect  graphs/trump-jr-wikileaks.json trump-jr assange
   grapevine timeline graphs/trump-jr-wikileaks.json --entity \"Hope Hicks\"
   grapevine render   graphs/trump-jr-wikileaks.json --reach pac-tip -o key.svg"
     )
@@ -215,6 +218,126 @@ contacts are never reached themselves; no contact goes to it. --json gives each 
         #[command(flatten)]
         options: QueryOptions,
     },
+    /// What the finding hangs on: the contacts whose removal cuts each reached entity off.
+    #[command(after_help = after(
+        "For each reached entity (or --to): CUT is the size of the smallest set of contacts
+whose removal cuts it off (no chain of the other contacts reaches it), then that set:
+among equally small sets, the one of the weakest evidence, then the one nearest the
+entity. \"each of these alone cuts it off\" lists its single points of failure; each
+contact named is listed below with its date, certainty, quote and source.
+--drop EVENT... answers the other way round: who is still reached if these contacts
+are false (and who no longer is). --json prints the same answers (docs/analyses.md).",
+        "  grapevine critical graphs/trump-jr-wikileaks.json --message pac-tip
+  grapevine critical graphs/trump-jr-wikileaks.json --message pac-tip --to trump
+  grapevine critical graphs/trump-jr-wikileaks.json --message pac-tip \\
+      --drop forward-pac-tip-staff"
+    ))]
+    Critical {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Only this entity (id, name or alias).
+        #[arg(long, conflicts_with = "drop")]
+        to: Option<String>,
+        /// message: only events that carry the message; contacts: any contact.
+        #[arg(long, value_enum)]
+        mode: Option<ModeArg>,
+        #[command(flatten)]
+        options: QueryOptions,
+        /// Take these events (ids) as false: who is still reached without them?
+        #[arg(long, num_args = 1.., value_name = "EVENT")]
+        drop: Vec<String>,
+    },
+    /// Who matters in the network: every entity ranked by one measure.
+    #[command(after_help = after(
+        "Static measures (the simple graph of entities: two are linked when they share a contact
+at or above --threshold, or with --relations a relation; networkx's values):
+  degree       the fraction of the others each is linked to
+  betweenness  the fraction of shortest paths between two others through it (normalised)
+  closeness    how near it is to those it is connected to (Wasserman-Faust)
+  pagerank     PageRank, damping 0.85
+Temporal measures (time-respecting chains, as reach):
+  reach        how many others it could have told, from its first contact (or --since)
+  broker       on how many of the earliest chains it is an intermediate: from --from or
+               --message, else summed over every entity as the source
+Ties share a rank. The table shows the first --top rows; --json prints every entity.",
+        "  grapevine rank graphs/trump-jr-wikileaks.json --by betweenness
+  grapevine rank graphs/trump-jr-wikileaks.json --by reach --since 2016-09-20
+  grapevine rank graphs/trump-jr-wikileaks.json --by broker --message pac-tip"
+    ))]
+    Rank {
+        #[command(flatten)]
+        input: InputArgs,
+        /// The measure.
+        #[arg(long, value_enum)]
+        by: MeasureArg,
+        /// broker: the chains from this entity (id, name or alias).
+        #[arg(long, conflicts_with = "message")]
+        from: Option<String>,
+        /// broker: the chains of this message from its origin.
+        #[arg(long)]
+        message: Option<String>,
+        /// broker with --message: message (documented chain) or contacts.
+        #[arg(long, value_enum, requires = "message")]
+        mode: Option<ModeArg>,
+        /// Temporal measures: every source holds it from this time on.
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// Temporal measures: only what arrives by this time (its last second).
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        /// Temporal measures: each hop at least a second after its sender had it.
+        #[arg(long)]
+        strict: bool,
+        /// Follow (or link) only contacts of this certainty or stronger.
+        #[arg(long, value_enum, default_value = "unknown")]
+        threshold: CertaintyArg,
+        /// Static measures: standing relations link their ends too.
+        #[arg(long)]
+        relations: bool,
+        /// Rows of the table (0: all).
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        top: usize,
+        /// Print JSON (every entity) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// How some people are linked: the shortest static paths and the earliest chains between them.
+    #[command(after_help = after(
+        "For every pair: how many steps apart they are in the static graph (two entities are
+one step apart when they share a contact, or with --relations a relation) and how many
+shortest paths there are, then the earliest time-respecting chain each way, as reach and
+path find it. Then the connecting network: every link on a shortest path of some pair,
+with its contacts. `grapevine render FILE --connect A B ...` draws it.",
+        "  grapevine connect graphs/trump-jr-wikileaks.json trump-jr assange
+  grapevine connect graphs/trump-jr-wikileaks.json wikileaks trump hicks --threshold reported"
+    ))]
+    Connect {
+        #[command(flatten)]
+        input: InputArgs,
+        /// The entities (ids, names or aliases), two or more.
+        #[arg(required = true, num_args = 2.., value_name = "ENTITY")]
+        entities: Vec<String>,
+        /// Only contacts (and relations) of this certainty or stronger.
+        #[arg(long, value_enum, default_value = "unknown")]
+        threshold: CertaintyArg,
+        /// Standing relations link their ends too (not the chains: nothing travels along them).
+        #[arg(long)]
+        relations: bool,
+        /// The chains: each entity holds it from this time on (default: since before any contact).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// The chains: arriving by this time (its last second).
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        /// The chains: each hop at least a second after its sender had it.
+        #[arg(long)]
+        strict: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Draw the story: DOT (default, to standard output), SVG or PNG, optionally focused.
     ///
     /// The format comes from OUT's extension (.dot, .svg, .png) or --format.
@@ -225,7 +348,8 @@ contacts are never reached themselves; no contact goes to it. --json gives each 
   grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --fit phone -o key.svg
   grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip -o key.png
   grapevine render graphs/trump-jr-wikileaks.json --lanes --reach pac-tip -o lanes.svg
-  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --alt-text"
+  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --alt-text
+  grapevine render graphs/trump-jr-wikileaks.json --connect trump-jr assange -o link.svg"
     ))]
     Render(RenderArgs),
     /// Convert a CSV contact list (from,to,time[,id,kind,certainty,carries]), a FollowTheMoney
@@ -374,7 +498,8 @@ pub struct RenderArgs {
     /// contact an arrow between lanes at its date (SVG or PNG).
     #[arg(long)]
     pub lanes: bool,
-    /// Draw the standing relations (family, member of, founder of) too.
+    /// Draw the standing relations (family, member of, founder of) too; with
+    /// --connect they also link the entities.
     #[arg(long)]
     pub relations: bool,
     /// Leave out the caption line naming who a reach did not reach.
@@ -399,6 +524,9 @@ pub struct RenderArgs {
     /// Draw one chain: the earliest-arrival path from A to B.
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
     pub path: Option<Vec<String>>,
+    /// Draw how these entities are linked: the shortest paths between them and the earliest chains.
+    #[arg(long, num_args = 2.., value_name = "ENTITY", conflicts_with_all = ["reach", "reach_from", "path", "since"])]
+    pub connect: Option<Vec<String>>,
     /// Keep only the neighbourhood of ENTITY (see --depth).
     #[arg(long, value_name = "ENTITY")]
     pub around: Option<String>,
@@ -411,6 +539,37 @@ pub struct RenderArgs {
     /// Hide contacts weaker than this (and follow only these with --reach).
     #[arg(long, value_enum)]
     pub threshold: Option<CertaintyArg>,
+}
+
+/// `--by`
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MeasureArg {
+    /// the fraction of the others each is linked to
+    Degree,
+    /// the fraction of shortest paths between others through it
+    Betweenness,
+    /// how near it is to the others (Wasserman-Faust)
+    Closeness,
+    /// PageRank, damping 0.85
+    Pagerank,
+    /// how many others it could have told, through time-respecting chains
+    Reach,
+    /// on how many earliest chains it is an intermediate
+    Broker,
+}
+
+impl From<MeasureArg> for grapevine::analysis::rank::Measure {
+    fn from(m: MeasureArg) -> Self {
+        use grapevine::analysis::rank::Measure;
+        match m {
+            MeasureArg::Degree => Measure::Degree,
+            MeasureArg::Betweenness => Measure::Betweenness,
+            MeasureArg::Closeness => Measure::Closeness,
+            MeasureArg::Pagerank => Measure::Pagerank,
+            MeasureArg::Reach => Measure::Reach,
+            MeasureArg::Broker => Measure::Broker,
+        }
+    }
 }
 
 /// `--format`

@@ -1,10 +1,12 @@
 //! `check`: validate an input and summarise it.
 
-use grapevine::Error;
+use grapevine::analysis::summary::{Place, Structure};
+use grapevine::render::name_of;
+use grapevine::{Catalog, Error};
 
 use super::args::InputArgs;
 use super::common::{eprint_text, print_json, print_text, read_quietly, Out};
-use grapevine::render::check_report;
+use grapevine::render::check_report_located;
 
 /// Runs `check`.
 pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, Error> {
@@ -19,7 +21,29 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, Error> {
         }
         Err(e) => return Err(e),
     };
-    let (summary, report) = check_report(input.catalog(), input.report(), &|e| input.event_span(e));
+    // A story file's entities are placed by reading its text again (a CSV
+    // corpus places nothing: its entities have no line of their own).
+    let entity_spans: std::collections::HashMap<String, std::ops::Range<usize>> =
+        if input.is_corpus() {
+            Default::default()
+        } else {
+            let report = input.report();
+            grapevine::load_str(&report.file, &report.text)
+                .map(|l| {
+                    l.story
+                        .entities
+                        .iter()
+                        .map(|e| e.id.clone())
+                        .zip(l.entity_spans)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+    let catalog = input.catalog();
+    let (summary, report) =
+        check_report_located(catalog, input.report(), &|e| input.event_span(e), &|u| {
+            entity_spans.get(catalog.entity_id(u)).cloned()
+        });
     if json {
         let mut value = serde_json::to_value(&summary).unwrap_or_default();
         if let Some(obj) = value.as_object_mut() {
@@ -76,7 +100,102 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, Error> {
         s.push_str(&format!(" ({} undated events)", summary.undated_events));
     }
     s.push('\n');
+    if let Some(st) = &summary.structure {
+        s.push_str(&structure_text(catalog, st));
+    }
     s.push_str(&format!("  warnings   {:>4}\n", summary.warnings.len()));
     print_text(out, &s)?;
     Ok(0)
+}
+
+/// Where something is, for a table: ` (line 12)`, or nothing.
+fn at(place: &Place) -> String {
+    match place.line {
+        Some(l) => format!(" (line {l})"),
+        None => String::new(),
+    }
+}
+
+/// The structure lines of `check`: the connected components, the isolated
+/// entities and the contradictions, each placed in the file.
+fn structure_text(catalog: &dyn Catalog, st: &Structure) -> String {
+    let name = |id: &String| name_of(catalog, id);
+    let mut s = String::new();
+    let words = match st.components.split_first() {
+        None => "no two entities share a contact".to_string(),
+        Some((first, [])) => format!("all {first} linked by contacts"),
+        Some((first, rest)) => {
+            let k = rest.len();
+            let others = if rest.iter().all(|&n| n == rest[0]) {
+                format!("{k} other{} of {}", if k == 1 { "" } else { "s" }, rest[0])
+            } else {
+                let shown: Vec<String> = rest.iter().take(6).map(|n| n.to_string()).collect();
+                format!(
+                    "{k} others of {}{}",
+                    shown.join(", "),
+                    if k > 6 { ", ..." } else { "" }
+                )
+            };
+            format!("the largest of {first} entities, and {others}")
+        }
+    };
+    s.push_str(&format!(
+        "  networks   {:>4}  {words}\n",
+        st.components.len()
+    ));
+    for group in st.separate.iter().take(10) {
+        let shown: Vec<String> = group.iter().take(8).map(name).collect();
+        let more = group.len() - shown.len();
+        s.push_str(&format!(
+            "                   apart: {}{}\n",
+            shown.join(" — "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if st.separate.len() > 10 {
+        s.push_str(&format!(
+            "                   and {} more apart (--json lists them all)\n",
+            st.separate.len() - 10
+        ));
+    }
+    s.push_str(&format!("  isolated   {:>4}", st.isolated.len()));
+    if !st.isolated.is_empty() {
+        let names: Vec<String> = st
+            .isolated
+            .iter()
+            .take(20)
+            .map(|e| format!("{}{}", e.name, at(&e.place)))
+            .collect();
+        s.push_str(&format!("  in no contact: {}", names.join(", ")));
+        if st.isolated.len() > 20 {
+            s.push_str(&format!(" and {} more", st.isolated.len() - 20));
+        }
+    }
+    s.push('\n');
+    s.push_str(&format!("  conflicts  {:>4}", st.contradictions.len()));
+    if st.contradictions.is_empty() {
+        s.push_str("  no contact carries a message before its sender could have had it\n");
+    }
+    for (i, c) in st.contradictions.iter().take(20).enumerate() {
+        let senders: Vec<String> = c.senders.iter().map(name).collect();
+        s.push_str(&format!(
+            "{}event \"{}\"{} carries \"{}\" before {} could have had it\n",
+            if i == 0 { "  " } else { "                   " },
+            c.event,
+            at(&c.place),
+            c.message,
+            senders.join(" or ")
+        ));
+    }
+    if st.contradictions.len() > 20 {
+        s.push_str(&format!(
+            "                   and {} more (--json lists them all)\n",
+            st.contradictions.len() - 20
+        ));
+    }
+    s
 }

@@ -6,10 +6,13 @@
 mod args;
 mod check;
 mod common;
+mod connect;
+mod critical;
 mod export;
 mod fmt;
 mod import;
 mod path;
+mod rank;
 mod reach;
 mod render;
 mod timeline;
@@ -86,6 +89,74 @@ fn run(cli: Cli) -> Result<u8, Error> {
             mode,
             options,
         } => why_not::run(&mut out, &input, &source, &to, mode, &options),
+        Command::Critical {
+            input,
+            source,
+            to,
+            mode,
+            options,
+            drop,
+        } => critical::run(
+            &mut out,
+            &input,
+            &source,
+            to.as_deref(),
+            mode,
+            &options,
+            &drop,
+        ),
+        Command::Rank {
+            input,
+            by,
+            from,
+            message,
+            mode,
+            since,
+            until,
+            strict,
+            threshold,
+            relations,
+            top,
+            json,
+        } => rank::run(
+            &mut out,
+            &rank::RankArgs {
+                input: &input,
+                by,
+                from: from.as_deref(),
+                message: message.as_deref(),
+                mode,
+                since: since.as_deref(),
+                until: until.as_deref(),
+                strict,
+                threshold: threshold.into(),
+                relations,
+                top,
+                json,
+            },
+        ),
+        Command::Connect {
+            input,
+            entities,
+            threshold,
+            relations,
+            since,
+            until,
+            strict,
+            json,
+        } => connect::run(
+            &mut out,
+            &connect::ConnectArgs {
+                input: &input,
+                entities: &entities,
+                threshold: threshold.into(),
+                relations,
+                since: since.as_deref(),
+                until: until.as_deref(),
+                strict,
+                json,
+            },
+        ),
         Command::Render(args) => render::run(&mut out, &args),
         Command::Import {
             input,

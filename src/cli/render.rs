@@ -42,6 +42,8 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         q.threshold = threshold;
         q.until = args.until.clone();
         Focus::reach(catalog, &q)?
+    } else if let Some(names) = &args.connect {
+        Focus::connect(catalog, names, threshold, args.relations)?
     } else if let Some([a, b]) = args.path.as_deref() {
         let mut q = Query::from_entity(a);
         q.since = args.since.clone();

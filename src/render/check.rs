@@ -3,9 +3,9 @@
 
 use std::ops::Range;
 
-use crate::analysis::summary::{causality, summarise, CausalityProblem, Summary};
+use crate::analysis::summary::{causality, structure, summarise, CausalityProblem, Place, Summary};
 use crate::catalog::Catalog;
-use crate::diagnostic::{quote, visible, Diagnostic, Report};
+use crate::diagnostic::{quote, visible, Diagnostic, LineIndex, Report};
 use crate::model::time::format_at_precision;
 use crate::model::Precision;
 
@@ -19,20 +19,33 @@ pub fn check_report(
     report: &Report,
     span: &dyn Fn(u32) -> Option<Range<usize>>,
 ) -> (Summary, Report) {
-    let mut report = report.clone();
+    check_report_located(catalog, report, span, &|_| None)
+}
+
+/// [`check_report`], with the summary's
+/// [`Structure`](crate::analysis::summary::Structure) located too:
+/// `entity_span` gives an entity's place in the file (as `span` an
+/// event's), when the input keeps it.
+pub fn check_report_located(
+    catalog: &dyn Catalog,
+    report: &Report,
+    span: &dyn Fn(u32) -> Option<Range<usize>>,
+    entity_span: &dyn Fn(u32) -> Option<Range<usize>>,
+) -> (Summary, Report) {
     let problems = causality(catalog);
+    let mut located = report.clone();
     // As a load does, at most MAX_SHOWN problems in all: the rest counted.
-    let room = MAX_SHOWN.saturating_sub(report.diagnostics.len());
-    report.diagnostics.extend(
+    let room = MAX_SHOWN.saturating_sub(located.diagnostics.len());
+    located.diagnostics.extend(
         problems
             .iter()
             .take(room)
             .map(|p| causality_warning(catalog, span(p.event), p)),
     );
-    report.sort();
+    located.sort();
     if problems.len() > room {
         let more = problems.len() - room;
-        report.diagnostics.push(
+        located.diagnostics.push(
             Diagnostic::warning(
                 format!("{more} more causality warnings not shown"),
                 None,
@@ -43,9 +56,23 @@ pub fn check_report(
             )),
         );
     }
-    let mut summary = summarise(catalog, &report.file);
-    summary.warnings = report.to_json();
-    (summary, report)
+    let mut summary = summarise(catalog, &located.file);
+    summary.warnings = located.to_json();
+    let lines = LineIndex::new(&report.text);
+    let place = |r: Option<Range<usize>>| match r {
+        Some(r) if r.start <= report.text.len() => {
+            let (line, column) = lines.line_column(r.start);
+            Place {
+                line: Some(line),
+                column: Some(column),
+            }
+        }
+        _ => Place::default(),
+    };
+    summary.structure = Some(structure(catalog, &problems, &|e| place(span(e)), &|u| {
+        place(entity_span(u))
+    }));
+    (summary, located)
 }
 
 /// The warning `check` prints for a carrying event that cannot be causally

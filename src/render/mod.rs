@@ -11,7 +11,8 @@
 //!
 //! A [`Focus`] narrows or highlights the picture: the chains of a reach answer
 //! ([`Focus::reach`]), one path ([`Focus::path`]), a neighbourhood
-//! ([`Focus::around`]), a time window ([`Focus::between`]) or an evidence
+//! ([`Focus::around`]), how some entities are linked ([`Focus::connect`]),
+//! a time window ([`Focus::between`]) or an evidence
 //! threshold ([`Focus::threshold`]). The builders call the library's analyses;
 //! nothing here computes reachability itself.
 //!
@@ -46,7 +47,7 @@ use crate::index::Index;
 use crate::model::{Certainty, Precision, TimeExpr};
 use crate::Error;
 
-pub use check::check_report;
+pub use check::{check_report, check_report_located};
 pub use dot::to_dot;
 pub use lanes::{lanes_png, lanes_svg};
 pub use plan::clean;
@@ -349,6 +350,72 @@ impl Focus {
         focus.events = Some(chain.iter().map(|(e, _, _)| e.clone()).collect());
         focus.hide_relations = true;
         Ok(focus)
+    }
+
+    /// Draws how some entities are linked ([`crate::analysis::connect`]):
+    /// the entities on the shortest static paths between every pair of
+    /// `names` (ids, names or aliases) with the contacts of those links, and
+    /// the contacts of the earliest time-respecting chain each way between
+    /// every pair; with `relations`, relations link entities too and are
+    /// drawn.
+    ///
+    /// Errors: an unknown or repeated entity, fewer than two, or the errors
+    /// of [`crate::analysis::connect::connect`].
+    pub fn connect(
+        catalog: &dyn Catalog,
+        names: &[String],
+        threshold: Certainty,
+        relations: bool,
+    ) -> Result<Focus, Error> {
+        let mut entities = Vec::new();
+        for name in names {
+            let u = catalog.resolve_entity(name).map_err(Error::Query)?;
+            if entities.contains(&u) {
+                return Err(Error::Query(format!(
+                    "{name:?} is {} again: name each entity once",
+                    catalog.entity_name(u)
+                )));
+            }
+            entities.push(u);
+        }
+        let query = crate::analysis::connect::ConnectQuery {
+            entities,
+            threshold,
+            relations,
+            ..Default::default()
+        };
+        let answer = crate::analysis::connect::connect(catalog, &query)?;
+        let mut keep: BTreeSet<String> = answer.network.iter().cloned().collect();
+        let mut events: BTreeSet<String> = BTreeSet::new();
+        for l in &answer.links {
+            events.extend(l.events.iter().cloned());
+        }
+        for p in &answer.pairs {
+            for c in [&p.a_to_b, &p.b_to_a] {
+                keep.extend(c.entities.iter().cloned());
+                events.extend(c.events.iter().cloned());
+            }
+        }
+        let who: Vec<String> = answer
+            .entities
+            .iter()
+            .map(|e| name_of(catalog, e))
+            .collect();
+        let who = match who.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => who.join(""),
+        };
+        Ok(Focus {
+            heading: Some(format!(
+                "How {who} are linked: the shortest paths between them and the earliest chains{}",
+                threshold_note(threshold)
+            )),
+            highlight: None,
+            entities: Some(keep),
+            events: Some(events),
+            hide_relations: !relations,
+            threshold,
+        })
     }
 
     /// Keeps only the entities within `depth` contacts or relations of

@@ -1,5 +1,6 @@
 //! The one integration-test binary: a module per area.
 
+mod analyses;
 mod answers;
 mod browser;
 mod cli;

@@ -1,0 +1,1072 @@
+//! What a reach answer hangs on: for each reached entity, the events whose
+//! removal alone cuts it off (its single points of failure), and the
+//! smallest set of events whose removal cuts it off (a minimum cut of the
+//! time-respecting chains); and who is still reached when some events are
+//! taken as false ([`without`]).
+//!
+//! "Cut off" means what `reach` means by reached: no time-respecting chain
+//! of the remaining events brings the information to the entity (by
+//! `until`, when given). Removing an event removes all of its channels: a
+//! forward to four people, or a meeting, is one claim.
+//!
+//! Two methods find the minimum cut; both give a minimum one:
+//!
+//! - [`Method::Flow`], when every contact of the index is one exact second
+//!   (a mail corpus): a max-flow over the time-expanded graph, where each
+//!   event is one node of capacity 1 (plus a small weight for its
+//!   certainty) through which every chain that uses it passes. A chain of
+//!   this graph is a time-respecting chain and back, so by Menger's theorem
+//!   its minimum node cut is the minimum event cut.
+//! - [`Method::Search`], otherwise: with date intervals an event can pass
+//!   the information on at different times to different chains, and no
+//!   single node can stand for it; the cut is found by an exact bounded
+//!   search (every chain avoiding a set must be hit: branch on the events of
+//!   the earliest chain that avoids it, by increasing size), each step a run
+//!   of the reach engine itself on the input without the events removed.
+//!
+//! Among the minimum sets, the one of the weakest evidence is chosen (the
+//! least sum of certainties: unknown 0 to confirmed 3); among those, the
+//! flow takes the cut nearest the entity, and the search the set of the
+//! latest events in the input's canonical order. Neither depends on the
+//! order of the file.
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use jiff::tz::TimeZone;
+use serde::{Serialize, Serializer};
+
+use super::reach::{
+    earliest_arrival, earliest_paths, reach, ReachAnswer, ReachQuery, NO_LOWER, NO_UPPER,
+};
+use super::Query;
+use crate::catalog::{certainty_bits, Catalog, Channels};
+use crate::index::{Index, IndexSpec, Mode};
+use crate::model::time::rfc3339;
+use crate::model::{
+    Certainty, Entity, EntityKind, Event, Interval, Message, Parties, Relation, Source, Story,
+};
+use crate::Error;
+
+/// How to find the minimum cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// [`Method::Flow`] when every channel is one exact second, else
+    /// [`Method::Search`].
+    #[default]
+    Auto,
+    /// Max-flow over the time-expanded graph (exact times only; with
+    /// intervals, `Auto` is used instead).
+    Flow,
+    /// Bounded search with the reach engine (any times).
+    Search,
+}
+
+/// What to look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriticalQuery {
+    /// The entities to examine (numbers); `None`: every reached entity but
+    /// the source.
+    pub targets: Option<Vec<u32>>,
+    /// How to find the cuts.
+    pub method: Method,
+    /// [`Method::Search`]: most runs of the engine per entity before it
+    /// gives its best cut so far, marked as not proven minimum.
+    pub budget: usize,
+}
+
+impl Default for CriticalQuery {
+    fn default() -> Self {
+        CriticalQuery {
+            targets: None,
+            method: Method::Auto,
+            budget: DEFAULT_BUDGET,
+        }
+    }
+}
+
+/// Runs of the engine [`Method::Search`] may make per entity by default.
+pub const DEFAULT_BUDGET: usize = 20_000;
+
+/// What one reached entity hangs on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Critical {
+    /// Entity id.
+    pub entity: String,
+    /// Display name.
+    pub name: String,
+    /// The events whose removal alone cuts it off, in causal order (by when
+    /// their sender could first have had the information; empty when no
+    /// single event does).
+    pub single_points: Vec<String>,
+    /// A smallest set of events whose removal cuts it off, in causal order.
+    pub cut: Vec<String>,
+    /// Whether `cut` is proven minimum (false only when the search ran out
+    /// of its budget; the set still cuts it off).
+    pub minimum: bool,
+    /// No set of fewer events cuts it off (equal to the size of `cut` when
+    /// `minimum`).
+    pub lower_bound: usize,
+}
+
+/// One event named by an answer, with what it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventInfo {
+    /// Event id.
+    pub event: String,
+    /// Its time as written (`None`: undated).
+    pub time: Option<String>,
+    /// First second it can have happened (`None`: no lower bound).
+    #[serde(serialize_with = "ser_time")]
+    pub start: Option<i64>,
+    /// Last second it can have happened (`None`: no upper bound).
+    #[serde(serialize_with = "ser_time")]
+    pub end: Option<i64>,
+    /// Kind.
+    pub kind: String,
+    /// Certainty.
+    pub certainty: Certainty,
+    /// Sender (directed events).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Receivers (directed events).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<String>,
+    /// Participants (mutual events).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<String>,
+    /// The sentence it rests on, if cited (or the event's own quote).
+    pub quote: Option<String>,
+    /// The cited source id.
+    pub source: Option<String>,
+    /// The cited source's title or publisher.
+    pub source_title: Option<String>,
+}
+
+/// The answer of [`critical`]: the question as `reach` echoes it, what each
+/// entity hangs on, and every event named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CriticalAnswer {
+    /// Source entity id.
+    pub source: String,
+    /// Traced message id, if any.
+    pub message: Option<String>,
+    /// message or contacts.
+    pub mode: Mode,
+    /// `t0`, or `None` for no lower bound.
+    #[serde(serialize_with = "ser_time")]
+    pub start: Option<i64>,
+    /// `--until T`, when given.
+    #[serde(serialize_with = "ser_time", skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
+    /// Evidence threshold.
+    pub threshold: Certainty,
+    /// Strict mode.
+    pub strict: bool,
+    /// Each examined reached entity, in reach's causal order.
+    pub entities: Vec<Critical>,
+    /// Every event named above, in causal order.
+    pub events: Vec<EventInfo>,
+}
+
+fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match *t {
+        Some(v) if v != NO_LOWER && v != NO_UPPER => s.serialize_str(&rfc3339(v)),
+        _ => s.serialize_none(),
+    }
+}
+
+/// A catalogue without some events: the same entities, messages and event
+/// numbers, and the channels of every other event. Any analysis run on it
+/// answers as if the events had never been recorded.
+pub struct Without<'a> {
+    inner: &'a dyn Catalog,
+    channels: Channels,
+}
+
+impl<'a> Without<'a> {
+    /// `inner` without the events numbered in `removed` (catalogue
+    /// numbers). O(c).
+    pub fn new(inner: &'a dyn Catalog, removed: &[u32]) -> Without<'a> {
+        let all = inner.channels();
+        let gone: HashSet<u32> = removed.iter().copied().collect();
+        let keep: Vec<usize> = (0..all.len())
+            .filter(|&c| !gone.contains(&all.event(c)))
+            .collect();
+        let pick = |col: &[u32]| keep.iter().map(|&c| col[c]).collect::<Vec<u32>>();
+        let times = crate::catalog::TimeColumns::from_intervals(
+            keep.iter().map(|&c| all.lo(c)).collect(),
+            keep.iter().map(|&c| all.hi(c)).collect(),
+        );
+        let mut channels = Channels {
+            from: pick(&all.from),
+            to: pick(&all.to),
+            event: Some(keep.iter().map(|&c| all.event(c)).collect()),
+            times,
+            certainty: keep.iter().map(|&c| all.certainty[c]).collect(),
+            by_event: Default::default(),
+            hubs: all.hubs,
+        };
+        channels.index_events(inner.event_count());
+        Without { inner, channels }
+    }
+}
+
+impl Catalog for Without<'_> {
+    fn entity_count(&self) -> usize {
+        self.inner.entity_count()
+    }
+    fn entity_id(&self, u: u32) -> &str {
+        self.inner.entity_id(u)
+    }
+    fn entity_name(&self, u: u32) -> &str {
+        self.inner.entity_name(u)
+    }
+    fn entity(&self, u: u32) -> Cow<'_, Entity> {
+        self.inner.entity(u)
+    }
+    fn entity_aliases(&self, u: u32) -> &[String] {
+        self.inner.entity_aliases(u)
+    }
+    fn entity_kind(&self, u: u32) -> EntityKind {
+        self.inner.entity_kind(u)
+    }
+    fn entity_number(&self, id: &str) -> Option<u32> {
+        self.inner.entity_number(id)
+    }
+    fn message_count(&self) -> usize {
+        self.inner.message_count()
+    }
+    fn message(&self, m: usize) -> Cow<'_, Message> {
+        self.inner.message(m)
+    }
+    fn message_number(&self, id: &str) -> Option<usize> {
+        self.inner.message_number(id)
+    }
+    fn describe_origin(&self, m: usize) -> String {
+        self.inner.describe_origin(m)
+    }
+    fn no_messages_note(&self) -> &'static str {
+        self.inner.no_messages_note()
+    }
+    fn event_count(&self) -> usize {
+        self.inner.event_count()
+    }
+    fn event_id(&self, e: u32) -> Cow<'_, str> {
+        self.inner.event_id(e)
+    }
+    fn write_event_id(&self, e: u32, out: &mut String) {
+        self.inner.write_event_id(e, out)
+    }
+    fn event(&self, e: u32) -> Cow<'_, Event> {
+        self.inner.event(e)
+    }
+    fn event_interval(&self, e: u32) -> Interval {
+        self.inner.event_interval(e)
+    }
+    fn event_kind(&self, e: u32) -> Cow<'_, str> {
+        self.inner.event_kind(e)
+    }
+    fn event_certainty(&self, e: u32) -> Certainty {
+        self.inner.event_certainty(e)
+    }
+    fn event_number(&self, id: &str) -> Option<u32> {
+        self.inner.event_number(id)
+    }
+    fn carrying_events(&self, id: &str) -> Vec<u32> {
+        self.inner.carrying_events(id)
+    }
+    fn channels(&self) -> &Channels {
+        &self.channels
+    }
+    fn timezone(&self) -> TimeZone {
+        self.inner.timezone()
+    }
+    fn timezone_name(&self) -> Option<&str> {
+        self.inner.timezone_name()
+    }
+    fn title(&self) -> Option<&str> {
+        self.inner.title()
+    }
+    fn sources(&self) -> &[Source] {
+        self.inner.sources()
+    }
+    fn relations(&self) -> &[Relation] {
+        self.inner.relations()
+    }
+    fn resolve_entity(&self, text: &str) -> Result<u32, String> {
+        self.inner.resolve_entity(text)
+    }
+    fn excerpt(
+        &self,
+        entities: Option<&BTreeSet<String>>,
+        events: Option<&BTreeSet<String>>,
+    ) -> Story {
+        self.inner.excerpt(entities, events)
+    }
+}
+
+/// The details of event `e` of `catalog`: its time, kind, certainty,
+/// parties, and the sentence and source it rests on.
+pub fn event_info(catalog: &dyn Catalog, e: u32) -> EventInfo {
+    let ev = catalog.event(e);
+    let citation = ev
+        .sources
+        .iter()
+        .find(|s| s.quote().is_some())
+        .or(ev.sources.first());
+    let source = citation.map(|s| s.source().to_string());
+    let source_title = source
+        .as_deref()
+        .and_then(|id| catalog.sources().iter().find(|s| s.id == id))
+        .and_then(|s| s.title.clone().or_else(|| s.publisher.clone()));
+    let iv = catalog.event_interval(e);
+    let (from, to, participants) = match &ev.parties {
+        Parties::Directed { from, to, .. } => (Some(from.clone()), to.clone(), Vec::new()),
+        Parties::Mutual { participants } => (None, Vec::new(), participants.clone()),
+    };
+    EventInfo {
+        event: ev.id.clone(),
+        time: ev.time.as_ref().map(|t| t.text.clone()),
+        start: iv.lo,
+        end: iv.hi,
+        kind: ev.kind().to_string(),
+        certainty: catalog.event_certainty(e),
+        from,
+        to,
+        participants,
+        quote: citation
+            .and_then(|s| s.quote())
+            .map(str::to_string)
+            .or_else(|| ev.quote.clone()),
+        source,
+        source_title,
+    }
+}
+
+/// The cut of one entity, as event numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    /// Events whose removal alone cuts it off.
+    pub single_points: Vec<u32>,
+    /// A minimum set of events whose removal cuts it off.
+    pub cut: Vec<u32>,
+    /// Whether `cut` is proven minimum.
+    pub minimum: bool,
+    /// No smaller set cuts it off.
+    pub lower_bound: usize,
+}
+
+/// The weight of an event's certainty in the choice between minimum cuts:
+/// unknown 0, alleged 1, reported 2, confirmed 3.
+fn strength(catalog: &dyn Catalog, e: u32) -> u64 {
+    u64::from(certainty_bits(catalog.event_certainty(e)))
+}
+
+/// Each event's place in the input's canonical time order: the position of
+/// its first channel (events without channels last).
+fn event_ranks(catalog: &dyn Catalog) -> Vec<u32> {
+    let ch = catalog.channels();
+    let mut rank = vec![u32::MAX; catalog.event_count()];
+    for c in (0..ch.len()).rev() {
+        if let Some(r) = rank.get_mut(ch.event(c) as usize) {
+            *r = c as u32;
+        }
+    }
+    rank
+}
+
+/// The causal order of events: by the place, in `answer`'s causal order, of
+/// the first of their senders to have the information (events whose senders
+/// are not reached last), then by the input's time order.
+struct CausalOrder<'a> {
+    catalog: &'a dyn Catalog,
+    place: HashMap<&'a str, usize>,
+    ranks: &'a [u32],
+}
+
+impl<'a> CausalOrder<'a> {
+    fn new(catalog: &'a dyn Catalog, answer: &'a ReachAnswer, ranks: &'a [u32]) -> Self {
+        let place = answer
+            .reached
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.entity.as_str(), i))
+            .collect();
+        CausalOrder {
+            catalog,
+            place,
+            ranks,
+        }
+    }
+
+    /// The sort key of event `e`. O(parties).
+    fn key(&self, e: u32) -> (usize, u32) {
+        let ev = self.catalog.event(e);
+        let senders: Vec<&str> = match &ev.parties {
+            Parties::Directed { from, .. } => vec![from.as_str()],
+            Parties::Mutual { participants } => participants.iter().map(String::as_str).collect(),
+        };
+        let first = senders
+            .iter()
+            .filter_map(|s| self.place.get(s).copied())
+            .min()
+            .unwrap_or(usize::MAX);
+        (
+            first,
+            self.ranks.get(e as usize).copied().unwrap_or(u32::MAX),
+        )
+    }
+}
+
+/// Answers "what does each reached entity hang on?" for `query` on
+/// `catalog`: per entity, its single points of failure and a minimum cut.
+///
+/// # Errors
+/// Those of [`Query::compile`].
+///
+/// # Complexity
+/// [`Method::Flow`]: O(c) to build the time-expanded graph and O(k·c) for
+/// the flow per entity, for c channels and a cut of k events.
+/// [`Method::Search`]: up to `budget` runs of the reach engine per entity
+/// (each O(c log c)); a cut of k events on chains of L hops takes about
+/// L^k runs.
+pub fn critical(
+    catalog: &dyn Catalog,
+    query: &Query,
+    cq: &CriticalQuery,
+) -> Result<CriticalAnswer, Error> {
+    let (index, rq) = query.compile(catalog)?;
+    let answer = reach(&index, &rq);
+    let wanted: Option<HashSet<u32>> = cq.targets.as_ref().map(|t| t.iter().copied().collect());
+    let targets: Vec<u32> = answer
+        .reached
+        .iter()
+        .filter(|r| r.entity != answer.source)
+        .filter_map(|r| catalog.entity_number(&r.entity))
+        .filter(|u| wanted.as_ref().is_none_or(|w| w.contains(u)))
+        .collect();
+    let exact = (0..index.channel_count()).all(|c| index.lo(c) == index.hi(c));
+    let flow = match cq.method {
+        Method::Search => false,
+        Method::Flow | Method::Auto => exact,
+    };
+    let ranks = event_ranks(catalog);
+    let order = CausalOrder::new(catalog, &answer, &ranks);
+    let mut search = Search {
+        catalog,
+        spec: index.spec().clone(),
+        query: ReachQuery {
+            paths: true,
+            ..rq.clone()
+        },
+        memo: HashMap::new(),
+        runs: 0,
+    };
+    let network = flow.then(|| Network::build(&index, &rq, &|e| strength(catalog, e)));
+    let mut named: BTreeSet<((usize, u32), u32)> = BTreeSet::new();
+    let mut entities = Vec::with_capacity(targets.len());
+    for t in targets {
+        let cut = match &network {
+            Some(net) => net.cut(t),
+            None => search.cut(t, cq.budget, &ranks),
+        };
+        let key = |e: u32| order.key(e);
+        let sort = |mut v: Vec<u32>| {
+            v.sort_by_key(|&e| (key(e), e));
+            v
+        };
+        let (single_points, cut_events) = (sort(cut.single_points), sort(cut.cut));
+        for &e in single_points.iter().chain(&cut_events) {
+            named.insert((key(e), e));
+        }
+        let ids = |v: &[u32]| {
+            v.iter()
+                .map(|&e| catalog.event_id(e).into_owned())
+                .collect()
+        };
+        entities.push(Critical {
+            entity: catalog.entity_id(t).to_string(),
+            name: catalog.entity_name(t).to_string(),
+            single_points: ids(&single_points),
+            cut: ids(&cut_events),
+            minimum: cut.minimum,
+            lower_bound: cut.lower_bound,
+        });
+    }
+    Ok(CriticalAnswer {
+        source: answer.source,
+        message: answer.message,
+        mode: answer.mode,
+        start: answer.start,
+        until: answer.until,
+        threshold: answer.threshold,
+        strict: answer.strict,
+        entities,
+        events: named
+            .into_iter()
+            .map(|(_, e)| event_info(catalog, e))
+            .collect(),
+    })
+}
+
+/// The exact bounded search of [`Method::Search`].
+struct Search<'c> {
+    catalog: &'c dyn Catalog,
+    spec: IndexSpec,
+    query: ReachQuery,
+    /// (target, removed events) → the events of an earliest chain that
+    /// avoids them, or `None` when none does.
+    memo: HashMap<(u32, Vec<u32>), Option<Vec<u32>>>,
+    /// Engine runs made.
+    runs: usize,
+}
+
+impl Search<'_> {
+    /// The events of an earliest chain to `target` (by `until`) that avoids
+    /// `removed` (sorted), in chain order; `None` when no chain does.
+    fn chain(&mut self, target: u32, removed: &[u32]) -> Option<Vec<u32>> {
+        let key = (target, removed.to_vec());
+        if let Some(hit) = self.memo.get(&key) {
+            return hit.clone();
+        }
+        self.runs += 1;
+        let without = Without::new(self.catalog, removed);
+        let index = Index::build(&without, &self.spec);
+        let paths = earliest_paths(&index, &self.query, self.spec.threshold);
+        let found = paths
+            .time(target as usize)
+            .filter(|&t| self.query.until.is_none_or(|u| t <= u))
+            .map(|_| {
+                let mut events: Vec<u32> = Vec::new();
+                for c in paths.channels(target as usize) {
+                    let e = index.event(c as usize);
+                    if !events.contains(&e) {
+                        events.push(e);
+                    }
+                }
+                events
+            });
+        self.memo.insert(key, found.clone());
+        found
+    }
+
+    /// Every cut of exactly `k` events of `target` reachable from
+    /// `removed`, into `cuts`; false when the budget ran out.
+    fn level(
+        &mut self,
+        target: u32,
+        removed: &mut Vec<u32>,
+        k: usize,
+        seen: &mut HashSet<Vec<u32>>,
+        cuts: &mut Vec<Vec<u32>>,
+        stop: usize,
+    ) -> bool {
+        if !seen.insert(removed.clone()) {
+            return true;
+        }
+        if self.runs >= stop {
+            return false;
+        }
+        let Some(chain) = self.chain(target, removed) else {
+            cuts.push(removed.clone());
+            return true;
+        };
+        if removed.len() == k {
+            return true;
+        }
+        for e in chain {
+            if removed.contains(&e) {
+                continue;
+            }
+            let at = removed.partition_point(|&x| x < e);
+            removed.insert(at, e);
+            let ok = self.level(target, removed, k, seen, cuts, stop);
+            removed.remove(at);
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The cut of `target`: sizes 1, 2, ... until some set of that size cuts
+    /// it off; the best of those (weakest, then latest events). When the
+    /// budget runs out, the events that deliver to it (always a cut), not
+    /// proven minimum.
+    fn cut(&mut self, target: u32, budget: usize, ranks: &[u32]) -> Cut {
+        let stop = self.runs.saturating_add(budget);
+        let fallback = self.delivering(target);
+        for k in 1..=fallback.len() {
+            let mut cuts = Vec::new();
+            let mut seen = HashSet::new();
+            let finished = self.level(target, &mut Vec::new(), k, &mut seen, &mut cuts, stop);
+            if !finished {
+                return Cut {
+                    single_points: Vec::new(),
+                    cut: fallback,
+                    minimum: false,
+                    lower_bound: k,
+                };
+            }
+            if cuts.is_empty() {
+                continue;
+            }
+            let catalog = self.catalog;
+            let key = |c: &Vec<u32>| {
+                let weight: u64 = c.iter().map(|&e| strength(catalog, e)).sum();
+                let mut late: Vec<u32> = c
+                    .iter()
+                    .map(|&e| ranks.get(e as usize).copied().unwrap_or(u32::MAX))
+                    .collect();
+                late.sort_unstable_by(|a, b| b.cmp(a));
+                (weight, std::cmp::Reverse(late))
+            };
+            let single_points = if k == 1 {
+                cuts.iter().map(|c| c[0]).collect()
+            } else {
+                Vec::new()
+            };
+            let best = cuts.into_iter().min_by_key(|c| key(c)).unwrap_or_default();
+            return Cut {
+                single_points,
+                cut: best,
+                minimum: true,
+                lower_bound: k,
+            };
+        }
+        Cut {
+            single_points: Vec::new(),
+            lower_bound: fallback.len(),
+            cut: fallback,
+            minimum: true,
+        }
+    }
+
+    /// The events with a channel into `target` (through a meeting's hub
+    /// too): removing them all cuts it off.
+    fn delivering(&self, target: u32) -> Vec<u32> {
+        let index = Index::build(self.catalog, &self.spec);
+        let mut events: Vec<u32> = (0..index.channel_count())
+            .filter(|&c| index.to(c) == target)
+            .map(|c| index.event(c))
+            .collect();
+        events.sort_unstable();
+        events.dedup();
+        events
+    }
+}
+
+/// Who is reached when some events are taken as false.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WithoutAnswer {
+    /// The events left out (ids), with their details.
+    pub dropped: Vec<EventInfo>,
+    /// The answer of `reach` without them.
+    pub answer: ReachAnswer,
+    /// Entities reached with every event but no longer without them, in the
+    /// first answer's causal order.
+    pub lost: Vec<String>,
+}
+
+/// Answers `query` on `catalog` without the events `dropped` (catalogue
+/// numbers): who is still reached, and who no longer is.
+///
+/// # Errors
+/// Those of [`Query::compile`].
+///
+/// # Complexity
+/// Two answers of [`reach`] and an O(c) copy of the channels.
+pub fn without(
+    catalog: &dyn Catalog,
+    query: &Query,
+    dropped: &[u32],
+) -> Result<WithoutAnswer, Error> {
+    let (index, rq) = query.compile(catalog)?;
+    let before = reach(&index, &rq);
+    let w = Without::new(catalog, dropped);
+    let (index, rq) = query.compile(&w)?;
+    let after = reach(&index, &rq);
+    let still: HashSet<&str> = after.reached.iter().map(|r| r.entity.as_str()).collect();
+    let lost = before
+        .reached
+        .iter()
+        .filter(|r| !still.contains(r.entity.as_str()))
+        .map(|r| r.entity.clone())
+        .collect();
+    let mut dropped: Vec<u32> = dropped.to_vec();
+    let ranks = event_ranks(catalog);
+    dropped.sort_by_key(|&e| (ranks.get(e as usize).copied().unwrap_or(u32::MAX), e));
+    dropped.dedup();
+    Ok(WithoutAnswer {
+        dropped: dropped.iter().map(|&e| event_info(catalog, e)).collect(),
+        answer: after,
+        lost,
+    })
+}
+
+/// Capacity of the arcs that are never cut.
+const INFINITE: i64 = i64::MAX / 4;
+
+/// The time-expanded graph of [`Method::Flow`], for exact times: a node per
+/// (entity, second) at which it receives or sends, with arcs of infinite
+/// capacity forward in time (it keeps what it has); for each event, an arc
+/// `in → out` of capacity M + its certainty weight (M more than any sum of
+/// weights, so that a minimum cut has the fewest events first), with arcs
+/// from each sender's node at the event's second (strict: the second
+/// before) into `in`, and from `out` to each receiver's node at that
+/// second. A meeting's hub is its event's pair of nodes.
+struct Network {
+    /// Per node: its arcs (indices into `to`/`cap`), as offsets into `list`.
+    start: Vec<u32>,
+    list: Vec<u32>,
+    /// Per arc: its head; arc `a ^ 1` is its reverse.
+    to: Vec<u32>,
+    cap: Vec<i64>,
+    /// Per event number: its `in` node (`u32::MAX`: not in the graph).
+    event_in: Vec<u32>,
+    /// The node each event's `out` is: `event_in + 1`.
+    /// The source's node.
+    source: u32,
+    /// Per entity: its last node (`u32::MAX`: none).
+    last: Vec<u32>,
+    /// Per node: the event whose `in` it is (`u32::MAX` for others).
+    event_of: Vec<u32>,
+    /// The capacity every event arc has at least (M).
+    big: i64,
+}
+
+impl Network {
+    fn build(index: &Index, rq: &ReachQuery, strength: &dyn Fn(u32) -> u64) -> Network {
+        let threshold = index.spec().threshold;
+        let arr = earliest_arrival(index, rq, threshold);
+        let strict = i64::from(rq.strict);
+        let until = rq.until.unwrap_or(NO_UPPER);
+        // Usable channels: in time for their sender, by `until`.
+        let usable: Vec<usize> = (0..index.channel_count())
+            .filter(|&c| {
+                let (f, t) = (index.from(c), index.lo(c));
+                let a = arr[f as usize];
+                let ready = if index.is_hub(f) || a == NO_LOWER {
+                    a
+                } else {
+                    a.saturating_add(strict)
+                };
+                a != NO_UPPER && t >= ready && t <= until
+            })
+            .collect();
+        // Timeline nodes: (entity, second).
+        let t0 = rq.start.unwrap_or(NO_LOWER);
+        let mut points: Vec<(u32, i64)> = vec![(rq.source, t0)];
+        for &c in &usable {
+            let (f, t, time) = (index.from(c), index.to(c), index.lo(c));
+            if !index.is_hub(f) {
+                points.push((f, time.saturating_sub(strict)));
+            }
+            if !index.is_hub(t) {
+                points.push((t, time));
+            }
+        }
+        points.sort_unstable();
+        points.dedup();
+        let node_of = |u: u32, t: i64| points.binary_search(&(u, t)).ok().map(|i| i as u32);
+        let mut events: Vec<u32> = usable.iter().map(|&c| index.event(c)).collect();
+        events.sort_unstable();
+        events.dedup();
+        let weights: u64 = events.iter().map(|&e| strength(e)).sum();
+        let big = i64::try_from(weights.saturating_add(1)).unwrap_or(INFINITE / 4);
+        let mut event_in = vec![u32::MAX; index.catalog().event_count()];
+        let mut event_of = vec![u32::MAX; points.len()];
+        let mut next = points.len() as u32;
+        for &e in &events {
+            event_in[e as usize] = next;
+            event_of.push(e);
+            event_of.push(u32::MAX);
+            next += 2;
+        }
+        let mut arcs: Vec<(u32, u32, i64)> = Vec::new();
+        for w in points.windows(2) {
+            if w[0].0 == w[1].0 {
+                let a = node_of(w[0].0, w[0].1).unwrap_or(0);
+                arcs.push((a, a + 1, INFINITE));
+            }
+        }
+        for &e in &events {
+            let n = event_in[e as usize];
+            let w = i64::try_from(strength(e)).unwrap_or(0);
+            arcs.push((n, n + 1, big.saturating_add(w)));
+        }
+        for &c in &usable {
+            let e = event_in[index.event(c) as usize];
+            let (f, t, time) = (index.from(c), index.to(c), index.lo(c));
+            if !index.is_hub(f) {
+                if let Some(a) = node_of(f, time.saturating_sub(strict)) {
+                    arcs.push((a, e, INFINITE));
+                }
+            }
+            if !index.is_hub(t) {
+                if let Some(b) = node_of(t, time) {
+                    arcs.push((e + 1, b, INFINITE));
+                }
+            }
+        }
+        arcs.sort_unstable();
+        arcs.dedup();
+        let nodes = next as usize;
+        let mut start = vec![0u32; nodes + 1];
+        for &(a, b, _) in &arcs {
+            start[a as usize + 1] += 1;
+            start[b as usize + 1] += 1;
+        }
+        for i in 0..nodes {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut list = vec![0u32; arcs.len() * 2];
+        let mut to = Vec::with_capacity(arcs.len() * 2);
+        let mut cap = Vec::with_capacity(arcs.len() * 2);
+        for (i, &(a, b, c)) in arcs.iter().enumerate() {
+            to.push(b);
+            cap.push(c);
+            to.push(a);
+            cap.push(0);
+            list[fill[a as usize] as usize] = (2 * i) as u32;
+            fill[a as usize] += 1;
+            list[fill[b as usize] as usize] = (2 * i + 1) as u32;
+            fill[b as usize] += 1;
+        }
+        let mut last = vec![u32::MAX; index.entity_count()];
+        for (i, &(u, _)) in points.iter().enumerate() {
+            if let Some(l) = last.get_mut(u as usize) {
+                *l = i as u32;
+            }
+        }
+        Network {
+            start,
+            list,
+            to,
+            cap,
+            event_in,
+            source: node_of(rq.source, t0).unwrap_or(0),
+            last,
+            event_of,
+            big,
+        }
+    }
+
+    fn arcs(&self, v: u32) -> &[u32] {
+        &self.list[self.start[v as usize] as usize..self.start[v as usize + 1] as usize]
+    }
+
+    /// The nodes from which `sink` can be reached (original arcs only):
+    /// the only ones a chain to it can use.
+    fn toward(&self, sink: u32) -> Vec<bool> {
+        let mut useful = vec![false; self.start.len() - 1];
+        useful[sink as usize] = true;
+        let mut stack = vec![sink];
+        while let Some(y) = stack.pop() {
+            for &a in self.arcs(y) {
+                // An odd arc out of y is the reverse of an arc x → y.
+                let x = self.to[a as usize];
+                if a % 2 == 1 && !useful[x as usize] {
+                    useful[x as usize] = true;
+                    stack.push(x);
+                }
+            }
+        }
+        useful
+    }
+
+    /// Maximum flow from the source to `sink` on `cap`, by augmenting paths
+    /// found depth first among the `useful` nodes, with two capacity scales:
+    /// arcs of at least `big` first (one event each), then any. About two
+    /// paths per event of the cut, each O(arcs) at worst.
+    fn max_flow(&self, cap: &mut [i64], sink: u32, useful: &[bool], big: i64) {
+        let n = self.start.len() - 1;
+        if !useful[self.source as usize] {
+            return;
+        }
+        let mut stamp = vec![0u32; n];
+        let mut parent = vec![u32::MAX; n];
+        let mut it = vec![0usize; n];
+        let mut round = 0u32;
+        for delta in [big.max(1), 1] {
+            loop {
+                round += 1;
+                stamp[self.source as usize] = round;
+                it[self.source as usize] = self.start[self.source as usize] as usize;
+                let mut stack = vec![self.source];
+                let mut found = false;
+                while let Some(&v) = stack.last() {
+                    if v == sink {
+                        found = true;
+                        break;
+                    }
+                    let end = self.start[v as usize + 1] as usize;
+                    let mut next = None;
+                    while it[v as usize] < end {
+                        let a = self.list[it[v as usize]];
+                        it[v as usize] += 1;
+                        let w = self.to[a as usize];
+                        if cap[a as usize] >= delta
+                            && useful[w as usize]
+                            && stamp[w as usize] != round
+                        {
+                            next = Some((a, w));
+                            break;
+                        }
+                    }
+                    match next {
+                        Some((a, w)) => {
+                            stamp[w as usize] = round;
+                            parent[w as usize] = a;
+                            it[w as usize] = self.start[w as usize] as usize;
+                            stack.push(w);
+                        }
+                        None => {
+                            stack.pop();
+                        }
+                    }
+                }
+                if !found {
+                    break;
+                }
+                let mut push = INFINITE;
+                let mut v = sink;
+                while v != self.source {
+                    let a = parent[v as usize];
+                    push = push.min(cap[a as usize]);
+                    v = self.to[(a ^ 1) as usize];
+                }
+                let mut v = sink;
+                while v != self.source {
+                    let a = parent[v as usize];
+                    cap[a as usize] -= push;
+                    cap[(a ^ 1) as usize] += push;
+                    v = self.to[(a ^ 1) as usize];
+                }
+            }
+        }
+    }
+
+    /// The events whose arc lies on every chain from the source to `sink`:
+    /// along one chain P, an event's arc is on every chain unless some
+    /// detour leaves P before it and comes back after it. One search from
+    /// P's nodes in order, each node of the graph visited once, keeps the
+    /// farthest point of P a detour from so far reaches. O(arcs).
+    fn single_points(&self, sink: u32, useful: &[bool]) -> Vec<u32> {
+        let n = self.start.len() - 1;
+        // One chain, depth first over the original arcs.
+        let mut parent = vec![u32::MAX; n];
+        let mut seen = vec![false; n];
+        seen[self.source as usize] = true;
+        let mut stack = vec![self.source];
+        while let Some(v) = stack.pop() {
+            if v == sink {
+                break;
+            }
+            for &a in self.arcs(v) {
+                let w = self.to[a as usize];
+                if a % 2 == 0 && useful[w as usize] && !seen[w as usize] {
+                    seen[w as usize] = true;
+                    parent[w as usize] = a;
+                    stack.push(w);
+                }
+            }
+        }
+        if !seen[sink as usize] {
+            return Vec::new();
+        }
+        let mut path = vec![sink];
+        let mut v = sink;
+        while v != self.source {
+            v = self.to[(parent[v as usize] ^ 1) as usize];
+            path.push(v);
+        }
+        path.reverse();
+        let mut place = vec![u32::MAX; n];
+        for (i, &v) in path.iter().enumerate() {
+            place[v as usize] = i as u32;
+        }
+        let mut visited = vec![false; n];
+        let mut farthest = 0usize;
+        let mut out = Vec::new();
+        for (i, &p) in path.iter().enumerate() {
+            let mut stack = vec![p];
+            while let Some(v) = stack.pop() {
+                for &a in self.arcs(v) {
+                    let w = self.to[a as usize];
+                    if a % 2 == 1 || !useful[w as usize] {
+                        continue;
+                    }
+                    let at = place[w as usize];
+                    if at != u32::MAX {
+                        // Back on the chain; the chain's own arc is no detour.
+                        if !(v == p && at as usize == i + 1) {
+                            farthest = farthest.max(at as usize);
+                        }
+                    } else if !visited[w as usize] {
+                        visited[w as usize] = true;
+                        stack.push(w);
+                    }
+                }
+            }
+            // The arc p → path[i + 1] is an event's when p is its `in`; no
+            // detour from p or before it comes back after it.
+            if self.event_of[p as usize] != u32::MAX && farthest <= i {
+                out.push(self.event_of[p as usize]);
+            }
+        }
+        out
+    }
+
+    /// The cut of `target`: a minimum-weight set of event arcs, the one
+    /// nearest the target; its single points of failure when it is one
+    /// event.
+    fn cut(&self, target: u32) -> Cut {
+        let sink = self.last.get(target as usize).copied().unwrap_or(u32::MAX);
+        if sink == u32::MAX {
+            return Cut {
+                single_points: Vec::new(),
+                cut: Vec::new(),
+                minimum: true,
+                lower_bound: 0,
+            };
+        }
+        let useful = self.toward(sink);
+        let mut cap = self.cap.clone();
+        self.max_flow(&mut cap, sink, &useful, self.big);
+        // The sink's side: nodes from which the sink is reachable in the
+        // residual graph.
+        let n = self.start.len() - 1;
+        let mut near = vec![false; n];
+        near[sink as usize] = true;
+        let mut stack = vec![sink];
+        while let Some(y) = stack.pop() {
+            for &a in self.arcs(y) {
+                let x = self.to[a as usize];
+                if !near[x as usize] && cap[(a ^ 1) as usize] > 0 {
+                    near[x as usize] = true;
+                    stack.push(x);
+                }
+            }
+        }
+        let mut cut: Vec<u32> = Vec::new();
+        for (e, &i) in self.event_in.iter().enumerate() {
+            if i != u32::MAX && !near[i as usize] && near[i as usize + 1] {
+                cut.push(e as u32);
+            }
+        }
+        let single_points = if cut.len() == 1 {
+            self.single_points(sink, &useful)
+        } else {
+            Vec::new()
+        };
+        Cut {
+            single_points,
+            lower_bound: cut.len(),
+            cut,
+            minimum: true,
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! `connect`: how some people are linked.
+
+use grapevine::analysis::connect::{connect, Chain, ConnectQuery};
+use grapevine::catalog::Catalog;
+use grapevine::model::Precision;
+use grapevine::render::name_of;
+use grapevine::render::words::{threshold_level_words, time_label, until_label, zone_words};
+use grapevine::{Certainty, Error};
+
+use super::args::InputArgs;
+use super::common::{print_json, print_text, read_input, table_with_notes, Out};
+use super::rank::second;
+
+/// The flags of `connect`.
+pub struct ConnectArgs<'a> {
+    /// The input.
+    pub input: &'a InputArgs,
+    /// The entities, as given.
+    pub entities: &'a [String],
+    /// The threshold.
+    pub threshold: Certainty,
+    /// Relations link too.
+    pub relations: bool,
+    /// The chains' start.
+    pub since: Option<&'a str>,
+    /// The chains' end.
+    pub until: Option<&'a str>,
+    /// Strict chains.
+    pub strict: bool,
+    /// JSON.
+    pub json: bool,
+}
+
+/// The entity numbers of `names` (ids, names or aliases), each once.
+pub fn resolve_all(catalog: &dyn Catalog, names: &[String]) -> Result<Vec<u32>, Error> {
+    let mut out: Vec<u32> = Vec::new();
+    for name in names {
+        let u = catalog.resolve_entity(name).map_err(Error::Query)?;
+        if out.contains(&u) {
+            return Err(Error::Query(format!(
+                "{name:?} is {} again: name each entity once",
+                catalog.entity_name(u)
+            )));
+        }
+        out.push(u);
+    }
+    Ok(out)
+}
+
+/// Runs `connect`.
+pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, Error> {
+    let read = read_input(args.input)?;
+    let catalog = read.catalog();
+    let query = ConnectQuery {
+        entities: resolve_all(catalog, args.entities)?,
+        threshold: args.threshold,
+        relations: args.relations,
+        since: args
+            .since
+            .map(|s| second(catalog, "--since", s, false))
+            .transpose()?
+            .flatten(),
+        until: args
+            .until
+            .map(|s| second(catalog, "--until", s, true))
+            .transpose()?
+            .flatten(),
+        strict: args.strict,
+    };
+    let answer = connect(catalog, &query)?;
+    if args.json {
+        print_json(out, &answer)?;
+        return Ok(0);
+    }
+    let name = |id: &str| name_of(catalog, id);
+    let names: Vec<String> = answer.entities.iter().map(|e| name(e)).collect();
+    let joined = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    let mut s = format!("How {joined} are linked\n");
+    s.push_str(&format!(
+        "  {} contacts link their parties{}\n",
+        threshold_level_words(answer.threshold),
+        if answer.relations {
+            ", and relations their ends"
+        } else {
+            " (relations left out: --relations)"
+        }
+    ));
+    let mut chains = String::from("  chains: each holds it ");
+    match args.since {
+        Some(t) => chains.push_str(&format!("from {t}")),
+        None => chains.push_str("since before any contact"),
+    }
+    if args.strict {
+        chains.push_str("; strict");
+    }
+    if let Some(u) = args.until {
+        chains.push_str(&format!("; by {}", until_label(catalog, u)));
+    }
+    s.push_str(&format!("{chains}; {}\n\n", zone_words(catalog)));
+    let ch = catalog.channels();
+    let precision = if (0..ch.len()).all(|c| ch.lo(c) == ch.hi(c)) {
+        Precision::Second
+    } else {
+        Precision::Day
+    };
+    let chain_words = |c: &Chain| -> String {
+        if !c.exists {
+            return format!("no chain from {} to {}", name(&c.from), name(&c.to));
+        }
+        let when = match c.earliest {
+            Some(t) => format!("from {}", time_label(catalog, t, precision)),
+            None => "at any time".to_string(),
+        };
+        let path: Vec<String> = c.entities.iter().map(|e| name(e)).collect();
+        format!(
+            "earliest chain {}: {when} ({})",
+            path.join(" → "),
+            c.events.join(", ")
+        )
+    };
+    for p in &answer.pairs {
+        match p.distance {
+            Some(d) => s.push_str(&format!(
+                "{} — {}: {d} step{} apart, {} shortest path{}\n",
+                name(&p.a),
+                name(&p.b),
+                if d == 1 { "" } else { "s" },
+                p.shortest_paths,
+                if p.shortest_paths == 1 { "" } else { "s" }
+            )),
+            None => s.push_str(&format!("{} — {}: not connected\n", name(&p.a), name(&p.b))),
+        }
+        s.push_str(&format!("  {}\n", chain_words(&p.a_to_b)));
+        s.push_str(&format!("  {}\n", chain_words(&p.b_to_a)));
+    }
+    s.push_str(&format!(
+        "\nThe connecting network: {} entities, {} link{}\n",
+        answer.network.len(),
+        answer.links.len(),
+        if answer.links.len() == 1 { "" } else { "s" }
+    ));
+    if !answer.links.is_empty() {
+        let rows: Vec<(Vec<String>, Vec<String>)> = answer
+            .links
+            .iter()
+            .map(|l| {
+                let mut what = Vec::new();
+                if l.contacts > 0 {
+                    let more = l.contacts - l.events.len();
+                    let mut list = l.events.join(", ");
+                    if more > 0 {
+                        list.push_str(&format!(" and {more} more"));
+                    }
+                    what.push(format!(
+                        "{} contact{}: {list}",
+                        l.contacts,
+                        if l.contacts == 1 { "" } else { "s" }
+                    ));
+                }
+                if !l.relations.is_empty() {
+                    what.push(format!("relation: {}", l.relations.join(", ")));
+                }
+                (
+                    vec![format!("{} — {}", name(&l.a), name(&l.b)), what.join("; ")],
+                    Vec::new(),
+                )
+            })
+            .collect();
+        s.push_str(&table_with_notes(&["LINK", "THROUGH"], &rows));
+    }
+    print_text(out, &s)?;
+    Ok(0)
+}

@@ -1,0 +1,333 @@
+//! `critical`: what each reached entity hangs on (the contacts whose removal
+//! cuts it off), and, with `--drop`, who is still reached when some
+//! contacts are taken as false.
+
+use grapevine::analysis::critical::{critical, without, CriticalQuery, EventInfo};
+use grapevine::catalog::Catalog;
+use grapevine::model::TimeExpr;
+use grapevine::render::name_of;
+use grapevine::render::words::{
+    certainty_words, event_date, mode_words, threshold_words, until_label, zone_words, AnswerWords,
+};
+use grapevine::{Error, Query};
+
+use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
+use super::common::{
+    build_query, not_reached_line, print_json, print_text, read_input, table_with_notes, Out,
+};
+
+/// Most reached entities times channels that `critical` examines without
+/// `--to` on exact times (each entity costs a flow over the channels).
+pub const MAX_WORK: usize = 400_000_000;
+
+/// Runs `critical`: exit code 0 with an answer, 1 when `--to` is not
+/// reached (or is the source).
+pub fn run(
+    out: &mut Out,
+    input: &InputArgs,
+    source: &SourceArgs,
+    to: Option<&str>,
+    mode: Option<ModeArg>,
+    options: &QueryOptions,
+    drop: &[String],
+) -> Result<u8, Error> {
+    let read = read_input(input)?;
+    let catalog = read.catalog();
+    let query = build_query(source, mode, options, true);
+    if !drop.is_empty() {
+        return run_drop(out, catalog, &query, drop, options.json);
+    }
+    let target = to
+        .map(|t| catalog.resolve_entity(t).map_err(Error::Query))
+        .transpose()?;
+    if target.is_none() {
+        // One flow (or search) per reached entity: refuse what would take
+        // minutes, and say how to ask for one.
+        let (index, rq) = query.compile(catalog)?;
+        let reached = grapevine::reach_rows(&index, &rq).len();
+        let work = reached.saturating_mul(index.channel_count());
+        if work > MAX_WORK {
+            return Err(Error::Query(format!(
+                "critical would examine {reached} reached entities over {} contacts each; give --to ENTITY for one of them",
+                index.channel_count()
+            )));
+        }
+    }
+    let cq = CriticalQuery {
+        targets: target.map(|t| vec![t]),
+        ..CriticalQuery::default()
+    };
+    let answer = critical(catalog, &query, &cq)?;
+    if let (Some(t), true) = (target, answer.entities.is_empty()) {
+        let name = catalog.entity_name(t);
+        let msg = if catalog.entity_id(t) == answer.source {
+            format!("{name} is the source: nothing cuts it off.\n")
+        } else {
+            format!("{name} is not reached; `grapevine why-not` says why.\n")
+        };
+        if options.json {
+            print_json(out, &answer)?;
+        } else {
+            print_text(out, &msg)?;
+        }
+        return Ok(1);
+    }
+    if options.json {
+        print_json(out, &answer)?;
+        return Ok(0);
+    }
+    let info = |id: &str| answer.events.iter().find(|e| e.event == id);
+    let label = |id: &str| match info(id) {
+        Some(e) => format!(
+            "{} ({}, {})",
+            parties(catalog, e),
+            e.event,
+            certainty_words(e.certainty)
+        ),
+        None => id.to_string(),
+    };
+    let what = what(catalog, &query, &answer.source, answer.message.as_deref());
+    let mut s = match target {
+        Some(t) => format!(
+            "What {} hangs on for {}: the contacts whose removal cuts it off\n",
+            what,
+            catalog.entity_name(t)
+        ),
+        None => format!("What {what} hangs on: the contacts whose removal cuts each entity off\n"),
+    };
+    s.push_str(&format!(
+        "  {}\n  {}\n\n",
+        conditions(
+            catalog,
+            &query,
+            answer.mode,
+            answer.message.as_deref(),
+            answer.threshold,
+            answer.strict
+        ),
+        format_args!(
+            "assuming the listed contacts happened; {}",
+            zone_words(catalog)
+        )
+    ));
+    let rows: Vec<(Vec<String>, Vec<String>)> = answer
+        .entities
+        .iter()
+        .map(|c| {
+            let cut: Vec<String> = c.cut.iter().map(|e| label(e)).collect();
+            let size = if c.minimum {
+                c.cut.len().to_string()
+            } else {
+                format!("{}-{}", c.lower_bound, c.cut.len())
+            };
+            let mut notes = Vec::new();
+            if c.single_points.len() > 1 {
+                let others: Vec<String> = c
+                    .single_points
+                    .iter()
+                    .filter(|e| !c.cut.contains(e))
+                    .map(|e| label(e))
+                    .collect();
+                notes.push(format!(
+                    "any one of these alone cuts it off too: {}",
+                    others.join("; ")
+                ));
+            } else if c.single_points.is_empty() {
+                notes.push("no single contact cuts it off".to_string());
+            }
+            if !c.minimum {
+                notes.push(format!(
+                    "the search stopped before proving this the smallest set: at least {} contacts",
+                    c.lower_bound
+                ));
+            }
+            (vec![c.name.clone(), size, cut.join("; ")], notes)
+        })
+        .collect();
+    s.push_str(&table_with_notes(
+        &[
+            "ENTITY",
+            "CUT",
+            "SMALLEST SET OF CONTACTS WHOSE REMOVAL CUTS IT OFF",
+        ],
+        &rows,
+    ));
+    if !answer.events.is_empty() {
+        s.push_str("\nThe contacts named above:\n");
+        s.push_str(&events_text(catalog, &answer.events));
+    }
+    print_text(out, &s)?;
+    Ok(0)
+}
+
+/// `--drop`: reach without the given events.
+fn run_drop(
+    out: &mut Out,
+    catalog: &dyn Catalog,
+    query: &Query,
+    drop: &[String],
+    json: bool,
+) -> Result<u8, Error> {
+    let mut events = Vec::new();
+    for id in drop {
+        let e = catalog.event_number(id).ok_or_else(|| {
+            Error::Query(format!(
+                "no event is called \"{id}\": --drop takes event ids, as `grapevine timeline --json` lists them"
+            ))
+        })?;
+        events.push(e);
+    }
+    let answer = without(catalog, query, &events)?;
+    if json {
+        print_json(out, &answer)?;
+        return Ok(0);
+    }
+    let w = grapevine::analysis::critical::Without::new(catalog, &events);
+    let (index, _) = query.compile(&w)?;
+    let words = AnswerWords::new(&w, &index, query, &answer.answer);
+    let [conditions, assumption] = words.conditions();
+    let mut s = format!(
+        "Who could still have seen {} without {} contact{}\n  {conditions}\n  {assumption}\n\n",
+        words.what(),
+        answer.dropped.len(),
+        if answer.dropped.len() == 1 { "" } else { "s" }
+    );
+    s.push_str("Taken as false:\n");
+    s.push_str(&events_text(catalog, &answer.dropped));
+    s.push('\n');
+    let rows: Vec<(Vec<String>, Vec<String>)> = answer
+        .answer
+        .reached
+        .iter()
+        .map(|r| {
+            (
+                vec![
+                    r.name.clone(),
+                    words.earliest(r),
+                    words.surely_by(r),
+                    r.evidence.to_string(),
+                    words.chain(r),
+                ],
+                words.notes(r),
+            )
+        })
+        .collect();
+    s.push_str(&table_with_notes(
+        &[
+            "ENTITY",
+            "COULD HAVE IT FROM",
+            "SURELY HAD IT BY",
+            "EVIDENCE",
+            "CHAIN",
+        ],
+        &rows,
+    ));
+    let lost: Vec<String> = answer.lost.iter().map(|id| name_of(catalog, id)).collect();
+    s.push('\n');
+    if lost.is_empty() {
+        s.push_str("Everyone reached before is still reached.\n");
+    } else {
+        s.push_str(&format!(
+            "No longer reached ({}): {}\n",
+            lost.len(),
+            lost.join(", ")
+        ));
+    }
+    let names: Vec<String> = answer
+        .answer
+        .not_reached
+        .iter()
+        .map(|id| name_of(catalog, id))
+        .collect();
+    s.push_str(&not_reached_line(&names));
+    print_text(out, &s)?;
+    Ok(0)
+}
+
+/// Who an event connects, by name: `A → B, C` or `A — B — C`.
+fn parties(catalog: &dyn Catalog, e: &EventInfo) -> String {
+    match &e.from {
+        Some(from) => {
+            let to: Vec<String> = e.to.iter().map(|t| name_of(catalog, t)).collect();
+            format!("{} → {}", name_of(catalog, from), to.join(", "))
+        }
+        None => e
+            .participants
+            .iter()
+            .map(|p| name_of(catalog, p))
+            .collect::<Vec<_>>()
+            .join(" — "),
+    }
+}
+
+/// Each event on a line (date, parties, kind, certainty, id), its quote and
+/// source below.
+fn events_text(catalog: &dyn Catalog, events: &[EventInfo]) -> String {
+    let tz = catalog.timezone();
+    let mut s = String::new();
+    for e in events {
+        let time = e.time.as_deref().and_then(|t| TimeExpr::parse(t, &tz).ok());
+        s.push_str(&format!(
+            "  {}  {}  ({}, {}, {})\n",
+            event_date(catalog, time.as_ref()),
+            parties(catalog, e),
+            e.kind,
+            certainty_words(e.certainty),
+            e.event
+        ));
+        if let Some(q) = &e.quote {
+            s.push_str(&format!("    “{q}”\n"));
+        }
+        if let Some(src) = &e.source {
+            s.push_str(&format!(
+                "    — {}\n",
+                e.source_title.as_deref().unwrap_or(src)
+            ));
+        }
+    }
+    s
+}
+
+/// The source and where the information starts: `the reach of message
+/// "pac-tip" from WikiLeaks`, `what WikiLeaks' contacts could have told`.
+fn what(catalog: &dyn Catalog, query: &Query, source: &str, message: Option<&str>) -> String {
+    let name = name_of(catalog, source);
+    match message {
+        Some(m) => format!("the reach of message \"{m}\" from {name}"),
+        None => {
+            let tz = catalog.timezone();
+            match query.since.as_deref() {
+                Some(since) => {
+                    let when = TimeExpr::parse(since, &tz)
+                        .map(|t| event_date(catalog, Some(&t)))
+                        .unwrap_or_else(|_| since.to_string());
+                    format!("the reach of anything {name} knew from {when}")
+                }
+                None => format!("the reach of anything {name} knew"),
+            }
+        }
+    }
+}
+
+/// Mode, threshold, strictness and `--until`, as `reach` says them.
+fn conditions(
+    catalog: &dyn Catalog,
+    query: &Query,
+    mode: grapevine::Mode,
+    message: Option<&str>,
+    threshold: grapevine::Certainty,
+    strict: bool,
+) -> String {
+    let mut s = format!(
+        "{}; {}",
+        mode_words(mode, message),
+        threshold_words(threshold)
+    );
+    if strict {
+        s.push_str("; strict: each hop at least a second after its sender had it");
+    }
+    if let Some(u) = &query.until {
+        s.push_str(&format!("; by {}", until_label(catalog, u)));
+    }
+    s
+}

@@ -1,0 +1,243 @@
+//! `rank`: who matters in the network, by one measure.
+
+use grapevine::analysis::rank::{
+    rank_broker, rank_broker_from, rank_reach, rank_static, Measure, RankAnswer, RankOptions, Value,
+};
+use grapevine::catalog::Catalog;
+use grapevine::model::TimeExpr;
+use grapevine::render::words::{threshold_level_words, threshold_words, until_label};
+use grapevine::{Certainty, Error, Mode, Origin, Query};
+
+use super::args::{InputArgs, MeasureArg, ModeArg};
+use super::common::{print_json, print_text, read_input, table_with_notes, Out};
+
+/// The flags of `rank`.
+pub struct RankArgs<'a> {
+    /// The input.
+    pub input: &'a InputArgs,
+    /// The measure.
+    pub by: MeasureArg,
+    /// broker: from this entity.
+    pub from: Option<&'a str>,
+    /// broker: this message.
+    pub message: Option<&'a str>,
+    /// broker with a message: the mode.
+    pub mode: Option<ModeArg>,
+    /// Temporal: the common start.
+    pub since: Option<&'a str>,
+    /// Temporal: by this time.
+    pub until: Option<&'a str>,
+    /// Temporal: strict.
+    pub strict: bool,
+    /// The threshold.
+    pub threshold: Certainty,
+    /// Static: relations link too.
+    pub relations: bool,
+    /// Rows of the table (0: all).
+    pub top: usize,
+    /// JSON.
+    pub json: bool,
+}
+
+/// A time expression's first (`end`: last) second, or an error naming the
+/// flag.
+pub fn second(
+    catalog: &dyn Catalog,
+    flag: &str,
+    text: &str,
+    end: bool,
+) -> Result<Option<i64>, Error> {
+    let t = TimeExpr::parse(text, &catalog.timezone())
+        .map_err(|e| Error::Query(format!("{flag} {text:?}: {}; {}", e.message, e.help)))?;
+    let iv = t.interval();
+    if end && iv.hi.is_none() {
+        return Err(Error::Query(format!(
+            "{flag} {text:?} has no end: give a time with an end, such as 2016-11-08 (the whole day)"
+        )));
+    }
+    Ok(if end { iv.hi } else { iv.lo })
+}
+
+/// Runs `rank`.
+pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, Error> {
+    let read = read_input(args.input)?;
+    let catalog = read.catalog();
+    let measure: Measure = args.by.into();
+    let temporal_only = |flag: &str, given: bool| {
+        if given && measure.is_static() {
+            Err(Error::Query(format!(
+                "{flag} goes with the temporal measures (reach, broker), not with {}",
+                measure.as_str()
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    temporal_only("--since", args.since.is_some())?;
+    temporal_only("--until", args.until.is_some())?;
+    temporal_only("--strict", args.strict)?;
+    if args.relations && !measure.is_static() {
+        return Err(Error::Query(
+            "--relations goes with the static measures (degree, betweenness, closeness, pagerank): nothing travels along relations".into(),
+        ));
+    }
+    if (args.from.is_some() || args.message.is_some()) && measure != Measure::Broker {
+        return Err(Error::Query(
+            "--from and --message go with --by broker (the chains from one source)".into(),
+        ));
+    }
+    let options = RankOptions {
+        threshold: args.threshold,
+        relations: args.relations,
+        since: args
+            .since
+            .map(|s| second(catalog, "--since", s, false))
+            .transpose()?
+            .flatten(),
+        until: args
+            .until
+            .map(|s| second(catalog, "--until", s, true))
+            .transpose()?
+            .flatten(),
+        strict: args.strict,
+    };
+    // The measures that cost entities × contacts: say so before a long run.
+    let work = catalog.entity_count() as f64 * catalog.channels().len() as f64;
+    let slow = match measure {
+        Measure::Betweenness | Measure::Closeness => true,
+        Measure::Broker => args.from.is_none() && args.message.is_none(),
+        _ => false,
+    };
+    if slow && work > 1e10 {
+        super::common::eprint_text(&format!(
+            "note: {} takes time in proportion to entities × contacts ({} × {}): expect tens of minutes (degree, pagerank and reach take seconds; docs/analyses.md has figures)\n",
+            measure.as_str(),
+            catalog.entity_count(),
+            catalog.channels().len()
+        ));
+    }
+    let answer = match measure {
+        Measure::Reach => rank_reach(catalog, &options),
+        Measure::Broker if args.from.is_some() || args.message.is_some() => {
+            let origin = match (args.message, args.from) {
+                (Some(m), _) => Origin::Message(m.to_string()),
+                (None, from) => Origin::Entity(from.unwrap_or_default().to_string()),
+            };
+            let mode = match (args.mode, args.message) {
+                (Some(ModeArg::Contacts), _) | (None, None) => Mode::Contacts,
+                _ => Mode::Message,
+            };
+            let query = Query {
+                origin,
+                from: None,
+                since: args.since.map(str::to_string),
+                mode,
+                threshold: args.threshold,
+                strict: args.strict,
+                until: args.until.map(str::to_string),
+                paths: true,
+            };
+            let (index, rq) = query.compile(catalog)?;
+            rank_broker_from(&index, &rq)
+        }
+        Measure::Broker => rank_broker(catalog, &options),
+        _ => rank_static(catalog, measure, &options)?,
+    };
+    if args.json {
+        print_json(out, &answer)?;
+        return Ok(0);
+    }
+    print_text(out, &table(catalog, &answer, args))?;
+    Ok(0)
+}
+
+/// What a measure means, for the heading.
+fn meaning(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Degree => "the fraction of the others each is linked to",
+        Measure::Betweenness => {
+            "the fraction of shortest paths between two others that pass through each"
+        }
+        Measure::Closeness => "how near each is to those it is connected to",
+        Measure::Pagerank => "PageRank (damping 0.85)",
+        Measure::Reach => "how many others each could have told",
+        Measure::Broker => "on how many earliest chains each is an intermediate",
+    }
+}
+
+fn table(catalog: &dyn Catalog, answer: &RankAnswer, args: &RankArgs) -> String {
+    let measure = answer.measure;
+    let mut s = format!(
+        "Who matters by {}: {}\n",
+        measure.as_str(),
+        meaning(measure)
+    );
+    let level = threshold_level_words(answer.threshold);
+    if measure.is_static() {
+        s.push_str(&format!(
+            "  {level} contacts link their parties{}; {} entities, {} links\n",
+            if answer.relations == Some(true) {
+                ", and relations their ends"
+            } else {
+                " (relations left out: --relations)"
+            },
+            catalog.entity_count(),
+            answer.links.unwrap_or(0)
+        ));
+    } else {
+        let from = match (&answer.message, &answer.source) {
+            (Some(m), Some(src)) => format!(
+                "the chains of message \"{m}\" from {}, {}",
+                grapevine::render::name_of(catalog, src),
+                grapevine::render::words::mode_words(answer.mode.unwrap_or(Mode::Message), Some(m))
+            ),
+            (None, Some(src)) => format!(
+                "the chains from {}",
+                grapevine::render::name_of(catalog, src)
+            ),
+            _ => match (measure, args.since) {
+                (Measure::Reach, None) => "each from its first contact".to_string(),
+                (Measure::Reach, Some(t)) => format!("each from {t}"),
+                (_, None) => "summed over every entity as the source, each from its first contact"
+                    .to_string(),
+                (_, Some(t)) => format!("summed over every entity as the source, each from {t}"),
+            },
+        };
+        let mut line = format!("  {from}; {}", threshold_words(answer.threshold));
+        if args.strict {
+            line.push_str("; strict");
+        }
+        if let Some(u) = args.until {
+            line.push_str(&format!("; by {}", until_label(catalog, u)));
+        }
+        s.push_str(&line);
+        s.push('\n');
+    }
+    s.push('\n');
+    let shown = if args.top == 0 {
+        answer.entities.len()
+    } else {
+        args.top.min(answer.entities.len())
+    };
+    let rows: Vec<(Vec<String>, Vec<String>)> = answer.entities[..shown]
+        .iter()
+        .map(|r| {
+            let value = match r.value {
+                Value::Count(n) => n.to_string(),
+                Value::Score(x) => format!("{x:.4}"),
+            };
+            (vec![r.rank.to_string(), r.name.clone(), value], Vec::new())
+        })
+        .collect();
+    s.push_str(&table_with_notes(
+        &["RANK", "ENTITY", &measure.as_str().to_uppercase()],
+        &rows,
+    ));
+    let rest = answer.entities.len() - shown;
+    if rest > 0 {
+        s.push_str(&format!(
+            "and {rest} more (--top 0 shows them all; --json lists them all)\n"
+        ));
+    }
+    s
+}
