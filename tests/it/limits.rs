@@ -263,3 +263,73 @@ fn dev_zero_under_any_name_stops_at_once() {
     assert_eq!(out.status.code(), Some(2));
     assert!(started.elapsed().as_secs() < 30);
 }
+
+/// No output overwrites an input, also through a link; `-` reads a story or a
+/// CSV from standard input, told apart by content.
+#[cfg(unix)]
+#[test]
+fn outputs_never_overwrite_inputs_and_stdin_is_read() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let story = dir.path().join("s.json");
+    std::fs::copy("graphs/trump-jr-wikileaks.json", &story).unwrap();
+    let before = std::fs::read(&story).unwrap();
+    let link = dir.path().join("link.svg");
+    std::os::unix::fs::symlink(&story, &link).unwrap();
+    for out in [&story, &link] {
+        let run = grapevine(&[
+            "render",
+            story.to_str().unwrap(),
+            "--format",
+            "dot",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            run.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(String::from_utf8_lossy(&run.stderr).contains("is the input"));
+    }
+    let csv = dir.path().join("c.csv");
+    std::fs::write(&csv, "from,to,time\na,b,100000\n").unwrap();
+    let run = grapevine(&["import", csv.to_str().unwrap(), "-o", csv.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        "from,to,time\na,b,100000\n"
+    );
+    assert_eq!(
+        std::fs::read(&story).unwrap(),
+        before,
+        "the input is untouched"
+    );
+    // Standard input: a story, then a CSV.
+    for (text, want) in [
+        (before.clone(), "pac-tip"),
+        (b"from,to,time\nalice,bob,1474365600\n".to_vec(), "bob"),
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args([
+                "reach",
+                "-",
+                "--from",
+                if want == "bob" { "alice" } else { "wikileaks" },
+                "--json",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&text).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        let json = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            json.contains(if want == "bob" { "\"bob\"" } else { "trump-jr" }),
+            "{json}"
+        );
+    }
+}
