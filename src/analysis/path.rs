@@ -4,9 +4,10 @@
 
 use serde::{Serialize, Serializer};
 
+use crate::analysis::reach::ser_time;
+
 use super::reach::{reach, ReachAnswer, ReachQuery, Reached};
 use crate::index::{Index, Mode};
-use crate::model::time::rfc3339;
 use crate::model::Certainty;
 
 /// One hop of a chain.
@@ -126,13 +127,6 @@ impl Serialize for PathAnswer {
             hops: &self.hops,
         }
         .serialize(s)
-    }
-}
-
-fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
-    match *t {
-        Some(v) if v != i64::MIN && v != i64::MAX => s.serialize_str(&rfc3339(v)),
-        _ => s.serialize_none(),
     }
 }
 

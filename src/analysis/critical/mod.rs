@@ -34,7 +34,9 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use jiff::tz::TimeZone;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
+
+use crate::analysis::reach::ser_time;
 
 use super::reach::{
     earliest_arrival, earliest_paths, reach, ReachAnswer, ReachQuery, NO_LOWER, NO_UPPER,
@@ -42,7 +44,6 @@ use super::reach::{
 use super::Query;
 use crate::catalog::{certainty_bits, Catalog, Channels};
 use crate::index::{Index, IndexSpec, Mode};
-use crate::model::time::rfc3339;
 use crate::model::{
     Certainty, Entity, EntityKind, Event, Interval, Message, Parties, Relation, Source, Story,
 };
@@ -171,13 +172,6 @@ pub struct CriticalAnswer {
     pub entities: Vec<Critical>,
     /// Every event named above, in causal order.
     pub events: Vec<EventInfo>,
-}
-
-fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
-    match *t {
-        Some(v) if v != NO_LOWER && v != NO_UPPER => s.serialize_str(&rfc3339(v)),
-        _ => s.serialize_none(),
-    }
 }
 
 /// A catalogue without some events: the same entities, messages and event

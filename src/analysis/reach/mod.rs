@@ -228,7 +228,8 @@ impl ReachAnswer {
     }
 }
 
-fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+/// A time as the JSON writes it: RFC 3339 in UTC, or null without a bound.
+pub(crate) fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
     match t {
         Some(v) if *v != NO_LOWER && *v != NO_UPPER => s.serialize_str(&rfc3339(*v)),
         _ => s.serialize_none(),
