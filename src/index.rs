@@ -87,7 +87,7 @@ struct Adjacency {
 }
 
 const CERTAINTY_MASK: u8 = 0b11;
-const CARRIES: u8 = 0b100;
+pub(crate) const CARRIES: u8 = 0b100;
 
 /// The time-sorted channels a query may follow, as parallel columns, with
 /// the catalogue they came from (for ids and names).

@@ -25,7 +25,7 @@
 //! bound, or before the first channel).
 
 use super::reach::{add_contributor, brought_by_other, Paths, ReachQuery, NO_LOWER, NO_UPPER};
-use crate::index::{certainty_bits, Index};
+use crate::index::{certainty_bits, Index, CARRIES};
 use crate::model::Certainty;
 
 /// Not reached (encoded time).
@@ -333,6 +333,19 @@ where
     }
 }
 
+/// An entity's last label, as [`earliest_paths_exact`] scans.
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    /// Encoded arrival time of the last label (`UNREACHED`: none).
+    time: u32,
+    /// Its hops.
+    hops: u32,
+    /// Its number (`NONE`: none).
+    label: u32,
+    /// The last second in which one of the entity's channels was looked at.
+    sent: u32,
+}
+
 /// One (arrival, hops) label of an entity's Pareto frontier.
 #[derive(Debug, Clone, Copy)]
 struct Label {
@@ -392,59 +405,73 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
         parent: NONE,
         prev: NONE,
     }];
-    let mut last = vec![NONE; n];
+    // Per entity, its last label's time, hops and number side by side with
+    // the last second it sent in: the scan reads one small record per end
+    // of a channel and touches the labels only to add one.
+    let mut heads = vec![
+        Head {
+            time: UNREACHED,
+            hops: 0,
+            label: NONE,
+            sent: 0,
+        };
+        n
+    ];
+    heads[src] = Head {
+        time: enc0,
+        hops: 0,
+        label: 0,
+        sent: 0,
+    };
     let mut first_label = vec![NONE; n];
-    last[src] = 0;
     first_label[src] = 0;
     let first = first_channel(offset, enc0, strict);
-    // The last second in which each entity's channel was looked at: an
-    // entity improved in a second in which it had not sent yet needs no
-    // closing of that second (its channels come later in the scan).
-    let mut sent = vec![0u32; n];
-    let relax = |k: usize,
-                 labels: &mut Vec<Label>,
-                 last: &mut [u32],
-                 first_label: &mut [u32],
-                 sent: &mut [u32]| {
+    // `sent`: an entity improved in a second in which it had not sent yet
+    // needs no closing of that second (its channels come later in the scan).
+    let relax = |k: usize, labels: &mut Vec<Label>, heads: &mut [Head], first_label: &mut [u32]| {
         if filter && flags[k] & 0b11 < minb {
             return None;
         }
         let u = from[k] as usize;
         let e = offset[k] + 1;
-        sent[u] = e;
-        let mut l = last[u];
+        let hu = &mut heads[u];
+        hu.sent = e;
+        let (mut l, mut lh) = (hu.label, hu.hops);
         if l == NONE {
             return None;
         }
         // A hub passes it on in its own second.
-        if strict && labels[l as usize].time >= e && from[k] < hub0 {
+        if strict && hu.time >= e && from[k] < hub0 {
             l = labels[l as usize].prev;
             if l == NONE {
                 return None;
             }
+            lh = labels[l as usize].hops;
         }
         let v = to[k] as usize;
         if v == src {
             return None;
         }
         // Into a hub is half a hop: the hop counts out of it.
-        let h = labels[l as usize].hops + u32::from(to[k] < hub0);
-        let lv = last[v];
-        if lv != NONE {
-            let cur = labels[lv as usize];
+        let h = lh + u32::from(to[k] < hub0);
+        let cur = heads[v];
+        if cur.label != NONE {
             if cur.time == e {
-                if h < cur.hops || (h == cur.hops && (k as u32) < cur.channel) {
-                    let slot = &mut labels[lv as usize];
+                let slot = &mut labels[cur.label as usize];
+                if h < cur.hops || (h == cur.hops && (k as u32) < slot.channel) {
                     slot.hops = h;
                     slot.channel = k as u32;
                     slot.parent = l;
-                    return (h < cur.hops && sent[v] == e).then_some(v as u32);
+                    heads[v].hops = h;
+                    return (h < cur.hops && cur.sent == e).then_some(v as u32);
                 }
                 return None;
             }
             if h >= cur.hops {
                 return None;
             }
+        } else {
+            first_label[v] = labels.len() as u32;
         }
         let id = labels.len() as u32;
         labels.push(Label {
@@ -452,17 +479,20 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
             hops: h,
             channel: k as u32,
             parent: l,
-            prev: lv,
+            prev: cur.label,
         });
-        last[v] = id;
-        if first_label[v] == NONE {
-            first_label[v] = id;
-        }
-        (sent[v] == e).then_some(v as u32)
+        heads[v] = Head {
+            time: e,
+            hops: h,
+            label: id,
+            sent: cur.sent,
+        };
+        (cur.sent == e).then_some(v as u32)
     };
     scan_closed(offset, from, first, !strict, |k| {
-        relax(k, &mut labels, &mut last, &mut first_label, &mut sent)
+        relax(k, &mut labels, &mut heads, &mut first_label)
     });
+    drop(heads);
     let t0 = query.start.unwrap_or(NO_LOWER);
     let mut out = Paths::new(n);
     for l in &labels {
@@ -502,8 +532,16 @@ const DEFINITE_PASSES: usize = 8;
 /// sender's definite time found later in the scan, so with carrying channels
 /// the pass is repeated until nothing changes.
 ///
+/// Exact times leave nothing to choose, so a possible chain is a definite
+/// one: when the source's own hops follow the same rule for both (it has no
+/// start, or its definite time is at or before its start) and no meeting's
+/// hub is involved, every definite time is the earliest arrival, and only the
+/// source's own time is looked for (a channel back to it). That is the usual
+/// question on a corpus, answered without a pass of its own.
+///
 /// # Complexity
-/// O(log c + k) per pass for the k channels after the start.
+/// O(log c + k) per pass for the k channels after the start; O(n + k) with
+/// no pass in the usual case above.
 pub fn definite_exact(
     index: &Index,
     query: &ReachQuery,
@@ -513,69 +551,139 @@ pub fn definite_exact(
     let (base, offset) = index.exact_times()?;
     let n = index.node_count();
     let src = query.source as usize;
-    let mut def: Vec<Option<i64>> = vec![None; n];
-    let mut contrib = vec![[NONE; 2]; n];
-    let hub0 = index.entity_count() as u32;
     if src >= n {
-        return Some(def);
+        return Some(vec![None; n]);
     }
-    def[src] = Some(query.source_held.bound());
-    // A source with no start held the information before any contact: its
-    // hops are in time whatever its own definite time.
-    let no_start = query.start.is_none();
-    let strict = query.strict;
-    let after = |t: i64| {
-        if strict && t != NO_LOWER {
-            t.saturating_add(1)
+    let hub0 = index.entity_count() as u32;
+    // Times encoded as the scan's: `0` before every channel, `offset + 1`
+    // for a channel's second; `UNREACHED` for no earliest arrival and for no
+    // definite time. Encoding keeps every comparison the rule makes.
+    let enc = |t: i64| {
+        if t == NO_UPPER {
+            UNREACHED
         } else {
-            t
+            encode_start(Some(t), base)
         }
     };
+    let bound = query.source_held.bound();
+    let strict = query.strict;
     let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
     let minb = certainty_bits(min);
     let filter = min > Certainty::Unknown;
-    let carrying = index.any_carries();
     let first = first_channel(offset, encode_start(query.start, base), strict);
+    // Exact times leave nothing to choose: a chain in time is in time
+    // whatever the truth, so every sender's definite time is its earliest
+    // arrival as soon as the source's own hops follow the same rule (no
+    // start, or a definite time at or before the start) and no meeting's
+    // hub asks who brought the information in. Then only the source's time
+    // is left: lowered by a channel back to it.
+    if !index.has_hubs() && query.start.is_none_or(|t0| bound <= t0) {
+        let mut def: Vec<Option<i64>> = earliest
+            .iter()
+            .map(|&t| (t != NO_UPPER).then_some(t))
+            .collect();
+        let mut d = bound;
+        for k in first..offset.len() {
+            if to[k] as usize != src || (filter && flags[k] & 0b11 < minb) {
+                continue;
+            }
+            let got = earliest[from[k] as usize];
+            let t = base + i64::from(offset[k]);
+            let in_time = if strict && got != NO_LOWER {
+                t > got
+            } else {
+                t >= got
+            };
+            if got != NO_UPPER && in_time && t < d {
+                d = t;
+            }
+        }
+        def[src] = Some(d);
+        return Some(def);
+    }
+    // Per entity: earliest arrival, definite time and the last second it
+    // sent in, side by side (one cache line a look).
+    let mut st: Vec<[u32; 3]> = earliest.iter().map(|&t| [enc(t), UNREACHED, 0]).collect();
+    // Not known by any time: later than every channel, yet held.
+    st[src][1] = if bound == NO_UPPER {
+        UNREACHED - 1
+    } else {
+        enc(bound)
+    };
+    // Whether a chain back to the source lowered its definite time.
+    let mut src_lowered = false;
+    let mut contrib = if index.has_hubs() {
+        vec![[NONE; 2]; n]
+    } else {
+        Vec::new()
+    };
+    // A source with no start held the information before any contact: its
+    // hops are in time whatever its own definite time.
+    let no_start = query.start.is_none();
+    let carrying = index.any_carries();
     for _ in 0..DEFINITE_PASSES {
         let mut changed = false;
         scan_closed(offset, from, first, !strict || carrying, |k| {
-            if filter && flags[k] & 0b11 < minb {
+            let f = flags[k];
+            if filter && f & 0b11 < minb {
                 return None;
             }
             let u = from[k] as usize;
-            let d = def[u]?;
-            let t = base + i64::from(offset[k]);
-            // Out of a hub: in time and ordered, as the event that brought
-            // it in.
-            let hub = from[k] >= hub0;
-            if t < if hub { earliest[u] } else { after(earliest[u]) } {
+            let e = offset[k] + 1;
+            st[u][2] = e;
+            let [earliest_u, d, _] = st[u];
+            if d == UNREACHED {
                 return None;
             }
-            let held = if u == src && no_start { NO_LOWER } else { d };
+            // Out of a hub: in time and ordered, as the event that brought
+            // it in. Otherwise after the sender's earliest arrival (strict:
+            // strictly after).
+            let hub = from[k] >= hub0;
+            if e < earliest_u || (strict && !hub && e == earliest_u) {
+                return None;
+            }
+            let held = if u == src && no_start { 0 } else { d };
             let v = to[k] as usize;
             if hub {
                 // From someone else than the receiver.
                 if !brought_by_other(contrib[u], v as u32) {
                     return None;
                 }
-            } else if !(t >= after(held) || index.carries(k)) {
+            } else if !(e > held || (!strict && e == held) || f & CARRIES != 0) {
                 return None;
             }
             let added = to[k] >= hub0 && add_contributor(&mut contrib[v], u as u32);
+            // An entity whose channels of this second were already looked
+            // at has them looked at again.
+            let again = (st[v][2] == e).then_some(v as u32);
             // The source too: a definite chain back to it lowers its time.
-            if def[v].is_some_and(|old| old <= t) {
+            if st[v][1] <= e {
                 if added {
                     changed = true;
-                    return Some(v as u32);
+                    return again;
                 }
                 return None;
             }
-            def[v] = Some(t);
+            st[v][1] = e;
+            src_lowered |= v == src;
             changed = true;
-            Some(v as u32)
+            again
         });
         if !carrying || !changed {
-            return Some(def);
+            return Some(
+                st.iter()
+                    .enumerate()
+                    .map(|(v, s)| {
+                        if v == src && !src_lowered {
+                            Some(bound)
+                        } else if s[1] == UNREACHED {
+                            None
+                        } else {
+                            Some(base + i64::from(s[1]) - 1)
+                        }
+                    })
+                    .collect(),
+            );
         }
     }
     None
