@@ -273,13 +273,109 @@ impl Closer {
     }
 }
 
+/// One channel looked at by a scan: `relax(k)` returns the entity whose
+/// value improved, when its channels of that second must be looked at again.
+trait Relax {
+    fn relax(&mut self, k: usize) -> Option<u32>;
+}
+
+impl<F: FnMut(usize) -> Option<u32>> Relax for F {
+    #[inline(always)]
+    fn relax(&mut self, k: usize) -> Option<u32> {
+        self(k)
+    }
+}
+
+/// The state of [`earliest_paths_exact`]'s scan.
+struct PathScan<'a> {
+    offset: &'a [u32],
+    from: &'a [u32],
+    to: &'a [u32],
+    flags: &'a [u8],
+    minb: u8,
+    filter: bool,
+    strict: bool,
+    hub0: u32,
+    src: usize,
+    labels: Vec<Label>,
+    heads: Vec<Head>,
+    first_label: Vec<u32>,
+}
+
+impl Relax for PathScan<'_> {
+    /// `sent`: an entity improved in a second in which it had not sent yet
+    /// needs no closing of that second (its channels come later in the
+    /// scan).
+    #[inline(always)]
+    fn relax(&mut self, k: usize) -> Option<u32> {
+        if self.filter && self.flags[k] & 0b11 < self.minb {
+            return None;
+        }
+        let u = self.from[k] as usize;
+        let e = self.offset[k] + 1;
+        let hu = &mut self.heads[u];
+        hu.sent = e;
+        let (mut l, mut lh) = (hu.label, hu.hops);
+        if l == NONE {
+            return None;
+        }
+        // A hub passes it on in its own second.
+        if self.strict && hu.time >= e && (u as u32) < self.hub0 {
+            l = self.labels[l as usize].prev;
+            if l == NONE {
+                return None;
+            }
+            lh = self.labels[l as usize].hops;
+        }
+        let to = self.to[k];
+        let v = to as usize;
+        if v == self.src {
+            return None;
+        }
+        // Into a hub is half a hop: the hop counts out of it.
+        let h = lh + u32::from(to < self.hub0);
+        let cur = self.heads[v];
+        if cur.label != NONE {
+            if cur.time == e {
+                let slot = &mut self.labels[cur.label as usize];
+                if h < cur.hops || (h == cur.hops && (k as u32) < slot.channel) {
+                    slot.hops = h;
+                    slot.channel = k as u32;
+                    slot.parent = l;
+                    self.heads[v].hops = h;
+                    return (h < cur.hops && cur.sent == e).then_some(to);
+                }
+                return None;
+            }
+            if h >= cur.hops {
+                return None;
+            }
+        } else {
+            self.first_label[v] = self.labels.len() as u32;
+        }
+        let id = self.labels.len() as u32;
+        self.labels.push(Label {
+            time: e,
+            hops: h,
+            channel: k as u32,
+            parent: l,
+            prev: cur.label,
+        });
+        self.heads[v] = Head {
+            time: e,
+            hops: h,
+            label: id,
+            sent: cur.sent,
+        };
+        (cur.sent == e).then_some(to)
+    }
+}
+
 /// Runs `relax` over the channels `first..` in time order, closing every
 /// same-second group when `close` is set: `relax(k)` returns the entity whose
 /// value improved (so the channels it sends in that second are relaxed again).
-fn scan_closed<F>(offset: &[u32], from: &[u32], first: usize, close: bool, mut relax: F)
-where
-    F: FnMut(usize) -> Option<u32>,
-{
+fn scan_closed<R: Relax>(offset: &[u32], from: &[u32], first: usize, close: bool, r: &mut R) {
+    let mut relax = |k: usize| r.relax(k);
     let end = offset.len();
     let mut touched: Vec<u32> = Vec::new();
     let mut scratch: Vec<(u32, u32)> = Vec::new();
@@ -398,7 +494,7 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
     let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
     let minb = certainty_bits(min);
     let filter = min > Certainty::Unknown;
-    let mut labels: Vec<Label> = vec![Label {
+    let labels: Vec<Label> = vec![Label {
         time: enc0,
         hops: 0,
         channel: NONE,
@@ -426,72 +522,27 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
     let mut first_label = vec![NONE; n];
     first_label[src] = 0;
     let first = first_channel(offset, enc0, strict);
-    // `sent`: an entity improved in a second in which it had not sent yet
-    // needs no closing of that second (its channels come later in the scan).
-    let relax = |k: usize, labels: &mut Vec<Label>, heads: &mut [Head], first_label: &mut [u32]| {
-        if filter && flags[k] & 0b11 < minb {
-            return None;
-        }
-        let u = from[k] as usize;
-        let e = offset[k] + 1;
-        let hu = &mut heads[u];
-        hu.sent = e;
-        let (mut l, mut lh) = (hu.label, hu.hops);
-        if l == NONE {
-            return None;
-        }
-        // A hub passes it on in its own second.
-        if strict && hu.time >= e && from[k] < hub0 {
-            l = labels[l as usize].prev;
-            if l == NONE {
-                return None;
-            }
-            lh = labels[l as usize].hops;
-        }
-        let v = to[k] as usize;
-        if v == src {
-            return None;
-        }
-        // Into a hub is half a hop: the hop counts out of it.
-        let h = lh + u32::from(to[k] < hub0);
-        let cur = heads[v];
-        if cur.label != NONE {
-            if cur.time == e {
-                let slot = &mut labels[cur.label as usize];
-                if h < cur.hops || (h == cur.hops && (k as u32) < slot.channel) {
-                    slot.hops = h;
-                    slot.channel = k as u32;
-                    slot.parent = l;
-                    heads[v].hops = h;
-                    return (h < cur.hops && cur.sent == e).then_some(v as u32);
-                }
-                return None;
-            }
-            if h >= cur.hops {
-                return None;
-            }
-        } else {
-            first_label[v] = labels.len() as u32;
-        }
-        let id = labels.len() as u32;
-        labels.push(Label {
-            time: e,
-            hops: h,
-            channel: k as u32,
-            parent: l,
-            prev: cur.label,
-        });
-        heads[v] = Head {
-            time: e,
-            hops: h,
-            label: id,
-            sent: cur.sent,
-        };
-        (cur.sent == e).then_some(v as u32)
+    let mut scan = PathScan {
+        offset,
+        from,
+        to,
+        flags,
+        minb,
+        filter,
+        strict,
+        hub0,
+        src,
+        labels,
+        heads,
+        first_label,
     };
-    scan_closed(offset, from, first, !strict, |k| {
-        relax(k, &mut labels, &mut heads, &mut first_label)
-    });
+    scan_closed(offset, from, first, !strict, &mut scan);
+    let PathScan {
+        labels,
+        heads,
+        first_label,
+        ..
+    } = scan;
     drop(heads);
     let t0 = query.start.unwrap_or(NO_LOWER);
     let mut out = Paths::new(n);
@@ -623,7 +674,7 @@ pub fn definite_exact(
     let carrying = index.any_carries();
     for _ in 0..DEFINITE_PASSES {
         let mut changed = false;
-        scan_closed(offset, from, first, !strict || carrying, |k| {
+        scan_closed(offset, from, first, !strict || carrying, &mut |k: usize| {
             let f = flags[k];
             if filter && f & 0b11 < minb {
                 return None;

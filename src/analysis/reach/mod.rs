@@ -621,11 +621,9 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
             at_level = earliest_paths(index, query, level);
             &at_level
         };
+        let first = chains.first_on_chains(|c| index.certainty(c as usize) == level);
         for v in (0..n).filter(|&v| wanted(v)) {
-            rests_on[v] = chains
-                .channels(v)
-                .into_iter()
-                .find(|&c| index.certainty(c as usize) == level);
+            rests_on[v] = first[v];
         }
     }
     let mut rows = Vec::new();
@@ -659,18 +657,33 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
         });
     }
     // Causal order: the source first, then by earliest (no lower bound
-    // first), hops, name and id. Keys are made once per row.
-    rows.sort_by_cached_key(|r| {
+    // first), hops, name and id. Numbers first; names are compared only
+    // inside a run of rows whose numbers tie (a blast's recipients).
+    let numbers = |r: &Row| {
         let v = r.entity as usize;
         (
             v != src,
             r.earliest.is_some(),
-            r.earliest,
+            r.earliest.unwrap_or(0),
             paths.hops(v),
-            index.entity_name(r.entity),
-            index.entity_id(r.entity),
         )
-    });
+    };
+    rows.sort_unstable_by_key(numbers);
+    let mut i = 0;
+    while i < rows.len() {
+        let key = numbers(&rows[i]);
+        let mut j = i + 1;
+        while j < rows.len() && numbers(&rows[j]) == key {
+            j += 1;
+        }
+        if j - i > 1 {
+            rows[i..j].sort_unstable_by(|a, b| {
+                (index.entity_name(a.entity), index.entity_id(a.entity))
+                    .cmp(&(index.entity_name(b.entity), index.entity_id(b.entity)))
+            });
+        }
+        i = j;
+    }
     not_reached.sort_by(|&a, &b| {
         (index.entity_name(a), index.entity_id(a)).cmp(&(index.entity_name(b), index.entity_id(b)))
     });

@@ -110,6 +110,44 @@ impl Paths {
         out
     }
 
+    /// For every entity, the first channel of its chain that `accept`
+    /// takes (`None`: none, or not reached). O(labels) for all entities
+    /// together, whatever the chains' lengths: each label is resolved once,
+    /// from its parent's answer.
+    pub(crate) fn first_on_chains(&self, accept: impl Fn(u32) -> bool) -> Vec<Option<u32>> {
+        // Per label: the first accepted channel of its chain, or NONE.
+        let mut memo = vec![NONE; self.links.len()];
+        let mut done = vec![false; self.links.len()];
+        let mut stack: Vec<u32> = Vec::new();
+        for l0 in 0..self.links.len() {
+            if done[l0] {
+                continue;
+            }
+            stack.clear();
+            let mut l = l0 as u32;
+            while l != NONE && !done[l as usize] {
+                stack.push(l);
+                l = self.links[l as usize].0;
+            }
+            let mut first = if l == NONE { NONE } else { memo[l as usize] };
+            while let Some(x) = stack.pop() {
+                let c = self.links[x as usize].1;
+                if first == NONE && c != NONE && accept(c) {
+                    first = c;
+                }
+                memo[x as usize] = first;
+                done[x as usize] = true;
+            }
+        }
+        self.label
+            .iter()
+            .map(|&l| {
+                let c = if l == NONE { NONE } else { memo[l as usize] };
+                (c != NONE).then_some(c)
+            })
+            .collect()
+    }
+
     /// Earliest arrival and chain per entity, as owned lists (for tests and
     /// small inputs: the chains cost the sum of their lengths).
     pub fn to_vec(&self) -> Vec<Option<(i64, Vec<u32>)>> {
