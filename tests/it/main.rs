@@ -4,6 +4,7 @@ mod analyses;
 mod answers;
 mod browser;
 mod cli;
+mod embed;
 mod corpus;
 mod csv_fuzz;
 mod equality;

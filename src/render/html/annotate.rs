@@ -49,6 +49,38 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let title_id = format!("gv-title-{name}");
     let desc_id = format!("gv-desc-{name}");
+    // The page's own title and finding stand above the picture: its caption
+    // is cut off by starting the viewBox under it.
+    let drawing = root
+        .children()
+        .find(|n| n.attribute("class") == Some("grapevine-drawing"));
+    let top = drawing
+        .and_then(|g| g.attribute("transform"))
+        .and_then(|t| t.strip_prefix("translate("))
+        .and_then(|t| t.split([' ', ')']).nth(1))
+        .and_then(|y| y.parse::<f64>().ok())
+        .map(|y| (y - 8.0).max(0.0));
+    let caption = root
+        .children()
+        .find(|n| n.attribute("class") == Some("grapevine-caption"));
+    if let (Some(top), Some(caption)) = (top, caption) {
+        edits.push((caption.range(), String::new()));
+        let view: Vec<f64> = root
+            .attribute("viewBox")
+            .unwrap_or("")
+            .split([' ', ','])
+            .filter_map(|t| t.parse::<f64>().ok())
+            .collect();
+        if let ([x, y, w, h], Some(at)) = (
+            view.as_slice(),
+            root.attributes().find(|a| a.name() == "viewBox"),
+        ) {
+            edits.push((
+                at.range_value(),
+                format!("{x:.0} {:.0} {w:.0} {:.0}", y + top, (h - top).max(1.0)),
+            ));
+        }
+    }
     for at in root.attributes() {
         match at.name() {
             "style" => edits.push((at.range(), String::new())),

@@ -335,7 +335,12 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
                 words.chain(r),
                 String::new(),
             ],
-            notes: words.notes(r),
+            // The column says "resting on": its notes without that word.
+            notes: words
+                .notes(r)
+                .into_iter()
+                .map(|n| n.strip_prefix("rests on: ").map_or(n.clone(), str::to_string))
+                .collect(),
             earliest: times.and_then(|t| t.earliest),
             surely: times.and_then(|t| t.definite_by),
         });

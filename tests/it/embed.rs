@@ -1,0 +1,681 @@
+//! The HTML page of `render -o story.html` (docs/embed.md): one file with
+//! nothing fetched, the finding without JavaScript, the contract of
+//! `#gv-time`, `data-entity`, `data-event` and `data-state`, a hostile story
+//! rendered inert, and in headless Chromium: no console error and no
+//! request, the slider's states equal to `reach --until` at every event
+//! date of the story, a contact's card, nothing overflowing at 375 px, the
+//! page working under its own Content-Security-Policy.
+//!
+//! Without Chromium the browser tests are skipped, unless
+//! GRAPEVINE_REQUIRE_CHROMIUM is set: then they fail. With
+//! GRAPEVINE_SCREENSHOTS=DIR the page is also photographed at 375 and 1280
+//! px into DIR (embed-phone-375.png, embed-wide-1280.png).
+#![cfg(feature = "svg")]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_grapevine");
+const BUNDLED: &str = "graphs/trump-jr-wikileaks.json";
+
+fn grapevine(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("grapevine runs")
+}
+
+/// Renders `story` with `extra` options into `dir/name`; returns the page.
+fn render(dir: &Path, story: &str, name: &str, extra: &[&str]) -> String {
+    let out = dir.join(name);
+    let mut args = vec!["render", story, "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = grapevine(&args);
+    assert!(
+        o.status.success(),
+        "render failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::read_to_string(out).unwrap()
+}
+
+fn bundled(dir: &Path) -> String {
+    render(dir, BUNDLED, "story.html", &["--message", "pac-tip"])
+}
+
+/// The content of every `<script>` and `<style>` element, with its start tag.
+fn blocks<'a>(page: &'a str, tag: &str) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    let mut rest = page;
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i..];
+        let Some(gt) = after.find('>') else { break };
+        let Some(end) = after.find(&close) else { break };
+        out.push((&after[..=gt], &after[gt + 1..end]));
+        rest = &after[end + close.len()..];
+    }
+    out
+}
+
+#[test]
+fn one_file_within_its_budget_and_nothing_fetched() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = bundled(dir.path());
+    assert!(
+        page.len() <= grapevine::render::html::SIZE_BUDGET,
+        "{} bytes",
+        page.len()
+    );
+    eprintln!("bundled story's page: {} bytes", page.len());
+    let scripts = blocks(&page, "script");
+    assert_eq!(scripts.len(), 2, "the data and the script, nothing else");
+    assert_eq!(scripts[0].0, "<script type=\"application/json\" id=\"gv-data\">");
+    assert_eq!(scripts[1].0, "<script>");
+    let styles = blocks(&page, "style");
+    assert_eq!(styles.len(), 1);
+    for bad in ["<link", "<img", "<iframe", "@import", "url(", " src=", "eval(", "new Function", "innerHTML"] {
+        assert!(!page.contains(bad), "the page holds {bad}");
+    }
+    // Every link is http(s) (sources) and nothing loads one.
+    for (i, _) in page.match_indices("href=\"") {
+        let v = &page[i + 6..];
+        assert!(v.starts_with("http://") || v.starts_with("https://"), "{}", &v[..40.min(v.len())]);
+    }
+    // Its own CSP names exactly its script and style by hash.
+    let csp = grapevine::render::html::csp();
+    let hash = grapevine::render::html::escape::csp_hash;
+    assert!(csp.contains(&hash(scripts[1].1)), "{csp}");
+    assert!(csp.contains(&hash(styles[0].1)), "{csp}");
+    assert!(csp.starts_with("default-src 'none'"));
+    assert!(page.contains(&format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+        csp.replace('\'', "&#39;")
+    )));
+}
+
+/// The page without its scripts: what a reader without JavaScript sees.
+fn without_scripts(page: &str) -> String {
+    let mut out = page.to_string();
+    while let Some(i) = out.find("<script") {
+        let Some(j) = out[i..].find("</script>") else { break };
+        out.replace_range(i..i + j + "</script>".len(), "");
+    }
+    out
+}
+
+#[test]
+fn the_finding_and_the_table_without_javascript() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = without_scripts(&bundled(dir.path()));
+    assert!(page.contains("<h2 class=\"gv-title\">WikiLeaks’ first message to Trump Jr. reached the top of the Trump campaign</h2>"));
+    assert!(page.contains("<p class=\"gv-finding\">8 people and 4 organisations or groups could have seen WikiLeaks’ 20 Sep 2016 message; the link to Donald Trump rests on a contact whose occurrence is unknown.</p>"), "{page}");
+    assert!(page.contains("<svg"), "the static picture");
+    // The table says what `reach` says, in its words.
+    let o = grapevine(&["reach", BUNDLED, "--message", "pac-tip"]);
+    let cli = String::from_utf8(o.stdout).unwrap();
+    let rows = page.split("<tr data-entity=").skip(1).count();
+    assert_eq!(rows, 13);
+    for phrase in [
+        "<td data-label=\"Surely had it by\">date unknown</td>",
+        "<td data-label=\"Could have it from\">11 Jul 2017</td>",
+        "Hope Hicks → Donald Trump (forward), unknown whether it happened",
+        "WikiLeaks → Donald Trump Jr. → Jared Kushner → Hope Hicks → Donald Trump",
+        "WikiLeaks (the source)",
+    ] {
+        assert!(page.contains(phrase), "{phrase}");
+        let bare = phrase
+            .rsplit_once("\">")
+            .map_or(phrase, |(_, b)| b)
+            .trim_end_matches("</td>");
+        assert!(cli.contains(bare), "the CLI says {bare}");
+    }
+    let not = cli.lines().find(|l| l.starts_with("Not reached")).unwrap();
+    assert!(page.contains(&not.replace('\'', "&#39;")), "{not}");
+    // The slider is hidden without the script: nothing crucial behind it.
+    assert!(page.contains("<div class=\"gv-controls\" hidden>"));
+}
+
+#[test]
+fn the_contract_for_embedders() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = bundled(dir.path());
+    assert!(page.contains("<input type=\"range\" id=\"gv-time\""));
+    // Both pictures (phone and column) mark every reached person and every
+    // drawn contact.
+    let o = grapevine(&["reach", BUNDLED, "--message", "pac-tip", "--json"]);
+    let answer: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(page.matches("<svg").count(), 2);
+    for r in answer["reached"].as_array().unwrap() {
+        let id = r["entity"].as_str().unwrap();
+        let n = page.matches(&format!("<g data-entity=\"{id}\" tabindex=\"0\"")).count();
+        assert_eq!(n, 2, "{id} in each picture");
+    }
+    assert!(page.contains("<g data-event=\"dm-pac-tip\" tabindex=\"0\""));
+    assert!(!page.contains("id=\"n0\""), "no synthetic ids left");
+    let css = grapevine::render::html::CSS;
+    for prop in ["--gv-font", "--gv-text", "--gv-bg", "--gv-surely", "--gv-possible", "--gv-unreached"] {
+        assert!(css.contains(&format!("{prop}:")), "{prop}");
+    }
+    assert!(css.contains("@media (prefers-color-scheme: dark)"));
+    assert!(css.contains("@media (prefers-reduced-motion: reduce)"));
+    for (sel, _) in css.match_indices('{') {
+        let before = &css[..sel];
+        let start = before.rfind(['}', '\n']).map_or(0, |i| i + 1);
+        let selector = before[start..].trim();
+        assert!(
+            selector.is_empty()
+                || selector.starts_with('@')
+                || selector.split(',').all(|s| s.trim().starts_with(".gv-embed")),
+            "unscoped rule: {selector}"
+        );
+    }
+    let js = grapevine::render::html::JS;
+    assert!(js.contains("'grapevine:height'"));
+    assert!(page.contains("aria-live=\"polite\""));
+}
+
+#[test]
+fn format_extension_and_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = grapevine(&["render", BUNDLED, "--reach", "pac-tip", "--format", "html"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8(o.stdout).unwrap().starts_with("<!doctype html>"));
+    render(dir.path(), BUNDLED, "s.htm", &["--reach", "pac-tip"]);
+    let o = grapevine(&["render", BUNDLED, "--reach", "pac-tip", "--embed-snippet", "-o", dir.path().join("x.svg").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = dir.path().join("story.html");
+    let o = grapevine(&["render", BUNDLED, "--message", "pac-tip", "-o", out.to_str().unwrap(), "--embed-snippet"]);
+    assert!(o.status.success());
+    let snippet = String::from_utf8(o.stdout).unwrap();
+    assert!(snippet.starts_with("<iframe src=\"story.html\" title=\"WikiLeaks’ first message"), "{snippet}");
+    assert!(snippet.contains("event.source !== frame.contentWindow"));
+    for bad in ["javascript:alert(1)", "x\" onload=\"alert(1)", " story.html"] {
+        let o = grapevine(&["render", BUNDLED, "--message", "pac-tip", "-o", out.to_str().unwrap(), "--embed-snippet", "--embed-src", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+    }
+}
+
+/// The hostile texts: markup, a script end, a line separator, a
+/// `javascript:` link.
+const PAYLOADS: [&str; 5] = [
+    "<script>document.documentElement.setAttribute('data-pwned','script')</script>",
+    "\"><img src=x onerror=\"document.documentElement.setAttribute('data-pwned','img')\">",
+    "</script><script>document.documentElement.setAttribute('data-pwned','end')</script>",
+    "line\u{2028}sep\u{2029}ara'tor` ${x} <!-- -->",
+    "<svg onload=\"document.documentElement.setAttribute('data-pwned','svg')\">",
+];
+
+fn hostile_story() -> String {
+    let p = |i: usize| PAYLOADS[i % PAYLOADS.len()];
+    let story = serde_json::json!({
+        "format": "grapevine/1",
+        "title": format!("Title {}", p(0)),
+        "timezone": "America/New_York",
+        "sources": [{"id": "src", "title": p(1), "publisher": p(2), "url": "javascript:document.documentElement.setAttribute('data-pwned','url')"},
+                    {"id": "ok", "title": p(3), "url": "https://example.org/?q=\"><script>x</script>"}],
+        "entities": [
+            {"id": "a\"><img src=x onerror=alert(1)>", "name": format!("Alice {}", p(0)), "description": p(1), "url": "javascript:alert(1)"},
+            {"id": "b", "name": format!("Bob {}", p(1))},
+            {"id": "c", "name": format!("Carol {}", p(2))},
+            {"id": "d", "name": format!("Dan {}", p(3)), "kind": "organisation"},
+            {"id": "e", "name": format!("Eve {}", p(4)), "kind": "group"}
+        ],
+        "messages": [{"id": "m</script>", "title": p(2), "origin": "a\"><img src=x onerror=alert(1)>", "time": "2016-09-20"}],
+        "events": [
+            {"id": "e1\"><b>", "kind": p(0), "from": "a\"><img src=x onerror=alert(1)>", "to": "b", "time": "2016-09-20", "carries": ["m</script>"], "certainty": "confirmed",
+             "quote": p(1), "sources": [{"source": "src", "quote": p(2)}]},
+            {"id": "e2", "kind": "forward", "from": "b", "to": ["c", "d", "e"], "time": "2016-09-21/..", "carries": ["m</script>"], "certainty": "unknown",
+             "sources": [{"source": "ok", "quote": p(3)}]},
+            {"id": "e3", "kind": "meeting", "participants": ["c", "d", "e"], "time": "2016-10-01", "carries": ["m</script>"], "certainty": "alleged", "summary": p(4)}
+        ]
+    });
+    serde_json::to_string_pretty(&story).unwrap()
+}
+
+/// Tag and attribute names of a page's markup (outside script and style),
+/// read with a small tokenizer that honours quotes.
+fn markup_names(page: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut tags, mut attrs) = (BTreeSet::new(), BTreeSet::new());
+    let b = page.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        if b.get(j) == Some(&b'/') || b.get(j) == Some(&b'!') {
+            i = j;
+            continue;
+        }
+        let start = j;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b':') {
+            j += 1;
+        }
+        if j == start {
+            i += 1;
+            continue;
+        }
+        let tag = page[start..j].to_ascii_lowercase();
+        // Attributes up to the end of the tag.
+        loop {
+            while j < b.len() && (b[j] as char).is_ascii_whitespace() || b.get(j) == Some(&b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' {
+                break;
+            }
+            let a = j;
+            while j < b.len() && !matches!(b[j], b'=' | b'>' | b' ' | b'\n' | b'\t' | b'/') {
+                j += 1;
+            }
+            attrs.insert(page[a..j].to_ascii_lowercase());
+            if b.get(j) == Some(&b'=') {
+                j += 1;
+                if let Some(&q) = b.get(j).filter(|q| **q == b'"' || **q == b'\'') {
+                    j += 1;
+                    while j < b.len() && b[j] != q {
+                        j += 1;
+                    }
+                    j += 1;
+                } else {
+                    while j < b.len() && !matches!(b[j], b'>' | b' ' | b'\n') {
+                        j += 1;
+                    }
+                }
+            }
+        }
+        if tag == "script" || tag == "style" {
+            let close = format!("</{tag}>");
+            j = page[j..].find(&close).map_or(b.len(), |k| j + k);
+        }
+        tags.insert(tag);
+        i = j;
+    }
+    (tags, attrs)
+}
+
+const TAGS: &[&str] = &[
+    "html", "head", "meta", "title", "style", "body", "article", "h2", "p", "div", "button",
+    "label", "input", "output", "span", "figure", "svg", "g", "a", "path", "polygon",
+    "polyline", "ellipse", "rect", "text", "desc", "line", "dl", "blockquote", "table",
+    "caption", "thead", "tbody", "tr", "th", "td", "br", "script", "circle",
+];
+const ATTRS: &[&str] = &[
+    "lang", "charset", "name", "content", "http-equiv", "class", "id", "hidden", "type",
+    "aria-pressed", "for", "min", "max", "step", "value", "aria-live", "role",
+    "aria-labelledby", "aria-describedby", "aria-label", "target", "rel", "href", "xmlns",
+    "xmlns:xlink", "viewbox", "width", "height", "font-family", "overflow", "focusable",
+    "x", "y", "font-size", "font-weight", "fill", "fill-opacity", "stroke", "stroke-width",
+    "stroke-dasharray", "stroke-linecap", "stroke-linejoin", "paint-order", "transform",
+    "d", "points", "cx", "cy", "rx", "ry", "x1", "x2", "y1", "y2", "text-anchor",
+    "data-entity", "data-event", "data-label", "tabindex", "xlink:href", "scope",
+    "font-style", "r", "opacity", "stroke-opacity",
+];
+
+#[test]
+fn a_hostile_story_renders_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = dir.path().join("hostile.json");
+    std::fs::write(&story, hostile_story()).unwrap();
+    let page = render(dir.path(), story.to_str().unwrap(), "h.html", &["--message", "m</script>"]);
+    let (tags, attrs) = markup_names(&page);
+    let odd_tags: Vec<_> = tags.iter().filter(|t| !TAGS.contains(&t.as_str())).collect();
+    let odd_attrs: Vec<_> = attrs.iter().filter(|a| !ATTRS.contains(&a.as_str())).collect();
+    assert!(odd_tags.is_empty(), "tags from the data: {odd_tags:?}");
+    assert!(odd_attrs.is_empty(), "attributes from the data: {odd_attrs:?}");
+    assert_eq!(page.matches("<script").count(), 2);
+    assert_eq!(page.matches("</script>").count(), 2);
+    assert!(!page.contains('\u{2028}') || !blocks(&page, "script")[0].1.contains('\u{2028}'));
+    assert!(!page.contains("javascript:"));
+    let data = blocks(&page, "script")[0].1;
+    let v: Value = serde_json::from_str(data).expect("the data block is JSON");
+    assert!(v["entities"].to_string().contains("onerror"), "the text is kept, as text");
+    // Also the snippet: the title is escaped for its attribute.
+    let out = dir.path().join("s.html");
+    let o = grapevine(&["render", story.to_str().unwrap(), "--message", "m</script>", "-o", out.to_str().unwrap(), "--embed-snippet"]);
+    let snippet = String::from_utf8(o.stdout).unwrap();
+    let (tags, attrs) = markup_names(&snippet);
+    assert_eq!(tags, ["iframe", "script"].iter().map(|s| s.to_string()).collect());
+    assert!(attrs.iter().all(|a| ["src", "title", "class", "width", "height", "style", "loading", "sandbox"].contains(&a.as_str())), "{attrs:?}");
+}
+
+// ---- In a real browser ----
+
+fn browser() -> Option<PathBuf> {
+    for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+        if Command::new(name)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            return Some(PathBuf::from(name));
+        }
+    }
+    assert!(
+        std::env::var_os("GRAPEVINE_REQUIRE_CHROMIUM").is_none(),
+        "GRAPEVINE_REQUIRE_CHROMIUM is set but no chromium is on PATH"
+    );
+    eprintln!("note: chromium is not on PATH; skipping the browser tests");
+    None
+}
+
+/// Opens `page` (a file in `dir`) in headless Chromium; returns the dumped
+/// DOM and the browser's log.
+fn open(chrome: &Path, dir: &Path, page: &str, window: (u32, u32), extra: &[String]) -> (String, String) {
+    let out = Command::new(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+            "--virtual-time-budget=10000",
+            "--enable-logging=stderr",
+            "--v=0",
+            &format!("--window-size={},{}", window.0, window.1),
+        ])
+        .args(extra)
+        .arg(format!("file://{}", dir.join(page).display()))
+        .output()
+        .expect("chromium runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The text of `<pre id="ID">` in a dumped DOM.
+fn pre(dom: &str, id: &str) -> Option<String> {
+    let (_, rest) = dom.split_once(&format!("<pre id=\"{id}\">"))?;
+    let (text, _) = rest.split_once("</pre>")?;
+    Some(
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&nbsp;", "\u{a0}")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// The page made testable: no CSP (the test's script is not in its
+/// hashes), an error recorder first, the test script last.
+fn instrumented(page: &str, test: &str) -> String {
+    let csp_start = page.find("<meta http-equiv=\"Content-Security-Policy\"").unwrap();
+    let csp_end = csp_start + page[csp_start..].find('>').unwrap() + 1;
+    let mut p = format!("{}{}", &page[..csp_start], &page[csp_end..]);
+    p = p.replacen(
+        "<head>",
+        "<head>\n<script>window.__gvErrors=[];addEventListener('error',function(e){__gvErrors.push(String(e.message||e.type))},true);\
+         addEventListener('unhandledrejection',function(e){__gvErrors.push(String(e.reason))});</script>",
+        1,
+    );
+    p.replacen("</body>", &format!("<script>{test}</script>\n</body>"), 1)
+}
+
+/// A host page holding `page` in an iframe `width` px wide; it writes what
+/// the iframe posts into `<pre id="result">` and the heights it reports
+/// into `<pre id="heights">`.
+fn host(page: &str, width: u32) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"></head><body style=\"margin:0\">\
+         <iframe id=\"f\" src=\"{page}\" style=\"border:0;display:block;width:{width}px;height:1200px\"></iframe>\
+         <pre id=\"heights\"></pre>\
+         <script>addEventListener('message', function (e) {{\
+           if (typeof e.data === 'string' && e.data.indexOf('gv-test:') === 0) {{\
+             var p = document.createElement('pre'); p.id = 'result'; p.textContent = e.data.slice(8); document.body.appendChild(p);\
+           }} else if (e.data && e.data.type === 'grapevine:height') {{\
+             document.getElementById('heights').textContent += e.data.height + ' ';\
+           }}\
+         }});</script></body></html>"
+    )
+}
+
+const DRIVE: &str = r#"
+window.addEventListener('load', function () { setTimeout(function () {
+  var out = { errors: window.__gvErrors, resources: performance.getEntriesByType('resource').map(function (r) { return r.name; }), states: [] };
+  var slider = document.getElementById('gv-time');
+  out.slider = { type: slider.type, min: +slider.min, max: +slider.max, value: +slider.value, hidden: slider.closest('[hidden]') !== null };
+  out.ready = document.getElementById('gv-root').getAttribute('data-ready');
+  INSTANTS.forEach(function (t) {
+    slider.value = String(t);
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    var s = {};
+    document.querySelectorAll('[data-entity]').forEach(function (el) {
+      var k = (el.closest('svg') ? 'svg ' : 'row ') + el.getAttribute('data-entity');
+      (s[k] = s[k] || []).push(el.getAttribute('data-state'));
+    });
+    var c = {};
+    document.querySelectorAll('svg [data-event]').forEach(function (el) { c[el.getAttribute('data-event')] = el.getAttribute('data-state'); });
+    out.states.push({ t: t, value: +slider.value, entities: s, contacts: c });
+  });
+  var visible = [].filter.call(document.querySelectorAll('svg [data-event="dm-pac-tip"]'), function (el) { return el.getBoundingClientRect().width > 0; });
+  out.contact_visible = visible.length;
+  if (visible.length) { visible[0].focus(); }
+  var card = document.querySelector('.gv-card');
+  out.card = { hidden: card.hidden, text: card.textContent, focused: document.activeElement && document.activeElement.getAttribute('data-event') };
+  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+  out.card_after_escape = card.hidden;
+  var widest = 0;
+  document.querySelectorAll('body *').forEach(function (el) { var r = el.getBoundingClientRect(); if (r.width > 0) widest = Math.max(widest, r.right); });
+  out.overflow = document.documentElement.scrollWidth > window.innerWidth || widest > window.innerWidth + 0.5;
+  out.widest = widest;
+  out.width = window.innerWidth;
+  out.live = document.querySelector('.gv-live').textContent;
+  var text = JSON.stringify(out);
+  var p = document.createElement('pre'); p.id = 'result'; p.textContent = text; document.body.appendChild(p);
+  if (window.parent !== window) window.parent.postMessage('gv-test:' + text, '*');
+}, 300); });
+"#;
+
+/// The story's event dates, as written, and the days around its start.
+fn event_dates() -> Vec<String> {
+    let story: Value = serde_json::from_str(&std::fs::read_to_string(BUNDLED).unwrap()).unwrap();
+    let mut dates: BTreeSet<String> = ["2016-09-19", "2016-09-21"].iter().map(|s| s.to_string()).collect();
+    for e in story["events"].as_array().unwrap() {
+        if let Some(t) = e["time"].as_str() {
+            for part in t.split('/') {
+                let part = part.trim_start_matches("..");
+                if !part.is_empty() {
+                    dates.insert(part.to_string());
+                }
+            }
+        }
+    }
+    dates.into_iter().collect()
+}
+
+/// `reach --until DATE`: the instant it means and each reached entity's
+/// state (`surely` for definite, else `possible`).
+fn until_answer(date: &str) -> (i64, BTreeMap<String, String>) {
+    let o = grapevine(&["reach", BUNDLED, "--message", "pac-tip", "--until", date, "--json"]);
+    assert!(o.status.success(), "{date}");
+    let a: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let until: jiff::Timestamp = a["until"].as_str().unwrap().parse().unwrap();
+    let states = a["reached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = if r["timing"] == "definite" { "surely" } else { "possible" };
+            (r["entity"].as_str().unwrap().to_string(), s.to_string())
+        })
+        .collect();
+    (until.as_second(), states)
+}
+
+fn drive(chrome: &Path, page: &str, width: u32, instants: &[i64]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let test = format!("var INSTANTS = {};\n{DRIVE}", serde_json::to_string(instants).unwrap());
+    std::fs::write(dir.path().join("story.html"), instrumented(page, &test)).unwrap();
+    std::fs::write(dir.path().join("host.html"), host("story.html", width)).unwrap();
+    let (dom, log) = open(chrome, dir.path(), "host.html", (width.max(500) + 20, 1300), &["--dump-dom".into()]);
+    let result = pre(&dom, "result").unwrap_or_else(|| panic!("no result in the page:\n{dom}\n{log}"));
+    let mut v: Value = serde_json::from_str(&result).unwrap();
+    v["heights"] = Value::String(pre(&dom, "heights").unwrap_or_default());
+    v
+}
+
+#[test]
+fn the_slider_replays_reach_until_in_a_real_browser() {
+    let Some(chrome) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = bundled(dir.path());
+    let dates = event_dates();
+    let answers: Vec<(String, i64, BTreeMap<String, String>)> = dates
+        .iter()
+        .map(|d| {
+            let (t, s) = until_answer(d);
+            (d.clone(), t, s)
+        })
+        .collect();
+    let instants: Vec<i64> = answers.iter().map(|a| a.1).collect();
+    let mut report = String::new();
+    for width in [375, 1280] {
+        let v = drive(&chrome, &page, width, &instants);
+        assert_eq!(v["width"], width, "{v}");
+        assert_eq!(v["errors"], serde_json::json!([]), "errors: {v}");
+        assert_eq!(v["resources"], serde_json::json!([]), "requests: {v}");
+        assert_eq!(v["ready"], "true");
+        assert_eq!(v["slider"]["type"], "range");
+        assert_eq!(v["slider"]["hidden"], false);
+        assert_eq!(v["overflow"], false, "{width} px overflows: {}", v["widest"]);
+        assert!(!v["heights"].as_str().unwrap().trim().is_empty(), "the page posts its height");
+        for ((date, until, expected), got) in answers.iter().zip(v["states"].as_array().unwrap()) {
+            let min = v["slider"]["min"].as_i64().unwrap();
+            let max = v["slider"]["max"].as_i64().unwrap();
+            assert_eq!(got["value"].as_i64().unwrap(), (*until).clamp(min, max), "{date}");
+            let mut marked = 0;
+            for (key, states) in got["entities"].as_object().unwrap() {
+                let id = key.split_once(' ').unwrap().1;
+                let want = expected.get(id).map_or("unreached", String::as_str);
+                for s in states.as_array().unwrap() {
+                    assert_eq!(s, want, "{date} ({until}): {key} is {s}, reach --until says {want}");
+                    marked += 1;
+                }
+            }
+            for id in expected.keys() {
+                assert!(got["entities"].get(format!("svg {id}")).is_some(), "{date}: {id} is drawn");
+            }
+            report.push_str(&format!("{width} px {date}: {} reached, {marked} marks equal\n", expected.len()));
+        }
+        // The issue's examples.
+        let at = |d: &str| &v["states"][dates.iter().position(|x| x == d).unwrap()]["entities"];
+        for (key, s) in at("2016-09-19").as_object().unwrap() {
+            if !key.ends_with(" wikileaks") {
+                assert_eq!(s[0], "unreached", "{key} before 20 Sep 2016");
+            }
+        }
+        for id in ["trump-jr", "kushner", "bannon", "conway", "parscale"] {
+            let s = at("2016-09-21")[format!("svg {id}")][0].as_str().unwrap();
+            assert!(s == "possible" || s == "surely", "{id} on 21 Sep 2016: {s}");
+        }
+        // Focusing a contact shows its quote; Escape closes the card.
+        assert!(v["contact_visible"].as_u64().unwrap() >= 1);
+        assert_eq!(v["card"]["hidden"], false, "{}", v["card"]);
+        assert!(v["card"]["text"].as_str().unwrap().contains("WikiLeaks contacted him on September 20, 2016"), "{}", v["card"]);
+        assert_eq!(v["card_after_escape"], true);
+        assert!(v["live"].as_str().unwrap().starts_with("By "), "{}", v["live"]);
+    }
+    eprintln!("{report}");
+}
+
+/// Loads a page as it is, under its own CSP; returns the DOM and whether
+/// the log shows a console error or a refusal.
+fn under_csp(chrome: &Path, page: &str) -> (String, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.html"), page).unwrap();
+    let (dom, log) = open(chrome, dir.path(), "p.html", (1280, 1000), &["--dump-dom".into()]);
+    let bad = log
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Refused") || l.contains("Uncaught") || l.contains("Content Security Policy"))
+        .map(str::to_string)
+        .collect();
+    (dom, bad)
+}
+
+#[test]
+fn the_page_runs_under_its_own_csp() {
+    let Some(chrome) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = bundled(dir.path());
+    let (dom, bad) = under_csp(&chrome, &page);
+    assert!(bad.is_empty(), "console: {bad:?}");
+    assert!(dom.contains("data-ready=\"true\""), "the script ran");
+    assert!(dom.contains("data-state=\"possible\""), "the states are set");
+    assert!(dom.contains("<div class=\"gv-controls\">"), "the slider is shown");
+    // A control: a script its CSP does not allow is refused, and seen.
+    let broken = page.replacen("<script>(function", "<script>/* changed */(function", 1);
+    let (dom, bad) = under_csp(&chrome, &broken);
+    assert!(!dom.contains("data-ready=\"true\""));
+    assert!(!bad.is_empty(), "the refusal shows in the log");
+}
+
+#[test]
+fn a_hostile_story_runs_no_script_in_a_browser() {
+    let Some(chrome) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let story = dir.path().join("hostile.json");
+    std::fs::write(&story, hostile_story()).unwrap();
+    let page = render(dir.path(), story.to_str().unwrap(), "h.html", &["--message", "m</script>"]);
+    // Without its CSP (it would hide an escaping mistake), every card opened.
+    let test = "window.addEventListener('load', function () { setTimeout(function () {\
+        var els = document.querySelectorAll('svg [data-entity], svg [data-event]');\
+        els.forEach(function (el) { el.dispatchEvent(new MouseEvent('click', { bubbles: true })); });\
+        var tags = {}, attrs = {};\
+        document.querySelectorAll('*').forEach(function (el) { tags[el.localName] = 1; [].forEach.call(el.attributes, function (a) { attrs[a.name] = 1; }); });\
+        var out = { pwned: document.documentElement.getAttribute('data-pwned'), title: document.title, errors: window.__gvErrors,\
+          links: [].map.call(document.querySelectorAll('a[href]'), function (a) { return a.href; }), tags: Object.keys(tags), attrs: Object.keys(attrs), cards: els.length };\
+        var p = document.createElement('pre'); p.id = 'result'; p.textContent = JSON.stringify(out); document.body.appendChild(p);\
+      }, 300); });";
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("h.html"), instrumented(&page, test)).unwrap();
+    let (dom, _) = open(&chrome, d.path(), "h.html", (1280, 1000), &["--dump-dom".into()]);
+    let v: Value = serde_json::from_str(&pre(&dom, "result").expect("result")).unwrap();
+    assert_eq!(v["pwned"], Value::Null, "{v}");
+    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
+    assert!(v["cards"].as_u64().unwrap() >= 5);
+    for l in v["links"].as_array().unwrap() {
+        assert!(l.as_str().unwrap().starts_with("https://"), "{l}");
+    }
+    let mut allowed: Vec<&str> = TAGS.to_vec();
+    allowed.extend(["dt", "dd", "pre"]);
+    for t in v["tags"].as_array().unwrap() {
+        assert!(allowed.contains(&t.as_str().unwrap()), "element {t} from the data: {v}");
+    }
+    let mut attrs: Vec<&str> = ATTRS.to_vec();
+    attrs.extend(["data-state", "data-ready", "style", "aria-valuetext", "viewBox", "xmlns:xlink"]);
+    for a in v["attrs"].as_array().unwrap() {
+        assert!(attrs.contains(&a.as_str().unwrap()), "attribute {a} from the data: {v}");
+    }
+}
+
+/// Screenshots for docs/embed.md (GRAPEVINE_SCREENSHOTS=docs/img).
+#[test]
+fn screenshots_when_asked() {
+    let Some(dir_out) = std::env::var_os("GRAPEVINE_SCREENSHOTS") else { return };
+    let Some(chrome) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = bundled(dir.path());
+    let dir_out = std::fs::canonicalize(dir_out).unwrap();
+    for (width, file) in [(375, "embed-phone-375.png"), (1280, "embed-wide-1280.png")] {
+        let height = drive(&chrome, &page, width, &[])["heights"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .filter_map(|h| h.parse::<u32>().ok())
+            .max()
+            .unwrap_or(2000);
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("story.html"), &page).unwrap();
+        std::fs::write(
+            d.path().join("host.html"),
+            host("story.html", width).replace("height:1200px", &format!("height:{height}px")),
+        )
+        .unwrap();
+        let out = dir_out.join(file);
+        open(&chrome, d.path(), "host.html", (width, height), &[format!("--screenshot={}", out.display())]);
+        assert!(out.exists());
+    }
+}
