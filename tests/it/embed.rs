@@ -312,7 +312,7 @@ const ATTRS: &[&str] = &[
     "stroke-dasharray", "stroke-linecap", "stroke-linejoin", "paint-order", "transform",
     "d", "points", "cx", "cy", "rx", "ry", "x1", "x2", "y1", "y2", "text-anchor",
     "data-entity", "data-event", "data-label", "tabindex", "xlink:href", "scope",
-    "font-style", "r", "opacity", "stroke-opacity",
+    "font-style", "r", "opacity", "stroke-opacity", "xml:space",
 ];
 
 #[test]
@@ -462,10 +462,12 @@ window.addEventListener('load', function () { setTimeout(function () {
   out.overflow = document.documentElement.scrollWidth > window.innerWidth || widest > window.innerWidth + 0.5;
   out.widest = widest;
   out.width = window.innerWidth;
-  out.live = document.querySelector('.gv-live').textContent;
-  var text = JSON.stringify(out);
-  var p = document.createElement('pre'); p.id = 'result'; p.textContent = text; document.body.appendChild(p);
-  if (window.parent !== window) window.parent.postMessage('gv-test:' + text, '*');
+  setTimeout(function () {
+    out.live = document.querySelector('.gv-live').textContent;
+    var text = JSON.stringify(out);
+    var p = document.createElement('pre'); p.id = 'result'; p.textContent = text; document.body.appendChild(p);
+    if (window.parent !== window) window.parent.postMessage('gv-test:' + text, '*');
+  }, 600);
 }, 300); });
 "#;
 
