@@ -22,7 +22,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_grapevine");
 const BUNDLED: &str = "graphs/trump-jr-wikileaks.json";
 
 fn grapevine(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("grapevine runs")
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("grapevine runs")
 }
 
 /// Renders `story` with `extra` options into `dir/name`; returns the page.
@@ -71,17 +74,34 @@ fn one_file_within_its_budget_and_nothing_fetched() {
     eprintln!("bundled story's page: {} bytes", page.len());
     let scripts = blocks(&page, "script");
     assert_eq!(scripts.len(), 2, "the data and the script, nothing else");
-    assert_eq!(scripts[0].0, "<script type=\"application/json\" id=\"gv-data\">");
+    assert_eq!(
+        scripts[0].0,
+        "<script type=\"application/json\" id=\"gv-data\">"
+    );
     assert_eq!(scripts[1].0, "<script>");
     let styles = blocks(&page, "style");
     assert_eq!(styles.len(), 1);
-    for bad in ["<link", "<img", "<iframe", "@import", "url(", " src=", "eval(", "new Function", "innerHTML"] {
+    for bad in [
+        "<link",
+        "<img",
+        "<iframe",
+        "@import",
+        "url(",
+        " src=",
+        "eval(",
+        "new Function",
+        "innerHTML",
+    ] {
         assert!(!page.contains(bad), "the page holds {bad}");
     }
     // Every link is http(s) (sources) and nothing loads one.
     for (i, _) in page.match_indices("href=\"") {
         let v = &page[i + 6..];
-        assert!(v.starts_with("http://") || v.starts_with("https://"), "{}", &v[..40.min(v.len())]);
+        assert!(
+            v.starts_with("http://") || v.starts_with("https://"),
+            "{}",
+            &v[..40.min(v.len())]
+        );
     }
     // Its own CSP names exactly its script and style by hash.
     let csp = grapevine::render::html::csp();
@@ -99,7 +119,9 @@ fn one_file_within_its_budget_and_nothing_fetched() {
 fn without_scripts(page: &str) -> String {
     let mut out = page.to_string();
     while let Some(i) = out.find("<script") {
-        let Some(j) = out[i..].find("</script>") else { break };
+        let Some(j) = out[i..].find("</script>") else {
+            break;
+        };
         out.replace_range(i..i + j + "</script>".len(), "");
     }
     out
@@ -149,13 +171,22 @@ fn the_contract_for_embedders() {
     assert_eq!(page.matches("<svg").count(), 2);
     for r in answer["reached"].as_array().unwrap() {
         let id = r["entity"].as_str().unwrap();
-        let n = page.matches(&format!("<g data-entity=\"{id}\" tabindex=\"0\"")).count();
+        let n = page
+            .matches(&format!("<g data-entity=\"{id}\" tabindex=\"0\""))
+            .count();
         assert_eq!(n, 2, "{id} in each picture");
     }
     assert!(page.contains("<g data-event=\"dm-pac-tip\" tabindex=\"0\""));
     assert!(!page.contains("id=\"n0\""), "no synthetic ids left");
     let css = grapevine::render::html::CSS;
-    for prop in ["--gv-font", "--gv-text", "--gv-bg", "--gv-surely", "--gv-possible", "--gv-unreached"] {
+    for prop in [
+        "--gv-font",
+        "--gv-text",
+        "--gv-bg",
+        "--gv-surely",
+        "--gv-possible",
+        "--gv-unreached",
+    ] {
         assert!(css.contains(&format!("{prop}:")), "{prop}");
     }
     assert!(css.contains("@media (prefers-color-scheme: dark)"));
@@ -167,7 +198,9 @@ fn the_contract_for_embedders() {
         assert!(
             selector.is_empty()
                 || selector.starts_with('@')
-                || selector.split(',').all(|s| s.trim().starts_with(".gv-embed")),
+                || selector
+                    .split(',')
+                    .all(|s| s.trim().starts_with(".gv-embed")),
             "unscoped rule: {selector}"
         );
     }
@@ -181,18 +214,53 @@ fn format_extension_and_snippet() {
     let dir = tempfile::tempdir().unwrap();
     let o = grapevine(&["render", BUNDLED, "--reach", "pac-tip", "--format", "html"]);
     assert!(o.status.success());
-    assert!(String::from_utf8(o.stdout).unwrap().starts_with("<!doctype html>"));
+    assert!(String::from_utf8(o.stdout)
+        .unwrap()
+        .starts_with("<!doctype html>"));
     render(dir.path(), BUNDLED, "s.htm", &["--reach", "pac-tip"]);
-    let o = grapevine(&["render", BUNDLED, "--reach", "pac-tip", "--embed-snippet", "-o", dir.path().join("x.svg").to_str().unwrap()]);
+    let o = grapevine(&[
+        "render",
+        BUNDLED,
+        "--reach",
+        "pac-tip",
+        "--embed-snippet",
+        "-o",
+        dir.path().join("x.svg").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let out = dir.path().join("story.html");
-    let o = grapevine(&["render", BUNDLED, "--message", "pac-tip", "-o", out.to_str().unwrap(), "--embed-snippet"]);
+    let o = grapevine(&[
+        "render",
+        BUNDLED,
+        "--message",
+        "pac-tip",
+        "-o",
+        out.to_str().unwrap(),
+        "--embed-snippet",
+    ]);
     assert!(o.status.success());
     let snippet = String::from_utf8(o.stdout).unwrap();
-    assert!(snippet.starts_with("<iframe src=\"story.html\" title=\"WikiLeaks’ first message"), "{snippet}");
+    assert!(
+        snippet.starts_with("<iframe src=\"story.html\" title=\"WikiLeaks’ first message"),
+        "{snippet}"
+    );
     assert!(snippet.contains("event.source !== frame.contentWindow"));
-    for bad in ["javascript:alert(1)", "x\" onload=\"alert(1)", " story.html"] {
-        let o = grapevine(&["render", BUNDLED, "--message", "pac-tip", "-o", out.to_str().unwrap(), "--embed-snippet", "--embed-src", bad]);
+    for bad in [
+        "javascript:alert(1)",
+        "x\" onload=\"alert(1)",
+        " story.html",
+    ] {
+        let o = grapevine(&[
+            "render",
+            BUNDLED,
+            "--message",
+            "pac-tip",
+            "-o",
+            out.to_str().unwrap(),
+            "--embed-snippet",
+            "--embed-src",
+            bad,
+        ]);
         assert_eq!(o.status.code(), Some(2), "{bad}");
     }
 }
@@ -298,21 +366,113 @@ fn markup_names(page: &str) -> (BTreeSet<String>, BTreeSet<String>) {
 }
 
 const TAGS: &[&str] = &[
-    "html", "head", "meta", "title", "style", "body", "article", "h2", "p", "div", "button",
-    "label", "input", "output", "span", "figure", "svg", "g", "a", "path", "polygon",
-    "polyline", "ellipse", "rect", "text", "desc", "line", "dl", "blockquote", "table",
-    "caption", "thead", "tbody", "tr", "th", "td", "br", "script", "circle",
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "article",
+    "h2",
+    "p",
+    "div",
+    "button",
+    "label",
+    "input",
+    "output",
+    "span",
+    "figure",
+    "svg",
+    "g",
+    "a",
+    "path",
+    "polygon",
+    "polyline",
+    "ellipse",
+    "rect",
+    "text",
+    "desc",
+    "line",
+    "dl",
+    "blockquote",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "br",
+    "script",
+    "circle",
 ];
 const ATTRS: &[&str] = &[
-    "lang", "charset", "name", "content", "http-equiv", "class", "id", "hidden", "type",
-    "aria-pressed", "for", "min", "max", "step", "value", "aria-live", "role",
-    "aria-labelledby", "aria-describedby", "aria-label", "target", "rel", "href", "xmlns",
-    "xmlns:xlink", "viewbox", "width", "height", "font-family", "overflow", "focusable",
-    "x", "y", "font-size", "font-weight", "fill", "fill-opacity", "stroke", "stroke-width",
-    "stroke-dasharray", "stroke-linecap", "stroke-linejoin", "paint-order", "transform",
-    "d", "points", "cx", "cy", "rx", "ry", "x1", "x2", "y1", "y2", "text-anchor",
-    "data-entity", "data-event", "data-label", "tabindex", "xlink:href", "scope",
-    "font-style", "r", "opacity", "stroke-opacity", "xml:space",
+    "lang",
+    "charset",
+    "name",
+    "content",
+    "http-equiv",
+    "class",
+    "id",
+    "hidden",
+    "type",
+    "aria-pressed",
+    "for",
+    "min",
+    "max",
+    "step",
+    "value",
+    "aria-live",
+    "role",
+    "aria-labelledby",
+    "aria-describedby",
+    "aria-label",
+    "target",
+    "rel",
+    "href",
+    "xmlns",
+    "xmlns:xlink",
+    "viewbox",
+    "width",
+    "height",
+    "font-family",
+    "overflow",
+    "focusable",
+    "x",
+    "y",
+    "font-size",
+    "font-weight",
+    "fill",
+    "fill-opacity",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "paint-order",
+    "transform",
+    "d",
+    "points",
+    "cx",
+    "cy",
+    "rx",
+    "ry",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "text-anchor",
+    "data-entity",
+    "data-event",
+    "data-label",
+    "tabindex",
+    "xlink:href",
+    "scope",
+    "font-style",
+    "r",
+    "opacity",
+    "stroke-opacity",
+    "xml:space",
 ];
 
 #[test]
@@ -320,32 +480,71 @@ fn a_hostile_story_renders_inert() {
     let dir = tempfile::tempdir().unwrap();
     let story = dir.path().join("hostile.json");
     std::fs::write(&story, hostile_story()).unwrap();
-    let page = render(dir.path(), story.to_str().unwrap(), "h.html", &["--message", "m</script>"]);
+    let page = render(
+        dir.path(),
+        story.to_str().unwrap(),
+        "h.html",
+        &["--message", "m</script>"],
+    );
     let (tags, attrs) = markup_names(&page);
-    let odd_tags: Vec<_> = tags.iter().filter(|t| !TAGS.contains(&t.as_str())).collect();
-    let odd_attrs: Vec<_> = attrs.iter().filter(|a| !ATTRS.contains(&a.as_str())).collect();
+    let odd_tags: Vec<_> = tags
+        .iter()
+        .filter(|t| !TAGS.contains(&t.as_str()))
+        .collect();
+    let odd_attrs: Vec<_> = attrs
+        .iter()
+        .filter(|a| !ATTRS.contains(&a.as_str()))
+        .collect();
     assert!(odd_tags.is_empty(), "tags from the data: {odd_tags:?}");
-    assert!(odd_attrs.is_empty(), "attributes from the data: {odd_attrs:?}");
+    assert!(
+        odd_attrs.is_empty(),
+        "attributes from the data: {odd_attrs:?}"
+    );
     assert_eq!(page.matches("<script").count(), 2);
     assert_eq!(page.matches("</script>").count(), 2);
     assert!(!page.contains('\u{2028}') || !blocks(&page, "script")[0].1.contains('\u{2028}'));
     assert!(!page.contains("javascript:"));
     let data = blocks(&page, "script")[0].1;
     let v: Value = serde_json::from_str(data).expect("the data block is JSON");
-    assert!(v["entities"].to_string().contains("onerror"), "the text is kept, as text");
+    assert!(
+        v["entities"].to_string().contains("onerror"),
+        "the text is kept, as text"
+    );
     // Also the snippet: the title is escaped for its attribute.
     let out = dir.path().join("s.html");
-    let o = grapevine(&["render", story.to_str().unwrap(), "--message", "m</script>", "-o", out.to_str().unwrap(), "--embed-snippet"]);
+    let o = grapevine(&[
+        "render",
+        story.to_str().unwrap(),
+        "--message",
+        "m</script>",
+        "-o",
+        out.to_str().unwrap(),
+        "--embed-snippet",
+    ]);
     let snippet = String::from_utf8(o.stdout).unwrap();
     let (tags, attrs) = markup_names(&snippet);
-    assert_eq!(tags, ["iframe", "script"].iter().map(|s| s.to_string()).collect());
-    assert!(attrs.iter().all(|a| ["src", "title", "class", "width", "height", "style", "loading", "sandbox"].contains(&a.as_str())), "{attrs:?}");
+    assert_eq!(
+        tags,
+        ["iframe", "script"].iter().map(|s| s.to_string()).collect()
+    );
+    assert!(
+        attrs.iter().all(|a| [
+            "src", "title", "class", "width", "height", "style", "loading", "sandbox"
+        ]
+        .contains(&a.as_str())),
+        "{attrs:?}"
+    );
 }
 
 // ---- In a real browser ----
 
 fn browser() -> Option<PathBuf> {
-    for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+    for name in [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ] {
         if Command::new(name)
             .arg("--version")
             .output()
@@ -364,7 +563,13 @@ fn browser() -> Option<PathBuf> {
 
 /// Opens `page` (a file in `dir`) in headless Chromium; returns the dumped
 /// DOM and the browser's log.
-fn open(chrome: &Path, dir: &Path, page: &str, window: (u32, u32), extra: &[String]) -> (String, String) {
+fn open(
+    chrome: &Path,
+    dir: &Path,
+    page: &str,
+    window: (u32, u32),
+    extra: &[String],
+) -> (String, String) {
     let out = Command::new(chrome)
         .args([
             "--headless",
@@ -402,7 +607,9 @@ fn pre(dom: &str, id: &str) -> Option<String> {
 /// The page made testable: no CSP (the test's script is not in its
 /// hashes), an error recorder first, the test script last.
 fn instrumented(page: &str, test: &str) -> String {
-    let csp_start = page.find("<meta http-equiv=\"Content-Security-Policy\"").unwrap();
+    let csp_start = page
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
     let csp_end = csp_start + page[csp_start..].find('>').unwrap() + 1;
     let mut p = format!("{}{}", &page[..csp_start], &page[csp_end..]);
     p = p.replacen(
@@ -474,7 +681,10 @@ window.addEventListener('load', function () { setTimeout(function () {
 /// The story's event dates, as written, and the days around its start.
 fn event_dates() -> Vec<String> {
     let story: Value = serde_json::from_str(&std::fs::read_to_string(BUNDLED).unwrap()).unwrap();
-    let mut dates: BTreeSet<String> = ["2016-09-19", "2016-09-21"].iter().map(|s| s.to_string()).collect();
+    let mut dates: BTreeSet<String> = ["2016-09-19", "2016-09-21"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     for e in story["events"].as_array().unwrap() {
         if let Some(t) = e["time"].as_str() {
             for part in t.split('/') {
@@ -491,7 +701,15 @@ fn event_dates() -> Vec<String> {
 /// `reach --until DATE`: the instant it means and each reached entity's
 /// state (`surely` for definite, else `possible`).
 fn until_answer(date: &str) -> (i64, BTreeMap<String, String>) {
-    let o = grapevine(&["reach", BUNDLED, "--message", "pac-tip", "--until", date, "--json"]);
+    let o = grapevine(&[
+        "reach",
+        BUNDLED,
+        "--message",
+        "pac-tip",
+        "--until",
+        date,
+        "--json",
+    ]);
     assert!(o.status.success(), "{date}");
     let a: Value = serde_json::from_slice(&o.stdout).unwrap();
     let until: jiff::Timestamp = a["until"].as_str().unwrap().parse().unwrap();
@@ -500,7 +718,11 @@ fn until_answer(date: &str) -> (i64, BTreeMap<String, String>) {
         .unwrap()
         .iter()
         .map(|r| {
-            let s = if r["timing"] == "definite" { "surely" } else { "possible" };
+            let s = if r["timing"] == "definite" {
+                "surely"
+            } else {
+                "possible"
+            };
             (r["entity"].as_str().unwrap().to_string(), s.to_string())
         })
         .collect();
@@ -509,11 +731,21 @@ fn until_answer(date: &str) -> (i64, BTreeMap<String, String>) {
 
 fn drive(chrome: &Path, page: &str, width: u32, instants: &[i64]) -> Value {
     let dir = tempfile::tempdir().unwrap();
-    let test = format!("var INSTANTS = {};\n{DRIVE}", serde_json::to_string(instants).unwrap());
+    let test = format!(
+        "var INSTANTS = {};\n{DRIVE}",
+        serde_json::to_string(instants).unwrap()
+    );
     std::fs::write(dir.path().join("story.html"), instrumented(page, &test)).unwrap();
     std::fs::write(dir.path().join("host.html"), host("story.html", width)).unwrap();
-    let (dom, log) = open(chrome, dir.path(), "host.html", (width.max(500) + 20, 1300), &["--dump-dom".into()]);
-    let result = pre(&dom, "result").unwrap_or_else(|| panic!("no result in the page:\n{dom}\n{log}"));
+    let (dom, log) = open(
+        chrome,
+        dir.path(),
+        "host.html",
+        (width.max(500) + 20, 1300),
+        &["--dump-dom".into()],
+    );
+    let result =
+        pre(&dom, "result").unwrap_or_else(|| panic!("no result in the page:\n{dom}\n{log}"));
     let mut v: Value = serde_json::from_str(&result).unwrap();
     v["heights"] = Value::String(pre(&dom, "heights").unwrap_or_default());
     v
@@ -542,25 +774,45 @@ fn the_slider_replays_reach_until_in_a_real_browser() {
         assert_eq!(v["ready"], "true");
         assert_eq!(v["slider"]["type"], "range");
         assert_eq!(v["slider"]["hidden"], false);
-        assert_eq!(v["overflow"], false, "{width} px overflows: {}", v["widest"]);
-        assert!(!v["heights"].as_str().unwrap().trim().is_empty(), "the page posts its height");
+        assert_eq!(
+            v["overflow"], false,
+            "{width} px overflows: {}",
+            v["widest"]
+        );
+        assert!(
+            !v["heights"].as_str().unwrap().trim().is_empty(),
+            "the page posts its height"
+        );
         for ((date, until, expected), got) in answers.iter().zip(v["states"].as_array().unwrap()) {
             let min = v["slider"]["min"].as_i64().unwrap();
             let max = v["slider"]["max"].as_i64().unwrap();
-            assert_eq!(got["value"].as_i64().unwrap(), (*until).clamp(min, max), "{date}");
+            assert_eq!(
+                got["value"].as_i64().unwrap(),
+                (*until).clamp(min, max),
+                "{date}"
+            );
             let mut marked = 0;
             for (key, states) in got["entities"].as_object().unwrap() {
                 let id = key.split_once(' ').unwrap().1;
                 let want = expected.get(id).map_or("unreached", String::as_str);
                 for s in states.as_array().unwrap() {
-                    assert_eq!(s, want, "{date} ({until}): {key} is {s}, reach --until says {want}");
+                    assert_eq!(
+                        s, want,
+                        "{date} ({until}): {key} is {s}, reach --until says {want}"
+                    );
                     marked += 1;
                 }
             }
             for id in expected.keys() {
-                assert!(got["entities"].get(format!("svg {id}")).is_some(), "{date}: {id} is drawn");
+                assert!(
+                    got["entities"].get(format!("svg {id}")).is_some(),
+                    "{date}: {id} is drawn"
+                );
             }
-            report.push_str(&format!("{width} px {date}: {} reached, {marked} marks equal\n", expected.len()));
+            report.push_str(&format!(
+                "{width} px {date}: {} reached, {marked} marks equal\n",
+                expected.len()
+            ));
         }
         // The issue's examples.
         let at = |d: &str| &v["states"][dates.iter().position(|x| x == d).unwrap()]["entities"];
@@ -576,9 +828,20 @@ fn the_slider_replays_reach_until_in_a_real_browser() {
         // Focusing a contact shows its quote; Escape closes the card.
         assert!(v["contact_visible"].as_u64().unwrap() >= 1);
         assert_eq!(v["card"]["hidden"], false, "{}", v["card"]);
-        assert!(v["card"]["text"].as_str().unwrap().contains("WikiLeaks contacted him on September 20, 2016"), "{}", v["card"]);
+        assert!(
+            v["card"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("WikiLeaks contacted him on September 20, 2016"),
+            "{}",
+            v["card"]
+        );
         assert_eq!(v["card_after_escape"], true);
-        assert!(v["live"].as_str().unwrap().starts_with("By "), "{}", v["live"]);
+        assert!(
+            v["live"].as_str().unwrap().starts_with("By "),
+            "{}",
+            v["live"]
+        );
     }
     eprintln!("{report}");
 }
@@ -588,10 +851,21 @@ fn the_slider_replays_reach_until_in_a_real_browser() {
 fn under_csp(chrome: &Path, page: &str) -> (String, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("p.html"), page).unwrap();
-    let (dom, log) = open(chrome, dir.path(), "p.html", (1280, 1000), &["--dump-dom".into()]);
+    let (dom, log) = open(
+        chrome,
+        dir.path(),
+        "p.html",
+        (1280, 1000),
+        &["--dump-dom".into()],
+    );
     let bad = log
         .lines()
-        .filter(|l| l.contains("CONSOLE") || l.contains("Refused") || l.contains("Uncaught") || l.contains("Content Security Policy"))
+        .filter(|l| {
+            l.contains("CONSOLE")
+                || l.contains("Refused")
+                || l.contains("Uncaught")
+                || l.contains("Content Security Policy")
+        })
         .map(str::to_string)
         .collect();
     (dom, bad)
@@ -605,8 +879,14 @@ fn the_page_runs_under_its_own_csp() {
     let (dom, bad) = under_csp(&chrome, &page);
     assert!(bad.is_empty(), "console: {bad:?}");
     assert!(dom.contains("data-ready=\"true\""), "the script ran");
-    assert!(dom.contains("data-state=\"possible\""), "the states are set");
-    assert!(dom.contains("<div class=\"gv-controls\">"), "the slider is shown");
+    assert!(
+        dom.contains("data-state=\"possible\""),
+        "the states are set"
+    );
+    assert!(
+        dom.contains("<div class=\"gv-controls\">"),
+        "the slider is shown"
+    );
     // A control: a script its CSP does not allow is refused, and seen.
     let broken = page.replacen("<script>(function", "<script>/* changed */(function", 1);
     let (dom, bad) = under_csp(&chrome, &broken);
@@ -620,7 +900,12 @@ fn a_hostile_story_runs_no_script_in_a_browser() {
     let dir = tempfile::tempdir().unwrap();
     let story = dir.path().join("hostile.json");
     std::fs::write(&story, hostile_story()).unwrap();
-    let page = render(dir.path(), story.to_str().unwrap(), "h.html", &["--message", "m</script>"]);
+    let page = render(
+        dir.path(),
+        story.to_str().unwrap(),
+        "h.html",
+        &["--message", "m</script>"],
+    );
     // Without its CSP (it would hide an escaping mistake), every card opened.
     let test = "window.addEventListener('load', function () { setTimeout(function () {\
         var els = document.querySelectorAll('svg [data-entity], svg [data-event]');\
@@ -633,7 +918,13 @@ fn a_hostile_story_runs_no_script_in_a_browser() {
       }, 300); });";
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("h.html"), instrumented(&page, test)).unwrap();
-    let (dom, _) = open(&chrome, d.path(), "h.html", (1280, 1000), &["--dump-dom".into()]);
+    let (dom, _) = open(
+        &chrome,
+        d.path(),
+        "h.html",
+        (1280, 1000),
+        &["--dump-dom".into()],
+    );
     let v: Value = serde_json::from_str(&pre(&dom, "result").expect("result")).unwrap();
     assert_eq!(v["pwned"], Value::Null, "{v}");
     assert_eq!(v["errors"], serde_json::json!([]), "{v}");
@@ -644,19 +935,34 @@ fn a_hostile_story_runs_no_script_in_a_browser() {
     let mut allowed: Vec<&str> = TAGS.to_vec();
     allowed.extend(["dt", "dd", "pre"]);
     for t in v["tags"].as_array().unwrap() {
-        assert!(allowed.contains(&t.as_str().unwrap()), "element {t} from the data: {v}");
+        assert!(
+            allowed.contains(&t.as_str().unwrap()),
+            "element {t} from the data: {v}"
+        );
     }
     let mut attrs: Vec<&str> = ATTRS.to_vec();
-    attrs.extend(["data-state", "data-ready", "style", "aria-valuetext", "viewBox", "xmlns:xlink"]);
+    attrs.extend([
+        "data-state",
+        "data-ready",
+        "style",
+        "aria-valuetext",
+        "viewBox",
+        "xmlns:xlink",
+    ]);
     for a in v["attrs"].as_array().unwrap() {
-        assert!(attrs.contains(&a.as_str().unwrap()), "attribute {a} from the data: {v}");
+        assert!(
+            attrs.contains(&a.as_str().unwrap()),
+            "attribute {a} from the data: {v}"
+        );
     }
 }
 
 /// Screenshots for docs/embed.md (GRAPEVINE_SCREENSHOTS=docs/img).
 #[test]
 fn screenshots_when_asked() {
-    let Some(dir_out) = std::env::var_os("GRAPEVINE_SCREENSHOTS") else { return };
+    let Some(dir_out) = std::env::var_os("GRAPEVINE_SCREENSHOTS") else {
+        return;
+    };
     let Some(chrome) = browser() else { return };
     let dir = tempfile::tempdir().unwrap();
     let page = bundled(dir.path());
@@ -677,7 +983,84 @@ fn screenshots_when_asked() {
         )
         .unwrap();
         let out = dir_out.join(file);
-        open(&chrome, d.path(), "host.html", (width, height), &[format!("--screenshot={}", out.display())]);
+        open(
+            &chrome,
+            d.path(),
+            "host.html",
+            (width, height),
+            &[format!("--screenshot={}", out.display())],
+        );
         assert!(out.exists());
     }
+}
+
+/// The example article page: the bundled story inline and by iframe.
+fn article(page: &str, snippet: &str) -> String {
+    let inline = |tag: &str| -> String {
+        blocks(page, tag)
+            .iter()
+            .map(|(open, body)| format!("{open}{body}</{tag}>\n"))
+            .collect()
+    };
+    let start = page.find("<article class=\"gv-embed\"").expect("the embed");
+    let end = page.find("</article>").expect("its end") + "</article>".len();
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>How a tip travelled — an example article</title>\n\
+         <!-- Generated by tests/it/embed.rs from `grapevine render graphs/trump-jr-wikileaks.json --message pac-tip -o story.html --embed-snippet`; see README.md. -->\n\
+         <style>body{{margin:0 auto;max-width:42rem;padding:1rem;font:18px/1.6 Georgia,serif;color:#222}}h1{{line-height:1.2}}\
+         .note{{font:14px/1.4 system-ui,sans-serif;color:#555}}</style>\n</head>\n<body>\n\
+         <h1>How a tip travelled</h1>\n\
+         <p>On 20 September 2016 WikiLeaks sent Donald Trump Jr. a private message on Twitter. \
+         Reporting since then says who he passed it to. The graphic below is grapevine's page, pasted inline.</p>\n\
+         <p class=\"note\">Inline: the page's style, markup and script pasted into the article.</p>\n\
+         {}{}\n{}\
+         <p>The same graphic can sit in an iframe that sizes itself to its content.</p>\n\
+         <p class=\"note\">By iframe: the lines <code>--embed-snippet</code> printed.</p>\n\
+         {snippet}\
+         <p>The story goes on.</p>\n</body>\n</html>\n",
+        inline("style"),
+        &page[start..end],
+        inline("script")
+    )
+}
+
+#[test]
+fn the_example_article_is_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("story.html");
+    let o = grapevine(&[
+        "render",
+        BUNDLED,
+        "--message",
+        "pac-tip",
+        "-o",
+        out.to_str().unwrap(),
+        "--embed-snippet",
+    ]);
+    assert!(o.status.success());
+    let page = std::fs::read_to_string(&out).unwrap();
+    let snippet = String::from_utf8(o.stdout).unwrap();
+    let index = article(&page, &snippet);
+    let here = Path::new("examples/article");
+    if std::env::var_os("GRAPEVINE_UPDATE_EXAMPLES").is_some() {
+        std::fs::write(here.join("story.html"), &page).unwrap();
+        std::fs::write(here.join("index.html"), &index).unwrap();
+    }
+    let stale = "examples/article is stale: GRAPEVINE_UPDATE_EXAMPLES=1 cargo test --test it embed::the_example_article";
+    assert_eq!(
+        std::fs::read_to_string(here.join("story.html"))
+            .ok()
+            .as_deref(),
+        Some(page.as_str()),
+        "{stale}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(here.join("index.html"))
+            .ok()
+            .as_deref(),
+        Some(index.as_str()),
+        "{stale}"
+    );
 }

@@ -93,7 +93,10 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
     let open = root.range().start + "<svg".len();
     edits.push((
         open..open,
-        format!(" class=\"gv-pic gv-pic-{}\" focusable=\"false\"", escape::attr(name)),
+        format!(
+            " class=\"gv-pic gv-pic-{}\" focusable=\"false\"",
+            escape::attr(name)
+        ),
     ));
     for node in root.descendants().filter(|n| n.is_element()) {
         for at in node.attributes() {
@@ -135,9 +138,5 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
     }
     // From the root on: no XML prolog inside HTML.
     let start = root.range().start;
-    Ok(out
-        .get(start..)
-        .unwrap_or_default()
-        .trim_end()
-        .to_string())
+    Ok(out.get(start..).unwrap_or_default().trim_end().to_string())
 }

@@ -193,7 +193,8 @@ const CONTROLS: &str = "<div class=\"gv-controls\" hidden>\n\
 </div>\n";
 
 /// The card a person or contact opens, filled in by the script.
-const CARD: &str = "<div class=\"gv-card\" role=\"dialog\" aria-labelledby=\"gv-card-title\" hidden>\n\
+const CARD: &str =
+    "<div class=\"gv-card\" role=\"dialog\" aria-labelledby=\"gv-card-title\" hidden>\n\
 <button type=\"button\" class=\"gv-card-close\" aria-label=\"Close\">×</button>\n\
 <p class=\"gv-card-title\" id=\"gv-card-title\"></p>\n\
 <dl class=\"gv-card-facts\"></dl>\n\
@@ -277,23 +278,25 @@ fn sources(catalog: &dyn Catalog) -> String {
             (None, None) => s.id.clone(),
         };
         let name = super::clean(&name);
-        items.push(
-            match s.url.as_deref().and_then(super::plan::safe_url) {
-                Some(u) => format!(
-                    "<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>",
-                    escape::attr(&u),
-                    e(&name)
-                ),
-                None => e(&name),
-            },
-        );
+        items.push(match s.url.as_deref().and_then(super::plan::safe_url) {
+            Some(u) => format!(
+                "<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>",
+                escape::attr(&u),
+                e(&name)
+            ),
+            None => e(&name),
+        });
     }
     if items.is_empty() {
         return String::new();
     }
     format!(
         "<p class=\"gv-sources\">{}: {}</p>\n",
-        if items.len() == 1 { "Source" } else { "Sources" },
+        if items.len() == 1 {
+            "Source"
+        } else {
+            "Sources"
+        },
         items.join("; ")
     )
 }
@@ -339,7 +342,10 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
             notes: words
                 .notes(r)
                 .into_iter()
-                .map(|n| n.strip_prefix("rests on: ").map_or(n.clone(), str::to_string))
+                .map(|n| {
+                    n.strip_prefix("rests on: ")
+                        .map_or(n.clone(), str::to_string)
+                })
                 .collect(),
             earliest: times.and_then(|t| t.earliest),
             surely: times.and_then(|t| t.definite_by),
@@ -402,7 +408,8 @@ fn finding(
     };
     let people = others.iter().filter(|r| person(&r.entity)).count();
     let rest = others.len() - people;
-    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let who = match (people, rest) {
         (0, 0) => "No one else".to_string(),
         (p, 0) => count(p, "person", "people"),
@@ -587,7 +594,7 @@ pub fn snippet_src_ok(src: &str) -> bool {
     let scheme_ok = matches!(scheme, None | Some("http") | Some("https"));
     scheme_ok
         && !src.is_empty()
-        && src
-            .chars()
-            .all(|c| !c.is_control() && !c.is_whitespace() && !matches!(c, '"' | '<' | '>' | '\'' | '`'))
+        && src.chars().all(|c| {
+            !c.is_control() && !c.is_whitespace() && !matches!(c, '"' | '<' | '>' | '\'' | '`')
+        })
 }
