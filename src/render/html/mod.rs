@@ -6,7 +6,7 @@
 //! Nothing is fetched: the style and the script are inline, hashed into the
 //! page's own Content-Security-Policy; every text from the story is escaped
 //! for its context ([`escape`]); the picture's groups carry the contract's
-//! `data-entity` and `data-event` attributes ([`annotate`]). The contract is
+//! `data-entity` and `data-event` attributes (`annotate.rs`). The contract is
 //! documented in `docs/embed.md`.
 //!
 //! # Example
