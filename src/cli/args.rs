@@ -338,10 +338,12 @@ with its contacts. `grapevine render FILE --connect A B ...` draws it.",
         #[arg(long)]
         json: bool,
     },
-    /// Draw the story: DOT (default, to standard output), SVG or PNG, optionally focused.
+    /// Draw the story: DOT (default, to standard output), SVG, PNG or HTML, optionally focused.
     ///
-    /// The format comes from OUT's extension (.dot, .svg, .png) or --format.
+    /// The format comes from OUT's extension (.dot, .svg, .png, .html) or --format.
     /// SVG and PNG are drawn in-process; --engine system uses Graphviz `dot`.
+    /// HTML is one file for an article (docs/embed.md): the finding, the picture,
+    /// the table, a time slider; --embed-snippet prints the iframe that embeds it.
     #[command(after_help = after(
         "",
         "  grapevine render graphs/trump-jr-wikileaks.json -o story.svg
@@ -349,6 +351,7 @@ with its contacts. `grapevine render FILE --connect A B ...` draws it.",
   grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip -o key.png
   grapevine render graphs/trump-jr-wikileaks.json --lanes --reach pac-tip -o lanes.svg
   grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --alt-text
+  grapevine render graphs/trump-jr-wikileaks.json --message pac-tip -o story.html --embed-snippet
   grapevine render graphs/trump-jr-wikileaks.json --connect trump-jr assange -o link.svg"
     ))]
     Render(RenderArgs),
@@ -509,7 +512,7 @@ pub struct RenderArgs {
     #[arg(long)]
     pub alt_text: bool,
     /// Highlight who could have seen message MSG, through which chains.
-    #[arg(long, value_name = "MSG", conflicts_with_all = ["reach_from", "path"])]
+    #[arg(long, visible_alias = "message", value_name = "MSG", conflicts_with_all = ["reach_from", "path"])]
     pub reach: Option<String>,
     /// Highlight whom ENTITY's contacts could have told.
     #[arg(long, value_name = "ENTITY", conflicts_with = "path")]
@@ -536,6 +539,14 @@ pub struct RenderArgs {
     /// Keep only contacts whose dates overlap the window from FROM to TO.
     #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
     pub between: Option<Vec<String>>,
+    /// HTML: also print the <iframe> and the script that sizes it, for an
+    /// article page (the iframe's src is OUT's file name, or --embed-src).
+    #[arg(long)]
+    pub embed_snippet: bool,
+    /// With --embed-snippet: the address the article loads the page from (a
+    /// relative path or an http(s) URL).
+    #[arg(long, value_name = "URL", requires = "embed_snippet")]
+    pub embed_src: Option<String>,
     /// Hide contacts weaker than this (and follow only these with --reach).
     #[arg(long, value_enum)]
     pub threshold: Option<CertaintyArg>,
@@ -581,6 +592,8 @@ pub enum FormatArg {
     Svg,
     /// PNG picture
     Png,
+    /// one HTML file for an article: finding, picture, table, time slider
+    Html,
 }
 
 /// `--fit`

@@ -31,17 +31,23 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
             "--until goes with --reach, --reach-from or --path".into(),
         ));
     }
+    // The question the picture answers, if any (the HTML page's table).
+    let mut query: Option<Query> = None;
     let mut focus = if let Some(msg) = &args.reach {
         let mut q = Query::message(msg);
         q.threshold = threshold;
         q.until = args.until.clone();
-        Focus::reach(catalog, &q)?
+        let f = Focus::reach(catalog, &q)?;
+        query = Some(q);
+        f
     } else if let Some(from) = &args.reach_from {
         let mut q = Query::from_entity(from);
         q.since = args.since.clone();
         q.threshold = threshold;
         q.until = args.until.clone();
-        Focus::reach(catalog, &q)?
+        let f = Focus::reach(catalog, &q)?;
+        query = Some(q);
+        f
     } else if let Some(names) = &args.connect {
         Focus::connect(catalog, names, threshold, args.relations)?
     } else if let Some([a, b]) = args.path.as_deref() {
@@ -49,7 +55,9 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         q.since = args.since.clone();
         q.threshold = threshold;
         q.until = args.until.clone();
-        Focus::path(catalog, &q, b)?
+        let f = Focus::path(catalog, &q, b)?;
+        query = Some(q);
+        f
     } else {
         Focus::default()
     };
@@ -99,10 +107,11 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         (Some(FormatArg::Dot), _) => Format::Dot,
         (Some(FormatArg::Svg), _) => Format::Svg,
         (Some(FormatArg::Png), _) => Format::Png,
+        (Some(FormatArg::Html), _) => Format::Html,
         (None, None) => Format::Dot,
         (None, Some(path)) => Format::from_path(path).ok_or_else(|| {
             Error::Query(format!(
-                "cannot tell the format of {} from its extension: name it .dot, .svg or .png, or give --format",
+                "cannot tell the format of {} from its extension: name it .dot, .svg, .png or .html, or give --format",
                 path.display()
             ))
         })?,
@@ -112,6 +121,16 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         max_width: args.width,
         unreached: !args.no_unreached,
     };
+    if args.embed_snippet && (format != Format::Html || args.output.is_none()) {
+        return Err(Error::Query(
+            "--embed-snippet goes with an HTML page written to a file: give -o story.html".into(),
+        ));
+    }
+    if args.lanes && format == Format::Html {
+        return Err(Error::Query(
+            "the HTML page holds the contact picture, not the lane chart: leave out --lanes, or write .svg".into(),
+        ));
+    }
     if args.lanes && format == Format::Dot {
         return Err(Error::Query(
             "the lane chart is drawn as SVG or PNG: give -o lanes.svg or --format svg".into(),
@@ -130,6 +149,17 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         Format::Svg => with_progress(args.input.quiet, "laying out", || {
             render::draw_svg(story, &focus, engine, &look).map(String::into_bytes)
         })?,
+        Format::Html => with_progress(args.input.quiet, "laying out", || {
+            let page = render::html::Page {
+                catalog,
+                query: query.as_ref(),
+                story,
+                focus: &focus,
+                engine,
+                look,
+            };
+            render::html::html(&page).map(String::into_bytes)
+        })?,
         Format::Png => with_progress(args.input.quiet, "drawing", || {
             let look = render::Look {
                 max_width: None,
@@ -142,10 +172,41 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         Some(path) => {
             write_output(path, &args.input.file, &bytes)?;
             eprint_text(&format!("wrote {}\n", path.display()));
+            if args.embed_snippet {
+                print_text(out, &snippet(args, path, catalog)?)?;
+            }
         }
         None => out.write_all(&bytes).map_err(out_err)?,
     }
     Ok(0)
+}
+
+/// The `<iframe>` and its sizing script for an article page.
+fn snippet(
+    args: &RenderArgs,
+    path: &std::path::Path,
+    catalog: &dyn grapevine::Catalog,
+) -> Result<String, Error> {
+    use grapevine::render::html;
+    let src = match &args.embed_src {
+        Some(src) => src.clone(),
+        None => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
+    };
+    if !html::snippet_src_ok(&src) {
+        return Err(Error::Query(format!(
+            "--embed-src {:?}: give a relative path or an http(s) URL, with no spaces or quotes",
+            src.chars().filter(|c| !c.is_control()).collect::<String>()
+        )));
+    }
+    let title = catalog
+        .title()
+        .map(grapevine::render::clean)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "Untitled story".to_string());
+    Ok(html::embed_snippet(&src, &title))
 }
 
 /// Runs `work`, showing a spinner on stderr once it has taken a second (not

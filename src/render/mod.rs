@@ -29,6 +29,7 @@ mod cascade;
 mod check;
 pub mod dot;
 mod frame;
+pub mod html;
 mod key;
 pub mod lanes;
 mod measure;
@@ -63,16 +64,20 @@ pub enum Format {
     Svg,
     /// PNG picture.
     Png,
+    /// One HTML file: the finding, the picture, the table, the slider.
+    Html,
 }
 
 impl Format {
-    /// The format named by a file's extension (`.dot`/`.gv`, `.svg`, `.png`).
+    /// The format named by a file's extension (`.dot`/`.gv`, `.svg`, `.png`,
+    /// `.html`/`.htm`).
     pub fn from_path(path: &std::path::Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "dot" | "gv" => Some(Format::Dot),
             "svg" => Some(Format::Svg),
             "png" => Some(Format::Png),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }

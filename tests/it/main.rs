@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod corpus;
 mod csv_fuzz;
+mod embed;
 mod equality;
 mod hostile_csv;
 mod hostile_story;

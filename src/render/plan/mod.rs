@@ -298,14 +298,19 @@ fn kind_word(e: &Entity) -> &'static str {
 }
 
 /// The cited source of an event: quote, source title, link.
-struct Cited {
-    quote: Option<String>,
-    source: Option<String>,
-    url: Option<String>,
-    count: usize,
+pub(crate) struct Cited {
+    /// The first quote of its citations (or the fallback).
+    pub quote: Option<String>,
+    /// The cited source's publisher and title.
+    pub source: Option<String>,
+    /// Its checked http(s) link.
+    pub url: Option<String>,
+    /// How many distinct sources are cited.
+    pub count: usize,
 }
 
-fn cited(story: &Story, sources: &[Citation], fallback_quote: Option<&str>) -> Cited {
+/// The citation of `sources` shown for an event: the first with a quote.
+pub(crate) fn cited(story: &Story, sources: &[Citation], fallback_quote: Option<&str>) -> Cited {
     let citation = sources
         .iter()
         .find(|s| s.quote().is_some())
