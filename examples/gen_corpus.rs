@@ -90,11 +90,18 @@ fn main() {
         std::process::exit(1);
     }
     let seconds = rows.windows(2).filter(|w| w[0].time == w[1].time).count();
+    // The busiest sender: the source `benches/compare/run.sh` asks from.
+    let mut sent = vec![0u32; spec.nodes() as usize];
+    for r in &rows {
+        sent[r.from as usize] += 1;
+    }
+    let busiest = (0..sent.len()).max_by_key(|&i| (sent[i], std::cmp::Reverse(i)));
     eprintln!(
-        "{out}: {} rows, {} entities, {} rows share their second with the previous one",
+        "{out}: {} rows, {} entities, {} rows share their second with the previous one; busiest sender {}",
         rows.len(),
         spec.nodes(),
-        seconds
+        seconds,
+        busiest.map_or(0, |i| i as u32)
     );
 }
 

@@ -168,20 +168,23 @@ def run_reference(a):
 
 def table(a):
     recs = [json.loads(l) for l in open(a.results) if l.strip()]
-    head = ["events", "mode", "tool", "load s", "query s", "peak MB", "reached", "agrees with grapevine", "query ratio", "load ratio"]
+    head = ["events", "family", "mode", "tool", "load s", "query s", "peak MB", "reached", "agrees with grapevine", "query ratio", "load ratio"]
     rows = []
     for r in recs:
+        fam = r.get("family", "uniform")
         g = next(
-            (x for x in recs if x["tool"] == "grapevine" and x["events"] == r["events"] and x["mode"] == r["mode"] and x.get("ids", "int") == "int"),
+            (x for x in recs if x["tool"] == "grapevine" and x["events"] == r["events"] and x.get("family", "uniform") == fam
+             and x["mode"] == r["mode"] and x.get("ids", "int") == "int"),
             None,
         )
         qr = lr = ""
         if g and r["tool"] != "grapevine" and g["query_s"] > 0 and g["load_s"] > 0:
-            qr = f"{r['query_s'] / g['query_s']:.0f}x"
+            qr = f"{r['query_s'] / g['query_s']:.1f}x"
             lr = f"{r['load_s'] / g['load_s']:.1f}x"
         tool = r["tool"] + (" (e-mail ids)" if r.get("ids") == "email" else "")
         rows.append([
             f"{r['events']:.0e}".replace("+0", ""),
+            fam,
             r["mode"],
             tool,
             f"{r['load_s']:.2f}",
@@ -192,13 +195,34 @@ def table(a):
             qr,
             lr,
         ])
+    print_table(head, rows)
+    print("\nquery ratio / load ratio: the peer's time divided by grapevine's (same events, family and mode, integer ids).")
+    whole = [r for r in recs if "answer_s" in r]
+    if whole:
+        print("\nThe whole answer: `answer s` computes paths, definite times and evidence for every reached entity")
+        print("(`reach_rows`); `reach --json` runs the command end to end (load, answer, pretty JSON to a pipe).\n")
+        head = ["events", "family", "mode", "load s", "query s", "answer s", "reach --json s", "JSON MB", "peak MB"]
+        rows = [[
+            f"{r['events']:.0e}".replace("+0", ""),
+            r.get("family", "uniform"),
+            r["mode"],
+            f"{r['load_s']:.2f}",
+            f"{r['query_s']:.4f}",
+            f"{r['answer_s']:.3f}",
+            f"{r['json_s']:.2f}" if "json_s" in r else "",
+            f"{r['json_mb']:.0f}" if "json_mb" in r else "",
+            f"{r['json_peak_mb']:.0f}" if r.get("json_peak_mb") else "",
+        ] for r in whole]
+        print_table(head, rows)
+
+
+def print_table(head, rows):
     widths = [max(len(h), *(len(x[i]) for x in rows)) for i, h in enumerate(head)]
     line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
     print(line(head))
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for x in rows:
         print(line(x))
-    print("\nquery ratio / load ratio: the peer's time divided by grapevine's (same events, same mode, integer ids).")
 
 
 def agree(a):

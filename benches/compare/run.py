@@ -2,7 +2,14 @@
 """Runs grapevine and its peers on generated corpora, one process per query,
 and prints one table (see run.sh for the setup and README of the numbers).
 
-    run.py --sizes 1e6 1e7 --peers-at 1e6 --py312 PY --py310 PY --work DIR
+    run.py --sizes 1e6 1e7 --families uniform mail --peers-at 1e6 --py312 PY --py310 PY --work DIR
+
+Families (benches/support/gen.rs): `uniform`, the smooth one, asked from
+entity 0; `mail`, with mailing-list blasts, same-second relays and bursty
+times, asked from its busiest sender. On each, grapevine's own row also times
+the whole answer (paths, definite times, evidence: `answer s`) and the full
+`grapevine reach --json` command end to end (`reach --json s`, its peak
+memory and output size).
 """
 
 import argparse
@@ -17,6 +24,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 PEERS = os.path.join(HERE, "peers.py")
 GEN = os.path.join(ROOT, "target", "release", "examples", "gen_corpus")
 QUERY = os.path.join(ROOT, "target", "release", "examples", "corpus_query")
+CLI = os.path.join(ROOT, "target", "release", "grapevine")
 
 
 def log(*a):
@@ -35,25 +43,52 @@ def run(cmd, timeout):
     return p.stdout, None
 
 
-def grapevine(args, path, out, strict, t0, repeat):
+def grapevine(args, path, out, strict, t0, repeat, whole=False):
     cmd = [QUERY, path, "--from", args.source_name, "--t0", str(t0), "--repeat", str(repeat), "--out", out]
     if strict:
         cmd.append("--strict")
+    if whole:
+        cmd.append("--rows-only")
     stdout, err = run(cmd, args.timeout)
     if err:
         return {"error": err}
     kv = dict(x.split("=", 1) for x in stdout.split())
-    return {
+    r = {
         "load_s": float(kv["load_s"]) + float(kv["index_s"]),
         "query_s": float(kv["query_s"]),
         "reached": int(kv["reached"]),
         "peak_mb": int(kv["peak_rss_kib"]) / 1024,
         "bytes_per_event": int(kv["index_bytes"]) / int(kv["rows"]),
     }
+    if whole:
+        r["answer_s"] = float(kv["reach_rows_s"])
+    return r
+
+
+def reach_json(args, path, source, strict):
+    """`grapevine reach FILE --from SOURCE --json` end to end: wall time,
+    peak memory (from /usr/bin/time, else none) and bytes written."""
+    cmd = [CLI, "reach", path, "--from", source, "--json"] + (["--strict"] if strict else [])
+    timed = ["/usr/bin/time", "-f", "%M"] + cmd if os.path.exists("/usr/bin/time") else cmd
+    t = time.perf_counter()
+    try:
+        p = subprocess.run(timed, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"reach --json timed out after {args.timeout} s"}
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        return {"error": "reach --json: " + p.stderr.decode(errors="replace").strip()[-300:]}
+    peak = 0.0
+    if timed is not cmd:
+        last = p.stderr.decode(errors="replace").strip().splitlines()[-1:]
+        if last and last[0].isdigit():
+            peak = int(last[0]) / 1024
+    log(f"    {wall:.1f} s: grapevine reach --json ({len(p.stdout) / 1e6:.0f} MB written)")
+    return {"json_s": wall, "json_mb": len(p.stdout) / 1e6, "json_peak_mb": peak}
 
 
 def peer(py, args, tool, path, out, t0, extra):
-    cmd = [py, PEERS, tool, path, "--source", "0", "--t0", str(t0), "--out", out] + extra
+    cmd = [py, PEERS, tool, path, "--source", str(args.source_id), "--t0", str(t0), "--out", out] + extra
     stdout, err = run(cmd, args.timeout)
     if err:
         return {"error": err}
@@ -68,6 +103,7 @@ def agree(reference, other):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", nargs="+", default=["1e6", "1e7"])
+    ap.add_argument("--families", nargs="+", default=["uniform", "mail"])
     ap.add_argument("--peers-at", nargs="*", default=["1e6"])
     ap.add_argument("--py312", default="")
     ap.add_argument("--py310", default="")
@@ -83,22 +119,24 @@ def main():
     results = []
     notes = [n for n in args.notes.split("\n") if n.strip()]
 
+    family = "uniform"
+
     def record(events, mode, tool, r, ref_out=None, out=None, ids="int"):
-        rec = {"events": events, "mode": mode, "tool": tool, "ids": ids}
+        rec = {"events": events, "family": family, "mode": mode, "tool": tool, "ids": ids}
         if "error" in r:
-            notes.append(f"{tool} at {events:.0e} ({mode}): {r['error']}")
+            notes.append(f"{tool} at {events:.0e}, {family} ({mode}): {r['error']}")
             return
-        rec.update({k: r[k] for k in ("load_s", "query_s", "reached") if k in r})
+        rec.update({k: r[k] for k in ("load_s", "query_s", "reached", "answer_s", "json_s", "json_mb", "json_peak_mb") if k in r})
         rec["peak_mb"] = r.get("peak_mb", 0)
         if ref_out and out:
             rec["agree"] = agree(ref_out, out)
         results.append(rec)
-        log(f"  {tool:24} {mode:10} load {rec['load_s']:.3f} s, query {rec['query_s']:.5f} s, "
+        log(f"  {tool:24} {family:8} {mode:10} load {rec['load_s']:.3f} s, query {rec['query_s']:.5f} s, "
             f"{rec['peak_mb']:.0f} MB, reached {rec['reached']}" + (f", agrees: {rec['agree']}" if "agree" in rec else ""))
 
-    for size in args.sizes:
+    for family, size in [(f, s) for s in args.sizes for f in args.families]:
         n = int(float(size))
-        base = os.path.join(data, f"c{size}")
+        base = os.path.join(data, f"{family[0] if family == 'mail' else 'c'}{size}")
         files = {
             "int": base + ".int.csv",
             "email": base + ".email.csv",
@@ -115,22 +153,38 @@ def main():
         }
         for k, f in files.items():
             if not os.path.exists(f):
-                subprocess.run([GEN, str(n), f] + gens[k], check=True, capture_output=True)
+                p = subprocess.run([GEN, str(n), f, "--family", family] + gens[k], check=True, capture_output=True, text=True)
+                if k == "int":
+                    with open(base + ".source", "w") as src:
+                        src.write(p.stderr.strip().rsplit(" ", 1)[-1])
+        # The source: entity 0 of the uniform family, the busiest sender of
+        # the mail family (hubs there are not the small ids).
+        if family == "mail":
+            if not os.path.exists(base + ".source"):
+                p = subprocess.run([GEN, str(n), os.devnull, "--family", family], check=True, capture_output=True, text=True)
+                with open(base + ".source", "w") as src:
+                    src.write(p.stderr.strip().rsplit(" ", 1)[-1])
+            args.source_id = int(open(base + ".source").read().strip())
+        else:
+            args.source_id = 0
+        args.source_name = str(args.source_id)
         with open(files["int"]) as f:
             f.readline()
             t0 = int(f.readline().strip().split(",")[2]) - 1
-        log(f"{size}: {n} events, start {t0}")
-        o = lambda name: os.path.join(outd, f"{size}-{name}.tsv")
+        log(f"{size} {family}: {n} events, start {t0}, source {args.source_id}")
+        o = lambda name: os.path.join(outd, f"{family}-{size}-{name}.tsv")
         for mode, strict in (("non-strict", False), ("strict", True)):
             ref = o(f"grapevine-{mode}")
-            g = grapevine(args, files["int"], ref, strict, t0, 5)
+            g = grapevine(args, files["int"], ref, strict, t0, 5, whole=True)
+            if "error" not in g:
+                g.update(reach_json(args, files["int"], args.source_name, strict))
             record(n, mode, "grapevine", g)
             g = grapevine(args, files["shuffled"], o(f"grapevine-shuffled-{mode}"), strict, t0, 5)
             record(n, mode, "grapevine (rows shuffled within seconds)", g, ref, o(f"grapevine-shuffled-{mode}"))
             if mode == "non-strict":
-                args.source_name = "u0@corp.example"
+                args.source_name = f"u{args.source_id}@corp.example"
                 g = grapevine(args, files["email"], o("grapevine-email"), strict, t0, 3)
-                args.source_name = "0"
+                args.source_name = str(args.source_id)
                 if "error" not in g:
                     # Same answers under other names: compare after renaming.
                     renamed = o("grapevine-email-renamed")

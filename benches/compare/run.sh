@@ -4,6 +4,7 @@
 #   benches/compare/run.sh                 # 1e6 and 1e7 events (peers that are slow: 1e6 only)
 #   benches/compare/run.sh 1e5             # a quick look
 #   PEERS_AT="1e6 1e7" benches/compare/run.sh
+#   FAMILIES=mail benches/compare/run.sh 1e6   # one family (default: uniform mail)
 #
 # Builds the generator and the query runner (examples/gen_corpus.rs,
 # examples/corpus_query.rs), generates the corpora under target/compare/data,
@@ -22,9 +23,10 @@ mkdir -p "$WORK"
 SIZES=("${@:-1e6 1e7}")
 read -r -a SIZES <<< "${SIZES[*]}"
 PEERS_AT="${PEERS_AT:-1e6}"
+FAMILIES="${FAMILIES:-uniform mail}"
 NOTES=""
 
-cargo build --release --quiet --example gen_corpus --example corpus_query
+cargo build --release --quiet --example gen_corpus --example corpus_query --bin grapevine
 
 # A Python of the given minor version: pyenv's, then the system's, then uv's.
 find_python() {
@@ -77,6 +79,6 @@ fi
 
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/Mem:/ {print $2}') GiB" >&2
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-python3 benches/compare/run.py --sizes "${SIZES[@]}" --peers-at $PEERS_AT \
+python3 benches/compare/run.py --sizes "${SIZES[@]}" --families $FAMILIES --peers-at $PEERS_AT \
   --py312 "$PY312" --py310 "$PY310" --work "$WORK" --notes "$NOTES"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
