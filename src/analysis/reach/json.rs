@@ -87,7 +87,7 @@ impl Serialize for RowJson<'_, '_> {
         let hops: Vec<(u32, u32, u32)> = if index.has_hubs() {
             index.hops_of(&chain)
         } else {
-            chain.iter().map(|&c| (0, 0, c)).collect()
+            Vec::new()
         };
         let last = match (index.has_hubs(), chain.last()) {
             (false, Some(&c)) => Some((index.from(c as usize), index.to(c as usize), c)),
@@ -106,7 +106,11 @@ impl Serialize for RowJson<'_, '_> {
         st.serialize_field("via", &event(last.map(|h| h.2)))?;
         st.serialize_field("previous", &last.map(|(f, _, _)| index.entity_id(f)))?;
         if with_path {
-            let channels: Vec<u32> = hops.iter().map(|h| h.2).collect();
+            let channels: Vec<u32> = if index.has_hubs() {
+                hops.iter().map(|h| h.2).collect()
+            } else {
+                chain
+            };
             st.serialize_field(
                 "path",
                 &EventIds {
