@@ -41,7 +41,7 @@ use serde_json::{json, Value};
 
 use super::words::{certainty_words, event_date, parties_words, zone_words, AnswerWords};
 use super::{draw_svg, name_of, Engine, Fit, Focus, Look};
-use crate::analysis::reach::{reach, ReachAnswer};
+use crate::analysis::reach::{reach, ReachAnswer, Timing};
 use crate::analysis::{Origin, Query};
 use crate::catalog::Catalog;
 use crate::model::{Certainty, EntityKind, Story, TimeExpr};
@@ -348,7 +348,14 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
                 })
                 .collect(),
             earliest: times.and_then(|t| t.earliest),
-            surely: times.and_then(|t| t.definite_by),
+            // The source with no start held it all along: definite by any
+            // date (its `definite_by` is null), so surely from the first.
+            surely: times.and_then(|t| {
+                t.definite_by.or((t.timing == Timing::Definite
+                    && t.earliest.is_none()
+                    && t.entity == open_answer.source)
+                    .then_some(crate::model::time::MIN_SECOND))
+            }),
         });
     }
     let not_reached: Vec<String> = answer
@@ -530,7 +537,13 @@ fn data(page: &Page, answer: Option<&Answer>) -> Value {
         });
         if let Some(r) = row {
             lows.extend(r.earliest);
-            highs.extend(r.earliest.iter().chain(&r.surely));
+            // (A source surely holding it all along sets no stop of its own.)
+            let all_along = crate::model::time::MIN_SECOND;
+            highs.extend(
+                r.earliest
+                    .iter()
+                    .chain(r.surely.iter().filter(|&&t| t != all_along)),
+            );
             v["earliest"] = json!(r.earliest);
             v["surely"] = json!(r.surely);
             v["from"] = json!(r.cells[0]);

@@ -608,3 +608,78 @@ fn the_example_article_is_up_to_date() {
         "{stale}"
     );
 }
+
+/// The slider's rule (docs/embed.md) read from the page's data, applied in
+/// Rust at every date an event names: the states equal what `reach --until`
+/// answers, for a message, for an entity with no start (the source held it
+/// all along: surely at every date) and for one with `--since`. The browser
+/// test checks the script applies the same rule.
+#[test]
+fn state_rule_equals_reach_until_for_each_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let story: Value = serde_json::from_str(&std::fs::read_to_string(BUNDLED).unwrap()).unwrap();
+    let mut dates: BTreeSet<String> = BTreeSet::new();
+    for e in story["events"].as_array().unwrap() {
+        for part in e["time"].as_str().unwrap_or("").split('/') {
+            if !part.is_empty() && part != ".." {
+                dates.insert(part.to_string());
+            }
+        }
+    }
+    let questions: [(&[&str], &[&str]); 3] = [
+        (&["--message", "pac-tip"], &["--message", "pac-tip"]),
+        (&["--reach-from", "wikileaks"], &["--from", "wikileaks"]),
+        (
+            &["--reach-from", "trump-jr", "--since", "2016-09-20"],
+            &["--from", "trump-jr", "--since", "2016-09-20"],
+        ),
+    ];
+    for (i, (render_args, reach_args)) in questions.iter().enumerate() {
+        let page = render(dir.path(), BUNDLED, &format!("q{i}.html"), render_args);
+        let data = blocks(&page, "script")
+            .into_iter()
+            .find(|(tag, _)| tag.contains("gv-data"))
+            .map(|(_, body)| body.to_string())
+            .expect("the data block");
+        let data: Value = serde_json::from_str(&data).unwrap();
+        let entities = data["entities"].as_array().unwrap();
+        for date in &dates {
+            let mut args = vec!["reach", BUNDLED];
+            args.extend_from_slice(reach_args);
+            args.extend_from_slice(&["--until", date, "--json"]);
+            let o = grapevine(&args);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let answer: Value = serde_json::from_slice(&o.stdout).unwrap();
+            let t = answer["until"]
+                .as_str()
+                .unwrap()
+                .parse::<jiff::Timestamp>()
+                .unwrap()
+                .as_second();
+            for e in entities {
+                let id = e["id"].as_str().unwrap();
+                // The script's stateAt.
+                let got = if e["reached"] != Value::Bool(true) {
+                    "unreached"
+                } else if e["surely"].as_i64().is_some_and(|s| s <= t) {
+                    "surely"
+                } else if e["earliest"].as_i64().is_none_or(|s| s <= t) {
+                    "possible"
+                } else {
+                    "unreached"
+                };
+                let row = answer["reached"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["entity"] == id);
+                let want = match row {
+                    None => "unreached",
+                    Some(r) if r["timing"] == "definite" => "surely",
+                    Some(_) => "possible",
+                };
+                assert_eq!(got, want, "{reach_args:?} until {date}: {id}");
+            }
+        }
+    }
+}
