@@ -4,6 +4,7 @@
 #   benches/compare/run.sh                 # 1e6 and 1e7 events (peers that are slow: 1e6 only)
 #   benches/compare/run.sh 1e5             # a quick look
 #   PEERS_AT="1e6 1e7" benches/compare/run.sh
+#   PEERS_AT=none benches/compare/run.sh   # TGLib and the Python reference (to 10^6) only
 #   FAMILIES=mail benches/compare/run.sh 1e6   # one family (default: uniform mail)
 #
 # Builds the generator and the query runner (examples/gen_corpus.rs,
