@@ -1,12 +1,14 @@
 //! Load and query the generated corpora (`benches/support/gen.rs`) of both
 //! families (`uniform`: the smooth one; `mail`: blasts and same-second
-//! relays) at 10^5 and 10^6 events: CSV text to index, and one single-source
-//! query over the whole span, through the exact-time fast path and (at 10^5)
-//! the general interval algorithms on the same data.
+//! relays) at 10^5 and 10^6 events, and 10^7 with `GRAPEVINE_BENCH_1E7=1`:
+//! CSV text to index, one single-source query over the whole span from the
+//! busiest sender (strict and not), the chains, the whole answer
+//! (`reach_rows`: chains, definite times, evidence), through the exact-time
+//! fast path and (at 10^5) the general interval algorithms on the same data.
 //!
 //! `cargo bench --bench corpus`; the peer comparison is `benches/compare/run.sh`.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use divan::Bencher;
 use grapevine::analysis::reach::{earliest_arrival, earliest_paths};
@@ -21,8 +23,18 @@ fn main() {
     divan::main();
 }
 
-/// Corpora: family and size.
-const CASES: [&str; 4] = ["uniform-1e5", "uniform-1e6", "mail-1e5", "mail-1e6"];
+/// Corpora: family and size; 10^7 too with `GRAPEVINE_BENCH_1E7=1` (about
+/// 2 GB of memory and a minute of generating).
+fn cases() -> &'static [&'static str] {
+    static CASES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    CASES.get_or_init(|| {
+        let mut cases = vec!["uniform-1e5", "uniform-1e6", "mail-1e5", "mail-1e6"];
+        if std::env::var_os("GRAPEVINE_BENCH_1E7").is_some() {
+            cases.extend(["uniform-1e7", "mail-1e7"]);
+        }
+        cases
+    })
+}
 
 fn spec(case: &str) -> gen::CorpusSpec {
     let (family, n) = case.split_once('-').unwrap_or(("uniform", "1e5"));
@@ -75,13 +87,16 @@ fn load(text: &str, threads: usize) -> Corpus {
     Corpus::parse("bench.csv", text.as_bytes(), &options).expect("generated corpus parses")
 }
 
-/// The most active entity, from before the first contact: the answer covers
-/// the whole span.
+/// The busiest sender (the mail family's hubs are not the small ids), from
+/// before the first contact: the answer covers the whole span.
 fn query(index: &Index, strict: bool) -> ReachQuery {
-    let hub = index
-        .catalog()
-        .entity_number(&gen::name(gen::Ids::Email, 0))
-        .unwrap_or(0);
+    let mut sent = vec![0u32; index.node_count()];
+    for c in 0..index.channel_count() {
+        sent[index.from(c) as usize] += 1;
+    }
+    let hub = (0..sent.len())
+        .max_by_key(|&v| (sent[v], std::cmp::Reverse(v)))
+        .unwrap_or(0) as u32;
     ReachQuery {
         strict,
         ..ReachQuery::new(hub)
@@ -90,7 +105,7 @@ fn query(index: &Index, strict: bool) -> ReachQuery {
 
 /// CSV text to a queryable index (parse, intern, sort check, index), on all
 /// cores and on one.
-#[divan::bench(args = CASES, sample_count = 10, sample_size = 1)]
+#[divan::bench(args = cases(), sample_count = 10, sample_size = 1)]
 fn load_csv(bencher: Bencher, case: &str) {
     let text = csv(leak(case));
     bencher
@@ -98,7 +113,7 @@ fn load_csv(bencher: Bencher, case: &str) {
         .bench(|| load(text, 0));
 }
 
-#[divan::bench(args = CASES, sample_count = 10, sample_size = 1)]
+#[divan::bench(args = cases(), sample_count = 10, sample_size = 1)]
 fn load_csv_one_thread(bencher: Bencher, case: &str) {
     let text = csv(leak(case));
     bencher
@@ -107,7 +122,7 @@ fn load_csv_one_thread(bencher: Bencher, case: &str) {
 }
 
 /// Earliest arrival, same-second relays followed (the fast path).
-#[divan::bench(args = CASES)]
+#[divan::bench(args = cases())]
 fn earliest(bencher: Bencher, case: &str) {
     let index = index(leak(case));
     let q = query(index, false);
@@ -117,7 +132,7 @@ fn earliest(bencher: Bencher, case: &str) {
 }
 
 /// Earliest arrival, each hop at least a second after the last.
-#[divan::bench(args = CASES)]
+#[divan::bench(args = cases())]
 fn earliest_strict(bencher: Bencher, case: &str) {
     let index = index(leak(case));
     let q = query(index, true);
@@ -127,7 +142,7 @@ fn earliest_strict(bencher: Bencher, case: &str) {
 }
 
 /// Earliest arrival with fewest-hop chains in one pass.
-#[divan::bench(args = CASES, sample_count = 20)]
+#[divan::bench(args = cases(), sample_count = 20)]
 fn earliest_paths_fast(bencher: Bencher, case: &str) {
     let index = index(leak(case));
     let q = query(index, false);
@@ -136,14 +151,35 @@ fn earliest_paths_fast(bencher: Bencher, case: &str) {
         .bench(|| earliest_paths_exact(index, &q, Certainty::Unknown));
 }
 
-/// The whole `reach` answer (chains, definite times, evidence, names).
-#[divan::bench(args = CASES, sample_count = 10, sample_size = 1)]
-fn reach_answer(bencher: Bencher, case: &str) {
+/// Earliest arrival with fewest-hop chains, strict.
+#[divan::bench(args = cases(), sample_count = 20)]
+fn earliest_paths_fast_strict(bencher: Bencher, case: &str) {
+    let index = index(leak(case));
+    let q = query(index, true);
+    bencher
+        .counter(divan::counter::ItemsCount::new(rows(case)))
+        .bench(|| earliest_paths_exact(index, &q, Certainty::Unknown));
+}
+
+/// The whole answer before its strings (`reach_rows`: chains, definite
+/// times, evidence, causal order): what `reach --json` streams.
+#[divan::bench(args = cases(), sample_count = 10, sample_size = 1)]
+fn reach_rows(bencher: Bencher, case: &str) {
     let index = index(leak(case));
     let q = query(index, false);
     bencher
         .counter(divan::counter::ItemsCount::new(rows(case)))
-        .bench(|| grapevine::reach(index, &q));
+        .bench(|| grapevine::reach_rows(index, &q).len());
+}
+
+/// The same, strict.
+#[divan::bench(args = cases(), sample_count = 10, sample_size = 1)]
+fn reach_rows_strict(bencher: Bencher, case: &str) {
+    let index = index(leak(case));
+    let q = query(index, true);
+    bencher
+        .counter(divan::counter::ItemsCount::new(rows(case)))
+        .bench(|| grapevine::reach_rows(index, &q).len());
 }
 
 /// The general interval algorithms on the same exact data (what the fast
@@ -164,11 +200,11 @@ fn general_earliest_paths_1e5(bencher: Bencher) {
     bencher.bench(|| earliest_paths(&index, &q, Certainty::Unknown));
 }
 
-/// The case names are the constants above; divan passes them borrowed.
+/// The case names are those of [`cases`]; divan passes them borrowed.
 fn leak(case: &str) -> &'static str {
-    CASES
+    cases()
         .iter()
         .find(|c| **c == case)
         .copied()
-        .unwrap_or(CASES[0])
+        .unwrap_or("uniform-1e5")
 }

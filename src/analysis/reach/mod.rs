@@ -626,13 +626,55 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
             rests_on[v] = first[v];
         }
     }
-    let mut rows = Vec::new();
-    let mut not_reached = Vec::new();
-    for v in 0..n {
-        let Some(t) = paths.time(v) else {
-            not_reached.push(v as u32);
-            continue;
-        };
+    let mut not_reached: Vec<u32> = (0..n as u32)
+        .filter(|&v| !paths.is_reached(v as usize))
+        .collect();
+    // Causal order: the source first, then by earliest (no lower bound
+    // first), hops, name and id. Numbers first, packed in one key and
+    // sorted with the entity beside them (the label order they come in is
+    // nearly that order already); names are compared only inside a run of
+    // rows whose numbers tie (a blast's recipients).
+    let key = |v: usize| -> u128 {
+        let t = paths.times()[v];
+        let lower = t != NO_LOWER;
+        (u128::from(v != src) << 127)
+            | (u128::from(lower) << 126)
+            | (u128::from((if lower { t } else { 0 } as u64) ^ (1 << 63)) << 32)
+            | u128::from(paths.hops(v) as u32)
+    };
+    // The one-pass scan makes labels in time order, so the label order is
+    // already by arrival and only ties are left to order; other orders are
+    // sorted whole first.
+    let mut order: Vec<(u128, u32)> = paths
+        .reached_in_label_order()
+        .into_iter()
+        // Entities only, not meetings' hubs.
+        .filter(|&v| (v as usize) < n)
+        .map(|v| (key(v as usize), v))
+        .collect();
+    if !order.is_sorted_by_key(|&(k, _)| k >> 32) {
+        order.sort_unstable_by_key(|&(k, _)| k >> 32);
+    }
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i + 1;
+        while j < order.len() && order[j].0 >> 32 == order[i].0 >> 32 {
+            j += 1;
+        }
+        if j - i > 1 {
+            order[i..j].sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0).then_with(|| {
+                    (index.entity_name(a.1), index.entity_id(a.1))
+                        .cmp(&(index.entity_name(b.1), index.entity_id(b.1)))
+                })
+            });
+        }
+        i = j;
+    }
+    let mut rows = Vec::with_capacity(order.len());
+    for &(_, v) in &order {
+        let v = v as usize;
+        let t = paths.times()[v];
         // Definite (by `until`): a known definite time at most T; the source
         // with no start held it before any T.
         let d = def[v].filter(|&d| match query.until {
@@ -655,34 +697,6 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
             evidence: evidence[v],
             rests_on: rests_on[v],
         });
-    }
-    // Causal order: the source first, then by earliest (no lower bound
-    // first), hops, name and id. Numbers first; names are compared only
-    // inside a run of rows whose numbers tie (a blast's recipients).
-    let numbers = |r: &Row| {
-        let v = r.entity as usize;
-        (
-            v != src,
-            r.earliest.is_some(),
-            r.earliest.unwrap_or(0),
-            paths.hops(v),
-        )
-    };
-    rows.sort_unstable_by_key(numbers);
-    let mut i = 0;
-    while i < rows.len() {
-        let key = numbers(&rows[i]);
-        let mut j = i + 1;
-        while j < rows.len() && numbers(&rows[j]) == key {
-            j += 1;
-        }
-        if j - i > 1 {
-            rows[i..j].sort_unstable_by(|a, b| {
-                (index.entity_name(a.entity), index.entity_id(a.entity))
-                    .cmp(&(index.entity_name(b.entity), index.entity_id(b.entity)))
-            });
-        }
-        i = j;
     }
     not_reached.sort_by(|&a, &b| {
         (index.entity_name(a), index.entity_id(a)).cmp(&(index.entity_name(b), index.entity_id(b)))

@@ -110,6 +110,20 @@ impl Paths {
         out
     }
 
+    /// The reached entities in the order their labels were made: for the
+    /// one-pass and label-setting algorithms, nearly the order of arrival.
+    /// O(labels).
+    pub(crate) fn reached_in_label_order(&self) -> Vec<u32> {
+        let mut by_label = vec![NONE; self.links.len()];
+        for (v, &l) in self.label.iter().enumerate() {
+            if l != NONE {
+                by_label[l as usize] = v as u32;
+            }
+        }
+        by_label.retain(|&v| v != NONE);
+        by_label
+    }
+
     /// For every entity, the first channel of its chain that `accept`
     /// takes (`None`: none, or not reached). O(labels) for all entities
     /// together, whatever the chains' lengths: each label is resolved once,
