@@ -44,6 +44,23 @@ fn render(dir: &Path, story: &str, name: &str, extra: &[&str]) -> String {
     std::fs::read_to_string(out).unwrap()
 }
 
+/// The bundled story's page written to `out` with `--embed-snippet`: the
+/// page and the snippet printed.
+fn page_and_snippet(out: &Path) -> (String, String) {
+    let o = grapevine(&[
+        "render",
+        BUNDLED,
+        "--message",
+        "pac-tip",
+        "-o",
+        out.to_str().unwrap(),
+        "--embed-snippet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(out).unwrap();
+    (page, String::from_utf8(o.stdout).unwrap())
+}
+
 fn bundled(dir: &Path) -> String {
     render(dir, BUNDLED, "story.html", &["--message", "pac-tip"])
 }
@@ -231,17 +248,7 @@ fn format_extension_and_snippet() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     let out = dir.path().join("story.html");
-    let o = grapevine(&[
-        "render",
-        BUNDLED,
-        "--message",
-        "pac-tip",
-        "-o",
-        out.to_str().unwrap(),
-        "--embed-snippet",
-    ]);
-    assert!(o.status.success());
-    let snippet = String::from_utf8(o.stdout).unwrap();
+    let (_, snippet) = page_and_snippet(&out);
     assert!(
         snippet.starts_with("<iframe src=\"story.html\" title=\"WikiLeaks’ first message"),
         "{snippet}"
@@ -573,19 +580,7 @@ fn article(page: &str, snippet: &str) -> String {
 #[test]
 fn the_example_article_is_up_to_date() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("story.html");
-    let o = grapevine(&[
-        "render",
-        BUNDLED,
-        "--message",
-        "pac-tip",
-        "-o",
-        out.to_str().unwrap(),
-        "--embed-snippet",
-    ]);
-    assert!(o.status.success());
-    let page = std::fs::read_to_string(&out).unwrap();
-    let snippet = String::from_utf8(o.stdout).unwrap();
+    let (page, snippet) = page_and_snippet(&dir.path().join("story.html"));
     let index = article(&page, &snippet);
     let here = Path::new("examples/article");
     if std::env::var_os("GRAPEVINE_UPDATE_EXAMPLES").is_some() {
