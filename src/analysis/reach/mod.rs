@@ -505,13 +505,8 @@ pub fn reach(index: &Index, query: &ReachQuery) -> ReachAnswer {
 
 /// The certainty levels the index's channels have, as bits (`1 << bits`).
 fn certainty_mask(index: &Index) -> u8 {
-    let mut seen = [false; 4];
-    for c in 0..index.channel_count() {
-        seen[crate::catalog::certainty_bits(index.certainty(c)) as usize] = true;
-    }
-    seen.iter()
-        .enumerate()
-        .fold(0, |m, (i, &s)| if s { m | 1 << i } else { m })
+    // The low two bits of a channel's flags are its certainty's bits.
+    index.flags().iter().fold(0, |m, &f| m | 1 << (f & 0b11))
 }
 
 /// The bits of [`certainty_mask`] for `level` and every stronger level.
@@ -578,7 +573,7 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
         }
         let above = present & mask_from(level) != 0;
         let below = present & !mask_from(level) & mask_from(threshold) != 0;
-        let arr: Vec<i64>;
+        let level_arr: Vec<i64>;
         let reached_at = |v: usize, arr: &[i64]| arr[v] != NO_UPPER && by_until(arr[v]);
         if !above {
             // Only the source is reached at this level.
@@ -587,13 +582,16 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
                 settled[src] = true;
             }
             continue;
-        } else if !below {
-            arr = paths.times().to_vec();
-        } else {
-            arr = earliest_arrival(index, query, level);
         }
+        // No channel below this level: the threshold's arrivals are its own.
+        let arr: &[i64] = if below {
+            level_arr = earliest_arrival(index, query, level);
+            &level_arr
+        } else {
+            paths.times()
+        };
         for v in 0..n {
-            if !settled[v] && reached_at(v, &arr) && paths.is_reached(v) {
+            if !settled[v] && reached_at(v, arr) && paths.is_reached(v) {
                 evidence[v] = level;
                 settled[v] = true;
             }
