@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::tz::TimeZone;
 
 use super::key::KeyItem;
-use super::measure::{text_width, wrap_px};
+use super::measure::wrap_px;
 use super::style::{
     self, certainty_style, date_label, kind_style, DateStyle, CONTEXT_GREY, FADED_FILL, FADED_LINE,
 };
@@ -17,7 +17,12 @@ use super::{Fit, Focus, Highlight, Look};
 
 mod contacts;
 mod frame;
+mod text;
 use crate::model::{Certainty, Citation, Entity, EntityKind, Event, Parties, Precision, Story};
+pub use text::clean;
+pub(crate) use text::{
+    safe_url, shorten, wrap_contact_line, wrap_label, wrap_lines, MAX_LABEL_LINES,
+};
 
 /// Where a node sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,94 +138,6 @@ fn label_px(fit: Fit) -> f64 {
     }
 }
 
-/// Wraps display text into at most [`MAX_LABEL_LINES`] lines at most `px`
-/// pixels wide at `size`; a longer text is cut with an ellipsis (the full
-/// text stays in the tooltip and the title).
-pub(crate) fn wrap_label(text: &str, px: f64, size: f64) -> Vec<String> {
-    let text = clean(text);
-    let mut lines = wrap_px(&text, px, size, false);
-    if lines.is_empty() {
-        return vec!["(no name)".to_string()];
-    }
-    if lines.len() > MAX_LABEL_LINES {
-        lines.truncate(MAX_LABEL_LINES);
-        if let Some(last) = lines.last_mut() {
-            while !last.is_empty() && text_width(&format!("{last}…"), size, false) > px {
-                last.pop();
-            }
-            *last = format!("{}…", last.trim_end());
-        }
-    }
-    lines
-}
-
-/// Lines a wrapped label may have at most; the rest is cut with an
-/// ellipsis (the full text stays in the tooltip and the SVG title).
-pub(crate) const MAX_LABEL_LINES: usize = 4;
-
-/// Wraps text into at most `max_lines` lines of at most about `width`
-/// characters, breaking at spaces (and inside a word longer than a line);
-/// whitespace and control characters become single spaces; a longer text
-/// is cut with an ellipsis.
-pub(crate) fn wrap_lines(text: &str, width: usize, max_lines: usize) -> Vec<String> {
-    let width = width.max(4);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    let mut cut = false;
-    'words: for word in clean(text).split(' ').filter(|w| !w.is_empty()) {
-        // A word longer than a line is broken into pieces.
-        let chars: Vec<char> = word.chars().collect();
-        for piece in chars.chunks(width) {
-            let piece: String = piece.iter().collect();
-            let len = line.chars().count();
-            if len > 0 && len + 1 + piece.chars().count() > width {
-                lines.push(std::mem::take(&mut line));
-                if lines.len() == max_lines {
-                    cut = true;
-                    break 'words;
-                }
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(&piece);
-        }
-    }
-    if !line.is_empty() && lines.len() < max_lines {
-        lines.push(line);
-    }
-    if cut {
-        if let Some(last) = lines.last_mut() {
-            let keep: String = last.chars().take(width.saturating_sub(1)).collect();
-            *last = format!("{}…", keep.trim_end());
-        }
-    }
-    if lines.is_empty() {
-        lines.push("(no name)".to_string());
-    }
-    lines
-}
-
-/// Wraps one line of a contact's label (`forward · after 20 Sep 2016`, a
-/// date range) where it reads best: at ` · ` between kind and date, then
-/// after the dash of a range, and only then between words.
-pub(crate) fn wrap_contact_line(line: &str, px: f64, size: f64) -> Vec<String> {
-    if text_width(line, size, false) <= px {
-        return vec![line.to_string()];
-    }
-    if let Some((a, b)) = line.split_once(" · ") {
-        let mut out = wrap_contact_line(a, px, size);
-        out.extend(wrap_contact_line(b, px, size));
-        return out;
-    }
-    if let Some((a, b)) = line.split_once(" – ") {
-        let mut out = wrap_px(&format!("{a} –"), px, size, false);
-        out.extend(wrap_px(b, px, size, false));
-        return out;
-    }
-    wrap_px(line, px, size, false)
-}
-
 /// Entities and contacts a picture may draw before layout is refused
 /// ([`check_size`]): past these, in-process layout takes minutes and the
 /// picture is a tangle no reader can follow.
@@ -242,48 +159,6 @@ pub(crate) fn check_size(plan: &Plan) -> Result<(), crate::Error> {
          narrow it with --reach MSG, --reach-from ENTITY, --path A B, --around ENTITY --depth 1, \
          --between DATE DATE or --threshold confirmed, or write DOT (-o picture.dot) to lay it out elsewhere"
     )))
-}
-
-/// One line of display text: control characters and runs of whitespace
-/// become single spaces; trimmed.
-pub fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() || c.is_control() {
-            space = true;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Shortens display text to `max` characters with an ellipsis.
-pub(crate) fn shorten(text: &str, max: usize) -> String {
-    let t = clean(text);
-    if t.chars().count() <= max {
-        t
-    } else {
-        let cut: String = t.chars().take(max.saturating_sub(1)).collect();
-        format!("{}…", cut.trim_end())
-    }
-}
-
-/// A link we are willing to put in a picture: `http` or `https`, no spaces,
-/// no control characters, no quotes or angle brackets.
-pub(crate) fn safe_url(url: &str) -> Option<String> {
-    let u = url.trim();
-    let lower = u.to_ascii_lowercase();
-    let ok_scheme = lower.starts_with("http://") || lower.starts_with("https://");
-    let ok_chars = u.chars().all(|c| {
-        !c.is_whitespace() && !c.is_control() && !matches!(c, '"' | '<' | '>' | '\\' | '\'' | '`')
-    });
-    (ok_scheme && ok_chars && u.len() > 8).then(|| u.to_string())
 }
 
 /// Sets attribute `key` to `value`, replacing an earlier value.
