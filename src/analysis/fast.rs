@@ -91,79 +91,20 @@ pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Opti
     let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
     let minb = certainty_bits(min);
     let filter = min > Certainty::Unknown;
-    let end = offset.len();
-    if query.strict {
-        // No relays inside one second: one plain scan is exact. Every
-        // arrival set so far is at or before the channel's second, so a
-        // receiver already reached cannot gain and a sender not reached
-        // cannot give: the bit set answers most channels alone.
-        for c in first..end {
-            if filter && flags[c] & 0b11 < minb {
-                continue;
-            }
-            let u = from[c];
-            let v = to[c] as usize;
-            if !has(&reached, u as usize) || has(&reached, v) {
-                continue;
-            }
-            let e = offset[c] + 1;
-            // A hub passes it on in its own second.
-            let au = arr[u as usize];
-            if au < e || (u >= hub0 && au == e) {
-                arr[v] = e;
-                set(&mut reached, v);
-            }
-        }
-    } else {
-        // A delivery to an entity whose channel was passed over earlier in
-        // the same second (it did not hold the information yet) means a
-        // relay inside that second that the scan order hid: only then is the
-        // second closed. The channels passed over are found by looking back
-        // over the second's first `WINDOW` channels, and past those by the
-        // second marked per sender in `passed` (the mark is a scattered
-        // write, so it is kept for seconds that long).
-        let mut passed = vec![0u32; n];
-        let mut closer = Closer::default();
-        let mut c = first;
-        let mut group = (first, offset.get(first).copied().unwrap_or(0));
-        while c < end {
-            if filter && flags[c] & 0b11 < minb {
-                c += 1;
-                continue;
-            }
-            let o = offset[c];
-            if o != group.1 {
-                group = (c, o);
-            }
-            let u = from[c] as usize;
-            if has(&reached, u) {
-                let v = to[c] as usize;
-                if !has(&reached, v) {
-                    let e = o + 1;
-                    arr[v] = e;
-                    set(&mut reached, v);
-                    let seen = &from[group.0..c.min(group.0 + WINDOW)];
-                    if passed[v] == e || seen.contains(&(v as u32)) {
-                        c = closer.close(
-                            offset,
-                            from,
-                            to,
-                            flags,
-                            minb,
-                            filter,
-                            first,
-                            c,
-                            &mut arr,
-                            &mut passed,
-                            &mut reached,
-                        );
-                    }
-                }
-            } else if c - group.0 >= WINDOW {
-                passed[u] = o + 1;
-            }
-            c += 1;
-        }
+    let scan = Scan {
+        offset,
+        from,
+        to,
+        flags,
+        minb,
+        first,
+        hub0,
+    };
+    match (query.strict, filter) {
+        (true, false) => scan.strict::<false>(&mut arr, &mut reached),
+        (true, true) => scan.strict::<true>(&mut arr, &mut reached),
+        (false, false) => scan.relaying::<false>(&mut arr, &mut reached),
+        (false, true) => scan.relaying::<true>(&mut arr, &mut reached),
     }
     let t0 = query.start.unwrap_or(NO_LOWER);
     Some(
@@ -180,6 +121,147 @@ pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Opti
             })
             .collect(),
     )
+}
+
+/// Channels looked at together: a mask of the block's channels that can
+/// still matter is made without branches, and only those are looked at one
+/// by one (once most entities are reached, a few in a block).
+const BLOCK: usize = 64;
+
+/// The channels of an exact-time earliest-arrival scan.
+struct Scan<'a> {
+    offset: &'a [u32],
+    from: &'a [u32],
+    to: &'a [u32],
+    flags: &'a [u8],
+    minb: u8,
+    first: usize,
+    hub0: u32,
+}
+
+impl Scan<'_> {
+    /// Whether channel `k` passes the certainty filter.
+    #[inline(always)]
+    fn kept<const FILTER: bool>(&self, k: usize) -> bool {
+        !FILTER || self.flags[k] & 0b11 >= self.minb
+    }
+
+    /// Strict: no relays inside one second, so one plain scan is exact.
+    /// Every arrival set so far is at or before the channel's second, so a
+    /// receiver already reached cannot gain and a sender not reached cannot
+    /// give: the bit set answers most channels alone. A channel matters only
+    /// while its receiver is not reached, which the block's mask finds
+    /// without a branch per channel.
+    fn strict<const FILTER: bool>(&self, arr: &mut [u32], reached: &mut [u64]) {
+        let end = self.offset.len();
+        let mut c = self.first;
+        while c < end {
+            let stop = (c + BLOCK).min(end);
+            let mut mask = 0u64;
+            for (i, &v) in self.to[c..stop].iter().enumerate() {
+                let open = !has(reached, v as usize) & self.kept::<FILTER>(c + i);
+                mask |= u64::from(open) << i;
+            }
+            while mask != 0 {
+                let k = c + mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                let u = self.from[k];
+                let v = self.to[k] as usize;
+                if !has(reached, u as usize) || has(reached, v) {
+                    continue;
+                }
+                let e = self.offset[k] + 1;
+                // A hub passes it on in its own second.
+                let au = arr[u as usize];
+                if au < e || (u >= self.hub0 && au == e) {
+                    arr[v] = e;
+                    set(reached, v);
+                }
+            }
+            c = stop;
+        }
+    }
+
+    /// Non-strict: channels of one second relay to each other in any file
+    /// order. A delivery to an entity whose channel was passed over earlier
+    /// in the same second (it did not hold the information yet) means a
+    /// relay inside that second that the scan order hid: only then is the
+    /// second closed. The channels passed over are found by looking back
+    /// over the second's first `WINDOW` channels, and past those by the
+    /// second marked per sender in `passed` (the mark is a scattered write,
+    /// so it is kept for seconds that long). The block's mask skips the
+    /// channels to someone already reached, which can do nothing.
+    fn relaying<const FILTER: bool>(&self, arr: &mut [u32], reached: &mut [u64]) {
+        let (offset, from, to) = (self.offset, self.from, self.to);
+        let end = offset.len();
+        let mut passed = vec![0u32; arr.len()];
+        let mut closer = Closer::default();
+        // The first channel of the second that holds channel `c - 1`.
+        let mut carried = self.first;
+        let mut c = self.first;
+        'blocks: while c < end {
+            let stop = (c + BLOCK).min(end);
+            let mut mask = 0u64;
+            // Bit `i` of `starts`: channel `c + i` starts a second.
+            let mut starts = 0u64;
+            // Only a channel to someone not yet reached can do anything: it
+            // may deliver, or its sender, not reached, is passed over. (A
+            // sender passed over on a channel to someone reached need not be
+            // marked: looking at that channel again would give nothing.)
+            let mut prev = if c > self.first {
+                offset[c - 1]
+            } else {
+                u32::MAX
+            };
+            let ends = to[c..stop].iter().zip(&offset[c..stop]);
+            for (i, (&v, &o)) in ends.enumerate() {
+                starts |= u64::from(o != prev) << i;
+                prev = o;
+                let open = !has(reached, v as usize);
+                mask |= u64::from(open & self.kept::<FILTER>(c + i)) << i;
+            }
+            while mask != 0 {
+                let i = mask.trailing_zeros();
+                mask &= mask - 1;
+                let k = c + i as usize;
+                let o = offset[k];
+                // The second's first channel: the last start at or before `k`.
+                let before = starts & (u64::MAX >> (63 - i));
+                let g0 = if before == 0 {
+                    carried
+                } else {
+                    c + 63 - before.leading_zeros() as usize
+                };
+                let u = from[k] as usize;
+                if has(reached, u) {
+                    let v = to[k] as usize;
+                    if has(reached, v) {
+                        continue;
+                    }
+                    let e = o + 1;
+                    arr[v] = e;
+                    set(reached, v);
+                    let seen = &from[g0..k.min(g0 + WINDOW)];
+                    // A mark is only made past the first `WINDOW` channels
+                    // (reading it is a cache miss most of the time).
+                    let marked = k - g0 > WINDOW && passed[v] == e;
+                    if marked || seen.contains(&(v as u32)) {
+                        let last = closer.close(self, FILTER, k, arr, &mut passed, reached);
+                        // `last` is in `k`'s second.
+                        carried = g0;
+                        c = last + 1;
+                        continue 'blocks;
+                    }
+                } else if k - g0 >= WINDOW {
+                    passed[u] = o + 1;
+                }
+            }
+            if starts != 0 {
+                carried = c + 63 - starts.leading_zeros() as usize;
+            }
+            c = stop;
+        }
+    }
 }
 
 /// Closes a second of the non-strict earliest-arrival scan.
@@ -222,18 +304,15 @@ impl Closer {
     #[allow(clippy::too_many_arguments)]
     fn close(
         &mut self,
-        offset: &[u32],
-        from: &[u32],
-        to: &[u32],
-        flags: &[u8],
-        minb: u8,
+        scan: &Scan<'_>,
         filter: bool,
-        first: usize,
         c: usize,
         arr: &mut [u32],
         passed: &mut [u32],
         reached: &mut [u64],
     ) -> usize {
+        let (offset, from, to, flags) = (scan.offset, scan.from, scan.to, scan.flags);
+        let (minb, first) = (scan.minb, scan.first);
         let o = offset[c];
         let e = o + 1;
         if self.second != e {

@@ -352,7 +352,13 @@ fn corpus_1e6_matches_reference() {
 }
 
 fn dense_rows() -> impl Strategy<Value = Vec<gen::Row>> {
-    proptest::collection::vec((0u32..12, 0u32..12, 0i64..3), 0..160).prop_map(|v| {
+    rows_of(12, 3, 160)
+}
+
+/// Up to `rows` rows among `nodes` entities over `seconds` seconds, in time
+/// order.
+fn rows_of(nodes: u32, seconds: i64, rows: usize) -> impl Strategy<Value = Vec<gen::Row>> {
+    proptest::collection::vec((0..nodes, 0..nodes, 0..seconds), 0..rows).prop_map(|v| {
         let mut rows: Vec<gen::Row> = v
             .into_iter()
             .filter(|(a, b, _)| a != b)
@@ -392,6 +398,28 @@ proptest! {
             let e = earliest_exact(&index, &q, Certainty::Unknown).unwrap();
             let fd = definite_exact(&index, &q, &e, Certainty::Unknown).unwrap();
             prop_assert_eq!(fd, definite_arrival(&general, &q, &e, Certainty::Unknown));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Many blocks of the scan (it looks at 64 channels at a time): seconds
+    /// longer than a block, whose senders are reached in the middle of one,
+    /// and blocks that start inside a second, after a closed second, or
+    /// with every receiver already reached. Earliest arrival equals the
+    /// plainly written per-second closure, strict and not.
+    #[test]
+    fn blocks_of_channels_match_reference(rows in rows_of(300, 4, 1200), seed in any::<u64>(), strict in any::<bool>(), source in 0u32..300, late in 0i64..2) {
+        let mut file_rows = rows.clone();
+        gen::shuffle_within_second(&mut file_rows, seed);
+        let corpus = csv_corpus(&file_rows, gen::Ids::Int);
+        let index = Index::build(&corpus, &IndexSpec::default());
+        let t0 = gen::START + late;
+        let want = gen::reference_earliest(&rows, 300, source, t0, strict);
+        if let Some(got) = fast_by_node(&index, gen::Ids::Int, 300, source, t0, strict) {
+            prop_assert_eq!(&got, &want);
         }
     }
 }
