@@ -43,8 +43,96 @@ pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> Result<(
     value.serialize(&mut ser).map_err(|e| out_err(e.into()))
 }
 
+/// Rows from which `reach --json` makes the rows' JSON on two threads.
+const PARALLEL_ROWS: usize = 8192;
+/// Rows in each piece a thread makes.
+const PIECE_ROWS: usize = 2048;
+
+/// Prints a `reach` answer as [`print_json`] would. A large one has its rows'
+/// JSON made on two threads, piece by piece, and written in order as it
+/// comes (memory: a few pieces, never the whole text).
+pub fn print_reach_json(out: &mut Out, rows: &grapevine::ReachRows) -> Result<(), Error> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *out);
+    write_reach_json(&mut w, rows, PIECE_ROWS, PARALLEL_ROWS)?;
+    writeln!(w).map_err(out_err)?;
+    w.flush().map_err(out_err)
+}
+
+/// Writes `rows` exactly as [`write_json`] does; from `min_rows` rows on,
+/// the rows' JSON is made on two threads in pieces of `piece` rows and put
+/// where the answer without rows has its empty `reached` array.
+pub fn write_reach_json(
+    w: &mut impl Write,
+    rows: &grapevine::ReachRows,
+    piece: usize,
+    min_rows: usize,
+) -> Result<(), Error> {
+    let n = rows.len();
+    let mut shell = Vec::new();
+    write_json(&mut shell, &rows.without_rows())?;
+    // Only structure puts a raw newline in JSON (strings escape theirs),
+    // so this is the top-level field and nothing inside a string.
+    const AT: &[u8] = b"\n  \"reached\": [";
+    let at = memchr::memmem::find(&shell, AT);
+    let (Some(at), true) = (at, n >= min_rows.max(1)) else {
+        return write_json(w, rows);
+    };
+    let piece = piece.max(1);
+    // The shell's `[]`: its `[` ends the head, its `]` starts the tail.
+    let (head, tail) = (&shell[..at + AT.len()], &shell[at + AT.len() + 1..]);
+    w.write_all(head).map_err(out_err)?;
+    let pieces = n.div_ceil(piece);
+    std::thread::scope(|scope| {
+        let mut made = Vec::new();
+        for first in 0..2 {
+            let (tx, rx) = std::sync::mpsc::sync_channel(2);
+            made.push(rx);
+            scope.spawn(move || {
+                for k in (first..pieces).step_by(2) {
+                    let text = rows_text(rows, k * piece..((k + 1) * piece).min(n));
+                    if tx.send(text).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        for k in 0..pieces {
+            let text = made[k % 2]
+                .recv()
+                .map_err(|_| Error::Render("a thread writing the JSON stopped".into()))??;
+            w.write_all(&text).map_err(out_err)?;
+        }
+        Ok::<(), Error>(())
+    })?;
+    w.write_all(b"\n  ]").map_err(out_err)?;
+    w.write_all(tail).map_err(out_err)
+}
+
+/// Rows `range` of the `reached` array, each after its separator, indented
+/// as the array's elements.
+fn rows_text(rows: &grapevine::ReachRows, range: std::ops::Range<usize>) -> Result<Vec<u8>, Error> {
+    use serde::Serialize;
+    use serde_json::ser::Formatter;
+    // The formatter of `write_json` two levels down (inside the answer's
+    // object and its `reached` array).
+    let mut nested = Escaping(serde_json::ser::PrettyFormatter::new());
+    for _ in 0..2 {
+        nested.begin_array(&mut std::io::sink()).map_err(out_err)?;
+    }
+    let mut text = Vec::with_capacity(range.len() * 256);
+    for i in range {
+        text.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        let mut ser = serde_json::Serializer::with_formatter(&mut text, nested.clone());
+        rows.row_json(i)
+            .serialize(&mut ser)
+            .map_err(|e| out_err(e.into()))?;
+    }
+    Ok(text)
+}
+
 /// A JSON formatter that escapes what a terminal could act on or hide
 /// (see [`print_json`]) and otherwise formats as the one it wraps.
+#[derive(Clone)]
 struct Escaping<F>(F);
 
 /// Whether JSON output writes `c` as a `\u` escape (serde_json already
@@ -357,5 +445,62 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grapevine::io::csv::Corpus;
+    use grapevine::{Index, IndexSpec, ReachQuery};
+
+    /// The rows made on two threads, in pieces of every size, give the very
+    /// bytes of the answer written whole: with ids that hold quotes,
+    /// backslashes, invisible characters and the text that marks where the
+    /// rows go.
+    #[test]
+    fn reach_json_on_threads_equals_the_whole() {
+        let mut csv = String::from("from,to,time\n");
+        let ids = [
+            "a",
+            "b\"q",
+            "x\"reached\": [",
+            "back\\slash",
+            "zero\u{200b}width",
+            "e",
+            "f",
+            "g",
+        ];
+        for i in 0..40usize {
+            let (a, b) = (ids[i % ids.len()], ids[(i * 3 + 1) % ids.len()]);
+            if a == b {
+                continue;
+            }
+            let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+            csv.push_str(&format!("{},{},{}\n", q(a), q(b), 1_000_000 + i));
+        }
+        let corpus = Corpus::parse("t.csv", csv.as_bytes(), &CsvOptions::default()).unwrap();
+        let index = Index::build(&corpus, &IndexSpec::default());
+        for source in 0..3 {
+            for paths in [true, false] {
+                let q = ReachQuery {
+                    paths,
+                    ..ReachQuery::new(source)
+                };
+                let rows = grapevine::reach_rows(&index, &q);
+                assert!(rows.len() > 3);
+                let mut whole = Vec::new();
+                write_json(&mut whole, &rows).unwrap();
+                for piece in [1, 2, 3, 100] {
+                    let mut split = Vec::new();
+                    write_reach_json(&mut split, &rows, piece, 1).unwrap();
+                    assert_eq!(
+                        String::from_utf8(split).unwrap(),
+                        String::from_utf8(whole.clone()).unwrap(),
+                        "piece {piece}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use grapevine::Error;
 
 use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
 use super::common::{
-    build_query, not_reached_line, print_json, print_text, read_input, table_with_notes, Out,
+    build_query, not_reached_line, print_reach_json, print_text, read_input, table_with_notes, Out,
 };
 
 /// Runs `reach`.
@@ -27,7 +27,7 @@ pub fn run(
         // Streamed: each row's strings are made as it is written.
         let rows = grapevine::reach_rows(&index, &rq);
         check_path_size(rows.path_entries(), rq.paths)?;
-        print_json(out, &rows)?;
+        print_reach_json(out, &rows)?;
         return Ok(0);
     }
     let answer = grapevine::reach(&index, &rq);

@@ -8,27 +8,68 @@ use crate::index::Index;
 
 impl Serialize for ReachRows<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Answer {
+            rows: self,
+            with_rows: true,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'i> ReachRows<'i> {
+    /// The answer with `reached` written as an empty array: the text around
+    /// the rows, for a writer that makes the rows' JSON on several threads
+    /// ([`ReachRows::row_json`]) and puts it where the empty array is.
+    pub fn without_rows(&self) -> impl Serialize + '_ {
+        Answer {
+            rows: self,
+            with_rows: false,
+        }
+    }
+
+    /// Row `i` of `reached`, serialising exactly as it does inside the
+    /// whole answer (made as it is written).
+    ///
+    /// # Panics
+    /// When `i` is not less than [`ReachRows::len`].
+    pub fn row_json(&self, i: usize) -> impl Serialize + '_ {
+        RowJson {
+            rows: self,
+            row: &self.rows[i],
+        }
+    }
+}
+
+/// The whole answer, or the answer without its rows.
+struct Answer<'a, 'i> {
+    rows: &'a ReachRows<'i>,
+    with_rows: bool,
+}
+
+impl Serialize for Answer<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let index = self.index;
-        let until = self.query.until.is_some();
+        let (with_rows, this) = (self.with_rows, self.rows);
+        let index = this.index;
+        let until = this.query.until.is_some();
         let mut st = s.serialize_struct("ReachAnswer", if until { 9 } else { 8 })?;
-        st.serialize_field("source", index.entity_id(self.query.source))?;
+        st.serialize_field("source", index.entity_id(this.query.source))?;
         st.serialize_field("message", &index.spec.message)?;
         st.serialize_field("mode", &index.spec.mode)?;
-        st.serialize_field("start", &Time(self.query.start))?;
+        st.serialize_field("start", &Time(this.query.start))?;
         if until {
-            st.serialize_field("until", &Time(self.query.until))?;
+            st.serialize_field("until", &Time(this.query.until))?;
         } else {
             st.skip_field("until")?;
         }
         st.serialize_field("threshold", &index.spec.threshold)?;
-        st.serialize_field("strict", &self.query.strict)?;
-        st.serialize_field("reached", &RowsJson(self))?;
+        st.serialize_field("strict", &this.query.strict)?;
+        st.serialize_field("reached", &RowsJson(this, with_rows))?;
         st.serialize_field(
             "not_reached",
             &Ids {
                 index,
-                ids: &self.not_reached,
+                ids: &this.not_reached,
             },
         )?;
         st.end()
@@ -56,15 +97,17 @@ impl Serialize for Ids<'_, '_> {
     }
 }
 
-/// The rows, each written as [`Reached`] would be, made one at a time.
-struct RowsJson<'a, 'i>(&'a ReachRows<'i>);
+/// The rows, each written as [`Reached`] would be, made one at a time (or
+/// none, for [`ReachRows::without_rows`]).
+struct RowsJson<'a, 'i>(&'a ReachRows<'i>, bool);
 
 impl Serialize for RowsJson<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let rows = self.0;
-        let mut seq = s.serialize_seq(Some(rows.rows.len()))?;
-        for r in &rows.rows {
+        let shown: &[Row] = if self.1 { &rows.rows } else { &[] };
+        let mut seq = s.serialize_seq(Some(shown.len()))?;
+        for r in shown {
             seq.serialize_element(&RowJson { rows, row: r })?;
         }
         seq.end()
