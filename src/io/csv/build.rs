@@ -24,9 +24,23 @@ pub(super) struct Building {
 }
 
 impl Building {
-    pub(super) fn append(&mut self, out: &PartOut, base_line: u32) {
-        self.from.extend_from_slice(&out.from);
-        self.to.extend_from_slice(&out.to);
+    /// Appends a part's rows, whose ids from [`LOCAL`] on are the part's own
+    /// new ids: the corpus's numbers for them are in `map`.
+    pub(super) fn append(&mut self, out: &PartOut, base_line: u32, map: &[u32]) {
+        if map.is_empty() {
+            self.from.extend_from_slice(&out.from);
+            self.to.extend_from_slice(&out.to);
+        } else {
+            let global = |&x: &u32| {
+                if x >= LOCAL {
+                    map[(x - LOCAL) as usize]
+                } else {
+                    x
+                }
+            };
+            self.from.extend(out.from.iter().map(global));
+            self.to.extend(out.to.iter().map(global));
+        }
         self.time.append(&out.time);
         self.flags.extend_from_slice(&out.flags);
         self.line.extend(out.line.iter().map(|l| l + base_line));
@@ -262,7 +276,7 @@ impl Building {
             messages: messages.into_iter().flatten().collect(),
             texts,
             certainty_written,
-            sorted_ids: OnceLock::new(),
+            id_slots: OnceLock::new(),
             by_line: OnceLock::new(),
         })
     }
@@ -274,10 +288,33 @@ impl Building {
 /// entity numbers.
 pub(super) fn by_activity(ids: Names, from: &mut [u32], to: &mut [u32]) -> Names {
     let n = ids.len();
-    let mut count = vec![0u32; n];
-    for &e in from.iter().chain(to.iter()) {
-        count[e as usize] = count[e as usize].saturating_add(1);
-    }
+    // Senders and receivers on a thread each when it pays.
+    let two =
+        from.len() >= 1 << 16 && std::thread::available_parallelism().is_ok_and(|t| t.get() > 1);
+    let counted = |col: &[u32]| {
+        let mut count = vec![0u32; n];
+        for &e in col {
+            count[e as usize] = count[e as usize].saturating_add(1);
+        }
+        count
+    };
+    let count = if two {
+        let (mut a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| counted(from));
+            let b = counted(to);
+            (a.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), b)
+        });
+        for (x, y) in a.iter_mut().zip(&b) {
+            *x = x.saturating_add(*y);
+        }
+        a
+    } else {
+        let mut count = counted(from);
+        for &e in to.iter() {
+            count[e as usize] = count[e as usize].saturating_add(1);
+        }
+        count
+    };
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by_key(|&e| (std::cmp::Reverse(count[e as usize]), e));
     drop(count);
@@ -285,8 +322,19 @@ pub(super) fn by_activity(ids: Names, from: &mut [u32], to: &mut [u32]) -> Names
     for (new, &old) in order.iter().enumerate() {
         new_of[old as usize] = new as u32;
     }
-    for e in from.iter_mut().chain(to.iter_mut()) {
-        *e = new_of[*e as usize];
+    let renumber = |col: &mut [u32]| {
+        for e in col {
+            *e = new_of[*e as usize];
+        }
+    };
+    if two {
+        std::thread::scope(|s| {
+            s.spawn(|| renumber(from));
+            renumber(to);
+        });
+    } else {
+        renumber(from);
+        renumber(to);
     }
     let mut names: Names = order.iter().map(|&old| ids.get(old as usize)).collect();
     names.shrink_to_fit();

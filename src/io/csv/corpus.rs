@@ -282,15 +282,28 @@ impl Catalog for Corpus {
         })
     }
     fn entity_number(&self, id: &str) -> Option<u32> {
-        let sorted = self.sorted_ids.get_or_init(|| {
-            let mut v: Vec<u32> = (0..self.ids.len() as u32).collect();
-            v.sort_unstable_by(|&a, &b| self.ids.get(a as usize).cmp(self.ids.get(b as usize)));
-            v
+        let slots = self.id_slots.get_or_init(|| {
+            let n = self.ids.len();
+            let mut slots = vec![0u32; (2 * n).next_power_of_two().max(2)];
+            let mask = slots.len() - 1;
+            for u in 0..n {
+                let mut i = hash_bytes(self.ids.get(u).as_bytes()) as usize & mask;
+                while slots[i] != 0 {
+                    i = (i + 1) & mask;
+                }
+                slots[i] = u as u32 + 1;
+            }
+            slots
         });
-        let i = sorted
-            .binary_search_by(|&u| self.ids.get(u as usize).cmp(id))
-            .ok()?;
-        Some(sorted[i])
+        let mask = slots.len() - 1;
+        let mut i = hash_bytes(id.as_bytes()) as usize & mask;
+        loop {
+            match slots[i] {
+                0 => return None,
+                u if self.ids.get(u as usize - 1) == id => return Some(u - 1),
+                _ => i = (i + 1) & mask,
+            }
+        }
     }
     fn message_count(&self) -> usize {
         self.messages.len()

@@ -11,6 +11,13 @@ pub(super) fn hash_bytes(s: &[u8]) -> u64 {
     foldhash::fast::FixedState::with_seed(0x9E37_79B9_7F4A_7C15).hash_one(s)
 }
 
+/// A hash's first slot: from its high half, which the slot keeps as its
+/// tag, so that growing the table needs no id hashed again.
+#[inline(always)]
+fn home(h: u64, mask: usize) -> usize {
+    (h >> 32) as usize & mask
+}
+
 /// Strings to numbers: an arena of names and an open-addressing table whose
 /// slots hold (hash high bits, number + 1).
 #[derive(Debug, Default)]
@@ -39,7 +46,7 @@ impl Interner {
         }
         let tag = h & 0xFFFF_FFFF_0000_0000;
         let mask = self.slots.len() - 1;
-        let mut i = (h as usize) & mask;
+        let mut i = home(h, mask);
         loop {
             let slot = self.slots[i];
             if slot == 0 {
@@ -68,11 +75,11 @@ impl Interner {
         let mask = self.slots.len() - 1;
         let mut first = [0u64; BATCH_KEYS];
         for i in 0..k {
-            first[i] = self.slots[(hashes[i] as usize) & mask];
+            first[i] = self.slots[home(hashes[i], mask)];
         }
         for i in 0..k {
             let tag = hashes[i] & HI;
-            let mut p = (hashes[i] as usize) & mask;
+            let mut p = home(hashes[i], mask);
             let mut slot = first[i];
             found[i] = NONE_ID;
             while slot != 0 {
@@ -116,7 +123,7 @@ impl Interner {
         let n = self.names.push(s).ok_or("does not fit: ids pass 4 GiB")?;
         let tag = h & 0xFFFF_FFFF_0000_0000;
         let mask = self.slots.len() - 1;
-        let mut i = (h as usize) & mask;
+        let mut i = home(h, mask);
         while self.slots[i] != 0 {
             i = (i + 1) & mask;
         }
@@ -164,7 +171,7 @@ impl Interner {
             .ok_or("does not fit: ids pass 4 GiB")?;
         let tag = h & 0xFFFF_FFFF_0000_0000;
         let mask = self.slots.len() - 1;
-        let mut i = (h as usize) & mask;
+        let mut i = home(h, mask);
         while self.slots[i] != 0 {
             i = (i + 1) & mask;
         }
@@ -182,9 +189,9 @@ impl Interner {
             if slot == 0 {
                 continue;
             }
-            let n = (slot & 0xFFFF_FFFF) as usize - 1;
-            let h = hash_bytes(self.names.get(n).as_bytes());
-            let mut i = (h as usize) & mask;
+            // The slot's tag is its hash's high half, which places it: no
+            // id is read or hashed again.
+            let mut i = home(slot, mask);
             while slots[i] != 0 {
                 i = (i + 1) & mask;
             }

@@ -598,7 +598,7 @@ impl Corpus {
             if complete > 0 {
                 // Append in file order, giving ids first seen in this block
                 // their numbers in the same order.
-                for w in workers.iter_mut().take(parts) {
+                for (k, w) in workers.iter_mut().take(parts).enumerate() {
                     let base_line = line_no;
                     for p in std::mem::take(&mut w.out.problems) {
                         let line = base_line.saturating_add(p.line);
@@ -611,22 +611,23 @@ impl Corpus {
                         );
                     }
                     bad_rows += w.out.bad_rows;
-                    if !w.local.names.is_empty() {
-                        let mut map = Vec::with_capacity(w.local.names.len());
-                        for s in w.local.names.iter() {
-                            let g = global.lookup_or_insert_checked(s).map_err(|what| {
-                                Error::Query(format!("{shown_file}: entity id {what}"))
-                            })?;
-                            map.push(g);
-                        }
-                        for x in w.out.from.iter_mut().chain(w.out.to.iter_mut()) {
-                            if *x >= LOCAL {
-                                *x = map[(*x - LOCAL) as usize];
-                            }
-                        }
+                    let mut map = Vec::with_capacity(w.local.names.len());
+                    for s in w.local.names.iter() {
+                        let fail = |what| Error::Query(format!("{shown_file}: entity id {what}"));
+                        // The first part's new ids are new to the corpus (it
+                        // was frozen while they were read); a later part's
+                        // may have come in with an earlier part.
+                        let g = if k == 0 {
+                            global.insert_new(s, hash_bytes(s.as_bytes()))
+                        } else {
+                            global.lookup_or_insert_checked(s)
+                        };
+                        map.push(g.map_err(fail)?);
+                    }
+                    if !map.is_empty() {
                         w.local = Interner::default();
                     }
-                    corpus.append(&w.out, base_line);
+                    corpus.append(&w.out, base_line, &map);
                     line_no = base_line.saturating_add(w.out.lines);
                 }
             }
