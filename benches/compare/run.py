@@ -66,25 +66,34 @@ def grapevine(args, path, out, strict, t0, repeat, whole=False):
 
 
 def reach_json(args, path, source, strict):
-    """`grapevine reach FILE --from SOURCE --json` end to end: wall time,
-    peak memory (from /usr/bin/time, else none) and bytes written."""
+    """`grapevine reach FILE --from SOURCE --json > FILE.json` end to end: wall
+    time (the fastest of `args.json_runs`), peak memory (from /usr/bin/time,
+    else none) and bytes written. The answer goes to a file in the work
+    directory, as a user's `> answer.json` does (a pipe into this script
+    would time Python's reading on the same two cores), and is removed."""
     cmd = [CLI, "reach", path, "--from", source, "--json"] + (["--strict"] if strict else [])
     timed = ["/usr/bin/time", "-f", "%M"] + cmd if os.path.exists("/usr/bin/time") else cmd
-    t = time.perf_counter()
-    try:
-        p = subprocess.run(timed, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=args.timeout)
-    except subprocess.TimeoutExpired:
-        return {"error": f"reach --json timed out after {args.timeout} s"}
-    wall = time.perf_counter() - t
-    if p.returncode != 0:
-        return {"error": "reach --json: " + p.stderr.decode(errors="replace").strip()[-300:]}
-    peak = 0.0
-    if timed is not cmd:
-        last = p.stderr.decode(errors="replace").strip().splitlines()[-1:]
-        if last and last[0].isdigit():
-            peak = int(last[0]) / 1024
-    log(f"    {wall:.1f} s: grapevine reach --json ({len(p.stdout) / 1e6:.0f} MB written)")
-    return {"json_s": wall, "json_mb": len(p.stdout) / 1e6, "json_peak_mb": peak}
+    out_path = os.path.join(args.work, "reach-answer.json")
+    best, peak, size = None, 0.0, 0
+    for _ in range(max(1, args.json_runs)):
+        t = time.perf_counter()
+        try:
+            with open(out_path, "wb") as out:
+                p = subprocess.run(timed, stdout=out, stderr=subprocess.PIPE, timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            return {"error": f"reach --json timed out after {args.timeout} s"}
+        wall = time.perf_counter() - t
+        if p.returncode != 0:
+            return {"error": "reach --json: " + p.stderr.decode(errors="replace").strip()[-300:]}
+        if timed is not cmd:
+            last = p.stderr.decode(errors="replace").strip().splitlines()[-1:]
+            if last and last[0].isdigit():
+                peak = max(peak, int(last[0]) / 1024)
+        size = os.path.getsize(out_path)
+        best = wall if best is None else min(best, wall)
+    os.remove(out_path)
+    log(f"    {best:.2f} s: grapevine reach --json ({size / 1e6:.0f} MB written, fastest of {max(1, args.json_runs)})")
+    return {"json_s": best, "json_mb": size / 1e6, "json_peak_mb": peak}
 
 
 def peer(py, args, tool, path, out, t0, extra):
@@ -110,6 +119,7 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "compare"))
     ap.add_argument("--timeout", type=int, default=3600)
     ap.add_argument("--notes", default="")
+    ap.add_argument("--json-runs", type=int, default=3, help="runs of reach --json; the fastest counts")
     args = ap.parse_args()
     args.source_name = "0"
     data = os.path.join(args.work, "data")
