@@ -200,7 +200,7 @@ def table(a):
     whole = [r for r in recs if "answer_s" in r]
     if whole:
         print("\nThe whole answer: `answer s` computes paths, definite times and evidence for every reached entity")
-        print("(`reach_rows`); `reach --json` runs the command end to end (load, answer, pretty JSON to a pipe).\n")
+        print("(`reach_rows`); `reach --json` runs the command end to end (load, answer, pretty JSON written to a file; the fastest of three).\n")
         head = ["events", "family", "mode", "load s", "query s", "answer s", "reach --json s", "JSON MB", "peak MB"]
         rows = [[
             f"{r['events']:.0e}".replace("+0", ""),
