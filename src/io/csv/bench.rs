@@ -18,7 +18,7 @@ pub fn split_all(bytes: &[u8]) -> (usize, usize, usize) {
     let (mut rows, mut count, mut value_bytes) = (0, 0, 0);
     let mut start = 0;
     while start < bytes.len() {
-        let (scanned, split) = scan_split(bytes, start, true, width, &mut fields, &mut owned);
+        let (scanned, split) = scan_split(bytes, start, true, width, true, &mut fields, &mut owned);
         let Scan::Row {
             end, next, quoted, ..
         } = scanned

@@ -229,20 +229,22 @@ fn line_splits(line: &[u8]) -> bool {
 /// with quotes that splits cleanly (the common quoted row: one pass instead
 /// of a scan and a split). The flag says whether `fields` holds the row's
 /// fields. Such a line is a row by [`scan`]'s rules too: every quote on it
-/// is closed, so it ends at its line break.
+/// is closed, so it ends at its line break. `quotes`: whether `buf` may hold
+/// a quote at all (when not, no line is searched for one).
 #[inline]
 pub(super) fn scan_split(
     buf: &[u8],
     start: usize,
     eof: bool,
     width: usize,
+    quotes: bool,
     fields: &mut Vec<Field>,
     owned: &mut Vec<u8>,
 ) -> (Scan, bool) {
     let lb = next_break(buf, start);
     let line_end = lb.unwrap_or(buf.len());
     let line = &buf[start..line_end];
-    let has_quote = memchr::memchr(b'"', line).is_some();
+    let has_quote = quotes && memchr::memchr(b'"', line).is_some();
     if line.len() <= MAX_ROW_BYTES && has_quote {
         let next = match lb {
             Some(p) => after_break(buf, p, eof),

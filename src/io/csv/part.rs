@@ -244,7 +244,8 @@ fn cut_problem(why: Cut, width: usize) -> (String, &'static str) {
 
 impl PartParser<'_> {
     /// Parses the rows of `buf` that start in `range` (which starts at a row
-    /// start); `eof`: no bytes follow `buf`. Returns where the row after the
+    /// start); `eof`: no bytes follow `buf`; `quotes`: `buf` holds a quote
+    /// (when not, no row is searched for one). Returns where the row after the
     /// last one parsed starts (the range's end when the range ends at a row
     /// start, as [`plan`] cuts them), and the scan that stopped the parse
     /// ([`Scan::More`] or [`Scan::TooLong`] for a row that cannot be read
@@ -255,6 +256,7 @@ impl PartParser<'_> {
         buf: &[u8],
         range: Range<usize>,
         eof: bool,
+        quotes: bool,
         ids: &mut Ids,
         out: &mut PartOut,
     ) -> (usize, Scan) {
@@ -273,7 +275,8 @@ impl PartParser<'_> {
         let mut kind_map: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut batch = Batch::default();
         while start < range.end {
-            let (scanned, split) = scan_split(buf, start, eof, width, &mut fields, &mut owned);
+            let (scanned, split) =
+                scan_split(buf, start, eof, width, quotes, &mut fields, &mut owned);
             let Scan::Row {
                 end,
                 next,

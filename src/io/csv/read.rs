@@ -556,6 +556,7 @@ impl Corpus {
                                     view,
                                     bounds[i]..bounds[i + 1],
                                     view_eof,
+                                    quoted,
                                     &mut ids,
                                     &mut w.out,
                                 );
@@ -571,6 +572,7 @@ impl Corpus {
                                 view,
                                 bounds[0]..bounds[1],
                                 view_eof,
+                                quoted,
                                 &mut ids,
                                 &mut w.out,
                             );
