@@ -415,14 +415,10 @@ impl<F: FnMut(usize) -> Option<u32>> Relax for F {
 
 /// The state of [`earliest_paths_exact`]'s scan.
 struct PathScan<'a> {
-    offset: &'a [u32],
-    from: &'a [u32],
-    to: &'a [u32],
-    flags: &'a [u8],
-    minb: u8,
+    /// The channels (the same as earliest arrival's).
+    ch: Scan<'a>,
     filter: bool,
     strict: bool,
-    hub0: u32,
     src: usize,
     labels: Vec<Label>,
     heads: Vec<Head>,
@@ -435,11 +431,11 @@ impl Relax for PathScan<'_> {
     /// scan).
     #[inline(always)]
     fn relax(&mut self, k: usize) -> Option<u32> {
-        if self.filter && self.flags[k] & 0b11 < self.minb {
+        if self.filter && self.ch.flags[k] & 0b11 < self.ch.minb {
             return None;
         }
-        let u = self.from[k] as usize;
-        let e = self.offset[k] + 1;
+        let u = self.ch.from[k] as usize;
+        let e = self.ch.offset[k] + 1;
         let hu = &mut self.heads[u];
         hu.sent = e;
         let (mut l, mut lh) = (hu.label, hu.hops);
@@ -447,20 +443,20 @@ impl Relax for PathScan<'_> {
             return None;
         }
         // A hub passes it on in its own second.
-        if self.strict && hu.time >= e && (u as u32) < self.hub0 {
+        if self.strict && hu.time >= e && (u as u32) < self.ch.hub0 {
             l = self.labels[l as usize].prev;
             if l == NONE {
                 return None;
             }
             lh = self.labels[l as usize].hops;
         }
-        let to = self.to[k];
+        let to = self.ch.to[k];
         let v = to as usize;
         if v == self.src {
             return None;
         }
         // Into a hub is half a hop: the hop counts out of it.
-        let h = lh + u32::from(to < self.hub0);
+        let h = lh + u32::from(to < self.ch.hub0);
         let cur = self.heads[v];
         if cur.label != NONE {
             if cur.time == e {
@@ -650,14 +646,17 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
     first_label[src] = 0;
     let first = first_channel(offset, enc0, strict);
     let mut scan = PathScan {
-        offset,
-        from,
-        to,
-        flags,
-        minb,
+        ch: Scan {
+            offset,
+            from,
+            to,
+            flags,
+            minb,
+            first,
+            hub0,
+        },
         filter,
         strict,
-        hub0,
         src,
         labels,
         heads,
