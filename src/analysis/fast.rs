@@ -79,7 +79,6 @@ pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Opti
     if src >= n {
         return Some(vec![NO_UPPER; n]);
     }
-    let hub0 = index.entity_count() as u32;
     let enc0 = encode_start(query.start, base);
     let mut arr = vec![UNREACHED; n];
     arr[src] = enc0;
@@ -88,18 +87,8 @@ pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Opti
     let mut reached = vec![0u64; n.div_ceil(64)];
     set(&mut reached, src);
     let first = first_channel(offset, enc0, query.strict);
-    let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
-    let minb = certainty_bits(min);
     let filter = min > Certainty::Unknown;
-    let scan = Scan {
-        offset,
-        from,
-        to,
-        flags,
-        minb,
-        first,
-        hub0,
-    };
+    let scan = Scan::new(index, offset, min, first);
     match (query.strict, filter) {
         (true, false) => scan.strict::<false>(&mut arr, &mut reached),
         (true, true) => scan.strict::<true>(&mut arr, &mut reached),
@@ -139,7 +128,21 @@ struct Scan<'a> {
     hub0: u32,
 }
 
-impl Scan<'_> {
+impl<'a> Scan<'a> {
+    /// The channels of `index` (exact times `offset`) from `first` on, of
+    /// certainty at least `min`.
+    fn new(index: &'a Index, offset: &'a [u32], min: Certainty, first: usize) -> Scan<'a> {
+        Scan {
+            offset,
+            from: &index.from[..],
+            to: &index.to[..],
+            flags: index.flags(),
+            minb: certainty_bits(min),
+            first,
+            hub0: index.entity_count() as u32,
+        }
+    }
+
     /// Whether channel `k` passes the certainty filter.
     #[inline(always)]
     fn kept<const FILTER: bool>(&self, k: usize) -> bool {
@@ -611,11 +614,8 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
     if src >= n {
         return Some(Paths::new(n));
     }
-    let hub0 = index.entity_count() as u32;
     let enc0 = encode_start(query.start, base);
     let strict = query.strict;
-    let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
-    let minb = certainty_bits(min);
     let filter = min > Certainty::Unknown;
     let labels: Vec<Label> = vec![Label {
         time: enc0,
@@ -646,15 +646,7 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
     first_label[src] = 0;
     let first = first_channel(offset, enc0, strict);
     let mut scan = PathScan {
-        ch: Scan {
-            offset,
-            from,
-            to,
-            flags,
-            minb,
-            first,
-            hub0,
-        },
+        ch: Scan::new(index, offset, min, first),
         filter,
         strict,
         src,
@@ -662,7 +654,7 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
         heads,
         first_label,
     };
-    scan_closed(offset, from, first, !strict, &mut scan);
+    scan_closed(offset, &index.from, first, !strict, &mut scan);
     let PathScan {
         labels,
         heads,
