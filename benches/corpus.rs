@@ -103,6 +103,21 @@ fn query(index: &Index, strict: bool) -> ReachQuery {
     }
 }
 
+/// Times `ask` on `case`'s index, asked from its busiest sender (`strict` or
+/// not), counted per row.
+fn on_query<T>(
+    bencher: Bencher,
+    case: &str,
+    strict: bool,
+    ask: impl Fn(&'static Index<'static>, &ReachQuery) -> T + Sync,
+) {
+    let index = index(leak(case));
+    let q = query(index, strict);
+    bencher
+        .counter(divan::counter::ItemsCount::new(rows(case)))
+        .bench(|| ask(index, &q));
+}
+
 /// CSV text to a queryable index (parse, intern, sort check, index), on all
 /// cores and on one.
 #[divan::bench(args = cases(), sample_count = 10, sample_size = 1)]
@@ -124,62 +139,50 @@ fn load_csv_one_thread(bencher: Bencher, case: &str) {
 /// Earliest arrival, same-second relays followed (the fast path).
 #[divan::bench(args = cases())]
 fn earliest(bencher: Bencher, case: &str) {
-    let index = index(leak(case));
-    let q = query(index, false);
-    bencher
-        .counter(divan::counter::ItemsCount::new(rows(case)))
-        .bench(|| earliest_exact(index, &q, Certainty::Unknown));
+    on_query(bencher, case, false, |index, q| {
+        earliest_exact(index, q, Certainty::Unknown)
+    });
 }
 
 /// Earliest arrival, each hop at least a second after the last.
 #[divan::bench(args = cases())]
 fn earliest_strict(bencher: Bencher, case: &str) {
-    let index = index(leak(case));
-    let q = query(index, true);
-    bencher
-        .counter(divan::counter::ItemsCount::new(rows(case)))
-        .bench(|| earliest_exact(index, &q, Certainty::Unknown));
+    on_query(bencher, case, true, |index, q| {
+        earliest_exact(index, q, Certainty::Unknown)
+    });
 }
 
 /// Earliest arrival with fewest-hop chains in one pass.
 #[divan::bench(args = cases(), sample_count = 20)]
 fn earliest_paths_fast(bencher: Bencher, case: &str) {
-    let index = index(leak(case));
-    let q = query(index, false);
-    bencher
-        .counter(divan::counter::ItemsCount::new(rows(case)))
-        .bench(|| earliest_paths_exact(index, &q, Certainty::Unknown));
+    on_query(bencher, case, false, |index, q| {
+        earliest_paths_exact(index, q, Certainty::Unknown)
+    });
 }
 
 /// Earliest arrival with fewest-hop chains, strict.
 #[divan::bench(args = cases(), sample_count = 20)]
 fn earliest_paths_fast_strict(bencher: Bencher, case: &str) {
-    let index = index(leak(case));
-    let q = query(index, true);
-    bencher
-        .counter(divan::counter::ItemsCount::new(rows(case)))
-        .bench(|| earliest_paths_exact(index, &q, Certainty::Unknown));
+    on_query(bencher, case, true, |index, q| {
+        earliest_paths_exact(index, q, Certainty::Unknown)
+    });
 }
 
 /// The whole answer before its strings (`reach_rows`: chains, definite
 /// times, evidence, causal order): what `reach --json` streams.
 #[divan::bench(args = cases(), sample_count = 10, sample_size = 1)]
 fn reach_rows(bencher: Bencher, case: &str) {
-    let index = index(leak(case));
-    let q = query(index, false);
-    bencher
-        .counter(divan::counter::ItemsCount::new(rows(case)))
-        .bench(|| grapevine::reach_rows(index, &q).len());
+    on_query(bencher, case, false, |index, q| {
+        grapevine::reach_rows(index, q).len()
+    });
 }
 
 /// The same, strict.
 #[divan::bench(args = cases(), sample_count = 10, sample_size = 1)]
 fn reach_rows_strict(bencher: Bencher, case: &str) {
-    let index = index(leak(case));
-    let q = query(index, true);
-    bencher
-        .counter(divan::counter::ItemsCount::new(rows(case)))
-        .bench(|| grapevine::reach_rows(index, &q).len());
+    on_query(bencher, case, true, |index, q| {
+        grapevine::reach_rows(index, q).len()
+    });
 }
 
 /// The general interval algorithms on the same exact data (what the fast

@@ -44,18 +44,27 @@ fn render(dir: &Path, story: &str, name: &str, extra: &[&str]) -> String {
     std::fs::read_to_string(out).unwrap()
 }
 
-/// The bundled story's page written to `out` with `--embed-snippet`: the
-/// page and the snippet printed.
-fn page_and_snippet(out: &Path) -> (String, String) {
-    let o = grapevine(&[
+/// `render` of the bundled story's page to `out` with `--embed-snippet` and
+/// `extra` options.
+fn render_snippet(out: &Path, extra: &[&str]) -> Output {
+    let out = out.to_str().unwrap();
+    let mut args = vec![
         "render",
         BUNDLED,
         "--message",
         "pac-tip",
         "-o",
-        out.to_str().unwrap(),
+        out,
         "--embed-snippet",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    grapevine(&args)
+}
+
+/// The bundled story's page written to `out` with `--embed-snippet`: the
+/// page and the snippet printed.
+fn page_and_snippet(out: &Path) -> (String, String) {
+    let o = render_snippet(out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let page = std::fs::read_to_string(out).unwrap();
     (page, String::from_utf8(o.stdout).unwrap())
@@ -259,17 +268,7 @@ fn format_extension_and_snippet() {
         "x\" onload=\"alert(1)",
         " story.html",
     ] {
-        let o = grapevine(&[
-            "render",
-            BUNDLED,
-            "--message",
-            "pac-tip",
-            "-o",
-            out.to_str().unwrap(),
-            "--embed-snippet",
-            "--embed-src",
-            bad,
-        ]);
+        let o = render_snippet(&out, &["--embed-src", bad]);
         assert_eq!(o.status.code(), Some(2), "{bad}");
     }
 }
