@@ -28,8 +28,16 @@ pub fn out_err(source: std::io::Error) -> Error {
 /// [`grapevine::diagnostic::is_invisible`] are written as `\uXXXX` escapes:
 /// the same text for a JSON reader, nothing a terminal acts on.
 pub fn print_json(out: &mut Out, value: &impl serde::Serialize) -> Result<(), Error> {
+    print_with(out, |w| write_json(w, value))
+}
+
+/// Standard output, buffered, to `write`, then a newline.
+fn print_with(
+    out: &mut Out,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut Out>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *out);
-    write_json(&mut w, value)?;
+    write(&mut w)?;
     writeln!(w).map_err(out_err)?;
     w.flush().map_err(out_err)
 }
@@ -52,10 +60,9 @@ const PIECE_ROWS: usize = 2048;
 /// JSON made on two threads, piece by piece, and written in order as it
 /// comes (memory: a few pieces, never the whole text).
 pub fn print_reach_json(out: &mut Out, rows: &grapevine::ReachRows) -> Result<(), Error> {
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *out);
-    write_reach_json(&mut w, rows, PIECE_ROWS, PARALLEL_ROWS)?;
-    writeln!(w).map_err(out_err)?;
-    w.flush().map_err(out_err)
+    print_with(out, |w| {
+        write_reach_json(w, rows, PIECE_ROWS, PARALLEL_ROWS)
+    })
 }
 
 /// Writes `rows` exactly as [`write_json`] does; from `min_rows` rows on,
@@ -68,13 +75,15 @@ pub fn write_reach_json(
     min_rows: usize,
 ) -> Result<(), Error> {
     let n = rows.len();
+    if n < min_rows.max(1) {
+        return write_json(w, rows);
+    }
     let mut shell = Vec::new();
     write_json(&mut shell, &rows.without_rows())?;
     // Only structure puts a raw newline in JSON (strings escape theirs),
     // so this is the top-level field and nothing inside a string.
     const AT: &[u8] = b"\n  \"reached\": [";
-    let at = memchr::memmem::find(&shell, AT);
-    let (Some(at), true) = (at, n >= min_rows.max(1)) else {
+    let Some(at) = memchr::memmem::find(&shell, AT) else {
         return write_json(w, rows);
     };
     let piece = piece.max(1);
@@ -97,9 +106,9 @@ pub fn write_reach_json(
             });
         }
         for k in 0..pieces {
-            let text = made[k % 2]
-                .recv()
-                .map_err(|_| Error::Render("a thread writing the JSON stopped".into()))??;
+            let text = made[k % 2].recv().map_err(|_| {
+                out_err(std::io::Error::other("a thread making the JSON stopped"))
+            })??;
             w.write_all(&text).map_err(out_err)?;
         }
         Ok::<(), Error>(())

@@ -298,23 +298,11 @@ pub(super) fn by_activity(ids: Names, from: &mut [u32], to: &mut [u32]) -> Names
         }
         count
     };
-    let count = if two {
-        let (mut a, b) = std::thread::scope(|s| {
-            let a = s.spawn(|| counted(from));
-            let b = counted(to);
-            (a.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), b)
-        });
-        for (x, y) in a.iter_mut().zip(&b) {
-            *x = x.saturating_add(*y);
-        }
-        a
-    } else {
-        let mut count = counted(from);
-        for &e in to.iter() {
-            count[e as usize] = count[e as usize].saturating_add(1);
-        }
-        count
-    };
+    let (mut count, received) = both(two, || counted(from), || counted(to));
+    for (x, y) in count.iter_mut().zip(&received) {
+        *x = x.saturating_add(*y);
+    }
+    drop(received);
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by_key(|&e| (std::cmp::Reverse(count[e as usize]), e));
     drop(count);
@@ -327,18 +315,22 @@ pub(super) fn by_activity(ids: Names, from: &mut [u32], to: &mut [u32]) -> Names
             *e = new_of[*e as usize];
         }
     };
-    if two {
-        std::thread::scope(|s| {
-            s.spawn(|| renumber(from));
-            renumber(to);
-        });
-    } else {
-        renumber(from);
-        renumber(to);
-    }
+    both(two, || renumber(from), || renumber(to));
     let mut names: Names = order.iter().map(|&old| ids.get(old as usize)).collect();
     names.shrink_to_fit();
     names
+}
+
+/// `a` and `b`, on two threads when `two`.
+fn both<A: Send, B>(two: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if !two {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        (a.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), b)
+    })
 }
 
 /// Row order by (lo, hi, row).
@@ -383,8 +375,5 @@ pub(super) fn par_sort(keys: &mut [u64]) {
     let mid = keys.len() / 2;
     keys.select_nth_unstable(mid);
     let (a, b) = keys.split_at_mut(mid);
-    std::thread::scope(|s| {
-        s.spawn(|| a.sort_unstable());
-        b.sort_unstable();
-    });
+    both(true, || a.sort_unstable(), || b.sort_unstable());
 }

@@ -282,28 +282,8 @@ impl Catalog for Corpus {
         })
     }
     fn entity_number(&self, id: &str) -> Option<u32> {
-        let slots = self.id_slots.get_or_init(|| {
-            let n = self.ids.len();
-            let mut slots = vec![0u32; (2 * n).next_power_of_two().max(2)];
-            let mask = slots.len() - 1;
-            for u in 0..n {
-                let mut i = hash_bytes(self.ids.get(u).as_bytes()) as usize & mask;
-                while slots[i] != 0 {
-                    i = (i + 1) & mask;
-                }
-                slots[i] = u as u32 + 1;
-            }
-            slots
-        });
-        let mask = slots.len() - 1;
-        let mut i = hash_bytes(id.as_bytes()) as usize & mask;
-        loop {
-            match slots[i] {
-                0 => return None,
-                u if self.ids.get(u as usize - 1) == id => return Some(u - 1),
-                _ => i = (i + 1) & mask,
-            }
-        }
+        let slots = self.id_slots.get_or_init(|| table_of(&self.ids));
+        find(&self.ids, slots, id.as_bytes(), hash_bytes(id.as_bytes()))
     }
     fn message_count(&self) -> usize {
         self.messages.len()

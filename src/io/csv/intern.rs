@@ -41,25 +41,7 @@ impl Interner {
     /// The number of `s` (hash `h`), if interned.
     #[inline]
     pub(super) fn lookup(&self, s: &[u8], h: u64) -> Option<u32> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let tag = h & 0xFFFF_FFFF_0000_0000;
-        let mask = self.slots.len() - 1;
-        let mut i = home(h, mask);
-        loop {
-            let slot = self.slots[i];
-            if slot == 0 {
-                return None;
-            }
-            if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                let n = (slot & 0xFFFF_FFFF) as u32 - 1;
-                if self.names.get(n as usize).as_bytes() == s {
-                    return Some(n);
-                }
-            }
-            i = (i + 1) & mask;
-        }
+        find(&self.names, &self.slots, s, h)
     }
 
     /// Looks up many keys at once: the loads of one step are independent
@@ -71,19 +53,18 @@ impl Interner {
             found[..k].fill(NONE_ID);
             return;
         }
-        const HI: u64 = 0xFFFF_FFFF_0000_0000;
         let mask = self.slots.len() - 1;
         let mut first = [0u64; BATCH_KEYS];
         for i in 0..k {
             first[i] = self.slots[home(hashes[i], mask)];
         }
         for i in 0..k {
-            let tag = hashes[i] & HI;
+            let tag = hashes[i] & TAG;
             let mut p = home(hashes[i], mask);
             let mut slot = first[i];
             found[i] = NONE_ID;
             while slot != 0 {
-                if slot & HI == tag {
+                if slot & TAG == tag {
                     found[i] = (slot & 0xFFFF_FFFF) as u32 - 1;
                     break;
                 }
@@ -121,13 +102,7 @@ impl Interner {
             return Err("does not fit: more than 2 billion ids");
         }
         let n = self.names.push(s).ok_or("does not fit: ids pass 4 GiB")?;
-        let tag = h & 0xFFFF_FFFF_0000_0000;
-        let mask = self.slots.len() - 1;
-        let mut i = home(h, mask);
-        while self.slots[i] != 0 {
-            i = (i + 1) & mask;
-        }
-        self.slots[i] = tag | u64::from(n + 1);
+        place(&mut self.slots, (h & TAG) | u64::from(n + 1));
         if self.names.len() * 2 > self.slots.len() {
             self.grow();
         }
@@ -155,50 +130,68 @@ impl Interner {
         if let Some(n) = self.lookup(s, h) {
             return Ok(n);
         }
-        if self.slots.is_empty() {
-            self.slots = vec![0; 1024];
-        }
         let text = std::str::from_utf8(s).map_err(|_| "is not UTF-8 text")?;
         if let Some(problem) = id_problem(text) {
             return Err(problem);
         }
-        if self.names.len() >= (LOCAL - 1) as usize {
-            return Err("does not fit: more than 2 billion ids");
-        }
-        let n = self
-            .names
-            .push(text)
-            .ok_or("does not fit: ids pass 4 GiB")?;
-        let tag = h & 0xFFFF_FFFF_0000_0000;
-        let mask = self.slots.len() - 1;
-        let mut i = home(h, mask);
-        while self.slots[i] != 0 {
-            i = (i + 1) & mask;
-        }
-        self.slots[i] = tag | u64::from(n + 1);
-        if self.names.len() * 2 > self.slots.len() {
-            self.grow();
-        }
-        Ok(n)
+        self.insert_new(text, h)
     }
 
+    /// Doubles the table. A slot's tag is its hash's high half, which places
+    /// it: no id is read or hashed again.
     pub(super) fn grow(&mut self) {
-        let mut slots = vec![0u64; self.slots.len() * 2];
-        let mask = slots.len() - 1;
-        for &slot in &self.slots {
-            if slot == 0 {
-                continue;
-            }
-            // The slot's tag is its hash's high half, which places it: no
-            // id is read or hashed again.
-            let mut i = home(slot, mask);
-            while slots[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            slots[i] = slot;
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            place(&mut self.slots, slot);
         }
-        self.slots = slots;
     }
+}
+
+/// A slot's tag: its hash's high half.
+const TAG: u64 = 0xFFFF_FFFF_0000_0000;
+
+/// Puts `slot` (tag | number + 1) in the first free slot from its home.
+fn place(slots: &mut [u64], slot: u64) {
+    let mask = slots.len() - 1;
+    let mut i = home(slot, mask);
+    while slots[i] != 0 {
+        i = (i + 1) & mask;
+    }
+    slots[i] = slot;
+}
+
+/// The number of `s` (hash `h`) in the table `slots` of the ids `names`.
+#[inline]
+pub(super) fn find(names: &Names, slots: &[u64], s: &[u8], h: u64) -> Option<u32> {
+    if slots.is_empty() {
+        return None;
+    }
+    let mask = slots.len() - 1;
+    let mut i = home(h, mask);
+    loop {
+        let slot = slots[i];
+        if slot == 0 {
+            return None;
+        }
+        if slot & TAG == h & TAG {
+            let n = (slot & 0xFFFF_FFFF) as u32 - 1;
+            if names.get(n as usize).as_bytes() == s {
+                return Some(n);
+            }
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/// A table of `names` (all different) for [`find`], half full at most.
+pub(super) fn table_of(names: &Names) -> Vec<u64> {
+    let mut slots = vec![0; (2 * names.len()).next_power_of_two().max(2)];
+    for n in 0..names.len() {
+        let h = hash_bytes(names.get(n).as_bytes());
+        place(&mut slots, (h & TAG) | (n as u64 + 1));
+    }
+    slots
 }
 
 /// A thread's view while parsing a block: the corpus's ids, frozen, and the

@@ -227,10 +227,10 @@ pub struct Corpus {
     /// Whether the certainty column had a value, per line with one (for a
     /// lossless story).
     pub(super) certainty_written: bool,
-    /// Entity numbers by the hash of their id (open addressing, number + 1
-    /// in each used slot), built on the first lookup: linear time, where
-    /// sorting a million ids took a tenth of a second.
-    pub(super) id_slots: OnceLock<Vec<u32>>,
+    /// The ids' hash table (the reader's kind: `intern::find`), built on
+    /// the first lookup: linear time, where sorting a million ids took a
+    /// tenth of a second.
+    pub(super) id_slots: OnceLock<Vec<u64>>,
     /// Rows sorted by line, built on the first lookup of an event by id.
     pub(super) by_line: OnceLock<Vec<u32>>,
 }
