@@ -63,6 +63,12 @@ impl Names {
         self.ends.shrink_to_fit();
     }
 
+    /// Forgets every string, keeping the memory for the next ones.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
     /// The text and end offsets, for batched lookups.
     pub(crate) fn raw(&self) -> (&[u8], &[u32]) {
         (self.text.as_bytes(), &self.ends)

@@ -27,23 +27,41 @@ impl Building {
     /// Appends a part's rows, whose ids from [`LOCAL`] on are the part's own
     /// new ids: the corpus's numbers for them are in `map`.
     pub(super) fn append(&mut self, out: &PartOut, base_line: u32, map: &[u32]) {
-        if map.is_empty() {
-            self.from.extend_from_slice(&out.from);
-            self.to.extend_from_slice(&out.to);
-        } else {
-            let global = |&x: &u32| {
-                if x >= LOCAL {
-                    map[(x - LOCAL) as usize]
+        let Building {
+            from,
+            to,
+            time,
+            flags,
+            line,
+            ..
+        } = self;
+        // Entity columns on one thread, the others on another: each writes
+        // (and first touches) its own memory.
+        let two = out.from.len() >= 1 << 15;
+        both(
+            two,
+            || {
+                if map.is_empty() {
+                    from.extend_from_slice(&out.from);
+                    to.extend_from_slice(&out.to);
                 } else {
-                    x
+                    let global = |&x: &u32| {
+                        if x >= LOCAL {
+                            map[(x - LOCAL) as usize]
+                        } else {
+                            x
+                        }
+                    };
+                    from.extend(out.from.iter().map(global));
+                    to.extend(out.to.iter().map(global));
                 }
-            };
-            self.from.extend(out.from.iter().map(global));
-            self.to.extend(out.to.iter().map(global));
-        }
-        self.time.append(&out.time);
-        self.flags.extend_from_slice(&out.flags);
-        self.line.extend(out.line.iter().map(|l| l + base_line));
+            },
+            || {
+                time.append(&out.time);
+                flags.extend_from_slice(&out.flags);
+                line.extend(out.line.iter().map(|l| l + base_line));
+            },
+        );
         if !out.kinds.is_empty() {
             let map: Vec<u32> = out
                 .kind_names

@@ -96,7 +96,7 @@ impl Interner {
     /// an id.
     pub(super) fn insert_new(&mut self, s: &str, h: u64) -> Result<u32, &'static str> {
         if self.slots.is_empty() {
-            self.slots = vec![0; 1024];
+            self.slots = empty_slots(1024);
         }
         if self.names.len() >= (LOCAL - 1) as usize {
             return Err("does not fit: more than 2 billion ids");
@@ -137,15 +137,33 @@ impl Interner {
         self.insert_new(text, h)
     }
 
+    /// Forgets every id, keeping the table's memory: a thread's table of new
+    /// ids is emptied after each block, not made again.
+    pub(super) fn clear(&mut self) {
+        self.names.clear();
+        self.slots.fill(0);
+    }
+
     /// Doubles the table. A slot's tag is its hash's high half, which places
     /// it: no id is read or hashed again.
     pub(super) fn grow(&mut self) {
         let size = self.slots.len() * 2;
-        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        let old = std::mem::replace(&mut self.slots, empty_slots(size));
         for slot in old.into_iter().filter(|&s| s != 0) {
             place(&mut self.slots, slot);
         }
     }
+}
+
+/// A table of `size` empty slots, every page written once. A page of a
+/// zeroed allocation that is read before it is written (a lookup that finds
+/// nothing) maps the shared zero page; the first write then takes a second
+/// fault that also flushes the other threads' address caches. Written here,
+/// each page takes one fault.
+fn empty_slots(size: usize) -> Vec<u64> {
+    let mut slots = Vec::with_capacity(size);
+    slots.resize(size, std::hint::black_box(0));
+    slots
 }
 
 /// A slot's tag: its hash's high half.
@@ -186,7 +204,7 @@ pub(super) fn find(names: &Names, slots: &[u64], s: &[u8], h: u64) -> Option<u32
 
 /// A table of `names` (all different) for [`find`], half full at most.
 pub(super) fn table_of(names: &Names) -> Vec<u64> {
-    let mut slots = vec![0; (2 * names.len()).next_power_of_two().max(2)];
+    let mut slots = empty_slots((2 * names.len()).next_power_of_two().max(2));
     for n in 0..names.len() {
         let h = hash_bytes(names.get(n).as_bytes());
         place(&mut slots, (h & TAG) | (n as u64 + 1));

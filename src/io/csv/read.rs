@@ -200,25 +200,12 @@ fn fill<R: Read>(
     want: usize,
     eof: &mut bool,
 ) -> std::io::Result<usize> {
-    let start = buf.len();
     let want = want.max(1);
-    buf.resize(start + want, 0);
-    let mut got = 0;
-    while got < want {
-        match reader.read(&mut buf[start + got..]) {
-            Ok(0) => {
-                *eof = true;
-                break;
-            }
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(start + got);
-                return Err(e);
-            }
-        }
+    // Into the spare capacity, which is not zeroed first.
+    let got = reader.take(want as u64).read_to_end(buf)?;
+    if got < want {
+        *eof = true;
     }
-    buf.truncate(start + got);
     Ok(got)
 }
 
@@ -627,7 +614,7 @@ impl Corpus {
                         map.push(g.map_err(fail)?);
                     }
                     if !map.is_empty() {
-                        w.local = Interner::default();
+                        w.local.clear();
                     }
                     corpus.append(&w.out, base_line, &map);
                     line_no = base_line.saturating_add(w.out.lines);
