@@ -118,25 +118,105 @@ pub fn write_reach_json(
 }
 
 /// Rows `range` of the `reached` array, each after its separator, indented
-/// as the array's elements.
+/// as the array's elements: the bytes serde_json's pretty printer makes of
+/// [`grapevine::ReachRows::row_json`] (inside the answer's object and its
+/// `reached` array), written directly. Its fixed text is written once
+/// instead of key by key, and a string that needs no escape is copied as
+/// it is; one that does goes through serde_json with [`Escaping`].
+/// `reach_json_on_threads_equals_the_whole` holds the two to the same
+/// bytes; `docs/performance.md` has the measurement.
 fn rows_text(rows: &grapevine::ReachRows, range: std::ops::Range<usize>) -> Result<Vec<u8>, Error> {
-    use serde::Serialize;
-    use serde_json::ser::Formatter;
-    // The formatter of `write_json` two levels down (inside the answer's
-    // object and its `reached` array).
-    let mut nested = Escaping(serde_json::ser::PrettyFormatter::new());
-    for _ in 0..2 {
-        nested.begin_array(&mut std::io::sink()).map_err(out_err)?;
-    }
-    let mut text = Vec::with_capacity(range.len() * 256);
+    let mut text = Vec::with_capacity(range.len() * 320);
+    let mut id = String::new();
     for i in range {
         text.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-        let mut ser = serde_json::Serializer::with_formatter(&mut text, nested.clone());
-        rows.row_json(i)
-            .serialize(&mut ser)
-            .map_err(|e| out_err(e.into()))?;
+        push_row(&mut text, rows, i, &mut id)?;
     }
     Ok(text)
+}
+
+/// Row `i` as a pretty-printed object two levels down.
+fn push_row(
+    text: &mut Vec<u8>,
+    rows: &grapevine::ReachRows,
+    i: usize,
+    id: &mut String,
+) -> Result<(), Error> {
+    let f = rows.row_fields(i);
+    let time = |text: &mut Vec<u8>, t: Option<i64>| match t {
+        Some(t) => push_json_str(text, &grapevine::model::time::rfc3339(t)),
+        None => {
+            text.extend_from_slice(b"null");
+            Ok(())
+        }
+    };
+    let mut event = |text: &mut Vec<u8>, c: Option<u32>| match c {
+        Some(c) => {
+            id.clear();
+            rows.write_event_id(c, id);
+            push_json_str(text, id)
+        }
+        None => {
+            text.extend_from_slice(b"null");
+            Ok(())
+        }
+    };
+    text.extend_from_slice(b"{\n      \"entity\": ");
+    push_json_str(text, f.entity)?;
+    text.extend_from_slice(b",\n      \"name\": ");
+    push_json_str(text, f.name)?;
+    text.extend_from_slice(b",\n      \"earliest\": ");
+    time(text, f.earliest)?;
+    text.extend_from_slice(b",\n      \"timing\": ");
+    push_json_str(text, f.timing.as_str())?;
+    text.extend_from_slice(b",\n      \"definite_by\": ");
+    time(text, f.definite_by)?;
+    text.extend_from_slice(b",\n      \"evidence\": ");
+    push_json_str(text, f.evidence.as_str())?;
+    text.extend_from_slice(b",\n      \"rests_on\": ");
+    event(text, f.rests_on)?;
+    text.extend_from_slice(b",\n      \"via\": ");
+    event(text, f.via)?;
+    text.extend_from_slice(b",\n      \"previous\": ");
+    match f.previous {
+        Some(p) => push_json_str(text, p)?,
+        None => text.extend_from_slice(b"null"),
+    }
+    if let Some(path) = &f.path {
+        text.extend_from_slice(b",\n      \"path\": [");
+        for (k, &c) in path.iter().enumerate() {
+            text.extend_from_slice(if k == 0 {
+                b"\n        "
+            } else {
+                b",\n        "
+            });
+            event(text, Some(c))?;
+        }
+        if !path.is_empty() {
+            text.extend_from_slice(b"\n      ");
+        }
+        text.push(b']');
+    }
+    text.extend_from_slice(b"\n    }");
+    Ok(())
+}
+
+/// `s` as a JSON string, escaped as [`write_json`] escapes it.
+fn push_json_str(text: &mut Vec<u8>, s: &str) -> Result<(), Error> {
+    use serde::Serialize;
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        text.push(b'"');
+        text.extend_from_slice(s.as_bytes());
+        text.push(b'"');
+        return Ok(());
+    }
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut *text,
+        Escaping(serde_json::ser::PrettyFormatter::new()),
+    );
+    s.serialize(&mut ser).map_err(|e| out_err(e.into()))
 }
 
 /// A JSON formatter that escapes what a terminal could act on or hide
@@ -511,5 +591,67 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The same on the bundled story, whose rows the CSV cannot make:
+    /// intervals (possible timing, no definite time), a meeting's hub inside
+    /// paths, evidence below the threshold's, a source with no start
+    /// (earliest null), `until`, strict mode, message mode and no paths.
+    #[test]
+    fn reach_json_written_directly_equals_serde_on_the_story() {
+        let loaded = grapevine::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap();
+        let catalog = grapevine::StoryCatalog::new(&loaded.story);
+        let specs = [
+            IndexSpec {
+                threshold: grapevine::model::Certainty::Unknown,
+                ..IndexSpec::default()
+            },
+            IndexSpec::default(),
+            IndexSpec {
+                message: Some("pac-tip".into()),
+                mode: grapevine::Mode::Message,
+                threshold: grapevine::model::Certainty::Unknown,
+            },
+        ];
+        let (mut possible, mut null_earliest, mut hubs) = (0, 0, 0);
+        for spec in &specs {
+            let index = Index::build(&catalog, spec);
+            hubs += usize::from(index.has_hubs());
+            for source in 0..index.entity_count() as u32 {
+                for (strict, paths, start, until) in [
+                    (false, true, None, None),
+                    (true, true, None, None),
+                    (false, false, None, None),
+                    (false, true, Some(1_474_329_600), Some(1_480_000_000)),
+                ] {
+                    let q = ReachQuery {
+                        strict,
+                        paths,
+                        start,
+                        source_held: start
+                            .map_or(grapevine::SourceHeld::Always, grapevine::SourceHeld::By),
+                        until,
+                        ..ReachQuery::new(source)
+                    };
+                    let rows = grapevine::reach_rows(&index, &q);
+                    for i in 0..rows.len() {
+                        let f = rows.row_fields(i);
+                        possible += usize::from(f.timing == grapevine::Timing::Possible);
+                        null_earliest += usize::from(f.earliest.is_none());
+                    }
+                    let mut whole = Vec::new();
+                    write_json(&mut whole, &rows).unwrap();
+                    let mut direct = Vec::new();
+                    write_reach_json(&mut direct, &rows, 1, 1).unwrap();
+                    assert_eq!(
+                        String::from_utf8(direct).unwrap(),
+                        String::from_utf8(whole).unwrap(),
+                        "source {source}, strict {strict}, paths {paths}, until {until:?}"
+                    );
+                }
+            }
+        }
+        // The cases the test is for were met.
+        assert!(possible > 0 && null_earliest > 0 && hubs > 0);
     }
 }

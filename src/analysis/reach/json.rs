@@ -3,7 +3,7 @@
 
 use serde::{Serialize, Serializer};
 
-use super::{ser_time, ReachRows, Row};
+use super::{ser_time, ReachRows, Row, NO_LOWER, NO_UPPER};
 use crate::index::Index;
 
 impl Serialize for ReachRows<'_> {
@@ -122,9 +122,76 @@ struct RowJson<'a, 'i> {
 impl Serialize for RowJson<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let (index, r) = (self.rows.index, self.row);
-        let v = r.entity as usize;
-        let chain = self.rows.paths.channels(v);
+        let index = self.rows.index;
+        let f = self.rows.fields_of(self.row);
+        let event = |c: Option<u32>| c.map(|c| index.event_id(c));
+        let mut st = s.serialize_struct("Reached", 10)?;
+        st.serialize_field("entity", f.entity)?;
+        st.serialize_field("name", f.name)?;
+        st.serialize_field("earliest", &Time(f.earliest))?;
+        st.serialize_field("timing", &f.timing)?;
+        st.serialize_field("definite_by", &Time(f.definite_by))?;
+        st.serialize_field("evidence", &f.evidence)?;
+        st.serialize_field("rests_on", &event(f.rests_on))?;
+        st.serialize_field("via", &event(f.via))?;
+        st.serialize_field("previous", &f.previous)?;
+        match &f.path {
+            Some(channels) => st.serialize_field("path", &EventIds { index, channels })?,
+            None => st.skip_field("path")?,
+        }
+        st.end()
+    }
+}
+
+/// One row of `reached` with the values its JSON holds, for a writer that
+/// makes the text itself ([`ReachRows::row_fields`]). Events are channel
+/// numbers, whose ids [`ReachRows::write_event_id`] writes; a time that is
+/// `None` is written as null.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowFields<'a> {
+    /// Entity id.
+    pub entity: &'a str,
+    /// Display name.
+    pub name: &'a str,
+    /// Earliest possible time it holds the information (`None`: no lower
+    /// bound).
+    pub earliest: Option<i64>,
+    /// Definite or only possible.
+    pub timing: super::Timing,
+    /// Earliest time by which it definitely holds it.
+    pub definite_by: Option<i64>,
+    /// Strongest threshold at which it is reached at all.
+    pub evidence: crate::model::Certainty,
+    /// The channel of the event the row rests on.
+    pub rests_on: Option<u32>,
+    /// The channel of the path's last event (`None` for the source).
+    pub via: Option<u32>,
+    /// The entity id that last event came from.
+    pub previous: Option<&'a str>,
+    /// The channels of the path's events (`None`: the query asked for no
+    /// paths).
+    pub path: Option<Vec<u32>>,
+}
+
+impl<'i> ReachRows<'i> {
+    /// The values of row `i` of `reached`: what [`ReachRows::row_json`]
+    /// writes, for a writer that makes the JSON text itself.
+    ///
+    /// # Panics
+    /// When `i` is not less than [`ReachRows::len`].
+    pub fn row_fields(&self, i: usize) -> RowFields<'i> {
+        self.fields_of(&self.rows[i])
+    }
+
+    /// Appends the id of the event of channel `c` (from [`RowFields`]) to
+    /// `out`.
+    pub fn write_event_id(&self, c: u32, out: &mut String) {
+        self.index.write_event_id(c, out);
+    }
+
+    fn fields_of(&self, r: &Row) -> RowFields<'i> {
+        let index = self.index;
+        let chain = self.paths.channels(r.entity as usize);
         // Without meetings' hubs the chain's channels are its hops: only the
         // last one's ends are read.
         let hops: Vec<(u32, u32, u32)> = if index.has_hubs() {
@@ -133,38 +200,28 @@ impl Serialize for RowJson<'_, '_> {
             Vec::new()
         };
         let last = match (index.has_hubs(), chain.last()) {
-            (false, Some(&c)) => Some((index.from(c as usize), index.to(c as usize), c)),
-            _ => hops.last().copied(),
+            (false, Some(&c)) => Some((index.from(c as usize), c)),
+            _ => hops.last().map(|&(f, _, c)| (f, c)),
         };
-        let event = |c: Option<u32>| c.map(|c| index.event_id(c));
-        let with_path = self.rows.query.paths;
-        let mut st = s.serialize_struct("Reached", if with_path { 11 } else { 10 })?;
-        st.serialize_field("entity", index.entity_id(r.entity))?;
-        st.serialize_field("name", index.entity_name(r.entity))?;
-        st.serialize_field("earliest", &Time(r.earliest))?;
-        st.serialize_field("timing", &r.timing)?;
-        st.serialize_field("definite_by", &Time(r.definite_by))?;
-        st.serialize_field("evidence", &r.evidence)?;
-        st.serialize_field("rests_on", &event(r.rests_on))?;
-        st.serialize_field("via", &event(last.map(|h| h.2)))?;
-        st.serialize_field("previous", &last.map(|(f, _, _)| index.entity_id(f)))?;
-        if with_path {
-            let channels: Vec<u32> = if index.has_hubs() {
-                hops.iter().map(|h| h.2).collect()
-            } else {
-                chain
-            };
-            st.serialize_field(
-                "path",
-                &EventIds {
-                    index,
-                    channels: &channels,
-                },
-            )?;
-        } else {
-            st.skip_field("path")?;
+        let bounded = |t: Option<i64>| t.filter(|&v| v != NO_LOWER && v != NO_UPPER);
+        RowFields {
+            entity: index.entity_id(r.entity),
+            name: index.entity_name(r.entity),
+            earliest: bounded(r.earliest),
+            timing: r.timing,
+            definite_by: bounded(r.definite_by),
+            evidence: r.evidence,
+            rests_on: r.rests_on,
+            via: last.map(|(_, c)| c),
+            previous: last.map(|(f, _)| index.entity_id(f)),
+            path: self.query.paths.then(|| {
+                if index.has_hubs() {
+                    hops.iter().map(|h| h.2).collect()
+                } else {
+                    chain
+                }
+            }),
         }
-        st.end()
     }
 }
 

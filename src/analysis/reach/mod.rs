@@ -38,6 +38,7 @@ use crate::model::time::rfc3339;
 use crate::model::Certainty;
 
 mod json;
+pub use json::RowFields;
 mod paths;
 
 pub use paths::Paths;
@@ -133,6 +134,16 @@ pub enum Timing {
     Definite,
     /// Only for some choice of times inside the intervals.
     Possible,
+}
+
+impl Timing {
+    /// The word the JSON writes: `definite` or `possible`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Timing::Definite => "definite",
+            Timing::Possible => "possible",
+        }
+    }
 }
 
 /// One reached entity.

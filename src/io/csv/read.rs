@@ -471,6 +471,9 @@ impl Corpus {
         let mut bad_rows = 0usize;
         let mut shown_bad = 0usize;
         let mut grow = false;
+        // The block read while the last one is parsed, and whether it was.
+        let mut next: Vec<u8> = Vec::with_capacity(block.min(BLOCK) + 1);
+        let mut swapped = false;
         // Cut quoted blocks at guessed line starts until a guess fails.
         let mut speculate = true;
         loop {
@@ -489,7 +492,13 @@ impl Corpus {
                 break;
             }
             // Rows are read up to the first NUL byte, which stops reading.
-            let nul = memchr::memchr(0, &buf);
+            // One pass finds the first NUL and whether a quote comes before
+            // it (a block with neither, the usual one, is read once).
+            let (nul, quoted) = match memchr::memchr2(0, b'"', &buf) {
+                None => (None, false),
+                Some(i) if buf[i] == 0 => (Some(i), false),
+                Some(i) => (memchr::memchr(0, &buf[i..]).map(|z| i + z), true),
+            };
             let view_end = nul.unwrap_or(buf.len());
             let view_eof = eof && nul.is_none();
             let view = &buf[..view_end];
@@ -501,7 +510,6 @@ impl Corpus {
             // Parts: exact cuts when the block has no quote (rows are lines);
             // else guessed cuts, checked by the parse (each part must end
             // where the next begins), with the exact walk as the fallback.
-            let quoted = memchr::memchr(b'"', view).is_some();
             let mut exact = (!quoted || !speculate).then(|| plan(view, view_eof, width, wanted));
             let (complete, stop, parts) = loop {
                 let (bounds, open_end) = match &exact {
@@ -521,50 +529,56 @@ impl Corpus {
                     break (0, exact.map_or(Scan::More, |p| p.stop), 0);
                 }
                 let mut ends: Vec<(usize, Scan)> = vec![(0, Scan::More); parts];
+                // Rows that will be whole in the next block are known before
+                // the parse when the cuts are exact: that block is read
+                // while the parts are parsed, after the rest of this one.
+                let ahead = exact
+                    .as_ref()
+                    .filter(|p| !view_eof && nul.is_none() && !matches!(p.stop, Scan::TooLong));
+                let mut read_ahead = None;
                 {
                     let parser = &parser;
                     let global = &global;
                     let bounds = &bounds;
+                    let parse = move |i: usize, w: &mut Worker, end: &mut (usize, Scan)| {
+                        w.out.clear();
+                        let mut ids = Ids {
+                            global,
+                            local: &mut w.local,
+                        };
+                        *end = parser.parse(
+                            view,
+                            bounds[i]..bounds[i + 1],
+                            view_eof,
+                            quoted,
+                            &mut ids,
+                            &mut w.out,
+                        );
+                    };
                     std::thread::scope(|scope| {
                         let mut iter = workers
                             .iter_mut()
                             .zip(ends.iter_mut())
                             .take(parts)
                             .enumerate();
-                        let first = iter.next();
+                        let first = if ahead.is_some() { None } else { iter.next() };
                         for (i, (w, end)) in iter {
-                            scope.spawn(move || {
-                                w.out.clear();
-                                let mut ids = Ids {
-                                    global,
-                                    local: &mut w.local,
-                                };
-                                *end = parser.parse(
-                                    view,
-                                    bounds[i]..bounds[i + 1],
-                                    view_eof,
-                                    quoted,
-                                    &mut ids,
-                                    &mut w.out,
-                                );
-                            });
+                            scope.spawn(move || parse(i, w, end));
+                        }
+                        if let Some(p) = ahead {
+                            next.clear();
+                            next.extend_from_slice(&buf[p.complete..]);
+                            let want = block.saturating_sub(next.len());
+                            read_ahead = Some(fill(&mut next, &mut reader, want, &mut eof));
                         }
                         if let Some((_, (w, end))) = first {
-                            w.out.clear();
-                            let mut ids = Ids {
-                                global,
-                                local: &mut w.local,
-                            };
-                            *end = parser.parse(
-                                view,
-                                bounds[0]..bounds[1],
-                                view_eof,
-                                quoted,
-                                &mut ids,
-                                &mut w.out,
-                            );
+                            parse(0, w, end);
                         }
                     });
+                }
+                if let Some(got) = read_ahead {
+                    read_total += got.map_err(io)? as u64;
+                    swapped = true;
                 }
                 let joined = (1..parts).all(|i| ends[i - 1].0 == bounds[i]);
                 if let Some(p) = exact {
@@ -620,7 +634,13 @@ impl Corpus {
                     line_no = base_line.saturating_add(w.out.lines);
                 }
             }
-            buf.drain(..complete);
+            if swapped {
+                // The rest of this block is at the start of the next one.
+                std::mem::swap(&mut buf, &mut next);
+                swapped = false;
+            } else {
+                buf.drain(..complete);
+            }
             if let Some(progress) = options.progress {
                 progress(read_total, total);
             }
