@@ -471,6 +471,68 @@ pub(super) struct Field {
     pub(super) owned: bool,
 }
 
+/// The unquoted field `row[a..b]`, spaces and tabs trimmed.
+#[inline]
+fn unquoted(row: &[u8], a: usize, b: usize) -> Field {
+    let t = trim(&row[a..b]);
+    let start = if t.is_empty() {
+        a
+    } else {
+        a + (t.as_ptr() as usize - row[a..].as_ptr() as usize)
+    };
+    Field {
+        pos: a,
+        value: start..start + t.len(),
+        owned: false,
+    }
+}
+
+/// The row at `start` of a buffer with no quote, read off `seps`, the
+/// commas and line breaks of the buffer from `base` on, up to `start` used
+/// already: its end and the next row's start, with `fields` filled, when it
+/// ends at a `\n` or `\r\n` and has `width` fields. Otherwise `None`, and the
+/// row is left to [`scan_split`] (a lone `\r`, the buffer's end, a row too
+/// long or of another width), `seps` part used. One pass over the buffer
+/// finds every separator, where a row by row search starts over for each
+/// row and each field.
+#[inline]
+pub(super) fn split_line(
+    buf: &[u8],
+    start: usize,
+    base: usize,
+    seps: &mut memchr::Memchr3<'_>,
+    width: usize,
+    fields: &mut Vec<Field>,
+) -> Option<(usize, usize)> {
+    fields.clear();
+    let mut field = start;
+    let (end, next) = loop {
+        let p = base + seps.next()?;
+        match buf[p] {
+            b',' => {
+                if fields.len() + 2 > width {
+                    return None;
+                }
+                fields.push(unquoted(&buf[start..], field - start, p - start));
+                field = p + 1;
+            }
+            b'\n' => break (p, p + 1),
+            _ => {
+                if buf.get(p + 1) != Some(&b'\n') {
+                    return None;
+                }
+                seps.next();
+                break (p, p + 2);
+            }
+        }
+    };
+    if fields.len() + 1 != width || end - start > MAX_ROW_BYTES {
+        return None;
+    }
+    fields.push(unquoted(&buf[start..end], field - start, end - start));
+    Some((end, next))
+}
+
 /// Splits one row (as [`scan`] found it) into fields. Unquoted values are
 /// ranges of `row` (spaces and tabs trimmed); quoted ones are unescaped into
 /// `owned`. The error is the byte where quoting goes wrong, and what is
@@ -484,30 +546,14 @@ pub(super) fn split_fields(
 ) -> Result<(), (usize, &'static str)> {
     fields.clear();
     owned.clear();
-    let trimmed = |a: usize, b: usize| {
-        let t = trim(&row[a..b]);
-        let start = if t.is_empty() {
-            a
-        } else {
-            a + (t.as_ptr() as usize - row[a..].as_ptr() as usize)
-        };
-        start..start + t.len()
-    };
+    let trimmed = |a: usize, b: usize| unquoted(row, a, b).value;
     if !has_quote {
         let mut start = 0;
         for i in memchr::memchr_iter(b',', row) {
-            fields.push(Field {
-                pos: start,
-                value: trimmed(start, i),
-                owned: false,
-            });
+            fields.push(unquoted(row, start, i));
             start = i + 1;
         }
-        fields.push(Field {
-            pos: start,
-            value: trimmed(start, row.len()),
-            owned: false,
-        });
+        fields.push(unquoted(row, start, row.len()));
         return Ok(());
     }
     let n = row.len();

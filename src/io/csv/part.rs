@@ -274,9 +274,37 @@ impl PartParser<'_> {
         let mut start = range.start;
         let mut kind_map: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut batch = Batch::default();
+        // Without quotes, the commas and line breaks of the whole part in
+        // one pass ([`split_line`]): `seps` finds them in the buffer from
+        // `seps_base` on, and has used those before the row start `seps_at`
+        // (`usize::MAX`: part of a row, so it starts again at the next).
+        let (mut seps_base, mut seps_at) = (range.start, range.start);
+        let mut seps = memchr::memchr3_iter(b',', b'\n', b'\r', &buf[range.start..]);
         while start < range.end {
-            let (scanned, split) =
-                scan_split(buf, start, eof, width, quotes, &mut fields, &mut owned);
+            let line_split = if quotes {
+                None
+            } else {
+                if seps_at != start {
+                    seps = memchr::memchr3_iter(b',', b'\n', b'\r', &buf[start..]);
+                    seps_base = start;
+                }
+                let got = split_line(buf, start, seps_base, &mut seps, width, &mut fields);
+                seps_at = got.map_or(usize::MAX, |(_, next)| next);
+                got
+            };
+            let (scanned, split) = match line_split {
+                Some((end, next)) => (
+                    Scan::Row {
+                        end,
+                        next,
+                        breaks: 1,
+                        quoted: false,
+                        cut: None,
+                    },
+                    true,
+                ),
+                None => scan_split(buf, start, eof, width, quotes, &mut fields, &mut owned),
+            };
             let Scan::Row {
                 end,
                 next,
