@@ -94,35 +94,6 @@ impl Building {
         self.forms.append(&out.forms, base_line);
     }
 
-    /// Makes room for the rows of a file of `total` bytes, guessed from the
-    /// rows of its first `read` bytes (at most one row per 6 bytes, the
-    /// shortest row `a,b,1` and its line break).
-    pub(super) fn reserve_for(&mut self, total: u64, read: u64) {
-        let rows = self.from.len() as u64;
-        if read == 0 || rows == 0 || total <= read {
-            return;
-        }
-        let guess = (rows as f64 * total as f64 / read as f64 * 1.01) as u64;
-        let extra = guess.min(total / 6).saturating_sub(rows);
-        let Ok(extra) = usize::try_from(extra) else {
-            return;
-        };
-        self.from.reserve(extra);
-        self.to.reserve(extra);
-        self.flags.reserve(extra);
-        self.line.reserve(extra);
-        if !self.kinds.is_empty() {
-            self.kinds.reserve(extra);
-        }
-        match &mut self.time {
-            TimeCol::Delta { d, .. } => d.reserve(extra),
-            TimeCol::Wide { lo, hi } => {
-                lo.reserve(extra);
-                hi.reserve(extra);
-            }
-        }
-    }
-
     /// Sorts the rows by (time, line) and settles the time storage.
     pub(super) fn finish(self, ids: Names, header: Header) -> Result<Corpus, Error> {
         let Building {

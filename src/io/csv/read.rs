@@ -473,8 +473,6 @@ impl Corpus {
         let mut grow = false;
         // The block read while the last one is parsed, and whether it was.
         let mut next: Vec<u8> = Vec::with_capacity(block.min(BLOCK) + 1);
-        // Bytes of rows read, and whether the columns were given room.
-        let (mut consumed, mut reserved) = (0u64, false);
         let mut swapped = false;
         // Cut quoted blocks at guessed line starts until a guess fails.
         let mut speculate = true;
@@ -634,16 +632,6 @@ impl Corpus {
                     }
                     corpus.append(&w.out, base_line, &map);
                     line_no = base_line.saturating_add(w.out.lines);
-                }
-            }
-            consumed += complete as u64;
-            if !reserved && complete > 0 {
-                // Room for the rows the file holds, guessed from its first
-                // block: growing by doubling would copy the columns (and
-                // touch new memory) about twice over.
-                reserved = true;
-                if let Some(total) = total {
-                    corpus.reserve_for(total, consumed);
                 }
             }
             if swapped {
