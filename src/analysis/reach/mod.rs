@@ -635,9 +635,48 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
             rests_on[v] = first[v];
         }
     }
-    let mut not_reached: Vec<u32> = (0..n as u32)
-        .filter(|&v| !paths.is_reached(v as usize))
-        .collect();
+    // The entities not reached, sorted by name, on a second thread while
+    // the reached ones are put in causal order (for a large answer).
+    let unreached = || {
+        let mut not_reached: Vec<u32> = (0..n as u32)
+            .filter(|&v| !paths.is_reached(v as usize))
+            .collect();
+        not_reached.sort_by(|&a, &b| {
+            (index.entity_name(a), index.entity_id(a))
+                .cmp(&(index.entity_name(b), index.entity_id(b)))
+        });
+        not_reached
+    };
+    let two = n >= 1 << 16 && std::thread::available_parallelism().is_ok_and(|t| t.get() > 1);
+    let (rows, not_reached) = std::thread::scope(|scope| {
+        let aside = two.then(|| scope.spawn(unreached));
+        let rows = causal_rows(index, query, &paths, &def, &evidence, &rests_on);
+        let not_reached = match aside {
+            Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            None => unreached(),
+        };
+        (rows, not_reached)
+    });
+    ReachRows {
+        index,
+        query: query.clone(),
+        paths,
+        rows,
+        not_reached,
+    }
+}
+
+/// The reached entities' rows in causal order.
+fn causal_rows(
+    index: &Index,
+    query: &ReachQuery,
+    paths: &Paths,
+    def: &[Option<i64>],
+    evidence: &[Certainty],
+    rests_on: &[Option<u32>],
+) -> Vec<Row> {
+    let n = index.entity_count();
+    let src = query.source as usize;
     // Causal order: the source first, then by earliest (no lower bound
     // first), hops, name and id. Numbers first, packed in one key and
     // sorted with the entity beside them (the label order they come in is
@@ -707,16 +746,7 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
             rests_on: rests_on[v],
         });
     }
-    not_reached.sort_by(|&a, &b| {
-        (index.entity_name(a), index.entity_id(a)).cmp(&(index.entity_name(b), index.entity_id(b)))
-    });
-    ReachRows {
-        index,
-        query: query.clone(),
-        paths,
-        rows,
-        not_reached,
-    }
+    rows
 }
 
 impl ReachRows<'_> {
