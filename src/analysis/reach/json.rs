@@ -207,11 +207,11 @@ impl<'i> ReachRows<'i> {
         RowFields {
             entity: index.entity_id(r.entity),
             name: index.entity_name(r.entity),
-            earliest: bounded(r.earliest),
+            earliest: bounded(r.earliest()),
             timing: r.timing,
-            definite_by: bounded(r.definite_by),
+            definite_by: bounded(r.definite_by()),
             evidence: r.evidence,
-            rests_on: r.rests_on,
+            rests_on: r.rests_on(),
             via: last.map(|(_, c)| c),
             previous: last.map(|(f, _)| index.entity_id(f)),
             path: self.query.paths.then(|| {

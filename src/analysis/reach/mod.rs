@@ -525,16 +525,33 @@ fn mask_from(level: Certainty) -> u8 {
     0b1111 & !((1u8 << crate::catalog::certainty_bits(level)) - 1)
 }
 
-/// One reached entity, compact: numbers into the index instead of strings.
+/// One reached entity, compact: numbers into the index instead of strings,
+/// 32 bytes (no `Option` beside its value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Row {
     entity: u32,
-    earliest: Option<i64>,
+    /// Channel of the event the row rests on (`NONE`: none).
+    rests_on: u32,
+    /// `NO_LOWER`: no lower bound.
+    earliest: i64,
+    /// `NO_UPPER`: none.
+    definite_by: i64,
     timing: Timing,
-    definite_by: Option<i64>,
     evidence: Certainty,
-    /// Channel of the event the row rests on.
-    rests_on: Option<u32>,
+}
+
+impl Row {
+    fn earliest(&self) -> Option<i64> {
+        (self.earliest != NO_LOWER).then_some(self.earliest)
+    }
+
+    fn definite_by(&self) -> Option<i64> {
+        (self.definite_by != NO_UPPER).then_some(self.definite_by)
+    }
+
+    fn rests_on(&self) -> Option<u32> {
+        (self.rests_on != NONE).then_some(self.rests_on)
+    }
 }
 
 /// The answer of [`reach`] before any string is made: a row of numbers per
@@ -682,45 +699,51 @@ fn causal_rows(
     // sorted with the entity beside them (the label order they come in is
     // nearly that order already); names are compared only inside a run of
     // rows whose numbers tie (a blast's recipients).
-    let key = |v: usize| -> u128 {
+    // Sixteen bytes a row: the time's key (0 the source, 1 no lower bound,
+    // then by time; times are years 0 to 9999, far from the top of i64),
+    // the hops and the entity.
+    let key = |v: usize| -> (u64, u32, u32) {
         let t = paths.times()[v];
-        let lower = t != NO_LOWER;
-        (u128::from(v != src) << 127)
-            | (u128::from(lower) << 126)
-            | (u128::from((if lower { t } else { 0 } as u64) ^ (1 << 63)) << 32)
-            | u128::from(paths.hops(v) as u32)
+        let time = if v == src {
+            0
+        } else if t == NO_LOWER {
+            1
+        } else {
+            ((t as u64) ^ (1 << 63)).saturating_add(2)
+        };
+        (time, paths.hops(v) as u32, v as u32)
     };
     // The one-pass scan makes labels in time order, so the label order is
     // already by arrival and only ties are left to order; other orders are
     // sorted whole first.
-    let mut order: Vec<(u128, u32)> = paths
+    let mut order: Vec<(u64, u32, u32)> = paths
         .reached_in_label_order()
         .into_iter()
         // Entities only, not meetings' hubs.
         .filter(|&v| (v as usize) < n)
-        .map(|v| (key(v as usize), v))
+        .map(|v| key(v as usize))
         .collect();
-    if !order.is_sorted_by_key(|&(k, _)| k >> 32) {
-        order.sort_unstable_by_key(|&(k, _)| k >> 32);
+    if !order.is_sorted_by_key(|k| k.0) {
+        order.sort_unstable_by_key(|k| k.0);
     }
     let mut i = 0;
     while i < order.len() {
         let mut j = i + 1;
-        while j < order.len() && order[j].0 >> 32 == order[i].0 >> 32 {
+        while j < order.len() && order[j].0 == order[i].0 {
             j += 1;
         }
         if j - i > 1 {
             order[i..j].sort_unstable_by(|a, b| {
-                a.0.cmp(&b.0).then_with(|| {
-                    (index.entity_name(a.1), index.entity_id(a.1))
-                        .cmp(&(index.entity_name(b.1), index.entity_id(b.1)))
+                a.1.cmp(&b.1).then_with(|| {
+                    (index.entity_name(a.2), index.entity_id(a.2))
+                        .cmp(&(index.entity_name(b.2), index.entity_id(b.2)))
                 })
             });
         }
         i = j;
     }
     let mut rows = Vec::with_capacity(order.len());
-    for &(_, v) in &order {
+    for &(_, _, v) in &order {
         let v = v as usize;
         let t = paths.times()[v];
         // Definite (by `until`): a known definite time at most T; the source
@@ -739,11 +762,11 @@ fn causal_rows(
         };
         rows.push(Row {
             entity: v as u32,
-            earliest: (t != NO_LOWER).then_some(t),
+            rests_on: rests_on[v].unwrap_or(NONE),
+            earliest: t,
+            definite_by: definite_by.unwrap_or(NO_UPPER),
             timing,
-            definite_by,
             evidence: evidence[v],
-            rests_on: rests_on[v],
         });
     }
     rows
@@ -784,11 +807,11 @@ impl ReachRows<'_> {
         Reached {
             entity: index.entity_id(r.entity).to_string(),
             name: index.entity_name(r.entity).to_string(),
-            earliest: r.earliest,
+            earliest: r.earliest(),
             timing: r.timing,
-            definite_by: r.definite_by,
+            definite_by: r.definite_by(),
             evidence: r.evidence,
-            rests_on: r.rests_on.map(|c| index.event_id(c).into_owned()),
+            rests_on: r.rests_on().map(|c| index.event_id(c).into_owned()),
             via: last.map(|(_, _, c)| index.event_id(c).into_owned()),
             previous: last.map(|(f, _, _)| index.entity_id(f).to_string()),
             path: self.query.paths.then(|| {
