@@ -140,8 +140,15 @@ impl Interner {
     /// Forgets every id, keeping the table's memory: a thread's table of new
     /// ids is emptied after each block, not made again.
     pub(super) fn clear(&mut self) {
+        // A table far larger than these ids needed (the first block's new
+        // ids are many, a later block's few) is made again at their size.
+        let want = (2 * self.names.len()).next_power_of_two().max(1024);
+        if self.slots.len() > 4 * want {
+            self.slots = empty_slots(want);
+        } else {
+            self.slots.fill(0);
+        }
         self.names.clear();
-        self.slots.fill(0);
     }
 
     /// Doubles the table. A slot's tag is its hash's high half, which places
