@@ -385,20 +385,24 @@ impl PartParser<'_> {
         if batch.rows.is_empty() {
             return;
         }
-        let keys: Vec<&[u8]> = batch
-            .keys
-            .iter()
-            .map(|(own, r, _)| {
-                if *own {
-                    &batch.arena[r.clone()]
-                } else {
-                    &buf[r.clone()]
-                }
-            })
-            .collect();
-        let hashes: Vec<u64> = keys.iter().map(|k| hash_bytes(k)).collect();
+        // On the stack: a batch is at most BATCH_KEYS keys (it is flushed
+        // at BATCH_ROWS rows).
+        debug_assert!(batch.keys.len() <= BATCH_KEYS);
+        let mut key_store: [&[u8]; BATCH_KEYS] = [&[]; BATCH_KEYS];
+        let mut hash_store = [0u64; BATCH_KEYS];
+        let count = batch.keys.len().min(BATCH_KEYS);
+        for (i, (own, r, _)) in batch.keys.iter().take(count).enumerate() {
+            let key = if *own {
+                &batch.arena[r.clone()]
+            } else {
+                &buf[r.clone()]
+            };
+            key_store[i] = key;
+            hash_store[i] = hash_bytes(key);
+        }
+        let (keys, hashes) = (&key_store[..count], &hash_store[..count]);
         let mut found = [NONE_ID; BATCH_KEYS];
-        ids.global.lookup_batch(&keys, &hashes, &mut found);
+        ids.global.lookup_batch(keys, hashes, &mut found);
         // Row by row: a row with an id that is new and bad is dropped whole,
         // before either of its ids is added.
         let mut bad: Vec<bool> = Vec::new();
