@@ -17,8 +17,30 @@ pub fn split_all(bytes: &[u8]) -> (usize, usize, usize) {
     let mut owned: Vec<u8> = Vec::new();
     let (mut rows, mut count, mut value_bytes) = (0, 0, 0);
     let mut start = 0;
+    // As a part is read: without quotes, one pass over the commas and line
+    // breaks ([`split_line`]), the row scan for the rows it leaves.
+    let quotes = memchr::memchr(b'"', bytes).is_some();
+    let mut seps = memchr::memchr3_iter(b',', b'\n', b'\r', bytes);
+    let (mut seps_base, mut seps_at) = (0, 0);
     while start < bytes.len() {
-        let (scanned, split) = scan_split(bytes, start, true, width, true, &mut fields, &mut owned);
+        if !quotes {
+            if seps_at != start {
+                seps = memchr::memchr3_iter(b',', b'\n', b'\r', &bytes[start..]);
+                seps_base = start;
+            }
+            let got = split_line(bytes, start, seps_base, &mut seps, width, &mut fields);
+            if let Some((_, next)) = got {
+                start = next;
+                seps_at = next;
+                rows += 1;
+                count += fields.len();
+                value_bytes += fields.iter().map(|f| f.value.len()).sum::<usize>();
+                continue;
+            }
+            seps_at = usize::MAX;
+        }
+        let (scanned, split) =
+            scan_split(bytes, start, true, width, quotes, &mut fields, &mut owned);
         let Scan::Row {
             end, next, quoted, ..
         } = scanned

@@ -150,3 +150,40 @@ fn parallel_parse_equals_serial() {
     assert_eq!(names(&one, &one.channels.to), names(&two, &two.channels.to));
     assert_eq!(one.channels.times, two.channels.times);
 }
+
+/// The benchmarks' splitter reads files without quotes as a part is read
+/// (one pass over commas and line breaks) and gives the `csv` crate's rows,
+/// fields and value bytes, with `\n`, `\r\n`, a lone `\r`, rows of another
+/// width and no line break at the end.
+#[test]
+fn bench_split_all_agrees_with_the_csv_crate() {
+    let texts = [
+        "from,to,time\na,b,1\nc,d,2\n",
+        "from,to,time\r\na,b,1\r\nc,d,2\r\n",
+        "from,to,time\na,b,1\rc,d,2\ne,f\ng,h,3,4\ni,j,5",
+        "from,to,time\n\na,b,1\n,,\nxx,yy,zz\n",
+    ];
+    for text in texts {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let (mut rows, mut fields, mut bytes) = (0, 0, 0);
+        for record in reader.byte_records() {
+            let record = record.unwrap();
+            rows += 1;
+            fields += record.len();
+            bytes += record.iter().map(<[u8]>::len).sum::<usize>();
+        }
+        // The csv crate skips blank lines; the splitter counts them as rows
+        // of one empty field.
+        let blank = text.split(['\n', '\r']).filter(|l| l.is_empty()).count()
+            - usize::from(text.ends_with('\n'))
+            - text.matches("\r\n").count();
+        assert_eq!(
+            bench::split_all(text.as_bytes()),
+            (rows + blank, fields + blank, bytes),
+            "{text:?}"
+        );
+    }
+}
