@@ -3,7 +3,8 @@
 
 use serde::{Serialize, Serializer};
 
-use super::{ser_time, ReachRows, Row, NO_LOWER, NO_UPPER};
+use super::rows::Row;
+use super::{ser_time, ReachRows, NO_LOWER, NO_UPPER};
 use crate::index::Index;
 
 impl Serialize for ReachRows<'_> {
