@@ -4,7 +4,7 @@
 use serde::{Serialize, Serializer};
 
 use super::rows::Row;
-use super::{ser_time, ReachRows, NO_LOWER, NO_UPPER};
+use super::{ser_time, ReachRows};
 use crate::index::Index;
 
 impl Serialize for ReachRows<'_> {
@@ -204,13 +204,12 @@ impl<'i> ReachRows<'i> {
             (false, Some(&c)) => Some((index.from(c as usize), c)),
             _ => hops.last().map(|&(f, _, c)| (f, c)),
         };
-        let bounded = |t: Option<i64>| t.filter(|&v| v != NO_LOWER && v != NO_UPPER);
         RowFields {
             entity: index.entity_id(r.entity),
             name: index.entity_name(r.entity),
-            earliest: bounded(r.earliest()),
+            earliest: r.earliest(),
             timing: r.timing,
-            definite_by: bounded(r.definite_by()),
+            definite_by: r.definite_by(),
             evidence: r.evidence,
             rests_on: r.rests_on(),
             via: last.map(|(_, c)| c),

@@ -18,26 +18,19 @@ pub fn split_all(bytes: &[u8]) -> (usize, usize, usize) {
     let (mut rows, mut count, mut value_bytes) = (0, 0, 0);
     let mut start = 0;
     // As a part is read: without quotes, one pass over the commas and line
-    // breaks ([`split_line`]), the row scan for the rows it leaves.
+    // breaks ([`Separators`]), the row scan for the rows it leaves.
     let quotes = memchr::memchr(b'"', bytes).is_some();
-    let mut seps = memchr::memchr3_iter(b',', b'\n', b'\r', bytes);
-    let (mut seps_base, mut seps_at) = (0, 0);
+    let mut seps = (!quotes).then(|| Separators::new(bytes, 0));
     while start < bytes.len() {
-        if !quotes {
-            if seps_at != start {
-                seps = memchr::memchr3_iter(b',', b'\n', b'\r', &bytes[start..]);
-                seps_base = start;
-            }
-            let got = split_line(bytes, start, seps_base, &mut seps, width, &mut fields);
-            if let Some((_, next)) = got {
-                start = next;
-                seps_at = next;
-                rows += 1;
-                count += fields.len();
-                value_bytes += fields.iter().map(|f| f.value.len()).sum::<usize>();
-                continue;
-            }
-            seps_at = usize::MAX;
+        if let Some((_, next)) = seps
+            .as_mut()
+            .and_then(|seps| seps.split(start, width, &mut fields))
+        {
+            start = next;
+            rows += 1;
+            count += fields.len();
+            value_bytes += fields.iter().map(|f| f.value.len()).sum::<usize>();
+            continue;
         }
         let (scanned, split) =
             scan_split(bytes, start, true, width, quotes, &mut fields, &mut owned);

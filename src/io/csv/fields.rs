@@ -487,16 +487,55 @@ fn unquoted(row: &[u8], a: usize, b: usize) -> Field {
     }
 }
 
-/// The row at `start` of a buffer with no quote, read off `seps`, the
-/// commas and line breaks of the buffer from `base` on, up to `start` used
-/// already: its end and the next row's start, with `fields` filled, when it
-/// ends at a `\n` or `\r\n` and has `width` fields. Otherwise `None`, and the
-/// row is left to [`scan_split`] (a lone `\r`, the buffer's end, a row too
-/// long or of another width), `seps` part used. One pass over the buffer
-/// finds every separator, where a row by row search starts over for each
-/// row and each field.
-#[inline]
-pub(super) fn split_line(
+/// The commas and line breaks of a buffer with no quote, found in one pass
+/// as its rows are read (where a row by row search starts over for each row
+/// and each field).
+pub(super) struct Separators<'b> {
+    buf: &'b [u8],
+    /// Separators of `buf[base..]`, those before the row start `at` used
+    /// (`at` is `usize::MAX` when part of a row was used).
+    seps: memchr::Memchr3<'b>,
+    base: usize,
+    at: usize,
+}
+
+impl<'b> Separators<'b> {
+    /// The separators of `buf` from `from` on.
+    pub(super) fn new(buf: &'b [u8], from: usize) -> Separators<'b> {
+        Separators {
+            buf,
+            seps: memchr::memchr3_iter(b',', b'\n', b'\r', &buf[from..]),
+            base: from,
+            at: from,
+        }
+    }
+
+    /// The row at `start`: its end and the next row's start, with `fields`
+    /// filled, when it ends at a `\n` or `\r\n` and has `width` fields.
+    /// Otherwise `None`, and the row is left to [`scan_split`] (a lone `\r`,
+    /// the buffer's end, a row too long or of another width); the search
+    /// starts again at the next row asked for.
+    #[inline(always)]
+    pub(super) fn split(
+        &mut self,
+        start: usize,
+        width: usize,
+        fields: &mut Vec<Field>,
+    ) -> Option<(usize, usize)> {
+        if self.at != start {
+            self.seps = memchr::memchr3_iter(b',', b'\n', b'\r', &self.buf[start..]);
+            self.base = start;
+        }
+        let got = split_row(self.buf, start, self.base, &mut self.seps, width, fields);
+        self.at = got.map_or(usize::MAX, |(_, next)| next);
+        got
+    }
+}
+
+/// [`Separators::split`] once the search is at the row: `seps` gives the
+/// separators of `buf[base..]` from `start` on.
+#[inline(always)]
+fn split_row(
     buf: &[u8],
     start: usize,
     base: usize,

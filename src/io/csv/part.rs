@@ -275,23 +275,12 @@ impl PartParser<'_> {
         let mut kind_map: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut batch = Batch::default();
         // Without quotes, the commas and line breaks of the whole part in
-        // one pass ([`split_line`]): `seps` finds them in the buffer from
-        // `seps_base` on, and has used those before the row start `seps_at`
-        // (`usize::MAX`: part of a row, so it starts again at the next).
-        let (mut seps_base, mut seps_at) = (range.start, range.start);
-        let mut seps = memchr::memchr3_iter(b',', b'\n', b'\r', &buf[range.start..]);
+        // one pass.
+        let mut seps = (!quotes).then(|| Separators::new(buf, range.start));
         while start < range.end {
-            let line_split = if quotes {
-                None
-            } else {
-                if seps_at != start {
-                    seps = memchr::memchr3_iter(b',', b'\n', b'\r', &buf[start..]);
-                    seps_base = start;
-                }
-                let got = split_line(buf, start, seps_base, &mut seps, width, &mut fields);
-                seps_at = got.map_or(usize::MAX, |(_, next)| next);
-                got
-            };
+            let line_split = seps
+                .as_mut()
+                .and_then(|seps| seps.split(start, width, &mut fields));
             let (scanned, split) = match line_split {
                 Some((end, next)) => (
                     Scan::Row {
@@ -387,11 +376,10 @@ impl PartParser<'_> {
         }
         // On the stack: a batch is at most BATCH_KEYS keys (it is flushed
         // at BATCH_ROWS rows).
-        debug_assert!(batch.keys.len() <= BATCH_KEYS);
         let mut key_store: [&[u8]; BATCH_KEYS] = [&[]; BATCH_KEYS];
         let mut hash_store = [0u64; BATCH_KEYS];
-        let count = batch.keys.len().min(BATCH_KEYS);
-        for (i, (own, r, _)) in batch.keys.iter().take(count).enumerate() {
+        let count = batch.keys.len();
+        for (i, (own, r, _)) in batch.keys.iter().enumerate() {
             let key = if *own {
                 &batch.arena[r.clone()]
             } else {

@@ -471,9 +471,8 @@ impl Corpus {
         let mut bad_rows = 0usize;
         let mut shown_bad = 0usize;
         let mut grow = false;
-        // The block read while the last one is parsed, and whether it was.
+        // The block read while the last one is parsed.
         let mut next: Vec<u8> = Vec::with_capacity(block.min(BLOCK) + 1);
-        let mut swapped = false;
         // Cut quoted blocks at guessed line starts until a guess fails.
         let mut speculate = true;
         loop {
@@ -511,6 +510,8 @@ impl Corpus {
             // else guessed cuts, checked by the parse (each part must end
             // where the next begins), with the exact walk as the fallback.
             let mut exact = (!quoted || !speculate).then(|| plan(view, view_eof, width, wanted));
+            // Whether `next` holds the rest of this block and the next one.
+            let mut swapped = false;
             let (complete, stop, parts) = loop {
                 let (bounds, open_end) = match &exact {
                     Some(p) => {
@@ -637,7 +638,6 @@ impl Corpus {
             if swapped {
                 // The rest of this block is at the start of the next one.
                 std::mem::swap(&mut buf, &mut next);
-                swapped = false;
             } else {
                 buf.drain(..complete);
             }
