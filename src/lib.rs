@@ -57,6 +57,7 @@ pub mod graph;
 pub mod index;
 pub mod io;
 pub mod model;
+mod par;
 pub mod render;
 
 pub use analysis::path::{path, PathAnswer};

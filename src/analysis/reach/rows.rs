@@ -7,6 +7,7 @@ use super::{
 };
 use crate::index::Index;
 use crate::model::Certainty;
+use crate::par::{both, two_cores};
 
 /// Answers a reachability query.
 ///
@@ -204,15 +205,8 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
         });
         not_reached
     };
-    let two = n >= 1 << 16 && std::thread::available_parallelism().is_ok_and(|t| t.get() > 1);
-    let (rows, not_reached) = std::thread::scope(|scope| {
-        let aside = two.then(|| scope.spawn(unreached));
-        let rows = causal_rows(index, query, &paths, &def, &evidence, &rests_on);
-        let not_reached = match aside {
-            Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            None => unreached(),
-        };
-        (rows, not_reached)
+    let (not_reached, rows) = both(n >= 1 << 16 && two_cores(), unreached, || {
+        causal_rows(index, query, &paths, &def, &evidence, &rests_on)
     });
     ReachRows {
         index,

@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::par::both;
 
 /// The corpus while it is being read: rows in file order.
 #[derive(Debug, Default)]
@@ -307,8 +308,7 @@ impl Building {
 pub(super) fn by_activity(ids: Names, from: &mut [u32], to: &mut [u32]) -> Names {
     let n = ids.len();
     // Senders and receivers on a thread each when it pays.
-    let two =
-        from.len() >= 1 << 16 && std::thread::available_parallelism().is_ok_and(|t| t.get() > 1);
+    let two = from.len() >= 1 << 16 && crate::par::two_cores();
     let counted = |col: &[u32]| {
         let mut count = vec![0u32; n];
         for &e in col {
@@ -337,18 +337,6 @@ pub(super) fn by_activity(ids: Names, from: &mut [u32], to: &mut [u32]) -> Names
     let mut names: Names = order.iter().map(|&old| ids.get(old as usize)).collect();
     names.shrink_to_fit();
     names
-}
-
-/// `a` and `b`, on two threads when `two`.
-fn both<A: Send, B>(two: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
-    if !two {
-        return (a(), b());
-    }
-    std::thread::scope(|s| {
-        let a = s.spawn(a);
-        let b = b();
-        (a.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), b)
-    })
 }
 
 /// Row order by (lo, hi, row).
