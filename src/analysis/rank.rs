@@ -22,7 +22,7 @@
 use serde::{Serialize, Serializer};
 
 use super::reach::{earliest_arrival, earliest_paths, ReachQuery, SourceHeld, NO_LOWER, NO_UPPER};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, ChannelId, EntityId, NodeId};
 use crate::graph::StaticGraph;
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::time::rfc3339;
@@ -246,16 +246,16 @@ fn rank_key(v: Value) -> i128 {
 
 /// The rows of `values` (one per entity), ranked.
 fn ranked(catalog: &dyn Catalog, values: Vec<Value>) -> Vec<RankRow> {
-    let mut order: Vec<u32> = (0..values.len() as u32).collect();
+    let mut order: Vec<EntityId> = EntityId::all(values.len()).collect();
     order.sort_by(|&a, &b| {
-        rank_key(values[b as usize])
-            .cmp(&rank_key(values[a as usize]))
+        rank_key(values[b.index()])
+            .cmp(&rank_key(values[a.index()]))
             .then_with(|| catalog.entity_name(a).cmp(catalog.entity_name(b)))
             .then_with(|| catalog.entity_id(a).cmp(catalog.entity_id(b)))
     });
     let mut rows: Vec<RankRow> = Vec::with_capacity(order.len());
     for (i, &u) in order.iter().enumerate() {
-        let value = values[u as usize];
+        let value = values[u.index()];
         let rank = match rows.last() {
             Some(prev) if rank_key(prev.value) == rank_key(value) => prev.rank,
             _ => i + 1,
@@ -276,11 +276,11 @@ fn ranked(catalog: &dyn Catalog, values: Vec<Value>) -> Vec<RankRow> {
 pub fn first_active(index: &Index) -> Vec<i64> {
     let n = index.entity_count();
     let mut first = vec![NO_UPPER; n];
-    for c in 0..index.channel_count() {
+    for c in index.channels() {
         let lo = index.lo(c);
         for u in [index.from(c), index.to(c)] {
             if !index.is_hub(u) {
-                let f = &mut first[u as usize];
+                let f = &mut first[u.index()];
                 *f = (*f).min(lo);
             }
         }
@@ -290,7 +290,7 @@ pub fn first_active(index: &Index) -> Vec<i64> {
 
 /// The question each entity is the source of, in the temporal measures:
 /// from `since`, else from its first activity.
-fn own_query(u: u32, first: i64, options: &RankOptions) -> ReachQuery {
+fn own_query(u: EntityId, first: i64, options: &RankOptions) -> ReachQuery {
     let start = options
         .since
         .or((first != NO_LOWER && first != NO_UPPER).then_some(first));
@@ -310,7 +310,7 @@ fn for_every_entity<A: Send>(
     n: usize,
     threads: usize,
     init: impl Fn() -> A + Sync,
-    work: impl Fn(u32, &mut A) + Sync,
+    work: impl Fn(usize, &mut A) + Sync,
 ) -> Vec<A> {
     let threads = threads.clamp(1, n.max(1));
     let chunk = n.div_ceil(threads).max(1);
@@ -321,7 +321,7 @@ fn for_every_entity<A: Send>(
                 scope.spawn(move || {
                     let mut acc = init();
                     for u in (k * chunk).min(n)..((k + 1) * chunk).min(n) {
-                        work(u as u32, &mut acc);
+                        work(u, &mut acc);
                     }
                     acc
                 })
@@ -365,15 +365,15 @@ pub fn rank_reach(catalog: &dyn Catalog, options: &RankOptions) -> RankAnswer {
         return temporal_answer(catalog, Measure::Reach, options, None, None, counts);
     }
     let by = |t: i64| t != NO_UPPER && options.until.is_none_or(|u| t <= u);
-    let parts = for_every_entity(n, threads(), Vec::new, |u, acc: &mut Vec<(u32, u64)>| {
-        let q = own_query(u, first[u as usize], options);
+    let parts = for_every_entity(n, threads(), Vec::new, |u, acc: &mut Vec<(usize, u64)>| {
+        let q = own_query(EntityId::at(u), first[u], options);
         let arr = earliest_arrival(&index, &q, options.threshold);
-        let count = (0..n).filter(|&v| v != u as usize && by(arr[v])).count();
+        let count = (0..n).filter(|&v| v != u && by(arr[v])).count();
         acc.push((u, count as u64));
     });
     let mut counts = vec![0u64; n];
     for (u, c) in parts.into_iter().flatten() {
-        counts[u as usize] = c;
+        counts[u] = c;
     }
     temporal_answer(catalog, Measure::Reach, options, None, None, counts)
 }
@@ -394,7 +394,7 @@ const SWEEP: usize = 4096;
 /// set holds it, summed with bit-sliced counters.
 fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Option<Vec<u64>> {
     let c = index.channel_count();
-    if !(0..c).all(|k| index.lo(k) == index.hi(k)) {
+    if !index.channels().all(|k| index.lo(k) == index.hi(k)) {
         return None;
     }
     let n = index.entity_count();
@@ -406,11 +406,12 @@ fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Op
     };
     // Groups of channels of one second, by `until`.
     let mut groups: Vec<(usize, usize)> = Vec::new();
+    let lo = |k: usize| index.lo(ChannelId::at(k));
     let mut k = 0;
-    while k < c && index.lo(k) <= until {
-        let t = index.lo(k);
+    while k < c && lo(k) <= until {
+        let t = lo(k);
         let mut e = k + 1;
-        while e < c && index.lo(e) == t {
+        while e < c && lo(e) == t {
             e += 1;
         }
         groups.push((k, e));
@@ -423,9 +424,7 @@ fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Op
         threads(),
         Vec::new,
         |job, acc: &mut Vec<(usize, Vec<u64>)>| {
-            for chunk in
-                (job as usize * per_thread)..((job as usize + 1) * per_thread).min(chunks.len())
-            {
+            for chunk in (job * per_thread)..((job + 1) * per_thread).min(chunks.len()) {
                 acc.push((
                     chunk,
                     sweep(
@@ -488,8 +487,12 @@ fn sweep(
         }
         diff != 0
     };
+    // The ends of channel `k` as rows, and whether its sender is a hub.
+    let from = |k: usize| index.from(ChannelId::at(k)).index();
+    let to = |k: usize| index.to(ChannelId::at(k)).index();
+    let hub = |f: usize| index.is_hub(NodeId::at(f));
     for &(a, b) in groups {
-        let t = index.lo(a);
+        let t = index.lo(ChannelId::at(a));
         while next < sources.len() && (sources[next].0 < t || (!strict && sources[next].0 == t)) {
             let (_, u) = sources[next];
             let i = u - base;
@@ -501,15 +504,15 @@ fn sweep(
             // which pass on what they got in it.
             pending.clear();
             for k in a..b {
-                let f = index.from(k) as usize;
-                if !index.is_hub(f as u32) {
+                let f = from(k);
+                if !hub(f) {
                     pending.extend_from_slice(&bits[f * W..(f + 1) * W]);
                 }
             }
             let mut p = 0;
             for k in a..b {
-                let (f, to) = (index.from(k) as usize, index.to(k) as usize);
-                if !index.is_hub(f as u32) {
+                let (f, to) = (from(k), to(k));
+                if !hub(f) {
                     let row = &pending[p * W..(p + 1) * W];
                     for (d, s) in bits[to * W..(to + 1) * W].iter_mut().zip(row) {
                         *d |= *s;
@@ -518,8 +521,8 @@ fn sweep(
                 }
             }
             for k in a..b {
-                let (f, to) = (index.from(k) as usize, index.to(k) as usize);
-                if index.is_hub(f as u32) && f != to {
+                let (f, to) = (from(k), to(k));
+                if hub(f) && f != to {
                     or_into(&mut bits, f, to);
                 }
             }
@@ -530,10 +533,9 @@ fn sweep(
             loop {
                 let mut again = false;
                 for k in a..b {
-                    let (f, to) = (index.from(k) as usize, index.to(k) as usize);
+                    let (f, to) = (from(k), to(k));
                     if f != to && or_into(&mut bits, f, to) {
-                        again =
-                            again || b - a > 32 || (a..=k).any(|j| index.from(j) as usize == to);
+                        again = again || b - a > 32 || (a..=k).any(|j| from(j) == to);
                     }
                 }
                 if !again {
@@ -578,14 +580,15 @@ fn broker_counts(index: &Index, query: &ReachQuery, counts: &mut [u64]) {
     let paths = earliest_paths(index, query, threshold);
     let n = index.entity_count();
     let by = |t: i64| query.until.is_none_or(|u| t <= u);
-    for v in 0..n {
-        if v == query.source as usize || !paths.time(v).is_some_and(by) {
+    let source = NodeId::from(query.source);
+    for v in NodeId::all(n) {
+        if v == source || !paths.time(v).is_some_and(by) {
             continue;
         }
         let hops = index.hops_of(&paths.channels(v));
-        for &(_, to, _) in hops.iter().take(hops.len().saturating_sub(1)) {
-            if !index.is_hub(to) && to != query.source {
-                counts[to as usize] += 1;
+        for hop in hops.iter().take(hops.len().saturating_sub(1)) {
+            if !index.is_hub(hop.to) && hop.to != source {
+                counts[hop.to.index()] += 1;
             }
         }
     }
@@ -642,7 +645,7 @@ pub fn rank_broker(catalog: &dyn Catalog, options: &RankOptions) -> RankAnswer {
         threads(),
         || vec![0u64; n],
         |u, counts| {
-            let q = own_query(u, first[u as usize], options);
+            let q = own_query(EntityId::at(u), first[u], options);
             broker_counts(&index, &q, counts);
         },
     );
