@@ -19,6 +19,8 @@
 //! Rows are ranked by value, highest first (ties share a rank: 1, 2, 2, 4;
 //! scores that agree to 10⁻¹² are ties), then by name and id.
 
+use std::ops::Range;
+
 use serde::{Serialize, Serializer};
 
 use super::reach::{earliest_arrival, earliest_paths, ReachQuery, SourceHeld, NO_LOWER, NO_UPPER};
@@ -417,6 +419,14 @@ fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Op
         groups.push((k, e));
         k = e;
     }
+    let sweeps = Sweeps {
+        index,
+        groups: &groups,
+        n,
+        nodes,
+        start: &start,
+        strict: options.strict,
+    };
     let chunks: Vec<usize> = (0..n.div_ceil(SWEEP)).collect();
     let per_thread = chunks.len().div_ceil(threads()).max(1);
     let results = for_every_entity(
@@ -425,18 +435,7 @@ fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Op
         Vec::new,
         |job, acc: &mut Vec<(usize, Vec<u64>)>| {
             for chunk in (job * per_thread)..((job + 1) * per_thread).min(chunks.len()) {
-                acc.push((
-                    chunk,
-                    sweep(
-                        index,
-                        &groups,
-                        chunk * SWEEP,
-                        n,
-                        nodes,
-                        &start,
-                        options.strict,
-                    ),
-                ));
+                acc.push((chunk, sweeps.sweep(chunk * SWEEP)));
             }
         },
     );
@@ -449,102 +448,145 @@ fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Op
     Some(counts)
 }
 
-/// One sweep of [`reach_counts_exact`] for the sources `base..base+SWEEP`.
-fn sweep(
-    index: &Index,
-    groups: &[(usize, usize)],
-    base: usize,
+/// What every sweep of [`reach_counts_exact`] shares.
+struct Sweeps<'a> {
+    index: &'a Index<'a>,
+    /// The channels of each second, by `until`: `(first, end)`.
+    groups: &'a [(usize, usize)],
+    /// Entities.
     n: usize,
+    /// Entities and hubs.
     nodes: usize,
-    start: &dyn Fn(usize) -> i64,
+    /// Each source's start.
+    start: &'a (dyn Fn(usize) -> i64 + Sync),
     strict: bool,
-) -> Vec<u64> {
-    const W: usize = SWEEP / 64;
-    let count = SWEEP.min(n - base);
-    let mut bits = vec![0u64; nodes * W];
-    let mut sources: Vec<(i64, usize)> = (base..base + count)
-        .map(|u| (start(u), u))
-        .filter(|&(t, _)| t != NO_UPPER)
-        .collect();
-    sources.sort_unstable();
-    let mut next = 0;
-    let mut pending: Vec<u64> = Vec::new();
-    // Row `to` |= row `from` (two different rows); whether it changed.
-    // Branch-free, so that it runs as vector instructions.
-    let or_into = |bits: &mut [u64], from: usize, to: usize| -> bool {
-        let (src, dst) = if from < to {
-            let (lo, hi) = bits.split_at_mut(to * W);
-            (&lo[from * W..(from + 1) * W], &mut hi[..W])
-        } else {
-            let (lo, hi) = bits.split_at_mut(from * W);
-            (&hi[..W], &mut lo[to * W..(to + 1) * W])
-        };
-        let mut diff = 0u64;
-        for (d, s) in dst.iter_mut().zip(src) {
-            let x = *d | *s;
-            diff |= x ^ *d;
-            *d = x;
+}
+
+/// Words of bits per entity in a sweep: one bit per source.
+const W: usize = SWEEP / 64;
+
+impl Sweeps<'_> {
+    /// One sweep for the sources `base..base+SWEEP`: each one's count.
+    fn sweep(&self, base: usize) -> Vec<u64> {
+        let count = SWEEP.min(self.n - base);
+        let mut bits = vec![0u64; self.nodes * W];
+        let mut sources: Vec<(i64, usize)> = (base..base + count)
+            .map(|u| ((self.start)(u), u))
+            .filter(|&(t, _)| t != NO_UPPER)
+            .collect();
+        sources.sort_unstable();
+        let mut next = 0;
+        let mut pending: Vec<u64> = Vec::new();
+        for &(a, b) in self.groups {
+            let t = self.index.lo(ChannelId::at(a));
+            while next < sources.len()
+                && (sources[next].0 < t || (!self.strict && sources[next].0 == t))
+            {
+                let (_, u) = sources[next];
+                let i = u - base;
+                bits[u * W + i / 64] |= 1 << (i % 64);
+                next += 1;
+            }
+            if self.strict {
+                self.second_strict(&mut bits, &mut pending, a..b);
+            } else {
+                self.second_closed(&mut bits, a..b);
+            }
         }
-        diff != 0
-    };
-    // The ends of channel `k` as rows, and whether its sender is a hub.
-    let from = |k: usize| index.from(ChannelId::at(k)).index();
-    let to = |k: usize| index.to(ChannelId::at(k)).index();
-    let hub = |f: usize| index.is_hub(NodeId::at(f));
-    for &(a, b) in groups {
-        let t = index.lo(ChannelId::at(a));
-        while next < sources.len() && (sources[next].0 < t || (!strict && sources[next].0 == t)) {
-            let (_, u) = sources[next];
-            let i = u - base;
-            bits[u * W + i / 64] |= 1 << (i % 64);
-            next += 1;
+        counts(&bits, base, count, self.n)
+    }
+
+    /// The sender of channel `k`, as a row.
+    #[inline]
+    fn from(&self, k: usize) -> usize {
+        self.index.from(ChannelId::at(k)).index()
+    }
+
+    /// The receiver of channel `k`, as a row.
+    #[inline]
+    fn to(&self, k: usize) -> usize {
+        self.index.to(ChannelId::at(k)).index()
+    }
+
+    /// Whether row `f` is a meeting's hub.
+    #[inline]
+    fn hub(&self, f: usize) -> bool {
+        self.index.is_hub(NodeId::at(f))
+    }
+
+    /// The channels `second` of one second, strict: senders as they were
+    /// before it; then the hubs, which pass on what they got in it.
+    fn second_strict(&self, bits: &mut [u64], pending: &mut Vec<u64>, second: Range<usize>) {
+        pending.clear();
+        for k in second.clone() {
+            let f = self.from(k);
+            if !self.hub(f) {
+                pending.extend_from_slice(&bits[f * W..(f + 1) * W]);
+            }
         }
-        if strict {
-            // Senders as they were before this second; then the hubs,
-            // which pass on what they got in it.
-            pending.clear();
-            for k in a..b {
-                let f = from(k);
-                if !hub(f) {
-                    pending.extend_from_slice(&bits[f * W..(f + 1) * W]);
+        let mut p = 0;
+        for k in second.clone() {
+            let (f, to) = (self.from(k), self.to(k));
+            if !self.hub(f) {
+                let row = &pending[p * W..(p + 1) * W];
+                for (d, s) in bits[to * W..(to + 1) * W].iter_mut().zip(row) {
+                    *d |= *s;
                 }
+                p += 1;
             }
-            let mut p = 0;
-            for k in a..b {
-                let (f, to) = (from(k), to(k));
-                if !hub(f) {
-                    let row = &pending[p * W..(p + 1) * W];
-                    for (d, s) in bits[to * W..(to + 1) * W].iter_mut().zip(row) {
-                        *d |= *s;
-                    }
-                    p += 1;
-                }
-            }
-            for k in a..b {
-                let (f, to) = (from(k), to(k));
-                if hub(f) && f != to {
-                    or_into(&mut bits, f, to);
-                }
-            }
-        } else {
-            // Closed: pass again while an entity that gained something
-            // sends on a channel of the second already passed over (in a
-            // large second, while anything changed).
-            loop {
-                let mut again = false;
-                for k in a..b {
-                    let (f, to) = (from(k), to(k));
-                    if f != to && or_into(&mut bits, f, to) {
-                        again = again || b - a > 32 || (a..=k).any(|j| from(j) == to);
-                    }
-                }
-                if !again {
-                    break;
-                }
+        }
+        for k in second {
+            let (f, to) = (self.from(k), self.to(k));
+            if self.hub(f) && f != to {
+                or_into(bits, f, to);
             }
         }
     }
-    // Bit-sliced counters: plane j holds bit j of each source's count.
+
+    /// The channels `second` of one second, closed: pass again while an
+    /// entity that gained something sends on a channel of the second
+    /// already passed over (in a large second, while anything changed).
+    fn second_closed(&self, bits: &mut [u64], second: Range<usize>) {
+        let (a, b) = (second.start, second.end);
+        loop {
+            let mut again = false;
+            for k in a..b {
+                let (f, to) = (self.from(k), self.to(k));
+                if f != to && or_into(bits, f, to) {
+                    again = again || b - a > 32 || (a..=k).any(|j| self.from(j) == to);
+                }
+            }
+            if !again {
+                break;
+            }
+        }
+    }
+}
+
+/// Row `to` |= row `from` (two different rows); whether it changed.
+/// Branch-free, so that it runs as vector instructions.
+#[inline]
+fn or_into(bits: &mut [u64], from: usize, to: usize) -> bool {
+    let (src, dst) = if from < to {
+        let (lo, hi) = bits.split_at_mut(to * W);
+        (&lo[from * W..(from + 1) * W], &mut hi[..W])
+    } else {
+        let (lo, hi) = bits.split_at_mut(from * W);
+        (&hi[..W], &mut lo[to * W..(to + 1) * W])
+    };
+    let mut diff = 0u64;
+    for (d, s) in dst.iter_mut().zip(src) {
+        let x = *d | *s;
+        diff |= x ^ *d;
+        *d = x;
+    }
+    diff != 0
+}
+
+/// Each of the `count` sources from `base` on: how many of the `n`
+/// entities (itself left out) hold its bit, summed with bit-sliced
+/// counters (plane j holds bit j of each source's count).
+fn counts(bits: &[u64], base: usize, count: usize, n: usize) -> Vec<u64> {
     const PLANES: usize = 33;
     let mut planes = vec![0u64; W * PLANES];
     for v in 0..n {

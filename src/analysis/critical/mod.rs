@@ -546,28 +546,20 @@ impl Search<'_> {
         found
     }
 
-    /// Every cut of exactly `k` events of `target` reachable from
-    /// `removed`, into `cuts`; false when the budget ran out.
-    fn level(
-        &mut self,
-        target: EntityId,
-        removed: &mut Vec<EventId>,
-        k: usize,
-        seen: &mut HashSet<Vec<EventId>>,
-        cuts: &mut Vec<Vec<EventId>>,
-        stop: usize,
-    ) -> bool {
-        if !seen.insert(removed.clone()) {
+    /// Every cut of exactly `level.size` events of its target reachable
+    /// from `removed`, into `level.cuts`; false when the budget ran out.
+    fn level(&mut self, level: &mut Level, removed: &mut Vec<EventId>) -> bool {
+        if !level.seen.insert(removed.clone()) {
             return true;
         }
-        if self.runs >= stop {
+        if self.runs >= level.stop {
             return false;
         }
-        let Some(chain) = self.chain(target, removed) else {
-            cuts.push(removed.clone());
+        let Some(chain) = self.chain(level.target, removed) else {
+            level.cuts.push(removed.clone());
             return true;
         };
-        if removed.len() == k {
+        if removed.len() == level.size {
             return true;
         }
         for e in chain {
@@ -576,7 +568,7 @@ impl Search<'_> {
             }
             let at = removed.partition_point(|&x| x < e);
             removed.insert(at, e);
-            let ok = self.level(target, removed, k, seen, cuts, stop);
+            let ok = self.level(level, removed);
             removed.remove(at);
             if !ok {
                 return false;
@@ -593,9 +585,15 @@ impl Search<'_> {
         let stop = self.runs.saturating_add(budget);
         let fallback = self.delivering(target);
         for k in 1..=fallback.len() {
-            let mut cuts = Vec::new();
-            let mut seen = HashSet::new();
-            let finished = self.level(target, &mut Vec::new(), k, &mut seen, &mut cuts, stop);
+            let mut level = Level {
+                target,
+                size: k,
+                stop,
+                seen: HashSet::new(),
+                cuts: Vec::new(),
+            };
+            let finished = self.level(&mut level, &mut Vec::new());
+            let cuts = level.cuts;
             if !finished {
                 return Cut {
                     single_points: Vec::new(),
@@ -652,6 +650,19 @@ impl Search<'_> {
         events.dedup();
         events
     }
+}
+
+/// One size of [`Search::cut`]: the sets of `size` events that cut
+/// `target` off.
+struct Level {
+    target: EntityId,
+    size: usize,
+    /// The engine runs the search stops at (the budget).
+    stop: usize,
+    /// The sets of removed events looked at already.
+    seen: HashSet<Vec<EventId>>,
+    /// The cuts found.
+    cuts: Vec<Vec<EventId>>,
 }
 
 /// Who is reached when some events are taken as false.
