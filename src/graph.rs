@@ -412,8 +412,9 @@ impl EntityGraph {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::catalog::StoryCatalog;
+    use super::StaticGraph;
+    use crate::catalog::{EntityId, StoryCatalog};
+    use crate::model::Certainty;
     use crate::model::{Entity, Event, Parties, Story};
 
     fn chain_story(n: usize) -> Story {

@@ -572,8 +572,9 @@ impl<'a> Index<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Index, IndexSpec};
     use crate::catalog::StoryCatalog;
+    use crate::model::Certainty;
 
     #[test]
     fn filtered_and_borrowed_builds_agree() {

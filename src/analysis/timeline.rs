@@ -201,7 +201,7 @@ fn entry(catalog: &dyn Catalog, e: Event) -> TimelineEntry {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{timeline, TimelineQuery};
 
     #[test]
     fn bundled_story_in_order() {

@@ -402,8 +402,10 @@ pub trait Catalog: Sync {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use std::cmp::Ordering;
+
+    use super::{certainty_bits, certainty_of_bits, fold, natural_cmp, Names, TimeColumns};
+    use crate::model::Certainty;
 
     #[test]
     fn natural_order() {
