@@ -79,8 +79,8 @@ pub fn run(
     if n > 0 {
         s.push('\n');
     }
-    for (i, (h, (_, _, c))) in answer.hops.iter().zip(r.hops(&index)).enumerate() {
-        let event = catalog.event(index.event(c as usize));
+    for (i, (h, hop)) in answer.hops.iter().zip(r.hops(&index)).enumerate() {
+        let event = catalog.event(index.event(hop.channel));
         s.push_str(&format!(
             "{}. {}  {} → {}  ({}, {}, {})\n",
             i + 1,

@@ -40,7 +40,7 @@ pub fn check_report_located(
         problems
             .iter()
             .take(room)
-            .map(|p| causality_warning(catalog, span(p.event), p)),
+            .map(|p| causality_warning(catalog, span(p.event.0), p)),
     );
     located.sort();
     if problems.len() > room {
@@ -69,8 +69,8 @@ pub fn check_report_located(
         }
         _ => Place::default(),
     };
-    summary.structure = Some(structure(catalog, &problems, &|e| place(span(e)), &|u| {
-        place(entity_span(u))
+    summary.structure = Some(structure(catalog, &problems, &|e| place(span(e.0)), &|u| {
+        place(entity_span(u.0))
     }));
     (summary, located)
 }
