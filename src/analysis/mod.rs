@@ -6,6 +6,7 @@
 //! story and turns it into an [`Index`] and a [`ReachQuery`].
 
 pub mod connect;
+pub mod backward;
 pub mod critical;
 mod fast;
 pub mod path;

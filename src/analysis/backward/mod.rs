@@ -1,0 +1,445 @@
+//! Backward reachability: who could have told them.
+//!
+//! The mirror of [`crate::reach`], asked of a leak: who could have been the
+//! source of what some targets had, each by its own time `T`? The meaning is
+//! the "Backward: who could have told them" section of the format spec:
+//!
+//! - An entity **could have told** a target when a chain of channels from it
+//!   to the target has times inside their intervals, in order (each at or
+//!   after the one before; strict: at least a second after), the last at or
+//!   before `T`. A channel used at time `c` needs its sender to hold the
+//!   information by `c` (strict: by `c - 1`); through a meeting's hub it is
+//!   one hop within the event, with no second of its own.
+//! - `latest` is the latest time at which the entity can first hold the
+//!   information and still get it to the target in time; the target's own
+//!   is `T` (no `T`: no bound, `null`).
+//! - With several targets: the entities that could have told every one,
+//!   `latest` the smallest of their per-target latest times.
+//! - `evidence`: the strongest threshold at which it could still have told
+//!   every target. `paths`: per target, the event ids of one chain realising
+//!   its latest for that target (fewest hops among the chains of a tree of
+//!   such chains, then the smallest channel: see [`paths`]).
+//!
+//! Holdings are not used: they say who had a message, not whom it came from.
+//! Rows are by `latest` (no bound first, then latest first: the last moment
+//! someone could still have been the source), then name, then id.
+
+mod latest;
+mod paths;
+
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Serialize, Serializer};
+
+use crate::analysis::reach::{ser_time, NO_UPPER};
+use crate::catalog::{certainty_bits, Catalog, ChannelId, EntityId, NodeId};
+use crate::index::{Index, IndexSpec, Mode};
+use crate::model::{Certainty, TimeExpr};
+use crate::Error;
+
+use latest::{Reverse, UNREACHED};
+use paths::Tree;
+
+/// The question as the user asks it: targets in the input's words (an id,
+/// a name or an alias, and a time expression), a message for message mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backward {
+    /// Each target and the time expression it had the information by
+    /// (`None`: no bound).
+    pub targets: Vec<(String, Option<String>)>,
+    /// `--message`: in message mode, only events that carry it are followed.
+    pub message: Option<String>,
+    /// message or contacts (message needs a message).
+    pub mode: Mode,
+    /// Events weaker than this are not followed.
+    pub threshold: Certainty,
+    /// Each hop at least a second after the one before.
+    pub strict: bool,
+    /// Fill each row's `paths` (`false`: `--no-paths`).
+    pub paths: bool,
+}
+
+impl Backward {
+    /// Who could have told `entity` at any time: contacts, every evidence
+    /// level, not strict, with paths.
+    pub fn to(entity: &str) -> Backward {
+        Backward {
+            targets: vec![(entity.to_string(), None)],
+            message: None,
+            mode: Mode::Contacts,
+            threshold: Certainty::Unknown,
+            strict: false,
+            paths: true,
+        }
+    }
+
+    /// Checks the question against a catalogue (a story or a CSV corpus)
+    /// and compiles it into the index and the [`BackwardQuery`] it needs.
+    ///
+    /// Errors: no target, an unknown or ambiguous entity (with the nearest
+    /// names), a target named twice, a time that does not parse or has no
+    /// end, an unknown message, message mode without a message.
+    pub fn compile<'a>(
+        &self,
+        catalog: &'a dyn Catalog,
+    ) -> Result<(Index<'a>, BackwardQuery), Error> {
+        if self.targets.is_empty() {
+            return Err(Error::Query(
+                "who had it? give --to ENTITY, or --had ENTITY TIME".into(),
+            ));
+        }
+        let tz = catalog.timezone();
+        let mut targets: Vec<Target> = Vec::new();
+        for (name, time) in &self.targets {
+            let entity = catalog.resolve_entity(name).map_err(Error::Query)?;
+            if targets.iter().any(|t| t.entity == entity) {
+                return Err(Error::Query(format!(
+                    "{name:?} is named twice as a target: give each entity once, with the earliest time it had it"
+                )));
+            }
+            let until = match time {
+                None => None,
+                Some(text) => {
+                    let t = TimeExpr::parse(text, &tz).map_err(|e| {
+                        Error::Query(format!("{text:?}: {}; {}", e.message, e.help))
+                    })?;
+                    Some(t.interval().hi.ok_or_else(|| {
+                        Error::Query(format!(
+                            "{text:?} has no end: give a time with an end, such as 2017-07-11 (the whole day)"
+                        ))
+                    })?)
+                }
+            };
+            targets.push(Target { entity, until });
+        }
+        if let Some(m) = &self.message {
+            if catalog.message_number(m).is_none() {
+                let n = catalog.message_count();
+                let ids: Vec<String> = (0..n.min(20)).map(|k| catalog.message(k).id.clone()).collect();
+                return Err(Error::Query(if n == 0 {
+                    format!("no message is called \"{m}\": {}", catalog.no_messages_note())
+                } else {
+                    format!(
+                        "no message is called \"{m}\"; the messages are: {}{}",
+                        ids.join(", "),
+                        if n > 20 { ", ..." } else { "" }
+                    )
+                }));
+            }
+        } else if self.mode == Mode::Message {
+            return Err(Error::Query(
+                "--mode message follows one message's documented chain: give --message MSG".into(),
+            ));
+        }
+        let spec = IndexSpec {
+            message: self.message.clone(),
+            mode: self.mode,
+            threshold: self.threshold,
+        };
+        let query = BackwardQuery {
+            targets,
+            strict: self.strict,
+            paths: self.paths,
+        };
+        Ok((Index::build(catalog, &spec), query))
+    }
+}
+
+/// One target: an entity and the last second by which it had the
+/// information (`None`: no bound).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// The entity.
+    pub entity: EntityId,
+    /// `T`, inclusive.
+    pub until: Option<i64>,
+}
+
+/// A backward question, asked of an [`Index`] (built for the message, mode
+/// and threshold).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackwardQuery {
+    /// The targets, each with its own time.
+    pub targets: Vec<Target>,
+    /// Each hop at least one second after the one before.
+    pub strict: bool,
+    /// Fill [`Told::paths`].
+    pub paths: bool,
+}
+
+/// A target as the answer names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetAnswer {
+    /// Entity id.
+    pub entity: String,
+    /// `T` (`None`: no bound).
+    #[serde(serialize_with = "ser_time")]
+    pub until: Option<i64>,
+}
+
+/// One entity that could have told every target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Told {
+    /// Entity id.
+    pub entity: String,
+    /// Display name.
+    pub name: String,
+    /// The latest time it can first hold the information and still get it
+    /// to every target in time (`None`: no bound).
+    #[serde(serialize_with = "ser_time")]
+    pub latest: Option<i64>,
+    /// The strongest threshold at which it could still have told every
+    /// target.
+    pub evidence: Certainty,
+    /// Per target (in the query's order), the event ids of one chain from
+    /// this entity to it realising its latest for that target; empty for
+    /// the target itself. `None` when the query asked for no paths.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paths: Option<PathsByTarget>,
+    /// Per target, the channels of that chain in the index (a pass through
+    /// a meeting's hub as two channels; filled even without paths).
+    #[serde(skip)]
+    pub chains: Vec<Vec<ChannelId>>,
+}
+
+impl Told {
+    /// Display names along the chain to target number `k`, this entity
+    /// first, the target last (`index`: the one the answer came from).
+    pub fn chain_names(&self, index: &Index, k: usize) -> Vec<String> {
+        let hops = index.hops_of(&self.chains[k]);
+        match hops.first() {
+            None => vec![self.name.clone()],
+            Some(first) => std::iter::once(first.from)
+                .chain(hops.iter().map(|hop| hop.to))
+                .map(|u| index.entity_name(u).to_string())
+                .collect(),
+        }
+    }
+}
+
+/// Paths keyed by target id, written as a JSON object in the targets'
+/// order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PathsByTarget(pub Vec<(String, Vec<String>)>);
+
+impl PathsByTarget {
+    /// The path to target `id`.
+    pub fn get(&self, id: &str) -> Option<&[String]> {
+        self.0.iter().find(|(t, _)| t == id).map(|(_, p)| p.as_slice())
+    }
+}
+
+impl Serialize for PathsByTarget {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// The answer to a backward question; serialises to the JSON of the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackwardAnswer {
+    /// The targets, as asked.
+    pub targets: Vec<TargetAnswer>,
+    /// message or contacts.
+    pub mode: Mode,
+    /// The traced message (message mode), not written in the JSON.
+    pub message: Option<String>,
+    /// Evidence threshold.
+    pub threshold: Certainty,
+    /// Strict mode.
+    pub strict: bool,
+    /// Who could have told every target: by `latest` (no bound first, then
+    /// latest first), then name, then id.
+    pub could_have_told: Vec<Told>,
+    /// Every other entity id, by name, then id.
+    pub not_reached: Vec<String>,
+}
+
+impl BackwardAnswer {
+    /// The row of entity id `id`, if it could have told them.
+    pub fn get(&self, id: &str) -> Option<&Told> {
+        self.could_have_told.iter().find(|r| r.entity == id)
+    }
+}
+
+impl Serialize for BackwardAnswer {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("BackwardAnswer", 6)?;
+        st.serialize_field("targets", &self.targets)?;
+        st.serialize_field("mode", &self.mode)?;
+        st.serialize_field("threshold", &self.threshold)?;
+        st.serialize_field("strict", &self.strict)?;
+        st.serialize_field("could_have_told", &self.could_have_told)?;
+        st.serialize_field("not_reached", &self.not_reached)?;
+        st.end()
+    }
+}
+
+/// The certainty levels the index's channels have, as bits (`1 << bits`).
+fn certainty_mask(index: &Index) -> u8 {
+    index.flags().iter().fold(0, |m, &f| m | 1 << (f & 0b11))
+}
+
+/// True when `v` could have told every target (`lats`: per target).
+fn in_all(lats: &[Vec<i64>], v: usize) -> bool {
+    lats.iter().all(|l| l[v] != UNREACHED)
+}
+
+/// Answers a backward question.
+///
+/// # Arguments
+/// - `index`: the compiled channels, built for the question's message,
+///   mode and threshold ([`Index::build`], or [`Backward::compile`]).
+/// - `query`: the targets with their times, strictness and whether to fill
+///   paths.
+///
+/// # Returns
+/// Every entity that could have told every target in time, with `latest`,
+/// `evidence` and a chain per target, by `latest` (no bound first, then
+/// latest first), name and id; every other entity in `not_reached`.
+///
+/// # Complexity
+/// Per target, one reverse pass at the threshold (a linear scan on exact
+/// times, O(c + n log n) with intervals) and one for the paths (O(c));
+/// each evidence level stronger than the threshold with channels between
+/// the two adds a pass per target.
+///
+/// # Example
+/// ```
+/// use grapevine::analysis::backward::{backward, Backward};
+/// use grapevine::{load_str, StoryCatalog};
+/// let story = load_str("s.json", r#"{"format": "grapevine/1",
+///   "entities": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "c", "name": "C"}],
+///   "events": [{"id": "e1", "from": "a", "to": "b", "time": "2016-09-20"},
+///              {"id": "e2", "from": "b", "to": "c", "time": "2016-09-22"}]}"#).unwrap().story;
+/// let catalog = StoryCatalog::new(&story);
+/// let mut q = Backward::to("c");
+/// q.targets[0].1 = Some("2016-09-21".into());
+/// let (index, bq) = q.compile(&catalog).unwrap();
+/// let answer = backward(&index, &bq);
+/// // e2 is too late: only C itself had it by 21 September.
+/// assert_eq!(answer.could_have_told.len(), 1);
+/// assert_eq!(answer.not_reached, vec!["a", "b"]);
+/// ```
+pub fn backward(index: &Index, query: &BackwardQuery) -> BackwardAnswer {
+    let threshold = index.spec().threshold;
+    let n = index.entity_count();
+    let rev = Reverse::new(index, query.strict);
+    let level_lats = |min: Certainty| -> Vec<Vec<i64>> {
+        query
+            .targets
+            .iter()
+            .map(|t| rev.latest(NodeId::from(t.entity), t.until, min))
+            .collect()
+    };
+    let lats = level_lats(threshold);
+    let told: Vec<usize> = (0..n).filter(|&v| in_all(&lats, v)).collect();
+    // Evidence: the strongest level at which each could still have told
+    // every target. A level needs its own passes only when some channel
+    // lies between the threshold and it.
+    let present = certainty_mask(index);
+    let mut evidence = vec![threshold; n];
+    let mut settled = vec![false; n];
+    for level in Certainty::ALL {
+        if level <= threshold {
+            break;
+        }
+        let between = (certainty_bits(threshold)..certainty_bits(level))
+            .any(|b| present & (1 << b) != 0);
+        let at_level;
+        let l: &[Vec<i64>] = if between {
+            at_level = level_lats(level);
+            &at_level
+        } else {
+            &lats
+        };
+        for &v in &told {
+            if !settled[v] && in_all(l, v) {
+                evidence[v] = level;
+                settled[v] = true;
+            }
+        }
+    }
+    let trees: Vec<Tree> = query
+        .targets
+        .iter()
+        .zip(&lats)
+        .map(|(t, l)| Tree::new(&rev, NodeId::from(t.entity), l, threshold))
+        .collect();
+    let target_ids: Vec<&str> = query
+        .targets
+        .iter()
+        .map(|t| index.entity_id(t.entity))
+        .collect();
+    let mut rows: Vec<Told> = told
+        .iter()
+        .map(|&v| {
+            let u = NodeId::at(v);
+            let latest = lats.iter().map(|l| l[v]).min().unwrap_or(NO_UPPER);
+            let chains: Vec<Vec<ChannelId>> = trees.iter().map(|t| t.chain(index, u)).collect();
+            let paths = query.paths.then(|| {
+                PathsByTarget(
+                    target_ids
+                        .iter()
+                        .zip(&chains)
+                        .map(|(id, chain)| {
+                            let events = index
+                                .hops_of(chain)
+                                .iter()
+                                .map(|hop| index.event_id(hop.channel).into_owned())
+                                .collect();
+                            (id.to_string(), events)
+                        })
+                        .collect(),
+                )
+            });
+            Told {
+                entity: index.entity_id(u).to_string(),
+                name: index.entity_name(u).to_string(),
+                latest: (latest != NO_UPPER).then_some(latest),
+                evidence: evidence[v],
+                paths,
+                chains,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let key = |r: &Told| std::cmp::Reverse(r.latest.unwrap_or(NO_UPPER));
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| (&a.name, &a.entity).cmp(&(&b.name, &b.entity)))
+    });
+    let mut not: Vec<EntityId> = (0..n)
+        .filter(|&v| !in_all(&lats, v))
+        .map(EntityId::at)
+        .collect();
+    not.sort_by(|&a, &b| {
+        (index.entity_name(a), index.entity_id(a)).cmp(&(index.entity_name(b), index.entity_id(b)))
+    });
+    BackwardAnswer {
+        targets: query
+            .targets
+            .iter()
+            .map(|t| TargetAnswer {
+                entity: index.entity_id(t.entity).to_string(),
+                until: t.until,
+            })
+            .collect(),
+        mode: index.spec().mode,
+        message: index.spec().message.clone(),
+        threshold,
+        strict: query.strict,
+        could_have_told: rows,
+        not_reached: not.iter().map(|&v| index.entity_id(v).to_string()).collect(),
+    }
+}
+
+/// Compiles `question` against `catalog` and answers it (a shortcut for
+/// [`Backward::compile`] and [`backward`]).
+pub fn backward_in(catalog: &dyn Catalog, question: &Backward) -> Result<BackwardAnswer, Error> {
+    let (index, q) = question.compile(catalog)?;
+    Ok(backward(&index, &q))
+}
