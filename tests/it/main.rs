@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per area.
 
 mod analyses;
+mod backward;
 mod answers;
 mod browser;
 mod cli;
