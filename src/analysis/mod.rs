@@ -5,8 +5,8 @@
 //! message ids, time expressions); [`Query::compile`] checks it against the
 //! story and turns it into an [`Index`] and a [`ReachQuery`].
 
-pub mod connect;
 pub mod backward;
+pub mod connect;
 pub mod critical;
 mod fast;
 pub mod path;

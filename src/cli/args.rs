@@ -137,6 +137,8 @@ a CSV file's bad rows are reported as warnings and left out of the summary.",
         input: InputArgs,
         #[command(flatten)]
         source: SourceArgs,
+        #[command(flatten)]
+        targets: super::backward::TargetArgs,
         /// message: only events that carry the message; contacts: any contact.
         #[arg(long, value_enum)]
         mode: Option<ModeArg>,

@@ -4,6 +4,7 @@
 //! apply to it.
 
 mod args;
+mod backward;
 mod check;
 mod common;
 mod connect;
@@ -64,6 +65,17 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Reach {
             input,
             source,
+            targets,
+            mode,
+            options,
+            no_paths,
+        } if targets.asked() => backward::run(
+            &mut out, &input, &source, &targets, mode, &options, no_paths,
+        ),
+        Command::Reach {
+            input,
+            source,
+            targets: _,
             mode,
             options,
             no_paths,

@@ -250,7 +250,11 @@ enum Rules {
 /// is `lv`: used at `min(hi, lv)`, which must be at or after `lo`; held a
 /// second before in strict mode ("no bound" stays unbounded).
 fn step(c: &Channel, lv: i64, strict: bool, rules: Rules) -> Option<i64> {
-    let used = if rules == Rules::NoMin { c.hi } else { c.hi.min(lv) };
+    let used = if rules == Rules::NoMin {
+        c.hi
+    } else {
+        c.hi.min(lv)
+    };
     if used < c.lo || (rules == Rules::NoMin && c.lo > lv) {
         return None;
     }
@@ -438,11 +442,19 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
                 let names = r.chain_names(&index, k);
                 prop_assert_eq!(names.len(), path.len() + 1, "chain names of {}", &r.entity);
                 prop_assert_eq!(names.first(), Some(&r.name));
-                prop_assert_eq!(names.last().map(String::as_str), Some(story.name_of(&target)));
+                prop_assert_eq!(
+                    names.last().map(String::as_str),
+                    Some(story.name_of(&target))
+                );
             }
         }
         let json = serde_json::to_value(&a).unwrap();
-        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         prop_assert_eq!(
             keys.len(),
             6,
@@ -495,7 +507,10 @@ fn the_generator_exercises_every_rule() {
         let (rows, _, _) = expected(&story, &case, Rules::Spec);
         let mut count = |what, yes: bool| *seen.entry(what).or_default() += usize::from(yes);
         count("strict", expected(&story, &case, Rules::NoStrict).0 != rows);
-        count("min with the receiver", expected(&story, &case, Rules::NoMin).0 != rows);
+        count(
+            "min with the receiver",
+            expected(&story, &case, Rules::NoMin).0 != rows,
+        );
         count("several targets", case.targets.len() > 1 && rows.len() > 1);
         count("no bound", rows.iter().any(|r| r.1 == i64::MAX));
         count(
@@ -608,7 +623,10 @@ mod bundled {
             json["targets"],
             serde_json::json!([{"entity": "the-atlantic", "until": END_11_JUL}])
         );
-        assert_eq!(json["could_have_told"][2]["paths"]["the-atlantic"], serde_json::json!([]));
+        assert_eq!(
+            json["could_have_told"][2]["paths"]["the-atlantic"],
+            serde_json::json!([])
+        );
     }
 
     #[test]
@@ -632,13 +650,26 @@ mod bundled {
             ]
         );
         assert_eq!(
-            a.get("wikileaks").unwrap().paths.as_ref().unwrap().get("the-atlantic").unwrap(),
-            ["dm-pac-tip", "trump-jr-documents-to-congress", "leak-to-the-atlantic"]
+            a.get("wikileaks")
+                .unwrap()
+                .paths
+                .as_ref()
+                .unwrap()
+                .get("the-atlantic")
+                .unwrap(),
+            [
+                "dm-pac-tip",
+                "trump-jr-documents-to-congress",
+                "leak-to-the-atlantic"
+            ]
         );
         // Strict: a second before the end of the DM's day.
         let a = answer(&Backward { strict: true, ..q });
         assert_eq!(
-            a.get("wikileaks").unwrap().latest.map(grapevine::model::time::rfc3339),
+            a.get("wikileaks")
+                .unwrap()
+                .latest
+                .map(grapevine::model::time::rfc3339),
             Some("2016-09-21T03:59:58Z".to_string())
         );
     }
@@ -679,7 +710,12 @@ mod bundled {
     fn errors_name_what_is_wrong() {
         let loaded = grapevine::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap();
         let catalog = StoryCatalog::new(&loaded.story);
-        let err = |q: Backward| q.compile(&catalog).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = |q: Backward| {
+            q.compile(&catalog)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
         assert!(err(Backward::to("nobody-at-all")).contains("nobody-at-all"));
         assert!(err(by(Backward::to("trump"), "2017-07-11/..")).contains("no end"));
         assert!(err(by(Backward::to("trump"), "2017-13")).contains("2017-13"));

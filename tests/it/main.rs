@@ -1,8 +1,8 @@
 //! The one integration-test binary: a module per area.
 
 mod analyses;
-mod backward;
 mod answers;
+mod backward;
 mod browser;
 mod cli;
 mod corpus;

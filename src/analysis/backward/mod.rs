@@ -114,9 +114,14 @@ impl Backward {
         if let Some(m) = &self.message {
             if catalog.message_number(m).is_none() {
                 let n = catalog.message_count();
-                let ids: Vec<String> = (0..n.min(20)).map(|k| catalog.message(k).id.clone()).collect();
+                let ids: Vec<String> = (0..n.min(20))
+                    .map(|k| catalog.message(k).id.clone())
+                    .collect();
                 return Err(Error::Query(if n == 0 {
-                    format!("no message is called \"{m}\": {}", catalog.no_messages_note())
+                    format!(
+                        "no message is called \"{m}\": {}",
+                        catalog.no_messages_note()
+                    )
                 } else {
                     format!(
                         "no message is called \"{m}\"; the messages are: {}{}",
@@ -224,7 +229,10 @@ pub struct PathsByTarget(pub Vec<(String, Vec<String>)>);
 impl PathsByTarget {
     /// The path to target `id`.
     pub fn get(&self, id: &str) -> Option<&[String]> {
-        self.0.iter().find(|(t, _)| t == id).map(|(_, p)| p.as_slice())
+        self.0
+            .iter()
+            .find(|(t, _)| t == id)
+            .map(|(_, p)| p.as_slice())
     }
 }
 
@@ -347,8 +355,8 @@ pub fn backward(index: &Index, query: &BackwardQuery) -> BackwardAnswer {
         if level <= threshold {
             break;
         }
-        let between = (certainty_bits(threshold)..certainty_bits(level))
-            .any(|b| present & (1 << b) != 0);
+        let between =
+            (certainty_bits(threshold)..certainty_bits(level)).any(|b| present & (1 << b) != 0);
         let at_level;
         let l: &[Vec<i64>] = if between {
             at_level = level_lats(level);
@@ -433,7 +441,10 @@ pub fn backward(index: &Index, query: &BackwardQuery) -> BackwardAnswer {
         threshold,
         strict: query.strict,
         could_have_told: rows,
-        not_reached: not.iter().map(|&v| index.entity_id(v).to_string()).collect(),
+        not_reached: not
+            .iter()
+            .map(|&v| index.entity_id(v).to_string())
+            .collect(),
     }
 }
 

@@ -1,0 +1,257 @@
+//! `reach --to ENTITY` and `reach --had ENTITY TIME ...`: who could have told
+//! them, the backward question (who could have been the source of a leak).
+
+use clap::Args;
+
+use grapevine::analysis::backward::{backward, Backward, BackwardAnswer, Told};
+use grapevine::render::style::{point_label, DateStyle};
+use grapevine::render::words::{mode_words, threshold_words, time_label, zone_words};
+use grapevine::{Catalog, Error, Index, Mode, TimeExpr};
+
+use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
+use super::common::{print_json, print_text, read_input, table_with_notes, Out};
+
+/// The targets of the backward question.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// Backward: who could have told ENTITY (id, name or alias), by --until
+    /// when given: who could have been the source of what it had.
+    #[arg(long, value_name = "ENTITY", group = "source")]
+    pub to: Option<String>,
+    /// Backward, each target by its own time: ENTITY had it by TIME (its last
+    /// second). Repeat for several targets: who could have told all of them.
+    #[arg(
+        long,
+        num_args = 2,
+        value_names = ["ENTITY", "TIME"],
+        group = "source",
+        conflicts_with = "to"
+    )]
+    pub had: Vec<String>,
+}
+
+impl TargetArgs {
+    /// True when the backward question is asked.
+    pub fn asked(&self) -> bool {
+        self.to.is_some() || !self.had.is_empty()
+    }
+}
+
+/// The question the flags ask, or what is wrong with them.
+fn question(
+    source: &SourceArgs,
+    targets: &TargetArgs,
+    mode: Option<ModeArg>,
+    options: &QueryOptions,
+    no_paths: bool,
+) -> Result<Backward, Error> {
+    if let Some(from) = &source.from {
+        return Err(Error::Query(format!(
+            "--from {from:?} asks whom it could have told, --to and --had who could have told them: give one of the two (`grapevine path --from A --to B` shows the chain between two)"
+        )));
+    }
+    if source.since.is_some() {
+        return Err(Error::Query(
+            "--since does not apply to --to or --had: the question goes back from the targets' times"
+                .into(),
+        ));
+    }
+    let list: Vec<(String, Option<String>)> = match &targets.to {
+        Some(to) => vec![(to.clone(), options.until.clone())],
+        None => {
+            if options.until.is_some() {
+                return Err(Error::Query(
+                    "--until does not apply to --had: each --had gives its own time".into(),
+                ));
+            }
+            targets
+                .had
+                .chunks(2)
+                .map(|p| (p[0].clone(), p.get(1).cloned()))
+                .collect()
+        }
+    };
+    let mode = match (mode, &source.message) {
+        (Some(ModeArg::Message), _) | (None, Some(_)) => Mode::Message,
+        _ => Mode::Contacts,
+    };
+    Ok(Backward {
+        targets: list,
+        message: source.message.clone(),
+        mode,
+        threshold: options.threshold.into(),
+        strict: options.strict,
+        paths: !no_paths,
+    })
+}
+
+/// Runs `reach --to` or `reach --had`.
+pub fn run(
+    out: &mut Out,
+    input: &InputArgs,
+    source: &SourceArgs,
+    targets: &TargetArgs,
+    mode: Option<ModeArg>,
+    options: &QueryOptions,
+    no_paths: bool,
+) -> Result<u8, Error> {
+    let q = question(source, targets, mode, options, no_paths)?;
+    let read = read_input(input)?;
+    let catalog = read.catalog();
+    let (index, bq) = q.compile(catalog)?;
+    let answer = backward(&index, &bq);
+    if options.json {
+        print_json(out, &answer)?;
+        return Ok(0);
+    }
+    print_text(out, &table(catalog, &index, &q, &answer))?;
+    Ok(0)
+}
+
+/// The answer as a table for people.
+fn table(catalog: &dyn Catalog, index: &Index, q: &Backward, answer: &BackwardAnswer) -> String {
+    let tz = catalog.timezone();
+    let name = |k: usize| grapevine::render::name_of(catalog, &answer.targets[k].entity);
+    let had: Vec<String> = (0..answer.targets.len())
+        .map(|k| match &q.targets[k].1 {
+            Some(text) => format!("{} had by {}", name(k), until_words(catalog, text)),
+            None => format!("{} had (at any time)", name(k)),
+        })
+        .collect();
+    let mut s = format!(
+        "Who could have been the source of what {}\n",
+        join_and(&had)
+    );
+    let mut first = format!(
+        "{}; {}",
+        mode_words(answer.mode, answer.message.as_deref()),
+        threshold_words(answer.threshold)
+    );
+    if answer.strict {
+        first.push_str("; strict: each hop at least a second after the one before");
+    }
+    s.push_str(&format!(
+        "  {first}\n  assuming the listed contacts happened; {}\n\n",
+        zone_words(catalog)
+    ));
+    let many = answer.targets.len() > 1;
+    let chain_heads: Vec<String> = (0..answer.targets.len())
+        .map(|k| {
+            if many {
+                format!("CHAIN TO {}", name(k).to_uppercase())
+            } else {
+                "CHAIN".to_string()
+            }
+        })
+        .collect();
+    let mut header = vec!["ENTITY", "COULD HAVE TOLD BY", "EVIDENCE"];
+    header.extend(chain_heads.iter().map(String::as_str));
+    let rows: Vec<(Vec<String>, Vec<String>)> = answer
+        .could_have_told
+        .iter()
+        .map(|r| {
+            let mut cells = vec![
+                r.name.clone(),
+                latest_words(catalog, index, q, answer, r, &tz),
+                r.evidence.to_string(),
+            ];
+            for k in 0..answer.targets.len() {
+                cells.push(if r.entity == answer.targets[k].entity {
+                    format!("{} (the target)", r.name)
+                } else {
+                    r.chain_names(index, k).join(" → ")
+                });
+            }
+            (cells, Vec::new())
+        })
+        .collect();
+    if rows.is_empty() {
+        s.push_str("Nobody could have told them all in time.\n");
+    } else {
+        s.push_str(&table_with_notes(&header, &rows));
+    }
+    let names: Vec<String> = answer
+        .not_reached
+        .iter()
+        .map(|id| grapevine::render::name_of(catalog, id))
+        .collect();
+    s.push('\n');
+    s.push_str(&could_not_line(&names, many));
+    s
+}
+
+/// `A`, `A and B`, `A, B and C`.
+fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A target's time as the date it ends: `2017-07-11` is `11 Jul 2017`.
+fn until_words(catalog: &dyn Catalog, text: &str) -> String {
+    grapevine::render::words::until_label(catalog, text)
+}
+
+/// By when a row's entity must have had it, at the precision of the time
+/// that bounds it: a target's time, or the date of the first contact of a
+/// chain; else to the second. `any time` without a bound.
+fn latest_words(
+    catalog: &dyn Catalog,
+    index: &Index,
+    q: &Backward,
+    answer: &BackwardAnswer,
+    r: &Told,
+    tz: &jiff::tz::TimeZone,
+) -> String {
+    let Some(t) = r.latest else {
+        return "any time".to_string();
+    };
+    for (k, target) in answer.targets.iter().enumerate() {
+        if target.until == Some(t) {
+            if let Some(end) = q.targets[k]
+                .1
+                .as_deref()
+                .and_then(|text| TimeExpr::parse(text, tz).ok())
+                .and_then(|e| e.end)
+            {
+                return point_label(&end, tz, DateStyle::Short);
+            }
+        }
+        let Some(&c) = r.chains[k].first() else {
+            continue;
+        };
+        let end = catalog
+            .event(index.event(c))
+            .time
+            .clone()
+            .and_then(|e| e.end);
+        if let Some(end) = end.filter(|p| p.hi == t) {
+            return point_label(&end, tz, DateStyle::Short);
+        }
+    }
+    time_label(catalog, t, grapevine::model::Precision::Second)
+}
+
+/// Who could not have told them, for the end of the table: the first 20
+/// names, and how many more.
+fn could_not_line(names: &[String], many: bool) -> String {
+    const SHOWN: usize = 20;
+    let them = if many { "all of them" } else { "it" };
+    match names.len() {
+        0 => format!("Anyone could have told {them} in time.\n"),
+        n => {
+            let shown: Vec<&str> = names.iter().take(SHOWN).map(String::as_str).collect();
+            let more = if n > SHOWN {
+                format!(" and {} more (--json lists them all)", n - SHOWN)
+            } else {
+                String::new()
+            };
+            format!(
+                "Could not have told {them} in time ({n}): {}{more}\n",
+                shown.join(", ")
+            )
+        }
+    }
+}
