@@ -736,3 +736,216 @@ mod bundled {
         assert!(err(unknown).contains("pac-tip"), "lists the messages");
     }
 }
+
+/// The command line: the table for people and the JSON of the spec, on the
+/// bundled story and on a CSV corpus; the flags that do not go together.
+mod cli {
+    use std::process::{Command, Output};
+
+    const STORY: &str = "graphs/trump-jr-wikileaks.json";
+
+    fn run(args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    }
+
+    fn text(b: &[u8]) -> String {
+        String::from_utf8_lossy(b).into_owned()
+    }
+
+    #[test]
+    fn reach_to_prints_a_table_and_the_json() {
+        let o = run(&[
+            "reach",
+            STORY,
+            "--to",
+            "The Atlantic",
+            "--until",
+            "2017-07-11",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let table = text(&o.stdout);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Who could have been the source of what The Atlantic had by 11 Jul 2017"
+        );
+        assert!(lines[1].contains("any contact"), "{table}");
+        assert!(lines[2].contains("America/New_York"), "{table}");
+        assert!(
+            lines[4].starts_with("ENTITY") && lines[4].contains("COULD HAVE TOLD BY"),
+            "{table}"
+        );
+        let wikileaks = lines.iter().find(|l| l.starts_with("WikiLeaks")).unwrap();
+        assert!(wikileaks.contains("11 Jul 2017"), "{wikileaks}");
+        assert!(wikileaks.contains("alleged"), "{wikileaks}");
+        assert!(
+            wikileaks.ends_with("WikiLeaks → Donald Trump Jr. → US Congress → The Atlantic"),
+            "{wikileaks}"
+        );
+        let kushner = lines
+            .iter()
+            .find(|l| l.starts_with("Jared Kushner"))
+            .unwrap();
+        assert!(kushner.contains("9 Jun 2016"), "{kushner}");
+        assert!(table.contains("The Atlantic (the target)"));
+        assert!(!table.contains("trump-jr"), "names, not ids: {table}");
+        assert!(
+            table.contains("Could not have told it in time (17): Brad Parscale"),
+            "{table}"
+        );
+
+        let o = run(&[
+            "reach",
+            STORY,
+            "--to",
+            "the-atlantic",
+            "--until",
+            "2017-07-11",
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        // The fields in the spec's order.
+        let raw = text(&o.stdout);
+        let at: Vec<usize> = [
+            "targets",
+            "mode",
+            "threshold",
+            "strict",
+            "could_have_told",
+            "not_reached",
+        ]
+        .iter()
+        .map(|k| raw.find(&format!("\n  \"{k}\": ")).unwrap())
+        .collect();
+        assert!(at.is_sorted(), "{raw}");
+        assert_eq!(v.as_object().unwrap().len(), 6);
+        assert_eq!(
+            v["targets"],
+            serde_json::json!([{"entity": "the-atlantic", "until": "2017-07-12T03:59:59Z"}])
+        );
+        assert_eq!(
+            (v["mode"].as_str(), v["threshold"].as_str()),
+            (Some("contacts"), Some("unknown"))
+        );
+        let rows = v["could_have_told"].as_array().unwrap();
+        assert_eq!(rows.len(), 10);
+        let wl = rows.iter().find(|r| r["entity"] == "wikileaks").unwrap();
+        assert_eq!(
+            wl,
+            &serde_json::json!({
+                "entity": "wikileaks", "name": "WikiLeaks",
+                "latest": "2017-07-12T03:59:59Z", "evidence": "alleged",
+                "paths": {"the-atlantic": [
+                    "wikileaks-continued-outreach",
+                    "trump-jr-documents-to-congress",
+                    "leak-to-the-atlantic"
+                ]}
+            })
+        );
+        assert_eq!(v["not_reached"].as_array().unwrap().len(), 17);
+    }
+
+    #[test]
+    fn reach_had_takes_an_entity_and_a_time_each() {
+        let o = run(&[
+            "reach",
+            STORY,
+            "--had",
+            "Donald Trump Jr.",
+            "2016-09-20",
+            "--had",
+            "the-atlantic",
+            "2017-07-11",
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["targets"][0]["entity"], "trump-jr");
+        assert_eq!(v["targets"][1]["until"], "2017-07-12T03:59:59Z");
+        let first = &v["could_have_told"][0];
+        assert_eq!(first["entity"], "trump-jr");
+        assert_eq!(first["latest"], "2016-09-21T03:59:59Z");
+        let o = run(&[
+            "reach",
+            STORY,
+            "--had",
+            "trump-jr",
+            "2016-09-20",
+            "--had",
+            "the-atlantic",
+            "2017-07-11",
+        ]);
+        let table = text(&o.stdout);
+        assert!(table.contains("CHAIN TO DONALD TRUMP JR."), "{table}");
+        assert!(table.contains("CHAIN TO THE ATLANTIC"), "{table}");
+    }
+
+    #[test]
+    fn flags_that_do_not_go_together_are_errors() {
+        for (args, says) in [
+            (vec!["--to", "trump", "--from", "wikileaks"], "--from"),
+            (vec!["--to", "trump", "--since", "2016"], "--since"),
+            (vec!["--had", "trump", "2016", "--until", "2017"], "--until"),
+            (vec!["--had", "trump"], "2 values"),
+            (
+                vec!["--to", "trump", "--had", "trump", "2016"],
+                "cannot be used",
+            ),
+            (vec!["--to", "nobody-like-this"], "nobody-like-this"),
+        ] {
+            let mut all = vec!["reach", STORY];
+            all.extend(&args);
+            let o = run(&all);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            assert!(
+                text(&o.stderr).contains(says),
+                "{args:?}: {}",
+                text(&o.stderr)
+            );
+        }
+    }
+
+    #[test]
+    fn a_csv_corpus_answers_too() {
+        let dir = std::env::temp_dir().join(format!("grapevine-backward-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let csv = dir.join("mail.csv");
+        std::fs::write(
+            &csv,
+            "from,to,time\na@x.org,b@x.org,2016-09-20T10:00:00Z\nb@x.org,c@x.org,2016-09-20T11:00:00Z\nd@x.org,c@x.org,2016-09-21T09:00:00Z\n",
+        )
+        .unwrap();
+        let path = csv.to_str().unwrap();
+        let o = run(&[
+            "reach",
+            path,
+            "--to",
+            "c@x.org",
+            "--until",
+            "2016-09-20",
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let rows: Vec<(&str, &str)> = v["could_have_told"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["entity"].as_str().unwrap(), r["latest"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("c@x.org", "2016-09-20T23:59:59Z"),
+                ("b@x.org", "2016-09-20T11:00:00Z"),
+                ("a@x.org", "2016-09-20T10:00:00Z")
+            ]
+        );
+        assert_eq!(v["not_reached"], serde_json::json!(["d@x.org"]));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
