@@ -130,7 +130,13 @@ a CSV file's bad rows are reported as warnings and left out of the summary.",
   grapevine reach graphs/trump-jr-wikileaks.json --message pac-tip \\
       --mode contacts --until 2016-11-08
   grapevine reach graphs/trump-jr-wikileaks.json --from wikileaks \\
-      --since 2016-09-20 --threshold confirmed"
+      --since 2016-09-20 --threshold confirmed
+  grapevine reach graphs/trump-jr-wikileaks.json --to \"The Atlantic\" --until 2017-07-11
+  grapevine reach graphs/trump-jr-wikileaks.json \\
+      --had trump-jr 2016-09-20 --had the-atlantic 2017-07-11
+--to and --had ask the question backwards: who could have told them (docs/analyses.md).
+COULD HAVE TOLD BY is the latest time the entity could first have had the information
+and still got it to every target by its time; CHAIN, one such chain to each target."
     ))]
     Reach {
         #[command(flatten)]
