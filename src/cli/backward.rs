@@ -37,14 +37,29 @@ impl TargetArgs {
     }
 }
 
+/// The flags of `reach` that the backward question reads.
+pub struct Flags<'a> {
+    /// `--from`, `--message`, `--since`.
+    pub source: &'a SourceArgs,
+    /// `--to`, `--had`.
+    pub targets: &'a TargetArgs,
+    /// `--mode`.
+    pub mode: Option<ModeArg>,
+    /// `--threshold`, `--strict`, `--until`, `--json`.
+    pub options: &'a QueryOptions,
+    /// `--no-paths`.
+    pub no_paths: bool,
+}
+
 /// The question the flags ask, or what is wrong with them.
-fn question(
-    source: &SourceArgs,
-    targets: &TargetArgs,
-    mode: Option<ModeArg>,
-    options: &QueryOptions,
-    no_paths: bool,
-) -> Result<Backward, Error> {
+fn question(flags: &Flags) -> Result<Backward, Error> {
+    let Flags {
+        source,
+        targets,
+        mode,
+        options,
+        no_paths,
+    } = *flags;
     if let Some(from) = &source.from {
         return Err(Error::Query(format!(
             "--from {from:?} asks whom it could have told, --to and --had who could have told them: give one of the two (`grapevine path --from A --to B` shows the chain between two)"
@@ -86,21 +101,13 @@ fn question(
 }
 
 /// Runs `reach --to` or `reach --had`.
-pub fn run(
-    out: &mut Out,
-    input: &InputArgs,
-    source: &SourceArgs,
-    targets: &TargetArgs,
-    mode: Option<ModeArg>,
-    options: &QueryOptions,
-    no_paths: bool,
-) -> Result<u8, Error> {
-    let q = question(source, targets, mode, options, no_paths)?;
+pub fn run(out: &mut Out, input: &InputArgs, flags: &Flags) -> Result<u8, Error> {
+    let q = question(flags)?;
     let read = read_input(input)?;
     let catalog = read.catalog();
     let (index, bq) = q.compile(catalog)?;
     let answer = backward(&index, &bq);
-    if options.json {
+    if flags.options.json {
         print_json(out, &answer)?;
         return Ok(0);
     }

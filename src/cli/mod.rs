@@ -70,7 +70,15 @@ fn run(cli: Cli) -> Result<u8, Error> {
             options,
             no_paths,
         } if targets.asked() => backward::run(
-            &mut out, &input, &source, &targets, mode, &options, no_paths,
+            &mut out,
+            &input,
+            &backward::Flags {
+                source: &source,
+                targets: &targets,
+                mode,
+                options: &options,
+                no_paths,
+            },
         ),
         Command::Reach {
             input,

@@ -336,83 +336,18 @@ pub fn backward(index: &Index, query: &BackwardQuery) -> BackwardAnswer {
     let threshold = index.spec().threshold;
     let n = index.entity_count();
     let rev = Reverse::new(index, query.strict);
-    let level_lats = |min: Certainty| -> Vec<Vec<i64>> {
-        query
-            .targets
-            .iter()
-            .map(|t| rev.latest(NodeId::from(t.entity), t.until, min))
-            .collect()
-    };
-    let lats = level_lats(threshold);
+    let lats = level_lats(&rev, query, threshold);
     let told: Vec<usize> = (0..n).filter(|&v| in_all(&lats, v)).collect();
-    // Evidence: the strongest level at which each could still have told
-    // every target. A level needs its own passes only when some channel
-    // lies between the threshold and it.
-    let present = certainty_mask(index);
-    let mut evidence = vec![threshold; n];
-    let mut settled = vec![false; n];
-    for level in Certainty::ALL {
-        if level <= threshold {
-            break;
-        }
-        let between =
-            (certainty_bits(threshold)..certainty_bits(level)).any(|b| present & (1 << b) != 0);
-        let at_level;
-        let l: &[Vec<i64>] = if between {
-            at_level = level_lats(level);
-            &at_level
-        } else {
-            &lats
-        };
-        for &v in &told {
-            if !settled[v] && in_all(l, v) {
-                evidence[v] = level;
-                settled[v] = true;
-            }
-        }
-    }
+    let evidence = evidence(&rev, query, &lats, &told);
     let trees: Vec<Tree> = query
         .targets
         .iter()
         .zip(&lats)
         .map(|(t, l)| Tree::new(&rev, NodeId::from(t.entity), l, threshold))
         .collect();
-    let target_ids: Vec<&str> = query
-        .targets
-        .iter()
-        .map(|t| index.entity_id(t.entity))
-        .collect();
     let mut rows: Vec<Told> = told
         .iter()
-        .map(|&v| {
-            let u = NodeId::at(v);
-            let latest = lats.iter().map(|l| l[v]).min().unwrap_or(NO_UPPER);
-            let chains: Vec<Vec<ChannelId>> = trees.iter().map(|t| t.chain(index, u)).collect();
-            let paths = query.paths.then(|| {
-                PathsByTarget(
-                    target_ids
-                        .iter()
-                        .zip(&chains)
-                        .map(|(id, chain)| {
-                            let events = index
-                                .hops_of(chain)
-                                .iter()
-                                .map(|hop| index.event_id(hop.channel).into_owned())
-                                .collect();
-                            (id.to_string(), events)
-                        })
-                        .collect(),
-                )
-            });
-            Told {
-                entity: index.entity_id(u).to_string(),
-                name: index.entity_name(u).to_string(),
-                latest: (latest != NO_UPPER).then_some(latest),
-                evidence: evidence[v],
-                paths,
-                chains,
-            }
-        })
+        .map(|&v| row(index, query, &lats, &trees, NodeId::at(v), evidence[v]))
         .collect();
     rows.sort_by(|a, b| {
         let key = |r: &Told| std::cmp::Reverse(r.latest.unwrap_or(NO_UPPER));
@@ -445,6 +380,91 @@ pub fn backward(index: &Index, query: &BackwardQuery) -> BackwardAnswer {
             .iter()
             .map(|&v| index.entity_id(v).to_string())
             .collect(),
+    }
+}
+
+/// Per target, `latest` per node on channels of certainty at least `min`.
+fn level_lats(rev: &Reverse, query: &BackwardQuery, min: Certainty) -> Vec<Vec<i64>> {
+    query
+        .targets
+        .iter()
+        .map(|t| rev.latest(NodeId::from(t.entity), t.until, min))
+        .collect()
+}
+
+/// Per entity, the strongest level at which it could still have told every
+/// target (`lats`: at the threshold; `told`: who could at the threshold).
+/// A level needs its own passes only when some channel lies between the
+/// threshold and it.
+fn evidence(
+    rev: &Reverse,
+    query: &BackwardQuery,
+    lats: &[Vec<i64>],
+    told: &[usize],
+) -> Vec<Certainty> {
+    let index = rev.index;
+    let threshold = index.spec().threshold;
+    let present = certainty_mask(index);
+    let mut evidence = vec![threshold; index.entity_count()];
+    let mut settled = vec![false; index.entity_count()];
+    for level in Certainty::ALL {
+        if level <= threshold {
+            break;
+        }
+        let between =
+            (certainty_bits(threshold)..certainty_bits(level)).any(|b| present & (1 << b) != 0);
+        let at_level;
+        let l: &[Vec<i64>] = if between {
+            at_level = level_lats(rev, query, level);
+            &at_level
+        } else {
+            lats
+        };
+        for &v in told {
+            if !settled[v] && in_all(l, v) {
+                evidence[v] = level;
+                settled[v] = true;
+            }
+        }
+    }
+    evidence
+}
+
+/// The row of `u`, who could have told every target.
+fn row(
+    index: &Index,
+    query: &BackwardQuery,
+    lats: &[Vec<i64>],
+    trees: &[Tree],
+    u: NodeId,
+    evidence: Certainty,
+) -> Told {
+    let latest = lats.iter().map(|l| l[u.index()]).min().unwrap_or(NO_UPPER);
+    let chains: Vec<Vec<ChannelId>> = trees.iter().map(|t| t.chain(index, u)).collect();
+    let paths = query.paths.then(|| {
+        PathsByTarget(
+            query
+                .targets
+                .iter()
+                .zip(&chains)
+                .map(|(t, chain)| {
+                    let events = index
+                        .hops_of(chain)
+                        .iter()
+                        .map(|hop| index.event_id(hop.channel).into_owned())
+                        .collect();
+                    (index.entity_id(t.entity).to_string(), events)
+                })
+                .collect(),
+        )
+    });
+    Told {
+        entity: index.entity_id(u).to_string(),
+        name: index.entity_name(u).to_string(),
+        latest: (latest != NO_UPPER).then_some(latest),
+        evidence,
+        paths,
+        chains,
     }
 }
 
