@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use grapevine::analysis::backward::{backward, Backward, BackwardAnswer, Told};
+use grapevine::analysis::backward::{backward_rows, Backward, BackwardAnswer, Told};
 use grapevine::render::style::{point_label, DateStyle};
 use grapevine::render::words::{mode_words, threshold_words, time_label, zone_words};
 use grapevine::{Catalog, Error, Index, Mode, TimeExpr};
@@ -106,11 +106,13 @@ pub fn run(out: &mut Out, input: &InputArgs, flags: &Flags) -> Result<u8, Error>
     let read = read_input(input)?;
     let catalog = read.catalog();
     let (index, bq) = q.compile(catalog)?;
-    let answer = backward(&index, &bq);
+    // Streamed: each row's strings are made as it is written.
+    let rows = backward_rows(&index, &bq);
     if flags.options.json {
-        print_json(out, &answer)?;
+        print_json(out, &rows)?;
         return Ok(0);
     }
+    let answer = rows.answer();
     print_text(out, &table(catalog, &index, &q, &answer))?;
     Ok(0)
 }

@@ -406,6 +406,28 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         let (index, q) = question(case).compile(&catalog).unwrap();
         let exact = index.is_exact();
         let a = backward(&index, &q);
+        // The streamed form writes exactly the same JSON.
+        let streamed = grapevine::analysis::backward::backward_rows(&index, &q);
+        prop_assert_eq!(
+            serde_json::to_value(&streamed).ok(),
+            serde_json::to_value(&a).ok(),
+            "backward_rows JSON"
+        );
+        let bare = grapevine::analysis::backward::backward_rows(
+            &index,
+            &Backward {
+                paths: false,
+                ..question(case)
+            }
+            .compile(&catalog)
+            .unwrap()
+            .1,
+        );
+        let mut stripped = serde_json::to_value(&a).unwrap();
+        for r in stripped["could_have_told"].as_array_mut().unwrap() {
+            r.as_object_mut().unwrap().remove("paths");
+        }
+        prop_assert_eq!(serde_json::to_value(&bare).unwrap(), stripped, "--no-paths");
         // The exact pass and the interval pass give the same answer, paths
         // included.
         if exact {

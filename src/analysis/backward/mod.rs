@@ -333,6 +333,45 @@ fn in_all(lats: &[Vec<i64>], v: usize) -> bool {
 /// assert_eq!(answer.not_reached, vec!["a", "b"]);
 /// ```
 pub fn backward(index: &Index, query: &BackwardQuery) -> BackwardAnswer {
+    backward_rows(index, query).answer()
+}
+
+/// One row of [`BackwardRows`], compact: numbers, no strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Row {
+    entity: EntityId,
+    /// [`NO_UPPER`]: no bound.
+    latest: i64,
+    evidence: Certainty,
+}
+
+/// The answer of [`backward`] before any string is made: a row of numbers
+/// per entity and the trees of chains, so that its size is linear in the
+/// number of entities whatever the chains' lengths. It serialises to
+/// exactly the JSON of [`BackwardAnswer`], making ids, names and paths as
+/// it writes them: `grapevine reach --to --json` streams it.
+pub struct BackwardRows<'i> {
+    index: &'i Index<'i>,
+    query: BackwardQuery,
+    trees: Vec<Tree>,
+    rows: Vec<Row>,
+    not_reached: Vec<EntityId>,
+}
+
+impl std::fmt::Debug for BackwardRows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackwardRows")
+            .field("query", &self.query)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+/// Answers `query` on `index` as compact [`BackwardRows`]; [`backward`] is
+/// this with every string made.
+///
+/// Complexity: that of [`backward`], without the chains' strings.
+pub fn backward_rows<'i>(index: &'i Index<'i>, query: &BackwardQuery) -> BackwardRows<'i> {
     let threshold = index.spec().threshold;
     let n = index.entity_count();
     let rev = Reverse::new(index, query.strict);
@@ -345,41 +384,230 @@ pub fn backward(index: &Index, query: &BackwardQuery) -> BackwardAnswer {
         .zip(&lats)
         .map(|(t, l)| Tree::new(&rev, NodeId::from(t.entity), l, threshold))
         .collect();
-    let mut rows: Vec<Told> = told
+    let name = |v: EntityId| (index.entity_name(v), index.entity_id(v));
+    let mut rows: Vec<Row> = told
         .iter()
-        .map(|&v| row(index, query, &lats, &trees, NodeId::at(v), evidence[v]))
+        .map(|&v| Row {
+            entity: EntityId::at(v),
+            latest: lats.iter().map(|l| l[v]).min().unwrap_or(NO_UPPER),
+            evidence: evidence[v],
+        })
         .collect();
     rows.sort_by(|a, b| {
-        let key = |r: &Told| std::cmp::Reverse(r.latest.unwrap_or(NO_UPPER));
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| (&a.name, &a.entity).cmp(&(&b.name, &b.entity)))
+        b.latest
+            .cmp(&a.latest)
+            .then_with(|| name(a.entity).cmp(&name(b.entity)))
     });
-    let mut not: Vec<EntityId> = (0..n)
+    let mut not_reached: Vec<EntityId> = (0..n)
         .filter(|&v| !in_all(&lats, v))
         .map(EntityId::at)
         .collect();
-    not.sort_by(|&a, &b| {
-        (index.entity_name(a), index.entity_id(a)).cmp(&(index.entity_name(b), index.entity_id(b)))
-    });
-    BackwardAnswer {
-        targets: query
+    not_reached.sort_by(|&a, &b| name(a).cmp(&name(b)));
+    BackwardRows {
+        index,
+        query: query.clone(),
+        trees,
+        rows,
+        not_reached,
+    }
+}
+
+impl<'i> BackwardRows<'i> {
+    /// Number of rows (entities that could have told every target).
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when nobody could have told them (not even a target, when
+    /// there are several).
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The answer with every string made.
+    pub fn answer(&self) -> BackwardAnswer {
+        let index = self.index;
+        BackwardAnswer {
+            targets: self
+                .query
+                .targets
+                .iter()
+                .map(|t| TargetAnswer {
+                    entity: index.entity_id(t.entity).to_string(),
+                    until: t.until,
+                })
+                .collect(),
+            mode: index.spec().mode,
+            message: index.spec().message.clone(),
+            threshold: index.spec().threshold,
+            strict: self.query.strict,
+            could_have_told: self.rows.iter().map(|r| self.told(r)).collect(),
+            not_reached: self
+                .not_reached
+                .iter()
+                .map(|&v| index.entity_id(v).to_string())
+                .collect(),
+        }
+    }
+
+    /// The chain of `u` to target number `k`, a meeting's hub's two
+    /// channels as one hop (its channel out of the hub).
+    fn hops(&self, u: EntityId, k: usize) -> Vec<ChannelId> {
+        let chain = self.trees[k].chain(self.index, u.into());
+        if self.index.has_hubs() {
+            self.index
+                .hops_of(&chain)
+                .iter()
+                .map(|h| h.channel)
+                .collect()
+        } else {
+            chain
+        }
+    }
+
+    fn told(&self, r: &Row) -> Told {
+        let index = self.index;
+        let chains: Vec<Vec<ChannelId>> = self
+            .trees
+            .iter()
+            .map(|t| t.chain(index, r.entity.into()))
+            .collect();
+        let paths = self.query.paths.then(|| {
+            PathsByTarget(
+                (0..self.trees.len())
+                    .map(|k| {
+                        let events = self
+                            .hops(r.entity, k)
+                            .iter()
+                            .map(|&c| index.event_id(c).into_owned())
+                            .collect();
+                        (self.target_id(k).to_string(), events)
+                    })
+                    .collect(),
+            )
+        });
+        Told {
+            entity: index.entity_id(r.entity).to_string(),
+            name: index.entity_name(r.entity).to_string(),
+            latest: (r.latest != NO_UPPER).then_some(r.latest),
+            evidence: r.evidence,
+            paths,
+            chains,
+        }
+    }
+
+    fn target_id(&self, k: usize) -> &'i str {
+        self.index.entity_id(self.query.targets[k].entity)
+    }
+}
+
+impl Serialize for BackwardRows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let index = self.index;
+        let targets: Vec<TargetAnswer> = self
+            .query
             .targets
             .iter()
             .map(|t| TargetAnswer {
-                entity: index.entity_id(t.entity).to_string(),
+                entity: self.index.entity_id(t.entity).to_string(),
                 until: t.until,
             })
-            .collect(),
-        mode: index.spec().mode,
-        message: index.spec().message.clone(),
-        threshold,
-        strict: query.strict,
-        could_have_told: rows,
-        not_reached: not
-            .iter()
-            .map(|&v| index.entity_id(v).to_string())
-            .collect(),
+            .collect();
+        let mut st = s.serialize_struct("BackwardAnswer", 6)?;
+        st.serialize_field("targets", &targets)?;
+        st.serialize_field("mode", &index.spec().mode)?;
+        st.serialize_field("threshold", &index.spec().threshold)?;
+        st.serialize_field("strict", &self.query.strict)?;
+        st.serialize_field("could_have_told", &RowsJson(self))?;
+        st.serialize_field("not_reached", &Ids(index, &self.not_reached))?;
+        st.end()
+    }
+}
+
+/// The rows, each written as [`Told`] would be, made one at a time.
+struct RowsJson<'a, 'i>(&'a BackwardRows<'i>);
+
+impl Serialize for RowsJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.rows.len()))?;
+        for r in &self.0.rows {
+            seq.serialize_element(&RowJson(self.0, r))?;
+        }
+        seq.end()
+    }
+}
+
+struct RowJson<'a, 'i>(&'a BackwardRows<'i>, &'a Row);
+
+impl Serialize for RowJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (rows, r) = (self.0, self.1);
+        let index = rows.index;
+        let paths = rows.query.paths;
+        let mut st = s.serialize_struct("Told", if paths { 5 } else { 4 })?;
+        st.serialize_field("entity", index.entity_id(r.entity))?;
+        st.serialize_field("name", index.entity_name(r.entity))?;
+        st.serialize_field("latest", &Time((r.latest != NO_UPPER).then_some(r.latest)))?;
+        st.serialize_field("evidence", &r.evidence)?;
+        if paths {
+            st.serialize_field("paths", &PathsJson(rows, r.entity))?;
+        } else {
+            st.skip_field("paths")?;
+        }
+        st.end()
+    }
+}
+
+/// A row's paths, keyed by target id in the targets' order.
+struct PathsJson<'a, 'i>(&'a BackwardRows<'i>, EntityId);
+
+impl Serialize for PathsJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rows = self.0;
+        let mut m = s.serialize_map(Some(rows.trees.len()))?;
+        for k in 0..rows.trees.len() {
+            m.serialize_entry(
+                rows.target_id(k),
+                &EventIds(rows.index, rows.hops(self.1, k)),
+            )?;
+        }
+        m.end()
+    }
+}
+
+/// Event ids of channels, written one by one.
+struct EventIds<'a, 'i>(&'a Index<'i>, Vec<ChannelId>);
+
+impl Serialize for EventIds<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        let mut id = String::new();
+        for &c in &self.1 {
+            id.clear();
+            self.0.write_event_id(c, &mut id);
+            seq.serialize_element(id.as_str())?;
+        }
+        seq.end()
+    }
+}
+
+/// Entity ids, written one by one.
+struct Ids<'a, 'i>(&'a Index<'i>, &'a [EntityId]);
+
+impl Serialize for Ids<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.1.iter().map(|&v| self.0.entity_id(v)))
+    }
+}
+
+/// A time as the JSON writes it: RFC 3339, or null without a bound.
+struct Time(Option<i64>);
+
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ser_time(&self.0, s)
     }
 }
 
@@ -428,44 +656,6 @@ fn evidence(
         }
     }
     evidence
-}
-
-/// The row of `u`, who could have told every target.
-fn row(
-    index: &Index,
-    query: &BackwardQuery,
-    lats: &[Vec<i64>],
-    trees: &[Tree],
-    u: NodeId,
-    evidence: Certainty,
-) -> Told {
-    let latest = lats.iter().map(|l| l[u.index()]).min().unwrap_or(NO_UPPER);
-    let chains: Vec<Vec<ChannelId>> = trees.iter().map(|t| t.chain(index, u)).collect();
-    let paths = query.paths.then(|| {
-        PathsByTarget(
-            query
-                .targets
-                .iter()
-                .zip(&chains)
-                .map(|(t, chain)| {
-                    let events = index
-                        .hops_of(chain)
-                        .iter()
-                        .map(|hop| index.event_id(hop.channel).into_owned())
-                        .collect();
-                    (index.entity_id(t.entity).to_string(), events)
-                })
-                .collect(),
-        )
-    });
-    Told {
-        entity: index.entity_id(u).to_string(),
-        name: index.entity_name(u).to_string(),
-        latest: (latest != NO_UPPER).then_some(latest),
-        evidence,
-        paths,
-        chains,
-    }
 }
 
 /// Compiles `question` against `catalog` and answers it (a shortcut for
