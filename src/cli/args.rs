@@ -137,7 +137,8 @@ a CSV file's bad rows are reported as warnings and left out of the summary.",
 --to and --had ask the question backwards: who could have told them (docs/analyses.md).
 COULD HAVE TOLD BY is the latest time the entity could first have had the information
 and still got it to every target by its time; CHAIN, one such chain to each target."
-    ))]
+    ), override_usage = "grapevine reach [OPTIONS] <--from <FROM>|--message <MESSAGE>> <FILE>
+       grapevine reach [OPTIONS] <--to <ENTITY>|--had <ENTITY> <TIME>...> <FILE>")]
     Reach {
         #[command(flatten)]
         input: InputArgs,
