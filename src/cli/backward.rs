@@ -96,7 +96,8 @@ fn question(flags: &Flags) -> Result<Backward, Error> {
         mode,
         threshold: options.threshold.into(),
         strict: options.strict,
-        paths: !no_paths,
+        // The table always shows the chains.
+        paths: !no_paths || !options.json,
     })
 }
 

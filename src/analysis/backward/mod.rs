@@ -167,7 +167,7 @@ pub struct BackwardQuery {
     pub targets: Vec<Target>,
     /// Each hop at least one second after the one before.
     pub strict: bool,
-    /// Fill [`Told::paths`].
+    /// Fill [`Told::paths`] and [`Told::chains`] (`false`: `--no-paths`).
     pub paths: bool,
 }
 
@@ -201,7 +201,7 @@ pub struct Told {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<PathsByTarget>,
     /// Per target, the channels of that chain in the index (a pass through
-    /// a meeting's hub as two channels; filled even without paths).
+    /// a meeting's hub as two channels; empty without paths).
     #[serde(skip)]
     pub chains: Vec<Vec<ChannelId>>,
 }
@@ -378,12 +378,17 @@ pub fn backward_rows<'i>(index: &'i Index<'i>, query: &BackwardQuery) -> Backwar
     let lats = level_lats(&rev, query, threshold);
     let told: Vec<usize> = (0..n).filter(|&v| in_all(&lats, v)).collect();
     let evidence = evidence(&rev, query, &lats, &told);
-    let trees: Vec<Tree> = query
-        .targets
-        .iter()
-        .zip(&lats)
-        .map(|(t, l)| Tree::new(&rev, NodeId::from(t.entity), l, threshold))
-        .collect();
+    // The chains only when asked for (`--no-paths` answers without them).
+    let trees: Vec<Tree> = if query.paths {
+        query
+            .targets
+            .iter()
+            .zip(&lats)
+            .map(|(t, l)| Tree::new(&rev, NodeId::from(t.entity), l, threshold))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let name = |v: EntityId| (index.entity_name(v), index.entity_id(v));
     let mut rows: Vec<Row> = told
         .iter()
@@ -467,11 +472,14 @@ impl<'i> BackwardRows<'i> {
 
     fn told(&self, r: &Row) -> Told {
         let index = self.index;
-        let chains: Vec<Vec<ChannelId>> = self
-            .trees
-            .iter()
-            .map(|t| t.chain(index, r.entity.into()))
-            .collect();
+        let chains: Vec<Vec<ChannelId>> = if self.trees.is_empty() {
+            vec![Vec::new(); self.query.targets.len()]
+        } else {
+            self.trees
+                .iter()
+                .map(|t| t.chain(index, r.entity.into()))
+                .collect()
+        };
         let paths = self.query.paths.then(|| {
             PathsByTarget(
                 (0..self.trees.len())
