@@ -271,8 +271,7 @@ fn walk(
     chans: &[Channel],
     node: &str,
     lat: i64,
-    strict: bool,
-    rules: Rules,
+    (strict, rules): (bool, Rules),
     seen: &mut Vec<String>,
     visit: &mut dyn FnMut(&str, i64),
 ) {
@@ -285,7 +284,7 @@ fn walk(
             continue;
         };
         seen.push(c.from.clone());
-        walk(chans, &c.from, l, strict, rules, seen, visit);
+        walk(chans, &c.from, l, (strict, rules), seen, visit);
         seen.pop();
     }
 }
@@ -302,8 +301,7 @@ fn latest(story: &Story, case: &Case, min: Certainty, rules: Rules) -> Vec<HashM
                 &chans,
                 &target,
                 until_of(u),
-                case.strict,
-                rules,
+                (case.strict, rules),
                 &mut vec![target.clone()],
                 &mut |v, l| {
                     let e = best.entry(v.to_string()).or_insert(l);
