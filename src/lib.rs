@@ -68,7 +68,7 @@ pub use analysis::why_not::{why_not, WhyNot};
 pub use analysis::{reach_story, Origin, Query};
 pub use catalog::{Catalog, StoryCatalog};
 pub use diagnostic::Report;
-pub use error::Error;
+pub use error::{Error, QueryError, RenderError};
 pub use index::{Index, IndexSpec, Mode};
 pub use io::{load_bytes, load_path, load_str, read, to_json, Input, Loaded};
 pub use model::{Certainty, Entity, EntityKind, Event, Message, Story, TimeExpr};

@@ -9,17 +9,18 @@ use grapevine::io::csv::CsvOptions;
 use grapevine::io::Input;
 use grapevine::{Error, Mode, Origin, Query};
 
-use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
+use super::args::{InputArgs, QueryOptions, SourceArgs};
+use super::errors::CliError;
 
 /// Standard output, locked once.
 pub type Out = std::io::StdoutLock<'static>;
 
 /// An error writing to standard output.
-pub fn out_err(source: std::io::Error) -> Error {
-    Error::Io {
+pub fn out_err(source: std::io::Error) -> CliError {
+    CliError::Lib(Error::Io {
         path: "<stdout>".into(),
         source,
-    }
+    })
 }
 
 /// Prints `value` as pretty JSON and a newline. Besides what JSON itself
@@ -27,15 +28,15 @@ pub fn out_err(source: std::io::Error) -> Error {
 /// U+009F), bidirectional controls and the other invisible characters of
 /// [`grapevine::diagnostic::is_invisible`] are written as `\uXXXX` escapes:
 /// the same text for a JSON reader, nothing a terminal acts on.
-pub fn print_json(out: &mut Out, value: &impl serde::Serialize) -> Result<(), Error> {
+pub fn print_json(out: &mut Out, value: &impl serde::Serialize) -> Result<(), CliError> {
     print_with(out, |w| write_json(w, value))
 }
 
 /// Standard output, buffered, to `write`, then a newline.
 fn print_with(
     out: &mut Out,
-    write: impl FnOnce(&mut std::io::BufWriter<&mut Out>) -> Result<(), Error>,
-) -> Result<(), Error> {
+    write: impl FnOnce(&mut std::io::BufWriter<&mut Out>) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     let mut w = std::io::BufWriter::with_capacity(1 << 20, &mut *out);
     write(&mut w)?;
     writeln!(w).map_err(out_err)?;
@@ -43,7 +44,7 @@ fn print_with(
 }
 
 /// Writes `value` as pretty JSON with the escapes of [`print_json`].
-pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Error> {
+pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> Result<(), CliError> {
     let mut ser = serde_json::Serializer::with_formatter(
         w,
         Escaping(serde_json::ser::PrettyFormatter::new()),
@@ -59,7 +60,7 @@ const PIECE_ROWS: usize = 2048;
 /// Prints a `reach` answer as [`print_json`] would. A large one has its rows'
 /// JSON made on two threads, piece by piece, and written in order as it
 /// comes (memory: a few pieces, never the whole text).
-pub fn print_reach_json(out: &mut Out, rows: &grapevine::ReachRows) -> Result<(), Error> {
+pub fn print_reach_json(out: &mut Out, rows: &grapevine::ReachRows) -> Result<(), CliError> {
     print_with(out, |w| {
         write_reach_json(w, rows, PIECE_ROWS, PARALLEL_ROWS)
     })
@@ -73,7 +74,7 @@ pub fn write_reach_json(
     rows: &grapevine::ReachRows,
     piece: usize,
     min_rows: usize,
-) -> Result<(), Error> {
+) -> Result<(), CliError> {
     let n = rows.len();
     if n < min_rows.max(1) {
         return write_json(w, rows);
@@ -111,7 +112,7 @@ pub fn write_reach_json(
             })??;
             w.write_all(&text).map_err(out_err)?;
         }
-        Ok::<(), Error>(())
+        Ok::<(), CliError>(())
     })?;
     w.write_all(b"\n  ]").map_err(out_err)?;
     w.write_all(tail).map_err(out_err)
@@ -125,7 +126,10 @@ pub fn write_reach_json(
 /// it is; one that does goes through serde_json with [`Escaping`].
 /// `reach_json_on_threads_equals_the_whole` holds the two to the same
 /// bytes; `docs/performance.md` has the measurement.
-fn rows_text(rows: &grapevine::ReachRows, range: std::ops::Range<usize>) -> Result<Vec<u8>, Error> {
+fn rows_text(
+    rows: &grapevine::ReachRows,
+    range: std::ops::Range<usize>,
+) -> Result<Vec<u8>, CliError> {
     let mut text = Vec::with_capacity(range.len() * 320);
     let mut id = String::new();
     for i in range {
@@ -141,7 +145,7 @@ fn push_row(
     rows: &grapevine::ReachRows,
     i: usize,
     id: &mut String,
-) -> Result<(), Error> {
+) -> Result<(), CliError> {
     let f = rows.row_fields(i);
     let time = |text: &mut Vec<u8>, t: Option<i64>| match t {
         Some(t) => push_json_str(text, &grapevine::model::time::rfc3339(t)),
@@ -202,7 +206,7 @@ fn push_row(
 }
 
 /// `s` as a JSON string, escaped as [`write_json`] escapes it.
-fn push_json_str(text: &mut Vec<u8>, s: &str) -> Result<(), Error> {
+fn push_json_str(text: &mut Vec<u8>, s: &str) -> Result<(), CliError> {
     use serde::Serialize;
     if s.bytes()
         .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
@@ -311,7 +315,7 @@ pub fn for_terminal(text: &str) -> String {
 
 /// Prints text for people on standard output, through [`for_terminal`]:
 /// the one way tables, headings and notes reach standard output.
-pub fn print_text(out: &mut Out, text: &str) -> Result<(), Error> {
+pub fn print_text(out: &mut Out, text: &str) -> Result<(), CliError> {
     out.write_all(for_terminal(text).as_bytes())
         .map_err(out_err)
 }
@@ -325,7 +329,7 @@ pub fn eprint_text(text: &str) {
 
 /// Reads a story or a CSV corpus (`-`: standard input) as [`read_quietly`]
 /// does, then prints its warnings and how many bad rows were skipped.
-pub fn read_input(args: &InputArgs) -> Result<Input, Error> {
+pub fn read_input(args: &InputArgs) -> Result<Input, CliError> {
     let input = read_quietly(args)?;
     print_notes(&args.file, &input);
     Ok(input)
@@ -402,7 +406,7 @@ fn print_notes(file: &Path, input: &Input) {
 /// `--no-paths`).
 pub fn build_query(
     source: &SourceArgs,
-    mode: Option<ModeArg>,
+    mode: Option<Mode>,
     options: &QueryOptions,
     paths: bool,
 ) -> Query {
@@ -412,8 +416,8 @@ pub fn build_query(
         (None, None) => Origin::Entity(String::new()),
     };
     let mode = match (mode, &source.message) {
-        (Some(ModeArg::Message), _) => Mode::Message,
-        (Some(ModeArg::Contacts), _) => Mode::Contacts,
+        (Some(Mode::Message), _) => Mode::Message,
+        (Some(Mode::Contacts), _) => Mode::Contacts,
         (None, Some(_)) => Mode::Message,
         (None, None) => Mode::Contacts,
     };
@@ -426,7 +430,7 @@ pub fn build_query(
         },
         since: source.since.clone(),
         mode,
-        threshold: options.threshold.into(),
+        threshold: options.threshold,
         strict: options.strict,
         until: options.until.clone(),
         paths,
@@ -484,13 +488,13 @@ pub fn not_reached_line(names: &[String]) -> String {
 /// Writes `bytes` to `path` through a temporary file beside it, renamed over
 /// it at the end: a failure (a full disk) leaves no partial file, and the
 /// temporary file is removed. Refuses to overwrite the input.
-pub fn write_output(path: &Path, input: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub fn write_output(path: &Path, input: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
     };
     if !grapevine::io::is_stdin(input) && same_file(path, input) {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "the output {} is the input: choose another file name (nothing was written)",
             path.display()
         )));
@@ -500,7 +504,7 @@ pub fn write_output(path: &Path, input: &Path, bytes: &[u8]) -> Result<(), Error
         _ => std::path::PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "cannot write {}: the folder {} does not exist",
             path.display(),
             dir.display()

@@ -5,10 +5,11 @@ use grapevine::catalog::Catalog;
 use grapevine::model::Precision;
 use grapevine::render::name_of;
 use grapevine::render::words::{threshold_level_words, time_label, until_label, zone_words};
-use grapevine::{Certainty, Error};
+use grapevine::{Certainty, Error, QueryError};
 
 use super::args::InputArgs;
 use super::common::{print_json, print_text, read_input, table_with_notes, Out};
+use super::errors::CliError;
 use super::rank::second;
 
 /// The flags of `connect`.
@@ -32,15 +33,15 @@ pub struct ConnectArgs<'a> {
 }
 
 /// The entity numbers of `names` (ids, names or aliases), each once.
-pub fn resolve_all(catalog: &dyn Catalog, names: &[String]) -> Result<Vec<u32>, Error> {
+pub fn resolve_all(catalog: &dyn Catalog, names: &[String]) -> Result<Vec<u32>, CliError> {
     let mut out: Vec<u32> = Vec::new();
     for name in names {
         let u = catalog.resolve_entity(name).map_err(Error::Query)?;
         if out.contains(&u) {
-            return Err(Error::Query(format!(
-                "{name:?} is {} again: name each entity once",
-                catalog.entity_name(u)
-            )));
+            return Err(CliError::from(QueryError::RepeatedEntity {
+                name: name.clone(),
+                entity: catalog.entity_name(u).to_string(),
+            }));
         }
         out.push(u);
     }
@@ -48,7 +49,7 @@ pub fn resolve_all(catalog: &dyn Catalog, names: &[String]) -> Result<Vec<u32>, 
 }
 
 /// Runs `connect`.
-pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, Error> {
+pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, CliError> {
     let read = read_input(args.input)?;
     let catalog = read.catalog();
     let query = ConnectQuery {

@@ -9,12 +9,13 @@ use grapevine::render::name_of;
 use grapevine::render::words::{
     certainty_words, event_date, mode_words, threshold_words, until_label, zone_words, AnswerWords,
 };
-use grapevine::{Error, Query};
+use grapevine::{Error, Mode, Query};
 
-use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
+use super::args::{InputArgs, QueryOptions, SourceArgs};
 use super::common::{
     build_query, not_reached_line, print_json, print_text, read_input, table_with_notes, Out,
 };
+use super::errors::CliError;
 
 /// Most reached entities times channels that `critical` examines without
 /// `--to` on exact times (each entity costs a flow over the channels).
@@ -27,10 +28,10 @@ pub fn run(
     input: &InputArgs,
     source: &SourceArgs,
     to: Option<&str>,
-    mode: Option<ModeArg>,
+    mode: Option<Mode>,
     options: &QueryOptions,
     drop: &[String],
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let read = read_input(input)?;
     let catalog = read.catalog();
     let query = build_query(source, mode, options, true);
@@ -47,7 +48,7 @@ pub fn run(
         let reached = grapevine::reach_rows(&index, &rq).len();
         let work = reached.saturating_mul(index.channel_count());
         if work > MAX_WORK {
-            return Err(Error::Query(format!(
+            return Err(CliError::Usage(format!(
                 "critical would examine {reached} reached entities over {} contacts each; give --to ENTITY for one of them",
                 index.channel_count()
             )));
@@ -167,11 +168,11 @@ fn run_drop(
     query: &Query,
     drop: &[String],
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let mut events = Vec::new();
     for id in drop {
         let e = catalog.event_number(id).ok_or_else(|| {
-            Error::Query(format!(
+            CliError::Usage(format!(
                 "no event is called \"{id}\": --drop takes event ids, as `grapevine timeline --json` lists them"
             ))
         })?;
@@ -313,7 +314,7 @@ fn what(catalog: &dyn Catalog, query: &Query, source: &str, message: Option<&str
 fn conditions(
     catalog: &dyn Catalog,
     query: &Query,
-    mode: grapevine::Mode,
+    mode: Mode,
     message: Option<&str>,
     threshold: grapevine::Certainty,
     strict: bool,

@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod connect;
 mod critical;
+mod errors;
 mod export;
 mod fmt;
 mod import;
@@ -23,7 +24,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::Command;
-use grapevine::Error;
+use errors::CliError;
 
 pub use args::Cli;
 
@@ -35,14 +36,14 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            if let grapevine::Error::Io { source, .. } = &err {
+            if let Some(grapevine::Error::Io { source, .. }) = err.lib() {
                 if source.kind() == std::io::ErrorKind::BrokenPipe {
                     return ExitCode::SUCCESS;
                 }
             }
             // A report is rendered here (its excerpts are escaped); the
             // message of any error may quote the file: it is escaped too.
-            if let Some(report) = err.report() {
+            if let Some(report) = err.lib().and_then(grapevine::Error::report) {
                 common::eprint_text(&report.render());
             }
             common::eprint_text(&format!("error: {err}\n"));
@@ -52,7 +53,7 @@ pub fn main() -> ExitCode {
 }
 
 /// Runs one command; returns the exit code.
-fn run(cli: Cli) -> Result<u8, Error> {
+fn run(cli: Cli) -> Result<u8, CliError> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Check { input, json } => check::run(&mut out, &input, json),
@@ -81,7 +82,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             between,
             threshold,
             json,
-        } => timeline::run(&mut out, &input, entity, between, threshold.into(), json),
+        } => timeline::run(&mut out, &input, entity, between, threshold, json),
         Command::WhyNot {
             input,
             source,
@@ -129,7 +130,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 since: since.as_deref(),
                 until: until.as_deref(),
                 strict,
-                threshold: threshold.into(),
+                threshold,
                 relations,
                 top,
                 json,
@@ -149,7 +150,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             &connect::ConnectArgs {
                 input: &input,
                 entities: &entities,
-                threshold: threshold.into(),
+                threshold,
                 relations,
                 since: since.as_deref(),
                 until: until.as_deref(),

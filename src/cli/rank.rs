@@ -6,23 +6,24 @@ use grapevine::analysis::rank::{
 use grapevine::catalog::Catalog;
 use grapevine::model::TimeExpr;
 use grapevine::render::words::{threshold_level_words, threshold_words, until_label};
-use grapevine::{Certainty, Error, Mode, Origin, Query};
+use grapevine::{Certainty, Mode, Origin, Query};
 
-use super::args::{InputArgs, MeasureArg, ModeArg};
+use super::args::InputArgs;
 use super::common::{print_json, print_text, read_input, table_with_notes, Out};
+use super::errors::CliError;
 
 /// The flags of `rank`.
 pub struct RankArgs<'a> {
     /// The input.
     pub input: &'a InputArgs,
     /// The measure.
-    pub by: MeasureArg,
+    pub by: Measure,
     /// broker: from this entity.
     pub from: Option<&'a str>,
     /// broker: this message.
     pub message: Option<&'a str>,
     /// broker with a message: the mode.
-    pub mode: Option<ModeArg>,
+    pub mode: Option<Mode>,
     /// Temporal: the common start.
     pub since: Option<&'a str>,
     /// Temporal: by this time.
@@ -46,12 +47,12 @@ pub fn second(
     flag: &str,
     text: &str,
     end: bool,
-) -> Result<Option<i64>, Error> {
+) -> Result<Option<i64>, CliError> {
     let t = TimeExpr::parse(text, &catalog.timezone())
-        .map_err(|e| Error::Query(format!("{flag} {text:?}: {}; {}", e.message, e.help)))?;
+        .map_err(|e| CliError::Usage(format!("{flag} {text:?}: {}; {}", e.message, e.help)))?;
     let iv = t.interval();
     if end && iv.hi.is_none() {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "{flag} {text:?} has no end: give a time with an end, such as 2016-11-08 (the whole day)"
         )));
     }
@@ -59,13 +60,13 @@ pub fn second(
 }
 
 /// Runs `rank`.
-pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, Error> {
+pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
     let read = read_input(args.input)?;
     let catalog = read.catalog();
-    let measure: Measure = args.by.into();
+    let measure = args.by;
     let temporal_only = |flag: &str, given: bool| {
         if given && measure.is_static() {
-            Err(Error::Query(format!(
+            Err(CliError::Usage(format!(
                 "{flag} goes with the temporal measures (reach, broker), not with {}",
                 measure.as_str()
             )))
@@ -77,12 +78,12 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, Error> {
     temporal_only("--until", args.until.is_some())?;
     temporal_only("--strict", args.strict)?;
     if args.relations && !measure.is_static() {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--relations goes with the static measures (degree, betweenness, closeness, pagerank): nothing travels along relations".into(),
         ));
     }
     if (args.from.is_some() || args.message.is_some()) && measure != Measure::Broker {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--from and --message go with --by broker (the chains from one source)".into(),
         ));
     }
@@ -124,7 +125,7 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, Error> {
                 (None, from) => Origin::Entity(from.unwrap_or_default().to_string()),
             };
             let mode = match (args.mode, args.message) {
-                (Some(ModeArg::Contacts), _) | (None, None) => Mode::Contacts,
+                (Some(Mode::Contacts), _) | (None, None) => Mode::Contacts,
                 _ => Mode::Message,
             };
             let query = Query {

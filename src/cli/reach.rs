@@ -3,22 +3,23 @@
 
 use grapevine::render::name_of;
 use grapevine::render::words::AnswerWords;
-use grapevine::Error;
+use grapevine::Mode;
 
-use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
+use super::args::{InputArgs, QueryOptions, SourceArgs};
 use super::common::{
     build_query, not_reached_line, print_reach_json, print_text, read_input, table_with_notes, Out,
 };
+use super::errors::CliError;
 
 /// Runs `reach`.
 pub fn run(
     out: &mut Out,
     input: &InputArgs,
     source: &SourceArgs,
-    mode: Option<ModeArg>,
+    mode: Option<Mode>,
     options: &QueryOptions,
     no_paths: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let read = read_input(input)?;
     let catalog = read.catalog();
     let query = build_query(source, mode, options, !no_paths);
@@ -83,9 +84,9 @@ pub const MAX_PATH_ENTRIES: usize = 20_000_000;
 
 /// Refuses, before anything is written, an answer whose paths would pass
 /// [`MAX_PATH_ENTRIES`].
-fn check_path_size(entries: usize, paths: bool) -> Result<(), Error> {
+fn check_path_size(entries: usize, paths: bool) -> Result<(), CliError> {
     if paths && entries > MAX_PATH_ENTRIES {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "the paths of this answer hold {entries} event ids in all (more than {MAX_PATH_ENTRIES}): add --no-paths (each row's `via` and `previous` still rebuild every chain)"
         )));
     }

@@ -4,21 +4,19 @@ use grapevine::{Error, Query};
 use std::io::Write;
 
 use super::common::{eprint_text, out_err, print_text, read_input, Out};
+use super::errors::CliError;
 
-use super::args::{EngineArg, FormatArg, RenderArgs};
+use super::args::{EngineArg, RenderArgs};
 use super::common::write_output;
 
 /// Runs `render`.
-pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
+pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, CliError> {
     use grapevine::render::{self, Engine, Focus, Format};
     let input = read_input(&args.input)?;
     let catalog = input.catalog();
-    let threshold: grapevine::Certainty = args
-        .threshold
-        .map(Into::into)
-        .unwrap_or(grapevine::Certainty::Unknown);
+    let threshold = args.threshold.unwrap_or(grapevine::Certainty::Unknown);
     if args.since.is_some() && args.reach_from.is_none() && args.path.is_none() {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--since goes with --reach-from or --path".into(),
         ));
     }
@@ -27,7 +25,7 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         && args.reach_from.is_none()
         && args.path.is_none()
     {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--until goes with --reach, --reach-from or --path".into(),
         ));
     }
@@ -104,35 +102,32 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         return Ok(0);
     }
     let format = match (args.format, &args.output) {
-        (Some(FormatArg::Dot), _) => Format::Dot,
-        (Some(FormatArg::Svg), _) => Format::Svg,
-        (Some(FormatArg::Png), _) => Format::Png,
-        (Some(FormatArg::Html), _) => Format::Html,
+        (Some(format), _) => format,
         (None, None) => Format::Dot,
         (None, Some(path)) => Format::from_path(path).ok_or_else(|| {
-            Error::Query(format!(
+            CliError::Usage(format!(
                 "cannot tell the format of {} from its extension: name it .dot, .svg, .png or .html, or give --format",
                 path.display()
             ))
         })?,
     };
     let look = render::Look {
-        fit: args.fit.into(),
+        fit: args.fit,
         max_width: args.width,
         unreached: !args.no_unreached,
     };
     if args.embed_snippet && (format != Format::Html || args.output.is_none()) {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--embed-snippet goes with an HTML page written to a file: give -o story.html".into(),
         ));
     }
     if args.lanes && format == Format::Html {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "the HTML page holds the contact picture, not the lane chart: leave out --lanes, or write .svg".into(),
         ));
     }
     if args.lanes && format == Format::Dot {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "the lane chart is drawn as SVG or PNG: give -o lanes.svg or --format svg".into(),
         ));
     }
@@ -186,7 +181,7 @@ fn snippet(
     args: &RenderArgs,
     path: &std::path::Path,
     catalog: &dyn grapevine::Catalog,
-) -> Result<String, Error> {
+) -> Result<String, CliError> {
     use grapevine::render::html;
     let src = match &args.embed_src {
         Some(src) => src.clone(),
@@ -196,7 +191,7 @@ fn snippet(
             .unwrap_or_else(|| path.display().to_string()),
     };
     if !html::snippet_src_ok(&src) {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "--embed-src {:?}: give a relative path or an http(s) URL, with no spaces or quotes",
             src.chars().filter(|c| !c.is_control()).collect::<String>()
         )));
@@ -215,10 +210,10 @@ fn with_progress<T: Send>(
     quiet: bool,
     what: &str,
     work: impl FnOnce() -> Result<T, Error> + Send,
-) -> Result<T, Error> {
+) -> Result<T, CliError> {
     use std::io::IsTerminal;
     if quiet || !std::io::stderr().is_terminal() {
-        return work();
+        return Ok(work()?);
     }
     std::thread::scope(|scope| {
         let job = scope.spawn(work);
@@ -236,7 +231,9 @@ fn with_progress<T: Send>(
         if let Some(bar) = spinner {
             bar.finish_and_clear();
         }
-        job.join()
-            .unwrap_or_else(|_| Err(Error::Render("drawing stopped unexpectedly".into())))
+        match job.join() {
+            Ok(drawn) => Ok(drawn?),
+            Err(_) => Err(CliError::DrawingStopped),
+        }
     })
 }

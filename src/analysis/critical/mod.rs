@@ -292,7 +292,7 @@ impl Catalog for Without<'_> {
     fn relations(&self) -> &[Relation] {
         self.inner.relations()
     }
-    fn resolve_entity(&self, text: &str) -> Result<u32, String> {
+    fn resolve_entity(&self, text: &str) -> Result<u32, crate::QueryError> {
         self.inner.resolve_entity(text)
     }
     fn excerpt(
