@@ -270,43 +270,7 @@ Ties share a rank. The table shows the first --top rows; --json prints every ent
   grapevine rank graphs/trump-jr-wikileaks.json --by reach --since 2016-09-20
   grapevine rank graphs/trump-jr-wikileaks.json --by broker --message pac-tip"
     ))]
-    Rank {
-        #[command(flatten)]
-        input: InputArgs,
-        /// The measure.
-        #[arg(long, value_enum)]
-        by: Measure,
-        /// broker: the chains from this entity (id, name or alias).
-        #[arg(long, conflicts_with = "message")]
-        from: Option<String>,
-        /// broker: the chains of this message from its origin.
-        #[arg(long)]
-        message: Option<String>,
-        /// broker with --message: message (documented chain) or contacts.
-        #[arg(long, value_enum, requires = "message")]
-        mode: Option<Mode>,
-        /// Temporal measures: every source holds it from this time on.
-        #[arg(long, value_name = "TIME")]
-        since: Option<String>,
-        /// Temporal measures: only what arrives by this time (its last second).
-        #[arg(long, value_name = "TIME")]
-        until: Option<String>,
-        /// Temporal measures: each hop at least a second after its sender had it.
-        #[arg(long)]
-        strict: bool,
-        /// Follow (or link) only contacts of this certainty or stronger.
-        #[arg(long, value_enum, default_value = "unknown")]
-        threshold: Certainty,
-        /// Static measures: standing relations link their ends too.
-        #[arg(long)]
-        relations: bool,
-        /// Rows of the table (0: all).
-        #[arg(long, default_value_t = 20, value_name = "N")]
-        top: usize,
-        /// Print JSON (every entity) instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    Rank(RankArgs),
     /// How some people are linked: the shortest static paths and the earliest chains between them.
     #[command(after_help = after(
         "For every pair: how many steps apart they are in the static graph (two entities are
@@ -317,31 +281,7 @@ with its contacts. `grapevine render FILE --connect A B ...` draws it.",
         "  grapevine connect graphs/trump-jr-wikileaks.json trump-jr assange
   grapevine connect graphs/trump-jr-wikileaks.json wikileaks trump hicks --threshold reported"
     ))]
-    Connect {
-        #[command(flatten)]
-        input: InputArgs,
-        /// The entities (ids, names or aliases), two or more.
-        #[arg(required = true, num_args = 2.., value_name = "ENTITY")]
-        entities: Vec<String>,
-        /// Only contacts (and relations) of this certainty or stronger.
-        #[arg(long, value_enum, default_value = "unknown")]
-        threshold: Certainty,
-        /// Standing relations link their ends too (not the chains: nothing travels along them).
-        #[arg(long)]
-        relations: bool,
-        /// The chains: each entity holds it from this time on (default: since before any contact).
-        #[arg(long, value_name = "TIME")]
-        since: Option<String>,
-        /// The chains: arriving by this time (its last second).
-        #[arg(long, value_name = "TIME")]
-        until: Option<String>,
-        /// The chains: each hop at least a second after its sender had it.
-        #[arg(long)]
-        strict: bool,
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    Connect(ConnectArgs),
     /// Draw the story: DOT (default, to standard output), SVG, PNG or HTML, optionally focused.
     ///
     /// The format comes from OUT's extension (.dot, .svg, .png, .html) or --format.
@@ -397,6 +337,74 @@ has each format's mapping and the command that loads it in the receiving tool.",
   grapevine export graphs/trump-jr-wikileaks.json --to mermaid --around kushner"
     ))]
     Export(ExportArgs),
+}
+
+/// `grapevine rank`
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The measure.
+    #[arg(long, value_enum)]
+    pub by: Measure,
+    /// broker: the chains from this entity (id, name or alias).
+    #[arg(long, conflicts_with = "message")]
+    pub from: Option<String>,
+    /// broker: the chains of this message from its origin.
+    #[arg(long)]
+    pub message: Option<String>,
+    /// broker with --message: message (documented chain) or contacts.
+    #[arg(long, value_enum, requires = "message")]
+    pub mode: Option<Mode>,
+    /// Temporal measures: every source holds it from this time on.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Temporal measures: only what arrives by this time (its last second).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Temporal measures: each hop at least a second after its sender had it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Follow (or link) only contacts of this certainty or stronger.
+    #[arg(long, value_enum, default_value = "unknown")]
+    pub threshold: Certainty,
+    /// Static measures: standing relations link their ends too.
+    #[arg(long)]
+    pub relations: bool,
+    /// Rows of the table (0: all).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// Print JSON (every entity) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `grapevine connect`
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The entities (ids, names or aliases), two or more.
+    #[arg(required = true, num_args = 2.., value_name = "ENTITY")]
+    pub entities: Vec<String>,
+    /// Only contacts (and relations) of this certainty or stronger.
+    #[arg(long, value_enum, default_value = "unknown")]
+    pub threshold: Certainty,
+    /// Standing relations link their ends too (not the chains: nothing travels along them).
+    #[arg(long)]
+    pub relations: bool,
+    /// The chains: each entity holds it from this time on (default: since before any contact).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// The chains: arriving by this time (its last second).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// The chains: each hop at least a second after its sender had it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `grapevine export`

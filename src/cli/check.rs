@@ -5,8 +5,9 @@ use grapevine::render::name_of;
 use grapevine::{Catalog, Error};
 
 use super::args::InputArgs;
-use super::common::{eprint_text, print_json, print_text, read_quietly, Out};
 use super::errors::CliError;
+use super::input::read_quietly;
+use super::output::{eprint_text, print_json, print_text, Out};
 use grapevine::render::check_report_located;
 
 /// Runs `check`.

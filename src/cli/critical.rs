@@ -2,7 +2,7 @@
 //! cuts it off), and, with `--drop`, who is still reached when some
 //! contacts are taken as false.
 
-use grapevine::analysis::critical::{critical, without, CriticalQuery, EventInfo};
+use grapevine::analysis::critical::{critical, without, CriticalAnswer, CriticalQuery, EventInfo};
 use grapevine::catalog::Catalog;
 use grapevine::model::TimeExpr;
 use grapevine::render::name_of;
@@ -12,10 +12,11 @@ use grapevine::render::words::{
 use grapevine::{Error, Mode, Query};
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
-use super::common::{
-    build_query, not_reached_line, print_json, print_text, read_input, table_with_notes, Out,
-};
 use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::query::build_query;
+use super::table::{not_reached_line, reach_table, table_with_notes};
 
 /// Most reached entities times channels that `critical` examines without
 /// `--to` on exact times (each entity costs a flow over the channels).
@@ -42,17 +43,7 @@ pub fn run(
         .map(|t| catalog.resolve_entity(t).map_err(Error::Query))
         .transpose()?;
     if target.is_none() {
-        // One flow (or search) per reached entity: refuse what would take
-        // minutes, and say how to ask for one.
-        let (index, rq) = query.compile(catalog)?;
-        let reached = grapevine::reach_rows(&index, &rq).len();
-        let work = reached.saturating_mul(index.channel_count());
-        if work > MAX_WORK {
-            return Err(CliError::Usage(format!(
-                "critical would examine {reached} reached entities over {} contacts each; give --to ENTITY for one of them",
-                index.channel_count()
-            )));
-        }
+        check_work(catalog, &query)?;
     }
     let cq = CriticalQuery {
         targets: target.map(|t| vec![t]),
@@ -77,17 +68,39 @@ pub fn run(
         print_json(out, &answer)?;
         return Ok(0);
     }
-    let info = |id: &str| answer.events.iter().find(|e| e.event == id);
-    let label = |id: &str| match info(id) {
-        Some(e) => format!(
-            "{} ({}, {})",
-            parties(catalog, e),
-            e.event,
-            certainty_words(e.certainty)
-        ),
-        None => id.to_string(),
-    };
-    let what = what(catalog, &query, &answer.source, answer.message.as_deref());
+    let mut s = heading(catalog, &query, &answer, target);
+    s.push_str(&cuts_table(catalog, &answer));
+    if !answer.events.is_empty() {
+        s.push_str("\nThe contacts named above:\n");
+        s.push_str(&events_text(catalog, &answer.events));
+    }
+    print_text(out, &s)?;
+    Ok(0)
+}
+
+/// Refuses, without `--to`, what would take minutes: one flow (or search)
+/// per reached entity; says how to ask for one.
+fn check_work(catalog: &dyn Catalog, query: &Query) -> Result<(), CliError> {
+    let (index, rq) = query.compile(catalog)?;
+    let reached = grapevine::reach_rows(&index, &rq).len();
+    let work = reached.saturating_mul(index.channel_count());
+    if work > MAX_WORK {
+        return Err(CliError::Usage(format!(
+            "critical would examine {reached} reached entities over {} contacts each; give --to ENTITY for one of them",
+            index.channel_count()
+        )));
+    }
+    Ok(())
+}
+
+/// What the answer is of, and on what terms.
+fn heading(
+    catalog: &dyn Catalog,
+    query: &Query,
+    answer: &CriticalAnswer,
+    target: Option<u32>,
+) -> String {
+    let what = what(catalog, query, &answer.source, answer.message.as_deref());
     let mut s = match target {
         Some(t) => format!(
             "What {} hangs on for {}: the contacts whose removal cuts it off\n",
@@ -100,7 +113,7 @@ pub fn run(
         "  {}\n  {}\n\n",
         conditions(
             catalog,
-            &query,
+            query,
             answer.mode,
             answer.message.as_deref(),
             answer.threshold,
@@ -111,6 +124,22 @@ pub fn run(
             zone_words(catalog)
         )
     ));
+    s
+}
+
+/// Each reached entity with the smallest set of contacts whose removal cuts
+/// it off, and notes on the other single contacts that do.
+fn cuts_table(catalog: &dyn Catalog, answer: &CriticalAnswer) -> String {
+    let info = |id: &str| answer.events.iter().find(|e| e.event == id);
+    let label = |id: &str| match info(id) {
+        Some(e) => format!(
+            "{} ({}, {})",
+            parties(catalog, e),
+            e.event,
+            certainty_words(e.certainty)
+        ),
+        None => id.to_string(),
+    };
     let rows: Vec<(Vec<String>, Vec<String>)> = answer
         .entities
         .iter()
@@ -145,20 +174,14 @@ pub fn run(
             (vec![c.name.clone(), size, cut.join("; ")], notes)
         })
         .collect();
-    s.push_str(&table_with_notes(
+    table_with_notes(
         &[
             "ENTITY",
             "CUT",
             "SMALLEST SET OF CONTACTS WHOSE REMOVAL CUTS IT OFF",
         ],
         &rows,
-    ));
-    if !answer.events.is_empty() {
-        s.push_str("\nThe contacts named above:\n");
-        s.push_str(&events_text(catalog, &answer.events));
-    }
-    print_text(out, &s)?;
-    Ok(0)
+    )
 }
 
 /// `--drop`: reach without the given events.
@@ -196,33 +219,7 @@ fn run_drop(
     s.push_str("Taken as false:\n");
     s.push_str(&events_text(catalog, &answer.dropped));
     s.push('\n');
-    let rows: Vec<(Vec<String>, Vec<String>)> = answer
-        .answer
-        .reached
-        .iter()
-        .map(|r| {
-            (
-                vec![
-                    r.name.clone(),
-                    words.earliest(r),
-                    words.surely_by(r),
-                    r.evidence.to_string(),
-                    words.chain(r),
-                ],
-                words.notes(r),
-            )
-        })
-        .collect();
-    s.push_str(&table_with_notes(
-        &[
-            "ENTITY",
-            "COULD HAVE IT FROM",
-            "SURELY HAD IT BY",
-            "EVIDENCE",
-            "CHAIN",
-        ],
-        &rows,
-    ));
+    s.push_str(&reach_table(&words, &answer.answer));
     let lost: Vec<String> = answer.lost.iter().map(|id| name_of(catalog, id)).collect();
     s.push('\n');
     if lost.is_empty() {

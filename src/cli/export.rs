@@ -9,8 +9,9 @@ use grapevine::render::Focus;
 use grapevine::{Catalog, Error, StoryCatalog};
 
 use super::args::ExportArgs;
-use super::common::{eprint_text, out_err, print_json, read_input, write_json, write_output, Out};
 use super::errors::CliError;
+use super::input::read_input;
+use super::output::{eprint_text, out_err, print_json, write_json, write_output, Out};
 
 /// Runs `export`.
 pub fn run(out: &mut Out, args: &ExportArgs) -> Result<u8, CliError> {

@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 
 use grapevine::Error;
 
-use super::common::{out_err, Out};
 use super::errors::CliError;
+use super::output::{out_err, Out};
 
 /// Runs `fmt`.
 pub fn run(out: &mut Out, file: &Path, check: bool, stdout: bool) -> Result<u8, CliError> {

@@ -7,8 +7,9 @@ use std::path::Path;
 use grapevine::{Error, Story};
 
 use super::args::{FromArg, InputArgs};
-use super::common::{eprint_text, out_err, read_input, write_output, Out};
 use super::errors::CliError;
+use super::input::read_input;
+use super::output::{eprint_text, out_err, write_output, Out};
 
 /// Runs `import`.
 pub fn run(

@@ -5,17 +5,21 @@
 
 mod args;
 mod check;
-mod common;
 mod connect;
 mod critical;
 mod errors;
 mod export;
 mod fmt;
 mod import;
+mod input;
+mod output;
 mod path;
+mod query;
 mod rank;
 mod reach;
+mod reach_json;
 mod render;
+mod table;
 mod timeline;
 mod why_not;
 
@@ -44,9 +48,9 @@ pub fn main() -> ExitCode {
             // A report is rendered here (its excerpts are escaped); the
             // message of any error may quote the file: it is escaped too.
             if let Some(report) = err.lib().and_then(grapevine::Error::report) {
-                common::eprint_text(&report.render());
+                output::eprint_text(&report.render());
             }
-            common::eprint_text(&format!("error: {err}\n"));
+            output::eprint_text(&format!("error: {err}\n"));
             ExitCode::from(err.exit_code())
         }
     }
@@ -106,58 +110,8 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             &options,
             &drop,
         ),
-        Command::Rank {
-            input,
-            by,
-            from,
-            message,
-            mode,
-            since,
-            until,
-            strict,
-            threshold,
-            relations,
-            top,
-            json,
-        } => rank::run(
-            &mut out,
-            &rank::RankArgs {
-                input: &input,
-                by,
-                from: from.as_deref(),
-                message: message.as_deref(),
-                mode,
-                since: since.as_deref(),
-                until: until.as_deref(),
-                strict,
-                threshold,
-                relations,
-                top,
-                json,
-            },
-        ),
-        Command::Connect {
-            input,
-            entities,
-            threshold,
-            relations,
-            since,
-            until,
-            strict,
-            json,
-        } => connect::run(
-            &mut out,
-            &connect::ConnectArgs {
-                input: &input,
-                entities: &entities,
-                threshold,
-                relations,
-                since: since.as_deref(),
-                until: until.as_deref(),
-                strict,
-                json,
-            },
-        ),
+        Command::Rank(args) => rank::run(&mut out, &args),
+        Command::Connect(args) => connect::run(&mut out, &args),
         Command::Render(args) => render::run(&mut out, &args),
         Command::Import {
             input,

@@ -7,8 +7,10 @@ use grapevine::render::words::{certainty_words, event_date, threshold_level_word
 use grapevine::{Error, Mode};
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
-use super::common::{build_query, print_json, print_text, read_input, Out};
 use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::query::build_query;
 
 /// Runs `path`: exit code 0 when the target is reached, 1 when it is not
 /// (in both table and JSON form).

@@ -6,39 +6,13 @@ use grapevine::analysis::rank::{
 use grapevine::catalog::Catalog;
 use grapevine::model::TimeExpr;
 use grapevine::render::words::{threshold_level_words, threshold_words, until_label};
-use grapevine::{Certainty, Mode, Origin, Query};
+use grapevine::{Mode, Origin, Query};
 
-use super::args::InputArgs;
-use super::common::{print_json, print_text, read_input, table_with_notes, Out};
+use super::args::RankArgs;
 use super::errors::CliError;
-
-/// The flags of `rank`.
-pub struct RankArgs<'a> {
-    /// The input.
-    pub input: &'a InputArgs,
-    /// The measure.
-    pub by: Measure,
-    /// broker: from this entity.
-    pub from: Option<&'a str>,
-    /// broker: this message.
-    pub message: Option<&'a str>,
-    /// broker with a message: the mode.
-    pub mode: Option<Mode>,
-    /// Temporal: the common start.
-    pub since: Option<&'a str>,
-    /// Temporal: by this time.
-    pub until: Option<&'a str>,
-    /// Temporal: strict.
-    pub strict: bool,
-    /// The threshold.
-    pub threshold: Certainty,
-    /// Static: relations link too.
-    pub relations: bool,
-    /// Rows of the table (0: all).
-    pub top: usize,
-    /// JSON.
-    pub json: bool,
-}
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::table::table_with_notes;
 
 /// A time expression's first (`end`: last) second, or an error naming the
 /// flag.
@@ -61,7 +35,7 @@ pub fn second(
 
 /// Runs `rank`.
 pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
-    let read = read_input(args.input)?;
+    let read = read_input(&args.input)?;
     let catalog = read.catalog();
     let measure = args.by;
     let temporal_only = |flag: &str, given: bool| {
@@ -92,11 +66,13 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
         relations: args.relations,
         since: args
             .since
+            .as_deref()
             .map(|s| second(catalog, "--since", s, false))
             .transpose()?
             .flatten(),
         until: args
             .until
+            .as_deref()
             .map(|s| second(catalog, "--until", s, true))
             .transpose()?
             .flatten(),
@@ -110,7 +86,7 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
         _ => false,
     };
     if slow && work > 1e10 {
-        super::common::eprint_text(&format!(
+        super::output::eprint_text(&format!(
             "note: {} takes time in proportion to entities × contacts ({} × {}): expect tens of minutes (degree, pagerank and reach take seconds; docs/analyses.md has figures)\n",
             measure.as_str(),
             catalog.entity_count(),
@@ -120,22 +96,22 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
     let answer = match measure {
         Measure::Reach => rank_reach(catalog, &options),
         Measure::Broker if args.from.is_some() || args.message.is_some() => {
-            let origin = match (args.message, args.from) {
+            let origin = match (args.message.as_deref(), args.from.as_deref()) {
                 (Some(m), _) => Origin::Message(m.to_string()),
                 (None, from) => Origin::Entity(from.unwrap_or_default().to_string()),
             };
-            let mode = match (args.mode, args.message) {
+            let mode = match (args.mode, args.message.as_deref()) {
                 (Some(Mode::Contacts), _) | (None, None) => Mode::Contacts,
                 _ => Mode::Message,
             };
             let query = Query {
                 origin,
                 from: None,
-                since: args.since.map(str::to_string),
+                since: args.since.clone(),
                 mode,
                 threshold: args.threshold,
                 strict: args.strict,
-                until: args.until.map(str::to_string),
+                until: args.until.clone(),
                 paths: true,
             };
             let (index, rq) = query.compile(catalog)?;
@@ -196,7 +172,7 @@ fn table(catalog: &dyn Catalog, answer: &RankAnswer, args: &RankArgs) -> String 
                 "the chains from {}",
                 grapevine::render::name_of(catalog, src)
             ),
-            _ => match (measure, args.since) {
+            _ => match (measure, args.since.as_deref()) {
                 (Measure::Reach, None) => "each from its first contact".to_string(),
                 (Measure::Reach, Some(t)) => format!("each from {t}"),
                 (_, None) => "summed over every entity as the source, each from its first contact"
@@ -208,7 +184,7 @@ fn table(catalog: &dyn Catalog, answer: &RankAnswer, args: &RankArgs) -> String 
         if args.strict {
             line.push_str("; strict");
         }
-        if let Some(u) = args.until {
+        if let Some(u) = args.until.as_deref() {
             line.push_str(&format!("; by {}", until_label(catalog, u)));
         }
         s.push_str(&line);

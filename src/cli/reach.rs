@@ -6,10 +6,12 @@ use grapevine::render::words::AnswerWords;
 use grapevine::Mode;
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
-use super::common::{
-    build_query, not_reached_line, print_reach_json, print_text, read_input, table_with_notes, Out,
-};
 use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_text, Out};
+use super::query::build_query;
+use super::reach_json::print_reach_json;
+use super::table::{not_reached_line, reach_table};
 
 /// Runs `reach`.
 pub fn run(
@@ -38,34 +40,7 @@ pub fn run(
         "Who could have seen {}\n  {conditions}\n  {assumption}\n\n",
         words.what()
     );
-    // The answer's order: causal (the source first, everyone after the one
-    // they got it from).
-    let rows: Vec<(Vec<String>, Vec<String>)> = answer
-        .reached
-        .iter()
-        .map(|r| {
-            (
-                vec![
-                    r.name.clone(),
-                    words.earliest(r),
-                    words.surely_by(r),
-                    r.evidence.to_string(),
-                    words.chain(r),
-                ],
-                words.notes(r),
-            )
-        })
-        .collect();
-    s.push_str(&table_with_notes(
-        &[
-            "ENTITY",
-            "COULD HAVE IT FROM",
-            "SURELY HAD IT BY",
-            "EVIDENCE",
-            "CHAIN",
-        ],
-        &rows,
-    ));
+    s.push_str(&reach_table(&words, &answer));
     let names: Vec<String> = answer
         .not_reached
         .iter()

@@ -1,8 +1,10 @@
 //! `timeline`: the contacts in time order.
 
 use super::args::InputArgs;
-use super::common::{print_json, print_text, read_input, table_with_notes, Out};
 use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::table::table_with_notes;
 use grapevine::render::words::event_date;
 
 /// Runs `timeline`.

@@ -9,8 +9,10 @@ use grapevine::render::words::{certainty_words, event_date, time_label, until_la
 use grapevine::Mode;
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
-use super::common::{build_query, print_json, print_text, read_input, Out};
 use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::query::build_query;
 
 /// Runs `why-not`.
 pub fn run(
