@@ -236,23 +236,7 @@ are false (and who no longer is). --json prints the same answers (docs/analyses.
   grapevine critical graphs/trump-jr-wikileaks.json --message pac-tip \\
       --drop forward-pac-tip-staff"
     ))]
-    Critical {
-        #[command(flatten)]
-        input: InputArgs,
-        #[command(flatten)]
-        source: SourceArgs,
-        /// Only this entity (id, name or alias).
-        #[arg(long, conflicts_with = "drop")]
-        to: Option<String>,
-        /// message: only events that carry the message; contacts: any contact.
-        #[arg(long, value_enum)]
-        mode: Option<Mode>,
-        #[command(flatten)]
-        options: QueryOptions,
-        /// Take these events (ids) as false: who is still reached without them?
-        #[arg(long, num_args = 1.., value_name = "EVENT")]
-        drop: Vec<String>,
-    },
+    Critical(CriticalArgs),
     /// Who matters in the network: every entity ranked by one measure.
     #[command(after_help = after(
         "Static measures (the simple graph of entities: two are linked when they share a contact
@@ -337,6 +321,26 @@ has each format's mapping and the command that loads it in the receiving tool.",
   grapevine export graphs/trump-jr-wikileaks.json --to mermaid --around kushner"
     ))]
     Export(ExportArgs),
+}
+
+/// `grapevine critical`
+#[derive(Debug, Args)]
+pub struct CriticalArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Only this entity (id, name or alias).
+    #[arg(long, conflicts_with = "drop")]
+    pub to: Option<String>,
+    /// message: only events that carry the message; contacts: any contact.
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+    #[command(flatten)]
+    pub options: QueryOptions,
+    /// Take these events (ids) as false: who is still reached without them?
+    #[arg(long, num_args = 1.., value_name = "EVENT")]
+    pub drop: Vec<String>,
 }
 
 /// `grapevine rank`

@@ -11,7 +11,7 @@ use grapevine::render::words::{
 };
 use grapevine::{Error, Mode, Query};
 
-use super::args::{InputArgs, QueryOptions, SourceArgs};
+use super::args::CriticalArgs;
 use super::errors::CliError;
 use super::input::read_input;
 use super::output::{print_json, print_text, Out};
@@ -24,22 +24,17 @@ pub const MAX_WORK: usize = 400_000_000;
 
 /// Runs `critical`: exit code 0 with an answer, 1 when `--to` is not
 /// reached (or is the source).
-pub fn run(
-    out: &mut Out,
-    input: &InputArgs,
-    source: &SourceArgs,
-    to: Option<&str>,
-    mode: Option<Mode>,
-    options: &QueryOptions,
-    drop: &[String],
-) -> Result<u8, CliError> {
-    let read = read_input(input)?;
+pub fn run(out: &mut Out, args: &CriticalArgs) -> Result<u8, CliError> {
+    let read = read_input(&args.input)?;
     let catalog = read.catalog();
-    let query = build_query(source, mode, options, true);
-    if !drop.is_empty() {
-        return run_drop(out, catalog, &query, drop, options.json);
+    let query = build_query(&args.source, args.mode, &args.options, true);
+    let json = args.options.json;
+    if !args.drop.is_empty() {
+        return run_drop(out, catalog, &query, &args.drop, json);
     }
-    let target = to
+    let target = args
+        .to
+        .as_deref()
         .map(|t| catalog.resolve_entity(t).map_err(Error::Query))
         .transpose()?;
     if target.is_none() {
@@ -57,14 +52,14 @@ pub fn run(
         } else {
             format!("{name} is not reached; `grapevine why-not` says why.\n")
         };
-        if options.json {
+        if json {
             print_json(out, &answer)?;
         } else {
             print_text(out, &msg)?;
         }
         return Ok(1);
     }
-    if options.json {
+    if json {
         print_json(out, &answer)?;
         return Ok(0);
     }
