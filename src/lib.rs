@@ -62,7 +62,8 @@ pub mod render;
 
 pub use analysis::path::{path, PathAnswer};
 pub use analysis::reach::{
-    reach, reach_rows, ReachAnswer, ReachQuery, ReachRows, Reached, RowFields, SourceHeld, Timing,
+    reach, reach_rows, ReachAnswer, ReachQuery, ReachRows, Reached, RowFields, RowValue,
+    SourceHeld, Timing,
 };
 pub use analysis::why_not::{why_not, WhyNot};
 pub use analysis::{reach_story, Origin, Query};

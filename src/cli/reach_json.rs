@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use grapevine::RowValue;
+
 use super::errors::CliError;
 use super::output::{out_err, print_with, write_json, Escaping, Out};
 
@@ -76,9 +78,10 @@ pub fn write_reach_json(
 /// Rows `range` of the `reached` array, each after its separator, indented
 /// as the array's elements: the bytes serde_json's pretty printer makes of
 /// [`grapevine::ReachRows::row_json`] (inside the answer's object and its
-/// `reached` array), written directly. Its fixed text is written once
-/// instead of key by key, and a string that needs no escape is copied as
-/// it is; one that does goes through serde_json with [`Escaping`].
+/// `reached` array), written directly from the same field list
+/// ([`grapevine::RowFields::each`]): a string that needs no escape is
+/// copied as it is; one that does goes through serde_json with
+/// [`Escaping`].
 /// `reach_json_on_threads_equals_the_whole` holds the two to the same
 /// bytes; `docs/performance.md` has the measurement.
 fn rows_text(
@@ -94,70 +97,70 @@ fn rows_text(
     Ok(text)
 }
 
-/// Row `i` as a pretty-printed object two levels down.
+/// Row `i` as a pretty-printed object two levels down: the fields of
+/// [`grapevine::RowFields::each`], in its order.
 fn push_row(
     text: &mut Vec<u8>,
     rows: &grapevine::ReachRows,
     i: usize,
     id: &mut String,
 ) -> Result<(), CliError> {
-    let f = rows.row_fields(i);
-    let time = |text: &mut Vec<u8>, t: Option<i64>| match t {
-        Some(t) => push_json_str(text, &grapevine::model::time::rfc3339(t)),
-        None => {
-            text.extend_from_slice(b"null");
-            Ok(())
-        }
-    };
-    let mut event = |text: &mut Vec<u8>, c: Option<u32>| match c {
-        Some(c) => {
-            id.clear();
-            rows.write_event_id(c, id);
-            push_json_str(text, id)
-        }
-        None => {
-            text.extend_from_slice(b"null");
-            Ok(())
-        }
-    };
-    text.extend_from_slice(b"{\n      \"entity\": ");
-    push_json_str(text, f.entity)?;
-    text.extend_from_slice(b",\n      \"name\": ");
-    push_json_str(text, f.name)?;
-    text.extend_from_slice(b",\n      \"earliest\": ");
-    time(text, f.earliest)?;
-    text.extend_from_slice(b",\n      \"timing\": ");
-    push_json_str(text, f.timing.as_str())?;
-    text.extend_from_slice(b",\n      \"definite_by\": ");
-    time(text, f.definite_by)?;
-    text.extend_from_slice(b",\n      \"evidence\": ");
-    push_json_str(text, f.evidence.as_str())?;
-    text.extend_from_slice(b",\n      \"rests_on\": ");
-    event(text, f.rests_on)?;
-    text.extend_from_slice(b",\n      \"via\": ");
-    event(text, f.via)?;
-    text.extend_from_slice(b",\n      \"previous\": ");
-    match f.previous {
-        Some(p) => push_json_str(text, p)?,
-        None => text.extend_from_slice(b"null"),
-    }
-    if let Some(path) = &f.path {
-        text.extend_from_slice(b",\n      \"path\": [");
-        for (k, &c) in path.iter().enumerate() {
-            text.extend_from_slice(if k == 0 {
-                b"\n        "
-            } else {
-                b",\n        "
-            });
-            event(text, Some(c))?;
-        }
-        if !path.is_empty() {
-            text.extend_from_slice(b"\n      ");
-        }
-        text.push(b']');
-    }
+    let mut first = true;
+    text.push(b'{');
+    rows.row_fields(i).each(|name, value| {
+        text.extend_from_slice(if first { b"\n      \"" } else { b",\n      \"" });
+        first = false;
+        text.extend_from_slice(name.as_bytes());
+        text.extend_from_slice(b"\": ");
+        push_value(text, rows, value, id)
+    })?;
     text.extend_from_slice(b"\n    }");
     Ok(())
+}
+
+/// One value of a row, as serde_json's pretty printer writes it there.
+fn push_value(
+    text: &mut Vec<u8>,
+    rows: &grapevine::ReachRows,
+    value: RowValue,
+    id: &mut String,
+) -> Result<(), CliError> {
+    match value {
+        RowValue::Str(s) | RowValue::MaybeStr(Some(s)) => push_json_str(text, s)?,
+        RowValue::Time(Some(t)) => push_json_str(text, &grapevine::model::time::rfc3339(t))?,
+        RowValue::Event(Some(c)) => push_event(text, rows, c, id)?,
+        RowValue::MaybeStr(None) | RowValue::Time(None) | RowValue::Event(None) => {
+            text.extend_from_slice(b"null");
+        }
+        RowValue::Events(channels) => {
+            text.push(b'[');
+            for (k, &c) in channels.iter().enumerate() {
+                text.extend_from_slice(if k == 0 {
+                    b"\n        "
+                } else {
+                    b",\n        "
+                });
+                push_event(text, rows, c, id)?;
+            }
+            if !channels.is_empty() {
+                text.extend_from_slice(b"\n      ");
+            }
+            text.push(b']');
+        }
+    }
+    Ok(())
+}
+
+/// The id of the event of channel `c`, as a JSON string.
+fn push_event(
+    text: &mut Vec<u8>,
+    rows: &grapevine::ReachRows,
+    c: u32,
+    id: &mut String,
+) -> Result<(), CliError> {
+    id.clear();
+    rows.write_event_id(c, id);
+    push_json_str(text, id)
 }
 
 /// `s` as a JSON string, escaped as [`write_json`] escapes it.
