@@ -53,6 +53,7 @@ pub mod analysis;
 pub mod catalog;
 pub mod diagnostic;
 pub mod error;
+pub mod escape;
 pub mod graph;
 pub mod index;
 pub mod io;

@@ -10,8 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::measure::{text_width, wrap_px};
-use super::plan::{sizes, wrap_label, PEdge, PNode, Place, Plan};
-use super::svg::{xml_escape, Drawing};
+use super::plan::{sizes, wrap_label, EdgeKind, PEdge, PNode, Place, Plan};
+use super::prim::Drawing;
+use crate::escape;
 
 /// One row.
 struct Row<'p> {
@@ -28,14 +29,6 @@ struct Row<'p> {
     beside: bool,
 }
 
-fn attr<'a>(attrs: &'a [(&'static str, String)], key: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .rev()
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| v.as_str())
-}
-
 fn dash(style: &str) -> &'static str {
     if style.contains("dashed") {
         " stroke-dasharray=\"6,3\""
@@ -50,10 +43,11 @@ fn dash(style: &str) -> &'static str {
 /// contacts, then faded contacts and standing ties (a stable order).
 fn by_weight(plan: &Plan) -> Vec<&PEdge> {
     let weight = |e: &PEdge| {
-        let colour = attr(&e.attrs, "color").unwrap_or("");
+        let colour = e.paint().color;
         if colour == "#000000" {
             0
-        } else if colour == super::style::FADED_LINE || e.id.starts_with('r') {
+        } else if colour == super::style::FADED_LINE || matches!(e.kind, EdgeKind::Relation { .. })
+        {
             2
         } else {
             1
@@ -68,8 +62,7 @@ fn by_weight(plan: &Plan) -> Vec<&PEdge> {
 /// bottom outline.
 fn foot(r: &Row) -> (f64, f64) {
     let x = r.x + 12.0_f64.min(r.w / 2.0);
-    let shape = attr(&r.node.attrs, "shape").unwrap_or("box");
-    let y = if shape == "ellipse" {
+    let y = if r.node.paint().shape == "ellipse" {
         let (rx, ry) = (r.w / 2.0, r.h / 2.0);
         let dx = (x - (r.x + rx)) / rx;
         r.y + ry + ry * (1.0 - dx * dx).max(0.0).sqrt()
@@ -183,7 +176,7 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str())) else {
             continue;
         };
-        let colour = attr(&e.attrs, "fontcolor").unwrap_or("#222222").to_string();
+        let colour = e.paint().font_color.unwrap_or("#222222").to_string();
         if e.raw.is_empty() {
             continue;
         }
@@ -193,12 +186,7 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         } else {
             let other = if b > a { a } else { b };
             let row = a.max(b);
-            let name = nodes[other]
-                .title
-                .split(" (")
-                .next()
-                .unwrap_or("")
-                .to_string();
+            let name = &nodes[other].short;
             let arrow = if row == b { "from" } else { "to" };
             let mut lines = e.raw.clone();
             if let Some(first) = lines.first_mut() {
@@ -256,7 +244,7 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
             .iter()
             .map(|l| text_width(l, fsize, false))
             .fold(0.0, f64::max);
-        let shape = attr(&n.attrs, "shape").unwrap_or("box");
+        let shape = n.paint().shape;
         let th = lines.len() as f64 * fsize * 1.25;
         // An ellipse big enough that the text's corners stay inside it.
         let (w, h) = match shape {
@@ -342,13 +330,11 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
             continue;
         }
         let (ra, rb) = (&out_rows[a], &out_rows[b]);
-        let colour = attr(&e.attrs, "color").unwrap_or("#222222");
-        let pen = attr(&e.attrs, "penwidth")
-            .and_then(|p| p.parse::<f64>().ok())
-            .unwrap_or(1.2);
-        let style = attr(&e.attrs, "style").unwrap_or("solid");
-        let mutual =
-            attr(&e.attrs, "dir") == Some("none") || attr(&e.attrs, "arrowhead") == Some("none");
+        let paint = e.paint();
+        let colour = paint.color;
+        let pen = paint.pen.unwrap_or(1.2);
+        let style = paint.style;
+        let mutual = e.headless();
         let (up, down) = if a < b { (ra, rb) } else { (rb, ra) };
         let head_at_down = b > a;
         let path = if tree.contains(e.id.as_str()) {
@@ -412,12 +398,12 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         };
         body.push_str(&format!(
             "<g id=\"{}\" class=\"edge\"><title>{}</title><a xlink:title=\"{}\"{}><path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{pen}\"{}/>{markers}</a></g>\n",
-            xml_escape(&e.id),
-            xml_escape(&e.title),
-            xml_escape(&e.tooltip),
+            escape::svg(&e.id),
+            escape::svg(&e.title),
+            escape::svg(&e.tooltip),
             e.url
                 .as_deref()
-                .map(|u| format!(" xlink:href=\"{}\" target=\"_blank\"", xml_escape(u)))
+                .map(|u| format!(" xlink:href=\"{}\" target=\"_blank\"", escape::svg(u)))
                 .unwrap_or_default(),
             dash(style)
         ));
@@ -429,12 +415,12 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         body.push_str(&format!(
             "<g><title>Time: {}</title><rect x=\"0\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ffffff\"/><text x=\"0\" y=\"{:.1}\" font-size=\"{small}px\" font-weight=\"bold\" fill=\"#444444\" stroke=\"#ffffff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>\
              <line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{width:.1}\" y2=\"{:.1}\" stroke=\"#CCCCCC\"/></g>\n",
-            xml_escape(label),
+            escape::svg(label),
             ry - 1.0,
             tw + 4.0,
             small * 1.3,
             ry + small,
-            xml_escape(label),
+            escape::svg(label),
             tw + 6.0,
             ry + small * 0.65,
             ry + small * 0.65
@@ -443,17 +429,15 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     body.push_str("</g>\n");
     for r in &out_rows {
         let n = r.node;
-        let shape = attr(&n.attrs, "shape").unwrap_or("box");
-        let stroke = attr(&n.attrs, "color").unwrap_or("#222222");
-        let fill = if attr(&n.attrs, "style").unwrap_or("").contains("filled") {
-            attr(&n.attrs, "fillcolor").unwrap_or("#ffffff")
-        } else {
-            "#ffffff"
+        let p = n.paint();
+        let shape = p.shape;
+        let stroke = p.color;
+        let fill = match p.fill {
+            Some(fill) if p.style.contains("filled") => fill,
+            _ => "#ffffff",
         };
-        let pen = attr(&n.attrs, "penwidth")
-            .and_then(|p| p.parse::<f64>().ok())
-            .unwrap_or(1.0);
-        let style = attr(&n.attrs, "style").unwrap_or("");
+        let pen = p.pen.unwrap_or(1.0);
+        let style = p.style.as_str();
         let paint = format!(
             "fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{pen}\"{}",
             dash(style)
@@ -501,7 +485,7 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         };
         let hub = n.id.starts_with('h');
         let fsize = if hub { small } else { size };
-        let fcolour = attr(&n.attrs, "fontcolor").unwrap_or("#111111");
+        let fcolour = p.font_color.unwrap_or("#111111");
         let mut texts = String::new();
         for (k, l) in r.lines.iter().enumerate() {
             texts.push_str(&format!(
@@ -509,17 +493,17 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
                 x + w / 2.0,
                 y + (h - r.lines.len() as f64 * fsize * 1.25) / 2.0
                     + fsize * (1.25 * k as f64 + 0.95),
-                xml_escape(l)
+                escape::svg(l)
             ));
         }
         body.push_str(&format!(
             "<g id=\"{}\" class=\"node\"><title>{}</title><a xlink:title=\"{}\"{}>{outline}{texts}</a></g>\n",
-            xml_escape(&n.id),
-            xml_escape(&n.title),
-            xml_escape(&n.tooltip),
+            escape::svg(&n.id),
+            escape::svg(&n.title),
+            escape::svg(&n.tooltip),
             n.url
                 .as_deref()
-                .map(|u| format!(" xlink:href=\"{}\" target=\"_blank\"", xml_escape(u)))
+                .map(|u| format!(" xlink:href=\"{}\" target=\"_blank\"", escape::svg(u)))
                 .unwrap_or_default()
         ));
         let sx = if r.beside { x + w + 8.0 } else { x + 16.0 };
@@ -532,10 +516,10 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
                 .unwrap_or("");
             body.push_str(&format!(
                 "<g class=\"edge-label\"><title>{}</title><text x=\"{sx:.1}\" y=\"{:.1}\" font-size=\"{small}px\" fill=\"{}\">{}</text></g>\n",
-                xml_escape(title),
+                escape::svg(title),
                 r.side_y + small * (1.25 * k as f64 + 0.95),
-                xml_escape(colour),
-                xml_escape(l)
+                escape::svg(colour),
+                escape::svg(l)
             ));
         }
     }

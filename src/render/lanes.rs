@@ -11,13 +11,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::alt::alt_text;
 use super::key::KeyItem;
 use super::measure::{text_width, wrap_px};
 use super::plan::clean;
 use super::style::{certainty_style, kind_style, FADED_LINE};
-use super::summary::alt_text;
-use super::svg::xml_escape;
 use super::{frame, Fit, Focus, Look};
+use crate::escape;
 use crate::model::{Certainty, Event, Parties, Story};
 use crate::Error;
 
@@ -321,7 +321,7 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
         let name = clean(story.name_of(id));
         let mut s = format!(
             "<g class=\"lane\"><title>{} ({})</title>",
-            xml_escape(&name),
+            escape::svg(&name),
             ks.word
         );
         if i % 2 == 0 {
@@ -347,7 +347,7 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
                 "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{name_size}px\" fill=\"#111111\">{}</text>",
                 m + 16.0,
                 first + k as f64 * line_h,
-                xml_escape(l)
+                escape::svg(l)
             ));
         }
         s.push_str("</g>\n");
@@ -369,7 +369,7 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
             let lx = (x - w / 2.0).clamp(x0 - 4.0, x1 + 8.0 - w);
             body.push_str(&format!(
                 "<text x=\"{lx:.1}\" y=\"{axis_y:.1}\" font-size=\"{small}px\" fill=\"#444444\">{}</text>",
-                xml_escape(label)
+                escape::svg(label)
             ));
         }
     }
@@ -411,7 +411,10 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
             keys.insert(KeyItem::Mutual);
         }
         let title = contact_sentence(story, mk.event, &tz);
-        let mut s = format!("<g class=\"contact\"><title>{}</title>", xml_escape(&title));
+        let mut s = format!(
+            "<g class=\"contact\"><title>{}</title>",
+            escape::svg(&title)
+        );
         // A span: a bar over the interval on the sender's lane.
         let exact = mk.lo != i64::MIN && mk.hi != i64::MAX && mk.hi - mk.lo <= SECONDS_PER_DAY;
         if !exact {
@@ -571,7 +574,7 @@ pub fn lanes_png(
     )?;
     #[cfg(feature = "png")]
     {
-        super::svg::svg_to_png(&svg, width)
+        super::png::svg_to_png(&svg, width)
     }
     #[cfg(not(feature = "png"))]
     {

@@ -836,7 +836,7 @@ fn reload(s: &Story) -> Story {
 fn xml_fix(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if grapevine::io::export::xml_forbidden(c) {
+            if grapevine::escape::xml_forbidden(c) {
                 '\u{fffd}'
             } else {
                 c

@@ -1,7 +1,12 @@
 //! The contacts of a plan: edges, event hubs, pruning and merging.
 
-#[allow(unused_imports)]
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::text::{clean, wrap_contact_line, MAX_LABEL_LINES};
+use super::{channel_sentence, label_px, Builder, ContactLine, EdgeEnd, EdgeKind, NodeKind, PEdge};
+use crate::model::Parties;
+use crate::render::style::{date_label, DateStyle};
+use crate::render::Fit;
 
 impl Builder<'_> {
     pub(super) fn events(&mut self) {
@@ -33,17 +38,15 @@ impl Builder<'_> {
                             let chain = self.on_chain(&e.id, from, t);
                             let b = self.node_of[t].clone();
                             let title = channel_sentence(story, e, from, t);
-                            self.push_edge(
-                                format!("e{ei}_{k}"),
-                                ei,
-                                e,
-                                &a,
-                                &b,
+                            self.push_edge(ContactLine {
+                                id: format!("e{ei}_{k}"),
+                                event: (ei, e),
+                                ends: (&a, &b),
                                 title,
                                 chain,
-                                true,
-                                &[],
-                            );
+                                labelled: true,
+                                end: EdgeEnd::Arrow,
+                            });
                         }
                         continue;
                     }
@@ -70,31 +73,27 @@ impl Builder<'_> {
                         clean(e.kind()),
                         date_label(e.time.as_ref(), &self.tz, DateStyle::Short)
                     );
-                    self.push_edge(
-                        format!("e{ei}_s"),
-                        ei,
-                        e,
-                        &a,
-                        &hub,
+                    self.push_edge(ContactLine {
+                        id: format!("e{ei}_s"),
+                        event: (ei, e),
+                        ends: (&a, &hub),
                         title,
-                        any,
-                        false,
-                        &[("arrowhead", "none")],
-                    );
+                        chain: any,
+                        labelled: false,
+                        end: EdgeEnd::ToHub,
+                    });
                     for ((k, t), chain) in kept.into_iter().zip(chains) {
                         let b = self.node_of[t].clone();
                         let title = channel_sentence(story, e, from, t);
-                        self.push_edge(
-                            format!("e{ei}_{k}"),
-                            ei,
-                            e,
-                            &hub,
-                            &b,
+                        self.push_edge(ContactLine {
+                            id: format!("e{ei}_{k}"),
+                            event: (ei, e),
+                            ends: (&hub, &b),
                             title,
                             chain,
-                            false,
-                            &[],
-                        );
+                            labelled: false,
+                            end: EdgeEnd::Arrow,
+                        });
                     }
                 }
                 Parties::Mutual { participants } => {
@@ -112,17 +111,15 @@ impl Builder<'_> {
                         let chain = self.on_chain(&e.id, p, q);
                         let (a, b) = (self.node_of[p].clone(), self.node_of[q].clone());
                         let title = channel_sentence(story, e, p, q);
-                        self.push_edge(
-                            format!("e{ei}_0"),
-                            ei,
-                            e,
-                            &a,
-                            &b,
+                        self.push_edge(ContactLine {
+                            id: format!("e{ei}_0"),
+                            event: (ei, e),
+                            ends: (&a, &b),
                             title,
                             chain,
-                            true,
-                            &[("dir", "none")],
-                        );
+                            labelled: true,
+                            end: EdgeEnd::Mutual,
+                        });
                         continue;
                     }
                     let names: Vec<String> =
@@ -149,17 +146,15 @@ impl Builder<'_> {
                             date_label(e.time.as_ref(), &self.tz, DateStyle::Short),
                             e.certainty()
                         );
-                        self.push_edge(
-                            format!("e{ei}_{k}"),
-                            ei,
-                            e,
-                            &a,
-                            &hub,
+                        self.push_edge(ContactLine {
+                            id: format!("e{ei}_{k}"),
+                            event: (ei, e),
+                            ends: (&a, &hub),
                             title,
                             chain,
-                            false,
-                            &[("dir", "none")],
-                        );
+                            labelled: false,
+                            end: EdgeEnd::Mutual,
+                        });
                     }
                 }
             }
@@ -178,7 +173,7 @@ impl Builder<'_> {
                 .collect();
         }
         for n in &mut self.plan.nodes {
-            if n.id.starts_with('h') {
+            if matches!(n.kind, NodeKind::Hub { .. }) {
                 n.label = n
                     .label
                     .iter()
@@ -231,13 +226,18 @@ impl Builder<'_> {
         let mut slot: BTreeMap<(String, String, String), usize> = BTreeMap::new();
         for e in std::mem::take(&mut self.plan.edges) {
             let hubbed = e.from.starts_with('h') || e.to.starts_with('h');
-            let mutual = e.attrs.iter().any(|(k, v)| *k == "dir" && v == "none");
+            let end = match e.kind {
+                EdgeKind::Contact { end, .. } => Some(end),
+                EdgeKind::Relation { .. } => None,
+            };
+            let mutual = end == Some(EdgeEnd::Mutual);
             let (x, y) = if mutual && e.to < e.from {
                 (e.to.clone(), e.from.clone())
             } else {
                 (e.from.clone(), e.to.clone())
             };
-            let key = (x, y, format!("{:?}", e.attrs));
+            // Drawn the same: the same paint and the same line ends.
+            let key = (x, y, format!("{:?}", (e.paint(), end)));
             match slot.get(&key) {
                 Some(&i) if !hubbed => {
                     let m = &mut merged[i];
