@@ -84,7 +84,6 @@ pub(crate) fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
             "the layout engine wrote SVG that is not well-formed XML: {e}"
         ))
     })?;
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let root = doc.root_element();
     let start_end = start_tag_end(raw, root.range().start).ok_or_else(|| {
         Error::Render("the layout engine wrote an SVG root without an end to its start tag".into())
@@ -110,19 +109,8 @@ pub(crate) fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
         [_, _, w, h] => (*w, *h),
         _ => (1.0, 1.0),
     };
-    // Text in CSS px, in the font stack.
-    for t in root.descendants().filter(|n| n.has_tag_name("text")) {
-        for at in t.attributes() {
-            match at.name() {
-                "font-size" => {
-                    let size = at.value().parse::<f64>().unwrap_or(14.0);
-                    edits.push((at.range_value(), format!("{size}px")));
-                }
-                "font-family" => edits.push((at.range_value(), escape::svg(FONT_STACK))),
-                _ => {}
-            }
-        }
-    }
+    let mut edits: Edits = Vec::new();
+    text_edits(root, &mut edits);
     for g in root.descendants().filter(|n| n.has_tag_name("g")) {
         let Some(class) = g.attribute("class") else {
             continue;
@@ -132,69 +120,7 @@ pub(crate) fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
         }
         let id = g.attribute("id").unwrap_or("");
         let r = replacement(plan, class, id);
-        // The group's own <title>.
-        if let Some(title) = g.children().find(|c| c.has_tag_name("title")) {
-            edits.push((content_range(&title), escape::svg(&r.title)));
-        }
-        // Its text lines: descendants for nodes and edges; direct children
-        // for the graph and clusters (whose descendants are other groups).
-        let texts: Vec<roxmltree::Node> = if matches!(class, "node" | "edge") {
-            g.descendants().filter(|n| n.has_tag_name("text")).collect()
-        } else {
-            g.children().filter(|n| n.has_tag_name("text")).collect()
-        };
-        if texts.len() == r.label.len() {
-            for (t, line) in texts.iter().zip(r.label) {
-                edits.push((content_range(t), escape::svg(line)));
-            }
-        }
-        // Edge labels on a white ground and halo: no line strikes through
-        // them.
-        if class == "edge" && texts.len() == r.label.len() {
-            for (t, line) in texts.iter().zip(r.label) {
-                let at = start_tag_end(raw, t.range().start).unwrap_or(t.range().start);
-                edits.push((at..at, HALO.to_string()));
-                let num = |k: &str| t.attribute(k).and_then(|v| v.parse::<f64>().ok());
-                if let (Some(x), Some(y)) = (num("x"), num("y")) {
-                    let size = num("font-size").unwrap_or(12.0);
-                    let w = text_width(line, size, false);
-                    let left = match t.attribute("text-anchor") {
-                        Some("middle") => x - w / 2.0,
-                        Some("end") => x - w,
-                        _ => x,
-                    };
-                    let start = t.range().start;
-                    edits.push((
-                        start..start,
-                        format!(
-                            "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"#ffffff\" fill-opacity=\"0.85\"/>",
-                            left - 2.0,
-                            y - size * 0.95,
-                            w + 4.0,
-                            size * 1.2
-                        ),
-                    ));
-                }
-            }
-        }
-        // Its links and tooltips.
-        if matches!(class, "node" | "edge") {
-            for a in g.descendants().filter(|n| n.has_tag_name("a")) {
-                for at in a.attributes() {
-                    match at.name() {
-                        "title" => {
-                            let text = r.tooltip.unwrap_or(&r.title);
-                            edits.push((at.range_value(), escape::svg(text)));
-                        }
-                        "href" => {
-                            let url = r.url.unwrap_or("#");
-                            edits.push((at.range_value(), escape::svg(url)));
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
+        group_edits(raw, g, class, &r, &mut edits);
     }
     edits.sort_by_key(|(r, _)| (r.start, r.end));
     for pair in edits.windows(2) {
@@ -222,6 +148,95 @@ pub(crate) fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
         width,
         height,
     })
+}
+
+/// Byte ranges of the raw SVG and what replaces each.
+type Edits = Vec<(std::ops::Range<usize>, String)>;
+
+/// Text in CSS px, in the font stack.
+fn text_edits(root: roxmltree::Node, edits: &mut Edits) {
+    for t in root.descendants().filter(|n| n.has_tag_name("text")) {
+        for at in t.attributes() {
+            match at.name() {
+                "font-size" => {
+                    let size = at.value().parse::<f64>().unwrap_or(14.0);
+                    edits.push((at.range_value(), format!("{size}px")));
+                }
+                "font-family" => edits.push((at.range_value(), escape::svg(FONT_STACK))),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// One group's edits: its title, its text lines, its links and tooltips.
+fn group_edits(raw: &str, g: roxmltree::Node, class: &str, r: &Replacement, edits: &mut Edits) {
+    // The group's own <title>.
+    if let Some(title) = g.children().find(|c| c.has_tag_name("title")) {
+        edits.push((content_range(&title), escape::svg(&r.title)));
+    }
+    // Its text lines: descendants for nodes and edges; direct children
+    // for the graph and clusters (whose descendants are other groups).
+    let texts: Vec<roxmltree::Node> = if matches!(class, "node" | "edge") {
+        g.descendants().filter(|n| n.has_tag_name("text")).collect()
+    } else {
+        g.children().filter(|n| n.has_tag_name("text")).collect()
+    };
+    if texts.len() == r.label.len() {
+        for (t, line) in texts.iter().zip(r.label) {
+            edits.push((content_range(t), escape::svg(line)));
+        }
+        if class == "edge" {
+            halo_edits(raw, &texts, r.label, edits);
+        }
+    }
+    // Its links and tooltips.
+    if matches!(class, "node" | "edge") {
+        for a in g.descendants().filter(|n| n.has_tag_name("a")) {
+            for at in a.attributes() {
+                match at.name() {
+                    "title" => {
+                        let text = r.tooltip.unwrap_or(&r.title);
+                        edits.push((at.range_value(), escape::svg(text)));
+                    }
+                    "href" => {
+                        let url = r.url.unwrap_or("#");
+                        edits.push((at.range_value(), escape::svg(url)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Edge labels on a white ground and halo: no line strikes through them.
+fn halo_edits(raw: &str, texts: &[roxmltree::Node], label: &[String], edits: &mut Edits) {
+    for (t, line) in texts.iter().zip(label) {
+        let at = start_tag_end(raw, t.range().start).unwrap_or(t.range().start);
+        edits.push((at..at, HALO.to_string()));
+        let num = |k: &str| t.attribute(k).and_then(|v| v.parse::<f64>().ok());
+        if let (Some(x), Some(y)) = (num("x"), num("y")) {
+            let size = num("font-size").unwrap_or(12.0);
+            let w = text_width(line, size, false);
+            let left = match t.attribute("text-anchor") {
+                Some("middle") => x - w / 2.0,
+                Some("end") => x - w,
+                _ => x,
+            };
+            let start = t.range().start;
+            edits.push((
+                start..start,
+                format!(
+                    "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"#ffffff\" fill-opacity=\"0.85\"/>",
+                    left - 2.0,
+                    y - size * 0.95,
+                    w + 4.0,
+                    size * 1.2
+                ),
+            ));
+        }
+    }
 }
 
 /// Attributes that put a white halo behind text.

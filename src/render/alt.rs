@@ -100,20 +100,15 @@ fn first_hop_verb(kind: &str) -> &'static str {
     }
 }
 
-/// Narrates the documented chain of message `id`: the last hop of each
-/// reached entity's chain, grouped by event and sender, in the answer's
-/// causal order (that of the highlight, else of the documented chain at the
-/// focus's threshold).
-fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -> String {
-    let Some(m) = story.message(id) else {
-        return String::new();
-    };
-    let Some(origin) = m.origin.as_deref() else {
-        return String::new();
-    };
-    let tz = story.tz();
-    // (event, sender, receiver) of each reached entity's last hop.
-    let hops: Vec<(String, String, String)> = match h {
+/// (event, sender, receiver) of each reached entity's last hop: from the
+/// highlight's chains, else from the documented reach of message `id`.
+fn last_hops(
+    story: &Story,
+    focus: &Focus,
+    id: &str,
+    h: Option<&Highlight>,
+) -> Vec<(String, String, String)> {
+    match h {
         Some(h) => h
             .chains
             .iter()
@@ -133,7 +128,22 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
                 Err(_) => Vec::new(),
             }
         }
+    }
+}
+
+/// Narrates the documented chain of message `id`: the last hop of each
+/// reached entity's chain, grouped by event and sender, in the answer's
+/// causal order (that of the highlight, else of the documented chain at the
+/// focus's threshold).
+fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -> String {
+    let Some(m) = story.message(id) else {
+        return String::new();
     };
+    let Some(origin) = m.origin.as_deref() else {
+        return String::new();
+    };
+    let tz = story.tz();
+    let hops = last_hops(story, focus, id, h);
     let mut groups: Vec<(&Event, String, Vec<String>)> = Vec::new();
     for (event, sender, receiver) in hops {
         let Some(e) = story.event(&event) else {
