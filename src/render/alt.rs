@@ -14,7 +14,7 @@ use super::plan::clean;
 use super::style::{count_word, date_phrase, join_names};
 use super::{Focus, Highlight};
 use crate::analysis::{reach_story, Query};
-use crate::model::{Certainty, Event, Story};
+use crate::model::{Certainty, Event, EventKind, Story};
 use crate::Timing;
 
 /// The summary of `story` as drawn under `focus`.
@@ -87,16 +87,17 @@ fn recipients(story: &Story, ids: &[String]) -> String {
     }
 }
 
-fn first_hop_verb(kind: &str) -> &'static str {
+/// The verb of the first hop, from the message's origin: `A messaged it to B`.
+fn first_hop_verb(kind: &EventKind) -> &'static str {
     match kind {
-        "message" => "messaged",
-        "email" => "emailed",
-        "call" => "called",
-        "meeting" => "met",
-        "forward" => "forwarded it to",
-        "post" | "publication" => "published it to",
-        "handover" => "handed it to",
-        _ => "told",
+        EventKind::Message => "messaged",
+        EventKind::Email => "emailed",
+        EventKind::Call => "called",
+        EventKind::Meeting => "met",
+        EventKind::Forward => "forwarded it to",
+        EventKind::Post | EventKind::Publication => "published it to",
+        EventKind::Handover => "handed it to",
+        EventKind::Other | EventKind::Free(_) => "told",
     }
 }
 
@@ -176,7 +177,7 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
             ),
             _ if sender == origin => format!(
                 "{who} {} {} {when}{}.",
-                first_hop_verb(e.kind()),
+                first_hop_verb(&e.event_kind()),
                 recipients(story, to),
                 certainty_clause(e)
             ),

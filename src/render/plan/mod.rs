@@ -16,7 +16,9 @@ mod contacts;
 mod context;
 mod paint;
 mod text;
-use crate::model::{Certainty, Citation, Entity, EntityKind, Event, Parties, Precision, Story};
+use crate::model::{
+    Certainty, Citation, Entity, EntityKind, Event, EventKind, Parties, Precision, Story,
+};
 pub use text::clean;
 pub(crate) use text::{safe_url, shorten, wrap_label, wrap_lines};
 
@@ -343,17 +345,18 @@ fn band_of(seconds: i64, precision: Precision, tz: &TimeZone) -> (i64, u8, Strin
     (secs, rank, style::point_label(&point, tz, DateStyle::Short))
 }
 
-fn verb(kind: &str) -> &'static str {
+/// The verb of a sentence about a contact of `kind`: `A messaged B`.
+fn verb(kind: &EventKind) -> &'static str {
     match kind {
-        "message" => "messaged",
-        "email" => "emailed",
-        "forward" => "forwarded to",
-        "call" => "called",
-        "meeting" => "met",
-        "post" => "posted to",
-        "publication" => "published to",
-        "handover" => "handed over to",
-        _ => "was in contact with",
+        EventKind::Message => "messaged",
+        EventKind::Email => "emailed",
+        EventKind::Forward => "forwarded to",
+        EventKind::Call => "called",
+        EventKind::Meeting => "met",
+        EventKind::Post => "posted to",
+        EventKind::Publication => "published to",
+        EventKind::Handover => "handed over to",
+        EventKind::Other | EventKind::Free(_) => "was in contact with",
     }
 }
 
@@ -370,7 +373,7 @@ pub(crate) fn channel_sentence(story: &Story, e: &Event, from: &str, to: &str) -
     if e.is_mutual() {
         format!("{a} and {b}: {} ({when}, {certainty})", clean(e.kind()))
     } else {
-        format!("{a} {} {b} ({when}, {certainty})", verb(e.kind()))
+        format!("{a} {} {b} ({when}, {certainty})", verb(&e.event_kind()))
     }
 }
 
@@ -644,7 +647,7 @@ impl Builder<'_> {
             Parties::Directed { from, .. } => format!(
                 "{} {} {}",
                 clean(story.name_of(from)),
-                verb(e.kind()),
+                verb(&e.event_kind()),
                 style::join_names(names),
             ),
             Parties::Mutual { .. } => {
