@@ -155,7 +155,7 @@ pub fn dot_string(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{html_attr, html_text, script_json, xml_replacing};
 
     #[test]
     fn escapes_for_each_html_context() {

@@ -103,7 +103,7 @@ pub fn csp_hash(content: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{base64, sha256};
 
     fn hex(d: &[u8]) -> String {
         d.iter().map(|b| format!("{b:02x}")).collect()

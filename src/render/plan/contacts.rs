@@ -212,7 +212,7 @@ impl Builder<'_> {
             .plan
             .nodes
             .iter()
-            .filter(|n| n.id.starts_with('n') && !touched.contains(n.id.as_str()))
+            .filter(|n| n.is_entity() && !touched.contains(n.id.as_str()))
             .map(|n| n.id.clone())
             .collect();
         if lonely.is_empty() {

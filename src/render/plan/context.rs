@@ -271,7 +271,12 @@ impl Builder<'_> {
                 items.insert(KeyItem::Kind(e.kind()));
             }
         }
-        if self.plan.nodes.iter().any(|n| n.id.starts_with('h')) {
+        if self
+            .plan
+            .nodes
+            .iter()
+            .any(|n| matches!(n.kind, NodeKind::Hub { .. }))
+        {
             items.insert(KeyItem::Hub);
         }
         let highlight = self.highlight().is_some();
@@ -283,7 +288,12 @@ impl Builder<'_> {
                 }
             }
         }
-        if self.plan.edges.iter().any(|e| e.id.starts_with('r')) {
+        if self
+            .plan
+            .edges
+            .iter()
+            .any(|e| matches!(e.kind, EdgeKind::Relation { .. }))
+        {
             items.insert(KeyItem::Relation);
         }
         if highlight {

@@ -1,7 +1,9 @@
 //! What a picture holds, before it is written as DOT: every node and edge with
-//! its synthetic id, its label lines, its title and tooltip, in plain text.
+//! its synthetic id, what it stands for (an entity, a hub, a contact, a tie:
+//! its kind, certainty and role in the focus), its label lines, its title
+//! and tooltip, in plain text.
 //!
-//! [`super::dot`] writes a plan as DOT; [`super::svg`] uses the same plan to
+//! [`super::dot`] writes a plan as DOT; `accessible.rs` uses the same plan to
 //! put names and sentences into the SVG where Graphviz wrote ids.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -201,6 +203,13 @@ pub(crate) struct Plan {
     pub bands: Vec<String>,
 }
 
+impl PNode {
+    /// Whether it is a person, organisation or group.
+    pub(crate) fn is_entity(&self) -> bool {
+        matches!(self.kind, NodeKind::Entity { .. })
+    }
+}
+
 impl Plan {
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<&PNode> {
@@ -247,7 +256,7 @@ pub const MAX_DRAWN_CONTACTS: usize = 400;
 /// [`MAX_DRAWN_CONTACTS`], saying how many there are and which focus would
 /// make a legible picture.
 pub(crate) fn check_size(plan: &Plan) -> Result<(), crate::Error> {
-    let entities = plan.nodes.iter().filter(|n| n.id.starts_with('n')).count();
+    let entities = plan.nodes.iter().filter(|n| n.is_entity()).count();
     let contacts = plan.edges.len();
     if entities <= MAX_DRAWN_ENTITIES && contacts <= MAX_DRAWN_CONTACTS {
         return Ok(());
