@@ -6,7 +6,8 @@
 //!   (GEXF, GraphML), with its losses counted;
 //! - [`html_text`], [`html_attr`]: HTML content and attribute values;
 //! - [`script_json`]: JSON inside an HTML `<script>`;
-//! - [`dot_string`]: a Graphviz DOT double-quoted string.
+//! - [`dot_string`]: a Graphviz DOT double-quoted string;
+//! - [`mermaid_label`]: a Mermaid double-quoted label.
 
 /// Escapes text for the SVG pictures (content or attribute values): `&`,
 /// `<`, `>`, both quotes as entities, a newline as `&#10;` (kept in
@@ -153,9 +154,40 @@ pub fn dot_string(text: &str) -> String {
     out
 }
 
+/// Escapes text for a double-quoted Mermaid label: `"`, `#`, `<`, `>` and
+/// `` ` `` as Mermaid's `#quot;`-style codes; a line break (`\n`, `\r\n`,
+/// `\r`, U+2028, U+2029, U+0085) as `<br>`; another control character as
+/// a space. Returns the text and whether a control character was dropped.
+pub fn mermaid_label(s: &str) -> (String, bool) {
+    let mut out = String::with_capacity(s.len());
+    let mut dropped = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '`' => out.push_str("#96;"),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("<br>");
+                }
+            }
+            '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push_str("<br>"),
+            c if c.is_control() => {
+                out.push(' ');
+                dropped = true;
+            }
+            c => out.push(c),
+        }
+    }
+    (out, dropped)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{html_attr, html_text, script_json, xml_replacing};
+    use super::{html_attr, html_text, mermaid_label, script_json, xml_replacing};
 
     #[test]
     fn escapes_for_each_html_context() {
@@ -181,5 +213,17 @@ mod tests {
         );
         assert_eq!(xml_replacing("nul\u{0}"), ("nul\u{fffd}".to_string(), true));
         assert_eq!(xml_replacing("\u{85}é"), ("\u{85}é".to_string(), false));
+    }
+
+    #[test]
+    fn mermaid_labels() {
+        assert_eq!(
+            mermaid_label("say \"hi\" <b>#1</b>\nnext `x`"),
+            (
+                "say #quot;hi#quot; #lt;b#gt;#35;1#lt;/b#gt;<br>next #96;x#96;".to_string(),
+                false
+            )
+        );
+        assert_eq!(mermaid_label("a\u{7}b"), ("a b".to_string(), true));
     }
 }
