@@ -8,6 +8,19 @@ use crate::model::{Event, Parties};
 use crate::render::style::{date_label, DateStyle};
 use crate::render::Fit;
 
+/// Parallel contacts drawn as one: both ends, the paint, how the line ends.
+type MergeKey = (
+    String,
+    String,
+    (
+        &'static str,
+        &'static str,
+        Option<u64>,
+        Option<&'static str>,
+    ),
+    Option<EdgeEnd>,
+);
+
 impl Builder<'_> {
     pub(super) fn events(&mut self) {
         let story = self.story;
@@ -234,7 +247,7 @@ impl Builder<'_> {
     /// style, as one edge with a label line per contact.
     pub(super) fn merge_parallel(&mut self) {
         let mut merged: Vec<PEdge> = Vec::new();
-        let mut slot: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+        let mut slot: BTreeMap<MergeKey, usize> = BTreeMap::new();
         for e in std::mem::take(&mut self.plan.edges) {
             let hubbed = e.from.starts_with('h') || e.to.starts_with('h');
             let end = match e.kind {
@@ -248,7 +261,7 @@ impl Builder<'_> {
                 (e.from.clone(), e.to.clone())
             };
             // Drawn the same: the same paint and the same line ends.
-            let key = (x, y, format!("{:?}", (e.paint(), end)));
+            let key = (x, y, e.paint().key(), end);
             match slot.get(&key) {
                 Some(&i) if !hubbed => {
                     let m = &mut merged[i];

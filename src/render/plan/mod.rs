@@ -121,7 +121,7 @@ pub(crate) struct PNode {
 }
 
 /// How a contact's line ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum EdgeEnd {
     /// An arrowhead at the receiver.
     Arrow,

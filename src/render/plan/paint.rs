@@ -37,6 +37,26 @@ pub(crate) struct EdgePaint {
     pub font_color: Option<&'static str>,
 }
 
+impl EdgePaint {
+    /// A key that is equal for edges painted the same (pen width by its
+    /// bits: the widths are a few fixed numbers).
+    pub(crate) fn key(
+        &self,
+    ) -> (
+        &'static str,
+        &'static str,
+        Option<u64>,
+        Option<&'static str>,
+    ) {
+        (
+            self.style,
+            self.color,
+            self.pen.map(f64::to_bits),
+            self.font_color,
+        )
+    }
+}
+
 impl PNode {
     /// How this node is painted.
     pub(crate) fn paint(&self) -> NodePaint {
