@@ -55,7 +55,7 @@ mod catalog;
 pub mod cli;
 mod diagnostic;
 mod error;
-
+mod escape;
 mod graph;
 mod index;
 mod io;
@@ -108,6 +108,9 @@ pub mod internals {
     }
     pub mod error {
         pub use crate::error::*;
+    }
+    pub mod escape {
+        pub use crate::escape::*;
     }
     pub mod graph {
         pub use crate::graph::*;

@@ -846,7 +846,7 @@ fn reload(s: &Story) -> Story {
 fn xml_fix(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if grapevine::internals::io::export::xml_forbidden(c) {
+            if grapevine::internals::escape::xml_forbidden(c) {
                 '\u{fffd}'
             } else {
                 c
