@@ -2,8 +2,8 @@
 //! the hand-written row scanner, field splitter and interner with crates
 //! that do the same. Not part of the supported API.
 
-#[allow(unused_imports)]
-use super::*;
+use super::fields::{next_break, scan_split, split_fields, Field, Scan, Separators};
+use super::intern::{hash_bytes, Interner, BATCH_KEYS, NONE_ID};
 
 /// Splits `bytes` (a whole CSV file, header included) into rows and fields
 /// on one thread, as the reader does: returns (rows, fields, bytes of

@@ -1,8 +1,19 @@
 //! Building the corpus from the rows read: sorting by time, numbering
 //! entities by activity, settling the time storage.
 
-#[allow(unused_imports)]
-use super::*;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::catalog::{Channels, Names, TimeColumns};
+use crate::diagnostic::Report;
+use crate::Error;
+
+use super::fields::Header;
+use super::intern::LOCAL;
+use super::part::{PartOut, TimeCol};
+use super::times::Forms;
+use super::{Corpus, CorpusMessage};
+
 use crate::par::both;
 
 /// The corpus while it is being read: rows in file order.

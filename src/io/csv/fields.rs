@@ -8,8 +8,9 @@
 //! point where it decides, never on how many bytes follow, so blocks of any
 //! size give the same rows.
 
-#[allow(unused_imports)]
-use super::*;
+use std::ops::Range;
+
+use super::{MAX_ROW_BYTES, MAX_ROW_LINES};
 
 /// Which column plays which part.
 #[derive(Debug, Clone, Default)]

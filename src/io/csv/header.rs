@@ -1,7 +1,10 @@
 //! The header line: which column is which.
 
-#[allow(unused_imports)]
-use super::*;
+use crate::diagnostic::Diagnostic;
+
+use super::fields::{split_fields, Field, Header};
+use super::problem::{shown, thousands};
+use super::{MAX_COLUMNS, MAX_IGNORED_SHOWN};
 
 pub(super) const FROM_NAMES: [&str; 4] = ["from", "src", "source", "sender"];
 pub(super) const TO_NAMES: [&str; 4] = ["to", "dst", "target", "recipient"];

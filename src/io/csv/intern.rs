@@ -1,8 +1,12 @@
 //! Interning entity ids: one string arena, an open-addressing table per
 //! thread, batched lookups against the frozen shared table.
 
-#[allow(unused_imports)]
-use super::*;
+use std::ops::Range;
+
+use crate::catalog::Names;
+use crate::model::id_problem;
+
+use super::times::Form;
 
 /// The hash of an id: foldhash with a fixed seed (the same on every run).
 #[inline]

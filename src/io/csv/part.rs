@@ -1,7 +1,16 @@
 //! Parsing one part of a block into compact columns, with located problems.
 
-#[allow(unused_imports)]
-use super::*;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::catalog::certainty_bits;
+use crate::model::{id_problem, Certainty};
+
+use super::fields::{scan_split, split_fields, trim, Cut, Field, Header, Scan, Separators};
+use super::intern::{hash_bytes, Batch, Ids, BATCH_KEYS, BATCH_ROWS, LOCAL, NONE_ID};
+use super::problem::{shorten, shown, thousands, RowProblem};
+use super::times::{parse_time, Forms};
+use super::{MAX_ROW_BYTES, MAX_ROW_LINES};
 
 /// Row times while reading: 32-bit deltas from a base while every row is one
 /// exact second near it; full intervals otherwise.
@@ -100,19 +109,6 @@ impl TimeCol {
     }
 }
 
-/// A located problem in a row, before line numbers are known.
-#[derive(Debug, Clone)]
-pub(super) struct RowProblem {
-    /// Line, relative to the part's first line (0-based).
-    pub(super) line: u32,
-    /// The row's text (shortened).
-    pub(super) text: String,
-    pub(super) span: Range<usize>,
-    pub(super) message: String,
-    pub(super) label: String,
-    pub(super) help: String,
-}
-
 /// What one thread makes of its part of a block.
 #[derive(Debug, Default)]
 pub(super) struct PartOut {
@@ -190,13 +186,6 @@ impl PartOut {
         self.lines = 0;
         self.forms = Forms::default();
     }
-}
-
-/// A row's text for a report: at most 2,000 bytes, line breaks and other
-/// control characters as spaces (the report escapes the rest).
-pub(super) fn shorten(row: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&row[..row.len().min(2000)]);
-    s.replace(|c: char| c.is_control() && c != '\t', " ")
 }
 
 pub(super) struct PartParser<'h> {
@@ -683,18 +672,6 @@ impl PartParser<'_> {
         }
         Ok(())
     }
-}
-
-/// A value of the file for a message: in backticks, control and invisible
-/// characters escaped, cut to 40 characters.
-pub(super) fn shown(v: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&v[..v.len().min(400)]);
-    let short: String = if s.chars().count() > 40 {
-        s.chars().take(37).chain("...".chars()).collect()
-    } else {
-        s.into_owned()
-    };
-    format!("`{}`", crate::diagnostic::visible(&short))
 }
 
 /// Whether `key` can be an entity id.

@@ -1,82 +1,21 @@
 //! Reading a whole file: the header, blocks cut into parts on threads, NUL
 //! bytes and overlong lines, problems and progress.
 
-#[allow(unused_imports)]
-use super::*;
+use std::io::Read;
+use std::path::Path;
 
-/// A problem with its absolute line: (line 1-based, row text, span in row,
-/// message, label, help, is error).
-pub(super) type Problem = (u32, String, Range<usize>, String, String, String, bool);
+use crate::diagnostic::{Diagnostic, Report};
+use crate::Error;
 
-/// Problems with their absolute line numbers, to be shown from a sparse text.
-#[derive(Debug, Default)]
-pub(super) struct Problems {
-    pub(super) list: Vec<Problem>,
-}
-
-impl Problems {
-    pub(super) fn push_diag(&mut self, line: u32, text: &str, d: Diagnostic) {
-        self.list.push((
-            line,
-            text.to_string(),
-            d.span.unwrap_or(0..0),
-            d.message,
-            d.label,
-            d.help.unwrap_or_default(),
-            d.severity == crate::diagnostic::Severity::Error,
-        ));
-    }
-
-    /// Errors so far.
-    pub(super) fn errors(&self) -> usize {
-        self.list.iter().filter(|p| p.6).count()
-    }
-
-    /// A report whose text holds each problem's line at its own line number.
-    pub(super) fn report(mut self, file: &str) -> Report {
-        self.list.sort_by_key(|p| p.0);
-        let mut text = String::new();
-        let mut at_line = 1u32;
-        let mut diags = Vec::new();
-        let mut last_line = 0u32;
-        let mut last_start = 0usize;
-        for (line, row, span, message, label, help, is_error) in self.list {
-            let start = if line == last_line && line != 0 {
-                last_start
-            } else {
-                while at_line < line {
-                    text.push('\n');
-                    at_line += 1;
-                }
-                let s = text.len();
-                text.push_str(&row);
-                text.push('\n');
-                at_line += 1;
-                last_line = line;
-                last_start = s;
-                s
-            };
-            // A span past the shown text (a long row is cut to 2,000 bytes)
-            // points at its end, never into another line.
-            let a = span.start.min(row.len());
-            let b = span.end.max(span.start).min(row.len() + 1).max(a);
-            let span = (start + a)..(start + b);
-            let d = if is_error {
-                Diagnostic::error(message, Some(span), label)
-            } else {
-                Diagnostic::warning(message, Some(span), label)
-            };
-            diags.push(if help.is_empty() {
-                d
-            } else {
-                d.with_help(help)
-            });
-        }
-        let mut report = Report::new(file, text);
-        report.diagnostics = diags;
-        report
-    }
-}
+use super::build::Building;
+use super::fields::{after_break, count_breaks, next_break, scan, trim, Scan};
+use super::header::parse_header;
+use super::intern::{hash_bytes, Ids, Interner};
+use super::part::{PartOut, PartParser};
+use super::problem::{shorten, thousands, Problems, RowProblem};
+use super::{
+    Corpus, CsvOptions, BLOCK, MAX_ERRORS, MAX_ROW_BYTES, MAX_SKIPPED_SHOWN, PARALLEL_MIN,
+};
 
 /// Per-thread state kept across blocks.
 #[derive(Default)]
@@ -258,19 +197,6 @@ pub(super) fn long_line_problem(line: u32, row: &[u8]) -> RowProblem {
         label: "this line".into(),
         help: "check that this is a CSV contact list with one row per line; reading goes on at the next line".into(),
     }
-}
-
-/// `n` with thousands separated by commas: `1,048,576`.
-pub(super) fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// How a row problem is kept: as an error, or as a warning when bad rows are
