@@ -301,6 +301,44 @@ pub(super) struct Scratch {
     pub(super) batch: Batch,
 }
 
+impl Scratch {
+    /// Scans the row of `buf` at `start`, splitting its fields when it can:
+    /// from the part's one pass (`seps`, when the buffer has no quote), else
+    /// as it is scanned. Returns the scan and whether the fields are split.
+    #[inline]
+    fn next_row(
+        &mut self,
+        seps: Option<&mut Separators>,
+        buf: &[u8],
+        start: usize,
+        eof: bool,
+        width: usize,
+    ) -> (Scan, bool) {
+        let quotes = seps.is_none();
+        match seps.and_then(|seps| seps.split(start, width, &mut self.fields)) {
+            Some((end, next)) => (
+                Scan::Row {
+                    end,
+                    next,
+                    breaks: 1,
+                    quoted: false,
+                    cut: None,
+                },
+                true,
+            ),
+            None => scan_split(
+                buf,
+                start,
+                eof,
+                width,
+                quotes,
+                &mut self.fields,
+                &mut self.owned,
+            ),
+        }
+    }
+}
+
 impl PartParser<'_> {
     /// Parses the rows of `buf` that start in `range` (which starts at a row
     /// start); `eof`: no bytes follow `buf`; `quotes`: `buf` holds a quote
@@ -337,30 +375,7 @@ impl PartParser<'_> {
         // one pass.
         let mut seps = (!quotes).then(|| Separators::new(buf, range.start));
         while start < range.end {
-            let line_split = seps
-                .as_mut()
-                .and_then(|seps| seps.split(start, width, &mut scratch.fields));
-            let (scanned, split) = match line_split {
-                Some((end, next)) => (
-                    Scan::Row {
-                        end,
-                        next,
-                        breaks: 1,
-                        quoted: false,
-                        cut: None,
-                    },
-                    true,
-                ),
-                None => scan_split(
-                    buf,
-                    start,
-                    eof,
-                    width,
-                    quotes,
-                    &mut scratch.fields,
-                    &mut scratch.owned,
-                ),
-            };
+            let (scanned, split) = scratch.next_row(seps.as_mut(), buf, start, eof, width);
             let Scan::Row {
                 end,
                 next,
@@ -380,19 +395,18 @@ impl PartParser<'_> {
             if let Some((at, why)) = cut {
                 // Rows before it first, so problems stay in line order.
                 self.flush(buf, &mut scratch.batch, ids, out);
-                out.bad_rows += 1;
-                if out.problems.len() < self.keep_problems {
+                self.bad_row(out, || {
                     let (message, label) = cut_problem(why, width);
                     let at = at - row_start;
-                    out.problems.push(RowProblem {
+                    RowProblem {
                         line: this_line,
                         text: shorten(row),
                         span: at..at + 1,
                         message,
                         label: label.into(),
                         help: "close the quote on this line, and write a quote inside a quoted value as \"\"; reading goes on at the next line".into(),
-                    });
-                }
+                    }
+                });
                 continue;
             }
             if trim(row).is_empty() {
@@ -416,10 +430,7 @@ impl PartParser<'_> {
                 }
                 Err(p) => {
                     self.flush(buf, &mut scratch.batch, ids, out);
-                    out.bad_rows += 1;
-                    if out.problems.len() < self.keep_problems {
-                        out.problems.push(p);
-                    }
+                    self.bad_row(out, || p);
                 }
             }
         }
@@ -429,6 +440,14 @@ impl PartParser<'_> {
             stop = Scan::More;
         }
         (start, stop)
+    }
+
+    /// Counts a bad row, and keeps its problem while there is room.
+    fn bad_row(&self, out: &mut PartOut, problem: impl FnOnce() -> RowProblem) {
+        out.bad_rows += 1;
+        if out.problems.len() < self.keep_problems {
+            out.problems.push(problem());
+        }
     }
 
     /// Gives the batch's rows their entity numbers; rows with a bad id are
