@@ -591,7 +591,10 @@ pub fn parse_timezone(name: &str) -> Result<TimeZone, TimeError> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        format_at_precision, rfc3339, Precision, TimeExpr, TimeZone, Timestamp, MAX_SECOND,
+        MIN_SECOND, RANGE_HELP,
+    };
 
     fn ny() -> TimeZone {
         TimeZone::get("America/New_York").unwrap()

@@ -244,9 +244,7 @@ impl Corpus {
             report.diagnostics = errors
                 .list
                 .into_iter()
-                .map(|(_, _, _, message, label, help, _)| {
-                    Diagnostic::error(message, None, label).with_help(help)
-                })
+                .map(|p| Diagnostic::error(p.message, None, p.label).with_help(p.help))
                 .collect();
             return Err(report);
         }

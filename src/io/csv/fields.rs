@@ -226,22 +226,34 @@ fn line_splits(line: &[u8]) -> bool {
     }
 }
 
+/// Bytes rows are read from, from a row start on.
+#[derive(Clone, Copy)]
+pub(super) struct Block<'b> {
+    pub(super) bytes: &'b [u8],
+    /// No bytes follow `bytes`.
+    pub(super) eof: bool,
+    /// `bytes` may hold a quote (when not, no line is searched for one).
+    pub(super) quotes: bool,
+}
+
 /// [`scan`], splitting the row into `fields` on the way when it is one line
 /// with quotes that splits cleanly (the common quoted row: one pass instead
 /// of a scan and a split). The flag says whether `fields` holds the row's
 /// fields. Such a line is a row by [`scan`]'s rules too: every quote on it
-/// is closed, so it ends at its line break. `quotes`: whether `buf` may hold
-/// a quote at all (when not, no line is searched for one).
+/// is closed, so it ends at its line break.
 #[inline]
 pub(super) fn scan_split(
-    buf: &[u8],
+    block: Block,
     start: usize,
-    eof: bool,
     width: usize,
-    quotes: bool,
     fields: &mut Vec<Field>,
     owned: &mut Vec<u8>,
 ) -> (Scan, bool) {
+    let Block {
+        bytes: buf,
+        eof,
+        quotes,
+    } = block;
     let lb = next_break(buf, start);
     let line_end = lb.unwrap_or(buf.len());
     let line = &buf[start..line_end];

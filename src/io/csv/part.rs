@@ -6,7 +6,7 @@ use std::ops::Range;
 use crate::catalog::certainty_bits;
 use crate::model::{id_problem, Certainty};
 
-use super::fields::{scan_split, split_fields, trim, Cut, Field, Header, Scan, Separators};
+use super::fields::{scan_split, split_fields, trim, Block, Cut, Field, Header, Scan, Separators};
 use super::intern::{hash_bytes, Batch, Ids, BATCH_KEYS, BATCH_ROWS, LOCAL, NONE_ID};
 use super::problem::{shorten, shown, thousands, RowProblem};
 use super::times::{parse_time, Forms};
@@ -302,19 +302,17 @@ pub(super) struct Scratch {
 }
 
 impl Scratch {
-    /// Scans the row of `buf` at `start`, splitting its fields when it can:
-    /// from the part's one pass (`seps`, when the buffer has no quote), else
+    /// Scans the row of the block at `start`, splitting its fields when it
+    /// can: from the part's one pass (`seps`, when the block has no quote), else
     /// as it is scanned. Returns the scan and whether the fields are split.
     #[inline]
     fn next_row(
         &mut self,
         seps: Option<&mut Separators>,
-        buf: &[u8],
+        block: Block,
         start: usize,
-        eof: bool,
         width: usize,
     ) -> (Scan, bool) {
-        let quotes = seps.is_none();
         match seps.and_then(|seps| seps.split(start, width, &mut self.fields)) {
             Some((end, next)) => (
                 Scan::Row {
@@ -326,23 +324,14 @@ impl Scratch {
                 },
                 true,
             ),
-            None => scan_split(
-                buf,
-                start,
-                eof,
-                width,
-                quotes,
-                &mut self.fields,
-                &mut self.owned,
-            ),
+            None => scan_split(block, start, width, &mut self.fields, &mut self.owned),
         }
     }
 }
 
 impl PartParser<'_> {
-    /// Parses the rows of `buf` that start in `range` (which starts at a row
-    /// start); `eof`: no bytes follow `buf`; `quotes`: `buf` holds a quote
-    /// (when not, no row is searched for one). Returns where the row after the
+    /// Parses the rows of the block that start in `range` (which starts at a
+    /// row start). Returns where the row after the
     /// last one parsed starts (the range's end when the range ends at a row
     /// start, as [`plan`] cuts them), and the scan that stopped the parse
     /// ([`Scan::More`] or [`Scan::TooLong`] for a row that cannot be read
@@ -350,13 +339,16 @@ impl PartParser<'_> {
     /// row otherwise).
     pub(super) fn parse(
         &self,
-        buf: &[u8],
+        block: Block,
         range: Range<usize>,
-        eof: bool,
-        quotes: bool,
         ids: &mut Ids,
         out: &mut PartOut,
     ) -> (usize, Scan) {
+        let Block {
+            bytes: buf,
+            eof,
+            quotes,
+        } = block;
         let mut stop = Scan::Row {
             end: buf.len(),
             next: buf.len(),
@@ -375,7 +367,7 @@ impl PartParser<'_> {
         // one pass.
         let mut seps = (!quotes).then(|| Separators::new(buf, range.start));
         while start < range.end {
-            let (scanned, split) = scratch.next_row(seps.as_mut(), buf, start, eof, width);
+            let (scanned, split) = scratch.next_row(seps.as_mut(), block, start, width);
             let Scan::Row {
                 end,
                 next,

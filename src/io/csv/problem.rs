@@ -20,9 +20,20 @@ pub(super) struct RowProblem {
     pub(super) help: String,
 }
 
-/// A problem with its absolute line: (line 1-based, row text, span in row,
-/// message, label, help, is error).
-pub(super) type Problem = (u32, String, Range<usize>, String, String, String, bool);
+/// A problem with its absolute line.
+#[derive(Debug)]
+pub(super) struct Problem {
+    /// The line, 1-based (0: none).
+    pub(super) line: u32,
+    /// The row's text.
+    pub(super) text: String,
+    /// Where in the row.
+    pub(super) span: Range<usize>,
+    pub(super) message: String,
+    pub(super) label: String,
+    pub(super) help: String,
+    pub(super) is_error: bool,
+}
 
 /// Problems with their absolute line numbers, to be shown from a sparse text.
 #[derive(Debug, Default)]
@@ -32,31 +43,40 @@ pub(super) struct Problems {
 
 impl Problems {
     pub(super) fn push_diag(&mut self, line: u32, text: &str, d: Diagnostic) {
-        self.list.push((
+        self.list.push(Problem {
             line,
-            text.to_string(),
-            d.span.unwrap_or(0..0),
-            d.message,
-            d.label,
-            d.help.unwrap_or_default(),
-            d.severity == crate::diagnostic::Severity::Error,
-        ));
+            text: text.to_string(),
+            span: d.span.unwrap_or(0..0),
+            message: d.message,
+            label: d.label,
+            help: d.help.unwrap_or_default(),
+            is_error: d.severity == crate::diagnostic::Severity::Error,
+        });
     }
 
     /// Errors so far.
     pub(super) fn errors(&self) -> usize {
-        self.list.iter().filter(|p| p.6).count()
+        self.list.iter().filter(|p| p.is_error).count()
     }
 
     /// A report whose text holds each problem's line at its own line number.
     pub(super) fn report(mut self, file: &str) -> Report {
-        self.list.sort_by_key(|p| p.0);
+        self.list.sort_by_key(|p| p.line);
         let mut text = String::new();
         let mut at_line = 1u32;
         let mut diags = Vec::new();
         let mut last_line = 0u32;
         let mut last_start = 0usize;
-        for (line, row, span, message, label, help, is_error) in self.list {
+        for Problem {
+            line,
+            text: row,
+            span,
+            message,
+            label,
+            help,
+            is_error,
+        } in self.list
+        {
             let start = if line == last_line && line != 0 {
                 last_start
             } else {

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Report};
 use crate::Error;
 
 use super::build::Building;
-use super::fields::{after_break, count_breaks, next_break, scan, trim, Header, Scan};
+use super::fields::{after_break, count_breaks, next_break, scan, trim, Block, Header, Scan};
 use super::header::parse_header;
 use super::intern::{hash_bytes, Ids, Interner};
 use super::part::{PartOut, PartParser};
@@ -698,14 +698,12 @@ impl<'h> Rows<'h> {
                     global,
                     local: &mut w.local,
                 };
-                *end = parser.parse(
-                    view,
-                    bounds[i]..bounds[i + 1],
-                    at.eof,
-                    at.quoted,
-                    &mut ids,
-                    &mut w.out,
-                );
+                let block = Block {
+                    bytes: view,
+                    eof: at.eof,
+                    quotes: at.quoted,
+                };
+                *end = parser.parse(block, bounds[i]..bounds[i + 1], &mut ids, &mut w.out);
             };
             let (next, reader, eof) = (&mut input.next, &mut input.reader, &mut input.eof);
             let block = input.block;

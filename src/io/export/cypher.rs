@@ -532,7 +532,7 @@ pub fn export_csv(catalog: &dyn Catalog) -> Exported {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{contact_type, rel_type, string};
 
     #[test]
     fn literals_and_types() {

@@ -551,7 +551,7 @@ fn relations(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{ftm_id, id_from_ftm, valid_ftm_id};
 
     #[test]
     fn ids() {

@@ -194,7 +194,7 @@ fn edge(catalog: &dyn Catalog, link: &Link, tz: &TimeZone) -> Option<(&'static s
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::label;
 
     #[test]
     fn labels_are_escaped() {

@@ -673,7 +673,10 @@ pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        parse_prefix, prefix, prefix_holding, rgb, xml_escape, ExportFormat, LossReport, TimeExpr,
+        TimeZone,
+    };
 
     #[test]
     fn report_counts_and_words() {
