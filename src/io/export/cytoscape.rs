@@ -114,11 +114,6 @@ pub fn export(catalog: &dyn Catalog) -> Exported {
         left,
         "{n} membership{s} not drawn as a compound parent (a node has one; kept as edges)",
     );
-    loss.add_n(
-        "sources",
-        catalog.sources().len(),
-        "{n} source{s} written only inside the citations' text",
-    );
     graph_losses(catalog, &mut loss);
     Exported::single(text.into_bytes(), loss)
 }

@@ -114,11 +114,6 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
         edge_body(atts, time.as_ref(), &mut x, &mut s);
     }
     s.push_str("    </edges>\n  </graph>\n</gexf>\n");
-    loss.add_n(
-        "sources",
-        catalog.sources().len(),
-        "{n} source{s} written only inside the citations' text",
-    );
     graph_losses(catalog, &mut loss);
     x.report(&mut loss);
     Exported::single(s.into_bytes(), loss)

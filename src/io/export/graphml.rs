@@ -101,11 +101,6 @@ xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphd
         s.push_str("    </edge>\n");
     }
     s.push_str("  </graph>\n</graphml>\n");
-    loss.add_n(
-        "sources",
-        catalog.sources().len(),
-        "{n} source{s} written only inside the citations' text",
-    );
     graph_losses(catalog, &mut loss);
     x.report(&mut loss);
     Exported::single(s.into_bytes(), loss)

@@ -637,9 +637,15 @@ impl<'c> EdgeIds<'c> {
     }
 }
 
-/// Losses every graph format shares: traced messages (only their ids stay,
-/// in `carries`), unknown fields, flattened citations.
+/// Losses every graph format shares: the sources (only the citations'
+/// text stays), traced messages (only their ids stay, in `carries`),
+/// unknown fields, flattened citations.
 pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
+    loss.add_n(
+        "sources",
+        catalog.sources().len(),
+        "{n} source{s} written only inside the citations' text",
+    );
     loss.add_n(
         "messages",
         catalog.message_count(),
