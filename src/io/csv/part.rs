@@ -7,7 +7,9 @@ use crate::catalog::certainty_bits;
 use crate::model::{id_problem, Certainty};
 
 use super::fields::{scan_split, split_fields, trim, Block, Cut, Field, Header, Scan, Separators};
-use super::intern::{hash_bytes, Batch, Ids, BATCH_KEYS, BATCH_ROWS, LOCAL, NONE_ID};
+use super::intern::{
+    hash_bytes, Batch, BatchRow, Ids, Key, BATCH_KEYS, BATCH_ROWS, LOCAL, NONE_ID,
+};
 use super::problem::{shorten, shown, thousands, RowProblem};
 use super::times::{parse_time, Forms};
 use super::{MAX_ROW_BYTES, MAX_ROW_LINES};
@@ -453,11 +455,11 @@ impl PartParser<'_> {
         let mut key_store: [&[u8]; BATCH_KEYS] = [&[]; BATCH_KEYS];
         let mut hash_store = [0u64; BATCH_KEYS];
         let count = batch.keys.len();
-        for (i, (own, r, _)) in batch.keys.iter().enumerate() {
-            let key = if *own {
-                &batch.arena[r.clone()]
+        for (i, k) in batch.keys.iter().enumerate() {
+            let key = if k.owned {
+                &batch.arena[k.bytes.clone()]
             } else {
-                &buf[r.clone()]
+                &buf[k.bytes.clone()]
             };
             key_store[i] = key;
             hash_store[i] = hash_bytes(key);
@@ -510,7 +512,7 @@ impl PartParser<'_> {
                 bad[r] = true;
                 out.bad_rows += 1;
                 if out.problems.len() < self.keep_problems {
-                    let (range, line, _) = batch.rows[r].clone();
+                    let BatchRow { range, line, .. } = batch.rows[r].clone();
                     let col = if i % 2 == 0 {
                         self.header.from
                     } else {
@@ -519,7 +521,7 @@ impl PartParser<'_> {
                     out.problems.push(RowProblem {
                         line,
                         text: shorten(&buf[range]),
-                        span: batch.keys[i].2.clone(),
+                        span: batch.keys[i].span.clone(),
                         message: format!(
                             "column {}: the entity id {what}",
                             shown(self.header.names[col].as_bytes())
@@ -533,8 +535,8 @@ impl PartParser<'_> {
             let row = batch.first + r;
             out.from[row] = ids_of[0];
             out.to[row] = ids_of[1];
-            let (range, line, form) = &batch.rows[r];
-            out.forms.add(*form, *line, &buf[range.clone()]);
+            let row = &batch.rows[r];
+            out.forms.add(row.form, row.line, &buf[row.range.clone()]);
         }
         if !bad.is_empty() {
             let lines: std::collections::HashSet<u32> = batch
@@ -542,7 +544,7 @@ impl PartParser<'_> {
                 .iter()
                 .zip(&bad)
                 .filter(|(_, b)| **b)
-                .map(|((_, l, _), _)| *l)
+                .map(|(row, _)| row.line)
                 .collect();
             out.drop_rows(batch.first, &bad, &lines);
         }
@@ -587,20 +589,26 @@ impl PartParser<'_> {
             let key = if f.owned {
                 let a = batch.arena.len();
                 batch.arena.extend_from_slice(v.get(k));
-                (true, a..batch.arena.len(), v.span(k))
+                Key {
+                    owned: true,
+                    bytes: a..batch.arena.len(),
+                    span: v.span(k),
+                }
             } else {
-                (
-                    false,
-                    at.start + f.value.start..at.start + f.value.end,
-                    v.span(k),
-                )
+                Key {
+                    owned: false,
+                    bytes: at.start + f.value.start..at.start + f.value.end,
+                    span: v.span(k),
+                }
             };
             batch.keys.push(key);
         }
         let line = at.line;
-        batch
-            .rows
-            .push((at.start..at.start + at.text.len(), line, time.form));
+        batch.rows.push(BatchRow {
+            range: at.start..at.start + at.text.len(),
+            line,
+            form: time.form,
+        });
         out.from.push(0);
         out.to.push(0);
         out.time.push(time.lo, time.hi);
