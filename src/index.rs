@@ -116,6 +116,17 @@ pub struct Index<'a> {
     hubs: u32,
 }
 
+/// The per-channel columns an [`Index`] is assembled from, borrowed from
+/// the catalogue or owned when some channels were left out.
+struct Columns<'a> {
+    from: Cow<'a, [u32]>,
+    to: Cow<'a, [u32]>,
+    /// Event number per channel; `None`: channel `c` is event `c`.
+    event: Option<Cow<'a, [u32]>>,
+    times: Times<'a>,
+    flags: Cow<'a, [u8]>,
+}
+
 impl std::fmt::Debug for Index<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index")
@@ -207,11 +218,13 @@ impl<'a> Index<'a> {
         };
         Index::assemble(
             catalog,
-            Cow::Borrowed(&ch.from),
-            Cow::Borrowed(&ch.to),
-            ch.event.as_deref().map(Cow::Borrowed),
-            times,
-            flags,
+            Columns {
+                from: Cow::Borrowed(&ch.from),
+                to: Cow::Borrowed(&ch.to),
+                event: ch.event.as_deref().map(Cow::Borrowed),
+                times,
+                flags,
+            },
             spec,
         )
     }
@@ -245,24 +258,25 @@ impl<'a> Index<'a> {
         );
         Index::assemble(
             catalog,
-            pick(&ch.from),
-            pick(&ch.to),
-            Some(Cow::Owned(event)),
-            times,
-            flags,
+            Columns {
+                from: pick(&ch.from),
+                to: pick(&ch.to),
+                event: Some(Cow::Owned(event)),
+                times,
+                flags,
+            },
             spec,
         )
     }
 
-    fn assemble(
-        catalog: &'a dyn Catalog,
-        from: Cow<'a, [u32]>,
-        to: Cow<'a, [u32]>,
-        event: Option<Cow<'a, [u32]>>,
-        times: Times<'a>,
-        flags: Cow<'a, [u8]>,
-        spec: &IndexSpec,
-    ) -> Index<'a> {
+    fn assemble(catalog: &'a dyn Catalog, columns: Columns<'a>, spec: &IndexSpec) -> Index<'a> {
+        let Columns {
+            from,
+            to,
+            event,
+            times,
+            flags,
+        } = columns;
         Index {
             catalog,
             exact: matches!(times, Times::Exact { .. }),

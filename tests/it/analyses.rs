@@ -1110,7 +1110,7 @@ fn grapevine(args: &[&str]) -> std::process::Output {
 const STORY: &str = "graphs/trump-jr-wikileaks.json";
 
 #[test]
-fn the_commands_answer_and_exit_as_documented() {
+fn critical_to_exits_as_documented() {
     // critical --to: reached (0), not reached or the source (1).
     let out = grapevine(&[
         "critical",
@@ -1128,6 +1128,10 @@ fn the_commands_answer_and_exit_as_documented() {
         let out = grapevine(&["critical", STORY, "--message", "pac-tip", "--to", to]);
         assert_eq!(out.status.code(), Some(1), "{to}");
     }
+}
+
+#[test]
+fn critical_drop_answers_and_exits_as_documented() {
     // --drop: an unknown event is bad input; --drop and --to do not go together.
     let out = grapevine(&["critical", STORY, "--message", "pac-tip", "--drop", "nope"]);
     assert_eq!(out.status.code(), Some(2));
@@ -1158,6 +1162,10 @@ fn the_commands_answer_and_exit_as_documented() {
         Some(1),
         "only WikiLeaks"
     );
+}
+
+#[test]
+fn rank_answers_and_exits_as_documented() {
     // rank: flags that do not go with the measure are bad input.
     for bad in [
         &["rank", STORY, "--by", "degree", "--since", "2016-09-20"][..],
@@ -1180,6 +1188,10 @@ fn the_commands_answer_and_exit_as_documented() {
     assert_eq!(v["entities"][0]["entity"], "trump-jr");
     assert_eq!(v["entities"][0]["value"], 11);
     assert_eq!(v["mode"], "message");
+}
+
+#[test]
+fn connect_answers_and_exits_as_documented() {
     // connect: one entity, or one twice, is bad input.
     assert_eq!(
         grapevine(&["connect", STORY, "trump"]).status.code(),
@@ -1195,6 +1207,10 @@ fn the_commands_answer_and_exit_as_documented() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["pairs"][0]["distance"], 2);
     assert_eq!(v["pairs"][0]["b_to_a"]["exists"], false);
+}
+
+#[test]
+fn render_connect_draws_the_network_and_exits_as_documented() {
     // render --connect draws the network and the chains.
     let out = grapevine(&["render", STORY, "--connect", "trump-jr", "assange"]);
     assert_eq!(out.status.code(), Some(0));

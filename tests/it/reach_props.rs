@@ -248,28 +248,34 @@ fn after(t: i64, strict: bool) -> i64 {
     }
 }
 
+/// What stays the same down a walk of the chains: the channels and whether
+/// a hop must come strictly after its sender's receipt.
+struct Hops<'a> {
+    chans: &'a [Channel],
+    strict: bool,
+}
+
 /// Every simple chain from `source`: calls `visit(node, arrival, chain)`.
 fn walk(
-    chans: &[Channel],
+    hops: &Hops<'_>,
     node: &str,
     t: i64,
-    strict: bool,
     chain: &mut Vec<usize>,
     seen: &mut Vec<String>,
     visit: &mut dyn FnMut(&str, i64, &[usize]),
 ) {
     visit(node, t, chain);
-    for (i, c) in chans.iter().enumerate() {
+    for (i, c) in hops.chans.iter().enumerate() {
         if c.from != node || seen.contains(&c.to) {
             continue;
         }
-        let ready = after(t, strict);
+        let ready = after(t, hops.strict);
         if c.hi < ready {
             continue;
         }
         chain.push(i);
         seen.push(c.to.clone());
-        walk(chans, &c.to, c.lo.max(ready), strict, chain, seen, visit);
+        walk(hops, &c.to, c.lo.max(ready), chain, seen, visit);
         seen.pop();
         chain.pop();
     }
@@ -332,11 +338,14 @@ fn brute(story: &Story, case: &Case, rules: Rules) -> Brute {
         }
         let chans = channels(story, case.mode, level, case.use_message);
         let mut all: Vec<(String, i64, Vec<usize>)> = Vec::new();
+        let hops = Hops {
+            chans: &chans,
+            strict: case.strict,
+        };
         walk(
-            &chans,
+            &hops,
             &source,
             t0,
-            case.strict,
             &mut vec![],
             &mut vec![source.clone()],
             &mut |v, t, chain| all.push((v.to_string(), t, chain.to_vec())),
@@ -476,15 +485,21 @@ fn expected(story: &Story, case: &Case, b: &Brute) -> (Vec<Row>, Vec<String>) {
     (rows, not)
 }
 
+/// The story's events by id, and whether a hop must come strictly after
+/// its sender's receipt: what stays the same down [`readings`].
+struct Events<'a> {
+    by_id: &'a HashMap<&'a str, &'a Event>,
+    strict: bool,
+}
+
 /// Every way to read `path` as a chain from `node` at `t`, each hop usable
 /// (its hi at or after its sender's receipt): the entities along it, `node`
 /// first, and the arrival time.
 fn readings(
-    events: &HashMap<&str, &Event>,
+    events: &Events<'_>,
     path: &[String],
     node: &str,
     t: i64,
-    strict: bool,
     nodes: &mut Vec<String>,
     out: &mut Vec<(Vec<String>, i64)>,
 ) {
@@ -492,11 +507,11 @@ fn readings(
         out.push((nodes.clone(), t));
         return;
     };
-    let Some(e) = events.get(id.as_str()) else {
+    let Some(e) = events.by_id.get(id.as_str()) else {
         return;
     };
     let iv = e.interval();
-    let ready = after(t, strict);
+    let ready = after(t, events.strict);
     if iv.hi.unwrap_or(i64::MAX) < ready {
         return;
     }
@@ -504,7 +519,7 @@ fn readings(
     for (a, b) in e.parties.channels() {
         if a == node {
             nodes.push(b.to_string());
-            readings(events, rest, b, at, strict, nodes, out);
+            readings(events, rest, b, at, nodes, out);
             nodes.pop();
         }
     }
@@ -585,11 +600,13 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         }
         let mut out = Vec::new();
         readings(
-            &events,
+            &Events {
+                by_id: &events,
+                strict: case.strict,
+            },
             path,
             &b.source,
             b.t0,
-            case.strict,
             &mut vec![b.source.clone()],
             &mut out,
         );
