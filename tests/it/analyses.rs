@@ -591,9 +591,11 @@ fn static_measures_equal_networkx() {
     let oracle = networkx_measures(&python, &graphs);
     for ((story, threshold, relations), expected) in cases.iter().zip(&oracle) {
         let catalog = StoryCatalog::new(story);
+        // networkx knows no endpoints: paths through audiences are counted.
         let options = RankOptions {
             threshold: *threshold,
             relations: *relations,
+            through_groups: true,
             ..RankOptions::default()
         };
         for (measure, want) in STATIC.iter().zip(expected) {
@@ -713,6 +715,7 @@ proptest! {
                 .as_deref()
                 .and_then(|u| TimeExpr::parse(u, &tz).ok()?.interval().hi),
             strict: query.strict,
+            through_groups: false,
         };
         let catalog = StoryCatalog::new(&story);
         let reach = rank_reach(&catalog, &options);
@@ -828,6 +831,7 @@ proptest! {
             since: None,
             strict: query.strict,
             until: None,
+            through_groups: true,
         };
         let answer = connect(&catalog, &cq).unwrap();
         let (_, links) = links(&story, query.threshold, relations);
@@ -1203,10 +1207,23 @@ fn connect_answers_and_exits_as_documented() {
             .code(),
         Some(2)
     );
+    // The public on Twitter, an audience, is an endpoint: not a link
+    // between two who posted to it, unless --through-groups asks.
     let out = grapevine(&["connect", STORY, "trump-jr", "assange", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["pairs"][0]["distance"], 2);
+    assert_eq!(v["pairs"][0]["distance"], 3);
     assert_eq!(v["pairs"][0]["b_to_a"]["exists"], false);
+    assert!(!v["network"].to_string().contains("public"), "{v}");
+    let out = grapevine(&[
+        "connect",
+        STORY,
+        "trump-jr",
+        "assange",
+        "--json",
+        "--through-groups",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pairs"][0]["distance"], 2);
 }
 
 #[test]
@@ -1218,7 +1235,6 @@ fn render_connect_draws_the_network_and_exits_as_documented() {
     for name in [
         "Donald Trump Jr.",
         "Julian Assange",
-        "Public on Twitter",
         "US Congress",
         "The Atlantic",
     ] {
@@ -1239,4 +1255,118 @@ fn render_connect_draws_the_network_and_exits_as_documented() {
         .code(),
         Some(2)
     );
+}
+
+// Audiences (entities of kind group) are endpoints in static measures.
+
+/// Every simple path from `s` to `t` over `links` whose inner entities are
+/// not groups (`group[v]`), found by trying every path (small graphs only).
+fn paths_avoiding_groups(
+    n: usize,
+    links: &[(usize, usize)],
+    group: &[bool],
+    s: usize,
+    t: usize,
+) -> Vec<Vec<usize>> {
+    fn walk(
+        adj: &[Vec<usize>],
+        group: &[bool],
+        t: usize,
+        path: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
+        let v = *path.last().unwrap();
+        if v == t {
+            out.push(path.clone());
+            return;
+        }
+        if path.len() > 1 && group[v] {
+            return;
+        }
+        for &w in &adj[v] {
+            if !path.contains(&w) {
+                path.push(w);
+                walk(adj, group, t, path, out);
+                path.pop();
+            }
+        }
+    }
+    let mut adj = vec![Vec::new(); n];
+    for &(a, b) in links {
+        adj[a].push(b);
+        adj[b].push(a);
+    }
+    let mut out = Vec::new();
+    walk(&adj, group, t, &mut vec![s], &mut out);
+    out
+}
+
+/// Betweenness and closeness straight from their definitions, over the
+/// shortest of the paths that do not pass through a group.
+#[allow(clippy::needless_range_loop)] // the definitions index by entity
+fn endpoint_measures(n: usize, links: &[(usize, usize)], group: &[bool]) -> (Vec<f64>, Vec<f64>) {
+    let mut between = vec![0.0; n];
+    let mut close = vec![0.0; n];
+    for s in 0..n {
+        let (mut reached, mut total) = (1usize, 0usize);
+        for t in 0..n {
+            if s == t {
+                continue;
+            }
+            let paths = paths_avoiding_groups(n, links, group, s, t);
+            let Some(d) = paths.iter().map(Vec::len).min() else {
+                continue;
+            };
+            reached += 1;
+            total += d - 1;
+            let shortest: Vec<&Vec<usize>> = paths.iter().filter(|p| p.len() == d).collect();
+            for v in 0..n {
+                let through = shortest.iter().filter(|p| p[1..d - 1].contains(&v)).count();
+                between[v] += through as f64 / shortest.len() as f64;
+            }
+        }
+        if total > 0 && n > 1 {
+            let r = reached as f64 - 1.0;
+            close[s] = r / total as f64 * r / (n - 1) as f64;
+        }
+    }
+    let scale = if n > 2 {
+        1.0 / ((n - 1) * (n - 2)) as f64
+    } else {
+        0.0
+    };
+    (between.into_iter().map(|b| b * scale).collect(), close)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Betweenness and closeness with audiences as endpoints agree with the
+    /// definitions over every simple path; an audience never brokers.
+    #[test]
+    fn audiences_are_endpoints_in_static_measures(
+        (story, query) in story_and_query(),
+        kinds in proptest::collection::vec(any::<bool>(), 8),
+    ) {
+        let mut story = story;
+        for (e, &g) in story.entities.iter_mut().zip(&kinds) {
+            e.kind = Some(if g { "group" } else { "person" }.to_string());
+        }
+        let group: Vec<bool> = story.entities.iter().map(|e| e.kind.as_deref() == Some("group")).collect();
+        let (n, l) = links(&story, query.threshold, false);
+        let (between, close) = endpoint_measures(n, &l, &group);
+        let catalog = StoryCatalog::new(&story);
+        let options = RankOptions { threshold: query.threshold, ..RankOptions::default() };
+        for (measure, want) in [(Measure::Betweenness, &between), (Measure::Closeness, &close)] {
+            let answer = rank_static(&catalog, measure, &options).unwrap();
+            for row in &answer.entities {
+                let v = story.entities.iter().position(|e| e.id == row.entity).unwrap();
+                let Value::Score(got) = row.value else { panic!("a score") };
+                prop_assert!((got - want[v]).abs() <= 1e-9, "{:?} of {}: {} against {}", measure, row.entity, got, want[v]);
+                if measure == Measure::Betweenness && group[v] {
+                    prop_assert_eq!(got, 0.0);
+                }
+            }
+        }
+    }
 }

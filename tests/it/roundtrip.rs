@@ -948,7 +948,10 @@ fn graphs() -> Vec<PathBuf> {
         .filter(|p| !p.to_string_lossy().ends_with(".questions.json"))
         .collect();
     files.sort();
-    assert!(files.len() >= 5, "the bundled story and four more: {files:?}");
+    assert!(
+        files.len() >= 5,
+        "the bundled story and four more: {files:?}"
+    );
     files
 }
 
