@@ -64,6 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     source: "gazette".into(),
                     quote: Some("Ortiz emailed the memo to Okafor that morning.".into()),
                     locator: None,
+                    paraphrase: None,
                     extra: Vec::new(),
                 }],
                 ..Event::default()

@@ -40,6 +40,9 @@ pub struct Hop {
     pub certainty: Certainty,
     /// The sentence the event rests on, if cited.
     pub quote: Option<String>,
+    /// The quote is the author's wording, not the source's (a `paraphrase`
+    /// citation): never shown in quotation marks.
+    pub paraphrase: bool,
     /// The cited source id.
     pub source: Option<String>,
     /// The cited source's title or publisher.
@@ -163,6 +166,7 @@ pub fn hop(index: &Index, catalog::Hop { from, to, channel }: catalog::Hop) -> H
             .and_then(|s| s.quote())
             .map(str::to_string)
             .or_else(|| e.quote.clone()),
+        paraphrase: citation.is_some_and(|s| s.quote().is_some() && s.is_paraphrase()),
         source,
         source_title,
     }

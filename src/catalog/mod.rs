@@ -375,6 +375,11 @@ pub trait Catalog: Sync {
     fn sources(&self) -> &[Source] {
         &[]
     }
+    /// Whether its events can cite sources (a story's can; a CSV corpus's
+    /// rows cannot, so they are not uncited claims).
+    fn cites(&self) -> bool {
+        true
+    }
     /// Standing ties (member of, family): drawn, never followed.
     fn relations(&self) -> &[Relation] {
         &[]

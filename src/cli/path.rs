@@ -94,8 +94,11 @@ pub fn run(
             certainty_words(h.certainty),
             h.event
         ));
-        if let Some(q) = &h.quote {
-            s.push_str(&format!("   “{q}”\n"));
+        match (&h.quote, &h.source) {
+            (Some(q), _) if h.paraphrase => s.push_str(&format!("   in the author's words: {q}\n")),
+            (Some(q), _) => s.push_str(&format!("   “{q}”\n")),
+            (None, None) => s.push_str("   no source cited\n"),
+            (None, Some(_)) => {}
         }
         if let Some(src) = &h.source {
             s.push_str(&format!(

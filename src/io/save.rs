@@ -275,12 +275,17 @@ fn citation(c: &Citation, indent: usize) -> String {
             source,
             quote,
             locator,
+            paraphrase,
             extra,
         } => {
             let mut w = ObjWriter::new(indent);
             w.string("source", Some(source));
             w.string("quote", quote.as_ref());
             w.string("locator", locator.as_ref());
+            if let Some(b) = paraphrase {
+                w.key("paraphrase");
+                w.out.push_str(if *b { "true" } else { "false" });
+            }
             w.extra(extra);
             w.finish()
         }

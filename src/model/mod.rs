@@ -516,6 +516,9 @@ pub enum Citation {
         quote: Option<String>,
         /// Page, paragraph, timestamp.
         locator: Option<String>,
+        /// `true`: the quote is the author's wording, not the source's, and
+        /// is never shown in quotation marks (`None`: not written).
+        paraphrase: Option<bool>,
         /// Unknown fields, kept.
         extra: Extra,
     },
@@ -528,6 +531,18 @@ impl Citation {
             Citation::Id(s) => s,
             Citation::Full { source, .. } => source,
         }
+    }
+
+    /// Whether the quote is a paraphrase: the author's wording, never to be
+    /// shown in quotation marks.
+    pub fn is_paraphrase(&self) -> bool {
+        matches!(
+            self,
+            Citation::Full {
+                paraphrase: Some(true),
+                ..
+            }
+        )
     }
 
     /// The quote, if any.

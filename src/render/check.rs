@@ -34,6 +34,7 @@ pub fn check_report_located(
 ) -> (Summary, Report) {
     let problems = causality(catalog);
     let mut located = report.clone();
+    located.diagnostics.extend(uncited(catalog, span));
     // As a load does, at most MAX_SHOWN problems in all: the rest counted.
     let room = MAX_SHOWN.saturating_sub(located.diagnostics.len());
     located.diagnostics.extend(
@@ -73,6 +74,42 @@ pub fn check_report_located(
         place(entity_span(u.0))
     }));
     (summary, located)
+}
+
+/// A warning for each event that cites nothing (no `sources`, no `quote`),
+/// at most [`MAX_SHOWN`] and a count of the rest; none for a corpus.
+fn uncited(catalog: &dyn Catalog, span: &dyn Fn(u32) -> Option<Range<usize>>) -> Vec<Diagnostic> {
+    if !catalog.cites() {
+        return Vec::new();
+    }
+    let events = crate::catalog::EventId::all(catalog.event_count()).filter(|&e| {
+        let ev = catalog.event(e);
+        ev.sources.is_empty() && ev.quote.is_none()
+    });
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut more = 0usize;
+    for e in events {
+        if out.len() == MAX_SHOWN {
+            more += 1;
+            continue;
+        }
+        out.push(
+            Diagnostic::warning(
+                format!("event {} is an uncited claim", quote(&catalog.event_id(e))),
+                span(e.0),
+                "no source cited",
+            )
+            .with_help("add \"sources\" with the sentence it rests on; readers see it marked \"no source cited\""),
+        );
+    }
+    if more > 0 {
+        out.push(Diagnostic::warning(
+            format!("{more} more uncited claims not shown"),
+            None,
+            "",
+        ));
+    }
+    out
 }
 
 /// The warning `check` prints for a carrying event that cannot be causally

@@ -111,7 +111,7 @@ fn a_hundred_thousand_entities_load_and_check_within_seconds() {
         let sep = if i == 0 { "" } else { ",\n" };
         let _ = write!(
             s,
-            "{sep}{{\"id\": \"e{i}\", \"participants\": [\"person-{i}\", \"person-{}\"]}}",
+            "{sep}{{\"id\": \"e{i}\", \"participants\": [\"person-{i}\", \"person-{}\"], \"quote\": \"met\"}}",
             (i + 1) % n
         );
     }

@@ -277,8 +277,8 @@ fn check_json_lists_the_errors_with_line_and_column() {
     assert!(errors[0]["help"].as_str().unwrap().contains("\"entities\""));
 }
 
-/// An unknown field, an unused entity (from the loader) and a causality
-/// problem (from the summary), pinned; the user's `x-` field and a free event
+/// An unknown field, an unused entity (from the loader), two uncited claims
+/// and a causality problem (from the check), pinned; the user's `x-` field and a free event
 /// kind are kept without a word.
 #[test]
 fn warnings_are_located_and_pinned() {
@@ -303,6 +303,8 @@ fn warnings_are_located_and_pinned() {
         [
             "entity \"trump-jr\" has an unknown field \"twitter\"",
             "entity \"assange\" (Julian Assange) takes part in nothing",
+            "event \"dm\" is an uncited claim",
+            "event \"fwd\" is an uncited claim",
             "event \"fwd\" (2016-09-12) carries \"pac-tip\" before Donald Trump Jr. could have received it (2016-09-20 at the earliest)",
         ]
     );
@@ -310,7 +312,7 @@ fn warnings_are_located_and_pinned() {
         .diagnostics
         .iter()
         .all(|d| d.severity == Severity::Warning));
-    assert_eq!(summary.warnings.len(), 3);
+    assert_eq!(summary.warnings.len(), 5);
     insta::assert_snapshot!("warnings", report.render());
 
     // `check`: the same text on stderr, exit 0, and the count on stdout.
@@ -322,7 +324,7 @@ fn warnings_are_located_and_pinned() {
         out.starts_with(&format!("{WARNINGS}: ok, no errors\n")),
         "{out}"
     );
-    assert!(out.contains("warnings      3"), "{out}");
+    assert!(out.contains("warnings      5"), "{out}");
 
     // `check --json`: every warning, located.
     let o = grapevine(&["check", "--json", WARNINGS]);
@@ -344,7 +346,7 @@ fn warnings_are_located_and_pinned() {
         .collect();
     let expected: Vec<(&str, u64, u64)> = messages
         .iter()
-        .zip([(8, 71), (10, 5), (18, 5)])
+        .zip([(8, 71), (10, 5), (16, 5), (18, 5), (18, 5)])
         .map(|(m, (l, c))| (*m, l, c))
         .collect();
     assert_eq!(got, expected);

@@ -516,6 +516,7 @@ fn hostile_story(names: Vec<String>, quote: String, url: String) -> Story {
                 source: url.clone(),
                 quote: Some(quote.clone()),
                 locator: None,
+                paraphrase: None,
                 extra: Vec::new(),
             }],
             ..Event::default()

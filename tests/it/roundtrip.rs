@@ -282,6 +282,12 @@ fn citations(plans: &[CitePlan], sources: &[String]) -> Vec<Citation> {
                 source: i.get(sources).clone(),
                 quote: quote.clone(),
                 locator: locator.clone(),
+                // Written true, written false, or left out.
+                paraphrase: match quote.as_ref().map(|q| q.len() % 3) {
+                    Some(0) => Some(true),
+                    Some(1) => Some(false),
+                    _ => None,
+                },
                 extra: extra.clone(),
             },
         })

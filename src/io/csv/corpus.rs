@@ -324,6 +324,9 @@ impl Catalog for Corpus {
     fn no_messages_note(&self) -> &'static str {
         "no row carries a message (the `carries` column)"
     }
+    fn cites(&self) -> bool {
+        false
+    }
     fn event_count(&self) -> usize {
         self.row_count()
     }

@@ -162,8 +162,16 @@ impl Decoder {
                     self.reference(RefKind::Source, source.clone(), span, format!("{what} field \"sources\""));
                     let quote = self.opt_string(&mut c, "quote");
                     let locator = self.opt_string(&mut c, "locator");
+                    let paraphrase = match self.field(&mut c, "paraphrase") {
+                        Some(Node { value: Value::Bool(b), .. }) => Some(*b),
+                        Some(n) => {
+                            self.wrong_type(&c, "paraphrase", n, "true or false");
+                            None
+                        }
+                        None => None,
+                    };
                     let extra = self.finish(c);
-                    out.push(Citation::Full { source, quote, locator, extra });
+                    out.push(Citation::Full { source, quote, locator, paraphrase, extra });
                 }
                 other => self.error(
                     format!("{what} field \"sources\" must hold source ids or citations, found {}", other.type_name()),

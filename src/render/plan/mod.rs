@@ -280,6 +280,9 @@ fn kind_word(e: &Entity) -> &'static str {
 pub(crate) struct Cited {
     /// The first quote of its citations (or the fallback).
     pub quote: Option<String>,
+    /// The quote is the author's wording (a `paraphrase` citation): never in
+    /// quotation marks.
+    pub paraphrase: bool,
     /// The cited source's publisher and title.
     pub source: Option<String>,
     /// Its checked http(s) link.
@@ -301,6 +304,7 @@ pub(crate) fn cited(story: &Story, sources: &[Citation], fallback_quote: Option<
             .and_then(Citation::quote)
             .or(fallback_quote)
             .map(str::to_string),
+        paraphrase: citation.is_some_and(|c| c.quote().is_some() && c.is_paraphrase()),
         source: citation.map(|c| {
             source
                 .map(|s| match (&s.publisher, &s.title) {
@@ -396,8 +400,15 @@ fn event_tooltip(story: &Story, e: &Event, sentence: &str) -> (String, Option<St
         e.quote.as_deref().or(e.summary.as_deref()),
     );
     let mut t = sentence.to_string();
-    if let Some(q) = &c.quote {
-        t.push_str(&format!("\n“{}”", shorten(q, 400)));
+    match &c.quote {
+        Some(q) if c.paraphrase => {
+            t.push_str(&format!("\nIn the author's words: {}", shorten(q, 400)))
+        }
+        Some(q) => t.push_str(&format!("\n“{}”", shorten(q, 400))),
+        None => {}
+    }
+    if e.sources.is_empty() && e.quote.is_none() {
+        t.push_str("\nNo source cited");
     }
     if let Some(s) = &c.source {
         t.push_str(&format!("\n— {}", shorten(s, 200)));
