@@ -2,7 +2,7 @@
 
 use crate::analysis::connect::{connect, Chain, ConnectAnswer, ConnectQuery};
 use crate::catalog::{Catalog, ChannelId, EntityId};
-use crate::model::Precision;
+use crate::model::{Certainty, Precision};
 use crate::render::name_of;
 use crate::render::words::{threshold_level_words, time_label, until_label, zone_words};
 use crate::{Error, QueryError};
@@ -130,10 +130,27 @@ fn pairs_text(catalog: &dyn Catalog, answer: &ConnectAnswer) -> String {
             None => "at any time".to_string(),
         };
         let path: Vec<String> = c.entities.iter().map(|e| name(e)).collect();
+        let events: Vec<String> = c
+            .events
+            .iter()
+            .map(|e| with_certainty(catalog, e))
+            .collect();
+        let weakest = c
+            .events
+            .iter()
+            .filter_map(|e| catalog.event_number(e))
+            .map(|e| catalog.event_certainty(e))
+            .min();
+        let rests = match weakest {
+            Some(w) if w < Certainty::Confirmed => {
+                format!("; it rests on {} contact", certainty_article(w))
+            }
+            _ => String::new(),
+        };
         format!(
-            "earliest chain {}: {when} ({})",
+            "earliest chain {}: {when} ({}){rests}",
             path.join(" → "),
-            c.events.join(", ")
+            events.join(", ")
         )
     };
     let mut s = String::new();
@@ -155,6 +172,24 @@ fn pairs_text(catalog: &dyn Catalog, answer: &ConnectAnswer) -> String {
     s
 }
 
+/// An event id with its certainty: `leak-to-the-atlantic (alleged)`.
+fn with_certainty(catalog: &dyn Catalog, id: &str) -> String {
+    match catalog.event_number(id) {
+        Some(e) => format!("{id} ({})", catalog.event_certainty(e).as_str()),
+        None => id.to_string(),
+    }
+}
+
+/// "an alleged", "a reported", "an unknown-certainty".
+fn certainty_article(c: Certainty) -> &'static str {
+    match c {
+        Certainty::Confirmed => "a confirmed",
+        Certainty::Reported => "a reported",
+        Certainty::Alleged => "an alleged",
+        Certainty::Unknown => "an unknown-certainty",
+    }
+}
+
 /// The connecting network: its size, then each link with the contacts and
 /// relations it stands for.
 fn network_text(catalog: &dyn Catalog, answer: &ConnectAnswer) -> String {
@@ -173,7 +208,12 @@ fn network_text(catalog: &dyn Catalog, answer: &ConnectAnswer) -> String {
                 let mut what = Vec::new();
                 if l.contacts > 0 {
                     let more = l.contacts - l.events.len();
-                    let mut list = l.events.join(", ");
+                    let named: Vec<String> = l
+                        .events
+                        .iter()
+                        .map(|e| with_certainty(catalog, e))
+                        .collect();
+                    let mut list = named.join(", ");
                     if more > 0 {
                         list.push_str(&format!(" and {more} more"));
                     }
