@@ -95,7 +95,12 @@ struct Row {
     cells: [String; 5],
     notes: Vec<String>,
     earliest: Option<i64>,
+    /// Definite by then on a confirmed chain: the same question at
+    /// threshold confirmed (the only "surely" a reader is told).
     surely: Option<i64>,
+    /// Definite by then at the question's threshold (had it by then if the
+    /// contacts it rests on happened).
+    claimed: Option<i64>,
 }
 
 /// The answer's words and times.
@@ -188,6 +193,7 @@ const CONTROLS: &str = "<div class=\"gv-controls\" hidden>\n\
 <input type=\"range\" id=\"gv-time\" min=\"0\" max=\"0\" step=\"1\" value=\"0\">\n\
 <output class=\"gv-date\" for=\"gv-time\"></output>\n\
 <p class=\"gv-legend\"><span class=\"gv-swatch gv-swatch-surely\"></span>surely had it \
+<span class=\"gv-swatch gv-swatch-claimed\"></span>had it if the contacts reported happened \
 <span class=\"gv-swatch gv-swatch-possible\"></span>could have seen it \
 <span class=\"gv-swatch gv-swatch-unreached\"></span>not yet</p>\n\
 <p class=\"gv-live\" aria-live=\"polite\"></p>\n\
@@ -318,6 +324,23 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
     };
     let (open_index, open_rq) = open.compile(catalog)?;
     let open_answer = reach(&open_index, &open_rq);
+    // "Surely" only on a confirmed chain: the same question at confirmed.
+    let sure = Query {
+        threshold: crate::model::Certainty::Confirmed,
+        ..open.clone()
+    };
+    let (sure_index, sure_rq) = sure.compile(catalog)?;
+    let sure_answer = reach(&sure_index, &sure_rq);
+    // Definite by: its definite_by, or (a source with no start, definite
+    // all along) the first second.
+    let definite = |a: &crate::analysis::reach::ReachAnswer, id: &str| {
+        a.get(id).and_then(|t| {
+            t.definite_by.or((t.timing == Timing::Definite
+                && t.earliest.is_none()
+                && t.entity == a.source)
+                .then_some(crate::model::time::MIN_SECOND))
+        })
+    };
     let drawn: Option<BTreeSet<&String>> = page
         .focus
         .highlight
@@ -350,13 +373,9 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
                 .collect(),
             earliest: times.and_then(|t| t.earliest),
             // The source with no start held it all along: definite by any
-            // date (its `definite_by` is null), so surely from the first.
-            surely: times.and_then(|t| {
-                t.definite_by.or((t.timing == Timing::Definite
-                    && t.earliest.is_none()
-                    && t.entity == open_answer.source)
-                    .then_some(crate::model::time::MIN_SECOND))
-            }),
+            // date (its `definite_by` is null), so from the first.
+            surely: definite(&sure_answer, &r.entity),
+            claimed: definite(&open_answer, &r.entity),
         });
     }
     let not_reached: Vec<String> = answer
@@ -543,10 +562,12 @@ fn data(page: &Page, answer: Option<&Answer>) -> Value {
             highs.extend(
                 r.earliest
                     .iter()
-                    .chain(r.surely.iter().filter(|&&t| t != all_along)),
+                    .chain(r.surely.iter().filter(|&&t| t != all_along))
+                    .chain(r.claimed.iter().filter(|&&t| t != all_along)),
             );
             v["earliest"] = json!(r.earliest);
             v["surely"] = json!(r.surely);
+            v["claimed"] = json!(r.claimed);
             v["from"] = json!(r.cells[0]);
             v["by"] = json!(r.cells[1]);
             v["evidence"] = json!(r.cells[2]);

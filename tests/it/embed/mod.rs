@@ -644,6 +644,11 @@ fn state_rule_equals_reach_until_for_each_question() {
             let o = grapevine(&args);
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
             let answer: Value = serde_json::from_slice(&o.stdout).unwrap();
+            // "Surely" only where the same question at confirmed is definite.
+            args.extend_from_slice(&["--threshold", "confirmed"]);
+            let o = grapevine(&args);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let confirmed: Value = serde_json::from_slice(&o.stdout).unwrap();
             let t = answer["until"]
                 .as_str()
                 .unwrap()
@@ -657,6 +662,8 @@ fn state_rule_equals_reach_until_for_each_question() {
                     "unreached"
                 } else if e["surely"].as_i64().is_some_and(|s| s <= t) {
                     "surely"
+                } else if e["claimed"].as_i64().is_some_and(|s| s <= t) {
+                    "claimed"
                 } else if e["earliest"].as_i64().is_none_or(|s| s <= t) {
                     "possible"
                 } else {
@@ -667,9 +674,15 @@ fn state_rule_equals_reach_until_for_each_question() {
                     .unwrap()
                     .iter()
                     .find(|r| r["entity"] == id);
+                let surely = confirmed["reached"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["entity"] == id && r["timing"] == "definite");
                 let want = match row {
                     None => "unreached",
-                    Some(r) if r["timing"] == "definite" => "surely",
+                    Some(r) if r["timing"] == "definite" && surely => "surely",
+                    Some(r) if r["timing"] == "definite" => "claimed",
                     Some(_) => "possible",
                 };
                 assert_eq!(got, want, "{reach_args:?} until {date}: {id}");
