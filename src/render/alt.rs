@@ -258,7 +258,7 @@ fn contacts_text(story: &Story, h: &Highlight) -> String {
     );
     if !definite.is_empty() {
         text.push_str(&format!(
-            " If those contacts happened, these surely had it, whatever the exact dates: {}.",
+            " These had it if those contacts happened, whatever the exact dates: {}.",
             list(definite, 10)
         ));
     }
