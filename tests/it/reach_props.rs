@@ -275,6 +275,46 @@ fn walk(
     }
 }
 
+/// Per entity reached: its earliest time and its hops in the tree of the
+/// spec, the distance from the source over the "tight" channels (a channel
+/// from `u` to `v` is tight when it is usable from `u`'s earliest time and
+/// delivers exactly at `v`'s earliest time).
+fn tree_hops(
+    chans: &[Channel],
+    source: &str,
+    earliest: &HashMap<String, i64>,
+    strict: bool,
+) -> HashMap<String, (i64, usize)> {
+    let mut hops: HashMap<String, (i64, usize)> = HashMap::new();
+    hops.insert(source.to_string(), (earliest[source], 0));
+    let mut frontier = vec![source.to_string()];
+    let mut d = 0;
+    while !frontier.is_empty() {
+        d += 1;
+        let mut next = Vec::new();
+        for u in &frontier {
+            let ready = after(earliest[u], strict);
+            for c in chans.iter().filter(|c| &c.from == u) {
+                if c.to == source || c.hi < ready || hops.contains_key(&c.to) {
+                    continue;
+                }
+                let t = c.lo.max(ready);
+                if earliest.get(&c.to) == Some(&t) {
+                    hops.insert(c.to.clone(), (t, d));
+                    next.push(c.to.clone());
+                }
+            }
+        }
+        frontier = next;
+    }
+    assert_eq!(
+        hops.len(),
+        earliest.len(),
+        "every entity reached is in the tree"
+    );
+    hops
+}
+
 /// The two clarifications of definite timing, each of which the brute force
 /// can leave out (to show that the property test depends on it).
 #[derive(Debug, Clone, Copy)]
@@ -298,11 +338,11 @@ struct Brute {
     t0: i64,
     /// Last second of `--until`.
     until: Option<i64>,
-    /// Per threshold at or above the query's: entity -> (earliest, fewest
-    /// hops at earliest).
+    /// Per threshold at or above the query's: entity -> (earliest, hops in
+    /// the tree of earliest arrivals).
     levels: HashMap<Certainty, HashMap<String, (i64, usize)>>,
     /// Per threshold and entity: the first event of that certainty on each
-    /// earliest chain with the fewest hops at that threshold.
+    /// shortest tight chain at that threshold.
     firsts: HashMap<Certainty, HashMap<String, HashSet<String>>>,
     /// Entity -> least definite time (`i64::MIN` always, `i64::MAX` no upper
     /// bound); absent: not definitely reached.
@@ -341,14 +381,24 @@ fn brute(story: &Story, case: &Case, rules: Rules) -> Brute {
             &mut vec![source.clone()],
             &mut |v, t, chain| all.push((v.to_string(), t, chain.to_vec())),
         );
-        let mut best: HashMap<String, (i64, usize)> = HashMap::new();
-        for (v, t, chain) in &all {
-            let e = best.entry(v.clone()).or_insert((*t, chain.len()));
-            *e = (*e).min((*t, chain.len()));
+        let mut earliest: HashMap<String, i64> = HashMap::new();
+        for (v, t, _) in &all {
+            let e = earliest.entry(v.clone()).or_insert(*t);
+            *e = (*e).min(*t);
         }
+        let best = tree_hops(&chans, &source, &earliest, case.strict);
+        // The shortest tight chains: every hop delivers at its receiver's
+        // earliest time from its sender's earliest time.
+        let tight = |chain: &[usize]| {
+            let mut t = t0;
+            chain.iter().all(|&c| {
+                t = chans[c].lo.max(after(t, case.strict));
+                earliest[&chans[c].to] == t
+            })
+        };
         let mut first: HashMap<String, HashSet<String>> = HashMap::new();
-        for (v, t, chain) in &all {
-            if (*t, chain.len()) != best[v] {
+        for (v, _, chain) in &all {
+            if chain.len() != best[v].1 || !tight(chain) {
                 continue;
             }
             if let Some(&c) = chain.iter().find(|&&c| chans[c].certainty == level) {
@@ -510,6 +560,33 @@ fn readings(
     }
 }
 
+/// The first row whose `path` is not its `previous`'s `path` followed by its
+/// `via` (the paths of the spec form a tree), if any.
+pub(crate) fn tree_violation(answer: &grapevine::ReachAnswer) -> Option<String> {
+    let paths: HashMap<&str, &Vec<String>> = answer
+        .reached
+        .iter()
+        .filter_map(|r| Some((r.entity.as_str(), r.path.as_ref()?)))
+        .collect();
+    answer.reached.iter().find_map(|r| {
+        let path = r.path.as_ref()?;
+        let want: Vec<String> = match (&r.previous, &r.via) {
+            (None, None) => vec![],
+            (Some(p), Some(via)) => {
+                let Some(w) = paths.get(p.as_str()) else {
+                    return Some(format!("{}: previous {p} not reached", r.entity));
+                };
+                let mut w = w.to_vec();
+                w.push(via.clone());
+                w
+            }
+            _ => return Some(format!("{}: previous and via disagree", r.entity)),
+        };
+        (path != &want)
+            .then(|| format!("{}: path {:?}, previous's + via {:?}", r.entity, path, want))
+    })
+}
+
 fn check(case: &Case) -> Result<(), TestCaseError> {
     let story = build(case);
     let catalog = grapevine::StoryCatalog::new(&story);
@@ -530,6 +607,8 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let want: Vec<&str> = rows.iter().map(|r| r.entity.as_str()).collect();
     prop_assert_eq!(&got, &want, "reached, in causal order");
     prop_assert_eq!(&answer.not_reached, &not, "not_reached, by name");
+    // The paths form a tree: previous's path followed by via.
+    prop_assert_eq!(tree_violation(&answer), None);
     let events: HashMap<&str, &Event> = story.events.iter().map(|e| (e.id.as_str(), e)).collect();
     for (r, want) in answer.reached.iter().zip(&rows) {
         let id = &r.entity;
