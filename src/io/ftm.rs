@@ -590,6 +590,8 @@ fn build(r: &mut Reader, lines: &[Line], timezone: Option<&str>) -> Story {
                     sources: Vec::new(),
                     extra,
                     empty: Default::default(),
+                    after: Vec::new(),
+                    ordered: None,
                 });
             }
             Role::Relation(a, b, implied) => {

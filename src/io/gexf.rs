@@ -355,6 +355,8 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
             sources: Vec::new(),
             extra,
             empty: Default::default(),
+            after: Vec::new(),
+            ordered: None,
         });
     }
     if !messages.is_empty() {

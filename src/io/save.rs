@@ -235,6 +235,7 @@ fn event(e: &Event, indent: usize) -> String {
         }
     }
     w.time("time", e.time.as_ref());
+    w.strings("after", &e.after, e.empty.contains(ListField::After));
     w.string(
         "certainty",
         e.certainty.map(|c| c.as_str().to_string()).as_ref(),

@@ -5,6 +5,7 @@
 //! keep their text), so that saving loses nothing; the accessor methods give the
 //! interpreted values.
 
+pub mod order;
 pub mod time;
 pub mod value;
 
@@ -61,6 +62,8 @@ pub enum ListField {
     Tags,
     /// `carries` of an event.
     Carries,
+    /// `after` of an event.
+    After,
 }
 
 /// The list fields of one object that the file wrote as an empty array `[]`
@@ -70,13 +73,13 @@ pub enum ListField {
 /// The loader marks a field only when its list is empty, and the writer
 /// writes `[]` only for a marked field whose list is (still) empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct EmptyLists(u8);
+pub struct EmptyLists(u16);
 
 impl EmptyLists {
     /// No field written as `[]`.
     pub const NONE: EmptyLists = EmptyLists(0);
 
-    fn bit(field: ListField) -> u8 {
+    fn bit(field: ListField) -> u16 {
         1 << (field as u8)
     }
 
@@ -346,8 +349,13 @@ pub struct Event {
     pub kind: Option<String>,
     /// Who it connects.
     pub parties: Parties,
+    /// Event ids it happened at or after, as written.
+    pub after: Vec<String>,
     /// When; `None` means any time.
     pub time: Option<TimeExpr>,
+    /// The interval once `after` has tightened it ([`order::order_events`]);
+    /// `None`: the written one. Not written back: `time` is.
+    pub ordered: Option<Interval>,
     /// The certainty as written; `None` means reported.
     pub certainty: Option<Certainty>,
     /// Message ids it is documented to have passed on.
@@ -365,8 +373,12 @@ pub struct Event {
 }
 
 impl Event {
-    /// The interval of the event (any time when undated).
+    /// The interval of the event (any time when undated), tightened by
+    /// `after` ([`Event::ordered`]).
     pub fn interval(&self) -> Interval {
+        if let Some(iv) = self.ordered {
+            return iv;
+        }
         self.time
             .as_ref()
             .map(TimeExpr::interval)

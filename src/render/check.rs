@@ -34,6 +34,9 @@ pub fn check_report_located(
 ) -> (Summary, Report) {
     let problems = causality(catalog);
     let mut located = report.clone();
+    located.diagnostics.extend(
+        (0..catalog.event_count() as u32).filter_map(|e| tightened_note(catalog, e, span(e))),
+    );
     // As a load does, at most MAX_SHOWN problems in all: the rest counted.
     let room = MAX_SHOWN.saturating_sub(located.diagnostics.len());
     located.diagnostics.extend(
@@ -73,6 +76,31 @@ pub fn check_report_located(
         place(entity_span(u))
     }));
     (summary, located)
+}
+
+/// The note `check` prints for an event whose interval `after` tightened.
+fn tightened_note(catalog: &dyn Catalog, e: u32, span: Option<Range<usize>>) -> Option<Diagnostic> {
+    let ev = catalog.event(e);
+    let iv = ev.ordered?;
+    let written = ev.time.as_ref().map_or("undated", |t| t.text.as_str());
+    let tz = catalog.timezone();
+    let bound = |t: Option<i64>| match t {
+        Some(t) => format_at_precision(t, Precision::Second, &tz),
+        None => "..".to_string(),
+    };
+    Some(
+        Diagnostic::warning(
+            format!(
+                "\"after\" tightens the time of event {} ({written}) to {} / {}",
+                quote(&ev.id),
+                bound(iv.lo),
+                bound(iv.hi)
+            ),
+            span,
+            "its time, by the events it is after (or that are after it)",
+        )
+        .with_help("a note, not a problem: reach, timeline and the pictures use the tightened time; fmt keeps the written one"),
+    )
 }
 
 /// The warning `check` prints for a carrying event that cannot be causally

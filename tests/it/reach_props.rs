@@ -93,6 +93,9 @@ struct Case {
     since: Option<usize>,
     /// `--until`, as an index into `UNTILS`.
     until: Option<usize>,
+    /// `after` pairs `(a, b)`: event `a` is after event `b` (`a > b`, so
+    /// that they form no cycle; pairs naming an event left out are dropped).
+    afters: Vec<(usize, usize)>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -113,6 +116,7 @@ fn case() -> impl Strategy<Value = Case> {
             any::<bool>(),
             proptest::option::weighted(0.3, 0..TIMES.len()),
             proptest::option::weighted(0.5, 0..UNTILS.len()),
+            proptest::collection::vec((0usize..12, 0usize..12), 0..4),
         )
             .prop_map(
                 move |(
@@ -126,6 +130,7 @@ fn case() -> impl Strategy<Value = Case> {
                     strict,
                     since,
                     until,
+                    afters,
                 )| Case {
                     n,
                     names,
@@ -142,6 +147,11 @@ fn case() -> impl Strategy<Value = Case> {
                     strict,
                     since,
                     until,
+                    afters: afters
+                        .into_iter()
+                        .filter(|(a, b)| a != b)
+                        .map(|(a, b)| (a.max(b), a.min(b)))
+                        .collect(),
                 },
             )
     })
@@ -184,7 +194,62 @@ fn build(case: &Case) -> Story {
             ..Event::default()
         });
     }
+    let ids: HashSet<String> = story.events.iter().map(|e| e.id.clone()).collect();
+    for e in &mut story.events {
+        let k: usize = e.id[1..].parse().unwrap();
+        for &(_, b) in case.afters.iter().filter(|(a, _)| *a == k) {
+            let b = format!("e{b:02}");
+            if ids.contains(&b) && !e.after.contains(&b) {
+                e.after.push(b);
+            }
+        }
+    }
+    // As a load does: the intervals `after` tightens (left as written when
+    // the order is impossible; `check` compares that with the brute force).
+    let _ = grapevine::model::order::order_events(&mut story);
     story
+}
+
+/// Each event's interval `(lo, hi)` tightened by `after`, straight from the
+/// spec: the event's lo rises to at least B's lo and B's hi falls to at most
+/// the event's hi, until nothing changes. `None` when a pair's tightened
+/// interval is empty (an error). The written times, not the engine's.
+fn ordered_intervals(story: &Story) -> Option<HashMap<String, (i64, i64)>> {
+    let mut iv: HashMap<String, (i64, i64)> = story
+        .events
+        .iter()
+        .map(|e| {
+            let w = e.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
+            (
+                e.id.clone(),
+                (w.lo.unwrap_or(i64::MIN), w.hi.unwrap_or(i64::MAX)),
+            )
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for e in &story.events {
+            for b in &e.after {
+                let ((el, eh), (bl, bh)) = (iv[&e.id], iv[b]);
+                if bl > el {
+                    iv.get_mut(&e.id).unwrap().0 = bl;
+                    changed = true;
+                }
+                if eh < bh {
+                    iv.get_mut(b).unwrap().1 = eh;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let empty = story
+        .events
+        .iter()
+        .any(|e| e.after.iter().any(|b| iv[&e.id].1 < iv[b].0));
+    (!empty).then_some(iv)
 }
 
 fn query(case: &Case) -> Query {
@@ -217,19 +282,20 @@ struct Channel {
 }
 
 fn channels(story: &Story, mode: Mode, min: Certainty, traced: bool) -> Vec<Channel> {
+    let ordered = ordered_intervals(story).expect("a valid order");
     let mut out = Vec::new();
     for e in &story.events {
         let carries = traced && e.carries.iter().any(|m| m == "m");
         if e.certainty() < min || (mode == Mode::Message && !carries) {
             continue;
         }
-        let iv = e.interval();
+        let (lo, hi) = ordered[&e.id];
         for (a, b) in e.parties.channels() {
             out.push(Channel {
                 from: a.into(),
                 to: b.into(),
-                lo: iv.lo.unwrap_or(i64::MIN),
-                hi: iv.hi.unwrap_or(i64::MAX),
+                lo,
+                hi,
                 carries,
                 event: e.id.clone(),
                 certainty: e.certainty(),
@@ -589,6 +655,24 @@ pub(crate) fn tree_violation(answer: &grapevine::ReachAnswer) -> Option<String> 
 
 fn check(case: &Case) -> Result<(), TestCaseError> {
     let story = build(case);
+    // `after`: the engine's tightened intervals are the spec's, and an
+    // impossible order is an error for both.
+    let mut ordered = story.clone();
+    let engine = grapevine::model::order::order_events(&mut ordered);
+    match ordered_intervals(&story) {
+        None => {
+            prop_assert!(engine.is_err(), "an impossible order is an error");
+            return Ok(());
+        }
+        Some(want) => {
+            prop_assert!(engine.is_ok(), "{:?}", engine);
+            for e in &story.events {
+                let iv = e.interval();
+                let got = (iv.lo.unwrap_or(i64::MIN), iv.hi.unwrap_or(i64::MAX));
+                prop_assert_eq!(got, want[&e.id], "interval of {}", e.id);
+            }
+        }
+    }
     let catalog = grapevine::StoryCatalog::new(&story);
     let (index, q) = query(case).compile(&catalog).unwrap();
     let answer = grapevine::reach(&index, &q);
@@ -773,6 +857,14 @@ fn the_generator_exercises_every_rule() {
     for _ in 0..1500 {
         let case = strategy.new_tree(&mut runner).unwrap().current();
         let story = build(&case);
+        let Some(ordered) = ordered_intervals(&story) else {
+            *seen.entry("after is impossible").or_default() += 1;
+            continue;
+        };
+        *seen.entry("after tightens").or_default() += usize::from(story.events.iter().any(|e| {
+            let w = e.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
+            ordered[&e.id] != (w.lo.unwrap_or(i64::MIN), w.hi.unwrap_or(i64::MAX))
+        }));
         let b = brute(&story, &case, SPEC);
         let (rows, _) = expected(&story, &case, &b);
         let mut count = |what, yes: bool| *seen.entry(what).or_default() += usize::from(yes);
@@ -835,6 +927,8 @@ fn the_generator_exercises_every_rule() {
         "until changes a row",
         "evidence above threshold, below confirmed",
         "shared names",
+        "after tightens",
+        "after is impossible",
     ] {
         assert!(
             seen.get(what).copied().unwrap_or(0) >= 5,

@@ -596,6 +596,8 @@ fn build(
                     quote,
                     sources,
                     extra,
+                    after: Vec::new(),
+                    ordered: None,
                 }
             },
         )

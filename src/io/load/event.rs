@@ -16,7 +16,7 @@ pub const MAX_CHANNELS: u64 = 1 << 25;
 impl Decoder {
     pub(super) fn event(&mut self, node: &Node, i: usize) -> Option<Event> {
         let mut o = self.obj(node, &format!("events[{i}]"))?;
-        let id = self.id(&mut o, true, None);
+        let id = self.id(&mut o, true, Some(RefKind::Event));
         let kind = match self.field(&mut o, "kind") {
             Some(n) => {
                 let k = self.string_node(&o, "kind", n);
@@ -165,9 +165,22 @@ impl Decoder {
                 Parties::default()
             }
         };
+        let what = o.what.clone();
+        let after = self
+            .string_list(&mut o, "after")
+            .into_iter()
+            .map(|(s, span)| {
+                self.reference(
+                    RefKind::Event,
+                    s.clone(),
+                    span,
+                    format!("{what} field \"after\""),
+                );
+                s
+            })
+            .collect();
         let time = self.time(&mut o, "time");
         let certainty = self.certainty(&mut o);
-        let what = o.what.clone();
         let carries = self
             .string_list(&mut o, "carries")
             .into_iter()
@@ -185,7 +198,9 @@ impl Decoder {
             id: id.unwrap_or_default(),
             kind,
             parties,
+            after,
             time,
+            ordered: None,
             certainty,
             carries,
             summary: self.opt_string(&mut o, "summary"),
@@ -194,6 +209,7 @@ impl Decoder {
             empty: o.empty_lists(&[
                 ("carries", ListField::Carries),
                 ("sources", ListField::Sources),
+                ("after", ListField::After),
             ]),
             extra: Vec::new(),
         };

@@ -16,6 +16,7 @@ pub(super) enum RefKind {
     Entity,
     Message,
     Source,
+    Event,
 }
 
 impl RefKind {
@@ -24,6 +25,7 @@ impl RefKind {
             RefKind::Entity => "entity",
             RefKind::Message => "message",
             RefKind::Source => "source",
+            RefKind::Event => "event",
         }
     }
     pub(super) fn section(self) -> &'static str {
@@ -31,6 +33,7 @@ impl RefKind {
             RefKind::Entity => "entities",
             RefKind::Message => "messages",
             RefKind::Source => "sources",
+            RefKind::Event => "events",
         }
     }
 }
