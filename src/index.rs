@@ -139,6 +139,9 @@ impl<'a> Index<'a> {
     /// assert!(index.channel_count() > 0);
     /// ```
     pub fn build(catalog: &'a dyn Catalog, spec: &IndexSpec) -> Index<'a> {
+        if let Some(index) = Index::with_holdings(catalog, spec) {
+            return index;
+        }
         let ch: &'a Channels = catalog.channels();
         let n = ch.len();
         let min = certainty_bits(spec.threshold);
@@ -206,6 +209,66 @@ impl<'a> Index<'a> {
             flags,
             spec,
         )
+    }
+
+    /// The index of a query about a message that has holdings
+    /// ([`Catalog::holding_channels`]): the channels [`Index::build`] keeps,
+    /// and each holding at or above the threshold as a channel from the
+    /// message's origin to the holding entity that carries the message,
+    /// merged in time order (after the events' channels of the same
+    /// interval). `None` when there is no such holding.
+    ///
+    /// Complexity: O(c log c) for the c channels kept.
+    fn with_holdings(catalog: &'a dyn Catalog, spec: &IndexSpec) -> Option<Index<'a>> {
+        let message = spec.message.as_deref()?;
+        let holdings: Vec<_> = catalog
+            .holding_channels(message)
+            .into_iter()
+            .filter(|h| h.certainty >= spec.threshold)
+            .collect();
+        if holdings.is_empty() {
+            return None;
+        }
+        let ch: &'a Channels = catalog.channels();
+        let min = certainty_bits(spec.threshold);
+        let mut carrying = catalog.carrying_events(message);
+        carrying.sort_unstable();
+        let kept: Vec<usize> = if spec.mode == Mode::Message {
+            ch.of_events(&carrying)
+                .into_iter()
+                .map(|c| c as usize)
+                .collect()
+        } else {
+            (0..ch.len()).collect()
+        };
+        // (lo, hi, holding?, position, from, to, event, flags)
+        let mut rows: Vec<(i64, i64, bool, usize, u32, u32, u32, u8)> = kept
+            .into_iter()
+            .filter(|&c| ch.certainty[c] >= min)
+            .map(|c| {
+                let e = ch.event(c);
+                let carries = carrying.binary_search(&e).is_ok();
+                let flags = ch.certainty[c] | if carries { CARRIES } else { 0 };
+                (ch.lo(c), ch.hi(c), false, c, ch.from[c], ch.to[c], e, flags)
+            })
+            .collect();
+        for (k, h) in holdings.iter().enumerate() {
+            let flags = certainty_bits(h.certainty) | CARRIES;
+            rows.push((h.lo, h.hi, true, k, h.from, h.to, h.event, flags));
+        }
+        rows.sort_unstable_by_key(|r| (r.0, r.1, r.2, r.3));
+        Some(Index::assemble(
+            catalog,
+            Cow::Owned(rows.iter().map(|r| r.4).collect()),
+            Cow::Owned(rows.iter().map(|r| r.5).collect()),
+            Some(Cow::Owned(rows.iter().map(|r| r.6).collect())),
+            Times::Intervals {
+                lo: Cow::Owned(rows.iter().map(|r| r.0).collect()),
+                hi: Cow::Owned(rows.iter().map(|r| r.1).collect()),
+            },
+            Cow::Owned(rows.iter().map(|r| r.7).collect()),
+            spec,
+        ))
     }
 
     /// An index of the channels `kept` (ascending) of `ch`, each with its

@@ -81,16 +81,29 @@ pub fn run(
     }
     for (i, (h, (_, _, c))) in answer.hops.iter().zip(r.hops(&index)).enumerate() {
         let event = catalog.event(index.event(c as usize));
-        s.push_str(&format!(
-            "{}. {}  {} → {}  ({}, {}, {})\n",
-            i + 1,
-            event_date(catalog, event.time.as_ref()),
-            h.from_name,
-            h.to_name,
-            h.kind,
-            certainty_words(h.certainty),
-            h.event
-        ));
+        if let Some(held) =
+            grapevine::render::words::holding_words(catalog, index.event(c as usize))
+        {
+            s.push_str(&format!(
+                "{}. {}  {} {held}  ({}, {})\n",
+                i + 1,
+                event_date(catalog, event.time.as_ref()),
+                h.to_name,
+                certainty_words(h.certainty),
+                h.event
+            ));
+        } else {
+            s.push_str(&format!(
+                "{}. {}  {} → {}  ({}, {}, {})\n",
+                i + 1,
+                event_date(catalog, event.time.as_ref()),
+                h.from_name,
+                h.to_name,
+                h.kind,
+                certainty_words(h.certainty),
+                h.event
+            ));
+        }
         if let Some(q) = &h.quote {
             s.push_str(&format!("   “{q}”\n"));
         }

@@ -64,6 +64,10 @@ pub enum ListField {
     Carries,
     /// `after` of an event.
     After,
+    /// `holdings` of the story.
+    Holdings,
+    /// `markers` of the story.
+    Markers,
 }
 
 /// The list fields of one object that the file wrote as an empty array `[]`
@@ -280,6 +284,80 @@ pub struct Message {
     pub extra: Extra,
 }
 
+/// A claim that an entity had a message by some time, whatever route it
+/// came by. In every query about the message it counts as a channel from the
+/// message's origin to the entity ([`Holding::as_event`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Holding {
+    /// Unique id.
+    pub id: String,
+    /// The entity that held the message.
+    pub entity: String,
+    /// The message it held.
+    pub message: String,
+    /// When it is attested to hold it; `None` means any time.
+    pub time: Option<TimeExpr>,
+    /// The certainty as written; `None` means reported.
+    pub certainty: Option<Certainty>,
+    /// Free text.
+    pub summary: Option<String>,
+    /// Free text.
+    pub quote: Option<String>,
+    /// Citations.
+    pub sources: Vec<Citation>,
+    /// `sources` when written as `[]`.
+    pub empty: EmptyLists,
+    /// Unknown fields, kept.
+    pub extra: Extra,
+}
+
+/// The kind of the event a holding stands for in queries about its message.
+pub const HOLDING_KIND: &str = "holding";
+
+impl Holding {
+    /// The certainty, reported when not written.
+    pub fn certainty(&self) -> Certainty {
+        self.certainty.unwrap_or_default()
+    }
+
+    /// The holding as the channel it is in queries about its message: an
+    /// event of kind [`HOLDING_KIND`] from `origin` (the message's origin) to
+    /// the entity, with the holding's id, time, certainty and citations,
+    /// carrying the message.
+    pub fn as_event(&self, origin: &str) -> Event {
+        Event {
+            id: self.id.clone(),
+            kind: Some(HOLDING_KIND.to_string()),
+            parties: Parties::Directed {
+                from: origin.to_string(),
+                to: vec![self.entity.clone()],
+                to_is_array: false,
+            },
+            time: self.time.clone(),
+            certainty: self.certainty,
+            carries: vec![self.message.clone()],
+            summary: self.summary.clone(),
+            quote: self.quote.clone(),
+            sources: self.sources.clone(),
+            ..Event::default()
+        }
+    }
+}
+
+/// A reference date a reader needs to place the story (election day):
+/// drawn where time is drawn, never a contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Marker {
+    /// Unique id.
+    pub id: String,
+    /// What it marks ("Election day").
+    pub label: String,
+    /// When.
+    pub time: Option<TimeExpr>,
+    /// Unknown fields, kept.
+    pub extra: Extra,
+}
+
 /// Who an event connects.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parties {
@@ -481,6 +559,10 @@ pub struct Story {
     pub messages: Vec<Message>,
     /// The contacts.
     pub events: Vec<Event>,
+    /// Claims that an entity had a message by some time.
+    pub holdings: Vec<Holding>,
+    /// Reference dates.
+    pub markers: Vec<Marker>,
     /// Standing ties.
     pub relations: Vec<Relation>,
     /// `sources`, `messages`, `events` and `relations` when written as `[]`.
@@ -500,6 +582,8 @@ impl Default for Story {
             entities: Vec::new(),
             messages: Vec::new(),
             events: Vec::new(),
+            holdings: Vec::new(),
+            markers: Vec::new(),
             relations: Vec::new(),
             empty: EmptyLists::NONE,
             extra: Vec::new(),

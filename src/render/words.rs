@@ -77,6 +77,22 @@ pub fn time_label(catalog: &dyn Catalog, t: i64, precision: Precision) -> String
     point_label(&p, &catalog.timezone(), DateStyle::Short)
 }
 
+/// For a holding's event number: "held it by DATE (how it got it is not
+/// recorded)", DATE being the end of the holding's time; `None` for an
+/// event.
+pub fn holding_words(catalog: &dyn Catalog, e: u32) -> Option<String> {
+    if !catalog.is_holding(e) {
+        return None;
+    }
+    let ev = catalog.event(e);
+    let tz = catalog.timezone();
+    let by = match ev.time.as_ref().and_then(|t| t.end.as_ref()) {
+        Some(end) => format!("by {}", point_label(end, &tz, DateStyle::Short)),
+        None => "at some time".to_string(),
+    };
+    Some(format!("held it {by} (how it got it is not recorded)"))
+}
+
 /// An event's date as the diagrams write it: `20 Sep 2016`, `after 20 Sep
 /// 2016`, `12–13 Oct 2016`, `date unknown`.
 pub fn event_date(catalog: &dyn Catalog, time: Option<&TimeExpr>) -> String {
@@ -340,7 +356,28 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         if self.is_source(r) {
             return format!("{} (the source)", r.name);
         }
-        r.chain(self.index).join(" → ")
+        let hops = r.hops(self.index);
+        let mut out = String::new();
+        for (i, &(from, to, c)) in hops.iter().enumerate() {
+            let to_name = self.index.entity_name(to);
+            match holding_words(self.catalog, self.index.event(c as usize)) {
+                // The holding stands for the hop: no hand-over is claimed.
+                Some(held) => {
+                    if i > 0 {
+                        out.push_str(" → ");
+                    }
+                    out.push_str(&format!("{to_name} {held}"));
+                }
+                None => {
+                    if i == 0 {
+                        out.push_str(self.index.entity_name(from));
+                    }
+                    out.push_str(" → ");
+                    out.push_str(to_name);
+                }
+            }
+        }
+        out
     }
 
     /// The question's conditions, one line each: mode and threshold (and

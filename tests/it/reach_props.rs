@@ -96,6 +96,9 @@ struct Case {
     /// `after` pairs `(a, b)`: event `a` is after event `b` (`a > b`, so
     /// that they form no cycle; pairs naming an event left out are dropped).
     afters: Vec<(usize, usize)>,
+    /// Holdings of the message: entity, time (index into `TIMES`),
+    /// certainty.
+    holdings: Vec<(usize, Option<usize>, Option<Certainty>)>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -117,6 +120,14 @@ fn case() -> impl Strategy<Value = Case> {
             proptest::option::weighted(0.3, 0..TIMES.len()),
             proptest::option::weighted(0.5, 0..UNTILS.len()),
             proptest::collection::vec((0usize..12, 0usize..12), 0..4),
+            proptest::collection::vec(
+                (
+                    0..n,
+                    proptest::option::weighted(0.9, 0..TIMES.len()),
+                    certainty(),
+                ),
+                0..3,
+            ),
         )
             .prop_map(
                 move |(
@@ -131,6 +142,7 @@ fn case() -> impl Strategy<Value = Case> {
                     since,
                     until,
                     afters,
+                    holdings,
                 )| Case {
                     n,
                     names,
@@ -152,6 +164,7 @@ fn case() -> impl Strategy<Value = Case> {
                         .filter(|(a, b)| a != b)
                         .map(|(a, b)| (a.max(b), a.min(b)))
                         .collect(),
+                    holdings,
                 },
             )
     })
@@ -160,7 +173,11 @@ fn case() -> impl Strategy<Value = Case> {
 /// A random story and query of this module's generator, for the tests of
 /// other modules (`path` against `reach`).
 pub(crate) fn story_and_query() -> impl Strategy<Value = (Story, Query)> {
-    case().prop_map(|c| (build(&c), query(&c)))
+    case()
+        .prop_map(|c| (build(&c), query(&c)))
+        .prop_filter("an order of events that can be", |(s, _)| {
+            ordered_intervals(s).is_some()
+        })
 }
 
 fn build(case: &Case) -> Story {
@@ -194,6 +211,16 @@ fn build(case: &Case) -> Story {
             ..Event::default()
         });
     }
+    for (k, &(entity, t, certainty)) in case.holdings.iter().enumerate() {
+        story.holdings.push(grapevine::model::Holding {
+            id: format!("h{k}"),
+            entity: format!("p{entity}"),
+            message: "m".into(),
+            time: t.map(time),
+            certainty,
+            ..Default::default()
+        });
+    }
     let ids: HashSet<String> = story.events.iter().map(|e| e.id.clone()).collect();
     for e in &mut story.events {
         let k: usize = e.id[1..].parse().unwrap();
@@ -208,6 +235,29 @@ fn build(case: &Case) -> Story {
     // the order is impossible; `check` compares that with the brute force).
     let _ = grapevine::model::order::order_events(&mut story);
     story
+}
+
+/// The holdings of the message as the events they are in queries about it,
+/// straight from the spec: from the message's origin to the entity, with
+/// the holding's time and certainty, carrying the message.
+fn holding_events(story: &Story) -> Vec<Event> {
+    let origin = story.messages[0].origin.clone().unwrap();
+    story
+        .holdings
+        .iter()
+        .map(|h| Event {
+            id: h.id.clone(),
+            parties: grapevine::model::Parties::Directed {
+                from: origin.clone(),
+                to: vec![h.entity.clone()],
+                to_is_array: false,
+            },
+            time: h.time.clone(),
+            certainty: h.certainty,
+            carries: vec!["m".into()],
+            ..Event::default()
+        })
+        .collect()
 }
 
 /// Each event's interval `(lo, hi)` tightened by `after`, straight from the
@@ -284,6 +334,29 @@ struct Channel {
 fn channels(story: &Story, mode: Mode, min: Certainty, traced: bool) -> Vec<Channel> {
     let ordered = ordered_intervals(story).expect("a valid order");
     let mut out = Vec::new();
+    // A holding is a channel of the queries about its message only.
+    let holdings = if traced {
+        holding_events(story)
+    } else {
+        vec![]
+    };
+    for e in &holdings {
+        let iv = e.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
+        if e.certainty() < min {
+            continue;
+        }
+        for (a, b) in e.parties.channels() {
+            out.push(Channel {
+                from: a.into(),
+                to: b.into(),
+                lo: iv.lo.unwrap_or(i64::MIN),
+                hi: iv.hi.unwrap_or(i64::MAX),
+                carries: true,
+                event: e.id.clone(),
+                certainty: e.certainty(),
+            });
+        }
+    }
     for e in &story.events {
         let carries = traced && e.carries.iter().any(|m| m == "m");
         if e.certainty() < min || (mode == Mode::Message && !carries) {
@@ -693,7 +766,13 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     prop_assert_eq!(&answer.not_reached, &not, "not_reached, by name");
     // The paths form a tree: previous's path followed by via.
     prop_assert_eq!(tree_violation(&answer), None);
-    let events: HashMap<&str, &Event> = story.events.iter().map(|e| (e.id.as_str(), e)).collect();
+    let held = holding_events(&story);
+    let events: HashMap<&str, &Event> = story
+        .events
+        .iter()
+        .chain(held.iter().filter(|_| case.use_message))
+        .map(|e| (e.id.as_str(), e))
+        .collect();
     for (r, want) in answer.reached.iter().zip(&rows) {
         let id = &r.entity;
         let got = Row {
@@ -889,6 +968,15 @@ fn the_generator_exercises_every_rule() {
                 expected(&story, &case, &brute(&story, &case, rules)).0 != rows,
             );
         }
+        let unheld = Case {
+            holdings: vec![],
+            ..case.clone()
+        };
+        let unheld_story = build(&unheld);
+        count(
+            "a holding changes the answer",
+            expected(&unheld_story, &unheld, &brute(&unheld_story, &unheld, SPEC)).0 != rows,
+        );
         let open = Case {
             until: None,
             ..case.clone()
@@ -929,6 +1017,7 @@ fn the_generator_exercises_every_rule() {
         "shared names",
         "after tightens",
         "after is impossible",
+        "a holding changes the answer",
     ] {
         assert!(
             seen.get(what).copied().unwrap_or(0) >= 5,

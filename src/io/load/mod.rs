@@ -423,6 +423,16 @@ impl Decoder {
                 event_spans.push(node.span.clone());
             }
         }
+        for (i, node) in self.section(&mut top, "holdings", None).iter().enumerate() {
+            if let Some(h) = self.holding(node, i) {
+                story.holdings.push(h);
+            }
+        }
+        for (i, node) in self.section(&mut top, "markers", None).iter().enumerate() {
+            if let Some(m) = self.marker(node, i) {
+                story.markers.push(m);
+            }
+        }
         for (i, node) in self.section(&mut top, "relations", None).iter().enumerate() {
             if let Some(r) = self.relation(node, i) {
                 story.relations.push(r);
@@ -432,6 +442,8 @@ impl Decoder {
             ("sources", ListField::Sources),
             ("messages", ListField::Messages),
             ("events", ListField::Events),
+            ("holdings", ListField::Holdings),
+            ("markers", ListField::Markers),
             ("relations", ListField::Relations),
         ]);
         story.extra = self.finish(top);

@@ -138,7 +138,7 @@ impl Decoder {
                         "used again here",
                     )
                     .with_related((*first_span).clone(), "first defined here")
-                    .with_help("ids must be unique among entities, messages, events, sources and relations; rename one");
+                    .with_help("ids must be unique among entities, messages, events, sources, holdings, markers and relations; rename one");
                     self.diags.push(diag);
                 }
                 None => {
@@ -216,6 +216,9 @@ impl Decoder {
             if let Some(o) = &m.origin {
                 used.insert(o);
             }
+        }
+        for h in &story.holdings {
+            used.insert(&h.entity);
         }
         for (e, span) in story.entities.iter().zip(spans) {
             if !used.contains(e.id.as_str()) {
