@@ -1,0 +1,181 @@
+//! The bundled stories' hand-checked questions (`graphs/*.questions.json`):
+//! each `reach` question is asked of the command line with `--json` and
+//! every field the file lists is compared (`earliest`, `timing`,
+//! `definite_by`, `evidence`, and the reached and not reached sets); each
+//! `critical` question's `critical_claims` is compared with the claims whose
+//! removal alone cuts the entity off (`single_points`).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+fn grapevine(args: &[&str]) -> (Option<i32>, Value, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(args)
+        .output()
+        .expect("grapevine runs");
+    let json = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    (
+        o.status.code(),
+        json,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn question_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("graphs")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".questions.json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The disagreements of one `reach` question, in words (empty: none).
+fn check_reach(story: &str, q: &Value) -> Vec<String> {
+    let args: Vec<&str> = q["reach"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let mut cmd = vec!["reach", story, "--json"];
+    cmd.extend(&args);
+    let (code, answer, stderr) = grapevine(&cmd);
+    let mut out = Vec::new();
+    if code != Some(0) {
+        return vec![format!("exit {code:?}: {stderr}")];
+    }
+    let rows: Vec<&Value> = answer["reached"].as_array().unwrap().iter().collect();
+    let row = |id: &str| rows.iter().find(|r| r["entity"] == id).copied();
+    let want = q["reached"].as_object().unwrap();
+    for (id, fields) in want {
+        let Some(r) = row(id) else {
+            out.push(format!("{id}: not reached"));
+            continue;
+        };
+        for (k, v) in fields.as_object().unwrap() {
+            if &r[k] != v {
+                out.push(format!("{id}.{k}: hand {v}, engine {}", r[k]));
+            }
+        }
+    }
+    let got: BTreeSet<&str> = rows.iter().map(|r| r["entity"].as_str().unwrap()).collect();
+    let listed: BTreeSet<&str> = want.keys().map(String::as_str).collect();
+    if got != listed {
+        out.push(format!("reached: hand {listed:?}, engine {got:?}"));
+    }
+    let set = |v: &Value| -> BTreeSet<String> {
+        v.as_array()
+            .map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let (hand, engine) = (set(&q["not_reached"]), set(&answer["not_reached"]));
+    if hand != engine {
+        out.push(format!("not_reached: hand {hand:?}, engine {engine:?}"));
+    }
+    out
+}
+
+/// The disagreements of one `critical` question.
+fn check_critical(story: &str, q: &Value) -> Vec<String> {
+    let args: Vec<&str> = q["critical"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let target = args
+        .windows(2)
+        .find(|w| w[0] == "--to")
+        .map(|w| w[1])
+        .expect("a critical question names its entity with --to");
+    let mut cmd = vec!["critical", story, "--json"];
+    cmd.extend(&args);
+    let (code, answer, stderr) = grapevine(&cmd);
+    if code != Some(0) {
+        return vec![format!("exit {code:?}: {stderr}")];
+    }
+    let Some(entity) = answer["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["entity"] == target)
+    else {
+        return vec![format!("{target}: not in the answer")];
+    };
+    let set = |v: &Value| -> BTreeSet<String> {
+        v.as_array()
+            .map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let (hand, engine) = (set(&q["critical_claims"]), set(&entity["single_points"]));
+    if hand != engine {
+        return vec![format!(
+            "critical claims of {target}: hand {hand:?}, engine {engine:?}"
+        )];
+    }
+    Vec::new()
+}
+
+#[test]
+fn every_hand_checked_answer_holds() {
+    let files = question_files();
+    assert!(files.len() >= 4, "{files:?}");
+    let mut problems = Vec::new();
+    let mut asked = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let story = format!("graphs/{}", doc["story"].as_str().unwrap());
+        for q in doc["questions"].as_array().unwrap() {
+            let found = if q.get("reach").is_some() {
+                check_reach(&story, q)
+            } else if q.get("critical").is_some() {
+                check_critical(&story, q)
+            } else {
+                vec!["neither reach nor critical".to_string()]
+            };
+            asked += 1;
+            for f in found {
+                problems.push(format!(
+                    "{}: {}: {f}",
+                    file.display(),
+                    q["question"].as_str().unwrap_or("?")
+                ));
+            }
+        }
+    }
+    assert!(asked >= 20, "{asked} questions");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Holdings, `after` and markers load, and the stories that use them are
+/// canonical: `fmt` writes them back byte for byte, and loading warns about
+/// no holding, marker or `after` (they are fields of format 1).
+#[test]
+fn the_stories_keep_holdings_after_and_markers() {
+    for file in question_files() {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let path = format!("graphs/{}", doc["story"].as_str().unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let loaded = grapevine::load_str(&path, &text).unwrap();
+        let story = &loaded.story;
+        assert!(!story.holdings.is_empty(), "{path}: holdings");
+        assert!(!story.markers.is_empty(), "{path}: markers");
+        assert!(
+            story.events.iter().any(|e| !e.after.is_empty()),
+            "{path}: after"
+        );
+        assert_eq!(grapevine::io::save::to_json(story), text, "{path}");
+        let rendered = loaded.report.render();
+        for word in ["holdings", "markers", "after", "entity", "label", "message"] {
+            assert!(
+                !rendered.contains(&format!("unknown field \"{word}\"")),
+                "{path}: a warning about {word}:\n{rendered}"
+            );
+        }
+    }
+}
