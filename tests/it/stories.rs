@@ -179,3 +179,95 @@ fn the_stories_keep_holdings_after_and_markers() {
         }
     }
 }
+
+/// A story of entities a, b, c, message m (from a), and these events and
+/// holdings (JSON text of the arrays).
+fn small(events: &str, holdings: &str) -> String {
+    format!(
+        r#"{{"format": "grapevine/1",
+  "entities": [{{"id": "a", "name": "A"}}, {{"id": "b", "name": "B"}}, {{"id": "c", "name": "C"}}],
+  "messages": [{{"id": "m", "origin": "a", "time": "2016-09-20"}}],
+  "events": {events},
+  "holdings": {holdings}
+}}"#
+    )
+}
+
+/// The errors of `after` and of holdings are located and name what they are
+/// about; a holding reaches its entity in queries about its message only.
+#[test]
+fn after_and_holdings_errors_and_meaning() {
+    let err = |text: &str| match grapevine::load_str("s.json", text) {
+        Ok(_) => panic!("loads: {text}"),
+        Err(report) => report.render(),
+    };
+    let e = err(&small(
+        r#"[{"id": "x", "from": "a", "to": "b", "time": "2016-09-21", "after": ["nope"]}]"#,
+        "[]",
+    ));
+    assert!(
+        e.contains("unknown event \"nope\"") && e.contains("s.json:"),
+        "{e}"
+    );
+    let e = err(&small(
+        r#"[{"id": "x", "from": "a", "to": "b", "after": ["y"]}, {"id": "y", "from": "b", "to": "c", "after": ["x"]}]"#,
+        "[]",
+    ));
+    assert!(
+        e.contains("cycle") && e.contains("\"x\"") && e.contains("\"y\""),
+        "{e}"
+    );
+    let e = err(&small(
+        r#"[{"id": "x", "from": "a", "to": "b", "time": "2016-09-20", "after": ["y"]}, {"id": "y", "from": "b", "to": "c", "time": "2016-09-21"}]"#,
+        "[]",
+    ));
+    assert!(
+        e.contains("2016-09-20") && e.contains("2016-09-21") && e.contains("ends before"),
+        "{e}"
+    );
+    for (holding, what) in [
+        (
+            r#"[{"id": "h", "entity": "zed", "message": "m"}]"#,
+            "unknown entity \"zed\"",
+        ),
+        (
+            r#"[{"id": "h", "entity": "b", "message": "mm"}]"#,
+            "unknown message \"mm\"",
+        ),
+        (
+            r#"[{"id": "h", "entity": "b", "message": "m", "time": "2016-13"}]"#,
+            "2016-13",
+        ),
+        (
+            r#"[{"id": "a", "entity": "b", "message": "m"}]"#,
+            "duplicate id \"a\"",
+        ),
+    ] {
+        let e = err(&small("[]", holding));
+        assert!(e.contains(what) && e.contains("s.json:"), "{what}: {e}");
+    }
+    // A holding is a channel of the queries about its message, not of
+    // contacts from an entity.
+    let story = grapevine::load_str(
+        "s.json",
+        &small(
+            r#"[{"id": "x", "from": "b", "to": "c", "time": "2016-09-25", "carries": ["m"]}]"#,
+            r#"[{"id": "h", "entity": "b", "message": "m", "time": "2016-09-22", "certainty": "confirmed"}]"#,
+        ),
+    )
+    .unwrap()
+    .story;
+    let a = grapevine::reach_story(&story, &grapevine::Query::message("m")).unwrap();
+    let b = a.get("b").unwrap();
+    assert_eq!(
+        (b.via.as_deref(), b.previous.as_deref()),
+        (Some("h"), Some("a"))
+    );
+    assert_eq!(b.evidence, grapevine::Certainty::Confirmed);
+    assert_eq!(
+        a.get("c").unwrap().path.as_deref(),
+        Some(&["h".to_string(), "x".to_string()][..])
+    );
+    let from = grapevine::reach_story(&story, &grapevine::Query::from_entity("a")).unwrap();
+    assert_eq!(from.reached.len(), 1, "no holding in a --from query");
+}

@@ -138,7 +138,7 @@ impl Decoder {
                         "used again here",
                     )
                     .with_related((*first_span).clone(), "first defined here")
-                    .with_help("ids must be unique among entities, messages, events, sources, holdings, markers and relations; rename one");
+                    .with_help("ids must be unique among entities, messages, events, sources and relations; rename one");
                     self.diags.push(diag);
                 }
                 None => {
