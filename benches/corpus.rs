@@ -91,15 +91,15 @@ fn load(text: &str, threads: usize) -> Corpus {
 /// before the first contact: the answer covers the whole span.
 fn query(index: &Index, strict: bool) -> ReachQuery {
     let mut sent = vec![0u32; index.node_count()];
-    for c in 0..index.channel_count() {
-        sent[index.from(c) as usize] += 1;
+    for c in index.channels() {
+        sent[index.from(c).index()] += 1;
     }
     let hub = (0..sent.len())
         .max_by_key(|&v| (sent[v], std::cmp::Reverse(v)))
-        .unwrap_or(0) as u32;
+        .unwrap_or(0);
     ReachQuery {
         strict,
-        ..ReachQuery::new(hub)
+        ..ReachQuery::new(grapevine::catalog::EntityId::at(hub))
     }
 }
 

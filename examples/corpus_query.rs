@@ -189,7 +189,7 @@ fn main() {
             .iter()
             .enumerate()
             .filter(|(_, &t)| t != i64::MAX)
-            .map(|(v, &t)| (index.entity_id(v as u32), t))
+            .map(|(v, &t)| (index.entity_id(grapevine::catalog::NodeId::at(v)), t))
             .collect();
         rows.sort();
         let write = || -> std::io::Result<()> {

@@ -20,7 +20,7 @@
 
 use petgraph::graph::{NodeIndex, UnGraph};
 
-use crate::catalog::{certainty_bits, Catalog};
+use crate::catalog::{certainty_bits, Catalog, ChannelId, EntityId, EventId};
 use crate::model::Certainty;
 
 /// Entities linked by contacts (and, optionally, relations), undirected.
@@ -38,10 +38,10 @@ pub struct StaticGraph {
 /// A node of the static graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Node {
-    /// An entity (catalogue number).
-    Entity(u32),
-    /// A contact of more than two parties (event number).
-    Contact(u32),
+    /// An entity.
+    Entity(EntityId),
+    /// A contact of more than two parties.
+    Contact(EventId),
 }
 
 impl StaticGraph {
@@ -58,7 +58,7 @@ impl StaticGraph {
         let mut parties: Vec<(u32, u32)> = Vec::new();
         for c in 0..ch.len() {
             if ch.certainty[c] >= min {
-                let e = ch.event(c);
+                let e = ch.event(ChannelId::at(c)).0;
                 // Hubs of meetings (numbered after the entities) are left
                 // out: their participants are the parties.
                 for u in [ch.from[c], ch.to[c]] {
@@ -88,7 +88,7 @@ impl StaticGraph {
                     (catalog.entity_number(&r.from), catalog.entity_number(&r.to))
                 {
                     if a != b {
-                        pairs.push((a.min(b), a.max(b)));
+                        pairs.push((a.min(b).0, a.max(b).0));
                     }
                 }
             }
@@ -96,14 +96,14 @@ impl StaticGraph {
         pairs.sort_unstable();
         pairs.dedup();
         let mut graph = UnGraph::with_capacity(n + hubs.len(), pairs.len());
-        for u in 0..n as u32 {
+        for u in EntityId::all(n) {
             graph.add_node(Node::Entity(u));
         }
         for (a, b) in pairs {
             graph.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), ());
         }
         for (e, members) in hubs {
-            let hub = graph.add_node(Node::Contact(e));
+            let hub = graph.add_node(Node::Contact(EventId(e)));
             for m in members {
                 graph.add_edge(hub, NodeIndex::new(m as usize), ());
             }
@@ -123,14 +123,14 @@ impl StaticGraph {
     /// Breadth-first with 0-1 costs (entering a contact node costs the step,
     /// leaving it nothing), stopping at `depth`: only the neighbourhood is
     /// visited. O(n + l) at most for n nodes and l links.
-    pub fn within(&self, start: u32, depth: usize) -> Vec<u32> {
+    pub fn within(&self, start: EntityId, depth: usize) -> Vec<EntityId> {
         let n = self.graph.node_count();
-        if start as usize >= self.entities {
+        if start.index() >= self.entities {
             return Vec::new();
         }
         let mut dist = vec![usize::MAX; n];
-        dist[start as usize] = 0;
-        let mut queue = std::collections::VecDeque::from([NodeIndex::new(start as usize)]);
+        dist[start.index()] = 0;
+        let mut queue = std::collections::VecDeque::from([NodeIndex::new(start.index())]);
         while let Some(v) = queue.pop_front() {
             let d = dist[v.index()];
             let from_hub = v.index() >= self.entities;
@@ -148,8 +148,8 @@ impl StaticGraph {
                 }
             }
         }
-        (0..self.entities as u32)
-            .filter(|&u| dist[u as usize] <= depth)
+        EntityId::all(self.entities)
+            .filter(|&u| dist[u.index()] <= depth)
             .collect()
     }
 
@@ -161,12 +161,12 @@ impl StaticGraph {
     /// The shortest number of steps from `start` to every entity (`None`:
     /// not connected); the parties of one contact are one step apart, as in
     /// [`StaticGraph::within`]. O(n + l).
-    pub fn distances(&self, start: u32) -> Vec<Option<usize>> {
+    pub fn distances(&self, start: EntityId) -> Vec<Option<usize>> {
         let n = self.graph.node_count();
         let mut dist = vec![usize::MAX; n];
-        if (start as usize) < self.entities {
-            dist[start as usize] = 0;
-            let mut queue = std::collections::VecDeque::from([NodeIndex::new(start as usize)]);
+        if start.index() < self.entities {
+            dist[start.index()] = 0;
+            let mut queue = std::collections::VecDeque::from([NodeIndex::new(start.index())]);
             while let Some(v) = queue.pop_front() {
                 let d = dist[v.index()];
                 let from_hub = v.index() >= self.entities;
@@ -192,19 +192,19 @@ impl StaticGraph {
 
     /// The entities one step from `u` (not `u` itself), ascending: its
     /// direct links and the other parties of its contacts of more than two.
-    pub fn neighbours(&self, u: u32) -> Vec<u32> {
-        if u as usize >= self.entities {
+    pub fn neighbours(&self, u: EntityId) -> Vec<EntityId> {
+        if u.index() >= self.entities {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for w in self.graph.neighbors(NodeIndex::new(u as usize)) {
+        for w in self.graph.neighbors(NodeIndex::new(u.index())) {
             if w.index() < self.entities {
-                out.push(w.index() as u32);
+                out.push(EntityId::at(w.index()));
             } else {
                 out.extend(
                     self.graph
                         .neighbors(w)
-                        .map(|x| x.index() as u32)
+                        .map(|x| EntityId::at(x.index()))
                         .filter(|&x| x != u),
                 );
             }
@@ -222,7 +222,7 @@ impl StaticGraph {
     /// Errors with the number of links it would make (counted before pairs
     /// shared by several contacts are merged) when that is more than
     /// `max_links`: a meeting of 10^5 people makes 5·10^9.
-    pub fn entity_links(&self, max_links: usize) -> Result<Vec<(u32, u32)>, usize> {
+    pub fn entity_links(&self, max_links: usize) -> Result<Vec<(EntityId, EntityId)>, usize> {
         let mut direct = 0usize;
         let mut expanded = 0usize;
         for e in self.graph.edge_indices() {
@@ -245,15 +245,15 @@ impl StaticGraph {
             if let Some((a, b)) = self.graph.edge_endpoints(e) {
                 let (a, b) = (a.index(), b.index());
                 if a < self.entities && b < self.entities {
-                    links.push((a.min(b) as u32, a.max(b) as u32));
+                    links.push((EntityId::at(a.min(b)), EntityId::at(a.max(b))));
                 }
             }
         }
         for h in self.entities..self.graph.node_count() {
-            let mut members: Vec<u32> = self
+            let mut members: Vec<EntityId> = self
                 .graph
                 .neighbors(NodeIndex::new(h))
-                .map(|x| x.index() as u32)
+                .map(|x| EntityId::at(x.index()))
                 .collect();
             members.sort_unstable();
             for (i, &a) in members.iter().enumerate() {
@@ -278,14 +278,14 @@ impl StaticGraph {
             graph.add_node(());
         }
         for (a, b) in links {
-            graph.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), ());
+            graph.add_edge(NodeIndex::new(a.index()), NodeIndex::new(b.index()), ());
         }
         Ok(EntityGraph { graph })
     }
 
     /// The connected components of entities, each ascending, largest first
     /// (ties by smallest member). Isolated entities are components of one.
-    pub fn components(&self) -> Vec<Vec<u32>> {
+    pub fn components(&self) -> Vec<Vec<EntityId>> {
         let n = self.graph.node_count();
         let mut uf = petgraph::unionfind::UnionFind::<usize>::new(n);
         for e in self.graph.edge_indices() {
@@ -293,11 +293,11 @@ impl StaticGraph {
                 uf.union(a.index(), b.index());
             }
         }
-        let mut groups: std::collections::BTreeMap<usize, Vec<u32>> = Default::default();
-        for u in 0..self.entities {
-            groups.entry(uf.find(u)).or_default().push(u as u32);
+        let mut groups: std::collections::BTreeMap<usize, Vec<EntityId>> = Default::default();
+        for u in EntityId::all(self.entities) {
+            groups.entry(uf.find(u.index())).or_default().push(u);
         }
-        let mut out: Vec<Vec<u32>> = groups.into_values().collect();
+        let mut out: Vec<Vec<EntityId>> = groups.into_values().collect();
         out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         out
     }
@@ -412,8 +412,9 @@ impl EntityGraph {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::catalog::StoryCatalog;
+    use super::StaticGraph;
+    use crate::catalog::{EntityId, StoryCatalog};
+    use crate::model::Certainty;
     use crate::model::{Entity, Event, Parties, Story};
 
     fn chain_story(n: usize) -> Story {
@@ -442,16 +443,20 @@ mod tests {
         }
     }
 
+    fn ids(v: &[u32]) -> Vec<EntityId> {
+        v.iter().map(|&u| EntityId(u)).collect()
+    }
+
     #[test]
     fn neighbourhood_and_components() {
         let story = chain_story(6);
         let cat = StoryCatalog::new(&story);
         let g = StaticGraph::build(&cat, Certainty::Unknown, false);
-        assert_eq!(g.within(0, 0), vec![0]);
-        assert_eq!(g.within(0, 2), vec![0, 1, 2]);
-        assert_eq!(g.within(2, 1), vec![1, 2, 3]);
+        assert_eq!(g.within(EntityId(0), 0), ids(&[0]));
+        assert_eq!(g.within(EntityId(0), 2), ids(&[0, 1, 2]));
+        assert_eq!(g.within(EntityId(2), 1), ids(&[1, 2, 3]));
         // e0..e4 linked, e5 isolated.
-        assert_eq!(g.components(), vec![vec![0, 1, 2, 3, 4], vec![5]]);
+        assert_eq!(g.components(), vec![ids(&[0, 1, 2, 3, 4]), ids(&[5])]);
     }
 
     #[test]
@@ -468,8 +473,8 @@ mod tests {
         }];
         let cat = StoryCatalog::new(&story);
         let g = StaticGraph::build(&cat, Certainty::Unknown, false);
-        assert_eq!(g.within(2, 1), vec![0, 1, 2, 3]);
-        assert_eq!(g.within(2, 0), vec![2]);
-        assert_eq!(g.components(), vec![vec![0, 1, 2, 3], vec![4]]);
+        assert_eq!(g.within(EntityId(2), 1), ids(&[0, 1, 2, 3]));
+        assert_eq!(g.within(EntityId(2), 0), ids(&[2]));
+        assert_eq!(g.components(), vec![ids(&[0, 1, 2, 3]), ids(&[4])]);
     }
 }

@@ -29,7 +29,10 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 pub(crate) use crate::catalog::certainty_bits;
-use crate::catalog::{certainty_of_bits, Catalog, Channels, TimeColumns};
+use crate::catalog::{
+    certainty_of_bits, Catalog, ChannelId, Channels, EntityId, EventId, Hop, Node, NodeId,
+    TimeColumns,
+};
 use crate::model::Certainty;
 
 /// Which contacts a query may follow.
@@ -83,7 +86,7 @@ enum Times<'a> {
 #[derive(Debug, Clone, Default)]
 struct Adjacency {
     start: Vec<u32>,
-    list: Vec<u32>,
+    list: Vec<ChannelId>,
 }
 
 const CERTAINTY_MASK: u8 = 0b11;
@@ -156,7 +159,7 @@ impl<'a> Index<'a> {
             let kept: Vec<usize> = ch
                 .of_events(&carrying_events)
                 .into_iter()
-                .map(|c| c as usize)
+                .map(ChannelId::index)
                 .filter(|&c| ch.certainty[c] >= min)
                 .collect();
             return Index::from_kept(catalog, ch, &kept, &|_| true, spec);
@@ -165,16 +168,18 @@ impl<'a> Index<'a> {
         let carrying: Option<Vec<bool>> = (!carrying_events.is_empty()).then(|| {
             let mut v = vec![false; catalog.event_count()];
             for &e in &carrying_events {
-                if let Some(x) = v.get_mut(e as usize) {
+                if let Some(x) = v.get_mut(e.index()) {
                     *x = true;
                 }
             }
             v
         });
         let carries = |c: usize| {
-            carrying
-                .as_ref()
-                .is_some_and(|v| v.get(ch.event(c) as usize).copied().unwrap_or(false))
+            carrying.as_ref().is_some_and(|v| {
+                v.get(ch.event(ChannelId::at(c)).index())
+                    .copied()
+                    .unwrap_or(false)
+            })
         };
         if spec.threshold > Certainty::Unknown && ch.certainty.iter().any(|&k| k < min) {
             let kept: Vec<usize> = (0..n).filter(|&c| ch.certainty[c] >= min).collect();
@@ -233,28 +238,26 @@ impl<'a> Index<'a> {
         let min = certainty_bits(spec.threshold);
         let mut carrying = catalog.carrying_events(message);
         carrying.sort_unstable();
-        let kept: Vec<usize> = if spec.mode == Mode::Message {
+        let kept: Vec<ChannelId> = if spec.mode == Mode::Message {
             ch.of_events(&carrying)
-                .into_iter()
-                .map(|c| c as usize)
-                .collect()
         } else {
-            (0..ch.len()).collect()
+            ChannelId::all(ch.len()).collect()
         };
         // (lo, hi, holding?, position, from, to, event, flags)
         let mut rows: Vec<(i64, i64, bool, usize, u32, u32, u32, u8)> = kept
             .into_iter()
-            .filter(|&c| ch.certainty[c] >= min)
+            .filter(|&c| ch.certainty[c.index()] >= min)
             .map(|c| {
                 let e = ch.event(c);
                 let carries = carrying.binary_search(&e).is_ok();
-                let flags = ch.certainty[c] | if carries { CARRIES } else { 0 };
-                (ch.lo(c), ch.hi(c), false, c, ch.from[c], ch.to[c], e, flags)
+                let flags = ch.certainty[c.index()] | if carries { CARRIES } else { 0 };
+                let (from, to) = (ch.from[c.index()], ch.to[c.index()]);
+                (ch.lo(c), ch.hi(c), false, c.index(), from, to, e.0, flags)
             })
             .collect();
         for (k, h) in holdings.iter().enumerate() {
             let flags = certainty_bits(h.certainty) | CARRIES;
-            rows.push((h.lo, h.hi, true, k, h.from, h.to, h.event, flags));
+            rows.push((h.lo, h.hi, true, k, h.from.0, h.to.0, h.event.0, flags));
         }
         rows.sort_unstable_by_key(|r| (r.0, r.1, r.2, r.3));
         Some(Index::assemble(
@@ -292,7 +295,7 @@ impl<'a> Index<'a> {
                 hi: Cow::Owned(kept.iter().map(|&c| hi[c]).collect()),
             },
         };
-        let event: Vec<u32> = kept.iter().map(|&c| ch.event(c)).collect();
+        let event: Vec<u32> = kept.iter().map(|&c| ch.event(ChannelId::at(c)).0).collect();
         let flags = Cow::Owned(
             kept.iter()
                 .map(|&c| ch.certainty[c] | if carries(c) { CARRIES } else { 0 })
@@ -382,24 +385,38 @@ impl<'a> Index<'a> {
 
     /// True when node `u` is a meeting's hub, not an entity.
     #[inline]
-    pub fn is_hub(&self, u: u32) -> bool {
-        u as usize >= self.catalog.entity_count()
+    pub fn is_hub(&self, u: NodeId) -> bool {
+        u.index() >= self.catalog.entity_count()
     }
 
-    /// The hops of a chain of channels as people read them: `(sender,
-    /// receiver, channel)`, a pass through a meeting's hub (into it, then out
-    /// of it to the receiver) made one hop through the channel out of it.
-    pub fn hops_of(&self, chain: &[u32]) -> Vec<(u32, u32, u32)> {
+    /// Node `u` told apart: an entity or a meeting's hub.
+    #[inline]
+    pub fn node(&self, u: NodeId) -> Node {
+        Node::of(u, self.catalog.entity_count())
+    }
+
+    /// The entity node `u` is (`None` for a hub).
+    #[inline]
+    pub fn entity_of(&self, u: NodeId) -> Option<EntityId> {
+        self.node(u).entity()
+    }
+
+    /// The hops of a chain of channels as people read them, a pass through
+    /// a meeting's hub (into it, then out of it to the receiver) made one hop
+    /// through the channel out of it.
+    pub fn hops_of(&self, chain: &[ChannelId]) -> Vec<Hop> {
+        let hop = |from, channel: ChannelId| Hop {
+            from,
+            to: self.to(channel),
+            channel,
+        };
         if self.hubs == 0 {
-            return chain
-                .iter()
-                .map(|&c| (self.from[c as usize], self.to[c as usize], c))
-                .collect();
+            return chain.iter().map(|&c| hop(self.from(c), c)).collect();
         }
         let mut out = Vec::with_capacity(chain.len());
         let mut sender = None;
         for &c in chain {
-            let (f, t) = (self.from[c as usize], self.to[c as usize]);
+            let (f, t) = (self.from(c), self.to(c));
             if self.is_hub(t) {
                 sender = Some(f);
                 continue;
@@ -409,7 +426,7 @@ impl<'a> Index<'a> {
             } else {
                 f
             };
-            out.push((f, t, c));
+            out.push(hop(f, c));
         }
         out
     }
@@ -419,73 +436,78 @@ impl<'a> Index<'a> {
         self.from.len()
     }
 
-    /// Id of entity `u` (empty for a hub).
+    /// Id of node `u` (empty for a hub).
     #[inline]
-    pub fn entity_id(&self, u: u32) -> &'a str {
-        if self.is_hub(u) {
-            ""
-        } else {
-            self.catalog.entity_id(u)
+    pub fn entity_id(&self, u: impl Into<NodeId>) -> &'a str {
+        match self.entity_of(u.into()) {
+            Some(u) => self.catalog.entity_id(u),
+            None => "",
         }
     }
 
-    /// Display name of entity `u` (empty for a hub).
+    /// Display name of node `u` (empty for a hub).
     #[inline]
-    pub fn entity_name(&self, u: u32) -> &'a str {
-        if self.is_hub(u) {
-            ""
-        } else {
-            self.catalog.entity_name(u)
+    pub fn entity_name(&self, u: impl Into<NodeId>) -> &'a str {
+        match self.entity_of(u.into()) {
+            Some(u) => self.catalog.entity_name(u),
+            None => "",
         }
+    }
+
+    /// The channels, in time order.
+    pub fn channels(&self) -> impl DoubleEndedIterator<Item = ChannelId> + ExactSizeIterator {
+        (0..self.from.len() as u32).map(ChannelId)
     }
 
     /// Sender of channel `c`.
     #[inline]
-    pub fn from(&self, c: usize) -> u32 {
-        self.from[c]
+    pub fn from(&self, c: ChannelId) -> NodeId {
+        NodeId(self.from[c.index()])
     }
 
     /// Receiver of channel `c`.
     #[inline]
-    pub fn to(&self, c: usize) -> u32 {
-        self.to[c]
+    pub fn to(&self, c: ChannelId) -> NodeId {
+        NodeId(self.to[c.index()])
     }
 
     /// The event (catalogue number) channel `c` comes from.
     #[inline]
-    pub fn event(&self, c: usize) -> u32 {
+    pub fn event(&self, c: ChannelId) -> EventId {
         match &self.event {
-            Some(e) => e[c],
-            None => c as u32,
+            Some(e) => EventId(e[c.index()]),
+            None => EventId(c.0),
         }
     }
 
     /// Id of the event channel `c` comes from.
-    pub fn event_id(&self, c: u32) -> Cow<'a, str> {
-        self.catalog.event_id(self.event(c as usize))
+    pub fn event_id(&self, c: ChannelId) -> Cow<'a, str> {
+        self.catalog.event_id(self.event(c))
     }
 
     /// Every channel into entity `t` with its sender: a channel out of a
     /// meeting's hub counts once for each other participant (the ones with
     /// a channel into that hub). O(c).
-    pub fn senders_into(&self, t: u32) -> Vec<(u32, u32)> {
-        let mut members: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+    pub fn senders_into(&self, t: EntityId) -> Vec<(EntityId, ChannelId)> {
+        let t = NodeId::from(t);
+        let mut members: std::collections::HashMap<NodeId, Vec<NodeId>> = Default::default();
         if self.hubs > 0 {
-            for c in 0..self.channel_count() {
-                if self.is_hub(self.to[c]) {
-                    members.entry(self.to[c]).or_default().push(self.from[c]);
+            for c in self.channels() {
+                if self.is_hub(self.to(c)) {
+                    members.entry(self.to(c)).or_default().push(self.from(c));
                 }
             }
         }
         let mut out = Vec::new();
-        for c in 0..self.channel_count() {
-            if self.to[c] != t {
+        for c in self.channels() {
+            if self.to(c) != t {
                 continue;
             }
-            let f = self.from[c];
+            let f = self.from(c);
+            let entity = |p: NodeId| EntityId(p.0);
             match members.get(&f) {
-                Some(ps) => out.extend(ps.iter().filter(|&&p| p != t).map(|&p| (p, c as u32))),
-                None if !self.is_hub(f) => out.push((f, c as u32)),
+                Some(ps) => out.extend(ps.iter().filter(|&&p| p != t).map(|&p| (entity(p), c))),
+                None if !self.is_hub(f) => out.push((entity(f), c)),
                 None => {}
             }
         }
@@ -493,13 +515,14 @@ impl<'a> Index<'a> {
     }
 
     /// Appends the id of the event channel `c` comes from to `out`.
-    pub fn write_event_id(&self, c: u32, out: &mut String) {
-        self.catalog.write_event_id(self.event(c as usize), out)
+    pub fn write_event_id(&self, c: ChannelId, out: &mut String) {
+        self.catalog.write_event_id(self.event(c), out)
     }
 
     /// Earliest second of channel `c` (`i64::MIN`: no lower bound).
     #[inline]
-    pub fn lo(&self, c: usize) -> i64 {
+    pub fn lo(&self, c: ChannelId) -> i64 {
+        let c = c.index();
         match &self.times {
             Times::Exact { base, offset } => base + i64::from(offset[c]),
             Times::Intervals { lo, .. } => lo[c],
@@ -508,7 +531,8 @@ impl<'a> Index<'a> {
 
     /// Latest second of channel `c` (`i64::MAX`: no upper bound).
     #[inline]
-    pub fn hi(&self, c: usize) -> i64 {
+    pub fn hi(&self, c: ChannelId) -> i64 {
+        let c = c.index();
         match &self.times {
             Times::Exact { base, offset } => base + i64::from(offset[c]),
             Times::Intervals { hi, .. } => hi[c],
@@ -517,14 +541,14 @@ impl<'a> Index<'a> {
 
     /// The certainty of the event of channel `c`.
     #[inline]
-    pub fn certainty(&self, c: usize) -> Certainty {
-        certainty_of_bits(self.flags[c] & CERTAINTY_MASK)
+    pub fn certainty(&self, c: ChannelId) -> Certainty {
+        certainty_of_bits(self.flags[c.index()] & CERTAINTY_MASK)
     }
 
     /// Whether the event of channel `c` carries the indexed message.
     #[inline]
-    pub fn carries(&self, c: usize) -> bool {
-        self.flags[c] & CARRIES != 0
+    pub fn carries(&self, c: ChannelId) -> bool {
+        self.flags[c.index()] & CARRIES != 0
     }
 
     /// True when some channel carries the indexed message.
@@ -551,11 +575,11 @@ impl<'a> Index<'a> {
     ///
     /// The adjacency is built on the first call (O(c), 4 bytes per channel);
     /// the exact-time fast path never needs it.
-    pub fn out_channels(&self, u: u32) -> &[u32] {
+    pub fn out_channels(&self, u: NodeId) -> &[ChannelId] {
         let adj = self.out.get_or_init(|| self.adjacency());
         let (a, b) = (
-            adj.start[u as usize] as usize,
-            adj.start[u as usize + 1] as usize,
+            adj.start[u.index()] as usize,
+            adj.start[u.index() + 1] as usize,
         );
         &adj.list[a..b]
     }
@@ -570,9 +594,9 @@ impl<'a> Index<'a> {
             start[i + 1] += start[i];
         }
         let mut fill = start.clone();
-        let mut list = vec![0u32; self.from.len()];
+        let mut list = vec![ChannelId(0); self.from.len()];
         for (c, &f) in self.from.iter().enumerate() {
-            list[fill[f as usize] as usize] = c as u32;
+            list[fill[f as usize] as usize] = ChannelId::at(c);
             fill[f as usize] += 1;
         }
         Adjacency { start, list }
@@ -609,8 +633,9 @@ impl<'a> Index<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Index, IndexSpec};
     use crate::catalog::StoryCatalog;
+    use crate::model::Certainty;
 
     #[test]
     fn filtered_and_borrowed_builds_agree() {
@@ -631,12 +656,14 @@ mod tests {
                 ..IndexSpec::default()
             },
         );
-        let expect: Vec<String> = (0..all.channel_count())
+        let expect: Vec<String> = all
+            .channels()
             .filter(|&c| all.certainty(c) == Certainty::Confirmed)
-            .map(|c| all.event_id(c as u32).into_owned())
+            .map(|c| all.event_id(c).into_owned())
             .collect();
-        let got: Vec<String> = (0..strong.channel_count())
-            .map(|c| strong.event_id(c as u32).into_owned())
+        let got: Vec<String> = strong
+            .channels()
+            .map(|c| strong.event_id(c).into_owned())
             .collect();
         assert_eq!(got, expect);
     }

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Serialize, Serializer};
 
-use super::reach::{earliest_paths, ReachQuery, SourceHeld, NO_LOWER, NO_UPPER};
-use crate::catalog::Catalog;
+use super::reach::{earliest_paths, Paths, ReachQuery, SourceHeld, NO_LOWER, NO_UPPER};
+use crate::catalog::{Catalog, ChannelId, EntityId, EventId, NodeId};
 use crate::graph::{EntityGraph, StaticGraph};
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::time::rfc3339;
@@ -31,8 +31,8 @@ pub const EVENTS_PER_LINK: usize = 20;
 /// before any contact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectQuery {
-    /// The entities (numbers), two or more, each once.
-    pub entities: Vec<u32>,
+    /// The entities, two or more, each once.
+    pub entities: Vec<EntityId>,
     /// Contacts (and relations) weaker than this are left out.
     pub threshold: Certainty,
     /// Standing relations link their ends too (static paths only: no
@@ -148,14 +148,14 @@ fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// Breadth-first distances and shortest-path counts from `s`.
-fn bfs(g: &EntityGraph, s: u32) -> (Vec<usize>, Vec<u64>) {
+fn bfs(g: &EntityGraph, s: EntityId) -> (Vec<usize>, Vec<u64>) {
     let n = g.len();
     let mut dist = vec![usize::MAX; n];
     let mut count = vec![0u64; n];
     let graph = g.graph();
-    dist[s as usize] = 0;
-    count[s as usize] = 1;
-    let mut queue = VecDeque::from([s as usize]);
+    dist[s.index()] = 0;
+    count[s.index()] = 1;
+    let mut queue = VecDeque::from([s.index()]);
     while let Some(v) = queue.pop_front() {
         for w in graph.neighbors(petgraph::graph::NodeIndex::new(v)) {
             let w = w.index();
@@ -171,83 +171,91 @@ fn bfs(g: &EntityGraph, s: u32) -> (Vec<usize>, Vec<u64>) {
     (dist, count)
 }
 
-/// The connecting network of `query.entities` and the earliest chains
-/// between them.
-///
-/// # Errors
-/// [`Error::Query`] when fewer than two entities are given, or when the
-/// entities' simple graph would have more than [`MAX_LINKS`] links.
-///
-/// # Complexity
-/// O(k·(n + l)) for the static paths of k entities (n entities, l links),
-/// one earliest-path pass per entity for the chains (O(c) on exact times),
-/// and O(c) to find the contacts of the links.
-pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAnswer, Error> {
-    let terms = &query.entities;
-    if terms.len() < 2 {
-        return Err(Error::Query("connect needs two entities or more".into()));
-    }
-    let sg = StaticGraph::build(catalog, query.threshold, query.relations);
-    let g = sg.entity_graph(MAX_LINKS).map_err(|n| {
-        Error::Query(format!(
-            "the static graph would have {n} links (every pair of the parties of each contact), more than {MAX_LINKS}: raise --threshold"
-        ))
-    })?;
-    let searches: Vec<(Vec<usize>, Vec<u64>)> = terms.iter().map(|&t| bfs(&g, t)).collect();
-    // Links on shortest paths, oriented away from the pair's first entity.
-    let mut links: BTreeSet<(u32, u32)> = BTreeSet::new();
-    let mut nodes: BTreeSet<u32> = terms.iter().copied().collect();
+/// A link between two entities, as a pair of numbers.
+type EntityPair = (EntityId, EntityId);
+
+/// The static side of the answer: every pair's distance and number of
+/// shortest paths, and the entities and links on those paths.
+struct Network {
+    /// Per pair `(i, j)` of the terms (`i < j`): distance and path count.
+    pairs: Vec<(usize, usize, Option<usize>, u64)>,
+    /// The entities on a shortest path of some pair, the terms included.
+    nodes: BTreeSet<EntityId>,
+    /// The links on those paths, oriented away from the pair's first entity.
+    links: BTreeSet<EntityPair>,
+}
+
+/// The connecting network of `terms` on `g`, from a breadth-first search
+/// per term (`searches[i]` is that of `terms[i]`).
+fn network(g: &EntityGraph, terms: &[EntityId], searches: &[(Vec<usize>, Vec<u64>)]) -> Network {
+    let mut net = Network {
+        pairs: Vec::new(),
+        nodes: terms.iter().copied().collect(),
+        links: BTreeSet::new(),
+    };
     let graph = g.graph();
-    let mut pairs_static = Vec::new();
     for i in 0..terms.len() {
         for j in i + 1..terms.len() {
             let (da, ca) = &searches[i];
             let (db, _) = &searches[j];
-            let b = terms[j] as usize;
+            let b = terms[j].index();
             let d = da[b];
             if d == usize::MAX {
-                pairs_static.push((i, j, None, 0));
+                net.pairs.push((i, j, None, 0));
                 continue;
             }
-            pairs_static.push((i, j, Some(d), ca[b]));
+            net.pairs.push((i, j, Some(d), ca[b]));
             for x in 0..g.len() {
                 if da[x] == usize::MAX || db[x] == usize::MAX || da[x] + db[x] != d {
                     continue;
                 }
-                nodes.insert(x as u32);
+                net.nodes.insert(EntityId::at(x));
                 for y in graph.neighbors(petgraph::graph::NodeIndex::new(x)) {
                     let y = y.index();
                     if da[y] != usize::MAX && db[y] != usize::MAX && da[x] + 1 + db[y] == d {
-                        links.insert((x as u32, y as u32));
+                        net.links.insert((EntityId::at(x), EntityId::at(y)));
                     }
                 }
             }
         }
     }
-    // The contacts of each link: every event at or above the threshold with
-    // both ends among its parties.
+    net
+}
+
+/// The contacts of each link of `net`: every event at or above `threshold`
+/// with both ends among its parties, as (its first channel, the event).
+fn link_contacts(
+    catalog: &dyn Catalog,
+    threshold: Certainty,
+    net: &Network,
+) -> BTreeMap<EntityPair, Vec<(ChannelId, EventId)>> {
     let ch = catalog.channels();
-    let n = catalog.entity_count() as u32;
-    let min = crate::catalog::certainty_bits(query.threshold);
-    let wanted: BTreeSet<(u32, u32)> = links.iter().map(|&(a, b)| (a.min(b), a.max(b))).collect();
-    let mut parties: Vec<(u32, u32, u32)> = Vec::new();
-    for c in 0..ch.len() {
-        if ch.certainty[c] < min {
+    let n = catalog.entity_count();
+    let min = crate::catalog::certainty_bits(threshold);
+    let wanted: BTreeSet<EntityPair> = net
+        .links
+        .iter()
+        .map(|&(a, b)| (a.min(b), a.max(b)))
+        .collect();
+    let mut parties: Vec<(EventId, EntityId, ChannelId)> = Vec::new();
+    for c in ChannelId::all(ch.len()) {
+        if ch.certainty[c.index()] < min {
             continue;
         }
-        for u in [ch.from[c], ch.to[c]] {
-            if u < n && nodes.contains(&u) {
-                parties.push((ch.event(c), u, c as u32));
+        for u in [ch.from(c), ch.to(c)] {
+            let u = EntityId(u.0);
+            if u.index() < n && net.nodes.contains(&u) {
+                parties.push((ch.event(c), u, c));
             }
         }
     }
     parties.sort_unstable();
-    let mut by_link: BTreeMap<(u32, u32), Vec<(u32, u32)>> = BTreeMap::new();
+    let mut by_link: BTreeMap<EntityPair, Vec<(ChannelId, EventId)>> = BTreeMap::new();
     for group in parties.chunk_by(|a, b| a.0 == b.0) {
-        let mut members: Vec<u32> = group.iter().map(|p| p.1).collect();
+        let mut members: Vec<EntityId> = group.iter().map(|p| p.1).collect();
         members.sort_unstable();
         members.dedup();
-        let first = group.iter().map(|p| p.2).min().unwrap_or(0);
+        let first = group.iter().map(|p| p.2).min().unwrap_or_default();
         for (k, &a) in members.iter().enumerate() {
             for &b in &members[k + 1..] {
                 if wanted.contains(&(a, b)) {
@@ -256,33 +264,53 @@ pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAns
             }
         }
     }
-    let relations: Vec<(u32, u32, String)> = if query.relations {
-        catalog
-            .relations()
-            .iter()
-            .filter(|r| r.certainty.unwrap_or_default() >= query.threshold)
-            .filter_map(|r| {
-                let (a, b) = (
-                    catalog.entity_number(&r.from)?,
-                    catalog.entity_number(&r.to)?,
-                );
-                Some((
-                    a.min(b),
-                    a.max(b),
-                    r.kind.clone().unwrap_or_else(|| "relation".to_string()),
-                ))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let id = |u: u32| catalog.entity_id(u).to_string();
-    // Each link once, its `a` the end nearer the first entity (then by id).
-    let first = &searches[0].0;
-    let oriented: BTreeSet<(u32, u32)> = links
+    by_link
+}
+
+/// The relations at or above the query's threshold, as (smaller end,
+/// larger end, kind); none unless the query asks for relations.
+fn link_relations(
+    catalog: &dyn Catalog,
+    query: &ConnectQuery,
+) -> Vec<(EntityId, EntityId, String)> {
+    if !query.relations {
+        return Vec::new();
+    }
+    catalog
+        .relations()
+        .iter()
+        .filter(|r| r.certainty.unwrap_or_default() >= query.threshold)
+        .filter_map(|r| {
+            let (a, b) = (
+                catalog.entity_number(&r.from)?,
+                catalog.entity_number(&r.to)?,
+            );
+            Some((
+                a.min(b),
+                a.max(b),
+                r.kind.clone().unwrap_or_else(|| "relation".to_string()),
+            ))
+        })
+        .collect()
+}
+
+/// The links of the network as the answer lists them: each once, its `a`
+/// the end nearer the first entity (then by id), from the first entity
+/// outward. `first` holds the distances from the first entity.
+fn answer_links(
+    catalog: &dyn Catalog,
+    query: &ConnectQuery,
+    net: &Network,
+    first: &[usize],
+) -> Vec<Link> {
+    let by_link = link_contacts(catalog, query.threshold, net);
+    let relations = link_relations(catalog, query);
+    let id = |u: EntityId| catalog.entity_id(u).to_string();
+    let oriented: BTreeSet<EntityPair> = net
+        .links
         .iter()
         .map(|&(x, y)| {
-            let key = |u: u32| (first[u as usize], catalog.entity_id(u));
+            let key = |u: EntityId| (first[u.index()], catalog.entity_id(u));
             if key(x) <= key(y) {
                 (x, y)
             } else {
@@ -321,20 +349,27 @@ pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAns
         let d = |e: &str| {
             catalog
                 .entity_number(e)
-                .and_then(|u| first.get(u as usize).copied())
+                .and_then(|u| first.get(u.index()).copied())
                 .unwrap_or(usize::MAX)
         };
         d(&l.a).min(d(&l.b))
     };
     out_links.sort_by(|x, y| (near(x), &x.a, &x.b).cmp(&(near(y), &y.a, &y.b)));
-    // The earliest chains, one earliest-path pass from each entity.
+    out_links
+}
+
+/// The earliest chains between every ordered pair of the query's entities
+/// (`[i][j]` from the `i`th to the `j`th), one earliest-path pass from
+/// each entity.
+fn chains(catalog: &dyn Catalog, query: &ConnectQuery) -> Vec<Vec<Chain>> {
     let spec = IndexSpec {
         message: None,
         mode: Mode::Contacts,
         threshold: query.threshold,
     };
     let index = Index::build(catalog, &spec);
-    let chains_from: Vec<Vec<Chain>> = terms
+    let terms = &query.entities;
+    terms
         .iter()
         .map(|&a| {
             let rq = ReachQuery {
@@ -347,39 +382,74 @@ pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAns
             let paths = earliest_paths(&index, &rq, query.threshold);
             terms
                 .iter()
-                .map(|&b| {
-                    let t = paths
-                        .time(b as usize)
-                        .filter(|&t| query.until.is_none_or(|u| t <= u));
-                    let hops = if t.is_some() {
-                        index.hops_of(&paths.channels(b as usize))
-                    } else {
-                        Vec::new()
-                    };
-                    Chain {
-                        from: id(a),
-                        to: id(b),
-                        exists: t.is_some(),
-                        earliest: t.filter(|&t| t != NO_LOWER),
-                        events: hops
-                            .iter()
-                            .map(|&(_, _, c)| index.event_id(c).into_owned())
-                            .collect(),
-                        entities: if t.is_some() {
-                            std::iter::once(id(a))
-                                .chain(hops.iter().map(|&(_, to, _)| id(to)))
-                                .collect()
-                        } else {
-                            Vec::new()
-                        },
-                    }
-                })
+                .map(|&b| chain(&index, &paths, (a, b), query.until))
                 .collect()
         })
-        .collect();
-    let pairs = pairs_static
-        .into_iter()
-        .map(|(i, j, distance, shortest_paths)| Pair {
+        .collect()
+}
+
+/// The chain from `a` to `b` on the earliest paths from `a`, when it
+/// arrives by `until`.
+fn chain(index: &Index, paths: &Paths, (a, b): EntityPair, until: Option<i64>) -> Chain {
+    let id = |u: NodeId| index.entity_id(u).to_string();
+    let t = paths
+        .time(b.into())
+        .filter(|&t| until.is_none_or(|u| t <= u));
+    let hops = if t.is_some() {
+        index.hops_of(&paths.channels(b.into()))
+    } else {
+        Vec::new()
+    };
+    Chain {
+        from: id(a.into()),
+        to: id(b.into()),
+        exists: t.is_some(),
+        earliest: t.filter(|&t| t != NO_LOWER),
+        events: hops
+            .iter()
+            .map(|hop| index.event_id(hop.channel).into_owned())
+            .collect(),
+        entities: if t.is_some() {
+            std::iter::once(id(a.into()))
+                .chain(hops.iter().map(|hop| id(hop.to)))
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// The connecting network of `query.entities` and the earliest chains
+/// between them.
+///
+/// # Errors
+/// [`Error::Query`] when fewer than two entities are given, or when the
+/// entities' simple graph would have more than [`MAX_LINKS`] links.
+///
+/// # Complexity
+/// O(k·(n + l)) for the static paths of k entities (n entities, l links),
+/// one earliest-path pass per entity for the chains (O(c) on exact times),
+/// and O(c) to find the contacts of the links.
+pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAnswer, Error> {
+    let terms = &query.entities;
+    if terms.len() < 2 {
+        return Err(Error::Query("connect needs two entities or more".into()));
+    }
+    let sg = StaticGraph::build(catalog, query.threshold, query.relations);
+    let g = sg.entity_graph(MAX_LINKS).map_err(|n| {
+        Error::Query(format!(
+            "the static graph would have {n} links (every pair of the parties of each contact), more than {MAX_LINKS}: raise --threshold"
+        ))
+    })?;
+    let searches: Vec<(Vec<usize>, Vec<u64>)> = terms.iter().map(|&t| bfs(&g, t)).collect();
+    let net = network(&g, terms, &searches);
+    let links = answer_links(catalog, query, &net, &searches[0].0);
+    let chains_from = chains(catalog, query);
+    let id = |u: EntityId| catalog.entity_id(u).to_string();
+    let pairs = net
+        .pairs
+        .iter()
+        .map(|&(i, j, distance, shortest_paths)| Pair {
             a: id(terms[i]),
             b: id(terms[j]),
             distance,
@@ -388,7 +458,7 @@ pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAns
             b_to_a: chains_from[j][i].clone(),
         })
         .collect();
-    let mut network: Vec<u32> = nodes.into_iter().collect();
+    let mut network: Vec<EntityId> = net.nodes.into_iter().collect();
     network.sort_by(|&a, &b| {
         (catalog.entity_name(a), catalog.entity_id(a))
             .cmp(&(catalog.entity_name(b), catalog.entity_id(b)))
@@ -402,6 +472,6 @@ pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAns
         strict: query.strict,
         pairs,
         network: network.into_iter().map(id).collect(),
-        links: out_links,
+        links,
     })
 }

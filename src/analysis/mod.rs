@@ -17,7 +17,7 @@ pub mod why_not;
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, StoryCatalog};
+use crate::catalog::{Catalog, EntityId, StoryCatalog};
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::{Certainty, Precision, Story, TimeExpr};
 use crate::Error;
@@ -147,7 +147,7 @@ impl Query {
     pub fn resolve(
         &self,
         tz: &jiff::tz::TimeZone,
-        entity: &dyn Fn(&str) -> Result<u32, String>,
+        entity: &dyn Fn(&str) -> Result<EntityId, String>,
         message: &dyn Fn(&str) -> Result<MessageStart, Error>,
     ) -> Result<(IndexSpec, ReachQuery), Error> {
         let since = match &self.since {
@@ -249,8 +249,8 @@ impl Query {
 /// Where a traced message starts, as [`Query::resolve`] needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageStart {
-    /// The origin entity (interned number).
-    pub origin: u32,
+    /// The origin entity.
+    pub origin: EntityId,
     /// How to name the origin in an error message.
     pub origin_name: String,
     /// When the origin first held the message.

@@ -7,6 +7,7 @@ use serde::{Serialize, Serializer};
 use crate::analysis::reach::ser_time;
 
 use super::reach::{reach, ReachAnswer, ReachQuery, Reached};
+use crate::catalog::{self, EntityId};
 use crate::index::{Index, Mode};
 use crate::model::Certainty;
 
@@ -130,10 +131,9 @@ impl Serialize for PathAnswer {
     }
 }
 
-/// The hop details of channel `c` of `index` from entity `from` to entity
-/// `to` (a hop of [`Index::hops_of`]), from the index's catalogue.
-pub fn hop(index: &Index, (from, to, c): (u32, u32, u32)) -> Hop {
-    let c = c as usize;
+/// The details of a hop of [`Index::hops_of`], from the index's catalogue.
+pub fn hop(index: &Index, catalog::Hop { from, to, channel }: catalog::Hop) -> Hop {
+    let c = channel;
     let catalog = index.catalog();
     let e = catalog.event(index.event(c));
     let citation = e
@@ -173,16 +173,16 @@ pub fn hop(index: &Index, (from, to, c): (u32, u32, u32)) -> Hop {
 ///
 /// # Arguments
 /// `index` and `query` are those of [`reach`] (the index's catalogue supplies
-/// the quotes and sources); `target` is an entity number.
+/// the quotes and sources); `target` is the entity to reach.
 ///
 /// # Complexity
 /// That of [`reach`].
-pub fn path(index: &Index, query: &ReachQuery, target: u32) -> PathAnswer {
+pub fn path(index: &Index, query: &ReachQuery, target: EntityId) -> PathAnswer {
     path_in(index, &reach(index, query), target)
 }
 
 /// [`path`] from an answer already computed on `index`.
-pub fn path_in(index: &Index, answer: &ReachAnswer, target: u32) -> PathAnswer {
+pub fn path_in(index: &Index, answer: &ReachAnswer, target: EntityId) -> PathAnswer {
     let id = index.entity_id(target);
     let row = answer.get(id).cloned();
     let hops = row

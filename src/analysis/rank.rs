@@ -19,10 +19,12 @@
 //! Rows are ranked by value, highest first (ties share a rank: 1, 2, 2, 4;
 //! scores that agree to 10⁻¹² are ties), then by name and id.
 
+use std::ops::Range;
+
 use serde::{Serialize, Serializer};
 
 use super::reach::{earliest_arrival, earliest_paths, ReachQuery, SourceHeld, NO_LOWER, NO_UPPER};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, ChannelId, EntityId, NodeId};
 use crate::graph::StaticGraph;
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::time::rfc3339;
@@ -246,16 +248,16 @@ fn rank_key(v: Value) -> i128 {
 
 /// The rows of `values` (one per entity), ranked.
 fn ranked(catalog: &dyn Catalog, values: Vec<Value>) -> Vec<RankRow> {
-    let mut order: Vec<u32> = (0..values.len() as u32).collect();
+    let mut order: Vec<EntityId> = EntityId::all(values.len()).collect();
     order.sort_by(|&a, &b| {
-        rank_key(values[b as usize])
-            .cmp(&rank_key(values[a as usize]))
+        rank_key(values[b.index()])
+            .cmp(&rank_key(values[a.index()]))
             .then_with(|| catalog.entity_name(a).cmp(catalog.entity_name(b)))
             .then_with(|| catalog.entity_id(a).cmp(catalog.entity_id(b)))
     });
     let mut rows: Vec<RankRow> = Vec::with_capacity(order.len());
     for (i, &u) in order.iter().enumerate() {
-        let value = values[u as usize];
+        let value = values[u.index()];
         let rank = match rows.last() {
             Some(prev) if rank_key(prev.value) == rank_key(value) => prev.rank,
             _ => i + 1,
@@ -276,11 +278,11 @@ fn ranked(catalog: &dyn Catalog, values: Vec<Value>) -> Vec<RankRow> {
 pub fn first_active(index: &Index) -> Vec<i64> {
     let n = index.entity_count();
     let mut first = vec![NO_UPPER; n];
-    for c in 0..index.channel_count() {
+    for c in index.channels() {
         let lo = index.lo(c);
         for u in [index.from(c), index.to(c)] {
             if !index.is_hub(u) {
-                let f = &mut first[u as usize];
+                let f = &mut first[u.index()];
                 *f = (*f).min(lo);
             }
         }
@@ -290,7 +292,7 @@ pub fn first_active(index: &Index) -> Vec<i64> {
 
 /// The question each entity is the source of, in the temporal measures:
 /// from `since`, else from its first activity.
-fn own_query(u: u32, first: i64, options: &RankOptions) -> ReachQuery {
+fn own_query(u: EntityId, first: i64, options: &RankOptions) -> ReachQuery {
     let start = options
         .since
         .or((first != NO_LOWER && first != NO_UPPER).then_some(first));
@@ -310,7 +312,7 @@ fn for_every_entity<A: Send>(
     n: usize,
     threads: usize,
     init: impl Fn() -> A + Sync,
-    work: impl Fn(u32, &mut A) + Sync,
+    work: impl Fn(usize, &mut A) + Sync,
 ) -> Vec<A> {
     let threads = threads.clamp(1, n.max(1));
     let chunk = n.div_ceil(threads).max(1);
@@ -321,7 +323,7 @@ fn for_every_entity<A: Send>(
                 scope.spawn(move || {
                     let mut acc = init();
                     for u in (k * chunk).min(n)..((k + 1) * chunk).min(n) {
-                        work(u as u32, &mut acc);
+                        work(u, &mut acc);
                     }
                     acc
                 })
@@ -365,15 +367,15 @@ pub fn rank_reach(catalog: &dyn Catalog, options: &RankOptions) -> RankAnswer {
         return temporal_answer(catalog, Measure::Reach, options, None, None, counts);
     }
     let by = |t: i64| t != NO_UPPER && options.until.is_none_or(|u| t <= u);
-    let parts = for_every_entity(n, threads(), Vec::new, |u, acc: &mut Vec<(u32, u64)>| {
-        let q = own_query(u, first[u as usize], options);
+    let parts = for_every_entity(n, threads(), Vec::new, |u, acc: &mut Vec<(usize, u64)>| {
+        let q = own_query(EntityId::at(u), first[u], options);
         let arr = earliest_arrival(&index, &q, options.threshold);
-        let count = (0..n).filter(|&v| v != u as usize && by(arr[v])).count();
+        let count = (0..n).filter(|&v| v != u && by(arr[v])).count();
         acc.push((u, count as u64));
     });
     let mut counts = vec![0u64; n];
     for (u, c) in parts.into_iter().flatten() {
-        counts[u as usize] = c;
+        counts[u] = c;
     }
     temporal_answer(catalog, Measure::Reach, options, None, None, counts)
 }
@@ -394,7 +396,7 @@ const SWEEP: usize = 4096;
 /// set holds it, summed with bit-sliced counters.
 fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Option<Vec<u64>> {
     let c = index.channel_count();
-    if !(0..c).all(|k| index.lo(k) == index.hi(k)) {
+    if !index.channels().all(|k| index.lo(k) == index.hi(k)) {
         return None;
     }
     let n = index.entity_count();
@@ -406,16 +408,25 @@ fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Op
     };
     // Groups of channels of one second, by `until`.
     let mut groups: Vec<(usize, usize)> = Vec::new();
+    let lo = |k: usize| index.lo(ChannelId::at(k));
     let mut k = 0;
-    while k < c && index.lo(k) <= until {
-        let t = index.lo(k);
+    while k < c && lo(k) <= until {
+        let t = lo(k);
         let mut e = k + 1;
-        while e < c && index.lo(e) == t {
+        while e < c && lo(e) == t {
             e += 1;
         }
         groups.push((k, e));
         k = e;
     }
+    let sweeps = Sweeps {
+        index,
+        groups: &groups,
+        n,
+        nodes,
+        start: &start,
+        strict: options.strict,
+    };
     let chunks: Vec<usize> = (0..n.div_ceil(SWEEP)).collect();
     let per_thread = chunks.len().div_ceil(threads()).max(1);
     let results = for_every_entity(
@@ -423,21 +434,8 @@ fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Op
         threads(),
         Vec::new,
         |job, acc: &mut Vec<(usize, Vec<u64>)>| {
-            for chunk in
-                (job as usize * per_thread)..((job as usize + 1) * per_thread).min(chunks.len())
-            {
-                acc.push((
-                    chunk,
-                    sweep(
-                        index,
-                        &groups,
-                        chunk * SWEEP,
-                        n,
-                        nodes,
-                        &start,
-                        options.strict,
-                    ),
-                ));
+            for chunk in (job * per_thread)..((job + 1) * per_thread).min(chunks.len()) {
+                acc.push((chunk, sweeps.sweep(chunk * SWEEP)));
             }
         },
     );
@@ -450,99 +448,145 @@ fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Op
     Some(counts)
 }
 
-/// One sweep of [`reach_counts_exact`] for the sources `base..base+SWEEP`.
-fn sweep(
-    index: &Index,
-    groups: &[(usize, usize)],
-    base: usize,
+/// What every sweep of [`reach_counts_exact`] shares.
+struct Sweeps<'a> {
+    index: &'a Index<'a>,
+    /// The channels of each second, by `until`: `(first, end)`.
+    groups: &'a [(usize, usize)],
+    /// Entities.
     n: usize,
+    /// Entities and hubs.
     nodes: usize,
-    start: &dyn Fn(usize) -> i64,
+    /// Each source's start.
+    start: &'a (dyn Fn(usize) -> i64 + Sync),
     strict: bool,
-) -> Vec<u64> {
-    const W: usize = SWEEP / 64;
-    let count = SWEEP.min(n - base);
-    let mut bits = vec![0u64; nodes * W];
-    let mut sources: Vec<(i64, usize)> = (base..base + count)
-        .map(|u| (start(u), u))
-        .filter(|&(t, _)| t != NO_UPPER)
-        .collect();
-    sources.sort_unstable();
-    let mut next = 0;
-    let mut pending: Vec<u64> = Vec::new();
-    // Row `to` |= row `from` (two different rows); whether it changed.
-    // Branch-free, so that it runs as vector instructions.
-    let or_into = |bits: &mut [u64], from: usize, to: usize| -> bool {
-        let (src, dst) = if from < to {
-            let (lo, hi) = bits.split_at_mut(to * W);
-            (&lo[from * W..(from + 1) * W], &mut hi[..W])
-        } else {
-            let (lo, hi) = bits.split_at_mut(from * W);
-            (&hi[..W], &mut lo[to * W..(to + 1) * W])
-        };
-        let mut diff = 0u64;
-        for (d, s) in dst.iter_mut().zip(src) {
-            let x = *d | *s;
-            diff |= x ^ *d;
-            *d = x;
+}
+
+/// Words of bits per entity in a sweep: one bit per source.
+const W: usize = SWEEP / 64;
+
+impl Sweeps<'_> {
+    /// One sweep for the sources `base..base+SWEEP`: each one's count.
+    fn sweep(&self, base: usize) -> Vec<u64> {
+        let count = SWEEP.min(self.n - base);
+        let mut bits = vec![0u64; self.nodes * W];
+        let mut sources: Vec<(i64, usize)> = (base..base + count)
+            .map(|u| ((self.start)(u), u))
+            .filter(|&(t, _)| t != NO_UPPER)
+            .collect();
+        sources.sort_unstable();
+        let mut next = 0;
+        let mut pending: Vec<u64> = Vec::new();
+        for &(a, b) in self.groups {
+            let t = self.index.lo(ChannelId::at(a));
+            while next < sources.len()
+                && (sources[next].0 < t || (!self.strict && sources[next].0 == t))
+            {
+                let (_, u) = sources[next];
+                let i = u - base;
+                bits[u * W + i / 64] |= 1 << (i % 64);
+                next += 1;
+            }
+            if self.strict {
+                self.second_strict(&mut bits, &mut pending, a..b);
+            } else {
+                self.second_closed(&mut bits, a..b);
+            }
         }
-        diff != 0
-    };
-    for &(a, b) in groups {
-        let t = index.lo(a);
-        while next < sources.len() && (sources[next].0 < t || (!strict && sources[next].0 == t)) {
-            let (_, u) = sources[next];
-            let i = u - base;
-            bits[u * W + i / 64] |= 1 << (i % 64);
-            next += 1;
+        counts(&bits, base, count, self.n)
+    }
+
+    /// The sender of channel `k`, as a row.
+    #[inline]
+    fn from(&self, k: usize) -> usize {
+        self.index.from(ChannelId::at(k)).index()
+    }
+
+    /// The receiver of channel `k`, as a row.
+    #[inline]
+    fn to(&self, k: usize) -> usize {
+        self.index.to(ChannelId::at(k)).index()
+    }
+
+    /// Whether row `f` is a meeting's hub.
+    #[inline]
+    fn hub(&self, f: usize) -> bool {
+        self.index.is_hub(NodeId::at(f))
+    }
+
+    /// The channels `second` of one second, strict: senders as they were
+    /// before it; then the hubs, which pass on what they got in it.
+    fn second_strict(&self, bits: &mut [u64], pending: &mut Vec<u64>, second: Range<usize>) {
+        pending.clear();
+        for k in second.clone() {
+            let f = self.from(k);
+            if !self.hub(f) {
+                pending.extend_from_slice(&bits[f * W..(f + 1) * W]);
+            }
         }
-        if strict {
-            // Senders as they were before this second; then the hubs,
-            // which pass on what they got in it.
-            pending.clear();
-            for k in a..b {
-                let f = index.from(k) as usize;
-                if !index.is_hub(f as u32) {
-                    pending.extend_from_slice(&bits[f * W..(f + 1) * W]);
+        let mut p = 0;
+        for k in second.clone() {
+            let (f, to) = (self.from(k), self.to(k));
+            if !self.hub(f) {
+                let row = &pending[p * W..(p + 1) * W];
+                for (d, s) in bits[to * W..(to + 1) * W].iter_mut().zip(row) {
+                    *d |= *s;
                 }
+                p += 1;
             }
-            let mut p = 0;
-            for k in a..b {
-                let (f, to) = (index.from(k) as usize, index.to(k) as usize);
-                if !index.is_hub(f as u32) {
-                    let row = &pending[p * W..(p + 1) * W];
-                    for (d, s) in bits[to * W..(to + 1) * W].iter_mut().zip(row) {
-                        *d |= *s;
-                    }
-                    p += 1;
-                }
-            }
-            for k in a..b {
-                let (f, to) = (index.from(k) as usize, index.to(k) as usize);
-                if index.is_hub(f as u32) && f != to {
-                    or_into(&mut bits, f, to);
-                }
-            }
-        } else {
-            // Closed: pass again while an entity that gained something
-            // sends on a channel of the second already passed over (in a
-            // large second, while anything changed).
-            loop {
-                let mut again = false;
-                for k in a..b {
-                    let (f, to) = (index.from(k) as usize, index.to(k) as usize);
-                    if f != to && or_into(&mut bits, f, to) {
-                        again =
-                            again || b - a > 32 || (a..=k).any(|j| index.from(j) as usize == to);
-                    }
-                }
-                if !again {
-                    break;
-                }
+        }
+        for k in second {
+            let (f, to) = (self.from(k), self.to(k));
+            if self.hub(f) && f != to {
+                or_into(bits, f, to);
             }
         }
     }
-    // Bit-sliced counters: plane j holds bit j of each source's count.
+
+    /// The channels `second` of one second, closed: pass again while an
+    /// entity that gained something sends on a channel of the second
+    /// already passed over (in a large second, while anything changed).
+    fn second_closed(&self, bits: &mut [u64], second: Range<usize>) {
+        let (a, b) = (second.start, second.end);
+        loop {
+            let mut again = false;
+            for k in a..b {
+                let (f, to) = (self.from(k), self.to(k));
+                if f != to && or_into(bits, f, to) {
+                    again = again || b - a > 32 || (a..=k).any(|j| self.from(j) == to);
+                }
+            }
+            if !again {
+                break;
+            }
+        }
+    }
+}
+
+/// Row `to` |= row `from` (two different rows); whether it changed.
+/// Branch-free, so that it runs as vector instructions.
+#[inline]
+fn or_into(bits: &mut [u64], from: usize, to: usize) -> bool {
+    let (src, dst) = if from < to {
+        let (lo, hi) = bits.split_at_mut(to * W);
+        (&lo[from * W..(from + 1) * W], &mut hi[..W])
+    } else {
+        let (lo, hi) = bits.split_at_mut(from * W);
+        (&hi[..W], &mut lo[to * W..(to + 1) * W])
+    };
+    let mut diff = 0u64;
+    for (d, s) in dst.iter_mut().zip(src) {
+        let x = *d | *s;
+        diff |= x ^ *d;
+        *d = x;
+    }
+    diff != 0
+}
+
+/// Each of the `count` sources from `base` on: how many of the `n`
+/// entities (itself left out) hold its bit, summed with bit-sliced
+/// counters (plane j holds bit j of each source's count).
+fn counts(bits: &[u64], base: usize, count: usize, n: usize) -> Vec<u64> {
     const PLANES: usize = 33;
     let mut planes = vec![0u64; W * PLANES];
     for v in 0..n {
@@ -578,14 +622,15 @@ fn broker_counts(index: &Index, query: &ReachQuery, counts: &mut [u64]) {
     let paths = earliest_paths(index, query, threshold);
     let n = index.entity_count();
     let by = |t: i64| query.until.is_none_or(|u| t <= u);
-    for v in 0..n {
-        if v == query.source as usize || !paths.time(v).is_some_and(by) {
+    let source = NodeId::from(query.source);
+    for v in NodeId::all(n) {
+        if v == source || !paths.time(v).is_some_and(by) {
             continue;
         }
         let hops = index.hops_of(&paths.channels(v));
-        for &(_, to, _) in hops.iter().take(hops.len().saturating_sub(1)) {
-            if !index.is_hub(to) && to != query.source {
-                counts[to as usize] += 1;
+        for hop in hops.iter().take(hops.len().saturating_sub(1)) {
+            if !index.is_hub(hop.to) && hop.to != source {
+                counts[hop.to.index()] += 1;
             }
         }
     }
@@ -642,7 +687,7 @@ pub fn rank_broker(catalog: &dyn Catalog, options: &RankOptions) -> RankAnswer {
         threads(),
         || vec![0u64; n],
         |u, counts| {
-            let q = own_query(u, first[u as usize], options);
+            let q = own_query(EntityId::at(u), first[u], options);
             broker_counts(&index, &q, counts);
         },
     );

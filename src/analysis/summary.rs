@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::reach::{earliest_arrival, ReachQuery, NO_UPPER};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EntityId, EventId};
 use crate::diagnostic::DiagnosticJson;
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::time::format_at_precision;
@@ -116,11 +116,11 @@ pub struct Structure {
 pub fn structure(
     catalog: &dyn Catalog,
     problems: &[CausalityProblem],
-    event_at: &dyn Fn(u32) -> Place,
-    entity_at: &dyn Fn(u32) -> Place,
+    event_at: &dyn Fn(EventId) -> Place,
+    entity_at: &dyn Fn(EntityId) -> Place,
 ) -> Structure {
     let graph = crate::graph::StaticGraph::build(catalog, Certainty::Unknown, false);
-    let by_name = |v: &mut Vec<u32>| {
+    let by_name = |v: &mut Vec<EntityId>| {
         v.sort_by(|&a, &b| {
             (catalog.entity_name(a), catalog.entity_id(a))
                 .cmp(&(catalog.entity_name(b), catalog.entity_id(b)))
@@ -174,9 +174,9 @@ pub fn structure(
 /// the message it carries (the causality check of the format).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CausalityProblem {
-    /// The carrying event (catalogue number).
+    /// The carrying event.
     #[serde(skip)]
-    pub event: u32,
+    pub event: EventId,
     /// Its id.
     pub event_id: String,
     /// The message it carries.
@@ -229,7 +229,7 @@ pub fn causality(catalog: &dyn Catalog) -> Vec<CausalityProblem> {
             let first = senders
                 .iter()
                 .filter_map(|s| catalog.entity_number(s))
-                .map(|s| arr[s as usize])
+                .map(|s| arr[s.index()])
                 .min()
                 .unwrap_or(NO_UPPER);
             if hi >= first {
@@ -255,7 +255,7 @@ pub fn causality(catalog: &dyn Catalog) -> Vec<CausalityProblem> {
 /// O(n) for n entities and events.
 pub fn summarise(catalog: &dyn Catalog, file: &str) -> Summary {
     let mut entities = BTreeMap::new();
-    for u in 0..catalog.entity_count() as u32 {
+    for u in EntityId::all(catalog.entity_count()) {
         *entities
             .entry(catalog.entity_kind(u).as_str().to_string())
             .or_insert(0) += 1;
@@ -263,7 +263,7 @@ pub fn summarise(catalog: &dyn Catalog, file: &str) -> Summary {
     let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_certainty = BTreeMap::new();
     let (mut lo, mut hi, mut undated) = (i64::MAX, i64::MIN, 0);
-    for e in 0..catalog.event_count() as u32 {
+    for e in EventId::all(catalog.event_count()) {
         let kind = catalog.event_kind(e);
         match by_kind.get_mut(kind.as_ref()) {
             Some(n) => *n += 1,

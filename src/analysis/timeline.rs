@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::catalog::{natural_cmp, Catalog};
+use crate::catalog::{natural_cmp, Catalog, ChannelId, EntityId, EventId};
 use crate::model::{Certainty, Event, TimeExpr};
 use crate::Error;
 
@@ -61,8 +61,11 @@ pub struct TimelineEntry {
 /// the longest chain of `after` that ends at it: an event comes after those
 /// it names, when their intervals tie. The story's `after` has no cycle (the
 /// loader checks); a cycle would only stop the count.
-fn after_depths(catalog: &dyn Catalog, events: impl Iterator<Item = u32>) -> HashMap<u32, usize> {
-    let mut depth: HashMap<u32, usize> = HashMap::new();
+fn after_depths(
+    catalog: &dyn Catalog,
+    events: impl Iterator<Item = EventId>,
+) -> HashMap<EventId, usize> {
+    let mut depth: HashMap<EventId, usize> = HashMap::new();
     for e in events {
         // Depth-first, iteratively: (event, whether its names are done).
         let mut stack = vec![(e, false)];
@@ -70,7 +73,7 @@ fn after_depths(catalog: &dyn Catalog, events: impl Iterator<Item = u32>) -> Has
             if depth.contains_key(&k) && !ready {
                 continue;
             }
-            let names: Vec<u32> = catalog
+            let names: Vec<EventId> = catalog
                 .event(k)
                 .after
                 .iter()
@@ -111,59 +114,87 @@ fn after_depths(catalog: &dyn Catalog, events: impl Iterator<Item = u32>) -> Has
 /// # Complexity
 /// O(e log e) for e events.
 pub fn timeline(catalog: &dyn Catalog, query: &TimelineQuery) -> Result<Vec<TimelineEntry>, Error> {
-    let tz = catalog.timezone();
     let entity = match &query.entity {
         Some(name) => Some(catalog.resolve_entity(name).map_err(Error::Query)?),
         None => None,
     };
-    let window = match &query.between {
-        Some((a, b)) => {
-            let parse = |t: &str| {
-                TimeExpr::parse(t, &tz).map_err(|e| {
-                    Error::Query(format!("--between {t:?}: {}; {}", e.message, e.help))
-                })
-            };
-            let (a, b) = (parse(a)?, parse(b)?);
-            let (lo, hi) = (a.interval().lo_or_min(), b.interval().hi_or_max());
-            if lo > hi {
-                return Err(Error::Query(format!(
-                    "--between {:?} {:?}: the first date is after the second; swap the two dates",
-                    a.text, b.text
-                )));
-            }
-            Some((lo, hi))
-        }
-        None => None,
-    };
-    // Candidate events: those of the entity (from its channels), else all.
-    let mut candidates: Vec<u32> = match entity {
-        Some(u) => {
-            let ch = catalog.channels();
-            let mut v: Vec<u32> = (0..ch.len())
-                .filter(|&c| ch.from[c] == u || ch.to[c] == u)
-                .map(|c| ch.event(c))
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        }
-        None => (0..catalog.event_count() as u32).collect(),
-    };
+    let window = window(catalog, query)?;
+    let mut candidates = candidates(catalog, entity);
     candidates.retain(|&e| {
         window.is_none_or(|(lo, hi)| {
             let iv = catalog.event_interval(e);
             iv.lo_or_min() <= hi && iv.hi_or_max() >= lo
         })
     });
-    let mut events: Vec<(u32, Event)> = candidates
+    let mut events: Vec<(EventId, Event)> = candidates
         .into_iter()
         .map(|e| (e, catalog.event(e).into_owned()))
         .filter(|(_, ev)| ev.certainty() >= query.threshold)
         .collect();
-    // Causal rank: an event that carries a message comes after the events
-    // that brought the message to its sender, even when the dates tie
-    // (Kushner's forward to Hicks before Hicks's to Trump, both "2016-09-20/..").
-    let mut rank: HashMap<u32, usize> = HashMap::new();
+    let rank = causal_ranks(catalog, &events);
+    let causal = |e: EventId| rank.get(&e).copied().unwrap_or(0);
+    let depth = after_depths(catalog, events.iter().map(|(e, _)| *e));
+    let after = |e: EventId| depth.get(&e).copied().unwrap_or(0);
+    events.sort_by(|(x, a), (y, b)| {
+        let key = |n: EventId, e: &Event| {
+            (
+                e.time.is_none() && e.ordered.is_none(),
+                e.interval().lo_or_min(),
+                e.interval().hi_or_max(),
+                after(n),
+                causal(n),
+            )
+        };
+        key(*x, a)
+            .cmp(&key(*y, b))
+            .then_with(|| natural_cmp(&a.id, &b.id))
+    });
+    Ok(events.into_iter().map(|(_, e)| entry(catalog, e)).collect())
+}
+
+/// The query's `--between` window as seconds `(lo, hi)`, if any.
+fn window(catalog: &dyn Catalog, query: &TimelineQuery) -> Result<Option<(i64, i64)>, Error> {
+    let tz = catalog.timezone();
+    let Some((a, b)) = &query.between else {
+        return Ok(None);
+    };
+    let parse = |t: &str| {
+        TimeExpr::parse(t, &tz)
+            .map_err(|e| Error::Query(format!("--between {t:?}: {}; {}", e.message, e.help)))
+    };
+    let (a, b) = (parse(a)?, parse(b)?);
+    let (lo, hi) = (a.interval().lo_or_min(), b.interval().hi_or_max());
+    if lo > hi {
+        return Err(Error::Query(format!(
+            "--between {:?} {:?}: the first date is after the second; swap the two dates",
+            a.text, b.text
+        )));
+    }
+    Ok(Some((lo, hi)))
+}
+
+/// Candidate events: those of `entity` (from its channels), else all.
+fn candidates(catalog: &dyn Catalog, entity: Option<EntityId>) -> Vec<EventId> {
+    let Some(u) = entity else {
+        return EventId::all(catalog.event_count()).collect();
+    };
+    let u = u.into();
+    let ch = catalog.channels();
+    let mut v: Vec<EventId> = ChannelId::all(ch.len())
+        .filter(|&c| ch.from(c) == u || ch.to(c) == u)
+        .map(|c| ch.event(c))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Causal rank: an event that carries a message comes after the events
+/// that brought the message to its sender, even when the dates tie
+/// (Kushner's forward to Hicks before Hicks's to Trump, both "2016-09-20/..").
+/// The rank is the sender's hops on the message's documented chain.
+fn causal_ranks(catalog: &dyn Catalog, events: &[(EventId, Event)]) -> HashMap<EventId, usize> {
+    let mut rank: HashMap<EventId, usize> = HashMap::new();
     let carried: BTreeSet<&str> = events
         .iter()
         .flat_map(|(_, e)| e.carries.iter().map(String::as_str))
@@ -173,7 +204,7 @@ pub fn timeline(catalog: &dyn Catalog, query: &TimelineQuery) -> Result<Vec<Time
             continue;
         };
         let answer = super::reach(&index, &q);
-        for (e, ev) in &events {
+        for (e, ev) in events {
             if !ev.carries.iter().any(|c| c == m) {
                 continue;
             }
@@ -187,54 +218,39 @@ pub fn timeline(catalog: &dyn Catalog, query: &TimelineQuery) -> Result<Vec<Time
             *slot = (*slot).min(hops);
         }
     }
-    let causal = |e: u32| rank.get(&e).copied().unwrap_or(0);
-    let depth = after_depths(catalog, events.iter().map(|(e, _)| *e));
-    let after = |e: u32| depth.get(&e).copied().unwrap_or(0);
-    events.sort_by(|(x, a), (y, b)| {
-        let key = |n: u32, e: &Event| {
-            (
-                e.time.is_none() && e.ordered.is_none(),
-                e.interval().lo_or_min(),
-                e.interval().hi_or_max(),
-                after(n),
-                causal(n),
-            )
-        };
-        key(*x, a)
-            .cmp(&key(*y, b))
-            .then_with(|| natural_cmp(&a.id, &b.id))
-    });
+    rank
+}
+
+/// The timeline's entry of event `e`.
+fn entry(catalog: &dyn Catalog, e: Event) -> TimelineEntry {
     let time = |t: Option<i64>| t.map(crate::model::time::rfc3339);
     let name_of = |id: &str| match catalog.entity_number(id) {
         Some(u) => catalog.entity_name(u).to_string(),
         None => id.to_string(),
     };
-    Ok(events
-        .into_iter()
-        .map(|(_, e)| TimelineEntry {
-            time: e.time.as_ref().map(|t| t.text.clone()),
-            start: time(e.interval().lo),
-            end: time(e.interval().hi),
-            kind: e.kind().to_string(),
-            who: e.parties.entities().into_iter().map(name_of).collect(),
-            mutual: e.is_mutual(),
-            certainty: e.certainty(),
-            quote: e
-                .sources
-                .iter()
-                .find_map(|c| c.quote())
-                .map(str::to_string)
-                .or_else(|| e.quote.clone()),
-            carries: e.carries,
-            summary: e.summary,
-            event: e.id,
-        })
-        .collect())
+    TimelineEntry {
+        time: e.time.as_ref().map(|t| t.text.clone()),
+        start: time(e.interval().lo),
+        end: time(e.interval().hi),
+        kind: e.kind().to_string(),
+        who: e.parties.entities().into_iter().map(name_of).collect(),
+        mutual: e.is_mutual(),
+        certainty: e.certainty(),
+        quote: e
+            .sources
+            .iter()
+            .find_map(|c| c.quote())
+            .map(str::to_string)
+            .or_else(|| e.quote.clone()),
+        carries: e.carries,
+        summary: e.summary,
+        event: e.id,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{timeline, TimelineQuery};
 
     #[test]
     fn bundled_story_in_order() {

@@ -3,9 +3,9 @@
 
 use serde::{Serialize, Serializer};
 
-use super::reach::{earliest_arrival, reach, Reached, NO_LOWER, NO_UPPER};
+use super::reach::{earliest_arrival, reach, ReachQuery, Reached, NO_LOWER, NO_UPPER};
 use super::Query;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, ChannelId, EntityId, EventId};
 use crate::index::{Index, Mode};
 use crate::model::time::rfc3339;
 use crate::model::Certainty;
@@ -170,13 +170,7 @@ pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Why
         };
         return Ok(done(true, vec![reason]));
     }
-    let channels = catalog.channels();
-    let mut involved: Vec<u32> = (0..channels.len())
-        .filter(|&c| channels.from[c] == t || channels.to[c] == t)
-        .map(|c| channels.event(c))
-        .collect();
-    involved.sort_unstable();
-    involved.dedup();
+    let involved = involved_events(catalog, t);
     if involved.is_empty() {
         return Ok(done(false, vec![Reason::NoContacts]));
     }
@@ -188,56 +182,131 @@ pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Why
             reasons.push(Reason::NotCarried { message: msg });
         }
     }
-    // Every channel into the target, at any certainty, in the query's mode.
-    let all = Query {
-        threshold: Certainty::Unknown,
-        ..query.clone()
+    let asked = Asked {
+        catalog,
+        query,
+        reach: &rq,
+        target: t,
+        id: &tid,
     };
-    let (all_index, _) = all.compile(catalog)?;
-    let arr = earliest_arrival(&index, &rq, query.threshold);
-    let mut below = Vec::new();
-    let mut unreached: Vec<(u32, String)> = Vec::new();
-    for (u, c) in all_index.senders_into(t) {
-        let c = c as usize;
-        let event = all_index.event_id(c as u32).into_owned();
-        let sender = catalog.entity_id(u).to_string();
-        let got = arr[u as usize];
-        if got == NO_UPPER {
-            unreached.push((u, event));
-            continue;
-        }
-        let ready = if query.strict && got != NO_LOWER {
-            got + 1
-        } else {
-            got
-        };
-        let certainty = all_index.certainty(c);
-        if certainty < query.threshold {
-            below.push(Contact {
-                event,
-                sender,
-                certainty,
-            });
-        } else if all_index.hi(c) < ready {
-            reasons.push(Reason::TooEarly {
-                event,
-                sender,
-                contact_end: bound(all_index.hi(c)),
-                sender_from: bound(got),
-            });
-        }
-    }
+    let incoming = asked.incoming(&index)?;
+    reasons.extend(incoming.too_early);
     reasons.dedup();
     if query.threshold > Certainty::Unknown {
-        let weaker = reach(&all_index, &rq);
-        let at_evidence = weaker.get(&tid).map(|r| r.evidence).and_then(|evidence| {
+        if let Some(reason) = asked.below_threshold(&incoming.all_index, incoming.below) {
+            reasons.push(reason);
+        }
+    }
+    reasons.extend(asked.relaxed()?);
+    if reasons.is_empty() && !incoming.unreached.is_empty() {
+        reasons.push(unreached_contacts(catalog, incoming.unreached));
+    }
+    if reasons.is_empty() {
+        reasons.push(Reason::NoIncoming);
+    }
+    Ok(done(false, reasons))
+}
+
+/// The events that involve entity `t`, ascending.
+fn involved_events(catalog: &dyn Catalog, t: EntityId) -> Vec<EventId> {
+    let channels = catalog.channels();
+    let t = t.into();
+    let mut involved: Vec<EventId> = ChannelId::all(channels.len())
+        .filter(|&c| channels.from(c) == t || channels.to(c) == t)
+        .map(|c| channels.event(c))
+        .collect();
+    involved.sort_unstable();
+    involved.dedup();
+    involved
+}
+
+/// The question a `why-not` answers: the query, and the unreached target.
+struct Asked<'a> {
+    catalog: &'a dyn Catalog,
+    query: &'a Query,
+    /// The compiled query.
+    reach: &'a ReachQuery,
+    target: EntityId,
+    /// The target's id.
+    id: &'a str,
+}
+
+/// The contacts into the target, at any certainty, sorted by what they say.
+struct Incoming<'a> {
+    /// The index of every channel, at any certainty, in the query's mode.
+    all_index: Index<'a>,
+    /// Contacts from reached senders that ended before they had it.
+    too_early: Vec<Reason>,
+    /// Contacts from reached senders below the threshold.
+    below: Vec<Contact>,
+    /// Contacts from senders never reached: sender and event id.
+    unreached: Vec<(EntityId, String)>,
+}
+
+impl<'a> Asked<'a> {
+    /// Every channel into the target, at any certainty, in the query's mode,
+    /// judged against the arrivals of `index` (the query's own).
+    fn incoming(&self, index: &Index) -> Result<Incoming<'a>, Error> {
+        let (catalog, query) = (self.catalog, self.query);
+        let all = Query {
+            threshold: Certainty::Unknown,
+            ..query.clone()
+        };
+        let (all_index, _) = all.compile(catalog)?;
+        let arr = earliest_arrival(index, self.reach, query.threshold);
+        let mut too_early = Vec::new();
+        let mut below = Vec::new();
+        let mut unreached: Vec<(EntityId, String)> = Vec::new();
+        for (u, c) in all_index.senders_into(self.target) {
+            let event = all_index.event_id(c).into_owned();
+            let sender = catalog.entity_id(u).to_string();
+            let got = arr[u.index()];
+            if got == NO_UPPER {
+                unreached.push((u, event));
+                continue;
+            }
+            let ready = if query.strict && got != NO_LOWER {
+                got + 1
+            } else {
+                got
+            };
+            let certainty = all_index.certainty(c);
+            if certainty < query.threshold {
+                below.push(Contact {
+                    event,
+                    sender,
+                    certainty,
+                });
+            } else if all_index.hi(c) < ready {
+                too_early.push(Reason::TooEarly {
+                    event,
+                    sender,
+                    contact_end: bound(all_index.hi(c)),
+                    sender_from: bound(got),
+                });
+            }
+        }
+        Ok(Incoming {
+            all_index,
+            too_early,
+            below,
+            unreached,
+        })
+    }
+
+    /// Reached only below the threshold (on the strongest evidence that
+    /// reaches it), or else its contacts `below` the threshold, if any.
+    fn below_threshold(&self, all_index: &Index, below: Vec<Contact>) -> Option<Reason> {
+        let (catalog, query, tid) = (self.catalog, self.query, self.id);
+        let weaker = reach(all_index, self.reach);
+        let at_evidence = weaker.get(tid).map(|r| r.evidence).and_then(|evidence| {
             let q = Query {
                 threshold: evidence,
                 ..query.clone()
             };
             let (i, rq) = q.compile(catalog).ok()?;
             let a = reach(&i, &rq);
-            let r = a.get(&tid)?;
+            let r = a.get(tid)?;
             Some(Reason::BelowThreshold {
                 threshold: query.threshold,
                 evidence,
@@ -245,65 +314,73 @@ pub fn why_not(catalog: &dyn Catalog, query: &Query, target: &str) -> Result<Why
                 chain: chain(&i, r),
             })
         });
-        if let Some(reason) = at_evidence {
-            reasons.push(reason);
+        if at_evidence.is_some() {
+            at_evidence
         } else if !below.is_empty() {
-            reasons.push(Reason::ContactsBelowThreshold {
+            Some(Reason::ContactsBelowThreshold {
                 threshold: query.threshold,
                 contacts: below,
-            });
+            })
+        } else {
+            None
         }
     }
-    if query.strict {
-        let lax = Query {
-            strict: false,
-            ..query.clone()
-        };
-        let (li, lq) = lax.compile(catalog)?;
-        if let Some(r) = reach(&li, &lq).get(&tid) {
-            reasons.push(Reason::StrictOnly {
-                chain: chain(&li, r),
-            });
+
+    /// Reached only without `--strict`, or only after `--until`.
+    fn relaxed(&self) -> Result<Vec<Reason>, Error> {
+        let (catalog, query, tid) = (self.catalog, self.query, self.id);
+        let mut reasons = Vec::new();
+        if query.strict {
+            let lax = Query {
+                strict: false,
+                ..query.clone()
+            };
+            let (li, lq) = lax.compile(catalog)?;
+            if let Some(r) = reach(&li, &lq).get(tid) {
+                reasons.push(Reason::StrictOnly {
+                    chain: chain(&li, r),
+                });
+            }
         }
-    }
-    if query.until.is_some() {
-        let always = Query {
-            until: None,
-            ..query.clone()
-        };
-        let (ai, aq) = always.compile(catalog)?;
-        if let Some(r) = reach(&ai, &aq).get(&tid) {
-            reasons.push(Reason::TooLate {
-                until: rq.until,
-                earliest: r.earliest,
-                chain: chain(&ai, r),
-            });
+        if query.until.is_some() {
+            let always = Query {
+                until: None,
+                ..query.clone()
+            };
+            let (ai, aq) = always.compile(catalog)?;
+            if let Some(r) = reach(&ai, &aq).get(tid) {
+                reasons.push(Reason::TooLate {
+                    until: self.reach.until,
+                    earliest: r.earliest,
+                    chain: chain(&ai, r),
+                });
+            }
         }
+        Ok(reasons)
     }
-    if reasons.is_empty() && !unreached.is_empty() {
-        let mut senders: Vec<u32> = unreached.iter().map(|(u, _)| *u).collect();
-        senders.sort_by(|&a, &b| {
-            catalog
-                .entity_name(a)
-                .cmp(catalog.entity_name(b))
-                .then_with(|| catalog.entity_id(a).cmp(catalog.entity_id(b)))
-        });
-        senders.dedup();
-        let mut events: Vec<String> = unreached.into_iter().map(|(_, e)| e).collect();
-        events.sort();
-        events.dedup();
-        reasons.push(Reason::UnreachedContacts {
-            senders: senders
-                .into_iter()
-                .map(|u| catalog.entity_id(u).to_string())
-                .collect(),
-            events,
-        });
+}
+
+/// Contacts only from entities that never get the information: the senders
+/// by name, and the events.
+fn unreached_contacts(catalog: &dyn Catalog, unreached: Vec<(EntityId, String)>) -> Reason {
+    let mut senders: Vec<EntityId> = unreached.iter().map(|(u, _)| *u).collect();
+    senders.sort_by(|&a, &b| {
+        catalog
+            .entity_name(a)
+            .cmp(catalog.entity_name(b))
+            .then_with(|| catalog.entity_id(a).cmp(catalog.entity_id(b)))
+    });
+    senders.dedup();
+    let mut events: Vec<String> = unreached.into_iter().map(|(_, e)| e).collect();
+    events.sort();
+    events.dedup();
+    Reason::UnreachedContacts {
+        senders: senders
+            .into_iter()
+            .map(|u| catalog.entity_id(u).to_string())
+            .collect(),
+        events,
     }
-    if reasons.is_empty() {
-        reasons.push(Reason::NoIncoming);
-    }
-    Ok(done(false, reasons))
 }
 
 /// The chain of `r` in `index`: its events and the entities along it (a
@@ -312,12 +389,12 @@ fn chain(index: &Index, r: &Reached) -> Chain {
     let hops = r.hops(index);
     let events = hops
         .iter()
-        .map(|&(_, _, c)| index.event_id(c).into_owned())
+        .map(|hop| index.event_id(hop.channel).into_owned())
         .collect();
     let entities = match hops.first() {
         None => vec![r.entity.clone()],
-        Some(&(first, _, _)) => std::iter::once(first)
-            .chain(hops.iter().map(|&(_, to, _)| to))
+        Some(first) => std::iter::once(first.from)
+            .chain(hops.iter().map(|hop| hop.to))
             .map(|u| index.entity_id(u).to_string())
             .collect(),
     };

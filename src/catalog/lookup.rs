@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use super::Catalog;
+use super::{Catalog, EntityId, EventId};
 use crate::model::Story;
 
 /// Folds a name for lookup: lower case, accents removed, curly apostrophes
@@ -49,21 +49,21 @@ fn strip_accent(c: char) -> char {
     }
 }
 
-pub(super) fn resolve_entity<C: Catalog + ?Sized>(cat: &C, text: &str) -> Result<u32, String> {
+pub(super) fn resolve_entity<C: Catalog + ?Sized>(cat: &C, text: &str) -> Result<EntityId, String> {
     if let Some(u) = cat.entity_number(text) {
         return Ok(u);
     }
     let needle = fold(text);
-    let names = |u: u32| {
+    let names = |u: EntityId| {
         std::iter::once(cat.entity_id(u))
             .chain(std::iter::once(cat.entity_name(u)))
             .chain(cat.entity_aliases(u).iter().map(String::as_str))
     };
-    let n = cat.entity_count() as u32;
-    let hits: Vec<u32> = (0..n)
+    let n = cat.entity_count();
+    let hits: Vec<EntityId> = EntityId::all(n)
         .filter(|&u| names(u).any(|s| fold(s) == needle))
         .collect();
-    let label = |u: u32| {
+    let label = |u: EntityId| {
         let (id, name) = (cat.entity_id(u), cat.entity_name(u));
         if id == name {
             id.to_string()
@@ -74,7 +74,7 @@ pub(super) fn resolve_entity<C: Catalog + ?Sized>(cat: &C, text: &str) -> Result
     match hits.as_slice() {
         [u] => Ok(*u),
         [] => {
-            let mut scored: Vec<(usize, &str, u32)> = (0..n)
+            let mut scored: Vec<(usize, &str, EntityId)> = EntityId::all(n)
                 .map(|u| {
                     let d = names(u)
                         .map(|s| suggest_distance(&needle, &fold(s)))
@@ -133,7 +133,7 @@ pub(super) fn excerpt<C: Catalog + ?Sized>(
     };
     let mut carried: BTreeSet<String> = BTreeSet::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
-    for e in 0..cat.event_count() as u32 {
+    for e in EventId::all(cat.event_count()) {
         if let Some(set) = events {
             if !set.contains(cat.event_id(e).as_ref()) {
                 continue;
@@ -163,7 +163,7 @@ pub(super) fn excerpt<C: Catalog + ?Sized>(
     for ev in &story.events {
         wanted.extend(ev.parties.entities().iter().map(|s| s.to_string()));
     }
-    for u in 0..cat.entity_count() as u32 {
+    for u in EntityId::all(cat.entity_count()) {
         let id = cat.entity_id(u);
         if (entities.is_none() && events.is_none())
             || wanted.contains(id)

@@ -28,10 +28,12 @@ use crate::model::{
     Certainty, Entity, EntityKind, Event, Interval, Message, Relation, Source, Story,
 };
 
+mod ids;
 mod lookup;
 mod names;
 mod story;
 
+pub use ids::{ChannelId, EntityId, EventId, Hop, HubId, Node, NodeId};
 use lookup::{excerpt, resolve_entity};
 pub use lookup::{fold, natural_cmp, suggest_distance};
 pub use names::Names;
@@ -138,11 +140,11 @@ pub struct Channels {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HoldingChannel {
     /// Its event number (after every event's).
-    pub event: u32,
-    /// The message's origin (entity number).
-    pub from: u32,
+    pub event: EventId,
+    /// The message's origin.
+    pub from: EntityId,
     /// The entity that held the message.
-    pub to: u32,
+    pub to: EntityId,
     /// Earliest second of the holding's time (`i64::MIN`: no lower bound).
     pub lo: i64,
     /// Latest second (`i64::MAX`: no upper bound).
@@ -196,41 +198,54 @@ impl Channels {
     /// The channels of `events` (ascending event numbers), ascending: the
     /// channels a message's documented chain may use, found without a scan
     /// of every channel. O(k log k) for the k channels found.
-    pub fn of_events(&self, events: &[u32]) -> Vec<u32> {
+    pub fn of_events(&self, events: &[EventId]) -> Vec<ChannelId> {
         if self.event.is_none() {
             return events
                 .iter()
-                .copied()
-                .filter(|&e| (e as usize) < self.len())
+                .filter(|e| e.index() < self.len())
+                .map(|e| ChannelId(e.0))
                 .collect();
         }
         let (start, list) = &self.by_event;
-        let mut out: Vec<u32> = events
+        let mut out: Vec<ChannelId> = events
             .iter()
-            .filter_map(|&e| {
-                let a = *start.get(e as usize)? as usize;
-                let b = *start.get(e as usize + 1)? as usize;
+            .filter_map(|e| {
+                let a = *start.get(e.index())? as usize;
+                let b = *start.get(e.index() + 1)? as usize;
                 list.get(a..b)
             })
             .flatten()
-            .copied()
+            .map(|&c| ChannelId(c))
             .collect();
         out.sort_unstable();
         out
     }
 
+    /// Sender of channel `c`.
+    #[inline]
+    pub fn from(&self, c: ChannelId) -> NodeId {
+        NodeId(self.from[c.index()])
+    }
+
+    /// Receiver of channel `c`.
+    #[inline]
+    pub fn to(&self, c: ChannelId) -> NodeId {
+        NodeId(self.to[c.index()])
+    }
+
     /// The event of channel `c`.
     #[inline]
-    pub fn event(&self, c: usize) -> u32 {
+    pub fn event(&self, c: ChannelId) -> EventId {
         match &self.event {
-            Some(e) => e[c],
-            None => c as u32,
+            Some(e) => EventId(e[c.index()]),
+            None => EventId(c.0),
         }
     }
 
     /// Earliest second of channel `c` (`i64::MIN`: no lower bound).
     #[inline]
-    pub fn lo(&self, c: usize) -> i64 {
+    pub fn lo(&self, c: ChannelId) -> i64 {
+        let c = c.index();
         match &self.times {
             TimeColumns::Exact { base, offset } => base + i64::from(offset[c]),
             TimeColumns::Intervals { lo, .. } => lo[c],
@@ -239,7 +254,8 @@ impl Channels {
 
     /// Latest second of channel `c` (`i64::MAX`: no upper bound).
     #[inline]
-    pub fn hi(&self, c: usize) -> i64 {
+    pub fn hi(&self, c: ChannelId) -> i64 {
+        let c = c.index();
         match &self.times {
             TimeColumns::Exact { base, offset } => base + i64::from(offset[c]),
             TimeColumns::Intervals { hi, .. } => hi[c],
@@ -290,23 +306,23 @@ pub trait Catalog: Sync {
     /// Number of entities.
     fn entity_count(&self) -> usize;
     /// Id of entity `u`.
-    fn entity_id(&self, u: u32) -> &str;
+    fn entity_id(&self, u: EntityId) -> &str;
     /// Display name of entity `u` (the id when the input has no names).
-    fn entity_name(&self, u: u32) -> &str {
+    fn entity_name(&self, u: EntityId) -> &str {
         self.entity_id(u)
     }
     /// Every detail of entity `u`.
-    fn entity(&self, u: u32) -> Cow<'_, Entity>;
+    fn entity(&self, u: EntityId) -> Cow<'_, Entity>;
     /// Other names of entity `u`.
-    fn entity_aliases(&self, _u: u32) -> &[String] {
+    fn entity_aliases(&self, _u: EntityId) -> &[String] {
         &[]
     }
     /// The kind of entity `u`.
-    fn entity_kind(&self, _u: u32) -> EntityKind {
+    fn entity_kind(&self, _u: EntityId) -> EntityKind {
         EntityKind::Other
     }
     /// The entity with exactly this id. O(1) or O(log n).
-    fn entity_number(&self, id: &str) -> Option<u32>;
+    fn entity_number(&self, id: &str) -> Option<EntityId>;
 
     /// Number of messages.
     fn message_count(&self) -> usize;
@@ -332,30 +348,30 @@ pub trait Catalog: Sync {
     /// Number of events.
     fn event_count(&self) -> usize;
     /// Id of event `e`.
-    fn event_id(&self, e: u32) -> Cow<'_, str>;
+    fn event_id(&self, e: EventId) -> Cow<'_, str>;
     /// Appends the id of event `e` to `out` (no allocation where the input
     /// can avoid it: answers of millions of rows write ids this way).
-    fn write_event_id(&self, e: u32, out: &mut String) {
+    fn write_event_id(&self, e: EventId, out: &mut String) {
         out.push_str(&self.event_id(e));
     }
     /// Every detail of event `e` (built on demand for inputs that keep less).
-    fn event(&self, e: u32) -> Cow<'_, Event>;
+    fn event(&self, e: EventId) -> Cow<'_, Event>;
     /// The interval of event `e` (any time when undated).
-    fn event_interval(&self, e: u32) -> Interval {
+    fn event_interval(&self, e: EventId) -> Interval {
         self.event(e).interval()
     }
     /// The kind of event `e` as written (`other` when not written).
-    fn event_kind(&self, e: u32) -> Cow<'_, str> {
+    fn event_kind(&self, e: EventId) -> Cow<'_, str> {
         Cow::Owned(self.event(e).kind().to_string())
     }
     /// The certainty of event `e`.
-    fn event_certainty(&self, e: u32) -> Certainty {
+    fn event_certainty(&self, e: EventId) -> Certainty {
         self.event(e).certainty()
     }
     /// The event with exactly this id (the first, if several rows share it).
-    fn event_number(&self, id: &str) -> Option<u32>;
+    fn event_number(&self, id: &str) -> Option<EventId>;
     /// The events that carry message `id`, ascending.
-    fn carrying_events(&self, id: &str) -> Vec<u32>;
+    fn carrying_events(&self, id: &str) -> Vec<EventId>;
 
     /// The channels of every event, in canonical order.
     fn channels(&self) -> &Channels;
@@ -371,7 +387,7 @@ pub trait Catalog: Sync {
     }
 
     /// True when event number `e` stands for a holding.
-    fn is_holding(&self, _e: u32) -> bool {
+    fn is_holding(&self, _e: EventId) -> bool {
         false
     }
 
@@ -401,7 +417,7 @@ pub trait Catalog: Sync {
     ///
     /// Errors list the candidates when the text is ambiguous, or the nearest
     /// names (by edit distance) when nothing matches.
-    fn resolve_entity(&self, text: &str) -> Result<u32, String> {
+    fn resolve_entity(&self, text: &str) -> Result<EntityId, String> {
         resolve_entity(self, text)
     }
 
@@ -419,8 +435,10 @@ pub trait Catalog: Sync {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use std::cmp::Ordering;
+
+    use super::{certainty_bits, certainty_of_bits, fold, natural_cmp, Names, TimeColumns};
+    use crate::model::Certainty;
 
     #[test]
     fn natural_order() {

@@ -6,7 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 use jiff::tz::TimeZone;
 
 use super::lookup::{excerpt, natural_cmp};
-use super::{certainty_bits, Catalog, Channels, HoldingChannel, TimeColumns, HUB_MIN};
+use super::{
+    certainty_bits, Catalog, Channels, EntityId, EventId, HoldingChannel, TimeColumns, HUB_MIN,
+};
 use crate::model::{
     Certainty, Entity, EntityKind, Event, Interval, Message, Parties, Relation, Source, Story,
 };
@@ -19,11 +21,11 @@ use crate::model::{
 #[derive(Debug, Clone)]
 pub struct StoryCatalog<'s> {
     story: Cow<'s, Story>,
-    entities: HashMap<String, u32>,
-    events: HashMap<String, u32>,
+    entities: HashMap<String, EntityId>,
+    events: HashMap<String, EventId>,
     messages: HashMap<String, usize>,
     /// The events that carry each message id, in file order.
-    carrying: HashMap<String, Vec<u32>>,
+    carrying: HashMap<String, Vec<EventId>>,
     channels: Channels,
     /// Each holding as an event ([`crate::model::Holding::as_event`]),
     /// numbered after the events.
@@ -54,16 +56,16 @@ impl<'s> StoryCatalog<'s> {
     fn build(story: Cow<'s, Story>, hub_min: usize) -> StoryCatalog<'s> {
         let mut entities = HashMap::with_capacity(story.entities.len());
         for (i, e) in story.entities.iter().enumerate() {
-            entities.entry(e.id.clone()).or_insert(i as u32);
+            entities.entry(e.id.clone()).or_insert(EntityId::at(i));
         }
         let mut events = HashMap::with_capacity(story.events.len());
         for (i, e) in story.events.iter().enumerate() {
-            events.entry(e.id.clone()).or_insert(i as u32);
+            events.entry(e.id.clone()).or_insert(EventId::at(i));
         }
         let mut holding_events = Vec::with_capacity(story.holdings.len());
         let mut holdings: HashMap<String, Vec<HoldingChannel>> = HashMap::new();
         for (k, h) in story.holdings.iter().enumerate() {
-            let number = (story.events.len() + k) as u32;
+            let number = EventId::at(story.events.len() + k);
             events.entry(h.id.clone()).or_insert(number);
             let origin = story
                 .messages
@@ -94,13 +96,13 @@ impl<'s> StoryCatalog<'s> {
         for (i, m) in story.messages.iter().enumerate() {
             messages.entry(m.id.clone()).or_insert(i);
         }
-        let mut carrying: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut carrying: HashMap<String, Vec<EventId>> = HashMap::new();
         for (i, e) in story.events.iter().enumerate() {
             for m in &e.carries {
                 let list = carrying.entry(m.clone()).or_default();
                 // An event that names a message twice is listed once.
-                if list.last() != Some(&(i as u32)) {
-                    list.push(i as u32);
+                if list.last() != Some(&EventId::at(i)) {
+                    list.push(EventId::at(i));
                 }
             }
         }
@@ -125,8 +127,8 @@ impl<'s> StoryCatalog<'s> {
     }
 
     /// Event number `e`: an event, or a holding as one.
-    fn ev(&self, e: u32) -> &Event {
-        let e = e as usize;
+    fn ev(&self, e: EventId) -> &Event {
+        let e = e.index();
         match self.story.events.get(e) {
             Some(ev) => ev,
             None => &self.holding_events[e - self.story.events.len()],
@@ -136,7 +138,7 @@ impl<'s> StoryCatalog<'s> {
 
 /// A story's channels in canonical order: by `lo`, `hi`, event (natural id
 /// order), then into a hub before out of it, then sender and receiver ids.
-fn story_channels(story: &Story, ids: &HashMap<String, u32>, hub_min: usize) -> Channels {
+fn story_channels(story: &Story, ids: &HashMap<String, EntityId>, hub_min: usize) -> Channels {
     let n = story.entities.len() as u32;
     let mut hubs = 0u32;
     // (lo, hi, event, phase, from, to)
@@ -147,7 +149,7 @@ fn story_channels(story: &Story, ids: &HashMap<String, u32>, hub_min: usize) -> 
         if let Parties::Mutual { participants } = &e.parties {
             let mut people: Vec<u32> = participants
                 .iter()
-                .filter_map(|p| ids.get(p).copied())
+                .filter_map(|p| ids.get(p).map(|u| u.0))
                 .collect();
             people.sort_unstable();
             people.dedup();
@@ -162,7 +164,7 @@ fn story_channels(story: &Story, ids: &HashMap<String, u32>, hub_min: usize) -> 
             }
         }
         for (a, b) in e.parties.channels() {
-            let (Some(&a), Some(&b)) = (ids.get(a), ids.get(b)) else {
+            let (Some(&EntityId(a)), Some(&EntityId(b))) = (ids.get(a), ids.get(b)) else {
                 continue;
             };
             rows.push((lo, hi, ei, 0, a, b));
@@ -212,22 +214,22 @@ impl Catalog for StoryCatalog<'_> {
     fn entity_count(&self) -> usize {
         self.story.entities.len()
     }
-    fn entity_id(&self, u: u32) -> &str {
-        &self.story.entities[u as usize].id
+    fn entity_id(&self, u: EntityId) -> &str {
+        &self.story.entities[u.index()].id
     }
-    fn entity_name(&self, u: u32) -> &str {
-        &self.story.entities[u as usize].name
+    fn entity_name(&self, u: EntityId) -> &str {
+        &self.story.entities[u.index()].name
     }
-    fn entity(&self, u: u32) -> Cow<'_, Entity> {
-        Cow::Borrowed(&self.story.entities[u as usize])
+    fn entity(&self, u: EntityId) -> Cow<'_, Entity> {
+        Cow::Borrowed(&self.story.entities[u.index()])
     }
-    fn entity_aliases(&self, u: u32) -> &[String] {
-        &self.story.entities[u as usize].aliases
+    fn entity_aliases(&self, u: EntityId) -> &[String] {
+        &self.story.entities[u.index()].aliases
     }
-    fn entity_kind(&self, u: u32) -> EntityKind {
-        self.story.entities[u as usize].kind()
+    fn entity_kind(&self, u: EntityId) -> EntityKind {
+        self.story.entities[u.index()].kind()
     }
-    fn entity_number(&self, id: &str) -> Option<u32> {
+    fn entity_number(&self, id: &str) -> Option<EntityId> {
         self.entities.get(id).copied()
     }
     fn message_count(&self) -> usize {
@@ -242,31 +244,31 @@ impl Catalog for StoryCatalog<'_> {
     fn event_count(&self) -> usize {
         self.story.events.len()
     }
-    fn event_id(&self, e: u32) -> Cow<'_, str> {
+    fn event_id(&self, e: EventId) -> Cow<'_, str> {
         Cow::Borrowed(&self.ev(e).id)
     }
-    fn event(&self, e: u32) -> Cow<'_, Event> {
+    fn event(&self, e: EventId) -> Cow<'_, Event> {
         Cow::Borrowed(self.ev(e))
     }
-    fn event_interval(&self, e: u32) -> Interval {
+    fn event_interval(&self, e: EventId) -> Interval {
         self.ev(e).interval()
     }
-    fn event_number(&self, id: &str) -> Option<u32> {
+    fn event_number(&self, id: &str) -> Option<EventId> {
         self.events.get(id).copied()
     }
-    fn event_kind(&self, e: u32) -> Cow<'_, str> {
+    fn event_kind(&self, e: EventId) -> Cow<'_, str> {
         Cow::Borrowed(self.ev(e).kind())
     }
-    fn event_certainty(&self, e: u32) -> Certainty {
+    fn event_certainty(&self, e: EventId) -> Certainty {
         self.ev(e).certainty()
     }
     fn holding_channels(&self, id: &str) -> Vec<HoldingChannel> {
         self.holdings.get(id).cloned().unwrap_or_default()
     }
-    fn is_holding(&self, e: u32) -> bool {
-        e as usize >= self.story.events.len()
+    fn is_holding(&self, e: EventId) -> bool {
+        e.index() >= self.story.events.len()
     }
-    fn carrying_events(&self, id: &str) -> Vec<u32> {
+    fn carrying_events(&self, id: &str) -> Vec<EventId> {
         self.carrying.get(id).cloned().unwrap_or_default()
     }
     fn channels(&self) -> &Channels {

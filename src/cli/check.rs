@@ -1,6 +1,7 @@
 //! `check`: validate an input and summarise it.
 
 use grapevine::analysis::summary::{Place, Structure};
+use grapevine::catalog::EntityId;
 use grapevine::render::name_of;
 use grapevine::{Catalog, Error};
 
@@ -42,7 +43,7 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, Error> {
     let catalog = input.catalog();
     let (summary, report) =
         check_report_located(catalog, input.report(), &|e| input.event_span(e), &|u| {
-            entity_spans.get(catalog.entity_id(u)).cloned()
+            entity_spans.get(catalog.entity_id(EntityId(u))).cloned()
         });
     if json {
         let mut value = serde_json::to_value(&summary).unwrap_or_default();

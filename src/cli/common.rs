@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use grapevine::catalog::ChannelId;
 use grapevine::io::csv::CsvOptions;
 use grapevine::io::Input;
 use grapevine::{Error, Mode, Origin, Query};
@@ -150,7 +151,7 @@ fn push_row(
             Ok(())
         }
     };
-    let mut event = |text: &mut Vec<u8>, c: Option<u32>| match c {
+    let mut event = |text: &mut Vec<u8>, c: Option<ChannelId>| match c {
         Some(c) => {
             id.clear();
             rows.write_event_id(c, id);
@@ -574,7 +575,7 @@ mod tests {
             for paths in [true, false] {
                 let q = ReachQuery {
                     paths,
-                    ..ReachQuery::new(source)
+                    ..ReachQuery::new(grapevine::catalog::EntityId(source))
                 };
                 let rows = grapevine::reach_rows(&index, &q);
                 assert!(rows.len() > 3);
@@ -631,7 +632,7 @@ mod tests {
                         source_held: start
                             .map_or(grapevine::SourceHeld::Always, grapevine::SourceHeld::By),
                         until,
-                        ..ReachQuery::new(source)
+                        ..ReachQuery::new(grapevine::catalog::EntityId(source))
                     };
                     let rows = grapevine::reach_rows(&index, &q);
                     for i in 0..rows.len() {

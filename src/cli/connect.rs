@@ -1,7 +1,7 @@
 //! `connect`: how some people are linked.
 
 use grapevine::analysis::connect::{connect, Chain, ConnectQuery};
-use grapevine::catalog::Catalog;
+use grapevine::catalog::{Catalog, ChannelId, EntityId};
 use grapevine::model::Precision;
 use grapevine::render::name_of;
 use grapevine::render::words::{threshold_level_words, time_label, until_label, zone_words};
@@ -32,8 +32,8 @@ pub struct ConnectArgs<'a> {
 }
 
 /// The entity numbers of `names` (ids, names or aliases), each once.
-pub fn resolve_all(catalog: &dyn Catalog, names: &[String]) -> Result<Vec<u32>, Error> {
-    let mut out: Vec<u32> = Vec::new();
+pub fn resolve_all(catalog: &dyn Catalog, names: &[String]) -> Result<Vec<EntityId>, Error> {
+    let mut out: Vec<EntityId> = Vec::new();
     for name in names {
         let u = catalog.resolve_entity(name).map_err(Error::Query)?;
         if out.contains(&u) {
@@ -101,7 +101,7 @@ pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, Error> {
     }
     s.push_str(&format!("{chains}; {}\n\n", zone_words(catalog)));
     let ch = catalog.channels();
-    let precision = if (0..ch.len()).all(|c| ch.lo(c) == ch.hi(c)) {
+    let precision = if ChannelId::all(ch.len()).all(|c| ch.lo(c) == ch.hi(c)) {
         Precision::Second
     } else {
         Precision::Day

@@ -79,11 +79,10 @@ pub fn run(
     if n > 0 {
         s.push('\n');
     }
-    for (i, (h, (_, _, c))) in answer.hops.iter().zip(r.hops(&index)).enumerate() {
-        let event = catalog.event(index.event(c as usize));
-        if let Some(held) =
-            grapevine::render::words::holding_words(catalog, index.event(c as usize))
-        {
+    for (i, (h, hop)) in answer.hops.iter().zip(r.hops(&index)).enumerate() {
+        let e = index.event(hop.channel);
+        let event = catalog.event(e);
+        if let Some(held) = grapevine::render::words::holding_words(catalog, e) {
             s.push_str(&format!(
                 "{}. {}  {} {held}  ({}, {})\n",
                 i + 1,

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::analysis::summary::{causality, structure, summarise, CausalityProblem, Place, Summary};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EventId};
 use crate::diagnostic::{quote, visible, Diagnostic, LineIndex, Report};
 use crate::model::time::format_at_precision;
 use crate::model::Precision;
@@ -35,7 +35,7 @@ pub fn check_report_located(
     let problems = causality(catalog);
     let mut located = report.clone();
     located.diagnostics.extend(
-        (0..catalog.event_count() as u32).filter_map(|e| tightened_note(catalog, e, span(e))),
+        EventId::all(catalog.event_count()).filter_map(|e| tightened_note(catalog, e, span(e.0))),
     );
     // As a load does, at most MAX_SHOWN problems in all: the rest counted.
     let room = MAX_SHOWN.saturating_sub(located.diagnostics.len());
@@ -43,7 +43,7 @@ pub fn check_report_located(
         problems
             .iter()
             .take(room)
-            .map(|p| causality_warning(catalog, span(p.event), p)),
+            .map(|p| causality_warning(catalog, span(p.event.0), p)),
     );
     located.sort();
     if problems.len() > room {
@@ -72,14 +72,18 @@ pub fn check_report_located(
         }
         _ => Place::default(),
     };
-    summary.structure = Some(structure(catalog, &problems, &|e| place(span(e)), &|u| {
-        place(entity_span(u))
+    summary.structure = Some(structure(catalog, &problems, &|e| place(span(e.0)), &|u| {
+        place(entity_span(u.0))
     }));
     (summary, located)
 }
 
 /// The note `check` prints for an event whose interval `after` tightened.
-fn tightened_note(catalog: &dyn Catalog, e: u32, span: Option<Range<usize>>) -> Option<Diagnostic> {
+fn tightened_note(
+    catalog: &dyn Catalog,
+    e: EventId,
+    span: Option<Range<usize>>,
+) -> Option<Diagnostic> {
     let ev = catalog.event(e);
     let iv = ev.ordered?;
     let written = ev.time.as_ref().map_or("undated", |t| t.text.as_str());

@@ -43,7 +43,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::reach::{reach, ReachAnswer, Reached, Timing, NO_LOWER};
 use crate::analysis::{Origin, Query};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, ChannelId, Hop, Node};
 use crate::index::Index;
 use crate::model::{Certainty, Precision, TimeExpr};
 use crate::Error;
@@ -236,11 +236,11 @@ impl Focus {
     pub fn reach(catalog: &dyn Catalog, query: &Query) -> Result<Focus, Error> {
         let (index, rq) = query.compile(catalog)?;
         let answer = reach(&index, &rq);
-        let channel = |(f, t, c): (u32, u32, u32)| {
+        let channel = |hop: Hop| {
             (
-                index.event_id(c).into_owned(),
-                index.entity_id(f).to_string(),
-                index.entity_id(t).to_string(),
+                index.event_id(hop.channel).into_owned(),
+                index.entity_id(hop.from).to_string(),
+                index.entity_id(hop.to).to_string(),
             )
         };
         let mut h = Highlight {
@@ -474,15 +474,15 @@ impl Focus {
         let mut events = BTreeSet::new();
         let mut entities = BTreeSet::new();
         let ch = catalog.channels();
-        let n = catalog.entity_count() as u32;
-        for c in 0..ch.len() {
+        let n = catalog.entity_count();
+        for c in ChannelId::all(ch.len()) {
             // An undated contact (no bound at either end) is in no window.
             let undated = ch.lo(c) == i64::MIN && ch.hi(c) == i64::MAX;
             if !undated && ch.lo(c) <= hi && ch.hi(c) >= lo {
                 events.insert(catalog.event_id(ch.event(c)).into_owned());
                 // Hubs of meetings are numbered after the entities.
-                for u in [ch.from[c], ch.to[c]] {
-                    if u < n {
+                for u in [ch.from(c), ch.to(c)] {
+                    if let Node::Entity(u) = Node::of(u, n) {
                         entities.insert(catalog.entity_id(u).to_string());
                     }
                 }
@@ -602,8 +602,8 @@ pub fn display_earliest(
     };
     let mut precision = query.start_precision(catalog);
     let mut current = answer.start.unwrap_or(NO_LOWER);
-    for (_, _, c) in reached.hops(index) {
-        let lo = index.lo(c as usize);
+    for Hop { channel: c, .. } in reached.hops(index) {
+        let lo = index.lo(c);
         let ready = if query.strict && current != NO_LOWER {
             current + 1
         } else {
@@ -611,7 +611,7 @@ pub fn display_earliest(
         };
         if lo >= ready {
             precision = catalog
-                .event(index.event(c as usize))
+                .event(index.event(c))
                 .time
                 .as_ref()
                 .and_then(|t| t.start.as_ref())

@@ -10,7 +10,7 @@ use super::style::{date_label, point_label, DateStyle};
 use super::{display_earliest, name_of};
 use crate::analysis::reach::{ReachAnswer, Reached, Timing};
 use crate::analysis::{Origin, Query};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EventId, NodeId};
 use crate::index::{Index, Mode};
 use crate::model::{Certainty, Parties, Precision, TimeExpr, TimePoint};
 
@@ -80,7 +80,7 @@ pub fn time_label(catalog: &dyn Catalog, t: i64, precision: Precision) -> String
 /// For a holding's event number: "held it by DATE (how it got it is not
 /// recorded)", DATE being the end of the holding's time; `None` for an
 /// event.
-pub fn holding_words(catalog: &dyn Catalog, e: u32) -> Option<String> {
+pub fn holding_words(catalog: &dyn Catalog, e: EventId) -> Option<String> {
     if !catalog.is_holding(e) {
         return None;
     }
@@ -133,7 +133,7 @@ pub struct AnswerWords<'a, 'c> {
     answer: &'a ReachAnswer,
     /// For each (entity, definite time) of a row, the time point of an event
     /// delivering to it whose last second that is.
-    ends: HashMap<(u32, i64), TimePoint>,
+    ends: HashMap<(NodeId, i64), TimePoint>,
     /// The question asked again at each evidence level that some row is
     /// reached on through a chain weaker than that level: its index, query
     /// and answer.
@@ -151,14 +151,14 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         query: &'a Query,
         answer: &'a ReachAnswer,
     ) -> Self {
-        let wanted: HashSet<(u32, i64)> = answer
+        let wanted: HashSet<(NodeId, i64)> = answer
             .reached
             .iter()
-            .filter_map(|r| Some((catalog.entity_number(&r.entity)?, r.definite_by?)))
+            .filter_map(|r| Some((catalog.entity_number(&r.entity)?.into(), r.definite_by?)))
             .collect();
         let mut ends = HashMap::new();
         if !wanted.is_empty() {
-            for c in 0..index.channel_count() {
+            for c in index.channels() {
                 let key = (index.to(c), index.hi(c));
                 if !wanted.contains(&key) || ends.contains_key(&key) {
                     continue;
@@ -176,7 +176,7 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
             let weaker = r
                 .path_channels
                 .iter()
-                .any(|&c| index.certainty(c as usize) < r.evidence);
+                .any(|&c| index.certainty(c) < r.evidence);
             if !weaker || levels.contains_key(&r.evidence) {
                 continue;
             }
@@ -249,7 +249,7 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         match self
             .catalog
             .entity_number(&r.entity)
-            .and_then(|u| self.ends.get(&(u, d)))
+            .and_then(|u| self.ends.get(&(u.into(), d)))
         {
             Some(p) => point_label(p, &self.catalog.timezone(), DateStyle::Short),
             None => time_label(self.catalog, d, Precision::Second),
@@ -293,8 +293,8 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
             .map(|&c| {
                 format!(
                     "{} → {}",
-                    self.index.entity_name(self.index.from(c as usize)),
-                    self.index.entity_name(self.index.to(c as usize))
+                    self.index.entity_name(self.index.from(c)),
+                    self.index.entity_name(self.index.to(c))
                 )
             });
         let e = self.catalog.event(self.catalog.event_number(id)?);
@@ -315,14 +315,14 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         let &c = r
             .path_channels
             .iter()
-            .filter(|&&c| self.index.certainty(c as usize) < r.evidence)
-            .min_by_key(|&&c| self.index.certainty(c as usize))?;
+            .filter(|&&c| self.index.certainty(c) < r.evidence)
+            .min_by_key(|&&c| self.index.certainty(c))?;
         let hop = format!(
             "{} → {} ({}), {}",
-            self.index.entity_name(self.index.from(c as usize)),
-            self.index.entity_name(self.index.to(c as usize)),
-            self.catalog.event(self.index.event(c as usize)).kind(),
-            certainty_words(self.index.certainty(c as usize))
+            self.index.entity_name(self.index.from(c)),
+            self.index.entity_name(self.index.to(c)),
+            self.catalog.event(self.index.event(c)).kind(),
+            certainty_words(self.index.certainty(c))
         );
         let (i, q, a) = self.levels.get(&r.evidence)?;
         let row = a.get(&r.entity)?;
@@ -358,9 +358,9 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         }
         let hops = r.hops(self.index);
         let mut out = String::new();
-        for (i, &(from, to, c)) in hops.iter().enumerate() {
-            let to_name = self.index.entity_name(to);
-            match holding_words(self.catalog, self.index.event(c as usize)) {
+        for (i, hop) in hops.iter().enumerate() {
+            let to_name = self.index.entity_name(hop.to);
+            match holding_words(self.catalog, self.index.event(hop.channel)) {
                 // The holding stands for the hop: no hand-over is claimed.
                 Some(held) => {
                     if i > 0 {
@@ -370,7 +370,7 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
                 }
                 None => {
                     if i == 0 {
-                        out.push_str(self.index.entity_name(from));
+                        out.push_str(self.index.entity_name(hop.from));
                     }
                     out.push_str(" → ");
                     out.push_str(to_name);

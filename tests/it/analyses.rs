@@ -201,8 +201,15 @@ fn check_without(story: &Story, query: &Query, drop: &[usize]) -> Result<(), Tes
         .iter()
         .map(|&e| story.events[e as usize].id.as_str())
         .collect();
-    let answer =
-        without(&catalog, query, &numbers).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let answer = without(
+        &catalog,
+        query,
+        &numbers
+            .iter()
+            .map(|&e| grapevine::catalog::EventId(e))
+            .collect::<Vec<_>>(),
+    )
+    .map_err(|e| TestCaseError::fail(e.to_string()))?;
     let after =
         reach_story(&remove(story, &ids), query).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(&answer.answer, &after);
@@ -702,7 +709,7 @@ fn own_reach(
             let hops = r.hops(&index);
             hops.iter()
                 .take(hops.len().saturating_sub(1))
-                .map(|&(_, to, _)| catalog.entity_id(to).to_string())
+                .map(|hop| index.entity_id(hop.to).to_string())
                 .collect()
         })
         .collect();
@@ -759,8 +766,8 @@ proptest! {
             let mut count: std::collections::HashMap<String, u64> = Default::default();
             for r in &answer.reached {
                 let hops = r.hops(&index);
-                for &(_, to, _) in hops.iter().take(hops.len().saturating_sub(1)) {
-                    *count.entry(catalog.entity_id(to).to_string()).or_default() += 1;
+                for hop in hops.iter().take(hops.len().saturating_sub(1)) {
+                    *count.entry(index.entity_id(hop.to).to_string()).or_default() += 1;
                 }
             }
             for row in &from.entities {
@@ -843,7 +850,7 @@ proptest! {
         }
         let catalog = StoryCatalog::new(&story);
         let cq = ConnectQuery {
-            entities: terms.clone(),
+            entities: terms.iter().map(|&t| grapevine::catalog::EntityId(t)).collect(),
             threshold: query.threshold,
             relations,
             since: None,
@@ -852,9 +859,9 @@ proptest! {
         };
         let answer = connect(&catalog, &cq).unwrap();
         let (_, links) = links(&story, query.threshold, relations);
-        let place = |u: u32| story.entities.iter().position(|e| e.id == catalog.entity_id(u)).unwrap();
+        let place = |u: u32| story.entities.iter().position(|e| e.id == catalog.entity_id(grapevine::catalog::EntityId(u))).unwrap();
         let id = |p: usize| story.entities[p].id.clone();
-        let mut nodes: BTreeSet<String> = terms.iter().map(|&t| catalog.entity_id(t).to_string()).collect();
+        let mut nodes: BTreeSet<String> = terms.iter().map(|&t| catalog.entity_id(grapevine::catalog::EntityId(t)).to_string()).collect();
         let mut on_paths: BTreeSet<(String, String)> = BTreeSet::new();
         let mut k = 0;
         for i in 0..terms.len() {
@@ -878,10 +885,10 @@ proptest! {
                     let q = Query {
                         strict: query.strict,
                         threshold: query.threshold,
-                        ..Query::from_entity(catalog.entity_id(terms[from]))
+                        ..Query::from_entity(catalog.entity_id(grapevine::catalog::EntityId(terms[from])))
                     };
                     let r = reach_story(&story, &q).unwrap();
-                    let row = r.get(catalog.entity_id(terms[to]));
+                    let row = r.get(catalog.entity_id(grapevine::catalog::EntityId(terms[to])));
                     prop_assert_eq!(chain.exists, row.is_some());
                     if let Some(row) = row {
                         prop_assert_eq!(Some(&chain.events), row.path.as_ref());
@@ -1029,7 +1036,7 @@ fn reach_sweep_over_several_blocks() {
                 ..grapevine::ReachQuery::new(catalog.entity_number(&e.id).unwrap())
             };
             let arr = grapevine::analysis::reach::earliest_arrival(&index, &q, Certainty::Unknown);
-            let u = catalog.entity_number(&e.id).unwrap() as usize;
+            let u = catalog.entity_number(&e.id).unwrap().index();
             let want = (0..story.entities.len())
                 .filter(|&v| v != u && arr[v] != i64::MAX)
                 .count() as u64;
@@ -1100,7 +1107,7 @@ proptest! {
             }
             out.push(json(Ok(serde_json::to_value(rank_reach(cat, &RankOptions::default())).unwrap_or_default())));
             out.push(json(Ok(serde_json::to_value(rank_broker(cat, &RankOptions::default())).unwrap_or_default())));
-            let ids: Vec<u32> = ["p0", "p1", "p2"]
+            let ids: Vec<grapevine::catalog::EntityId> = ["p0", "p1", "p2"]
                 .iter()
                 .filter_map(|id| cat.entity_number(id))
                 .collect();

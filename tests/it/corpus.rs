@@ -159,7 +159,7 @@ fn compile(c: &Case) -> (&'static Story, Index<'static>, Index<'static>, ReachQu
         source_held: c.definite,
         strict: c.strict,
         until: c.until,
-        ..ReachQuery::new(c.source as u32)
+        ..ReachQuery::new(grapevine::catalog::EntityId::at(c.source))
     };
     (cat.story(), index, general, q)
 }
@@ -223,7 +223,7 @@ fn same_second_chain_in_reverse_order() {
             start: Some(BASE),
             source_held: SourceHeld::By(BASE),
             strict,
-            ..ReachQuery::new(0)
+            ..ReachQuery::new(grapevine::catalog::EntityId(0))
         };
         let arr = earliest_exact(&index, &q, Certainty::Unknown).unwrap();
         let reached = arr.iter().filter(|&&t| t != i64::MAX).count();
@@ -276,7 +276,7 @@ fn fast_by_node(
             .map(|v| {
                 catalog
                     .entity_number(&gen::name(ids, v))
-                    .map(|i| arr[i as usize])
+                    .map(|i| arr[i.index()])
                     .filter(|&t| t != i64::MAX)
             })
             .collect(),

@@ -247,11 +247,14 @@ fn agrees_with_the_crate(bytes: &[u8]) -> Result<(), TestCaseError> {
     let got: Vec<Vec<String>> = events
         .iter()
         .map(|&e| {
-            let c = e as usize;
+            let c = grapevine::catalog::ChannelId(e);
+            let entity = |u: grapevine::catalog::NodeId| grapevine::catalog::EntityId(u.0);
             vec![
-                corpus.entity_id(channels.from[c]).to_string(),
-                corpus.entity_id(channels.to[c]).to_string(),
-                corpus.event_kind(e).to_string(),
+                corpus.entity_id(entity(channels.from(c))).to_string(),
+                corpus.entity_id(entity(channels.to(c))).to_string(),
+                corpus
+                    .event_kind(grapevine::catalog::EventId(e))
+                    .to_string(),
                 channels.lo(c).to_string(),
             ]
         })

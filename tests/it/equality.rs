@@ -82,7 +82,7 @@ fn json<T: serde::Serialize>(r: Result<T, grapevine::Error>) -> String {
 /// Every question asked of `cat`, answered as text.
 fn answers(cat: &dyn Catalog) -> Vec<String> {
     let mut out = Vec::new();
-    let ids: Vec<String> = (0..cat.entity_count() as u32)
+    let ids: Vec<String> = grapevine::catalog::EntityId::all(cat.entity_count())
         .map(|u| cat.entity_id(u).to_string())
         .collect::<BTreeSet<_>>()
         .into_iter()

@@ -153,8 +153,11 @@ fn good_multi_line_values_are_kept() {
     let text = "from,to,time,kind\na,b,100001,\"two\nlines\"\nb,c,100002,\"three\r\nlines\rhere\"\nc,d,100003,x\n";
     let c = parse(text.as_bytes(), false).unwrap();
     assert_eq!(c.row_count(), 3);
-    assert_eq!(c.event_kind(0), "two\nlines");
-    assert_eq!(c.event_kind(1), "three\r\nlines\rhere");
+    assert_eq!(c.event_kind(grapevine::catalog::EventId(0)), "two\nlines");
+    assert_eq!(
+        c.event_kind(grapevine::catalog::EventId(1)),
+        "three\r\nlines\rhere"
+    );
     assert_eq!((c.line_of(0), c.line_of(1), c.line_of(2)), (2, 4, 7));
 }
 
@@ -238,8 +241,14 @@ fn more_than_65535_kinds() {
     )
     .unwrap();
     assert_eq!(one.row_count(), 70_000);
-    assert_eq!(one.event_kind(69_999), "k69999");
-    assert_eq!(one.event_kind(65_536), "k65536");
+    assert_eq!(
+        one.event_kind(grapevine::catalog::EventId(69_999)),
+        "k69999"
+    );
+    assert_eq!(
+        one.event_kind(grapevine::catalog::EventId(65_536)),
+        "k65536"
+    );
     let two = Corpus::parse(
         "k.csv",
         text.as_bytes(),
@@ -391,10 +400,17 @@ fn times_out_of_range_are_located_errors() {
     ] {
         let text = format!("from,to,time\na,b,{good}\n");
         let c = parse(text.as_bytes(), false).unwrap();
-        assert_eq!(c.event_interval(0).lo, Some(lo), "{good}");
+        assert_eq!(
+            c.event_interval(grapevine::catalog::EventId(0)).lo,
+            Some(lo),
+            "{good}"
+        );
     }
     let c = parse(b"from,to,time\na,b,9998\n", false).unwrap();
-    assert_eq!(c.event_interval(0).hi, Some(MAX_SECOND));
+    assert_eq!(
+        c.event_interval(grapevine::catalog::EventId(0)).hi,
+        Some(MAX_SECOND)
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -411,7 +427,7 @@ fn four_digit_integers_are_years_five_are_unix_seconds() {
         let r = (0..c.row_count() as u32)
             .find(|&r| c.line_of(r) == line)
             .unwrap();
-        c.event_interval(r)
+        c.event_interval(grapevine::catalog::EventId(r))
     };
     assert_eq!(by_line(2).lo, Some(1_451_606_400)); // 2016-01-01
     assert_eq!(by_line(2).hi, Some(1_483_228_799)); // 2016-12-31T23:59:59

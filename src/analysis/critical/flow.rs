@@ -1,12 +1,14 @@
 //! The time-expanded flow network of the exact-time minimum cut.
 
-#[allow(unused_imports)]
-use super::*;
+use super::Cut;
+use crate::analysis::reach::{earliest_arrival, ReachQuery, NO_LOWER, NO_UPPER};
+use crate::catalog::{ChannelId, EntityId, EventId, NodeId};
+use crate::index::Index;
 
 /// Capacity of the arcs that are never cut.
 pub(super) const INFINITE: i64 = i64::MAX / 4;
 
-/// The time-expanded graph of [`Method::Flow`], for exact times: a node per
+/// The time-expanded graph of [`super::Method::Flow`], for exact times: a node per
 /// (entity, second) at which it receives or sends, with arcs of infinite
 /// capacity forward in time (it keeps what it has); for each event, an arc
 /// `in → out` of capacity M + its certainty weight (M more than any sum of
@@ -34,57 +36,40 @@ pub(super) struct Network {
     big: i64,
 }
 
+/// A node of the timeline: (entity or hub number, second).
+type Point = (u32, i64);
+
+/// An arc to be: (tail, head, capacity).
+type Arc = (u32, u32, i64);
+
 impl Network {
-    pub(super) fn build(index: &Index, rq: &ReachQuery, strength: &dyn Fn(u32) -> u64) -> Network {
-        let threshold = index.spec().threshold;
-        let arr = earliest_arrival(index, rq, threshold);
+    pub(super) fn build(
+        index: &Index,
+        rq: &ReachQuery,
+        strength: &dyn Fn(EventId) -> u64,
+    ) -> Network {
         let strict = i64::from(rq.strict);
-        let until = rq.until.unwrap_or(NO_UPPER);
-        // Usable channels: in time for their sender, by `until`.
-        let usable: Vec<usize> = (0..index.channel_count())
-            .filter(|&c| {
-                let (f, t) = (index.from(c), index.lo(c));
-                let a = arr[f as usize];
-                let ready = if index.is_hub(f) || a == NO_LOWER {
-                    a
-                } else {
-                    a.saturating_add(strict)
-                };
-                a != NO_UPPER && t >= ready && t <= until
-            })
-            .collect();
-        // Timeline nodes: (entity, second).
+        let usable = usable_channels(index, rq);
         let t0 = rq.start.unwrap_or(NO_LOWER);
-        let mut points: Vec<(u32, i64)> = vec![(rq.source, t0)];
-        for &c in &usable {
-            let (f, t, time) = (index.from(c), index.to(c), index.lo(c));
-            if !index.is_hub(f) {
-                points.push((f, time.saturating_sub(strict)));
-            }
-            if !index.is_hub(t) {
-                points.push((t, time));
-            }
-        }
-        points.sort_unstable();
-        points.dedup();
+        let points = timeline_points(index, rq, &usable);
         let node_of = |u: u32, t: i64| points.binary_search(&(u, t)).ok().map(|i| i as u32);
-        let mut events: Vec<u32> = usable.iter().map(|&c| index.event(c)).collect();
+        let mut events: Vec<EventId> = usable.iter().map(|&c| index.event(c)).collect();
         events.sort_unstable();
         events.dedup();
         let weights: u64 = events.iter().map(|&e| strength(e)).sum();
         let big = i64::try_from(weights.saturating_add(1)).unwrap_or(INFINITE / 4);
         // Holdings are numbered after the events.
-        let numbers = events.last().map_or(0, |&e| e as usize + 1);
+        let numbers = events.last().map_or(0, |&e| e.index() + 1);
         let mut event_in = vec![u32::MAX; numbers.max(index.catalog().event_count())];
         let mut event_of = vec![u32::MAX; points.len()];
         let mut next = points.len() as u32;
         for &e in &events {
-            event_in[e as usize] = next;
-            event_of.push(e);
+            event_in[e.index()] = next;
+            event_of.push(e.0);
             event_of.push(u32::MAX);
             next += 2;
         }
-        let mut arcs: Vec<(u32, u32, i64)> = Vec::new();
+        let mut arcs: Vec<Arc> = Vec::new();
         for w in points.windows(2) {
             if w[0].0 == w[1].0 {
                 let a = node_of(w[0].0, w[0].1).unwrap_or(0);
@@ -92,62 +77,40 @@ impl Network {
             }
         }
         for &e in &events {
-            let n = event_in[e as usize];
+            let n = event_in[e.index()];
             let w = i64::try_from(strength(e)).unwrap_or(0);
             arcs.push((n, n + 1, big.saturating_add(w)));
         }
         for &c in &usable {
-            let e = event_in[index.event(c) as usize];
+            let e = event_in[index.event(c).index()];
             let (f, t, time) = (index.from(c), index.to(c), index.lo(c));
             if !index.is_hub(f) {
-                if let Some(a) = node_of(f, time.saturating_sub(strict)) {
+                if let Some(a) = node_of(f.0, time.saturating_sub(strict)) {
                     arcs.push((a, e, INFINITE));
                 }
             }
             if !index.is_hub(t) {
-                if let Some(b) = node_of(t, time) {
+                if let Some(b) = node_of(t.0, time) {
                     arcs.push((e + 1, b, INFINITE));
                 }
             }
         }
         arcs.sort_unstable();
         arcs.dedup();
-        let nodes = next as usize;
-        let mut start = vec![0u32; nodes + 1];
-        for &(a, b, _) in &arcs {
-            start[a as usize + 1] += 1;
-            start[b as usize + 1] += 1;
-        }
-        for i in 0..nodes {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut list = vec![0u32; arcs.len() * 2];
-        let mut to = Vec::with_capacity(arcs.len() * 2);
-        let mut cap = Vec::with_capacity(arcs.len() * 2);
-        for (i, &(a, b, c)) in arcs.iter().enumerate() {
-            to.push(b);
-            cap.push(c);
-            to.push(a);
-            cap.push(0);
-            list[fill[a as usize] as usize] = (2 * i) as u32;
-            fill[a as usize] += 1;
-            list[fill[b as usize] as usize] = (2 * i + 1) as u32;
-            fill[b as usize] += 1;
-        }
         let mut last = vec![u32::MAX; index.entity_count()];
         for (i, &(u, _)) in points.iter().enumerate() {
             if let Some(l) = last.get_mut(u as usize) {
                 *l = i as u32;
             }
         }
+        let (start, list, to, cap) = adjacency(next as usize, &arcs);
         Network {
             start,
             list,
             to,
             cap,
             event_in,
-            source: node_of(rq.source, t0).unwrap_or(0),
+            source: node_of(rq.source.0, t0).unwrap_or(0),
             last,
             event_of,
             big,
@@ -254,7 +217,7 @@ impl Network {
     /// detour leaves P before it and comes back after it. One search from
     /// P's nodes in order, each node of the graph visited once, keeps the
     /// farthest point of P a detour from so far reaches. O(arcs).
-    pub(super) fn single_points(&self, sink: u32, useful: &[bool]) -> Vec<u32> {
+    pub(super) fn single_points(&self, sink: u32, useful: &[bool]) -> Vec<EventId> {
         let n = self.start.len() - 1;
         // One chain, depth first over the original arcs.
         let mut parent = vec![u32::MAX; n];
@@ -314,7 +277,7 @@ impl Network {
             // The arc p → path[i + 1] is an event's when p is its `in`; no
             // detour from p or before it comes back after it.
             if self.event_of[p as usize] != u32::MAX && farthest <= i {
-                out.push(self.event_of[p as usize]);
+                out.push(EventId(self.event_of[p as usize]));
             }
         }
         out
@@ -323,8 +286,8 @@ impl Network {
     /// The cut of `target`: a minimum-weight set of event arcs, the one
     /// nearest the target; its single points of failure when it is one
     /// event.
-    pub(super) fn cut(&self, target: u32) -> Cut {
-        let sink = self.last.get(target as usize).copied().unwrap_or(u32::MAX);
+    pub(super) fn cut(&self, target: EntityId) -> Cut {
+        let sink = self.last.get(target.index()).copied().unwrap_or(u32::MAX);
         if sink == u32::MAX {
             return Cut {
                 single_points: Vec::new(),
@@ -351,10 +314,10 @@ impl Network {
                 }
             }
         }
-        let mut cut: Vec<u32> = Vec::new();
+        let mut cut: Vec<EventId> = Vec::new();
         for (e, &i) in self.event_in.iter().enumerate() {
             if i != u32::MAX && !near[i as usize] && near[i as usize + 1] {
-                cut.push(e as u32);
+                cut.push(EventId::at(e));
             }
         }
         let single_points = if cut.len() == 1 {
@@ -369,4 +332,74 @@ impl Network {
             minimum: true,
         }
     }
+}
+
+/// The channels a chain may use: in time for their sender (by its earliest
+/// arrival), by `until`.
+fn usable_channels(index: &Index, rq: &ReachQuery) -> Vec<ChannelId> {
+    let arr = earliest_arrival(index, rq, index.spec().threshold);
+    let strict = i64::from(rq.strict);
+    let until = rq.until.unwrap_or(NO_UPPER);
+    index
+        .channels()
+        .filter(|&c| {
+            let (f, t) = (index.from(c), index.lo(c));
+            let a = arr[f.index()];
+            let ready = if index.is_hub(f) || a == NO_LOWER {
+                a
+            } else {
+                a.saturating_add(strict)
+            };
+            a != NO_UPPER && t >= ready && t <= until
+        })
+        .collect()
+}
+
+/// The timeline nodes, sorted: the source at its start, and each entity
+/// at each second it sends (strict: the second before) or receives on a
+/// `usable` channel.
+fn timeline_points(index: &Index, rq: &ReachQuery, usable: &[ChannelId]) -> Vec<Point> {
+    let strict = i64::from(rq.strict);
+    let t0 = rq.start.unwrap_or(NO_LOWER);
+    let mut points: Vec<Point> = vec![(NodeId::from(rq.source).0, t0)];
+    for &c in usable {
+        let (f, t, time) = (index.from(c), index.to(c), index.lo(c));
+        if !index.is_hub(f) {
+            points.push((f.0, time.saturating_sub(strict)));
+        }
+        if !index.is_hub(t) {
+            points.push((t.0, time));
+        }
+    }
+    points.sort_unstable();
+    points.dedup();
+    points
+}
+
+/// The arcs of `nodes` nodes as adjacency lists, each arc with its reverse
+/// (capacity 0) beside it: `(start, list, to, cap)` of [`Network`].
+fn adjacency(nodes: usize, arcs: &[Arc]) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<i64>) {
+    let mut start = vec![0u32; nodes + 1];
+    for &(a, b, _) in arcs {
+        start[a as usize + 1] += 1;
+        start[b as usize + 1] += 1;
+    }
+    for i in 0..nodes {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut list = vec![0u32; arcs.len() * 2];
+    let mut to = Vec::with_capacity(arcs.len() * 2);
+    let mut cap = Vec::with_capacity(arcs.len() * 2);
+    for (i, &(a, b, c)) in arcs.iter().enumerate() {
+        to.push(b);
+        cap.push(c);
+        to.push(a);
+        cap.push(0);
+        list[fill[a as usize] as usize] = (2 * i) as u32;
+        fill[a as usize] += 1;
+        list[fill[b as usize] as usize] = (2 * i + 1) as u32;
+        fill[b as usize] += 1;
+    }
+    (start, list, to, cap)
 }

@@ -38,11 +38,9 @@ use serde::Serialize;
 
 use crate::analysis::reach::ser_time;
 
-use super::reach::{
-    earliest_arrival, earliest_paths, reach, ReachAnswer, ReachQuery, NO_LOWER, NO_UPPER,
-};
+use super::reach::{earliest_paths, reach, ReachAnswer, ReachQuery};
 use super::Query;
-use crate::catalog::{certainty_bits, Catalog, Channels};
+use crate::catalog::{certainty_bits, Catalog, ChannelId, Channels, EntityId, EventId};
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::{
     Certainty, Entity, EntityKind, Event, Interval, Message, Parties, Relation, Source, Story,
@@ -50,8 +48,7 @@ use crate::model::{
 use crate::Error;
 
 mod flow;
-#[allow(unused_imports)]
-use flow::*;
+use flow::Network;
 
 /// How to find the minimum cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,9 +67,9 @@ pub enum Method {
 /// What to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CriticalQuery {
-    /// The entities to examine (numbers); `None`: every reached entity but
-    /// the source.
-    pub targets: Option<Vec<u32>>,
+    /// The entities to examine; `None`: every reached entity but the
+    /// source.
+    pub targets: Option<Vec<EntityId>>,
     /// How to find the cuts.
     pub method: Method,
     /// [`Method::Search`]: most runs of the engine per entity before it
@@ -181,19 +178,18 @@ pub struct Without<'a> {
     inner: &'a dyn Catalog,
     channels: Channels,
     /// The events removed (holdings too: a holding is a claim).
-    gone: HashSet<u32>,
+    gone: HashSet<EventId>,
 }
 
 impl<'a> Without<'a> {
-    /// `inner` without the events numbered in `removed` (catalogue
-    /// numbers). O(c).
-    pub fn new(inner: &'a dyn Catalog, removed: &[u32]) -> Without<'a> {
+    /// `inner` without the events in `removed`. O(c).
+    pub fn new(inner: &'a dyn Catalog, removed: &[EventId]) -> Without<'a> {
         let all = inner.channels();
-        let gone: HashSet<u32> = removed.iter().copied().collect();
-        let keep: Vec<usize> = (0..all.len())
+        let gone: HashSet<EventId> = removed.iter().copied().collect();
+        let keep: Vec<ChannelId> = ChannelId::all(all.len())
             .filter(|&c| !gone.contains(&all.event(c)))
             .collect();
-        let pick = |col: &[u32]| keep.iter().map(|&c| col[c]).collect::<Vec<u32>>();
+        let pick = |col: &[u32]| keep.iter().map(|&c| col[c.index()]).collect::<Vec<u32>>();
         let times = crate::catalog::TimeColumns::from_intervals(
             keep.iter().map(|&c| all.lo(c)).collect(),
             keep.iter().map(|&c| all.hi(c)).collect(),
@@ -201,9 +197,9 @@ impl<'a> Without<'a> {
         let mut channels = Channels {
             from: pick(&all.from),
             to: pick(&all.to),
-            event: Some(keep.iter().map(|&c| all.event(c)).collect()),
+            event: Some(keep.iter().map(|&c| all.event(c).0).collect()),
             times,
-            certainty: keep.iter().map(|&c| all.certainty[c]).collect(),
+            certainty: keep.iter().map(|&c| all.certainty[c.index()]).collect(),
             by_event: Default::default(),
             hubs: all.hubs,
         };
@@ -220,22 +216,22 @@ impl Catalog for Without<'_> {
     fn entity_count(&self) -> usize {
         self.inner.entity_count()
     }
-    fn entity_id(&self, u: u32) -> &str {
+    fn entity_id(&self, u: EntityId) -> &str {
         self.inner.entity_id(u)
     }
-    fn entity_name(&self, u: u32) -> &str {
+    fn entity_name(&self, u: EntityId) -> &str {
         self.inner.entity_name(u)
     }
-    fn entity(&self, u: u32) -> Cow<'_, Entity> {
+    fn entity(&self, u: EntityId) -> Cow<'_, Entity> {
         self.inner.entity(u)
     }
-    fn entity_aliases(&self, u: u32) -> &[String] {
+    fn entity_aliases(&self, u: EntityId) -> &[String] {
         self.inner.entity_aliases(u)
     }
-    fn entity_kind(&self, u: u32) -> EntityKind {
+    fn entity_kind(&self, u: EntityId) -> EntityKind {
         self.inner.entity_kind(u)
     }
-    fn entity_number(&self, id: &str) -> Option<u32> {
+    fn entity_number(&self, id: &str) -> Option<EntityId> {
         self.inner.entity_number(id)
     }
     fn message_count(&self) -> usize {
@@ -256,28 +252,28 @@ impl Catalog for Without<'_> {
     fn event_count(&self) -> usize {
         self.inner.event_count()
     }
-    fn event_id(&self, e: u32) -> Cow<'_, str> {
+    fn event_id(&self, e: EventId) -> Cow<'_, str> {
         self.inner.event_id(e)
     }
-    fn write_event_id(&self, e: u32, out: &mut String) {
+    fn write_event_id(&self, e: EventId, out: &mut String) {
         self.inner.write_event_id(e, out)
     }
-    fn event(&self, e: u32) -> Cow<'_, Event> {
+    fn event(&self, e: EventId) -> Cow<'_, Event> {
         self.inner.event(e)
     }
-    fn event_interval(&self, e: u32) -> Interval {
+    fn event_interval(&self, e: EventId) -> Interval {
         self.inner.event_interval(e)
     }
-    fn event_kind(&self, e: u32) -> Cow<'_, str> {
+    fn event_kind(&self, e: EventId) -> Cow<'_, str> {
         self.inner.event_kind(e)
     }
-    fn event_certainty(&self, e: u32) -> Certainty {
+    fn event_certainty(&self, e: EventId) -> Certainty {
         self.inner.event_certainty(e)
     }
-    fn event_number(&self, id: &str) -> Option<u32> {
+    fn event_number(&self, id: &str) -> Option<EventId> {
         self.inner.event_number(id)
     }
-    fn carrying_events(&self, id: &str) -> Vec<u32> {
+    fn carrying_events(&self, id: &str) -> Vec<EventId> {
         self.inner.carrying_events(id)
     }
     fn channels(&self) -> &Channels {
@@ -288,7 +284,7 @@ impl Catalog for Without<'_> {
         h.retain(|h| !self.gone.contains(&h.event));
         h
     }
-    fn is_holding(&self, e: u32) -> bool {
+    fn is_holding(&self, e: EventId) -> bool {
         self.inner.is_holding(e)
     }
     fn timezone(&self) -> TimeZone {
@@ -306,7 +302,7 @@ impl Catalog for Without<'_> {
     fn relations(&self) -> &[Relation] {
         self.inner.relations()
     }
-    fn resolve_entity(&self, text: &str) -> Result<u32, String> {
+    fn resolve_entity(&self, text: &str) -> Result<EntityId, String> {
         self.inner.resolve_entity(text)
     }
     fn excerpt(
@@ -320,7 +316,7 @@ impl Catalog for Without<'_> {
 
 /// The details of event `e` of `catalog`: its time, kind, certainty,
 /// parties, and the sentence and source it rests on.
-pub fn event_info(catalog: &dyn Catalog, e: u32) -> EventInfo {
+pub fn event_info(catalog: &dyn Catalog, e: EventId) -> EventInfo {
     let ev = catalog.event(e);
     let citation = ev
         .sources
@@ -356,13 +352,13 @@ pub fn event_info(catalog: &dyn Catalog, e: u32) -> EventInfo {
     }
 }
 
-/// The cut of one entity, as event numbers.
+/// The cut of one entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cut {
     /// Events whose removal alone cuts it off.
-    pub single_points: Vec<u32>,
+    pub single_points: Vec<EventId>,
     /// A minimum set of events whose removal cuts it off.
-    pub cut: Vec<u32>,
+    pub cut: Vec<EventId>,
     /// Whether `cut` is proven minimum.
     pub minimum: bool,
     /// No smaller set cuts it off.
@@ -371,7 +367,7 @@ pub struct Cut {
 
 /// The weight of an event's certainty in the choice between minimum cuts:
 /// unknown 0, alleged 1, reported 2, confirmed 3.
-fn strength(catalog: &dyn Catalog, e: u32) -> u64 {
+fn strength(catalog: &dyn Catalog, e: EventId) -> u64 {
     u64::from(certainty_bits(catalog.event_certainty(e)))
 }
 
@@ -380,9 +376,9 @@ fn strength(catalog: &dyn Catalog, e: u32) -> u64 {
 fn event_ranks(catalog: &dyn Catalog) -> Vec<u32> {
     let ch = catalog.channels();
     let mut rank = vec![u32::MAX; catalog.event_count()];
-    for c in (0..ch.len()).rev() {
-        if let Some(r) = rank.get_mut(ch.event(c) as usize) {
-            *r = c as u32;
+    for c in ChannelId::all(ch.len()).rev() {
+        if let Some(r) = rank.get_mut(ch.event(c).index()) {
+            *r = c.0;
         }
     }
     rank
@@ -413,7 +409,7 @@ impl<'a> CausalOrder<'a> {
     }
 
     /// The sort key of event `e`. O(parties).
-    fn key(&self, e: u32) -> (usize, u32) {
+    fn key(&self, e: EventId) -> (usize, u32) {
         let ev = self.catalog.event(e);
         let senders: Vec<&str> = match &ev.parties {
             Parties::Directed { from, .. } => vec![from.as_str()],
@@ -426,7 +422,7 @@ impl<'a> CausalOrder<'a> {
             .unwrap_or(usize::MAX);
         (
             first,
-            self.ranks.get(e as usize).copied().unwrap_or(u32::MAX),
+            self.ranks.get(e.index()).copied().unwrap_or(u32::MAX),
         )
     }
 }
@@ -450,15 +446,16 @@ pub fn critical(
 ) -> Result<CriticalAnswer, Error> {
     let (index, rq) = query.compile(catalog)?;
     let answer = reach(&index, &rq);
-    let wanted: Option<HashSet<u32>> = cq.targets.as_ref().map(|t| t.iter().copied().collect());
-    let targets: Vec<u32> = answer
+    let wanted: Option<HashSet<EntityId>> =
+        cq.targets.as_ref().map(|t| t.iter().copied().collect());
+    let targets: Vec<EntityId> = answer
         .reached
         .iter()
         .filter(|r| r.entity != answer.source)
         .filter_map(|r| catalog.entity_number(&r.entity))
         .filter(|u| wanted.as_ref().is_none_or(|w| w.contains(u)))
         .collect();
-    let exact = (0..index.channel_count()).all(|c| index.lo(c) == index.hi(c));
+    let exact = index.channels().all(|c| index.lo(c) == index.hi(c));
     let flow = match cq.method {
         Method::Search => false,
         Method::Flow | Method::Auto => exact,
@@ -476,15 +473,15 @@ pub fn critical(
         runs: 0,
     };
     let network = flow.then(|| Network::build(&index, &rq, &|e| strength(catalog, e)));
-    let mut named: BTreeSet<((usize, u32), u32)> = BTreeSet::new();
+    let mut named: BTreeSet<((usize, u32), EventId)> = BTreeSet::new();
     let mut entities = Vec::with_capacity(targets.len());
     for t in targets {
         let cut = match &network {
             Some(net) => net.cut(t),
             None => search.cut(t, cq.budget, &ranks),
         };
-        let key = |e: u32| order.key(e);
-        let sort = |mut v: Vec<u32>| {
+        let key = |e: EventId| order.key(e);
+        let sort = |mut v: Vec<EventId>| {
             v.sort_by_key(|&e| (key(e), e));
             v
         };
@@ -492,7 +489,7 @@ pub fn critical(
         for &e in single_points.iter().chain(&cut_events) {
             named.insert((key(e), e));
         }
-        let ids = |v: &[u32]| {
+        let ids = |v: &[EventId]| {
             v.iter()
                 .map(|&e| catalog.event_id(e).into_owned())
                 .collect()
@@ -529,7 +526,7 @@ struct Search<'c> {
     query: ReachQuery,
     /// (target, removed events) → the events of an earliest chain that
     /// avoids them, or `None` when none does.
-    memo: HashMap<(u32, Vec<u32>), Option<Vec<u32>>>,
+    memo: HashMap<(EntityId, Vec<EventId>), Option<Vec<EventId>>>,
     /// Engine runs made.
     runs: usize,
 }
@@ -537,7 +534,7 @@ struct Search<'c> {
 impl Search<'_> {
     /// The events of an earliest chain to `target` (by `until`) that avoids
     /// `removed` (sorted), in chain order; `None` when no chain does.
-    fn chain(&mut self, target: u32, removed: &[u32]) -> Option<Vec<u32>> {
+    fn chain(&mut self, target: EntityId, removed: &[EventId]) -> Option<Vec<EventId>> {
         let key = (target, removed.to_vec());
         if let Some(hit) = self.memo.get(&key) {
             return hit.clone();
@@ -547,12 +544,12 @@ impl Search<'_> {
         let index = Index::build(&without, &self.spec);
         let paths = earliest_paths(&index, &self.query, self.spec.threshold);
         let found = paths
-            .time(target as usize)
+            .time(target.into())
             .filter(|&t| self.query.until.is_none_or(|u| t <= u))
             .map(|_| {
-                let mut events: Vec<u32> = Vec::new();
-                for c in paths.channels(target as usize) {
-                    let e = index.event(c as usize);
+                let mut events: Vec<EventId> = Vec::new();
+                for c in paths.channels(target.into()) {
+                    let e = index.event(c);
                     if !events.contains(&e) {
                         events.push(e);
                     }
@@ -563,28 +560,20 @@ impl Search<'_> {
         found
     }
 
-    /// Every cut of exactly `k` events of `target` reachable from
-    /// `removed`, into `cuts`; false when the budget ran out.
-    fn level(
-        &mut self,
-        target: u32,
-        removed: &mut Vec<u32>,
-        k: usize,
-        seen: &mut HashSet<Vec<u32>>,
-        cuts: &mut Vec<Vec<u32>>,
-        stop: usize,
-    ) -> bool {
-        if !seen.insert(removed.clone()) {
+    /// Every cut of exactly `level.size` events of its target reachable
+    /// from `removed`, into `level.cuts`; false when the budget ran out.
+    fn level(&mut self, level: &mut Level, removed: &mut Vec<EventId>) -> bool {
+        if !level.seen.insert(removed.clone()) {
             return true;
         }
-        if self.runs >= stop {
+        if self.runs >= level.stop {
             return false;
         }
-        let Some(chain) = self.chain(target, removed) else {
-            cuts.push(removed.clone());
+        let Some(chain) = self.chain(level.target, removed) else {
+            level.cuts.push(removed.clone());
             return true;
         };
-        if removed.len() == k {
+        if removed.len() == level.size {
             return true;
         }
         for e in chain {
@@ -593,7 +582,7 @@ impl Search<'_> {
             }
             let at = removed.partition_point(|&x| x < e);
             removed.insert(at, e);
-            let ok = self.level(target, removed, k, seen, cuts, stop);
+            let ok = self.level(level, removed);
             removed.remove(at);
             if !ok {
                 return false;
@@ -606,13 +595,19 @@ impl Search<'_> {
     /// it off; the best of those (weakest, then latest events). When the
     /// budget runs out, the events that deliver to it (always a cut), not
     /// proven minimum.
-    fn cut(&mut self, target: u32, budget: usize, ranks: &[u32]) -> Cut {
+    fn cut(&mut self, target: EntityId, budget: usize, ranks: &[u32]) -> Cut {
         let stop = self.runs.saturating_add(budget);
         let fallback = self.delivering(target);
         for k in 1..=fallback.len() {
-            let mut cuts = Vec::new();
-            let mut seen = HashSet::new();
-            let finished = self.level(target, &mut Vec::new(), k, &mut seen, &mut cuts, stop);
+            let mut level = Level {
+                target,
+                size: k,
+                stop,
+                seen: HashSet::new(),
+                cuts: Vec::new(),
+            };
+            let finished = self.level(&mut level, &mut Vec::new());
+            let cuts = level.cuts;
             if !finished {
                 return Cut {
                     single_points: Vec::new(),
@@ -625,11 +620,11 @@ impl Search<'_> {
                 continue;
             }
             let catalog = self.catalog;
-            let key = |c: &Vec<u32>| {
+            let key = |c: &Vec<EventId>| {
                 let weight: u64 = c.iter().map(|&e| strength(catalog, e)).sum();
                 let mut late: Vec<u32> = c
                     .iter()
-                    .map(|&e| ranks.get(e as usize).copied().unwrap_or(u32::MAX))
+                    .map(|&e| ranks.get(e.index()).copied().unwrap_or(u32::MAX))
                     .collect();
                 late.sort_unstable_by(|a, b| b.cmp(a));
                 (weight, std::cmp::Reverse(late))
@@ -657,9 +652,11 @@ impl Search<'_> {
 
     /// The events with a channel into `target` (through a meeting's hub
     /// too): removing them all cuts it off.
-    fn delivering(&self, target: u32) -> Vec<u32> {
+    fn delivering(&self, target: EntityId) -> Vec<EventId> {
         let index = Index::build(self.catalog, &self.spec);
-        let mut events: Vec<u32> = (0..index.channel_count())
+        let target = target.into();
+        let mut events: Vec<EventId> = index
+            .channels()
             .filter(|&c| index.to(c) == target)
             .map(|c| index.event(c))
             .collect();
@@ -667,6 +664,19 @@ impl Search<'_> {
         events.dedup();
         events
     }
+}
+
+/// One size of [`Search::cut`]: the sets of `size` events that cut
+/// `target` off.
+struct Level {
+    target: EntityId,
+    size: usize,
+    /// The engine runs the search stops at (the budget).
+    stop: usize,
+    /// The sets of removed events looked at already.
+    seen: HashSet<Vec<EventId>>,
+    /// The cuts found.
+    cuts: Vec<Vec<EventId>>,
 }
 
 /// Who is reached when some events are taken as false.
@@ -681,8 +691,7 @@ pub struct WithoutAnswer {
     pub lost: Vec<String>,
 }
 
-/// Answers `query` on `catalog` without the events `dropped` (catalogue
-/// numbers): who is still reached, and who no longer is.
+/// Answers `query` on `catalog` without the events `dropped`: who is still reached, and who no longer is.
 ///
 /// # Errors
 /// Those of [`Query::compile`].
@@ -692,7 +701,7 @@ pub struct WithoutAnswer {
 pub fn without(
     catalog: &dyn Catalog,
     query: &Query,
-    dropped: &[u32],
+    dropped: &[EventId],
 ) -> Result<WithoutAnswer, Error> {
     let (index, rq) = query.compile(catalog)?;
     let before = reach(&index, &rq);
@@ -706,9 +715,9 @@ pub fn without(
         .filter(|r| !still.contains(r.entity.as_str()))
         .map(|r| r.entity.clone())
         .collect();
-    let mut dropped: Vec<u32> = dropped.to_vec();
+    let mut dropped: Vec<EventId> = dropped.to_vec();
     let ranks = event_ranks(catalog);
-    dropped.sort_by_key(|&e| (ranks.get(e as usize).copied().unwrap_or(u32::MAX), e));
+    dropped.sort_by_key(|&e| (ranks.get(e.index()).copied().unwrap_or(u32::MAX), e));
     dropped.dedup();
     Ok(WithoutAnswer {
         dropped: dropped.iter().map(|&e| event_info(catalog, e)).collect(),

@@ -1,6 +1,6 @@
 //! Definite arrival on exact times.
 
-use super::paths::scan_closed;
+use super::paths::{scan_closed, Relax};
 use super::{encode_start, first_channel, NONE, UNREACHED};
 use crate::analysis::reach::{add_contributor, brought_by_other, ReachQuery, NO_LOWER, NO_UPPER};
 use crate::index::{certainty_bits, Index, CARRIES};
@@ -43,45 +43,78 @@ pub fn definite_exact(
 ) -> Option<Vec<Option<i64>>> {
     let (base, offset) = index.exact_times()?;
     let n = index.node_count();
-    let src = query.source as usize;
+    let src = query.source.index();
     if src >= n {
         return Some(vec![None; n]);
     }
-    let hub0 = index.entity_count() as u32;
-    // Times encoded as the scan's: `0` before every channel, `offset + 1`
-    // for a channel's second; `UNREACHED` for no earliest arrival and for no
-    // definite time. Encoding keeps every comparison the rule makes.
-    let enc = |t: i64| {
-        if t == NO_UPPER {
-            UNREACHED
-        } else {
-            encode_start(Some(t), base)
-        }
+    let scan = Definite {
+        index,
+        query,
+        earliest,
+        base,
+        offset,
+        from: &index.from[..],
+        to: &index.to[..],
+        flags: index.flags(),
+        minb: certainty_bits(min),
+        filter: min > Certainty::Unknown,
+        first: first_channel(offset, encode_start(query.start, base), query.strict),
+        src,
+        bound: query.source_held.bound(),
     };
-    let bound = query.source_held.bound();
-    let strict = query.strict;
-    let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
-    let minb = certainty_bits(min);
-    let filter = min > Certainty::Unknown;
-    let first = first_channel(offset, encode_start(query.start, base), strict);
     // Exact times leave nothing to choose: a chain in time is in time
     // whatever the truth, so every sender's definite time is its earliest
     // arrival as soon as the source's own hops follow the same rule (no
     // start, or a definite time at or before the start) and no meeting's
     // hub asks who brought the information in. Then only the source's time
     // is left: lowered by a channel back to it.
-    if !index.has_hubs() && query.start.is_none_or(|t0| bound <= t0) {
+    if !index.has_hubs() && query.start.is_none_or(|t0| scan.bound <= t0) {
+        return Some(scan.source_lowered());
+    }
+    scan.passes()
+}
+
+/// The question and the exact-time channels [`definite_exact`] scans.
+struct Definite<'a> {
+    index: &'a Index<'a>,
+    query: &'a ReachQuery,
+    earliest: &'a [i64],
+    base: i64,
+    offset: &'a [u32],
+    from: &'a [u32],
+    to: &'a [u32],
+    flags: &'a [u8],
+    minb: u8,
+    filter: bool,
+    /// The first channel after the start.
+    first: usize,
+    src: usize,
+    /// The source's own definite time ([`crate::SourceHeld::bound`]).
+    bound: i64,
+}
+
+impl Definite<'_> {
+    /// Whether channel `k` passes the certainty filter.
+    #[inline(always)]
+    fn kept(&self, k: usize) -> bool {
+        !self.filter || self.flags[k] & 0b11 >= self.minb
+    }
+
+    /// Every definite time is the earliest arrival but the source's, which
+    /// a channel back to it in time lowers.
+    fn source_lowered(&self) -> Vec<Option<i64>> {
+        let (earliest, src, strict) = (self.earliest, self.src, self.query.strict);
         let mut def: Vec<Option<i64>> = earliest
             .iter()
             .map(|&t| (t != NO_UPPER).then_some(t))
             .collect();
-        let mut d = bound;
-        for k in first..offset.len() {
-            if to[k] as usize != src || (filter && flags[k] & 0b11 < minb) {
+        let mut d = self.bound;
+        for k in self.first..self.offset.len() {
+            if self.to[k] as usize != src || !self.kept(k) {
                 continue;
             }
-            let got = earliest[from[k] as usize];
-            let t = base + i64::from(offset[k]);
+            let got = earliest[self.from[k] as usize];
+            let t = self.base + i64::from(self.offset[k]);
             let in_time = if strict && got != NO_LOWER {
                 t > got
             } else {
@@ -92,92 +125,154 @@ pub fn definite_exact(
             }
         }
         def[src] = Some(d);
-        return Some(def);
+        def
     }
-    // Per entity: earliest arrival, definite time and the last second it
-    // sent in, side by side (one cache line a look).
-    let mut st: Vec<[u32; 3]> = earliest.iter().map(|&t| [enc(t), UNREACHED, 0]).collect();
-    // Not known by any time: later than every channel, yet held.
-    st[src][1] = if bound == NO_UPPER {
-        UNREACHED - 1
-    } else {
-        enc(bound)
-    };
-    // Whether a chain back to the source lowered its definite time.
-    let mut src_lowered = false;
-    let mut contrib = if index.has_hubs() {
-        vec![[NONE; 2]; n]
-    } else {
-        Vec::new()
-    };
-    // A source with no start held the information before any contact: its
-    // hops are in time whatever its own definite time.
-    let no_start = query.start.is_none();
-    let carrying = index.any_carries();
-    for _ in 0..DEFINITE_PASSES {
-        let mut changed = false;
-        scan_closed(offset, from, first, !strict || carrying, &mut |k: usize| {
-            let f = flags[k];
-            if filter && f & 0b11 < minb {
-                return None;
-            }
-            let u = from[k] as usize;
-            let e = offset[k] + 1;
-            st[u][2] = e;
-            let [earliest_u, d, _] = st[u];
-            if d == UNREACHED {
-                return None;
-            }
-            // Out of a hub: in time and ordered, as the event that brought
-            // it in. Otherwise after the sender's earliest arrival (strict:
-            // strictly after).
-            let hub = from[k] >= hub0;
-            if e < earliest_u || (strict && !hub && e == earliest_u) {
-                return None;
-            }
-            let held = if u == src && no_start { 0 } else { d };
-            let v = to[k] as usize;
-            if hub {
-                // From someone else than the receiver.
-                if !brought_by_other(contrib[u], v as u32) {
-                    return None;
-                }
-            } else if !(e > held || (!strict && e == held) || f & CARRIES != 0) {
-                return None;
-            }
-            let added = to[k] >= hub0 && add_contributor(&mut contrib[v], u as u32);
-            // An entity whose channels of this second were already looked
-            // at has them looked at again.
-            let again = (st[v][2] == e).then_some(v as u32);
-            // The source too: a definite chain back to it lowers its time.
-            if st[v][1] <= e {
-                if added {
-                    changed = true;
-                    return again;
-                }
-                return None;
-            }
-            st[v][1] = e;
-            src_lowered |= v == src;
-            changed = true;
-            again
-        });
-        if !carrying || !changed {
-            return Some(
-                st.iter()
-                    .enumerate()
-                    .map(|(v, s)| {
-                        if v == src && !src_lowered {
-                            Some(bound)
-                        } else if s[1] == UNREACHED {
-                            None
-                        } else {
-                            Some(base + i64::from(s[1]) - 1)
-                        }
-                    })
-                    .collect(),
-            );
+
+    /// Times encoded as the scan's: `0` before every channel, `offset + 1`
+    /// for a channel's second; `UNREACHED` for no earliest arrival and for
+    /// no definite time. Encoding keeps every comparison the rule makes.
+    fn encode(&self, t: i64) -> u32 {
+        if t == NO_UPPER {
+            UNREACHED
+        } else {
+            encode_start(Some(t), self.base)
         }
     }
-    None
+
+    /// Scans until nothing changes (at most [`DEFINITE_PASSES`] times;
+    /// `None` past that).
+    fn passes(&self) -> Option<Vec<Option<i64>>> {
+        let n = self.index.node_count();
+        // Per entity: earliest arrival, definite time and the last second it
+        // sent in, side by side (one cache line a look).
+        let mut st: Vec<[u32; 3]> = self
+            .earliest
+            .iter()
+            .map(|&t| [self.encode(t), UNREACHED, 0])
+            .collect();
+        // Not known by any time: later than every channel, yet held.
+        st[self.src][1] = if self.bound == NO_UPPER {
+            UNREACHED - 1
+        } else {
+            self.encode(self.bound)
+        };
+        let mut pass = Pass {
+            scan: self,
+            st,
+            contrib: if self.index.has_hubs() {
+                vec![[NONE; 2]; n]
+            } else {
+                Vec::new()
+            },
+            src_lowered: false,
+            changed: false,
+            hub0: self.index.entity_count() as u32,
+        };
+        let carrying = self.index.any_carries();
+        let close = !self.query.strict || carrying;
+        for _ in 0..DEFINITE_PASSES {
+            pass.changed = false;
+            scan_closed(self.offset, self.from, self.first, close, &mut pass);
+            if !carrying || !pass.changed {
+                return Some(pass.answer());
+            }
+        }
+        None
+    }
+}
+
+/// One pass of [`Definite::passes`] and what the passes found.
+struct Pass<'s, 'a> {
+    scan: &'s Definite<'a>,
+    /// Per node: earliest arrival, definite time, last second it sent in.
+    st: Vec<[u32; 3]>,
+    /// Per meeting's hub: the first two who definitely brought it in.
+    contrib: Vec<[u32; 2]>,
+    /// Whether a chain back to the source lowered its definite time.
+    src_lowered: bool,
+    /// Whether this pass changed anything.
+    changed: bool,
+    /// The first hub's node number.
+    hub0: u32,
+}
+
+impl Relax for Pass<'_, '_> {
+    /// Channel `k`: its receiver's definite time when the channel is
+    /// definite-usable; the receiver when its channels of this second must
+    /// be looked at again.
+    #[inline(always)]
+    fn relax(&mut self, k: usize) -> Option<u32> {
+        let s = self.scan;
+        let strict = s.query.strict;
+        let f = s.flags[k];
+        if s.filter && f & 0b11 < s.minb {
+            return None;
+        }
+        let u = s.from[k] as usize;
+        let e = s.offset[k] + 1;
+        self.st[u][2] = e;
+        let [earliest_u, d, _] = self.st[u];
+        if d == UNREACHED {
+            return None;
+        }
+        // Out of a hub: in time and ordered, as the event that brought
+        // it in. Otherwise after the sender's earliest arrival (strict:
+        // strictly after).
+        let hub = s.from[k] >= self.hub0;
+        if e < earliest_u || (strict && !hub && e == earliest_u) {
+            return None;
+        }
+        // A source with no start held the information before any contact:
+        // its hops are in time whatever its own definite time.
+        let held = if u == s.src && s.query.start.is_none() {
+            0
+        } else {
+            d
+        };
+        let v = s.to[k] as usize;
+        if hub {
+            // From someone else than the receiver.
+            if !brought_by_other(self.contrib[u], v as u32) {
+                return None;
+            }
+        } else if !(e > held || (!strict && e == held) || f & CARRIES != 0) {
+            return None;
+        }
+        let added = s.to[k] >= self.hub0 && add_contributor(&mut self.contrib[v], u as u32);
+        // An entity whose channels of this second were already looked
+        // at has them looked at again.
+        let again = (self.st[v][2] == e).then_some(v as u32);
+        // The source too: a definite chain back to it lowers its time.
+        if self.st[v][1] <= e {
+            if added {
+                self.changed = true;
+                return again;
+            }
+            return None;
+        }
+        self.st[v][1] = e;
+        self.src_lowered |= v == s.src;
+        self.changed = true;
+        again
+    }
+}
+
+impl Pass<'_, '_> {
+    /// The definite times found.
+    fn answer(&self) -> Vec<Option<i64>> {
+        let s = self.scan;
+        self.st
+            .iter()
+            .enumerate()
+            .map(|(v, st)| {
+                if v == s.src && !self.src_lowered {
+                    Some(s.bound)
+                } else if st[1] == UNREACHED {
+                    None
+                } else {
+                    Some(s.base + i64::from(st[1]) - 1)
+                }
+            })
+            .collect()
+    }
 }

@@ -21,7 +21,7 @@ use crate::model::Certainty;
 pub fn earliest_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Option<Vec<i64>> {
     let (base, offset) = index.exact_times()?;
     let n = index.node_count();
-    let src = query.source as usize;
+    let src = query.source.index();
     if src >= n {
         return Some(vec![NO_UPPER; n]);
     }
@@ -164,7 +164,12 @@ impl Scan<'_> {
                     // (reading it is a cache miss most of the time).
                     let marked = k - g0 > WINDOW && passed[v] == e;
                     if marked || seen.contains(&(v as u32)) {
-                        let last = closer.close(self, FILTER, k, arr, &mut passed, reached);
+                        let found = Found {
+                            arr: &mut *arr,
+                            passed: &mut passed,
+                            reached: &mut *reached,
+                        };
+                        let last = closer.close(self, FILTER, k, found);
                         // `last` is in `k`'s second.
                         carried = g0;
                         c = last + 1;
@@ -180,6 +185,18 @@ impl Scan<'_> {
             c = stop;
         }
     }
+}
+
+/// What the non-strict scan has found so far, as [`Closer::close`] updates
+/// it.
+struct Found<'s> {
+    /// Encoded earliest arrival per node.
+    arr: &'s mut [u32],
+    /// Per sender: the second it was last passed over in (not yet holding
+    /// the information).
+    passed: &'s mut [u32],
+    /// Who is reached, one bit each.
+    reached: &'s mut [u64],
 }
 
 /// Closes a second of the non-strict earliest-arrival scan.
@@ -207,16 +224,12 @@ impl Closer {
     /// `CLOSE_LIMIT` such closures in one second, the whole second is closed
     /// at once and the scan goes on after it. Returns the channel the scan
     /// goes on after.
-    #[allow(clippy::too_many_arguments)]
-    fn close(
-        &mut self,
-        scan: &Scan<'_>,
-        filter: bool,
-        c: usize,
-        arr: &mut [u32],
-        passed: &mut [u32],
-        reached: &mut [u64],
-    ) -> usize {
+    fn close(&mut self, scan: &Scan<'_>, filter: bool, c: usize, found: Found<'_>) -> usize {
+        let Found {
+            arr,
+            passed,
+            reached,
+        } = found;
         let (offset, from, to, flags) = (scan.offset, scan.from, scan.to, scan.flags);
         let (minb, first) = (scan.minb, scan.first);
         let o = offset[c];

@@ -3,6 +3,7 @@
 
 use super::{encode_start, first_channel, Scan, NONE, SMALL_GROUP, UNREACHED};
 use crate::analysis::reach::{Paths, ReachQuery, NO_LOWER};
+use crate::catalog::{ChannelId, NodeId};
 use crate::index::Index;
 use crate::model::Certainty;
 
@@ -212,7 +213,7 @@ struct Label {
 pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Option<Paths> {
     let (base, offset) = index.exact_times()?;
     let n = index.node_count();
-    let src = query.source as usize;
+    let src = query.source.index();
     if src >= n {
         return Some(Paths::new(n));
     }
@@ -266,7 +267,7 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
     let t0 = query.start.unwrap_or(NO_LOWER);
     let mut out = Paths::new(n);
     for l in &labels {
-        out.push_label(l.parent, l.channel);
+        out.push_label(l.parent, ChannelId(l.channel));
     }
     for (v, &fl) in first_label.iter().enumerate() {
         if fl == NONE {
@@ -278,7 +279,7 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
         } else {
             base + i64::from(label.time) - 1
         };
-        out.settle(v as u32, time, label.hops, fl);
+        out.settle(NodeId::at(v), time, label.hops, fl);
     }
     Some(out)
 }

@@ -5,6 +5,7 @@ use serde::{Serialize, Serializer};
 
 use super::rows::Row;
 use super::{ser_time, ReachRows};
+use crate::catalog::{ChannelId, EntityId};
 use crate::index::Index;
 
 impl Serialize for ReachRows<'_> {
@@ -89,7 +90,7 @@ impl Serialize for Time {
 /// Entity ids, written one by one.
 struct Ids<'a, 'i> {
     index: &'a Index<'i>,
-    ids: &'a [u32],
+    ids: &'a [EntityId],
 }
 
 impl Serialize for Ids<'_, '_> {
@@ -125,7 +126,7 @@ impl Serialize for RowJson<'_, '_> {
         use serde::ser::SerializeStruct;
         let index = self.rows.index;
         let f = self.rows.fields_of(self.row);
-        let event = |c: Option<u32>| c.map(|c| index.event_id(c));
+        let event = |c: Option<ChannelId>| c.map(|c| index.event_id(c));
         let mut st = s.serialize_struct("Reached", 10)?;
         st.serialize_field("entity", f.entity)?;
         st.serialize_field("name", f.name)?;
@@ -164,14 +165,14 @@ pub struct RowFields<'a> {
     /// Strongest threshold at which it is reached at all.
     pub evidence: crate::model::Certainty,
     /// The channel of the event the row rests on.
-    pub rests_on: Option<u32>,
+    pub rests_on: Option<ChannelId>,
     /// The channel of the path's last event (`None` for the source).
-    pub via: Option<u32>,
+    pub via: Option<ChannelId>,
     /// The entity id that last event came from.
     pub previous: Option<&'a str>,
     /// The channels of the path's events (`None`: the query asked for no
     /// paths).
-    pub path: Option<Vec<u32>>,
+    pub path: Option<Vec<ChannelId>>,
 }
 
 impl<'i> ReachRows<'i> {
@@ -186,23 +187,23 @@ impl<'i> ReachRows<'i> {
 
     /// Appends the id of the event of channel `c` (from [`RowFields`]) to
     /// `out`.
-    pub fn write_event_id(&self, c: u32, out: &mut String) {
+    pub fn write_event_id(&self, c: ChannelId, out: &mut String) {
         self.index.write_event_id(c, out);
     }
 
     fn fields_of(&self, r: &Row) -> RowFields<'i> {
         let index = self.index;
-        let chain = self.paths.channels(r.entity as usize);
+        let chain = self.paths.channels(r.entity.into());
         // Without meetings' hubs the chain's channels are its hops: only the
         // last one's ends are read.
-        let hops: Vec<(u32, u32, u32)> = if index.has_hubs() {
+        let hops = if index.has_hubs() {
             index.hops_of(&chain)
         } else {
             Vec::new()
         };
         let last = match (index.has_hubs(), chain.last()) {
-            (false, Some(&c)) => Some((index.from(c as usize), c)),
-            _ => hops.last().map(|&(f, _, c)| (f, c)),
+            (false, Some(&c)) => Some((index.from(c), c)),
+            _ => hops.last().map(|hop| (hop.from, hop.channel)),
         };
         RowFields {
             entity: index.entity_id(r.entity),
@@ -216,7 +217,7 @@ impl<'i> ReachRows<'i> {
             previous: last.map(|(f, _)| index.entity_id(f)),
             path: self.query.paths.then(|| {
                 if index.has_hubs() {
-                    hops.iter().map(|h| h.2).collect()
+                    hops.iter().map(|hop| hop.channel).collect()
                 } else {
                     chain
                 }
@@ -228,7 +229,7 @@ impl<'i> ReachRows<'i> {
 /// Event ids of channels, written one by one.
 struct EventIds<'a, 'i> {
     index: &'a Index<'i>,
-    channels: &'a [u32],
+    channels: &'a [ChannelId],
 }
 
 impl Serialize for EventIds<'_, '_> {

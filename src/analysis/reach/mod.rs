@@ -35,6 +35,7 @@ use std::collections::BinaryHeap;
 
 use serde::{Serialize, Serializer};
 
+use crate::catalog::{ChannelId, EntityId, Hop, NodeId};
 use crate::index::{Index, Mode};
 use crate::model::time::rfc3339;
 use crate::model::Certainty;
@@ -86,8 +87,8 @@ impl SourceHeld {
 /// with [`crate::Query::compile`] from the user's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReachQuery {
-    /// The entity that holds the information first (interned number).
-    pub source: u32,
+    /// The entity that holds the information first.
+    pub source: EntityId,
     /// When the source got it: `t0`. `None`: no lower bound; the source held
     /// it since before any contact, so every hop from it is in time for
     /// definite timing too, whatever `source_held` says.
@@ -107,7 +108,7 @@ pub struct ReachQuery {
 impl ReachQuery {
     /// Contacts from `source` since before any contact: no start, held
     /// always, not strict, no `until`, with paths.
-    pub fn new(source: u32) -> ReachQuery {
+    pub fn new(source: EntityId) -> ReachQuery {
         ReachQuery {
             source,
             start: None,
@@ -185,7 +186,7 @@ pub struct Reached {
     /// hub as two channels (read it with [`Reached::hops`]; filled even
     /// without paths).
     #[serde(skip)]
-    pub path_channels: Vec<u32>,
+    pub path_channels: Vec<ChannelId>,
 }
 
 impl Reached {
@@ -195,16 +196,15 @@ impl Reached {
         let hops = index.hops_of(&self.path_channels);
         match hops.first() {
             None => vec![self.name.clone()],
-            Some(&(first, _, _)) => std::iter::once(first)
-                .chain(hops.iter().map(|&(_, to, _)| to))
+            Some(first) => std::iter::once(first.from)
+                .chain(hops.iter().map(|hop| hop.to))
                 .map(|u| index.entity_name(u).to_string())
                 .collect(),
         }
     }
 
-    /// The hops of the chain: `(sender, receiver, channel)` per hop
-    /// ([`Index::hops_of`]).
-    pub fn hops(&self, index: &Index) -> Vec<(u32, u32, u32)> {
+    /// The hops of the chain ([`Index::hops_of`]).
+    pub fn hops(&self, index: &Index) -> Vec<Hop> {
         index.hops_of(&self.path_channels)
     }
 }
@@ -277,13 +277,14 @@ pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Ve
     let mut done = vec![false; n];
     let mut heap = BinaryHeap::new();
     let t0 = query.start.unwrap_or(NO_LOWER);
-    arr[query.source as usize] = t0;
-    heap.push(Reverse((t0, query.source)));
+    let source = NodeId::from(query.source);
+    arr[source.index()] = t0;
+    heap.push(Reverse((t0, source)));
     while let Some(Reverse((t, u))) = heap.pop() {
-        if done[u as usize] || t != arr[u as usize] {
+        if done[u.index()] || t != arr[u.index()] {
             continue;
         }
-        done[u as usize] = true;
+        done[u.index()] = true;
         // A meeting's hub passes the information on within its event.
         let ready = if index.is_hub(u) {
             t
@@ -291,15 +292,14 @@ pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Ve
             after(t, query.strict)
         };
         for &c in index.out_channels(u) {
-            let c = c as usize;
             if index.certainty(c) < min || index.hi(c) < ready {
                 continue;
             }
-            let v = index.to[c] as usize;
+            let v = index.to(c);
             let cand = index.lo(c).max(ready);
-            if cand < arr[v] {
-                arr[v] = cand;
-                heap.push(Reverse((cand, v as u32)));
+            if cand < arr[v.index()] {
+                arr[v.index()] = cand;
+                heap.push(Reverse((cand, v)));
             }
         }
     }
@@ -329,21 +329,21 @@ pub fn earliest_paths(index: &Index, query: &ReachQuery, min: Certainty) -> Path
     // hops an entity settles before a meeting's hub, so that the hub is
     // entered through the smallest channel of all that tie, as the exact
     // pass chooses.
-    type Pending = Reverse<(i64, u32, bool, u32, u32, u32)>;
+    type Pending = Reverse<(i64, u32, bool, ChannelId, u32, NodeId)>;
     let mut heap: BinaryHeap<Pending> = BinaryHeap::new();
     heap.push(Reverse((
         query.start.unwrap_or(NO_LOWER),
         0,
         false,
+        ChannelId(NONE),
         NONE,
-        NONE,
-        query.source,
+        NodeId::from(query.source),
     )));
     while let Some(Reverse((t, h, _, via, parent, u))) = heap.pop() {
-        if done[u as usize] {
+        if done[u.index()] {
             continue;
         }
-        done[u as usize] = true;
+        done[u.index()] = true;
         let id = paths.push_label(parent, via);
         paths.settle(u, t, h, id);
         let ready = if index.is_hub(u) {
@@ -352,18 +352,17 @@ pub fn earliest_paths(index: &Index, query: &ReachQuery, min: Certainty) -> Path
             after(t, query.strict)
         };
         for &c in index.out_channels(u) {
-            let ci = c as usize;
-            if index.certainty(ci) < min || index.hi(ci) < ready {
+            if index.certainty(c) < min || index.hi(c) < ready {
                 continue;
             }
-            let v = index.to[ci];
+            let v = index.to(c);
             // Into a hub is half a hop: the hop counts out of it.
             let hv = if index.is_hub(v) { h } else { h + 1 };
-            if done[v as usize] {
+            if done[v.index()] {
                 continue;
             }
             heap.push(Reverse((
-                index.lo(ci).max(ready),
+                index.lo(c).max(ready),
                 hv,
                 index.is_hub(v),
                 c,
@@ -401,49 +400,44 @@ pub fn definite_arrival(
     let n = index.node_count();
     let mut def: Vec<Option<i64>> = vec![None; n];
     let mut contrib = vec![[NONE; 2]; n];
-    let src = query.source as usize;
+    let src = NodeId::from(query.source);
     let source_def = query.source_held.bound();
-    def[src] = Some(source_def);
+    def[src.index()] = Some(source_def);
     let mut heap = BinaryHeap::new();
-    heap.push(Reverse((source_def, query.source)));
+    heap.push(Reverse((source_def, src)));
     while let Some(Reverse((d, u))) = heap.pop() {
-        if def[u as usize] != Some(d) {
+        if def[u.index()] != Some(d) {
             continue;
         }
         let hub = index.is_hub(u);
         let ready = if hub {
-            earliest[u as usize]
+            earliest[u.index()]
         } else {
-            after(earliest[u as usize], query.strict)
+            after(earliest[u.index()], query.strict)
         };
-        let held = if u as usize == src {
-            query.source_order(d)
-        } else {
-            d
-        };
+        let held = if u == src { query.source_order(d) } else { d };
         let def_ready = after(held, query.strict);
         for &c in index.out_channels(u) {
-            let c = c as usize;
             if index.certainty(c) < min || index.hi(c) < ready {
                 continue;
             }
             // Out of a hub the event is the one that brought it in, from
             // someone else than the receiver.
-            let v = index.to[c] as usize;
+            let v = index.to(c);
             if hub {
-                if !brought_by_other(contrib[u as usize], v as u32) {
+                if !brought_by_other(contrib[u.index()], v.0) {
                     continue;
                 }
             } else if !(index.lo(c) >= def_ready || index.carries(c)) {
                 continue;
             }
             let cand = index.hi(c);
-            let added = index.is_hub(v as u32) && add_contributor(&mut contrib[v], u);
-            if def[v].is_none_or(|old| cand < old) {
-                def[v] = Some(cand);
-                heap.push(Reverse((cand, v as u32)));
+            let added = index.is_hub(v) && add_contributor(&mut contrib[v.index()], u.0);
+            if def[v.index()].is_none_or(|old| cand < old) {
+                def[v.index()] = Some(cand);
+                heap.push(Reverse((cand, v)));
             } else if added {
-                heap.push(Reverse((cand, v as u32)));
+                heap.push(Reverse((cand, v)));
             }
         }
     }

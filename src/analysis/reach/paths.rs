@@ -1,6 +1,7 @@
 //! Earliest arrivals and their chains as a forest of labels.
 
 use super::{NONE, NO_UPPER};
+use crate::catalog::{ChannelId, NodeId};
 
 /// Earliest arrivals and their chains as a forest of labels: linear in the
 /// number of labels, whatever the chains' lengths. An entity's chain is read
@@ -31,14 +32,14 @@ impl Paths {
     }
 
     /// Adds a label; returns its number.
-    pub(crate) fn push_label(&mut self, parent: u32, channel: u32) -> u32 {
-        self.links.push((parent, channel));
+    pub(crate) fn push_label(&mut self, parent: u32, channel: ChannelId) -> u32 {
+        self.links.push((parent, channel.0));
         (self.links.len() - 1) as u32
     }
 
     /// Records `v`'s earliest arrival the first time it is settled.
-    pub(crate) fn settle(&mut self, v: u32, t: i64, hops: u32, label: u32) {
-        let v = v as usize;
+    pub(crate) fn settle(&mut self, v: NodeId, t: i64, hops: u32, label: u32) {
+        let v = v.index();
         if self.label[v] == NONE {
             self.time[v] = t;
             self.hops[v] = hops;
@@ -47,7 +48,8 @@ impl Paths {
     }
 
     /// Forgets `v` (not reached after all, e.g. later than `--until`).
-    pub(crate) fn forget(&mut self, v: usize) {
+    pub(crate) fn forget(&mut self, v: NodeId) {
+        let v = v.index();
         self.label[v] = NONE;
         self.time[v] = NO_UPPER;
     }
@@ -62,9 +64,9 @@ impl Paths {
         self.label.is_empty()
     }
 
-    /// Whether entity `v` is reached.
-    pub fn is_reached(&self, v: usize) -> bool {
-        self.label[v] != NONE
+    /// Whether node `v` is reached.
+    pub fn is_reached(&self, v: NodeId) -> bool {
+        self.label[v.index()] != NONE
     }
 
     /// The earliest arrivals ([`NO_UPPER`]: not reached; [`super::NO_LOWER`]: no lower
@@ -74,36 +76,36 @@ impl Paths {
     }
 
     /// Entity `v`'s earliest arrival, if reached.
-    pub fn time(&self, v: usize) -> Option<i64> {
-        self.is_reached(v).then(|| self.time[v])
+    pub fn time(&self, v: NodeId) -> Option<i64> {
+        self.is_reached(v).then(|| self.time[v.index()])
     }
 
     /// Number of hops of `v`'s chain (0 for the source and the unreached).
-    pub fn hops(&self, v: usize) -> usize {
-        self.hops[v] as usize
+    pub fn hops(&self, v: NodeId) -> usize {
+        self.hops[v.index()] as usize
     }
 
     /// The last channel of `v`'s chain (none for the source).
-    pub fn last_channel(&self, v: usize) -> Option<u32> {
-        let l = *self.label.get(v)?;
+    pub fn last_channel(&self, v: NodeId) -> Option<ChannelId> {
+        let l = *self.label.get(v.index())?;
         if l == NONE {
             return None;
         }
         let c = self.links[l as usize].1;
-        (c != NONE).then_some(c)
+        (c != NONE).then_some(ChannelId(c))
     }
 
     /// The channels of `v`'s chain, in order (empty for the source and the
     /// unreached). O(hops).
-    pub fn channels(&self, v: usize) -> Vec<u32> {
+    pub fn channels(&self, v: NodeId) -> Vec<ChannelId> {
         let mut out = Vec::with_capacity(self.hops(v));
-        let mut l = self.label[v];
+        let mut l = self.label[v.index()];
         while l != NONE {
             let (parent, channel) = self.links[l as usize];
             if channel == NONE {
                 break;
             }
-            out.push(channel);
+            out.push(ChannelId(channel));
             l = parent;
         }
         out.reverse();
@@ -113,14 +115,14 @@ impl Paths {
     /// The reached entities in the order their labels were made: for the
     /// one-pass and label-setting algorithms, nearly the order of arrival.
     /// O(labels).
-    pub(crate) fn reached_in_label_order(&self) -> Vec<u32> {
-        let mut by_label = vec![NONE; self.links.len()];
+    pub(crate) fn reached_in_label_order(&self) -> Vec<NodeId> {
+        let mut by_label = vec![NodeId(NONE); self.links.len()];
         for (v, &l) in self.label.iter().enumerate() {
             if l != NONE {
-                by_label[l as usize] = v as u32;
+                by_label[l as usize] = NodeId::at(v);
             }
         }
-        by_label.retain(|&v| v != NONE);
+        by_label.retain(|&v| v != NodeId(NONE));
         by_label
     }
 
@@ -128,7 +130,10 @@ impl Paths {
     /// takes (`None`: none, or not reached). O(labels) for all entities
     /// together, whatever the chains' lengths: each label is resolved once,
     /// from its parent's answer.
-    pub(crate) fn first_on_chains(&self, accept: impl Fn(u32) -> bool) -> Vec<Option<u32>> {
+    pub(crate) fn first_on_chains(
+        &self,
+        accept: impl Fn(ChannelId) -> bool,
+    ) -> Vec<Option<ChannelId>> {
         // Per label: the first accepted channel of its chain, or NONE.
         let mut memo = vec![NONE; self.links.len()];
         let mut done = vec![false; self.links.len()];
@@ -146,7 +151,7 @@ impl Paths {
             let mut first = if l == NONE { NONE } else { memo[l as usize] };
             while let Some(x) = stack.pop() {
                 let c = self.links[x as usize].1;
-                if first == NONE && c != NONE && accept(c) {
+                if first == NONE && c != NONE && accept(ChannelId(c)) {
                     first = c;
                 }
                 memo[x as usize] = first;
@@ -157,15 +162,15 @@ impl Paths {
             .iter()
             .map(|&l| {
                 let c = if l == NONE { NONE } else { memo[l as usize] };
-                (c != NONE).then_some(c)
+                (c != NONE).then_some(ChannelId(c))
             })
             .collect()
     }
 
     /// Earliest arrival and chain per entity, as owned lists (for tests and
     /// small inputs: the chains cost the sum of their lengths).
-    pub fn to_vec(&self) -> Vec<Option<(i64, Vec<u32>)>> {
-        (0..self.len())
+    pub fn to_vec(&self) -> Vec<Option<(i64, Vec<ChannelId>)>> {
+        NodeId::all(self.len())
             .map(|v| self.time(v).map(|t| (t, self.channels(v))))
             .collect()
     }

@@ -5,6 +5,7 @@ use super::{
     definite_arrival, earliest_arrival, earliest_paths, Paths, ReachAnswer, ReachQuery, Reached,
     Timing, NONE, NO_LOWER, NO_UPPER,
 };
+use crate::catalog::{ChannelId, EntityId, NodeId};
 use crate::index::Index;
 use crate::model::Certainty;
 use crate::par::{both, two_cores};
@@ -44,7 +45,7 @@ use crate::par::{both, two_cores};
 ///   "events": [{"id": "e1", "from": "a", "to": "b", "time": "2016-09-20"}]}"#).unwrap().story;
 /// let catalog = grapevine::StoryCatalog::new(&story);
 /// let index = Index::build(&catalog, &IndexSpec::default());
-/// let answer = reach(&index, &ReachQuery::new(0));
+/// let answer = reach(&index, &ReachQuery::new(grapevine::catalog::EntityId(0)));
 /// let b = &answer.reached[1];
 /// assert_eq!(b.entity, "b");
 /// assert_eq!(b.path, Some(vec!["e1".to_string()]));
@@ -70,9 +71,9 @@ fn mask_from(level: Certainty) -> u8 {
 /// 32 bytes (no `Option` beside its value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Row {
-    pub(super) entity: u32,
+    pub(super) entity: EntityId,
     /// Channel of the event the row rests on (`NONE`: none).
-    pub(super) rests_on: u32,
+    pub(super) rests_on: ChannelId,
     /// `NO_LOWER`: no lower bound.
     pub(super) earliest: i64,
     /// `NO_UPPER`: none.
@@ -90,8 +91,8 @@ impl Row {
         (self.definite_by != NO_UPPER).then_some(self.definite_by)
     }
 
-    pub(super) fn rests_on(&self) -> Option<u32> {
-        (self.rests_on != NONE).then_some(self.rests_on)
+    pub(super) fn rests_on(&self) -> Option<ChannelId> {
+        (self.rests_on.0 != NONE).then_some(self.rests_on)
     }
 }
 
@@ -107,7 +108,7 @@ pub struct ReachRows<'i> {
     pub(super) query: ReachQuery,
     pub(super) paths: Paths,
     pub(super) rows: Vec<Row>,
-    pub(super) not_reached: Vec<u32>,
+    pub(super) not_reached: Vec<EntityId>,
 }
 
 /// Answers `query` on `index` as compact [`ReachRows`]; [`reach`] is this
@@ -117,13 +118,13 @@ pub struct ReachRows<'i> {
 pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i> {
     let threshold = index.spec.threshold;
     let n = index.entity_count();
-    let src = query.source as usize;
+    let src = NodeId::from(query.source);
     let by_until = |t: i64| query.until.is_none_or(|u| t <= u);
     let mut paths = earliest_paths(index, query, threshold);
     // Definite times are those of the query without `until`, filtered below.
     let def = definite_arrival(index, query, paths.times(), threshold);
     // Reached by `until`: earliest at most T (the source: its start).
-    for v in 0..n {
+    for v in NodeId::all(n) {
         if paths.time(v).is_some_and(|t| !by_until(t)) {
             paths.forget(v);
         }
@@ -146,9 +147,9 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
         let reached_at = |v: usize, arr: &[i64]| arr[v] != NO_UPPER && by_until(arr[v]);
         if !above {
             // Only the source is reached at this level.
-            if paths.is_reached(src) && !settled[src] {
-                evidence[src] = level;
-                settled[src] = true;
+            if paths.is_reached(src) && !settled[src.index()] {
+                evidence[src.index()] = level;
+                settled[src.index()] = true;
             }
             continue;
         }
@@ -160,7 +161,7 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
             paths.times()
         };
         for v in 0..n {
-            if !settled[v] && reached_at(v, arr) && paths.is_reached(v) {
+            if !settled[v] && reached_at(v, arr) && paths.is_reached(NodeId::at(v)) {
                 evidence[v] = level;
                 settled[v] = true;
             }
@@ -168,12 +169,13 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
     }
     // Rests on: the first event of the evidence level on the chain found at
     // that level (none for the source or at confirmed).
-    let mut rests_on: Vec<Option<u32>> = vec![None; n];
+    let mut rests_on: Vec<Option<ChannelId>> = vec![None; n];
     for level in Certainty::ALL {
         if level == Certainty::Confirmed || level < threshold {
             continue;
         }
-        let wanted = |v: usize| v != src && paths.is_reached(v) && evidence[v] == level;
+        let wanted =
+            |v: usize| v != src.index() && paths.is_reached(NodeId::at(v)) && evidence[v] == level;
         if !(0..n).any(wanted) {
             continue;
         }
@@ -188,7 +190,7 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
             at_level = earliest_paths(index, query, level);
             &at_level
         };
-        let first = chains.first_on_chains(|c| index.certainty(c as usize) == level);
+        let first = chains.first_on_chains(|c| index.certainty(c) == level);
         for v in (0..n).filter(|&v| wanted(v)) {
             rests_on[v] = first[v];
         }
@@ -196,8 +198,8 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
     // The entities not reached, sorted by name, on a second thread while
     // the reached ones are put in causal order (for a large answer).
     let unreached = || {
-        let mut not_reached: Vec<u32> = (0..n as u32)
-            .filter(|&v| !paths.is_reached(v as usize))
+        let mut not_reached: Vec<EntityId> = EntityId::all(n)
+            .filter(|&v| !paths.is_reached(v.into()))
             .collect();
         not_reached.sort_by(|&a, &b| {
             (index.entity_name(a), index.entity_id(a))
@@ -224,10 +226,10 @@ fn causal_rows(
     paths: &Paths,
     def: &[Option<i64>],
     evidence: &[Certainty],
-    rests_on: &[Option<u32>],
+    rests_on: &[Option<ChannelId>],
 ) -> Vec<Row> {
     let n = index.entity_count();
-    let src = query.source as usize;
+    let src = query.source.index();
     // Causal order: the source first, then by earliest (no lower bound
     // first), hops, name and id. Numbers first, packed in one key and
     // sorted with the entity beside them (the label order they come in is
@@ -245,7 +247,7 @@ fn causal_rows(
         } else {
             ((t as u64) ^ (1 << 63)).saturating_add(2)
         };
-        (time, paths.hops(v) as u32, v as u32)
+        (time, paths.hops(NodeId::at(v)) as u32, v as u32)
     };
     // The one-pass scan makes labels in time order, so the label order is
     // already by arrival and only ties are left to order; other orders are
@@ -254,8 +256,8 @@ fn causal_rows(
         .reached_in_label_order()
         .into_iter()
         // Entities only, not meetings' hubs.
-        .filter(|&v| (v as usize) < n)
-        .map(|v| key(v as usize))
+        .filter(|&v| v.index() < n)
+        .map(|v| key(v.index()))
         .collect();
     if !order.is_sorted_by_key(|k| k.0) {
         order.sort_unstable_by_key(|k| k.0);
@@ -269,8 +271,9 @@ fn causal_rows(
         if j - i > 1 {
             order[i..j].sort_unstable_by(|a, b| {
                 a.1.cmp(&b.1).then_with(|| {
-                    (index.entity_name(a.2), index.entity_id(a.2))
-                        .cmp(&(index.entity_name(b.2), index.entity_id(b.2)))
+                    let (a, b) = (NodeId(a.2), NodeId(b.2));
+                    (index.entity_name(a), index.entity_id(a))
+                        .cmp(&(index.entity_name(b), index.entity_id(b)))
                 })
             });
         }
@@ -295,8 +298,8 @@ fn causal_rows(
             None => (Timing::Possible, None),
         };
         rows.push(Row {
-            entity: v as u32,
-            rests_on: rests_on[v].unwrap_or(NONE),
+            entity: EntityId::at(v),
+            rests_on: rests_on[v].unwrap_or(ChannelId(NONE)),
             earliest: t,
             definite_by: definite_by.unwrap_or(NO_UPPER),
             timing,
@@ -323,7 +326,7 @@ impl ReachRows<'_> {
     pub fn path_entries(&self) -> usize {
         self.rows
             .iter()
-            .map(|r| self.paths.hops(r.entity as usize))
+            .map(|r| self.paths.hops(r.entity.into()))
             .sum()
     }
 
@@ -334,8 +337,7 @@ impl ReachRows<'_> {
 
     fn reached(&self, r: &Row) -> Reached {
         let index = self.index;
-        let v = r.entity as usize;
-        let channels = self.paths.channels(v);
+        let channels = self.paths.channels(r.entity.into());
         let hops = index.hops_of(&channels);
         let last = hops.last().copied();
         Reached {
@@ -346,11 +348,11 @@ impl ReachRows<'_> {
             definite_by: r.definite_by(),
             evidence: r.evidence,
             rests_on: r.rests_on().map(|c| index.event_id(c).into_owned()),
-            via: last.map(|(_, _, c)| index.event_id(c).into_owned()),
-            previous: last.map(|(f, _, _)| index.entity_id(f).to_string()),
+            via: last.map(|hop| index.event_id(hop.channel).into_owned()),
+            previous: last.map(|hop| index.entity_id(hop.from).to_string()),
             path: self.query.paths.then(|| {
                 hops.iter()
-                    .map(|&(_, _, c)| index.event_id(c).into_owned())
+                    .map(|hop| index.event_id(hop.channel).into_owned())
                     .collect()
             }),
             path_channels: channels,

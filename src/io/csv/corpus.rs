@@ -5,6 +5,8 @@ use super::*;
 
 use std::borrow::Cow;
 
+use crate::catalog::{ChannelId, EntityId, EventId};
+
 /// Appends `n` in decimal (no formatting machinery: answers write millions).
 fn push_decimal(out: &mut String, mut n: u32) {
     let mut digits = [0u8; 10];
@@ -72,7 +74,7 @@ impl Corpus {
     fn time_text(&self, r: usize) -> String {
         match self.texts.get(&self.line[r]) {
             Some(t) => t.clone(),
-            None => rfc3339(self.channels.lo(r)),
+            None => rfc3339(self.channels.lo(ChannelId::at(r))),
         }
     }
 
@@ -270,20 +272,20 @@ impl Catalog for Corpus {
     fn entity_count(&self) -> usize {
         self.ids.len()
     }
-    fn entity_id(&self, u: u32) -> &str {
-        self.ids.get(u as usize)
+    fn entity_id(&self, u: EntityId) -> &str {
+        self.ids.get(u.index())
     }
-    fn entity(&self, u: u32) -> Cow<'_, Entity> {
-        let id = self.ids.get(u as usize).to_string();
+    fn entity(&self, u: EntityId) -> Cow<'_, Entity> {
+        let id = self.ids.get(u.index()).to_string();
         Cow::Owned(Entity {
             name: id.clone(),
             id,
             ..Entity::default()
         })
     }
-    fn entity_number(&self, id: &str) -> Option<u32> {
+    fn entity_number(&self, id: &str) -> Option<EntityId> {
         let slots = self.id_slots.get_or_init(|| table_of(&self.ids));
-        find(&self.ids, slots, id.as_bytes(), hash_bytes(id.as_bytes()))
+        find(&self.ids, slots, id.as_bytes(), hash_bytes(id.as_bytes())).map(EntityId)
     }
     fn message_count(&self) -> usize {
         self.messages.len()
@@ -317,11 +319,11 @@ impl Catalog for Corpus {
     fn event_count(&self) -> usize {
         self.row_count()
     }
-    fn event_id(&self, e: u32) -> Cow<'_, str> {
-        self.id_of_line(self.line[e as usize])
+    fn event_id(&self, e: EventId) -> Cow<'_, str> {
+        self.id_of_line(self.line[e.index()])
     }
-    fn write_event_id(&self, e: u32, out: &mut String) {
-        let line = self.line[e as usize];
+    fn write_event_id(&self, e: EventId, out: &mut String) {
+        let line = self.line[e.index()];
         if let Some((lines, names)) = &self.event_ids {
             if let Ok(i) = lines.binary_search(&line) {
                 out.push_str(names.get(i));
@@ -331,8 +333,8 @@ impl Catalog for Corpus {
         out.push_str("line-");
         push_decimal(out, line);
     }
-    fn event(&self, e: u32) -> Cow<'_, Event> {
-        let r = e as usize;
+    fn event(&self, e: EventId) -> Cow<'_, Event> {
+        let r = e.index();
         let line = self.line[r];
         Cow::Owned(Event {
             id: self.id_of_line(line).into_owned(),
@@ -348,39 +350,40 @@ impl Catalog for Corpus {
             ..Event::default()
         })
     }
-    fn event_interval(&self, e: u32) -> crate::model::Interval {
-        let (lo, hi) = (self.channels.lo(e as usize), self.channels.hi(e as usize));
+    fn event_interval(&self, e: EventId) -> crate::model::Interval {
+        let c = ChannelId(e.0);
+        let (lo, hi) = (self.channels.lo(c), self.channels.hi(c));
         crate::model::Interval {
             lo: (lo != i64::MIN).then_some(lo),
             hi: (hi != i64::MAX).then_some(hi),
         }
     }
-    fn event_kind(&self, e: u32) -> Cow<'_, str> {
-        Cow::Borrowed(self.kind(e as usize).unwrap_or("other"))
+    fn event_kind(&self, e: EventId) -> Cow<'_, str> {
+        Cow::Borrowed(self.kind(e.index()).unwrap_or("other"))
     }
-    fn event_certainty(&self, e: u32) -> Certainty {
-        self.certainty(e as usize)
+    fn event_certainty(&self, e: EventId) -> Certainty {
+        self.certainty(e.index())
     }
-    fn event_number(&self, id: &str) -> Option<u32> {
+    fn event_number(&self, id: &str) -> Option<EventId> {
         if let Some((lines, names)) = &self.event_ids {
             if let Some(i) = names.iter().position(|n| n == id) {
-                return self.row_of_line(lines[i]);
+                return self.row_of_line(lines[i]).map(EventId);
             }
         }
         let line: u32 = id.strip_prefix("line-")?.parse().ok()?;
         let r = self.row_of_line(line)?;
         // `line-N` names the row only when it has no id of its own.
-        (self.id_of_line(line) == id).then_some(r)
+        (self.id_of_line(line) == id).then_some(EventId(r))
     }
-    fn carrying_events(&self, id: &str) -> Vec<u32> {
+    fn carrying_events(&self, id: &str) -> Vec<EventId> {
         let Some(k) = self.messages.iter().position(|m| m.id == id) else {
             return Vec::new();
         };
-        let mut rows: Vec<u32> = self
+        let mut rows: Vec<EventId> = self
             .carries
             .iter()
             .filter(|(_, m)| *m as usize == k)
-            .filter_map(|(l, _)| self.row_of_line(*l))
+            .filter_map(|(l, _)| self.row_of_line(*l).map(EventId))
             .collect();
         rows.sort_unstable();
         rows
@@ -398,7 +401,7 @@ impl Catalog for Corpus {
         let keep_entity = |u: u32| entities.is_none_or(|s| s.contains(self.ids.get(u as usize)));
         let mut rows: Vec<u32> = (0..self.row_count() as u32)
             .filter(|&r| {
-                events.is_none_or(|s| s.contains(self.event_id(r).as_ref()))
+                events.is_none_or(|s| s.contains(self.event_id(EventId(r)).as_ref()))
                     && keep_entity(self.channels.from[r as usize])
                     && keep_entity(self.channels.to[r as usize])
             })
@@ -421,13 +424,13 @@ impl Catalog for Corpus {
         }
         for m in &messages {
             if let Some(u) = m.origin.as_deref().and_then(|o| self.entity_number(o)) {
-                wanted[u as usize] = true;
+                wanted[u.index()] = true;
             }
         }
         if let Some(set) = entities {
             for id in set {
                 if let Some(u) = self.entity_number(id) {
-                    wanted[u as usize] = true;
+                    wanted[u.index()] = true;
                 }
             }
         }

@@ -34,7 +34,7 @@ fn header_names_and_rows() {
     assert!(c.is_exact());
     // Sorted by time: line 3 first.
     assert_eq!(c.line, vec![3, 2]);
-    assert_eq!(c.channels.lo(0), 50000);
+    assert_eq!(c.channels.lo(crate::catalog::ChannelId(0)), 50000);
 }
 
 #[test]

@@ -16,7 +16,7 @@ use super::{
     citations_text, kind_colour, links, source_urls, DateColumns, ExportFile, ExportFormat,
     Exported, LossReport,
 };
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EntityId, EventId};
 use crate::model::{EntityKind, TimeExpr, EVENT_KINDS};
 
 /// A Cypher string literal: single quotes, with `\\`, `\'`, `\"`, `\n`,
@@ -169,7 +169,7 @@ enum Item {
 /// The graph as nodes and relationships.
 fn items(catalog: &dyn Catalog, loss: &mut LossReport) -> Vec<Item> {
     let mut out = Vec::new();
-    for u in 0..catalog.entity_count() as u32 {
+    for u in EntityId::all(catalog.entity_count()) {
         let e = catalog.entity(u);
         let mut p = Props::default();
         p.s("id", e.id.clone());
@@ -280,7 +280,7 @@ fn items(catalog: &dyn Catalog, loss: &mut LossReport) -> Vec<Item> {
     }
     let mut cites = 0;
     let mut extra = 0;
-    for e in 0..catalog.event_count() as u32 {
+    for e in EventId::all(catalog.event_count()) {
         let ev = catalog.event(e);
         cites += ev.sources.len();
         extra += usize::from(!ev.extra.is_empty());

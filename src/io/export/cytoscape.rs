@@ -15,7 +15,7 @@ use super::{
     citations_text, graph_losses, kind_colour, links, DateColumns, EdgeIds, ExportFormat, Exported,
     LossReport,
 };
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EntityId};
 use crate::model::EntityKind;
 
 /// Relation kinds that make the organisation a compound parent.
@@ -23,8 +23,8 @@ pub const PARENT_KINDS: [&str; 2] = ["member-of", "employee-of"];
 
 /// Each entity's compound parent, if any, and how many memberships could
 /// not be one.
-fn parents(catalog: &dyn Catalog) -> (HashMap<u32, u32>, usize) {
-    let mut parent: HashMap<u32, u32> = HashMap::new();
+fn parents(catalog: &dyn Catalog) -> (HashMap<EntityId, EntityId>, usize) {
+    let mut parent: HashMap<EntityId, EntityId> = HashMap::new();
     let mut left = 0;
     for r in catalog.relations() {
         if !r.kind.as_deref().is_some_and(|k| PARENT_KINDS.contains(&k)) {
@@ -63,7 +63,7 @@ pub fn export(catalog: &dyn Catalog) -> Exported {
     let mut loss = LossReport::new(ExportFormat::Cytoscape);
     let (parent, left) = parents(catalog);
     let mut nodes = Vec::new();
-    for u in 0..catalog.entity_count() as u32 {
+    for u in EntityId::all(catalog.entity_count()) {
         let e = catalog.entity(u);
         let mut d = Map::new();
         d.insert("id".into(), json!(e.id));

@@ -18,7 +18,7 @@ use super::{
     citations_text, prefix, prefix_holding, quote_count, source_urls, ExportFormat, Exported,
     LossReport,
 };
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EntityId, EventId};
 use crate::model::{Citation, EntityKind, Parties, TimeExpr};
 
 /// Keyword prefix of what grapevine keeps in FtM keywords.
@@ -295,7 +295,7 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
         );
     }
     // Entities.
-    for u in 0..catalog.entity_count() as u32 {
+    for u in EntityId::all(catalog.entity_count()) {
         let e = catalog.entity(u);
         let public = e.tags.iter().any(|t| t == "public-body");
         let schema = match e.kind() {
@@ -364,7 +364,7 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
     }
     // Contacts.
     let mut certainty_kept = 0;
-    for e in 0..catalog.event_count() as u32 {
+    for e in EventId::all(catalog.event_count()) {
         let ev = catalog.event(e);
         let kind = ev.kind();
         let schema = match (&ev.parties, kind) {

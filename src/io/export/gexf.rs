@@ -20,7 +20,7 @@ use super::{
     citations_text, contact_attributes, graph_losses, kind_colour, links, rgb, DateColumns,
     EdgeIds, ExportFormat, Exported, LossReport, XmlText,
 };
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EntityId};
 
 /// The node attributes, `(id, type)`: the id is also the title.
 pub const NODE_ATTRIBUTES: [(&str, &str); 6] = [
@@ -108,7 +108,7 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
         s.push_str("    </attributes>\n");
     }
     s.push_str("    <nodes>\n");
-    for u in 0..catalog.entity_count() as u32 {
+    for u in EntityId::all(catalog.entity_count()) {
         let e = catalog.entity(u);
         let colour = kind_colour(e.kind());
         s.push_str(&format!(

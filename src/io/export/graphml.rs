@@ -12,7 +12,7 @@ use super::{
     citations_text, contact_attributes, graph_losses, kind_colour, links, DateColumns,
     ExportFormat, Exported, LossReport, XmlText,
 };
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EntityId};
 
 /// The keys, `(for, name, type)`; key ids are `for` and name (`node.kind`).
 pub const KEYS: [(&str, &str, &str); 24] = [
@@ -68,7 +68,7 @@ xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphd
     if let Some(t) = catalog.title() {
         data(&mut x, &mut s, "    ", "graph.title", t);
     }
-    for u in 0..catalog.entity_count() as u32 {
+    for u in EntityId::all(catalog.entity_count()) {
         let e = catalog.entity(u);
         s.push_str(&format!("    <node id=\"n{u}\">\n"));
         let ind = "      ";

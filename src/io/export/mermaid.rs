@@ -12,7 +12,7 @@
 use jiff::tz::TimeZone;
 
 use super::{links, ExportFormat, Exported, LossReport};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EntityId};
 use crate::model::time::format_at_precision;
 use crate::model::{Certainty, EntityKind, TimeExpr};
 use crate::Error;
@@ -100,7 +100,7 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
         s.push_str(&format!("  %% {one}\n"));
     }
     let mut classes: [Vec<String>; 4] = Default::default();
-    for u in 0..catalog.entity_count() as u32 {
+    for u in EntityId::all(catalog.entity_count()) {
         let kind = catalog.entity_kind(u);
         let name = lab(catalog.entity_name(u));
         let (open, close, class) = match kind {

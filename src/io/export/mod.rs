@@ -17,7 +17,7 @@ use std::fmt;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EntityId, EventId};
 use crate::model::time::{format_at_precision, rfc3339};
 use crate::model::{Citation, EntityKind, Precision, TimeExpr, TimePoint};
 use crate::Error;
@@ -522,14 +522,14 @@ pub(crate) fn quote_count(cites: &[Citation]) -> usize {
 /// a standing relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Link {
-    /// Sender, or first participant (entity number).
-    pub from: u32,
+    /// Sender, or first participant.
+    pub from: EntityId,
     /// Receiver, or second participant.
-    pub to: u32,
+    pub to: EntityId,
     /// A mutual contact: no direction.
     pub mutual: bool,
     /// The event of a contact.
-    pub event: Option<u32>,
+    pub event: Option<EventId>,
     /// The relation (index in [`Catalog::relations`]).
     pub relation: Option<usize>,
 }
@@ -538,7 +538,7 @@ pub(crate) struct Link {
 /// then relations.
 pub(crate) fn links(catalog: &dyn Catalog) -> Vec<Link> {
     let mut out = Vec::new();
-    for e in 0..catalog.event_count() as u32 {
+    for e in EventId::all(catalog.event_count()) {
         let ev = catalog.event(e);
         let num = |id: &str| catalog.entity_number(id);
         match &ev.parties {
@@ -556,7 +556,7 @@ pub(crate) fn links(catalog: &dyn Catalog) -> Vec<Link> {
                 }
             }
             crate::model::Parties::Mutual { participants } => {
-                let ps: Vec<u32> = participants.iter().filter_map(|p| num(p)).collect();
+                let ps: Vec<EntityId> = participants.iter().filter_map(|p| num(p)).collect();
                 for i in 0..ps.len() {
                     for j in i + 1..ps.len() {
                         out.push(Link {
@@ -622,10 +622,10 @@ pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
     );
     let mut extra = 0;
     let mut cites = 0;
-    for u in 0..catalog.entity_count() as u32 {
+    for u in EntityId::all(catalog.entity_count()) {
         extra += usize::from(!catalog.entity(u).extra.is_empty());
     }
-    for e in 0..catalog.event_count() as u32 {
+    for e in EventId::all(catalog.event_count()) {
         let ev = catalog.event(e);
         extra += usize::from(!ev.extra.is_empty());
         cites += ev.sources.len();

@@ -86,6 +86,7 @@ const PART: &[&str] = &[
 /// Words that change nothing.
 const FILLER: &[&str] = &[
     "of",
+    "or",
     "the",
     "on",
     "in",
@@ -448,10 +449,68 @@ fn month_name(m: u32) -> Option<&'static str> {
 }
 
 /// A date in words: `Sept 20, 2016`, `20th of September 2016`,
-/// `late September 2016`, `about May 2016`.
+/// `late September 2016`, `about May 2016`, `on or about March 21, 2016`,
+/// and the spans reporters copy from documents: `summer 2016`, `mid-2017`,
+/// `the week of March 21, 2016`, `Q3 2016`, `the first half of 2016`.
 fn words(s: &str, what: &mut Vec<String>, notes: &mut Vec<String>) -> Option<Reading> {
-    let (mut month, mut day, mut year) = (None, None, None);
-    let (mut about, mut part) = (false, None);
+    let w = tokens(s)?;
+    let year = w.year?;
+    what.push("is a date in words".into());
+    let iso = match (w.month, w.day) {
+        (Some(month), Some(day)) if w.week => week_of(year, month, day)?,
+        (Some(month), Some(day)) => format!("{year:04}-{month:02}-{day:02}"),
+        (Some(month), None) => match &w.part {
+            Some(part) => part_of_month(year, month, part),
+            None => format!("{year:04}-{month:02}"),
+        },
+        (None, None) => {
+            let (from, to, note) = span_of_year(year, &w)?;
+            if let Some(note) = note {
+                notes.push(note);
+            }
+            if from == to {
+                format!("{year:04}-{from:02}")
+            } else {
+                format!("{}/{}", month_text(year, from), month_text(year, to))
+            }
+        }
+        (None, Some(_)) => return None,
+    };
+    let iso = if w.about {
+        notes.push("`~` marks it as approximate".into());
+        approximate(&iso)
+    } else {
+        iso
+    };
+    Some(Reading {
+        iso,
+        note: String::new(),
+    })
+}
+
+/// The words of a date, read one token at a time.
+#[derive(Default)]
+struct Words {
+    month: Option<u32>,
+    day: Option<u32>,
+    year: Option<u32>,
+    about: bool,
+    /// `early`, `mid`, `late`, ...
+    part: Option<String>,
+    /// `spring`, `summer`, `autumn`/`fall`, `winter`.
+    season: Option<&'static str>,
+    /// `q1` .. `q4`.
+    quarter: Option<u32>,
+    /// `first` or `second` (with `half`).
+    half: Option<u32>,
+    /// `the week of ...`.
+    week: bool,
+}
+
+/// Reads the tokens of `s`; `None` when a token is none of the known words.
+fn tokens(s: &str) -> Option<Words> {
+    let mut w = Words::default();
+    let mut half_word = None;
     for token in s
         .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '-')
         .filter(|t| !t.is_empty())
@@ -464,50 +523,116 @@ fn words(s: &str, what: &mut Vec<String>, notes: &mut Vec<String>) -> Option<Rea
                 return None;
             }
             match digits.len() {
-                4 if suffix.is_empty() && year.is_none() => {
-                    year = Some(digits.parse::<u32>().ok()?)
+                4 if suffix.is_empty() && w.year.is_none() => {
+                    w.year = Some(digits.parse::<u32>().ok()?)
                 }
-                1 | 2 if day.is_none() => day = Some(digits.parse::<u32>().ok()?),
+                1 | 2 if w.day.is_none() => w.day = Some(digits.parse::<u32>().ok()?),
                 _ => return None,
             }
         } else if let Some(m) = month_of(&lower) {
-            if month.replace(m).is_some() {
+            if w.month.replace(m).is_some() {
                 return None;
             }
         } else if ABOUT.contains(&lower.as_str()) {
-            about = true;
+            w.about = true;
         } else if PART.contains(&lower.as_str()) {
-            part = Some(lower);
+            w.part = Some(lower);
+        } else if let Some(season) = SEASONS.iter().find(|(name, _)| *name == lower) {
+            w.season = Some(season.0);
+        } else if let Some(q) = lower.strip_prefix('q').and_then(|q| q.parse().ok()) {
+            w.quarter = Some(q).filter(|q| (1..=4).contains(q));
+            w.quarter?;
+        } else if lower == "first" || lower == "second" {
+            half_word = Some(if lower == "first" { 1 } else { 2 });
+        } else if lower == "half" {
+            w.half = Some(half_word?);
+        } else if lower == "week" {
+            w.week = true;
         } else if !FILLER.contains(&lower.as_str()) {
             return None;
         }
     }
-    let (month, year) = (month?, year?);
-    what.push("is a date in words".into());
-    let mut iso = match day {
-        Some(d) => format!("{year:04}-{month:02}-{d:02}"),
-        None => format!("{year:04}-{month:02}"),
+    if (w.week && w.day.is_none()) || (half_word.is_some() && w.half.is_none()) {
+        return None;
+    }
+    Some(w)
+}
+
+/// Seasons (northern hemisphere) and the month they start in.
+const SEASONS: &[(&str, u32)] = &[
+    ("spring", 3),
+    ("summer", 6),
+    ("autumn", 9),
+    ("fall", 9),
+    ("winter", 12),
+];
+
+/// `early`, `mid` or `late` part of a month, as an interval of days.
+fn part_of_month(year: u32, month: u32, part: &str) -> String {
+    let last = super::days_in_month(i64::from(year), i64::from(month));
+    let (from, to) = match part {
+        "early" | "beginning" | "start" => (1, 10),
+        "mid" | "middle" => (11, 20),
+        _ => (21, last),
     };
-    if about {
-        iso.push('~');
-        notes.push("`~` marks it as approximate".into());
+    format!("{year:04}-{month:02}-{from:02}/{year:04}-{month:02}-{to:02}")
+}
+
+/// The months a span of a year covers (first, last, counted from January of
+/// `year`; past 12 runs into the next year), with a note when it is
+/// ambiguous.
+fn span_of_year(year: u32, w: &Words) -> Option<(u32, u32, Option<String>)> {
+    if let Some(season) = w.season {
+        let start = SEASONS.iter().find(|(n, _)| *n == season)?.1;
+        let note = (start == 12).then(|| {
+            format!(
+                "winter {year} is read as December {year} to February {}; for January and February {year} write {year:04}-01/{year:04}-02",
+                year + 1
+            )
+        });
+        return Some((start, start + 2, note));
     }
-    if let (Some(part), None) = (part, day) {
-        let last = super::days_in_month(i64::from(year), i64::from(month));
-        let (from, to) = match part.as_str() {
-            "early" | "beginning" | "start" => (1, 10),
-            "mid" | "middle" => (11, 20),
-            _ => (21, last),
-        };
-        notes.push(format!(
-            "that is the whole month; for {part} {} only, write an interval such as {year:04}-{month:02}-{from:02}/{year:04}-{month:02}-{to:02}",
-            month_name(month)?
-        ));
+    if let Some(q) = w.quarter {
+        return Some((3 * q - 2, 3 * q, None));
     }
-    Some(Reading {
-        iso,
-        note: String::new(),
-    })
+    if let Some(h) = w.half {
+        return Some((6 * h - 5, 6 * h, None));
+    }
+    match w.part.as_deref() {
+        Some("early" | "beginning" | "start") => Some((1, 4, None)),
+        Some("mid" | "middle") => Some((5, 8, None)),
+        Some(_) => Some((9, 12, None)),
+        None => None,
+    }
+}
+
+/// `YYYY-MM` of month `m` counted from January of `year` (13 is January of
+/// the next year).
+fn month_text(year: u32, m: u32) -> String {
+    format!("{:04}-{:02}", year + (m - 1) / 12, (m - 1) % 12 + 1)
+}
+
+/// The Monday-to-Sunday week that holds the day.
+fn week_of(year: u32, month: u32, day: u32) -> Option<String> {
+    let date = jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()?;
+    let monday = date
+        .checked_sub(jiff::Span::new().days(i64::from(date.weekday().to_monday_zero_offset())))
+        .ok()?;
+    let sunday = monday.checked_add(jiff::Span::new().days(6)).ok()?;
+    Some(format!("{monday}/{sunday}"))
+}
+
+/// The `~` flag on a point, or on each end of an interval.
+fn approximate(iso: &str) -> String {
+    match iso.split_once('/') {
+        Some((a, b)) => format!("{a}~/{b}~"),
+        None => format!("{iso}~"),
+    }
 }
 
 /// The month a word names: a month's name or its first three letters or
@@ -631,11 +756,12 @@ mod tests {
             );
             assert!(TimeExpr::parse(iso, &TimeZone::UTC).is_ok(), "{iso}");
         }
-        let (_, help) = error("late September 2016");
+        let (message, help) = error("late September 2016");
         assert_eq!(
-            help,
-            "write \"2016-09\"; that is the whole month; for late September only, write an interval such as 2016-09-21/2016-09-30"
+            message,
+            "`late September 2016` is a date in words; format 1 writes it 2016-09-21/2016-09-30"
         );
+        assert_eq!(help, "write \"2016-09-21/2016-09-30\"");
         let (_, help) = error("2016-09-20 IST");
         assert!(
             help.contains("a date without a time of day is read in the story's \"timezone\""),
@@ -644,6 +770,55 @@ mod tests {
         assert!(error("2016-09-20T10:00 IST")
             .1
             .contains("Irish Standard Time"));
+    }
+
+    /// The phrases reporters copy from documents (indictments, reports)
+    /// get the interval they mean, and it parses.
+    #[test]
+    fn phrases_from_documents_get_their_span() {
+        for (text, iso) in [
+            ("on or about March 21, 2016", "2016-03-21~"),
+            ("summer 2016", "2016-06/2016-08"),
+            ("Summer of 2016", "2016-06/2016-08"),
+            ("spring 2017", "2017-03/2017-05"),
+            ("fall 2016", "2016-09/2016-11"),
+            ("autumn 2016", "2016-09/2016-11"),
+            ("winter 2016", "2016-12/2017-02"),
+            ("early October 2016", "2016-10-01/2016-10-10"),
+            ("mid-October 2016", "2016-10-11/2016-10-20"),
+            ("late February 2016", "2016-02-21/2016-02-29"),
+            ("end of June 2016", "2016-06-21/2016-06-30"),
+            ("early 2016", "2016-01/2016-04"),
+            ("mid-2017", "2017-05/2017-08"),
+            ("late 2016", "2016-09/2016-12"),
+            ("the end of 2016", "2016-09/2016-12"),
+            ("the week of March 21, 2016", "2016-03-21/2016-03-27"),
+            (
+                "the week of Thursday, March 24, 2016",
+                "2016-03-21/2016-03-27",
+            ),
+            ("Q3 2016", "2016-07/2016-09"),
+            ("the first half of 2016", "2016-01/2016-06"),
+            ("second half of 2016", "2016-07/2016-12"),
+            ("around summer 2016", "2016-06~/2016-08~"),
+        ] {
+            let (message, help) = error(text);
+            assert!(
+                message.ends_with(&format!("format 1 writes it {iso}")),
+                "{text}: {message}"
+            );
+            assert!(
+                help.starts_with(&format!("write \"{iso}\"")),
+                "{text}: {help}"
+            );
+            assert!(TimeExpr::parse(iso, &TimeZone::UTC).is_ok(), "{iso}");
+        }
+        assert!(error("winter 2016")
+            .1
+            .contains("for January and February 2016 write 2016-01/2016-02"));
+        for text in ["the week of 2016", "first 2016", "Q5 2016", "summer"] {
+            assert!(!error(text).0.contains("format 1 writes it"), "{text}");
+        }
     }
 
     /// A reading that does not exist says why, in the format 1 terms.
