@@ -271,3 +271,45 @@ fn after_and_holdings_errors_and_meaning() {
     let from = grapevine::reach_story(&story, &grapevine::Query::from_entity("a")).unwrap();
     assert_eq!(from.reached.len(), 1, "no holding in a --from query");
 }
+
+/// `timeline` lists events with the same interval in `after` order (not by
+/// id), uses the tightened intervals, and `check` says which `after`
+/// tightened.
+#[test]
+fn timeline_and_check_follow_after() {
+    let text = small(
+        r#"[{"id": "a-reply", "from": "b", "to": "a", "time": "2016-09-20", "after": ["b-mail"]},
+            {"id": "b-mail", "from": "a", "to": "b", "time": "2016-09-20"},
+            {"id": "c-later", "from": "b", "to": "c", "after": ["a-reply"], "time": "2016"}]"#,
+        "[]",
+    );
+    let story = grapevine::load_str("s.json", &text).unwrap().story;
+    let catalog = grapevine::StoryCatalog::new(&story);
+    let q = grapevine::analysis::timeline::TimelineQuery {
+        entity: None,
+        between: None,
+        threshold: grapevine::Certainty::Unknown,
+    };
+    let t = grapevine::analysis::timeline::timeline(&catalog, &q).unwrap();
+    let order: Vec<&str> = t.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(order, ["b-mail", "a-reply", "c-later"]);
+    assert_eq!(
+        t[2].start.as_deref(),
+        Some("2016-09-20T00:00:00Z"),
+        "tightened"
+    );
+    assert_eq!(t[2].time.as_deref(), Some("2016"), "as written");
+    let path = std::env::temp_dir().join(format!("after-{}.json", std::process::id()));
+    std::fs::write(&path, &text).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["check", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("\"after\" tightens the time of event \"c-later\" (2016)"),
+        "{err}"
+    );
+    let _ = std::fs::remove_file(path);
+}
