@@ -38,11 +38,14 @@ use crate::model::Certainty;
 /// Which contacts a query may follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Mode {
     /// Only events that carry the queried message: the documented chain.
+    #[cfg_attr(feature = "cli", value(help = "only events that carry the message"))]
     Message,
     /// Any contact: who could have been told.
     #[default]
+    #[cfg_attr(feature = "cli", value(help = "any contact"))]
     Contacts,
 }
 

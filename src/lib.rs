@@ -62,13 +62,14 @@ pub mod render;
 
 pub use analysis::path::{path, PathAnswer};
 pub use analysis::reach::{
-    reach, reach_rows, ReachAnswer, ReachQuery, ReachRows, Reached, RowFields, SourceHeld, Timing,
+    reach, reach_rows, ReachAnswer, ReachQuery, ReachRows, Reached, RowFields, RowValue,
+    SourceHeld, Timing,
 };
 pub use analysis::why_not::{why_not, WhyNot};
 pub use analysis::{reach_story, Origin, Query};
 pub use catalog::{Catalog, StoryCatalog};
 pub use diagnostic::Report;
-pub use error::Error;
+pub use error::{Error, QueryError, RenderError};
 pub use index::{Index, IndexSpec, Mode};
 pub use io::{load_bytes, load_path, load_str, read, to_json, Input, Loaded};
 pub use model::{Certainty, Entity, EntityKind, Event, Message, Story, TimeExpr};

@@ -15,6 +15,7 @@ use serde::{Serialize, Serializer};
 
 use super::reach::{earliest_paths, Paths, ReachQuery, SourceHeld, NO_LOWER, NO_UPPER};
 use crate::catalog::{Catalog, ChannelId, EntityId, EventId, NodeId};
+use crate::error::{Limited, QueryError};
 use crate::graph::{EntityGraph, StaticGraph};
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::time::rfc3339;
@@ -433,13 +434,15 @@ fn chain(index: &Index, paths: &Paths, (a, b): EntityPair, until: Option<i64>) -
 pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAnswer, Error> {
     let terms = &query.entities;
     if terms.len() < 2 {
-        return Err(Error::Query("connect needs two entities or more".into()));
+        return Err(Error::Query(QueryError::TooFewEntities));
     }
     let sg = StaticGraph::build(catalog, query.threshold, query.relations);
     let g = sg.entity_graph(MAX_LINKS).map_err(|n| {
-        Error::Query(format!(
-            "the static graph would have {n} links (every pair of the parties of each contact), more than {MAX_LINKS}: raise --threshold"
-        ))
+        Error::Query(QueryError::Limit {
+            what: Limited::ConnectLinks,
+            limit: MAX_LINKS as u64,
+            found: n as u64,
+        })
     })?;
     let searches: Vec<(Vec<usize>, Vec<u64>)> = terms.iter().map(|&t| bfs(&g, t)).collect();
     let net = network(&g, terms, &searches);

@@ -18,6 +18,7 @@ pub mod why_not;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, EntityId, StoryCatalog};
+use crate::error::{QueryError, TimeRole};
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::{Certainty, Precision, Story, TimeExpr};
 use crate::Error;
@@ -92,31 +93,26 @@ impl Query {
         let message = |id: &str| {
             let k = catalog.message_number(id).ok_or_else(|| {
                 let n = catalog.message_count();
-                Error::Query(if n == 0 {
-                    format!(
-                        "no message is called \"{id}\": {}",
-                        catalog.no_messages_note()
-                    )
-                } else {
-                    let ids: Vec<String> = (0..n.min(20))
+                Error::Query(QueryError::UnknownMessage {
+                    id: id.to_string(),
+                    listed: (0..n.min(20))
                         .map(|m| catalog.message(m).id.clone())
-                        .collect();
-                    let more = if n > 20 { ", ..." } else { "" };
-                    format!(
-                        "no message is called \"{id}\"; the messages are: {}{more}",
-                        ids.join(", ")
-                    )
+                        .collect(),
+                    total: n,
+                    empty_note: catalog.no_messages_note(),
                 })
             })?;
             let m = catalog.message(k);
             let origin = m.origin.as_deref().ok_or_else(|| {
-                Error::Query(format!(
-                    "message \"{id}\" has no \"origin\", so it cannot be traced: add \"origin\": ENTITY to it in the file"
-                ))
+                Error::Query(QueryError::NoOrigin {
+                    message: id.to_string(),
+                })
             })?;
-            let u = catalog
-                .entity_number(origin)
-                .ok_or_else(|| Error::Query(format!("unknown origin \"{origin}\"")))?;
+            let u = catalog.entity_number(origin).ok_or_else(|| {
+                Error::Query(QueryError::UnknownOrigin {
+                    origin: origin.to_string(),
+                })
+            })?;
             let iv = m.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
             Ok(MessageStart {
                 origin: u,
@@ -147,35 +143,42 @@ impl Query {
     pub fn resolve(
         &self,
         tz: &jiff::tz::TimeZone,
-        entity: &dyn Fn(&str) -> Result<EntityId, String>,
+        entity: &dyn Fn(&str) -> Result<EntityId, QueryError>,
         message: &dyn Fn(&str) -> Result<MessageStart, Error>,
     ) -> Result<(IndexSpec, ReachQuery), Error> {
         let since = match &self.since {
             Some(text) => Some(TimeExpr::parse(text, tz).map_err(|e| {
-                Error::Query(format!("--since {text:?}: {}; {}", e.message, e.help))
+                Error::Query(QueryError::BadTime {
+                    role: TimeRole::Since,
+                    text: text.clone(),
+                    problem: e.message,
+                    help: e.help,
+                })
             })?),
             None => None,
         };
         let until = match &self.until {
             Some(text) => {
                 let t = TimeExpr::parse(text, tz).map_err(|e| {
-                    Error::Query(format!("--until {text:?}: {}; {}", e.message, e.help))
+                    Error::Query(QueryError::BadTime {
+                        role: TimeRole::Until,
+                        text: text.clone(),
+                        problem: e.message,
+                        help: e.help,
+                    })
                 })?;
-                Some(t.interval().hi.ok_or_else(|| {
-                    Error::Query(format!(
-                        "--until {text:?} has no end: give a time with an end, such as 2016-11-08 (the whole day)"
-                    ))
-                })?)
+                Some(
+                    t.interval()
+                        .hi
+                        .ok_or_else(|| Error::Query(QueryError::OpenEnd { text: text.clone() }))?,
+                )
             }
             None => None,
         };
         let (source, traced, t0, def) = match &self.origin {
             Origin::Entity(name) => {
                 if self.mode == Mode::Message {
-                    return Err(Error::Query(
-                        "--mode message follows one message's documented chain: give --message MSG"
-                            .into(),
-                    ));
+                    return Err(Error::Query(QueryError::MessageModeWithoutMessage));
                 }
                 (
                     entity(name).map_err(Error::Query)?,
@@ -188,10 +191,11 @@ impl Query {
                 let m = message(id)?;
                 if let Some(from) = &self.from {
                     if entity(from).map_err(Error::Query)? != m.origin {
-                        return Err(Error::Query(format!(
-                            "--from {from:?} is not the origin of message \"{id}\" ({}): leave out --from, or use --from alone for contacts from {from:?}",
-                            m.origin_name
-                        )));
+                        return Err(Error::Query(QueryError::NotTheOrigin {
+                            from: from.clone(),
+                            message: id.clone(),
+                            origin: m.origin_name,
+                        }));
                     }
                 }
                 let held = m.interval.hi.map_or(SourceHeld::Unknown, SourceHeld::By);

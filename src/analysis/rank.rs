@@ -25,6 +25,7 @@ use serde::{Serialize, Serializer};
 
 use super::reach::{earliest_arrival, earliest_paths, ReachQuery, SourceHeld, NO_LOWER, NO_UPPER};
 use crate::catalog::{Catalog, ChannelId, EntityId, NodeId};
+use crate::error::{Limited, QueryError};
 use crate::graph::StaticGraph;
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::time::rfc3339;
@@ -34,18 +35,40 @@ use crate::Error;
 /// A measure to rank by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Measure {
     /// The fraction of the other entities each is linked to.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "the fraction of the others each is linked to")
+    )]
     Degree,
     /// The fraction of shortest paths between others that pass through it.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "the fraction of shortest paths between others through it")
+    )]
     Betweenness,
     /// How close it is to everyone it is connected to (Wasserman–Faust).
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "how near it is to the others (Wasserman-Faust)")
+    )]
     Closeness,
     /// PageRank (damping 0.85).
+    #[cfg_attr(feature = "cli", value(help = "PageRank, damping 0.85"))]
     Pagerank,
     /// How many others it could have told, through time-respecting chains.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "how many others it could have told, through time-respecting chains")
+    )]
     Reach,
     /// On how many earliest-arrival chains it is an intermediate.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "on how many earliest chains it is an intermediate")
+    )]
     Broker,
 }
 
@@ -206,9 +229,11 @@ pub fn rank_static(
     let g = StaticGraph::build(catalog, options.threshold, options.relations)
         .entity_graph(MAX_LINKS)
         .map_err(|n| {
-            Error::Query(format!(
-                "the static graph would have {n} links (every pair of the parties of each contact), more than {MAX_LINKS}: raise --threshold, or rank by reach or broker"
-            ))
+            Error::Query(QueryError::Limit {
+                what: Limited::RankLinks,
+                limit: MAX_LINKS as u64,
+                found: n as u64,
+            })
         })?;
     let values: Vec<f64> = match measure {
         Measure::Degree => g.degree_centrality(),
@@ -216,10 +241,9 @@ pub fn rank_static(
         Measure::Closeness => g.closeness(),
         Measure::Pagerank => g.pagerank(0.85),
         Measure::Reach | Measure::Broker => {
-            return Err(Error::Query(format!(
-                "{} is a temporal measure",
-                measure.as_str()
-            )))
+            return Err(Error::Query(QueryError::TemporalMeasure {
+                measure: measure.as_str(),
+            }))
         }
     };
     Ok(RankAnswer {

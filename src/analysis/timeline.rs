@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::catalog::{natural_cmp, Catalog, ChannelId, EntityId, EventId};
+use crate::error::{QueryError, TimeRole, WindowOf};
 use crate::model::{Certainty, Event, TimeExpr};
 use crate::Error;
 
@@ -159,16 +160,23 @@ fn window(catalog: &dyn Catalog, query: &TimelineQuery) -> Result<Option<(i64, i
         return Ok(None);
     };
     let parse = |t: &str| {
-        TimeExpr::parse(t, &tz)
-            .map_err(|e| Error::Query(format!("--between {t:?}: {}; {}", e.message, e.help)))
+        TimeExpr::parse(t, &tz).map_err(|e| {
+            Error::Query(QueryError::BadTime {
+                role: TimeRole::Between,
+                text: t.to_string(),
+                problem: e.message,
+                help: e.help,
+            })
+        })
     };
     let (a, b) = (parse(a)?, parse(b)?);
     let (lo, hi) = (a.interval().lo_or_min(), b.interval().hi_or_max());
     if lo > hi {
-        return Err(Error::Query(format!(
-            "--between {:?} {:?}: the first date is after the second; swap the two dates",
-            a.text, b.text
-        )));
+        return Err(Error::Query(QueryError::BackwardsWindow {
+            from: a.text,
+            to: b.text,
+            of: WindowOf::Timeline,
+        }));
     }
     Ok(Some((lo, hi)))
 }

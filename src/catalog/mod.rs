@@ -24,6 +24,7 @@ use std::collections::BTreeSet;
 
 use jiff::tz::TimeZone;
 
+use crate::error::QueryError;
 use crate::model::{
     Certainty, Entity, EntityKind, Event, Interval, Message, Relation, Source, Story,
 };
@@ -417,7 +418,7 @@ pub trait Catalog: Sync {
     ///
     /// Errors list the candidates when the text is ambiguous, or the nearest
     /// names (by edit distance) when nothing matches.
-    fn resolve_entity(&self, text: &str) -> Result<EntityId, String> {
+    fn resolve_entity(&self, text: &str) -> Result<EntityId, QueryError> {
         resolve_entity(self, text)
     }
 

@@ -6,11 +6,13 @@ use grapevine::render::name_of;
 use grapevine::{Catalog, Error};
 
 use super::args::InputArgs;
-use super::common::{eprint_text, print_json, print_text, read_quietly, Out};
+use super::errors::CliError;
+use super::input::read_quietly;
+use super::output::{eprint_text, print_json, print_text, Out};
 use grapevine::render::check_report_located;
 
 /// Runs `check`.
-pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, Error> {
+pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> {
     let input = match read_quietly(args) {
         Ok(i) => i,
         Err(Error::Invalid(report)) if json => {
@@ -20,7 +22,7 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, Error> {
             print_json(out, &value)?;
             return Ok(2);
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     // A story file's entities are placed by reading its text again (a CSV
     // corpus places nothing: its entities have no line of their own).

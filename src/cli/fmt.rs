@@ -25,12 +25,13 @@ use std::path::{Path, PathBuf};
 
 use grapevine::Error;
 
-use super::common::{out_err, Out};
+use super::errors::CliError;
+use super::output::{out_err, Out};
 
 /// Runs `fmt`.
-pub fn run(out: &mut Out, file: &Path, check: bool, stdout: bool) -> Result<u8, Error> {
+pub fn run(out: &mut Out, file: &Path, check: bool, stdout: bool) -> Result<u8, CliError> {
     if grapevine::io::is_csv(file) {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "fmt rewrites story files; to turn {} into one, run `grapevine import {} -o story.json`",
             file.display(),
             file.display()
@@ -85,13 +86,13 @@ struct Target {
 impl Target {
     /// Checks `file` before anything is read; refuses what `fmt` must not
     /// replace, saying what to do instead.
-    fn of(file: &Path) -> Result<Target, Error> {
+    fn of(file: &Path) -> Result<Target, CliError> {
         let io = |source| Error::Io {
             path: file.display().to_string(),
             source,
         };
         let refuse = |why: String| {
-            Err(Error::Query(format!(
+            Err(CliError::Usage(format!(
                 "fmt does not rewrite {}: {why}; `grapevine fmt --stdout {}` prints the canonical text instead (nothing was changed)",
                 file.display(),
                 file.display()
@@ -130,7 +131,7 @@ impl Target {
         &self,
         bytes: &[u8],
         before_rename: impl FnOnce(&Path) -> std::io::Result<()>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), CliError> {
         let io = |source| Error::Io {
             path: self.given.display().to_string(),
             source,
@@ -167,7 +168,7 @@ impl Target {
                     Some(self.meta.gid()),
                 )
                 .map_err(|e| {
-                    Error::Query(format!(
+                    CliError::Usage(format!(
                         "fmt cannot rewrite {} keeping its owner ({e}); nothing was changed",
                         self.given.display()
                     ))
@@ -188,7 +189,7 @@ impl Target {
 
 /// The metadata of `file` (symbolic links followed: the file they name is
 /// the one rewritten), or the refusal of anything but a regular file.
-fn regular(file: &Path) -> Result<std::fs::Metadata, Error> {
+fn regular(file: &Path) -> Result<std::fs::Metadata, CliError> {
     let meta = std::fs::metadata(file).map_err(|source| Error::Io {
         path: file.display().to_string(),
         source,
@@ -196,7 +197,7 @@ fn regular(file: &Path) -> Result<std::fs::Metadata, Error> {
     if meta.is_file() {
         return Ok(meta);
     }
-    Err(Error::Query(format!(
+    Err(CliError::Usage(format!(
         "fmt does not rewrite {}: it is {}, not a regular file; `grapevine fmt --stdout {}` prints the canonical text instead (nothing was changed)",
         file.display(),
         kind_of(&meta),

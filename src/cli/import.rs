@@ -7,7 +7,9 @@ use std::path::Path;
 use grapevine::{Error, Story};
 
 use super::args::{FromArg, InputArgs};
-use super::common::{eprint_text, out_err, read_input, write_output, Out};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{eprint_text, out_err, write_output, Out};
 
 /// Runs `import`.
 pub fn run(
@@ -16,10 +18,10 @@ pub fn run(
     output: Option<&Path>,
     from: Option<FromArg>,
     timezone: Option<&str>,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let file = args.file.as_path();
     if timezone.is_some() && from != Some(FromArg::Ftm) {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--timezone goes with --from ftm (a story, a CSV file and GEXF say their zone)".into(),
         ));
     }
@@ -27,7 +29,7 @@ pub fn run(
         None | Some(FromArg::Csv) => {
             let input = read_input(args)?;
             if from == Some(FromArg::Csv) && !input.is_corpus() {
-                return Err(Error::Query(format!(
+                return Err(CliError::Usage(format!(
                     "{} is a story file, not a CSV contact list: leave --from out",
                     file.display()
                 )));
@@ -42,7 +44,7 @@ pub fn run(
                 file.display().to_string()
             };
             let text = String::from_utf8(bytes).map_err(|e| {
-                Error::Query(format!(
+                CliError::Usage(format!(
                     "{name} is not UTF-8 text (byte {} is not): save it as UTF-8",
                     e.utf8_error().valid_up_to()
                 ))

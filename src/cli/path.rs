@@ -4,10 +4,13 @@
 use grapevine::analysis::path::path_in;
 use grapevine::render::name_of;
 use grapevine::render::words::{certainty_words, event_date, threshold_level_words, AnswerWords};
-use grapevine::Error;
+use grapevine::{Error, Mode};
 
-use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
-use super::common::{build_query, print_json, print_text, read_input, Out};
+use super::args::{InputArgs, QueryOptions, SourceArgs};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::query::build_query;
 
 /// Runs `path`: exit code 0 when the target is reached, 1 when it is not
 /// (in both table and JSON form).
@@ -16,9 +19,9 @@ pub fn run(
     input: &InputArgs,
     source: &SourceArgs,
     to: &str,
-    mode: Option<ModeArg>,
+    mode: Option<Mode>,
     options: &QueryOptions,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let read = read_input(input)?;
     let catalog = read.catalog();
     let query = build_query(source, mode, options, true);

@@ -1,9 +1,10 @@
 //! `timeline`: the contacts in time order.
 
-use grapevine::Error;
-
 use super::args::InputArgs;
-use super::common::{print_json, print_text, read_input, table_with_notes, Out};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::table::table_with_notes;
 use grapevine::render::words::event_date;
 
 /// Runs `timeline`.
@@ -14,7 +15,7 @@ pub fn run(
     between: Option<Vec<String>>,
     threshold: grapevine::Certainty,
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let input = read_input(args)?;
     let between = between.and_then(|v| match v.as_slice() {
         [a, b] => Some((a.clone(), b.clone())),

@@ -6,10 +6,13 @@ use grapevine::catalog::Catalog;
 use grapevine::model::Precision;
 use grapevine::render::name_of;
 use grapevine::render::words::{certainty_words, event_date, time_label, until_label};
-use grapevine::Error;
+use grapevine::Mode;
 
-use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
-use super::common::{build_query, print_json, print_text, read_input, Out};
+use super::args::{InputArgs, QueryOptions, SourceArgs};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::query::build_query;
 
 /// Runs `why-not`.
 pub fn run(
@@ -17,9 +20,9 @@ pub fn run(
     input: &InputArgs,
     source: &SourceArgs,
     to: &str,
-    mode: Option<ModeArg>,
+    mode: Option<Mode>,
     options: &QueryOptions,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let read = read_input(input)?;
     let query = build_query(source, mode, options, true);
     let answer = grapevine::why_not(read.catalog(), &query, to)?;

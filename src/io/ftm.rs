@@ -21,6 +21,7 @@ use super::export::parse_prefix;
 use super::json::{Node, Value};
 use super::Imported;
 use crate::diagnostic::{quote, Diagnostic, Report};
+use crate::error::QueryError;
 use crate::model::time::parse_timezone;
 use crate::model::{Certainty, Entity, Event, Message, Parties, Relation, Story, TimeExpr};
 use crate::Error;
@@ -205,7 +206,12 @@ pub fn read_ftm(name: &str, text: &str, timezone: Option<&str>) -> Result<Import
     if let Some(z) = timezone {
         match parse_timezone(z) {
             Ok(tz) => r.tz = tz,
-            Err(e) => return Err(Error::Query(format!("--timezone {z}: {}", e.message))),
+            Err(e) => {
+                return Err(Error::Query(QueryError::BadTimezone {
+                    zone: z.to_string(),
+                    problem: e.message,
+                }))
+            }
         }
     }
     let lines = parse_lines(&mut r);

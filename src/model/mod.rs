@@ -140,6 +140,24 @@ impl Certainty {
     }
 }
 
+/// `--threshold`'s values, strongest first.
+#[cfg(feature = "cli")]
+impl clap::ValueEnum for Certainty {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Certainty::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Certainty::Confirmed => "confirmed events only",
+            Certainty::Reported => "reported or stronger",
+            Certainty::Alleged => "alleged or stronger",
+            Certainty::Unknown => "every event",
+        };
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(help))
+    }
+}
+
 impl fmt::Display for Certainty {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -18,6 +18,9 @@ use super::style::{certainty_style, kind_style, FADED_LINE};
 use super::summary::alt_text;
 use super::svg::xml_escape;
 use super::{frame, Fit, Focus, Look};
+#[cfg(not(feature = "png"))]
+use crate::error::Missing;
+use crate::error::{Chart, RenderError};
 use crate::model::{Certainty, Event, Parties, Story};
 use crate::Error;
 
@@ -132,11 +135,13 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
         }
     }
     if lanes.len() > MAX_LANES || events.len() > MAX_LANE_CONTACTS {
-        return Err(Error::Render(format!(
-            "this lane chart would draw {} lanes and {} contacts (at most {MAX_LANES} and {MAX_LANE_CONTACTS} make a legible chart): narrow it with --reach MSG, --around ENTITY, --between DATE DATE or --threshold confirmed",
-            lanes.len(),
-            events.len()
-        )));
+        return Err(Error::Render(RenderError::Crowded {
+            chart: Chart::Lanes,
+            entities: lanes.len(),
+            contacts: events.len(),
+            max_entities: MAX_LANES,
+            max_contacts: MAX_LANE_CONTACTS,
+        }));
     }
     for (_, _, e) in &events {
         let iv = e.interval();
@@ -576,9 +581,6 @@ pub fn lanes_png(
     #[cfg(not(feature = "png"))]
     {
         let _ = (svg, width);
-        Err(Error::Render(
-            "this build cannot draw PNG (it was built without the cargo feature `png`): write .svg"
-                .into(),
-        ))
+        Err(Error::Render(RenderError::NotBuilt(Missing::LanePng)))
     }
 }

@@ -44,6 +44,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::analysis::reach::{reach, ReachAnswer, Reached, Timing, NO_LOWER};
 use crate::analysis::{Origin, Query};
 use crate::catalog::{Catalog, ChannelId, Hop, Node};
+use crate::error::{QueryError, TimeRole, WindowOf};
 use crate::index::Index;
 use crate::model::{Certainty, Precision, TimeExpr};
 use crate::Error;
@@ -57,14 +58,22 @@ pub use svg::{draw_png, draw_svg, to_png, to_svg, Engine};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Graphviz DOT text.
+    #[cfg_attr(feature = "cli", value(help = "Graphviz DOT text"))]
     Dot,
     /// Accessible SVG.
+    #[cfg_attr(feature = "cli", value(help = "accessible SVG"))]
     Svg,
     /// PNG picture.
+    #[cfg_attr(feature = "cli", value(help = "PNG picture"))]
     Png,
     /// One HTML file: the finding, the picture, the table, the slider.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "one HTML file for an article: finding, picture, table, time slider")
+    )]
     Html,
 }
 
@@ -87,15 +96,22 @@ impl Format {
 /// read at. The SVG scales to any width (`width="100%"`); the fit decides
 /// the layout and the labels so that text stays legible at that width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Fit {
     /// A phone, 375 px: time runs top to bottom, labels wrap short, the
     /// smallest text is at least 12 px.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "a phone, 375 px wide: time runs downwards")
+    )]
     Phone,
     /// An article column, 700 px (the default): the smallest text is at
     /// least 11 px.
     #[default]
+    #[cfg_attr(feature = "cli", value(help = "an article column, 700 px wide"))]
     Column,
     /// A wide page, 1200 px.
+    #[cfg_attr(feature = "cli", value(help = "a wide page, 1200 px"))]
     Wide,
 }
 
@@ -317,11 +333,10 @@ impl Focus {
         let (index, rq) = query.compile(catalog)?;
         let answer = crate::analysis::path::path(&index, &rq, t);
         if !answer.reached() {
-            return Err(Error::Query(format!(
-                "{} is not reached from {}: nothing to draw; `grapevine why-not` says why",
-                name_of(catalog, &answer.entity),
-                name_of(catalog, &answer.source)
-            )));
+            return Err(Error::Query(QueryError::NotReached {
+                entity: name_of(catalog, &answer.entity),
+                source: name_of(catalog, &answer.source),
+            }));
         }
         let mut focus = Focus::reach(catalog, query)?;
         let Some(h) = focus.highlight.as_mut() else {
@@ -376,10 +391,10 @@ impl Focus {
         for name in names {
             let u = catalog.resolve_entity(name).map_err(Error::Query)?;
             if entities.contains(&u) {
-                return Err(Error::Query(format!(
-                    "{name:?} is {} again: name each entity once",
-                    catalog.entity_name(u)
-                )));
+                return Err(Error::Query(QueryError::RepeatedEntity {
+                    name: name.clone(),
+                    entity: catalog.entity_name(u).to_string(),
+                }));
             }
             entities.push(u);
         }
@@ -460,16 +475,24 @@ impl Focus {
     pub fn between(mut self, catalog: &dyn Catalog, from: &str, to: &str) -> Result<Focus, Error> {
         let tz = catalog.timezone();
         let parse = |text: &str| {
-            TimeExpr::parse(text, &tz)
-                .map_err(|e| Error::Query(format!("--between {text:?}: {}; {}", e.message, e.help)))
+            TimeExpr::parse(text, &tz).map_err(|e| {
+                Error::Query(QueryError::BadTime {
+                    role: TimeRole::Between,
+                    text: text.to_string(),
+                    problem: e.message,
+                    help: e.help,
+                })
+            })
         };
         let (a, b) = (parse(from)?, parse(to)?);
         let lo = a.interval().lo_or_min();
         let hi = b.interval().hi_or_max();
         if hi < lo {
-            return Err(Error::Query(format!(
-                "--between {from} {to}: the window ends before it starts; swap the two dates"
-            )));
+            return Err(Error::Query(QueryError::BackwardsWindow {
+                from: from.to_string(),
+                to: to.to_string(),
+                of: WindowOf::Focus,
+            }));
         }
         let mut events = BTreeSet::new();
         let mut entities = BTreeSet::new();

@@ -18,6 +18,7 @@ use super::dot::{graph, print, Layout};
 use super::plan::{plan, sizes, Plan};
 use super::summary::alt_text;
 use super::{Focus, Look};
+use crate::error::{RenderError, SvgFrom};
 use crate::model::Story;
 use crate::Error;
 
@@ -39,18 +40,13 @@ pub const TITLE_ID: &str = "grapevine-title";
 /// See [`TITLE_ID`].
 pub const DESC_ID: &str = "grapevine-desc";
 
-/// The message when `dot` is not on `PATH`.
-pub const DOT_MISSING: &str =
-    "Graphviz `dot` not found on PATH: install graphviz, or leave out --engine system";
-
 /// Lays DOT text out as SVG with `engine`, with no post-processing.
 pub fn layout(dot: &str, engine: Engine) -> Result<String, Error> {
     match engine {
         Engine::InProcess => in_process(dot),
         Engine::System { timeout } => {
             let bytes = run_dot(dot, "svg", timeout)?;
-            String::from_utf8(bytes)
-                .map_err(|_| Error::Render("Graphviz `dot` wrote SVG that is not UTF-8".into()))
+            String::from_utf8(bytes).map_err(|_| Error::Render(RenderError::NotUtf8))
         }
     }
 }
@@ -60,21 +56,18 @@ fn in_process(dot: &str) -> Result<String, Error> {
     let result = std::panic::catch_unwind(|| graphviz_pure::render_dot(dot, "dot", "svg"));
     match result {
         Ok(Ok(rendered)) => Ok(rendered.into_output()),
-        Ok(Err(e)) => Err(Error::Render(format!(
-            "the in-process renderer (graphviz-pure) could not lay the graph out: {e}; try --engine system, or write .dot"
-        ))),
-        Err(_) => Err(Error::Render(
-            "the in-process renderer (graphviz-pure) failed; try --engine system, or write .dot"
-                .into(),
-        )),
+        Ok(Err(e)) => Err(Error::Render(RenderError::InProcessFailed {
+            reason: Some(e.to_string()),
+        })),
+        Err(_) => Err(Error::Render(RenderError::InProcessFailed { reason: None })),
     }
 }
 
 #[cfg(not(feature = "svg"))]
 fn in_process(_dot: &str) -> Result<String, Error> {
-    Err(Error::Render(
-        "this build has no in-process renderer (it was built without the cargo feature `svg`): use --engine system, or write .dot".into(),
-    ))
+    Err(Error::Render(RenderError::NotBuilt(
+        crate::error::Missing::InProcessLayout,
+    )))
 }
 
 /// Runs Graphviz `dot -T<format>` on `dot`, killing it after `timeout`.
@@ -86,8 +79,10 @@ pub fn run_dot(dot: &str, format: &str, timeout: Duration) -> Result<Vec<u8>, Er
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::Render(DOT_MISSING.into()),
-            _ => Error::Render(format!("cannot run Graphviz `dot`: {e}")),
+            std::io::ErrorKind::NotFound => Error::Render(RenderError::RendererMissing),
+            _ => Error::Render(RenderError::RendererNotStarted {
+                reason: e.to_string(),
+            }),
         })?;
     let input = dot.as_bytes().to_vec();
     let mut stdin = child.stdin.take();
@@ -118,21 +113,24 @@ pub fn run_dot(dot: &str, format: &str, timeout: Duration) -> Result<Vec<u8>, Er
         Ok(None) => {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(Error::Render(format!(
-                "Graphviz `dot` took longer than {} s and was stopped; try a focus (--around, --between, --reach) or a longer --timeout",
-                timeout.as_secs()
-            )));
+            return Err(Error::Render(RenderError::Timeout {
+                seconds: timeout.as_secs(),
+            }));
         }
-        Err(e) => return Err(Error::Render(format!("waiting for Graphviz `dot`: {e}"))),
+        Err(e) => {
+            return Err(Error::Render(RenderError::RendererLost {
+                reason: e.to_string(),
+            }))
+        }
     };
     let _ = writer.join();
     let out = reader.join().unwrap_or_default();
     let err = err_reader.join().unwrap_or_default();
     if !status.success() {
-        return Err(Error::Render(format!(
-            "Graphviz `dot` failed ({status}): {}",
-            err.trim()
-        )));
+        return Err(Error::Render(RenderError::RendererFailed {
+            status: status.to_string(),
+            stderr: err.trim().to_string(),
+        }));
     }
     Ok(out)
 }
@@ -423,15 +421,15 @@ fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
         ..roxmltree::ParsingOptions::default()
     };
     let doc = roxmltree::Document::parse_with_options(raw, options).map_err(|e| {
-        Error::Render(format!(
-            "the layout engine wrote SVG that is not well-formed XML: {e}"
-        ))
+        Error::Render(RenderError::MalformedSvg {
+            from: SvgFrom::Layout,
+            reason: e.to_string(),
+        })
     })?;
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let root = doc.root_element();
-    let start_end = start_tag_end(raw, root.range().start).ok_or_else(|| {
-        Error::Render("the layout engine wrote an SVG root without an end to its start tag".into())
-    })?;
+    let start_end = start_tag_end(raw, root.range().start)
+        .ok_or(Error::Render(RenderError::UnclosedRoot { start_tag: true }))?;
     // `start_end` is the index of the `>` of the root's start tag.
     let self_closing = raw[..start_end].ends_with('/');
     let close = if self_closing {
@@ -439,9 +437,9 @@ fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
     } else {
         raw.rfind("</svg>")
             .filter(|&c| c > start_end)
-            .ok_or_else(|| {
-                Error::Render("the layout engine wrote an SVG root without its end tag".into())
-            })?
+            .ok_or(Error::Render(RenderError::UnclosedRoot {
+                start_tag: false,
+            }))?
     };
     let view: Vec<f64> = root
         .attribute("viewBox")
@@ -542,9 +540,7 @@ fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
     edits.sort_by_key(|(r, _)| (r.start, r.end));
     for pair in edits.windows(2) {
         if pair[0].0.end > pair[1].0.start {
-            return Err(Error::Render(
-                "internal error: overlapping SVG edits".to_string(),
-            ));
+            return Err(Error::Render(RenderError::OverlappingEdits));
         }
     }
     let mut out = raw.to_string();
@@ -641,9 +637,9 @@ pub fn draw_png(
                 let dot = super::dot::dot(story, focus, look);
                 run_dot(&dot, "png", timeout)
             }
-            Engine::InProcess => Err(Error::Render(
-                "this build cannot draw PNG in-process (it was built without the cargo feature `png`): use --engine system, or write .svg".into(),
-            )),
+            Engine::InProcess => Err(Error::Render(RenderError::NotBuilt(
+                crate::error::Missing::InProcessPng,
+            ))),
         }
     }
 }
@@ -665,8 +661,11 @@ pub fn svg_to_png(svg: &str, width: Option<u32>) -> Result<Vec<u8>, Error> {
         font_family: super::style::FONT.to_string(),
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options)
-        .map_err(|e| Error::Render(format!("cannot read the SVG to rasterise it: {e}")))?;
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| {
+        Error::Render(RenderError::RasterInput {
+            reason: e.to_string(),
+        })
+    })?;
     let size = tree.size();
     let natural = size.width().max(1.0);
     let target = width.map_or(natural * 2.0, |w| w as f32);
@@ -678,17 +677,22 @@ pub fn svg_to_png(svg: &str, width: Option<u32>) -> Result<Vec<u8>, Error> {
     }
     let w = (natural * scale).ceil().max(1.0) as u32;
     let h = (size.height() * scale).ceil().max(1.0) as u32;
-    let mut pixmap = tiny_skia::Pixmap::new(w, h)
-        .ok_or_else(|| Error::Render(format!("cannot make a {w}×{h} picture: too large")))?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(w, h).ok_or(Error::Render(RenderError::PictureTooLarge {
+            width: w,
+            height: h,
+        }))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap
-        .encode_png()
-        .map_err(|e| Error::Render(format!("cannot encode the PNG: {e}")))
+    pixmap.encode_png().map_err(|e| {
+        Error::Render(RenderError::PngEncoding {
+            reason: e.to_string(),
+        })
+    })
 }
 
 /// The fonts the PNG's text is drawn with, loaded once: DejaVu Sans, bundled
@@ -709,9 +713,7 @@ fn fonts() -> Result<std::sync::Arc<resvg::usvg::fontdb::Database>, Error> {
         Arc::new(db)
     });
     if db.is_empty() {
-        return Err(Error::Render(
-            "the bundled font could not be read; write .svg instead".into(),
-        ));
+        return Err(Error::Render(RenderError::FontMissing));
     }
     Ok(db.clone())
 }

@@ -1129,8 +1129,21 @@ mod examples {
                 until: Some(bad.into()),
                 ..Query::message("m")
             };
-            let e = reach_story(&s, &q).unwrap_err().to_string();
-            assert!(e.contains("--until"), "{bad}: {e}");
+            let e = reach_story(&s, &q).unwrap_err();
+            assert!(
+                matches!(
+                    &e,
+                    grapevine::Error::Query(
+                        grapevine::QueryError::OpenEnd { text }
+                            | grapevine::QueryError::BadTime {
+                                role: grapevine::error::TimeRole::Until,
+                                text,
+                                ..
+                            }
+                    ) if text == bad
+                ),
+                "{bad}: {e}"
+            );
         }
         let q = Query {
             until: Some("2016-09-19".into()),

@@ -302,7 +302,7 @@ impl Catalog for Without<'_> {
     fn relations(&self) -> &[Relation] {
         self.inner.relations()
     }
-    fn resolve_entity(&self, text: &str) -> Result<EntityId, String> {
+    fn resolve_entity(&self, text: &str) -> Result<EntityId, crate::QueryError> {
         self.inner.resolve_entity(text)
     }
     fn excerpt(

@@ -41,7 +41,7 @@ use crate::model::time::rfc3339;
 use crate::model::Certainty;
 
 mod json;
-pub use json::RowFields;
+pub use json::{RowFields, RowValue};
 mod paths;
 mod rows;
 pub use rows::{reach, reach_rows, ReachRows};

@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::error::QueryError;
 
 /// A problem with its absolute line: (line 1-based, row text, span in row,
 /// message, label, help, is error).
@@ -617,7 +618,12 @@ impl Corpus {
                     bad_rows += w.out.bad_rows;
                     let mut map = Vec::with_capacity(w.local.names.len());
                     for s in w.local.names.iter() {
-                        let fail = |what| Error::Query(format!("{shown_file}: entity id {what}"));
+                        let fail = |problem| {
+                            Error::Query(QueryError::EntityIds {
+                                file: shown_file.clone(),
+                                problem,
+                            })
+                        };
                         // The first part's new ids are new to the corpus (it
                         // was frozen while they were read); a later part's
                         // may have come in with an earlier part.

@@ -13,6 +13,7 @@ use jiff::tz::TimeZone;
 
 use super::{links, ExportFormat, Exported, LossReport};
 use crate::catalog::{Catalog, EntityId};
+use crate::error::{Limited, QueryError};
 use crate::model::time::format_at_precision;
 use crate::model::{Certainty, EntityKind, TimeExpr};
 use crate::Error;
@@ -78,11 +79,11 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
     let mut loss = LossReport::new(ExportFormat::Mermaid);
     let all = links(catalog);
     if all.len() > MAX_EDGES {
-        return Err(Error::Query(format!(
-            "Mermaid draws at most {MAX_EDGES} edges and this input has {}: export a focus \
-             (--around ENTITY --depth 1, or --between FROM TO), or use --to gexf or --to cytoscape",
-            all.len()
-        )));
+        return Err(Error::Query(QueryError::Limit {
+            what: Limited::MermaidEdges,
+            limit: MAX_EDGES as u64,
+            found: all.len() as u64,
+        }));
     }
     let tz = catalog.timezone();
     let mut dropped = 0;

@@ -25,20 +25,40 @@ use crate::Error;
 /// The formats `grapevine export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ExportFormat {
     /// FollowTheMoney entities, one JSON object a line (Aleph, `ftm`).
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "FollowTheMoney entities, one JSON object a line (Aleph, ftm)")
+    )]
     Ftm,
     /// GEXF 1.3, dynamic (Gephi, Gephi Lite, networkx).
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "GEXF 1.3 with time (Gephi, Gephi Lite, networkx)")
+    )]
     Gexf,
     /// GraphML (networkx, igraph, yEd, Cytoscape desktop).
+    #[cfg_attr(feature = "cli", value(help = "GraphML (networkx, igraph, yEd)"))]
     Graphml,
     /// Cytoscape.js elements JSON.
+    #[cfg_attr(feature = "cli", value(help = "Cytoscape.js elements JSON"))]
     Cytoscape,
     /// A Mermaid flowchart.
+    #[cfg_attr(feature = "cli", value(help = "Mermaid flowchart (at most 500 edges)"))]
     Mermaid,
     /// A Cypher script of CREATE statements (Neo4j, FalkorDB, Memgraph).
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "Cypher script of CREATE statements (Neo4j, FalkorDB, Memgraph)")
+    )]
     Cypher,
     /// CSV files for `neo4j-admin database import full`.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "CSV files for neo4j-admin database import full")
+    )]
     Neo4jCsv,
 }
 

@@ -9,6 +9,7 @@
 //! dropped.
 
 use super::escape;
+use crate::error::{RenderError, SvgFrom};
 use crate::model::Story;
 use crate::Error;
 
@@ -43,8 +44,12 @@ fn target<'s>(story: &'s Story, id: &str) -> Target<'s> {
 /// the page: `name` tells this picture's ids from another's (`phone`,
 /// `column`, `wide`).
 pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, Error> {
-    let doc = roxmltree::Document::parse(svg)
-        .map_err(|e| Error::Render(format!("the drawn SVG is not well-formed XML: {e}")))?;
+    let doc = roxmltree::Document::parse(svg).map_err(|e| {
+        Error::Render(RenderError::MalformedSvg {
+            from: SvgFrom::Drawing,
+            reason: e.to_string(),
+        })
+    })?;
     let root = doc.root_element();
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let title_id = format!("gv-title-{name}");
@@ -128,9 +133,7 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
     }
     edits.sort_by_key(|(r, _)| (r.start, r.end));
     if edits.windows(2).any(|p| p[0].0.end > p[1].0.start) {
-        return Err(Error::Render(
-            "internal error: overlapping SVG edits".into(),
-        ));
+        return Err(Error::Render(RenderError::OverlappingEdits));
     }
     let mut out = svg.to_string();
     for (range, text) in edits.into_iter().rev() {

@@ -14,6 +14,7 @@ use super::style::{
     self, certainty_style, date_label, kind_style, DateStyle, CONTEXT_GREY, FADED_FILL, FADED_LINE,
 };
 use super::{Fit, Focus, Highlight, Look};
+use crate::error::{Chart, RenderError};
 
 mod contacts;
 mod frame;
@@ -154,11 +155,13 @@ pub(crate) fn check_size(plan: &Plan) -> Result<(), crate::Error> {
     if entities <= MAX_DRAWN_ENTITIES && contacts <= MAX_DRAWN_CONTACTS {
         return Ok(());
     }
-    Err(crate::Error::Render(format!(
-        "this picture would draw {entities} people and organisations and {contacts} contacts (at most {MAX_DRAWN_ENTITIES} and {MAX_DRAWN_CONTACTS} make a legible picture): \
-         narrow it with --reach MSG, --reach-from ENTITY, --path A B, --around ENTITY --depth 1, \
-         --between DATE DATE or --threshold confirmed, or write DOT (-o picture.dot) to lay it out elsewhere"
-    )))
+    Err(crate::Error::Render(RenderError::Crowded {
+        chart: Chart::Picture,
+        entities,
+        contacts,
+        max_entities: MAX_DRAWN_ENTITIES,
+        max_contacts: MAX_DRAWN_CONTACTS,
+    }))
 }
 
 /// Sets attribute `key` to `value`, replacing an earlier value.
