@@ -286,6 +286,10 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
     /// event connects.
     pub fn rests_on(&self, r: &Reached) -> Option<String> {
         let id = r.rests_on.as_deref()?;
+        let number = self.catalog.event_number(id)?;
+        if let Some(held) = self.held(number) {
+            return Some(held);
+        }
         let hop = r
             .path_channels
             .iter()
@@ -306,6 +310,24 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         ))
     }
 
+    /// A holding as the claim it is: `Glenn Greenwald held it by 2 Jun 2013
+    /// (how it got it is not recorded), reported`; `None` for an event.
+    fn held(&self, e: EventId) -> Option<String> {
+        let held = holding_words(self.catalog, e)?;
+        let ev = self.catalog.event(e);
+        let holder = match &ev.parties {
+            Parties::Directed { to, .. } => to
+                .first()
+                .map(|t| name_of(self.catalog, t))
+                .unwrap_or_default(),
+            Parties::Mutual { .. } => String::new(),
+        };
+        Some(format!(
+            "{holder} {held}, {}",
+            certainty_words(ev.certainty())
+        ))
+    }
+
     /// When the chain shown for `r` (the earliest at the question's
     /// threshold) passes through a contact weaker than `r`'s evidence: that
     /// contact, and from when `r` could have the information on contacts of
@@ -317,13 +339,16 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
             .iter()
             .filter(|&&c| self.index.certainty(c) < r.evidence)
             .min_by_key(|&&c| self.index.certainty(c))?;
-        let hop = format!(
-            "{} → {} ({}), {}",
-            self.index.entity_name(self.index.from(c)),
-            self.index.entity_name(self.index.to(c)),
-            self.catalog.event(self.index.event(c)).kind(),
-            certainty_words(self.index.certainty(c))
-        );
+        let hop = match self.held(self.index.event(c)) {
+            Some(held) => held,
+            None => format!(
+                "{} → {} ({}), {}",
+                self.index.entity_name(self.index.from(c)),
+                self.index.entity_name(self.index.to(c)),
+                self.catalog.event(self.index.event(c)).kind(),
+                certainty_words(self.index.certainty(c))
+            ),
+        };
         let (i, q, a) = self.levels.get(&r.evidence)?;
         let row = a.get(&r.entity)?;
         let from = match row.earliest {

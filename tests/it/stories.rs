@@ -313,3 +313,60 @@ fn timeline_and_check_follow_after() {
     );
     let _ = std::fs::remove_file(path);
 }
+
+/// `why-not`, `critical` and `path` answer about every entity of the
+/// stories with holdings without failing, and a holding's hop is told as
+/// "held it by DATE (how it got it is not recorded)", never as a hand-over
+/// from the origin.
+#[test]
+fn holdings_in_why_not_critical_and_path() {
+    for file in question_files() {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let path = format!("graphs/{}", doc["story"].as_str().unwrap());
+        let story = grapevine::load_path(path.as_ref()).unwrap().story;
+        for h in &story.holdings {
+            let m = h.message.as_str();
+            let origin = story.messages.iter().find(|x| x.id == m).unwrap();
+            let origin = origin.origin.as_deref().unwrap();
+            let origin_name = &story.entities.iter().find(|e| e.id == origin).unwrap().name;
+            let (code, answer, stderr) = grapevine(&["critical", &path, "--message", m, "--json"]);
+            assert_eq!(code, Some(0), "{path} critical {m}: {stderr}");
+            assert!(answer["entities"].is_array());
+            for e in &story.entities {
+                for cmd in ["why-not", "path"] {
+                    let o = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+                        .args([cmd, &path, "--message", m, "--to", &e.id])
+                        .output()
+                        .unwrap();
+                    let text = String::from_utf8_lossy(&o.stdout);
+                    assert!(
+                        matches!(o.status.code(), Some(0 | 1)),
+                        "{path} {cmd} {m} {}: {}",
+                        e.id,
+                        String::from_utf8_lossy(&o.stderr)
+                    );
+                    if text.contains(&format!("({h_id}", h_id = h.id))
+                        || text.contains(&format!(" {}", h.id))
+                    {
+                        let holder = &story
+                            .entities
+                            .iter()
+                            .find(|x| x.id == h.entity)
+                            .unwrap()
+                            .name;
+                        assert!(
+                            text.contains(&format!("{holder} held it")),
+                            "{path} {cmd} {}: {text}",
+                            e.id
+                        );
+                        assert!(
+                            !text.contains(&format!("{origin_name} → {holder}")),
+                            "{path} {cmd} {}: {text}",
+                            e.id
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
