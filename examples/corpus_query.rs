@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use grapevine::analysis::earliest_exact;
 use grapevine::analysis::reach::earliest_arrival;
-use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::internals::io::csv::{Corpus, CsvOptions};
 use grapevine::{Catalog, Certainty, Index, IndexSpec, ReachQuery, SourceHeld};
 
 fn vm_hwm_kib() -> u64 {
@@ -189,7 +189,12 @@ fn main() {
             .iter()
             .enumerate()
             .filter(|(_, &t)| t != i64::MAX)
-            .map(|(v, &t)| (index.entity_id(grapevine::catalog::NodeId::at(v)), t))
+            .map(|(v, &t)| {
+                (
+                    index.entity_id(grapevine::internals::catalog::NodeId::at(v)),
+                    t,
+                )
+            })
             .collect();
         rows.sort();
         let write = || -> std::io::Result<()> {

@@ -7,7 +7,7 @@
 //! The SVG needs the default cargo feature `svg` (the in-process renderer);
 //! without it the example writes only the DOT text.
 
-use grapevine::model::{Citation, Parties, Source};
+use grapevine::internals::model::{Citation, Parties, Source};
 use grapevine::render::{alt_text, to_dot, Focus};
 use grapevine::{Certainty, Entity, Event, Message, Query, Story, StoryCatalog, TimeExpr};
 

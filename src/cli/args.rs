@@ -4,11 +4,11 @@
 
 use std::path::PathBuf;
 
+use crate::analysis::rank::Measure;
+use crate::io::export::ExportFormat;
+use crate::render::{Fit, Format};
+use crate::{Certainty, Mode};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use grapevine::analysis::rank::Measure;
-use grapevine::io::export::ExportFormat;
-use grapevine::render::{Fit, Format};
-use grapevine::{Certainty, Mode};
 
 /// What the exit codes mean, at the end of every `--help`.
 const EXIT_CODES: &str = "\

@@ -1,15 +1,15 @@
 //! `check`: validate an input and summarise it.
 
-use grapevine::analysis::summary::{Place, Structure};
-use grapevine::catalog::EntityId;
-use grapevine::render::name_of;
-use grapevine::{Catalog, Error};
+use crate::analysis::summary::{Place, Structure};
+use crate::catalog::EntityId;
+use crate::render::name_of;
+use crate::{Catalog, Error};
 
 use super::args::InputArgs;
 use super::errors::CliError;
 use super::input::read_quietly;
 use super::output::{eprint_text, print_json, print_text, Out};
-use grapevine::render::check_report_located;
+use crate::render::check_report_located;
 
 /// Runs `check`.
 pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> {
@@ -31,7 +31,7 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> 
             Default::default()
         } else {
             let report = input.report();
-            grapevine::load_str(&report.file, &report.text)
+            crate::load_str(&report.file, &report.text)
                 .map(|l| {
                     l.story
                         .entities

@@ -1,11 +1,11 @@
 //! `connect`: how some people are linked.
 
-use grapevine::analysis::connect::{connect, Chain, ConnectAnswer, ConnectQuery};
-use grapevine::catalog::{Catalog, ChannelId, EntityId};
-use grapevine::model::Precision;
-use grapevine::render::name_of;
-use grapevine::render::words::{threshold_level_words, time_label, until_label, zone_words};
-use grapevine::{Error, QueryError};
+use crate::analysis::connect::{connect, Chain, ConnectAnswer, ConnectQuery};
+use crate::catalog::{Catalog, ChannelId, EntityId};
+use crate::model::Precision;
+use crate::render::name_of;
+use crate::render::words::{threshold_level_words, time_label, until_label, zone_words};
+use crate::{Error, QueryError};
 
 use super::args::ConnectArgs;
 use super::errors::CliError;

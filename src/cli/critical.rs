@@ -2,14 +2,14 @@
 //! cuts it off), and, with `--drop`, who is still reached when some
 //! contacts are taken as false.
 
-use grapevine::analysis::critical::{critical, without, CriticalAnswer, CriticalQuery, EventInfo};
-use grapevine::catalog::{Catalog, EntityId};
-use grapevine::model::TimeExpr;
-use grapevine::render::name_of;
-use grapevine::render::words::{
+use crate::analysis::critical::{critical, without, CriticalAnswer, CriticalQuery, EventInfo};
+use crate::catalog::{Catalog, EntityId};
+use crate::model::TimeExpr;
+use crate::render::name_of;
+use crate::render::words::{
     certainty_words, event_date, mode_words, threshold_words, until_label, zone_words, AnswerWords,
 };
-use grapevine::{Error, Mode, Query};
+use crate::{Error, Mode, Query};
 
 use super::args::CriticalArgs;
 use super::errors::CliError;
@@ -77,7 +77,7 @@ pub fn run(out: &mut Out, args: &CriticalArgs) -> Result<u8, CliError> {
 /// per reached entity; says how to ask for one.
 fn check_work(catalog: &dyn Catalog, query: &Query) -> Result<(), CliError> {
     let (index, rq) = query.compile(catalog)?;
-    let reached = grapevine::reach_rows(&index, &rq).len();
+    let reached = crate::reach_rows(&index, &rq).len();
     let work = reached.saturating_mul(index.channel_count());
     if work > MAX_WORK {
         return Err(CliError::Usage(format!(
@@ -201,7 +201,7 @@ fn run_drop(
         print_json(out, &answer)?;
         return Ok(0);
     }
-    let w = grapevine::analysis::critical::Without::new(catalog, &events);
+    let w = crate::analysis::critical::Without::new(catalog, &events);
     let (index, _) = query.compile(&w)?;
     let words = AnswerWords::new(&w, &index, query, &answer.answer);
     let [conditions, assumption] = words.conditions();
@@ -325,7 +325,7 @@ fn conditions(
     query: &Query,
     mode: Mode,
     message: Option<&str>,
-    threshold: grapevine::Certainty,
+    threshold: crate::Certainty,
     strict: bool,
 ) -> String {
     let mut s = format!(

@@ -2,10 +2,10 @@
 //! change them, and its own (options that do not go together, a file it
 //! will not touch); what it prints for each, and the exit code.
 
-use grapevine::error::{Chart, Limited, Missing, QueryError, RenderError, TimeRole, WindowOf};
+use crate::error::{Chart, Limited, Missing, QueryError, RenderError, TimeRole, WindowOf};
 use std::fmt;
 
-use grapevine::Error;
+use crate::Error;
 
 /// An error of the command line.
 #[derive(Debug)]
@@ -127,7 +127,6 @@ fn query_words(e: &QueryError) -> Option<String> {
                 "Mermaid draws at most {limit} edges and this input has {found}: export a focus \
                  (--around ENTITY --depth 1, or --between FROM TO), or use --to gexf or --to cytoscape"
             ),
-            _ => return None,
         },
         _ => return None,
     })

@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use grapevine::io::export::{export, ExportFormat};
-use grapevine::io::Input;
-use grapevine::render::Focus;
-use grapevine::{Catalog, Error, StoryCatalog};
+use crate::io::export::{export, ExportFormat};
+use crate::io::Input;
+use crate::render::Focus;
+use crate::{Catalog, Error, StoryCatalog};
 
 use super::args::ExportArgs;
 use super::errors::CliError;

@@ -23,14 +23,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use grapevine::Error;
+use crate::Error;
 
 use super::errors::CliError;
 use super::output::{out_err, Out};
 
 /// Runs `fmt`.
 pub fn run(out: &mut Out, file: &Path, check: bool, stdout: bool) -> Result<u8, CliError> {
-    if grapevine::io::is_csv(file) {
+    if crate::io::is_csv(file) {
         return Err(CliError::Usage(format!(
             "fmt rewrites story files; to turn {} into one, run `grapevine import {} -o story.json`",
             file.display(),
@@ -46,9 +46,9 @@ pub fn run(out: &mut Out, file: &Path, check: bool, stdout: bool) -> Result<u8, 
         path: file.display().to_string(),
         source,
     })?;
-    let loaded = grapevine::load_bytes(&file.display().to_string(), &original)
+    let loaded = crate::load_bytes(&file.display().to_string(), &original)
         .map_err(|r| Error::Invalid(Box::new(r)))?;
-    let canonical = grapevine::to_json(&loaded.story);
+    let canonical = crate::to_json(&loaded.story);
     if stdout {
         out.write_all(canonical.as_bytes()).map_err(out_err)?;
         return Ok(0);

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use grapevine::{Error, Story};
+use crate::{Error, Story};
 
 use super::args::{FromArg, InputArgs};
 use super::errors::CliError;
@@ -38,7 +38,7 @@ pub fn run(
         }
         Some(f) => {
             let bytes = read_all(file)?;
-            let name = if grapevine::io::is_stdin(file) {
+            let name = if crate::io::is_stdin(file) {
                 "<stdin>".to_string()
             } else {
                 file.display().to_string()
@@ -50,8 +50,8 @@ pub fn run(
                 ))
             })?;
             let imported = match f {
-                FromArg::Ftm => grapevine::io::ftm::read_ftm(&name, &text, timezone)?,
-                _ => grapevine::io::gexf::read_gexf(&name, &text)?,
+                FromArg::Ftm => crate::io::ftm::read_ftm(&name, &text, timezone)?,
+                _ => crate::io::gexf::read_gexf(&name, &text)?,
             };
             if imported.report.warning_count() > 0 {
                 eprint_text(&imported.report.render());
@@ -59,7 +59,7 @@ pub fn run(
             imported.story
         }
     };
-    let text = grapevine::to_json(&story);
+    let text = crate::to_json(&story);
     match output {
         None => out.write_all(text.as_bytes()).map_err(out_err)?,
         Some(path) => {
@@ -83,7 +83,7 @@ fn read_all(file: &Path) -> Result<Vec<u8>, Error> {
         path: file.display().to_string(),
         source,
     };
-    if grapevine::io::is_stdin(file) {
+    if crate::io::is_stdin(file) {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(io)?;
         Ok(buf)

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use grapevine::io::csv::CsvOptions;
-use grapevine::io::Input;
-use grapevine::Error;
+use crate::io::csv::CsvOptions;
+use crate::io::Input;
+use crate::Error;
 
 use super::args::InputArgs;
 use super::errors::CliError;
@@ -44,7 +44,7 @@ pub fn read_quietly(args: &InputArgs) -> Result<Input, Error> {
             bar.set_style(style);
             bar.set_message(format!(
                 "reading {}",
-                grapevine::diagnostic::visible(&file.display().to_string())
+                crate::diagnostic::visible(&file.display().to_string())
             ));
             bar.set_position(done);
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
@@ -57,7 +57,7 @@ pub fn read_quietly(args: &InputArgs) -> Result<Input, Error> {
         progress: Some(&progress),
         ..CsvOptions::default()
     };
-    let input = grapevine::io::read(file, &options);
+    let input = crate::io::read(file, &options);
     if let Some(bar) = bar.get() {
         bar.finish_and_clear();
     }

@@ -30,7 +30,7 @@ use clap::Parser;
 use args::Command;
 use errors::CliError;
 
-pub use args::Cli;
+use args::Cli;
 
 /// Runs the command line and maps errors to exit codes: 0 an answer, 1 no
 /// answer (`path`'s target not reached, `fmt --check` found changes, a
@@ -40,14 +40,14 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            if let Some(grapevine::Error::Io { source, .. }) = err.lib() {
+            if let Some(crate::Error::Io { source, .. }) = err.lib() {
                 if source.kind() == std::io::ErrorKind::BrokenPipe {
                     return ExitCode::SUCCESS;
                 }
             }
             // A report is rendered here (its excerpts are escaped); the
             // message of any error may quote the file: it is escaped too.
-            if let Some(report) = err.lib().and_then(grapevine::Error::report) {
+            if let Some(report) = err.lib().and_then(crate::Error::report) {
                 output::eprint_text(&report.render());
             }
             output::eprint_text(&format!("error: {err}\n"));

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use grapevine::Error;
+use crate::Error;
 
 use super::errors::CliError;
 
@@ -22,7 +22,7 @@ pub fn out_err(source: std::io::Error) -> CliError {
 /// Prints `value` as pretty JSON and a newline. Besides what JSON itself
 /// escapes (`"`, `\`, U+0000 to U+001F), DEL, the C1 controls (U+0080 to
 /// U+009F), bidirectional controls and the other invisible characters of
-/// [`grapevine::diagnostic::is_invisible`] are written as `\uXXXX` escapes:
+/// [`crate::diagnostic::is_invisible`] are written as `\uXXXX` escapes:
 /// the same text for a JSON reader, nothing a terminal acts on.
 pub fn print_json(out: &mut Out, value: &impl serde::Serialize) -> Result<(), CliError> {
     print_with(out, |w| write_json(w, value))
@@ -56,7 +56,7 @@ pub struct Escaping<F>(pub F);
 /// Whether JSON output writes `c` as a `\u` escape (serde_json already
 /// escapes U+0000 to U+001F).
 fn json_escaped(c: char) -> bool {
-    c.is_control() || grapevine::diagnostic::is_invisible(c)
+    c.is_control() || crate::diagnostic::is_invisible(c)
 }
 
 impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
@@ -119,7 +119,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
     }
 }
 
-/// Text for a terminal: every line through [`grapevine::diagnostic::visible`]
+/// Text for a terminal: every line through [`crate::diagnostic::visible`]
 /// (the escaping of warnings), so that control characters, C1 controls,
 /// bidirectional overrides and other invisible characters from a file are
 /// shown as `\u{..}` escapes instead of acting on the terminal. Line breaks
@@ -131,9 +131,7 @@ pub fn for_terminal(text: &str) -> String {
         if i > 0 {
             s.push('\n');
         }
-        s.push_str(&grapevine::diagnostic::visible(
-            &line.replace('\u{a0}', " "),
-        ));
+        s.push_str(&crate::diagnostic::visible(&line.replace('\u{a0}', " ")));
     }
     s
 }
@@ -160,7 +158,7 @@ pub fn write_output(path: &Path, input: &Path, bytes: &[u8]) -> Result<(), CliEr
         path: path.display().to_string(),
         source,
     };
-    if !grapevine::io::is_stdin(input) && same_file(path, input) {
+    if !crate::io::is_stdin(input) && same_file(path, input) {
         return Err(CliError::Usage(format!(
             "the output {} is the input: choose another file name (nothing was written)",
             path.display()

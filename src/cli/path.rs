@@ -1,10 +1,10 @@
 //! `path`: the chain to one entity, hop by hop: exactly `reach`'s row for
 //! it, with each hop's date and quote.
 
-use grapevine::analysis::path::path_in;
-use grapevine::render::name_of;
-use grapevine::render::words::{certainty_words, event_date, threshold_level_words, AnswerWords};
-use grapevine::{Error, Mode};
+use crate::analysis::path::path_in;
+use crate::render::name_of;
+use crate::render::words::{certainty_words, event_date, threshold_level_words, AnswerWords};
+use crate::{Error, Mode};
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
 use super::errors::CliError;
@@ -27,7 +27,7 @@ pub fn run(
     let query = build_query(source, mode, options, true);
     let target = catalog.resolve_entity(to).map_err(Error::Query)?;
     let (index, rq) = query.compile(catalog)?;
-    let reach = grapevine::reach(&index, &rq);
+    let reach = crate::reach(&index, &rq);
     let answer = path_in(&index, &reach, target);
     let code = if answer.reached() { 0 } else { 1 };
     if options.json {

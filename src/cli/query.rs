@@ -1,6 +1,6 @@
 //! The reachability query the flags ask.
 
-use grapevine::{Mode, Origin, Query};
+use crate::{Mode, Origin, Query};
 
 use super::args::{QueryOptions, SourceArgs};
 

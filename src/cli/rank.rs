@@ -1,12 +1,12 @@
 //! `rank`: who matters in the network, by one measure.
 
-use grapevine::analysis::rank::{
+use crate::analysis::rank::{
     rank_broker, rank_broker_from, rank_reach, rank_static, Measure, RankAnswer, RankOptions, Value,
 };
-use grapevine::catalog::Catalog;
-use grapevine::model::TimeExpr;
-use grapevine::render::words::{threshold_level_words, threshold_words, until_label};
-use grapevine::{Mode, Origin, Query};
+use crate::catalog::Catalog;
+use crate::model::TimeExpr;
+use crate::render::words::{threshold_level_words, threshold_words, until_label};
+use crate::{Mode, Origin, Query};
 
 use super::args::RankArgs;
 use super::errors::CliError;
@@ -165,13 +165,12 @@ fn table(catalog: &dyn Catalog, answer: &RankAnswer, args: &RankArgs) -> String 
         let from = match (&answer.message, &answer.source) {
             (Some(m), Some(src)) => format!(
                 "the chains of message \"{m}\" from {}, {}",
-                grapevine::render::name_of(catalog, src),
-                grapevine::render::words::mode_words(answer.mode.unwrap_or(Mode::Message), Some(m))
+                crate::render::name_of(catalog, src),
+                crate::render::words::mode_words(answer.mode.unwrap_or(Mode::Message), Some(m))
             ),
-            (None, Some(src)) => format!(
-                "the chains from {}",
-                grapevine::render::name_of(catalog, src)
-            ),
+            (None, Some(src)) => {
+                format!("the chains from {}", crate::render::name_of(catalog, src))
+            }
             _ => match (measure, args.since.as_deref()) {
                 (Measure::Reach, None) => "each from its first contact".to_string(),
                 (Measure::Reach, Some(t)) => format!("each from {t}"),

@@ -1,9 +1,9 @@
 //! `reach`: who could have seen it, from when, surely by when, and on what
 //! evidence.
 
-use grapevine::render::name_of;
-use grapevine::render::words::AnswerWords;
-use grapevine::Mode;
+use crate::render::name_of;
+use crate::render::words::AnswerWords;
+use crate::Mode;
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
 use super::errors::CliError;
@@ -28,12 +28,12 @@ pub fn run(
     let (index, rq) = query.compile(catalog)?;
     if options.json {
         // Streamed: each row's strings are made as it is written.
-        let rows = grapevine::reach_rows(&index, &rq);
+        let rows = crate::reach_rows(&index, &rq);
         check_path_size(rows.path_entries(), rq.paths)?;
         print_reach_json(out, &rows)?;
         return Ok(0);
     }
-    let answer = grapevine::reach(&index, &rq);
+    let answer = crate::reach(&index, &rq);
     let words = AnswerWords::new(catalog, &index, &query, &answer);
     let [conditions, assumption] = words.conditions();
     let mut s = format!(

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use grapevine::RowValue;
+use crate::RowValue;
 
 use super::errors::CliError;
 use super::output::{out_err, print_with, write_json, Escaping, Out};
@@ -17,7 +17,7 @@ const PIECE_ROWS: usize = 2048;
 /// would. A large one has its rows' JSON made on two threads, piece by
 /// piece, and written in order as it comes (memory: a few pieces, never the
 /// whole text).
-pub fn print_reach_json(out: &mut Out, rows: &grapevine::ReachRows) -> Result<(), CliError> {
+pub fn print_reach_json(out: &mut Out, rows: &crate::ReachRows) -> Result<(), CliError> {
     print_with(out, |w| {
         write_reach_json(w, rows, PIECE_ROWS, PARALLEL_ROWS)
     })
@@ -28,7 +28,7 @@ pub fn print_reach_json(out: &mut Out, rows: &grapevine::ReachRows) -> Result<()
 /// where the answer without rows has its empty `reached` array.
 pub fn write_reach_json(
     w: &mut impl Write,
-    rows: &grapevine::ReachRows,
+    rows: &crate::ReachRows,
     piece: usize,
     min_rows: usize,
 ) -> Result<(), CliError> {
@@ -77,17 +77,14 @@ pub fn write_reach_json(
 
 /// Rows `range` of the `reached` array, each after its separator, indented
 /// as the array's elements: the bytes serde_json's pretty printer makes of
-/// [`grapevine::ReachRows::row_json`] (inside the answer's object and its
+/// [`crate::ReachRows::row_json`] (inside the answer's object and its
 /// `reached` array), written directly from the same field list
-/// ([`grapevine::RowFields::each`]): a string that needs no escape is
+/// ([`crate::RowFields::each`]): a string that needs no escape is
 /// copied as it is; one that does goes through serde_json with
 /// [`Escaping`].
 /// `reach_json_on_threads_equals_the_whole` holds the two to the same
 /// bytes; `docs/performance.md` has the measurement.
-fn rows_text(
-    rows: &grapevine::ReachRows,
-    range: std::ops::Range<usize>,
-) -> Result<Vec<u8>, CliError> {
+fn rows_text(rows: &crate::ReachRows, range: std::ops::Range<usize>) -> Result<Vec<u8>, CliError> {
     let mut text = Vec::with_capacity(range.len() * 320);
     let mut id = String::new();
     for i in range {
@@ -98,10 +95,10 @@ fn rows_text(
 }
 
 /// Row `i` as a pretty-printed object two levels down: the fields of
-/// [`grapevine::RowFields::each`], in its order.
+/// [`crate::RowFields::each`], in its order.
 fn push_row(
     text: &mut Vec<u8>,
-    rows: &grapevine::ReachRows,
+    rows: &crate::ReachRows,
     i: usize,
     id: &mut String,
 ) -> Result<(), CliError> {
@@ -121,13 +118,13 @@ fn push_row(
 /// One value of a row, as serde_json's pretty printer writes it there.
 fn push_value(
     text: &mut Vec<u8>,
-    rows: &grapevine::ReachRows,
+    rows: &crate::ReachRows,
     value: RowValue,
     id: &mut String,
 ) -> Result<(), CliError> {
     match value {
         RowValue::Str(s) | RowValue::MaybeStr(Some(s)) => push_json_str(text, s)?,
-        RowValue::Time(Some(t)) => push_json_str(text, &grapevine::model::time::rfc3339(t))?,
+        RowValue::Time(Some(t)) => push_json_str(text, &crate::model::time::rfc3339(t))?,
         RowValue::Event(Some(c)) => push_event(text, rows, c, id)?,
         RowValue::MaybeStr(None) | RowValue::Time(None) | RowValue::Event(None) => {
             text.extend_from_slice(b"null");
@@ -154,8 +151,8 @@ fn push_value(
 /// The id of the event of channel `c`, as a JSON string.
 fn push_event(
     text: &mut Vec<u8>,
-    rows: &grapevine::ReachRows,
-    c: grapevine::catalog::ChannelId,
+    rows: &crate::ReachRows,
+    c: crate::catalog::ChannelId,
     id: &mut String,
 ) -> Result<(), CliError> {
     id.clear();
@@ -183,8 +180,8 @@ fn push_json_str(text: &mut Vec<u8>, s: &str) -> Result<(), CliError> {
 
 #[cfg(test)]
 mod tests {
-    use grapevine::io::csv::{Corpus, CsvOptions};
-    use grapevine::{Index, IndexSpec, ReachQuery};
+    use crate::io::csv::{Corpus, CsvOptions};
+    use crate::{Index, IndexSpec, ReachQuery};
 
     use super::{write_json, write_reach_json};
 
@@ -219,9 +216,9 @@ mod tests {
             for paths in [true, false] {
                 let q = ReachQuery {
                     paths,
-                    ..ReachQuery::new(grapevine::catalog::EntityId(source))
+                    ..ReachQuery::new(crate::catalog::EntityId(source))
                 };
-                let rows = grapevine::reach_rows(&index, &q);
+                let rows = crate::reach_rows(&index, &q);
                 assert!(rows.len() > 3);
                 let mut whole = Vec::new();
                 write_json(&mut whole, &rows).unwrap();
@@ -244,18 +241,18 @@ mod tests {
     /// (earliest null), `until`, strict mode, message mode and no paths.
     #[test]
     fn reach_json_written_directly_equals_serde_on_the_story() {
-        let loaded = grapevine::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap();
-        let catalog = grapevine::StoryCatalog::new(&loaded.story);
+        let loaded = crate::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap();
+        let catalog = crate::StoryCatalog::new(&loaded.story);
         let specs = [
             IndexSpec {
-                threshold: grapevine::model::Certainty::Unknown,
+                threshold: crate::model::Certainty::Unknown,
                 ..IndexSpec::default()
             },
             IndexSpec::default(),
             IndexSpec {
                 message: Some("pac-tip".into()),
-                mode: grapevine::Mode::Message,
-                threshold: grapevine::model::Certainty::Unknown,
+                mode: crate::Mode::Message,
+                threshold: crate::model::Certainty::Unknown,
             },
         ];
         let (mut possible, mut null_earliest, mut hubs) = (0, 0, 0);
@@ -273,15 +270,14 @@ mod tests {
                         strict,
                         paths,
                         start,
-                        source_held: start
-                            .map_or(grapevine::SourceHeld::Always, grapevine::SourceHeld::By),
+                        source_held: start.map_or(crate::SourceHeld::Always, crate::SourceHeld::By),
                         until,
-                        ..ReachQuery::new(grapevine::catalog::EntityId(source))
+                        ..ReachQuery::new(crate::catalog::EntityId(source))
                     };
-                    let rows = grapevine::reach_rows(&index, &q);
+                    let rows = crate::reach_rows(&index, &q);
                     for i in 0..rows.len() {
                         let f = rows.row_fields(i);
-                        possible += usize::from(f.timing == grapevine::Timing::Possible);
+                        possible += usize::from(f.timing == crate::Timing::Possible);
                         null_earliest += usize::from(f.earliest.is_none());
                     }
                     let mut whole = Vec::new();

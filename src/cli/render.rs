@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use grapevine::render::{self, Engine, Focus, Format};
-use grapevine::{Catalog, Error, Query};
+use crate::render::{self, Engine, Focus, Format};
+use crate::{Catalog, Error, Query};
 
 use super::args::{EngineArg, RenderArgs};
 use super::errors::CliError;
@@ -70,7 +70,7 @@ fn check_times(args: &RenderArgs) -> Result<(), CliError> {
 /// The focus the flags ask, and the question it answers, if any (the HTML
 /// page's table).
 fn focus_of(catalog: &dyn Catalog, args: &RenderArgs) -> Result<(Focus, Option<Query>), CliError> {
-    let threshold = args.threshold.unwrap_or(grapevine::Certainty::Unknown);
+    let threshold = args.threshold.unwrap_or(crate::Certainty::Unknown);
     let mut query: Option<Query> = None;
     let mut focus = if let Some(msg) = &args.reach {
         let mut q = Query::message(msg);
@@ -174,7 +174,7 @@ fn format_of(args: &RenderArgs) -> Result<Format, CliError> {
 /// What a picture is drawn from.
 struct Picture<'a> {
     catalog: &'a dyn Catalog,
-    story: &'a grapevine::Story,
+    story: &'a crate::Story,
     focus: &'a Focus,
     query: Option<&'a Query>,
 }
@@ -231,9 +231,9 @@ fn draw(args: &RenderArgs, picture: &Picture, format: Format) -> Result<Vec<u8>,
 fn snippet(
     args: &RenderArgs,
     path: &std::path::Path,
-    catalog: &dyn grapevine::Catalog,
+    catalog: &dyn crate::Catalog,
 ) -> Result<String, CliError> {
-    use grapevine::render::html;
+    use crate::render::html;
     let src = match &args.embed_src {
         Some(src) => src.clone(),
         None => path
@@ -249,7 +249,7 @@ fn snippet(
     }
     let title = catalog
         .title()
-        .map(grapevine::render::clean)
+        .map(crate::render::clean)
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "Untitled story".to_string());
     Ok(html::embed_snippet(&src, &title))

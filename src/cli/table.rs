@@ -1,8 +1,8 @@
 //! Tables for people: padded columns with notes below rows, the table of
 //! who could have seen it, and the line naming who is not reached.
 
-use grapevine::render::words::AnswerWords;
-use grapevine::ReachAnswer;
+use crate::render::words::AnswerWords;
+use crate::ReachAnswer;
 /// A table for people: columns padded to their widest cell, the last one
 /// left ragged; a row may have notes, each printed on a line below it,
 /// indented by two spaces.

@@ -5,7 +5,7 @@ use super::errors::CliError;
 use super::input::read_input;
 use super::output::{print_json, print_text, Out};
 use super::table::table_with_notes;
-use grapevine::render::words::event_date;
+use crate::render::words::event_date;
 
 /// Runs `timeline`.
 pub fn run(
@@ -13,7 +13,7 @@ pub fn run(
     args: &InputArgs,
     entity: Option<String>,
     between: Option<Vec<String>>,
-    threshold: grapevine::Certainty,
+    threshold: crate::Certainty,
     json: bool,
 ) -> Result<u8, CliError> {
     let input = read_input(args)?;
@@ -21,12 +21,12 @@ pub fn run(
         [a, b] => Some((a.clone(), b.clone())),
         _ => None,
     });
-    let query = grapevine::analysis::timeline::TimelineQuery {
+    let query = crate::analysis::timeline::TimelineQuery {
         entity,
         between,
         threshold,
     };
-    let entries = grapevine::analysis::timeline::timeline(input.catalog(), &query)?;
+    let entries = crate::analysis::timeline::timeline(input.catalog(), &query)?;
     if json {
         print_json(out, &entries)?;
         return Ok(0);

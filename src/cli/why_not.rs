@@ -1,12 +1,12 @@
 //! `why-not`: why an entity is not reached, in words, from the analysis's
 //! structured reasons.
 
-use grapevine::analysis::why_not::{Chain, Reason, WhyNot};
-use grapevine::catalog::Catalog;
-use grapevine::model::Precision;
-use grapevine::render::name_of;
-use grapevine::render::words::{certainty_words, event_date, time_label, until_label};
-use grapevine::Mode;
+use crate::analysis::why_not::{Chain, Reason, WhyNot};
+use crate::catalog::Catalog;
+use crate::model::Precision;
+use crate::render::name_of;
+use crate::render::words::{certainty_words, event_date, time_label, until_label};
+use crate::Mode;
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
 use super::errors::CliError;
@@ -25,7 +25,7 @@ pub fn run(
 ) -> Result<u8, CliError> {
     let read = read_input(input)?;
     let query = build_query(source, mode, options, true);
-    let answer = grapevine::why_not(read.catalog(), &query, to)?;
+    let answer = crate::why_not(read.catalog(), &query, to)?;
     if options.json {
         print_json(out, &answer)?;
         return Ok(0);

@@ -216,6 +216,69 @@ impl EntityKind {
     }
 }
 
+/// What sort of contact an event is: one of the kinds format 1 names, or
+/// the word a file wrote, kept exactly ([`EventKind::Free`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EventKind {
+    /// A written message (a direct message, a text).
+    Message,
+    /// An email.
+    Email,
+    /// A message passed on.
+    Forward,
+    /// A call.
+    Call,
+    /// A meeting (mutual).
+    Meeting,
+    /// A post to an audience.
+    Post,
+    /// A publication.
+    Publication,
+    /// Material handed over.
+    Handover,
+    /// Named `other`, or not written.
+    Other,
+    /// A word format 1 does not name, as written (accepted with a warning
+    /// when read, drawn as other).
+    Free(String),
+}
+
+impl EventKind {
+    /// The kind a file's word names: a named kind (exactly as
+    /// [`EVENT_KINDS`] spells it), else the word itself as
+    /// [`EventKind::Free`].
+    pub fn parse(s: &str) -> EventKind {
+        match s {
+            "message" => EventKind::Message,
+            "email" => EventKind::Email,
+            "forward" => EventKind::Forward,
+            "call" => EventKind::Call,
+            "meeting" => EventKind::Meeting,
+            "post" => EventKind::Post,
+            "publication" => EventKind::Publication,
+            "handover" => EventKind::Handover,
+            "other" => EventKind::Other,
+            free => EventKind::Free(free.to_string()),
+        }
+    }
+
+    /// The word: the canonical one, or a free word as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EventKind::Message => "message",
+            EventKind::Email => "email",
+            EventKind::Forward => "forward",
+            EventKind::Call => "call",
+            EventKind::Meeting => "meeting",
+            EventKind::Post => "post",
+            EventKind::Publication => "publication",
+            EventKind::Handover => "handover",
+            EventKind::Other => "other",
+            EventKind::Free(word) => word,
+        }
+    }
+}
+
 /// The event kinds format 1 names; other text is accepted with a warning.
 pub const EVENT_KINDS: [&str; 9] = [
     "message",
@@ -491,6 +554,14 @@ impl Event {
         self.kind.as_deref().unwrap_or("other")
     }
 
+    /// The kind as a type: [`EventKind::Other`] when not written, a word
+    /// format 1 does not name as [`EventKind::Free`].
+    pub fn event_kind(&self) -> EventKind {
+        self.kind
+            .as_deref()
+            .map_or(EventKind::Other, EventKind::parse)
+    }
+
     /// True for a mutual contact.
     pub fn is_mutual(&self) -> bool {
         matches!(self.parties, Parties::Mutual { .. })
@@ -757,4 +828,21 @@ pub(crate) fn suggest_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Event, EventKind, EVENT_KINDS};
+
+    #[test]
+    fn event_kinds_round_trip() {
+        for word in EVENT_KINDS {
+            let kind = EventKind::parse(word);
+            assert!(!matches!(kind, EventKind::Free(_)), "{word}");
+            assert_eq!(kind.as_str(), word);
+        }
+        assert_eq!(EventKind::parse("Tweet"), EventKind::Free("Tweet".into()));
+        assert_eq!(EventKind::parse("Email").as_str(), "Email");
+        assert_eq!(Event::default().event_kind(), EventKind::Other);
+    }
 }

@@ -6,8 +6,9 @@
 use super::key::{self, KeyItem};
 use super::measure::wrap_px;
 use super::plan::Plan;
-use super::svg::{xml_escape, Drawing, DESC_ID, FONT_STACK, TITLE_ID};
+use super::prim::{Drawing, DESC_ID, FONT_STACK, TITLE_ID};
 use super::{Fit, Look};
+use crate::escape;
 
 /// Space around everything, in CSS px.
 fn margin(fit: Fit) -> f64 {
@@ -40,7 +41,7 @@ fn lines(out: &mut String, text: &str, x: f64, y: f64, width: f64, size: f64, st
         out.push_str(&format!(
             "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"{size}px\"{style}>{}</text>\n",
             y - size * 0.3,
-            xml_escape(&line)
+            escape::svg(&line)
         ));
     }
     y
@@ -60,9 +61,9 @@ pub(crate) fn open(look: &Look, width: f64, height: f64, title: &str, desc: &str
          font-family=\"{}\" overflow=\"visible\">\n\
          <title id=\"{TITLE_ID}\">{}</title>\n<desc id=\"{DESC_ID}\">{}</desc>\n\
          <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n",
-        xml_escape(FONT_STACK),
-        xml_escape(title),
-        xml_escape(desc)
+        escape::svg(FONT_STACK),
+        escape::svg(title),
+        escape::svg(desc)
     )
 }
 
@@ -111,7 +112,7 @@ pub(crate) fn footer(
     if !notes.is_empty() || sources.is_some() {
         out.push_str("<g class=\"grapevine-notes\">\n");
         for note in notes {
-            out.push_str(&format!("<g><title>{}</title>\n", xml_escape(note)));
+            out.push_str(&format!("<g><title>{}</title>\n", escape::svg(note)));
             y = lines(out, note, m, y + 2.0, w, k, " fill=\"#333333\"");
             out.push_str("</g>\n");
         }

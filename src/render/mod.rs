@@ -25,17 +25,21 @@
 //! assert_eq!(dot, to_dot(&story, &Focus::default()));
 //! ```
 
+mod accessible;
+pub mod alt;
 mod cascade;
 mod check;
 pub mod dot;
+pub mod engine;
 mod frame;
 pub mod html;
 mod key;
 pub mod lanes;
 mod measure;
 mod plan;
+pub mod png;
+mod prim;
 pub mod style;
-pub mod summary;
 pub mod svg;
 pub mod words;
 
@@ -49,12 +53,13 @@ use crate::index::Index;
 use crate::model::{Certainty, Precision, TimeExpr};
 use crate::Error;
 
+pub use alt::alt_text;
 pub use check::{check_report, check_report_located};
 pub use dot::to_dot;
+pub use engine::Engine;
 pub use lanes::{lanes_png, lanes_svg};
 pub use plan::clean;
-pub use summary::alt_text;
-pub use svg::{draw_png, draw_svg, to_png, to_svg, Engine};
+pub use svg::{draw_png, draw_svg, to_png, to_svg};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

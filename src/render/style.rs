@@ -321,7 +321,7 @@ pub fn join_names(names: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{date_label, date_phrase, join_names, DateStyle, TimeExpr, TimeZone};
 
     fn label(text: &str) -> String {
         let tz = TimeZone::get("America/New_York").unwrap();

@@ -206,7 +206,7 @@ fn check_without(story: &Story, query: &Query, drop: &[usize]) -> Result<(), Tes
         query,
         &numbers
             .iter()
-            .map(|&e| grapevine::catalog::EventId(e))
+            .map(|&e| grapevine::internals::catalog::EventId(e))
             .collect::<Vec<_>>(),
     )
     .map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -408,7 +408,7 @@ fn the_random_stories_exercise_critical() {
 use grapevine::analysis::rank::{
     rank_broker, rank_broker_from, rank_reach, rank_static, Measure, RankOptions, Value,
 };
-use grapevine::model::{Entity, Event, Parties, Relation};
+use grapevine::internals::model::{Entity, Event, Parties, Relation};
 
 const STATIC: [Measure; 4] = [
     Measure::Degree,
@@ -850,7 +850,7 @@ proptest! {
         }
         let catalog = StoryCatalog::new(&story);
         let cq = ConnectQuery {
-            entities: terms.iter().map(|&t| grapevine::catalog::EntityId(t)).collect(),
+            entities: terms.iter().map(|&t| grapevine::internals::catalog::EntityId(t)).collect(),
             threshold: query.threshold,
             relations,
             since: None,
@@ -859,9 +859,9 @@ proptest! {
         };
         let answer = connect(&catalog, &cq).unwrap();
         let (_, links) = links(&story, query.threshold, relations);
-        let place = |u: u32| story.entities.iter().position(|e| e.id == catalog.entity_id(grapevine::catalog::EntityId(u))).unwrap();
+        let place = |u: u32| story.entities.iter().position(|e| e.id == catalog.entity_id(grapevine::internals::catalog::EntityId(u))).unwrap();
         let id = |p: usize| story.entities[p].id.clone();
-        let mut nodes: BTreeSet<String> = terms.iter().map(|&t| catalog.entity_id(grapevine::catalog::EntityId(t)).to_string()).collect();
+        let mut nodes: BTreeSet<String> = terms.iter().map(|&t| catalog.entity_id(grapevine::internals::catalog::EntityId(t)).to_string()).collect();
         let mut on_paths: BTreeSet<(String, String)> = BTreeSet::new();
         let mut k = 0;
         for i in 0..terms.len() {
@@ -885,10 +885,10 @@ proptest! {
                     let q = Query {
                         strict: query.strict,
                         threshold: query.threshold,
-                        ..Query::from_entity(catalog.entity_id(grapevine::catalog::EntityId(terms[from])))
+                        ..Query::from_entity(catalog.entity_id(grapevine::internals::catalog::EntityId(terms[from])))
                     };
                     let r = reach_story(&story, &q).unwrap();
-                    let row = r.get(catalog.entity_id(grapevine::catalog::EntityId(terms[to])));
+                    let row = r.get(catalog.entity_id(grapevine::internals::catalog::EntityId(terms[to])));
                     prop_assert_eq!(chain.exists, row.is_some());
                     if let Some(row) = row {
                         prop_assert_eq!(Some(&chain.events), row.path.as_ref());
@@ -1057,7 +1057,7 @@ proptest! {
         rows in proptest::collection::vec((0..5usize, 0..5usize, 0..6usize, 0..4usize, any::<bool>()), 1..14),
         exact_times in any::<bool>(),
     ) {
-        use grapevine::io::csv::{Corpus, CsvOptions};
+        use grapevine::internals::io::csv::{Corpus, CsvOptions};
         let times = if exact_times {
             ["1474365600", "1474365601", "1474365602", "1474365603", "1474365604", "1474365605"]
         } else {
@@ -1107,7 +1107,7 @@ proptest! {
             }
             out.push(json(Ok(serde_json::to_value(rank_reach(cat, &RankOptions::default())).unwrap_or_default())));
             out.push(json(Ok(serde_json::to_value(rank_broker(cat, &RankOptions::default())).unwrap_or_default())));
-            let ids: Vec<grapevine::catalog::EntityId> = ["p0", "p1", "p2"]
+            let ids: Vec<grapevine::internals::catalog::EntityId> = ["p0", "p1", "p2"]
                 .iter()
                 .filter_map(|id| cat.entity_number(id))
                 .collect();

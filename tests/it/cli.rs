@@ -943,7 +943,7 @@ mod path_props {
             let catalog = grapevine::StoryCatalog::new(&story);
             let (index, q) = query.compile(&catalog).unwrap();
             let reach = grapevine::reach(&index, &q);
-            for u in grapevine::catalog::EntityId::all(index.entity_count()) {
+            for u in grapevine::internals::catalog::EntityId::all(index.entity_count()) {
                 let p = grapevine::path(&index, &q, u);
                 let id = index.entity_id(u);
                 prop_assert_eq!(p.row.as_ref(), reach.get(id));

@@ -3,7 +3,7 @@
 
 use grapevine::analysis::reach::{definite_arrival, earliest_arrival, earliest_paths};
 use grapevine::analysis::{definite_exact, earliest_exact, earliest_paths_exact};
-use grapevine::model::{Entity, Event, Message};
+use grapevine::internals::model::{Entity, Event, Message};
 use grapevine::{
     reach, Certainty, Index, IndexSpec, Mode, ReachQuery, SourceHeld, Story, TimeExpr,
 };
@@ -41,7 +41,7 @@ fn ev(n: usize) -> impl Strategy<Value = Ev> {
 }
 
 fn time(t: i64) -> TimeExpr {
-    let text = grapevine::model::time::rfc3339(t);
+    let text = grapevine::internals::model::time::rfc3339(t);
     TimeExpr::parse(&text, &jiff::tz::TimeZone::UTC).expect("rfc3339 parses")
 }
 
@@ -159,7 +159,7 @@ fn compile(c: &Case) -> (&'static Story, Index<'static>, Index<'static>, ReachQu
         source_held: c.definite,
         strict: c.strict,
         until: c.until,
-        ..ReachQuery::new(grapevine::catalog::EntityId::at(c.source))
+        ..ReachQuery::new(grapevine::internals::catalog::EntityId::at(c.source))
     };
     (cat.story(), index, general, q)
 }
@@ -223,7 +223,7 @@ fn same_second_chain_in_reverse_order() {
             start: Some(BASE),
             source_held: SourceHeld::By(BASE),
             strict,
-            ..ReachQuery::new(grapevine::catalog::EntityId(0))
+            ..ReachQuery::new(grapevine::internals::catalog::EntityId(0))
         };
         let arr = earliest_exact(&index, &q, Certainty::Unknown).unwrap();
         let reached = arr.iter().filter(|&&t| t != i64::MAX).count();
@@ -243,7 +243,7 @@ fn same_second_chain_in_reverse_order() {
 #[path = "../../benches/support/gen.rs"]
 mod gen;
 
-use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::internals::io::csv::{Corpus, CsvOptions};
 use grapevine::Catalog;
 
 fn csv_corpus(rows: &[gen::Row], ids: gen::Ids) -> Corpus {

@@ -11,8 +11,8 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use grapevine::diagnostic::Severity;
-use grapevine::io::load::{MAX_CHANNELS, MAX_DIAGNOSTICS};
+use grapevine::internals::diagnostic::Severity;
+use grapevine::internals::io::load::{MAX_CHANNELS, MAX_DIAGNOSTICS};
 use grapevine::{load_bytes, StoryCatalog};
 
 /// Far above the linear readers' time in a debug build on a busy machine,
@@ -323,7 +323,7 @@ fn a_minified_file_with_many_problems_renders_within_seconds() {
 
 // ---- Time expressions: any text, every form at the edges, hints.
 
-use grapevine::model::time::{rfc3339, MAX_SECOND, MIN_SECOND, MONTHS};
+use grapevine::internals::model::time::{rfc3339, MAX_SECOND, MIN_SECOND, MONTHS};
 use grapevine::TimeExpr;
 use jiff::tz::TimeZone;
 use proptest::prelude::*;

@@ -18,8 +18,8 @@ fn summarise(
         spans.get(e as usize).cloned()
     })
 }
-use grapevine::diagnostic::line_column;
-use grapevine::diagnostic::{Diagnostic, Report, Severity};
+use grapevine::internals::diagnostic::line_column;
+use grapevine::internals::diagnostic::{Diagnostic, Report, Severity};
 use grapevine::{load_bytes, to_json};
 use proptest::prelude::*;
 use proptest::sample::Index;

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use grapevine::model::{Entity, Event, Message};
+use grapevine::internals::model::{Entity, Event, Message};
 use grapevine::{reach_story, Certainty, Mode, Origin, Query, Story, TimeExpr, Timing};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -1136,7 +1136,7 @@ mod examples {
                     grapevine::Error::Query(
                         grapevine::QueryError::OpenEnd { text }
                             | grapevine::QueryError::BadTime {
-                                role: grapevine::error::TimeRole::Until,
+                                role: grapevine::internals::error::TimeRole::Until,
                                 text,
                                 ..
                             }

@@ -2,7 +2,7 @@
 //! and a property test with hostile text.
 #![cfg_attr(not(feature = "svg"), allow(unused))]
 
-use grapevine::model::{Citation, Parties, Source};
+use grapevine::internals::model::{Citation, Parties, Source};
 use grapevine::render::{alt_text, clean, to_dot, Engine, Focus};
 use grapevine::{load_path, Certainty, Entity, Event, Message, Query, Story, StoryCatalog};
 use proptest::prelude::*;

@@ -8,9 +8,11 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use grapevine::io::parse_json;
-use grapevine::model::{Citation, EmptyLists, Extra, ListField, Parties, Relation, Source};
-use grapevine::model::{Member, Node, Value};
+use grapevine::internals::io::parse_json;
+use grapevine::internals::model::{
+    Citation, EmptyLists, Extra, ListField, Parties, Relation, Source,
+};
+use grapevine::internals::model::{Member, Node, Value};
 use grapevine::{load_bytes, to_json, Certainty, Entity, Event, Message, Story, TimeExpr};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -380,7 +382,7 @@ type EventPlan = (
 fn event_plan() -> impl Strategy<Value = EventPlan> {
     (
         prop::option::of(prop_oneof![
-            3 => prop::sample::select(grapevine::model::EVENT_KINDS.to_vec()).prop_map(String::from),
+            3 => prop::sample::select(grapevine::internals::model::EVENT_KINDS.to_vec()).prop_map(String::from),
             1 => text(),
         ]),
         prop_oneof![

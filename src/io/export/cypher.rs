@@ -17,7 +17,7 @@ use super::{
     Exported, LossReport,
 };
 use crate::catalog::{Catalog, EntityId, EventId};
-use crate::model::{EntityKind, TimeExpr, EVENT_KINDS};
+use crate::model::{EntityKind, EventKind, TimeExpr};
 
 /// A Cypher string literal: single quotes, with `\\`, `\'`, `\"`, `\n`,
 /// `\r`, `\t` and `\uXXXX` for every other control or line-separating
@@ -67,10 +67,9 @@ pub fn rel_type(kind: &str) -> String {
 
 /// The relationship type of a contact of `kind`.
 pub fn contact_type(kind: &str) -> String {
-    if EVENT_KINDS.contains(&kind) {
-        kind.to_ascii_uppercase()
-    } else {
-        "OTHER".into()
+    match EventKind::parse(kind) {
+        EventKind::Free(_) => "OTHER".into(),
+        named => named.as_str().to_ascii_uppercase(),
     }
 }
 

@@ -19,7 +19,7 @@ use super::{
     LossReport,
 };
 use crate::catalog::{Catalog, EntityId, EventId};
-use crate::model::{Citation, EntityKind, Parties, TimeExpr};
+use crate::model::{Citation, EntityKind, EventKind, Parties, TimeExpr};
 
 /// Keyword prefix of what grapevine keeps in FtM keywords.
 pub const KEYWORD: &str = "grapevine:";
@@ -367,9 +367,9 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
     for e in EventId::all(catalog.event_count()) {
         let ev = catalog.event(e);
         let kind = ev.kind();
-        let schema = match (&ev.parties, kind) {
-            (Parties::Mutual { .. }, _) | (_, "meeting") => "Event",
-            (_, "email") => "Email",
+        let schema = match (&ev.parties, ev.event_kind()) {
+            (Parties::Mutual { .. }, _) | (_, EventKind::Meeting) => "Event",
+            (_, EventKind::Email) => "Email",
             _ => "Message",
         };
         let mut ent = Entity::new(&ev.id, schema);

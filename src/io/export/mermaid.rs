@@ -14,41 +14,13 @@ use jiff::tz::TimeZone;
 use super::{links, ExportFormat, Exported, LossReport};
 use crate::catalog::{Catalog, EntityId};
 use crate::error::{Limited, QueryError};
+use crate::escape::mermaid_label;
 use crate::model::time::format_at_precision;
 use crate::model::{Certainty, EntityKind, TimeExpr};
 use crate::Error;
 
 /// Mermaid's default `maxEdges`.
 pub const MAX_EDGES: usize = 500;
-
-/// A text as a Mermaid quoted label's content; returns it and whether a
-/// character had to be dropped (control characters).
-pub fn label(s: &str) -> (String, bool) {
-    let mut out = String::with_capacity(s.len());
-    let mut dropped = false;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '`' => out.push_str("#96;"),
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push_str("<br>");
-                }
-            }
-            '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push_str("<br>"),
-            c if c.is_control() => {
-                out.push(' ');
-                dropped = true;
-            }
-            c => out.push(c),
-        }
-    }
-    (out, dropped)
-}
 
 /// A time for an edge label: each end at its own precision in the
 /// story's zone (`2016-09-20`, `2016-09-20 – 2016-10-12`, `from
@@ -88,7 +60,7 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
     let tz = catalog.timezone();
     let mut dropped = 0;
     let mut lab = |s: &str| {
-        let (t, d) = label(s);
+        let (t, d) = mermaid_label(s);
         dropped += usize::from(d);
         t
     };
@@ -183,21 +155,4 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
         "{n} traced message{s} not written",
     );
     Ok(Exported::single(s.into_bytes(), loss))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_are_escaped() {
-        assert_eq!(
-            label("say \"hi\" <b>#1</b>\nnext `x`"),
-            (
-                "say #quot;hi#quot; #lt;b#gt;#35;1#lt;/b#gt;<br>next #96;x#96;".to_string(),
-                false
-            )
-        );
-        assert_eq!(label("a\u{7}b"), ("a b".to_string(), true));
-    }
 }

@@ -18,6 +18,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, EntityId, EventId};
+use crate::escape::{xml_forbidden, xml_replacing};
 use crate::model::time::{format_at_precision, rfc3339};
 use crate::model::{Citation, EntityKind, Precision, TimeExpr, TimePoint};
 use crate::Error;
@@ -384,38 +385,6 @@ pub fn prefix_holding(lo: i64, hi: i64, tz: &TimeZone) -> Option<String> {
     None
 }
 
-/// Text for XML: `&`, `<`, `>`, both quotes, tab, line feed and carriage
-/// return escaped (so attributes keep them); characters XML 1.0 cannot hold
-/// at all (control characters other than those three, U+FFFE, U+FFFF)
-/// become U+FFFD. Returns the text and whether anything was replaced.
-pub fn xml_escape(s: &str) -> (String, bool) {
-    let mut out = String::with_capacity(s.len());
-    let mut replaced = false;
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if xml_forbidden(c) => {
-                out.push('\u{fffd}');
-                replaced = true;
-            }
-            c => out.push(c),
-        }
-    }
-    (out, replaced)
-}
-
-/// True for a character XML 1.0 cannot hold, even as a reference.
-pub fn xml_forbidden(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
-}
-
 /// An XML writer's text escaping with its losses counted.
 #[derive(Debug, Default)]
 pub(crate) struct XmlText {
@@ -424,9 +393,9 @@ pub(crate) struct XmlText {
 }
 
 impl XmlText {
-    /// Escapes `s` (see [`xml_escape`]), counting a replacement.
+    /// Escapes `s` (see [`xml_replacing`]), counting a replacement.
     pub fn esc(&mut self, s: &str) -> String {
-        let (text, replaced) = xml_escape(s);
+        let (text, replaced) = xml_replacing(s);
         if replaced {
             self.replaced += 1;
         }
@@ -683,19 +652,6 @@ mod tests {
             "FtM: 26 quotes moved to notes, certainty kept as a keyword"
         );
         assert_eq!(r.count("q"), 26);
-    }
-
-    #[test]
-    fn xml_escaping() {
-        assert_eq!(
-            xml_escape("a<b>&\"c'\n\r\t"),
-            (
-                "a&lt;b&gt;&amp;&quot;c&apos;&#10;&#13;&#9;".to_string(),
-                false
-            )
-        );
-        assert_eq!(xml_escape("nul\u{0}"), ("nul\u{fffd}".to_string(), true));
-        assert_eq!(xml_escape("\u{85}é"), ("\u{85}é".to_string(), false));
     }
 
     #[test]

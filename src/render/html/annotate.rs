@@ -8,8 +8,8 @@
 //! story's entity `I`, `hI` and `eI_…` its event `I`; every other id is
 //! dropped.
 
-use super::escape;
 use crate::error::{RenderError, SvgFrom};
+use crate::escape;
 use crate::model::Story;
 use crate::Error;
 
@@ -100,7 +100,7 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
         open..open,
         format!(
             " class=\"gv-pic gv-pic-{}\" focusable=\"false\"",
-            escape::attr(name)
+            escape::html_attr(name)
         ),
     ));
     for node in root.descendants().filter(|n| n.is_element()) {
@@ -114,10 +114,10 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
                 } else if node.has_tag_name("g") {
                     match target(story, value) {
                         Target::Entity(id) => {
-                            format!("data-entity=\"{}\" tabindex=\"0\"", escape::attr(id))
+                            format!("data-entity=\"{}\" tabindex=\"0\"", escape::html_attr(id))
                         }
                         Target::Event(id) => {
-                            format!("data-event=\"{}\" tabindex=\"0\"", escape::attr(id))
+                            format!("data-event=\"{}\" tabindex=\"0\"", escape::html_attr(id))
                         }
                         Target::Other => String::new(),
                     }

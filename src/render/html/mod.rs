@@ -5,7 +5,7 @@
 //!
 //! Nothing is fetched: the style and the script are inline, hashed into the
 //! page's own Content-Security-Policy; every text from the story is escaped
-//! for its context ([`escape`]); the picture's groups carry the contract's
+//! for its context ([`crate::escape`]); the picture's groups carry the contract's
 //! `data-entity` and `data-event` attributes (`annotate.rs`). The contract is
 //! documented in `docs/embed.md`.
 //!
@@ -33,7 +33,7 @@
 //! ```
 
 mod annotate;
-pub mod escape;
+pub mod csp;
 
 use std::collections::BTreeSet;
 
@@ -44,6 +44,7 @@ use super::{draw_svg, name_of, Engine, Fit, Focus, Look};
 use crate::analysis::reach::{reach, ReachAnswer, Timing};
 use crate::analysis::{Origin, Query};
 use crate::catalog::Catalog;
+use crate::escape;
 use crate::model::{Certainty, EntityKind, Story, TimeExpr};
 use crate::Error;
 
@@ -82,8 +83,8 @@ pub struct Page<'a> {
 pub fn csp() -> String {
     format!(
         "default-src 'none'; script-src {}; style-src {}; img-src 'none'; base-uri 'none'; form-action 'none'",
-        escape::csp_hash(JS),
-        escape::csp_hash(CSS)
+        csp::csp_hash(JS),
+        csp::csp_hash(CSS)
     )
 }
 
@@ -143,7 +144,7 @@ pub fn html(page: &Page) -> Result<String, Error> {
         None => super::alt_text(page.story, page.focus),
     };
     let data = escape::script_json(&data(page, answer.as_ref()));
-    let e = escape::text;
+    let e = escape::html_text;
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(&format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -151,7 +152,7 @@ pub fn html(page: &Page) -> Result<String, Error> {
          <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n\
          <meta name=\"generator\" content=\"grapevine {}\">\n\
          <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        escape::attr(&csp()),
+        escape::html_attr(&csp()),
         env!("CARGO_PKG_VERSION"),
         e(&title)
     ));
@@ -213,7 +214,7 @@ const HEADERS: [&str; 6] = [
 ];
 
 fn table(a: &Answer) -> String {
-    let e = escape::text;
+    let e = escape::html_text;
     let mut out = String::from("<div class=\"gv-table-wrap\">\n<table class=\"gv-table\">\n");
     out.push_str(&format!(
         "<caption>Who could have seen {}</caption>\n<thead><tr>",
@@ -226,7 +227,7 @@ fn table(a: &Answer) -> String {
     for r in &a.rows {
         out.push_str(&format!(
             "<tr data-entity=\"{}\"><th scope=\"row\" data-label=\"{}\">{}</th>",
-            escape::attr(&r.id),
+            escape::html_attr(&r.id),
             HEADERS[0],
             e(&r.name)
         ));
@@ -268,7 +269,7 @@ fn table(a: &Answer) -> String {
 }
 
 fn sources(catalog: &dyn Catalog) -> String {
-    let e = escape::text;
+    let e = escape::html_text;
     let mut items = Vec::new();
     for s in catalog.sources() {
         let name = match (&s.publisher, &s.title) {
@@ -281,7 +282,7 @@ fn sources(catalog: &dyn Catalog) -> String {
         items.push(match s.url.as_deref().and_then(super::plan::safe_url) {
             Some(u) => format!(
                 "<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>",
-                escape::attr(&u),
+                escape::html_attr(&u),
                 e(&name)
             ),
             None => e(&name),
@@ -590,8 +591,8 @@ pub fn embed_snippet(src: &str, title: &str) -> String {
          style=\"width:100%;border:0;display:block\" loading=\"lazy\" \
          sandbox=\"allow-scripts allow-popups allow-popups-to-escape-sandbox\"></iframe>\n\
          <script>{}</script>\n",
-        escape::attr(src),
-        escape::attr(title),
+        escape::html_attr(src),
+        escape::html_attr(title),
         RESIZER.trim()
     )
 }

@@ -133,7 +133,7 @@ fn one_file_within_its_budget_and_nothing_fetched() {
     }
     // Its own CSP names exactly its script and style by hash.
     let csp = grapevine::render::html::csp();
-    let hash = grapevine::render::html::escape::csp_hash;
+    let hash = grapevine::render::html::csp::csp_hash;
     assert!(csp.contains(&hash(scripts[1].1)), "{csp}");
     assert!(csp.contains(&hash(styles[0].1)), "{csp}");
     assert!(csp.starts_with("default-src 'none'"));
