@@ -264,7 +264,7 @@ fn events_text(catalog: &dyn Catalog, events: &[EventInfo]) -> String {
         // it over.
         let held = catalog
             .event_number(&e.event)
-            .and_then(|n| grapevine::render::words::holding_words(catalog, n));
+            .and_then(|n| crate::render::words::holding_words(catalog, n));
         match held {
             Some(held) => s.push_str(&format!(
                 "  {}  {} {held}  ({}, {})\n",

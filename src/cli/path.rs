@@ -85,7 +85,7 @@ pub fn run(
     for (i, (h, hop)) in answer.hops.iter().zip(r.hops(&index)).enumerate() {
         let e = index.event(hop.channel);
         let event = catalog.event(e);
-        if let Some(held) = grapevine::render::words::holding_words(catalog, e) {
+        if let Some(held) = crate::render::words::holding_words(catalog, e) {
             s.push_str(&format!(
                 "{}. {}  {} {held}  ({}, {})\n",
                 i + 1,

@@ -59,7 +59,7 @@ fn chain(catalog: &dyn Catalog, c: &Chain) -> String {
     // it over.
     let held = |i: usize| {
         let e = catalog.event_number(c.events.get(i)?)?;
-        grapevine::render::words::holding_words(catalog, e)
+        crate::render::words::holding_words(catalog, e)
     };
     let mut text = String::new();
     for (i, name) in names.iter().enumerate() {

@@ -212,7 +212,7 @@ fn build(case: &Case) -> Story {
         });
     }
     for (k, &(entity, t, certainty)) in case.holdings.iter().enumerate() {
-        story.holdings.push(grapevine::model::Holding {
+        story.holdings.push(grapevine::Holding {
             id: format!("h{k}"),
             entity: format!("p{entity}"),
             message: "m".into(),
@@ -233,7 +233,7 @@ fn build(case: &Case) -> Story {
     }
     // As a load does: the intervals `after` tightens (left as written when
     // the order is impossible; `check` compares that with the brute force).
-    let _ = grapevine::model::order::order_events(&mut story);
+    let _ = grapevine::order_events(&mut story);
     story
 }
 
@@ -247,7 +247,7 @@ fn holding_events(story: &Story) -> Vec<Event> {
         .iter()
         .map(|h| Event {
             id: h.id.clone(),
-            parties: grapevine::model::Parties::Directed {
+            parties: grapevine::Parties::Directed {
                 from: origin.clone(),
                 to: vec![h.entity.clone()],
                 to_is_array: false,
@@ -731,7 +731,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     // `after`: the engine's tightened intervals are the spec's, and an
     // impossible order is an error for both.
     let mut ordered = story.clone();
-    let engine = grapevine::model::order::order_events(&mut ordered);
+    let engine = grapevine::order_events(&mut ordered);
     match ordered_intervals(&story) {
         None => {
             prop_assert!(engine.is_err(), "an impossible order is an error");

@@ -169,7 +169,7 @@ fn the_stories_keep_holdings_after_and_markers() {
             story.events.iter().any(|e| !e.after.is_empty()),
             "{path}: after"
         );
-        assert_eq!(grapevine::io::save::to_json(story), text, "{path}");
+        assert_eq!(grapevine::to_json(story), text, "{path}");
         let rendered = loaded.report.render();
         for word in ["holdings", "markers", "after", "entity", "label", "message"] {
             assert!(
