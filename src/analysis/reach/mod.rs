@@ -178,7 +178,8 @@ pub struct Reached {
     pub via: Option<String>,
     /// The entity id that last event came from (`None` for the source).
     pub previous: Option<String>,
-    /// Event ids of one earliest-arrival chain, fewest hops among those;
+    /// Event ids of one earliest-arrival chain, its `previous`'s followed by
+    /// its `via` (the chains form a tree);
     /// `None` when the query asked for no paths ([`ReachQuery::paths`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<String>>,

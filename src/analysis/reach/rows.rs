@@ -21,7 +21,7 @@ use crate::par::{both, two_cores};
 /// # Returns
 /// Every entity reached (by `until`, when given) with `earliest`, `timing`,
 /// `definite_by`, `evidence`, `rests_on`, `via`, `previous` and one
-/// earliest-arrival `path` (fewest hops), in causal order (the source first,
+/// earliest-arrival `path` (the chains form a tree), in causal order (the source first,
 /// then by `earliest` with no lower bound first, hops, name and id); and every
 /// other entity in `not_reached`, by name and id.
 ///
