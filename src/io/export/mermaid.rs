@@ -11,7 +11,7 @@
 
 use jiff::tz::TimeZone;
 
-use super::{links, ExportFormat, Exported, LossReport};
+use super::{links, ExportFormat, Exported, Link, LossReport};
 use crate::catalog::{Catalog, EntityId};
 use crate::error::{Limited, QueryError};
 use crate::escape::mermaid_label;
@@ -86,44 +86,15 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
         classes[class].push(format!("n{u}"));
     }
     for link in &all {
+        let Some((arrow, words)) = edge(catalog, link, &tz) else {
+            continue;
+        };
         let (a, b) = (link.from, link.to);
-        if let Some(e) = link.event {
-            let ev = catalog.event(e);
-            let c = ev.certainty();
-            let mut words = vec![ev.kind().to_string()];
-            if let Some(t) = &ev.time {
-                words.push(date_words(t, &tz));
-            }
-            if c != Certainty::Confirmed {
-                words.push(c.to_string());
-            }
-            let arrow = match (link.mutual, c == Certainty::Confirmed) {
-                (false, true) => "-->",
-                (false, false) => "-.->",
-                (true, true) => "<-->",
-                (true, false) => "<-.->",
-            };
+        if words.is_empty() {
+            s.push_str(&format!("  n{a} {arrow} n{b}\n"));
+        } else {
             let text = lab(&words.join(" · "));
             s.push_str(&format!("  n{a} {arrow}|\"{text}\"| n{b}\n"));
-        } else if let Some(r) = link.relation.and_then(|i| catalog.relations().get(i)) {
-            let mut words = Vec::new();
-            if let Some(l) = r.label.as_ref().or(r.kind.as_ref()) {
-                words.push(l.clone());
-            }
-            if let Some(t) = &r.time {
-                words.push(date_words(t, &tz));
-            }
-            let arrow = if r.certainty.unwrap_or_default() == Certainty::Confirmed {
-                "---"
-            } else {
-                "-.-"
-            };
-            if words.is_empty() {
-                s.push_str(&format!("  n{a} {arrow} n{b}\n"));
-            } else {
-                let text = lab(&words.join(" · "));
-                s.push_str(&format!("  n{a} {arrow}|\"{text}\"| n{b}\n"));
-            }
         }
     }
     let styles = [
@@ -155,4 +126,41 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
         "{n} traced message{s} not written",
     );
     Ok(Exported::single(s.into_bytes(), loss))
+}
+
+/// A link's arrow (dotted unless confirmed) and the words of its label: a
+/// contact's kind, date and certainty, a relation's label or kind and date.
+fn edge(catalog: &dyn Catalog, link: &Link, tz: &TimeZone) -> Option<(&'static str, Vec<String>)> {
+    if let Some(e) = link.event {
+        let ev = catalog.event(e);
+        let c = ev.certainty();
+        let mut words = vec![ev.kind().to_string()];
+        if let Some(t) = &ev.time {
+            words.push(date_words(t, tz));
+        }
+        if c != Certainty::Confirmed {
+            words.push(c.to_string());
+        }
+        let arrow = match (link.mutual, c == Certainty::Confirmed) {
+            (false, true) => "-->",
+            (false, false) => "-.->",
+            (true, true) => "<-->",
+            (true, false) => "<-.->",
+        };
+        return Some((arrow, words));
+    }
+    let r = link.relation.and_then(|i| catalog.relations().get(i))?;
+    let mut words = Vec::new();
+    if let Some(l) = r.label.as_ref().or(r.kind.as_ref()) {
+        words.push(l.clone());
+    }
+    if let Some(t) = &r.time {
+        words.push(date_words(t, tz));
+    }
+    let arrow = if r.certainty.unwrap_or_default() == Certainty::Confirmed {
+        "---"
+    } else {
+        "-.-"
+    };
+    Some((arrow, words))
 }

@@ -424,8 +424,6 @@ impl XmlText {
     }
 }
 
-/// The citations as one text: each quote in curly quotes with its source's
-/// publisher, title and locator, one a line.
 /// The attributes the graph exports (GEXF, GraphML) write for a contact
 /// after its event id: kind, certainty, quote, summary, the messages it
 /// carries (a JSON list) and its sources (as text).
@@ -453,6 +451,33 @@ pub(crate) fn contact_attributes(
     }
 }
 
+/// The attributes the graph exports (GEXF, GraphML) write for a relation
+/// after its `relation` (and `mutual`) flags: id, kind, certainty, label and
+/// its sources (as text).
+pub(crate) fn relation_attributes(
+    catalog: &dyn Catalog,
+    r: &crate::model::Relation,
+    atts: &mut Vec<(&str, String)>,
+) {
+    if let Some(id) = &r.id {
+        atts.push(("relation_id", id.clone()));
+    }
+    if let Some(k) = &r.kind {
+        atts.push(("kind", k.clone()));
+    }
+    if let Some(c) = r.certainty {
+        atts.push(("certainty", c.to_string()));
+    }
+    if let Some(l) = &r.label {
+        atts.push(("label", l.clone()));
+    }
+    if !r.sources.is_empty() {
+        atts.push(("sources", citations_text(catalog, &r.sources)));
+    }
+}
+
+/// The citations as one text: each quote in curly quotes with its source's
+/// publisher, title and locator, one a line.
 pub(crate) fn citations_text(catalog: &dyn Catalog, cites: &[Citation]) -> String {
     let mut lines = Vec::new();
     for c in cites {
@@ -601,9 +626,15 @@ impl<'c> EdgeIds<'c> {
     }
 }
 
-/// Losses every graph format shares: traced messages (only their ids stay,
-/// in `carries`), unknown fields, flattened citations.
+/// Losses every graph format shares: the sources (only the citations'
+/// text stays), traced messages (only their ids stay, in `carries`),
+/// unknown fields, flattened citations.
 pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
+    loss.add_n(
+        "sources",
+        catalog.sources().len(),
+        "{n} source{s} written only inside the citations' text",
+    );
     loss.add_n(
         "messages",
         catalog.message_count(),
@@ -637,7 +668,9 @@ pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        parse_prefix, prefix, prefix_holding, rgb, ExportFormat, LossReport, TimeExpr, TimeZone,
+    };
 
     #[test]
     fn report_counts_and_words() {

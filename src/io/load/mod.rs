@@ -311,19 +311,9 @@ impl Decoder {
         }
     }
 
-    fn story(&mut self, root: &Node) -> Option<Decoded> {
-        let Value::Object(_) = &root.value else {
-            self.error(
-                format!("a story file must be a JSON object, found {}", root.value.type_name()),
-                root.span.start..root.span.start + 1,
-                "expected {",
-                "wrap the story in an object: {\"format\": \"grapevine/1\", \"entities\": [...], \"events\": [...]}",
-            );
-            return None;
-        };
-        let mut top = self.obj(root, "the story")?;
-        let mut story = Story::default();
-        match self.field(&mut top, "format") {
+    /// The story's "format": grapevine/1, the only one read.
+    fn read_format(&mut self, top: &mut Obj, root: &Node, story: &mut Story) {
+        match self.field(top, "format") {
             None => self.error(
                 "the story has no \"format\"",
                 root.span.start..root.span.start + 1,
@@ -340,7 +330,7 @@ impl Decoder {
                 format!("write \"format\": \"{FORMAT}\""),
             ),
             Some(node) => {
-                if let Some(f) = self.string_node(&top, "format", node) {
+                if let Some(f) = self.string_node(top, "format", node) {
                     if f != FORMAT {
                         self.error(
                             format!("unsupported format {}", quote(&f)),
@@ -353,10 +343,12 @@ impl Decoder {
                 }
             }
         }
-        story.title = self.opt_string(&mut top, "title");
-        story.summary = self.opt_string(&mut top, "summary");
-        if let Some(node) = self.field(&mut top, "timezone") {
-            if let Some(name) = self.string_node(&top, "timezone", node) {
+    }
+
+    /// The story's "timezone", which the decoder then reads times in.
+    fn read_timezone(&mut self, top: &mut Obj, story: &mut Story) {
+        if let Some(node) = self.field(top, "timezone") {
+            if let Some(name) = self.string_node(top, "timezone", node) {
                 match parse_timezone(&name) {
                     Ok(tz) => self.tz = tz,
                     Err(e) => {
@@ -366,9 +358,9 @@ impl Decoder {
                         };
                         self.error(
                             format!(
-                                "the story field \"timezone\": {} is not a time zone this build knows",
-                                quote(&name)
-                            ),
+                            "the story field \"timezone\": {} is not a time zone this build knows",
+                            quote(&name)
+                        ),
                             node.span.clone(),
                             "unknown time zone",
                             help,
@@ -378,6 +370,24 @@ impl Decoder {
                 story.timezone = Some(name);
             }
         }
+    }
+
+    fn story(&mut self, root: &Node) -> Option<Decoded> {
+        let Value::Object(_) = &root.value else {
+            self.error(
+                format!("a story file must be a JSON object, found {}", root.value.type_name()),
+                root.span.start..root.span.start + 1,
+                "expected {",
+                "wrap the story in an object: {\"format\": \"grapevine/1\", \"entities\": [...], \"events\": [...]}",
+            );
+            return None;
+        };
+        let mut top = self.obj(root, "the story")?;
+        let mut story = Story::default();
+        self.read_format(&mut top, root, &mut story);
+        story.title = self.opt_string(&mut top, "title");
+        story.summary = self.opt_string(&mut top, "summary");
+        self.read_timezone(&mut top, &mut story);
         for (i, node) in self
             .section(&mut top, "sources", Some(RefKind::Source))
             .iter()
