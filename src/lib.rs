@@ -10,7 +10,7 @@
 //! dated **events** (contacts: a direct message, an email forward, a meeting),
 //! each with a certainty and its sources. Data flows one way:
 //!
-//! file → [`io`] → [`Story`] (validated) → [`Index`] (compiled, time-sorted
+//! file → [`load_path`] or [`read`] → [`Story`] (validated) → [`Index`] (compiled, time-sorted
 //! channels) → [`analysis`] → an answer that serialises to JSON.
 //!
 //! Dates may be known only to the day, the month, or as an open interval;
@@ -126,5 +126,16 @@ pub mod internals {
     }
     pub mod model {
         pub use crate::model::*;
+    }
+    pub mod render {
+        pub mod html {
+            pub use crate::render::html::*;
+            pub mod csp {
+                pub use crate::render::html::csp::*;
+            }
+        }
+        pub mod style {
+            pub use crate::render::style::*;
+        }
     }
 }

@@ -23,8 +23,9 @@ use crate::index::{Index, IndexSpec, Mode};
 use crate::model::{Certainty, Precision, Story, TimeExpr};
 use crate::Error;
 
+#[doc(hidden)]
 pub use fast::{definite_exact, earliest_exact, earliest_paths_exact};
-pub use reach::{reach, ReachAnswer, ReachQuery, Reached, SourceHeld, Timing};
+pub(crate) use reach::{reach, ReachAnswer, ReachQuery, SourceHeld};
 
 /// Where the information starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -140,6 +141,7 @@ impl Query {
     ///   end has none, and is an error.
     ///
     /// `entity` finds an entity by id, name or alias; `message` finds a message.
+    #[doc(hidden)]
     pub fn resolve(
         &self,
         tz: &jiff::tz::TimeZone,
@@ -227,6 +229,7 @@ impl Query {
 
     /// The precision to show the start time at: that of `--since`, else of
     /// the message's time, else seconds.
+    #[doc(hidden)]
     pub fn start_precision(&self, catalog: &dyn Catalog) -> Precision {
         let tz = catalog.timezone();
         if let Some(p) = self
@@ -252,6 +255,7 @@ impl Query {
 
 /// Where a traced message starts, as [`Query::resolve`] needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[doc(hidden)]
 pub struct MessageStart {
     /// The origin entity.
     pub origin: EntityId,

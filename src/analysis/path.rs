@@ -132,6 +132,7 @@ impl Serialize for PathAnswer {
 }
 
 /// The details of a hop of [`Index::hops_of`], from the index's catalogue.
+#[doc(hidden)]
 pub fn hop(index: &Index, catalog::Hop { from, to, channel }: catalog::Hop) -> Hop {
     let c = channel;
     let catalog = index.catalog();
@@ -182,6 +183,7 @@ pub fn path(index: &Index, query: &ReachQuery, target: EntityId) -> PathAnswer {
 }
 
 /// [`path`] from an answer already computed on `index`.
+#[doc(hidden)]
 pub fn path_in(index: &Index, answer: &ReachAnswer, target: EntityId) -> PathAnswer {
     let id = index.entity_id(target);
     let row = answer.get(id).cloned();

@@ -299,6 +299,7 @@ fn ranked(catalog: &dyn Catalog, values: Vec<Value>) -> Vec<RankRow> {
 /// The start of each entity's earliest contact in `index` ([`NO_LOWER`]
 /// when that contact is undated or open at its start; [`NO_UPPER`] when it
 /// has none). A meeting's hub stands for its participants.
+#[doc(hidden)]
 pub fn first_active(index: &Index) -> Vec<i64> {
     let n = index.entity_count();
     let mut first = vec![NO_UPPER; n];
@@ -667,6 +668,7 @@ fn broker_counts(index: &Index, query: &ReachQuery, counts: &mut [u64]) {
 /// # Complexity
 /// One earliest-path pass, then the chains: O(c log c + h) for h hops in
 /// all.
+#[doc(hidden)]
 pub fn rank_broker_from(index: &Index, query: &ReachQuery) -> RankAnswer {
     let catalog = index.catalog();
     let mut counts = vec![0u64; index.entity_count()];

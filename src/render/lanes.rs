@@ -50,7 +50,7 @@ const SECONDS_PER_DAY: i64 = 86_400;
 
 /// The lane chart of `story` under `focus` as an accessible SVG.
 ///
-/// Errors: more than [`MAX_LANES`] lanes or [`MAX_LANE_CONTACTS`] contacts.
+/// Errors: more than [`MAX_LANES`](crate::render::MAX_LANES) lanes or [`MAX_LANE_CONTACTS`](crate::render::MAX_LANE_CONTACTS) contacts.
 pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Error> {
     let tz = story.tz();
     let chart = Chart::collect(story, focus)?;

@@ -26,22 +26,22 @@
 //! ```
 
 mod accessible;
-pub mod alt;
+pub(crate) mod alt;
 mod cascade;
 mod check;
-pub mod dot;
-pub mod engine;
+pub(crate) mod dot;
+pub(crate) mod engine;
 mod frame;
-pub mod html;
+pub(crate) mod html;
 mod key;
-pub mod lanes;
+pub(crate) mod lanes;
 mod measure;
 mod plan;
-pub mod png;
+pub(crate) mod png;
 mod prim;
-pub mod style;
-pub mod svg;
-pub mod words;
+pub(crate) mod style;
+pub(crate) mod svg;
+pub(crate) mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -57,8 +57,10 @@ pub use alt::alt_text;
 pub use check::{check_report, check_report_located};
 pub use dot::to_dot;
 pub use engine::Engine;
-pub use lanes::{lanes_png, lanes_svg};
+pub use html::{embed_snippet, html, Page};
+pub use lanes::{lanes_png, lanes_svg, MAX_LANES, MAX_LANE_CONTACTS};
 pub use plan::clean;
+pub use png::{MAX_PNG_PIXELS, MAX_PNG_WIDTH};
 pub use svg::{draw_png, draw_svg, to_png, to_svg};
 
 /// An output format.

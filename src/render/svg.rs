@@ -217,7 +217,7 @@ pub fn to_png(
 
 /// A PNG of `story` under `focus` drawn for `look`'s fit, `width` pixels wide
 /// (default: the fit's width at twice the pixel density, 1400 px for a
-/// column; at most [`super::png::MAX_PNG_WIDTH`]).
+/// column; at most [`MAX_PNG_WIDTH`](crate::render::MAX_PNG_WIDTH)).
 pub fn draw_png(
     story: &Story,
     focus: &Focus,

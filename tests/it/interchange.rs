@@ -796,7 +796,7 @@ fn colours_are_the_diagrams() {
     ] {
         assert_eq!(
             grapevine::internals::io::export::kind_colour(k),
-            grapevine::render::style::kind_style(k).border
+            grapevine::internals::render::style::kind_style(k).border
         );
     }
 }

@@ -174,6 +174,7 @@ pub struct CriticalAnswer {
 /// A catalogue without some events: the same entities, messages and event
 /// numbers, and the channels of every other event. Any analysis run on it
 /// answers as if the events had never been recorded.
+#[doc(hidden)]
 pub struct Without<'a> {
     inner: &'a dyn Catalog,
     channels: Channels,
@@ -316,6 +317,7 @@ impl Catalog for Without<'_> {
 
 /// The details of event `e` of `catalog`: its time, kind, certainty,
 /// parties, and the sentence and source it rests on.
+#[doc(hidden)]
 pub fn event_info(catalog: &dyn Catalog, e: EventId) -> EventInfo {
     let ev = catalog.event(e);
     let citation = ev

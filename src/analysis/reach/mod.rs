@@ -49,8 +49,10 @@ pub use rows::{reach, reach_rows, ReachRows};
 pub use paths::Paths;
 
 /// No lower bound: the information was held from the beginning of time.
+#[doc(hidden)]
 pub const NO_LOWER: i64 = i64::MIN;
 /// No upper bound: not known by any time.
+#[doc(hidden)]
 pub const NO_UPPER: i64 = i64::MAX;
 const NONE: u32 = u32::MAX;
 
@@ -269,6 +271,7 @@ fn after(t: i64, strict: bool) -> i64 {
 /// usable when `hi >= after(arr(u))` and delivers at `max(lo, after(arr(u)))`.
 ///
 /// Complexity: O(c + n log n) for c channels and n entities.
+#[doc(hidden)]
 pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Vec<i64> {
     if let Some(arr) = super::fast::earliest_exact(index, query, min) {
         return arr;
@@ -319,6 +322,7 @@ pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Ve
 /// order.
 ///
 /// Complexity: O(c log c) for c channels.
+#[doc(hidden)]
 pub fn earliest_paths(index: &Index, query: &ReachQuery, min: Certainty) -> Paths {
     if let Some(paths) = super::fast::earliest_paths_exact(index, query, min) {
         return paths;
@@ -389,6 +393,7 @@ pub fn earliest_paths(index: &Index, query: &ReachQuery, min: Certainty) -> Path
 ///
 /// Complexity: O(c log c) in practice; every improvement re-examines the
 /// improved entity's channels.
+#[doc(hidden)]
 pub fn definite_arrival(
     index: &Index,
     query: &ReachQuery,

@@ -323,6 +323,7 @@ impl ReachRows<'_> {
 
     /// The number of event ids all the paths hold together (the sum of the
     /// chains' lengths): what `path` costs in the JSON.
+    #[doc(hidden)]
     pub fn path_entries(&self) -> usize {
         self.rows
             .iter()
@@ -331,6 +332,7 @@ impl ReachRows<'_> {
     }
 
     /// The earliest-arrival chains, as a forest.
+    #[doc(hidden)]
     pub fn paths(&self) -> &Paths {
         &self.paths
     }

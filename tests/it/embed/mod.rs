@@ -95,7 +95,7 @@ fn one_file_within_its_budget_and_nothing_fetched() {
     let dir = tempfile::tempdir().unwrap();
     let page = bundled(dir.path());
     assert!(
-        page.len() <= grapevine::render::html::SIZE_BUDGET,
+        page.len() <= grapevine::internals::render::html::SIZE_BUDGET,
         "{} bytes",
         page.len()
     );
@@ -132,8 +132,8 @@ fn one_file_within_its_budget_and_nothing_fetched() {
         );
     }
     // Its own CSP names exactly its script and style by hash.
-    let csp = grapevine::render::html::csp();
-    let hash = grapevine::render::html::csp::csp_hash;
+    let csp = grapevine::internals::render::html::csp();
+    let hash = grapevine::internals::render::html::csp::csp_hash;
     assert!(csp.contains(&hash(scripts[1].1)), "{csp}");
     assert!(csp.contains(&hash(styles[0].1)), "{csp}");
     assert!(csp.starts_with("default-src 'none'"));
@@ -206,7 +206,7 @@ fn the_contract_for_embedders() {
     }
     assert!(page.contains("<g data-event=\"dm-pac-tip\" tabindex=\"0\""));
     assert!(!page.contains("id=\"n0\""), "no synthetic ids left");
-    let css = grapevine::render::html::CSS;
+    let css = grapevine::internals::render::html::CSS;
     for prop in [
         "--gv-font",
         "--gv-text",
@@ -232,7 +232,7 @@ fn the_contract_for_embedders() {
             "unscoped rule: {selector}"
         );
     }
-    let js = grapevine::render::html::JS;
+    let js = grapevine::internals::render::html::JS;
     assert!(js.contains("'grapevine:height'"));
     assert!(page.contains("aria-live=\"polite\""));
 }
