@@ -79,7 +79,9 @@ pub use model::order::{order_events, OrderProblem};
 
 // Any input as a catalogue, compiled into an index of channels; the typed
 // numbers at the seams.
-pub use catalog::{Catalog, ChannelId, EntityId, EventId, Hop, HubId, Node, NodeId, StoryCatalog};
+pub use catalog::{
+    Catalog, ChannelId, EntityId, EventId, HoldingChannel, Hop, HubId, Node, NodeId, StoryCatalog,
+};
 pub use index::{Index, IndexSpec, Mode};
 
 // The questions and their answers (the other analyses are in [`analysis`]).
