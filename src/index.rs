@@ -95,6 +95,11 @@ struct Adjacency {
 const CERTAINTY_MASK: u8 = 0b11;
 pub(crate) const CARRIES: u8 = 0b100;
 
+/// A channel of [`Index::with_holdings`] before the columns are made: lo,
+/// hi, whether it is a holding, its position among the events' channels or
+/// the holdings, sender, receiver, event number and flags.
+type HoldingRow = (i64, i64, bool, usize, u32, u32, u32, u8);
+
 /// The time-sorted channels a query may follow, as parallel columns, with
 /// the catalogue they came from (for ids and names).
 ///
@@ -246,8 +251,7 @@ impl<'a> Index<'a> {
         } else {
             ChannelId::all(ch.len()).collect()
         };
-        // (lo, hi, holding?, position, from, to, event, flags)
-        let mut rows: Vec<(i64, i64, bool, usize, u32, u32, u32, u8)> = kept
+        let mut rows: Vec<HoldingRow> = kept
             .into_iter()
             .filter(|&c| ch.certainty[c.index()] >= min)
             .map(|c| {

@@ -192,11 +192,8 @@ fn cycles(before: &[Vec<usize>], pending: &[usize]) -> Vec<OrderProblem> {
         let mut walk = vec![start];
         state[start] = 1;
         let mut u = start;
-        loop {
-            // A left event always names another left event.
-            let Some(&b) = before[u].iter().find(|&&b| pending[b] > 0 && state[b] != 2) else {
-                break;
-            };
+        // A left event always names another left event.
+        while let Some(&b) = before[u].iter().find(|&&b| pending[b] > 0 && state[b] != 2) {
             if state[b] == 1 {
                 out.push(OrderProblem::Cycle { event: u, other: b });
                 break;
