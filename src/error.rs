@@ -587,7 +587,8 @@ impl std::error::Error for RenderError {}
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Error, ErrorKind, Limited, Missing, QueryError, RenderError, TimeRole};
+    use crate::diagnostic::Report;
 
     #[test]
     fn no_prefix_and_kinds() {

@@ -121,6 +121,17 @@ pub struct Index<'a> {
     hubs: u32,
 }
 
+/// The per-channel columns an [`Index`] is assembled from, borrowed from
+/// the catalogue or owned when some channels were left out.
+struct Columns<'a> {
+    from: Cow<'a, [u32]>,
+    to: Cow<'a, [u32]>,
+    /// Event number per channel; `None`: channel `c` is event `c`.
+    event: Option<Cow<'a, [u32]>>,
+    times: Times<'a>,
+    flags: Cow<'a, [u8]>,
+}
+
 impl std::fmt::Debug for Index<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index")
@@ -215,11 +226,13 @@ impl<'a> Index<'a> {
         };
         Index::assemble(
             catalog,
-            Cow::Borrowed(&ch.from),
-            Cow::Borrowed(&ch.to),
-            ch.event.as_deref().map(Cow::Borrowed),
-            times,
-            flags,
+            Columns {
+                from: Cow::Borrowed(&ch.from),
+                to: Cow::Borrowed(&ch.to),
+                event: ch.event.as_deref().map(Cow::Borrowed),
+                times,
+                flags,
+            },
             spec,
         )
     }
@@ -267,18 +280,17 @@ impl<'a> Index<'a> {
             rows.push((h.lo, h.hi, true, k, h.from.0, h.to.0, h.event.0, flags));
         }
         rows.sort_unstable_by_key(|r| (r.0, r.1, r.2, r.3));
-        Some(Index::assemble(
-            catalog,
-            Cow::Owned(rows.iter().map(|r| r.4).collect()),
-            Cow::Owned(rows.iter().map(|r| r.5).collect()),
-            Some(Cow::Owned(rows.iter().map(|r| r.6).collect())),
-            Times::Intervals {
+        let columns = Columns {
+            from: Cow::Owned(rows.iter().map(|r| r.4).collect()),
+            to: Cow::Owned(rows.iter().map(|r| r.5).collect()),
+            event: Some(Cow::Owned(rows.iter().map(|r| r.6).collect())),
+            times: Times::Intervals {
                 lo: Cow::Owned(rows.iter().map(|r| r.0).collect()),
                 hi: Cow::Owned(rows.iter().map(|r| r.1).collect()),
             },
-            Cow::Owned(rows.iter().map(|r| r.7).collect()),
-            spec,
-        ))
+            flags: Cow::Owned(rows.iter().map(|r| r.7).collect()),
+        };
+        Some(Index::assemble(catalog, columns, spec))
     }
 
     /// An index of the channels `kept` (ascending) of `ch`, each with its
@@ -310,24 +322,25 @@ impl<'a> Index<'a> {
         );
         Index::assemble(
             catalog,
-            pick(&ch.from),
-            pick(&ch.to),
-            Some(Cow::Owned(event)),
-            times,
-            flags,
+            Columns {
+                from: pick(&ch.from),
+                to: pick(&ch.to),
+                event: Some(Cow::Owned(event)),
+                times,
+                flags,
+            },
             spec,
         )
     }
 
-    fn assemble(
-        catalog: &'a dyn Catalog,
-        from: Cow<'a, [u32]>,
-        to: Cow<'a, [u32]>,
-        event: Option<Cow<'a, [u32]>>,
-        times: Times<'a>,
-        flags: Cow<'a, [u8]>,
-        spec: &IndexSpec,
-    ) -> Index<'a> {
+    fn assemble(catalog: &'a dyn Catalog, columns: Columns<'a>, spec: &IndexSpec) -> Index<'a> {
+        let Columns {
+            from,
+            to,
+            event,
+            times,
+            flags,
+        } = columns;
         Index {
             catalog,
             exact: matches!(times, Times::Exact { .. }),

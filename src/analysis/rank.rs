@@ -154,6 +154,9 @@ pub struct RankOptions {
     pub until: Option<i64>,
     /// Temporal measures: each hop at least a second after its sender had it.
     pub strict: bool,
+    /// Static measures: count paths through audiences (entities of kind
+    /// `group`) too; by default a group is an endpoint only.
+    pub through_groups: bool,
 }
 
 impl Default for RankOptions {
@@ -164,6 +167,7 @@ impl Default for RankOptions {
             since: None,
             until: None,
             strict: false,
+            through_groups: false,
         }
     }
 }
@@ -235,10 +239,11 @@ pub fn rank_static(
                 found: n as u64,
             })
         })?;
+    let ends = group_ends(catalog, options.through_groups);
     let values: Vec<f64> = match measure {
         Measure::Degree => g.degree_centrality(),
-        Measure::Betweenness => g.betweenness(),
-        Measure::Closeness => g.closeness(),
+        Measure::Betweenness => g.betweenness_ending_at(&ends),
+        Measure::Closeness => g.closeness_ending_at(&ends),
         Measure::Pagerank => g.pagerank(0.85),
         Measure::Reach | Measure::Broker => {
             return Err(Error::Query(QueryError::TemporalMeasure {
@@ -259,6 +264,14 @@ pub fn rank_static(
         links: Some(g.graph().edge_count()),
         entities: ranked(catalog, values.into_iter().map(Value::Score).collect()),
     })
+}
+
+/// Per entity: whether it is an endpoint only for static measures (a group,
+/// unless `through` asks for paths through groups too).
+pub(crate) fn group_ends(catalog: &dyn Catalog, through: bool) -> Vec<bool> {
+    EntityId::all(catalog.entity_count())
+        .map(|u| !through && catalog.entity_kind(u) == crate::model::EntityKind::Group)
+        .collect()
 }
 
 /// A value as ranks compare it: counts exactly, scores to 10⁻¹² (so that
@@ -679,6 +692,7 @@ pub fn rank_broker_from(index: &Index, query: &ReachQuery) -> RankAnswer {
         since: query.start,
         until: query.until,
         strict: query.strict,
+        through_groups: false,
     };
     let mut answer = temporal_answer(
         catalog,

@@ -375,6 +375,10 @@ pub struct RankArgs {
     /// Static measures: standing relations link their ends too.
     #[arg(long)]
     pub relations: bool,
+    /// Betweenness and closeness: count paths through audiences (entities of
+    /// kind group) too; by default an audience is an endpoint, never a broker.
+    #[arg(long)]
+    pub through_groups: bool,
     /// Rows of the table (0: all).
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub top: usize,
@@ -397,6 +401,10 @@ pub struct ConnectArgs {
     /// Standing relations link their ends too (not the chains: nothing travels along them).
     #[arg(long)]
     pub relations: bool,
+    /// Static paths may pass through audiences (entities of kind group); by
+    /// default an audience is an endpoint, never a link between others.
+    #[arg(long)]
+    pub through_groups: bool,
     /// The chains: each entity holds it from this time on (default: since before any contact).
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,

@@ -52,6 +52,7 @@ fn query(catalog: &dyn Catalog, args: &ConnectArgs) -> Result<ConnectQuery, CliE
         entities: resolve_all(catalog, &args.entities)?,
         threshold: args.threshold,
         relations: args.relations,
+        through_groups: args.through_groups,
         since: args
             .since
             .as_deref()
@@ -90,6 +91,11 @@ fn heading(catalog: &dyn Catalog, args: &ConnectArgs, answer: &ConnectAnswer) ->
             " (relations left out: --relations)"
         }
     ));
+    if !args.through_groups {
+        s.push_str(
+            "  audiences (groups) are endpoints: no path passes through one (--through-groups)\n",
+        );
+    }
     let mut chains = String::from("  chains: each holds it ");
     match args.since.as_deref() {
         Some(t) => chains.push_str(&format!("from {t}")),

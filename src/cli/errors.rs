@@ -179,7 +179,9 @@ fn render_words(e: &RenderError) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::CliError;
+    use crate::error::{QueryError, RenderError, TimeRole};
+    use crate::Error;
 
     #[test]
     fn flags_are_named_here() {

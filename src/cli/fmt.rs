@@ -229,7 +229,9 @@ fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::path::{Path, PathBuf};
+
+    use super::Target;
 
     fn dir(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("grapevine-fmt-{name}-{}", std::process::id()));

@@ -64,24 +64,26 @@ pub fn read_quietly(args: &InputArgs) -> Result<Input, Error> {
     input
 }
 
-/// Prints an input's warnings and how many bad rows were skipped.
+/// Says in one line that the input has warnings or skipped rows, and which
+/// command lists them (`check` is the command that shows warnings).
 fn print_notes(file: &Path, input: &Input) {
-    let report = input.report();
-    if report.warning_count() > 0 {
-        eprint_text(&report.render());
-    }
+    let warnings = input.report().warning_count();
     let skipped = input.skipped();
-    if skipped > 0 {
-        eprint_text(&format!(
-            "{}: skipped {} bad row{}{}\n",
-            file.display(),
-            skipped,
-            if skipped == 1 { "" } else { "s" },
-            if skipped > report.warning_count() {
-                " (the first ones are shown above)"
-            } else {
-                ""
-            }
-        ));
+    if warnings == 0 && skipped == 0 {
+        return;
     }
+    let shown = crate::diagnostic::visible(&file.display().to_string());
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let line = if skipped > 0 {
+        format!(
+            "{shown}: skipped {skipped} bad row{}: grapevine check {shown} lists the problems\n",
+            plural(skipped)
+        )
+    } else {
+        format!(
+            "{shown}: {warnings} warning{}: grapevine check {shown} lists them\n",
+            plural(warnings)
+        )
+    };
+    eprint_text(&line);
 }

@@ -64,6 +64,7 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
     let options = RankOptions {
         threshold: args.threshold,
         relations: args.relations,
+        through_groups: args.through_groups,
         since: args
             .since
             .as_deref()
@@ -161,6 +162,13 @@ fn table(catalog: &dyn Catalog, answer: &RankAnswer, args: &RankArgs) -> String 
             catalog.entity_count(),
             answer.links.unwrap_or(0)
         ));
+        if matches!(measure, Measure::Betweenness | Measure::Closeness) {
+            s.push_str(if args.through_groups {
+                "  paths through audiences (groups) count too\n"
+            } else {
+                "  audiences (groups) are endpoints: no path passes through one (--through-groups counts them)\n"
+            });
+        }
     } else {
         let from = match (&answer.message, &answer.source) {
             (Some(m), Some(src)) => format!(

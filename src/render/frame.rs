@@ -31,9 +31,24 @@ fn text_sizes(fit: Fit) -> (f64, f64, f64, f64) {
     }
 }
 
+/// Where and how a run of wrapped lines is set: the left edge, the width
+/// to wrap to, the font size and the extra attributes of each `<text>`.
+struct Pen<'s> {
+    x: f64,
+    width: f64,
+    size: f64,
+    style: &'s str,
+}
+
 /// Lines of text starting at `y` (the top of the first line): the SVG and
 /// the y under the last line.
-fn lines(out: &mut String, text: &str, x: f64, y: f64, width: f64, size: f64, style: &str) -> f64 {
+fn lines(out: &mut String, text: &str, y: f64, pen: &Pen<'_>) -> f64 {
+    let Pen {
+        x,
+        width,
+        size,
+        style,
+    } = *pen;
     let bold = style.contains("bold");
     let mut y = y;
     for line in wrap_px(text, width, size, bold) {
@@ -78,13 +93,21 @@ pub(crate) fn caption(out: &mut String, fit: Fit, title: &str, heading: Option<&
         out,
         title,
         m,
-        m,
-        w,
-        t,
-        " font-weight=\"bold\" fill=\"#111111\"",
+        &Pen {
+            x: m,
+            width: w,
+            size: t,
+            style: " font-weight=\"bold\" fill=\"#111111\"",
+        },
     );
     if let Some(heading) = heading {
-        y = lines(out, heading, m, y + 2.0, w, h, " fill=\"#333333\"");
+        let pen = Pen {
+            x: m,
+            width: w,
+            size: h,
+            style: " fill=\"#333333\"",
+        };
+        y = lines(out, heading, y + 2.0, &pen);
     }
     out.push_str("</g>\n");
     y
@@ -111,13 +134,25 @@ pub(crate) fn footer(
     }
     if !notes.is_empty() || sources.is_some() {
         out.push_str("<g class=\"grapevine-notes\">\n");
+        let note_pen = Pen {
+            x: m,
+            width: w,
+            size: k,
+            style: " fill=\"#333333\"",
+        };
         for note in notes {
             out.push_str(&format!("<g><title>{}</title>\n", escape::svg(note)));
-            y = lines(out, note, m, y + 2.0, w, k, " fill=\"#333333\"");
+            y = lines(out, note, y + 2.0, &note_pen);
             out.push_str("</g>\n");
         }
         if let Some(sources) = sources {
-            y = lines(out, sources, m, y + 4.0, w, s, " fill=\"#555555\"");
+            let pen = Pen {
+                x: m,
+                width: w,
+                size: s,
+                style: " fill=\"#555555\"",
+            };
+            y = lines(out, sources, y + 4.0, &pen);
         }
         out.push_str("</g>\n");
     }

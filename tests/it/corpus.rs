@@ -658,8 +658,11 @@ fn cli_bad_rows() {
     let out = grapevine_cli(&["reach", f, "--from", "a", "--skip-bad-rows", "--json"]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
+    // One line about it, naming the command that lists the problems.
     assert!(err.contains("skipped 1 bad row"), "{err}");
-    assert!(err.contains("bad.csv:3:5"), "{err}");
+    assert!(err.contains("grapevine check"), "{err}");
+    assert!(!err.contains("bad.csv:3:5"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
     // No progress bar when stderr is not a terminal.
     assert!(!err.contains("reading"), "{err}");
 }

@@ -4,8 +4,8 @@
 use super::fields::Obj;
 use super::refs::RefKind;
 use super::{Decoder, Node, Value};
-use crate::diagnostic::{quote, Diagnostic};
-use crate::model::{Event, ListField, Parties, EVENT_KINDS};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Event, ListField, Parties};
 
 /// The most channels a story may open (a directed event one per receiver, a
 /// mutual one two per participant, through its hub): 2^25. Every channel
@@ -17,21 +17,9 @@ impl Decoder {
     pub(super) fn event(&mut self, node: &Node, i: usize) -> Option<Event> {
         let mut o = self.obj(node, &format!("events[{i}]"))?;
         let id = self.id(&mut o, true, Some(RefKind::Event));
+        // Any word: a free kind is shown as written, with no warning.
         let kind = match self.field(&mut o, "kind") {
-            Some(n) => {
-                let k = self.string_node(&o, "kind", n);
-                if let Some(k) = &k {
-                    if !EVENT_KINDS.contains(&k.as_str()) {
-                        self.warn(
-                            format!("{} field \"kind\": {} is not one of the event kinds format 1 names", o.what, quote(k)),
-                            n.span.clone(),
-                            "free-text kind",
-                            format!("the named kinds are {}; free text is kept but drawn as other", EVENT_KINDS.join(", ")),
-                        );
-                    }
-                }
-                k
-            }
+            Some(n) => self.string_node(&o, "kind", n),
             None => None,
         };
         let from = self.field(&mut o, "from");
