@@ -23,8 +23,8 @@ pub use value::{Member, Node, Value};
 /// non-empty string without control characters or surrounding spaces.
 ///
 /// ```
-/// assert_eq!(grapevine::model::id_problem("j.doe@example.org"), None);
-/// assert_eq!(grapevine::model::id_problem(" x"), Some("has spaces at its start or end"));
+/// assert_eq!(grapevine::internals::model::id_problem("j.doe@example.org"), None);
+/// assert_eq!(grapevine::internals::model::id_problem(" x"), Some("has spaces at its start or end"));
 /// ```
 pub fn id_problem(id: &str) -> Option<&'static str> {
     if id.is_empty() {

@@ -45,7 +45,7 @@ use crate::par::{both, two_cores};
 ///   "events": [{"id": "e1", "from": "a", "to": "b", "time": "2016-09-20"}]}"#).unwrap().story;
 /// let catalog = grapevine::StoryCatalog::new(&story);
 /// let index = Index::build(&catalog, &IndexSpec::default());
-/// let answer = reach(&index, &ReachQuery::new(grapevine::catalog::EntityId(0)));
+/// let answer = reach(&index, &ReachQuery::new(grapevine::EntityId(0)));
 /// let b = &answer.reached[1];
 /// assert_eq!(b.entity, "b");
 /// assert_eq!(b.path, Some(vec!["e1".to_string()]));
