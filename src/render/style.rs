@@ -384,7 +384,10 @@ mod date_label_example {
     fn spans_and_unknown_dates() {
         let tz = jiff::tz::TimeZone::UTC;
         let t = crate::TimeExpr::parse("2016-10-12/2016-10-13", &tz).unwrap();
-        assert_eq!(date_label(Some(&t), &tz, DateStyle::Short), "12–13 Oct 2016");
+        assert_eq!(
+            date_label(Some(&t), &tz, DateStyle::Short),
+            "12–13 Oct 2016"
+        );
         assert_eq!(date_label(None, &tz, DateStyle::Short), "date unknown");
     }
 }
