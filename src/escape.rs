@@ -15,7 +15,7 @@
 /// dropped.
 ///
 /// ```
-/// assert_eq!(grapevine::escape::svg("a<b> & \"c'\n\t\u{0}"), "a&lt;b&gt; &amp; &quot;c&apos;&#10; ");
+/// assert_eq!(grapevine::internals::escape::svg("a<b> & \"c'\n\t\u{0}"), "a&lt;b&gt; &amp; &quot;c&apos;&#10; ");
 /// ```
 pub fn svg(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -128,7 +128,7 @@ pub fn script_json(value: &serde_json::Value) -> String {
 /// lexer reads `\"` as an escaped quote even after another backslash.
 ///
 /// ```
-/// use grapevine::escape::dot_string;
+/// use grapevine::internals::escape::dot_string;
 /// assert_eq!(dot_string("say \"hi\"\\\nbye\r"), r#""say \"hi\"\\\nbye""#);
 /// assert_eq!(dot_string("a\\"), r#""a\\ ""#);
 /// assert_eq!(dot_string("R&D"), r#""R&amp;D""#);

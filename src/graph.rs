@@ -10,7 +10,7 @@
 //!
 //! # Example
 //! ```
-//! use grapevine::{graph::StaticGraph, Certainty, StoryCatalog, Catalog};
+//! use grapevine::{internals::graph::StaticGraph, Certainty, StoryCatalog, Catalog};
 //! let story = grapevine::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap().story;
 //! let catalog = StoryCatalog::new(&story);
 //! let g = StaticGraph::build(&catalog, Certainty::Unknown, true);

@@ -70,13 +70,18 @@ pub use io::{load_bytes, load_path, load_str, read, to_json, Input, Loaded};
 
 // The story and its parts.
 pub use model::{
-    Certainty, Citation, Entity, EntityKind, Event, Interval, Message, Parties, Precision,
-    Relation, Source, Story, TimeExpr,
+    Certainty, Citation, Entity, EntityKind, Event, Holding, Interval, Marker, Message, Parties,
+    Precision, Relation, Source, Story, TimeExpr,
 };
+// The order of events (`after`): the loader applies it; a story built in
+// code applies it with this before any question.
+pub use model::order::{order_events, OrderProblem};
 
 // Any input as a catalogue, compiled into an index of channels; the typed
 // numbers at the seams.
-pub use catalog::{Catalog, ChannelId, EntityId, EventId, Hop, HubId, Node, NodeId, StoryCatalog};
+pub use catalog::{
+    Catalog, ChannelId, EntityId, EventId, HoldingChannel, Hop, HubId, Node, NodeId, StoryCatalog,
+};
 pub use index::{Index, IndexSpec, Mode};
 
 // The questions and their answers (the other analyses are in [`analysis`]).

@@ -142,6 +142,12 @@ pub(super) fn excerpt<C: Catalog + ?Sized>(
         used.extend(ev.sources.iter().map(|c| c.source().to_string()));
         story.events.push(ev);
     }
+    // `after` may name events left out: their order is kept in the
+    // tightened intervals, the names go (the excerpt stays a valid story).
+    let kept_events: BTreeSet<String> = story.events.iter().map(|e| e.id.clone()).collect();
+    for ev in &mut story.events {
+        ev.after.retain(|b| kept_events.contains(b));
+    }
     for m in 0..cat.message_count() {
         let msg = cat.message(m);
         if carried.contains(&msg.id) || events.is_none() {

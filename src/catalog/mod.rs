@@ -136,6 +136,24 @@ pub struct Channels {
     pub hubs: u32,
 }
 
+/// A holding as a channel of the queries about its message
+/// ([`Catalog::holding_channels`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HoldingChannel {
+    /// Its event number (after every event's).
+    pub event: EventId,
+    /// The message's origin.
+    pub from: EntityId,
+    /// The entity that held the message.
+    pub to: EntityId,
+    /// Earliest second of the holding's time (`i64::MIN`: no lower bound).
+    pub lo: i64,
+    /// Latest second (`i64::MAX`: no upper bound).
+    pub hi: i64,
+    /// Its certainty.
+    pub certainty: Certainty,
+}
+
 /// Participants from which a mutual event goes through a hub (see
 /// [`Channels::hubs`]); smaller meetings give every ordered pair.
 pub const HUB_MIN: usize = 3;
@@ -358,6 +376,21 @@ pub trait Catalog: Sync {
 
     /// The channels of every event, in canonical order.
     fn channels(&self) -> &Channels;
+
+    /// The holdings of message `id` as channels from its origin to the
+    /// holding entity, in file order (none for inputs without holdings).
+    /// Queries about the message use them ([`crate::Index::build`]); their
+    /// event numbers come after the events', so that [`Catalog::event_id`]
+    /// and [`Catalog::event`] of one give the holding (as an event of kind
+    /// [`crate::model::HOLDING_KIND`]).
+    fn holding_channels(&self, _id: &str) -> Vec<HoldingChannel> {
+        Vec::new()
+    }
+
+    /// True when event number `e` stands for a holding.
+    fn is_holding(&self, _e: EventId) -> bool {
+        false
+    }
 
     /// The input's time zone: dates without an offset are days there.
     fn timezone(&self) -> TimeZone {

@@ -260,14 +260,31 @@ fn events_text(catalog: &dyn Catalog, events: &[EventInfo]) -> String {
     let mut s = String::new();
     for e in events {
         let time = e.time.as_deref().and_then(|t| TimeExpr::parse(t, &tz).ok());
-        s.push_str(&format!(
-            "  {}  {}  ({}, {}, {})\n",
-            event_date(catalog, time.as_ref()),
-            parties(catalog, e),
-            e.kind,
-            certainty_words(e.certainty),
-            e.event
-        ));
+        // A holding claims that its entity had it, not that anyone handed
+        // it over.
+        let held = catalog
+            .event_number(&e.event)
+            .and_then(|n| crate::render::words::holding_words(catalog, n));
+        match held {
+            Some(held) => s.push_str(&format!(
+                "  {}  {} {held}  ({}, {})\n",
+                event_date(catalog, time.as_ref()),
+                e.to.iter()
+                    .map(|t| name_of(catalog, t))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                certainty_words(e.certainty),
+                e.event
+            )),
+            None => s.push_str(&format!(
+                "  {}  {}  ({}, {}, {})\n",
+                event_date(catalog, time.as_ref()),
+                parties(catalog, e),
+                e.kind,
+                certainty_words(e.certainty),
+                e.event
+            )),
+        }
         if let Some(q) = &e.quote {
             s.push_str(&format!("    “{q}”\n"));
         }

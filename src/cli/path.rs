@@ -83,17 +83,29 @@ pub fn run(
         s.push('\n');
     }
     for (i, (h, hop)) in answer.hops.iter().zip(r.hops(&index)).enumerate() {
-        let event = catalog.event(index.event(hop.channel));
-        s.push_str(&format!(
-            "{}. {}  {} → {}  ({}, {}, {})\n",
-            i + 1,
-            event_date(catalog, event.time.as_ref()),
-            h.from_name,
-            h.to_name,
-            h.kind,
-            certainty_words(h.certainty),
-            h.event
-        ));
+        let e = index.event(hop.channel);
+        let event = catalog.event(e);
+        if let Some(held) = crate::render::words::holding_words(catalog, e) {
+            s.push_str(&format!(
+                "{}. {}  {} {held}  ({}, {})\n",
+                i + 1,
+                event_date(catalog, event.time.as_ref()),
+                h.to_name,
+                certainty_words(h.certainty),
+                h.event
+            ));
+        } else {
+            s.push_str(&format!(
+                "{}. {}  {} → {}  ({}, {}, {})\n",
+                i + 1,
+                event_date(catalog, event.time.as_ref()),
+                h.from_name,
+                h.to_name,
+                h.kind,
+                certainty_words(h.certainty),
+                h.event
+            ));
+        }
         match (&h.quote, &h.source) {
             (Some(q), _) if h.paraphrase => s.push_str(&format!("   in the author's words: {q}\n")),
             (Some(q), _) => s.push_str(&format!("   “{q}”\n")),

@@ -55,9 +55,23 @@ pub fn words(catalog: &dyn Catalog, answer: &WhyNot, until: Option<&str>) -> Str
 /// dm-pac-tip)`.
 fn chain(catalog: &dyn Catalog, c: &Chain) -> String {
     let names: Vec<String> = c.entities.iter().map(|e| name_of(catalog, e)).collect();
+    // A holding's hop says that its entity held it, not that anyone handed
+    // it over.
+    let held = |i: usize| {
+        let e = catalog.event_number(c.events.get(i)?)?;
+        crate::render::words::holding_words(catalog, e)
+    };
+    let mut text = String::new();
+    for (i, name) in names.iter().enumerate() {
+        match i.checked_sub(1).and_then(held) {
+            Some(h) if i == 1 => text = format!("{name} {h}"),
+            Some(h) => text.push_str(&format!(" → {name} {h}")),
+            None if i == 0 => text.push_str(name),
+            None => text.push_str(&format!(" → {name}")),
+        }
+    }
     format!(
-        "{} (event{} {})",
-        names.join(" → "),
+        "{text} (event{} {})",
         if c.events.len() == 1 { "" } else { "s" },
         c.events.join(", ")
     )

@@ -580,6 +580,8 @@ fn contact(r: &mut Reader, line: &Line, known: &Known) -> Option<Event> {
         sources: Vec::new(),
         extra,
         empty: Default::default(),
+        after: Vec::new(),
+        ordered: None,
     })
 }
 

@@ -363,6 +363,8 @@ impl Reading {
             sources: Vec::new(),
             extra,
             empty: Default::default(),
+            after: Vec::new(),
+            ordered: None,
         });
     }
 

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::analysis::summary::{causality, structure, summarise, CausalityProblem, Place, Summary};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EventId};
 use crate::diagnostic::{quote, visible, Diagnostic, LineIndex, Report};
 use crate::model::time::format_at_precision;
 use crate::model::Precision;
@@ -35,6 +35,9 @@ pub fn check_report_located(
     let problems = causality(catalog);
     let mut located = report.clone();
     located.diagnostics.extend(uncited(catalog, span));
+    located.diagnostics.extend(
+        EventId::all(catalog.event_count()).filter_map(|e| tightened_note(catalog, e, span(e.0))),
+    );
     // As a load does, at most MAX_SHOWN problems in all: the rest counted.
     let room = MAX_SHOWN.saturating_sub(located.diagnostics.len());
     located.diagnostics.extend(
@@ -110,6 +113,35 @@ fn uncited(catalog: &dyn Catalog, span: &dyn Fn(u32) -> Option<Range<usize>>) ->
         ));
     }
     out
+}
+
+/// The note `check` prints for an event whose interval `after` tightened.
+fn tightened_note(
+    catalog: &dyn Catalog,
+    e: EventId,
+    span: Option<Range<usize>>,
+) -> Option<Diagnostic> {
+    let ev = catalog.event(e);
+    let iv = ev.ordered?;
+    let written = ev.time.as_ref().map_or("undated", |t| t.text.as_str());
+    let tz = catalog.timezone();
+    let bound = |t: Option<i64>| match t {
+        Some(t) => format_at_precision(t, Precision::Second, &tz),
+        None => "..".to_string(),
+    };
+    Some(
+        Diagnostic::warning(
+            format!(
+                "\"after\" tightens the time of event {} ({written}) to {} / {}",
+                quote(&ev.id),
+                bound(iv.lo),
+                bound(iv.hi)
+            ),
+            span,
+            "its time, by the events it is after (or that are after it)",
+        )
+        .with_help("a note, not a problem: reach, timeline and the pictures use the tightened time; fmt keeps the written one"),
+    )
 }
 
 /// The warning `check` prints for a carrying event that cannot be causally

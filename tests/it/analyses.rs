@@ -18,10 +18,12 @@ const EXACT: &[&str] = &[
     "2016-09-20T00:00:03",
 ];
 
-/// The story without the events `drop` (ids).
+/// The story without the events and holdings `drop` (ids: a holding is a
+/// claim that can be dropped too).
 fn remove(story: &Story, drop: &[&str]) -> Story {
     let mut s = story.clone();
     s.events.retain(|e| !drop.contains(&e.id.as_str()));
+    s.holdings.retain(|h| !drop.contains(&h.id.as_str()));
     s
 }
 
@@ -33,6 +35,14 @@ fn exact(story: &Story, pick: &[usize]) -> Story {
     for (i, e) in s.events.iter_mut().enumerate() {
         let t = EXACT[pick[i % pick.len()] % EXACT.len()];
         e.time = TimeExpr::parse(t, &tz).ok();
+        // New times: the order of the old ones no longer holds.
+        e.after.clear();
+        e.ordered = None;
+    }
+    let n = s.events.len();
+    for (i, h) in s.holdings.iter_mut().enumerate() {
+        let t = EXACT[pick[(n + i) % pick.len()] % EXACT.len()];
+        h.time = TimeExpr::parse(t, &tz).ok();
     }
     s
 }
@@ -46,8 +56,21 @@ fn reached(story: &Story, query: &Query) -> HashSet<String> {
 
 fn strength(story: &Story, ids: &[String]) -> u32 {
     ids.iter()
-        .filter_map(|id| story.events.iter().find(|e| &e.id == id))
-        .map(|e| match e.certainty() {
+        .filter_map(|id| {
+            story
+                .events
+                .iter()
+                .find(|e| &e.id == id)
+                .map(|e| e.certainty())
+                .or_else(|| {
+                    story
+                        .holdings
+                        .iter()
+                        .find(|h| &h.id == id)
+                        .map(|h| h.certainty())
+                })
+        })
+        .map(|c| match c {
             Certainty::Unknown => 0,
             Certainty::Alleged => 1,
             Certainty::Reported => 2,
@@ -96,7 +119,12 @@ fn check_critical(story: &Story, query: &Query, method: Method) -> Result<(), Te
         .collect();
     let got: Vec<&str> = answer.entities.iter().map(|c| c.entity.as_str()).collect();
     prop_assert_eq!(&got, &targets, "every reached entity, in causal order");
-    let ids: Vec<&str> = story.events.iter().map(|e| e.id.as_str()).collect();
+    let ids: Vec<&str> = story
+        .events
+        .iter()
+        .map(|e| e.id.as_str())
+        .chain(story.holdings.iter().map(|h| h.id.as_str()))
+        .collect();
     let trials: Vec<(Vec<String>, HashSet<String>)> = subsets(ids.len(), 3)
         .into_iter()
         .map(|s| {

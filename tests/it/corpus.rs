@@ -20,6 +20,7 @@ struct Ev {
     carries: bool,
 }
 
+use crate::reach_props::tree_violation;
 use crate::strategies::{certainty, parties};
 
 fn ev(n: usize) -> impl Strategy<Value = Ev> {
@@ -351,6 +352,36 @@ fn corpus_1e6_matches_reference() {
     corpus_matches_reference(1_000_000, gen::Family::Mail);
 }
 
+/// On generated corpora of 10^4 rows (uniform and mail), strict and not,
+/// every row's `path` is its `previous`'s `path` followed by its `via`.
+#[test]
+fn corpus_paths_form_a_tree() {
+    for family in [gen::Family::Uniform, gen::Family::Mail] {
+        let spec = gen::CorpusSpec {
+            ids: gen::Ids::Int,
+            family,
+            ..gen::CorpusSpec::new(10_000)
+        };
+        let rows = gen::rows(&spec);
+        let corpus = csv_corpus(&rows, spec.ids);
+        let index = Index::build(&corpus, &IndexSpec::default());
+        for strict in [false, true] {
+            for source in [0, 1] {
+                let src = corpus.entity_number(&gen::name(spec.ids, source)).unwrap();
+                let q = ReachQuery {
+                    start: Some(gen::START),
+                    source_held: SourceHeld::By(gen::START),
+                    strict,
+                    ..ReachQuery::new(src)
+                };
+                let a = reach(&index, &q);
+                assert!(a.reached.len() > 100, "{family:?}: {}", a.reached.len());
+                assert_eq!(tree_violation(&a), None, "{family:?} strict {strict}");
+            }
+        }
+    }
+}
+
 fn dense_rows() -> impl Strategy<Value = Vec<gen::Row>> {
     rows_of(12, 3, 160)
 }
@@ -398,6 +429,7 @@ proptest! {
             let e = earliest_exact(&index, &q, Certainty::Unknown).unwrap();
             let fd = definite_exact(&index, &q, &e, Certainty::Unknown).unwrap();
             prop_assert_eq!(fd, definite_arrival(&general, &q, &e, Certainty::Unknown));
+            prop_assert_eq!(tree_violation(&reach(&index, &q)), None);
         }
     }
 }
@@ -493,6 +525,8 @@ proptest! {
                     }
                     x
                 };
+                prop_assert_eq!(tree_violation(&a), None);
+                prop_assert_eq!(tree_violation(&b), None);
                 prop_assert_eq!(strip(a), strip(b));
             }
             (Err(a), Err(b)) => prop_assert_eq!(a.to_string().is_empty(), b.to_string().is_empty()),

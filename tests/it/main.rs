@@ -16,6 +16,7 @@ mod malformed;
 mod reach_props;
 mod render;
 mod roundtrip;
+mod stories;
 mod story;
 mod strategies;
 mod terminal;

@@ -640,6 +640,8 @@ fn build_event(b: &mut Builder, plan: EventPlan, built: &Built<'_>) -> Event {
         quote,
         sources,
         extra,
+        after: Vec::new(),
+        ordered: None,
     }
 }
 

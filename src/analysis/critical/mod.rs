@@ -178,6 +178,8 @@ pub struct CriticalAnswer {
 pub struct Without<'a> {
     inner: &'a dyn Catalog,
     channels: Channels,
+    /// The events removed (holdings too: a holding is a claim).
+    gone: HashSet<EventId>,
 }
 
 impl<'a> Without<'a> {
@@ -203,7 +205,11 @@ impl<'a> Without<'a> {
             hubs: all.hubs,
         };
         channels.index_events(inner.event_count());
-        Without { inner, channels }
+        Without {
+            inner,
+            channels,
+            gone,
+        }
     }
 }
 
@@ -273,6 +279,14 @@ impl Catalog for Without<'_> {
     }
     fn channels(&self) -> &Channels {
         &self.channels
+    }
+    fn holding_channels(&self, id: &str) -> Vec<crate::catalog::HoldingChannel> {
+        let mut h = self.inner.holding_channels(id);
+        h.retain(|h| !self.gone.contains(&h.event));
+        h
+    }
+    fn is_holding(&self, e: EventId) -> bool {
+        self.inner.is_holding(e)
     }
     fn timezone(&self) -> TimeZone {
         self.inner.timezone()

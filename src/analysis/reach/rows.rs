@@ -21,7 +21,7 @@ use crate::par::{both, two_cores};
 /// # Returns
 /// Every entity reached (by `until`, when given) with `earliest`, `timing`,
 /// `definite_by`, `evidence`, `rests_on`, `via`, `previous` and one
-/// earliest-arrival `path` (fewest hops), in causal order (the source first,
+/// earliest-arrival `path` (the chains form a tree), in causal order (the source first,
 /// then by `earliest` with no lower bound first, hops, name and id); and every
 /// other entity in `not_reached`, by name and id.
 ///
@@ -45,7 +45,7 @@ use crate::par::{both, two_cores};
 ///   "events": [{"id": "e1", "from": "a", "to": "b", "time": "2016-09-20"}]}"#).unwrap().story;
 /// let catalog = grapevine::StoryCatalog::new(&story);
 /// let index = Index::build(&catalog, &IndexSpec::default());
-/// let answer = reach(&index, &ReachQuery::new(grapevine::catalog::EntityId(0)));
+/// let answer = reach(&index, &ReachQuery::new(grapevine::EntityId(0)));
 /// let b = &answer.reached[1];
 /// assert_eq!(b.entity, "b");
 /// assert_eq!(b.path, Some(vec!["e1".to_string()]));

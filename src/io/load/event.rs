@@ -16,7 +16,7 @@ pub const MAX_CHANNELS: u64 = 1 << 25;
 impl Decoder {
     pub(super) fn event(&mut self, node: &Node, i: usize) -> Option<Event> {
         let mut o = self.obj(node, &format!("events[{i}]"))?;
-        let id = self.id(&mut o, true, None);
+        let id = self.id(&mut o, true, Some(RefKind::Event));
         // Any word: a free kind is shown as written, with no warning.
         let kind = match self.field(&mut o, "kind") {
             Some(n) => self.string_node(&o, "kind", n),
@@ -30,9 +30,22 @@ impl Decoder {
             (None, None, Some(p)) => self.mutual(&o, p),
             (f, t, p) => self.no_parties(&o, f, t, p),
         };
+        let what = o.what.clone();
+        let after = self
+            .string_list(&mut o, "after")
+            .into_iter()
+            .map(|(s, span)| {
+                self.reference(
+                    RefKind::Event,
+                    s.clone(),
+                    span,
+                    format!("{what} field \"after\""),
+                );
+                s
+            })
+            .collect();
         let time = self.time(&mut o, "time");
         let certainty = self.certainty(&mut o);
-        let what = o.what.clone();
         let carries = self
             .string_list(&mut o, "carries")
             .into_iter()
@@ -50,7 +63,9 @@ impl Decoder {
             id: id.unwrap_or_default(),
             kind,
             parties,
+            after,
             time,
+            ordered: None,
             certainty,
             carries,
             summary: self.opt_string(&mut o, "summary"),
@@ -59,6 +74,7 @@ impl Decoder {
             empty: o.empty_lists(&[
                 ("carries", ListField::Carries),
                 ("sources", ListField::Sources),
+                ("after", ListField::After),
             ]),
             extra: Vec::new(),
         };

@@ -212,6 +212,36 @@ struct Decoder {
 }
 
 impl Decoder {
+    /// Tightens the events' intervals by `after`; a cycle or an empty
+    /// interval is an error located at the later event, the other one
+    /// related.
+    fn order_events(&mut self, story: &mut Story, spans: &[Range<usize>]) {
+        let Err(problems) = crate::model::order::order_events(story) else {
+            return;
+        };
+        for p in problems {
+            let (e, b) = p.events();
+            let (label, help) = match p {
+                crate::model::order::OrderProblem::Cycle { .. } => (
+                    "its \"after\" goes round in a cycle",
+                    "an event cannot be after an event that is after it: remove one \"after\" of the cycle",
+                ),
+                crate::model::order::OrderProblem::Empty { .. } => (
+                    "its time ends before the event it is after starts",
+                    "check the two times, or the \"after\"",
+                ),
+            };
+            let mut d =
+                Diagnostic::error(p.message(story), spans.get(e).cloned(), label).with_help(help);
+            if e != b {
+                if let Some(s) = spans.get(b) {
+                    d = d.with_related(s.clone(), "the event it is after");
+                }
+            }
+            self.diags.push(d);
+        }
+    }
+
     fn error(
         &mut self,
         message: impl Into<String>,
@@ -403,6 +433,16 @@ impl Decoder {
                 event_spans.push(node.span.clone());
             }
         }
+        for (i, node) in self.section(&mut top, "holdings", None).iter().enumerate() {
+            if let Some(h) = self.holding(node, i) {
+                story.holdings.push(h);
+            }
+        }
+        for (i, node) in self.section(&mut top, "markers", None).iter().enumerate() {
+            if let Some(m) = self.marker(node, i) {
+                story.markers.push(m);
+            }
+        }
         for (i, node) in self.section(&mut top, "relations", None).iter().enumerate() {
             if let Some(r) = self.relation(node, i) {
                 story.relations.push(r);
@@ -412,6 +452,8 @@ impl Decoder {
             ("sources", ListField::Sources),
             ("messages", ListField::Messages),
             ("events", ListField::Events),
+            ("holdings", ListField::Holdings),
+            ("markers", ListField::Markers),
             ("relations", ListField::Relations),
         ]);
         story.extra = self.finish(top);
@@ -424,6 +466,7 @@ impl Decoder {
             .any(|d| d.severity == crate::diagnostic::Severity::Error)
         {
             self.check_unused_entities(&story, &entity_spans);
+            self.order_events(&mut story, &event_spans);
         }
         Some((story, event_spans, entity_spans))
     }

@@ -12,7 +12,7 @@
 //! # Example
 //! ```
 //! # #[cfg(feature = "svg")] {
-//! use grapevine::render::html::{html, Page};
+//! use grapevine::render::{html, Page};
 //! use grapevine::render::{Engine, Focus, Look};
 //! use grapevine::{load_path, Query, StoryCatalog};
 //! let story = load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap().story;

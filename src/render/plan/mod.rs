@@ -321,8 +321,16 @@ pub(crate) fn cited(story: &Story, sources: &[Citation], fallback_quote: Option<
 }
 
 /// The time key of an event for the time axis: its start, or for an open
-/// start the start of its end point; with the precision of that point.
+/// start the start of its end point; with the precision of that point. A
+/// start that `after` raised is used as it is ([`Event::ordered`]).
 fn event_key(e: &Event) -> Option<(i64, Precision)> {
+    if let Some(lo) = e.ordered.and_then(|iv| iv.lo) {
+        let written = e
+            .time
+            .as_ref()
+            .and_then(|t| t.start.as_ref().or(t.end.as_ref()));
+        return Some((lo, written.map_or(Precision::Day, |p| p.precision)));
+    }
     let t = e.time.as_ref()?;
     t.start
         .as_ref()
