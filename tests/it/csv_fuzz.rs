@@ -234,7 +234,9 @@ fn agrees_with_the_crate(bytes: &[u8]) -> Result<(), TestCaseError> {
     // Noise may have changed the header: find the columns by name.
     let column = |name: &str| rows[0].iter().position(|c| c.trim() == name);
     let k = column("kind");
-    let (Some(f), Some(t), Some(tm)) = (column("from"), column("to"), column("time")) else {
+    // The reader also takes `t`, `timestamp` and `date` for the time.
+    let time = ["time", "t", "timestamp", "date"].into_iter().find_map(column);
+    let (Some(f), Some(t), Some(tm)) = (column("from"), column("to"), time) else {
         return Err(TestCaseError::fail(format!(
             "header {:?} accepted",
             rows[0]
