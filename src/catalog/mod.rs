@@ -408,6 +408,11 @@ pub trait Catalog: Sync {
     fn sources(&self) -> &[Source] {
         &[]
     }
+    /// Reference dates a reader needs (election day): drawn and listed,
+    /// never contacts.
+    fn markers(&self) -> &[crate::model::Marker] {
+        &[]
+    }
     /// Whether its events can cite sources (a story's can; a CSV corpus's
     /// rows cannot, so they are not uncited claims).
     fn cites(&self) -> bool {

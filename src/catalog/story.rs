@@ -211,6 +211,9 @@ fn story_channels(story: &Story, ids: &HashMap<String, EntityId>, hub_min: usize
 }
 
 impl Catalog for StoryCatalog<'_> {
+    fn markers(&self) -> &[crate::model::Marker] {
+        &self.story().markers
+    }
     fn entity_count(&self) -> usize {
         self.story.entities.len()
     }

@@ -53,6 +53,16 @@ pub fn run(
             )
         })
         .collect();
+    let lows: Vec<i64> = entries
+        .iter()
+        .map(|e| {
+            catalog
+                .event_number(&e.event)
+                .and_then(|k| catalog.event_interval(k).lo)
+                .unwrap_or(i64::MIN)
+        })
+        .collect();
+    let rows = with_markers(catalog, rows, &lows, &query);
     let s = if entries.is_empty() {
         "No events match.\n".to_string()
     } else {
@@ -60,4 +70,53 @@ pub fn run(
     };
     print_text(out, &s)?;
     Ok(0)
+}
+
+/// The event rows with the story's markers (reference dates, such as
+/// election day) put in time order among them, each a row of kind `marker`;
+/// `lows` is each event row's start. Markers outside `--between` are left
+/// out.
+fn with_markers(
+    catalog: &dyn crate::Catalog,
+    rows: Vec<(Vec<String>, Vec<String>)>,
+    lows: &[i64],
+    query: &crate::analysis::timeline::TimelineQuery,
+) -> Vec<(Vec<String>, Vec<String>)> {
+    let tz = catalog.timezone();
+    let window = query.between.as_ref().and_then(|(a, b)| {
+        let a = crate::TimeExpr::parse(a, &tz).ok()?.interval().lo_or_min();
+        let b = crate::TimeExpr::parse(b, &tz).ok()?.interval().hi_or_max();
+        Some((a, b))
+    });
+    let mut markers: Vec<(i64, Vec<String>)> = catalog
+        .markers()
+        .iter()
+        .filter_map(|m| {
+            let lo = m.time.as_ref()?.interval().lo_or_min();
+            let inside = window.is_none_or(|(a, b)| a <= lo && lo <= b);
+            inside.then(|| {
+                let label = crate::render::clean(&m.label);
+                (
+                    lo,
+                    vec![
+                        event_date(catalog, m.time.as_ref()),
+                        "marker".to_string(),
+                        String::new(),
+                        label,
+                    ],
+                )
+            })
+        })
+        .collect();
+    markers.sort_by_key(|(lo, _)| *lo);
+    let mut out = Vec::with_capacity(rows.len() + markers.len());
+    let mut pending = markers.into_iter().peekable();
+    for (row, &lo) in rows.into_iter().zip(lows) {
+        while let Some((_, m)) = pending.next_if(|(t, _)| *t < lo) {
+            out.push((m, Vec::new()));
+        }
+        out.push(row);
+    }
+    out.extend(pending.map(|(_, m)| (m, Vec::new())));
+    out
 }

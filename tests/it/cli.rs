@@ -1100,3 +1100,33 @@ fn documented_outputs_are_real() {
     }
     assert!(checked >= 10, "only {checked} documented outputs found");
 }
+
+/// `timeline` lists a story's markers (reference dates) in time order among
+/// its contacts, and leaves out those outside `--between`.
+#[test]
+fn timeline_lists_markers_in_time_order() {
+    let story = "graphs/hunter-biden-laptop.json";
+    let text = stdout(&run(&["timeline", story]));
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {text}"))
+    };
+    let election = at("Election day");
+    assert!(lines[election].contains("marker"), "{text}");
+    assert!(at("New York Post story") < election);
+    assert!(
+        at("Rudy Giuliani → The New York Times") < election,
+        "{text}"
+    );
+    let text = stdout(&run(&[
+        "timeline",
+        story,
+        "--between",
+        "2019-01",
+        "2019-12",
+    ]));
+    assert!(!text.contains("Election day"), "{text}");
+}

@@ -235,7 +235,9 @@ fn agrees_with_the_crate(bytes: &[u8]) -> Result<(), TestCaseError> {
     let column = |name: &str| rows[0].iter().position(|c| c.trim() == name);
     let k = column("kind");
     // The reader also takes `t`, `timestamp` and `date` for the time.
-    let time = ["time", "t", "timestamp", "date"].into_iter().find_map(column);
+    let time = ["time", "t", "timestamp", "date"]
+        .into_iter()
+        .find_map(column);
     let (Some(f), Some(t), Some(tm)) = (column("from"), column("to"), time) else {
         return Err(TestCaseError::fail(format!(
             "header {:?} accepted",
