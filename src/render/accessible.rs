@@ -100,12 +100,7 @@ pub(crate) fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
                 start_tag: false,
             }))?
     };
-    let view: Vec<f64> = root
-        .attribute("viewBox")
-        .unwrap_or("")
-        .split([' ', ','])
-        .filter_map(|t| t.parse::<f64>().ok())
-        .collect();
+    let view = super::prim::view_box(root);
     let (width, height) = match view.as_slice() {
         [_, _, w, h] => (*w, *h),
         _ => (1.0, 1.0),

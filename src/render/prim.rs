@@ -22,3 +22,13 @@ pub const DESC_ID: &str = "grapevine-desc";
 /// The fonts text is drawn in: DejaVu Sans (whose metrics the layout uses),
 /// then fonts of the same width, then any sans-serif.
 pub const FONT_STACK: &str = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, Geneva, sans-serif";
+
+/// The numbers of an SVG root's `viewBox` (`x y width height`, spaces or
+/// commas); empty when it has none.
+pub(crate) fn view_box(root: roxmltree::Node<'_, '_>) -> Vec<f64> {
+    root.attribute("viewBox")
+        .unwrap_or("")
+        .split([' ', ','])
+        .filter_map(|t| t.parse::<f64>().ok())
+        .collect()
+}

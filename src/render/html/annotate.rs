@@ -70,12 +70,7 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
         .find(|n| n.attribute("class") == Some("grapevine-caption"));
     if let (Some(top), Some(caption)) = (top, caption) {
         edits.push((caption.range(), String::new()));
-        let view: Vec<f64> = root
-            .attribute("viewBox")
-            .unwrap_or("")
-            .split([' ', ','])
-            .filter_map(|t| t.parse::<f64>().ok())
-            .collect();
+        let view = crate::render::prim::view_box(root);
         if let ([x, y, w, h], Some(at)) = (
             view.as_slice(),
             root.attributes().find(|a| a.name() == "viewBox"),
