@@ -87,7 +87,7 @@ pub use index::{Index, IndexSpec, Mode};
 // The questions and their answers (the other analyses are in [`analysis`]).
 pub use analysis::path::{path, PathAnswer};
 pub use analysis::reach::{
-    reach, reach_rows, ReachAnswer, ReachQuery, ReachRows, Reached, RowFields, RowValue,
+    reach, reach_rows, Asked, ReachAnswer, ReachQuery, ReachRows, Reached, RowFields, RowValue,
     SourceHeld, Timing,
 };
 pub use analysis::why_not::{why_not, WhyNot};

@@ -47,7 +47,7 @@ pub fn run(out: &mut Out, args: &CriticalArgs) -> Result<u8, CliError> {
     let answer = critical(catalog, &query, &cq)?;
     if let (Some(t), true) = (target, answer.entities.is_empty()) {
         let name = catalog.entity_name(t);
-        let msg = if catalog.entity_id(t) == answer.source {
+        let msg = if catalog.entity_id(t) == answer.asked.source {
             format!("{name} is the source: nothing cuts it off.\n")
         } else {
             format!("{name} is not reached; `grapevine why-not` says why.\n")
@@ -95,7 +95,12 @@ fn heading(
     answer: &CriticalAnswer,
     target: Option<EntityId>,
 ) -> String {
-    let what = what(catalog, query, &answer.source, answer.message.as_deref());
+    let what = what(
+        catalog,
+        query,
+        &answer.asked.source,
+        answer.asked.message.as_deref(),
+    );
     let mut s = match target {
         Some(t) => format!(
             "What {} hangs on for {}: the contacts whose removal cuts it off\n",
@@ -109,10 +114,10 @@ fn heading(
         conditions(
             catalog,
             query,
-            answer.mode,
-            answer.message.as_deref(),
-            answer.threshold,
-            answer.strict
+            answer.asked.mode,
+            answer.asked.message.as_deref(),
+            answer.asked.threshold,
+            answer.asked.strict
         ),
         format_args!(
             "assuming the listed contacts happened; {}",

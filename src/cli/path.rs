@@ -34,7 +34,7 @@ pub fn run(
         print_json(out, &answer)?;
         return Ok(code);
     }
-    let (a, b) = (name_of(catalog, &answer.source), answer.name.clone());
+    let (a, b) = (name_of(catalog, &answer.asked.source), answer.name.clone());
     let Some(r) = &answer.row else {
         print_text(
             out,
@@ -45,8 +45,8 @@ pub fn run(
     let words = AnswerWords::new(catalog, &index, &query, &reach);
     let [conditions, assumption] = words.conditions();
     let n = answer.hops.len();
-    let mut s = if r.entity == answer.source {
-        match &answer.message {
+    let mut s = if r.entity == answer.asked.source {
+        match &answer.asked.message {
             Some(m) => format!("{b} is the source of message \"{m}\"\n"),
             None => format!("{b} is the source\n"),
         }

@@ -267,8 +267,8 @@ impl Focus {
             )
         };
         let mut h = Highlight {
-            source: answer.source.clone(),
-            message: answer.message.clone(),
+            source: answer.asked.source.clone(),
+            message: answer.asked.message.clone(),
             ..Highlight::default()
         };
         for r in &answer.reached {
@@ -285,15 +285,15 @@ impl Focus {
                     earliest_seconds: r.earliest.filter(|t| *t != i64::MIN && *t != i64::MAX),
                     timing: r.timing,
                     evidence: r.evidence,
-                    is_source: r.entity == answer.source,
+                    is_source: r.entity == answer.asked.source,
                     chain: r.chain(&index),
                 },
             );
             h.chains.push((r.entity.clone(), chain));
         }
-        let source = name_of(catalog, &answer.source);
+        let source = name_of(catalog, &answer.asked.source);
         let total = catalog.entity_count();
-        let heading = match (&answer.message, &query.origin) {
+        let heading = match (&answer.asked.message, &query.origin) {
             (Some(m), _) => {
                 let title = catalog
                     .message_number(m)
@@ -342,7 +342,7 @@ impl Focus {
         if !answer.reached() {
             return Err(Error::Query(QueryError::NotReached {
                 entity: name_of(catalog, &answer.entity),
-                source: name_of(catalog, &answer.source),
+                source: name_of(catalog, &answer.asked.source),
             }));
         }
         let mut focus = Focus::reach(catalog, query)?;
@@ -355,7 +355,7 @@ impl Focus {
             .map(|hop| (hop.event.clone(), hop.from.clone(), hop.to.clone()))
             .collect();
         let mut keep: BTreeSet<String> = BTreeSet::new();
-        keep.insert(answer.source.clone());
+        keep.insert(answer.asked.source.clone());
         for (_, a, b) in &chain {
             keep.insert(a.clone());
             keep.insert(b.clone());
@@ -367,7 +367,7 @@ impl Focus {
         h.not_reached.clear();
         focus.heading = Some(format!(
             "How {} could have reached {}: {} hop{}{}",
-            name_of(catalog, &answer.source),
+            name_of(catalog, &answer.asked.source),
             name_of(catalog, &answer.entity),
             chain.len(),
             if chain.len() == 1 { "" } else { "s" },
@@ -631,7 +631,7 @@ pub fn display_earliest(
         return "any time".to_string();
     };
     let mut precision = query.start_precision(catalog);
-    let mut current = answer.start.unwrap_or(NO_LOWER);
+    let mut current = answer.asked.start.unwrap_or(NO_LOWER);
     for Hop { channel: c, .. } in reached.hops(index) {
         let lo = index.lo(c);
         let ready = if query.strict && current != NO_LOWER {

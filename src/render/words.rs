@@ -200,7 +200,7 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
     }
 
     fn is_source(&self, r: &Reached) -> bool {
-        r.entity == self.answer.source
+        r.entity == self.answer.asked.source
     }
 
     /// From when `r` could have the information: `20 Sep 2016`, `always`
@@ -234,7 +234,7 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         }
         let Some(d) = r.definite_by else {
             let held_always = self.is_source(r)
-                && self.answer.start.is_none()
+                && self.answer.asked.start.is_none()
                 && (matches!(self.query.origin, Origin::Entity(_)) || self.query.since.is_some());
             return if held_always {
                 "all along"
@@ -410,10 +410,10 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
     pub fn conditions(&self) -> [String; 2] {
         let mut first = format!(
             "{}; {}",
-            mode_words(self.answer.mode, self.answer.message.as_deref()),
-            threshold_words(self.answer.threshold)
+            mode_words(self.answer.asked.mode, self.answer.asked.message.as_deref()),
+            threshold_words(self.answer.asked.threshold)
         );
-        if self.answer.strict {
+        if self.answer.asked.strict {
             first.push_str("; strict: each hop at least a second after its sender had it");
         }
         if let Some(t) = self.until_label() {
@@ -431,8 +431,8 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
     /// The source and where the information starts: `message "pac-tip"
     /// from WikiLeaks`, `anything WikiLeaks knew from 20 Sep 2016`.
     pub fn what(&self) -> String {
-        let source = name_of(self.catalog, &self.answer.source);
-        match &self.answer.message {
+        let source = name_of(self.catalog, &self.answer.asked.source);
+        match &self.answer.asked.message {
             Some(m) => format!("message \"{m}\" from {source}"),
             None => match self.query.since.as_deref() {
                 Some(since) => {

@@ -115,7 +115,7 @@ fn check_critical(story: &Story, query: &Query, method: Method) -> Result<(), Te
         .reached
         .iter()
         .map(|r| r.entity.as_str())
-        .filter(|e| *e != before.source)
+        .filter(|e| *e != before.asked.source)
         .collect();
     let got: Vec<&str> = answer.entities.iter().map(|c| c.entity.as_str()).collect();
     prop_assert_eq!(&got, &targets, "every reached entity, in causal order");

@@ -980,8 +980,8 @@ mod path_props {
                 let events: Vec<&str> = p.hops.iter().map(|h| h.event.as_str()).collect();
                 let want: Vec<&str> = p.row.as_ref().and_then(|r| r.path.as_ref()).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
                 prop_assert_eq!(events, want);
-                prop_assert_eq!((&p.source, &p.message, p.mode, p.start, p.until, p.threshold, p.strict),
-                    (&reach.source, &reach.message, reach.mode, reach.start, reach.until, reach.threshold, reach.strict));
+                prop_assert_eq!((&p.asked.source, &p.asked.message, p.asked.mode, p.asked.start, p.asked.until, p.asked.threshold, p.asked.strict),
+                    (&reach.asked.source, &reach.asked.message, reach.asked.mode, reach.asked.start, reach.asked.until, reach.asked.threshold, reach.asked.strict));
             }
         }
     }

@@ -837,7 +837,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     prop_assert_eq!(streamed.len(), answer.reached.len());
     let b = brute(&story, case, SPEC);
     let (rows, not) = expected(&story, case, &b);
-    prop_assert_eq!(answer.until, b.until, "until");
+    prop_assert_eq!(answer.asked.until, b.until, "until");
     let got: Vec<&str> = answer.reached.iter().map(|r| r.entity.as_str()).collect();
     let want: Vec<&str> = rows.iter().map(|r| r.entity.as_str()).collect();
     prop_assert_eq!(&got, &want, "reached, in causal order");

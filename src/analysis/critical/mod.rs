@@ -38,10 +38,10 @@ use serde::Serialize;
 
 use crate::analysis::reach::ser_time;
 
-use super::reach::{earliest_paths, reach, ReachAnswer, ReachQuery};
+use super::reach::{earliest_paths, reach, Asked, ReachAnswer, ReachQuery};
 use super::Query;
 use crate::catalog::{certainty_bits, Catalog, ChannelId, Channels, EntityId, EventId};
-use crate::index::{Index, IndexSpec, Mode};
+use crate::index::{Index, IndexSpec};
 use crate::model::{
     Certainty, Entity, EntityKind, Event, Interval, Message, Parties, Relation, Source, Story,
 };
@@ -149,22 +149,9 @@ pub struct EventInfo {
 /// entity hangs on, and every event named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CriticalAnswer {
-    /// Source entity id.
-    pub source: String,
-    /// Traced message id, if any.
-    pub message: Option<String>,
-    /// message or contacts.
-    pub mode: Mode,
-    /// `t0`, or `None` for no lower bound.
-    #[serde(serialize_with = "ser_time")]
-    pub start: Option<i64>,
-    /// `--until T`, when given.
-    #[serde(serialize_with = "ser_time", skip_serializing_if = "Option::is_none")]
-    pub until: Option<i64>,
-    /// Evidence threshold.
-    pub threshold: Certainty,
-    /// Strict mode.
-    pub strict: bool,
+    /// The question (its fields at the top level of the JSON).
+    #[serde(flatten)]
+    pub asked: Asked,
     /// Each examined reached entity, in reach's causal order.
     pub entities: Vec<Critical>,
     /// Every event named above, in causal order.
@@ -453,7 +440,7 @@ pub fn critical(
     let targets: Vec<EntityId> = answer
         .reached
         .iter()
-        .filter(|r| r.entity != answer.source)
+        .filter(|r| r.entity != answer.asked.source)
         .filter_map(|r| catalog.entity_number(&r.entity))
         .filter(|u| wanted.as_ref().is_none_or(|w| w.contains(u)))
         .collect();
@@ -506,13 +493,7 @@ pub fn critical(
         });
     }
     Ok(CriticalAnswer {
-        source: answer.source,
-        message: answer.message,
-        mode: answer.mode,
-        start: answer.start,
-        until: answer.until,
-        threshold: answer.threshold,
-        strict: answer.strict,
+        asked: answer.asked,
         entities,
         events: named
             .into_iter()

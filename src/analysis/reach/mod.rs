@@ -212,9 +212,10 @@ impl Reached {
     }
 }
 
-/// The answer to a reachability query; serialises to the JSON of the spec.
+/// The question as every answer echoes it: `reach`, `path` and `critical`
+/// write these seven fields, in this order, before their own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReachAnswer {
+pub struct Asked {
     /// Source entity id.
     pub source: String,
     /// Traced message id, if any.
@@ -231,6 +232,14 @@ pub struct ReachAnswer {
     pub threshold: Certainty,
     /// Strict mode.
     pub strict: bool,
+}
+
+/// The answer to a reachability query; serialises to the JSON of the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReachAnswer {
+    /// The question (its fields at the top level of the JSON).
+    #[serde(flatten)]
+    pub asked: Asked,
     /// Reached entities in causal order: the source first (with an empty
     /// path), then by `earliest` (no lower bound first), then by the number
     /// of hops, then by name (then id).

@@ -2,8 +2,8 @@
 //! one for definite times, evidence and `rests_on`, and the causal order.
 
 use super::{
-    definite_arrival, earliest_arrival, earliest_paths, Paths, ReachAnswer, ReachQuery, Reached,
-    Timing, NONE, NO_LOWER, NO_UPPER,
+    definite_arrival, earliest_arrival, earliest_paths, Asked, Paths, ReachAnswer, ReachQuery,
+    Reached, Timing, NONE, NO_LOWER, NO_UPPER,
 };
 use crate::catalog::{ChannelId, EntityId, NodeId};
 use crate::index::Index;
@@ -365,13 +365,15 @@ impl ReachRows<'_> {
     pub fn answer(&self) -> ReachAnswer {
         let index = self.index;
         ReachAnswer {
-            source: index.entity_id(self.query.source).to_string(),
-            message: index.spec.message.clone(),
-            mode: index.spec.mode,
-            start: self.query.start.filter(|t| *t != NO_LOWER),
-            until: self.query.until,
-            threshold: index.spec.threshold,
-            strict: self.query.strict,
+            asked: Asked {
+                source: index.entity_id(self.query.source).to_string(),
+                message: index.spec.message.clone(),
+                mode: index.spec.mode,
+                start: self.query.start.filter(|t| *t != NO_LOWER),
+                until: self.query.until,
+                threshold: index.spec.threshold,
+                strict: self.query.strict,
+            },
             reached: self.rows.iter().map(|r| self.reached(r)).collect(),
             not_reached: self
                 .not_reached

@@ -337,7 +337,7 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
         a.get(id).and_then(|t| {
             t.definite_by.or((t.timing == Timing::Definite
                 && t.earliest.is_none()
-                && t.entity == a.source)
+                && t.entity == a.asked.source)
                 .then_some(crate::model::time::MIN_SECOND))
         })
     };
@@ -422,11 +422,11 @@ fn finding(
     answer: &ReachAnswer,
     words: &AnswerWords,
 ) -> String {
-    let source = super::clean(&name_of(catalog, &answer.source));
+    let source = super::clean(&name_of(catalog, &answer.asked.source));
     let others: Vec<_> = answer
         .reached
         .iter()
-        .filter(|r| r.entity != answer.source)
+        .filter(|r| r.entity != answer.asked.source)
         .collect();
     let person = |id: &str| {
         catalog
@@ -447,7 +447,7 @@ fn finding(
             count(r, "organisation or group", "organisations or groups")
         ),
     };
-    let what = match (&answer.message, &query.origin) {
+    let what = match (&answer.asked.message, &query.origin) {
         (Some(m), _) => {
             let time = catalog
                 .message_number(m)
