@@ -65,7 +65,12 @@ def signature(item):
         out.append(ch)
         prev = ch
     sig = fold("".join(out)).rstrip(";")
-    return re.sub(r"^(#\[[^\]]*\]\s*)+", "", sig)
+    sig = re.sub(r"^(#\[[^\]]*\]\s*)+", "", sig)
+    if not re.match(r"^(pub |const |unsafe |async |fn )", sig):
+        # Made by a macro: the span is the macro call; name the parameters.
+        inputs = item["inner"]["function"]["sig"]["inputs"]
+        sig = f"pub fn {item['name']}({', '.join(name for name, _ in inputs)}) (from a macro)"
+    return sig
 
 
 def field_text(item):

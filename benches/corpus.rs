@@ -13,7 +13,7 @@ use std::sync::{Mutex, OnceLock};
 use divan::Bencher;
 use grapevine::analysis::reach::{earliest_arrival, earliest_paths};
 use grapevine::analysis::{earliest_exact, earliest_paths_exact};
-use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::internals::io::csv::{Corpus, CsvOptions};
 use grapevine::{Certainty, Index, IndexSpec, ReachQuery};
 
 #[path = "support/gen.rs"]
@@ -99,7 +99,7 @@ fn query(index: &Index, strict: bool) -> ReachQuery {
         .unwrap_or(0);
     ReachQuery {
         strict,
-        ..ReachQuery::new(grapevine::catalog::EntityId::at(hub))
+        ..ReachQuery::new(grapevine::internals::catalog::EntityId::at(hub))
     }
 }
 

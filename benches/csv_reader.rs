@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use divan::{black_box, Bencher};
-use grapevine::io::csv::bench::{intern_all, lookup_batched, split_all, BenchTable};
-use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::internals::io::csv::bench::{intern_all, lookup_batched, split_all, BenchTable};
+use grapevine::internals::io::csv::{Corpus, CsvOptions};
 
 #[path = "support/gen.rs"]
 mod gen;

@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use grapevine::analysis::earliest_exact;
 use grapevine::analysis::reach::earliest_arrival;
-use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::internals::io::csv::{Corpus, CsvOptions};
 use grapevine::{Catalog, Certainty, Index, IndexSpec, ReachQuery, SourceHeld};
 
 fn vm_hwm_kib() -> u64 {
@@ -36,12 +36,32 @@ fn vm_hwm_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn main() {
+const USAGE: &str = "usage: corpus_query FILE --from ID [--t0 SECONDS] [--strict] [--repeat K] [--reach|--rows-only] [--threads N] [--out FILE]";
+
+/// Prints `message` and exits with `code`.
+fn fail(message: &str, code: i32) -> ! {
+    eprintln!("{message}");
+    std::process::exit(code);
+}
+
+/// The command line.
+struct Args {
+    file: String,
+    from: String,
+    strict: bool,
+    repeat: usize,
+    reach: bool,
+    rows_only: bool,
+    threads: usize,
+    out: Option<String>,
+    t0: Option<i64>,
+}
+
+/// Reads the command line, or exits with the usage.
+fn parse_args() -> Args {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: corpus_query FILE --from ID [--t0 SECONDS] [--strict] [--repeat K] [--reach|--rows-only] [--threads N] [--out FILE]";
     let Some(file) = args.first() else {
-        eprintln!("{usage}");
-        std::process::exit(2);
+        fail(USAGE, 2);
     };
     let mut from = None;
     let mut strict = false;
@@ -80,50 +100,132 @@ fn main() {
                 i += 1;
                 t0 = args.get(i).and_then(|s| s.parse().ok());
             }
-            other => {
-                eprintln!("unknown argument {other}\n{usage}");
-                std::process::exit(2);
-            }
+            other => fail(&format!("unknown argument {other}\n{USAGE}"), 2),
         }
         i += 1;
     }
     let Some(from) = from else {
-        eprintln!("{usage}");
-        std::process::exit(2);
+        fail(USAGE, 2);
     };
+    Args {
+        file: file.clone(),
+        from,
+        strict,
+        repeat,
+        reach,
+        rows_only,
+        threads,
+        out,
+        t0,
+    }
+}
+
+/// Runs `f` `repeat` times (at least once): its last result and the
+/// fastest run in seconds.
+fn best<T>(repeat: usize, mut f: impl FnMut() -> T) -> (T, f64) {
+    let t = Instant::now();
+    let mut out = f();
+    let mut best = t.elapsed().as_secs_f64();
+    for _ in 1..repeat {
+        let t = Instant::now();
+        out = f();
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    (out, best)
+}
+
+/// Times the whole `reach` answer step by step, each the fastest of
+/// `repeat` runs, and appends the timings to `line`.
+fn time_reach(
+    index: &Index<'_>,
+    q: &ReachQuery,
+    repeat: usize,
+    rows_only: bool,
+    line: &mut String,
+) {
+    let (paths, paths_s) = best(repeat, || {
+        grapevine::analysis::reach::earliest_paths(index, q, Certainty::Unknown)
+    });
+    let (def, definite_s) = best(repeat, || {
+        grapevine::analysis::reach::definite_arrival(index, q, paths.times(), Certainty::Unknown)
+    });
+    line.push_str(&format!(
+        " paths_s={paths_s:.4} paths_reached={} definite_s={definite_s:.4} definite={}",
+        paths.times().iter().filter(|&&t| t != i64::MAX).count(),
+        def.iter().filter(|d| d.is_some()).count()
+    ));
+    drop((paths, def));
+    let (rows, rows_s) = best(repeat, || grapevine::reach_rows(index, q));
+    line.push_str(&format!(" reach_rows_s={rows_s:.4}"));
+    if !rows_only {
+        let mut sink = std::io::BufWriter::new(std::io::sink());
+        let (written, json_s) = best(repeat, || {
+            serde_json::to_writer_pretty(&mut sink, &rows).is_ok()
+        });
+        let (_, compact_s) = best(repeat, || serde_json::to_writer(&mut sink, &rows).is_ok());
+        let t = Instant::now();
+        let _ = grapevine::reach(index, q);
+        line.push_str(&format!(
+            " reach_json_s={json_s:.4} compact_json_s={compact_s:.4} answer_s={:.4} json_ok={written}",
+            t.elapsed().as_secs_f64()
+        ));
+    }
+    line.push_str(&format!(" reach_reached={}", rows.len()));
+}
+
+/// Writes `entity<TAB>earliest` for every reached entity to `out`, sorted
+/// by entity, or exits.
+fn write_earliest(index: &Index<'_>, arr: &[i64], out: &str) {
+    let mut rows: Vec<(&str, i64)> = arr
+        .iter()
+        .enumerate()
+        .filter(|(_, &t)| t != i64::MAX)
+        .map(|(v, &t)| {
+            (
+                index.entity_id(grapevine::internals::catalog::NodeId::at(v)),
+                t,
+            )
+        })
+        .collect();
+    rows.sort();
+    let write = || -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
+        for (id, t) in rows {
+            writeln!(w, "{id}\t{t}")?;
+        }
+        w.flush()
+    };
+    if let Err(e) = write() {
+        fail(&format!("cannot write {out}: {e}"), 1);
+    }
+}
+
+fn main() {
+    let args = parse_args();
     let t = Instant::now();
     let options = CsvOptions {
-        threads,
+        threads: args.threads,
         ..CsvOptions::default()
     };
-    let corpus = match Corpus::load(file.as_ref(), &options) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
+    let corpus =
+        Corpus::load(args.file.as_ref(), &options).unwrap_or_else(|e| fail(&e.to_string(), 2));
     let load = t.elapsed().as_secs_f64();
     let (rows, entities) = (corpus.row_count(), corpus.entity_count());
-    let source = match corpus.resolve_entity(&from) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
+    let source = corpus
+        .resolve_entity(&args.from)
+        .unwrap_or_else(|e| fail(&e.to_string(), 2));
     let t = Instant::now();
     let index = Index::build(&corpus, &IndexSpec::default());
     let build = t.elapsed().as_secs_f64();
     let q = ReachQuery {
-        start: t0,
-        source_held: t0.map_or(SourceHeld::Always, SourceHeld::By),
-        strict,
+        start: args.t0,
+        source_held: args.t0.map_or(SourceHeld::Always, SourceHeld::By),
+        strict: args.strict,
         ..ReachQuery::new(source)
     };
     let mut best = f64::INFINITY;
     let mut arr = Vec::new();
-    for _ in 0..repeat.max(1) {
+    for _ in 0..args.repeat.max(1) {
         let t = Instant::now();
         arr = earliest_exact(&index, &q, Certainty::Unknown)
             .unwrap_or_else(|| earliest_arrival(&index, &q, Certainty::Unknown));
@@ -135,73 +237,12 @@ fn main() {
         index.is_exact(),
         index.heap_bytes() + corpus.heap_bytes()
     );
-    if reach {
-        // Each step: the fastest of `--repeat` runs.
-        fn best<T>(repeat: usize, mut f: impl FnMut() -> T) -> (T, f64) {
-            let t = Instant::now();
-            let mut out = f();
-            let mut best = t.elapsed().as_secs_f64();
-            for _ in 1..repeat {
-                let t = Instant::now();
-                out = f();
-                best = best.min(t.elapsed().as_secs_f64());
-            }
-            (out, best)
-        }
-        let (paths, paths_s) = best(repeat, || {
-            grapevine::analysis::reach::earliest_paths(&index, &q, Certainty::Unknown)
-        });
-        let (def, definite_s) = best(repeat, || {
-            grapevine::analysis::reach::definite_arrival(
-                &index,
-                &q,
-                paths.times(),
-                Certainty::Unknown,
-            )
-        });
-        line.push_str(&format!(
-            " paths_s={paths_s:.4} paths_reached={} definite_s={definite_s:.4} definite={}",
-            paths.times().iter().filter(|&&t| t != i64::MAX).count(),
-            def.iter().filter(|d| d.is_some()).count()
-        ));
-        drop((paths, def));
-        let (rows, rows_s) = best(repeat, || grapevine::reach_rows(&index, &q));
-        line.push_str(&format!(" reach_rows_s={rows_s:.4}"));
-        if !rows_only {
-            let mut sink = std::io::BufWriter::new(std::io::sink());
-            let (written, json_s) = best(repeat, || {
-                serde_json::to_writer_pretty(&mut sink, &rows).is_ok()
-            });
-            let (_, compact_s) = best(repeat, || serde_json::to_writer(&mut sink, &rows).is_ok());
-            let t = Instant::now();
-            let _ = grapevine::reach(&index, &q);
-            line.push_str(&format!(
-                " reach_json_s={json_s:.4} compact_json_s={compact_s:.4} answer_s={:.4} json_ok={written}",
-                t.elapsed().as_secs_f64()
-            ));
-        }
-        line.push_str(&format!(" reach_reached={}", rows.len()));
+    if args.reach {
+        time_reach(&index, &q, args.repeat, args.rows_only, &mut line);
     }
     line.push_str(&format!(" peak_rss_kib={}", vm_hwm_kib()));
     println!("{line}");
-    if let Some(out) = out {
-        let mut rows: Vec<(&str, i64)> = arr
-            .iter()
-            .enumerate()
-            .filter(|(_, &t)| t != i64::MAX)
-            .map(|(v, &t)| (index.entity_id(grapevine::catalog::NodeId::at(v)), t))
-            .collect();
-        rows.sort();
-        let write = || -> std::io::Result<()> {
-            let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
-            for (id, t) in rows {
-                writeln!(w, "{id}\t{t}")?;
-            }
-            w.flush()
-        };
-        if let Err(e) = write() {
-            eprintln!("cannot write {out}: {e}");
-            std::process::exit(1);
-        }
+    if let Some(out) = &args.out {
+        write_earliest(&index, &arr, out);
     }
 }

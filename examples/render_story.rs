@@ -7,7 +7,7 @@
 //! The SVG needs the default cargo feature `svg` (the in-process renderer);
 //! without it the example writes only the DOT text.
 
-use grapevine::model::{Citation, Parties, Source};
+use grapevine::internals::model::{Citation, Parties, Source};
 use grapevine::render::{alt_text, to_dot, Focus};
 use grapevine::{Certainty, Entity, Event, Message, Query, Story, StoryCatalog, TimeExpr};
 
@@ -64,6 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     source: "gazette".into(),
                     quote: Some("Ortiz emailed the memo to Okafor that morning.".into()),
                     locator: None,
+                    paraphrase: None,
                     extra: Vec::new(),
                 }],
                 ..Event::default()

@@ -583,7 +583,7 @@ pub fn quote(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{line_column, Diagnostic, Report};
 
     #[test]
     fn lines_and_columns() {

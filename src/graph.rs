@@ -10,7 +10,7 @@
 //!
 //! # Example
 //! ```
-//! use grapevine::{graph::StaticGraph, Certainty, StoryCatalog, Catalog};
+//! use grapevine::{internals::graph::StaticGraph, Certainty, StoryCatalog, Catalog};
 //! let story = grapevine::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap().story;
 //! let catalog = StoryCatalog::new(&story);
 //! let g = StaticGraph::build(&catalog, Certainty::Unknown, true);
@@ -357,6 +357,95 @@ impl EntityGraph {
             .collect()
     }
 
+    /// Betweenness as [`EntityGraph::betweenness`], but entities marked in
+    /// `ends` (audiences: groups) are endpoints only: a shortest path never
+    /// passes through one, so theirs is 0. With no end marked it is
+    /// rustworkx-core's. Brandes' algorithm with the search not continuing
+    /// past an end; O(n·l).
+    pub fn betweenness_ending_at(&self, ends: &[bool]) -> Vec<f64> {
+        if !ends.contains(&true) {
+            return self.betweenness();
+        }
+        let n = self.len();
+        let mut score = vec![0.0f64; n];
+        for s in 0..n {
+            let search = self.search(s, ends);
+            let mut delta = vec![0.0f64; n];
+            for &w in search.order.iter().rev() {
+                for &v in &search.preds[w] {
+                    delta[v] += search.sigma[v] / search.sigma[w] * (1.0 + delta[w]);
+                }
+                if w != s {
+                    score[w] += delta[w];
+                }
+            }
+        }
+        // networkx's normalisation for an undirected graph (each pair is
+        // counted from both ends).
+        let scale = if n > 2 {
+            1.0 / ((n - 1) * (n - 2)) as f64
+        } else {
+            0.0
+        };
+        score.into_iter().map(|b| b * scale).collect()
+    }
+
+    /// Closeness as [`EntityGraph::closeness`], but distances never pass
+    /// through an entity marked in `ends` (it may start or end one). With no
+    /// end marked it is rustworkx-core's. O(n·l).
+    pub fn closeness_ending_at(&self, ends: &[bool]) -> Vec<f64> {
+        if !ends.contains(&true) {
+            return self.closeness();
+        }
+        let n = self.len();
+        (0..n)
+            .map(|s| {
+                let search = self.search(s, ends);
+                let total: usize = search.order.iter().map(|&v| search.dist[v]).sum();
+                let r = search.order.len() as f64;
+                if total == 0 || n < 2 {
+                    0.0
+                } else {
+                    (r - 1.0) / total as f64 * (r - 1.0) / (n - 1) as f64
+                }
+            })
+            .collect()
+    }
+
+    /// A breadth-first search from `s` that does not continue past an entity
+    /// marked in `ends` (other than `s`): the order entities are reached in,
+    /// their distances, shortest-path counts and predecessors.
+    fn search(&self, s: usize, ends: &[bool]) -> Search {
+        let n = self.len();
+        let mut out = Search {
+            order: Vec::new(),
+            dist: vec![usize::MAX; n],
+            sigma: vec![0.0; n],
+            preds: vec![Vec::new(); n],
+        };
+        out.dist[s] = 0;
+        out.sigma[s] = 1.0;
+        let mut queue = std::collections::VecDeque::from([s]);
+        while let Some(v) = queue.pop_front() {
+            out.order.push(v);
+            if v != s && ends[v] {
+                continue;
+            }
+            for w in self.graph.neighbors(NodeIndex::new(v)) {
+                let w = w.index();
+                if out.dist[w] == usize::MAX {
+                    out.dist[w] = out.dist[v] + 1;
+                    queue.push_back(w);
+                }
+                if out.dist[w] == out.dist[v] + 1 {
+                    out.sigma[w] += out.sigma[v];
+                    out.preds[w].push(v);
+                }
+            }
+        }
+        out
+    }
+
     /// Closeness centrality with Wasserman and Faust's correction for graphs
     /// of several components: (r−1)/s · (r−1)/(n−1) for an entity that
     /// reaches r entities (itself included) at total distance s, 0 for an
@@ -408,6 +497,18 @@ impl EntityGraph {
         }
         x
     }
+}
+
+/// One breadth-first search of [`EntityGraph`]'s endpoint-aware measures.
+struct Search {
+    /// The entities reached, in the order they were reached.
+    order: Vec<usize>,
+    /// Distance from the start (`usize::MAX`: not reached).
+    dist: Vec<usize>,
+    /// Number of shortest paths from the start.
+    sigma: Vec<f64>,
+    /// Each entity's predecessors on those paths.
+    preds: Vec<Vec<usize>>,
 }
 
 #[cfg(test)]

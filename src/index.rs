@@ -38,11 +38,14 @@ use crate::model::Certainty;
 /// Which contacts a query may follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Mode {
     /// Only events that carry the queried message: the documented chain.
+    #[cfg_attr(feature = "cli", value(help = "only events that carry the message"))]
     Message,
     /// Any contact: who could have been told.
     #[default]
+    #[cfg_attr(feature = "cli", value(help = "any contact"))]
     Contacts,
 }
 
@@ -92,6 +95,11 @@ struct Adjacency {
 const CERTAINTY_MASK: u8 = 0b11;
 pub(crate) const CARRIES: u8 = 0b100;
 
+/// A channel of [`Index::with_holdings`] before the columns are made: lo,
+/// hi, whether it is a holding, its position among the events' channels or
+/// the holdings, sender, receiver, event number and flags.
+type HoldingRow = (i64, i64, bool, usize, u32, u32, u32, u8);
+
 /// The time-sorted channels a query may follow, as parallel columns, with
 /// the catalogue they came from (for ids and names).
 ///
@@ -111,6 +119,17 @@ pub struct Index<'a> {
     pub(crate) spec: IndexSpec,
     /// Hub nodes after the entities ([`Channels::hubs`]).
     hubs: u32,
+}
+
+/// The per-channel columns an [`Index`] is assembled from, borrowed from
+/// the catalogue or owned when some channels were left out.
+struct Columns<'a> {
+    from: Cow<'a, [u32]>,
+    to: Cow<'a, [u32]>,
+    /// Event number per channel; `None`: channel `c` is event `c`.
+    event: Option<Cow<'a, [u32]>>,
+    times: Times<'a>,
+    flags: Cow<'a, [u8]>,
 }
 
 impl std::fmt::Debug for Index<'_> {
@@ -142,6 +161,9 @@ impl<'a> Index<'a> {
     /// assert!(index.channel_count() > 0);
     /// ```
     pub fn build(catalog: &'a dyn Catalog, spec: &IndexSpec) -> Index<'a> {
+        if let Some(index) = Index::with_holdings(catalog, spec) {
+            return index;
+        }
         let ch: &'a Channels = catalog.channels();
         let n = ch.len();
         let min = certainty_bits(spec.threshold);
@@ -204,13 +226,71 @@ impl<'a> Index<'a> {
         };
         Index::assemble(
             catalog,
-            Cow::Borrowed(&ch.from),
-            Cow::Borrowed(&ch.to),
-            ch.event.as_deref().map(Cow::Borrowed),
-            times,
-            flags,
+            Columns {
+                from: Cow::Borrowed(&ch.from),
+                to: Cow::Borrowed(&ch.to),
+                event: ch.event.as_deref().map(Cow::Borrowed),
+                times,
+                flags,
+            },
             spec,
         )
+    }
+
+    /// The index of a query about a message that has holdings
+    /// ([`Catalog::holding_channels`]): the channels [`Index::build`] keeps,
+    /// and each holding at or above the threshold as a channel from the
+    /// message's origin to the holding entity that carries the message,
+    /// merged in time order (after the events' channels of the same
+    /// interval). `None` when there is no such holding.
+    ///
+    /// Complexity: O(c log c) for the c channels kept.
+    fn with_holdings(catalog: &'a dyn Catalog, spec: &IndexSpec) -> Option<Index<'a>> {
+        let message = spec.message.as_deref()?;
+        let holdings: Vec<_> = catalog
+            .holding_channels(message)
+            .into_iter()
+            .filter(|h| h.certainty >= spec.threshold)
+            .collect();
+        if holdings.is_empty() {
+            return None;
+        }
+        let ch: &'a Channels = catalog.channels();
+        let min = certainty_bits(spec.threshold);
+        let mut carrying = catalog.carrying_events(message);
+        carrying.sort_unstable();
+        let kept: Vec<ChannelId> = if spec.mode == Mode::Message {
+            ch.of_events(&carrying)
+        } else {
+            ChannelId::all(ch.len()).collect()
+        };
+        let mut rows: Vec<HoldingRow> = kept
+            .into_iter()
+            .filter(|&c| ch.certainty[c.index()] >= min)
+            .map(|c| {
+                let e = ch.event(c);
+                let carries = carrying.binary_search(&e).is_ok();
+                let flags = ch.certainty[c.index()] | if carries { CARRIES } else { 0 };
+                let (from, to) = (ch.from[c.index()], ch.to[c.index()]);
+                (ch.lo(c), ch.hi(c), false, c.index(), from, to, e.0, flags)
+            })
+            .collect();
+        for (k, h) in holdings.iter().enumerate() {
+            let flags = certainty_bits(h.certainty) | CARRIES;
+            rows.push((h.lo, h.hi, true, k, h.from.0, h.to.0, h.event.0, flags));
+        }
+        rows.sort_unstable_by_key(|r| (r.0, r.1, r.2, r.3));
+        let columns = Columns {
+            from: Cow::Owned(rows.iter().map(|r| r.4).collect()),
+            to: Cow::Owned(rows.iter().map(|r| r.5).collect()),
+            event: Some(Cow::Owned(rows.iter().map(|r| r.6).collect())),
+            times: Times::Intervals {
+                lo: Cow::Owned(rows.iter().map(|r| r.0).collect()),
+                hi: Cow::Owned(rows.iter().map(|r| r.1).collect()),
+            },
+            flags: Cow::Owned(rows.iter().map(|r| r.7).collect()),
+        };
+        Some(Index::assemble(catalog, columns, spec))
     }
 
     /// An index of the channels `kept` (ascending) of `ch`, each with its
@@ -242,24 +322,25 @@ impl<'a> Index<'a> {
         );
         Index::assemble(
             catalog,
-            pick(&ch.from),
-            pick(&ch.to),
-            Some(Cow::Owned(event)),
-            times,
-            flags,
+            Columns {
+                from: pick(&ch.from),
+                to: pick(&ch.to),
+                event: Some(Cow::Owned(event)),
+                times,
+                flags,
+            },
             spec,
         )
     }
 
-    fn assemble(
-        catalog: &'a dyn Catalog,
-        from: Cow<'a, [u32]>,
-        to: Cow<'a, [u32]>,
-        event: Option<Cow<'a, [u32]>>,
-        times: Times<'a>,
-        flags: Cow<'a, [u8]>,
-        spec: &IndexSpec,
-    ) -> Index<'a> {
+    fn assemble(catalog: &'a dyn Catalog, columns: Columns<'a>, spec: &IndexSpec) -> Index<'a> {
+        let Columns {
+            from,
+            to,
+            event,
+            times,
+            flags,
+        } = columns;
         Index {
             catalog,
             exact: matches!(times, Times::Exact { .. }),

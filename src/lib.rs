@@ -10,7 +10,7 @@
 //! dated **events** (contacts: a direct message, an email forward, a meeting),
 //! each with a certainty and its sources. Data flows one way:
 //!
-//! file → [`io`] → [`Story`] (validated) → [`Index`] (compiled, time-sorted
+//! file → [`load_path`] or [`read`] → [`Story`] (validated) → [`Index`] (compiled, time-sorted
 //! channels) → [`analysis`] → an answer that serialises to JSON.
 //!
 //! Dates may be known only to the day, the month, or as an open interval;
@@ -50,26 +50,94 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
-pub mod catalog;
-pub mod diagnostic;
-pub mod error;
-pub mod graph;
-pub mod index;
-pub mod io;
-pub mod model;
+mod catalog;
+#[cfg(feature = "cli")]
+pub mod cli;
+mod diagnostic;
+mod error;
+mod escape;
+mod graph;
+mod index;
+mod io;
+mod model;
 mod par;
 pub mod render;
 
+// Reading and writing a story, a CSV corpus, other tools' files.
+pub use io::csv::{Corpus, CsvOptions};
+pub use io::export::{export, ExportFormat, Exported};
+pub use io::{load_bytes, load_path, load_str, read, to_json, Input, Loaded};
+
+// The story and its parts.
+pub use model::{
+    Certainty, Citation, Entity, EntityKind, Event, Holding, Interval, Marker, Message, Parties,
+    Precision, Relation, Source, Story, TimeExpr,
+};
+// The order of events (`after`): the loader applies it; a story built in
+// code applies it with this before any question.
+pub use model::order::{order_events, OrderProblem};
+
+// Any input as a catalogue, compiled into an index of channels; the typed
+// numbers at the seams.
+pub use catalog::{
+    Catalog, ChannelId, EntityId, EventId, HoldingChannel, Hop, HubId, Node, NodeId, StoryCatalog,
+};
+pub use index::{Index, IndexSpec, Mode};
+
+// The questions and their answers (the other analyses are in [`analysis`]).
 pub use analysis::path::{path, PathAnswer};
 pub use analysis::reach::{
-    reach, reach_rows, ReachAnswer, ReachQuery, ReachRows, Reached, RowFields, SourceHeld, Timing,
+    reach, reach_rows, Asked, ReachAnswer, ReachQuery, ReachRows, Reached, RowFields, RowValue,
+    SourceHeld, Timing,
 };
 pub use analysis::why_not::{why_not, WhyNot};
 pub use analysis::{reach_story, Origin, Query};
-pub use catalog::{Catalog, StoryCatalog};
-pub use diagnostic::Report;
-pub use error::Error;
-pub use index::{Index, IndexSpec, Mode};
-pub use io::{load_bytes, load_path, load_str, read, to_json, Input, Loaded};
-pub use model::{Certainty, Entity, EntityKind, Event, Message, Story, TimeExpr};
+
+// Pictures (the rest is in [`render`]).
 pub use render::{alt_text, to_dot, to_png, to_svg, Engine, Focus};
+
+// What went wrong.
+pub use diagnostic::{Diagnostic, Report, Severity};
+pub use error::{Error, ErrorKind, QueryError, RenderError};
+
+/// The engine's inner pieces, for grapevine's own tests and benchmarks: not
+/// part of the API, and may change in any release.
+#[doc(hidden)]
+#[allow(missing_docs)]
+pub mod internals {
+    pub mod catalog {
+        pub use crate::catalog::*;
+    }
+    pub mod diagnostic {
+        pub use crate::diagnostic::*;
+    }
+    pub mod error {
+        pub use crate::error::*;
+    }
+    pub mod escape {
+        pub use crate::escape::*;
+    }
+    pub mod graph {
+        pub use crate::graph::*;
+    }
+    pub mod index {
+        pub use crate::index::*;
+    }
+    pub mod io {
+        pub use crate::io::*;
+    }
+    pub mod model {
+        pub use crate::model::*;
+    }
+    pub mod render {
+        pub mod html {
+            pub use crate::render::html::*;
+            pub mod csp {
+                pub use crate::render::html::csp::*;
+            }
+        }
+        pub mod style {
+            pub use crate::render::style::*;
+        }
+    }
+}

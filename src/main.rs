@@ -1,10 +1,8 @@
-//! The `grapevine` command: a thin shell over the library.
+//! The `grapevine` command: a thin shell over the library's command line
+//! (`grapevine::cli`, feature `cli`).
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    grapevine_cli::main()
+    grapevine::cli::main()
 }
-
-#[path = "cli/mod.rs"]
-mod grapevine_cli;

@@ -411,7 +411,7 @@ pub fn reference_earliest(
 /// at one end, or not at all; mixed certainties; a traced message `m0`
 /// carried by about 5% of the events.
 pub fn story(events: usize, seed: u64) -> grapevine::Story {
-    use grapevine::model::{Entity, Event, Message, Parties};
+    use grapevine::internals::model::{Entity, Event, Message, Parties};
     use grapevine::{Certainty, TimeExpr};
     let tz = jiff::tz::TimeZone::UTC;
     let mut rng = Rng::new(seed);
@@ -433,14 +433,14 @@ pub fn story(events: usize, seed: u64) -> grapevine::Story {
         }],
         ..grapevine::Story::default()
     };
-    let fmt = |t: i64, p: grapevine::model::Precision| {
-        grapevine::model::time::format_at_precision(t, p, &tz)
+    let fmt = |t: i64, p: grapevine::internals::model::Precision| {
+        grapevine::internals::model::time::format_at_precision(t, p, &tz)
     };
     let base = 1_451_606_400; // 2016-01-01
     let year = 366 * 86_400;
     for e in 0..events {
         let t = base + rng.below(year) as i64;
-        use grapevine::model::Precision as P;
+        use grapevine::internals::model::Precision as P;
         let text = match rng.below(100) {
             0..=39 => Some(fmt(t, P::Second)),
             40..=49 => Some(fmt(t, P::Minute)),

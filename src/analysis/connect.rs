@@ -15,6 +15,7 @@ use serde::{Serialize, Serializer};
 
 use super::reach::{earliest_paths, Paths, ReachQuery, SourceHeld, NO_LOWER, NO_UPPER};
 use crate::catalog::{Catalog, ChannelId, EntityId, EventId, NodeId};
+use crate::error::{Limited, QueryError};
 use crate::graph::{EntityGraph, StaticGraph};
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::time::rfc3339;
@@ -45,6 +46,9 @@ pub struct ConnectQuery {
     pub strict: bool,
     /// The chains: arriving by this second.
     pub until: Option<i64>,
+    /// Static paths may pass through audiences (entities of kind `group`);
+    /// by default a group is an endpoint only.
+    pub through_groups: bool,
 }
 
 impl Default for ConnectQuery {
@@ -56,6 +60,7 @@ impl Default for ConnectQuery {
             since: None,
             strict: false,
             until: None,
+            through_groups: false,
         }
     }
 }
@@ -148,7 +153,7 @@ fn ser_time<S: Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// Breadth-first distances and shortest-path counts from `s`.
-fn bfs(g: &EntityGraph, s: EntityId) -> (Vec<usize>, Vec<u64>) {
+fn bfs(g: &EntityGraph, s: EntityId, ends: &[bool]) -> (Vec<usize>, Vec<u64>) {
     let n = g.len();
     let mut dist = vec![usize::MAX; n];
     let mut count = vec![0u64; n];
@@ -157,6 +162,10 @@ fn bfs(g: &EntityGraph, s: EntityId) -> (Vec<usize>, Vec<u64>) {
     count[s.index()] = 1;
     let mut queue = VecDeque::from([s.index()]);
     while let Some(v) = queue.pop_front() {
+        // An audience is an endpoint: no path goes on through it.
+        if v != s.index() && ends[v] {
+            continue;
+        }
         for w in graph.neighbors(petgraph::graph::NodeIndex::new(v)) {
             let w = w.index();
             if dist[w] == usize::MAX {
@@ -187,7 +196,12 @@ struct Network {
 
 /// The connecting network of `terms` on `g`, from a breadth-first search
 /// per term (`searches[i]` is that of `terms[i]`).
-fn network(g: &EntityGraph, terms: &[EntityId], searches: &[(Vec<usize>, Vec<u64>)]) -> Network {
+fn network(
+    g: &EntityGraph,
+    terms: &[EntityId],
+    searches: &[(Vec<usize>, Vec<u64>)],
+    ends: &[bool],
+) -> Network {
     let mut net = Network {
         pairs: Vec::new(),
         nodes: terms.iter().copied().collect(),
@@ -205,14 +219,21 @@ fn network(g: &EntityGraph, terms: &[EntityId], searches: &[(Vec<usize>, Vec<u64
                 continue;
             }
             net.pairs.push((i, j, Some(d), ca[b]));
+            let (a, b) = (terms[i].index(), terms[j].index());
+            // An audience is on a path only as one of its ends.
+            let inner = |x: usize| x == a || x == b || !ends[x];
             for x in 0..g.len() {
-                if da[x] == usize::MAX || db[x] == usize::MAX || da[x] + db[x] != d {
+                if da[x] == usize::MAX || db[x] == usize::MAX || da[x] + db[x] != d || !inner(x) {
                     continue;
                 }
                 net.nodes.insert(EntityId::at(x));
                 for y in graph.neighbors(petgraph::graph::NodeIndex::new(x)) {
                     let y = y.index();
-                    if da[y] != usize::MAX && db[y] != usize::MAX && da[x] + 1 + db[y] == d {
+                    if da[y] != usize::MAX
+                        && db[y] != usize::MAX
+                        && da[x] + 1 + db[y] == d
+                        && inner(y)
+                    {
                         net.links.insert((EntityId::at(x), EntityId::at(y)));
                     }
                 }
@@ -433,16 +454,19 @@ fn chain(index: &Index, paths: &Paths, (a, b): EntityPair, until: Option<i64>) -
 pub fn connect(catalog: &dyn Catalog, query: &ConnectQuery) -> Result<ConnectAnswer, Error> {
     let terms = &query.entities;
     if terms.len() < 2 {
-        return Err(Error::Query("connect needs two entities or more".into()));
+        return Err(Error::Query(QueryError::TooFewEntities));
     }
     let sg = StaticGraph::build(catalog, query.threshold, query.relations);
     let g = sg.entity_graph(MAX_LINKS).map_err(|n| {
-        Error::Query(format!(
-            "the static graph would have {n} links (every pair of the parties of each contact), more than {MAX_LINKS}: raise --threshold"
-        ))
+        Error::Query(QueryError::Limit {
+            what: Limited::ConnectLinks,
+            limit: MAX_LINKS as u64,
+            found: n as u64,
+        })
     })?;
-    let searches: Vec<(Vec<usize>, Vec<u64>)> = terms.iter().map(|&t| bfs(&g, t)).collect();
-    let net = network(&g, terms, &searches);
+    let ends = super::rank::group_ends(catalog, query.through_groups);
+    let searches: Vec<(Vec<usize>, Vec<u64>)> = terms.iter().map(|&t| bfs(&g, t, &ends)).collect();
+    let net = network(&g, terms, &searches, &ends);
     let links = answer_links(catalog, query, &net, &searches[0].0);
     let chains_from = chains(catalog, query);
     let id = |u: EntityId| catalog.entity_id(u).to_string();

@@ -19,12 +19,14 @@ pub mod why_not;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, EntityId, StoryCatalog};
+use crate::error::{QueryError, TimeRole};
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::{Certainty, Precision, Story, TimeExpr};
 use crate::Error;
 
+#[doc(hidden)]
 pub use fast::{definite_exact, earliest_exact, earliest_paths_exact};
-pub use reach::{reach, ReachAnswer, ReachQuery, Reached, SourceHeld, Timing};
+pub(crate) use reach::{reach, ReachAnswer, ReachQuery, SourceHeld};
 
 /// Where the information starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -93,31 +95,26 @@ impl Query {
         let message = |id: &str| {
             let k = catalog.message_number(id).ok_or_else(|| {
                 let n = catalog.message_count();
-                Error::Query(if n == 0 {
-                    format!(
-                        "no message is called \"{id}\": {}",
-                        catalog.no_messages_note()
-                    )
-                } else {
-                    let ids: Vec<String> = (0..n.min(20))
+                Error::Query(QueryError::UnknownMessage {
+                    id: id.to_string(),
+                    listed: (0..n.min(20))
                         .map(|m| catalog.message(m).id.clone())
-                        .collect();
-                    let more = if n > 20 { ", ..." } else { "" };
-                    format!(
-                        "no message is called \"{id}\"; the messages are: {}{more}",
-                        ids.join(", ")
-                    )
+                        .collect(),
+                    total: n,
+                    empty_note: catalog.no_messages_note(),
                 })
             })?;
             let m = catalog.message(k);
             let origin = m.origin.as_deref().ok_or_else(|| {
-                Error::Query(format!(
-                    "message \"{id}\" has no \"origin\", so it cannot be traced: add \"origin\": ENTITY to it in the file"
-                ))
+                Error::Query(QueryError::NoOrigin {
+                    message: id.to_string(),
+                })
             })?;
-            let u = catalog
-                .entity_number(origin)
-                .ok_or_else(|| Error::Query(format!("unknown origin \"{origin}\"")))?;
+            let u = catalog.entity_number(origin).ok_or_else(|| {
+                Error::Query(QueryError::UnknownOrigin {
+                    origin: origin.to_string(),
+                })
+            })?;
             let iv = m.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
             Ok(MessageStart {
                 origin: u,
@@ -145,38 +142,46 @@ impl Query {
     ///   end has none, and is an error.
     ///
     /// `entity` finds an entity by id, name or alias; `message` finds a message.
+    #[doc(hidden)]
     pub fn resolve(
         &self,
         tz: &jiff::tz::TimeZone,
-        entity: &dyn Fn(&str) -> Result<EntityId, String>,
+        entity: &dyn Fn(&str) -> Result<EntityId, QueryError>,
         message: &dyn Fn(&str) -> Result<MessageStart, Error>,
     ) -> Result<(IndexSpec, ReachQuery), Error> {
         let since = match &self.since {
             Some(text) => Some(TimeExpr::parse(text, tz).map_err(|e| {
-                Error::Query(format!("--since {text:?}: {}; {}", e.message, e.help))
+                Error::Query(QueryError::BadTime {
+                    role: TimeRole::Since,
+                    text: text.clone(),
+                    problem: e.message,
+                    help: e.help,
+                })
             })?),
             None => None,
         };
         let until = match &self.until {
             Some(text) => {
                 let t = TimeExpr::parse(text, tz).map_err(|e| {
-                    Error::Query(format!("--until {text:?}: {}; {}", e.message, e.help))
+                    Error::Query(QueryError::BadTime {
+                        role: TimeRole::Until,
+                        text: text.clone(),
+                        problem: e.message,
+                        help: e.help,
+                    })
                 })?;
-                Some(t.interval().hi.ok_or_else(|| {
-                    Error::Query(format!(
-                        "--until {text:?} has no end: give a time with an end, such as 2016-11-08 (the whole day)"
-                    ))
-                })?)
+                Some(
+                    t.interval()
+                        .hi
+                        .ok_or_else(|| Error::Query(QueryError::OpenEnd { text: text.clone() }))?,
+                )
             }
             None => None,
         };
         let (source, traced, t0, def) = match &self.origin {
             Origin::Entity(name) => {
                 if self.mode == Mode::Message {
-                    return Err(Error::Query(
-                        "--mode message follows one message's documented chain: give --message MSG"
-                            .into(),
-                    ));
+                    return Err(Error::Query(QueryError::MessageModeWithoutMessage));
                 }
                 (
                     entity(name).map_err(Error::Query)?,
@@ -189,10 +194,11 @@ impl Query {
                 let m = message(id)?;
                 if let Some(from) = &self.from {
                     if entity(from).map_err(Error::Query)? != m.origin {
-                        return Err(Error::Query(format!(
-                            "--from {from:?} is not the origin of message \"{id}\" ({}): leave out --from, or use --from alone for contacts from {from:?}",
-                            m.origin_name
-                        )));
+                        return Err(Error::Query(QueryError::NotTheOrigin {
+                            from: from.clone(),
+                            message: id.clone(),
+                            origin: m.origin_name,
+                        }));
                     }
                 }
                 let held = m.interval.hi.map_or(SourceHeld::Unknown, SourceHeld::By);
@@ -224,6 +230,7 @@ impl Query {
 
     /// The precision to show the start time at: that of `--since`, else of
     /// the message's time, else seconds.
+    #[doc(hidden)]
     pub fn start_precision(&self, catalog: &dyn Catalog) -> Precision {
         let tz = catalog.timezone();
         if let Some(p) = self
@@ -249,6 +256,7 @@ impl Query {
 
 /// Where a traced message starts, as [`Query::resolve`] needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[doc(hidden)]
 pub struct MessageStart {
     /// The origin entity.
     pub origin: EntityId,

@@ -6,9 +6,9 @@ use serde::{Serialize, Serializer};
 
 use crate::analysis::reach::ser_time;
 
-use super::reach::{reach, ReachAnswer, ReachQuery, Reached};
+use super::reach::{reach, Asked, ReachAnswer, ReachQuery, Reached};
 use crate::catalog::{self, EntityId};
-use crate::index::{Index, Mode};
+use crate::index::Index;
 use crate::model::Certainty;
 
 /// One hop of a chain.
@@ -40,6 +40,9 @@ pub struct Hop {
     pub certainty: Certainty,
     /// The sentence the event rests on, if cited.
     pub quote: Option<String>,
+    /// The quote is the author's wording, not the source's (a `paraphrase`
+    /// citation): never shown in quotation marks.
+    pub paraphrase: bool,
     /// The cited source id.
     pub source: Option<String>,
     /// The cited source's title or publisher.
@@ -56,20 +59,8 @@ pub struct Hop {
 /// followed by its `entity` and `name` and empty `hops`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathAnswer {
-    /// Source entity id.
-    pub source: String,
-    /// Traced message id, if any.
-    pub message: Option<String>,
-    /// message or contacts.
-    pub mode: Mode,
-    /// `t0`, or `None` for no lower bound.
-    pub start: Option<i64>,
-    /// `--until T`, when given.
-    pub until: Option<i64>,
-    /// Evidence threshold.
-    pub threshold: Certainty,
-    /// Strict mode.
-    pub strict: bool,
+    /// The question, as `reach` echoes it.
+    pub asked: Asked,
     /// Target entity id.
     pub entity: String,
     /// Target display name.
@@ -91,15 +82,8 @@ impl PathAnswer {
 /// The JSON form of [`PathAnswer`].
 #[derive(Serialize)]
 struct Wire<'a> {
-    source: &'a str,
-    message: &'a Option<String>,
-    mode: Mode,
-    #[serde(serialize_with = "ser_time")]
-    start: Option<i64>,
-    #[serde(serialize_with = "ser_time", skip_serializing_if = "Option::is_none")]
-    until: Option<i64>,
-    threshold: Certainty,
-    strict: bool,
+    #[serde(flatten)]
+    asked: &'a Asked,
     reached: bool,
     #[serde(flatten)]
     row: Option<&'a Reached>,
@@ -114,13 +98,7 @@ impl Serialize for PathAnswer {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let unreached = self.row.is_none();
         Wire {
-            source: &self.source,
-            message: &self.message,
-            mode: self.mode,
-            start: self.start,
-            until: self.until,
-            threshold: self.threshold,
-            strict: self.strict,
+            asked: &self.asked,
             reached: !unreached,
             row: self.row.as_ref(),
             entity: unreached.then_some(self.entity.as_str()),
@@ -132,6 +110,7 @@ impl Serialize for PathAnswer {
 }
 
 /// The details of a hop of [`Index::hops_of`], from the index's catalogue.
+#[doc(hidden)]
 pub fn hop(index: &Index, catalog::Hop { from, to, channel }: catalog::Hop) -> Hop {
     let c = channel;
     let catalog = index.catalog();
@@ -162,6 +141,7 @@ pub fn hop(index: &Index, catalog::Hop { from, to, channel }: catalog::Hop) -> H
             .and_then(|s| s.quote())
             .map(str::to_string)
             .or_else(|| e.quote.clone()),
+        paraphrase: citation.is_some_and(|s| s.quote().is_some() && s.is_paraphrase()),
         source,
         source_title,
     }
@@ -182,6 +162,7 @@ pub fn path(index: &Index, query: &ReachQuery, target: EntityId) -> PathAnswer {
 }
 
 /// [`path`] from an answer already computed on `index`.
+#[doc(hidden)]
 pub fn path_in(index: &Index, answer: &ReachAnswer, target: EntityId) -> PathAnswer {
     let id = index.entity_id(target);
     let row = answer.get(id).cloned();
@@ -190,13 +171,7 @@ pub fn path_in(index: &Index, answer: &ReachAnswer, target: EntityId) -> PathAns
         .map(|r| r.hops(index).into_iter().map(|h| hop(index, h)).collect())
         .unwrap_or_default();
     PathAnswer {
-        source: answer.source.clone(),
-        message: answer.message.clone(),
-        mode: answer.mode,
-        start: answer.start,
-        until: answer.until,
-        threshold: answer.threshold,
-        strict: answer.strict,
+        asked: answer.asked.clone(),
         entity: id.to_string(),
         name: index.entity_name(target).to_string(),
         row,

@@ -25,6 +25,7 @@ use serde::{Serialize, Serializer};
 
 use super::reach::{earliest_arrival, earliest_paths, ReachQuery, SourceHeld, NO_LOWER, NO_UPPER};
 use crate::catalog::{Catalog, ChannelId, EntityId, NodeId};
+use crate::error::{Limited, QueryError};
 use crate::graph::StaticGraph;
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::time::rfc3339;
@@ -34,18 +35,40 @@ use crate::Error;
 /// A measure to rank by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Measure {
     /// The fraction of the other entities each is linked to.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "the fraction of the others each is linked to")
+    )]
     Degree,
     /// The fraction of shortest paths between others that pass through it.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "the fraction of shortest paths between others through it")
+    )]
     Betweenness,
     /// How close it is to everyone it is connected to (Wasserman–Faust).
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "how near it is to the others (Wasserman-Faust)")
+    )]
     Closeness,
     /// PageRank (damping 0.85).
+    #[cfg_attr(feature = "cli", value(help = "PageRank, damping 0.85"))]
     Pagerank,
     /// How many others it could have told, through time-respecting chains.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "how many others it could have told, through time-respecting chains")
+    )]
     Reach,
     /// On how many earliest-arrival chains it is an intermediate.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "on how many earliest chains it is an intermediate")
+    )]
     Broker,
 }
 
@@ -131,6 +154,9 @@ pub struct RankOptions {
     pub until: Option<i64>,
     /// Temporal measures: each hop at least a second after its sender had it.
     pub strict: bool,
+    /// Static measures: count paths through audiences (entities of kind
+    /// `group`) too; by default a group is an endpoint only.
+    pub through_groups: bool,
 }
 
 impl Default for RankOptions {
@@ -141,6 +167,7 @@ impl Default for RankOptions {
             since: None,
             until: None,
             strict: false,
+            through_groups: false,
         }
     }
 }
@@ -206,20 +233,22 @@ pub fn rank_static(
     let g = StaticGraph::build(catalog, options.threshold, options.relations)
         .entity_graph(MAX_LINKS)
         .map_err(|n| {
-            Error::Query(format!(
-                "the static graph would have {n} links (every pair of the parties of each contact), more than {MAX_LINKS}: raise --threshold, or rank by reach or broker"
-            ))
+            Error::Query(QueryError::Limit {
+                what: Limited::RankLinks,
+                limit: MAX_LINKS as u64,
+                found: n as u64,
+            })
         })?;
+    let ends = group_ends(catalog, options.through_groups);
     let values: Vec<f64> = match measure {
         Measure::Degree => g.degree_centrality(),
-        Measure::Betweenness => g.betweenness(),
-        Measure::Closeness => g.closeness(),
+        Measure::Betweenness => g.betweenness_ending_at(&ends),
+        Measure::Closeness => g.closeness_ending_at(&ends),
         Measure::Pagerank => g.pagerank(0.85),
         Measure::Reach | Measure::Broker => {
-            return Err(Error::Query(format!(
-                "{} is a temporal measure",
-                measure.as_str()
-            )))
+            return Err(Error::Query(QueryError::TemporalMeasure {
+                measure: measure.as_str(),
+            }))
         }
     };
     Ok(RankAnswer {
@@ -235,6 +264,14 @@ pub fn rank_static(
         links: Some(g.graph().edge_count()),
         entities: ranked(catalog, values.into_iter().map(Value::Score).collect()),
     })
+}
+
+/// Per entity: whether it is an endpoint only for static measures (a group,
+/// unless `through` asks for paths through groups too).
+pub(crate) fn group_ends(catalog: &dyn Catalog, through: bool) -> Vec<bool> {
+    EntityId::all(catalog.entity_count())
+        .map(|u| !through && catalog.entity_kind(u) == crate::model::EntityKind::Group)
+        .collect()
 }
 
 /// A value as ranks compare it: counts exactly, scores to 10⁻¹² (so that
@@ -275,6 +312,7 @@ fn ranked(catalog: &dyn Catalog, values: Vec<Value>) -> Vec<RankRow> {
 /// The start of each entity's earliest contact in `index` ([`NO_LOWER`]
 /// when that contact is undated or open at its start; [`NO_UPPER`] when it
 /// has none). A meeting's hub stands for its participants.
+#[doc(hidden)]
 pub fn first_active(index: &Index) -> Vec<i64> {
     let n = index.entity_count();
     let mut first = vec![NO_UPPER; n];
@@ -643,6 +681,7 @@ fn broker_counts(index: &Index, query: &ReachQuery, counts: &mut [u64]) {
 /// # Complexity
 /// One earliest-path pass, then the chains: O(c log c + h) for h hops in
 /// all.
+#[doc(hidden)]
 pub fn rank_broker_from(index: &Index, query: &ReachQuery) -> RankAnswer {
     let catalog = index.catalog();
     let mut counts = vec![0u64; index.entity_count()];
@@ -653,6 +692,7 @@ pub fn rank_broker_from(index: &Index, query: &ReachQuery) -> RankAnswer {
         since: query.start,
         until: query.until,
         strict: query.strict,
+        through_groups: false,
     };
     let mut answer = temporal_answer(
         catalog,

@@ -113,6 +113,7 @@ pub struct Structure {
 ///
 /// # Complexity
 /// O(c log c) for c channels, plus the problems.
+#[doc(hidden)]
 pub fn structure(
     catalog: &dyn Catalog,
     problems: &[CausalityProblem],

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::catalog::{natural_cmp, Catalog, ChannelId, EntityId, EventId};
+use crate::error::{QueryError, TimeRole, WindowOf};
 use crate::model::{Certainty, Event, TimeExpr};
 use crate::Error;
 
@@ -57,10 +58,56 @@ pub struct TimelineEntry {
     pub quote: Option<String>,
 }
 
+/// Per event of `events` (and every event they are after), the length of
+/// the longest chain of `after` that ends at it: an event comes after those
+/// it names, when their intervals tie. The story's `after` has no cycle (the
+/// loader checks); a cycle would only stop the count.
+fn after_depths(
+    catalog: &dyn Catalog,
+    events: impl Iterator<Item = EventId>,
+) -> HashMap<EventId, usize> {
+    let mut depth: HashMap<EventId, usize> = HashMap::new();
+    for e in events {
+        // Depth-first, iteratively: (event, whether its names are done).
+        let mut stack = vec![(e, false)];
+        while let Some((k, ready)) = stack.pop() {
+            if depth.contains_key(&k) && !ready {
+                continue;
+            }
+            let names: Vec<EventId> = catalog
+                .event(k)
+                .after
+                .iter()
+                .filter_map(|id| catalog.event_number(id))
+                .collect();
+            if ready {
+                let d = names
+                    .iter()
+                    .map(|b| depth.get(b).map_or(0, |d| d + 1))
+                    .max()
+                    .unwrap_or(0);
+                depth.insert(k, d);
+                continue;
+            }
+            // Marked first, so that a cycle cannot loop.
+            depth.insert(k, 0);
+            stack.push((k, true));
+            stack.extend(
+                names
+                    .into_iter()
+                    .filter(|b| !depth.contains_key(b))
+                    .map(|b| (b, false)),
+            );
+        }
+    }
+    depth
+}
+
 /// Lists the story's events in time order: by the start of their interval
-/// (open starts first), then by end, then in causal order (an event carrying a
-/// message after those that brought it to its sender), then by id; undated
-/// events last.
+/// (open starts first), then by end, then in `after` order, then in causal
+/// order (an event carrying a message after those that brought it to its
+/// sender), then by id; undated events last. Intervals are those `after`
+/// tightened.
 ///
 /// # Errors
 /// An unknown entity or a bad time expression in the query.
@@ -87,12 +134,15 @@ pub fn timeline(catalog: &dyn Catalog, query: &TimelineQuery) -> Result<Vec<Time
         .collect();
     let rank = causal_ranks(catalog, &events);
     let causal = |e: EventId| rank.get(&e).copied().unwrap_or(0);
+    let depth = after_depths(catalog, events.iter().map(|(e, _)| *e));
+    let after = |e: EventId| depth.get(&e).copied().unwrap_or(0);
     events.sort_by(|(x, a), (y, b)| {
         let key = |n: EventId, e: &Event| {
             (
-                e.time.is_none(),
+                e.time.is_none() && e.ordered.is_none(),
                 e.interval().lo_or_min(),
                 e.interval().hi_or_max(),
+                after(n),
                 causal(n),
             )
         };
@@ -110,16 +160,23 @@ fn window(catalog: &dyn Catalog, query: &TimelineQuery) -> Result<Option<(i64, i
         return Ok(None);
     };
     let parse = |t: &str| {
-        TimeExpr::parse(t, &tz)
-            .map_err(|e| Error::Query(format!("--between {t:?}: {}; {}", e.message, e.help)))
+        TimeExpr::parse(t, &tz).map_err(|e| {
+            Error::Query(QueryError::BadTime {
+                role: TimeRole::Between,
+                text: t.to_string(),
+                problem: e.message,
+                help: e.help,
+            })
+        })
     };
     let (a, b) = (parse(a)?, parse(b)?);
     let (lo, hi) = (a.interval().lo_or_min(), b.interval().hi_or_max());
     if lo > hi {
-        return Err(Error::Query(format!(
-            "--between {:?} {:?}: the first date is after the second; swap the two dates",
-            a.text, b.text
-        )));
+        return Err(Error::Query(QueryError::BackwardsWindow {
+            from: a.text,
+            to: b.text,
+            of: WindowOf::Timeline,
+        }));
     }
     Ok(Some((lo, hi)))
 }

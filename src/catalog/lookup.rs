@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use super::{Catalog, EntityId, EventId};
+use crate::error::QueryError;
 use crate::model::Story;
 
 /// Folds a name for lookup: lower case, accents removed, curly apostrophes
@@ -49,7 +50,10 @@ fn strip_accent(c: char) -> char {
     }
 }
 
-pub(super) fn resolve_entity<C: Catalog + ?Sized>(cat: &C, text: &str) -> Result<EntityId, String> {
+pub(super) fn resolve_entity<C: Catalog + ?Sized>(
+    cat: &C,
+    text: &str,
+) -> Result<EntityId, QueryError> {
     if let Some(u) = cat.entity_number(text) {
         return Ok(u);
     }
@@ -89,25 +93,16 @@ pub(super) fn resolve_entity<C: Catalog + ?Sized>(cat: &C, text: &str) -> Result
                 scored.truncate(k);
                 scored.sort_unstable();
             }
-            if scored.is_empty() {
-                Err(format!(
-                    "no entity is called \"{text}\": there are no entities"
-                ))
-            } else {
-                let near: Vec<String> = scored.iter().map(|&(_, _, u)| label(u)).collect();
-                Err(format!(
-                    "no entity is called \"{text}\"; the nearest are: {}",
-                    near.join(", ")
-                ))
-            }
+            let nearest: Vec<String> = scored.iter().map(|&(_, _, u)| label(u)).collect();
+            Err(QueryError::UnknownEntity {
+                name: text.to_string(),
+                nearest,
+            })
         }
-        _ => {
-            let list: Vec<String> = hits.iter().map(|&u| label(u)).collect();
-            Err(format!(
-                "\"{text}\" could be any of: {}; give the id",
-                list.join(", ")
-            ))
-        }
+        _ => Err(QueryError::AmbiguousEntity {
+            name: text.to_string(),
+            candidates: hits.iter().map(|&u| label(u)).collect(),
+        }),
     }
 }
 
@@ -146,6 +141,12 @@ pub(super) fn excerpt<C: Catalog + ?Sized>(
         carried.extend(ev.carries.iter().cloned());
         used.extend(ev.sources.iter().map(|c| c.source().to_string()));
         story.events.push(ev);
+    }
+    // `after` may name events left out: their order is kept in the
+    // tightened intervals, the names go (the excerpt stays a valid story).
+    let kept_events: BTreeSet<String> = story.events.iter().map(|e| e.id.clone()).collect();
+    for ev in &mut story.events {
+        ev.after.retain(|b| kept_events.contains(b));
     }
     for m in 0..cat.message_count() {
         let msg = cat.message(m);

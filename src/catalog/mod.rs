@@ -24,6 +24,7 @@ use std::collections::BTreeSet;
 
 use jiff::tz::TimeZone;
 
+use crate::error::QueryError;
 use crate::model::{
     Certainty, Entity, EntityKind, Event, Interval, Message, Relation, Source, Story,
 };
@@ -133,6 +134,24 @@ pub struct Channels {
     /// Information passes through a hub within its event, with no hop and no
     /// second of its own, so the answers are those of every ordered pair.
     pub hubs: u32,
+}
+
+/// A holding as a channel of the queries about its message
+/// ([`Catalog::holding_channels`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HoldingChannel {
+    /// Its event number (after every event's).
+    pub event: EventId,
+    /// The message's origin.
+    pub from: EntityId,
+    /// The entity that held the message.
+    pub to: EntityId,
+    /// Earliest second of the holding's time (`i64::MIN`: no lower bound).
+    pub lo: i64,
+    /// Latest second (`i64::MAX`: no upper bound).
+    pub hi: i64,
+    /// Its certainty.
+    pub certainty: Certainty,
 }
 
 /// Participants from which a mutual event goes through a hub (see
@@ -358,6 +377,21 @@ pub trait Catalog: Sync {
     /// The channels of every event, in canonical order.
     fn channels(&self) -> &Channels;
 
+    /// The holdings of message `id` as channels from its origin to the
+    /// holding entity, in file order (none for inputs without holdings).
+    /// Queries about the message use them ([`crate::Index::build`]); their
+    /// event numbers come after the events', so that [`Catalog::event_id`]
+    /// and [`Catalog::event`] of one give the holding (as an event of kind
+    /// [`crate::model::HOLDING_KIND`]).
+    fn holding_channels(&self, _id: &str) -> Vec<HoldingChannel> {
+        Vec::new()
+    }
+
+    /// True when event number `e` stands for a holding.
+    fn is_holding(&self, _e: EventId) -> bool {
+        false
+    }
+
     /// The input's time zone: dates without an offset are days there.
     fn timezone(&self) -> TimeZone {
         TimeZone::UTC
@@ -374,6 +408,16 @@ pub trait Catalog: Sync {
     fn sources(&self) -> &[Source] {
         &[]
     }
+    /// Reference dates a reader needs (election day): drawn and listed,
+    /// never contacts.
+    fn markers(&self) -> &[crate::model::Marker] {
+        &[]
+    }
+    /// Whether its events can cite sources (a story's can; a CSV corpus's
+    /// rows cannot, so they are not uncited claims).
+    fn cites(&self) -> bool {
+        true
+    }
     /// Standing ties (member of, family): drawn, never followed.
     fn relations(&self) -> &[Relation] {
         &[]
@@ -384,7 +428,7 @@ pub trait Catalog: Sync {
     ///
     /// Errors list the candidates when the text is ambiguous, or the nearest
     /// names (by edit distance) when nothing matches.
-    fn resolve_entity(&self, text: &str) -> Result<EntityId, String> {
+    fn resolve_entity(&self, text: &str) -> Result<EntityId, QueryError> {
         resolve_entity(self, text)
     }
 

@@ -6,7 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 use jiff::tz::TimeZone;
 
 use super::lookup::{excerpt, natural_cmp};
-use super::{certainty_bits, Catalog, Channels, EntityId, EventId, TimeColumns, HUB_MIN};
+use super::{
+    certainty_bits, Catalog, Channels, EntityId, EventId, HoldingChannel, TimeColumns, HUB_MIN,
+};
 use crate::model::{
     Certainty, Entity, EntityKind, Event, Interval, Message, Parties, Relation, Source, Story,
 };
@@ -25,6 +27,11 @@ pub struct StoryCatalog<'s> {
     /// The events that carry each message id, in file order.
     carrying: HashMap<String, Vec<EventId>>,
     channels: Channels,
+    /// Each holding as an event ([`crate::model::Holding::as_event`]),
+    /// numbered after the events.
+    holding_events: Vec<Event>,
+    /// The holdings of each message id as channels, in file order.
+    holdings: HashMap<String, Vec<HoldingChannel>>,
     tz: TimeZone,
 }
 
@@ -55,6 +62,36 @@ impl<'s> StoryCatalog<'s> {
         for (i, e) in story.events.iter().enumerate() {
             events.entry(e.id.clone()).or_insert(EventId::at(i));
         }
+        let mut holding_events = Vec::with_capacity(story.holdings.len());
+        let mut holdings: HashMap<String, Vec<HoldingChannel>> = HashMap::new();
+        for (k, h) in story.holdings.iter().enumerate() {
+            let number = EventId::at(story.events.len() + k);
+            events.entry(h.id.clone()).or_insert(number);
+            let origin = story
+                .messages
+                .iter()
+                .find(|m| m.id == h.message)
+                .and_then(|m| m.origin.as_deref());
+            holding_events.push(h.as_event(origin.unwrap_or_default()));
+            let (Some(from), Some(&to)) = (
+                origin.and_then(|o| entities.get(o).copied()),
+                entities.get(&h.entity),
+            ) else {
+                continue;
+            };
+            let iv = h.time.as_ref().map(|t| t.interval()).unwrap_or_default();
+            holdings
+                .entry(h.message.clone())
+                .or_default()
+                .push(HoldingChannel {
+                    event: number,
+                    from,
+                    to,
+                    lo: iv.lo_or_min(),
+                    hi: iv.hi_or_max(),
+                    certainty: h.certainty(),
+                });
+        }
         let mut messages = HashMap::with_capacity(story.messages.len());
         for (i, m) in story.messages.iter().enumerate() {
             messages.entry(m.id.clone()).or_insert(i);
@@ -78,6 +115,8 @@ impl<'s> StoryCatalog<'s> {
             messages,
             carrying,
             channels,
+            holding_events,
+            holdings,
             tz,
         }
     }
@@ -85,6 +124,15 @@ impl<'s> StoryCatalog<'s> {
     /// The story.
     pub fn story(&self) -> &Story {
         &self.story
+    }
+
+    /// Event number `e`: an event, or a holding as one.
+    fn ev(&self, e: EventId) -> &Event {
+        let e = e.index();
+        match self.story.events.get(e) {
+            Some(ev) => ev,
+            None => &self.holding_events[e - self.story.events.len()],
+        }
     }
 }
 
@@ -163,6 +211,9 @@ fn story_channels(story: &Story, ids: &HashMap<String, EntityId>, hub_min: usize
 }
 
 impl Catalog for StoryCatalog<'_> {
+    fn markers(&self) -> &[crate::model::Marker] {
+        &self.story().markers
+    }
     fn entity_count(&self) -> usize {
         self.story.entities.len()
     }
@@ -197,22 +248,28 @@ impl Catalog for StoryCatalog<'_> {
         self.story.events.len()
     }
     fn event_id(&self, e: EventId) -> Cow<'_, str> {
-        Cow::Borrowed(&self.story.events[e.index()].id)
+        Cow::Borrowed(&self.ev(e).id)
     }
     fn event(&self, e: EventId) -> Cow<'_, Event> {
-        Cow::Borrowed(&self.story.events[e.index()])
+        Cow::Borrowed(self.ev(e))
     }
     fn event_interval(&self, e: EventId) -> Interval {
-        self.story.events[e.index()].interval()
+        self.ev(e).interval()
     }
     fn event_number(&self, id: &str) -> Option<EventId> {
         self.events.get(id).copied()
     }
     fn event_kind(&self, e: EventId) -> Cow<'_, str> {
-        Cow::Borrowed(self.story.events[e.index()].kind())
+        Cow::Borrowed(self.ev(e).kind())
     }
     fn event_certainty(&self, e: EventId) -> Certainty {
-        self.story.events[e.index()].certainty()
+        self.ev(e).certainty()
+    }
+    fn holding_channels(&self, id: &str) -> Vec<HoldingChannel> {
+        self.holdings.get(id).cloned().unwrap_or_default()
+    }
+    fn is_holding(&self, e: EventId) -> bool {
+        e.index() >= self.story.events.len()
     }
     fn carrying_events(&self, id: &str) -> Vec<EventId> {
         self.carrying.get(id).cloned().unwrap_or_default()

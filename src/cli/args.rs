@@ -4,6 +4,10 @@
 
 use std::path::PathBuf;
 
+use crate::analysis::rank::Measure;
+use crate::io::export::ExportFormat;
+use crate::render::{Fit, Format};
+use crate::{Certainty, Mode};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// What the exit codes mean, at the end of every `--help`.
@@ -148,7 +152,7 @@ and still got it to every target by its time; CHAIN, one such chain to each targ
         targets: super::backward::TargetArgs,
         /// message: only events that carry the message; contacts: any contact.
         #[arg(long, value_enum)]
-        mode: Option<ModeArg>,
+        mode: Option<Mode>,
         #[command(flatten)]
         options: QueryOptions,
         /// With --json: leave each row's `path` out (`via` and `previous` still
@@ -174,7 +178,7 @@ and still got it to every target by its time; CHAIN, one such chain to each targ
         to: String,
         /// message: only events that carry the message; contacts: any contact.
         #[arg(long, value_enum)]
-        mode: Option<ModeArg>,
+        mode: Option<Mode>,
         #[command(flatten)]
         options: QueryOptions,
     },
@@ -198,7 +202,7 @@ summary below. Undated contacts come last.",
         between: Option<Vec<String>>,
         /// Only events of this certainty or stronger.
         #[arg(long, value_enum, default_value = "unknown")]
-        threshold: CertaintyArg,
+        threshold: Certainty,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -223,7 +227,7 @@ contacts are never reached themselves; no contact goes to it. --json gives each 
         to: String,
         /// message or contacts.
         #[arg(long, value_enum)]
-        mode: Option<ModeArg>,
+        mode: Option<Mode>,
         #[command(flatten)]
         options: QueryOptions,
     },
@@ -241,23 +245,7 @@ are false (and who no longer is). --json prints the same answers (docs/analyses.
   grapevine critical graphs/trump-jr-wikileaks.json --message pac-tip \\
       --drop forward-pac-tip-staff"
     ))]
-    Critical {
-        #[command(flatten)]
-        input: InputArgs,
-        #[command(flatten)]
-        source: SourceArgs,
-        /// Only this entity (id, name or alias).
-        #[arg(long, conflicts_with = "drop")]
-        to: Option<String>,
-        /// message: only events that carry the message; contacts: any contact.
-        #[arg(long, value_enum)]
-        mode: Option<ModeArg>,
-        #[command(flatten)]
-        options: QueryOptions,
-        /// Take these events (ids) as false: who is still reached without them?
-        #[arg(long, num_args = 1.., value_name = "EVENT")]
-        drop: Vec<String>,
-    },
+    Critical(CriticalArgs),
     /// Who matters in the network: every entity ranked by one measure.
     #[command(after_help = after(
         "Static measures (the simple graph of entities: two are linked when they share a contact
@@ -275,43 +263,7 @@ Ties share a rank. The table shows the first --top rows; --json prints every ent
   grapevine rank graphs/trump-jr-wikileaks.json --by reach --since 2016-09-20
   grapevine rank graphs/trump-jr-wikileaks.json --by broker --message pac-tip"
     ))]
-    Rank {
-        #[command(flatten)]
-        input: InputArgs,
-        /// The measure.
-        #[arg(long, value_enum)]
-        by: MeasureArg,
-        /// broker: the chains from this entity (id, name or alias).
-        #[arg(long, conflicts_with = "message")]
-        from: Option<String>,
-        /// broker: the chains of this message from its origin.
-        #[arg(long)]
-        message: Option<String>,
-        /// broker with --message: message (documented chain) or contacts.
-        #[arg(long, value_enum, requires = "message")]
-        mode: Option<ModeArg>,
-        /// Temporal measures: every source holds it from this time on.
-        #[arg(long, value_name = "TIME")]
-        since: Option<String>,
-        /// Temporal measures: only what arrives by this time (its last second).
-        #[arg(long, value_name = "TIME")]
-        until: Option<String>,
-        /// Temporal measures: each hop at least a second after its sender had it.
-        #[arg(long)]
-        strict: bool,
-        /// Follow (or link) only contacts of this certainty or stronger.
-        #[arg(long, value_enum, default_value = "unknown")]
-        threshold: CertaintyArg,
-        /// Static measures: standing relations link their ends too.
-        #[arg(long)]
-        relations: bool,
-        /// Rows of the table (0: all).
-        #[arg(long, default_value_t = 20, value_name = "N")]
-        top: usize,
-        /// Print JSON (every entity) instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    Rank(RankArgs),
     /// How some people are linked: the shortest static paths and the earliest chains between them.
     #[command(after_help = after(
         "For every pair: how many steps apart they are in the static graph (two entities are
@@ -322,31 +274,7 @@ with its contacts. `grapevine render FILE --connect A B ...` draws it.",
         "  grapevine connect graphs/trump-jr-wikileaks.json trump-jr assange
   grapevine connect graphs/trump-jr-wikileaks.json wikileaks trump hicks --threshold reported"
     ))]
-    Connect {
-        #[command(flatten)]
-        input: InputArgs,
-        /// The entities (ids, names or aliases), two or more.
-        #[arg(required = true, num_args = 2.., value_name = "ENTITY")]
-        entities: Vec<String>,
-        /// Only contacts (and relations) of this certainty or stronger.
-        #[arg(long, value_enum, default_value = "unknown")]
-        threshold: CertaintyArg,
-        /// Standing relations link their ends too (not the chains: nothing travels along them).
-        #[arg(long)]
-        relations: bool,
-        /// The chains: each entity holds it from this time on (default: since before any contact).
-        #[arg(long, value_name = "TIME")]
-        since: Option<String>,
-        /// The chains: arriving by this time (its last second).
-        #[arg(long, value_name = "TIME")]
-        until: Option<String>,
-        /// The chains: each hop at least a second after its sender had it.
-        #[arg(long)]
-        strict: bool,
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    Connect(ConnectArgs),
     /// Draw the story: DOT (default, to standard output), SVG, PNG or HTML, optionally focused.
     ///
     /// The format comes from OUT's extension (.dot, .svg, .png, .html) or --format.
@@ -404,6 +332,102 @@ has each format's mapping and the command that loads it in the receiving tool.",
     Export(ExportArgs),
 }
 
+/// `grapevine critical`
+#[derive(Debug, Args)]
+pub struct CriticalArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Only this entity (id, name or alias).
+    #[arg(long, conflicts_with = "drop")]
+    pub to: Option<String>,
+    /// message: only events that carry the message; contacts: any contact.
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+    #[command(flatten)]
+    pub options: QueryOptions,
+    /// Take these events (ids) as false: who is still reached without them?
+    #[arg(long, num_args = 1.., value_name = "EVENT")]
+    pub drop: Vec<String>,
+}
+
+/// `grapevine rank`
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The measure.
+    #[arg(long, value_enum)]
+    pub by: Measure,
+    /// broker: the chains from this entity (id, name or alias).
+    #[arg(long, conflicts_with = "message")]
+    pub from: Option<String>,
+    /// broker: the chains of this message from its origin.
+    #[arg(long)]
+    pub message: Option<String>,
+    /// broker with --message: message (documented chain) or contacts.
+    #[arg(long, value_enum, requires = "message")]
+    pub mode: Option<Mode>,
+    /// Temporal measures: every source holds it from this time on.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Temporal measures: only what arrives by this time (its last second).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Temporal measures: each hop at least a second after its sender had it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Follow (or link) only contacts of this certainty or stronger.
+    #[arg(long, value_enum, default_value = "unknown")]
+    pub threshold: Certainty,
+    /// Static measures: standing relations link their ends too.
+    #[arg(long)]
+    pub relations: bool,
+    /// Betweenness and closeness: count paths through audiences (entities of
+    /// kind group) too; by default an audience is an endpoint, never a broker.
+    #[arg(long)]
+    pub through_groups: bool,
+    /// Rows of the table (0: all).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// Print JSON (every entity) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `grapevine connect`
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The entities (ids, names or aliases), two or more.
+    #[arg(required = true, num_args = 2.., value_name = "ENTITY")]
+    pub entities: Vec<String>,
+    /// Only contacts (and relations) of this certainty or stronger.
+    #[arg(long, value_enum, default_value = "unknown")]
+    pub threshold: Certainty,
+    /// Standing relations link their ends too (not the chains: nothing travels along them).
+    #[arg(long)]
+    pub relations: bool,
+    /// Static paths may pass through audiences (entities of kind group); by
+    /// default an audience is an endpoint, never a link between others.
+    #[arg(long)]
+    pub through_groups: bool,
+    /// The chains: each entity holds it from this time on (default: since before any contact).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// The chains: arriving by this time (its last second).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// The chains: each hop at least a second after its sender had it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `grapevine export`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -412,7 +436,7 @@ pub struct ExportArgs {
     pub input: InputArgs,
     /// The format to write.
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub to: ToArg,
+    pub to: ExportFormat,
     /// Where to write (default: standard output; a folder for neo4j-csv, made if missing).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
@@ -431,40 +455,6 @@ pub struct ExportArgs {
     /// Export only contacts whose dates overlap the window from FROM to TO.
     #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
     pub between: Option<Vec<String>>,
-}
-
-/// `--to`
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ToArg {
-    /// FollowTheMoney entities, one JSON object a line (Aleph, ftm)
-    Ftm,
-    /// GEXF 1.3 with time (Gephi, Gephi Lite, networkx)
-    Gexf,
-    /// GraphML (networkx, igraph, yEd)
-    Graphml,
-    /// Cytoscape.js elements JSON
-    Cytoscape,
-    /// Mermaid flowchart (at most 500 edges)
-    Mermaid,
-    /// Cypher script of CREATE statements (Neo4j, FalkorDB, Memgraph)
-    Cypher,
-    /// CSV files for neo4j-admin database import full
-    Neo4jCsv,
-}
-
-impl From<ToArg> for grapevine::io::export::ExportFormat {
-    fn from(t: ToArg) -> Self {
-        use grapevine::io::export::ExportFormat as F;
-        match t {
-            ToArg::Ftm => F::Ftm,
-            ToArg::Gexf => F::Gexf,
-            ToArg::Graphml => F::Graphml,
-            ToArg::Cytoscape => F::Cytoscape,
-            ToArg::Mermaid => F::Mermaid,
-            ToArg::Cypher => F::Cypher,
-            ToArg::Neo4jCsv => F::Neo4jCsv,
-        }
-    }
 }
 
 /// `--from`
@@ -489,7 +479,7 @@ pub struct RenderArgs {
     pub output: Option<PathBuf>,
     /// The format, when OUT's extension does not say it.
     #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    pub format: Option<Format>,
     /// Who lays the graph out: in-process (no system package) or Graphviz `dot` from PATH.
     #[arg(long, value_enum, default_value = "in-process")]
     pub engine: EngineArg,
@@ -500,7 +490,7 @@ pub struct RenderArgs {
     /// (700 px) or wide (1200 px); sets the layout and the labels so that text
     /// stays legible at that width.
     #[arg(long, value_enum, default_value = "column")]
-    pub fit: FitArg,
+    pub fit: Fit,
     /// PNG: its width in pixels (default: the fit's width at twice the pixel
     /// density, 1400 for a column); SVG: the widest it is shown, in CSS pixels
     /// (default: as wide as its container). 16 to 8000.
@@ -558,72 +548,7 @@ pub struct RenderArgs {
     pub embed_src: Option<String>,
     /// Hide contacts weaker than this (and follow only these with --reach).
     #[arg(long, value_enum)]
-    pub threshold: Option<CertaintyArg>,
-}
-
-/// `--by`
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum MeasureArg {
-    /// the fraction of the others each is linked to
-    Degree,
-    /// the fraction of shortest paths between others through it
-    Betweenness,
-    /// how near it is to the others (Wasserman-Faust)
-    Closeness,
-    /// PageRank, damping 0.85
-    Pagerank,
-    /// how many others it could have told, through time-respecting chains
-    Reach,
-    /// on how many earliest chains it is an intermediate
-    Broker,
-}
-
-impl From<MeasureArg> for grapevine::analysis::rank::Measure {
-    fn from(m: MeasureArg) -> Self {
-        use grapevine::analysis::rank::Measure;
-        match m {
-            MeasureArg::Degree => Measure::Degree,
-            MeasureArg::Betweenness => Measure::Betweenness,
-            MeasureArg::Closeness => Measure::Closeness,
-            MeasureArg::Pagerank => Measure::Pagerank,
-            MeasureArg::Reach => Measure::Reach,
-            MeasureArg::Broker => Measure::Broker,
-        }
-    }
-}
-
-/// `--format`
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    /// Graphviz DOT text
-    Dot,
-    /// accessible SVG
-    Svg,
-    /// PNG picture
-    Png,
-    /// one HTML file for an article: finding, picture, table, time slider
-    Html,
-}
-
-/// `--fit`
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FitArg {
-    /// a phone, 375 px wide: time runs downwards
-    Phone,
-    /// an article column, 700 px wide
-    Column,
-    /// a wide page, 1200 px
-    Wide,
-}
-
-impl From<FitArg> for grapevine::render::Fit {
-    fn from(f: FitArg) -> Self {
-        match f {
-            FitArg::Phone => grapevine::render::Fit::Phone,
-            FitArg::Column => grapevine::render::Fit::Column,
-            FitArg::Wide => grapevine::render::Fit::Wide,
-        }
-    }
+    pub threshold: Option<Certainty>,
 }
 
 /// `--engine`
@@ -656,7 +581,7 @@ pub struct SourceArgs {
 pub struct QueryOptions {
     /// Follow only events of this certainty or stronger.
     #[arg(long, value_enum, default_value = "unknown")]
-    pub threshold: CertaintyArg,
+    pub threshold: Certainty,
     /// Each hop at least one second after its sender's receipt.
     #[arg(long)]
     pub strict: bool,
@@ -667,37 +592,4 @@ pub struct QueryOptions {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
-}
-
-/// `--threshold`
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum CertaintyArg {
-    /// confirmed events only
-    Confirmed,
-    /// reported or stronger
-    Reported,
-    /// alleged or stronger
-    Alleged,
-    /// every event
-    Unknown,
-}
-
-impl From<CertaintyArg> for grapevine::Certainty {
-    fn from(c: CertaintyArg) -> Self {
-        match c {
-            CertaintyArg::Confirmed => grapevine::Certainty::Confirmed,
-            CertaintyArg::Reported => grapevine::Certainty::Reported,
-            CertaintyArg::Alleged => grapevine::Certainty::Alleged,
-            CertaintyArg::Unknown => grapevine::Certainty::Unknown,
-        }
-    }
-}
-
-/// `--mode`
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ModeArg {
-    /// only events that carry the message
-    Message,
-    /// any contact
-    Contacts,
 }

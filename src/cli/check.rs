@@ -1,16 +1,18 @@
 //! `check`: validate an input and summarise it.
 
-use grapevine::analysis::summary::{Place, Structure};
-use grapevine::catalog::EntityId;
-use grapevine::render::name_of;
-use grapevine::{Catalog, Error};
+use crate::analysis::summary::{Place, Structure};
+use crate::catalog::EntityId;
+use crate::render::name_of;
+use crate::{Catalog, Error};
 
 use super::args::InputArgs;
-use super::common::{eprint_text, print_json, print_text, read_quietly, Out};
-use grapevine::render::check_report_located;
+use super::errors::CliError;
+use super::input::read_quietly;
+use super::output::{eprint_text, print_json, print_text, Out};
+use crate::render::check_report_located;
 
 /// Runs `check`.
-pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, Error> {
+pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> {
     let input = match read_quietly(args) {
         Ok(i) => i,
         Err(Error::Invalid(report)) if json => {
@@ -20,7 +22,7 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, Error> {
             print_json(out, &value)?;
             return Ok(2);
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     // A story file's entities are placed by reading its text again (a CSV
     // corpus places nothing: its entities have no line of their own).
@@ -29,7 +31,7 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, Error> {
             Default::default()
         } else {
             let report = input.report();
-            grapevine::load_str(&report.file, &report.text)
+            crate::load_str(&report.file, &report.text)
                 .map(|l| {
                     l.story
                         .entities

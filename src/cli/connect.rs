@@ -1,46 +1,29 @@
 //! `connect`: how some people are linked.
 
-use grapevine::analysis::connect::{connect, Chain, ConnectQuery};
-use grapevine::catalog::{Catalog, ChannelId, EntityId};
-use grapevine::model::Precision;
-use grapevine::render::name_of;
-use grapevine::render::words::{threshold_level_words, time_label, until_label, zone_words};
-use grapevine::{Certainty, Error};
+use crate::analysis::connect::{connect, Chain, ConnectAnswer, ConnectQuery};
+use crate::catalog::{Catalog, ChannelId, EntityId};
+use crate::model::{Certainty, Precision};
+use crate::render::name_of;
+use crate::render::words::{threshold_level_words, time_label, until_label, zone_words};
+use crate::{Error, QueryError};
 
-use super::args::InputArgs;
-use super::common::{print_json, print_text, read_input, table_with_notes, Out};
+use super::args::ConnectArgs;
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
 use super::rank::second;
-
-/// The flags of `connect`.
-pub struct ConnectArgs<'a> {
-    /// The input.
-    pub input: &'a InputArgs,
-    /// The entities, as given.
-    pub entities: &'a [String],
-    /// The threshold.
-    pub threshold: Certainty,
-    /// Relations link too.
-    pub relations: bool,
-    /// The chains' start.
-    pub since: Option<&'a str>,
-    /// The chains' end.
-    pub until: Option<&'a str>,
-    /// Strict chains.
-    pub strict: bool,
-    /// JSON.
-    pub json: bool,
-}
+use super::table::table_with_notes;
 
 /// The entity numbers of `names` (ids, names or aliases), each once.
-pub fn resolve_all(catalog: &dyn Catalog, names: &[String]) -> Result<Vec<EntityId>, Error> {
+pub fn resolve_all(catalog: &dyn Catalog, names: &[String]) -> Result<Vec<EntityId>, CliError> {
     let mut out: Vec<EntityId> = Vec::new();
     for name in names {
         let u = catalog.resolve_entity(name).map_err(Error::Query)?;
         if out.contains(&u) {
-            return Err(Error::Query(format!(
-                "{name:?} is {} again: name each entity once",
-                catalog.entity_name(u)
-            )));
+            return Err(CliError::from(QueryError::RepeatedEntity {
+                name: name.clone(),
+                entity: catalog.entity_name(u).to_string(),
+            }));
         }
         out.push(u);
     }
@@ -48,32 +31,52 @@ pub fn resolve_all(catalog: &dyn Catalog, names: &[String]) -> Result<Vec<Entity
 }
 
 /// Runs `connect`.
-pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, Error> {
-    let read = read_input(args.input)?;
+pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, CliError> {
+    let read = read_input(&args.input)?;
     let catalog = read.catalog();
-    let query = ConnectQuery {
-        entities: resolve_all(catalog, args.entities)?,
+    let answer = connect(catalog, &query(catalog, args)?)?;
+    if args.json {
+        print_json(out, &answer)?;
+        return Ok(0);
+    }
+    let mut s = heading(catalog, args, &answer);
+    s.push_str(&pairs_text(catalog, &answer));
+    s.push_str(&network_text(catalog, &answer));
+    print_text(out, &s)?;
+    Ok(0)
+}
+
+/// The question the flags ask.
+fn query(catalog: &dyn Catalog, args: &ConnectArgs) -> Result<ConnectQuery, CliError> {
+    Ok(ConnectQuery {
+        entities: resolve_all(catalog, &args.entities)?,
         threshold: args.threshold,
         relations: args.relations,
+        through_groups: args.through_groups,
         since: args
             .since
+            .as_deref()
             .map(|s| second(catalog, "--since", s, false))
             .transpose()?
             .flatten(),
         until: args
             .until
+            .as_deref()
             .map(|s| second(catalog, "--until", s, true))
             .transpose()?
             .flatten(),
         strict: args.strict,
-    };
-    let answer = connect(catalog, &query)?;
-    if args.json {
-        print_json(out, &answer)?;
-        return Ok(0);
-    }
-    let name = |id: &str| name_of(catalog, id);
-    let names: Vec<String> = answer.entities.iter().map(|e| name(e)).collect();
+    })
+}
+
+/// Who is linked, and on what terms: the contacts followed, the chains'
+/// start, strictness and end, the time zone.
+fn heading(catalog: &dyn Catalog, args: &ConnectArgs, answer: &ConnectAnswer) -> String {
+    let names: Vec<String> = answer
+        .entities
+        .iter()
+        .map(|e| name_of(catalog, e))
+        .collect();
     let joined = match names.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => names.join(""),
@@ -88,18 +91,30 @@ pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, Error> {
             " (relations left out: --relations)"
         }
     ));
+    if !args.through_groups {
+        s.push_str(
+            "  audiences (groups) are endpoints: no path passes through one (--through-groups)\n",
+        );
+    }
     let mut chains = String::from("  chains: each holds it ");
-    match args.since {
+    match args.since.as_deref() {
         Some(t) => chains.push_str(&format!("from {t}")),
         None => chains.push_str("since before any contact"),
     }
     if args.strict {
         chains.push_str("; strict");
     }
-    if let Some(u) = args.until {
+    if let Some(u) = args.until.as_deref() {
         chains.push_str(&format!("; by {}", until_label(catalog, u)));
     }
     s.push_str(&format!("{chains}; {}\n\n", zone_words(catalog)));
+    s
+}
+
+/// Each pair: how far apart, how many shortest paths, and the earliest
+/// chain each way.
+fn pairs_text(catalog: &dyn Catalog, answer: &ConnectAnswer) -> String {
+    let name = |id: &str| name_of(catalog, id);
     let ch = catalog.channels();
     let precision = if ChannelId::all(ch.len()).all(|c| ch.lo(c) == ch.hi(c)) {
         Precision::Second
@@ -115,12 +130,30 @@ pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, Error> {
             None => "at any time".to_string(),
         };
         let path: Vec<String> = c.entities.iter().map(|e| name(e)).collect();
+        let events: Vec<String> = c
+            .events
+            .iter()
+            .map(|e| with_certainty(catalog, e))
+            .collect();
+        let weakest = c
+            .events
+            .iter()
+            .filter_map(|e| catalog.event_number(e))
+            .map(|e| catalog.event_certainty(e))
+            .min();
+        let rests = match weakest {
+            Some(w) if w < Certainty::Confirmed => {
+                format!("; it rests on {} contact", certainty_article(w))
+            }
+            _ => String::new(),
+        };
         format!(
-            "earliest chain {}: {when} ({})",
+            "earliest chain {}: {when} ({}){rests}",
             path.join(" → "),
-            c.events.join(", ")
+            events.join(", ")
         )
     };
+    let mut s = String::new();
     for p in &answer.pairs {
         match p.distance {
             Some(d) => s.push_str(&format!(
@@ -136,12 +169,37 @@ pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, Error> {
         s.push_str(&format!("  {}\n", chain_words(&p.a_to_b)));
         s.push_str(&format!("  {}\n", chain_words(&p.b_to_a)));
     }
-    s.push_str(&format!(
+    s
+}
+
+/// An event id with its certainty: `leak-to-the-atlantic (alleged)`.
+fn with_certainty(catalog: &dyn Catalog, id: &str) -> String {
+    match catalog.event_number(id) {
+        Some(e) => format!("{id} ({})", catalog.event_certainty(e).as_str()),
+        None => id.to_string(),
+    }
+}
+
+/// "an alleged", "a reported", "an unknown-certainty".
+fn certainty_article(c: Certainty) -> &'static str {
+    match c {
+        Certainty::Confirmed => "a confirmed",
+        Certainty::Reported => "a reported",
+        Certainty::Alleged => "an alleged",
+        Certainty::Unknown => "an unknown-certainty",
+    }
+}
+
+/// The connecting network: its size, then each link with the contacts and
+/// relations it stands for.
+fn network_text(catalog: &dyn Catalog, answer: &ConnectAnswer) -> String {
+    let name = |id: &str| name_of(catalog, id);
+    let mut s = format!(
         "\nThe connecting network: {} entities, {} link{}\n",
         answer.network.len(),
         answer.links.len(),
         if answer.links.len() == 1 { "" } else { "s" }
-    ));
+    );
     if !answer.links.is_empty() {
         let rows: Vec<(Vec<String>, Vec<String>)> = answer
             .links
@@ -150,7 +208,12 @@ pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, Error> {
                 let mut what = Vec::new();
                 if l.contacts > 0 {
                     let more = l.contacts - l.events.len();
-                    let mut list = l.events.join(", ");
+                    let named: Vec<String> = l
+                        .events
+                        .iter()
+                        .map(|e| with_certainty(catalog, e))
+                        .collect();
+                    let mut list = named.join(", ");
                     if more > 0 {
                         list.push_str(&format!(" and {more} more"));
                     }
@@ -171,6 +234,5 @@ pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, Error> {
             .collect();
         s.push_str(&table_with_notes(&["LINK", "THROUGH"], &rows));
     }
-    print_text(out, &s)?;
-    Ok(0)
+    s
 }

@@ -2,19 +2,21 @@
 //! cuts it off), and, with `--drop`, who is still reached when some
 //! contacts are taken as false.
 
-use grapevine::analysis::critical::{critical, without, CriticalQuery, EventInfo};
-use grapevine::catalog::Catalog;
-use grapevine::model::TimeExpr;
-use grapevine::render::name_of;
-use grapevine::render::words::{
+use crate::analysis::critical::{critical, without, CriticalAnswer, CriticalQuery, EventInfo};
+use crate::catalog::{Catalog, EntityId};
+use crate::model::TimeExpr;
+use crate::render::name_of;
+use crate::render::words::{
     certainty_words, event_date, mode_words, threshold_words, until_label, zone_words, AnswerWords,
 };
-use grapevine::{Error, Query};
+use crate::{Error, Mode, Query};
 
-use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
-use super::common::{
-    build_query, not_reached_line, print_json, print_text, read_input, table_with_notes, Out,
-};
+use super::args::CriticalArgs;
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::query::build_query;
+use super::table::{not_reached_line, reach_table, table_with_notes};
 
 /// Most reached entities times channels that `critical` examines without
 /// `--to` on exact times (each entity costs a flow over the channels).
@@ -22,36 +24,21 @@ pub const MAX_WORK: usize = 400_000_000;
 
 /// Runs `critical`: exit code 0 with an answer, 1 when `--to` is not
 /// reached (or is the source).
-pub fn run(
-    out: &mut Out,
-    input: &InputArgs,
-    source: &SourceArgs,
-    to: Option<&str>,
-    mode: Option<ModeArg>,
-    options: &QueryOptions,
-    drop: &[String],
-) -> Result<u8, Error> {
-    let read = read_input(input)?;
+pub fn run(out: &mut Out, args: &CriticalArgs) -> Result<u8, CliError> {
+    let read = read_input(&args.input)?;
     let catalog = read.catalog();
-    let query = build_query(source, mode, options, true);
-    if !drop.is_empty() {
-        return run_drop(out, catalog, &query, drop, options.json);
+    let query = build_query(&args.source, args.mode, &args.options, true);
+    let json = args.options.json;
+    if !args.drop.is_empty() {
+        return run_drop(out, catalog, &query, &args.drop, json);
     }
-    let target = to
+    let target = args
+        .to
+        .as_deref()
         .map(|t| catalog.resolve_entity(t).map_err(Error::Query))
         .transpose()?;
     if target.is_none() {
-        // One flow (or search) per reached entity: refuse what would take
-        // minutes, and say how to ask for one.
-        let (index, rq) = query.compile(catalog)?;
-        let reached = grapevine::reach_rows(&index, &rq).len();
-        let work = reached.saturating_mul(index.channel_count());
-        if work > MAX_WORK {
-            return Err(Error::Query(format!(
-                "critical would examine {reached} reached entities over {} contacts each; give --to ENTITY for one of them",
-                index.channel_count()
-            )));
-        }
+        check_work(catalog, &query)?;
     }
     let cq = CriticalQuery {
         targets: target.map(|t| vec![t]),
@@ -60,33 +47,60 @@ pub fn run(
     let answer = critical(catalog, &query, &cq)?;
     if let (Some(t), true) = (target, answer.entities.is_empty()) {
         let name = catalog.entity_name(t);
-        let msg = if catalog.entity_id(t) == answer.source {
+        let msg = if catalog.entity_id(t) == answer.asked.source {
             format!("{name} is the source: nothing cuts it off.\n")
         } else {
             format!("{name} is not reached; `grapevine why-not` says why.\n")
         };
-        if options.json {
+        if json {
             print_json(out, &answer)?;
         } else {
             print_text(out, &msg)?;
         }
         return Ok(1);
     }
-    if options.json {
+    if json {
         print_json(out, &answer)?;
         return Ok(0);
     }
-    let info = |id: &str| answer.events.iter().find(|e| e.event == id);
-    let label = |id: &str| match info(id) {
-        Some(e) => format!(
-            "{} ({}, {})",
-            parties(catalog, e),
-            e.event,
-            certainty_words(e.certainty)
-        ),
-        None => id.to_string(),
-    };
-    let what = what(catalog, &query, &answer.source, answer.message.as_deref());
+    let mut s = heading(catalog, &query, &answer, target);
+    s.push_str(&cuts_table(catalog, &answer));
+    if !answer.events.is_empty() {
+        s.push_str("\nThe contacts named above:\n");
+        s.push_str(&events_text(catalog, &answer.events));
+    }
+    print_text(out, &s)?;
+    Ok(0)
+}
+
+/// Refuses, without `--to`, what would take minutes: one flow (or search)
+/// per reached entity; says how to ask for one.
+fn check_work(catalog: &dyn Catalog, query: &Query) -> Result<(), CliError> {
+    let (index, rq) = query.compile(catalog)?;
+    let reached = crate::reach_rows(&index, &rq).len();
+    let work = reached.saturating_mul(index.channel_count());
+    if work > MAX_WORK {
+        return Err(CliError::Usage(format!(
+            "critical would examine {reached} reached entities over {} contacts each; give --to ENTITY for one of them",
+            index.channel_count()
+        )));
+    }
+    Ok(())
+}
+
+/// What the answer is of, and on what terms.
+fn heading(
+    catalog: &dyn Catalog,
+    query: &Query,
+    answer: &CriticalAnswer,
+    target: Option<EntityId>,
+) -> String {
+    let what = what(
+        catalog,
+        query,
+        &answer.asked.source,
+        answer.asked.message.as_deref(),
+    );
     let mut s = match target {
         Some(t) => format!(
             "What {} hangs on for {}: the contacts whose removal cuts it off\n",
@@ -99,17 +113,33 @@ pub fn run(
         "  {}\n  {}\n\n",
         conditions(
             catalog,
-            &query,
-            answer.mode,
-            answer.message.as_deref(),
-            answer.threshold,
-            answer.strict
+            query,
+            answer.asked.mode,
+            answer.asked.message.as_deref(),
+            answer.asked.threshold,
+            answer.asked.strict
         ),
         format_args!(
             "assuming the listed contacts happened; {}",
             zone_words(catalog)
         )
     ));
+    s
+}
+
+/// Each reached entity with the smallest set of contacts whose removal cuts
+/// it off, and notes on the other single contacts that do.
+fn cuts_table(catalog: &dyn Catalog, answer: &CriticalAnswer) -> String {
+    let info = |id: &str| answer.events.iter().find(|e| e.event == id);
+    let label = |id: &str| match info(id) {
+        Some(e) => format!(
+            "{} ({}, {})",
+            parties(catalog, e),
+            e.event,
+            certainty_words(e.certainty)
+        ),
+        None => id.to_string(),
+    };
     let rows: Vec<(Vec<String>, Vec<String>)> = answer
         .entities
         .iter()
@@ -144,20 +174,14 @@ pub fn run(
             (vec![c.name.clone(), size, cut.join("; ")], notes)
         })
         .collect();
-    s.push_str(&table_with_notes(
+    table_with_notes(
         &[
             "ENTITY",
             "CUT",
             "SMALLEST SET OF CONTACTS WHOSE REMOVAL CUTS IT OFF",
         ],
         &rows,
-    ));
-    if !answer.events.is_empty() {
-        s.push_str("\nThe contacts named above:\n");
-        s.push_str(&events_text(catalog, &answer.events));
-    }
-    print_text(out, &s)?;
-    Ok(0)
+    )
 }
 
 /// `--drop`: reach without the given events.
@@ -167,11 +191,11 @@ fn run_drop(
     query: &Query,
     drop: &[String],
     json: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let mut events = Vec::new();
     for id in drop {
         let e = catalog.event_number(id).ok_or_else(|| {
-            Error::Query(format!(
+            CliError::Usage(format!(
                 "no event is called \"{id}\": --drop takes event ids, as `grapevine timeline --json` lists them"
             ))
         })?;
@@ -182,7 +206,7 @@ fn run_drop(
         print_json(out, &answer)?;
         return Ok(0);
     }
-    let w = grapevine::analysis::critical::Without::new(catalog, &events);
+    let w = crate::analysis::critical::Without::new(catalog, &events);
     let (index, _) = query.compile(&w)?;
     let words = AnswerWords::new(&w, &index, query, &answer.answer);
     let [conditions, assumption] = words.conditions();
@@ -195,33 +219,7 @@ fn run_drop(
     s.push_str("Taken as false:\n");
     s.push_str(&events_text(catalog, &answer.dropped));
     s.push('\n');
-    let rows: Vec<(Vec<String>, Vec<String>)> = answer
-        .answer
-        .reached
-        .iter()
-        .map(|r| {
-            (
-                vec![
-                    r.name.clone(),
-                    words.earliest(r),
-                    words.surely_by(r),
-                    r.evidence.to_string(),
-                    words.chain(r),
-                ],
-                words.notes(r),
-            )
-        })
-        .collect();
-    s.push_str(&table_with_notes(
-        &[
-            "ENTITY",
-            "COULD HAVE IT FROM",
-            "SURELY HAD IT BY",
-            "EVIDENCE",
-            "CHAIN",
-        ],
-        &rows,
-    ));
+    s.push_str(&reach_table(&words, &answer.answer));
     let lost: Vec<String> = answer.lost.iter().map(|id| name_of(catalog, id)).collect();
     s.push('\n');
     if lost.is_empty() {
@@ -267,14 +265,31 @@ fn events_text(catalog: &dyn Catalog, events: &[EventInfo]) -> String {
     let mut s = String::new();
     for e in events {
         let time = e.time.as_deref().and_then(|t| TimeExpr::parse(t, &tz).ok());
-        s.push_str(&format!(
-            "  {}  {}  ({}, {}, {})\n",
-            event_date(catalog, time.as_ref()),
-            parties(catalog, e),
-            e.kind,
-            certainty_words(e.certainty),
-            e.event
-        ));
+        // A holding claims that its entity had it, not that anyone handed
+        // it over.
+        let held = catalog
+            .event_number(&e.event)
+            .and_then(|n| crate::render::words::holding_words(catalog, n));
+        match held {
+            Some(held) => s.push_str(&format!(
+                "  {}  {} {held}  ({}, {})\n",
+                event_date(catalog, time.as_ref()),
+                e.to.iter()
+                    .map(|t| name_of(catalog, t))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                certainty_words(e.certainty),
+                e.event
+            )),
+            None => s.push_str(&format!(
+                "  {}  {}  ({}, {}, {})\n",
+                event_date(catalog, time.as_ref()),
+                parties(catalog, e),
+                e.kind,
+                certainty_words(e.certainty),
+                e.event
+            )),
+        }
         if let Some(q) = &e.quote {
             s.push_str(&format!("    “{q}”\n"));
         }
@@ -313,9 +328,9 @@ fn what(catalog: &dyn Catalog, query: &Query, source: &str, message: Option<&str
 fn conditions(
     catalog: &dyn Catalog,
     query: &Query,
-    mode: grapevine::Mode,
+    mode: Mode,
     message: Option<&str>,
-    threshold: grapevine::Certainty,
+    threshold: crate::Certainty,
     strict: bool,
 ) -> String {
     let mut s = format!(

@@ -3,22 +3,24 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use grapevine::io::export::{export, ExportFormat};
-use grapevine::io::Input;
-use grapevine::render::Focus;
-use grapevine::{Catalog, Error, StoryCatalog};
+use crate::io::export::{export, ExportFormat};
+use crate::io::Input;
+use crate::render::Focus;
+use crate::{Catalog, Error, StoryCatalog};
 
 use super::args::ExportArgs;
-use super::common::{eprint_text, out_err, print_json, read_input, write_json, write_output, Out};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{eprint_text, out_err, print_json, write_json, write_output, Out};
 
 /// Runs `export`.
-pub fn run(out: &mut Out, args: &ExportArgs) -> Result<u8, Error> {
+pub fn run(out: &mut Out, args: &ExportArgs) -> Result<u8, CliError> {
     let input = read_input(&args.input)?;
     let summary = match &input {
         Input::Story { catalog, .. } => catalog.story().summary.clone(),
         Input::Corpus(_) => None,
     };
-    let format: ExportFormat = args.to.into();
+    let format: ExportFormat = args.to;
     let focused = focus(input.catalog(), args)?;
     let catalog: &dyn Catalog = match &focused {
         Some(c) => c,
@@ -27,13 +29,13 @@ pub fn run(out: &mut Out, args: &ExportArgs) -> Result<u8, Error> {
     let exported = export(catalog, format, summary.as_deref())?;
     let loss = &exported.loss;
     if args.strict_export && !loss.is_empty() {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "--strict-export: {loss}; nothing was written"
         )));
     }
     match (&args.output, format) {
         (None, ExportFormat::Neo4jCsv) => {
-            return Err(Error::Query(
+            return Err(CliError::Usage(
                 "--to neo4j-csv writes several files: give the folder with -o DIR".into(),
             ))
         }
@@ -73,7 +75,10 @@ pub fn run(out: &mut Out, args: &ExportArgs) -> Result<u8, Error> {
 }
 
 /// The story of the focus (--around, --between), or `None` for everything.
-fn focus(catalog: &dyn Catalog, args: &ExportArgs) -> Result<Option<StoryCatalog<'static>>, Error> {
+fn focus(
+    catalog: &dyn Catalog,
+    args: &ExportArgs,
+) -> Result<Option<StoryCatalog<'static>>, CliError> {
     if args.around.is_none() && args.between.is_none() {
         return Ok(None);
     }

@@ -23,14 +23,15 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use grapevine::Error;
+use crate::Error;
 
-use super::common::{out_err, Out};
+use super::errors::CliError;
+use super::output::{out_err, Out};
 
 /// Runs `fmt`.
-pub fn run(out: &mut Out, file: &Path, check: bool, stdout: bool) -> Result<u8, Error> {
-    if grapevine::io::is_csv(file) {
-        return Err(Error::Query(format!(
+pub fn run(out: &mut Out, file: &Path, check: bool, stdout: bool) -> Result<u8, CliError> {
+    if crate::io::is_csv(file) {
+        return Err(CliError::Usage(format!(
             "fmt rewrites story files; to turn {} into one, run `grapevine import {} -o story.json`",
             file.display(),
             file.display()
@@ -45,9 +46,9 @@ pub fn run(out: &mut Out, file: &Path, check: bool, stdout: bool) -> Result<u8, 
         path: file.display().to_string(),
         source,
     })?;
-    let loaded = grapevine::load_bytes(&file.display().to_string(), &original)
+    let loaded = crate::load_bytes(&file.display().to_string(), &original)
         .map_err(|r| Error::Invalid(Box::new(r)))?;
-    let canonical = grapevine::to_json(&loaded.story);
+    let canonical = crate::to_json(&loaded.story);
     if stdout {
         out.write_all(canonical.as_bytes()).map_err(out_err)?;
         return Ok(0);
@@ -85,13 +86,13 @@ struct Target {
 impl Target {
     /// Checks `file` before anything is read; refuses what `fmt` must not
     /// replace, saying what to do instead.
-    fn of(file: &Path) -> Result<Target, Error> {
+    fn of(file: &Path) -> Result<Target, CliError> {
         let io = |source| Error::Io {
             path: file.display().to_string(),
             source,
         };
         let refuse = |why: String| {
-            Err(Error::Query(format!(
+            Err(CliError::Usage(format!(
                 "fmt does not rewrite {}: {why}; `grapevine fmt --stdout {}` prints the canonical text instead (nothing was changed)",
                 file.display(),
                 file.display()
@@ -130,7 +131,7 @@ impl Target {
         &self,
         bytes: &[u8],
         before_rename: impl FnOnce(&Path) -> std::io::Result<()>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), CliError> {
         let io = |source| Error::Io {
             path: self.given.display().to_string(),
             source,
@@ -167,7 +168,7 @@ impl Target {
                     Some(self.meta.gid()),
                 )
                 .map_err(|e| {
-                    Error::Query(format!(
+                    CliError::Usage(format!(
                         "fmt cannot rewrite {} keeping its owner ({e}); nothing was changed",
                         self.given.display()
                     ))
@@ -188,7 +189,7 @@ impl Target {
 
 /// The metadata of `file` (symbolic links followed: the file they name is
 /// the one rewritten), or the refusal of anything but a regular file.
-fn regular(file: &Path) -> Result<std::fs::Metadata, Error> {
+fn regular(file: &Path) -> Result<std::fs::Metadata, CliError> {
     let meta = std::fs::metadata(file).map_err(|source| Error::Io {
         path: file.display().to_string(),
         source,
@@ -196,7 +197,7 @@ fn regular(file: &Path) -> Result<std::fs::Metadata, Error> {
     if meta.is_file() {
         return Ok(meta);
     }
-    Err(Error::Query(format!(
+    Err(CliError::Usage(format!(
         "fmt does not rewrite {}: it is {}, not a regular file; `grapevine fmt --stdout {}` prints the canonical text instead (nothing was changed)",
         file.display(),
         kind_of(&meta),
@@ -228,7 +229,9 @@ fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::path::{Path, PathBuf};
+
+    use super::Target;
 
     fn dir(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("grapevine-fmt-{name}-{}", std::process::id()));

@@ -4,10 +4,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use grapevine::{Error, Story};
+use crate::{Error, Story};
 
 use super::args::{FromArg, InputArgs};
-use super::common::{eprint_text, out_err, read_input, write_output, Out};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{eprint_text, out_err, write_output, Out};
 
 /// Runs `import`.
 pub fn run(
@@ -16,10 +18,10 @@ pub fn run(
     output: Option<&Path>,
     from: Option<FromArg>,
     timezone: Option<&str>,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let file = args.file.as_path();
     if timezone.is_some() && from != Some(FromArg::Ftm) {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--timezone goes with --from ftm (a story, a CSV file and GEXF say their zone)".into(),
         ));
     }
@@ -27,7 +29,7 @@ pub fn run(
         None | Some(FromArg::Csv) => {
             let input = read_input(args)?;
             if from == Some(FromArg::Csv) && !input.is_corpus() {
-                return Err(Error::Query(format!(
+                return Err(CliError::Usage(format!(
                     "{} is a story file, not a CSV contact list: leave --from out",
                     file.display()
                 )));
@@ -36,20 +38,20 @@ pub fn run(
         }
         Some(f) => {
             let bytes = read_all(file)?;
-            let name = if grapevine::io::is_stdin(file) {
+            let name = if crate::io::is_stdin(file) {
                 "<stdin>".to_string()
             } else {
                 file.display().to_string()
             };
             let text = String::from_utf8(bytes).map_err(|e| {
-                Error::Query(format!(
+                CliError::Usage(format!(
                     "{name} is not UTF-8 text (byte {} is not): save it as UTF-8",
                     e.utf8_error().valid_up_to()
                 ))
             })?;
             let imported = match f {
-                FromArg::Ftm => grapevine::io::ftm::read_ftm(&name, &text, timezone)?,
-                _ => grapevine::io::gexf::read_gexf(&name, &text)?,
+                FromArg::Ftm => crate::io::ftm::read_ftm(&name, &text, timezone)?,
+                _ => crate::io::gexf::read_gexf(&name, &text)?,
             };
             if imported.report.warning_count() > 0 {
                 eprint_text(&imported.report.render());
@@ -57,7 +59,7 @@ pub fn run(
             imported.story
         }
     };
-    let text = grapevine::to_json(&story);
+    let text = crate::to_json(&story);
     match output {
         None => out.write_all(text.as_bytes()).map_err(out_err)?,
         Some(path) => {
@@ -81,7 +83,7 @@ fn read_all(file: &Path) -> Result<Vec<u8>, Error> {
         path: file.display().to_string(),
         source,
     };
-    if grapevine::io::is_stdin(file) {
+    if crate::io::is_stdin(file) {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(io)?;
         Ok(buf)

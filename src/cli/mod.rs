@@ -6,16 +6,21 @@
 mod args;
 mod backward;
 mod check;
-mod common;
 mod connect;
 mod critical;
+mod errors;
 mod export;
 mod fmt;
 mod import;
+mod input;
+mod output;
 mod path;
+mod query;
 mod rank;
 mod reach;
+mod reach_json;
 mod render;
+mod table;
 mod timeline;
 mod why_not;
 
@@ -24,9 +29,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::Command;
-use grapevine::Error;
+use errors::CliError;
 
-pub use args::Cli;
+use args::Cli;
 
 /// Runs the command line and maps errors to exit codes: 0 an answer, 1 no
 /// answer (`path`'s target not reached, `fmt --check` found changes, a
@@ -36,24 +41,24 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            if let grapevine::Error::Io { source, .. } = &err {
+            if let Some(crate::Error::Io { source, .. }) = err.lib() {
                 if source.kind() == std::io::ErrorKind::BrokenPipe {
                     return ExitCode::SUCCESS;
                 }
             }
             // A report is rendered here (its excerpts are escaped); the
             // message of any error may quote the file: it is escaped too.
-            if let Some(report) = err.report() {
-                common::eprint_text(&report.render());
+            if let Some(report) = err.lib().and_then(crate::Error::report) {
+                output::eprint_text(&report.render());
             }
-            common::eprint_text(&format!("error: {err}\n"));
+            output::eprint_text(&format!("error: {err}\n"));
             ExitCode::from(err.exit_code())
         }
     }
 }
 
 /// Runs one command; returns the exit code.
-fn run(cli: Cli) -> Result<u8, Error> {
+fn run(cli: Cli) -> Result<u8, CliError> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Check { input, json } => check::run(&mut out, &input, json),
@@ -101,7 +106,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             between,
             threshold,
             json,
-        } => timeline::run(&mut out, &input, entity, between, threshold.into(), json),
+        } => timeline::run(&mut out, &input, entity, between, threshold, json),
         Command::WhyNot {
             input,
             source,
@@ -109,74 +114,9 @@ fn run(cli: Cli) -> Result<u8, Error> {
             mode,
             options,
         } => why_not::run(&mut out, &input, &source, &to, mode, &options),
-        Command::Critical {
-            input,
-            source,
-            to,
-            mode,
-            options,
-            drop,
-        } => critical::run(
-            &mut out,
-            &input,
-            &source,
-            to.as_deref(),
-            mode,
-            &options,
-            &drop,
-        ),
-        Command::Rank {
-            input,
-            by,
-            from,
-            message,
-            mode,
-            since,
-            until,
-            strict,
-            threshold,
-            relations,
-            top,
-            json,
-        } => rank::run(
-            &mut out,
-            &rank::RankArgs {
-                input: &input,
-                by,
-                from: from.as_deref(),
-                message: message.as_deref(),
-                mode,
-                since: since.as_deref(),
-                until: until.as_deref(),
-                strict,
-                threshold: threshold.into(),
-                relations,
-                top,
-                json,
-            },
-        ),
-        Command::Connect {
-            input,
-            entities,
-            threshold,
-            relations,
-            since,
-            until,
-            strict,
-            json,
-        } => connect::run(
-            &mut out,
-            &connect::ConnectArgs {
-                input: &input,
-                entities: &entities,
-                threshold: threshold.into(),
-                relations,
-                since: since.as_deref(),
-                until: until.as_deref(),
-                strict,
-                json,
-            },
-        ),
+        Command::Critical(args) => critical::run(&mut out, &args),
+        Command::Rank(args) => rank::run(&mut out, &args),
+        Command::Connect(args) => connect::run(&mut out, &args),
         Command::Render(args) => render::run(&mut out, &args),
         Command::Import {
             input,

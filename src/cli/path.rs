@@ -1,13 +1,16 @@
 //! `path`: the chain to one entity, hop by hop: exactly `reach`'s row for
 //! it, with each hop's date and quote.
 
-use grapevine::analysis::path::path_in;
-use grapevine::render::name_of;
-use grapevine::render::words::{certainty_words, event_date, threshold_level_words, AnswerWords};
-use grapevine::Error;
+use crate::analysis::path::path_in;
+use crate::render::name_of;
+use crate::render::words::{certainty_words, event_date, threshold_level_words, AnswerWords};
+use crate::{Error, Mode};
 
-use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
-use super::common::{build_query, print_json, print_text, read_input, Out};
+use super::args::{InputArgs, QueryOptions, SourceArgs};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::query::build_query;
 
 /// Runs `path`: exit code 0 when the target is reached, 1 when it is not
 /// (in both table and JSON form).
@@ -16,22 +19,22 @@ pub fn run(
     input: &InputArgs,
     source: &SourceArgs,
     to: &str,
-    mode: Option<ModeArg>,
+    mode: Option<Mode>,
     options: &QueryOptions,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let read = read_input(input)?;
     let catalog = read.catalog();
     let query = build_query(source, mode, options, true);
     let target = catalog.resolve_entity(to).map_err(Error::Query)?;
     let (index, rq) = query.compile(catalog)?;
-    let reach = grapevine::reach(&index, &rq);
+    let reach = crate::reach(&index, &rq);
     let answer = path_in(&index, &reach, target);
     let code = if answer.reached() { 0 } else { 1 };
     if options.json {
         print_json(out, &answer)?;
         return Ok(code);
     }
-    let (a, b) = (name_of(catalog, &answer.source), answer.name.clone());
+    let (a, b) = (name_of(catalog, &answer.asked.source), answer.name.clone());
     let Some(r) = &answer.row else {
         print_text(
             out,
@@ -42,8 +45,8 @@ pub fn run(
     let words = AnswerWords::new(catalog, &index, &query, &reach);
     let [conditions, assumption] = words.conditions();
     let n = answer.hops.len();
-    let mut s = if r.entity == answer.source {
-        match &answer.message {
+    let mut s = if r.entity == answer.asked.source {
+        match &answer.asked.message {
             Some(m) => format!("{b} is the source of message \"{m}\"\n"),
             None => format!("{b} is the source\n"),
         }
@@ -80,19 +83,34 @@ pub fn run(
         s.push('\n');
     }
     for (i, (h, hop)) in answer.hops.iter().zip(r.hops(&index)).enumerate() {
-        let event = catalog.event(index.event(hop.channel));
-        s.push_str(&format!(
-            "{}. {}  {} → {}  ({}, {}, {})\n",
-            i + 1,
-            event_date(catalog, event.time.as_ref()),
-            h.from_name,
-            h.to_name,
-            h.kind,
-            certainty_words(h.certainty),
-            h.event
-        ));
-        if let Some(q) = &h.quote {
-            s.push_str(&format!("   “{q}”\n"));
+        let e = index.event(hop.channel);
+        let event = catalog.event(e);
+        if let Some(held) = crate::render::words::holding_words(catalog, e) {
+            s.push_str(&format!(
+                "{}. {}  {} {held}  ({}, {})\n",
+                i + 1,
+                event_date(catalog, event.time.as_ref()),
+                h.to_name,
+                certainty_words(h.certainty),
+                h.event
+            ));
+        } else {
+            s.push_str(&format!(
+                "{}. {}  {} → {}  ({}, {}, {})\n",
+                i + 1,
+                event_date(catalog, event.time.as_ref()),
+                h.from_name,
+                h.to_name,
+                h.kind,
+                certainty_words(h.certainty),
+                h.event
+            ));
+        }
+        match (&h.quote, &h.source) {
+            (Some(q), _) if h.paraphrase => s.push_str(&format!("   in the author's words: {q}\n")),
+            (Some(q), _) => s.push_str(&format!("   “{q}”\n")),
+            (None, None) => s.push_str("   no source cited\n"),
+            (None, Some(_)) => {}
         }
         if let Some(src) = &h.source {
             s.push_str(&format!(

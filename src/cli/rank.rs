@@ -1,43 +1,18 @@
 //! `rank`: who matters in the network, by one measure.
 
-use grapevine::analysis::rank::{
+use crate::analysis::rank::{
     rank_broker, rank_broker_from, rank_reach, rank_static, Measure, RankAnswer, RankOptions, Value,
 };
-use grapevine::catalog::Catalog;
-use grapevine::model::TimeExpr;
-use grapevine::render::words::{threshold_level_words, threshold_words, until_label};
-use grapevine::{Certainty, Error, Mode, Origin, Query};
+use crate::catalog::Catalog;
+use crate::model::TimeExpr;
+use crate::render::words::{threshold_level_words, threshold_words, until_label};
+use crate::{Mode, Origin, Query};
 
-use super::args::{InputArgs, MeasureArg, ModeArg};
-use super::common::{print_json, print_text, read_input, table_with_notes, Out};
-
-/// The flags of `rank`.
-pub struct RankArgs<'a> {
-    /// The input.
-    pub input: &'a InputArgs,
-    /// The measure.
-    pub by: MeasureArg,
-    /// broker: from this entity.
-    pub from: Option<&'a str>,
-    /// broker: this message.
-    pub message: Option<&'a str>,
-    /// broker with a message: the mode.
-    pub mode: Option<ModeArg>,
-    /// Temporal: the common start.
-    pub since: Option<&'a str>,
-    /// Temporal: by this time.
-    pub until: Option<&'a str>,
-    /// Temporal: strict.
-    pub strict: bool,
-    /// The threshold.
-    pub threshold: Certainty,
-    /// Static: relations link too.
-    pub relations: bool,
-    /// Rows of the table (0: all).
-    pub top: usize,
-    /// JSON.
-    pub json: bool,
-}
+use super::args::RankArgs;
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::table::table_with_notes;
 
 /// A time expression's first (`end`: last) second, or an error naming the
 /// flag.
@@ -46,12 +21,12 @@ pub fn second(
     flag: &str,
     text: &str,
     end: bool,
-) -> Result<Option<i64>, Error> {
+) -> Result<Option<i64>, CliError> {
     let t = TimeExpr::parse(text, &catalog.timezone())
-        .map_err(|e| Error::Query(format!("{flag} {text:?}: {}; {}", e.message, e.help)))?;
+        .map_err(|e| CliError::Usage(format!("{flag} {text:?}: {}; {}", e.message, e.help)))?;
     let iv = t.interval();
     if end && iv.hi.is_none() {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "{flag} {text:?} has no end: give a time with an end, such as 2016-11-08 (the whole day)"
         )));
     }
@@ -59,13 +34,13 @@ pub fn second(
 }
 
 /// Runs `rank`.
-pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, Error> {
-    let read = read_input(args.input)?;
+pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
+    let read = read_input(&args.input)?;
     let catalog = read.catalog();
-    let measure: Measure = args.by.into();
+    let measure = args.by;
     let temporal_only = |flag: &str, given: bool| {
         if given && measure.is_static() {
-            Err(Error::Query(format!(
+            Err(CliError::Usage(format!(
                 "{flag} goes with the temporal measures (reach, broker), not with {}",
                 measure.as_str()
             )))
@@ -77,25 +52,28 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, Error> {
     temporal_only("--until", args.until.is_some())?;
     temporal_only("--strict", args.strict)?;
     if args.relations && !measure.is_static() {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--relations goes with the static measures (degree, betweenness, closeness, pagerank): nothing travels along relations".into(),
         ));
     }
     if (args.from.is_some() || args.message.is_some()) && measure != Measure::Broker {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--from and --message go with --by broker (the chains from one source)".into(),
         ));
     }
     let options = RankOptions {
         threshold: args.threshold,
         relations: args.relations,
+        through_groups: args.through_groups,
         since: args
             .since
+            .as_deref()
             .map(|s| second(catalog, "--since", s, false))
             .transpose()?
             .flatten(),
         until: args
             .until
+            .as_deref()
             .map(|s| second(catalog, "--until", s, true))
             .transpose()?
             .flatten(),
@@ -109,7 +87,7 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, Error> {
         _ => false,
     };
     if slow && work > 1e10 {
-        super::common::eprint_text(&format!(
+        super::output::eprint_text(&format!(
             "note: {} takes time in proportion to entities × contacts ({} × {}): expect tens of minutes (degree, pagerank and reach take seconds; docs/analyses.md has figures)\n",
             measure.as_str(),
             catalog.entity_count(),
@@ -119,22 +97,22 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, Error> {
     let answer = match measure {
         Measure::Reach => rank_reach(catalog, &options),
         Measure::Broker if args.from.is_some() || args.message.is_some() => {
-            let origin = match (args.message, args.from) {
+            let origin = match (args.message.as_deref(), args.from.as_deref()) {
                 (Some(m), _) => Origin::Message(m.to_string()),
                 (None, from) => Origin::Entity(from.unwrap_or_default().to_string()),
             };
-            let mode = match (args.mode, args.message) {
-                (Some(ModeArg::Contacts), _) | (None, None) => Mode::Contacts,
+            let mode = match (args.mode, args.message.as_deref()) {
+                (Some(Mode::Contacts), _) | (None, None) => Mode::Contacts,
                 _ => Mode::Message,
             };
             let query = Query {
                 origin,
                 from: None,
-                since: args.since.map(str::to_string),
+                since: args.since.clone(),
                 mode,
                 threshold: args.threshold,
                 strict: args.strict,
-                until: args.until.map(str::to_string),
+                until: args.until.clone(),
                 paths: true,
             };
             let (index, rq) = query.compile(catalog)?;
@@ -184,18 +162,24 @@ fn table(catalog: &dyn Catalog, answer: &RankAnswer, args: &RankArgs) -> String 
             catalog.entity_count(),
             answer.links.unwrap_or(0)
         ));
+        if matches!(measure, Measure::Betweenness | Measure::Closeness) {
+            s.push_str(if args.through_groups {
+                "  paths through audiences (groups) count too\n"
+            } else {
+                "  audiences (groups) are endpoints: no path passes through one (--through-groups counts them)\n"
+            });
+        }
     } else {
         let from = match (&answer.message, &answer.source) {
             (Some(m), Some(src)) => format!(
                 "the chains of message \"{m}\" from {}, {}",
-                grapevine::render::name_of(catalog, src),
-                grapevine::render::words::mode_words(answer.mode.unwrap_or(Mode::Message), Some(m))
+                crate::render::name_of(catalog, src),
+                crate::render::words::mode_words(answer.mode.unwrap_or(Mode::Message), Some(m))
             ),
-            (None, Some(src)) => format!(
-                "the chains from {}",
-                grapevine::render::name_of(catalog, src)
-            ),
-            _ => match (measure, args.since) {
+            (None, Some(src)) => {
+                format!("the chains from {}", crate::render::name_of(catalog, src))
+            }
+            _ => match (measure, args.since.as_deref()) {
                 (Measure::Reach, None) => "each from its first contact".to_string(),
                 (Measure::Reach, Some(t)) => format!("each from {t}"),
                 (_, None) => "summed over every entity as the source, each from its first contact"
@@ -207,7 +191,7 @@ fn table(catalog: &dyn Catalog, answer: &RankAnswer, args: &RankArgs) -> String 
         if args.strict {
             line.push_str("; strict");
         }
-        if let Some(u) = args.until {
+        if let Some(u) = args.until.as_deref() {
             line.push_str(&format!("; by {}", until_label(catalog, u)));
         }
         s.push_str(&line);

@@ -1,70 +1,46 @@
 //! `reach`: who could have seen it, from when, surely by when, and on what
 //! evidence.
 
-use grapevine::render::name_of;
-use grapevine::render::words::AnswerWords;
-use grapevine::Error;
+use crate::render::name_of;
+use crate::render::words::AnswerWords;
+use crate::Mode;
 
-use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
-use super::common::{
-    build_query, not_reached_line, print_reach_json, print_text, read_input, table_with_notes, Out,
-};
+use super::args::{InputArgs, QueryOptions, SourceArgs};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_text, Out};
+use super::query::build_query;
+use super::reach_json::print_reach_json;
+use super::table::{not_reached_line, reach_table};
 
 /// Runs `reach`.
 pub fn run(
     out: &mut Out,
     input: &InputArgs,
     source: &SourceArgs,
-    mode: Option<ModeArg>,
+    mode: Option<Mode>,
     options: &QueryOptions,
     no_paths: bool,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let read = read_input(input)?;
     let catalog = read.catalog();
     let query = build_query(source, mode, options, !no_paths);
     let (index, rq) = query.compile(catalog)?;
     if options.json {
         // Streamed: each row's strings are made as it is written.
-        let rows = grapevine::reach_rows(&index, &rq);
+        let rows = crate::reach_rows(&index, &rq);
         check_path_size(rows.path_entries(), rq.paths)?;
         print_reach_json(out, &rows)?;
         return Ok(0);
     }
-    let answer = grapevine::reach(&index, &rq);
+    let answer = crate::reach(&index, &rq);
     let words = AnswerWords::new(catalog, &index, &query, &answer);
     let [conditions, assumption] = words.conditions();
     let mut s = format!(
         "Who could have seen {}\n  {conditions}\n  {assumption}\n\n",
         words.what()
     );
-    // The answer's order: causal (the source first, everyone after the one
-    // they got it from).
-    let rows: Vec<(Vec<String>, Vec<String>)> = answer
-        .reached
-        .iter()
-        .map(|r| {
-            (
-                vec![
-                    r.name.clone(),
-                    words.earliest(r),
-                    words.surely_by(r),
-                    r.evidence.to_string(),
-                    words.chain(r),
-                ],
-                words.notes(r),
-            )
-        })
-        .collect();
-    s.push_str(&table_with_notes(
-        &[
-            "ENTITY",
-            "COULD HAVE IT FROM",
-            "SURELY HAD IT BY",
-            "EVIDENCE",
-            "CHAIN",
-        ],
-        &rows,
-    ));
+    s.push_str(&reach_table(&words, &answer));
     let names: Vec<String> = answer
         .not_reached
         .iter()
@@ -83,9 +59,9 @@ pub const MAX_PATH_ENTRIES: usize = 20_000_000;
 
 /// Refuses, before anything is written, an answer whose paths would pass
 /// [`MAX_PATH_ENTRIES`].
-fn check_path_size(entries: usize, paths: bool) -> Result<(), Error> {
+fn check_path_size(entries: usize, paths: bool) -> Result<(), CliError> {
     if paths && entries > MAX_PATH_ENTRIES {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "the paths of this answer hold {entries} event ids in all (more than {MAX_PATH_ENTRIES}): add --no-paths (each row's `via` and `previous` still rebuild every chain)"
         )));
     }

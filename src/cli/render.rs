@@ -1,24 +1,57 @@
 //! `render`: draw the story.
 
-use grapevine::{Error, Query};
+use std::collections::BTreeSet;
 use std::io::Write;
 
-use super::common::{eprint_text, out_err, print_text, read_input, Out};
+use crate::render::{self, Engine, Focus, Format};
+use crate::{Catalog, Error, Query};
 
-use super::args::{EngineArg, FormatArg, RenderArgs};
-use super::common::write_output;
+use super::args::{EngineArg, RenderArgs};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{eprint_text, out_err, print_text, write_output, Out};
 
 /// Runs `render`.
-pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
-    use grapevine::render::{self, Engine, Focus, Format};
+pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, CliError> {
     let input = read_input(&args.input)?;
     let catalog = input.catalog();
-    let threshold: grapevine::Certainty = args
-        .threshold
-        .map(Into::into)
-        .unwrap_or(grapevine::Certainty::Unknown);
+    check_times(args)?;
+    let (focus, query) = focus_of(catalog, args)?;
+    // Only what the picture shows is made into a story: a focus on a large
+    // corpus never builds the whole of it.
+    let story = &catalog.excerpt(
+        shown_entities(catalog, &focus).as_ref(),
+        focus.events.as_ref(),
+    );
+    if args.alt_text {
+        print_text(out, &format!("{}\n", render::alt_text(story, &focus)))?;
+        return Ok(0);
+    }
+    let format = format_of(args)?;
+    let picture = Picture {
+        catalog,
+        story,
+        focus: &focus,
+        query: query.as_ref(),
+    };
+    let bytes = draw(args, &picture, format)?;
+    match &args.output {
+        Some(path) => {
+            write_output(path, &args.input.file, &bytes)?;
+            eprint_text(&format!("wrote {}\n", path.display()));
+            if args.embed_snippet {
+                print_text(out, &snippet(args, path, catalog)?)?;
+            }
+        }
+        None => out.write_all(&bytes).map_err(out_err)?,
+    }
+    Ok(0)
+}
+
+/// Refuses `--since` and `--until` without a question they belong to.
+fn check_times(args: &RenderArgs) -> Result<(), CliError> {
     if args.since.is_some() && args.reach_from.is_none() && args.path.is_none() {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--since goes with --reach-from or --path".into(),
         ));
     }
@@ -27,11 +60,17 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         && args.reach_from.is_none()
         && args.path.is_none()
     {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--until goes with --reach, --reach-from or --path".into(),
         ));
     }
-    // The question the picture answers, if any (the HTML page's table).
+    Ok(())
+}
+
+/// The focus the flags ask, and the question it answers, if any (the HTML
+/// page's table).
+fn focus_of(catalog: &dyn Catalog, args: &RenderArgs) -> Result<(Focus, Option<Query>), CliError> {
+    let threshold = args.threshold.unwrap_or(crate::Certainty::Unknown);
     let mut query: Option<Query> = None;
     let mut focus = if let Some(msg) = &args.reach {
         let mut q = Query::message(msg);
@@ -71,14 +110,15 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         focus = focus.between(catalog, a, b)?;
     }
     focus = focus.threshold(threshold);
-    // Only what the picture shows is made into a story: a focus on a large
-    // corpus never builds the whole of it.
-    // Entities the picture names without drawing (the not reached) come
-    // along.
-    // So do the other parties of a drawn event (a forward to four people on
-    // a one-person path): the excerpt keeps only events whose parties it
-    // has.
-    let entities = focus.entities.as_ref().map(|set| {
+    Ok((focus, query))
+}
+
+/// The entities of the story the picture is made from: those the focus
+/// keeps (`None`: all), those it names without drawing (the not reached),
+/// and the other parties of a drawn event (a forward to four people on a
+/// one-person path): the excerpt keeps only events whose parties it has.
+fn shown_entities(catalog: &dyn Catalog, focus: &Focus) -> Option<BTreeSet<String>> {
+    focus.entities.as_ref().map(|set| {
         let mut set = set.clone();
         if let Some(h) = &focus.highlight {
             set.extend(h.not_reached.iter().cloned());
@@ -97,45 +137,61 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
             }
         }
         set
-    });
-    let story = &catalog.excerpt(entities.as_ref(), focus.events.as_ref());
-    if args.alt_text {
-        print_text(out, &format!("{}\n", render::alt_text(story, &focus)))?;
-        return Ok(0);
-    }
+    })
+}
+
+/// The format asked (`--format`, else OUT's extension, else DOT), refused
+/// where it does not go with `--embed-snippet` or `--lanes`.
+fn format_of(args: &RenderArgs) -> Result<Format, CliError> {
     let format = match (args.format, &args.output) {
-        (Some(FormatArg::Dot), _) => Format::Dot,
-        (Some(FormatArg::Svg), _) => Format::Svg,
-        (Some(FormatArg::Png), _) => Format::Png,
-        (Some(FormatArg::Html), _) => Format::Html,
+        (Some(format), _) => format,
         (None, None) => Format::Dot,
         (None, Some(path)) => Format::from_path(path).ok_or_else(|| {
-            Error::Query(format!(
+            CliError::Usage(format!(
                 "cannot tell the format of {} from its extension: name it .dot, .svg, .png or .html, or give --format",
                 path.display()
             ))
         })?,
     };
-    let look = render::Look {
-        fit: args.fit.into(),
-        max_width: args.width,
-        unreached: !args.no_unreached,
-    };
     if args.embed_snippet && (format != Format::Html || args.output.is_none()) {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--embed-snippet goes with an HTML page written to a file: give -o story.html".into(),
         ));
     }
     if args.lanes && format == Format::Html {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "the HTML page holds the contact picture, not the lane chart: leave out --lanes, or write .svg".into(),
         ));
     }
     if args.lanes && format == Format::Dot {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "the lane chart is drawn as SVG or PNG: give -o lanes.svg or --format svg".into(),
         ));
     }
+    Ok(format)
+}
+
+/// What a picture is drawn from.
+struct Picture<'a> {
+    catalog: &'a dyn Catalog,
+    story: &'a crate::Story,
+    focus: &'a Focus,
+    query: Option<&'a Query>,
+}
+
+/// The picture's bytes in `format`, drawn by the engine asked.
+fn draw(args: &RenderArgs, picture: &Picture, format: Format) -> Result<Vec<u8>, CliError> {
+    let Picture {
+        catalog,
+        story,
+        focus,
+        query,
+    } = *picture;
+    let look = render::Look {
+        fit: args.fit,
+        max_width: args.width,
+        unreached: !args.no_unreached,
+    };
     let engine = match args.engine {
         EngineArg::InProcess => Engine::InProcess,
         EngineArg::System => Engine::System {
@@ -143,18 +199,18 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
         },
     };
     let bytes = match format {
-        Format::Dot => render::dot::dot(story, &focus, &look).into_bytes(),
-        Format::Svg if args.lanes => render::lanes_svg(story, &focus, &look)?.into_bytes(),
-        Format::Png if args.lanes => render::lanes_png(story, &focus, &look, args.width)?,
+        Format::Dot => render::dot::dot(story, focus, &look).into_bytes(),
+        Format::Svg if args.lanes => render::lanes_svg(story, focus, &look)?.into_bytes(),
+        Format::Png if args.lanes => render::lanes_png(story, focus, &look, args.width)?,
         Format::Svg => with_progress(args.input.quiet, "laying out", || {
-            render::draw_svg(story, &focus, engine, &look).map(String::into_bytes)
+            render::draw_svg(story, focus, engine, &look).map(String::into_bytes)
         })?,
         Format::Html => with_progress(args.input.quiet, "laying out", || {
             let page = render::html::Page {
                 catalog,
-                query: query.as_ref(),
+                query,
                 story,
-                focus: &focus,
+                focus,
                 engine,
                 look,
             };
@@ -165,29 +221,19 @@ pub fn run(out: &mut Out, args: &RenderArgs) -> Result<u8, Error> {
                 max_width: None,
                 ..look
             };
-            render::draw_png(story, &focus, engine, &look, args.width)
+            render::draw_png(story, focus, engine, &look, args.width)
         })?,
     };
-    match &args.output {
-        Some(path) => {
-            write_output(path, &args.input.file, &bytes)?;
-            eprint_text(&format!("wrote {}\n", path.display()));
-            if args.embed_snippet {
-                print_text(out, &snippet(args, path, catalog)?)?;
-            }
-        }
-        None => out.write_all(&bytes).map_err(out_err)?,
-    }
-    Ok(0)
+    Ok(bytes)
 }
 
 /// The `<iframe>` and its sizing script for an article page.
 fn snippet(
     args: &RenderArgs,
     path: &std::path::Path,
-    catalog: &dyn grapevine::Catalog,
-) -> Result<String, Error> {
-    use grapevine::render::html;
+    catalog: &dyn crate::Catalog,
+) -> Result<String, CliError> {
+    use crate::render::html;
     let src = match &args.embed_src {
         Some(src) => src.clone(),
         None => path
@@ -196,14 +242,14 @@ fn snippet(
             .unwrap_or_else(|| path.display().to_string()),
     };
     if !html::snippet_src_ok(&src) {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "--embed-src {:?}: give a relative path or an http(s) URL, with no spaces or quotes",
             src.chars().filter(|c| !c.is_control()).collect::<String>()
         )));
     }
     let title = catalog
         .title()
-        .map(grapevine::render::clean)
+        .map(crate::render::clean)
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "Untitled story".to_string());
     Ok(html::embed_snippet(&src, &title))
@@ -215,10 +261,10 @@ fn with_progress<T: Send>(
     quiet: bool,
     what: &str,
     work: impl FnOnce() -> Result<T, Error> + Send,
-) -> Result<T, Error> {
+) -> Result<T, CliError> {
     use std::io::IsTerminal;
     if quiet || !std::io::stderr().is_terminal() {
-        return work();
+        return Ok(work()?);
     }
     std::thread::scope(|scope| {
         let job = scope.spawn(work);
@@ -236,7 +282,9 @@ fn with_progress<T: Send>(
         if let Some(bar) = spinner {
             bar.finish_and_clear();
         }
-        job.join()
-            .unwrap_or_else(|_| Err(Error::Render("drawing stopped unexpectedly".into())))
+        match job.join() {
+            Ok(drawn) => Ok(drawn?),
+            Err(_) => Err(CliError::DrawingStopped),
+        }
     })
 }

@@ -1,15 +1,18 @@
 //! `why-not`: why an entity is not reached, in words, from the analysis's
 //! structured reasons.
 
-use grapevine::analysis::why_not::{Chain, Reason, WhyNot};
-use grapevine::catalog::Catalog;
-use grapevine::model::Precision;
-use grapevine::render::name_of;
-use grapevine::render::words::{certainty_words, event_date, time_label, until_label};
-use grapevine::Error;
+use crate::analysis::why_not::{Chain, Reason, WhyNot};
+use crate::catalog::Catalog;
+use crate::model::Precision;
+use crate::render::name_of;
+use crate::render::words::{certainty_words, event_date, time_label, until_label};
+use crate::Mode;
 
-use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
-use super::common::{build_query, print_json, print_text, read_input, Out};
+use super::args::{InputArgs, QueryOptions, SourceArgs};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::query::build_query;
 
 /// Runs `why-not`.
 pub fn run(
@@ -17,12 +20,12 @@ pub fn run(
     input: &InputArgs,
     source: &SourceArgs,
     to: &str,
-    mode: Option<ModeArg>,
+    mode: Option<Mode>,
     options: &QueryOptions,
-) -> Result<u8, Error> {
+) -> Result<u8, CliError> {
     let read = read_input(input)?;
     let query = build_query(source, mode, options, true);
-    let answer = grapevine::why_not(read.catalog(), &query, to)?;
+    let answer = crate::why_not(read.catalog(), &query, to)?;
     if options.json {
         print_json(out, &answer)?;
         return Ok(0);
@@ -52,9 +55,23 @@ pub fn words(catalog: &dyn Catalog, answer: &WhyNot, until: Option<&str>) -> Str
 /// dm-pac-tip)`.
 fn chain(catalog: &dyn Catalog, c: &Chain) -> String {
     let names: Vec<String> = c.entities.iter().map(|e| name_of(catalog, e)).collect();
+    // A holding's hop says that its entity held it, not that anyone handed
+    // it over.
+    let held = |i: usize| {
+        let e = catalog.event_number(c.events.get(i)?)?;
+        crate::render::words::holding_words(catalog, e)
+    };
+    let mut text = String::new();
+    for (i, name) in names.iter().enumerate() {
+        match i.checked_sub(1).and_then(held) {
+            Some(h) if i == 1 => text = format!("{name} {h}"),
+            Some(h) => text.push_str(&format!(" → {name} {h}")),
+            None if i == 0 => text.push_str(name),
+            None => text.push_str(&format!(" → {name}")),
+        }
+    }
     format!(
-        "{} (event{} {})",
-        names.join(" → "),
+        "{text} (event{} {})",
         if c.events.len() == 1 { "" } else { "s" },
         c.events.join(", ")
     )

@@ -79,7 +79,6 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
             return Err(Error::Invalid(Box::new(report)));
         }
     };
-    let span = |n: roxmltree::Node| n.range();
     let Some(graph) = doc.descendants().find(|n| tag(n, "graph")) else {
         report.diagnostics.push(
             Diagnostic::error("the file has no <graph> element", None, "")
@@ -95,7 +94,7 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
             report.diagnostics.push(
                 Diagnostic::error(
                     format!("the graph's timezone: {}", e.message),
-                    Some(span(graph)),
+                    Some(graph.range()),
                     "this graph",
                 )
                 .with_help(e.help),
@@ -103,8 +102,26 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
             return Err(Error::Invalid(Box::new(report)));
         }
     };
-    let default_undirected = graph.attribute("defaultedgetype") == Some("undirected");
-    // Attribute ids to titles, per class.
+    let mut reading = Reading {
+        report,
+        tz,
+        titles: titles(graph),
+        kept: BTreeMap::new(),
+        story: Story {
+            timezone,
+            ..Story::default()
+        },
+        ids: HashMap::new(),
+        messages: Vec::new(),
+    };
+    reading.nodes(graph);
+    let edges = reading.edges(graph);
+    reading.contacts(&edges);
+    reading.finish()
+}
+
+/// Attribute ids to titles, per class.
+fn titles(graph: roxmltree::Node) -> HashMap<(String, String), String> {
     let mut titles: HashMap<(String, String), String> = HashMap::new();
     for a in graph.children().filter(|n| tag(n, "attributes")) {
         let class = a.attribute("class").unwrap_or("node").to_string();
@@ -115,7 +132,27 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
             }
         }
     }
-    let atts = |class: &str, n: roxmltree::Node| -> BTreeMap<String, String> {
+    titles
+}
+
+/// A GEXF graph as it is read into a story.
+struct Reading {
+    report: Report,
+    tz: TimeZone,
+    /// Attribute ids to titles, per class.
+    titles: HashMap<(String, String), String>,
+    /// Attributes kept as `x-gexf-` fields: how often, and where first.
+    kept: BTreeMap<String, (usize, Range<usize>)>,
+    story: Story,
+    /// Node ids, each where it is defined.
+    ids: HashMap<String, Range<usize>>,
+    /// Carried message ids, in order of first mention.
+    messages: Vec<String>,
+}
+
+impl Reading {
+    /// The attribute values of node or edge `n` of `class`, by title.
+    fn atts(&self, class: &str, n: roxmltree::Node) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         for v in n
             .children()
@@ -126,205 +163,182 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
             let Some(key) = v.attribute("for").or_else(|| v.attribute("id")) else {
                 continue;
             };
-            let title = titles
+            let title = self
+                .titles
                 .get(&(class.to_string(), key.to_string()))
                 .cloned()
                 .unwrap_or_else(|| key.to_string());
             out.insert(title, v.attribute("value").unwrap_or("").to_string());
         }
         out
-    };
-    let mut kept: BTreeMap<String, (usize, Range<usize>)> = BTreeMap::new();
-    let mut keep = |title: &str, span: &Range<usize>| {
-        let e = kept.entry(title.to_string()).or_insert((0, span.clone()));
-        e.0 += 1;
-    };
-    let mut story = Story {
-        timezone: timezone.clone(),
-        ..Story::default()
-    };
-    let mut ids: HashMap<String, Range<usize>> = HashMap::new();
-    for n in graph.descendants().filter(|n| tag(n, "node")) {
-        let sp = span(n);
-        let Some(id) = n.attribute("id") else {
-            report.diagnostics.push(
-                Diagnostic::error("a node has no id", Some(sp), "this node")
-                    .with_help("give every node an id"),
-            );
-            continue;
-        };
-        if let Some(first) = ids.get(id) {
-            report.diagnostics.push(
-                Diagnostic::error(
-                    format!("the node id {} is used twice", quote(id)),
-                    Some(sp.clone()),
-                    "again here",
-                )
-                .with_related(first.clone(), "first here")
-                .with_help("give every node its own id"),
-            );
-            continue;
-        }
-        ids.insert(id.to_string(), sp.clone());
-        let a = atts("node", n);
-        let list = |k: &str| -> Vec<String> {
-            a.get(k)
-                .map(|v| serde_json::from_str::<Vec<String>>(v).unwrap_or_else(|_| vec![v.clone()]))
-                .unwrap_or_default()
-        };
-        let kind = a.get("kind").map(|k| {
-            EntityKind::parse(k)
-                .map_or("other", EntityKind::as_str)
-                .to_string()
-        });
+    }
+
+    /// The attributes not in `read`, as `x-gexf-` fields (counted for the
+    /// warning, `span` where they are).
+    fn extra(
+        &mut self,
+        atts: &BTreeMap<String, String>,
+        read: &[&str],
+        span: &Range<usize>,
+    ) -> Vec<(String, Value)> {
         let mut extra = Vec::new();
-        for (k, v) in &a {
-            if !NODE_READ.contains(&k.as_str()) {
-                keep(k, &sp);
+        for (k, v) in atts {
+            if !read.contains(&k.as_str()) {
+                let e = self.kept.entry(k.to_string()).or_insert((0, span.clone()));
+                e.0 += 1;
                 extra.push((format!("x-gexf-{k}"), s_string(v)));
             }
         }
-        story.entities.push(Entity {
-            id: id.to_string(),
-            name: n.attribute("label").unwrap_or(id).to_string(),
-            kind,
-            aliases: list("aliases"),
-            description: a.get("description").cloned(),
-            tags: list("tags"),
-            url: a.get("url").cloned(),
+        extra
+    }
+
+    /// The nodes, as entities.
+    fn nodes(&mut self, graph: roxmltree::Node) {
+        for n in graph.descendants().filter(|n| tag(n, "node")) {
+            let sp = n.range();
+            let Some(id) = n.attribute("id") else {
+                self.report.diagnostics.push(
+                    Diagnostic::error("a node has no id", Some(sp), "this node")
+                        .with_help("give every node an id"),
+                );
+                continue;
+            };
+            if let Some(first) = self.ids.get(id) {
+                self.report.diagnostics.push(
+                    Diagnostic::error(
+                        format!("the node id {} is used twice", quote(id)),
+                        Some(sp.clone()),
+                        "again here",
+                    )
+                    .with_related(first.clone(), "first here")
+                    .with_help("give every node its own id"),
+                );
+                continue;
+            }
+            self.ids.insert(id.to_string(), sp.clone());
+            let a = self.atts("node", n);
+            let list = |k: &str| -> Vec<String> {
+                a.get(k)
+                    .map(|v| {
+                        serde_json::from_str::<Vec<String>>(v).unwrap_or_else(|_| vec![v.clone()])
+                    })
+                    .unwrap_or_default()
+            };
+            let kind = a.get("kind").map(|k| {
+                EntityKind::parse(k)
+                    .map_or("other", EntityKind::as_str)
+                    .to_string()
+            });
+            let extra = self.extra(&a, &NODE_READ, &sp);
+            self.story.entities.push(Entity {
+                id: id.to_string(),
+                name: n.attribute("label").unwrap_or(id).to_string(),
+                kind,
+                aliases: list("aliases"),
+                description: a.get("description").cloned(),
+                tags: list("tags"),
+                url: a.get("url").cloned(),
+                extra,
+                empty: Default::default(),
+            });
+        }
+    }
+
+    /// The edges with both ends (an end the file does not define is an
+    /// error).
+    fn edges(&mut self, graph: roxmltree::Node) -> Vec<EdgeRead> {
+        let default_undirected = graph.attribute("defaultedgetype") == Some("undirected");
+        let mut edges: Vec<EdgeRead> = Vec::new();
+        for e in graph.descendants().filter(|n| tag(n, "edge")) {
+            let sp = e.range();
+            let (Some(s), Some(t)) = (e.attribute("source"), e.attribute("target")) else {
+                self.report.diagnostics.push(
+                    Diagnostic::error("an edge has no source or no target", Some(sp), "this edge")
+                        .with_help("every edge needs both"),
+                );
+                continue;
+            };
+            for end in [s, t] {
+                if !self.ids.contains_key(end) {
+                    self.report.diagnostics.push(
+                        Diagnostic::error(
+                            format!(
+                                "the edge names the node {}, which the file does not define",
+                                quote(end)
+                            ),
+                            Some(sp.clone()),
+                            "this edge",
+                        )
+                        .with_help("add the node, or remove the edge"),
+                    );
+                }
+            }
+            let ty = e.attribute("type");
+            let undirected = matches!(ty, Some("mutual") | Some("undirected"))
+                || (ty.is_none() && default_undirected);
+            let spell = e.descendants().find(|c| tag(c, "spell")).unwrap_or(e);
+            edges.push(EdgeRead {
+                span: sp,
+                source: s.to_string(),
+                target: t.to_string(),
+                undirected,
+                atts: self.atts("edge", e),
+                start: spell.attribute("start").map(str::to_string),
+                end: spell.attribute("end").map(str::to_string),
+            });
+        }
+        edges
+    }
+
+    /// The edges as relations, and as events grouped by their `event`
+    /// attribute, in file order.
+    fn contacts(&mut self, edges: &[EdgeRead]) {
+        let mut order: Vec<String> = Vec::new();
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in edges.iter().enumerate() {
+            if e.atts.get("relation").map(String::as_str) == Some("true") {
+                self.relation(e);
+                continue;
+            }
+            let key = e
+                .atts
+                .get("event")
+                .cloned()
+                .unwrap_or_else(|| format!("edge-{i}"));
+            if !groups.contains_key(&key) {
+                order.push(key.clone());
+            }
+            groups.entry(key).or_default().push(i);
+        }
+        for key in order {
+            let members: Vec<&EdgeRead> = groups[&key].iter().map(|&i| &edges[i]).collect();
+            self.event(key, &members);
+        }
+    }
+
+    /// A relation edge.
+    fn relation(&mut self, e: &EdgeRead) {
+        let time = edge_time(&mut self.report, e, &self.tz);
+        let extra = self.extra(&e.atts, &EDGE_READ, &e.span);
+        self.story.relations.push(Relation {
+            id: e.atts.get("relation_id").cloned(),
+            kind: e.atts.get("kind").cloned(),
+            from: e.source.clone(),
+            to: e.target.clone(),
+            label: e.atts.get("label").cloned(),
+            time,
+            certainty: certainty(&mut self.report, e),
+            sources: Vec::new(),
             extra,
             empty: Default::default(),
         });
     }
-    let mut edges: Vec<EdgeRead> = Vec::new();
-    for e in graph.descendants().filter(|n| tag(n, "edge")) {
-        let sp = span(e);
-        let (Some(s), Some(t)) = (e.attribute("source"), e.attribute("target")) else {
-            report.diagnostics.push(
-                Diagnostic::error("an edge has no source or no target", Some(sp), "this edge")
-                    .with_help("every edge needs both"),
-            );
-            continue;
-        };
-        for end in [s, t] {
-            if !ids.contains_key(end) {
-                report.diagnostics.push(
-                    Diagnostic::error(
-                        format!(
-                            "the edge names the node {}, which the file does not define",
-                            quote(end)
-                        ),
-                        Some(sp.clone()),
-                        "this edge",
-                    )
-                    .with_help("add the node, or remove the edge"),
-                );
-            }
-        }
-        let ty = e.attribute("type");
-        let undirected = matches!(ty, Some("mutual") | Some("undirected"))
-            || (ty.is_none() && default_undirected);
-        let spell = e.descendants().find(|c| tag(c, "spell")).unwrap_or(e);
-        edges.push(EdgeRead {
-            span: sp,
-            source: s.to_string(),
-            target: t.to_string(),
-            undirected,
-            atts: atts("edge", e),
-            start: spell.attribute("start").map(str::to_string),
-            end: spell.attribute("end").map(str::to_string),
-        });
-    }
-    // Contacts grouped by event, in file order.
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut messages: Vec<String> = Vec::new();
-    for (i, e) in edges.iter().enumerate() {
-        if e.atts.get("relation").map(String::as_str) == Some("true") {
-            let time = edge_time(&mut report, e, &tz);
-            let mut extra = Vec::new();
-            for (k, v) in &e.atts {
-                if !EDGE_READ.contains(&k.as_str()) {
-                    keep(k, &e.span);
-                    extra.push((format!("x-gexf-{k}"), s_string(v)));
-                }
-            }
-            story.relations.push(Relation {
-                id: e.atts.get("relation_id").cloned(),
-                kind: e.atts.get("kind").cloned(),
-                from: e.source.clone(),
-                to: e.target.clone(),
-                label: e.atts.get("label").cloned(),
-                time,
-                certainty: certainty(&mut report, e),
-                sources: Vec::new(),
-                extra,
-                empty: Default::default(),
-            });
-            continue;
-        }
-        let key = e
-            .atts
-            .get("event")
-            .cloned()
-            .unwrap_or_else(|| format!("edge-{i}"));
-        if !groups.contains_key(&key) {
-            order.push(key.clone());
-        }
-        groups.entry(key).or_default().push(i);
-    }
-    for key in order {
-        let members = &groups[&key];
-        let first = &edges[members[0]];
-        let undirected = first.undirected;
-        if members.iter().any(|&i| edges[i].undirected != undirected) {
-            report.diagnostics.push(
-                Diagnostic::error(
-                    format!(
-                        "the edges of the event {} are partly directed and partly not",
-                        quote(&key)
-                    ),
-                    Some(first.span.clone()),
-                    "first edge",
-                )
-                .with_help("an event is either directed (one sender) or mutual"),
-            );
-            continue;
-        }
-        let parties = if undirected {
-            let mut ps: Vec<String> = Vec::new();
-            for &i in members {
-                for p in [&edges[i].source, &edges[i].target] {
-                    if !ps.contains(p) {
-                        ps.push(p.clone());
-                    }
-                }
-            }
-            Parties::Mutual { participants: ps }
-        } else {
-            if let Some(&i) = members.iter().find(|&&i| edges[i].source != first.source) {
-                report.diagnostics.push(
-                    Diagnostic::error(
-                        format!(
-                            "the directed edges of the event {} have different sources",
-                            quote(&key)
-                        ),
-                        Some(edges[i].span.clone()),
-                        "this edge",
-                    )
-                    .with_related(first.span.clone(), "first edge")
-                    .with_help(
-                        "a directed event has one sender: give the edges their own event ids",
-                    ),
-                );
-                continue;
-            }
-            let to: Vec<String> = members.iter().map(|&i| edges[i].target.clone()).collect();
-            Parties::Directed {
-                from: first.source.clone(),
-                to_is_array: to.len() > 1,
-                to,
-            }
+
+    /// The event `key` of the edges `members` (its details from the first).
+    fn event(&mut self, key: String, members: &[&EdgeRead]) {
+        let first = members[0];
+        let Some(parties) = self.parties(&key, members) else {
+            return;
         };
         let carries: Vec<String> = first
             .atts
@@ -332,66 +346,127 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
             .map(|v| serde_json::from_str::<Vec<String>>(v).unwrap_or_else(|_| vec![v.clone()]))
             .unwrap_or_default();
         for c in &carries {
-            if !messages.contains(c) {
-                messages.push(c.clone());
+            if !self.messages.contains(c) {
+                self.messages.push(c.clone());
             }
         }
-        let mut extra = Vec::new();
-        for (k, v) in &first.atts {
-            if !EDGE_READ.contains(&k.as_str()) {
-                keep(k, &first.span);
-                extra.push((format!("x-gexf-{k}"), s_string(v)));
-            }
-        }
-        story.events.push(Event {
+        let extra = self.extra(&first.atts, &EDGE_READ, &first.span);
+        self.story.events.push(Event {
             id: key.clone(),
             kind: first.atts.get("kind").cloned(),
             parties,
-            time: edge_time(&mut report, first, &tz),
-            certainty: certainty(&mut report, first),
+            time: edge_time(&mut self.report, first, &self.tz),
+            certainty: certainty(&mut self.report, first),
             carries,
             summary: first.atts.get("summary").cloned(),
             quote: first.atts.get("quote").cloned(),
             sources: Vec::new(),
             extra,
             empty: Default::default(),
+            after: Vec::new(),
+            ordered: None,
         });
     }
-    if !messages.is_empty() {
-        report.diagnostics.push(Diagnostic::warning(
-            format!(
-                "{} carried message{} read with only an id (GEXF holds no messages)",
-                messages.len(),
-                if messages.len() == 1 { "" } else { "s" }
-            ),
-            None,
-            "",
-        ));
-    }
-    story.messages = messages
-        .into_iter()
-        .map(|id| Message {
-            id,
-            ..Message::default()
+
+    /// The parties of the event `key` of the edges `members`: all mutual, or
+    /// all directed from one source (else an error, and none).
+    fn parties(&mut self, key: &str, members: &[&EdgeRead]) -> Option<Parties> {
+        let first = members[0];
+        let undirected = first.undirected;
+        if members.iter().any(|e| e.undirected != undirected) {
+            self.report.diagnostics.push(
+                Diagnostic::error(
+                    format!(
+                        "the edges of the event {} are partly directed and partly not",
+                        quote(key)
+                    ),
+                    Some(first.span.clone()),
+                    "first edge",
+                )
+                .with_help("an event is either directed (one sender) or mutual"),
+            );
+            return None;
+        }
+        if undirected {
+            let mut ps: Vec<String> = Vec::new();
+            for e in members {
+                for p in [&e.source, &e.target] {
+                    if !ps.contains(p) {
+                        ps.push(p.clone());
+                    }
+                }
+            }
+            return Some(Parties::Mutual { participants: ps });
+        }
+        if let Some(e) = members.iter().find(|e| e.source != first.source) {
+            self.report.diagnostics.push(
+                Diagnostic::error(
+                    format!(
+                        "the directed edges of the event {} have different sources",
+                        quote(key)
+                    ),
+                    Some(e.span.clone()),
+                    "this edge",
+                )
+                .with_related(first.span.clone(), "first edge")
+                .with_help("a directed event has one sender: give the edges their own event ids"),
+            );
+            return None;
+        }
+        let to: Vec<String> = members.iter().map(|e| e.target.clone()).collect();
+        Some(Parties::Directed {
+            from: first.source.clone(),
+            to_is_array: to.len() > 1,
+            to,
         })
-        .collect();
-    for (title, (n, sp)) in kept {
-        report.diagnostics.push(Diagnostic::warning(
-            format!(
-                "the attribute {} has no grapevine field: kept as x-gexf-{title} ({n} time{})",
-                quote(&title),
-                if n == 1 { "" } else { "s" }
-            ),
-            Some(sp),
-            "first here",
-        ));
     }
-    if report.error_count() > 0 {
+
+    /// The story, with its carried messages and the warnings for them and
+    /// for the attributes kept; an error when some part was bad.
+    fn finish(self) -> Result<Imported, Error> {
+        let Reading {
+            mut report,
+            kept,
+            mut story,
+            messages,
+            ..
+        } = self;
+        if !messages.is_empty() {
+            report.diagnostics.push(Diagnostic::warning(
+                format!(
+                    "{} carried message{} read with only an id (GEXF holds no messages)",
+                    messages.len(),
+                    if messages.len() == 1 { "" } else { "s" }
+                ),
+                None,
+                "",
+            ));
+        }
+        story.messages = messages
+            .into_iter()
+            .map(|id| Message {
+                id,
+                ..Message::default()
+            })
+            .collect();
+        for (title, (n, sp)) in kept {
+            report.diagnostics.push(Diagnostic::warning(
+                format!(
+                    "the attribute {} has no grapevine field: kept as x-gexf-{title} ({n} time{})",
+                    quote(&title),
+                    if n == 1 { "" } else { "s" }
+                ),
+                Some(sp),
+                "first here",
+            ));
+        }
+        if report.error_count() > 0 {
+            report.sort();
+            return Err(Error::Invalid(Box::new(report)));
+        }
         report.sort();
-        return Err(Error::Invalid(Box::new(report)));
+        super::finish(story, report)
     }
-    report.sort();
-    super::finish(story, report)
 }
 
 fn certainty(report: &mut Report, e: &EdgeRead) -> Option<Certainty> {

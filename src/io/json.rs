@@ -595,7 +595,7 @@ pub fn pad(out: &mut String, levels: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{parse, write_string, Value};
 
     #[test]
     fn spans_and_order() {

@@ -19,6 +19,7 @@ pub use save::to_json;
 
 use crate::catalog::{Catalog, StoryCatalog};
 use crate::diagnostic::Report;
+use crate::error::QueryError;
 use crate::model::Story;
 use crate::Error;
 
@@ -81,11 +82,10 @@ fn read_story_bytes(
         },
     )?;
     if bytes.len() as u64 > MAX_STORY_BYTES {
-        return Err(Error::Query(format!(
-            "{} is larger than {} bytes, the most a story file may hold: if it is a contact list, name it .csv (CSV is read as it streams)",
-            crate::diagnostic::visible(&path.display().to_string()),
-            MAX_STORY_BYTES
-        )));
+        return Err(Error::Query(QueryError::StoryTooLarge {
+            file: crate::diagnostic::visible(&path.display().to_string()),
+            limit: MAX_STORY_BYTES,
+        }));
     }
     Ok(bytes)
 }

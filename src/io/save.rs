@@ -6,7 +6,8 @@
 use super::json::{pad, write_value, Value};
 use crate::diagnostic::write_string;
 use crate::model::{
-    Citation, Entity, Event, Extra, ListField, Message, Parties, Relation, Source, Story, TimeExpr,
+    Citation, Entity, Event, Extra, Holding, ListField, Marker, Message, Parties, Relation, Source,
+    Story, TimeExpr,
 };
 
 /// Writes a story as canonical format 1 JSON, ending with a newline.
@@ -26,6 +27,13 @@ pub fn to_json(story: &Story) -> String {
         empty(ListField::Messages),
     );
     w.objects("events", &story.events, event, empty(ListField::Events));
+    w.objects(
+        "holdings",
+        &story.holdings,
+        holding,
+        empty(ListField::Holdings),
+    );
+    w.objects("markers", &story.markers, marker, empty(ListField::Markers));
     w.objects(
         "relations",
         &story.relations,
@@ -235,6 +243,7 @@ fn event(e: &Event, indent: usize) -> String {
         }
     }
     w.time("time", e.time.as_ref());
+    w.strings("after", &e.after, e.empty.contains(ListField::After));
     w.string(
         "certainty",
         e.certainty.map(|c| c.as_str().to_string()).as_ref(),
@@ -244,6 +253,32 @@ fn event(e: &Event, indent: usize) -> String {
     w.string("quote", e.quote.as_ref());
     w.citations(&e.sources, e.empty.contains(ListField::Sources));
     w.extra(&e.extra);
+    w.finish()
+}
+
+fn holding(h: &Holding, indent: usize) -> String {
+    let mut w = ObjWriter::new(indent);
+    w.string("id", Some(&h.id));
+    w.string("entity", Some(&h.entity));
+    w.string("message", Some(&h.message));
+    w.time("time", h.time.as_ref());
+    w.string(
+        "certainty",
+        h.certainty.map(|c| c.as_str().to_string()).as_ref(),
+    );
+    w.string("summary", h.summary.as_ref());
+    w.string("quote", h.quote.as_ref());
+    w.citations(&h.sources, h.empty.contains(ListField::Sources));
+    w.extra(&h.extra);
+    w.finish()
+}
+
+fn marker(m: &Marker, indent: usize) -> String {
+    let mut w = ObjWriter::new(indent);
+    w.string("id", Some(&m.id));
+    w.string("label", Some(&m.label));
+    w.time("time", m.time.as_ref());
+    w.extra(&m.extra);
     w.finish()
 }
 
@@ -275,12 +310,17 @@ fn citation(c: &Citation, indent: usize) -> String {
             source,
             quote,
             locator,
+            paraphrase,
             extra,
         } => {
             let mut w = ObjWriter::new(indent);
             w.string("source", Some(source));
             w.string("quote", quote.as_ref());
             w.string("locator", locator.as_ref());
+            if let Some(b) = paraphrase {
+                w.key("paraphrase");
+                w.out.push_str(if *b { "true" } else { "false" });
+            }
             w.extra(extra);
             w.finish()
         }

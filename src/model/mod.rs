@@ -5,6 +5,7 @@
 //! keep their text), so that saving loses nothing; the accessor methods give the
 //! interpreted values.
 
+pub mod order;
 pub mod time;
 pub mod value;
 
@@ -22,8 +23,8 @@ pub use value::{Member, Node, Value};
 /// non-empty string without control characters or surrounding spaces.
 ///
 /// ```
-/// assert_eq!(grapevine::model::id_problem("j.doe@example.org"), None);
-/// assert_eq!(grapevine::model::id_problem(" x"), Some("has spaces at its start or end"));
+/// assert_eq!(grapevine::internals::model::id_problem("j.doe@example.org"), None);
+/// assert_eq!(grapevine::internals::model::id_problem(" x"), Some("has spaces at its start or end"));
 /// ```
 pub fn id_problem(id: &str) -> Option<&'static str> {
     if id.is_empty() {
@@ -61,6 +62,12 @@ pub enum ListField {
     Tags,
     /// `carries` of an event.
     Carries,
+    /// `after` of an event.
+    After,
+    /// `holdings` of the story.
+    Holdings,
+    /// `markers` of the story.
+    Markers,
 }
 
 /// The list fields of one object that the file wrote as an empty array `[]`
@@ -70,13 +77,13 @@ pub enum ListField {
 /// The loader marks a field only when its list is empty, and the writer
 /// writes `[]` only for a marked field whose list is (still) empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct EmptyLists(u8);
+pub struct EmptyLists(u16);
 
 impl EmptyLists {
     /// No field written as `[]`.
     pub const NONE: EmptyLists = EmptyLists(0);
 
-    fn bit(field: ListField) -> u8 {
+    fn bit(field: ListField) -> u16 {
         1 << (field as u8)
     }
 
@@ -130,6 +137,24 @@ impl Certainty {
             Certainty::Alleged => "alleged",
             Certainty::Unknown => "unknown",
         }
+    }
+}
+
+/// `--threshold`'s values, strongest first.
+#[cfg(feature = "cli")]
+impl clap::ValueEnum for Certainty {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Certainty::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Certainty::Confirmed => "confirmed events only",
+            Certainty::Reported => "reported or stronger",
+            Certainty::Alleged => "alleged or stronger",
+            Certainty::Unknown => "every event",
+        };
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(help))
     }
 }
 
@@ -187,6 +212,69 @@ impl EntityKind {
             EntityKind::Organisation => "organisation",
             EntityKind::Group => "group",
             EntityKind::Other => "other",
+        }
+    }
+}
+
+/// What sort of contact an event is: one of the kinds format 1 names, or
+/// the word a file wrote, kept exactly ([`EventKind::Free`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EventKind {
+    /// A written message (a direct message, a text).
+    Message,
+    /// An email.
+    Email,
+    /// A message passed on.
+    Forward,
+    /// A call.
+    Call,
+    /// A meeting (mutual).
+    Meeting,
+    /// A post to an audience.
+    Post,
+    /// A publication.
+    Publication,
+    /// Material handed over.
+    Handover,
+    /// Named `other`, or not written.
+    Other,
+    /// A word format 1 does not name, as written (accepted with a warning
+    /// when read, drawn as other).
+    Free(String),
+}
+
+impl EventKind {
+    /// The kind a file's word names: a named kind (exactly as
+    /// [`EVENT_KINDS`] spells it), else the word itself as
+    /// [`EventKind::Free`].
+    pub fn parse(s: &str) -> EventKind {
+        match s {
+            "message" => EventKind::Message,
+            "email" => EventKind::Email,
+            "forward" => EventKind::Forward,
+            "call" => EventKind::Call,
+            "meeting" => EventKind::Meeting,
+            "post" => EventKind::Post,
+            "publication" => EventKind::Publication,
+            "handover" => EventKind::Handover,
+            "other" => EventKind::Other,
+            free => EventKind::Free(free.to_string()),
+        }
+    }
+
+    /// The word: the canonical one, or a free word as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EventKind::Message => "message",
+            EventKind::Email => "email",
+            EventKind::Forward => "forward",
+            EventKind::Call => "call",
+            EventKind::Meeting => "meeting",
+            EventKind::Post => "post",
+            EventKind::Publication => "publication",
+            EventKind::Handover => "handover",
+            EventKind::Other => "other",
+            EventKind::Free(word) => word,
         }
     }
 }
@@ -277,6 +365,80 @@ pub struct Message {
     pub extra: Extra,
 }
 
+/// A claim that an entity had a message by some time, whatever route it
+/// came by. In every query about the message it counts as a channel from the
+/// message's origin to the entity ([`Holding::as_event`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Holding {
+    /// Unique id.
+    pub id: String,
+    /// The entity that held the message.
+    pub entity: String,
+    /// The message it held.
+    pub message: String,
+    /// When it is attested to hold it; `None` means any time.
+    pub time: Option<TimeExpr>,
+    /// The certainty as written; `None` means reported.
+    pub certainty: Option<Certainty>,
+    /// Free text.
+    pub summary: Option<String>,
+    /// Free text.
+    pub quote: Option<String>,
+    /// Citations.
+    pub sources: Vec<Citation>,
+    /// `sources` when written as `[]`.
+    pub empty: EmptyLists,
+    /// Unknown fields, kept.
+    pub extra: Extra,
+}
+
+/// The kind of the event a holding stands for in queries about its message.
+pub const HOLDING_KIND: &str = "holding";
+
+impl Holding {
+    /// The certainty, reported when not written.
+    pub fn certainty(&self) -> Certainty {
+        self.certainty.unwrap_or_default()
+    }
+
+    /// The holding as the channel it is in queries about its message: an
+    /// event of kind [`HOLDING_KIND`] from `origin` (the message's origin) to
+    /// the entity, with the holding's id, time, certainty and citations,
+    /// carrying the message.
+    pub fn as_event(&self, origin: &str) -> Event {
+        Event {
+            id: self.id.clone(),
+            kind: Some(HOLDING_KIND.to_string()),
+            parties: Parties::Directed {
+                from: origin.to_string(),
+                to: vec![self.entity.clone()],
+                to_is_array: false,
+            },
+            time: self.time.clone(),
+            certainty: self.certainty,
+            carries: vec![self.message.clone()],
+            summary: self.summary.clone(),
+            quote: self.quote.clone(),
+            sources: self.sources.clone(),
+            ..Event::default()
+        }
+    }
+}
+
+/// A reference date a reader needs to place the story (election day):
+/// drawn where time is drawn, never a contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Marker {
+    /// Unique id.
+    pub id: String,
+    /// What it marks ("Election day").
+    pub label: String,
+    /// When.
+    pub time: Option<TimeExpr>,
+    /// Unknown fields, kept.
+    pub extra: Extra,
+}
+
 /// Who an event connects.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parties {
@@ -346,8 +508,13 @@ pub struct Event {
     pub kind: Option<String>,
     /// Who it connects.
     pub parties: Parties,
+    /// Event ids it happened at or after, as written.
+    pub after: Vec<String>,
     /// When; `None` means any time.
     pub time: Option<TimeExpr>,
+    /// The interval once `after` has tightened it ([`order::order_events`]);
+    /// `None`: the written one. Not written back: `time` is.
+    pub ordered: Option<Interval>,
     /// The certainty as written; `None` means reported.
     pub certainty: Option<Certainty>,
     /// Message ids it is documented to have passed on.
@@ -365,8 +532,12 @@ pub struct Event {
 }
 
 impl Event {
-    /// The interval of the event (any time when undated).
+    /// The interval of the event (any time when undated), tightened by
+    /// `after` ([`Event::ordered`]).
     pub fn interval(&self) -> Interval {
+        if let Some(iv) = self.ordered {
+            return iv;
+        }
         self.time
             .as_ref()
             .map(TimeExpr::interval)
@@ -381,6 +552,14 @@ impl Event {
     /// The kind, `other` when not written.
     pub fn kind(&self) -> &str {
         self.kind.as_deref().unwrap_or("other")
+    }
+
+    /// The kind as a type: [`EventKind::Other`] when not written, a word
+    /// format 1 does not name as [`EventKind::Free`].
+    pub fn event_kind(&self) -> EventKind {
+        self.kind
+            .as_deref()
+            .map_or(EventKind::Other, EventKind::parse)
     }
 
     /// True for a mutual contact.
@@ -427,6 +606,9 @@ pub enum Citation {
         quote: Option<String>,
         /// Page, paragraph, timestamp.
         locator: Option<String>,
+        /// `true`: the quote is the author's wording, not the source's, and
+        /// is never shown in quotation marks (`None`: not written).
+        paraphrase: Option<bool>,
         /// Unknown fields, kept.
         extra: Extra,
     },
@@ -439,6 +621,18 @@ impl Citation {
             Citation::Id(s) => s,
             Citation::Full { source, .. } => source,
         }
+    }
+
+    /// Whether the quote is a paraphrase: the author's wording, never to be
+    /// shown in quotation marks.
+    pub fn is_paraphrase(&self) -> bool {
+        matches!(
+            self,
+            Citation::Full {
+                paraphrase: Some(true),
+                ..
+            }
+        )
     }
 
     /// The quote, if any.
@@ -469,6 +663,10 @@ pub struct Story {
     pub messages: Vec<Message>,
     /// The contacts.
     pub events: Vec<Event>,
+    /// Claims that an entity had a message by some time.
+    pub holdings: Vec<Holding>,
+    /// Reference dates.
+    pub markers: Vec<Marker>,
     /// Standing ties.
     pub relations: Vec<Relation>,
     /// `sources`, `messages`, `events` and `relations` when written as `[]`.
@@ -488,6 +686,8 @@ impl Default for Story {
             entities: Vec::new(),
             messages: Vec::new(),
             events: Vec::new(),
+            holdings: Vec::new(),
+            markers: Vec::new(),
             relations: Vec::new(),
             empty: EmptyLists::NONE,
             extra: Vec::new(),
@@ -643,4 +843,21 @@ pub(crate) fn suggest_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Event, EventKind, EVENT_KINDS};
+
+    #[test]
+    fn event_kinds_round_trip() {
+        for word in EVENT_KINDS {
+            let kind = EventKind::parse(word);
+            assert!(!matches!(kind, EventKind::Free(_)), "{word}");
+            assert_eq!(kind.as_str(), word);
+        }
+        assert_eq!(EventKind::parse("Tweet"), EventKind::Free("Tweet".into()));
+        assert_eq!(EventKind::parse("Email").as_str(), "Email");
+        assert_eq!(Event::default().event_kind(), EventKind::Other);
+    }
 }

@@ -260,8 +260,6 @@ fn digits(s: &str, n: usize, what: &str) -> Result<i64, TimeError> {
         .map_err(|_| err(format!("the {what} `{s}` is not a number"), FORMS_HELP))
 }
 
-/// The earliest second a time may hold: 0001-01-01T00:00:00Z.
-///
 /// English month names, January first.
 pub const MONTHS: [&str; 12] = [
     "January",
@@ -279,6 +277,36 @@ pub const MONTHS: [&str; 12] = [
 ];
 
 fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
+    let (body, approximate, uncertain) = qualifiers(text);
+    let (date_part, time_part) = match body.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (body, None),
+    };
+    let date = DateFields::parse(date_part, body)?;
+    if time_part.is_some() && date.day.is_none() {
+        return Err(err(
+            "a time of day needs a full date before the `T`",
+            "write the day too, e.g. 2016-09-20T14:05",
+        ));
+    }
+    let (lo, hi, precision) = match time_part {
+        None => date.whole(tz)?,
+        Some(time_text) => date.at(time_text, tz)?,
+    };
+    in_range(lo, hi)?;
+    Ok(TimePoint {
+        lo,
+        hi,
+        precision,
+        approximate,
+        uncertain,
+    })
+}
+
+/// A point's text without its qualifiers (`~` approximate, `?` uncertain,
+/// `%` both, in any order at its end), and whether it is approximate and
+/// uncertain.
+fn qualifiers(text: &str) -> (&str, bool, bool) {
     let mut body = text;
     let (mut approximate, mut uncertain) = (false, false);
     loop {
@@ -293,75 +321,90 @@ fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
             uncertain = true;
             body = rest;
         } else {
-            break;
+            return (body, approximate, uncertain);
         }
     }
-    let (date_part, time_part) = match body.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (body, None),
-    };
-    let fields: Vec<&str> = date_part.split('-').collect();
-    if fields.is_empty()
-        || fields.len() > 3
-        || fields[0].is_empty()
-        || !fields.iter().all(|f| f.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(err(
-            format!("`{body}` is not a date written as YYYY, YYYY-MM or YYYY-MM-DD"),
-            FORMS_HELP,
-        ));
-    }
-    let year = digits(fields[0], 4, "year")?;
-    if !(1..=9998).contains(&year) {
-        return Err(err(
-            format!("the year {year:04} is out of range"),
-            RANGE_HELP,
-        ));
-    }
-    let month = match fields.get(1) {
-        Some(m) => {
-            let m = digits(m, 2, "month")?;
-            if !(1..=12).contains(&m) {
-                return Err(err(
-                    format!("there is no month {m}"),
-                    "months run from 01 to 12",
-                ));
+}
+
+/// The date of a point as written: a year, and maybe its month and day.
+struct DateFields {
+    year: i64,
+    month: Option<i64>,
+    day: Option<i64>,
+}
+
+impl DateFields {
+    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (`body` is the point, for
+    /// messages).
+    fn parse(date_part: &str, body: &str) -> Result<DateFields, TimeError> {
+        let fields: Vec<&str> = date_part.split('-').collect();
+        if fields.is_empty()
+            || fields.len() > 3
+            || fields[0].is_empty()
+            || !fields.iter().all(|f| f.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(err(
+                format!("`{body}` is not a date written as YYYY, YYYY-MM or YYYY-MM-DD"),
+                FORMS_HELP,
+            ));
+        }
+        let year = digits(fields[0], 4, "year")?;
+        if !(1..=9998).contains(&year) {
+            return Err(err(
+                format!("the year {year:04} is out of range"),
+                RANGE_HELP,
+            ));
+        }
+        let month = match fields.get(1) {
+            Some(m) => {
+                let m = digits(m, 2, "month")?;
+                if !(1..=12).contains(&m) {
+                    return Err(err(
+                        format!("there is no month {m}"),
+                        "months run from 01 to 12",
+                    ));
+                }
+                Some(m)
             }
-            Some(m)
-        }
-        None => None,
-    };
-    let day = match fields.get(2) {
-        Some(d) => {
-            let d = digits(d, 2, "day")?;
-            let m = month.unwrap_or(1);
-            let last = days_in_month(year, m);
-            if d < 1 || d > last {
-                let leap = if m == 2 {
-                    format!(" in {year}")
-                } else {
-                    String::new()
-                };
-                return Err(err(
-                    format!("{} has {last} days{leap}", MONTHS[(m - 1) as usize]),
-                    format!("days of this month run from 01 to {last}"),
-                ));
+            None => None,
+        };
+        let day = match fields.get(2) {
+            Some(d) => {
+                let d = digits(d, 2, "day")?;
+                let m = month.unwrap_or(1);
+                let last = days_in_month(year, m);
+                if d < 1 || d > last {
+                    let leap = if m == 2 {
+                        format!(" in {year}")
+                    } else {
+                        String::new()
+                    };
+                    return Err(err(
+                        format!("{} has {last} days{leap}", MONTHS[(m - 1) as usize]),
+                        format!("days of this month run from 01 to {last}"),
+                    ));
+                }
+                Some(d)
             }
-            Some(d)
-        }
-        None => None,
-    };
-    if time_part.is_some() && day.is_none() {
-        return Err(err(
-            "a time of day needs a full date before the `T`",
-            "write the day too, e.g. 2016-09-20T14:05",
-        ));
+            None => None,
+        };
+        Ok(DateFields { year, month, day })
     }
-    let (year_i16, month_i8) = (year as i16, month.unwrap_or(1) as i8);
-    let Some(time_text) = time_part else {
-        let start = Date::new(year_i16, month_i8, day.unwrap_or(1) as i8)
-            .map_err(|e| err(format!("not a calendar date: {e}"), FORMS_HELP))?;
-        let (precision, next) = match (month, day) {
+
+    /// The calendar date (the first month and day when not written).
+    fn date(&self) -> Result<Date, TimeError> {
+        Date::new(
+            self.year as i16,
+            self.month.unwrap_or(1) as i8,
+            self.day.unwrap_or(1) as i8,
+        )
+        .map_err(|e| err(format!("not a calendar date: {e}"), FORMS_HELP))
+    }
+
+    /// The whole year, month or day in `tz`: its first and last second.
+    fn whole(&self, tz: &TimeZone) -> Result<(i64, i64, Precision), TimeError> {
+        let start = self.date()?;
+        let (precision, next) = match (self.month, self.day) {
             (None, _) => (
                 Precision::Year,
                 start.checked_add(jiff::Span::new().years(1)),
@@ -375,17 +418,35 @@ fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
         let next = next.map_err(|_| err("the date is out of range", RANGE_HELP))?;
         let lo = civil_seconds(start.to_datetime(Time::midnight()), tz)?;
         let hi = civil_seconds(next.to_datetime(Time::midnight()), tz)? - 1;
-        in_range(lo, hi)?;
-        return Ok(TimePoint {
-            lo,
-            hi,
-            precision,
-            approximate,
-            uncertain,
-        });
-    };
-    // Time of day with an optional offset.
-    let (clock, offset) = split_offset(time_text)?;
+        Ok((lo, hi, precision))
+    }
+
+    /// The minute or second `time_text` (a time of day with an optional
+    /// offset, else in `tz`) of the day: its first and last second.
+    fn at(&self, time_text: &str, tz: &TimeZone) -> Result<(i64, i64, Precision), TimeError> {
+        let (clock, offset) = split_offset(time_text)?;
+        let (hour, minute, second) = clock_fields(clock)?;
+        let dt = self.date()?.to_datetime(
+            Time::new(hour as i8, minute as i8, second.unwrap_or(0) as i8, 0)
+                .map_err(|e| err(e.to_string(), FORMS_HELP))?,
+        );
+        let lo = match offset {
+            Some(off) => off
+                .to_timestamp(dt)
+                .map_err(|e| err(format!("the time is out of range: {e}"), FORMS_HELP))?
+                .as_second(),
+            None => civil_seconds(dt, tz)?,
+        };
+        Ok(if second.is_some() {
+            (lo, lo, Precision::Second)
+        } else {
+            (lo, lo + 59, Precision::Minute)
+        })
+    }
+}
+
+/// The hour, minute and (when written) second of `HH:MM[:SS]`.
+fn clock_fields(clock: &str) -> Result<(i64, i64, Option<i64>), TimeError> {
     let clock_fields: Vec<&str> = clock.split(':').collect();
     if clock_fields.len() < 2 || clock_fields.len() > 3 {
         return Err(err(
@@ -417,32 +478,7 @@ fn parse_point(text: &str, tz: &TimeZone) -> Result<TimePoint, TimeError> {
             "seconds run from 00 to 59",
         ));
     }
-    let date = Date::new(year_i16, month_i8, day.unwrap_or(1) as i8)
-        .map_err(|e| err(format!("not a calendar date: {e}"), FORMS_HELP))?;
-    let dt = date.to_datetime(
-        Time::new(hour as i8, minute as i8, second.unwrap_or(0) as i8, 0)
-            .map_err(|e| err(e.to_string(), FORMS_HELP))?,
-    );
-    let lo = match offset {
-        Some(off) => off
-            .to_timestamp(dt)
-            .map_err(|e| err(format!("the time is out of range: {e}"), FORMS_HELP))?
-            .as_second(),
-        None => civil_seconds(dt, tz)?,
-    };
-    let (precision, hi) = if second.is_some() {
-        (Precision::Second, lo)
-    } else {
-        (Precision::Minute, lo + 59)
-    };
-    in_range(lo, hi)?;
-    Ok(TimePoint {
-        lo,
-        hi,
-        precision,
-        approximate,
-        uncertain,
-    })
+    Ok((hour, minute, second))
 }
 
 /// Checks that a point's seconds lie within [`MIN_SECOND`]..=[`MAX_SECOND`]
@@ -555,7 +591,10 @@ pub fn parse_timezone(name: &str) -> Result<TimeZone, TimeError> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        format_at_precision, rfc3339, Precision, TimeExpr, TimeZone, Timestamp, MAX_SECOND,
+        MIN_SECOND, RANGE_HELP,
+    };
 
     fn ny() -> TimeZone {
         TimeZone::get("America/New_York").unwrap()

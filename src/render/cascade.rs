@@ -10,8 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::measure::{text_width, wrap_px};
-use super::plan::{sizes, wrap_label, PEdge, PNode, Place, Plan};
-use super::svg::{xml_escape, Drawing};
+use super::plan::{sizes, wrap_label, EdgeKind, NodeKind, PEdge, PNode, Place, Plan};
+use super::prim::Drawing;
+use crate::escape;
 
 /// One row.
 struct Row<'p> {
@@ -28,14 +29,6 @@ struct Row<'p> {
     beside: bool,
 }
 
-fn attr<'a>(attrs: &'a [(&'static str, String)], key: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .rev()
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| v.as_str())
-}
-
 fn dash(style: &str) -> &'static str {
     if style.contains("dashed") {
         " stroke-dasharray=\"6,3\""
@@ -50,10 +43,11 @@ fn dash(style: &str) -> &'static str {
 /// contacts, then faded contacts and standing ties (a stable order).
 fn by_weight(plan: &Plan) -> Vec<&PEdge> {
     let weight = |e: &PEdge| {
-        let colour = attr(&e.attrs, "color").unwrap_or("");
+        let colour = e.paint().color;
         if colour == "#000000" {
             0
-        } else if colour == super::style::FADED_LINE || e.id.starts_with('r') {
+        } else if colour == super::style::FADED_LINE || matches!(e.kind, EdgeKind::Relation { .. })
+        {
             2
         } else {
             1
@@ -68,8 +62,7 @@ fn by_weight(plan: &Plan) -> Vec<&PEdge> {
 /// bottom outline.
 fn foot(r: &Row) -> (f64, f64) {
     let x = r.x + 12.0_f64.min(r.w / 2.0);
-    let shape = attr(&r.node.attrs, "shape").unwrap_or("box");
-    let y = if shape == "ellipse" {
+    let y = if r.node.paint().shape == "ellipse" {
         let (rx, ry) = (r.w / 2.0, r.h / 2.0);
         let dx = (x - (r.x + rx)) / rx;
         r.y + ry + ry * (1.0 - dx * dx).max(0.0).sqrt()
@@ -133,17 +126,443 @@ fn order(plan: &Plan) -> Vec<&PNode> {
 
 /// Lays `plan` out as a cascade `width` pixels wide.
 pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
-    let (size, small) = sizes(plan.look.fit);
-    let small_h = small * 1.25;
-    let pad = 6.0;
-    let indent_step = 14.0;
-    let nodes = order(plan);
-    let row_of: BTreeMap<&str, usize> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
-    // Each row's parent: the sender of its first contact from a row above.
+    let c = Cascade::new(plan, width);
+    let side = c.side_texts();
+    let (rows, rules, height) = c.rows(&side);
+    // The arcs run just right of the rows' text.
+    let ends: Vec<f64> = rows.iter().map(|r| c.text_end(r)).collect();
+    let right = ends.iter().copied().fold(0.0, f64::max);
+    let gutter = (right + 6.0).min(width - c.arc_room + 6.0);
+    let mut body = String::new();
+    // Edges first, nodes over them; the faded first, the chains on top.
+    let mut arc_level = 0usize;
+    for e in by_weight(plan).into_iter().rev() {
+        let (Some(&a), Some(&b)) = (c.row_of.get(e.from.as_str()), c.row_of.get(e.to.as_str()))
+        else {
+            continue;
+        };
+        if a == b {
+            continue;
+        }
+        let arc = (!c.tree.contains(e.id.as_str())).then(|| {
+            arc_level += 1;
+            Arc {
+                gutter,
+                level: arc_level,
+                ends: (ends[a.min(b)], ends[a.max(b)]),
+            }
+        });
+        body.push_str(&c.edge(e, (&rows[a], &rows[b]), b > a, arc.as_ref()));
+    }
+    body.push_str(&c.axis(&rules));
+    for r in &rows {
+        body.push_str(&c.node(r));
+        body.push_str(&c.side_labels(r));
+    }
+    Drawing {
+        body,
+        width,
+        height,
+    }
+}
+
+/// Texts beside a row: (the label's lines, joined when they fit on one
+/// line), colour, edge id.
+type Side = (Vec<String>, String, String);
+
+/// Where an arc off the tree runs: its gutter, its nesting level, and the
+/// right ends of the text of its upper and lower rows.
+struct Arc {
+    gutter: f64,
+    level: usize,
+    ends: (f64, f64),
+}
+
+/// A cascade being laid out: its rows in order, their tree and sizes.
+struct Cascade<'p> {
+    plan: &'p Plan,
+    width: f64,
+    /// Text size of entities, and of hubs, labels and rules.
+    size: f64,
+    small: f64,
+    small_h: f64,
+    nodes: Vec<&'p PNode>,
+    row_of: BTreeMap<&'p str, usize>,
+    /// The ids of the contacts that join a row to its parent.
+    tree: BTreeSet<&'p str>,
+    /// Each row's indentation level.
+    depth: Vec<usize>,
+    /// Room on the right for the arcs of contacts off the tree.
+    arc_room: f64,
+}
+
+/// Space inside a node around its text.
+const PAD: f64 = 6.0;
+/// Indentation per level.
+const INDENT_STEP: f64 = 14.0;
+
+impl<'p> Cascade<'p> {
+    fn new(plan: &'p Plan, width: f64) -> Cascade<'p> {
+        let (size, small) = sizes(plan.look.fit);
+        let nodes = order(plan);
+        let row_of: BTreeMap<&str, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
+        let parent = parents(plan, &row_of);
+        let mut depth: Vec<usize> = vec![0; nodes.len()];
+        for i in 0..nodes.len() {
+            if let Some(e) = parent.get(&i) {
+                let p = if row_of[e.from.as_str()] == i {
+                    row_of[e.to.as_str()]
+                } else {
+                    row_of[e.from.as_str()]
+                };
+                depth[i] = (depth[p] + 1).min(4);
+            }
+        }
+        let tree: BTreeSet<&str> = parent.values().map(|e| e.id.as_str()).collect();
+        let arcs = plan.edges.iter().any(|e| {
+            let ends = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()));
+            matches!(ends, (Some(a), Some(b)) if a != b) && !tree.contains(e.id.as_str())
+        });
+        Cascade {
+            plan,
+            width,
+            size,
+            small,
+            small_h: small * 1.25,
+            nodes,
+            row_of,
+            tree,
+            depth,
+            arc_room: if arcs { 30.0 } else { 0.0 },
+        }
+    }
+
+    /// Texts beside each row: its parent contact's label, then the other
+    /// contacts that point at it.
+    fn side_texts(&self) -> Vec<Vec<Side>> {
+        let mut side: Vec<Vec<Side>> = vec![Vec::new(); self.nodes.len()];
+        for e in &self.plan.edges {
+            let (Some(&a), Some(&b)) = (
+                self.row_of.get(e.from.as_str()),
+                self.row_of.get(e.to.as_str()),
+            ) else {
+                continue;
+            };
+            let colour = e.paint().font_color.unwrap_or("#222222").to_string();
+            if e.raw.is_empty() {
+                continue;
+            }
+            if self.tree.contains(e.id.as_str()) {
+                let row = a.max(b);
+                side[row].insert(0, (e.raw.clone(), colour, e.id.clone()));
+            } else {
+                let other = if b > a { a } else { b };
+                let row = a.max(b);
+                let name = &self.nodes[other].short;
+                let arrow = if row == b { "from" } else { "to" };
+                let mut lines = e.raw.clone();
+                if let Some(first) = lines.first_mut() {
+                    *first = format!("{arrow} {name}: {first}");
+                }
+                side[row].push((lines, colour, e.id.clone()));
+            }
+        }
+        side
+    }
+
+    /// The rows, with the band's date rule above the first row of each band:
+    /// (rows, rules as (y, label), height).
+    fn rows(&self, side: &[Vec<Side>]) -> (Vec<Row<'p>>, Vec<(f64, String)>, f64) {
+        let mut rows: Vec<Row> = Vec::new();
+        let mut rules: Vec<(f64, String)> = Vec::new();
+        let mut y = 0.0;
+        let mut band_seen: Option<Option<usize>> = None;
+        for (i, n) in self.nodes.iter().enumerate() {
+            let band = match n.place {
+                Place::Main(b) => b,
+                _ => None,
+            };
+            if band_seen != Some(band) {
+                band_seen = Some(band);
+                let bands = &self.plan.bands;
+                let label = band
+                    .and_then(|b| bands.get(b))
+                    .cloned()
+                    .or_else(|| bands.last().filter(|l| *l == "date unknown").cloned());
+                if let Some(label) = label {
+                    y += if i == 0 { 2.0 } else { 10.0 };
+                    rules.push((y, label));
+                    y += self.small_h + 6.0;
+                }
+            }
+            let (row, row_h) = self.row(i, y, &side[i]);
+            rows.push(row);
+            y += row_h + 8.0;
+        }
+        (rows, rules, y + 2.0)
+    }
+
+    /// Row `i` at `y`, with its side texts; and its height.
+    fn row(&self, i: usize, y: f64, side: &[Side]) -> (Row<'p>, f64) {
+        let (width, arc_room) = (self.width, self.arc_room);
+        let n = self.nodes[i];
+        let depth = self.depth[i];
+        let x = depth as f64 * INDENT_STEP + if depth > 0 { 8.0 } else { 0.0 };
+        let room = (width - x - arc_room - 2.0 * PAD).max(60.0);
+        // A row with words beside its node leaves them half the room.
+        let node_room = if side.is_empty() {
+            room
+        } else {
+            (room * 0.5).max(60.0)
+        };
+        let (lines, w, h) = self.node_box(n, node_room);
+        // The side text: beside the node when there is room, else under it.
+        let side_x_room = width - (x + w + 8.0) - arc_room;
+        let beside = side_x_room >= 110.0;
+        let side_room = if beside {
+            side_x_room
+        } else {
+            width - x - 16.0 - arc_room
+        };
+        let side_lines = self.side_lines(side, side_room);
+        let side_h = side_lines.len() as f64 * self.small_h;
+        let row_h = if beside {
+            h.max(side_h)
+        } else {
+            h + side_h + 2.0
+        };
+        let side_y = if beside {
+            y + (row_h - side_h) / 2.0
+        } else {
+            y + h + 2.0
+        };
+        let row = Row {
+            node: n,
+            x,
+            y: y + if beside { (row_h - h) / 2.0 } else { 0.0 },
+            w,
+            h,
+            lines,
+            side: side_lines,
+            side_y,
+            beside,
+        };
+        (row, row_h)
+    }
+
+    /// A node's text size: hubs are small.
+    fn font_size(&self, n: &PNode) -> f64 {
+        if matches!(n.kind, NodeKind::Hub { .. }) {
+            self.small
+        } else {
+            self.size
+        }
+    }
+
+    /// A node's lines wrapped to `room`, and its width and height.
+    fn node_box(&self, n: &PNode, room: f64) -> (Vec<String>, f64, f64) {
+        let fsize = self.font_size(n);
+        // The name as one line again (the plan wrapped it for Graphviz),
+        // then wrapped to this row.
+        let (mut lines, rest) = match &n.name {
+            Some(name) => {
+                let k = n.name_lines.min(n.label.len());
+                (wrap_label(name, room, fsize), &n.label[k..])
+            }
+            None => (Vec::new(), &n.label[..]),
+        };
+        lines.extend(rest.iter().flat_map(|l| wrap_px(l, room, fsize, false)));
+        let tw = lines
+            .iter()
+            .map(|l| text_width(l, fsize, false))
+            .fold(0.0, f64::max);
+        let th = lines.len() as f64 * fsize * 1.25;
+        // An ellipse big enough that the text's corners stay inside it.
+        let (w, h) = match n.paint().shape {
+            "ellipse" => ((tw + 2.0 * PAD) * 1.25, (th + 2.0 * PAD) * 1.35),
+            "hexagon" | "octagon" => (tw + 2.0 * PAD + 24.0, th + 2.0 * PAD),
+            _ => (tw + 2.0 * PAD, th + 2.0 * PAD),
+        };
+        (lines, w, h)
+    }
+
+    /// A row's side texts wrapped to `room`: (line, colour, edge id).
+    fn side_lines(&self, side: &[Side], room: f64) -> Vec<(String, String, String)> {
+        let small = self.small;
+        let mut out = Vec::new();
+        for (parts, colour, id) in side {
+            // One line when it fits, else a line per part (kind, date).
+            let joined = parts.join(" · ");
+            let pieces = if text_width(&joined, small, false) <= room {
+                vec![joined]
+            } else {
+                parts.clone()
+            };
+            for piece in pieces {
+                for l in wrap_px(&piece, room, small, false) {
+                    out.push((l, colour.clone(), id.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Where a row's text ends on the right (arcs start there).
+    fn text_end(&self, r: &Row) -> f64 {
+        let sx = if r.beside {
+            r.x + r.w + 8.0
+        } else {
+            r.x + 16.0
+        };
+        let side = r
+            .side
+            .iter()
+            .map(|(l, _, _)| sx + text_width(l, self.small, false))
+            .fold(0.0, f64::max);
+        (r.x + r.w).max(side) + 4.0
+    }
+
+    /// A contact's line: an elbow from its parent row, or an arc in the
+    /// gutter; its arrowhead at the receiver's end.
+    fn edge(&self, e: &PEdge, rows: (&Row, &Row), head_at_down: bool, arc: Option<&Arc>) -> String {
+        let (ra, rb) = rows;
+        let paint = e.paint();
+        let colour = paint.color;
+        let pen = paint.pen.unwrap_or(1.2);
+        let (up, down) = if head_at_down { (ra, rb) } else { (rb, ra) };
+        let path = match arc {
+            None => {
+                let (x0, y0) = foot(up);
+                let ym = down.y + down.h / 2.0;
+                format!("M{x0:.1},{y0:.1} L{x0:.1},{ym:.1} L{:.1},{ym:.1}", down.x)
+            }
+            Some(arc) => {
+                let gx = arc.gutter;
+                // In the right gutter, clear of every text.
+                let ax = (gx + 20.0 + (arc.level % 4) as f64 * 4.0).min(self.width - 2.0);
+                let (y0, y1) = (up.y + up.h / 2.0, down.y + down.h / 2.0);
+                let (x0, x1) = arc.ends;
+                // Straight out along its own row to the gutter, round, and back.
+                format!(
+                    "M{x0:.1},{y0:.1} L{gx:.1},{y0:.1} C{ax:.1},{y0:.1} {ax:.1},{y1:.1} {gx:.1},{y1:.1} L{x1:.1},{y1:.1}"
+                )
+            }
+        };
+        let markers = if e.headless() {
+            String::new()
+        } else {
+            arrowhead((up, down), head_at_down, arc, colour)
+        };
+        let mut body = String::new();
+        body.push_str(&format!(
+            "<g id=\"{}\" class=\"edge\"><title>{}</title><a xlink:title=\"{}\"{}><path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{pen}\"{}/>{markers}</a></g>\n",
+            escape::svg(&e.id),
+            escape::svg(&e.title),
+            escape::svg(&e.tooltip),
+            e.url
+                .as_deref()
+                .map(|u| format!(" xlink:href=\"{}\" target=\"_blank\"", escape::svg(u)))
+                .unwrap_or_default(),
+            dash(paint.style)
+        ));
+        body
+    }
+
+    /// The time axis: a rule per band.
+    fn axis(&self, rules: &[(f64, String)]) -> String {
+        let (small, width) = (self.small, self.width);
+        let mut body = String::from("<g class=\"grapevine-axis\">\n");
+        for (ry, label) in rules {
+            let tw = text_width(label, small, true);
+            body.push_str(&format!(
+                "<g><title>Time: {}</title><rect x=\"0\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ffffff\"/><text x=\"0\" y=\"{:.1}\" font-size=\"{small}px\" font-weight=\"bold\" fill=\"#444444\" stroke=\"#ffffff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>\
+                 <line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{width:.1}\" y2=\"{:.1}\" stroke=\"#CCCCCC\"/></g>\n",
+                escape::svg(label),
+                ry - 1.0,
+                tw + 4.0,
+                small * 1.3,
+                ry + small,
+                escape::svg(label),
+                tw + 6.0,
+                ry + small * 0.65,
+                ry + small * 0.65
+            ));
+        }
+        body.push_str("</g>\n");
+        body
+    }
+
+    /// A row's node: its outline and its lines.
+    fn node(&self, r: &Row) -> String {
+        let n = r.node;
+        let p = n.paint();
+        let fill = match p.fill {
+            Some(fill) if p.style.contains("filled") => fill,
+            _ => "#ffffff",
+        };
+        let paint = format!(
+            "fill=\"{fill}\" stroke=\"{}\" stroke-width=\"{}\"{}",
+            p.color,
+            p.pen.unwrap_or(1.0),
+            dash(&p.style)
+        );
+        let outline = outline(p.shape, &p.style, r, &paint);
+        let (x, y, w, h) = (r.x, r.y, r.w, r.h);
+        let fsize = self.font_size(n);
+        let fcolour = p.font_color.unwrap_or("#111111");
+        let mut texts = String::new();
+        for (k, l) in r.lines.iter().enumerate() {
+            texts.push_str(&format!(
+                "<text text-anchor=\"middle\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"{fsize}px\" fill=\"{fcolour}\">{}</text>",
+                x + w / 2.0,
+                y + (h - r.lines.len() as f64 * fsize * 1.25) / 2.0
+                    + fsize * (1.25 * k as f64 + 0.95),
+                escape::svg(l)
+            ));
+        }
+        format!(
+            "<g id=\"{}\" class=\"node\"><title>{}</title><a xlink:title=\"{}\"{}>{outline}{texts}</a></g>\n",
+            escape::svg(&n.id),
+            escape::svg(&n.title),
+            escape::svg(&n.tooltip),
+            n.url
+                .as_deref()
+                .map(|u| format!(" xlink:href=\"{}\" target=\"_blank\"", escape::svg(u)))
+                .unwrap_or_default()
+        )
+    }
+
+    /// The side texts of a row, each titled with its contact's sentence.
+    fn side_labels(&self, r: &Row) -> String {
+        let (x, w, small) = (r.x, r.w, self.small);
+        let plan = self.plan;
+        let mut body = String::new();
+        let sx = if r.beside { x + w + 8.0 } else { x + 16.0 };
+        for (k, (l, colour, id)) in r.side.iter().enumerate() {
+            let title = plan
+                .edges
+                .iter()
+                .find(|e| &e.id == id)
+                .map(|e| e.title.as_str())
+                .unwrap_or("");
+            body.push_str(&format!(
+                "<g class=\"edge-label\"><title>{}</title><text x=\"{sx:.1}\" y=\"{:.1}\" font-size=\"{small}px\" fill=\"{}\">{}</text></g>\n",
+                escape::svg(title),
+                r.side_y + small * (1.25 * k as f64 + 0.95),
+                escape::svg(colour),
+                escape::svg(l)
+            ));
+        }
+        body
+    }
+}
+
+/// Each row's parent contact: the first (by weight) from a row above.
+fn parents<'p>(plan: &'p Plan, row_of: &BTreeMap<&str, usize>) -> BTreeMap<usize, &'p PEdge> {
     let mut parent: BTreeMap<usize, &PEdge> = BTreeMap::new();
     for e in by_weight(plan) {
         let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str())) else {
@@ -156,392 +575,93 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
             parent.insert(down, e);
         }
     }
-    let mut depth: Vec<usize> = vec![0; nodes.len()];
-    for i in 0..nodes.len() {
-        if let Some(e) = parent.get(&i) {
-            let p = if row_of[e.from.as_str()] == i {
-                row_of[e.to.as_str()]
-            } else {
-                row_of[e.from.as_str()]
-            };
-            depth[i] = (depth[p] + 1).min(4);
+    parent
+}
+
+/// The arrowhead of a contact at the receiver's end, from the upper row to
+/// the lower (`head_at_down`: the receiver is the lower row).
+fn arrowhead(rows: (&Row, &Row), head_at_down: bool, arc: Option<&Arc>, colour: &str) -> String {
+    let (up, down) = rows;
+    let tree = arc.is_none();
+    let (tip, from_left) = if head_at_down || !tree {
+        match arc {
+            None => ((down.x, down.y + down.h / 2.0), true),
+            Some(arc) => ((arc.ends.1, down.y + down.h / 2.0), false),
         }
-    }
-    // Texts beside each row: its parent contact's label, then the other
-    // contacts that point at it.
-    // Texts: (the label's lines, joined when they fit on one line), colour,
-    // edge id.
-    let mut side: Vec<Vec<(Vec<String>, String, String)>> = vec![Vec::new(); nodes.len()];
-    let tree: BTreeSet<&str> = parent.values().map(|e| e.id.as_str()).collect();
-    // Room on the right for the arcs of contacts off the tree, if any.
-    let arcs = plan.edges.iter().any(|e| {
-        let ends = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()));
-        matches!(ends, (Some(a), Some(b)) if a != b) && !tree.contains(e.id.as_str())
-    });
-    let arc_room = if arcs { 30.0 } else { 0.0 };
-    for e in &plan.edges {
-        let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str())) else {
-            continue;
-        };
-        let colour = attr(&e.attrs, "fontcolor").unwrap_or("#222222").to_string();
-        if e.raw.is_empty() {
-            continue;
-        }
-        if tree.contains(e.id.as_str()) {
-            let row = a.max(b);
-            side[row].insert(0, (e.raw.clone(), colour, e.id.clone()));
-        } else {
-            let other = if b > a { a } else { b };
-            let row = a.max(b);
-            let name = nodes[other]
-                .title
-                .split(" (")
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let arrow = if row == b { "from" } else { "to" };
-            let mut lines = e.raw.clone();
-            if let Some(first) = lines.first_mut() {
-                *first = format!("{arrow} {name}: {first}");
-            }
-            side[row].push((lines, colour, e.id.clone()));
-        }
-    }
-    // Rows, with the band's date rule above the first row of each band.
-    let mut out_rows: Vec<Row> = Vec::new();
-    let mut rules: Vec<(f64, String)> = Vec::new();
-    let mut y = 0.0;
-    let mut band_seen: Option<Option<usize>> = None;
-    for (i, n) in nodes.iter().enumerate() {
-        let band = match n.place {
-            Place::Main(b) => b,
-            _ => None,
-        };
-        if band_seen != Some(band) {
-            band_seen = Some(band);
-            let label = band
-                .and_then(|b| plan.bands.get(b))
-                .cloned()
-                .or_else(|| plan.bands.last().filter(|l| *l == "date unknown").cloned());
-            if let Some(label) = label {
-                y += if i == 0 { 2.0 } else { 10.0 };
-                rules.push((y, label));
-                y += small_h + 6.0;
-            }
-        }
-        let x = depth[i] as f64 * indent_step + if depth[i] > 0 { 8.0 } else { 0.0 };
-        let hub = n.id.starts_with('h');
-        let fsize = if hub { small } else { size };
-        let room = (width - x - arc_room - 2.0 * pad).max(60.0);
-        // A row with words beside its node leaves them half the room.
-        let node_room = if side[i].is_empty() {
-            room
-        } else {
-            (room * 0.5).max(60.0)
-        };
-        // The name as one line again (the plan wrapped it for Graphviz),
-        // then wrapped to this row.
-        let (mut lines, rest) = match &n.name {
-            Some(name) => {
-                let k = n.name_lines.min(n.label.len());
-                (wrap_label(name, node_room, fsize), &n.label[k..])
-            }
-            None => (Vec::new(), &n.label[..]),
-        };
-        lines.extend(
-            rest.iter()
-                .flat_map(|l| wrap_px(l, node_room, fsize, false)),
-        );
-        let tw = lines
-            .iter()
-            .map(|l| text_width(l, fsize, false))
-            .fold(0.0, f64::max);
-        let shape = attr(&n.attrs, "shape").unwrap_or("box");
-        let th = lines.len() as f64 * fsize * 1.25;
-        // An ellipse big enough that the text's corners stay inside it.
-        let (w, h) = match shape {
-            "ellipse" => ((tw + 2.0 * pad) * 1.25, (th + 2.0 * pad) * 1.35),
-            "hexagon" | "octagon" => (tw + 2.0 * pad + 24.0, th + 2.0 * pad),
-            _ => (tw + 2.0 * pad, th + 2.0 * pad),
-        };
-        // The side text: beside the node when there is room, else under it.
-        let side_x_room = width - (x + w + 8.0) - arc_room;
-        let mut side_lines: Vec<(String, String, String)> = Vec::new();
-        let beside = side_x_room >= 110.0;
-        let side_room = if beside {
-            side_x_room
-        } else {
-            width - x - 16.0 - arc_room
-        };
-        for (parts, colour, id) in &side[i] {
-            // One line when it fits, else a line per part (kind, date).
-            let joined = parts.join(" · ");
-            let pieces = if text_width(&joined, small, false) <= side_room {
-                vec![joined]
-            } else {
-                parts.clone()
-            };
-            for piece in pieces {
-                for l in wrap_px(&piece, side_room, small, false) {
-                    side_lines.push((l, colour.clone(), id.clone()));
-                }
-            }
-        }
-        let side_h = side_lines.len() as f64 * small_h;
-        let row_h = if beside {
-            h.max(side_h)
-        } else {
-            h + side_h + 2.0
-        };
-        let side_y = if beside {
-            y + (row_h - side_h) / 2.0
-        } else {
-            y + h + 2.0
-        };
-        out_rows.push(Row {
-            node: n,
-            x,
-            y: y + if beside { (row_h - h) / 2.0 } else { 0.0 },
-            w,
-            h,
-            lines,
-            side: side_lines,
-            side_y,
-            beside,
-        });
-        y += row_h + 8.0;
-    }
-    let height = y + 2.0;
-    // The arcs run just right of the rows' text.
-    let ends: Vec<f64> = out_rows
-        .iter()
-        .map(|r| {
-            let sx = if r.beside {
-                r.x + r.w + 8.0
-            } else {
-                r.x + 16.0
-            };
-            let side = r
-                .side
-                .iter()
-                .map(|(l, _, _)| sx + text_width(l, small, false))
-                .fold(0.0, f64::max);
-            (r.x + r.w).max(side) + 4.0
-        })
-        .collect();
-    let right = ends.iter().copied().fold(0.0, f64::max);
-    let gx = (right + 6.0).min(width - arc_room + 6.0);
-    let mut body = String::new();
-    // Edges first, nodes over them; the faded first, the chains on top.
-    let mut arc_level = 0usize;
-    for e in by_weight(plan).into_iter().rev() {
-        let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str())) else {
-            continue;
-        };
-        if a == b {
-            continue;
-        }
-        let (ra, rb) = (&out_rows[a], &out_rows[b]);
-        let colour = attr(&e.attrs, "color").unwrap_or("#222222");
-        let pen = attr(&e.attrs, "penwidth")
-            .and_then(|p| p.parse::<f64>().ok())
-            .unwrap_or(1.2);
-        let style = attr(&e.attrs, "style").unwrap_or("solid");
-        let mutual =
-            attr(&e.attrs, "dir") == Some("none") || attr(&e.attrs, "arrowhead") == Some("none");
-        let (up, down) = if a < b { (ra, rb) } else { (rb, ra) };
-        let head_at_down = b > a;
-        let path = if tree.contains(e.id.as_str()) {
-            let (x0, y0) = foot(up);
-            let ym = down.y + down.h / 2.0;
-            format!("M{x0:.1},{y0:.1} L{x0:.1},{ym:.1} L{:.1},{ym:.1}", down.x)
-        } else {
-            arc_level += 1;
-            // In the right gutter, clear of every text.
-            let ax = (gx + 20.0 + (arc_level % 4) as f64 * 4.0).min(width - 2.0);
-            let (y0, y1) = (up.y + up.h / 2.0, down.y + down.h / 2.0);
-            let (x0, x1) = (ends[a.min(b)], ends[a.max(b)]);
-            // Straight out along its own row to the gutter, round, and back.
-            format!(
-                "M{x0:.1},{y0:.1} L{gx:.1},{y0:.1} C{ax:.1},{y0:.1} {ax:.1},{y1:.1} {gx:.1},{y1:.1} L{x1:.1},{y1:.1}"
-            )
-        };
-        let markers = if mutual {
-            String::new()
-        } else {
-            // The arrowhead at the receiver's end.
-            let (tip, from_left) = if head_at_down == tree.contains(e.id.as_str()) || head_at_down {
-                if tree.contains(e.id.as_str()) {
-                    ((down.x, down.y + down.h / 2.0), true)
-                } else {
-                    ((ends[a.max(b)], down.y + down.h / 2.0), false)
-                }
-            } else if tree.contains(e.id.as_str()) {
-                (foot(up), false)
-            } else {
-                ((ends[a.min(b)], up.y + up.h / 2.0), false)
-            };
-            let (tx, ty) = tip;
-            let up_arrow = !head_at_down && tree.contains(e.id.as_str());
-            let pts = if up_arrow {
-                format!(
-                    "{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}",
-                    tx - 4.0,
-                    ty + 8.0,
-                    tx + 4.0,
-                    ty + 8.0
-                )
-            } else if from_left {
-                format!(
-                    "{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}",
-                    tx - 8.0,
-                    ty - 4.0,
-                    tx - 8.0,
-                    ty + 4.0
-                )
-            } else {
-                format!(
-                    "{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}",
-                    tx + 8.0,
-                    ty - 4.0,
-                    tx + 8.0,
-                    ty + 4.0
-                )
-            };
-            format!("<polygon points=\"{pts}\" fill=\"{colour}\"/>")
-        };
-        body.push_str(&format!(
-            "<g id=\"{}\" class=\"edge\"><title>{}</title><a xlink:title=\"{}\"{}><path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{pen}\"{}/>{markers}</a></g>\n",
-            xml_escape(&e.id),
-            xml_escape(&e.title),
-            xml_escape(&e.tooltip),
-            e.url
-                .as_deref()
-                .map(|u| format!(" xlink:href=\"{}\" target=\"_blank\"", xml_escape(u)))
-                .unwrap_or_default(),
-            dash(style)
-        ));
-    }
-    // The time axis: a rule per band.
-    body.push_str("<g class=\"grapevine-axis\">\n");
-    for (ry, label) in &rules {
-        let tw = text_width(label, small, true);
-        body.push_str(&format!(
-            "<g><title>Time: {}</title><rect x=\"0\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ffffff\"/><text x=\"0\" y=\"{:.1}\" font-size=\"{small}px\" font-weight=\"bold\" fill=\"#444444\" stroke=\"#ffffff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>\
-             <line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{width:.1}\" y2=\"{:.1}\" stroke=\"#CCCCCC\"/></g>\n",
-            xml_escape(label),
-            ry - 1.0,
-            tw + 4.0,
-            small * 1.3,
-            ry + small,
-            xml_escape(label),
-            tw + 6.0,
-            ry + small * 0.65,
-            ry + small * 0.65
-        ));
-    }
-    body.push_str("</g>\n");
-    for r in &out_rows {
-        let n = r.node;
-        let shape = attr(&n.attrs, "shape").unwrap_or("box");
-        let stroke = attr(&n.attrs, "color").unwrap_or("#222222");
-        let fill = if attr(&n.attrs, "style").unwrap_or("").contains("filled") {
-            attr(&n.attrs, "fillcolor").unwrap_or("#ffffff")
-        } else {
-            "#ffffff"
-        };
-        let pen = attr(&n.attrs, "penwidth")
-            .and_then(|p| p.parse::<f64>().ok())
-            .unwrap_or(1.0);
-        let style = attr(&n.attrs, "style").unwrap_or("");
-        let paint = format!(
-            "fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{pen}\"{}",
-            dash(style)
-        );
-        let (x, y, w, h) = (r.x, r.y, r.w, r.h);
-        let outline = match shape {
-            "ellipse" => format!(
-                "<ellipse cx=\"{:.1}\" cy=\"{:.1}\" rx=\"{:.1}\" ry=\"{:.1}\" {paint}/>",
-                x + w / 2.0,
-                y + h / 2.0,
-                w / 2.0,
-                h / 2.0
-            ),
-            "hexagon" => format!(
-                "<polygon points=\"{x:.1},{:.1} {:.1},{y:.1} {:.1},{y:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" {paint}/>",
-                y + h / 2.0,
-                x + 12.0,
-                x + w - 12.0,
-                x + w,
-                y + h / 2.0,
-                x + w - 12.0,
-                y + h,
-                x + 12.0,
-                y + h
-            ),
-            "octagon" => format!(
-                "<polygon points=\"{:.1},{y:.1} {:.1},{y:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {x:.1},{:.1} {x:.1},{:.1}\" {paint}/>",
-                x + 8.0,
-                x + w - 8.0,
-                x + w,
-                y + 8.0,
-                x + w,
-                y + h - 8.0,
-                x + w - 8.0,
-                y + h,
-                x + 8.0,
-                y + h,
-                y + h - 8.0,
-                y + 8.0
-            ),
-            _ => format!(
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"{}\" {paint}/>",
-                if style.contains("rounded") { 6 } else { 1 }
-            ),
-        };
-        let hub = n.id.starts_with('h');
-        let fsize = if hub { small } else { size };
-        let fcolour = attr(&n.attrs, "fontcolor").unwrap_or("#111111");
-        let mut texts = String::new();
-        for (k, l) in r.lines.iter().enumerate() {
-            texts.push_str(&format!(
-                "<text text-anchor=\"middle\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"{fsize}px\" fill=\"{fcolour}\">{}</text>",
-                x + w / 2.0,
-                y + (h - r.lines.len() as f64 * fsize * 1.25) / 2.0
-                    + fsize * (1.25 * k as f64 + 0.95),
-                xml_escape(l)
-            ));
-        }
-        body.push_str(&format!(
-            "<g id=\"{}\" class=\"node\"><title>{}</title><a xlink:title=\"{}\"{}>{outline}{texts}</a></g>\n",
-            xml_escape(&n.id),
-            xml_escape(&n.title),
-            xml_escape(&n.tooltip),
-            n.url
-                .as_deref()
-                .map(|u| format!(" xlink:href=\"{}\" target=\"_blank\"", xml_escape(u)))
-                .unwrap_or_default()
-        ));
-        let sx = if r.beside { x + w + 8.0 } else { x + 16.0 };
-        for (k, (l, colour, id)) in r.side.iter().enumerate() {
-            let title = plan
-                .edges
-                .iter()
-                .find(|e| &e.id == id)
-                .map(|e| e.title.as_str())
-                .unwrap_or("");
-            body.push_str(&format!(
-                "<g class=\"edge-label\"><title>{}</title><text x=\"{sx:.1}\" y=\"{:.1}\" font-size=\"{small}px\" fill=\"{}\">{}</text></g>\n",
-                xml_escape(title),
-                r.side_y + small * (1.25 * k as f64 + 0.95),
-                xml_escape(colour),
-                xml_escape(l)
-            ));
-        }
-    }
-    Drawing {
-        body,
-        width,
-        height,
+    } else {
+        (foot(up), false)
+    };
+    let (tx, ty) = tip;
+    let up_arrow = !head_at_down && tree;
+    let pts = if up_arrow {
+        format!(
+            "{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}",
+            tx - 4.0,
+            ty + 8.0,
+            tx + 4.0,
+            ty + 8.0
+        )
+    } else if from_left {
+        format!(
+            "{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}",
+            tx - 8.0,
+            ty - 4.0,
+            tx - 8.0,
+            ty + 4.0
+        )
+    } else {
+        format!(
+            "{tx:.1},{ty:.1} {:.1},{:.1} {:.1},{:.1}",
+            tx + 8.0,
+            ty - 4.0,
+            tx + 8.0,
+            ty + 4.0
+        )
+    };
+    format!("<polygon points=\"{pts}\" fill=\"{colour}\"/>")
+}
+
+/// A node's outline of `shape` around row `r`, painted with `paint`.
+fn outline(shape: &str, style: &str, r: &Row, paint: &str) -> String {
+    let (x, y, w, h) = (r.x, r.y, r.w, r.h);
+    match shape {
+        "ellipse" => format!(
+            "<ellipse cx=\"{:.1}\" cy=\"{:.1}\" rx=\"{:.1}\" ry=\"{:.1}\" {paint}/>",
+            x + w / 2.0,
+            y + h / 2.0,
+            w / 2.0,
+            h / 2.0
+        ),
+        "hexagon" => format!(
+            "<polygon points=\"{x:.1},{:.1} {:.1},{y:.1} {:.1},{y:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" {paint}/>",
+            y + h / 2.0,
+            x + 12.0,
+            x + w - 12.0,
+            x + w,
+            y + h / 2.0,
+            x + w - 12.0,
+            y + h,
+            x + 12.0,
+            y + h
+        ),
+        "octagon" => format!(
+            "<polygon points=\"{:.1},{y:.1} {:.1},{y:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {x:.1},{:.1} {x:.1},{:.1}\" {paint}/>",
+            x + 8.0,
+            x + w - 8.0,
+            x + w,
+            y + 8.0,
+            x + w,
+            y + h - 8.0,
+            x + w - 8.0,
+            y + h,
+            x + 8.0,
+            y + h,
+            y + h - 8.0,
+            y + 8.0
+        ),
+        _ => format!(
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"{}\" {paint}/>",
+            if style.contains("rounded") { 6 } else { 1 }
+        ),
     }
 }

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::analysis::summary::{causality, structure, summarise, CausalityProblem, Place, Summary};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, EventId};
 use crate::diagnostic::{quote, visible, Diagnostic, LineIndex, Report};
 use crate::model::time::format_at_precision;
 use crate::model::Precision;
@@ -34,6 +34,10 @@ pub fn check_report_located(
 ) -> (Summary, Report) {
     let problems = causality(catalog);
     let mut located = report.clone();
+    located.diagnostics.extend(uncited(catalog, span));
+    located.diagnostics.extend(
+        EventId::all(catalog.event_count()).filter_map(|e| tightened_note(catalog, e, span(e.0))),
+    );
     // As a load does, at most MAX_SHOWN problems in all: the rest counted.
     let room = MAX_SHOWN.saturating_sub(located.diagnostics.len());
     located.diagnostics.extend(
@@ -73,6 +77,71 @@ pub fn check_report_located(
         place(entity_span(u.0))
     }));
     (summary, located)
+}
+
+/// A warning for each event that cites nothing (no `sources`, no `quote`),
+/// at most [`MAX_SHOWN`] and a count of the rest; none for a corpus.
+fn uncited(catalog: &dyn Catalog, span: &dyn Fn(u32) -> Option<Range<usize>>) -> Vec<Diagnostic> {
+    if !catalog.cites() {
+        return Vec::new();
+    }
+    let events = crate::catalog::EventId::all(catalog.event_count()).filter(|&e| {
+        let ev = catalog.event(e);
+        ev.sources.is_empty() && ev.quote.is_none()
+    });
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut more = 0usize;
+    for e in events {
+        if out.len() == MAX_SHOWN {
+            more += 1;
+            continue;
+        }
+        out.push(
+            Diagnostic::warning(
+                format!("event {} is an uncited claim", quote(&catalog.event_id(e))),
+                span(e.0),
+                "no source cited",
+            )
+            .with_help("add \"sources\" with the sentence it rests on; readers see it marked \"no source cited\""),
+        );
+    }
+    if more > 0 {
+        out.push(Diagnostic::warning(
+            format!("{more} more uncited claims not shown"),
+            None,
+            "",
+        ));
+    }
+    out
+}
+
+/// The note `check` prints for an event whose interval `after` tightened.
+fn tightened_note(
+    catalog: &dyn Catalog,
+    e: EventId,
+    span: Option<Range<usize>>,
+) -> Option<Diagnostic> {
+    let ev = catalog.event(e);
+    let iv = ev.ordered?;
+    let written = ev.time.as_ref().map_or("undated", |t| t.text.as_str());
+    let tz = catalog.timezone();
+    let bound = |t: Option<i64>| match t {
+        Some(t) => format_at_precision(t, Precision::Second, &tz),
+        None => "..".to_string(),
+    };
+    Some(
+        Diagnostic::warning(
+            format!(
+                "\"after\" tightens the time of event {} ({written}) to {} / {}",
+                quote(&ev.id),
+                bound(iv.lo),
+                bound(iv.hi)
+            ),
+            span,
+            "its time, by the events it is after (or that are after it)",
+        )
+        .with_help("a note, not a problem: reach, timeline and the pictures use the tightened time; fmt keeps the written one"),
+    )
 }
 
 /// The warning `check` prints for a carrying event that cannot be causally

@@ -2,7 +2,8 @@
 //!
 //! The graph is built with graphviz-rust's structures and printed with its
 //! printer (a fresh [`PrinterContext`] per print). That printer writes
-//! identifiers verbatim, so every string here goes through [`quote`]: node
+//! identifiers verbatim, so every string here goes through
+//! [`crate::escape::dot_string`]: node
 //! ids are synthetic (`n0`, `n1`, ...), user text only ever appears inside
 //! double-quoted strings, never in HTML-like labels, and links are checked to
 //! be `http` or `https`. The same story and focus always give the same bytes.
@@ -12,49 +13,16 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::plan::{plan, sizes, PEdge, PNode, Place, Plan};
+use super::plan::{
+    plan, sizes, EdgeEnd, EdgeKind, EntityMark, NodeKind, PEdge, PNode, Place, Plan, Role,
+};
 use super::style::FONT;
 use super::{Fit, Focus, Look};
+use crate::escape::dot_string;
 use crate::model::Story;
 
-/// Quotes `text` as a DOT double-quoted string.
-///
-/// `\` becomes `\\`, `"` becomes `\"`, a newline becomes `\n` (a line break
-/// in Graphviz labels), a carriage return is dropped, other control
-/// characters become spaces, and `&` becomes `&amp;` (Graphviz reads HTML
-/// entities in labels, so a literal `&` must be written as one). A string
-/// that would end in a backslash gets a trailing space, because Graphviz's
-/// lexer reads `\"` as an escaped quote even after another backslash.
-///
-/// ```
-/// use grapevine::render::dot::quote;
-/// assert_eq!(quote("say \"hi\"\\\nbye\r"), r#""say \"hi\"\\\nbye""#);
-/// assert_eq!(quote("a\\"), r#""a\\ ""#);
-/// assert_eq!(quote("R&D"), r#""R&amp;D""#);
-/// ```
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            '&' => out.push_str("&amp;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    if out.ends_with('\\') {
-        out.push(' ');
-    }
-    out.push('"');
-    out
-}
-
 fn qid(text: &str) -> Id {
-    Id::Escaped(quote(text))
+    Id::Escaped(dot_string(text))
 }
 
 fn plain(word: &str) -> Id {
@@ -69,10 +37,99 @@ fn node_id(id: &str) -> NodeId {
     NodeId(plain(id), None)
 }
 
-fn node_stmt(n: &PNode) -> Stmt {
+/// A node's style attributes (never user text), in the order DOT files
+/// have always had them.
+fn node_style(n: &PNode, fit: Fit) -> Vec<(&'static str, String)> {
+    let p = n.paint();
+    let pen = || ("penwidth", fmt_num(p.pen.unwrap_or(1.0)));
+    let fill = || ("fillcolor", p.fill.unwrap_or("#ffffff").to_string());
+    let font = || ("fontcolor", p.font_color.unwrap_or("#000000").to_string());
+    match n.kind {
+        NodeKind::Entity { mark, .. } => {
+            let mut attrs = vec![("shape", p.shape.to_string())];
+            // A weakly reached entity's style was set after its colours.
+            let late_style = matches!(mark, EntityMark::Reached { weak: Some(_) });
+            if !late_style {
+                attrs.push(("style", p.style.clone()));
+            }
+            attrs.extend([("color", p.color.to_string()), fill()]);
+            if late_style {
+                attrs.push(("style", p.style.clone()));
+            }
+            attrs.push(if mark == EntityMark::NotReached {
+                font()
+            } else {
+                pen()
+            });
+            attrs
+        }
+        NodeKind::Hub { .. } => vec![
+            ("shape", p.shape.to_string()),
+            ("style", p.style.clone()),
+            fill(),
+            ("color", p.color.to_string()),
+            font(),
+            pen(),
+            ("fontsize", fmt_num(sizes(fit).1)),
+            ("margin", "0.05,0.02".into()),
+            ("height", "0.3".into()),
+        ],
+        NodeKind::Axis => vec![("shape", p.shape.to_string()), font()],
+    }
+}
+
+/// An edge's style attributes (never user text), in the order DOT files
+/// have always had them.
+fn edge_style(e: &PEdge) -> Vec<(&'static str, String)> {
+    let p = e.paint();
+    let mut attrs = vec![
+        ("style", p.style.to_string()),
+        ("color", p.color.to_string()),
+    ];
+    let pen = p.pen.map(|w| ("penwidth", fmt_num(w)));
+    let font = p.font_color.map(|c| ("fontcolor", c.to_string()));
+    match e.kind {
+        EdgeKind::Contact { role, end, .. } => {
+            attrs.extend(pen);
+            attrs.extend(font);
+            match end {
+                EdgeEnd::Arrow => {}
+                EdgeEnd::ToHub => attrs.push(("arrowhead", "none".into())),
+                EdgeEnd::Mutual => attrs.push(("dir", "none".into())),
+            }
+            if role == Role::Chain {
+                attrs.push(("weight", "4".into()));
+            }
+        }
+        EdgeKind::Relation { backward, free, .. } => {
+            attrs.extend(font);
+            attrs.extend(pen);
+            attrs.extend([
+                ("arrowhead", "open".into()),
+                ("arrowtail", "open".into()),
+                ("arrowsize", "0.5".into()),
+                ("weight", "0".into()),
+            ]);
+            if backward {
+                attrs.push(("dir", "back".into()));
+            }
+            if free {
+                attrs.push(("constraint", "false".into()));
+            }
+        }
+    }
+    attrs
+}
+
+/// A number as DOT writes it: `3`, `1.5`.
+fn fmt_num(x: f64) -> String {
+    format!("{x}")
+}
+
+fn node_stmt(n: &PNode, fit: Fit) -> Stmt {
     let mut attrs = vec![attr("id", &n.id), attr("label", &n.label.join("\n"))];
-    for (k, v) in &n.attrs {
-        attrs.push(attr(k, v));
+    for (k, v) in node_style(n, fit) {
+        attrs.push(attr(k, &v));
     }
     attrs.push(attr("tooltip", &n.tooltip));
     if let Some(u) = &n.url {
@@ -85,12 +142,18 @@ fn node_stmt(n: &PNode) -> Stmt {
     })
 }
 
-fn edge_stmt(e: &PEdge) -> Stmt {
+/// An edge's statement; `backward`: written from its head to its tail
+/// (to run along time), drawn as before.
+fn edge_stmt(e: &PEdge, backward: bool) -> Stmt {
     let mut attrs = vec![attr("id", &e.id)];
     if !e.label.is_empty() {
         attrs.push(attr("label", &e.label.join("\n")));
     }
-    for (k, v) in &e.attrs {
+    let mut style = edge_style(e);
+    if backward {
+        reverse_style(&mut style);
+    }
+    for (k, v) in &style {
         attrs.push(attr(k, v));
     }
     attrs.push(attr("tooltip", &e.tooltip));
@@ -98,15 +161,19 @@ fn edge_stmt(e: &PEdge) -> Stmt {
         attrs.push(attr("URL", u));
         attrs.push(attr("target", "_blank"));
     }
-    Stmt::Edge(plain_edge(&e.from, &e.to, attrs))
+    let (from, to) = if backward {
+        (&e.to, &e.from)
+    } else {
+        (&e.from, &e.to)
+    };
+    Stmt::Edge(plain_edge(from, to, attrs))
 }
 
-/// The same edge written from its head to its tail, drawn as before.
-fn reversed(e: &PEdge) -> PEdge {
-    let mut r = e.clone();
-    std::mem::swap(&mut r.from, &mut r.to);
+/// The style of an edge written from its head to its tail: its direction
+/// turned round, its arrowhead and arrowtail swapped.
+fn reverse_style(attrs: &mut Vec<(&'static str, String)>) {
     let mut dir = "back";
-    r.attrs.retain(|(k, v)| {
+    attrs.retain(|(k, v)| {
         if *k == "dir" {
             dir = match v.as_str() {
                 "none" => "none",
@@ -119,15 +186,14 @@ fn reversed(e: &PEdge) -> PEdge {
             true
         }
     });
-    for (k, _) in r.attrs.iter_mut() {
+    for (k, _) in attrs.iter_mut() {
         *k = match *k {
             "arrowhead" => "arrowtail",
             "arrowtail" => "arrowhead",
             other => other,
         };
     }
-    r.attrs.push(("dir", dir.to_string()));
-    r
+    attrs.push(("dir", dir.to_string()));
 }
 
 fn plain_edge(from: &str, to: &str, attributes: Vec<Attribute>) -> Edge {
@@ -186,10 +252,7 @@ fn held_by_others(plan: &Plan, forward: bool) -> std::collections::BTreeSet<&str
     let mut next: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
     for e in &plan.edges {
-        let free = e
-            .attrs
-            .iter()
-            .any(|(k, v)| *k == "constraint" && v == "false");
+        let free = matches!(e.kind, EdgeKind::Relation { free: true, .. });
         let (a, b) = (band(&e.from), band(&e.to));
         if free || a.is_none() || a != b {
             continue;
@@ -277,7 +340,7 @@ pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
         .filter(|n| matches!(n.place, Place::Axis(_)))
         .collect();
     for n in &axis {
-        stmts.push(node_stmt(n));
+        stmts.push(node_stmt(n, plan.look.fit));
     }
     for pair in axis.windows(2) {
         stmts.push(Stmt::Edge(plain_edge(
@@ -312,7 +375,7 @@ pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
     // edge passes through every rank below it, and widens each).
     for n in &plan.nodes {
         if let Place::Main(band) = n.place {
-            stmts.push(node_stmt(n));
+            stmts.push(node_stmt(n, plan.look.fit));
             if let Some(b) = band {
                 if let Some(marker) = axis.get(b) {
                     if !held_above.contains(n.id.as_str()) {
@@ -332,8 +395,8 @@ pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
     // arrowhead kept at its true end, so that it cannot fight the time axis.
     for e in &plan.edges {
         match (band(&e.from), band(&e.to)) {
-            (Some(a), Some(b)) if a > b => stmts.push(edge_stmt(&reversed(e))),
-            _ => stmts.push(edge_stmt(e)),
+            (Some(a), Some(b)) if a > b => stmts.push(edge_stmt(e, true)),
+            _ => stmts.push(edge_stmt(e, false)),
         }
     }
     for (a, b) in &layout.pushes {

@@ -6,8 +6,9 @@
 use super::key::{self, KeyItem};
 use super::measure::wrap_px;
 use super::plan::Plan;
-use super::svg::{xml_escape, Drawing, DESC_ID, FONT_STACK, TITLE_ID};
+use super::prim::{Drawing, DESC_ID, FONT_STACK, TITLE_ID};
 use super::{Fit, Look};
+use crate::escape;
 
 /// Space around everything, in CSS px.
 fn margin(fit: Fit) -> f64 {
@@ -30,9 +31,24 @@ fn text_sizes(fit: Fit) -> (f64, f64, f64, f64) {
     }
 }
 
+/// Where and how a run of wrapped lines is set: the left edge, the width
+/// to wrap to, the font size and the extra attributes of each `<text>`.
+struct Pen<'s> {
+    x: f64,
+    width: f64,
+    size: f64,
+    style: &'s str,
+}
+
 /// Lines of text starting at `y` (the top of the first line): the SVG and
 /// the y under the last line.
-fn lines(out: &mut String, text: &str, x: f64, y: f64, width: f64, size: f64, style: &str) -> f64 {
+fn lines(out: &mut String, text: &str, y: f64, pen: &Pen<'_>) -> f64 {
+    let Pen {
+        x,
+        width,
+        size,
+        style,
+    } = *pen;
     let bold = style.contains("bold");
     let mut y = y;
     for line in wrap_px(text, width, size, bold) {
@@ -40,7 +56,7 @@ fn lines(out: &mut String, text: &str, x: f64, y: f64, width: f64, size: f64, st
         out.push_str(&format!(
             "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"{size}px\"{style}>{}</text>\n",
             y - size * 0.3,
-            xml_escape(&line)
+            escape::svg(&line)
         ));
     }
     y
@@ -60,9 +76,9 @@ pub(crate) fn open(look: &Look, width: f64, height: f64, title: &str, desc: &str
          font-family=\"{}\" overflow=\"visible\">\n\
          <title id=\"{TITLE_ID}\">{}</title>\n<desc id=\"{DESC_ID}\">{}</desc>\n\
          <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n",
-        xml_escape(FONT_STACK),
-        xml_escape(title),
-        xml_escape(desc)
+        escape::svg(FONT_STACK),
+        escape::svg(title),
+        escape::svg(desc)
     )
 }
 
@@ -77,13 +93,21 @@ pub(crate) fn caption(out: &mut String, fit: Fit, title: &str, heading: Option<&
         out,
         title,
         m,
-        m,
-        w,
-        t,
-        " font-weight=\"bold\" fill=\"#111111\"",
+        &Pen {
+            x: m,
+            width: w,
+            size: t,
+            style: " font-weight=\"bold\" fill=\"#111111\"",
+        },
     );
     if let Some(heading) = heading {
-        y = lines(out, heading, m, y + 2.0, w, h, " fill=\"#333333\"");
+        let pen = Pen {
+            x: m,
+            width: w,
+            size: h,
+            style: " fill=\"#333333\"",
+        };
+        y = lines(out, heading, y + 2.0, &pen);
     }
     out.push_str("</g>\n");
     y
@@ -110,13 +134,25 @@ pub(crate) fn footer(
     }
     if !notes.is_empty() || sources.is_some() {
         out.push_str("<g class=\"grapevine-notes\">\n");
+        let note_pen = Pen {
+            x: m,
+            width: w,
+            size: k,
+            style: " fill=\"#333333\"",
+        };
         for note in notes {
-            out.push_str(&format!("<g><title>{}</title>\n", xml_escape(note)));
-            y = lines(out, note, m, y + 2.0, w, k, " fill=\"#333333\"");
+            out.push_str(&format!("<g><title>{}</title>\n", escape::svg(note)));
+            y = lines(out, note, y + 2.0, &note_pen);
             out.push_str("</g>\n");
         }
         if let Some(sources) = sources {
-            y = lines(out, sources, m, y + 4.0, w, s, " fill=\"#555555\"");
+            let pen = Pen {
+                x: m,
+                width: w,
+                size: s,
+                style: " fill=\"#555555\"",
+            };
+            y = lines(out, sources, y + 4.0, &pen);
         }
         out.push_str("</g>\n");
     }

@@ -3,7 +3,7 @@
 
 use super::measure::text_width;
 use super::style::{certainty_style, kind_style, CONTEXT_GREY, FADED_LINE};
-use super::svg::xml_escape;
+use crate::escape;
 use crate::model::{Certainty, EntityKind};
 
 /// One symbol of the key.
@@ -168,13 +168,13 @@ pub(crate) fn draw(items: &[KeyItem], x: f64, y: f64, width: f64, size: f64) -> 
             cy += row;
         }
         out.push_str("<g>");
-        out.push_str(&format!("<title>Key: {}</title>", xml_escape(words)));
+        out.push_str(&format!("<title>Key: {}</title>", escape::svg(words)));
         out.push_str(&symbol(item, cx, cy, row - 4.0));
         out.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{size}px\" fill=\"#333333\">{}</text>",
             cx + SYMBOL + 5.0,
             cy + (row - 4.0) / 2.0 + size * 0.35,
-            xml_escape(words)
+            escape::svg(words)
         ));
         out.push_str("</g>\n");
         cx += w + gap;

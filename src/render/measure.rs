@@ -90,7 +90,7 @@ pub(crate) fn wrap_px(text: &str, width: f64, size: f64, bold: bool) -> Vec<Stri
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{text_width, wrap_px};
 
     #[test]
     fn widths_and_wrapping() {

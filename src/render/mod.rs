@@ -25,46 +25,62 @@
 //! assert_eq!(dot, to_dot(&story, &Focus::default()));
 //! ```
 
+mod accessible;
+pub(crate) mod alt;
 mod cascade;
 mod check;
-pub mod dot;
+pub(crate) mod dot;
+pub(crate) mod engine;
 mod frame;
-pub mod html;
+pub(crate) mod html;
 mod key;
-pub mod lanes;
+pub(crate) mod lanes;
 mod measure;
 mod plan;
-pub mod style;
-pub mod summary;
-pub mod svg;
-pub mod words;
+pub(crate) mod png;
+mod prim;
+pub(crate) mod style;
+pub(crate) mod svg;
+pub(crate) mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::reach::{reach, ReachAnswer, Reached, Timing, NO_LOWER};
 use crate::analysis::{Origin, Query};
 use crate::catalog::{Catalog, ChannelId, Hop, Node};
+use crate::error::{QueryError, TimeRole, WindowOf};
 use crate::index::Index;
 use crate::model::{Certainty, Precision, TimeExpr};
 use crate::Error;
 
+pub use alt::alt_text;
 pub use check::{check_report, check_report_located};
 pub use dot::to_dot;
-pub use lanes::{lanes_png, lanes_svg};
+pub use engine::Engine;
+pub use html::{embed_snippet, html, Page};
+pub use lanes::{lanes_png, lanes_svg, MAX_LANES, MAX_LANE_CONTACTS};
 pub use plan::clean;
-pub use summary::alt_text;
-pub use svg::{draw_png, draw_svg, to_png, to_svg, Engine};
+pub use png::{MAX_PNG_PIXELS, MAX_PNG_WIDTH};
+pub use svg::{draw_png, draw_svg, to_png, to_svg};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Graphviz DOT text.
+    #[cfg_attr(feature = "cli", value(help = "Graphviz DOT text"))]
     Dot,
     /// Accessible SVG.
+    #[cfg_attr(feature = "cli", value(help = "accessible SVG"))]
     Svg,
     /// PNG picture.
+    #[cfg_attr(feature = "cli", value(help = "PNG picture"))]
     Png,
     /// One HTML file: the finding, the picture, the table, the slider.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "one HTML file for an article: finding, picture, table, time slider")
+    )]
     Html,
 }
 
@@ -87,15 +103,22 @@ impl Format {
 /// read at. The SVG scales to any width (`width="100%"`); the fit decides
 /// the layout and the labels so that text stays legible at that width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Fit {
     /// A phone, 375 px: time runs top to bottom, labels wrap short, the
     /// smallest text is at least 12 px.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "a phone, 375 px wide: time runs downwards")
+    )]
     Phone,
     /// An article column, 700 px (the default): the smallest text is at
     /// least 11 px.
     #[default]
+    #[cfg_attr(feature = "cli", value(help = "an article column, 700 px wide"))]
     Column,
     /// A wide page, 1200 px.
+    #[cfg_attr(feature = "cli", value(help = "a wide page, 1200 px"))]
     Wide,
 }
 
@@ -244,8 +267,8 @@ impl Focus {
             )
         };
         let mut h = Highlight {
-            source: answer.source.clone(),
-            message: answer.message.clone(),
+            source: answer.asked.source.clone(),
+            message: answer.asked.message.clone(),
             ..Highlight::default()
         };
         for r in &answer.reached {
@@ -262,15 +285,15 @@ impl Focus {
                     earliest_seconds: r.earliest.filter(|t| *t != i64::MIN && *t != i64::MAX),
                     timing: r.timing,
                     evidence: r.evidence,
-                    is_source: r.entity == answer.source,
+                    is_source: r.entity == answer.asked.source,
                     chain: r.chain(&index),
                 },
             );
             h.chains.push((r.entity.clone(), chain));
         }
-        let source = name_of(catalog, &answer.source);
+        let source = name_of(catalog, &answer.asked.source);
         let total = catalog.entity_count();
-        let heading = match (&answer.message, &query.origin) {
+        let heading = match (&answer.asked.message, &query.origin) {
             (Some(m), _) => {
                 let title = catalog
                     .message_number(m)
@@ -317,11 +340,10 @@ impl Focus {
         let (index, rq) = query.compile(catalog)?;
         let answer = crate::analysis::path::path(&index, &rq, t);
         if !answer.reached() {
-            return Err(Error::Query(format!(
-                "{} is not reached from {}: nothing to draw; `grapevine why-not` says why",
-                name_of(catalog, &answer.entity),
-                name_of(catalog, &answer.source)
-            )));
+            return Err(Error::Query(QueryError::NotReached {
+                entity: name_of(catalog, &answer.entity),
+                source: name_of(catalog, &answer.asked.source),
+            }));
         }
         let mut focus = Focus::reach(catalog, query)?;
         let Some(h) = focus.highlight.as_mut() else {
@@ -333,7 +355,7 @@ impl Focus {
             .map(|hop| (hop.event.clone(), hop.from.clone(), hop.to.clone()))
             .collect();
         let mut keep: BTreeSet<String> = BTreeSet::new();
-        keep.insert(answer.source.clone());
+        keep.insert(answer.asked.source.clone());
         for (_, a, b) in &chain {
             keep.insert(a.clone());
             keep.insert(b.clone());
@@ -345,7 +367,7 @@ impl Focus {
         h.not_reached.clear();
         focus.heading = Some(format!(
             "How {} could have reached {}: {} hop{}{}",
-            name_of(catalog, &answer.source),
+            name_of(catalog, &answer.asked.source),
             name_of(catalog, &answer.entity),
             chain.len(),
             if chain.len() == 1 { "" } else { "s" },
@@ -376,10 +398,10 @@ impl Focus {
         for name in names {
             let u = catalog.resolve_entity(name).map_err(Error::Query)?;
             if entities.contains(&u) {
-                return Err(Error::Query(format!(
-                    "{name:?} is {} again: name each entity once",
-                    catalog.entity_name(u)
-                )));
+                return Err(Error::Query(QueryError::RepeatedEntity {
+                    name: name.clone(),
+                    entity: catalog.entity_name(u).to_string(),
+                }));
             }
             entities.push(u);
         }
@@ -460,16 +482,24 @@ impl Focus {
     pub fn between(mut self, catalog: &dyn Catalog, from: &str, to: &str) -> Result<Focus, Error> {
         let tz = catalog.timezone();
         let parse = |text: &str| {
-            TimeExpr::parse(text, &tz)
-                .map_err(|e| Error::Query(format!("--between {text:?}: {}; {}", e.message, e.help)))
+            TimeExpr::parse(text, &tz).map_err(|e| {
+                Error::Query(QueryError::BadTime {
+                    role: TimeRole::Between,
+                    text: text.to_string(),
+                    problem: e.message,
+                    help: e.help,
+                })
+            })
         };
         let (a, b) = (parse(from)?, parse(to)?);
         let lo = a.interval().lo_or_min();
         let hi = b.interval().hi_or_max();
         if hi < lo {
-            return Err(Error::Query(format!(
-                "--between {from} {to}: the window ends before it starts; swap the two dates"
-            )));
+            return Err(Error::Query(QueryError::BackwardsWindow {
+                from: from.to_string(),
+                to: to.to_string(),
+                of: WindowOf::Focus,
+            }));
         }
         let mut events = BTreeSet::new();
         let mut entities = BTreeSet::new();
@@ -601,7 +631,7 @@ pub fn display_earliest(
         return "any time".to_string();
     };
     let mut precision = query.start_precision(catalog);
-    let mut current = answer.start.unwrap_or(NO_LOWER);
+    let mut current = answer.asked.start.unwrap_or(NO_LOWER);
     for Hop { channel: c, .. } in reached.hops(index) {
         let lo = index.lo(c);
         let ready = if query.strict && current != NO_LOWER {

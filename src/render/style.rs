@@ -205,7 +205,8 @@ fn qualify(body: String, p: &TimePoint) -> String {
 /// `after 20 Sep 2016`, `before 9 Jun 2016`, `12–13 Oct 2016`,
 /// `20 Sep 2016 – Jul 2017`, or `date unknown` for `None`.
 ///
-/// ```
+/// ```ignore
+/// // A crate-private module: the same is checked by a unit test below.
 /// use grapevine::render::style::{date_label, DateStyle};
 /// let tz = jiff::tz::TimeZone::UTC;
 /// let t = grapevine::TimeExpr::parse("2016-10-12/2016-10-13", &tz).unwrap();
@@ -321,7 +322,7 @@ pub fn join_names(names: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{date_label, date_phrase, join_names, DateStyle, TimeExpr, TimeZone};
 
     fn label(text: &str) -> String {
         let tz = TimeZone::get("America/New_York").unwrap();
@@ -372,5 +373,21 @@ mod tests {
             join_names(&["a".into(), "b".into(), "c".into()]),
             "a, b and c"
         );
+    }
+}
+
+#[cfg(test)]
+mod date_label_example {
+    use super::{date_label, DateStyle};
+
+    #[test]
+    fn spans_and_unknown_dates() {
+        let tz = jiff::tz::TimeZone::UTC;
+        let t = crate::TimeExpr::parse("2016-10-12/2016-10-13", &tz).unwrap();
+        assert_eq!(
+            date_label(Some(&t), &tz, DateStyle::Short),
+            "12–13 Oct 2016"
+        );
+        assert_eq!(date_label(None, &tz, DateStyle::Short), "date unknown");
     }
 }

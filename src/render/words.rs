@@ -10,7 +10,7 @@ use super::style::{date_label, point_label, DateStyle};
 use super::{display_earliest, name_of};
 use crate::analysis::reach::{ReachAnswer, Reached, Timing};
 use crate::analysis::{Origin, Query};
-use crate::catalog::{Catalog, NodeId};
+use crate::catalog::{Catalog, EventId, NodeId};
 use crate::index::{Index, Mode};
 use crate::model::{Certainty, Parties, Precision, TimeExpr, TimePoint};
 
@@ -75,6 +75,22 @@ pub fn time_label(catalog: &dyn Catalog, t: i64, precision: Precision) -> String
         uncertain: false,
     };
     point_label(&p, &catalog.timezone(), DateStyle::Short)
+}
+
+/// For a holding's event number: "held it by DATE (how it got it is not
+/// recorded)", DATE being the end of the holding's time; `None` for an
+/// event.
+pub fn holding_words(catalog: &dyn Catalog, e: EventId) -> Option<String> {
+    if !catalog.is_holding(e) {
+        return None;
+    }
+    let ev = catalog.event(e);
+    let tz = catalog.timezone();
+    let by = match ev.time.as_ref().and_then(|t| t.end.as_ref()) {
+        Some(end) => format!("by {}", point_label(end, &tz, DateStyle::Short)),
+        None => "at some time".to_string(),
+    };
+    Some(format!("held it {by} (how it got it is not recorded)"))
 }
 
 /// An event's date as the diagrams write it: `20 Sep 2016`, `after 20 Sep
@@ -184,7 +200,7 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
     }
 
     fn is_source(&self, r: &Reached) -> bool {
-        r.entity == self.answer.source
+        r.entity == self.answer.asked.source
     }
 
     /// From when `r` could have the information: `20 Sep 2016`, `always`
@@ -218,7 +234,7 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         }
         let Some(d) = r.definite_by else {
             let held_always = self.is_source(r)
-                && self.answer.start.is_none()
+                && self.answer.asked.start.is_none()
                 && (matches!(self.query.origin, Origin::Entity(_)) || self.query.since.is_some());
             return if held_always {
                 "all along"
@@ -270,6 +286,10 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
     /// event connects.
     pub fn rests_on(&self, r: &Reached) -> Option<String> {
         let id = r.rests_on.as_deref()?;
+        let number = self.catalog.event_number(id)?;
+        if let Some(held) = self.held(number) {
+            return Some(held);
+        }
         let hop = r
             .path_channels
             .iter()
@@ -290,6 +310,24 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         ))
     }
 
+    /// A holding as the claim it is: `Glenn Greenwald held it by 2 Jun 2013
+    /// (how it got it is not recorded), reported`; `None` for an event.
+    fn held(&self, e: EventId) -> Option<String> {
+        let held = holding_words(self.catalog, e)?;
+        let ev = self.catalog.event(e);
+        let holder = match &ev.parties {
+            Parties::Directed { to, .. } => to
+                .first()
+                .map(|t| name_of(self.catalog, t))
+                .unwrap_or_default(),
+            Parties::Mutual { .. } => String::new(),
+        };
+        Some(format!(
+            "{holder} {held}, {}",
+            certainty_words(ev.certainty())
+        ))
+    }
+
     /// When the chain shown for `r` (the earliest at the question's
     /// threshold) passes through a contact weaker than `r`'s evidence: that
     /// contact, and from when `r` could have the information on contacts of
@@ -301,13 +339,16 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
             .iter()
             .filter(|&&c| self.index.certainty(c) < r.evidence)
             .min_by_key(|&&c| self.index.certainty(c))?;
-        let hop = format!(
-            "{} → {} ({}), {}",
-            self.index.entity_name(self.index.from(c)),
-            self.index.entity_name(self.index.to(c)),
-            self.catalog.event(self.index.event(c)).kind(),
-            certainty_words(self.index.certainty(c))
-        );
+        let hop = match self.held(self.index.event(c)) {
+            Some(held) => held,
+            None => format!(
+                "{} → {} ({}), {}",
+                self.index.entity_name(self.index.from(c)),
+                self.index.entity_name(self.index.to(c)),
+                self.catalog.event(self.index.event(c)).kind(),
+                certainty_words(self.index.certainty(c))
+            ),
+        };
         let (i, q, a) = self.levels.get(&r.evidence)?;
         let row = a.get(&r.entity)?;
         let from = match row.earliest {
@@ -340,7 +381,28 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         if self.is_source(r) {
             return format!("{} (the source)", r.name);
         }
-        r.chain(self.index).join(" → ")
+        let hops = r.hops(self.index);
+        let mut out = String::new();
+        for (i, hop) in hops.iter().enumerate() {
+            let to_name = self.index.entity_name(hop.to);
+            match holding_words(self.catalog, self.index.event(hop.channel)) {
+                // The holding stands for the hop: no hand-over is claimed.
+                Some(held) => {
+                    if i > 0 {
+                        out.push_str(" → ");
+                    }
+                    out.push_str(&format!("{to_name} {held}"));
+                }
+                None => {
+                    if i == 0 {
+                        out.push_str(self.index.entity_name(hop.from));
+                    }
+                    out.push_str(" → ");
+                    out.push_str(to_name);
+                }
+            }
+        }
+        out
     }
 
     /// The question's conditions, one line each: mode and threshold (and
@@ -348,10 +410,10 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
     pub fn conditions(&self) -> [String; 2] {
         let mut first = format!(
             "{}; {}",
-            mode_words(self.answer.mode, self.answer.message.as_deref()),
-            threshold_words(self.answer.threshold)
+            mode_words(self.answer.asked.mode, self.answer.asked.message.as_deref()),
+            threshold_words(self.answer.asked.threshold)
         );
-        if self.answer.strict {
+        if self.answer.asked.strict {
             first.push_str("; strict: each hop at least a second after its sender had it");
         }
         if let Some(t) = self.until_label() {
@@ -369,8 +431,8 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
     /// The source and where the information starts: `message "pac-tip"
     /// from WikiLeaks`, `anything WikiLeaks knew from 20 Sep 2016`.
     pub fn what(&self) -> String {
-        let source = name_of(self.catalog, &self.answer.source);
-        match &self.answer.message {
+        let source = name_of(self.catalog, &self.answer.asked.source);
+        match &self.answer.asked.message {
             Some(m) => format!("message \"{m}\" from {source}"),
             None => match self.query.since.as_deref() {
                 Some(since) => {

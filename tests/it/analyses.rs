@@ -18,10 +18,12 @@ const EXACT: &[&str] = &[
     "2016-09-20T00:00:03",
 ];
 
-/// The story without the events `drop` (ids).
+/// The story without the events and holdings `drop` (ids: a holding is a
+/// claim that can be dropped too).
 fn remove(story: &Story, drop: &[&str]) -> Story {
     let mut s = story.clone();
     s.events.retain(|e| !drop.contains(&e.id.as_str()));
+    s.holdings.retain(|h| !drop.contains(&h.id.as_str()));
     s
 }
 
@@ -33,6 +35,14 @@ fn exact(story: &Story, pick: &[usize]) -> Story {
     for (i, e) in s.events.iter_mut().enumerate() {
         let t = EXACT[pick[i % pick.len()] % EXACT.len()];
         e.time = TimeExpr::parse(t, &tz).ok();
+        // New times: the order of the old ones no longer holds.
+        e.after.clear();
+        e.ordered = None;
+    }
+    let n = s.events.len();
+    for (i, h) in s.holdings.iter_mut().enumerate() {
+        let t = EXACT[pick[(n + i) % pick.len()] % EXACT.len()];
+        h.time = TimeExpr::parse(t, &tz).ok();
     }
     s
 }
@@ -46,8 +56,21 @@ fn reached(story: &Story, query: &Query) -> HashSet<String> {
 
 fn strength(story: &Story, ids: &[String]) -> u32 {
     ids.iter()
-        .filter_map(|id| story.events.iter().find(|e| &e.id == id))
-        .map(|e| match e.certainty() {
+        .filter_map(|id| {
+            story
+                .events
+                .iter()
+                .find(|e| &e.id == id)
+                .map(|e| e.certainty())
+                .or_else(|| {
+                    story
+                        .holdings
+                        .iter()
+                        .find(|h| &h.id == id)
+                        .map(|h| h.certainty())
+                })
+        })
+        .map(|c| match c {
             Certainty::Unknown => 0,
             Certainty::Alleged => 1,
             Certainty::Reported => 2,
@@ -92,11 +115,16 @@ fn check_critical(story: &Story, query: &Query, method: Method) -> Result<(), Te
         .reached
         .iter()
         .map(|r| r.entity.as_str())
-        .filter(|e| *e != before.source)
+        .filter(|e| *e != before.asked.source)
         .collect();
     let got: Vec<&str> = answer.entities.iter().map(|c| c.entity.as_str()).collect();
     prop_assert_eq!(&got, &targets, "every reached entity, in causal order");
-    let ids: Vec<&str> = story.events.iter().map(|e| e.id.as_str()).collect();
+    let ids: Vec<&str> = story
+        .events
+        .iter()
+        .map(|e| e.id.as_str())
+        .chain(story.holdings.iter().map(|h| h.id.as_str()))
+        .collect();
     let trials: Vec<(Vec<String>, HashSet<String>)> = subsets(ids.len(), 3)
         .into_iter()
         .map(|s| {
@@ -178,7 +206,7 @@ fn check_without(story: &Story, query: &Query, drop: &[usize]) -> Result<(), Tes
         query,
         &numbers
             .iter()
-            .map(|&e| grapevine::catalog::EventId(e))
+            .map(|&e| grapevine::internals::catalog::EventId(e))
             .collect::<Vec<_>>(),
     )
     .map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -380,7 +408,7 @@ fn the_random_stories_exercise_critical() {
 use grapevine::analysis::rank::{
     rank_broker, rank_broker_from, rank_reach, rank_static, Measure, RankOptions, Value,
 };
-use grapevine::model::{Entity, Event, Parties, Relation};
+use grapevine::internals::model::{Entity, Event, Parties, Relation};
 
 const STATIC: [Measure; 4] = [
     Measure::Degree,
@@ -591,9 +619,11 @@ fn static_measures_equal_networkx() {
     let oracle = networkx_measures(&python, &graphs);
     for ((story, threshold, relations), expected) in cases.iter().zip(&oracle) {
         let catalog = StoryCatalog::new(story);
+        // networkx knows no endpoints: paths through audiences are counted.
         let options = RankOptions {
             threshold: *threshold,
             relations: *relations,
+            through_groups: true,
             ..RankOptions::default()
         };
         for (measure, want) in STATIC.iter().zip(expected) {
@@ -713,6 +743,7 @@ proptest! {
                 .as_deref()
                 .and_then(|u| TimeExpr::parse(u, &tz).ok()?.interval().hi),
             strict: query.strict,
+            through_groups: false,
         };
         let catalog = StoryCatalog::new(&story);
         let reach = rank_reach(&catalog, &options);
@@ -822,18 +853,19 @@ proptest! {
         }
         let catalog = StoryCatalog::new(&story);
         let cq = ConnectQuery {
-            entities: terms.iter().map(|&t| grapevine::catalog::EntityId(t)).collect(),
+            entities: terms.iter().map(|&t| grapevine::internals::catalog::EntityId(t)).collect(),
             threshold: query.threshold,
             relations,
             since: None,
             strict: query.strict,
             until: None,
+            through_groups: true,
         };
         let answer = connect(&catalog, &cq).unwrap();
         let (_, links) = links(&story, query.threshold, relations);
-        let place = |u: u32| story.entities.iter().position(|e| e.id == catalog.entity_id(grapevine::catalog::EntityId(u))).unwrap();
+        let place = |u: u32| story.entities.iter().position(|e| e.id == catalog.entity_id(grapevine::internals::catalog::EntityId(u))).unwrap();
         let id = |p: usize| story.entities[p].id.clone();
-        let mut nodes: BTreeSet<String> = terms.iter().map(|&t| catalog.entity_id(grapevine::catalog::EntityId(t)).to_string()).collect();
+        let mut nodes: BTreeSet<String> = terms.iter().map(|&t| catalog.entity_id(grapevine::internals::catalog::EntityId(t)).to_string()).collect();
         let mut on_paths: BTreeSet<(String, String)> = BTreeSet::new();
         let mut k = 0;
         for i in 0..terms.len() {
@@ -857,10 +889,10 @@ proptest! {
                     let q = Query {
                         strict: query.strict,
                         threshold: query.threshold,
-                        ..Query::from_entity(catalog.entity_id(grapevine::catalog::EntityId(terms[from])))
+                        ..Query::from_entity(catalog.entity_id(grapevine::internals::catalog::EntityId(terms[from])))
                     };
                     let r = reach_story(&story, &q).unwrap();
-                    let row = r.get(catalog.entity_id(grapevine::catalog::EntityId(terms[to])));
+                    let row = r.get(catalog.entity_id(grapevine::internals::catalog::EntityId(terms[to])));
                     prop_assert_eq!(chain.exists, row.is_some());
                     if let Some(row) = row {
                         prop_assert_eq!(Some(&chain.events), row.path.as_ref());
@@ -1029,7 +1061,7 @@ proptest! {
         rows in proptest::collection::vec((0..5usize, 0..5usize, 0..6usize, 0..4usize, any::<bool>()), 1..14),
         exact_times in any::<bool>(),
     ) {
-        use grapevine::io::csv::{Corpus, CsvOptions};
+        use grapevine::internals::io::csv::{Corpus, CsvOptions};
         let times = if exact_times {
             ["1474365600", "1474365601", "1474365602", "1474365603", "1474365604", "1474365605"]
         } else {
@@ -1079,7 +1111,7 @@ proptest! {
             }
             out.push(json(Ok(serde_json::to_value(rank_reach(cat, &RankOptions::default())).unwrap_or_default())));
             out.push(json(Ok(serde_json::to_value(rank_broker(cat, &RankOptions::default())).unwrap_or_default())));
-            let ids: Vec<grapevine::catalog::EntityId> = ["p0", "p1", "p2"]
+            let ids: Vec<grapevine::internals::catalog::EntityId> = ["p0", "p1", "p2"]
                 .iter()
                 .filter_map(|id| cat.entity_number(id))
                 .collect();
@@ -1110,7 +1142,7 @@ fn grapevine(args: &[&str]) -> std::process::Output {
 const STORY: &str = "graphs/trump-jr-wikileaks.json";
 
 #[test]
-fn the_commands_answer_and_exit_as_documented() {
+fn critical_to_exits_as_documented() {
     // critical --to: reached (0), not reached or the source (1).
     let out = grapevine(&[
         "critical",
@@ -1128,6 +1160,10 @@ fn the_commands_answer_and_exit_as_documented() {
         let out = grapevine(&["critical", STORY, "--message", "pac-tip", "--to", to]);
         assert_eq!(out.status.code(), Some(1), "{to}");
     }
+}
+
+#[test]
+fn critical_drop_answers_and_exits_as_documented() {
     // --drop: an unknown event is bad input; --drop and --to do not go together.
     let out = grapevine(&["critical", STORY, "--message", "pac-tip", "--drop", "nope"]);
     assert_eq!(out.status.code(), Some(2));
@@ -1158,6 +1194,10 @@ fn the_commands_answer_and_exit_as_documented() {
         Some(1),
         "only WikiLeaks"
     );
+}
+
+#[test]
+fn rank_answers_and_exits_as_documented() {
     // rank: flags that do not go with the measure are bad input.
     for bad in [
         &["rank", STORY, "--by", "degree", "--since", "2016-09-20"][..],
@@ -1180,6 +1220,10 @@ fn the_commands_answer_and_exit_as_documented() {
     assert_eq!(v["entities"][0]["entity"], "trump-jr");
     assert_eq!(v["entities"][0]["value"], 11);
     assert_eq!(v["mode"], "message");
+}
+
+#[test]
+fn connect_answers_and_exits_as_documented() {
     // connect: one entity, or one twice, is bad input.
     assert_eq!(
         grapevine(&["connect", STORY, "trump"]).status.code(),
@@ -1191,10 +1235,27 @@ fn the_commands_answer_and_exit_as_documented() {
             .code(),
         Some(2)
     );
+    // The public on Twitter, an audience, is an endpoint: not a link
+    // between two who posted to it, unless --through-groups asks.
     let out = grapevine(&["connect", STORY, "trump-jr", "assange", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["pairs"][0]["distance"], 2);
+    assert_eq!(v["pairs"][0]["distance"], 3);
     assert_eq!(v["pairs"][0]["b_to_a"]["exists"], false);
+    assert!(!v["network"].to_string().contains("public"), "{v}");
+    let out = grapevine(&[
+        "connect",
+        STORY,
+        "trump-jr",
+        "assange",
+        "--json",
+        "--through-groups",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pairs"][0]["distance"], 2);
+}
+
+#[test]
+fn render_connect_draws_the_network_and_exits_as_documented() {
     // render --connect draws the network and the chains.
     let out = grapevine(&["render", STORY, "--connect", "trump-jr", "assange"]);
     assert_eq!(out.status.code(), Some(0));
@@ -1202,7 +1263,6 @@ fn the_commands_answer_and_exit_as_documented() {
     for name in [
         "Donald Trump Jr.",
         "Julian Assange",
-        "Public on Twitter",
         "US Congress",
         "The Atlantic",
     ] {
@@ -1223,4 +1283,118 @@ fn the_commands_answer_and_exit_as_documented() {
         .code(),
         Some(2)
     );
+}
+
+// Audiences (entities of kind group) are endpoints in static measures.
+
+/// Every simple path from `s` to `t` over `links` whose inner entities are
+/// not groups (`group[v]`), found by trying every path (small graphs only).
+fn paths_avoiding_groups(
+    n: usize,
+    links: &[(usize, usize)],
+    group: &[bool],
+    s: usize,
+    t: usize,
+) -> Vec<Vec<usize>> {
+    fn walk(
+        adj: &[Vec<usize>],
+        group: &[bool],
+        t: usize,
+        path: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
+        let v = *path.last().unwrap();
+        if v == t {
+            out.push(path.clone());
+            return;
+        }
+        if path.len() > 1 && group[v] {
+            return;
+        }
+        for &w in &adj[v] {
+            if !path.contains(&w) {
+                path.push(w);
+                walk(adj, group, t, path, out);
+                path.pop();
+            }
+        }
+    }
+    let mut adj = vec![Vec::new(); n];
+    for &(a, b) in links {
+        adj[a].push(b);
+        adj[b].push(a);
+    }
+    let mut out = Vec::new();
+    walk(&adj, group, t, &mut vec![s], &mut out);
+    out
+}
+
+/// Betweenness and closeness straight from their definitions, over the
+/// shortest of the paths that do not pass through a group.
+#[allow(clippy::needless_range_loop)] // the definitions index by entity
+fn endpoint_measures(n: usize, links: &[(usize, usize)], group: &[bool]) -> (Vec<f64>, Vec<f64>) {
+    let mut between = vec![0.0; n];
+    let mut close = vec![0.0; n];
+    for s in 0..n {
+        let (mut reached, mut total) = (1usize, 0usize);
+        for t in 0..n {
+            if s == t {
+                continue;
+            }
+            let paths = paths_avoiding_groups(n, links, group, s, t);
+            let Some(d) = paths.iter().map(Vec::len).min() else {
+                continue;
+            };
+            reached += 1;
+            total += d - 1;
+            let shortest: Vec<&Vec<usize>> = paths.iter().filter(|p| p.len() == d).collect();
+            for v in 0..n {
+                let through = shortest.iter().filter(|p| p[1..d - 1].contains(&v)).count();
+                between[v] += through as f64 / shortest.len() as f64;
+            }
+        }
+        if total > 0 && n > 1 {
+            let r = reached as f64 - 1.0;
+            close[s] = r / total as f64 * r / (n - 1) as f64;
+        }
+    }
+    let scale = if n > 2 {
+        1.0 / ((n - 1) * (n - 2)) as f64
+    } else {
+        0.0
+    };
+    (between.into_iter().map(|b| b * scale).collect(), close)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Betweenness and closeness with audiences as endpoints agree with the
+    /// definitions over every simple path; an audience never brokers.
+    #[test]
+    fn audiences_are_endpoints_in_static_measures(
+        (story, query) in story_and_query(),
+        kinds in proptest::collection::vec(any::<bool>(), 8),
+    ) {
+        let mut story = story;
+        for (e, &g) in story.entities.iter_mut().zip(&kinds) {
+            e.kind = Some(if g { "group" } else { "person" }.to_string());
+        }
+        let group: Vec<bool> = story.entities.iter().map(|e| e.kind.as_deref() == Some("group")).collect();
+        let (n, l) = links(&story, query.threshold, false);
+        let (between, close) = endpoint_measures(n, &l, &group);
+        let catalog = StoryCatalog::new(&story);
+        let options = RankOptions { threshold: query.threshold, ..RankOptions::default() };
+        for (measure, want) in [(Measure::Betweenness, &between), (Measure::Closeness, &close)] {
+            let answer = rank_static(&catalog, measure, &options).unwrap();
+            for row in &answer.entities {
+                let v = story.entities.iter().position(|e| e.id == row.entity).unwrap();
+                let Value::Score(got) = row.value else { panic!("a score") };
+                prop_assert!((got - want[v]).abs() <= 1e-9, "{:?} of {}: {} against {}", measure, row.entity, got, want[v]);
+                if measure == Measure::Betweenness && group[v] {
+                    prop_assert_eq!(got, 0.0);
+                }
+            }
+        }
+    }
 }

@@ -590,121 +590,150 @@ fn small_story(events: &str) -> String {
     )
 }
 
+/// A story for `why-not`, the flags that ask about it, the line the text
+/// answer must hold and the fields its JSON reason must have.
+struct WhyNotCase {
+    kind: &'static str,
+    events: String,
+    flags: Vec<&'static str>,
+    text: &'static str,
+    json: &'static str,
+}
+
+/// One story per kind of reason `why-not` gives.
+fn why_not_cases() -> Vec<WhyNotCase> {
+    let ab = r#"{"id": "ab", "from": "a", "to": "b", "time": "2016-09-20", "certainty": "confirmed", "carries": ["m"]}"#;
+    vec![
+        WhyNotCase {
+            kind: "reached",
+            events: ab.to_string(),
+            flags: vec!["--message", "m", "--to", "b"],
+            text: "Bob is reached, on confirmed evidence, through Ann → Bob (event ab).",
+            json: r#""kind":"reached","evidence":"confirmed","chain":{"events":["ab"],"entities":["a","b"]}"#,
+        },
+        WhyNotCase {
+            kind: "no contacts",
+            events: ab.to_string(),
+            flags: vec!["--message", "m", "--to", "c"],
+            text: "Cy takes part in no contact in the story: no event names them.",
+            json: r#""kind":"no_contacts""#,
+        },
+        WhyNotCase {
+            kind: "not carried",
+            events: format!(r#"{ab}, {{"id": "bc", "participants": ["b", "c"], "time": "2016-09-21"}}"#),
+            flags: vec!["--message", "m", "--to", "c"],
+            text: "No contact documented to carry \"m\" involves Cy; --mode contacts asks who could have been told.",
+            json: r#""kind":"not_carried","message":"m""#,
+        },
+        WhyNotCase {
+            kind: "too early",
+            events: format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-09-01"}}"#),
+            flags: vec!["--from", "a", "--since", "2016-09-20", "--to", "c"],
+            text: "Cy's contact with Bob, event \"bc\" (other, 1 Sep 2016), ended before Bob could have had it (from 20 Sep 2016).",
+            json: r#""kind":"too_early","event":"bc","sender":"b","contact_end":"2016-09-01T23:59:59Z","sender_from":"2016-09-20T00:00:00Z""#,
+        },
+        WhyNotCase {
+            kind: "below threshold",
+            events: format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-09-21", "certainty": "alleged"}}"#),
+            flags: vec!["--from", "a", "--to", "c", "--threshold", "reported"],
+            text: "Cy is reached only on alleged evidence, below the reported threshold: through Ann → Bob → Cy (events ab, bc), resting on event \"bc\" (other, 21 Sep 2016, alleged).",
+            json: r#""kind":"below_threshold","threshold":"reported","evidence":"alleged","event":"bc","chain":{"events":["ab","bc"],"entities":["a","b","c"]}"#,
+        },
+        WhyNotCase {
+            kind: "contacts below threshold",
+            events: format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-09-01", "certainty": "alleged"}}"#),
+            flags: vec!["--from", "a", "--since", "2016-09-20", "--to", "c", "--threshold", "reported"],
+            text: "Cy's contacts with those who had it are below the reported threshold: \"bc\" (other, 1 Sep 2016, alleged) with Bob.",
+            json: r#""kind":"contacts_below_threshold","threshold":"reported","contacts":[{"event":"bc","sender":"b","certainty":"alleged"}]"#,
+        },
+        WhyNotCase {
+            kind: "strict only",
+            events: r#"{"id": "ab", "from": "a", "to": "b", "time": "2016-09-20T10:00:00"}, {"id": "bc", "from": "b", "to": "c", "time": "2016-09-20T10:00:00"}"#.to_string(),
+            flags: vec!["--from", "a", "--since", "2016-09-20T09:00", "--to", "c", "--strict"],
+            text: "Cy's contact with Bob, event \"bc\" (other, 20 Sep 2016 10:00:00), came no later than the second Bob could first have had it (20 Sep 2016 10:00:00), and --strict needs a later one.\n- Cy is reached without --strict, through Ann → Bob → Cy (events ab, bc): a hop of that chain falls in the same second as its sender's receipt.",
+            json: r#""kind":"strict_only","chain":{"events":["ab","bc"],"entities":["a","b","c"]}"#,
+        },
+        WhyNotCase {
+            kind: "too late",
+            events: format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-10-01", "carries": ["m"]}}"#),
+            flags: vec!["--message", "m", "--to", "c", "--until", "2016-09-25"],
+            text: "Cy could have had it only from 1 Oct 2016, after 25 Sep 2016, through Ann → Bob → Cy (events ab, bc).",
+            json: r#""kind":"too_late","until":"2016-09-25T23:59:59Z","earliest":"2016-10-01T00:00:00Z""#,
+        },
+        WhyNotCase {
+            kind: "unreached contacts",
+            events: format!(r#"{ab}, {{"id": "dc", "from": "d", "to": "c", "time": "2016-09-21"}}"#),
+            flags: vec!["--from", "a", "--to", "c"],
+            text: "Cy's only contacts (Dee; event dc) never have it themselves.",
+            json: r#""kind":"unreached_contacts","senders":["d"],"events":["dc"]"#,
+        },
+        WhyNotCase {
+            kind: "no incoming",
+            events: format!(r#"{ab}, {{"id": "ca", "from": "c", "to": "a", "time": "2016-09-21"}}"#),
+            flags: vec!["--from", "a", "--to", "c"],
+            text: "No contact goes to Cy: in every contact that could carry it, Cy is the sender.",
+            json: r#""kind":"no_incoming""#,
+        },
+    ]
+}
+
+/// The text answer holds the case's line and says "is not reached" unless
+/// the target is reached.
+fn check_why_not_text(case: &WhyNotCase, args: &[&str]) {
+    let kind = case.kind;
+    let text = case.text;
+    let o = run(args);
+    assert_eq!(o.status.code(), Some(0), "{kind}: {}", stderr(&o));
+    let s = stdout(&o);
+    assert!(
+        s.contains(&format!("- {text}\n")),
+        "{kind}: {text:?} not in\n{s}"
+    );
+    let first = s.lines().next().unwrap_or("");
+    assert_eq!(
+        first.ends_with(" is not reached."),
+        kind != "reached",
+        "{kind}: {s}"
+    );
+}
+
+/// The JSON answer (`args` end with `--json`) has the case's reason with
+/// its fields, and no other reason but the same-second one under --strict.
+fn check_why_not_json(case: &WhyNotCase, args: &[&str]) {
+    let kind = case.kind;
+    let o = run(args);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let want: serde_json::Value = serde_json::from_str(&format!("{{{}}}", case.json)).unwrap();
+    let reasons = v["reasons"].as_array().unwrap();
+    let got = reasons
+        .iter()
+        .find(|r| r["kind"] == want["kind"])
+        .unwrap_or_else(|| panic!("{kind}: no {} in {v}", want["kind"]));
+    for (k, w) in want.as_object().unwrap() {
+        assert_eq!(&got[k], w, "{kind}: {k} of {got}");
+    }
+    assert_eq!(v["reached"], kind == "reached", "{kind}");
+    // Under --strict the same-second hop is also too early; every other
+    // story has one reason.
+    assert_eq!(
+        reasons.len(),
+        if kind == "strict only" { 2 } else { 1 },
+        "{kind}: {v}"
+    );
+}
+
 #[test]
 fn why_not_explains_each_kind_of_reason() {
-    let ab = r#"{"id": "ab", "from": "a", "to": "b", "time": "2016-09-20", "certainty": "confirmed", "carries": ["m"]}"#;
-    let cases: Vec<(&str, String, Vec<&str>, &str, &str)> = vec![
-        (
-            "reached",
-            ab.to_string(),
-            vec!["--message", "m", "--to", "b"],
-            "Bob is reached, on confirmed evidence, through Ann → Bob (event ab).",
-            r#""kind":"reached","evidence":"confirmed","chain":{"events":["ab"],"entities":["a","b"]}"#,
-        ),
-        (
-            "no contacts",
-            ab.to_string(),
-            vec!["--message", "m", "--to", "c"],
-            "Cy takes part in no contact in the story: no event names them.",
-            r#""kind":"no_contacts""#,
-        ),
-        (
-            "not carried",
-            format!(r#"{ab}, {{"id": "bc", "participants": ["b", "c"], "time": "2016-09-21"}}"#),
-            vec!["--message", "m", "--to", "c"],
-            "No contact documented to carry \"m\" involves Cy; --mode contacts asks who could have been told.",
-            r#""kind":"not_carried","message":"m""#,
-        ),
-        (
-            "too early",
-            format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-09-01"}}"#),
-            vec!["--from", "a", "--since", "2016-09-20", "--to", "c"],
-            "Cy's contact with Bob, event \"bc\" (other, 1 Sep 2016), ended before Bob could have had it (from 20 Sep 2016).",
-            r#""kind":"too_early","event":"bc","sender":"b","contact_end":"2016-09-01T23:59:59Z","sender_from":"2016-09-20T00:00:00Z""#,
-        ),
-        (
-            "below threshold",
-            format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-09-21", "certainty": "alleged"}}"#),
-            vec!["--from", "a", "--to", "c", "--threshold", "reported"],
-            "Cy is reached only on alleged evidence, below the reported threshold: through Ann → Bob → Cy (events ab, bc), resting on event \"bc\" (other, 21 Sep 2016, alleged).",
-            r#""kind":"below_threshold","threshold":"reported","evidence":"alleged","event":"bc","chain":{"events":["ab","bc"],"entities":["a","b","c"]}"#,
-        ),
-        (
-            "contacts below threshold",
-            format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-09-01", "certainty": "alleged"}}"#),
-            vec!["--from", "a", "--since", "2016-09-20", "--to", "c", "--threshold", "reported"],
-            "Cy's contacts with those who had it are below the reported threshold: \"bc\" (other, 1 Sep 2016, alleged) with Bob.",
-            r#""kind":"contacts_below_threshold","threshold":"reported","contacts":[{"event":"bc","sender":"b","certainty":"alleged"}]"#,
-        ),
-        (
-            "strict only",
-            r#"{"id": "ab", "from": "a", "to": "b", "time": "2016-09-20T10:00:00"}, {"id": "bc", "from": "b", "to": "c", "time": "2016-09-20T10:00:00"}"#.to_string(),
-            vec!["--from", "a", "--since", "2016-09-20T09:00", "--to", "c", "--strict"],
-            "Cy's contact with Bob, event \"bc\" (other, 20 Sep 2016 10:00:00), came no later than the second Bob could first have had it (20 Sep 2016 10:00:00), and --strict needs a later one.\n- Cy is reached without --strict, through Ann → Bob → Cy (events ab, bc): a hop of that chain falls in the same second as its sender's receipt.",
-            r#""kind":"strict_only","chain":{"events":["ab","bc"],"entities":["a","b","c"]}"#,
-        ),
-        (
-            "too late",
-            format!(r#"{ab}, {{"id": "bc", "from": "b", "to": "c", "time": "2016-10-01", "carries": ["m"]}}"#),
-            vec!["--message", "m", "--to", "c", "--until", "2016-09-25"],
-            "Cy could have had it only from 1 Oct 2016, after 25 Sep 2016, through Ann → Bob → Cy (events ab, bc).",
-            r#""kind":"too_late","until":"2016-09-25T23:59:59Z","earliest":"2016-10-01T00:00:00Z""#,
-        ),
-        (
-            "unreached contacts",
-            format!(r#"{ab}, {{"id": "dc", "from": "d", "to": "c", "time": "2016-09-21"}}"#),
-            vec!["--from", "a", "--to", "c"],
-            "Cy's only contacts (Dee; event dc) never have it themselves.",
-            r#""kind":"unreached_contacts","senders":["d"],"events":["dc"]"#,
-        ),
-        (
-            "no incoming",
-            format!(r#"{ab}, {{"id": "ca", "from": "c", "to": "a", "time": "2016-09-21"}}"#),
-            vec!["--from", "a", "--to", "c"],
-            "No contact goes to Cy: in every contact that could carry it, Cy is the sender.",
-            r#""kind":"no_incoming""#,
-        ),
-    ];
-    for (kind, events, flags, text, json) in cases {
+    for case in why_not_cases() {
         let file = tmp(
-            &format!("why-not-{}.json", kind.replace(' ', "-")),
-            &small_story(&events),
+            &format!("why-not-{}.json", case.kind.replace(' ', "-")),
+            &small_story(&case.events),
         );
         let mut args = vec!["why-not", file.as_str()];
-        args.extend(&flags);
-        let o = run(&args);
-        assert_eq!(o.status.code(), Some(0), "{kind}: {}", stderr(&o));
-        let s = stdout(&o);
-        assert!(
-            s.contains(&format!("- {text}\n")),
-            "{kind}: {text:?} not in\n{s}"
-        );
-        let first = s.lines().next().unwrap_or("");
-        assert_eq!(
-            first.ends_with(" is not reached."),
-            kind != "reached",
-            "{kind}: {s}"
-        );
+        args.extend(&case.flags);
+        check_why_not_text(&case, &args);
         args.push("--json");
-        let o = run(&args);
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let want: serde_json::Value = serde_json::from_str(&format!("{{{json}}}")).unwrap();
-        let reasons = v["reasons"].as_array().unwrap();
-        let got = reasons
-            .iter()
-            .find(|r| r["kind"] == want["kind"])
-            .unwrap_or_else(|| panic!("{kind}: no {} in {v}", want["kind"]));
-        for (k, w) in want.as_object().unwrap() {
-            assert_eq!(&got[k], w, "{kind}: {k} of {got}");
-        }
-        assert_eq!(v["reached"], kind == "reached", "{kind}");
-        // Under --strict the same-second hop is also too early; every other
-        // story has one reason.
-        assert_eq!(
-            reasons.len(),
-            if kind == "strict only" { 2 } else { 1 },
-            "{kind}: {v}"
-        );
+        check_why_not_json(&case, &args);
     }
 }
 
@@ -943,7 +972,7 @@ mod path_props {
             let catalog = grapevine::StoryCatalog::new(&story);
             let (index, q) = query.compile(&catalog).unwrap();
             let reach = grapevine::reach(&index, &q);
-            for u in grapevine::catalog::EntityId::all(index.entity_count()) {
+            for u in grapevine::internals::catalog::EntityId::all(index.entity_count()) {
                 let p = grapevine::path(&index, &q, u);
                 let id = index.entity_id(u);
                 prop_assert_eq!(p.row.as_ref(), reach.get(id));
@@ -951,8 +980,8 @@ mod path_props {
                 let events: Vec<&str> = p.hops.iter().map(|h| h.event.as_str()).collect();
                 let want: Vec<&str> = p.row.as_ref().and_then(|r| r.path.as_ref()).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
                 prop_assert_eq!(events, want);
-                prop_assert_eq!((&p.source, &p.message, p.mode, p.start, p.until, p.threshold, p.strict),
-                    (&reach.source, &reach.message, reach.mode, reach.start, reach.until, reach.threshold, reach.strict));
+                prop_assert_eq!((&p.asked.source, &p.asked.message, p.asked.mode, p.asked.start, p.asked.until, p.asked.threshold, p.asked.strict),
+                    (&reach.asked.source, &reach.asked.message, reach.asked.mode, reach.asked.start, reach.asked.until, reach.asked.threshold, reach.asked.strict));
             }
         }
     }
@@ -1070,4 +1099,34 @@ fn documented_outputs_are_real() {
         }
     }
     assert!(checked >= 10, "only {checked} documented outputs found");
+}
+
+/// `timeline` lists a story's markers (reference dates) in time order among
+/// its contacts, and leaves out those outside `--between`.
+#[test]
+fn timeline_lists_markers_in_time_order() {
+    let story = "graphs/hunter-biden-laptop.json";
+    let text = stdout(&run(&["timeline", story]));
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {text}"))
+    };
+    let election = at("Election day");
+    assert!(lines[election].contains("marker"), "{text}");
+    assert!(at("New York Post story") < election);
+    assert!(
+        at("Rudy Giuliani → The New York Times") < election,
+        "{text}"
+    );
+    let text = stdout(&run(&[
+        "timeline",
+        story,
+        "--between",
+        "2019-01",
+        "2019-12",
+    ]));
+    assert!(!text.contains("Election day"), "{text}");
 }

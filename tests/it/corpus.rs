@@ -3,7 +3,7 @@
 
 use grapevine::analysis::reach::{definite_arrival, earliest_arrival, earliest_paths};
 use grapevine::analysis::{definite_exact, earliest_exact, earliest_paths_exact};
-use grapevine::model::{Entity, Event, Message};
+use grapevine::internals::model::{Entity, Event, Message};
 use grapevine::{
     reach, Certainty, Index, IndexSpec, Mode, ReachQuery, SourceHeld, Story, TimeExpr,
 };
@@ -20,6 +20,7 @@ struct Ev {
     carries: bool,
 }
 
+use crate::reach_props::tree_violation;
 use crate::strategies::{certainty, parties};
 
 fn ev(n: usize) -> impl Strategy<Value = Ev> {
@@ -40,7 +41,7 @@ fn ev(n: usize) -> impl Strategy<Value = Ev> {
 }
 
 fn time(t: i64) -> TimeExpr {
-    let text = grapevine::model::time::rfc3339(t);
+    let text = grapevine::internals::model::time::rfc3339(t);
     TimeExpr::parse(&text, &jiff::tz::TimeZone::UTC).expect("rfc3339 parses")
 }
 
@@ -158,7 +159,7 @@ fn compile(c: &Case) -> (&'static Story, Index<'static>, Index<'static>, ReachQu
         source_held: c.definite,
         strict: c.strict,
         until: c.until,
-        ..ReachQuery::new(grapevine::catalog::EntityId::at(c.source))
+        ..ReachQuery::new(grapevine::internals::catalog::EntityId::at(c.source))
     };
     (cat.story(), index, general, q)
 }
@@ -222,7 +223,7 @@ fn same_second_chain_in_reverse_order() {
             start: Some(BASE),
             source_held: SourceHeld::By(BASE),
             strict,
-            ..ReachQuery::new(grapevine::catalog::EntityId(0))
+            ..ReachQuery::new(grapevine::internals::catalog::EntityId(0))
         };
         let arr = earliest_exact(&index, &q, Certainty::Unknown).unwrap();
         let reached = arr.iter().filter(|&&t| t != i64::MAX).count();
@@ -242,7 +243,7 @@ fn same_second_chain_in_reverse_order() {
 #[path = "../../benches/support/gen.rs"]
 mod gen;
 
-use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::internals::io::csv::{Corpus, CsvOptions};
 use grapevine::Catalog;
 
 fn csv_corpus(rows: &[gen::Row], ids: gen::Ids) -> Corpus {
@@ -351,6 +352,36 @@ fn corpus_1e6_matches_reference() {
     corpus_matches_reference(1_000_000, gen::Family::Mail);
 }
 
+/// On generated corpora of 10^4 rows (uniform and mail), strict and not,
+/// every row's `path` is its `previous`'s `path` followed by its `via`.
+#[test]
+fn corpus_paths_form_a_tree() {
+    for family in [gen::Family::Uniform, gen::Family::Mail] {
+        let spec = gen::CorpusSpec {
+            ids: gen::Ids::Int,
+            family,
+            ..gen::CorpusSpec::new(10_000)
+        };
+        let rows = gen::rows(&spec);
+        let corpus = csv_corpus(&rows, spec.ids);
+        let index = Index::build(&corpus, &IndexSpec::default());
+        for strict in [false, true] {
+            for source in [0, 1] {
+                let src = corpus.entity_number(&gen::name(spec.ids, source)).unwrap();
+                let q = ReachQuery {
+                    start: Some(gen::START),
+                    source_held: SourceHeld::By(gen::START),
+                    strict,
+                    ..ReachQuery::new(src)
+                };
+                let a = reach(&index, &q);
+                assert!(a.reached.len() > 100, "{family:?}: {}", a.reached.len());
+                assert_eq!(tree_violation(&a), None, "{family:?} strict {strict}");
+            }
+        }
+    }
+}
+
 fn dense_rows() -> impl Strategy<Value = Vec<gen::Row>> {
     rows_of(12, 3, 160)
 }
@@ -398,6 +429,7 @@ proptest! {
             let e = earliest_exact(&index, &q, Certainty::Unknown).unwrap();
             let fd = definite_exact(&index, &q, &e, Certainty::Unknown).unwrap();
             prop_assert_eq!(fd, definite_arrival(&general, &q, &e, Certainty::Unknown));
+            prop_assert_eq!(tree_violation(&reach(&index, &q)), None);
         }
     }
 }
@@ -493,6 +525,8 @@ proptest! {
                     }
                     x
                 };
+                prop_assert_eq!(tree_violation(&a), None);
+                prop_assert_eq!(tree_violation(&b), None);
                 prop_assert_eq!(strip(a), strip(b));
             }
             (Err(a), Err(b)) => prop_assert_eq!(a.to_string().is_empty(), b.to_string().is_empty()),
@@ -624,8 +658,11 @@ fn cli_bad_rows() {
     let out = grapevine_cli(&["reach", f, "--from", "a", "--skip-bad-rows", "--json"]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
+    // One line about it, naming the command that lists the problems.
     assert!(err.contains("skipped 1 bad row"), "{err}");
-    assert!(err.contains("bad.csv:3:5"), "{err}");
+    assert!(err.contains("grapevine check"), "{err}");
+    assert!(!err.contains("bad.csv:3:5"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
     // No progress bar when stderr is not a terminal.
     assert!(!err.contains("reading"), "{err}");
 }

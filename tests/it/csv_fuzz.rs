@@ -8,7 +8,7 @@
 //! `PROPTEST_CASES` sets the number of cases of each property (the campaign
 //! in docs/reliability.md ran them in release for minutes).
 
-use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::internals::io::csv::{Corpus, CsvOptions};
 use grapevine::Catalog;
 use grapevine::{Error, Query};
 use proptest::prelude::*;
@@ -234,7 +234,11 @@ fn agrees_with_the_crate(bytes: &[u8]) -> Result<(), TestCaseError> {
     // Noise may have changed the header: find the columns by name.
     let column = |name: &str| rows[0].iter().position(|c| c.trim() == name);
     let k = column("kind");
-    let (Some(f), Some(t), Some(tm)) = (column("from"), column("to"), column("time")) else {
+    // The reader also takes `t`, `timestamp` and `date` for the time.
+    let time = ["time", "t", "timestamp", "date"]
+        .into_iter()
+        .find_map(column);
+    let (Some(f), Some(t), Some(tm)) = (column("from"), column("to"), time) else {
         return Err(TestCaseError::fail(format!(
             "header {:?} accepted",
             rows[0]
@@ -247,13 +251,15 @@ fn agrees_with_the_crate(bytes: &[u8]) -> Result<(), TestCaseError> {
     let got: Vec<Vec<String>> = events
         .iter()
         .map(|&e| {
-            let c = grapevine::catalog::ChannelId(e);
-            let entity = |u: grapevine::catalog::NodeId| grapevine::catalog::EntityId(u.0);
+            let c = grapevine::internals::catalog::ChannelId(e);
+            let entity = |u: grapevine::internals::catalog::NodeId| {
+                grapevine::internals::catalog::EntityId(u.0)
+            };
             vec![
                 corpus.entity_id(entity(channels.from(c))).to_string(),
                 corpus.entity_id(entity(channels.to(c))).to_string(),
                 corpus
-                    .event_kind(grapevine::catalog::EventId(e))
+                    .event_kind(grapevine::internals::catalog::EventId(e))
                     .to_string(),
                 channels.lo(c).to_string(),
             ]

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use grapevine::analysis::summary::summarise;
 use grapevine::analysis::timeline::{timeline, TimelineQuery};
-use grapevine::io::csv::{Corpus, CsvOptions};
+use grapevine::internals::io::csv::{Corpus, CsvOptions};
 use grapevine::render::{alt_text, to_dot, Focus};
 use grapevine::{Catalog, Certainty, Query, StoryCatalog};
 use proptest::prelude::*;
@@ -82,7 +82,7 @@ fn json<T: serde::Serialize>(r: Result<T, grapevine::Error>) -> String {
 /// Every question asked of `cat`, answered as text.
 fn answers(cat: &dyn Catalog) -> Vec<String> {
     let mut out = Vec::new();
-    let ids: Vec<String> = grapevine::catalog::EntityId::all(cat.entity_count())
+    let ids: Vec<String> = grapevine::internals::catalog::EntityId::all(cat.entity_count())
         .map(|u| cat.entity_id(u).to_string())
         .collect::<BTreeSet<_>>()
         .into_iter()

@@ -5,9 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use grapevine::diagnostic::DiagnosticJson;
-use grapevine::io::csv::{Corpus, CsvOptions, MAX_COLUMNS, MAX_ROW_BYTES, MAX_ROW_LINES};
-use grapevine::model::time::{MAX_SECOND, MIN_SECOND};
+use grapevine::internals::diagnostic::DiagnosticJson;
+use grapevine::internals::io::csv::{
+    Corpus, CsvOptions, MAX_COLUMNS, MAX_ROW_BYTES, MAX_ROW_LINES,
+};
+use grapevine::internals::model::time::{MAX_SECOND, MIN_SECOND};
 use grapevine::{Catalog, Error};
 
 fn options(skip_bad_rows: bool) -> CsvOptions<'static> {
@@ -29,7 +31,7 @@ fn errors(text: &[u8]) -> Vec<DiagnosticJson> {
             assert_shown_safely(&r.render());
             r.to_json()
                 .into_iter()
-                .filter(|d| d.severity == grapevine::diagnostic::Severity::Error)
+                .filter(|d| d.severity == grapevine::internals::diagnostic::Severity::Error)
                 .collect()
         }
         Err(e) => panic!("not invalid: {e}"),
@@ -153,9 +155,12 @@ fn good_multi_line_values_are_kept() {
     let text = "from,to,time,kind\na,b,100001,\"two\nlines\"\nb,c,100002,\"three\r\nlines\rhere\"\nc,d,100003,x\n";
     let c = parse(text.as_bytes(), false).unwrap();
     assert_eq!(c.row_count(), 3);
-    assert_eq!(c.event_kind(grapevine::catalog::EventId(0)), "two\nlines");
     assert_eq!(
-        c.event_kind(grapevine::catalog::EventId(1)),
+        c.event_kind(grapevine::internals::catalog::EventId(0)),
+        "two\nlines"
+    );
+    assert_eq!(
+        c.event_kind(grapevine::internals::catalog::EventId(1)),
         "three\r\nlines\rhere"
     );
     assert_eq!((c.line_of(0), c.line_of(1), c.line_of(2)), (2, 4, 7));
@@ -242,11 +247,11 @@ fn more_than_65535_kinds() {
     .unwrap();
     assert_eq!(one.row_count(), 70_000);
     assert_eq!(
-        one.event_kind(grapevine::catalog::EventId(69_999)),
+        one.event_kind(grapevine::internals::catalog::EventId(69_999)),
         "k69999"
     );
     assert_eq!(
-        one.event_kind(grapevine::catalog::EventId(65_536)),
+        one.event_kind(grapevine::internals::catalog::EventId(65_536)),
         "k65536"
     );
     let two = Corpus::parse(
@@ -401,14 +406,16 @@ fn times_out_of_range_are_located_errors() {
         let text = format!("from,to,time\na,b,{good}\n");
         let c = parse(text.as_bytes(), false).unwrap();
         assert_eq!(
-            c.event_interval(grapevine::catalog::EventId(0)).lo,
+            c.event_interval(grapevine::internals::catalog::EventId(0))
+                .lo,
             Some(lo),
             "{good}"
         );
     }
     let c = parse(b"from,to,time\na,b,9998\n", false).unwrap();
     assert_eq!(
-        c.event_interval(grapevine::catalog::EventId(0)).hi,
+        c.event_interval(grapevine::internals::catalog::EventId(0))
+            .hi,
         Some(MAX_SECOND)
     );
 }
@@ -427,7 +434,7 @@ fn four_digit_integers_are_years_five_are_unix_seconds() {
         let r = (0..c.row_count() as u32)
             .find(|&r| c.line_of(r) == line)
             .unwrap();
-        c.event_interval(grapevine::catalog::EventId(r))
+        c.event_interval(grapevine::internals::catalog::EventId(r))
     };
     assert_eq!(by_line(2).lo, Some(1_451_606_400)); // 2016-01-01
     assert_eq!(by_line(2).hi, Some(1_483_228_799)); // 2016-12-31T23:59:59

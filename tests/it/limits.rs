@@ -128,7 +128,7 @@ fn a_huge_name_gives_a_bounded_picture() {
 
 #[test]
 fn a_meeting_of_a_hundred_thousand_costs_linear_memory() {
-    use grapevine::model::{Entity, Event, Parties};
+    use grapevine::internals::model::{Entity, Event, Parties};
     // Every ordered pair would be 10^10 channels; through a hub, 2 × 10^5.
     let n = 100_000;
     let entities: Vec<Entity> = (0..n)

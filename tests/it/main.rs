@@ -17,6 +17,7 @@ mod malformed;
 mod reach_props;
 mod render;
 mod roundtrip;
+mod stories;
 mod story;
 mod strategies;
 mod terminal;

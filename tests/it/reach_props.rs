@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use grapevine::model::{Entity, Event, Message};
+use grapevine::internals::model::{Entity, Event, Message};
 use grapevine::{reach_story, Certainty, Mode, Origin, Query, Story, TimeExpr, Timing};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -93,6 +93,12 @@ struct Case {
     since: Option<usize>,
     /// `--until`, as an index into `UNTILS`.
     until: Option<usize>,
+    /// `after` pairs `(a, b)`: event `a` is after event `b` (`a > b`, so
+    /// that they form no cycle; pairs naming an event left out are dropped).
+    afters: Vec<(usize, usize)>,
+    /// Holdings of the message: entity, time (index into `TIMES`),
+    /// certainty.
+    holdings: Vec<(usize, Option<usize>, Option<Certainty>)>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -113,6 +119,15 @@ fn case() -> impl Strategy<Value = Case> {
             any::<bool>(),
             proptest::option::weighted(0.3, 0..TIMES.len()),
             proptest::option::weighted(0.5, 0..UNTILS.len()),
+            proptest::collection::vec((0usize..12, 0usize..12), 0..4),
+            proptest::collection::vec(
+                (
+                    0..n,
+                    proptest::option::weighted(0.9, 0..TIMES.len()),
+                    certainty(),
+                ),
+                0..3,
+            ),
         )
             .prop_map(
                 move |(
@@ -126,6 +141,8 @@ fn case() -> impl Strategy<Value = Case> {
                     strict,
                     since,
                     until,
+                    afters,
+                    holdings,
                 )| Case {
                     n,
                     names,
@@ -142,6 +159,12 @@ fn case() -> impl Strategy<Value = Case> {
                     strict,
                     since,
                     until,
+                    afters: afters
+                        .into_iter()
+                        .filter(|(a, b)| a != b)
+                        .map(|(a, b)| (a.max(b), a.min(b)))
+                        .collect(),
+                    holdings,
                 },
             )
     })
@@ -150,7 +173,11 @@ fn case() -> impl Strategy<Value = Case> {
 /// A random story and query of this module's generator, for the tests of
 /// other modules (`path` against `reach`).
 pub(crate) fn story_and_query() -> impl Strategy<Value = (Story, Query)> {
-    case().prop_map(|c| (build(&c), query(&c)))
+    case()
+        .prop_map(|c| (build(&c), query(&c)))
+        .prop_filter("an order of events that can be", |(s, _)| {
+            ordered_intervals(s).is_some()
+        })
 }
 
 fn build(case: &Case) -> Story {
@@ -184,7 +211,95 @@ fn build(case: &Case) -> Story {
             ..Event::default()
         });
     }
+    for (k, &(entity, t, certainty)) in case.holdings.iter().enumerate() {
+        story.holdings.push(grapevine::Holding {
+            id: format!("h{k}"),
+            entity: format!("p{entity}"),
+            message: "m".into(),
+            time: t.map(time),
+            certainty,
+            ..Default::default()
+        });
+    }
+    let ids: HashSet<String> = story.events.iter().map(|e| e.id.clone()).collect();
+    for e in &mut story.events {
+        let k: usize = e.id[1..].parse().unwrap();
+        for &(_, b) in case.afters.iter().filter(|(a, _)| *a == k) {
+            let b = format!("e{b:02}");
+            if ids.contains(&b) && !e.after.contains(&b) {
+                e.after.push(b);
+            }
+        }
+    }
+    // As a load does: the intervals `after` tightens (left as written when
+    // the order is impossible; `check` compares that with the brute force).
+    let _ = grapevine::order_events(&mut story);
     story
+}
+
+/// The holdings of the message as the events they are in queries about it,
+/// straight from the spec: from the message's origin to the entity, with
+/// the holding's time and certainty, carrying the message.
+fn holding_events(story: &Story) -> Vec<Event> {
+    let origin = story.messages[0].origin.clone().unwrap();
+    story
+        .holdings
+        .iter()
+        .map(|h| Event {
+            id: h.id.clone(),
+            parties: grapevine::Parties::Directed {
+                from: origin.clone(),
+                to: vec![h.entity.clone()],
+                to_is_array: false,
+            },
+            time: h.time.clone(),
+            certainty: h.certainty,
+            carries: vec!["m".into()],
+            ..Event::default()
+        })
+        .collect()
+}
+
+/// Each event's interval `(lo, hi)` tightened by `after`, straight from the
+/// spec: the event's lo rises to at least B's lo and B's hi falls to at most
+/// the event's hi, until nothing changes. `None` when a pair's tightened
+/// interval is empty (an error). The written times, not the engine's.
+fn ordered_intervals(story: &Story) -> Option<HashMap<String, (i64, i64)>> {
+    let mut iv: HashMap<String, (i64, i64)> = story
+        .events
+        .iter()
+        .map(|e| {
+            let w = e.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
+            (
+                e.id.clone(),
+                (w.lo.unwrap_or(i64::MIN), w.hi.unwrap_or(i64::MAX)),
+            )
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for e in &story.events {
+            for b in &e.after {
+                let ((el, eh), (bl, bh)) = (iv[&e.id], iv[b]);
+                if bl > el {
+                    iv.get_mut(&e.id).unwrap().0 = bl;
+                    changed = true;
+                }
+                if eh < bh {
+                    iv.get_mut(b).unwrap().1 = eh;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let empty = story
+        .events
+        .iter()
+        .any(|e| e.after.iter().any(|b| iv[&e.id].1 < iv[b].0));
+    (!empty).then_some(iv)
 }
 
 fn query(case: &Case) -> Query {
@@ -217,19 +332,43 @@ struct Channel {
 }
 
 fn channels(story: &Story, mode: Mode, min: Certainty, traced: bool) -> Vec<Channel> {
+    let ordered = ordered_intervals(story).expect("a valid order");
     let mut out = Vec::new();
-    for e in &story.events {
-        let carries = traced && e.carries.iter().any(|m| m == "m");
-        if e.certainty() < min || (mode == Mode::Message && !carries) {
+    // A holding is a channel of the queries about its message only.
+    let holdings = if traced {
+        holding_events(story)
+    } else {
+        vec![]
+    };
+    for e in &holdings {
+        let iv = e.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
+        if e.certainty() < min {
             continue;
         }
-        let iv = e.interval();
         for (a, b) in e.parties.channels() {
             out.push(Channel {
                 from: a.into(),
                 to: b.into(),
                 lo: iv.lo.unwrap_or(i64::MIN),
                 hi: iv.hi.unwrap_or(i64::MAX),
+                carries: true,
+                event: e.id.clone(),
+                certainty: e.certainty(),
+            });
+        }
+    }
+    for e in &story.events {
+        let carries = traced && e.carries.iter().any(|m| m == "m");
+        if e.certainty() < min || (mode == Mode::Message && !carries) {
+            continue;
+        }
+        let (lo, hi) = ordered[&e.id];
+        for (a, b) in e.parties.channels() {
+            out.push(Channel {
+                from: a.into(),
+                to: b.into(),
+                lo,
+                hi,
                 carries,
                 event: e.id.clone(),
                 certainty: e.certainty(),
@@ -248,31 +387,77 @@ fn after(t: i64, strict: bool) -> i64 {
     }
 }
 
+/// What stays the same down a walk of the chains: the channels and whether
+/// a hop must come strictly after its sender's receipt.
+struct Hops<'a> {
+    chans: &'a [Channel],
+    strict: bool,
+}
+
 /// Every simple chain from `source`: calls `visit(node, arrival, chain)`.
 fn walk(
-    chans: &[Channel],
+    hops: &Hops<'_>,
     node: &str,
     t: i64,
-    strict: bool,
     chain: &mut Vec<usize>,
     seen: &mut Vec<String>,
     visit: &mut dyn FnMut(&str, i64, &[usize]),
 ) {
     visit(node, t, chain);
-    for (i, c) in chans.iter().enumerate() {
+    for (i, c) in hops.chans.iter().enumerate() {
         if c.from != node || seen.contains(&c.to) {
             continue;
         }
-        let ready = after(t, strict);
+        let ready = after(t, hops.strict);
         if c.hi < ready {
             continue;
         }
         chain.push(i);
         seen.push(c.to.clone());
-        walk(chans, &c.to, c.lo.max(ready), strict, chain, seen, visit);
+        walk(hops, &c.to, c.lo.max(ready), chain, seen, visit);
         seen.pop();
         chain.pop();
     }
+}
+
+/// Per entity reached: its earliest time and its hops in the tree of the
+/// spec, the distance from the source over the "tight" channels (a channel
+/// from `u` to `v` is tight when it is usable from `u`'s earliest time and
+/// delivers exactly at `v`'s earliest time).
+fn tree_hops(
+    chans: &[Channel],
+    source: &str,
+    earliest: &HashMap<String, i64>,
+    strict: bool,
+) -> HashMap<String, (i64, usize)> {
+    let mut hops: HashMap<String, (i64, usize)> = HashMap::new();
+    hops.insert(source.to_string(), (earliest[source], 0));
+    let mut frontier = vec![source.to_string()];
+    let mut d = 0;
+    while !frontier.is_empty() {
+        d += 1;
+        let mut next = Vec::new();
+        for u in &frontier {
+            let ready = after(earliest[u], strict);
+            for c in chans.iter().filter(|c| &c.from == u) {
+                if c.to == source || c.hi < ready || hops.contains_key(&c.to) {
+                    continue;
+                }
+                let t = c.lo.max(ready);
+                if earliest.get(&c.to) == Some(&t) {
+                    hops.insert(c.to.clone(), (t, d));
+                    next.push(c.to.clone());
+                }
+            }
+        }
+        frontier = next;
+    }
+    assert_eq!(
+        hops.len(),
+        earliest.len(),
+        "every entity reached is in the tree"
+    );
+    hops
 }
 
 /// The two clarifications of definite timing, each of which the brute force
@@ -298,15 +483,76 @@ struct Brute {
     t0: i64,
     /// Last second of `--until`.
     until: Option<i64>,
-    /// Per threshold at or above the query's: entity -> (earliest, fewest
-    /// hops at earliest).
+    /// Per threshold at or above the query's: entity -> (earliest, hops in
+    /// the tree of earliest arrivals).
     levels: HashMap<Certainty, HashMap<String, (i64, usize)>>,
     /// Per threshold and entity: the first event of that certainty on each
-    /// earliest chain with the fewest hops at that threshold.
+    /// shortest tight chain at that threshold.
     firsts: HashMap<Certainty, HashMap<String, HashSet<String>>>,
     /// Entity -> least definite time (`i64::MIN` always, `i64::MAX` no upper
     /// bound); absent: not definitely reached.
     definite: HashMap<String, i64>,
+}
+
+/// Entity -> (earliest, tree hops), and entity -> first events of the
+/// level on its shortest tight chains.
+type LevelAnswer = (
+    HashMap<String, (i64, usize)>,
+    HashMap<String, HashSet<String>>,
+);
+
+/// One threshold's answer straight from the chains: entity -> (earliest,
+/// tree hops), and per entity the first events of that certainty on its
+/// shortest tight chains.
+fn level_answer(
+    story: &Story,
+    case: &Case,
+    level: Certainty,
+    source: &str,
+    t0: i64,
+) -> LevelAnswer {
+    let chans = channels(story, case.mode, level, case.use_message);
+    let mut all: Vec<(String, i64, Vec<usize>)> = Vec::new();
+    let hops = Hops {
+        chans: &chans,
+        strict: case.strict,
+    };
+    walk(
+        &hops,
+        source,
+        t0,
+        &mut vec![],
+        &mut vec![source.to_string()],
+        &mut |v, t, chain| all.push((v.to_string(), t, chain.to_vec())),
+    );
+    let mut earliest: HashMap<String, i64> = HashMap::new();
+    for (v, t, _) in &all {
+        let e = earliest.entry(v.clone()).or_insert(*t);
+        *e = (*e).min(*t);
+    }
+    let best = tree_hops(&chans, source, &earliest, case.strict);
+    // The shortest tight chains: every hop delivers at its receiver's
+    // earliest time from its sender's earliest time.
+    let tight = |chain: &[usize]| {
+        let mut t = t0;
+        chain.iter().all(|&c| {
+            t = chans[c].lo.max(after(t, case.strict));
+            earliest[&chans[c].to] == t
+        })
+    };
+    let mut first: HashMap<String, HashSet<String>> = HashMap::new();
+    for (v, _, chain) in &all {
+        if chain.len() != best[v].1 || !tight(chain) {
+            continue;
+        }
+        if let Some(&c) = chain.iter().find(|&&c| chans[c].certainty == level) {
+            first
+                .entry(v.clone())
+                .or_default()
+                .insert(chans[c].event.clone());
+        }
+    }
+    (best, first)
 }
 
 fn brute(story: &Story, case: &Case, rules: Rules) -> Brute {
@@ -330,34 +576,7 @@ fn brute(story: &Story, case: &Case, rules: Rules) -> Brute {
         if level < case.threshold {
             continue;
         }
-        let chans = channels(story, case.mode, level, case.use_message);
-        let mut all: Vec<(String, i64, Vec<usize>)> = Vec::new();
-        walk(
-            &chans,
-            &source,
-            t0,
-            case.strict,
-            &mut vec![],
-            &mut vec![source.clone()],
-            &mut |v, t, chain| all.push((v.to_string(), t, chain.to_vec())),
-        );
-        let mut best: HashMap<String, (i64, usize)> = HashMap::new();
-        for (v, t, chain) in &all {
-            let e = best.entry(v.clone()).or_insert((*t, chain.len()));
-            *e = (*e).min((*t, chain.len()));
-        }
-        let mut first: HashMap<String, HashSet<String>> = HashMap::new();
-        for (v, t, chain) in &all {
-            if (*t, chain.len()) != best[v] {
-                continue;
-            }
-            if let Some(&c) = chain.iter().find(|&&c| chans[c].certainty == level) {
-                first
-                    .entry(v.clone())
-                    .or_default()
-                    .insert(chans[c].event.clone());
-            }
-        }
+        let (best, first) = level_answer(story, case, level, &source, t0);
         levels.insert(level, best);
         firsts.insert(level, first);
     }
@@ -476,15 +695,21 @@ fn expected(story: &Story, case: &Case, b: &Brute) -> (Vec<Row>, Vec<String>) {
     (rows, not)
 }
 
+/// The story's events by id, and whether a hop must come strictly after
+/// its sender's receipt: what stays the same down [`readings`].
+struct Events<'a> {
+    by_id: &'a HashMap<&'a str, &'a Event>,
+    strict: bool,
+}
+
 /// Every way to read `path` as a chain from `node` at `t`, each hop usable
 /// (its hi at or after its sender's receipt): the entities along it, `node`
 /// first, and the arrival time.
 fn readings(
-    events: &HashMap<&str, &Event>,
+    events: &Events<'_>,
     path: &[String],
     node: &str,
     t: i64,
-    strict: bool,
     nodes: &mut Vec<String>,
     out: &mut Vec<(Vec<String>, i64)>,
 ) {
@@ -492,11 +717,11 @@ fn readings(
         out.push((nodes.clone(), t));
         return;
     };
-    let Some(e) = events.get(id.as_str()) else {
+    let Some(e) = events.by_id.get(id.as_str()) else {
         return;
     };
     let iv = e.interval();
-    let ready = after(t, strict);
+    let ready = after(t, events.strict);
     if iv.hi.unwrap_or(i64::MAX) < ready {
         return;
     }
@@ -504,14 +729,101 @@ fn readings(
     for (a, b) in e.parties.channels() {
         if a == node {
             nodes.push(b.to_string());
-            readings(events, rest, b, at, strict, nodes, out);
+            readings(events, rest, b, at, nodes, out);
             nodes.pop();
         }
     }
 }
 
+/// The first row whose `path` is not its `previous`'s `path` followed by its
+/// `via` (the paths of the spec form a tree), if any.
+pub(crate) fn tree_violation(answer: &grapevine::ReachAnswer) -> Option<String> {
+    let paths: HashMap<&str, &Vec<String>> = answer
+        .reached
+        .iter()
+        .filter_map(|r| Some((r.entity.as_str(), r.path.as_ref()?)))
+        .collect();
+    answer.reached.iter().find_map(|r| {
+        let path = r.path.as_ref()?;
+        let want: Vec<String> = match (&r.previous, &r.via) {
+            (None, None) => vec![],
+            (Some(p), Some(via)) => {
+                let Some(w) = paths.get(p.as_str()) else {
+                    return Some(format!("{}: previous {p} not reached", r.entity));
+                };
+                let mut w = w.to_vec();
+                w.push(via.clone());
+                w
+            }
+            _ => return Some(format!("{}: previous and via disagree", r.entity)),
+        };
+        (path != &want)
+            .then(|| format!("{}: path {:?}, previous's + via {:?}", r.entity, path, want))
+    })
+}
+
+/// `after`: the engine's tightened intervals are the spec's, and an
+/// impossible order is an error for both. True when the order is possible.
+fn check_order(story: &Story) -> Result<bool, TestCaseError> {
+    let mut ordered = story.clone();
+    let engine = grapevine::order_events(&mut ordered);
+    match ordered_intervals(story) {
+        None => {
+            prop_assert!(engine.is_err(), "an impossible order is an error");
+            Ok(false)
+        }
+        Some(want) => {
+            prop_assert!(engine.is_ok(), "{:?}", engine);
+            for e in &story.events {
+                let iv = e.interval();
+                let got = (iv.lo.unwrap_or(i64::MIN), iv.hi.unwrap_or(i64::MAX));
+                prop_assert_eq!(got, want[&e.id], "interval of {}", e.id);
+            }
+            Ok(true)
+        }
+    }
+}
+
+/// rests_on: the first event of the evidence level on a shortest tight
+/// chain at that level; on the reported path itself when that level is the
+/// threshold.
+fn check_rests_on(
+    r: &grapevine::Reached,
+    path: &[String],
+    b: &Brute,
+    case: &Case,
+    events: &HashMap<&str, &Event>,
+) -> Result<(), TestCaseError> {
+    let id = &r.entity;
+    if *id == b.source || r.evidence == Certainty::Confirmed {
+        prop_assert_eq!(&r.rests_on, &None, "rests_on of {}", id);
+        return Ok(());
+    }
+    let Some(e) = r.rests_on.as_deref() else {
+        return Err(TestCaseError::fail(format!("{id} rests on nothing")));
+    };
+    let candidates = b.firsts[&r.evidence].get(id).cloned().unwrap_or_default();
+    prop_assert!(
+        candidates.contains(e),
+        "{} rests on {}, not one of {:?}",
+        id,
+        e,
+        candidates
+    );
+    if r.evidence == case.threshold {
+        let first = path
+            .iter()
+            .find(|p| events[p.as_str()].certainty() == r.evidence);
+        prop_assert_eq!(Some(e), first.map(String::as_str), "rests_on of {}", id);
+    }
+    Ok(())
+}
+
 fn check(case: &Case) -> Result<(), TestCaseError> {
     let story = build(case);
+    if !check_order(&story)? {
+        return Ok(());
+    }
     let catalog = grapevine::StoryCatalog::new(&story);
     let (index, q) = query(case).compile(&catalog).unwrap();
     let answer = grapevine::reach(&index, &q);
@@ -525,12 +837,20 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     prop_assert_eq!(streamed.len(), answer.reached.len());
     let b = brute(&story, case, SPEC);
     let (rows, not) = expected(&story, case, &b);
-    prop_assert_eq!(answer.until, b.until, "until");
+    prop_assert_eq!(answer.asked.until, b.until, "until");
     let got: Vec<&str> = answer.reached.iter().map(|r| r.entity.as_str()).collect();
     let want: Vec<&str> = rows.iter().map(|r| r.entity.as_str()).collect();
     prop_assert_eq!(&got, &want, "reached, in causal order");
     prop_assert_eq!(&answer.not_reached, &not, "not_reached, by name");
-    let events: HashMap<&str, &Event> = story.events.iter().map(|e| (e.id.as_str(), e)).collect();
+    // The paths form a tree: previous's path followed by via.
+    prop_assert_eq!(tree_violation(&answer), None);
+    let held = holding_events(&story);
+    let events: HashMap<&str, &Event> = story
+        .events
+        .iter()
+        .chain(held.iter().filter(|_| case.use_message))
+        .map(|e| (e.id.as_str(), e))
+        .collect();
     for (r, want) in answer.reached.iter().zip(&rows) {
         let id = &r.entity;
         let got = Row {
@@ -544,30 +864,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         prop_assert_eq!(&got, want, "row of {}", id);
         let path = r.path.as_ref().expect("paths asked for");
         prop_assert_eq!(path.len(), want.hops, "path of {}", id);
-        // rests_on: the first event of the evidence level on an earliest
-        // chain with fewest hops at that level; on the reported path itself
-        // when that level is the threshold.
-        if *id == b.source || r.evidence == Certainty::Confirmed {
-            prop_assert_eq!(&r.rests_on, &None, "rests_on of {}", id);
-        } else {
-            let Some(e) = r.rests_on.as_deref() else {
-                return Err(TestCaseError::fail(format!("{id} rests on nothing")));
-            };
-            let candidates = b.firsts[&r.evidence].get(id).cloned().unwrap_or_default();
-            prop_assert!(
-                candidates.contains(e),
-                "{} rests on {}, not one of {:?}",
-                id,
-                e,
-                candidates
-            );
-            if r.evidence == case.threshold {
-                let first = path
-                    .iter()
-                    .find(|p| events[p.as_str()].certainty() == r.evidence);
-                prop_assert_eq!(Some(e), first.map(String::as_str), "rests_on of {}", id);
-            }
-        }
+        check_rests_on(r, path, &b, case, &events)?;
         // via and previous: the last hop, and where it came from.
         prop_assert_eq!(&r.via, &path.last().cloned(), "via of {}", id);
         prop_assert_eq!(r.previous.is_none(), *id == b.source, "previous of {}", id);
@@ -585,11 +882,13 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         }
         let mut out = Vec::new();
         readings(
-            &events,
+            &Events {
+                by_id: &events,
+                strict: case.strict,
+            },
             path,
             &b.source,
             b.t0,
-            case.strict,
             &mut vec![b.source.clone()],
             &mut out,
         );
@@ -694,6 +993,14 @@ fn the_generator_exercises_every_rule() {
     for _ in 0..1500 {
         let case = strategy.new_tree(&mut runner).unwrap().current();
         let story = build(&case);
+        let Some(ordered) = ordered_intervals(&story) else {
+            *seen.entry("after is impossible").or_default() += 1;
+            continue;
+        };
+        *seen.entry("after tightens").or_default() += usize::from(story.events.iter().any(|e| {
+            let w = e.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
+            ordered[&e.id] != (w.lo.unwrap_or(i64::MIN), w.hi.unwrap_or(i64::MAX))
+        }));
         let b = brute(&story, &case, SPEC);
         let (rows, _) = expected(&story, &case, &b);
         let mut count = |what, yes: bool| *seen.entry(what).or_default() += usize::from(yes);
@@ -718,6 +1025,15 @@ fn the_generator_exercises_every_rule() {
                 expected(&story, &case, &brute(&story, &case, rules)).0 != rows,
             );
         }
+        let unheld = Case {
+            holdings: vec![],
+            ..case.clone()
+        };
+        let unheld_story = build(&unheld);
+        count(
+            "a holding changes the answer",
+            expected(&unheld_story, &unheld, &brute(&unheld_story, &unheld, SPEC)).0 != rows,
+        );
         let open = Case {
             until: None,
             ..case.clone()
@@ -756,6 +1072,9 @@ fn the_generator_exercises_every_rule() {
         "until changes a row",
         "evidence above threshold, below confirmed",
         "shared names",
+        "after tightens",
+        "after is impossible",
+        "a holding changes the answer",
     ] {
         assert!(
             seen.get(what).copied().unwrap_or(0) >= 5,
@@ -867,8 +1186,21 @@ mod examples {
                 until: Some(bad.into()),
                 ..Query::message("m")
             };
-            let e = reach_story(&s, &q).unwrap_err().to_string();
-            assert!(e.contains("--until"), "{bad}: {e}");
+            let e = reach_story(&s, &q).unwrap_err();
+            assert!(
+                matches!(
+                    &e,
+                    grapevine::Error::Query(
+                        grapevine::QueryError::OpenEnd { text }
+                            | grapevine::QueryError::BadTime {
+                                role: grapevine::internals::error::TimeRole::Until,
+                                text,
+                                ..
+                            }
+                    ) if text == bad
+                ),
+                "{bad}: {e}"
+            );
         }
         let q = Query {
             until: Some("2016-09-19".into()),

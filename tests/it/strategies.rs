@@ -1,6 +1,6 @@
 //! Proptest strategies shared by the test modules.
 
-use grapevine::model::Parties;
+use grapevine::internals::model::Parties;
 use grapevine::Certainty;
 use proptest::prelude::*;
 

@@ -58,7 +58,9 @@ impl Network {
         events.dedup();
         let weights: u64 = events.iter().map(|&e| strength(e)).sum();
         let big = i64::try_from(weights.saturating_add(1)).unwrap_or(INFINITE / 4);
-        let mut event_in = vec![u32::MAX; index.catalog().event_count()];
+        // Holdings are numbered after the events.
+        let numbers = events.last().map_or(0, |&e| e.index() + 1);
+        let mut event_in = vec![u32::MAX; numbers.max(index.catalog().event_count())];
         let mut event_of = vec![u32::MAX; points.len()];
         let mut next = points.len() as u32;
         for &e in &events {

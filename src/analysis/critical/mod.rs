@@ -38,10 +38,10 @@ use serde::Serialize;
 
 use crate::analysis::reach::ser_time;
 
-use super::reach::{earliest_paths, reach, ReachAnswer, ReachQuery};
+use super::reach::{earliest_paths, reach, Asked, ReachAnswer, ReachQuery};
 use super::Query;
 use crate::catalog::{certainty_bits, Catalog, ChannelId, Channels, EntityId, EventId};
-use crate::index::{Index, IndexSpec, Mode};
+use crate::index::{Index, IndexSpec};
 use crate::model::{
     Certainty, Entity, EntityKind, Event, Interval, Message, Parties, Relation, Source, Story,
 };
@@ -149,22 +149,9 @@ pub struct EventInfo {
 /// entity hangs on, and every event named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CriticalAnswer {
-    /// Source entity id.
-    pub source: String,
-    /// Traced message id, if any.
-    pub message: Option<String>,
-    /// message or contacts.
-    pub mode: Mode,
-    /// `t0`, or `None` for no lower bound.
-    #[serde(serialize_with = "ser_time")]
-    pub start: Option<i64>,
-    /// `--until T`, when given.
-    #[serde(serialize_with = "ser_time", skip_serializing_if = "Option::is_none")]
-    pub until: Option<i64>,
-    /// Evidence threshold.
-    pub threshold: Certainty,
-    /// Strict mode.
-    pub strict: bool,
+    /// The question (its fields at the top level of the JSON).
+    #[serde(flatten)]
+    pub asked: Asked,
     /// Each examined reached entity, in reach's causal order.
     pub entities: Vec<Critical>,
     /// Every event named above, in causal order.
@@ -174,9 +161,12 @@ pub struct CriticalAnswer {
 /// A catalogue without some events: the same entities, messages and event
 /// numbers, and the channels of every other event. Any analysis run on it
 /// answers as if the events had never been recorded.
+#[doc(hidden)]
 pub struct Without<'a> {
     inner: &'a dyn Catalog,
     channels: Channels,
+    /// The events removed (holdings too: a holding is a claim).
+    gone: HashSet<EventId>,
 }
 
 impl<'a> Without<'a> {
@@ -202,7 +192,11 @@ impl<'a> Without<'a> {
             hubs: all.hubs,
         };
         channels.index_events(inner.event_count());
-        Without { inner, channels }
+        Without {
+            inner,
+            channels,
+            gone,
+        }
     }
 }
 
@@ -273,6 +267,14 @@ impl Catalog for Without<'_> {
     fn channels(&self) -> &Channels {
         &self.channels
     }
+    fn holding_channels(&self, id: &str) -> Vec<crate::catalog::HoldingChannel> {
+        let mut h = self.inner.holding_channels(id);
+        h.retain(|h| !self.gone.contains(&h.event));
+        h
+    }
+    fn is_holding(&self, e: EventId) -> bool {
+        self.inner.is_holding(e)
+    }
     fn timezone(&self) -> TimeZone {
         self.inner.timezone()
     }
@@ -288,7 +290,7 @@ impl Catalog for Without<'_> {
     fn relations(&self) -> &[Relation] {
         self.inner.relations()
     }
-    fn resolve_entity(&self, text: &str) -> Result<EntityId, String> {
+    fn resolve_entity(&self, text: &str) -> Result<EntityId, crate::QueryError> {
         self.inner.resolve_entity(text)
     }
     fn excerpt(
@@ -302,6 +304,7 @@ impl Catalog for Without<'_> {
 
 /// The details of event `e` of `catalog`: its time, kind, certainty,
 /// parties, and the sentence and source it rests on.
+#[doc(hidden)]
 pub fn event_info(catalog: &dyn Catalog, e: EventId) -> EventInfo {
     let ev = catalog.event(e);
     let citation = ev
@@ -437,7 +440,7 @@ pub fn critical(
     let targets: Vec<EntityId> = answer
         .reached
         .iter()
-        .filter(|r| r.entity != answer.source)
+        .filter(|r| r.entity != answer.asked.source)
         .filter_map(|r| catalog.entity_number(&r.entity))
         .filter(|u| wanted.as_ref().is_none_or(|w| w.contains(u)))
         .collect();
@@ -490,13 +493,7 @@ pub fn critical(
         });
     }
     Ok(CriticalAnswer {
-        source: answer.source,
-        message: answer.message,
-        mode: answer.mode,
-        start: answer.start,
-        until: answer.until,
-        threshold: answer.threshold,
-        strict: answer.strict,
+        asked: answer.asked,
         entities,
         events: named
             .into_iter()

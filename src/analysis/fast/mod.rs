@@ -12,8 +12,8 @@
 //! small groups and by a search from the newly reached senders for large ones.
 //! The answer never depends on the order of channels inside a second.
 //!
-//! The same pass, with a per-entity Pareto frontier of (arrival, hops) labels,
-//! gives the earliest arrival with the fewest hops and its chain
+//! The same pass, with one (arrival, hops) label per entity, gives the
+//! earliest arrival and its chain, the chains forming a tree
 //! ([`earliest_paths_exact`]), and with the definite-timing rule of the spec it
 //! gives definite arrival ([`definite_exact`]). Each function returns `None`
 //! when the index is not exact, so the caller falls back to the general

@@ -1,6 +1,5 @@
-//! Earliest arrival with the fewest hops, and its chain: a Pareto frontier
-//! of (arrival, hops) labels per entity, extended in the same time-ordered
-//! scan.
+//! Earliest arrival and its chain, the chains forming a tree: one
+//! (arrival, hops) label per entity, made in the same time-ordered scan.
 
 use super::{encode_start, first_channel, Scan, NONE, SMALL_GROUP, UNREACHED};
 use crate::analysis::reach::{Paths, ReachQuery, NO_LOWER};
@@ -46,17 +45,14 @@ impl Relax for PathScan<'_> {
         let e = self.ch.offset[k] + 1;
         let hu = &mut self.heads[u];
         hu.sent = e;
-        let (mut l, mut lh) = (hu.label, hu.hops);
+        let (l, lh) = (hu.label, hu.hops);
         if l == NONE {
             return None;
         }
-        // A hub passes it on in its own second.
+        // Strict: an entity's only label is its earliest arrival, not usable
+        // in its own second; a hub passes it on in its own second.
         if self.strict && hu.time >= e && (u as u32) < self.ch.hub0 {
-            l = self.labels[l as usize].prev;
-            if l == NONE {
-                return None;
-            }
-            lh = self.labels[l as usize].hops;
+            return None;
         }
         let to = self.ch.to[k];
         let v = to as usize;
@@ -78,9 +74,9 @@ impl Relax for PathScan<'_> {
                 }
                 return None;
             }
-            if h >= cur.hops {
-                return None;
-            }
+            // A later arrival never adds a label: the chains form a tree
+            // over earliest arrivals.
+            return None;
         } else {
             self.first_label[v] = self.labels.len() as u32;
         }
@@ -90,7 +86,6 @@ impl Relax for PathScan<'_> {
             hops: h,
             channel: k as u32,
             parent: l,
-            prev: cur.label,
         });
         self.heads[v] = Head {
             time: e,
@@ -179,7 +174,7 @@ struct Head {
     sent: u32,
 }
 
-/// One (arrival, hops) label of an entity's Pareto frontier.
+/// An entity's (arrival, hops) label: its earliest arrival and its chain.
 #[derive(Debug, Clone, Copy)]
 struct Label {
     /// Encoded arrival time.
@@ -190,34 +185,31 @@ struct Label {
     channel: u32,
     /// The sender's label it extends.
     parent: u32,
-    /// This entity's previous label (earlier, more hops).
-    prev: u32,
 }
 
-/// Earliest arrival with fewest hops on an exact-time index, with one chain
-/// per entity as a [`Paths`] forest; `None` when the index is not exact.
+/// Earliest arrival on an exact-time index, with one chain per entity as a
+/// [`Paths`] tree; `None` when the index is not exact.
 ///
 /// Gives the same answer as [`crate::analysis::reach::earliest_paths`] (ties between
 /// chains of equal arrival and hops go to the smallest channel number of the
 /// last hop, recursively), in one pass.
 ///
 /// # How
-/// Each entity keeps a frontier of labels with strictly increasing arrival and
-/// strictly decreasing hops. Scanning channels in time order, a channel at
-/// second `t` from `u` to `v` extends `u`'s last label (strict: its last label
-/// before `t`) by one hop; it becomes `v`'s new label when it has fewer hops
-/// than `v`'s last one, or replaces `v`'s label of the same second when it has
-/// fewer hops or equal hops through a smaller channel. Same-second groups are
-/// closed (relaxed again from every entity whose label improved) in
-/// non-strict mode; in strict mode a label is never used in its own second.
-/// The first label of an entity is its earliest arrival, and following parent
-/// labels gives its chain.
+/// Each entity has at most one label, its earliest arrival. Scanning channels
+/// in time order, a channel at second `t` from `u` to `v` extends `u`'s label
+/// (strict: only a label from before `t`) by one hop; it becomes `v`'s label
+/// when `v` has none, or replaces `v`'s label of the same second when it has
+/// fewer hops or equal hops through a smaller channel. A later arrival never
+/// adds a label, so an entity's chain is its sender's chain and one hop (the
+/// chains form a tree). Same-second groups are closed (relaxed again from
+/// every entity whose label improved) in non-strict mode; in strict mode a
+/// label is never used in its own second. Following parent labels gives an
+/// entity's chain.
 ///
 /// # Complexity
 /// O(log c + k) for the k channels after the start, plus the closure of
-/// same-second groups. Memory: 20
-/// bytes per label (at most one per entity and hop count; a few per entity in
-/// practice) and 8 bytes per entity.
+/// same-second groups. Memory: 16 bytes per label (at most one per entity)
+/// and 16 bytes per entity.
 pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -> Option<Paths> {
     let (base, offset) = index.exact_times()?;
     let n = index.node_count();
@@ -233,7 +225,6 @@ pub fn earliest_paths_exact(index: &Index, query: &ReachQuery, min: Certainty) -
         hops: 0,
         channel: NONE,
         parent: NONE,
-        prev: NONE,
     }];
     // Per entity, its last label's time, hops and number side by side with
     // the last second it sent in: the scan reads one small record per end

@@ -126,20 +126,10 @@ impl Serialize for RowJson<'_, '_> {
         use serde::ser::SerializeStruct;
         let index = self.rows.index;
         let f = self.rows.fields_of(self.row);
-        let event = |c: Option<ChannelId>| c.map(|c| index.event_id(c));
         let mut st = s.serialize_struct("Reached", 10)?;
-        st.serialize_field("entity", f.entity)?;
-        st.serialize_field("name", f.name)?;
-        st.serialize_field("earliest", &Time(f.earliest))?;
-        st.serialize_field("timing", &f.timing)?;
-        st.serialize_field("definite_by", &Time(f.definite_by))?;
-        st.serialize_field("evidence", &f.evidence)?;
-        st.serialize_field("rests_on", &event(f.rests_on))?;
-        st.serialize_field("via", &event(f.via))?;
-        st.serialize_field("previous", &f.previous)?;
-        match &f.path {
-            Some(channels) => st.serialize_field("path", &EventIds { index, channels })?,
-            None => st.skip_field("path")?,
+        f.each(|name, value| st.serialize_field(name, &Value { index, value }))?;
+        if f.path.is_none() {
+            st.skip_field("path")?;
         }
         st.end()
     }
@@ -173,6 +163,64 @@ pub struct RowFields<'a> {
     /// The channels of the path's events (`None`: the query asked for no
     /// paths).
     pub path: Option<Vec<ChannelId>>,
+}
+
+/// One value of a row of `reached`, as [`RowFields::each`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowValue<'a> {
+    /// A string.
+    Str(&'a str),
+    /// A string, or null.
+    MaybeStr(Option<&'a str>),
+    /// A time, written RFC 3339, or null without a bound.
+    Time(Option<i64>),
+    /// The event of a channel, written as its id, or null.
+    Event(Option<ChannelId>),
+    /// The events of channels, written as an array of their ids.
+    Events(&'a [ChannelId]),
+}
+
+impl RowFields<'_> {
+    /// The row's JSON fields in the order they are written, each name with
+    /// its value (`path` only when there is one): the one list that
+    /// [`ReachRows::row_json`] and a writer making the text itself follow.
+    pub fn each<E>(
+        &self,
+        mut field: impl FnMut(&'static str, RowValue<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        field("entity", RowValue::Str(self.entity))?;
+        field("name", RowValue::Str(self.name))?;
+        field("earliest", RowValue::Time(self.earliest))?;
+        field("timing", RowValue::Str(self.timing.as_str()))?;
+        field("definite_by", RowValue::Time(self.definite_by))?;
+        field("evidence", RowValue::Str(self.evidence.as_str()))?;
+        field("rests_on", RowValue::Event(self.rests_on))?;
+        field("via", RowValue::Event(self.via))?;
+        field("previous", RowValue::MaybeStr(self.previous))?;
+        if let Some(channels) = &self.path {
+            field("path", RowValue::Events(channels))?;
+        }
+        Ok(())
+    }
+}
+
+/// A [`RowValue`] with the index that names its events.
+struct Value<'a, 'i> {
+    index: &'a Index<'i>,
+    value: RowValue<'a>,
+}
+
+impl Serialize for Value<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let index = self.index;
+        match self.value {
+            RowValue::Str(text) => s.serialize_str(text),
+            RowValue::MaybeStr(text) => text.serialize(s),
+            RowValue::Time(t) => ser_time(&t, s),
+            RowValue::Event(c) => c.map(|c| index.event_id(c)).serialize(s),
+            RowValue::Events(channels) => EventIds { index, channels }.serialize(s),
+        }
+    }
 }
 
 impl<'i> ReachRows<'i> {

@@ -13,8 +13,10 @@
 //!   so every hop from it is in time; and the source's own definite time is
 //!   lowered when a definite chain brings the information back to it earlier.
 //! - **evidence**: the strongest threshold at which the entity is reached at all.
-//! - **path**: one earliest-arrival chain, fewest hops among those; `via` is
-//!   its last event, `previous` the entity that event came from, and
+//! - **path**: one earliest-arrival chain; the chains form a tree (an
+//!   entity's chain is its `previous`'s followed by its `via`), with the
+//!   fewest hops possible in such a tree; `via` is its last event,
+//!   `previous` the entity that event came from, and
 //!   `rests_on` the first event of the weakest certainty on the chain found at
 //!   the `evidence` level.
 //! - **until**: an optional time `T` that filters the answer to "by `T`?".
@@ -39,7 +41,7 @@ use crate::model::time::rfc3339;
 use crate::model::Certainty;
 
 mod json;
-pub use json::RowFields;
+pub use json::{RowFields, RowValue};
 mod paths;
 mod rows;
 pub use rows::{reach, reach_rows, ReachRows};
@@ -47,8 +49,10 @@ pub use rows::{reach, reach_rows, ReachRows};
 pub use paths::Paths;
 
 /// No lower bound: the information was held from the beginning of time.
+#[doc(hidden)]
 pub const NO_LOWER: i64 = i64::MIN;
 /// No upper bound: not known by any time.
+#[doc(hidden)]
 pub const NO_UPPER: i64 = i64::MAX;
 const NONE: u32 = u32::MAX;
 
@@ -176,7 +180,8 @@ pub struct Reached {
     pub via: Option<String>,
     /// The entity id that last event came from (`None` for the source).
     pub previous: Option<String>,
-    /// Event ids of one earliest-arrival chain, fewest hops among those;
+    /// Event ids of one earliest-arrival chain, its `previous`'s followed by
+    /// its `via` (the chains form a tree);
     /// `None` when the query asked for no paths ([`ReachQuery::paths`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<String>>,
@@ -207,9 +212,10 @@ impl Reached {
     }
 }
 
-/// The answer to a reachability query; serialises to the JSON of the spec.
+/// The question as every answer echoes it: `reach`, `path` and `critical`
+/// write these seven fields, in this order, before their own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReachAnswer {
+pub struct Asked {
     /// Source entity id.
     pub source: String,
     /// Traced message id, if any.
@@ -226,6 +232,14 @@ pub struct ReachAnswer {
     pub threshold: Certainty,
     /// Strict mode.
     pub strict: bool,
+}
+
+/// The answer to a reachability query; serialises to the JSON of the spec.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReachAnswer {
+    /// The question (its fields at the top level of the JSON).
+    #[serde(flatten)]
+    pub asked: Asked,
     /// Reached entities in causal order: the source first (with an empty
     /// path), then by `earliest` (no lower bound first), then by the number
     /// of hops, then by name (then id).
@@ -266,6 +280,7 @@ fn after(t: i64, strict: bool) -> i64 {
 /// usable when `hi >= after(arr(u))` and delivers at `max(lo, after(arr(u)))`.
 ///
 /// Complexity: O(c + n log n) for c channels and n entities.
+#[doc(hidden)]
 pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Vec<i64> {
     if let Some(arr) = super::fast::earliest_exact(index, query, min) {
         return arr;
@@ -304,25 +319,26 @@ pub fn earliest_arrival(index: &Index, query: &ReachQuery, min: Certainty) -> Ve
     arr
 }
 
-/// Earliest arrival with fewest hops per entity, and one chain each, as a
-/// [`Paths`] forest (linear memory, whatever the chains' lengths).
+/// Earliest arrival per entity and one chain each, as a [`Paths`] tree
+/// (linear memory, whatever the chains' lengths).
 ///
-/// Multi-criteria label-setting: labels `(time, hops)` are settled in
-/// increasing order; a label is kept only when it has fewer hops than every
-/// label already settled at its entity. The first label settled at an entity
-/// is its earliest arrival with the fewest hops among earliest chains. Ties are
-/// broken by channel number, which is canonical, so the choice never depends on
-/// the file's order.
+/// The chains form a tree: an entity's chain is its sender's chain followed
+/// by one channel. Label-setting over `(time, hops)` in lexicographic order:
+/// each entity is settled once, at its first pop, that is at its earliest
+/// arrival with the fewest hops among the channels that deliver it then from
+/// a sender settled at its own earliest arrival. Ties are broken by channel
+/// number, which is canonical, so the choice never depends on the file's
+/// order.
 ///
-/// Complexity: O(L·d log L) where L is the number of labels kept (at most
-/// one per entity and hop count) and d the out-degree.
+/// Complexity: O(c log c) for c channels.
+#[doc(hidden)]
 pub fn earliest_paths(index: &Index, query: &ReachQuery, min: Certainty) -> Paths {
     if let Some(paths) = super::fast::earliest_paths_exact(index, query, min) {
         return paths;
     }
     let n = index.node_count();
     let mut paths = Paths::new(n);
-    let mut min_hops = vec![u32::MAX; n];
+    let mut done = vec![false; n];
     // (time, hops, hub, via channel, parent label, node): at equal time and
     // hops an entity settles before a meeting's hub, so that the hub is
     // entered through the smallest channel of all that tie, as the exact
@@ -338,10 +354,10 @@ pub fn earliest_paths(index: &Index, query: &ReachQuery, min: Certainty) -> Path
         NodeId::from(query.source),
     )));
     while let Some(Reverse((t, h, _, via, parent, u))) = heap.pop() {
-        if h >= min_hops[u.index()] {
+        if done[u.index()] {
             continue;
         }
-        min_hops[u.index()] = h;
+        done[u.index()] = true;
         let id = paths.push_label(parent, via);
         paths.settle(u, t, h, id);
         let ready = if index.is_hub(u) {
@@ -356,7 +372,7 @@ pub fn earliest_paths(index: &Index, query: &ReachQuery, min: Certainty) -> Path
             let v = index.to(c);
             // Into a hub is half a hop: the hop counts out of it.
             let hv = if index.is_hub(v) { h } else { h + 1 };
-            if hv >= min_hops[v.index()] {
+            if done[v.index()] {
                 continue;
             }
             heap.push(Reverse((
@@ -386,6 +402,7 @@ pub fn earliest_paths(index: &Index, query: &ReachQuery, min: Certainty) -> Path
 ///
 /// Complexity: O(c log c) in practice; every improvement re-examines the
 /// improved entity's channels.
+#[doc(hidden)]
 pub fn definite_arrival(
     index: &Index,
     query: &ReachQuery,

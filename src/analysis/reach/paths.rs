@@ -7,6 +7,7 @@ use crate::catalog::{ChannelId, NodeId};
 /// number of labels, whatever the chains' lengths. An entity's chain is read
 /// by following parent labels from its own ([`Paths::channels`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[doc(hidden)]
 pub struct Paths {
     /// Earliest arrival per entity ([`NO_UPPER`]: not reached).
     time: Vec<i64>,

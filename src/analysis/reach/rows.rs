@@ -2,8 +2,8 @@
 //! one for definite times, evidence and `rests_on`, and the causal order.
 
 use super::{
-    definite_arrival, earliest_arrival, earliest_paths, Paths, ReachAnswer, ReachQuery, Reached,
-    Timing, NONE, NO_LOWER, NO_UPPER,
+    definite_arrival, earliest_arrival, earliest_paths, Asked, Paths, ReachAnswer, ReachQuery,
+    Reached, Timing, NONE, NO_LOWER, NO_UPPER,
 };
 use crate::catalog::{ChannelId, EntityId, NodeId};
 use crate::index::Index;
@@ -21,7 +21,7 @@ use crate::par::{both, two_cores};
 /// # Returns
 /// Every entity reached (by `until`, when given) with `earliest`, `timing`,
 /// `definite_by`, `evidence`, `rests_on`, `via`, `previous` and one
-/// earliest-arrival `path` (fewest hops), in causal order (the source first,
+/// earliest-arrival `path` (the chains form a tree), in causal order (the source first,
 /// then by `earliest` with no lower bound first, hops, name and id); and every
 /// other entity in `not_reached`, by name and id.
 ///
@@ -45,7 +45,7 @@ use crate::par::{both, two_cores};
 ///   "events": [{"id": "e1", "from": "a", "to": "b", "time": "2016-09-20"}]}"#).unwrap().story;
 /// let catalog = grapevine::StoryCatalog::new(&story);
 /// let index = Index::build(&catalog, &IndexSpec::default());
-/// let answer = reach(&index, &ReachQuery::new(grapevine::catalog::EntityId(0)));
+/// let answer = reach(&index, &ReachQuery::new(grapevine::EntityId(0)));
 /// let b = &answer.reached[1];
 /// assert_eq!(b.entity, "b");
 /// assert_eq!(b.path, Some(vec!["e1".to_string()]));
@@ -323,6 +323,7 @@ impl ReachRows<'_> {
 
     /// The number of event ids all the paths hold together (the sum of the
     /// chains' lengths): what `path` costs in the JSON.
+    #[doc(hidden)]
     pub fn path_entries(&self) -> usize {
         self.rows
             .iter()
@@ -331,6 +332,7 @@ impl ReachRows<'_> {
     }
 
     /// The earliest-arrival chains, as a forest.
+    #[doc(hidden)]
     pub fn paths(&self) -> &Paths {
         &self.paths
     }
@@ -363,13 +365,15 @@ impl ReachRows<'_> {
     pub fn answer(&self) -> ReachAnswer {
         let index = self.index;
         ReachAnswer {
-            source: index.entity_id(self.query.source).to_string(),
-            message: index.spec.message.clone(),
-            mode: index.spec.mode,
-            start: self.query.start.filter(|t| *t != NO_LOWER),
-            until: self.query.until,
-            threshold: index.spec.threshold,
-            strict: self.query.strict,
+            asked: Asked {
+                source: index.entity_id(self.query.source).to_string(),
+                message: index.spec.message.clone(),
+                mode: index.spec.mode,
+                start: self.query.start.filter(|t| *t != NO_LOWER),
+                until: self.query.until,
+                threshold: index.spec.threshold,
+                strict: self.query.strict,
+            },
             reached: self.rows.iter().map(|r| self.reached(r)).collect(),
             not_reached: self
                 .not_reached

@@ -2,8 +2,8 @@
 //! the hand-written row scanner, field splitter and interner with crates
 //! that do the same. Not part of the supported API.
 
-#[allow(unused_imports)]
-use super::*;
+use super::fields::{next_break, scan_split, split_fields, Block, Field, Scan, Separators};
+use super::intern::{hash_bytes, Interner, BATCH_KEYS, NONE_ID};
 
 /// Splits `bytes` (a whole CSV file, header included) into rows and fields
 /// on one thread, as the reader does: returns (rows, fields, bytes of
@@ -32,8 +32,12 @@ pub fn split_all(bytes: &[u8]) -> (usize, usize, usize) {
             value_bytes += fields.iter().map(|f| f.value.len()).sum::<usize>();
             continue;
         }
-        let (scanned, split) =
-            scan_split(bytes, start, true, width, quotes, &mut fields, &mut owned);
+        let block = Block {
+            bytes,
+            eof: true,
+            quotes,
+        };
+        let (scanned, split) = scan_split(block, start, width, &mut fields, &mut owned);
         let Scan::Row {
             end, next, quoted, ..
         } = scanned

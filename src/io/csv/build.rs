@@ -1,8 +1,19 @@
 //! Building the corpus from the rows read: sorting by time, numbering
 //! entities by activity, settling the time storage.
 
-#[allow(unused_imports)]
-use super::*;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::catalog::{Channels, Names, TimeColumns};
+use crate::diagnostic::Report;
+use crate::Error;
+
+use super::fields::Header;
+use super::intern::LOCAL;
+use super::part::{PartOut, TimeCol};
+use super::times::Forms;
+use super::{Corpus, CorpusMessage};
+
 use crate::par::both;
 
 /// The corpus while it is being read: rows in file order.
@@ -98,11 +109,11 @@ impl Building {
     /// Sorts the rows by (time, line) and settles the time storage.
     pub(super) fn finish(self, ids: Names, header: Header) -> Result<Corpus, Error> {
         let Building {
-            mut from,
-            mut to,
+            from,
+            to,
             time,
-            mut flags,
-            mut line,
+            flags,
+            line,
             mut kinds,
             kind_names,
             ids: event_ids,
@@ -113,143 +124,18 @@ impl Building {
         } = self;
         let n = from.len();
         let has_kinds = header.kind.is_some();
-        // Kinds in order of first use by a kept row (a row dropped for a bad
-        // entity id may have named one): the same whatever the parts.
-        let kind_names = {
-            let mut kind_names = kind_names;
-            let mut new_of = vec![u32::MAX; kind_names.len()];
-            let mut used: Vec<String> = Vec::new();
-            for k in kinds.iter_mut().filter(|k| **k != u32::MAX) {
-                let slot = &mut new_of[*k as usize];
-                if *slot == u32::MAX {
-                    *slot = used.len() as u32;
-                    used.push(std::mem::take(&mut kind_names[*k as usize]));
-                }
-                *k = *slot;
-            }
-            used
+        let kind_names = in_first_use(&mut kinds, kind_names);
+        let mut rows = RowCols {
+            from,
+            to,
+            flags,
+            line,
+            kinds,
         };
-        // The storage depends only on the kept rows' times (not on how they
-        // were read, nor on rows dropped after their time was stored): one
-        // base and 32-bit offsets when every time is one exact second and
-        // they span less than 2^32 - 2 seconds; intervals otherwise.
-        type Exact = Option<(i64, Vec<u32>)>;
-        type Intervals = Option<(Vec<i64>, Vec<i64>)>;
-        let (exact, intervals): (Exact, Intervals) = match time {
-            TimeCol::Delta { base, d } => {
-                let base = base.unwrap_or(0);
-                let min = d.iter().copied().min().unwrap_or(0);
-                let max = d.iter().copied().max().unwrap_or(0);
-                if i64::from(max) - i64::from(min) > i64::from(u32::MAX - 2) {
-                    let lo: Vec<i64> = d.iter().map(|&x| base + i64::from(x)).collect();
-                    (None, Some((lo.clone(), lo)))
-                } else {
-                    let offset = d
-                        .into_iter()
-                        .map(|x| (i64::from(x) - i64::from(min)) as u32)
-                        .collect();
-                    (Some((base + i64::from(min), offset)), None)
-                }
-            }
-            TimeCol::Wide { lo, hi } => {
-                let min = lo.iter().copied().min().unwrap_or(0);
-                let max = lo.iter().copied().max().unwrap_or(0);
-                let fits = max
-                    .checked_sub(min)
-                    .is_some_and(|s| s <= i64::from(u32::MAX - 2));
-                if fits && lo == hi {
-                    (
-                        Some((min, lo.iter().map(|&t| (t - min) as u32).collect())),
-                        None,
-                    )
-                } else {
-                    (None, Some((lo, hi)))
-                }
-            }
-        };
-        let times = match (exact, intervals) {
-            (Some((base, offset)), _) => {
-                if offset.windows(2).all(|w| w[0] <= w[1]) {
-                    TimeColumns::Exact { base, offset }
-                } else {
-                    let mut keys: Vec<u64> = offset
-                        .iter()
-                        .enumerate()
-                        .map(|(r, &x)| (u64::from(x) << 32) | r as u64)
-                        .collect();
-                    drop(offset);
-                    par_sort(&mut keys);
-                    let perm_of = |k: &u64| (k & 0xFFFF_FFFF) as usize;
-                    permute(&mut from, &keys, perm_of);
-                    permute(&mut to, &keys, perm_of);
-                    permute(&mut flags, &keys, perm_of);
-                    permute(&mut line, &keys, perm_of);
-                    if has_kinds {
-                        permute(&mut kinds, &keys, perm_of);
-                    }
-                    let offset: Vec<u32> = keys.iter().map(|k| (k >> 32) as u32).collect();
-                    TimeColumns::Exact { base, offset }
-                }
-            }
-            (None, Some((lo, hi))) => {
-                let perm = sort_perm(&lo, &hi);
-                apply_all(&perm, &mut from, &mut to, &mut flags, &mut line, &mut kinds);
-                let lo2: Vec<i64> = perm.iter().map(|&r| lo[r as usize]).collect();
-                let hi2: Vec<i64> = perm.iter().map(|&r| hi[r as usize]).collect();
-                TimeColumns::Intervals { lo: lo2, hi: hi2 }
-            }
-            (None, None) => TimeColumns::Exact {
-                base: 0,
-                offset: Vec::new(),
-            },
-        };
-        debug_assert_eq!(line.len(), n);
-        let ids = by_activity(ids, &mut from, &mut to);
-        // Messages: ids in order of first mention, origin from the earliest
-        // carrying row.
-        let mut message_ids: Vec<String> = Vec::new();
-        let mut message_num: HashMap<String, u32> = HashMap::new();
-        let mut carries_num: Vec<(u32, u32)> = Vec::with_capacity(carries.len());
-        for (l, m) in carries {
-            let k = match message_num.get(&m) {
-                Some(&k) => k,
-                None => {
-                    let k = message_ids.len() as u32;
-                    message_num.insert(m.clone(), k);
-                    message_ids.push(m);
-                    k
-                }
-            };
-            carries_num.push((l, k));
-        }
-        carries_num.sort_unstable();
-        carries_num.dedup();
-        let mut messages: Vec<Option<CorpusMessage>> = vec![None; message_ids.len()];
-        if !carries_num.is_empty() {
-            let mut by_line: HashMap<u32, Vec<u32>> = HashMap::new();
-            for &(l, k) in &carries_num {
-                by_line.entry(l).or_default().push(k);
-            }
-            for r in 0..n {
-                let Some(ms) = by_line.get(&line[r]) else {
-                    continue;
-                };
-                for &k in ms {
-                    let slot = &mut messages[k as usize];
-                    if slot.is_none() {
-                        *slot = Some(CorpusMessage {
-                            id: message_ids[k as usize].clone(),
-                            origin: from[r],
-                            by: match &times {
-                                TimeColumns::Exact { base, offset } => base + i64::from(offset[r]),
-                                TimeColumns::Intervals { hi, .. } => hi[r],
-                            },
-                            line: line[r],
-                        });
-                    }
-                }
-            }
-        }
+        let mut times = sort_by_time(time, &mut rows);
+        debug_assert_eq!(rows.line.len(), n);
+        let ids = by_activity(ids, &mut rows.from, &mut rows.to);
+        let (carries, messages) = messages(carries, &rows, &times);
         let event_ids = if header.id.is_some() {
             let mut v = event_ids;
             v.sort_by_key(|(l, _)| *l);
@@ -261,12 +147,7 @@ impl Building {
         };
         // Growth left spare capacity: give it back (a large shrink is a
         // remap, not a copy).
-        from.shrink_to_fit();
-        to.shrink_to_fit();
-        flags.shrink_to_fit();
-        line.shrink_to_fit();
-        kinds.shrink_to_fit();
-        let mut times = times;
+        rows.shrink_to_fit();
         match &mut times {
             TimeColumns::Exact { offset, .. } => offset.shrink_to_fit(),
             TimeColumns::Intervals { lo, hi } => {
@@ -274,6 +155,13 @@ impl Building {
                 hi.shrink_to_fit();
             }
         }
+        let RowCols {
+            from,
+            to,
+            flags,
+            line,
+            kinds,
+        } = rows;
         Ok(Corpus {
             report: Report::new("", ""),
             skipped: 0,
@@ -291,8 +179,8 @@ impl Building {
             kinds: has_kinds.then_some(kinds),
             kind_names,
             event_ids,
-            carries: carries_num,
-            messages: messages.into_iter().flatten().collect(),
+            carries,
+            messages,
             texts,
             certainty_written,
             id_slots: OnceLock::new(),
@@ -301,10 +189,186 @@ impl Building {
     }
 }
 
-/// Renumbers entities by how many rows name them, most active first, so
-/// that the entities most scans touch share cache lines (mail corpora are
-/// heavy-tailed: a few people appear in most rows). Answers do not depend on
-/// entity numbers.
+/// The columns of the rows that move together when they are sorted.
+struct RowCols {
+    from: Vec<u32>,
+    to: Vec<u32>,
+    flags: Vec<u8>,
+    line: Vec<u32>,
+    /// Empty when the file has no `kind` column.
+    kinds: Vec<u32>,
+}
+
+impl RowCols {
+    /// `col[i] = old[row_of(keys[i])]` for every column.
+    fn permute<K>(&mut self, keys: &[K], row_of: impl Fn(&K) -> usize + Copy) {
+        permute(&mut self.from, keys, row_of);
+        permute(&mut self.to, keys, row_of);
+        permute(&mut self.flags, keys, row_of);
+        permute(&mut self.line, keys, row_of);
+        if !self.kinds.is_empty() {
+            permute(&mut self.kinds, keys, row_of);
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.from.shrink_to_fit();
+        self.to.shrink_to_fit();
+        self.flags.shrink_to_fit();
+        self.line.shrink_to_fit();
+        self.kinds.shrink_to_fit();
+    }
+}
+
+/// Renumbers the kinds in order of first use by a kept row (a row dropped
+/// for a bad entity id may have named one): the same whatever the parts.
+/// Returns the kinds' names in that order.
+fn in_first_use(kinds: &mut [u32], mut kind_names: Vec<String>) -> Vec<String> {
+    let mut new_of = vec![u32::MAX; kind_names.len()];
+    let mut used: Vec<String> = Vec::new();
+    for k in kinds.iter_mut().filter(|k| **k != u32::MAX) {
+        let slot = &mut new_of[*k as usize];
+        if *slot == u32::MAX {
+            *slot = used.len() as u32;
+            used.push(std::mem::take(&mut kind_names[*k as usize]));
+        }
+        *k = *slot;
+    }
+    used
+}
+
+/// Times as one base and 32-bit offsets, in file order.
+type Exact = Option<(i64, Vec<u32>)>;
+/// Times as intervals, in file order.
+type Intervals = Option<(Vec<i64>, Vec<i64>)>;
+
+/// How the times are stored, which depends only on the kept rows' times
+/// (not on how they were read, nor on rows dropped after their time was
+/// stored): one base and 32-bit offsets when every time is one exact second
+/// and they span less than 2^32 - 2 seconds; intervals otherwise.
+fn storage(time: TimeCol) -> (Exact, Intervals) {
+    match time {
+        TimeCol::Delta { base, d } => {
+            let base = base.unwrap_or(0);
+            let min = d.iter().copied().min().unwrap_or(0);
+            let max = d.iter().copied().max().unwrap_or(0);
+            if i64::from(max) - i64::from(min) > i64::from(u32::MAX - 2) {
+                let lo: Vec<i64> = d.iter().map(|&x| base + i64::from(x)).collect();
+                (None, Some((lo.clone(), lo)))
+            } else {
+                let offset = d
+                    .into_iter()
+                    .map(|x| (i64::from(x) - i64::from(min)) as u32)
+                    .collect();
+                (Some((base + i64::from(min), offset)), None)
+            }
+        }
+        TimeCol::Wide { lo, hi } => {
+            let min = lo.iter().copied().min().unwrap_or(0);
+            let max = lo.iter().copied().max().unwrap_or(0);
+            let fits = max
+                .checked_sub(min)
+                .is_some_and(|s| s <= i64::from(u32::MAX - 2));
+            if fits && lo == hi {
+                (
+                    Some((min, lo.iter().map(|&t| (t - min) as u32).collect())),
+                    None,
+                )
+            } else {
+                (None, Some((lo, hi)))
+            }
+        }
+    }
+}
+
+/// Sorts the rows by (time, line) (not when they are in order already) and
+/// gives their times' columns.
+fn sort_by_time(time: TimeCol, rows: &mut RowCols) -> TimeColumns {
+    match storage(time) {
+        (Some((base, offset)), _) => {
+            if offset.windows(2).all(|w| w[0] <= w[1]) {
+                TimeColumns::Exact { base, offset }
+            } else {
+                let mut keys: Vec<u64> = offset
+                    .iter()
+                    .enumerate()
+                    .map(|(r, &x)| (u64::from(x) << 32) | r as u64)
+                    .collect();
+                drop(offset);
+                par_sort(&mut keys);
+                rows.permute(&keys, |k: &u64| (k & 0xFFFF_FFFF) as usize);
+                let offset: Vec<u32> = keys.iter().map(|k| (k >> 32) as u32).collect();
+                TimeColumns::Exact { base, offset }
+            }
+        }
+        (None, Some((lo, hi))) => {
+            let perm = sort_perm(&lo, &hi);
+            rows.permute(&perm, |r: &u32| *r as usize);
+            let lo2: Vec<i64> = perm.iter().map(|&r| lo[r as usize]).collect();
+            let hi2: Vec<i64> = perm.iter().map(|&r| hi[r as usize]).collect();
+            TimeColumns::Intervals { lo: lo2, hi: hi2 }
+        }
+        (None, None) => TimeColumns::Exact {
+            base: 0,
+            offset: Vec::new(),
+        },
+    }
+}
+
+/// The carried messages: (line, message number) sorted, and the messages,
+/// numbered in order of first mention, each with the origin and time of its
+/// earliest carrying row.
+fn messages(
+    carries: Vec<(u32, String)>,
+    rows: &RowCols,
+    times: &TimeColumns,
+) -> (Vec<(u32, u32)>, Vec<CorpusMessage>) {
+    let mut message_ids: Vec<String> = Vec::new();
+    let mut message_num: HashMap<String, u32> = HashMap::new();
+    let mut carries_num: Vec<(u32, u32)> = Vec::with_capacity(carries.len());
+    for (l, m) in carries {
+        let k = match message_num.get(&m) {
+            Some(&k) => k,
+            None => {
+                let k = message_ids.len() as u32;
+                message_num.insert(m.clone(), k);
+                message_ids.push(m);
+                k
+            }
+        };
+        carries_num.push((l, k));
+    }
+    carries_num.sort_unstable();
+    carries_num.dedup();
+    let mut messages: Vec<Option<CorpusMessage>> = vec![None; message_ids.len()];
+    if !carries_num.is_empty() {
+        let mut by_line: HashMap<u32, Vec<u32>> = HashMap::new();
+        for &(l, k) in &carries_num {
+            by_line.entry(l).or_default().push(k);
+        }
+        for r in 0..rows.line.len() {
+            let Some(ms) = by_line.get(&rows.line[r]) else {
+                continue;
+            };
+            for &k in ms {
+                let slot = &mut messages[k as usize];
+                if slot.is_none() {
+                    *slot = Some(CorpusMessage {
+                        id: message_ids[k as usize].clone(),
+                        origin: rows.from[r],
+                        by: match times {
+                            TimeColumns::Exact { base, offset } => base + i64::from(offset[r]),
+                            TimeColumns::Intervals { hi, .. } => hi[r],
+                        },
+                        line: rows.line[r],
+                    });
+                }
+            }
+        }
+    }
+    (carries_num, messages.into_iter().flatten().collect())
+}
+
 pub(super) fn by_activity(ids: Names, from: &mut [u32], to: &mut [u32]) -> Names {
     let n = ids.len();
     // Senders and receivers on a thread each when it pays.
@@ -344,24 +408,6 @@ pub(super) fn sort_perm(lo: &[i64], hi: &[i64]) -> Vec<u32> {
     let mut perm: Vec<u32> = (0..lo.len() as u32).collect();
     perm.sort_unstable_by_key(|&r| (lo[r as usize], hi[r as usize], r));
     perm
-}
-
-pub(super) fn apply_all(
-    perm: &[u32],
-    from: &mut Vec<u32>,
-    to: &mut Vec<u32>,
-    flags: &mut Vec<u8>,
-    line: &mut Vec<u32>,
-    kinds: &mut Vec<u32>,
-) {
-    let p = |r: &u32| *r as usize;
-    permute(from, perm, p);
-    permute(to, perm, p);
-    permute(flags, perm, p);
-    permute(line, perm, p);
-    if !kinds.is_empty() {
-        permute(kinds, perm, p);
-    }
 }
 
 /// `col[i] = old[row_of(keys[i])]`, one temporary column at a time.

@@ -1,7 +1,17 @@
 //! Using a corpus: the catalogue of its rows, and the story `import` writes.
 
-#[allow(unused_imports)]
-use super::*;
+use std::collections::HashMap;
+
+use jiff::tz::TimeZone;
+
+use crate::catalog::{Catalog, Channels, Names, TimeColumns};
+use crate::diagnostic::{Diagnostic, Report};
+use crate::model::time::rfc3339;
+use crate::model::{Certainty, Entity, Event, Message, Parties, Story, TimeExpr};
+
+use super::intern::{find, hash_bytes, table_of};
+use super::problem::Problems;
+use super::{Corpus, CorpusMessage};
 
 use std::borrow::Cow;
 
@@ -236,9 +246,7 @@ impl Corpus {
             report.diagnostics = errors
                 .list
                 .into_iter()
-                .map(|(_, _, _, message, label, help, _)| {
-                    Diagnostic::error(message, None, label).with_help(help)
-                })
+                .map(|p| Diagnostic::error(p.message, None, p.label).with_help(p.help))
                 .collect();
             return Err(report);
         }
@@ -315,6 +323,9 @@ impl Catalog for Corpus {
     }
     fn no_messages_note(&self) -> &'static str {
         "no row carries a message (the `carries` column)"
+    }
+    fn cites(&self) -> bool {
+        false
     }
     fn event_count(&self) -> usize {
         self.row_count()

@@ -8,8 +8,9 @@
 //! point where it decides, never on how many bytes follow, so blocks of any
 //! size give the same rows.
 
-#[allow(unused_imports)]
-use super::*;
+use std::ops::Range;
+
+use super::{MAX_ROW_BYTES, MAX_ROW_LINES};
 
 /// Which column plays which part.
 #[derive(Debug, Clone, Default)]
@@ -225,22 +226,34 @@ fn line_splits(line: &[u8]) -> bool {
     }
 }
 
+/// Bytes rows are read from, from a row start on.
+#[derive(Clone, Copy)]
+pub(super) struct Block<'b> {
+    pub(super) bytes: &'b [u8],
+    /// No bytes follow `bytes`.
+    pub(super) eof: bool,
+    /// `bytes` may hold a quote (when not, no line is searched for one).
+    pub(super) quotes: bool,
+}
+
 /// [`scan`], splitting the row into `fields` on the way when it is one line
 /// with quotes that splits cleanly (the common quoted row: one pass instead
 /// of a scan and a split). The flag says whether `fields` holds the row's
 /// fields. Such a line is a row by [`scan`]'s rules too: every quote on it
-/// is closed, so it ends at its line break. `quotes`: whether `buf` may hold
-/// a quote at all (when not, no line is searched for one).
+/// is closed, so it ends at its line break.
 #[inline]
 pub(super) fn scan_split(
-    buf: &[u8],
+    block: Block,
     start: usize,
-    eof: bool,
     width: usize,
-    quotes: bool,
     fields: &mut Vec<Field>,
     owned: &mut Vec<u8>,
 ) -> (Scan, bool) {
+    let Block {
+        bytes: buf,
+        eof,
+        quotes,
+    } = block;
     let lb = next_break(buf, start);
     let line_end = lb.unwrap_or(buf.len());
     let line = &buf[start..line_end];
@@ -286,48 +299,20 @@ fn scan_quoted(buf: &[u8], start: usize, eof: bool, width: usize) -> Scan {
     let n = buf.len();
     let limit = start.saturating_add(MAX_ROW_BYTES);
     let mut state = State::FieldStart;
-    let mut fields = 1usize;
-    // Line breaks inside quoted values so far.
-    let mut breaks = 0u32;
-    // The first line's end and the next line's start, once a quoted value
-    // has crossed a line break; and that value's opening quote.
-    let mut first: Option<(usize, usize, usize)> = None;
-    let mut open = start;
-    let mut garbled = false;
-    let cut_first = |first: (usize, usize, usize), why: Cut| Scan::Row {
-        end: first.0,
-        next: first.1,
-        breaks: 1,
-        quoted: true,
-        cut: Some((first.2, why)),
+    let mut met = Met {
+        fields: 1,
+        breaks: 0,
+        first: None,
+        garbled: false,
     };
+    let mut open = start;
     let mut i = start;
     loop {
         if i > limit {
             // The row passes MAX_ROW_BYTES.
-            if let Some(f) = first {
-                return cut_first(f, Cut::TooManyBytes);
-            }
-            // Its first line is too long: the row is that line.
-            return match next_break(buf, i) {
-                Some(p) => match after_break(buf, p, eof) {
-                    Some(next) => Scan::Row {
-                        end: p,
-                        next,
-                        breaks: 1,
-                        quoted: true,
-                        cut: Some((start, Cut::LongLine)),
-                    },
-                    None => Scan::More,
-                },
-                None if eof => Scan::Row {
-                    end: n,
-                    next: n,
-                    breaks: 0,
-                    quoted: true,
-                    cut: Some((start, Cut::LongLine)),
-                },
-                None => Scan::TooLong,
+            return match met.first {
+                Some(f) => cut_first(f, Cut::TooManyBytes),
+                None => long_first_line(buf, start, i, eof),
             };
         }
         if i >= n {
@@ -351,14 +336,10 @@ fn scan_quoted(buf: &[u8], start: usize, eof: bool, width: usize) -> Scan {
                 let Some(next) = after_break(buf, i, eof) else {
                     return Scan::More;
                 };
-                if first.is_none() {
-                    first = Some((i, next, open));
-                }
-                breaks += 1;
-                if breaks >= MAX_ROW_LINES {
-                    if let Some(f) = first {
-                        return cut_first(f, Cut::TooManyLines);
-                    }
+                let first = *met.first.get_or_insert((i, next, open));
+                met.breaks += 1;
+                if met.breaks >= MAX_ROW_LINES {
+                    return cut_first(first, Cut::TooManyLines);
                 }
                 i = next;
             }
@@ -381,7 +362,7 @@ fn scan_quoted(buf: &[u8], start: usize, eof: bool, width: usize) -> Scan {
             },
             State::Unquoted | State::AfterClose => match buf[i] {
                 b',' => {
-                    fields += 1;
+                    met.fields += 1;
                     state = State::FieldStart;
                     i += 1;
                 }
@@ -389,15 +370,15 @@ fn scan_quoted(buf: &[u8], start: usize, eof: bool, width: usize) -> Scan {
                     let Some(next) = after_break(buf, i, eof) else {
                         return Scan::More;
                     };
-                    return finish(i, next, breaks + 1, fields, garbled, first, width);
+                    return met.finish(i, next, met.breaks + 1, width);
                 }
                 b' ' | b'\t' => i += 1,
                 b'"' => {
-                    garbled = true;
+                    met.garbled = true;
                     i += 1;
                 }
                 _ => {
-                    garbled |= state == State::AfterClose;
+                    met.garbled |= state == State::AfterClose;
                     i += 1;
                 }
             },
@@ -407,58 +388,110 @@ fn scan_quoted(buf: &[u8], start: usize, eof: bool, width: usize) -> Scan {
     if !eof {
         return Scan::More;
     }
-    if state == State::Quoted {
-        if let Some(f) = first {
-            return cut_first(f, Cut::Unclosed { lines: breaks + 1 });
-        }
-        // One line: the field splitter says the quote is not closed.
-        return Scan::Row {
+    met.at_file_end(n, state == State::Quoted, width)
+}
+
+/// A row whose first line, from `start`, is longer than [`MAX_ROW_BYTES`]
+/// (`i` is past the limit): the row is that line.
+fn long_first_line(buf: &[u8], start: usize, i: usize, eof: bool) -> Scan {
+    let n = buf.len();
+    match next_break(buf, i) {
+        Some(p) => match after_break(buf, p, eof) {
+            Some(next) => Scan::Row {
+                end: p,
+                next,
+                breaks: 1,
+                quoted: true,
+                cut: Some((start, Cut::LongLine)),
+            },
+            None => Scan::More,
+        },
+        None if eof => Scan::Row {
             end: n,
             next: n,
             breaks: 0,
             quoted: true,
-            cut: None,
-        };
+            cut: Some((start, Cut::LongLine)),
+        },
+        None => Scan::TooLong,
     }
-    finish(n, n, breaks, fields, garbled, first, width)
 }
 
-/// A quoted row that ends well: kept whole when it is one line or a good
-/// row; cut at its first line when a value runs over lines into a bad row.
-fn finish(
-    end: usize,
-    next: usize,
-    breaks: u32,
+/// The row cut at its first line, `first` (its end, the next line's start,
+/// the opening quote of the value that crossed it), for `why`.
+fn cut_first(first: (usize, usize, usize), why: Cut) -> Scan {
+    Scan::Row {
+        end: first.0,
+        next: first.1,
+        breaks: 1,
+        quoted: true,
+        cut: Some((first.2, why)),
+    }
+}
+
+/// What the scan of a row with quotes has met so far.
+struct Met {
+    /// Fields begun.
     fields: usize,
-    garbled: bool,
+    /// Line breaks inside quoted values.
+    breaks: u32,
+    /// The first line's end and the next line's start, once a quoted value
+    /// has crossed a line break; and that value's opening quote.
     first: Option<(usize, usize, usize)>,
-    width: usize,
-) -> Scan {
-    if let Some((first_end, first_next, open)) = first {
-        let lines = breaks.max(1) + u32::from(end == next);
-        let why = if garbled {
-            Some(Cut::Garbled { lines })
-        } else if fields != width {
-            Some(Cut::Fields { lines, fields })
-        } else {
-            None
-        };
-        if let Some(why) = why {
+    /// A quote out of place.
+    garbled: bool,
+}
+
+impl Met {
+    /// The row when the file ends inside it, at `n`, in a quoted value or not.
+    fn at_file_end(&self, n: usize, in_quotes: bool, width: usize) -> Scan {
+        if in_quotes {
+            if let Some(f) = self.first {
+                return cut_first(
+                    f,
+                    Cut::Unclosed {
+                        lines: self.breaks + 1,
+                    },
+                );
+            }
+            // One line: the field splitter says the quote is not closed.
             return Scan::Row {
-                end: first_end,
-                next: first_next,
-                breaks: 1,
+                end: n,
+                next: n,
+                breaks: 0,
                 quoted: true,
-                cut: Some((open, why)),
+                cut: None,
             };
         }
+        self.finish(n, n, self.breaks, width)
     }
-    Scan::Row {
-        end,
-        next,
-        breaks,
-        quoted: true,
-        cut: None,
+
+    /// The row ending at `end` (the next starting at `next`) after `breaks`
+    /// line breaks; cut at its first line when it spans lines and is bad.
+    fn finish(&self, end: usize, next: usize, breaks: u32, width: usize) -> Scan {
+        if let Some(first) = self.first {
+            let lines = breaks.max(1) + u32::from(end == next);
+            let why = if self.garbled {
+                Some(Cut::Garbled { lines })
+            } else if self.fields != width {
+                Some(Cut::Fields {
+                    lines,
+                    fields: self.fields,
+                })
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                return cut_first(first, why);
+            }
+        }
+        Scan::Row {
+            end,
+            next,
+            breaks,
+            quoted: true,
+            cut: None,
+        }
     }
 }
 

@@ -1,8 +1,12 @@
 //! Interning entity ids: one string arena, an open-addressing table per
 //! thread, batched lookups against the frozen shared table.
 
-#[allow(unused_imports)]
-use super::*;
+use std::ops::Range;
+
+use crate::catalog::Names;
+use crate::model::id_problem;
+
+use super::times::Form;
 
 /// The hash of an id: foldhash with a fixed seed (the same on every run).
 #[inline]
@@ -226,17 +230,35 @@ pub(super) struct Ids<'g, 'l> {
     pub(super) local: &'l mut Interner,
 }
 
+/// An entity id of a batch's row, to be looked up.
+#[derive(Debug, Clone)]
+pub(super) struct Key {
+    /// It lives in the batch's `arena` (an unquoted copy), else in the
+    /// part's buffer.
+    pub(super) owned: bool,
+    /// Where its bytes are.
+    pub(super) bytes: Range<usize>,
+    /// Its span in its row.
+    pub(super) span: Range<usize>,
+}
+
+/// A row of a batch.
+#[derive(Debug, Clone)]
+pub(super) struct BatchRow {
+    /// Where it is in the buffer.
+    pub(super) range: Range<usize>,
+    pub(super) line: u32,
+    /// How its time is written.
+    pub(super) form: Form,
+}
+
 /// Rows parsed but for their entity ids, which are looked up together.
 #[derive(Default)]
 pub(super) struct Batch {
-    /// Per key (sender, receiver, sender, ...): whether it lives in `arena`
-    /// (an unquoted copy) or in the part's buffer, where, and its span in
-    /// its row.
-    pub(super) keys: Vec<(bool, Range<usize>, Range<usize>)>,
+    /// Per key: sender, receiver, sender, ...
+    pub(super) keys: Vec<Key>,
     pub(super) arena: Vec<u8>,
-    /// Per row: where it is in the buffer, its line, how its time is
-    /// written.
-    pub(super) rows: Vec<(Range<usize>, u32, Form)>,
+    pub(super) rows: Vec<BatchRow>,
     /// The index in the output of the batch's first row.
     pub(super) first: usize,
 }

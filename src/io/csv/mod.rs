@@ -47,8 +47,8 @@
 //! - any time expression of format 1 (`2001-05-14T16:39:00Z`, `2016-09-20`,
 //!   `2016-09/2016-10`, `2016-09-20T12:00Z/..`, ...), read in UTC.
 //!
-//! Every time lies in years 0001 to 9998 UTC ([`MIN_SECOND`] to
-//! [`MAX_SECOND`] in [`crate::model::time`], the range story files use too);
+//! Every time lies in years 0001 to 9998 UTC ([`MIN_SECOND`](crate::model::time::MIN_SECOND) to
+//! [`MAX_SECOND`](crate::model::time::MAX_SECOND) in [`crate::model::time`], the range story files use too);
 //! a time outside it is a bad row. When one file mixes Unix seconds
 //! with written dates or years, one warning says how many rows use each form
 //! and points at the first row of the rarer one: a column of `2016`,
@@ -100,26 +100,35 @@
 //! file is already in time order) into the columns of the [`crate::Index`], which
 //! borrows them without copying when a query keeps every row.
 //!
-//! The corpus is a [`Catalog`]: every command answers a CSV file from it and
+//! The corpus is a [`Catalog`](crate::catalog::Catalog): every command answers a CSV file from it and
 //! its index, without building a story; an event's details (kind, time as
 //! written, carried messages) are made on demand from the row. For a
-//! story-sized file, [`Corpus::to_story`] gives a format 1 [`Story`]: what
+//! story-sized file, [`Corpus::to_story`] gives a format 1 [`Story`](crate::model::Story): what
 //! `grapevine import` writes.
+//!
+//! # Files
+//!
+//! Each file uses only the files listed before it (and the options, limits
+//! and types here in `mod.rs`):
+//!
+//! | file | holds |
+//! |---|---|
+//! | `problem.rs` | a row's problem (`RowProblem`), the file's located problems and their report, how file text and numbers are shown in messages |
+//! | `fields.rs` | row and field boundaries: quoting, line breaks, the row limits, splitting a row into fields; the column positions (`Header`) |
+//! | `times.rs` | the time column: parsing a row's time, and the warning for a file that mixes forms |
+//! | `header.rs` | the header line: which column is which |
+//! | `intern.rs` | interning entity ids: the string arena and its tables, batched lookups |
+//! | `part.rs` | parsing one part of a block into compact columns, with located problems |
+//! | `build.rs` | building the corpus from the rows read: sorting by time, numbering entities |
+//! | `read.rs` | reading a whole file: the header, blocks cut into parts on threads, NUL bytes and overlong lines |
+//! | `corpus.rs` | using a corpus: its catalogue of rows, and the story `import` writes |
+//! | `bench.rs` | entry points for the benchmarks (not supported API) |
 
 use std::collections::HashMap;
-use std::io::Read;
-use std::ops::Range;
-use std::path::Path;
-
-use jiff::tz::TimeZone;
-
 use std::sync::OnceLock;
 
-use crate::catalog::{certainty_bits, Catalog, Channels, Names, TimeColumns};
-use crate::diagnostic::{Diagnostic, Report};
-use crate::model::time::{rfc3339, MAX_SECOND, MIN_SECOND};
-use crate::model::{id_problem, Certainty, Entity, Event, Message, Parties, Story, TimeExpr};
-use crate::Error;
+use crate::catalog::{Channels, Names};
+use crate::diagnostic::Report;
 
 /// Bytes read and parsed per block (unless [`CsvOptions::block_size`]).
 const BLOCK: usize = 16 << 20;
@@ -199,7 +208,7 @@ pub struct CorpusMessage {
 }
 
 /// A CSV contact list, parsed into compact columns sorted by time: a
-/// [`Catalog`] whose events are its rows, numbered in time order.
+/// [`Catalog`](crate::catalog::Catalog) whose events are its rows, numbered in time order.
 #[derive(Debug)]
 pub struct Corpus {
     /// Warnings (and, with `skip_bad_rows`, the first bad rows), located. For
@@ -243,10 +252,8 @@ mod fields;
 mod header;
 mod intern;
 mod part;
+mod problem;
 mod read;
 #[cfg(test)]
 mod tests;
 mod times;
-
-#[allow(unused_imports)]
-use {build::*, fields::*, header::*, intern::*, part::*, read::*, times::*};

@@ -1,7 +1,18 @@
 //! Parsing one part of a block into compact columns, with located problems.
 
-#[allow(unused_imports)]
-use super::*;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::catalog::certainty_bits;
+use crate::model::{id_problem, Certainty};
+
+use super::fields::{scan_split, split_fields, trim, Block, Cut, Field, Header, Scan, Separators};
+use super::intern::{
+    hash_bytes, Batch, BatchRow, Ids, Key, BATCH_KEYS, BATCH_ROWS, LOCAL, NONE_ID,
+};
+use super::problem::{shorten, shown, thousands, RowProblem};
+use super::times::{parse_time, Forms};
+use super::{MAX_ROW_BYTES, MAX_ROW_LINES};
 
 /// Row times while reading: 32-bit deltas from a base while every row is one
 /// exact second near it; full intervals otherwise.
@@ -100,19 +111,6 @@ impl TimeCol {
     }
 }
 
-/// A located problem in a row, before line numbers are known.
-#[derive(Debug, Clone)]
-pub(super) struct RowProblem {
-    /// Line, relative to the part's first line (0-based).
-    pub(super) line: u32,
-    /// The row's text (shortened).
-    pub(super) text: String,
-    pub(super) span: Range<usize>,
-    pub(super) message: String,
-    pub(super) label: String,
-    pub(super) help: String,
-}
-
 /// What one thread makes of its part of a block.
 #[derive(Debug, Default)]
 pub(super) struct PartOut {
@@ -192,13 +190,6 @@ impl PartOut {
     }
 }
 
-/// A row's text for a report: at most 2,000 bytes, line breaks and other
-/// control characters as spaces (the report escapes the rest).
-pub(super) fn shorten(row: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&row[..row.len().min(2000)]);
-    s.replace(|c: char| c.is_control() && c != '\t', " ")
-}
-
 pub(super) struct PartParser<'h> {
     pub(super) header: &'h Header,
     pub(super) keep_problems: usize,
@@ -242,10 +233,107 @@ fn cut_problem(why: Cut, width: usize) -> (String, &'static str) {
     (message, label)
 }
 
+/// A row as the part parser meets it.
+pub(super) struct RowAt<'b> {
+    /// Its text, without the line break that ends it.
+    pub(super) text: &'b [u8],
+    /// Where it starts in the buffer.
+    pub(super) start: usize,
+    /// The buffer holds a quote (when not, the row is not searched for one).
+    pub(super) has_quote: bool,
+    /// Its fields are split already (by the part's one pass).
+    pub(super) split: bool,
+    /// Its line, relative to the part's first line.
+    pub(super) line: u32,
+}
+
+impl RowAt<'_> {
+    /// A problem of this row, at `span` in it.
+    fn problem(&self, span: Range<usize>, message: String, label: &str, help: &str) -> RowProblem {
+        RowProblem {
+            line: self.line,
+            text: shorten(self.text),
+            span,
+            message,
+            label: label.to_string(),
+            help: help.to_string(),
+        }
+    }
+}
+
+/// A split row's values: each field's bytes, in the row or unquoted into
+/// `owned`.
+struct Values<'r> {
+    row: &'r [u8],
+    fields: &'r [Field],
+    owned: &'r [u8],
+}
+
+impl<'r> Values<'r> {
+    /// Field `k`'s value.
+    #[inline]
+    fn get(&self, k: usize) -> &'r [u8] {
+        let f = &self.fields[k];
+        if f.owned {
+            &self.owned[f.value.clone()]
+        } else {
+            &self.row[f.value.clone()]
+        }
+    }
+
+    /// Where field `k` is in the row, for a message: its value's bytes (at
+    /// least one).
+    #[inline]
+    fn span(&self, k: usize) -> Range<usize> {
+        let f = &self.fields[k];
+        let start = if f.owned { f.pos } else { f.value.start };
+        let len = self.get(k).len().max(1);
+        start..(start + len).min(self.row.len().max(start + 1))
+    }
+}
+
+/// What the part parser keeps from row to row: the row's fields, values
+/// unquoted, the kinds met, and the batch of rows whose ids are looked up
+/// together.
+#[derive(Default)]
+pub(super) struct Scratch {
+    pub(super) fields: Vec<Field>,
+    pub(super) owned: Vec<u8>,
+    pub(super) kind_map: HashMap<Vec<u8>, u32>,
+    pub(super) batch: Batch,
+}
+
+impl Scratch {
+    /// Scans the row of the block at `start`, splitting its fields when it
+    /// can: from the part's one pass (`seps`, when the block has no quote), else
+    /// as it is scanned. Returns the scan and whether the fields are split.
+    #[inline]
+    fn next_row(
+        &mut self,
+        seps: Option<&mut Separators>,
+        block: Block,
+        start: usize,
+        width: usize,
+    ) -> (Scan, bool) {
+        match seps.and_then(|seps| seps.split(start, width, &mut self.fields)) {
+            Some((end, next)) => (
+                Scan::Row {
+                    end,
+                    next,
+                    breaks: 1,
+                    quoted: false,
+                    cut: None,
+                },
+                true,
+            ),
+            None => scan_split(block, start, width, &mut self.fields, &mut self.owned),
+        }
+    }
+}
+
 impl PartParser<'_> {
-    /// Parses the rows of `buf` that start in `range` (which starts at a row
-    /// start); `eof`: no bytes follow `buf`; `quotes`: `buf` holds a quote
-    /// (when not, no row is searched for one). Returns where the row after the
+    /// Parses the rows of the block that start in `range` (which starts at a
+    /// row start). Returns where the row after the
     /// last one parsed starts (the range's end when the range ends at a row
     /// start, as [`plan`] cuts them), and the scan that stopped the parse
     /// ([`Scan::More`] or [`Scan::TooLong`] for a row that cannot be read
@@ -253,13 +341,16 @@ impl PartParser<'_> {
     /// row otherwise).
     pub(super) fn parse(
         &self,
-        buf: &[u8],
+        block: Block,
         range: Range<usize>,
-        eof: bool,
-        quotes: bool,
         ids: &mut Ids,
         out: &mut PartOut,
     ) -> (usize, Scan) {
+        let Block {
+            bytes: buf,
+            eof,
+            quotes,
+        } = block;
         let mut stop = Scan::Row {
             end: buf.len(),
             next: buf.len(),
@@ -268,32 +359,17 @@ impl PartParser<'_> {
             cut: None,
         };
         let width = self.header.width;
-        let mut fields: Vec<Field> = Vec::with_capacity(width);
-        let mut owned: Vec<u8> = Vec::new();
+        let mut scratch = Scratch {
+            fields: Vec::with_capacity(width),
+            ..Scratch::default()
+        };
         let mut line: u32 = 0;
         let mut start = range.start;
-        let mut kind_map: HashMap<Vec<u8>, u32> = HashMap::new();
-        let mut batch = Batch::default();
         // Without quotes, the commas and line breaks of the whole part in
         // one pass.
         let mut seps = (!quotes).then(|| Separators::new(buf, range.start));
         while start < range.end {
-            let line_split = seps
-                .as_mut()
-                .and_then(|seps| seps.split(start, width, &mut fields));
-            let (scanned, split) = match line_split {
-                Some((end, next)) => (
-                    Scan::Row {
-                        end,
-                        next,
-                        breaks: 1,
-                        quoted: false,
-                        cut: None,
-                    },
-                    true,
-                ),
-                None => scan_split(buf, start, eof, width, quotes, &mut fields, &mut owned),
-            };
+            let (scanned, split) = scratch.next_row(seps.as_mut(), block, start, width);
             let Scan::Row {
                 end,
                 next,
@@ -312,60 +388,60 @@ impl PartParser<'_> {
             start = next.max(start + 1);
             if let Some((at, why)) = cut {
                 // Rows before it first, so problems stay in line order.
-                self.flush(buf, &mut batch, ids, out);
-                out.bad_rows += 1;
-                if out.problems.len() < self.keep_problems {
+                self.flush(buf, &mut scratch.batch, ids, out);
+                self.bad_row(out, || {
                     let (message, label) = cut_problem(why, width);
                     let at = at - row_start;
-                    out.problems.push(RowProblem {
+                    RowProblem {
                         line: this_line,
                         text: shorten(row),
                         span: at..at + 1,
                         message,
                         label: label.into(),
                         help: "close the quote on this line, and write a quote inside a quoted value as \"\"; reading goes on at the next line".into(),
-                    });
-                }
+                    }
+                });
                 continue;
             }
             if trim(row).is_empty() {
                 continue;
             }
-            if batch.rows.is_empty() {
-                batch.first = out.from.len();
+            if scratch.batch.rows.is_empty() {
+                scratch.batch.first = out.from.len();
             }
-            match self.row(
-                row,
-                row_start,
-                quoted,
+            let at = RowAt {
+                text: row,
+                start: row_start,
+                has_quote: quoted,
                 split,
-                this_line,
-                out,
-                &mut fields,
-                &mut owned,
-                &mut kind_map,
-                &mut batch,
-            ) {
+                line: this_line,
+            };
+            match self.row(&at, out, &mut scratch) {
                 Ok(()) => {
-                    if batch.rows.len() == BATCH_ROWS {
-                        self.flush(buf, &mut batch, ids, out);
+                    if scratch.batch.rows.len() == BATCH_ROWS {
+                        self.flush(buf, &mut scratch.batch, ids, out);
                     }
                 }
                 Err(p) => {
-                    self.flush(buf, &mut batch, ids, out);
-                    out.bad_rows += 1;
-                    if out.problems.len() < self.keep_problems {
-                        out.problems.push(p);
-                    }
+                    self.flush(buf, &mut scratch.batch, ids, out);
+                    self.bad_row(out, || p);
                 }
             }
         }
-        self.flush(buf, &mut batch, ids, out);
+        self.flush(buf, &mut scratch.batch, ids, out);
         out.lines = line;
         if start >= buf.len() && !eof {
             stop = Scan::More;
         }
         (start, stop)
+    }
+
+    /// Counts a bad row, and keeps its problem while there is room.
+    fn bad_row(&self, out: &mut PartOut, problem: impl FnOnce() -> RowProblem) {
+        out.bad_rows += 1;
+        if out.problems.len() < self.keep_problems {
+            out.problems.push(problem());
+        }
     }
 
     /// Gives the batch's rows their entity numbers; rows with a bad id are
@@ -379,11 +455,11 @@ impl PartParser<'_> {
         let mut key_store: [&[u8]; BATCH_KEYS] = [&[]; BATCH_KEYS];
         let mut hash_store = [0u64; BATCH_KEYS];
         let count = batch.keys.len();
-        for (i, (own, r, _)) in batch.keys.iter().enumerate() {
-            let key = if *own {
-                &batch.arena[r.clone()]
+        for (i, k) in batch.keys.iter().enumerate() {
+            let key = if k.owned {
+                &batch.arena[k.bytes.clone()]
             } else {
-                &buf[r.clone()]
+                &buf[k.bytes.clone()]
             };
             key_store[i] = key;
             hash_store[i] = hash_bytes(key);
@@ -436,7 +512,7 @@ impl PartParser<'_> {
                 bad[r] = true;
                 out.bad_rows += 1;
                 if out.problems.len() < self.keep_problems {
-                    let (range, line, _) = batch.rows[r].clone();
+                    let BatchRow { range, line, .. } = batch.rows[r].clone();
                     let col = if i % 2 == 0 {
                         self.header.from
                     } else {
@@ -445,7 +521,7 @@ impl PartParser<'_> {
                     out.problems.push(RowProblem {
                         line,
                         text: shorten(&buf[range]),
-                        span: batch.keys[i].2.clone(),
+                        span: batch.keys[i].span.clone(),
                         message: format!(
                             "column {}: the entity id {what}",
                             shown(self.header.names[col].as_bytes())
@@ -459,8 +535,8 @@ impl PartParser<'_> {
             let row = batch.first + r;
             out.from[row] = ids_of[0];
             out.to[row] = ids_of[1];
-            let (range, line, form) = &batch.rows[r];
-            out.forms.add(*form, *line, &buf[range.clone()]);
+            let row = &batch.rows[r];
+            out.forms.add(row.form, row.line, &buf[row.range.clone()]);
         }
         if !bad.is_empty() {
             let lines: std::collections::HashSet<u32> = batch
@@ -468,7 +544,7 @@ impl PartParser<'_> {
                 .iter()
                 .zip(&bad)
                 .filter(|(_, b)| **b)
-                .map(|((_, l, _), _)| *l)
+                .map(|(row, _)| row.line)
                 .collect();
             out.drop_rows(batch.first, &bad, &lines);
         }
@@ -477,197 +553,67 @@ impl PartParser<'_> {
         batch.rows.clear();
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Parses one row that is neither blank nor cut into `out`, its ids into
+    /// the batch (numbered when the batch is flushed).
     pub(super) fn row(
         &self,
-        row: &[u8],
-        row_start: usize,
-        has_quote: bool,
-        split: bool,
-        line: u32,
+        at: &RowAt,
         out: &mut PartOut,
-        fields: &mut Vec<Field>,
-        owned: &mut Vec<u8>,
-        kind_map: &mut HashMap<Vec<u8>, u32>,
-        batch: &mut Batch,
+        scratch: &mut Scratch,
     ) -> Result<(), RowProblem> {
         let h = self.header;
-        let problem = |span: Range<usize>, message: String, label: &str, help: &str| RowProblem {
-            line,
-            text: shorten(row),
-            span,
-            message,
-            label: label.to_string(),
-            help: help.to_string(),
+        self.split(at, &mut scratch.fields, &mut scratch.owned)?;
+        let v = Values {
+            row: at.text,
+            fields: &scratch.fields,
+            owned: &scratch.owned,
         };
-        let split = if split {
-            Ok(())
-        } else {
-            split_fields(row, has_quote, fields, owned)
-        };
-        if let Err((at, what)) = split {
-            return Err(problem(
-                at..at + 1,
-                what.to_string(),
-                "here",
-                "quote a whole value that holds commas or quotes as \"...\", doubling the quotes inside it (\"a \"\"b\"\" c\")",
-            ));
-        }
-        if fields.len() != h.width {
-            let span = if fields.len() > h.width {
-                fields[h.width].pos..row.len()
-            } else {
-                row.len()..row.len()
-            };
-            return Err(problem(
-                span,
-                format!(
-                    "the row has {} field{}; the header names {}",
-                    thousands(fields.len() as u64),
-                    if fields.len() == 1 { "" } else { "s" },
-                    h.width
-                ),
-                if fields.len() > h.width {
-                    "extra fields"
-                } else {
-                    "fields missing"
-                },
-                "give every row one value per column (an empty value for an optional column); quote values that hold commas",
-            ));
-        }
-        let owned: &[u8] = owned;
-        let val = |k: usize| -> &[u8] {
-            let f = &fields[k];
-            if f.owned {
-                &owned[f.value.clone()]
-            } else {
-                &row[f.value.clone()]
-            }
-        };
-        let field_span = |k: usize| {
-            let f = &fields[k];
-            let start = if f.owned { f.pos } else { f.value.start };
-            let len = val(k).len().max(1);
-            start..(start + len).min(row.len().max(start + 1))
-        };
-        let col = |k: usize| shown(h.names[k].as_bytes());
-        let time = parse_time(val(h.time)).map_err(|(what, help)| {
-            problem(
-                field_span(h.time),
-                format!("column {}: {what}", col(h.time)),
+        let time = parse_time(v.get(h.time)).map_err(|(what, help)| {
+            at.problem(
+                v.span(h.time),
+                format!("column {}: {what}", self.col(h.time)),
                 "not a time",
                 &help,
             )
         })?;
-        let mut certainty = Certainty::Reported;
-        if let Some(k) = h.certainty {
-            let v = val(k);
-            if !v.is_empty() {
-                certainty = match v {
-                    b"confirmed" => Certainty::Confirmed,
-                    b"reported" => Certainty::Reported,
-                    b"alleged" => Certainty::Alleged,
-                    b"unknown" => Certainty::Unknown,
-                    _ => {
-                        return Err(problem(
-                            field_span(k),
-                            format!("column {}: {} is not a certainty", col(k), shown(v)),
-                            "not a certainty",
-                            "use confirmed, reported, alleged or unknown, or leave it empty for reported",
-                        ))
-                    }
-                };
-                out.certainty_written = true;
-            }
+        let certainty = self.certainty(at, &v)?;
+        if certainty.is_some() {
+            out.certainty_written = true;
         }
-        let mut carried: Vec<String> = Vec::new();
-        if let Some(k) = h.carries {
-            let v = val(k);
-            if !v.is_empty() {
-                for m in v.split(|&b| b == b';') {
-                    let m = trim(m);
-                    if m.is_empty() {
-                        continue;
-                    }
-                    let text = std::str::from_utf8(m)
-                        .ok()
-                        .filter(|t| id_problem(t).is_none());
-                    let Some(text) = text else {
-                        return Err(problem(
-                            field_span(k),
-                            format!("column {}: {} is not a message id", col(k), shown(m)),
-                            "not a message id",
-                            "list message ids separated by `;`",
-                        ));
-                    };
-                    carried.push(text.to_string());
-                }
-            }
-        }
-        let mut id = None;
-        if let Some(k) = h.id {
-            let v = val(k);
-            if !v.is_empty() {
-                let text = std::str::from_utf8(v)
-                    .ok()
-                    .filter(|t| id_problem(t).is_none());
-                let Some(text) = text else {
-                    return Err(problem(
-                        field_span(k),
-                        format!("column {}: {} is not an event id", col(k), shown(v)),
-                        "not an id",
-                        "an id is a non-empty string without control characters",
-                    ));
-                };
-                id = Some(text.to_string());
-            }
-        }
-        let mut kind = u32::MAX;
-        if let Some(k) = h.kind {
-            let v = val(k);
-            if !v.is_empty() {
-                let Ok(text) = std::str::from_utf8(v) else {
-                    return Err(problem(
-                        field_span(k),
-                        format!("column {}: the kind is not UTF-8 text", col(k)),
-                        "not UTF-8",
-                        "save the file as UTF-8",
-                    ));
-                };
-                kind = match kind_map.get(v) {
-                    Some(&n) => n,
-                    None => {
-                        // Kind numbers are u32: a part holds fewer rows than that.
-                        let n = out.kind_names.len() as u32;
-                        out.kind_names.push(text.to_string());
-                        kind_map.insert(v.to_vec(), n);
-                        n
-                    }
-                };
-            }
-        }
+        let carried = self.carried(at, &v)?;
+        let id = self.event_id(at, &v)?;
+        let kind = self.kind(at, &v, out, &mut scratch.kind_map)?;
+        let batch = &mut scratch.batch;
         for k in [h.from, h.to] {
-            let f = &fields[k];
+            let f = &v.fields[k];
             let key = if f.owned {
                 let a = batch.arena.len();
-                batch.arena.extend_from_slice(val(k));
-                (true, a..batch.arena.len(), field_span(k))
+                batch.arena.extend_from_slice(v.get(k));
+                Key {
+                    owned: true,
+                    bytes: a..batch.arena.len(),
+                    span: v.span(k),
+                }
             } else {
-                (
-                    false,
-                    row_start + f.value.start..row_start + f.value.end,
-                    field_span(k),
-                )
+                Key {
+                    owned: false,
+                    bytes: at.start + f.value.start..at.start + f.value.end,
+                    span: v.span(k),
+                }
             };
             batch.keys.push(key);
         }
-        batch
-            .rows
-            .push((row_start..row_start + row.len(), line, time.form));
+        let line = at.line;
+        batch.rows.push(BatchRow {
+            range: at.start..at.start + at.text.len(),
+            line,
+            form: time.form,
+        });
         out.from.push(0);
         out.to.push(0);
         out.time.push(time.lo, time.hi);
-        out.flags.push(certainty_bits(certainty));
+        out.flags
+            .push(certainty_bits(certainty.unwrap_or(Certainty::Reported)));
         out.line.push(line);
         if h.kind.is_some() {
             out.kinds.push(kind);
@@ -683,18 +629,184 @@ impl PartParser<'_> {
         }
         Ok(())
     }
-}
 
-/// A value of the file for a message: in backticks, control and invisible
-/// characters escaped, cut to 40 characters.
-pub(super) fn shown(v: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&v[..v.len().min(400)]);
-    let short: String = if s.chars().count() > 40 {
-        s.chars().take(37).chain("...".chars()).collect()
-    } else {
-        s.into_owned()
-    };
-    format!("`{}`", crate::diagnostic::visible(&short))
+    /// The name of column `k`, for a message.
+    fn col(&self, k: usize) -> String {
+        shown(self.header.names[k].as_bytes())
+    }
+
+    /// Splits the row into `fields` (unless the part's one pass did) and
+    /// checks that it has one per column.
+    #[inline]
+    fn split(
+        &self,
+        at: &RowAt,
+        fields: &mut Vec<Field>,
+        owned: &mut Vec<u8>,
+    ) -> Result<(), RowProblem> {
+        let (row, width) = (at.text, self.header.width);
+        let split = if at.split {
+            Ok(())
+        } else {
+            split_fields(row, at.has_quote, fields, owned)
+        };
+        if let Err((at_byte, what)) = split {
+            return Err(at.problem(
+                at_byte..at_byte + 1,
+                what.to_string(),
+                "here",
+                "quote a whole value that holds commas or quotes as \"...\", doubling the quotes inside it (\"a \"\"b\"\" c\")",
+            ));
+        }
+        if fields.len() != width {
+            let span = if fields.len() > width {
+                fields[width].pos..row.len()
+            } else {
+                row.len()..row.len()
+            };
+            return Err(at.problem(
+                span,
+                format!(
+                    "the row has {} field{}; the header names {}",
+                    thousands(fields.len() as u64),
+                    if fields.len() == 1 { "" } else { "s" },
+                    width
+                ),
+                if fields.len() > width {
+                    "extra fields"
+                } else {
+                    "fields missing"
+                },
+                "give every row one value per column (an empty value for an optional column); quote values that hold commas",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The row's certainty, when the file has the column and the row a value.
+    #[inline]
+    fn certainty(&self, at: &RowAt, v: &Values) -> Result<Option<Certainty>, RowProblem> {
+        let Some(k) = self.header.certainty else {
+            return Ok(None);
+        };
+        let value = v.get(k);
+        if value.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(match value {
+            b"confirmed" => Certainty::Confirmed,
+            b"reported" => Certainty::Reported,
+            b"alleged" => Certainty::Alleged,
+            b"unknown" => Certainty::Unknown,
+            _ => {
+                return Err(at.problem(
+                    v.span(k),
+                    format!(
+                        "column {}: {} is not a certainty",
+                        self.col(k),
+                        shown(value)
+                    ),
+                    "not a certainty",
+                    "use confirmed, reported, alleged or unknown, or leave it empty for reported",
+                ))
+            }
+        }))
+    }
+
+    /// The message ids of the row's `carries` value.
+    #[inline]
+    fn carried(&self, at: &RowAt, v: &Values) -> Result<Vec<String>, RowProblem> {
+        let mut carried: Vec<String> = Vec::new();
+        if let Some(k) = self.header.carries {
+            let value = v.get(k);
+            if !value.is_empty() {
+                for m in value.split(|&b| b == b';') {
+                    let m = trim(m);
+                    if m.is_empty() {
+                        continue;
+                    }
+                    let text = std::str::from_utf8(m)
+                        .ok()
+                        .filter(|t| id_problem(t).is_none());
+                    let Some(text) = text else {
+                        return Err(at.problem(
+                            v.span(k),
+                            format!("column {}: {} is not a message id", self.col(k), shown(m)),
+                            "not a message id",
+                            "list message ids separated by `;`",
+                        ));
+                    };
+                    carried.push(text.to_string());
+                }
+            }
+        }
+        Ok(carried)
+    }
+
+    /// The row's event id, when the file has the column and the row a value.
+    #[inline]
+    fn event_id(&self, at: &RowAt, v: &Values) -> Result<Option<String>, RowProblem> {
+        let Some(k) = self.header.id else {
+            return Ok(None);
+        };
+        let value = v.get(k);
+        if value.is_empty() {
+            return Ok(None);
+        }
+        let text = std::str::from_utf8(value)
+            .ok()
+            .filter(|t| id_problem(t).is_none());
+        let Some(text) = text else {
+            return Err(at.problem(
+                v.span(k),
+                format!(
+                    "column {}: {} is not an event id",
+                    self.col(k),
+                    shown(value)
+                ),
+                "not an id",
+                "an id is a non-empty string without control characters",
+            ));
+        };
+        Ok(Some(text.to_string()))
+    }
+
+    /// The number of the row's kind in the part (`u32::MAX` for none), the
+    /// kinds met so far numbered in `kind_map`.
+    #[inline]
+    fn kind(
+        &self,
+        at: &RowAt,
+        v: &Values,
+        out: &mut PartOut,
+        kind_map: &mut HashMap<Vec<u8>, u32>,
+    ) -> Result<u32, RowProblem> {
+        let Some(k) = self.header.kind else {
+            return Ok(u32::MAX);
+        };
+        let value = v.get(k);
+        if value.is_empty() {
+            return Ok(u32::MAX);
+        }
+        let Ok(text) = std::str::from_utf8(value) else {
+            return Err(at.problem(
+                v.span(k),
+                format!("column {}: the kind is not UTF-8 text", self.col(k)),
+                "not UTF-8",
+                "save the file as UTF-8",
+            ));
+        };
+        Ok(match kind_map.get(value) {
+            Some(&n) => n,
+            None => {
+                // Kind numbers are u32: a part holds fewer rows than that.
+                let n = out.kind_names.len() as u32;
+                out.kind_names.push(text.to_string());
+                kind_map.insert(value.to_vec(), n);
+                n
+            }
+        })
+    }
 }
 
 /// Whether `key` can be an entity id.

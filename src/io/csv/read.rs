@@ -1,82 +1,22 @@
 //! Reading a whole file: the header, blocks cut into parts on threads, NUL
 //! bytes and overlong lines, problems and progress.
 
-#[allow(unused_imports)]
-use super::*;
+use std::io::Read;
+use std::path::Path;
 
-/// A problem with its absolute line: (line 1-based, row text, span in row,
-/// message, label, help, is error).
-pub(super) type Problem = (u32, String, Range<usize>, String, String, String, bool);
+use crate::diagnostic::{Diagnostic, Report};
+use crate::error::QueryError;
+use crate::Error;
 
-/// Problems with their absolute line numbers, to be shown from a sparse text.
-#[derive(Debug, Default)]
-pub(super) struct Problems {
-    pub(super) list: Vec<Problem>,
-}
-
-impl Problems {
-    pub(super) fn push_diag(&mut self, line: u32, text: &str, d: Diagnostic) {
-        self.list.push((
-            line,
-            text.to_string(),
-            d.span.unwrap_or(0..0),
-            d.message,
-            d.label,
-            d.help.unwrap_or_default(),
-            d.severity == crate::diagnostic::Severity::Error,
-        ));
-    }
-
-    /// Errors so far.
-    pub(super) fn errors(&self) -> usize {
-        self.list.iter().filter(|p| p.6).count()
-    }
-
-    /// A report whose text holds each problem's line at its own line number.
-    pub(super) fn report(mut self, file: &str) -> Report {
-        self.list.sort_by_key(|p| p.0);
-        let mut text = String::new();
-        let mut at_line = 1u32;
-        let mut diags = Vec::new();
-        let mut last_line = 0u32;
-        let mut last_start = 0usize;
-        for (line, row, span, message, label, help, is_error) in self.list {
-            let start = if line == last_line && line != 0 {
-                last_start
-            } else {
-                while at_line < line {
-                    text.push('\n');
-                    at_line += 1;
-                }
-                let s = text.len();
-                text.push_str(&row);
-                text.push('\n');
-                at_line += 1;
-                last_line = line;
-                last_start = s;
-                s
-            };
-            // A span past the shown text (a long row is cut to 2,000 bytes)
-            // points at its end, never into another line.
-            let a = span.start.min(row.len());
-            let b = span.end.max(span.start).min(row.len() + 1).max(a);
-            let span = (start + a)..(start + b);
-            let d = if is_error {
-                Diagnostic::error(message, Some(span), label)
-            } else {
-                Diagnostic::warning(message, Some(span), label)
-            };
-            diags.push(if help.is_empty() {
-                d
-            } else {
-                d.with_help(help)
-            });
-        }
-        let mut report = Report::new(file, text);
-        report.diagnostics = diags;
-        report
-    }
-}
+use super::build::Building;
+use super::fields::{after_break, count_breaks, next_break, scan, trim, Block, Header, Scan};
+use super::header::parse_header;
+use super::intern::{hash_bytes, Ids, Interner};
+use super::part::{PartOut, PartParser};
+use super::problem::{shorten, thousands, Problems, RowProblem};
+use super::{
+    Corpus, CsvOptions, BLOCK, MAX_ERRORS, MAX_ROW_BYTES, MAX_SKIPPED_SHOWN, PARALLEL_MIN,
+};
 
 /// Per-thread state kept across blocks.
 #[derive(Default)]
@@ -260,44 +200,583 @@ pub(super) fn long_line_problem(line: u32, row: &[u8]) -> RowProblem {
     }
 }
 
-/// `n` with thousands separated by commas: `1,048,576`.
-pub(super) fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+/// Bad rows: how many, and how many were kept as problems.
+struct BadRows {
+    /// Bad rows are left out (kept as warnings) instead of failing.
+    skip: bool,
+    count: usize,
+    shown: usize,
 }
 
-/// How a row problem is kept: as an error, or as a warning when bad rows are
-/// skipped; `false` when enough are kept already.
-fn keep_problem(
-    problems: &mut Problems,
-    p: RowProblem,
-    line: u32,
-    skip_bad_rows: bool,
-    shown_bad: &mut usize,
-) {
-    let room = if skip_bad_rows {
-        *shown_bad < MAX_SKIPPED_SHOWN
-    } else {
-        *shown_bad < MAX_ERRORS
-    };
-    if !room {
-        return;
+impl BadRows {
+    /// Keeps a row's problem: as an error, or as a warning when bad rows are
+    /// skipped; not when enough are kept already.
+    fn keep(&mut self, problems: &mut Problems, p: RowProblem, line: u32) {
+        let room = if self.skip {
+            self.shown < MAX_SKIPPED_SHOWN
+        } else {
+            self.shown < MAX_ERRORS
+        };
+        if !room {
+            return;
+        }
+        self.shown += 1;
+        let d = if self.skip {
+            Diagnostic::warning(p.message, Some(p.span), p.label)
+        } else {
+            Diagnostic::error(p.message, Some(p.span), p.label)
+        }
+        .with_help(p.help);
+        problems.push_diag(line, &p.text, d);
     }
-    *shown_bad += 1;
-    let d = if skip_bad_rows {
-        Diagnostic::warning(p.message, Some(p.span), p.label)
-    } else {
-        Diagnostic::error(p.message, Some(p.span), p.label)
+
+    /// Whether reading stops here: enough bad rows, and they are not skipped.
+    fn too_many(&self) -> bool {
+        !self.skip && self.count >= MAX_ERRORS
     }
-    .with_help(p.help);
-    problems.push_diag(line, &p.text, d);
+}
+
+/// The error of a file with bad rows (when they are not skipped): its
+/// problems, and whether reading stopped early.
+fn bad_rows_error(problems: Problems, file: &str, stopped: bool) -> Error {
+    debug_assert!(problems.errors() > 0);
+    let mut report = problems.report(file);
+    if stopped {
+        report.diagnostics.push(
+            Diagnostic::error(
+                format!("reading stopped after {MAX_ERRORS} bad rows"),
+                None,
+                "",
+            )
+            .with_help("fix the rows above and check again, or leave bad rows out (skip bad rows)"),
+        );
+    }
+    Error::Invalid(Box::new(report))
+}
+
+/// The file as it is read: the bytes held (from a row start on), where they
+/// stand in the file, and the problems found so far.
+struct Input<'o, R> {
+    reader: R,
+    /// The file's name as messages show it.
+    file: String,
+    /// The file's size, when known (for progress).
+    total: Option<u64>,
+    progress: Option<&'o (dyn Fn(u64, Option<u64>) + Sync)>,
+    /// Bytes read per block.
+    block: usize,
+    buf: Vec<u8>,
+    /// The block read while the last one is parsed.
+    next: Vec<u8>,
+    eof: bool,
+    /// Bytes read so far.
+    read_total: u64,
+    /// The line of the first byte of `buf`.
+    line_no: u32,
+    problems: Problems,
+}
+
+impl<R: Read> Input<'_, R> {
+    fn io(&self, source: std::io::Error) -> Error {
+        Error::Io {
+            path: self.file.clone(),
+            source,
+        }
+    }
+
+    /// The problems found so far, as the file's error.
+    fn invalid(&mut self) -> Error {
+        Error::Invalid(Box::new(
+            std::mem::take(&mut self.problems).report(&self.file),
+        ))
+    }
+
+    /// Reads at most `want` more bytes (at least one) into `buf`.
+    fn fill(&mut self, want: usize) -> Result<(), Error> {
+        let got = fill(&mut self.buf, &mut self.reader, want, &mut self.eof);
+        self.read_total += got.map_err(|source| self.io(source))? as u64;
+        Ok(())
+    }
+
+    /// The header line: the first line that is not blank (empty when there is
+    /// none). `buf` then starts after it.
+    fn header_row(&mut self) -> Result<Vec<u8>, Error> {
+        let mut pos = 0;
+        let mut need = true;
+        let mut bom_checked = false;
+        loop {
+            if need && !self.eof {
+                // Read as much again as is held: a long first line costs
+                // linear time.
+                let want = self.block.max(self.buf.len() - pos);
+                self.fill(want)?;
+            }
+            need = true;
+            if !bom_checked {
+                if self.buf.len() < 3 && !self.eof {
+                    continue;
+                }
+                bom_checked = true;
+                if self.buf.starts_with(b"\xEF\xBB\xBF") {
+                    pos = 3;
+                }
+            }
+            let buf = &self.buf;
+            let lb = next_break(buf, pos);
+            let line_end = lb.unwrap_or(buf.len());
+            let scan_end = line_end.min(pos + MAX_ROW_BYTES + 1);
+            if let Some(z) = memchr::memchr(0, &buf[pos..scan_end]) {
+                nul_problem(&mut self.problems, &buf[pos..], z, self.line_no, 0);
+                return Err(self.invalid());
+            }
+            if line_end - pos > MAX_ROW_BYTES {
+                self.problems.push_diag(
+                    self.line_no,
+                    &shorten(&buf[pos..line_end]),
+                    Diagnostic::error(
+                        format!(
+                            "the header line is longer than {} bytes (1 MiB)",
+                            thousands(MAX_ROW_BYTES as u64)
+                        ),
+                        Some(0..1),
+                        "the header",
+                    )
+                    .with_help(
+                        "the first line names the columns, e.g. from,to,time; is this a CSV file?",
+                    ),
+                );
+                return Err(self.invalid());
+            }
+            let next = match lb {
+                Some(p) => match after_break(buf, p, self.eof) {
+                    Some(next) => next,
+                    None => continue,
+                },
+                None if self.eof => buf.len(),
+                None => continue,
+            };
+            let row = &buf[pos..line_end];
+            if trim(row).is_empty() {
+                if next >= buf.len() && self.eof {
+                    return Ok(Vec::new());
+                }
+                pos = next;
+                self.line_no = self.line_no.saturating_add(1);
+                // Keep the buffer small across many blank lines.
+                if pos >= self.buf.len() {
+                    self.buf.clear();
+                    pos = 0;
+                } else {
+                    need = false;
+                }
+                continue;
+            }
+            let row = row.to_vec();
+            self.buf.drain(..next);
+            return Ok(row);
+        }
+    }
+
+    /// Reads the header line and the columns it names (its warnings kept);
+    /// `line_no` then stands at the line after it.
+    fn header(&mut self) -> Result<Header, Error> {
+        let header_row = self.header_row()?;
+        if header_row.is_empty() {
+            let mut report = Report::new(self.file.clone(), "");
+            report.diagnostics.push(
+                Diagnostic::error("the file is empty: it has no header line", None, "")
+                    .with_help("the first line names the columns, e.g. from,to,time"),
+            );
+            return Err(Error::Invalid(Box::new(report)));
+        }
+        let header_text = shorten(&header_row);
+        let hquote = memchr::memchr(b'"', &header_row).is_some();
+        let (header, warnings) = match parse_header(&header_row, hquote) {
+            Ok(h) => h,
+            Err(d) => {
+                self.problems.push_diag(self.line_no, &header_text, *d);
+                return Err(self.invalid());
+            }
+        };
+        for w in warnings {
+            self.problems.push_diag(self.line_no, &header_text, w);
+        }
+        self.line_no += 1;
+        Ok(header)
+    }
+
+    /// Drops the line at the start of `buf`, too long to be a row, up to and
+    /// with its line break (reading on as needed).
+    fn skip_long_line(&mut self) -> Result<(), Error> {
+        let mut dropped = 0usize;
+        loop {
+            let lb = next_break(&self.buf, 0);
+            let z = memchr::memchr(0, &self.buf[..lb.unwrap_or(self.buf.len())]);
+            if let Some(z) = z {
+                nul_problem(&mut self.problems, &self.buf, z, self.line_no, dropped);
+                return Err(self.invalid());
+            }
+            match lb.map(|p| after_break(&self.buf, p, self.eof)) {
+                Some(Some(next)) => {
+                    self.buf.drain(..next);
+                    self.line_no = self.line_no.saturating_add(1);
+                    return Ok(());
+                }
+                // A `\r` last: one byte more tells.
+                Some(None) => self.fill(1)?,
+                None => {
+                    dropped += self.buf.len();
+                    self.buf.clear();
+                    if self.eof {
+                        return Ok(());
+                    }
+                    self.fill(self.block)?;
+                }
+            }
+        }
+    }
+}
+
+/// What of the buffer a block's parse may read.
+#[derive(Clone, Copy)]
+struct View {
+    /// The first NUL byte, or the buffer's end: rows are read up to it.
+    end: usize,
+    nul: Option<usize>,
+    /// No bytes follow the view: the file ends there, without a NUL.
+    eof: bool,
+    /// The view holds a quote.
+    quoted: bool,
+}
+
+impl View {
+    /// Rows are read up to the first NUL byte, which stops reading. One pass
+    /// finds the first NUL and whether a quote comes before it (a block with
+    /// neither, the usual one, is read once).
+    fn of(buf: &[u8], eof: bool) -> View {
+        let (nul, quoted) = match memchr::memchr2(0, b'"', buf) {
+            None => (None, false),
+            Some(i) if buf[i] == 0 => (Some(i), false),
+            Some(i) => (memchr::memchr(0, &buf[i..]).map(|z| i + z), true),
+        };
+        View {
+            end: nul.unwrap_or(buf.len()),
+            nul,
+            eof: eof && nul.is_none(),
+            quoted,
+        }
+    }
+}
+
+/// What a block's parse gave.
+struct Parsed {
+    /// The end of the block's complete rows.
+    complete: usize,
+    /// Why the parse stopped there.
+    stop: Scan,
+    /// Workers that parsed a part.
+    parts: usize,
+    /// Whether `next` holds the rest of this block and the next one.
+    swapped: bool,
+}
+
+/// The rows read so far, and how blocks are cut and parsed.
+struct Rows<'h> {
+    parser: PartParser<'h>,
+    threads: usize,
+    /// Blocks smaller than this are parsed on one thread.
+    parallel_min: usize,
+    workers: Vec<Worker>,
+    /// The ids numbered so far.
+    global: Interner,
+    building: Building,
+    bad: BadRows,
+    /// Cut quoted blocks at guessed line starts until a guess fails.
+    speculate: bool,
+}
+
+impl<'h> Rows<'h> {
+    fn new(header: &'h Header, options: &CsvOptions) -> Self {
+        let threads = match options.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+        .clamp(1, 64);
+        let parallel_min = match options.parallel_min {
+            0 => PARALLEL_MIN,
+            n => n,
+        };
+        Rows {
+            parser: PartParser {
+                header,
+                keep_problems: if options.skip_bad_rows {
+                    MAX_SKIPPED_SHOWN
+                } else {
+                    MAX_ERRORS
+                },
+            },
+            threads,
+            parallel_min,
+            workers: (0..threads).map(|_| Worker::default()).collect(),
+            global: Interner::default(),
+            building: Building::default(),
+            bad: BadRows {
+                skip: options.skip_bad_rows,
+                count: 0,
+                shown: 0,
+            },
+            speculate: true,
+        }
+    }
+
+    /// Reads the blocks of rows after the header to the end of the file, or
+    /// until there are too many bad rows.
+    fn read_all<R: Read>(&mut self, input: &mut Input<'_, R>) -> Result<(), Error> {
+        let mut grow = false;
+        loop {
+            if !input.eof && (grow || input.buf.len() < input.block) {
+                // A row longer than what is held: read as much again, so a
+                // long row costs linear time.
+                let want = if grow {
+                    input.buf.len().max(input.block)
+                } else {
+                    input.block - input.buf.len()
+                };
+                input.fill(want)?;
+            }
+            grow = false;
+            if input.buf.is_empty() && input.eof {
+                break;
+            }
+            let view = View::of(&input.buf, input.eof);
+            let parsed = self.parse_block(input, view)?;
+            if parsed.complete > 0 {
+                self.append(input, parsed.parts)?;
+            }
+            if parsed.swapped {
+                // The rest of this block is at the start of the next one.
+                std::mem::swap(&mut input.buf, &mut input.next);
+            } else {
+                input.buf.drain(..parsed.complete);
+            }
+            if let Some(progress) = input.progress {
+                progress(input.read_total, input.total);
+            }
+            if self.bad.too_many() {
+                break;
+            }
+            match parsed.stop {
+                Scan::More => {
+                    if let Some(z) = view.nul {
+                        let at = z - parsed.complete;
+                        nul_problem(&mut input.problems, &input.buf, at, input.line_no, 0);
+                        return Err(input.invalid());
+                    }
+                    grow = parsed.complete == 0;
+                }
+                Scan::TooLong => {
+                    // The row here has a first line longer than the limit:
+                    // a bad row; skip to the next line break.
+                    self.bad.count += 1;
+                    let p = long_line_problem(0, &input.buf[..input.buf.len().min(2000)]);
+                    self.bad.keep(&mut input.problems, p, input.line_no);
+                    input.skip_long_line()?;
+                    if self.bad.too_many() {
+                        break;
+                    }
+                }
+                Scan::Row { .. } => {
+                    if view.eof && input.buf.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Cuts the view of the block into parts and parses them. Parts are cut
+    /// exactly when the block has no quote (rows are lines); else at guessed
+    /// line starts, checked by the parse (each part must end where the next
+    /// begins), with the exact walk as the fallback for this block and the
+    /// next ones.
+    fn parse_block<R: Read>(
+        &mut self,
+        input: &mut Input<'_, R>,
+        at: View,
+    ) -> Result<Parsed, Error> {
+        let width = self.parser.header.width;
+        let wanted = if at.end < self.parallel_min {
+            1
+        } else {
+            self.threads
+        };
+        let mut exact = (!at.quoted || !self.speculate)
+            .then(|| plan(&input.buf[..at.end], at.eof, width, wanted));
+        loop {
+            let (bounds, open_end) = match &exact {
+                Some(p) => {
+                    let mut b = p.cuts.clone();
+                    b.push(p.complete);
+                    (b, false)
+                }
+                None => {
+                    let mut b = guess_cuts(&input.buf[..at.end], wanted);
+                    b.push(at.end);
+                    (b, true)
+                }
+            };
+            let parts = bounds.len() - 1;
+            if exact.as_ref().is_some_and(|p| p.complete == 0) {
+                let stop = exact.map_or(Scan::More, |p| p.stop);
+                return Ok(Parsed {
+                    complete: 0,
+                    stop,
+                    parts: 0,
+                    swapped: false,
+                });
+            }
+            // Rows that will be whole in the next block are known before
+            // the parse when the cuts are exact: that block is read while
+            // the parts are parsed, after the rest of this one.
+            let ahead = exact
+                .as_ref()
+                .filter(|p| !at.eof && at.nul.is_none() && !matches!(p.stop, Scan::TooLong))
+                .map(|p| p.complete);
+            let (ends, swapped) = self.parse_parts(input, at, &bounds, ahead)?;
+            let joined = (1..parts).all(|i| ends[i - 1].0 == bounds[i]);
+            if let Some(p) = exact {
+                return Ok(Parsed {
+                    complete: p.complete,
+                    stop: p.stop,
+                    parts,
+                    swapped,
+                });
+            }
+            if joined && open_end {
+                let (complete, stop) = ends[parts - 1];
+                return Ok(Parsed {
+                    complete,
+                    stop,
+                    parts,
+                    swapped,
+                });
+            }
+            // A guessed cut fell inside a row: forget the parts (and the
+            // ids they met) and plan this block, and the next ones, row
+            // by row.
+            for w in self.workers.iter_mut() {
+                w.out.clear();
+                w.local = Interner::default();
+            }
+            self.speculate = false;
+            exact = Some(plan(&input.buf[..at.end], at.eof, width, wanted));
+        }
+    }
+
+    /// Parses the parts of the view between `bounds`, one per worker, on
+    /// threads. With `ahead` (the end of the complete rows), this thread
+    /// meanwhile reads the next block, after the rest of this one, into
+    /// `next`. Returns where each part's parse stopped, and whether the next
+    /// block was read.
+    fn parse_parts<R: Read>(
+        &mut self,
+        input: &mut Input<'_, R>,
+        at: View,
+        bounds: &[usize],
+        ahead: Option<usize>,
+    ) -> Result<(Vec<(usize, Scan)>, bool), Error> {
+        let parts = bounds.len() - 1;
+        let mut ends: Vec<(usize, Scan)> = vec![(0, Scan::More); parts];
+        let mut read_ahead = None;
+        {
+            let view = &input.buf[..at.end];
+            let parser = &self.parser;
+            let global = &self.global;
+            let parse = move |i: usize, w: &mut Worker, end: &mut (usize, Scan)| {
+                w.out.clear();
+                let mut ids = Ids {
+                    global,
+                    local: &mut w.local,
+                };
+                let block = Block {
+                    bytes: view,
+                    eof: at.eof,
+                    quotes: at.quoted,
+                };
+                *end = parser.parse(block, bounds[i]..bounds[i + 1], &mut ids, &mut w.out);
+            };
+            let (next, reader, eof) = (&mut input.next, &mut input.reader, &mut input.eof);
+            let block = input.block;
+            std::thread::scope(|scope| {
+                let mut iter = self
+                    .workers
+                    .iter_mut()
+                    .zip(ends.iter_mut())
+                    .take(parts)
+                    .enumerate();
+                let first = if ahead.is_some() { None } else { iter.next() };
+                for (i, (w, end)) in iter {
+                    scope.spawn(move || parse(i, w, end));
+                }
+                if let Some(complete) = ahead {
+                    next.clear();
+                    next.extend_from_slice(&view[complete..]);
+                    let want = block.saturating_sub(next.len());
+                    read_ahead = Some(fill(next, reader, want, eof));
+                }
+                if let Some((_, (w, end))) = first {
+                    parse(0, w, end);
+                }
+            });
+        }
+        let swapped = match read_ahead {
+            Some(got) => {
+                input.read_total += got.map_err(|source| input.io(source))? as u64;
+                true
+            }
+            None => false,
+        };
+        Ok((ends, swapped))
+    }
+
+    /// Appends the parts' rows in file order, giving ids first seen in this
+    /// block their numbers in the same order, and keeps their problems.
+    fn append<R: Read>(&mut self, input: &mut Input<'_, R>, parts: usize) -> Result<(), Error> {
+        let shown_file = &input.file;
+        for (k, w) in self.workers.iter_mut().take(parts).enumerate() {
+            let base_line = input.line_no;
+            for p in std::mem::take(&mut w.out.problems) {
+                let line = base_line.saturating_add(p.line);
+                self.bad.keep(&mut input.problems, p, line);
+            }
+            self.bad.count += w.out.bad_rows;
+            let mut map = Vec::with_capacity(w.local.names.len());
+            for s in w.local.names.iter() {
+                let fail = |problem| {
+                    Error::Query(QueryError::EntityIds {
+                        file: shown_file.to_string(),
+                        problem,
+                    })
+                };
+                // The first part's new ids are new to the corpus (it
+                // was frozen while they were read); a later part's
+                // may have come in with an earlier part.
+                let g = if k == 0 {
+                    self.global.insert_new(s, hash_bytes(s.as_bytes()))
+                } else {
+                    self.global.lookup_or_insert_checked(s)
+                };
+                map.push(g.map_err(fail)?);
+            }
+            if !map.is_empty() {
+                w.local.clear();
+            }
+            self.building.append(&w.out, base_line, &map);
+            input.line_no = base_line.saturating_add(w.out.lines);
+        }
+        Ok(())
+    }
 }
 
 impl Corpus {
@@ -331,408 +810,51 @@ impl Corpus {
     /// Parses CSV from any reader (`file` names it in messages).
     pub fn read<R: Read>(
         file: &str,
-        mut reader: R,
+        reader: R,
         total: Option<u64>,
         options: &CsvOptions,
     ) -> Result<Corpus, Error> {
-        let shown_file = crate::diagnostic::visible(file);
-        let io = |source| Error::Io {
-            path: shown_file.clone(),
-            source,
-        };
-        let invalid = |p: Problems| Error::Invalid(Box::new(p.report(&shown_file)));
-        let threads = match options.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        }
-        .clamp(1, 64);
         let block = match options.block_size {
             0 => BLOCK,
             n => n,
         };
-        let parallel_min = match options.parallel_min {
-            0 => PARALLEL_MIN,
-            n => n,
+        let mut input = Input {
+            reader,
+            file: crate::diagnostic::visible(file),
+            total,
+            progress: options.progress,
+            block,
+            buf: Vec::with_capacity(block.min(BLOCK) + 1),
+            next: Vec::with_capacity(block.min(BLOCK) + 1),
+            eof: false,
+            read_total: 0,
+            line_no: 1,
+            problems: Problems::default(),
         };
-        let mut buf: Vec<u8> = Vec::with_capacity(block.min(BLOCK) + 1);
-        let mut read_total: u64 = 0;
-        let mut eof = false;
-        let mut problems = Problems::default();
-
-        // The header: the first line that is not blank.
-        let mut line_no: u32 = 1;
-        let mut pos = 0;
-        let mut need = true;
-        let mut bom_checked = false;
-        let header_row: Vec<u8> = loop {
-            if need && !eof {
-                // Read as much again as is held: a long first line costs
-                // linear time.
-                let want = block.max(buf.len() - pos);
-                read_total += fill(&mut buf, &mut reader, want, &mut eof).map_err(io)? as u64;
-            }
-            need = true;
-            if !bom_checked {
-                if buf.len() < 3 && !eof {
-                    continue;
-                }
-                bom_checked = true;
-                if buf.starts_with(b"\xEF\xBB\xBF") {
-                    pos = 3;
-                }
-            }
-            let lb = next_break(&buf, pos);
-            let line_end = lb.unwrap_or(buf.len());
-            let scan_end = line_end.min(pos + MAX_ROW_BYTES + 1);
-            if let Some(z) = memchr::memchr(0, &buf[pos..scan_end]) {
-                nul_problem(&mut problems, &buf[pos..], z, line_no, 0);
-                return Err(invalid(problems));
-            }
-            if line_end - pos > MAX_ROW_BYTES {
-                problems.push_diag(
-                    line_no,
-                    &shorten(&buf[pos..line_end]),
-                    Diagnostic::error(
-                        format!(
-                            "the header line is longer than {} bytes (1 MiB)",
-                            thousands(MAX_ROW_BYTES as u64)
-                        ),
-                        Some(0..1),
-                        "the header",
-                    )
-                    .with_help(
-                        "the first line names the columns, e.g. from,to,time; is this a CSV file?",
-                    ),
-                );
-                return Err(invalid(problems));
-            }
-            let next = match lb {
-                Some(p) => match after_break(&buf, p, eof) {
-                    Some(next) => next,
-                    None => continue,
-                },
-                None if eof => buf.len(),
-                None => continue,
-            };
-            let row = &buf[pos..line_end];
-            if trim(row).is_empty() {
-                if next >= buf.len() && eof {
-                    break Vec::new();
-                }
-                pos = next;
-                line_no = line_no.saturating_add(1);
-                // Keep the buffer small across many blank lines.
-                if pos >= buf.len() {
-                    buf.clear();
-                    pos = 0;
-                } else {
-                    need = false;
-                }
-                continue;
-            }
-            let row = row.to_vec();
-            buf.drain(..next);
-            break row;
-        };
-        if header_row.is_empty() {
-            let mut report = Report::new(shown_file.clone(), "");
-            report.diagnostics.push(
-                Diagnostic::error("the file is empty: it has no header line", None, "")
-                    .with_help("the first line names the columns, e.g. from,to,time"),
-            );
-            return Err(Error::Invalid(Box::new(report)));
-        }
-        let header_text = shorten(&header_row);
-        let hquote = memchr::memchr(b'"', &header_row).is_some();
-        let (header, warnings) = match parse_header(&header_row, hquote) {
-            Ok(h) => h,
-            Err(d) => {
-                problems.push_diag(line_no, &header_text, *d);
-                return Err(invalid(problems));
-            }
-        };
-        for w in warnings {
-            problems.push_diag(line_no, &header_text, w);
-        }
-        line_no += 1;
-
-        let parser = PartParser {
-            header: &header,
-            keep_problems: if options.skip_bad_rows {
-                MAX_SKIPPED_SHOWN
-            } else {
-                MAX_ERRORS
-            },
-        };
-        let width = header.width;
-        let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::default()).collect();
-        let mut global = Interner::default();
-        let mut corpus = Building::default();
-        let mut bad_rows = 0usize;
-        let mut shown_bad = 0usize;
-        let mut grow = false;
-        // The block read while the last one is parsed.
-        let mut next: Vec<u8> = Vec::with_capacity(block.min(BLOCK) + 1);
-        // Cut quoted blocks at guessed line starts until a guess fails.
-        let mut speculate = true;
-        loop {
-            if !eof && (grow || buf.len() < block) {
-                // A row longer than what is held: read as much again, so a
-                // long row costs linear time.
-                let want = if grow {
-                    buf.len().max(block)
-                } else {
-                    block - buf.len()
-                };
-                read_total += fill(&mut buf, &mut reader, want, &mut eof).map_err(io)? as u64;
-            }
-            grow = false;
-            if buf.is_empty() && eof {
-                break;
-            }
-            // Rows are read up to the first NUL byte, which stops reading.
-            // One pass finds the first NUL and whether a quote comes before
-            // it (a block with neither, the usual one, is read once).
-            let (nul, quoted) = match memchr::memchr2(0, b'"', &buf) {
-                None => (None, false),
-                Some(i) if buf[i] == 0 => (Some(i), false),
-                Some(i) => (memchr::memchr(0, &buf[i..]).map(|z| i + z), true),
-            };
-            let view_end = nul.unwrap_or(buf.len());
-            let view_eof = eof && nul.is_none();
-            let view = &buf[..view_end];
-            let wanted = if view.len() < parallel_min {
-                1
-            } else {
-                threads
-            };
-            // Parts: exact cuts when the block has no quote (rows are lines);
-            // else guessed cuts, checked by the parse (each part must end
-            // where the next begins), with the exact walk as the fallback.
-            let mut exact = (!quoted || !speculate).then(|| plan(view, view_eof, width, wanted));
-            // Whether `next` holds the rest of this block and the next one.
-            let mut swapped = false;
-            let (complete, stop, parts) = loop {
-                let (bounds, open_end) = match &exact {
-                    Some(p) => {
-                        let mut b = p.cuts.clone();
-                        b.push(p.complete);
-                        (b, false)
-                    }
-                    None => {
-                        let mut b = guess_cuts(view, wanted);
-                        b.push(view.len());
-                        (b, true)
-                    }
-                };
-                let parts = bounds.len() - 1;
-                if exact.as_ref().is_some_and(|p| p.complete == 0) {
-                    break (0, exact.map_or(Scan::More, |p| p.stop), 0);
-                }
-                let mut ends: Vec<(usize, Scan)> = vec![(0, Scan::More); parts];
-                // Rows that will be whole in the next block are known before
-                // the parse when the cuts are exact: that block is read
-                // while the parts are parsed, after the rest of this one.
-                let ahead = exact
-                    .as_ref()
-                    .filter(|p| !view_eof && nul.is_none() && !matches!(p.stop, Scan::TooLong));
-                let mut read_ahead = None;
-                {
-                    let parser = &parser;
-                    let global = &global;
-                    let bounds = &bounds;
-                    let parse = move |i: usize, w: &mut Worker, end: &mut (usize, Scan)| {
-                        w.out.clear();
-                        let mut ids = Ids {
-                            global,
-                            local: &mut w.local,
-                        };
-                        *end = parser.parse(
-                            view,
-                            bounds[i]..bounds[i + 1],
-                            view_eof,
-                            quoted,
-                            &mut ids,
-                            &mut w.out,
-                        );
-                    };
-                    std::thread::scope(|scope| {
-                        let mut iter = workers
-                            .iter_mut()
-                            .zip(ends.iter_mut())
-                            .take(parts)
-                            .enumerate();
-                        let first = if ahead.is_some() { None } else { iter.next() };
-                        for (i, (w, end)) in iter {
-                            scope.spawn(move || parse(i, w, end));
-                        }
-                        if let Some(p) = ahead {
-                            next.clear();
-                            next.extend_from_slice(&buf[p.complete..]);
-                            let want = block.saturating_sub(next.len());
-                            read_ahead = Some(fill(&mut next, &mut reader, want, &mut eof));
-                        }
-                        if let Some((_, (w, end))) = first {
-                            parse(0, w, end);
-                        }
-                    });
-                }
-                if let Some(got) = read_ahead {
-                    read_total += got.map_err(io)? as u64;
-                    swapped = true;
-                }
-                let joined = (1..parts).all(|i| ends[i - 1].0 == bounds[i]);
-                if let Some(p) = exact {
-                    break (p.complete, p.stop, parts);
-                }
-                if joined && open_end {
-                    let (end, stop) = ends[parts - 1];
-                    break (end, stop, parts);
-                }
-                // A guessed cut fell inside a row: forget the parts (and the
-                // ids they met) and plan this block, and the next ones, row
-                // by row.
-                for w in workers.iter_mut() {
-                    w.out.clear();
-                    w.local = Interner::default();
-                }
-                speculate = false;
-                exact = Some(plan(view, view_eof, width, wanted));
-            };
-            if complete > 0 {
-                // Append in file order, giving ids first seen in this block
-                // their numbers in the same order.
-                for (k, w) in workers.iter_mut().take(parts).enumerate() {
-                    let base_line = line_no;
-                    for p in std::mem::take(&mut w.out.problems) {
-                        let line = base_line.saturating_add(p.line);
-                        keep_problem(
-                            &mut problems,
-                            p,
-                            line,
-                            options.skip_bad_rows,
-                            &mut shown_bad,
-                        );
-                    }
-                    bad_rows += w.out.bad_rows;
-                    let mut map = Vec::with_capacity(w.local.names.len());
-                    for s in w.local.names.iter() {
-                        let fail = |what| Error::Query(format!("{shown_file}: entity id {what}"));
-                        // The first part's new ids are new to the corpus (it
-                        // was frozen while they were read); a later part's
-                        // may have come in with an earlier part.
-                        let g = if k == 0 {
-                            global.insert_new(s, hash_bytes(s.as_bytes()))
-                        } else {
-                            global.lookup_or_insert_checked(s)
-                        };
-                        map.push(g.map_err(fail)?);
-                    }
-                    if !map.is_empty() {
-                        w.local.clear();
-                    }
-                    corpus.append(&w.out, base_line, &map);
-                    line_no = base_line.saturating_add(w.out.lines);
-                }
-            }
-            if swapped {
-                // The rest of this block is at the start of the next one.
-                std::mem::swap(&mut buf, &mut next);
-            } else {
-                buf.drain(..complete);
-            }
-            if let Some(progress) = options.progress {
-                progress(read_total, total);
-            }
-            if !options.skip_bad_rows && bad_rows >= MAX_ERRORS {
-                break;
-            }
-            match stop {
-                Scan::More => {
-                    if let Some(z) = nul {
-                        nul_problem(&mut problems, &buf, z - complete, line_no, 0);
-                        return Err(invalid(problems));
-                    }
-                    grow = complete == 0;
-                }
-                Scan::TooLong => {
-                    // The row here has a first line longer than the limit:
-                    // a bad row; skip to the next line break.
-                    bad_rows += 1;
-                    let p = long_line_problem(0, &buf[..buf.len().min(2000)]);
-                    keep_problem(
-                        &mut problems,
-                        p,
-                        line_no,
-                        options.skip_bad_rows,
-                        &mut shown_bad,
-                    );
-                    let mut dropped = 0usize;
-                    loop {
-                        let lb = next_break(&buf, 0);
-                        let z = memchr::memchr(0, &buf[..lb.unwrap_or(buf.len())]);
-                        if let Some(z) = z {
-                            nul_problem(&mut problems, &buf, z, line_no, dropped);
-                            return Err(invalid(problems));
-                        }
-                        match lb.map(|p| after_break(&buf, p, eof)) {
-                            Some(Some(next)) => {
-                                buf.drain(..next);
-                                line_no = line_no.saturating_add(1);
-                                break;
-                            }
-                            Some(None) => {
-                                // A `\r` last: one byte more tells.
-                                read_total +=
-                                    fill(&mut buf, &mut reader, 1, &mut eof).map_err(io)? as u64;
-                            }
-                            None => {
-                                dropped += buf.len();
-                                buf.clear();
-                                if eof {
-                                    break;
-                                }
-                                read_total += fill(&mut buf, &mut reader, block, &mut eof)
-                                    .map_err(io)?
-                                    as u64;
-                            }
-                        }
-                    }
-                    if !options.skip_bad_rows && bad_rows >= MAX_ERRORS {
-                        break;
-                    }
-                }
-                Scan::Row { .. } => {
-                    if view_eof && buf.is_empty() {
-                        break;
-                    }
-                }
-            }
-        }
-        if bad_rows > 0 && !options.skip_bad_rows {
-            debug_assert!(problems.errors() > 0);
-            let mut report = problems.report(&shown_file);
-            if bad_rows >= MAX_ERRORS {
-                report.diagnostics.push(
-                    Diagnostic::error(
-                        format!("reading stopped after {MAX_ERRORS} bad rows"),
-                        None,
-                        "",
-                    )
-                    .with_help(
-                        "fix the rows above and check again, or leave bad rows out (skip bad rows)",
-                    ),
-                );
-            }
-            return Err(Error::Invalid(Box::new(report)));
+        let header = input.header()?;
+        let mut rows = Rows::new(&header, options);
+        rows.read_all(&mut input)?;
+        let Rows {
+            workers,
+            global,
+            building,
+            bad,
+            ..
+        } = rows;
+        if bad.count > 0 && !bad.skip {
+            return Err(bad_rows_error(
+                input.problems,
+                &input.file,
+                bad.count >= MAX_ERRORS,
+            ));
         }
         drop(workers);
-        if let Some(w) = corpus.forms.warning(&header) {
-            problems.push_diag(w.0, &w.1, w.2);
+        if let Some(w) = building.forms.warning(&header) {
+            input.problems.push_diag(w.0, &w.1, w.2);
         }
-        let mut corpus = corpus.finish(global.names, header)?;
-        corpus.skipped = bad_rows;
-        corpus.report = problems.report(&shown_file);
+        let mut corpus = building.finish(global.names, header)?;
+        corpus.skipped = bad.count;
+        corpus.report = input.problems.report(&input.file);
         Ok(corpus)
     }
 }

@@ -1,4 +1,12 @@
-use super::*;
+use jiff::tz::TimeZone;
+
+use crate::catalog::Catalog;
+use crate::model::TimeExpr;
+use crate::Error;
+
+use super::bench;
+use super::times::fast_iso;
+use super::{Corpus, CsvOptions};
 
 fn parse(text: &str) -> Result<Corpus, Error> {
     Corpus::parse("t.csv", text.as_bytes(), &CsvOptions::default())

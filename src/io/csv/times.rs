@@ -1,8 +1,15 @@
 //! The time column: integer Unix seconds, fast ISO 8601, and every other
 //! time expression of the format.
 
-#[allow(unused_imports)]
-use super::*;
+use jiff::tz::TimeZone;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::time::{MAX_SECOND, MIN_SECOND};
+use crate::model::TimeExpr;
+
+use super::fields::Header;
+use super::problem::{shorten, shown, thousands};
+use super::{NO_LOWER, NO_UPPER};
 
 /// A row's time.
 #[derive(Debug, Clone, PartialEq, Eq)]

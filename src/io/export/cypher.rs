@@ -169,6 +169,15 @@ enum Item {
 /// The graph as nodes and relationships.
 fn items(catalog: &dyn Catalog, loss: &mut LossReport) -> Vec<Item> {
     let mut out = Vec::new();
+    entity_nodes(catalog, loss, &mut out);
+    message_items(catalog, loss, &mut out);
+    link_items(catalog, loss, &mut out);
+    claim_losses(catalog, loss);
+    out
+}
+
+/// The entities as nodes.
+fn entity_nodes(catalog: &dyn Catalog, loss: &mut LossReport, out: &mut Vec<Item>) {
     for u in EntityId::all(catalog.entity_count()) {
         let e = catalog.entity(u);
         let mut p = Props::default();
@@ -191,6 +200,10 @@ fn items(catalog: &dyn Catalog, loss: &mut LossReport) -> Vec<Item> {
             props: p,
         });
     }
+}
+
+/// The traced messages as nodes, each with its origin.
+fn message_items(catalog: &dyn Catalog, loss: &mut LossReport, out: &mut Vec<Item>) {
     for m in 0..catalog.message_count() {
         let msg = catalog.message(m);
         let mut p = Props::default();
@@ -222,6 +235,10 @@ fn items(catalog: &dyn Catalog, loss: &mut LossReport) -> Vec<Item> {
             });
         }
     }
+}
+
+/// The contacts and relations as relationships between entities.
+fn link_items(catalog: &dyn Catalog, loss: &mut LossReport, out: &mut Vec<Item>) {
     for link in links(catalog) {
         let (from, to) = (
             catalog.entity_id(link.from).to_string(),
@@ -278,6 +295,11 @@ fn items(catalog: &dyn Catalog, loss: &mut LossReport) -> Vec<Item> {
             file,
         });
     }
+}
+
+/// What the relationships lose: citations flattened, unknown fields, the
+/// sources themselves.
+fn claim_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
     let mut cites = 0;
     let mut extra = 0;
     for e in EventId::all(catalog.event_count()) {
@@ -304,7 +326,6 @@ fn items(catalog: &dyn Catalog, loss: &mut LossReport) -> Vec<Item> {
         catalog.sources().len(),
         "{n} source{s} written only inside the citations' text",
     );
-    out
 }
 
 /// Writes the catalogue as a Cypher script: an index on `Entity.id`, then
@@ -511,7 +532,7 @@ pub fn export_csv(catalog: &dyn Catalog) -> Exported {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{contact_type, rel_type, string};
 
     #[test]
     fn literals_and_types() {

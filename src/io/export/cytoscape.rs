@@ -16,7 +16,7 @@ use super::{
     LossReport,
 };
 use crate::catalog::{Catalog, EntityId};
-use crate::model::EntityKind;
+use crate::model::{EntityKind, Event, Relation};
 
 /// Relation kinds that make the organisation a compound parent.
 pub const PARENT_KINDS: [&str; 2] = ["member-of", "employee-of"];
@@ -62,31 +62,9 @@ fn parents(catalog: &dyn Catalog) -> (HashMap<EntityId, EntityId>, usize) {
 pub fn export(catalog: &dyn Catalog) -> Exported {
     let mut loss = LossReport::new(ExportFormat::Cytoscape);
     let (parent, left) = parents(catalog);
-    let mut nodes = Vec::new();
-    for u in EntityId::all(catalog.entity_count()) {
-        let e = catalog.entity(u);
-        let mut d = Map::new();
-        d.insert("id".into(), json!(e.id));
-        d.insert("label".into(), json!(e.name));
-        d.insert("kind".into(), json!(e.kind().as_str()));
-        d.insert("colour".into(), json!(kind_colour(e.kind())));
-        if !e.aliases.is_empty() {
-            d.insert("aliases".into(), json!(e.aliases));
-        }
-        if !e.tags.is_empty() {
-            d.insert("tags".into(), json!(e.tags));
-        }
-        if let Some(v) = &e.description {
-            d.insert("description".into(), json!(v));
-        }
-        if let Some(v) = &e.url {
-            d.insert("url".into(), json!(v));
-        }
-        if let Some(p) = parent.get(&u) {
-            d.insert("parent".into(), json!(catalog.entity_id(*p)));
-        }
-        nodes.push(json!({ "data": d }));
-    }
+    let nodes: Vec<Value> = EntityId::all(catalog.entity_count())
+        .map(|u| node(catalog, u, &parent))
+        .collect();
     let mut edges = Vec::new();
     let mut ids = EdgeIds::new(catalog, "edge-");
     for link in links(catalog) {
@@ -96,45 +74,10 @@ pub fn export(catalog: &dyn Catalog) -> Exported {
         d.insert("target".into(), json!(catalog.entity_id(link.to)));
         let time = if let Some(e) = link.event {
             let ev = catalog.event(e);
-            d.insert("event".into(), json!(ev.id));
-            d.insert("relation".into(), json!(false));
-            d.insert("mutual".into(), json!(link.mutual));
-            d.insert("kind".into(), json!(ev.kind()));
-            d.insert("certainty".into(), json!(ev.certainty().as_str()));
-            if let Some(v) = &ev.quote {
-                d.insert("quote".into(), json!(v));
-            }
-            if let Some(v) = &ev.summary {
-                d.insert("summary".into(), json!(v));
-            }
-            if !ev.carries.is_empty() {
-                d.insert("carries".into(), json!(ev.carries));
-            }
-            if !ev.sources.is_empty() {
-                d.insert(
-                    "sources".into(),
-                    json!(citations_text(catalog, &ev.sources)),
-                );
-            }
+            contact_data(catalog, &ev, link.mutual, &mut d);
             ev.time.clone()
         } else if let Some(r) = link.relation.and_then(|i| catalog.relations().get(i)) {
-            d.insert("relation".into(), json!(true));
-            d.insert("mutual".into(), json!(false));
-            if let Some(v) = &r.id {
-                d.insert("relation_id".into(), json!(v));
-            }
-            if let Some(v) = &r.kind {
-                d.insert("kind".into(), json!(v));
-            }
-            if let Some(v) = r.certainty {
-                d.insert("certainty".into(), json!(v.as_str()));
-            }
-            if let Some(v) = &r.label {
-                d.insert("label".into(), json!(v));
-            }
-            if !r.sources.is_empty() {
-                d.insert("sources".into(), json!(citations_text(catalog, &r.sources)));
-            }
+            relation_data(catalog, r, &mut d);
             r.time.clone()
         } else {
             continue;
@@ -171,11 +114,77 @@ pub fn export(catalog: &dyn Catalog) -> Exported {
         left,
         "{n} membership{s} not drawn as a compound parent (a node has one; kept as edges)",
     );
-    loss.add_n(
-        "sources",
-        catalog.sources().len(),
-        "{n} source{s} written only inside the citations' text",
-    );
     graph_losses(catalog, &mut loss);
     Exported::single(text.into_bytes(), loss)
+}
+
+/// Entity `u` as a node, inside its parent's compound node if it has one.
+fn node(catalog: &dyn Catalog, u: EntityId, parent: &HashMap<EntityId, EntityId>) -> Value {
+    let e = catalog.entity(u);
+    let mut d = Map::new();
+    d.insert("id".into(), json!(e.id));
+    d.insert("label".into(), json!(e.name));
+    d.insert("kind".into(), json!(e.kind().as_str()));
+    d.insert("colour".into(), json!(kind_colour(e.kind())));
+    if !e.aliases.is_empty() {
+        d.insert("aliases".into(), json!(e.aliases));
+    }
+    if !e.tags.is_empty() {
+        d.insert("tags".into(), json!(e.tags));
+    }
+    if let Some(v) = &e.description {
+        d.insert("description".into(), json!(v));
+    }
+    if let Some(v) = &e.url {
+        d.insert("url".into(), json!(v));
+    }
+    if let Some(p) = parent.get(&u) {
+        d.insert("parent".into(), json!(catalog.entity_id(*p)));
+    }
+    json!({ "data": d })
+}
+
+/// A contact edge's data: its event's fields.
+fn contact_data(catalog: &dyn Catalog, ev: &Event, mutual: bool, d: &mut Map<String, Value>) {
+    d.insert("event".into(), json!(ev.id));
+    d.insert("relation".into(), json!(false));
+    d.insert("mutual".into(), json!(mutual));
+    d.insert("kind".into(), json!(ev.kind()));
+    d.insert("certainty".into(), json!(ev.certainty().as_str()));
+    if let Some(v) = &ev.quote {
+        d.insert("quote".into(), json!(v));
+    }
+    if let Some(v) = &ev.summary {
+        d.insert("summary".into(), json!(v));
+    }
+    if !ev.carries.is_empty() {
+        d.insert("carries".into(), json!(ev.carries));
+    }
+    if !ev.sources.is_empty() {
+        d.insert(
+            "sources".into(),
+            json!(citations_text(catalog, &ev.sources)),
+        );
+    }
+}
+
+/// A relation edge's data: the relation's fields.
+fn relation_data(catalog: &dyn Catalog, r: &Relation, d: &mut Map<String, Value>) {
+    d.insert("relation".into(), json!(true));
+    d.insert("mutual".into(), json!(false));
+    if let Some(v) = &r.id {
+        d.insert("relation_id".into(), json!(v));
+    }
+    if let Some(v) = &r.kind {
+        d.insert("kind".into(), json!(v));
+    }
+    if let Some(v) = r.certainty {
+        d.insert("certainty".into(), json!(v.as_str()));
+    }
+    if let Some(v) = &r.label {
+        d.insert("label".into(), json!(v));
+    }
+    if !r.sources.is_empty() {
+        d.insert("sources".into(), json!(citations_text(catalog, &r.sources)));
+    }
 }

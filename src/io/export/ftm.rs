@@ -294,7 +294,15 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
             "{n} source{s} written only inside the claims that cite them (author and publication date not written)",
         );
     }
-    // Entities.
+    entities(catalog, &mut out, &mut loss);
+    messages(catalog, &mut out, &mut loss);
+    contacts(catalog, &tz, &mut out, &mut loss);
+    relations(catalog, &tz, &mut out, &mut loss);
+    Exported::single(out.into_bytes(), loss)
+}
+
+/// Writes the entities as Person, Organization, PublicBody or LegalEntity.
+fn entities(catalog: &dyn Catalog, out: &mut String, loss: &mut LossReport) {
     for u in EntityId::all(catalog.entity_count()) {
         let e = catalog.entity(u);
         let public = e.tags.iter().any(|t| t == "public-body");
@@ -334,9 +342,12 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
                 "{n} object{s} with unknown fields not written",
             );
         }
-        ent.line(&mut out);
+        ent.line(out);
     }
-    // Traced messages.
+}
+
+/// Writes the traced messages as Notes.
+fn messages(catalog: &dyn Catalog, out: &mut String, loss: &mut LossReport) {
     for m in 0..catalog.message_count() {
         let msg = catalog.message(m);
         let mut ent = Entity::new(&msg.id, "Note");
@@ -353,16 +364,25 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
                 "{n} traced message time{s} kept only in notes",
             );
         }
-        cite(catalog, &mut ent, &msg.sources, "notes", &mut loss);
+        cite(catalog, &mut ent, &msg.sources, "notes", loss);
         if !msg.extra.is_empty() {
             loss.add(
                 "extra-fields",
                 "{n} object{s} with unknown fields not written",
             );
         }
-        ent.line(&mut out);
+        ent.line(out);
     }
-    // Contacts.
+}
+
+/// Writes the events as Email, Message or Event entities; says that their
+/// certainty, kind and carried messages are keywords.
+fn contacts(
+    catalog: &dyn Catalog,
+    tz: &jiff::tz::TimeZone,
+    out: &mut String,
+    loss: &mut LossReport,
+) {
     let mut certainty_kept = 0;
     for e in EventId::all(catalog.event_count()) {
         let ev = catalog.event(e);
@@ -373,24 +393,7 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
             _ => "Message",
         };
         let mut ent = Entity::new(&ev.id, schema);
-        match &ev.parties {
-            Parties::Directed { from, to, .. } => {
-                let (who, whom) = if schema == "Event" {
-                    ("organizer", "involved")
-                } else {
-                    ("sender", "recipients")
-                };
-                ent.push(who, &ftm_id(from));
-                for t in to {
-                    ent.push(whom, &ftm_id(t));
-                }
-            }
-            Parties::Mutual { participants } => {
-                for p in participants {
-                    ent.push("involved", &ftm_id(p));
-                }
-            }
-        }
+        push_parties(&mut ent, &ev.parties, schema);
         let mut notes: Vec<String> = Vec::new();
         match schema {
             "Event" => {
@@ -423,26 +426,20 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
         for c in &ev.carries {
             ent.push("keywords", &format!("{KEYWORD}carries={c}"));
         }
-        if let Some(n) = dates(
-            &mut ent,
-            ev.time.as_ref(),
-            schema != "Email",
-            &tz,
-            &mut loss,
-        ) {
+        if let Some(n) = dates(&mut ent, ev.time.as_ref(), schema != "Email", tz, loss) {
             notes.push(n);
         }
         for n in &notes {
             ent.push("notes", n);
         }
-        cite(catalog, &mut ent, &ev.sources, "notes", &mut loss);
+        cite(catalog, &mut ent, &ev.sources, "notes", loss);
         if !ev.extra.is_empty() {
             loss.add(
                 "extra-fields",
                 "{n} object{s} with unknown fields not written",
             );
         }
-        ent.line(&mut out);
+        ent.line(out);
     }
     if certainty_kept > 0 {
         loss.add(
@@ -450,7 +447,39 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
             "certainty, kind and carried messages kept as keywords (grapevine:certainty=...)",
         );
     }
-    // Relations.
+}
+
+/// Pushes a contact's parties: sender and recipients (an Event's organizer
+/// and those involved), or everyone involved.
+fn push_parties(ent: &mut Entity, parties: &Parties, schema: &str) {
+    match parties {
+        Parties::Directed { from, to, .. } => {
+            let (who, whom) = if schema == "Event" {
+                ("organizer", "involved")
+            } else {
+                ("sender", "recipients")
+            };
+            ent.push(who, &ftm_id(from));
+            for t in to {
+                ent.push(whom, &ftm_id(t));
+            }
+        }
+        Parties::Mutual { participants } => {
+            for p in participants {
+                ent.push("involved", &ftm_id(p));
+            }
+        }
+    }
+}
+
+/// Writes the relations as Family, Membership, Employment, Associate or
+/// UnknownLink.
+fn relations(
+    catalog: &dyn Catalog,
+    tz: &jiff::tz::TimeZone,
+    out: &mut String,
+    loss: &mut LossReport,
+) {
     let kind_of = |id: &str| {
         catalog
             .entity_number(id)
@@ -495,7 +524,7 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
         if let Some(c) = r.certainty {
             fields.insert("certainty".into(), Value::String(c.to_string()));
         }
-        dates(&mut ent, r.time.as_ref(), true, &tz, &mut loss);
+        dates(&mut ent, r.time.as_ref(), true, tz, loss);
         if let Some(t) = &r.time {
             fields.insert("time".into(), Value::String(t.text.clone()));
         }
@@ -509,21 +538,20 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
                 "{n} relation{s} keep kind, certainty or time in a description",
             );
         }
-        cite(catalog, &mut ent, &r.sources, "summary", &mut loss);
+        cite(catalog, &mut ent, &r.sources, "summary", loss);
         if !r.extra.is_empty() {
             loss.add(
                 "extra-fields",
                 "{n} object{s} with unknown fields not written",
             );
         }
-        ent.line(&mut out);
+        ent.line(out);
     }
-    Exported::single(out.into_bytes(), loss)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{ftm_id, id_from_ftm, valid_ftm_id};
 
     #[test]
     fn ids() {

@@ -17,10 +17,11 @@
 //! schema's time type takes dates and date-times alike).
 
 use super::{
-    citations_text, contact_attributes, graph_losses, kind_colour, links, rgb, DateColumns,
-    EdgeIds, ExportFormat, Exported, LossReport, XmlText,
+    contact_attributes, graph_losses, kind_colour, links, relation_attributes, rgb, DateColumns,
+    EdgeIds, ExportFormat, Exported, Link, LossReport, XmlText,
 };
 use crate::catalog::{Catalog, EntityId};
+use crate::model::TimeExpr;
 
 /// The node attributes, `(id, type)`: the id is also the title.
 pub const NODE_ATTRIBUTES: [(&str, &str); 6] = [
@@ -53,23 +54,7 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
     let mut loss = LossReport::new(ExportFormat::Gexf);
     let mut x = XmlText::default();
     let mut s = String::new();
-    s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    s.push_str(
-        "<gexf xmlns=\"http://gexf.net/1.3\" \
-xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
-xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n",
-    );
-    s.push_str("  <meta>\n    <creator>grapevine</creator>\n");
-    // GEXF's meta has no title: the description holds the title, a blank
-    // line and the summary.
-    let about: Vec<&str> = catalog.title().into_iter().chain(summary).collect();
-    if !about.is_empty() {
-        s.push_str(&format!(
-            "    <description>{}</description>\n",
-            x.esc(&about.join("\n\n"))
-        ));
-    }
-    s.push_str("  </meta>\n");
+    head(catalog, summary, &mut x, &mut s);
     // graphology-gexf (Gephi Lite) takes the graph's type from the first
     // edge and fails on `mutual`: a directed edge goes first. With no
     // directed edge at all the graph is undirected (networkx refuses
@@ -109,89 +94,16 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
     }
     s.push_str("    <nodes>\n");
     for u in EntityId::all(catalog.entity_count()) {
-        let e = catalog.entity(u);
-        let colour = kind_colour(e.kind());
-        s.push_str(&format!(
-            "      <node id=\"{}\" label=\"{}\">\n        <attvalues>\n",
-            x.esc(&e.id),
-            x.esc(&e.name)
-        ));
-        // List items lose what XML cannot hold, as every other text does.
-        let json = |x: &mut XmlText, v: &[String]| {
-            let fixed: Vec<String> = v.iter().map(|s| x.fix(s)).collect();
-            serde_json::to_string(&fixed).unwrap_or_default()
-        };
-        let aliases = json(&mut x, &e.aliases);
-        let tags = json(&mut x, &e.tags);
-        let mut att = |s: &mut String, key: &str, v: Option<&str>| {
-            if let Some(v) = v {
-                s.push_str(&format!(
-                    "          <attvalue for=\"{key}\" value=\"{}\"/>\n",
-                    x.esc(v)
-                ));
-            }
-        };
-        att(&mut s, "kind", Some(e.kind().as_str()));
-        if !e.aliases.is_empty() {
-            att(&mut s, "aliases", Some(&aliases));
-        }
-        if !e.tags.is_empty() {
-            att(&mut s, "tags", Some(&tags));
-        }
-        att(&mut s, "description", e.description.as_deref());
-        att(&mut s, "url", e.url.as_deref());
-        att(&mut s, "colour", Some(colour));
-        let (r, g, b) = rgb(colour);
-        s.push_str(&format!(
-            "        </attvalues>\n        <color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>\n      </node>\n"
-        ));
+        node(catalog, u, &mut x, &mut s);
     }
     s.push_str("    </nodes>\n    <edges>\n");
     let mut ids = EdgeIds::new(catalog, "e");
     for link in all {
-        let (from, to) = (catalog.entity_id(link.from), catalog.entity_id(link.to));
-        let mut atts: Vec<(&str, String)> = Vec::new();
-        let (time, label) = if let Some(e) = link.event {
-            let ev = catalog.event(e);
-            atts.push(("event", ev.id.clone()));
-            atts.push(("relation", "false".into()));
-            contact_attributes(catalog, &ev, &mut atts);
-            (ev.time.clone(), ev.kind().to_string())
-        } else if let Some(r) = link.relation.and_then(|i| catalog.relations().get(i)) {
-            atts.push(("relation", "true".into()));
-            if let Some(id) = &r.id {
-                atts.push(("relation_id", id.clone()));
-            }
-            if let Some(k) = &r.kind {
-                atts.push(("kind", k.clone()));
-            }
-            if let Some(c) = r.certainty {
-                atts.push(("certainty", c.to_string()));
-            }
-            if let Some(l) = &r.label {
-                atts.push(("label", l.clone()));
-            }
-            if !r.sources.is_empty() {
-                atts.push(("sources", citations_text(catalog, &r.sources)));
-            }
-            (
-                r.time.clone(),
-                r.label
-                    .clone()
-                    .or_else(|| r.kind.clone())
-                    .unwrap_or_default(),
-            )
-        } else {
+        let Some(EdgeText { atts, time, label }) = link_attributes(catalog, &link) else {
             continue;
         };
-        let dc = DateColumns::of(time.as_ref());
-        if let Some(t) = &dc.text {
-            atts.push(("time", t.clone()));
-        }
-        if let Some(p) = dc.precision {
-            atts.push(("precision", p.to_string()));
-        }
         let ty = if link.mutual { mutual_type } else { "directed" };
+        let (from, to) = (catalog.entity_id(link.from), catalog.entity_id(link.to));
         s.push_str(&format!(
             "      <edge id=\"{}\" source=\"{}\" target=\"{}\" type=\"{ty}\" label=\"{}\">\n        <attvalues>\n",
             ids.next_id(),
@@ -199,32 +111,139 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
             x.esc(to),
             x.esc(&label)
         ));
-        for (k, v) in &atts {
-            s.push_str(&format!(
-                "          <attvalue for=\"{k}\" value=\"{}\"/>\n",
-                x.esc(v)
-            ));
-        }
-        s.push_str("        </attvalues>\n");
-        if dc.lo.is_some() || dc.hi.is_some() {
-            s.push_str("        <spells>\n          <spell");
-            if let Some(lo) = &dc.lo {
-                s.push_str(&format!(" start=\"{lo}\""));
-            }
-            if let Some(hi) = &dc.hi {
-                s.push_str(&format!(" end=\"{hi}\""));
-            }
-            s.push_str("/>\n        </spells>\n");
-        }
-        s.push_str("      </edge>\n");
+        edge_body(atts, time.as_ref(), &mut x, &mut s);
     }
     s.push_str("    </edges>\n  </graph>\n</gexf>\n");
-    loss.add_n(
-        "sources",
-        catalog.sources().len(),
-        "{n} source{s} written only inside the citations' text",
-    );
     graph_losses(catalog, &mut loss);
     x.report(&mut loss);
     Exported::single(s.into_bytes(), loss)
+}
+
+/// The XML declaration, the `gexf` element and its `meta`.
+fn head(catalog: &dyn Catalog, summary: Option<&str>, x: &mut XmlText, s: &mut String) {
+    s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    s.push_str(
+        "<gexf xmlns=\"http://gexf.net/1.3\" \
+xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n",
+    );
+    s.push_str("  <meta>\n    <creator>grapevine</creator>\n");
+    // GEXF's meta has no title: the description holds the title, a blank
+    // line and the summary.
+    let about: Vec<&str> = catalog.title().into_iter().chain(summary).collect();
+    if !about.is_empty() {
+        s.push_str(&format!(
+            "    <description>{}</description>\n",
+            x.esc(&about.join("\n\n"))
+        ));
+    }
+    s.push_str("  </meta>\n");
+}
+
+/// Entity `u` as a node.
+fn node(catalog: &dyn Catalog, u: EntityId, x: &mut XmlText, s: &mut String) {
+    let e = catalog.entity(u);
+    let colour = kind_colour(e.kind());
+    s.push_str(&format!(
+        "      <node id=\"{}\" label=\"{}\">\n        <attvalues>\n",
+        x.esc(&e.id),
+        x.esc(&e.name)
+    ));
+    // List items lose what XML cannot hold, as every other text does.
+    let json = |x: &mut XmlText, v: &[String]| {
+        let fixed: Vec<String> = v.iter().map(|s| x.fix(s)).collect();
+        serde_json::to_string(&fixed).unwrap_or_default()
+    };
+    let aliases = json(x, &e.aliases);
+    let tags = json(x, &e.tags);
+    let mut att = |s: &mut String, key: &str, v: Option<&str>| {
+        if let Some(v) = v {
+            s.push_str(&format!(
+                "          <attvalue for=\"{key}\" value=\"{}\"/>\n",
+                x.esc(v)
+            ));
+        }
+    };
+    att(s, "kind", Some(e.kind().as_str()));
+    if !e.aliases.is_empty() {
+        att(s, "aliases", Some(&aliases));
+    }
+    if !e.tags.is_empty() {
+        att(s, "tags", Some(&tags));
+    }
+    att(s, "description", e.description.as_deref());
+    att(s, "url", e.url.as_deref());
+    att(s, "colour", Some(colour));
+    let (r, g, b) = rgb(colour);
+    s.push_str(&format!(
+        "        </attvalues>\n        <color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>\n      </node>\n"
+    ));
+}
+
+/// What an edge writes: its attributes, time and label.
+struct EdgeText {
+    atts: Vec<(&'static str, String)>,
+    time: Option<TimeExpr>,
+    label: String,
+}
+
+/// A link's attributes, time and label: its event's, or its relation's
+/// (none for a link with neither).
+fn link_attributes(catalog: &dyn Catalog, link: &Link) -> Option<EdgeText> {
+    let mut atts: Vec<(&str, String)> = Vec::new();
+    let (time, label) = if let Some(e) = link.event {
+        let ev = catalog.event(e);
+        atts.push(("event", ev.id.clone()));
+        atts.push(("relation", "false".into()));
+        contact_attributes(catalog, &ev, &mut atts);
+        (ev.time.clone(), ev.kind().to_string())
+    } else if let Some(r) = link.relation.and_then(|i| catalog.relations().get(i)) {
+        atts.push(("relation", "true".into()));
+        relation_attributes(catalog, r, &mut atts);
+        (
+            r.time.clone(),
+            r.label
+                .clone()
+                .or_else(|| r.kind.clone())
+                .unwrap_or_default(),
+        )
+    } else {
+        return None;
+    };
+    Some(EdgeText { atts, time, label })
+}
+
+/// An edge's attribute values (with its time and precision) and its spell,
+/// and the edge's end.
+fn edge_body(
+    mut atts: Vec<(&str, String)>,
+    time: Option<&TimeExpr>,
+    x: &mut XmlText,
+    s: &mut String,
+) {
+    let dc = DateColumns::of(time);
+    if let Some(t) = &dc.text {
+        atts.push(("time", t.clone()));
+    }
+    if let Some(p) = dc.precision {
+        atts.push(("precision", p.to_string()));
+    }
+    for (k, v) in &atts {
+        s.push_str(&format!(
+            "          <attvalue for=\"{k}\" value=\"{}\"/>\n",
+            x.esc(v)
+        ));
+    }
+    s.push_str("        </attvalues>\n");
+    if dc.lo.is_some() || dc.hi.is_some() {
+        s.push_str("        <spells>\n          <spell");
+        if let Some(lo) = &dc.lo {
+            s.push_str(&format!(" start=\"{lo}\""));
+        }
+        if let Some(hi) = &dc.hi {
+            s.push_str(&format!(" end=\"{hi}\""));
+        }
+        s.push_str("/>\n        </spells>\n");
+    }
+    s.push_str("      </edge>\n");
 }

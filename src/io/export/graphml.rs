@@ -9,7 +9,7 @@
 //! open), `precision`, and `time`, the expression as written.
 
 use super::{
-    citations_text, contact_attributes, graph_losses, kind_colour, links, DateColumns,
+    contact_attributes, graph_losses, kind_colour, links, relation_attributes, DateColumns,
     ExportFormat, Exported, LossReport, XmlText,
 };
 use crate::catalog::{Catalog, EntityId};
@@ -59,37 +59,11 @@ xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphd
         ));
     }
     s.push_str("  <graph id=\"G\" edgedefault=\"directed\">\n");
-    let data = |x: &mut XmlText, s: &mut String, indent: &str, key: &str, v: &str| {
-        s.push_str(&format!(
-            "{indent}<data key=\"{key}\">{}</data>\n",
-            x.esc(v)
-        ));
-    };
     if let Some(t) = catalog.title() {
         data(&mut x, &mut s, "    ", "graph.title", t);
     }
     for u in EntityId::all(catalog.entity_count()) {
-        let e = catalog.entity(u);
-        s.push_str(&format!("    <node id=\"n{u}\">\n"));
-        let ind = "      ";
-        data(&mut x, &mut s, ind, "node.entity", &e.id);
-        data(&mut x, &mut s, ind, "node.name", &e.name);
-        data(&mut x, &mut s, ind, "node.kind", e.kind().as_str());
-        let json = |v: &[String]| serde_json::to_string(v).unwrap_or_default();
-        if !e.aliases.is_empty() {
-            data(&mut x, &mut s, ind, "node.aliases", &json(&e.aliases));
-        }
-        if !e.tags.is_empty() {
-            data(&mut x, &mut s, ind, "node.tags", &json(&e.tags));
-        }
-        if let Some(d) = &e.description {
-            data(&mut x, &mut s, ind, "node.description", d);
-        }
-        if let Some(d) = &e.url {
-            data(&mut x, &mut s, ind, "node.url", d);
-        }
-        data(&mut x, &mut s, ind, "node.colour", kind_colour(e.kind()));
-        s.push_str("    </node>\n");
+        node(catalog, u, &mut x, &mut s);
     }
     for (i, link) in links(catalog).into_iter().enumerate() {
         let mut atts: Vec<(&str, String)> = Vec::new();
@@ -103,21 +77,7 @@ xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphd
         } else if let Some(r) = link.relation.and_then(|i| catalog.relations().get(i)) {
             atts.push(("relation", "true".into()));
             atts.push(("mutual", "false".into()));
-            if let Some(id) = &r.id {
-                atts.push(("relation_id", id.clone()));
-            }
-            if let Some(k) = &r.kind {
-                atts.push(("kind", k.clone()));
-            }
-            if let Some(c) = r.certainty {
-                atts.push(("certainty", c.to_string()));
-            }
-            if let Some(l) = &r.label {
-                atts.push(("label", l.clone()));
-            }
-            if !r.sources.is_empty() {
-                atts.push(("sources", citations_text(catalog, &r.sources)));
-            }
+            relation_attributes(catalog, r, &mut atts);
             r.time.clone()
         } else {
             continue;
@@ -141,12 +101,40 @@ xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphd
         s.push_str("    </edge>\n");
     }
     s.push_str("  </graph>\n</graphml>\n");
-    loss.add_n(
-        "sources",
-        catalog.sources().len(),
-        "{n} source{s} written only inside the citations' text",
-    );
     graph_losses(catalog, &mut loss);
     x.report(&mut loss);
     Exported::single(s.into_bytes(), loss)
+}
+
+/// Writes `<data key="KEY">V</data>` at `indent`.
+fn data(x: &mut XmlText, s: &mut String, indent: &str, key: &str, v: &str) {
+    s.push_str(&format!(
+        "{indent}<data key=\"{key}\">{}</data>\n",
+        x.esc(v)
+    ));
+}
+
+/// Entity `u` as a node.
+fn node(catalog: &dyn Catalog, u: EntityId, x: &mut XmlText, s: &mut String) {
+    let e = catalog.entity(u);
+    s.push_str(&format!("    <node id=\"n{u}\">\n"));
+    let ind = "      ";
+    data(x, s, ind, "node.entity", &e.id);
+    data(x, s, ind, "node.name", &e.name);
+    data(x, s, ind, "node.kind", e.kind().as_str());
+    let json = |v: &[String]| serde_json::to_string(v).unwrap_or_default();
+    if !e.aliases.is_empty() {
+        data(x, s, ind, "node.aliases", &json(&e.aliases));
+    }
+    if !e.tags.is_empty() {
+        data(x, s, ind, "node.tags", &json(&e.tags));
+    }
+    if let Some(d) = &e.description {
+        data(x, s, ind, "node.description", d);
+    }
+    if let Some(d) = &e.url {
+        data(x, s, ind, "node.url", d);
+    }
+    data(x, s, ind, "node.colour", kind_colour(e.kind()));
+    s.push_str("    </node>\n");
 }

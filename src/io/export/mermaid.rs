@@ -11,43 +11,16 @@
 
 use jiff::tz::TimeZone;
 
-use super::{links, ExportFormat, Exported, LossReport};
+use super::{links, ExportFormat, Exported, Link, LossReport};
 use crate::catalog::{Catalog, EntityId};
+use crate::error::{Limited, QueryError};
+use crate::escape::mermaid_label;
 use crate::model::time::format_at_precision;
 use crate::model::{Certainty, EntityKind, TimeExpr};
 use crate::Error;
 
 /// Mermaid's default `maxEdges`.
 pub const MAX_EDGES: usize = 500;
-
-/// A text as a Mermaid quoted label's content; returns it and whether a
-/// character had to be dropped (control characters).
-pub fn label(s: &str) -> (String, bool) {
-    let mut out = String::with_capacity(s.len());
-    let mut dropped = false;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '`' => out.push_str("#96;"),
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push_str("<br>");
-                }
-            }
-            '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push_str("<br>"),
-            c if c.is_control() => {
-                out.push(' ');
-                dropped = true;
-            }
-            c => out.push(c),
-        }
-    }
-    (out, dropped)
-}
 
 /// A time for an edge label: each end at its own precision in the
 /// story's zone (`2016-09-20`, `2016-09-20 – 2016-10-12`, `from
@@ -78,16 +51,16 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
     let mut loss = LossReport::new(ExportFormat::Mermaid);
     let all = links(catalog);
     if all.len() > MAX_EDGES {
-        return Err(Error::Query(format!(
-            "Mermaid draws at most {MAX_EDGES} edges and this input has {}: export a focus \
-             (--around ENTITY --depth 1, or --between FROM TO), or use --to gexf or --to cytoscape",
-            all.len()
-        )));
+        return Err(Error::Query(QueryError::Limit {
+            what: Limited::MermaidEdges,
+            limit: MAX_EDGES as u64,
+            found: all.len() as u64,
+        }));
     }
     let tz = catalog.timezone();
     let mut dropped = 0;
     let mut lab = |s: &str| {
-        let (t, d) = label(s);
+        let (t, d) = mermaid_label(s);
         dropped += usize::from(d);
         t
     };
@@ -113,44 +86,15 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
         classes[class].push(format!("n{u}"));
     }
     for link in &all {
+        let Some((arrow, words)) = edge(catalog, link, &tz) else {
+            continue;
+        };
         let (a, b) = (link.from, link.to);
-        if let Some(e) = link.event {
-            let ev = catalog.event(e);
-            let c = ev.certainty();
-            let mut words = vec![ev.kind().to_string()];
-            if let Some(t) = &ev.time {
-                words.push(date_words(t, &tz));
-            }
-            if c != Certainty::Confirmed {
-                words.push(c.to_string());
-            }
-            let arrow = match (link.mutual, c == Certainty::Confirmed) {
-                (false, true) => "-->",
-                (false, false) => "-.->",
-                (true, true) => "<-->",
-                (true, false) => "<-.->",
-            };
+        if words.is_empty() {
+            s.push_str(&format!("  n{a} {arrow} n{b}\n"));
+        } else {
             let text = lab(&words.join(" · "));
             s.push_str(&format!("  n{a} {arrow}|\"{text}\"| n{b}\n"));
-        } else if let Some(r) = link.relation.and_then(|i| catalog.relations().get(i)) {
-            let mut words = Vec::new();
-            if let Some(l) = r.label.as_ref().or(r.kind.as_ref()) {
-                words.push(l.clone());
-            }
-            if let Some(t) = &r.time {
-                words.push(date_words(t, &tz));
-            }
-            let arrow = if r.certainty.unwrap_or_default() == Certainty::Confirmed {
-                "---"
-            } else {
-                "-.-"
-            };
-            if words.is_empty() {
-                s.push_str(&format!("  n{a} {arrow} n{b}\n"));
-            } else {
-                let text = lab(&words.join(" · "));
-                s.push_str(&format!("  n{a} {arrow}|\"{text}\"| n{b}\n"));
-            }
         }
     }
     let styles = [
@@ -184,19 +128,39 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
     Ok(Exported::single(s.into_bytes(), loss))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_are_escaped() {
-        assert_eq!(
-            label("say \"hi\" <b>#1</b>\nnext `x`"),
-            (
-                "say #quot;hi#quot; #lt;b#gt;#35;1#lt;/b#gt;<br>next #96;x#96;".to_string(),
-                false
-            )
-        );
-        assert_eq!(label("a\u{7}b"), ("a b".to_string(), true));
+/// A link's arrow (dotted unless confirmed) and the words of its label: a
+/// contact's kind, date and certainty, a relation's label or kind and date.
+fn edge(catalog: &dyn Catalog, link: &Link, tz: &TimeZone) -> Option<(&'static str, Vec<String>)> {
+    if let Some(e) = link.event {
+        let ev = catalog.event(e);
+        let c = ev.certainty();
+        let mut words = vec![ev.kind().to_string()];
+        if let Some(t) = &ev.time {
+            words.push(date_words(t, tz));
+        }
+        if c != Certainty::Confirmed {
+            words.push(c.to_string());
+        }
+        let arrow = match (link.mutual, c == Certainty::Confirmed) {
+            (false, true) => "-->",
+            (false, false) => "-.->",
+            (true, true) => "<-->",
+            (true, false) => "<-.->",
+        };
+        return Some((arrow, words));
     }
+    let r = link.relation.and_then(|i| catalog.relations().get(i))?;
+    let mut words = Vec::new();
+    if let Some(l) = r.label.as_ref().or(r.kind.as_ref()) {
+        words.push(l.clone());
+    }
+    if let Some(t) = &r.time {
+        words.push(date_words(t, tz));
+    }
+    let arrow = if r.certainty.unwrap_or_default() == Certainty::Confirmed {
+        "---"
+    } else {
+        "-.-"
+    };
+    Some((arrow, words))
 }

@@ -18,6 +18,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, EntityId, EventId};
+use crate::escape::{xml_forbidden, xml_replacing};
 use crate::model::time::{format_at_precision, rfc3339};
 use crate::model::{Citation, EntityKind, Precision, TimeExpr, TimePoint};
 use crate::Error;
@@ -25,20 +26,40 @@ use crate::Error;
 /// The formats `grapevine export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ExportFormat {
     /// FollowTheMoney entities, one JSON object a line (Aleph, `ftm`).
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "FollowTheMoney entities, one JSON object a line (Aleph, ftm)")
+    )]
     Ftm,
     /// GEXF 1.3, dynamic (Gephi, Gephi Lite, networkx).
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "GEXF 1.3 with time (Gephi, Gephi Lite, networkx)")
+    )]
     Gexf,
     /// GraphML (networkx, igraph, yEd, Cytoscape desktop).
+    #[cfg_attr(feature = "cli", value(help = "GraphML (networkx, igraph, yEd)"))]
     Graphml,
     /// Cytoscape.js elements JSON.
+    #[cfg_attr(feature = "cli", value(help = "Cytoscape.js elements JSON"))]
     Cytoscape,
     /// A Mermaid flowchart.
+    #[cfg_attr(feature = "cli", value(help = "Mermaid flowchart (at most 500 edges)"))]
     Mermaid,
     /// A Cypher script of CREATE statements (Neo4j, FalkorDB, Memgraph).
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "Cypher script of CREATE statements (Neo4j, FalkorDB, Memgraph)")
+    )]
     Cypher,
     /// CSV files for `neo4j-admin database import full`.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "CSV files for neo4j-admin database import full")
+    )]
     Neo4jCsv,
 }
 
@@ -364,38 +385,6 @@ pub fn prefix_holding(lo: i64, hi: i64, tz: &TimeZone) -> Option<String> {
     None
 }
 
-/// Text for XML: `&`, `<`, `>`, both quotes, tab, line feed and carriage
-/// return escaped (so attributes keep them); characters XML 1.0 cannot hold
-/// at all (control characters other than those three, U+FFFE, U+FFFF)
-/// become U+FFFD. Returns the text and whether anything was replaced.
-pub fn xml_escape(s: &str) -> (String, bool) {
-    let mut out = String::with_capacity(s.len());
-    let mut replaced = false;
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if xml_forbidden(c) => {
-                out.push('\u{fffd}');
-                replaced = true;
-            }
-            c => out.push(c),
-        }
-    }
-    (out, replaced)
-}
-
-/// True for a character XML 1.0 cannot hold, even as a reference.
-pub fn xml_forbidden(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
-}
-
 /// An XML writer's text escaping with its losses counted.
 #[derive(Debug, Default)]
 pub(crate) struct XmlText {
@@ -404,9 +393,9 @@ pub(crate) struct XmlText {
 }
 
 impl XmlText {
-    /// Escapes `s` (see [`xml_escape`]), counting a replacement.
+    /// Escapes `s` (see [`xml_replacing`]), counting a replacement.
     pub fn esc(&mut self, s: &str) -> String {
-        let (text, replaced) = xml_escape(s);
+        let (text, replaced) = xml_replacing(s);
         if replaced {
             self.replaced += 1;
         }
@@ -435,8 +424,6 @@ impl XmlText {
     }
 }
 
-/// The citations as one text: each quote in curly quotes with its source's
-/// publisher, title and locator, one a line.
 /// The attributes the graph exports (GEXF, GraphML) write for a contact
 /// after its event id: kind, certainty, quote, summary, the messages it
 /// carries (a JSON list) and its sources (as text).
@@ -464,6 +451,33 @@ pub(crate) fn contact_attributes(
     }
 }
 
+/// The attributes the graph exports (GEXF, GraphML) write for a relation
+/// after its `relation` (and `mutual`) flags: id, kind, certainty, label and
+/// its sources (as text).
+pub(crate) fn relation_attributes(
+    catalog: &dyn Catalog,
+    r: &crate::model::Relation,
+    atts: &mut Vec<(&str, String)>,
+) {
+    if let Some(id) = &r.id {
+        atts.push(("relation_id", id.clone()));
+    }
+    if let Some(k) = &r.kind {
+        atts.push(("kind", k.clone()));
+    }
+    if let Some(c) = r.certainty {
+        atts.push(("certainty", c.to_string()));
+    }
+    if let Some(l) = &r.label {
+        atts.push(("label", l.clone()));
+    }
+    if !r.sources.is_empty() {
+        atts.push(("sources", citations_text(catalog, &r.sources)));
+    }
+}
+
+/// The citations as one text: each quote in curly quotes with its source's
+/// publisher, title and locator, one a line.
 pub(crate) fn citations_text(catalog: &dyn Catalog, cites: &[Citation]) -> String {
     let mut lines = Vec::new();
     for c in cites {
@@ -612,9 +626,15 @@ impl<'c> EdgeIds<'c> {
     }
 }
 
-/// Losses every graph format shares: traced messages (only their ids stay,
-/// in `carries`), unknown fields, flattened citations.
+/// Losses every graph format shares: the sources (only the citations'
+/// text stays), traced messages (only their ids stay, in `carries`),
+/// unknown fields, flattened citations.
 pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
+    loss.add_n(
+        "sources",
+        catalog.sources().len(),
+        "{n} source{s} written only inside the citations' text",
+    );
     loss.add_n(
         "messages",
         catalog.message_count(),
@@ -648,7 +668,9 @@ pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        parse_prefix, prefix, prefix_holding, rgb, ExportFormat, LossReport, TimeExpr, TimeZone,
+    };
 
     #[test]
     fn report_counts_and_words() {
@@ -663,19 +685,6 @@ mod tests {
             "FtM: 26 quotes moved to notes, certainty kept as a keyword"
         );
         assert_eq!(r.count("q"), 26);
-    }
-
-    #[test]
-    fn xml_escaping() {
-        assert_eq!(
-            xml_escape("a<b>&\"c'\n\r\t"),
-            (
-                "a&lt;b&gt;&amp;&quot;c&apos;&#10;&#13;&#9;".to_string(),
-                false
-            )
-        );
-        assert_eq!(xml_escape("nul\u{0}"), ("nul\u{fffd}".to_string(), true));
-        assert_eq!(xml_escape("\u{85}é"), ("\u{85}é".to_string(), false));
     }
 
     #[test]

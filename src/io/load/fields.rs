@@ -233,11 +233,14 @@ impl Decoder {
         }
     }
 
-    /// Keeps unused fields as extra and warns about each.
+    /// Keeps unused fields as extra and warns about each, except the user's
+    /// own `x-` fields, kept silently.
     pub(super) fn finish(&mut self, o: Obj) -> Extra {
         let mut extra = Vec::new();
         for (m, used) in o.members.iter().zip(&o.used) {
-            if !used {
+            if !used && m.key.starts_with("x-") {
+                extra.push((m.key.clone(), m.node.value.clone()));
+            } else if !used {
                 self.warn(
                     format!("{} has an unknown field \"{}\"", o.what, m.key),
                     m.key_span.clone(),

@@ -212,6 +212,36 @@ struct Decoder {
 }
 
 impl Decoder {
+    /// Tightens the events' intervals by `after`; a cycle or an empty
+    /// interval is an error located at the later event, the other one
+    /// related.
+    fn order_events(&mut self, story: &mut Story, spans: &[Range<usize>]) {
+        let Err(problems) = crate::model::order::order_events(story) else {
+            return;
+        };
+        for p in problems {
+            let (e, b) = p.events();
+            let (label, help) = match p {
+                crate::model::order::OrderProblem::Cycle { .. } => (
+                    "its \"after\" goes round in a cycle",
+                    "an event cannot be after an event that is after it: remove one \"after\" of the cycle",
+                ),
+                crate::model::order::OrderProblem::Empty { .. } => (
+                    "its time ends before the event it is after starts",
+                    "check the two times, or the \"after\"",
+                ),
+            };
+            let mut d =
+                Diagnostic::error(p.message(story), spans.get(e).cloned(), label).with_help(help);
+            if e != b {
+                if let Some(s) = spans.get(b) {
+                    d = d.with_related(s.clone(), "the event it is after");
+                }
+            }
+            self.diags.push(d);
+        }
+    }
+
     fn error(
         &mut self,
         message: impl Into<String>,
@@ -281,19 +311,9 @@ impl Decoder {
         }
     }
 
-    fn story(&mut self, root: &Node) -> Option<Decoded> {
-        let Value::Object(_) = &root.value else {
-            self.error(
-                format!("a story file must be a JSON object, found {}", root.value.type_name()),
-                root.span.start..root.span.start + 1,
-                "expected {",
-                "wrap the story in an object: {\"format\": \"grapevine/1\", \"entities\": [...], \"events\": [...]}",
-            );
-            return None;
-        };
-        let mut top = self.obj(root, "the story")?;
-        let mut story = Story::default();
-        match self.field(&mut top, "format") {
+    /// The story's "format": grapevine/1, the only one read.
+    fn read_format(&mut self, top: &mut Obj, root: &Node, story: &mut Story) {
+        match self.field(top, "format") {
             None => self.error(
                 "the story has no \"format\"",
                 root.span.start..root.span.start + 1,
@@ -310,7 +330,7 @@ impl Decoder {
                 format!("write \"format\": \"{FORMAT}\""),
             ),
             Some(node) => {
-                if let Some(f) = self.string_node(&top, "format", node) {
+                if let Some(f) = self.string_node(top, "format", node) {
                     if f != FORMAT {
                         self.error(
                             format!("unsupported format {}", quote(&f)),
@@ -323,10 +343,12 @@ impl Decoder {
                 }
             }
         }
-        story.title = self.opt_string(&mut top, "title");
-        story.summary = self.opt_string(&mut top, "summary");
-        if let Some(node) = self.field(&mut top, "timezone") {
-            if let Some(name) = self.string_node(&top, "timezone", node) {
+    }
+
+    /// The story's "timezone", which the decoder then reads times in.
+    fn read_timezone(&mut self, top: &mut Obj, story: &mut Story) {
+        if let Some(node) = self.field(top, "timezone") {
+            if let Some(name) = self.string_node(top, "timezone", node) {
                 match parse_timezone(&name) {
                     Ok(tz) => self.tz = tz,
                     Err(e) => {
@@ -336,9 +358,9 @@ impl Decoder {
                         };
                         self.error(
                             format!(
-                                "the story field \"timezone\": {} is not a time zone this build knows",
-                                quote(&name)
-                            ),
+                            "the story field \"timezone\": {} is not a time zone this build knows",
+                            quote(&name)
+                        ),
                             node.span.clone(),
                             "unknown time zone",
                             help,
@@ -348,6 +370,24 @@ impl Decoder {
                 story.timezone = Some(name);
             }
         }
+    }
+
+    fn story(&mut self, root: &Node) -> Option<Decoded> {
+        let Value::Object(_) = &root.value else {
+            self.error(
+                format!("a story file must be a JSON object, found {}", root.value.type_name()),
+                root.span.start..root.span.start + 1,
+                "expected {",
+                "wrap the story in an object: {\"format\": \"grapevine/1\", \"entities\": [...], \"events\": [...]}",
+            );
+            return None;
+        };
+        let mut top = self.obj(root, "the story")?;
+        let mut story = Story::default();
+        self.read_format(&mut top, root, &mut story);
+        story.title = self.opt_string(&mut top, "title");
+        story.summary = self.opt_string(&mut top, "summary");
+        self.read_timezone(&mut top, &mut story);
         for (i, node) in self
             .section(&mut top, "sources", Some(RefKind::Source))
             .iter()
@@ -393,6 +433,16 @@ impl Decoder {
                 event_spans.push(node.span.clone());
             }
         }
+        for (i, node) in self.section(&mut top, "holdings", None).iter().enumerate() {
+            if let Some(h) = self.holding(node, i) {
+                story.holdings.push(h);
+            }
+        }
+        for (i, node) in self.section(&mut top, "markers", None).iter().enumerate() {
+            if let Some(m) = self.marker(node, i) {
+                story.markers.push(m);
+            }
+        }
         for (i, node) in self.section(&mut top, "relations", None).iter().enumerate() {
             if let Some(r) = self.relation(node, i) {
                 story.relations.push(r);
@@ -402,6 +452,8 @@ impl Decoder {
             ("sources", ListField::Sources),
             ("messages", ListField::Messages),
             ("events", ListField::Events),
+            ("holdings", ListField::Holdings),
+            ("markers", ListField::Markers),
             ("relations", ListField::Relations),
         ]);
         story.extra = self.finish(top);
@@ -414,6 +466,7 @@ impl Decoder {
             .any(|d| d.severity == crate::diagnostic::Severity::Error)
         {
             self.check_unused_entities(&story, &entity_spans);
+            self.order_events(&mut story, &event_spans);
         }
         Some((story, event_spans, entity_spans))
     }

@@ -1,11 +1,13 @@
 //! The decoder of each object kind but events: sources, entities, messages,
-//! relations and citations.
+//! holdings, markers, relations and citations.
 
 use super::fields::Obj;
 use super::refs::RefKind;
 use super::{Decoder, Node, Value};
 use crate::diagnostic::quote;
-use crate::model::{Citation, Entity, EntityKind, ListField, Message, Relation, Source};
+use crate::model::{
+    Citation, Entity, EntityKind, Holding, ListField, Marker, Message, Relation, Source,
+};
 
 impl Decoder {
     pub(super) fn source(&mut self, node: &Node, i: usize) -> Option<Source> {
@@ -107,6 +109,73 @@ impl Decoder {
         })
     }
 
+    pub(super) fn holding(&mut self, node: &Node, i: usize) -> Option<Holding> {
+        let mut o = self.obj(node, &format!("holdings[{i}]"))?;
+        let id = self.id(&mut o, true, None);
+        let entity = match self.req_string(&mut o, "entity") {
+            Some((s, span)) => {
+                self.entity_ref(&o, "entity", &s, span);
+                s
+            }
+            None => String::new(),
+        };
+        let what = o.what.clone();
+        let message = match self.req_string(&mut o, "message") {
+            Some((s, span)) => {
+                self.reference(
+                    RefKind::Message,
+                    s.clone(),
+                    span,
+                    format!("{what} field \"message\""),
+                );
+                s
+            }
+            None => String::new(),
+        };
+        let h = Holding {
+            id: id.unwrap_or_default(),
+            entity,
+            message,
+            time: self.time(&mut o, "time"),
+            certainty: self.certainty(&mut o),
+            summary: self.opt_string(&mut o, "summary"),
+            quote: self.opt_string(&mut o, "quote"),
+            sources: self.citations(&mut o),
+            empty: o.empty_lists(&[("sources", ListField::Sources)]),
+            extra: Vec::new(),
+        };
+        Some(Holding {
+            extra: self.finish(o),
+            ..h
+        })
+    }
+
+    pub(super) fn marker(&mut self, node: &Node, i: usize) -> Option<Marker> {
+        let mut o = self.obj(node, &format!("markers[{i}]"))?;
+        let id = self.id(&mut o, true, None);
+        let label = self.req_string(&mut o, "label").map(|(s, _)| s);
+        let has_time = o.members.iter().any(|m| m.key == "time");
+        let time = self.time(&mut o, "time");
+        if !has_time {
+            self.error(
+                format!("{} has no \"time\"", o.what),
+                node.span.start..node.span.start + 1,
+                "\"time\" is required",
+                "add the date it marks: \"time\": \"2016-11-08\"",
+            );
+        }
+        let m = Marker {
+            id: id.unwrap_or_default(),
+            label: label.unwrap_or_default(),
+            time,
+            extra: Vec::new(),
+        };
+        Some(Marker {
+            extra: self.finish(o),
+            ..m
+        })
+    }
+
     pub(super) fn relation(&mut self, node: &Node, i: usize) -> Option<Relation> {
         let mut o = self.obj(node, &format!("relations[{i}]"))?;
         let id = self.id(&mut o, false, None);
@@ -162,8 +231,16 @@ impl Decoder {
                     self.reference(RefKind::Source, source.clone(), span, format!("{what} field \"sources\""));
                     let quote = self.opt_string(&mut c, "quote");
                     let locator = self.opt_string(&mut c, "locator");
+                    let paraphrase = match self.field(&mut c, "paraphrase") {
+                        Some(Node { value: Value::Bool(b), .. }) => Some(*b),
+                        Some(n) => {
+                            self.wrong_type(&c, "paraphrase", n, "true or false");
+                            None
+                        }
+                        None => None,
+                    };
                     let extra = self.finish(c);
-                    out.push(Citation::Full { source, quote, locator, extra });
+                    out.push(Citation::Full { source, quote, locator, paraphrase, extra });
                 }
                 other => self.error(
                     format!("{what} field \"sources\" must hold source ids or citations, found {}", other.type_name()),

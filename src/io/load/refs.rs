@@ -16,6 +16,7 @@ pub(super) enum RefKind {
     Entity,
     Message,
     Source,
+    Event,
 }
 
 impl RefKind {
@@ -24,6 +25,7 @@ impl RefKind {
             RefKind::Entity => "entity",
             RefKind::Message => "message",
             RefKind::Source => "source",
+            RefKind::Event => "event",
         }
     }
     pub(super) fn section(self) -> &'static str {
@@ -31,6 +33,7 @@ impl RefKind {
             RefKind::Entity => "entities",
             RefKind::Message => "messages",
             RefKind::Source => "sources",
+            RefKind::Event => "events",
         }
     }
 }
@@ -213,6 +216,9 @@ impl Decoder {
             if let Some(o) = &m.origin {
                 used.insert(o);
             }
+        }
+        for h in &story.holdings {
+            used.insert(&h.entity);
         }
         for (e, span) in story.entities.iter().zip(spans) {
             if !used.contains(e.id.as_str()) {

@@ -8,7 +8,8 @@
 //! story's entity `I`, `hI` and `eI_…` its event `I`; every other id is
 //! dropped.
 
-use super::escape;
+use crate::error::{RenderError, SvgFrom};
+use crate::escape;
 use crate::model::Story;
 use crate::Error;
 
@@ -43,8 +44,12 @@ fn target<'s>(story: &'s Story, id: &str) -> Target<'s> {
 /// the page: `name` tells this picture's ids from another's (`phone`,
 /// `column`, `wide`).
 pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, Error> {
-    let doc = roxmltree::Document::parse(svg)
-        .map_err(|e| Error::Render(format!("the drawn SVG is not well-formed XML: {e}")))?;
+    let doc = roxmltree::Document::parse(svg).map_err(|e| {
+        Error::Render(RenderError::MalformedSvg {
+            from: SvgFrom::Drawing,
+            reason: e.to_string(),
+        })
+    })?;
     let root = doc.root_element();
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let title_id = format!("gv-title-{name}");
@@ -65,12 +70,7 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
         .find(|n| n.attribute("class") == Some("grapevine-caption"));
     if let (Some(top), Some(caption)) = (top, caption) {
         edits.push((caption.range(), String::new()));
-        let view: Vec<f64> = root
-            .attribute("viewBox")
-            .unwrap_or("")
-            .split([' ', ','])
-            .filter_map(|t| t.parse::<f64>().ok())
-            .collect();
+        let view = crate::render::prim::view_box(root);
         if let ([x, y, w, h], Some(at)) = (
             view.as_slice(),
             root.attributes().find(|a| a.name() == "viewBox"),
@@ -95,7 +95,7 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
         open..open,
         format!(
             " class=\"gv-pic gv-pic-{}\" focusable=\"false\"",
-            escape::attr(name)
+            escape::html_attr(name)
         ),
     ));
     for node in root.descendants().filter(|n| n.is_element()) {
@@ -109,10 +109,10 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
                 } else if node.has_tag_name("g") {
                     match target(story, value) {
                         Target::Entity(id) => {
-                            format!("data-entity=\"{}\" tabindex=\"0\"", escape::attr(id))
+                            format!("data-entity=\"{}\" tabindex=\"0\"", escape::html_attr(id))
                         }
                         Target::Event(id) => {
-                            format!("data-event=\"{}\" tabindex=\"0\"", escape::attr(id))
+                            format!("data-event=\"{}\" tabindex=\"0\"", escape::html_attr(id))
                         }
                         Target::Other => String::new(),
                     }
@@ -128,9 +128,7 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
     }
     edits.sort_by_key(|(r, _)| (r.start, r.end));
     if edits.windows(2).any(|p| p[0].0.end > p[1].0.start) {
-        return Err(Error::Render(
-            "internal error: overlapping SVG edits".into(),
-        ));
+        return Err(Error::Render(RenderError::OverlappingEdits));
     }
     let mut out = svg.to_string();
     for (range, text) in edits.into_iter().rev() {

@@ -24,11 +24,14 @@
     return parts.day + ' ' + MONTHS[Number(parts.month) - 1] + ' ' + parts.year;
   }
 
-  // The contract: a person is `surely` by T if their definite time is at
-  // most T, `possible` if their earliest is, else `unreached`.
+  // The contract: a person is `surely` by T if their definite time on a
+  // confirmed chain is at most T, `claimed` if their definite time at the
+  // question's threshold is, `possible` if their earliest is, else
+  // `unreached`.
   function stateAt(e, t) {
     if (!e || !e.reached) return 'unreached';
     if (e.surely !== null && e.surely !== undefined && e.surely <= t) return 'surely';
+    if (e.claimed !== null && e.claimed !== undefined && e.claimed <= t) return 'claimed';
     if (e.earliest === null || e.earliest === undefined || e.earliest <= t) return 'possible';
     return 'unreached';
   }
@@ -46,7 +49,7 @@
   var liveTimer = null;
 
   function apply(t, announce) {
-    var counts = { surely: 0, possible: 0, unreached: 0 };
+    var counts = { surely: 0, claimed: 0, possible: 0, unreached: 0 };
     entities.forEach(function (e) { if (e.reached) counts[stateAt(e, t)] += 1; });
     root.querySelectorAll('[data-entity]').forEach(function (el) {
       el.setAttribute('data-state', stateAt(entities.get(el.getAttribute('data-entity')), t));
@@ -61,6 +64,7 @@
       clearTimeout(liveTimer);
       liveTimer = setTimeout(function () {
         live.textContent = 'By ' + label + ': ' + counts.surely + ' surely had it, ' +
+          counts.claimed + ' had it if the contacts reported happened, ' +
           counts.possible + ' could have seen it, ' + counts.unreached + ' not yet.';
       }, 250);
     }

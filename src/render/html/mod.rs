@@ -5,14 +5,14 @@
 //!
 //! Nothing is fetched: the style and the script are inline, hashed into the
 //! page's own Content-Security-Policy; every text from the story is escaped
-//! for its context ([`escape`]); the picture's groups carry the contract's
+//! for its context ([`crate::escape`]); the picture's groups carry the contract's
 //! `data-entity` and `data-event` attributes (`annotate.rs`). The contract is
 //! documented in `docs/embed.md`.
 //!
 //! # Example
 //! ```
 //! # #[cfg(feature = "svg")] {
-//! use grapevine::render::html::{html, Page};
+//! use grapevine::render::{html, Page};
 //! use grapevine::render::{Engine, Focus, Look};
 //! use grapevine::{load_path, Query, StoryCatalog};
 //! let story = load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap().story;
@@ -33,7 +33,7 @@
 //! ```
 
 mod annotate;
-pub mod escape;
+pub mod csp;
 
 use std::collections::BTreeSet;
 
@@ -44,6 +44,7 @@ use super::{draw_svg, name_of, Engine, Fit, Focus, Look};
 use crate::analysis::reach::{reach, ReachAnswer, Timing};
 use crate::analysis::{Origin, Query};
 use crate::catalog::Catalog;
+use crate::escape;
 use crate::model::{Certainty, EntityKind, Story, TimeExpr};
 use crate::Error;
 
@@ -82,8 +83,8 @@ pub struct Page<'a> {
 pub fn csp() -> String {
     format!(
         "default-src 'none'; script-src {}; style-src {}; img-src 'none'; base-uri 'none'; form-action 'none'",
-        escape::csp_hash(JS),
-        escape::csp_hash(CSS)
+        csp::csp_hash(JS),
+        csp::csp_hash(CSS)
     )
 }
 
@@ -94,7 +95,12 @@ struct Row {
     cells: [String; 5],
     notes: Vec<String>,
     earliest: Option<i64>,
+    /// Definite by then on a confirmed chain: the same question at
+    /// threshold confirmed (the only "surely" a reader is told).
     surely: Option<i64>,
+    /// Definite by then at the question's threshold (had it by then if the
+    /// contacts it rests on happened).
+    claimed: Option<i64>,
 }
 
 /// The answer's words and times.
@@ -143,7 +149,7 @@ pub fn html(page: &Page) -> Result<String, Error> {
         None => super::alt_text(page.story, page.focus),
     };
     let data = escape::script_json(&data(page, answer.as_ref()));
-    let e = escape::text;
+    let e = escape::html_text;
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(&format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -151,7 +157,7 @@ pub fn html(page: &Page) -> Result<String, Error> {
          <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n\
          <meta name=\"generator\" content=\"grapevine {}\">\n\
          <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        escape::attr(&csp()),
+        escape::html_attr(&csp()),
         env!("CARGO_PKG_VERSION"),
         e(&title)
     ));
@@ -187,6 +193,7 @@ const CONTROLS: &str = "<div class=\"gv-controls\" hidden>\n\
 <input type=\"range\" id=\"gv-time\" min=\"0\" max=\"0\" step=\"1\" value=\"0\">\n\
 <output class=\"gv-date\" for=\"gv-time\"></output>\n\
 <p class=\"gv-legend\"><span class=\"gv-swatch gv-swatch-surely\"></span>surely had it \
+<span class=\"gv-swatch gv-swatch-claimed\"></span>had it if the contacts reported happened \
 <span class=\"gv-swatch gv-swatch-possible\"></span>could have seen it \
 <span class=\"gv-swatch gv-swatch-unreached\"></span>not yet</p>\n\
 <p class=\"gv-live\" aria-live=\"polite\"></p>\n\
@@ -213,7 +220,7 @@ const HEADERS: [&str; 6] = [
 ];
 
 fn table(a: &Answer) -> String {
-    let e = escape::text;
+    let e = escape::html_text;
     let mut out = String::from("<div class=\"gv-table-wrap\">\n<table class=\"gv-table\">\n");
     out.push_str(&format!(
         "<caption>Who could have seen {}</caption>\n<thead><tr>",
@@ -226,7 +233,7 @@ fn table(a: &Answer) -> String {
     for r in &a.rows {
         out.push_str(&format!(
             "<tr data-entity=\"{}\"><th scope=\"row\" data-label=\"{}\">{}</th>",
-            escape::attr(&r.id),
+            escape::html_attr(&r.id),
             HEADERS[0],
             e(&r.name)
         ));
@@ -268,7 +275,7 @@ fn table(a: &Answer) -> String {
 }
 
 fn sources(catalog: &dyn Catalog) -> String {
-    let e = escape::text;
+    let e = escape::html_text;
     let mut items = Vec::new();
     for s in catalog.sources() {
         let name = match (&s.publisher, &s.title) {
@@ -281,7 +288,7 @@ fn sources(catalog: &dyn Catalog) -> String {
         items.push(match s.url.as_deref().and_then(super::plan::safe_url) {
             Some(u) => format!(
                 "<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>",
-                escape::attr(&u),
+                escape::html_attr(&u),
                 e(&name)
             ),
             None => e(&name),
@@ -317,6 +324,23 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
     };
     let (open_index, open_rq) = open.compile(catalog)?;
     let open_answer = reach(&open_index, &open_rq);
+    // "Surely" only on a confirmed chain: the same question at confirmed.
+    let sure = Query {
+        threshold: crate::model::Certainty::Confirmed,
+        ..open.clone()
+    };
+    let (sure_index, sure_rq) = sure.compile(catalog)?;
+    let sure_answer = reach(&sure_index, &sure_rq);
+    // Definite by: its definite_by, or (a source with no start, definite
+    // all along) the first second.
+    let definite = |a: &crate::analysis::reach::ReachAnswer, id: &str| {
+        a.get(id).and_then(|t| {
+            t.definite_by.or((t.timing == Timing::Definite
+                && t.earliest.is_none()
+                && t.entity == a.asked.source)
+                .then_some(crate::model::time::MIN_SECOND))
+        })
+    };
     let drawn: Option<BTreeSet<&String>> = page
         .focus
         .highlight
@@ -349,13 +373,9 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
                 .collect(),
             earliest: times.and_then(|t| t.earliest),
             // The source with no start held it all along: definite by any
-            // date (its `definite_by` is null), so surely from the first.
-            surely: times.and_then(|t| {
-                t.definite_by.or((t.timing == Timing::Definite
-                    && t.earliest.is_none()
-                    && t.entity == open_answer.source)
-                    .then_some(crate::model::time::MIN_SECOND))
-            }),
+            // date (its `definite_by` is null), so from the first.
+            surely: definite(&sure_answer, &r.entity),
+            claimed: definite(&open_answer, &r.entity),
         });
     }
     let not_reached: Vec<String> = answer
@@ -402,11 +422,11 @@ fn finding(
     answer: &ReachAnswer,
     words: &AnswerWords,
 ) -> String {
-    let source = super::clean(&name_of(catalog, &answer.source));
+    let source = super::clean(&name_of(catalog, &answer.asked.source));
     let others: Vec<_> = answer
         .reached
         .iter()
-        .filter(|r| r.entity != answer.source)
+        .filter(|r| r.entity != answer.asked.source)
         .collect();
     let person = |id: &str| {
         catalog
@@ -427,7 +447,7 @@ fn finding(
             count(r, "organisation or group", "organisations or groups")
         ),
     };
-    let what = match (&answer.message, &query.origin) {
+    let what = match (&answer.asked.message, &query.origin) {
         (Some(m), _) => {
             let time = catalog
                 .message_number(m)
@@ -542,10 +562,12 @@ fn data(page: &Page, answer: Option<&Answer>) -> Value {
             highs.extend(
                 r.earliest
                     .iter()
-                    .chain(r.surely.iter().filter(|&&t| t != all_along)),
+                    .chain(r.surely.iter().filter(|&&t| t != all_along))
+                    .chain(r.claimed.iter().filter(|&&t| t != all_along)),
             );
             v["earliest"] = json!(r.earliest);
             v["surely"] = json!(r.surely);
+            v["claimed"] = json!(r.claimed);
             v["from"] = json!(r.cells[0]);
             v["by"] = json!(r.cells[1]);
             v["evidence"] = json!(r.cells[2]);
@@ -590,8 +612,8 @@ pub fn embed_snippet(src: &str, title: &str) -> String {
          style=\"width:100%;border:0;display:block\" loading=\"lazy\" \
          sandbox=\"allow-scripts allow-popups allow-popups-to-escape-sandbox\"></iframe>\n\
          <script>{}</script>\n",
-        escape::attr(src),
-        escape::attr(title),
+        escape::html_attr(src),
+        escape::html_attr(title),
         RESIZER.trim()
     )
 }

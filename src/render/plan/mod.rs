@@ -1,7 +1,9 @@
 //! What a picture holds, before it is written as DOT: every node and edge with
-//! its synthetic id, its label lines, its title and tooltip, in plain text.
+//! its synthetic id, what it stands for (an entity, a hub, a contact, a tie:
+//! its kind, certainty and role in the focus), its label lines, its title
+//! and tooltip, in plain text.
 //!
-//! [`super::dot`] writes a plan as DOT; [`super::svg`] uses the same plan to
+//! [`super::dot`] writes a plan as DOT; `accessible.rs` uses the same plan to
 //! put names and sentences into the SVG where Graphviz wrote ids.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,20 +11,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::tz::TimeZone;
 
 use super::key::KeyItem;
-use super::measure::wrap_px;
-use super::style::{
-    self, certainty_style, date_label, kind_style, DateStyle, CONTEXT_GREY, FADED_FILL, FADED_LINE,
-};
+use super::style::{self, certainty_style, date_label, kind_style, DateStyle};
 use super::{Fit, Focus, Highlight, Look};
+use crate::error::{Chart, RenderError};
 
 mod contacts;
-mod frame;
+mod context;
+mod paint;
 mod text;
-use crate::model::{Certainty, Citation, Entity, EntityKind, Event, Parties, Precision, Story};
-pub use text::clean;
-pub(crate) use text::{
-    safe_url, shorten, wrap_contact_line, wrap_label, wrap_lines, MAX_LABEL_LINES,
+use crate::model::{
+    Certainty, Citation, Entity, EntityKind, Event, EventKind, Parties, Precision, Story,
 };
+pub use text::clean;
+pub(crate) use text::{safe_url, shorten, wrap_label, wrap_lines};
 
 /// Where a node sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,66 @@ pub(crate) enum Place {
     Main(Option<usize>),
     /// A time-axis marker for band `usize`.
     Axis(usize),
+}
+
+/// A node or edge's part in a highlight (a reach or a path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// No highlight: drawn in its own style.
+    Alone,
+    /// On a highlighted chain: bold and black.
+    Chain,
+    /// Off the chains: faded.
+    Context,
+}
+
+impl Role {
+    /// The role of a contact that is on a chain (`Some(true)`), off it
+    /// (`Some(false)`), or in a picture without a highlight (`None`).
+    pub(crate) fn of(chain: Option<bool>) -> Role {
+        match chain {
+            None => Role::Alone,
+            Some(true) => Role::Chain,
+            Some(false) => Role::Context,
+        }
+    }
+}
+
+/// An entity's mark in the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntityMark {
+    /// No highlight.
+    Plain,
+    /// Where a reach starts.
+    Source,
+    /// Reached; `weak` is the evidence when weaker than confirmed.
+    Reached {
+        /// See [`EntityMark::Reached`].
+        weak: Option<Certainty>,
+    },
+    /// Not reached (faded).
+    NotReached,
+}
+
+/// What a node stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NodeKind {
+    /// A person, organisation or group.
+    Entity {
+        /// Its kind (its shape and colours).
+        kind: EntityKind,
+        /// Its mark in the focus.
+        mark: EntityMark,
+    },
+    /// An event with three or more parties, drawn as a box they join.
+    Hub {
+        /// The event's certainty.
+        certainty: Certainty,
+        /// Its part in the highlight.
+        role: Role,
+    },
+    /// A time-axis marker.
+    Axis,
 }
 
 /// One node to draw.
@@ -47,14 +108,54 @@ pub(crate) struct PNode {
     pub name: Option<String>,
     /// See `name`.
     pub name_lines: usize,
+    /// How a sentence about another node names this one: an entity's name,
+    /// a hub's sentence without its date.
+    pub short: String,
     /// Tooltip (plain text, may hold newlines).
     pub tooltip: String,
     /// A checked http(s) link.
     pub url: Option<String>,
-    /// Style attributes (never user text).
-    pub attrs: Vec<(&'static str, String)>,
+    /// What it stands for (its paint, see [`PNode::paint`]).
+    pub kind: NodeKind,
     /// Where it sits.
     pub place: Place,
+}
+
+/// How a contact's line ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum EdgeEnd {
+    /// An arrowhead at the receiver.
+    Arrow,
+    /// A sender's line into a hub: no arrowhead.
+    ToHub,
+    /// A meeting's tie: no direction.
+    Mutual,
+}
+
+/// What an edge stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EdgeKind {
+    /// A contact (or a party's line to its hub).
+    Contact {
+        /// The event's certainty.
+        certainty: Certainty,
+        /// Its part in the highlight.
+        role: Role,
+        /// How its line ends.
+        end: EdgeEnd,
+    },
+    /// A standing relation.
+    Relation {
+        /// Its certainty.
+        certainty: Certainty,
+        /// A highlight is drawn: the tie is faded.
+        faded: bool,
+        /// Written from head to tail to run along time (arrow kept at its
+        /// true end).
+        backward: bool,
+        /// Both ends are in one band: it does not constrain the layout.
+        free: bool,
+    },
 }
 
 /// One edge to draw.
@@ -76,8 +177,8 @@ pub(crate) struct PEdge {
     pub tooltip: String,
     /// A checked http(s) link.
     pub url: Option<String>,
-    /// Style attributes (never user text).
-    pub attrs: Vec<(&'static str, String)>,
+    /// What it stands for (its paint, see [`PEdge::paint`]).
+    pub kind: EdgeKind,
 }
 
 /// The whole picture.
@@ -101,6 +202,13 @@ pub(crate) struct Plan {
     pub edges: Vec<PEdge>,
     /// Time bands, left to right: their labels.
     pub bands: Vec<String>,
+}
+
+impl PNode {
+    /// Whether it is a person, organisation or group.
+    pub(crate) fn is_entity(&self) -> bool {
+        matches!(self.kind, NodeKind::Entity { .. })
+    }
 }
 
 impl Plan {
@@ -149,22 +257,18 @@ pub const MAX_DRAWN_CONTACTS: usize = 400;
 /// [`MAX_DRAWN_CONTACTS`], saying how many there are and which focus would
 /// make a legible picture.
 pub(crate) fn check_size(plan: &Plan) -> Result<(), crate::Error> {
-    let entities = plan.nodes.iter().filter(|n| n.id.starts_with('n')).count();
+    let entities = plan.nodes.iter().filter(|n| n.is_entity()).count();
     let contacts = plan.edges.len();
     if entities <= MAX_DRAWN_ENTITIES && contacts <= MAX_DRAWN_CONTACTS {
         return Ok(());
     }
-    Err(crate::Error::Render(format!(
-        "this picture would draw {entities} people and organisations and {contacts} contacts (at most {MAX_DRAWN_ENTITIES} and {MAX_DRAWN_CONTACTS} make a legible picture): \
-         narrow it with --reach MSG, --reach-from ENTITY, --path A B, --around ENTITY --depth 1, \
-         --between DATE DATE or --threshold confirmed, or write DOT (-o picture.dot) to lay it out elsewhere"
-    )))
-}
-
-/// Sets attribute `key` to `value`, replacing an earlier value.
-fn set(attrs: &mut Vec<(&'static str, String)>, key: &'static str, value: &str) {
-    attrs.retain(|(k, _)| *k != key);
-    attrs.push((key, value.to_string()));
+    Err(crate::Error::Render(RenderError::Crowded {
+        chart: Chart::Picture,
+        entities,
+        contacts,
+        max_entities: MAX_DRAWN_ENTITIES,
+        max_contacts: MAX_DRAWN_CONTACTS,
+    }))
 }
 
 /// The kind word of an entity for sentences.
@@ -176,6 +280,9 @@ fn kind_word(e: &Entity) -> &'static str {
 pub(crate) struct Cited {
     /// The first quote of its citations (or the fallback).
     pub quote: Option<String>,
+    /// The quote is the author's wording (a `paraphrase` citation): never in
+    /// quotation marks.
+    pub paraphrase: bool,
     /// The cited source's publisher and title.
     pub source: Option<String>,
     /// Its checked http(s) link.
@@ -197,6 +304,7 @@ pub(crate) fn cited(story: &Story, sources: &[Citation], fallback_quote: Option<
             .and_then(Citation::quote)
             .or(fallback_quote)
             .map(str::to_string),
+        paraphrase: citation.is_some_and(|c| c.quote().is_some() && c.is_paraphrase()),
         source: citation.map(|c| {
             source
                 .map(|s| match (&s.publisher, &s.title) {
@@ -213,8 +321,16 @@ pub(crate) fn cited(story: &Story, sources: &[Citation], fallback_quote: Option<
 }
 
 /// The time key of an event for the time axis: its start, or for an open
-/// start the start of its end point; with the precision of that point.
+/// start the start of its end point; with the precision of that point. A
+/// start that `after` raised is used as it is ([`Event::ordered`]).
 fn event_key(e: &Event) -> Option<(i64, Precision)> {
+    if let Some(lo) = e.ordered.and_then(|iv| iv.lo) {
+        let written = e
+            .time
+            .as_ref()
+            .and_then(|t| t.start.as_ref().or(t.end.as_ref()));
+        return Some((lo, written.map_or(Precision::Day, |p| p.precision)));
+    }
     let t = e.time.as_ref()?;
     t.start
         .as_ref()
@@ -253,17 +369,18 @@ fn band_of(seconds: i64, precision: Precision, tz: &TimeZone) -> (i64, u8, Strin
     (secs, rank, style::point_label(&point, tz, DateStyle::Short))
 }
 
-fn verb(kind: &str) -> &'static str {
+/// The verb of a sentence about a contact of `kind`: `A messaged B`.
+fn verb(kind: &EventKind) -> &'static str {
     match kind {
-        "message" => "messaged",
-        "email" => "emailed",
-        "forward" => "forwarded to",
-        "call" => "called",
-        "meeting" => "met",
-        "post" => "posted to",
-        "publication" => "published to",
-        "handover" => "handed over to",
-        _ => "was in contact with",
+        EventKind::Message => "messaged",
+        EventKind::Email => "emailed",
+        EventKind::Forward => "forwarded to",
+        EventKind::Call => "called",
+        EventKind::Meeting => "met",
+        EventKind::Post => "posted to",
+        EventKind::Publication => "published to",
+        EventKind::Handover => "handed over to",
+        EventKind::Other | EventKind::Free(_) => "was in contact with",
     }
 }
 
@@ -280,7 +397,7 @@ pub(crate) fn channel_sentence(story: &Story, e: &Event, from: &str, to: &str) -
     if e.is_mutual() {
         format!("{a} and {b}: {} ({when}, {certainty})", clean(e.kind()))
     } else {
-        format!("{a} {} {b} ({when}, {certainty})", verb(e.kind()))
+        format!("{a} {} {b} ({when}, {certainty})", verb(&e.event_kind()))
     }
 }
 
@@ -291,8 +408,15 @@ fn event_tooltip(story: &Story, e: &Event, sentence: &str) -> (String, Option<St
         e.quote.as_deref().or(e.summary.as_deref()),
     );
     let mut t = sentence.to_string();
-    if let Some(q) = &c.quote {
-        t.push_str(&format!("\n“{}”", shorten(q, 400)));
+    match &c.quote {
+        Some(q) if c.paraphrase => {
+            t.push_str(&format!("\nIn the author's words: {}", shorten(q, 400)))
+        }
+        Some(q) => t.push_str(&format!("\n“{}”", shorten(q, 400))),
+        None => {}
+    }
+    if e.sources.is_empty() && e.quote.is_none() {
+        t.push_str("\nNo source cited");
     }
     if let Some(s) = &c.source {
         t.push_str(&format!("\n— {}", shorten(s, 200)));
@@ -444,19 +568,12 @@ impl Builder<'_> {
             if !keeps_entity(self.focus, &e.id) {
                 continue;
             }
-            let ks = kind_style(e.kind());
             let id = format!("n{i}");
             let name = clean(&e.name);
             let (size, _) = self.sizes();
             let mut label = wrap_label(&e.name, label_px(self.look.fit), size);
             let name_lines = label.len();
-            let mut attrs: Vec<(&'static str, String)> = vec![
-                ("shape", ks.shape.into()),
-                ("style", ks.style.into()),
-                ("color", ks.border.into()),
-                ("fillcolor", ks.fill.into()),
-                ("penwidth", "1.5".into()),
-            ];
+            let mut mark = EntityMark::Plain;
             let mut tooltip = format!("{name} ({})", kind_word(e));
             if let Some(d) = &e.description {
                 tooltip.push_str(&format!(": {}", shorten(d, 400)));
@@ -471,7 +588,7 @@ impl Builder<'_> {
                                 (m.earliest.clone(), m.earliest.clone(), label.len()),
                             );
                         }
-                        set(&mut attrs, "penwidth", "3");
+                        mark = EntityMark::Source;
                         tooltip.push_str(&format!("\nWhere it starts: {}", m.earliest));
                     }
                     Some(m) => {
@@ -489,12 +606,11 @@ impl Builder<'_> {
                             .insert(id.clone(), (m.earliest.clone(), line, label.len()));
                         // Evidence weaker than confirmed: its word, and the
                         // outline drawn in its line style.
-                        if m.evidence < Certainty::Confirmed {
+                        let weak = (m.evidence < Certainty::Confirmed).then_some(m.evidence);
+                        if weak.is_some() {
                             label.push(m.evidence.as_str().to_string());
-                            let dash = certainty_style(m.evidence).style;
-                            set(&mut attrs, "style", &format!("{},{dash}", ks.style));
                         }
-                        set(&mut attrs, "penwidth", "3");
+                        mark = EntityMark::Reached { weak };
                         tooltip.push_str(&format!(
                             "\nReached: {timing} {}, on {} evidence, through {}",
                             m.earliest,
@@ -507,13 +623,7 @@ impl Builder<'_> {
                         ));
                     }
                     None => {
-                        attrs = vec![
-                            ("shape", ks.shape.into()),
-                            ("style", ks.style.into()),
-                            ("color", FADED_LINE.into()),
-                            ("fillcolor", FADED_FILL.into()),
-                            ("fontcolor", CONTEXT_GREY.into()),
-                        ];
+                        mark = EntityMark::NotReached;
                         tooltip.push_str("\nNot reached");
                     }
                 }
@@ -523,12 +633,16 @@ impl Builder<'_> {
             self.plan.nodes.push(PNode {
                 id,
                 title: format!("{name} ({})", kind_word(e)),
-                name: Some(name.clone()),
+                short: name.clone(),
+                name: Some(name),
                 name_lines,
                 label,
                 tooltip,
                 url,
-                attrs,
+                kind: NodeKind::Entity {
+                    kind: e.kind(),
+                    mark,
+                },
                 place: Place::Main(None),
             });
         }
@@ -539,30 +653,6 @@ impl Builder<'_> {
         let key = (event.to_string(), from.to_string(), to.to_string());
         let back = (event.to_string(), to.to_string(), from.to_string());
         Some(h.channels.contains(&key) || h.channels.contains(&back))
-    }
-
-    fn edge_attrs(&self, e: &Event, chain: Option<bool>) -> Vec<(&'static str, String)> {
-        let cs = certainty_style(e.certainty());
-        let mut attrs: Vec<(&'static str, String)> = vec![("style", cs.style.into())];
-        match chain {
-            Some(true) => {
-                attrs.push(("color", "#000000".into()));
-                attrs.push(("penwidth", "2.5".into()));
-                attrs.push(("fontcolor", "#000000".into()));
-            }
-            Some(false) => {
-                attrs.push(("color", FADED_LINE.into()));
-                attrs.push(("fontcolor", CONTEXT_GREY.into()));
-            }
-            None => {
-                attrs.push(("color", cs.color.into()));
-                attrs.push(("penwidth", "1.2".into()));
-                if e.certainty() == Certainty::Unknown {
-                    attrs.push(("fontcolor", "#555555".into()));
-                }
-            }
-        }
-        attrs
     }
 
     fn edge_label(&self, e: &Event, chain: Option<bool>) -> Vec<String> {
@@ -584,19 +674,18 @@ impl Builder<'_> {
             Certainty::Unknown => "unknown whether it happened".to_string(),
             c => c.to_string(),
         };
-        let sentence = match &e.parties {
+        let short = match &e.parties {
             Parties::Directed { from, .. } => format!(
-                "{} {} {} ({when}, {how})",
+                "{} {} {}",
                 clean(story.name_of(from)),
-                verb(e.kind()),
+                verb(&e.event_kind()),
                 style::join_names(names),
             ),
-            Parties::Mutual { .. } => format!(
-                "{}: {} ({when}, {how})",
-                clean(e.kind()),
-                style::join_names(names),
-            ),
+            Parties::Mutual { .. } => {
+                format!("{}: {}", clean(e.kind()), style::join_names(names))
+            }
         };
+        let sentence = format!("{short} ({when}, {how})");
         let (tooltip, url) = event_tooltip(story, e, &sentence);
         let cs = certainty_style(e.certainty());
         let faded = chain == Some(false);
@@ -607,37 +696,17 @@ impl Builder<'_> {
         };
         self.plan.nodes.push(PNode {
             id: hub.clone(),
+            short,
             title: sentence,
             label,
             name: None,
             name_lines: 0,
             tooltip,
             url,
-            attrs: vec![
-                ("shape", "box".into()),
-                ("style", format!("rounded,filled,{}", cs.style)),
-                ("fillcolor", "#ffffff".into()),
-                (
-                    "color",
-                    match chain {
-                        Some(true) => "#000000",
-                        Some(false) => FADED_LINE,
-                        None => cs.color,
-                    }
-                    .to_string(),
-                ),
-                (
-                    "fontcolor",
-                    if faded { CONTEXT_GREY } else { "#222222" }.to_string(),
-                ),
-                (
-                    "penwidth",
-                    if chain == Some(true) { "2" } else { "1" }.to_string(),
-                ),
-                ("fontsize", format!("{}", self.sizes().1)),
-                ("margin", "0.05,0.02".into()),
-                ("height", "0.3".into()),
-            ],
+            kind: NodeKind::Hub {
+                certainty: e.certainty(),
+                role: Role::of(chain),
+            },
             place: Place::Main(None),
         });
         self.node_of
@@ -645,19 +714,17 @@ impl Builder<'_> {
         hub
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn push_edge(
-        &mut self,
-        id: String,
-        ei: usize,
-        e: &Event,
-        from: &str,
-        to: &str,
-        title: String,
-        chain: Option<bool>,
-        labelled: bool,
-        extra: &[(&'static str, &str)],
-    ) {
+    /// Adds a contact's line (on a phone, only when it is on a chain).
+    fn push_edge(&mut self, line: ContactLine) {
+        let ContactLine {
+            id,
+            event: (ei, e),
+            ends: (from, to),
+            title,
+            chain,
+            labelled,
+            end,
+        } = line;
         // On a phone only the chains are drawn: other contacts among the
         // reached would run across the whole narrow picture.
         if chain == Some(false) && self.look.fit == Fit::Phone {
@@ -666,13 +733,6 @@ impl Builder<'_> {
         }
         self.drawn.insert(ei);
         let (tooltip, url) = event_tooltip(self.story, e, &title);
-        let mut attrs = self.edge_attrs(e, chain);
-        for (k, v) in extra {
-            attrs.push((k, v.to_string()));
-        }
-        if chain == Some(true) {
-            set(&mut attrs, "weight", "4");
-        }
         let label = if labelled {
             self.edge_label(e, chain)
         } else {
@@ -687,7 +747,29 @@ impl Builder<'_> {
             label,
             tooltip,
             url,
-            attrs,
+            kind: EdgeKind::Contact {
+                certainty: e.certainty(),
+                role: Role::of(chain),
+                end,
+            },
         });
     }
+}
+
+/// One line of a contact to draw, for [`Builder::push_edge`].
+struct ContactLine<'a> {
+    /// The edge's id.
+    id: String,
+    /// The event and its index in the story.
+    event: (usize, &'a Event),
+    /// Tail and head node ids.
+    ends: (&'a str, &'a str),
+    /// Its sentence.
+    title: String,
+    /// On a chain, off it, or no highlight.
+    chain: Option<bool>,
+    /// It carries the kind and date (else its hub does).
+    labelled: bool,
+    /// How the line ends.
+    end: EdgeEnd,
 }

@@ -95,7 +95,7 @@ fn one_file_within_its_budget_and_nothing_fetched() {
     let dir = tempfile::tempdir().unwrap();
     let page = bundled(dir.path());
     assert!(
-        page.len() <= grapevine::render::html::SIZE_BUDGET,
+        page.len() <= grapevine::internals::render::html::SIZE_BUDGET,
         "{} bytes",
         page.len()
     );
@@ -132,8 +132,8 @@ fn one_file_within_its_budget_and_nothing_fetched() {
         );
     }
     // Its own CSP names exactly its script and style by hash.
-    let csp = grapevine::render::html::csp();
-    let hash = grapevine::render::html::escape::csp_hash;
+    let csp = grapevine::internals::render::html::csp();
+    let hash = grapevine::internals::render::html::csp::csp_hash;
     assert!(csp.contains(&hash(scripts[1].1)), "{csp}");
     assert!(csp.contains(&hash(styles[0].1)), "{csp}");
     assert!(csp.starts_with("default-src 'none'"));
@@ -206,7 +206,7 @@ fn the_contract_for_embedders() {
     }
     assert!(page.contains("<g data-event=\"dm-pac-tip\" tabindex=\"0\""));
     assert!(!page.contains("id=\"n0\""), "no synthetic ids left");
-    let css = grapevine::render::html::CSS;
+    let css = grapevine::internals::render::html::CSS;
     for prop in [
         "--gv-font",
         "--gv-text",
@@ -232,7 +232,7 @@ fn the_contract_for_embedders() {
             "unscoped rule: {selector}"
         );
     }
-    let js = grapevine::render::html::JS;
+    let js = grapevine::internals::render::html::JS;
     assert!(js.contains("'grapevine:height'"));
     assert!(page.contains("aria-live=\"polite\""));
 }
@@ -644,6 +644,11 @@ fn state_rule_equals_reach_until_for_each_question() {
             let o = grapevine(&args);
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
             let answer: Value = serde_json::from_slice(&o.stdout).unwrap();
+            // "Surely" only where the same question at confirmed is definite.
+            args.extend_from_slice(&["--threshold", "confirmed"]);
+            let o = grapevine(&args);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let confirmed: Value = serde_json::from_slice(&o.stdout).unwrap();
             let t = answer["until"]
                 .as_str()
                 .unwrap()
@@ -657,6 +662,8 @@ fn state_rule_equals_reach_until_for_each_question() {
                     "unreached"
                 } else if e["surely"].as_i64().is_some_and(|s| s <= t) {
                     "surely"
+                } else if e["claimed"].as_i64().is_some_and(|s| s <= t) {
+                    "claimed"
                 } else if e["earliest"].as_i64().is_none_or(|s| s <= t) {
                     "possible"
                 } else {
@@ -667,9 +674,15 @@ fn state_rule_equals_reach_until_for_each_question() {
                     .unwrap()
                     .iter()
                     .find(|r| r["entity"] == id);
+                let surely = confirmed["reached"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["entity"] == id && r["timing"] == "definite");
                 let want = match row {
                     None => "unreached",
-                    Some(r) if r["timing"] == "definite" => "surely",
+                    Some(r) if r["timing"] == "definite" && surely => "surely",
+                    Some(r) if r["timing"] == "definite" => "claimed",
                     Some(_) => "possible",
                 };
                 assert_eq!(got, want, "{reach_args:?} until {date}: {id}");

@@ -1,60 +1,8 @@
-//! Escaping for each context of the page, and the hashes of its inline
-//! script and style for a Content-Security-Policy.
+//! The hashes of the page's inline script and style for its
+//! Content-Security-Policy (SHA-256 and base64, written out here so the page
+//! needs no dependency for them).
 //!
-//! Every text that comes from the story passes through one of these before
-//! it is written: [`text`] for HTML content, [`attr`] for a double-quoted
-//! attribute value, [`script_json`] for JSON inside `<script>`. SVG text is
-//! escaped by [`crate::render::svg::xml_escape`] when the picture is drawn.
-
-/// Escapes text for HTML content: `&`, `<`, `>`, quotes as character
-/// references; control characters (but newline and tab) and noncharacters
-/// are dropped, since HTML forbids them.
-pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() || is_noncharacter(c) => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes text for a double-quoted attribute value: as [`text`], with
-/// newlines and tabs as spaces.
-pub fn attr(s: &str) -> String {
-    text(&s.replace(['\n', '\t'], " "))
-}
-
-fn is_noncharacter(c: char) -> bool {
-    let n = c as u32;
-    (0xFDD0..=0xFDEF).contains(&n) || (n & 0xFFFE) == 0xFFFE
-}
-
-/// JSON for a `<script type="application/json">` block: `<`, `>` and `&`
-/// as `\u` escapes (no `</script>` nor `<!--` can end or change the block),
-/// U+2028 and U+2029 escaped too (they end a line in older JavaScript).
-pub fn script_json(value: &serde_json::Value) -> String {
-    let raw = value.to_string();
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+//! The page's text is escaped by [`crate::escape`].
 
 /// The SHA-256 digest of `data` (FIPS 180-4).
 pub fn sha256(data: &[u8]) -> [u8; 32] {
@@ -155,7 +103,7 @@ pub fn csp_hash(content: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{base64, sha256};
 
     fn hex(d: &[u8]) -> String {
         d.iter().map(|b| format!("{b:02x}")).collect()
@@ -197,18 +145,5 @@ mod tests {
         ] {
             assert_eq!(base64(i.as_bytes()), o);
         }
-    }
-
-    #[test]
-    fn escapes_for_each_context() {
-        assert_eq!(
-            text("<script>alert('x')</script> & \"\u{0}"),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;"
-        );
-        assert_eq!(attr("a\nb\"><img"), "a b&quot;&gt;&lt;img");
-        let j = script_json(&serde_json::json!({"q": "</script><!-- \u{2028}&"}));
-        assert!(!j.contains('<') && !j.contains('\u{2028}') && !j.contains('&'));
-        let back: serde_json::Value = serde_json::from_str(&j).unwrap();
-        assert_eq!(back["q"], "</script><!-- \u{2028}&");
     }
 }

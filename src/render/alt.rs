@@ -14,7 +14,7 @@ use super::plan::clean;
 use super::style::{count_word, date_phrase, join_names};
 use super::{Focus, Highlight};
 use crate::analysis::{reach_story, Query};
-use crate::model::{Certainty, Event, Story};
+use crate::model::{Certainty, Event, EventKind, Story};
 use crate::Timing;
 
 /// The summary of `story` as drawn under `focus`.
@@ -87,33 +87,29 @@ fn recipients(story: &Story, ids: &[String]) -> String {
     }
 }
 
-fn first_hop_verb(kind: &str) -> &'static str {
+/// The verb of the first hop, from the message's origin: `A messaged it to B`.
+fn first_hop_verb(kind: &EventKind) -> &'static str {
     match kind {
-        "message" => "messaged",
-        "email" => "emailed",
-        "call" => "called",
-        "meeting" => "met",
-        "forward" => "forwarded it to",
-        "post" | "publication" => "published it to",
-        "handover" => "handed it to",
-        _ => "told",
+        EventKind::Message => "messaged",
+        EventKind::Email => "emailed",
+        EventKind::Call => "called",
+        EventKind::Meeting => "met",
+        EventKind::Forward => "forwarded it to",
+        EventKind::Post | EventKind::Publication => "published it to",
+        EventKind::Handover => "handed it to",
+        EventKind::Other | EventKind::Free(_) => "told",
     }
 }
 
-/// Narrates the documented chain of message `id`: the last hop of each
-/// reached entity's chain, grouped by event and sender, in the answer's
-/// causal order (that of the highlight, else of the documented chain at the
-/// focus's threshold).
-fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -> String {
-    let Some(m) = story.message(id) else {
-        return String::new();
-    };
-    let Some(origin) = m.origin.as_deref() else {
-        return String::new();
-    };
-    let tz = story.tz();
-    // (event, sender, receiver) of each reached entity's last hop.
-    let hops: Vec<(String, String, String)> = match h {
+/// (event, sender, receiver) of each reached entity's last hop: from the
+/// highlight's chains, else from the documented reach of message `id`.
+fn last_hops(
+    story: &Story,
+    focus: &Focus,
+    id: &str,
+    h: Option<&Highlight>,
+) -> Vec<(String, String, String)> {
+    match h {
         Some(h) => h
             .chains
             .iter()
@@ -133,7 +129,22 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
                 Err(_) => Vec::new(),
             }
         }
+    }
+}
+
+/// Narrates the documented chain of message `id`: the last hop of each
+/// reached entity's chain, grouped by event and sender, in the answer's
+/// causal order (that of the highlight, else of the documented chain at the
+/// focus's threshold).
+fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -> String {
+    let Some(m) = story.message(id) else {
+        return String::new();
     };
+    let Some(origin) = m.origin.as_deref() else {
+        return String::new();
+    };
+    let tz = story.tz();
+    let hops = last_hops(story, focus, id, h);
     let mut groups: Vec<(&Event, String, Vec<String>)> = Vec::new();
     for (event, sender, receiver) in hops {
         let Some(e) = story.event(&event) else {
@@ -166,7 +177,7 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
             ),
             _ if sender == origin => format!(
                 "{who} {} {} {when}{}.",
-                first_hop_verb(e.kind()),
+                first_hop_verb(&e.event_kind()),
                 recipients(story, to),
                 certainty_clause(e)
             ),
@@ -247,7 +258,7 @@ fn contacts_text(story: &Story, h: &Highlight) -> String {
     );
     if !definite.is_empty() {
         text.push_str(&format!(
-            " If those contacts happened, these surely had it, whatever the exact dates: {}.",
+            " These had it if those contacts happened, whatever the exact dates: {}.",
             list(definite, 10)
         ));
     }

@@ -1,8 +1,18 @@
 //! Around the contacts: standing relations, time bands, groups, notes and
 //! the key.
 
-#[allow(unused_imports)]
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::text::{clean, shorten, wrap_label};
+use super::{
+    band_of, cited, event_key, label_px, not_reached_line, sizes, Builder, EdgeKind, NodeKind,
+    PEdge, PNode, Place,
+};
+use crate::model::{EntityKind, Precision};
+use crate::render::key::KeyItem;
+use crate::render::measure::wrap_px;
+use crate::render::style::{self, FADED_LINE};
+use crate::render::Fit;
 
 impl Builder<'_> {
     pub(super) fn relations(&mut self) {
@@ -22,7 +32,6 @@ impl Builder<'_> {
                 .as_deref()
                 .or(r.kind.as_deref())
                 .unwrap_or("related to");
-            let cs = certainty_style(r.certainty.unwrap_or_default());
             let sentence = format!(
                 "{} → {}: {} ({})",
                 clean(story.name_of(&r.from)),
@@ -51,25 +60,6 @@ impl Builder<'_> {
                 (Some(x), Some(y)) if x > y => (b.clone(), a.clone(), true),
                 _ => (a.clone(), b.clone(), false),
             };
-            let mut attrs: Vec<(&'static str, String)> = vec![
-                ("style", cs.style.into()),
-                (
-                    "color",
-                    if faded { FADED_LINE } else { CONTEXT_GREY }.to_string(),
-                ),
-                ("fontcolor", "#666666".into()),
-                ("penwidth", "0.8".into()),
-                ("arrowhead", "open".into()),
-                ("arrowtail", "open".into()),
-                ("arrowsize", "0.5".into()),
-                ("weight", "0".into()),
-            ];
-            if backward {
-                attrs.push(("dir", "back".into()));
-            }
-            if ba.is_some() && ba == bb {
-                attrs.push(("constraint", "false".into()));
-            }
             self.plan.edges.push(PEdge {
                 id: format!("r{ri}"),
                 from: tail,
@@ -83,7 +73,12 @@ impl Builder<'_> {
                 raw: vec![shorten(text, 60)],
                 tooltip,
                 url: c.url,
-                attrs,
+                kind: EdgeKind::Relation {
+                    certainty: r.certainty.unwrap_or_default(),
+                    faded,
+                    backward,
+                    free: ba.is_some() && ba == bb,
+                },
             });
         }
     }
@@ -170,6 +165,7 @@ impl Builder<'_> {
             self.plan.nodes.push(PNode {
                 id: format!("t{k}"),
                 title: format!("Time: {label}"),
+                short: label.clone(),
                 label: lines,
                 name: None,
                 name_lines: 0,
@@ -178,10 +174,7 @@ impl Builder<'_> {
                     if down { "downwards" } else { "left to right" }
                 ),
                 url: None,
-                attrs: vec![
-                    ("shape", "plaintext".into()),
-                    ("fontcolor", "#444444".into()),
-                ],
+                kind: NodeKind::Axis,
                 place: Place::Axis(k),
             });
         }
@@ -278,7 +271,12 @@ impl Builder<'_> {
                 items.insert(KeyItem::Kind(e.kind()));
             }
         }
-        if self.plan.nodes.iter().any(|n| n.id.starts_with('h')) {
+        if self
+            .plan
+            .nodes
+            .iter()
+            .any(|n| matches!(n.kind, NodeKind::Hub { .. }))
+        {
             items.insert(KeyItem::Hub);
         }
         let highlight = self.highlight().is_some();
@@ -290,16 +288,21 @@ impl Builder<'_> {
                 }
             }
         }
-        if self.plan.edges.iter().any(|e| e.id.starts_with('r')) {
+        if self
+            .plan
+            .edges
+            .iter()
+            .any(|e| matches!(e.kind, EdgeKind::Relation { .. }))
+        {
             items.insert(KeyItem::Relation);
         }
         if highlight {
             items.insert(KeyItem::Chain);
-            let faded = self.plan.edges.iter().any(|e| {
-                e.attrs
-                    .iter()
-                    .any(|(k, v)| *k == "color" && v == FADED_LINE)
-            });
+            let faded = self
+                .plan
+                .edges
+                .iter()
+                .any(|e| e.paint().color == FADED_LINE);
             if faded {
                 items.insert(KeyItem::Faded);
             }

@@ -1,0 +1,89 @@
+//! Reading the input: a story or a CSV corpus, with a progress bar and its
+//! warnings on stderr.
+
+use std::path::Path;
+
+use crate::io::csv::CsvOptions;
+use crate::io::Input;
+use crate::Error;
+
+use super::args::InputArgs;
+use super::errors::CliError;
+use super::output::eprint_text;
+
+/// Reads a story or a CSV corpus (`-`: standard input) as [`read_quietly`]
+/// does, then prints its warnings and how many bad rows were skipped.
+pub fn read_input(args: &InputArgs) -> Result<Input, CliError> {
+    let input = read_quietly(args)?;
+    print_notes(&args.file, &input);
+    Ok(input)
+}
+
+/// Reads a story or a CSV corpus (`-`: standard input) with a progress bar
+/// on stderr when the load takes more than a second (never when stderr is
+/// not a terminal, or with `--quiet`); prints nothing else.
+pub fn read_quietly(args: &InputArgs) -> Result<Input, Error> {
+    use std::io::IsTerminal;
+    let file = args.file.as_path();
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let start = std::time::Instant::now();
+    let bar: std::sync::OnceLock<indicatif::ProgressBar> = std::sync::OnceLock::new();
+    let progress = |done: u64, total: Option<u64>| {
+        if !show || start.elapsed() < std::time::Duration::from_secs(1) {
+            return;
+        }
+        let bar = bar.get_or_init(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                total,
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            let style = indicatif::ProgressStyle::with_template(
+                "{msg} {wide_bar} {bytes}/{total_bytes} ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.set_message(format!(
+                "reading {}",
+                crate::diagnostic::visible(&file.display().to_string())
+            ));
+            bar.set_position(done);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar
+        });
+        bar.set_position(done);
+    };
+    let options = CsvOptions {
+        skip_bad_rows: args.skip_bad_rows,
+        progress: Some(&progress),
+        ..CsvOptions::default()
+    };
+    let input = crate::io::read(file, &options);
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    input
+}
+
+/// Says in one line that the input has warnings or skipped rows, and which
+/// command lists them (`check` is the command that shows warnings).
+fn print_notes(file: &Path, input: &Input) {
+    let warnings = input.report().warning_count();
+    let skipped = input.skipped();
+    if warnings == 0 && skipped == 0 {
+        return;
+    }
+    let shown = crate::diagnostic::visible(&file.display().to_string());
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let line = if skipped > 0 {
+        format!(
+            "{shown}: skipped {skipped} bad row{}: grapevine check {shown} lists the problems\n",
+            plural(skipped)
+        )
+    } else {
+        format!(
+            "{shown}: {warnings} warning{}: grapevine check {shown} lists them\n",
+            plural(warnings)
+        )
+    };
+    eprint_text(&line);
+}
