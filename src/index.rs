@@ -164,6 +164,14 @@ impl<'a> Index<'a> {
         if let Some(index) = Index::with_holdings(catalog, spec) {
             return index;
         }
+        Index::build_events(catalog, spec)
+    }
+
+    /// [`Index::build`] without the message's holdings: the events'
+    /// channels alone (the backward question does not use holdings).
+    ///
+    /// Complexity: that of [`Index::build`].
+    pub fn build_events(catalog: &'a dyn Catalog, spec: &IndexSpec) -> Index<'a> {
         let ch: &'a Channels = catalog.channels();
         let n = ch.len();
         let min = certainty_bits(spec.threshold);

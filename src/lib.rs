@@ -85,6 +85,9 @@ pub use catalog::{
 pub use index::{Index, IndexSpec, Mode};
 
 // The questions and their answers (the other analyses are in [`analysis`]).
+pub use analysis::backward::{
+    backward, backward_rows, Backward, BackwardAnswer, BackwardQuery, BackwardRows, Told,
+};
 pub use analysis::path::{path, PathAnswer};
 pub use analysis::reach::{
     reach, reach_rows, Asked, ReachAnswer, ReachQuery, ReachRows, Reached, RowFields, RowValue,

@@ -3,13 +3,17 @@
 
 use clap::Args;
 
-use grapevine::analysis::backward::{backward_rows, Backward, BackwardAnswer, Told};
-use grapevine::render::style::{point_label, DateStyle};
-use grapevine::render::words::{mode_words, threshold_words, time_label, zone_words};
-use grapevine::{Catalog, Error, Index, Mode, TimeExpr};
+use crate::analysis::backward::{backward_rows, Backward, BackwardAnswer, Told};
+use crate::render::name_of;
+use crate::render::style::{point_label, DateStyle};
+use crate::render::words::{mode_words, threshold_words, time_label, until_label, zone_words};
+use crate::{Catalog, Error, Index, Mode, Precision, QueryError, TimeExpr};
 
-use super::args::{InputArgs, ModeArg, QueryOptions, SourceArgs};
-use super::common::{print_json, print_text, read_input, table_with_notes, Out};
+use super::args::{InputArgs, QueryOptions, SourceArgs};
+use super::errors::CliError;
+use super::input::read_input;
+use super::output::{print_json, print_text, Out};
+use super::table::table_with_notes;
 
 /// The targets of the backward question.
 #[derive(Debug, Args)]
@@ -44,7 +48,7 @@ pub struct Flags<'a> {
     /// `--to`, `--had`.
     pub targets: &'a TargetArgs,
     /// `--mode`.
-    pub mode: Option<ModeArg>,
+    pub mode: Option<Mode>,
     /// `--threshold`, `--strict`, `--until`, `--json`.
     pub options: &'a QueryOptions,
     /// `--no-paths`.
@@ -52,7 +56,7 @@ pub struct Flags<'a> {
 }
 
 /// The question the flags ask, or what is wrong with them.
-fn question(flags: &Flags) -> Result<Backward, Error> {
+fn question(flags: &Flags) -> Result<Backward, CliError> {
     let Flags {
         source,
         targets,
@@ -61,12 +65,12 @@ fn question(flags: &Flags) -> Result<Backward, Error> {
         no_paths,
     } = *flags;
     if let Some(from) = &source.from {
-        return Err(Error::Query(format!(
+        return Err(CliError::Usage(format!(
             "--from {from:?} asks whom it could have told, --to and --had who could have told them: give one of the two (`grapevine path --from A --to B` shows the chain between two)"
         )));
     }
     if source.since.is_some() {
-        return Err(Error::Query(
+        return Err(CliError::Usage(
             "--since does not apply to --to or --had: the question goes back from the targets' times"
                 .into(),
         ));
@@ -75,7 +79,7 @@ fn question(flags: &Flags) -> Result<Backward, Error> {
         Some(to) => vec![(to.clone(), options.until.clone())],
         None => {
             if options.until.is_some() {
-                return Err(Error::Query(
+                return Err(CliError::Usage(
                     "--until does not apply to --had: each --had gives its own time".into(),
                 ));
             }
@@ -87,14 +91,14 @@ fn question(flags: &Flags) -> Result<Backward, Error> {
         }
     };
     let mode = match (mode, &source.message) {
-        (Some(ModeArg::Message), _) | (None, Some(_)) => Mode::Message,
+        (Some(Mode::Message), _) | (None, Some(_)) => Mode::Message,
         _ => Mode::Contacts,
     };
     Ok(Backward {
         targets: list,
         message: source.message.clone(),
         mode,
-        threshold: options.threshold.into(),
+        threshold: options.threshold,
         strict: options.strict,
         // The table always shows the chains.
         paths: !no_paths || !options.json,
@@ -102,11 +106,11 @@ fn question(flags: &Flags) -> Result<Backward, Error> {
 }
 
 /// Runs `reach --to` or `reach --had`.
-pub fn run(out: &mut Out, input: &InputArgs, flags: &Flags) -> Result<u8, Error> {
+pub fn run(out: &mut Out, input: &InputArgs, flags: &Flags) -> Result<u8, CliError> {
     let q = question(flags)?;
     let read = read_input(input)?;
     let catalog = read.catalog();
-    let (index, bq) = q.compile(catalog)?;
+    let (index, bq) = q.compile(catalog).map_err(|e| had_words(e, flags))?;
     // Streamed: each row's strings are made as it is written.
     let rows = backward_rows(&index, &bq);
     if flags.options.json {
@@ -118,10 +122,30 @@ pub fn run(out: &mut Out, input: &InputArgs, flags: &Flags) -> Result<u8, Error>
     Ok(0)
 }
 
+/// A target's bad time said with the flag it came with: the library's
+/// error names `--until`, which `--had` replaces.
+fn had_words(e: Error, flags: &Flags) -> CliError {
+    if flags.targets.to.is_some() {
+        return e.into();
+    }
+    match &e {
+        Error::Query(QueryError::BadTime {
+            text,
+            problem,
+            help,
+            ..
+        }) => CliError::Usage(format!("--had ENTITY {text:?}: {problem}; {help}")),
+        Error::Query(QueryError::OpenEnd { text }) => CliError::Usage(format!(
+            "--had ENTITY {text:?}: the time has no end: give a time with an end, such as 2017-07-11 (the whole day)"
+        )),
+        _ => e.into(),
+    }
+}
+
 /// The answer as a table for people.
 fn table(catalog: &dyn Catalog, index: &Index, q: &Backward, answer: &BackwardAnswer) -> String {
     let tz = catalog.timezone();
-    let name = |k: usize| grapevine::render::name_of(catalog, &answer.targets[k].entity);
+    let name = |k: usize| name_of(catalog, &answer.targets[k].entity);
     let had: Vec<String> = (0..answer.targets.len())
         .map(|k| match &q.targets[k].1 {
             Some(text) => format!("{} had by {}", name(k), until_words(catalog, text)),
@@ -183,7 +207,7 @@ fn table(catalog: &dyn Catalog, index: &Index, q: &Backward, answer: &BackwardAn
     let names: Vec<String> = answer
         .not_reached
         .iter()
-        .map(|id| grapevine::render::name_of(catalog, id))
+        .map(|id| name_of(catalog, id))
         .collect();
     s.push('\n');
     s.push_str(&could_not_line(&names, many));
@@ -201,7 +225,7 @@ fn join_and(parts: &[String]) -> String {
 
 /// A target's time as the date it ends: `2017-07-11` is `11 Jul 2017`.
 fn until_words(catalog: &dyn Catalog, text: &str) -> String {
-    grapevine::render::words::until_label(catalog, text)
+    until_label(catalog, text)
 }
 
 /// By when a row's entity must have had it, at the precision of the time
@@ -241,7 +265,7 @@ fn latest_words(
             return point_label(&end, tz, DateStyle::Short);
         }
     }
-    time_label(catalog, t, grapevine::model::Precision::Second)
+    time_label(catalog, t, Precision::Second)
 }
 
 /// Who could not have told them, for the end of the table: the first 20

@@ -10,8 +10,8 @@
 use std::collections::HashMap;
 
 use grapevine::analysis::backward::{backward, Backward, BackwardAnswer};
-use grapevine::model::{Entity, Event, Message};
 use grapevine::{Certainty, Mode, Story, StoryCatalog, TimeExpr};
+use grapevine::{Entity, Event, Message};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
@@ -583,7 +583,7 @@ mod bundled {
             .map(|r| {
                 (
                     r.entity.as_str(),
-                    r.latest.map(grapevine::model::time::rfc3339),
+                    r.latest.map(grapevine::internals::model::time::rfc3339),
                     r.evidence,
                 )
             })
@@ -689,7 +689,7 @@ mod bundled {
             a.get("wikileaks")
                 .unwrap()
                 .latest
-                .map(grapevine::model::time::rfc3339),
+                .map(grapevine::internals::model::time::rfc3339),
             Some("2016-09-21T03:59:58Z".to_string())
         );
     }
@@ -728,32 +728,79 @@ mod bundled {
 
     #[test]
     fn errors_name_what_is_wrong() {
+        use grapevine::{Error, QueryError};
         let loaded = grapevine::load_path("graphs/trump-jr-wikileaks.json".as_ref()).unwrap();
         let catalog = StoryCatalog::new(&loaded.story);
-        let err = |q: Backward| {
-            q.compile(&catalog)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default()
+        let err = |q: Backward| match q.compile(&catalog).err() {
+            Some(Error::Query(e)) => e,
+            other => panic!("{other:?}"),
         };
-        assert!(err(Backward::to("nobody-at-all")).contains("nobody-at-all"));
-        assert!(err(by(Backward::to("trump"), "2017-07-11/..")).contains("no end"));
-        assert!(err(by(Backward::to("trump"), "2017-13")).contains("2017-13"));
+        assert!(matches!(
+            err(Backward::to("nobody-at-all")),
+            QueryError::UnknownEntity { name, .. } if name == "nobody-at-all"
+        ));
+        assert!(matches!(
+            err(by(Backward::to("trump"), "2017-07-11/..")),
+            QueryError::OpenEnd { text } if text == "2017-07-11/.."
+        ));
+        assert!(matches!(
+            err(by(Backward::to("trump"), "2017-13")),
+            QueryError::BadTime { text, .. } if text == "2017-13"
+        ));
         let twice = Backward {
             targets: vec![("trump".into(), None), ("Donald Trump".into(), None)],
             ..Backward::to("")
         };
-        assert!(err(twice).contains("twice"));
+        assert!(matches!(
+            err(twice),
+            QueryError::RepeatedEntity { name, entity } if name == "Donald Trump" && entity == "Donald Trump"
+        ));
         let no_message = Backward {
             mode: Mode::Message,
             ..Backward::to("trump")
         };
-        assert!(err(no_message).contains("--message"));
+        assert_eq!(err(no_message), QueryError::MessageModeWithoutMessage);
         let unknown = Backward {
             message: Some("nope".into()),
             ..Backward::to("trump")
         };
-        assert!(err(unknown).contains("pac-tip"), "lists the messages");
+        assert!(matches!(
+            err(unknown),
+            QueryError::UnknownMessage { listed, .. } if listed.contains(&"pac-tip".to_string())
+        ));
+    }
+
+    /// Holdings say who had a message, not whom it came from: the backward
+    /// question leaves them out (the forward one counts them).
+    #[test]
+    fn holdings_are_not_used() {
+        let story = grapevine::load_str(
+            "s.json",
+            r#"{"format": "grapevine/1",
+              "entities": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+              "messages": [{"id": "m", "origin": "a", "time": "2016-09-20"}],
+              "holdings": [{"id": "h", "entity": "b", "message": "m", "time": "2016-09-21"}]}"#,
+        )
+        .unwrap()
+        .story;
+        let catalog = StoryCatalog::new(&story);
+        let q = Backward {
+            message: Some("m".into()),
+            mode: Mode::Message,
+            ..Backward::to("b")
+        };
+        let a = grapevine::analysis::backward::backward_in(&catalog, &q).unwrap();
+        let who: Vec<&str> = a
+            .could_have_told
+            .iter()
+            .map(|r| r.entity.as_str())
+            .collect();
+        assert_eq!(who, ["b"]);
+        let forward = grapevine::reach_story(&story, &grapevine::Query::message("m")).unwrap();
+        assert!(
+            forward.get("b").is_some(),
+            "the forward question counts the holding"
+        );
     }
 }
 

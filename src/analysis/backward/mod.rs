@@ -32,9 +32,9 @@ use serde::{Serialize, Serializer};
 
 use crate::analysis::reach::{ser_time, NO_UPPER};
 use crate::catalog::{certainty_bits, Catalog, ChannelId, EntityId, NodeId};
+use crate::error::{Error, QueryError, TimeRole};
 use crate::index::{Index, IndexSpec, Mode};
 use crate::model::{Certainty, TimeExpr};
-use crate::Error;
 
 use latest::{Reverse, UNREACHED};
 use paths::Tree;
@@ -74,66 +74,48 @@ impl Backward {
 
     /// Checks the question against a catalogue (a story or a CSV corpus)
     /// and compiles it into the index and the [`BackwardQuery`] it needs.
+    /// No target at all asks nothing of anyone: everyone could have told
+    /// "every" target, with no bound.
     ///
-    /// Errors: no target, an unknown or ambiguous entity (with the nearest
-    /// names), a target named twice, a time that does not parse or has no
-    /// end, an unknown message, message mode without a message.
+    /// Errors: an unknown or ambiguous entity (with the nearest names), a
+    /// target named twice, a time that does not parse or has no end, an
+    /// unknown message, message mode without a message.
     pub fn compile<'a>(
         &self,
         catalog: &'a dyn Catalog,
     ) -> Result<(Index<'a>, BackwardQuery), Error> {
-        if self.targets.is_empty() {
-            return Err(Error::Query(
-                "who had it? give --to ENTITY, or --had ENTITY TIME".into(),
-            ));
-        }
         let tz = catalog.timezone();
         let mut targets: Vec<Target> = Vec::new();
         for (name, time) in &self.targets {
             let entity = catalog.resolve_entity(name).map_err(Error::Query)?;
             if targets.iter().any(|t| t.entity == entity) {
-                return Err(Error::Query(format!(
-                    "{name:?} is named twice as a target: give each entity once, with the earliest time it had it"
-                )));
+                return Err(Error::Query(QueryError::RepeatedEntity {
+                    name: name.clone(),
+                    entity: catalog.entity_name(entity).to_string(),
+                }));
             }
             let until = match time {
                 None => None,
-                Some(text) => {
-                    let t = TimeExpr::parse(text, &tz).map_err(|e| {
-                        Error::Query(format!("{text:?}: {}; {}", e.message, e.help))
-                    })?;
-                    Some(t.interval().hi.ok_or_else(|| {
-                        Error::Query(format!(
-                            "{text:?} has no end: give a time with an end, such as 2017-07-11 (the whole day)"
-                        ))
-                    })?)
-                }
+                Some(text) => Some(target_time(text, &tz)?),
             };
             targets.push(Target { entity, until });
         }
-        if let Some(m) = &self.message {
-            if catalog.message_number(m).is_none() {
+        match &self.message {
+            Some(m) if catalog.message_number(m).is_none() => {
                 let n = catalog.message_count();
-                let ids: Vec<String> = (0..n.min(20))
-                    .map(|k| catalog.message(k).id.clone())
-                    .collect();
-                return Err(Error::Query(if n == 0 {
-                    format!(
-                        "no message is called \"{m}\": {}",
-                        catalog.no_messages_note()
-                    )
-                } else {
-                    format!(
-                        "no message is called \"{m}\"; the messages are: {}{}",
-                        ids.join(", "),
-                        if n > 20 { ", ..." } else { "" }
-                    )
+                return Err(Error::Query(QueryError::UnknownMessage {
+                    id: m.clone(),
+                    listed: (0..n.min(20))
+                        .map(|k| catalog.message(k).id.clone())
+                        .collect(),
+                    total: n,
+                    empty_note: catalog.no_messages_note(),
                 }));
             }
-        } else if self.mode == Mode::Message {
-            return Err(Error::Query(
-                "--mode message follows one message's documented chain: give --message MSG".into(),
-            ));
+            None if self.mode == Mode::Message => {
+                return Err(Error::Query(QueryError::MessageModeWithoutMessage));
+            }
+            _ => {}
         }
         let spec = IndexSpec {
             message: self.message.clone(),
@@ -145,8 +127,26 @@ impl Backward {
             strict: self.strict,
             paths: self.paths,
         };
-        Ok((Index::build(catalog, &spec), query))
+        // Holdings are not used: they say who had a message, not from whom.
+        Ok((Index::build_events(catalog, &spec), query))
     }
+}
+
+/// The last second of a target's time expression.
+fn target_time(text: &str, tz: &jiff::tz::TimeZone) -> Result<i64, Error> {
+    let t = TimeExpr::parse(text, tz).map_err(|e| {
+        Error::Query(QueryError::BadTime {
+            role: TimeRole::Until,
+            text: text.to_string(),
+            problem: e.message,
+            help: e.help,
+        })
+    })?;
+    t.interval().hi.ok_or_else(|| {
+        Error::Query(QueryError::OpenEnd {
+            text: text.to_string(),
+        })
+    })
 }
 
 /// One target: an entity and the last second by which it had the
