@@ -18,7 +18,7 @@
 //! - `evidence`: the strongest threshold at which it could still have told
 //!   every target. `paths`: per target, the event ids of one chain realising
 //!   its latest for that target (fewest hops among the chains of a tree of
-//!   such chains, then the smallest channel: see [`paths`]).
+//!   such chains, then the smallest channel: see `paths.rs`).
 //!
 //! Holdings are not used: they say who had a message, not whom it came from.
 //! Rows are by `latest` (no bound first, then latest first: the last moment
