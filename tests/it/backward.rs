@@ -16,75 +16,11 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 
-use crate::strategies::{certainty, parties};
-
-const TIMES: &[&str] = &[
-    "2016-09-20T00:00:00",
-    "2016-09-20T00:00:01",
-    "2016-09-20T00:00:02",
-    "2016-09-20T00:00:03",
-    "2016-09-20T00:01",
-    "2016-09-20",
-    "2016-09-21",
-    "2016-09-22",
-    "2016-09",
-    "2016-09-20/..",
-    "2016-09-21/..",
-    "../2016-09-20",
-    "../2016-09-21T00:00:00",
-    "2016-09-20/2016-09-21",
-    "2016-09-20T00:00:02/2016-09-20T00:00:05",
-    "2016-09-21T12:00~",
-];
+use crate::strategies::{event_spec, parties, EventSpec, NAMES, TIMES, UNTILS};
 
 /// The first few of [`TIMES`] are one exact second each: stories with only
 /// those take the exact-time pass.
 const EXACT: usize = 4;
-
-/// Targets' times (`T` is the last second of each).
-const UNTILS: &[&str] = &[
-    "2016-08",
-    "2016-09-20T00:00:00",
-    "2016-09-20T00:00:01",
-    "2016-09-20T00:00:02",
-    "2016-09-20T00:00:04",
-    "2016-09-20T00:01",
-    "2016-09-20",
-    "2016-09-21T12:00",
-    "2016-09-21",
-    "../2016-09-22",
-    "2016-09",
-];
-
-/// Display names: fewer than entities, so that some share one, and not in
-/// the order of the ids, so that sorting by id is wrong.
-const NAMES: &[&str] = &["Dee", "Cy", "Bob", "Ann"];
-
-#[derive(Debug, Clone)]
-struct EventSpec {
-    mutual: bool,
-    people: Vec<usize>,
-    time: Option<usize>,
-    certainty: Option<Certainty>,
-    carries: bool,
-}
-
-fn event_spec(n: usize, times: usize) -> impl Strategy<Value = EventSpec> {
-    (
-        any::<bool>(),
-        proptest::collection::vec(0..n, 2..5),
-        proptest::option::weighted(0.9, 0..times),
-        certainty(),
-        proptest::bool::weighted(0.6),
-    )
-        .prop_map(|(mutual, people, time, certainty, carries)| EventSpec {
-            mutual,
-            people,
-            time,
-            certainty,
-            carries,
-        })
-}
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -104,7 +40,7 @@ fn case() -> impl Strategy<Value = Case> {
     (2usize..7, any::<bool>()).prop_flat_map(|(n, exact)| {
         let times = if exact { EXACT } else { TIMES.len() };
         (
-            proptest::collection::vec(event_spec(n, times), 0..12),
+            proptest::collection::vec(event_spec(n, 5, times), 0..12),
             proptest::collection::vec(0..NAMES.len(), n),
             proptest::collection::vec(
                 (0..n, proptest::option::weighted(0.8, 0..UNTILS.len())),

@@ -11,72 +11,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 
-use crate::strategies::{certainty, parties};
-
-const TIMES: &[&str] = &[
-    "2016-09-20T00:00:00",
-    "2016-09-20T00:00:01",
-    "2016-09-20T00:00:02",
-    "2016-09-20T00:00:03",
-    "2016-09-20T00:01",
-    "2016-09-20",
-    "2016-09-21",
-    "2016-09-22",
-    "2016-09",
-    "2016-09-20/..",
-    "2016-09-21/..",
-    "../2016-09-20",
-    "../2016-09-21T00:00:00",
-    "2016-09-20/2016-09-21",
-    "2016-09-20T00:00:02/2016-09-20T00:00:05",
-    "2016-09-21T12:00~",
-];
-
-/// `--until` values (each has an end): `T` is the last second of each, so
-/// some fall between and some on the times above.
-const UNTILS: &[&str] = &[
-    "2016-08",
-    "2016-09-20T00:00:00",
-    "2016-09-20T00:00:01",
-    "2016-09-20T00:00:02",
-    "2016-09-20T00:00:04",
-    "2016-09-20T00:01",
-    "2016-09-20",
-    "2016-09-21T12:00",
-    "2016-09-21",
-    "../2016-09-22",
-    "2016-09",
-];
-
-/// Display names: fewer than entities, so that some share one, and not in
-/// the order of the ids (`p0`, `p1`, ...), so that sorting by id is wrong.
-const NAMES: &[&str] = &["Dee", "Cy", "Bob", "Ann"];
-
-#[derive(Debug, Clone)]
-struct EventSpec {
-    mutual: bool,
-    people: Vec<usize>,
-    time: Option<usize>,
-    certainty: Option<Certainty>,
-    carries: bool,
-}
-
-fn event_spec(n: usize) -> impl Strategy<Value = EventSpec> {
-    (
-        any::<bool>(),
-        proptest::collection::vec(0..n, 2..4),
-        proptest::option::weighted(0.9, 0..TIMES.len()),
-        certainty(),
-        proptest::bool::weighted(0.6),
-    )
-        .prop_map(|(mutual, people, time, certainty, carries)| EventSpec {
-            mutual,
-            people,
-            time,
-            certainty,
-            carries,
-        })
-}
+use crate::strategies::{certainty, event_spec, parties, EventSpec, NAMES, TIMES, UNTILS};
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -104,7 +39,7 @@ struct Case {
 fn case() -> impl Strategy<Value = Case> {
     (2usize..7).prop_flat_map(|n| {
         (
-            proptest::collection::vec(event_spec(n), 0..12),
+            proptest::collection::vec(event_spec(n, 4, TIMES.len()), 0..12),
             proptest::collection::vec(0..NAMES.len(), n),
             0..n,
             proptest::option::of(0..TIMES.len()),
