@@ -93,17 +93,9 @@ impl Query {
     pub fn compile<'a>(&self, catalog: &'a dyn Catalog) -> Result<(Index<'a>, ReachQuery), Error> {
         let entity = |name: &str| catalog.resolve_entity(name);
         let message = |id: &str| {
-            let k = catalog.message_number(id).ok_or_else(|| {
-                let n = catalog.message_count();
-                Error::Query(QueryError::UnknownMessage {
-                    id: id.to_string(),
-                    listed: (0..n.min(20))
-                        .map(|m| catalog.message(m).id.clone())
-                        .collect(),
-                    total: n,
-                    empty_note: catalog.no_messages_note(),
-                })
-            })?;
+            let k = catalog
+                .message_number(id)
+                .ok_or_else(|| unknown_message(catalog, id))?;
             let m = catalog.message(k);
             let origin = m.origin.as_deref().ok_or_else(|| {
                 Error::Query(QueryError::NoOrigin {
@@ -284,4 +276,18 @@ pub fn reach_story(story: &Story, query: &Query) -> Result<ReachAnswer, Error> {
     let catalog = StoryCatalog::new(story);
     let (index, q) = query.compile(&catalog)?;
     Ok(reach(&index, &q))
+}
+
+/// The error for a message id the catalogue does not have, listing the
+/// first 20 it has.
+pub(crate) fn unknown_message(catalog: &dyn Catalog, id: &str) -> Error {
+    let n = catalog.message_count();
+    Error::Query(QueryError::UnknownMessage {
+        id: id.to_string(),
+        listed: (0..n.min(20))
+            .map(|m| catalog.message(m).id.clone())
+            .collect(),
+        total: n,
+        empty_note: catalog.no_messages_note(),
+    })
 }

@@ -102,15 +102,7 @@ impl Backward {
         }
         match &self.message {
             Some(m) if catalog.message_number(m).is_none() => {
-                let n = catalog.message_count();
-                return Err(Error::Query(QueryError::UnknownMessage {
-                    id: m.clone(),
-                    listed: (0..n.min(20))
-                        .map(|k| catalog.message(k).id.clone())
-                        .collect(),
-                    total: n,
-                    empty_note: catalog.no_messages_note(),
-                }));
+                return Err(super::unknown_message(catalog, m));
             }
             None if self.mode == Mode::Message => {
                 return Err(Error::Query(QueryError::MessageModeWithoutMessage));
