@@ -174,6 +174,16 @@ pub(super) fn excerpt<C: Catalog + ?Sized>(
         }
     }
     let kept: BTreeSet<&str> = story.entities.iter().map(|e| e.id.as_str()).collect();
+    // Holdings of kept messages by kept entities; markers always (a
+    // picture draws those in its window).
+    let messages: BTreeSet<&str> = story.messages.iter().map(|m| m.id.as_str()).collect();
+    for h in cat.holdings() {
+        if kept.contains(h.entity.as_str()) && messages.contains(h.message.as_str()) {
+            used.extend(h.sources.iter().map(|c| c.source().to_string()));
+            story.holdings.push(h.clone());
+        }
+    }
+    story.markers = cat.markers().to_vec();
     for r in cat.relations() {
         if kept.contains(r.from.as_str()) && kept.contains(r.to.as_str()) {
             used.extend(r.sources.iter().map(|c| c.source().to_string()));

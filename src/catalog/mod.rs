@@ -413,6 +413,12 @@ pub trait Catalog: Sync {
     fn markers(&self) -> &[crate::model::Marker] {
         &[]
     }
+    /// The holdings as written (a message held by a date, whatever the
+    /// route), for pictures and exports; queries use
+    /// [`Catalog::holding_channels`].
+    fn holdings(&self) -> &[crate::model::Holding] {
+        &[]
+    }
     /// Whether its events can cite sources (a story's can; a CSV corpus's
     /// rows cannot, so they are not uncited claims).
     fn cites(&self) -> bool {

@@ -191,6 +191,7 @@ fn draw(args: &RenderArgs, picture: &Picture, format: Format) -> Result<Vec<u8>,
         fit: args.fit,
         max_width: args.width,
         unreached: !args.no_unreached,
+        ..render::Look::default()
     };
     let engine = match args.engine {
         EngineArg::InProcess => Engine::InProcess,

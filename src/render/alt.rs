@@ -11,10 +11,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::plan::clean;
-use super::style::{count_word, date_phrase, join_names};
+use super::style::{count_word, date_phrase, join_names, point_label, DateStyle};
 use super::{Focus, Highlight};
 use crate::analysis::{reach_story, Query};
-use crate::model::{Certainty, Event, EventKind, Story};
+use crate::model::{Certainty, EntityKind, Event, EventKind, Holding, Story};
 use crate::Timing;
 
 /// The summary of `story` as drawn under `focus`.
@@ -78,27 +78,85 @@ fn certainty_clause(e: &Event) -> String {
     }
 }
 
+/// The receivers as a list, counted when there are more than two and all
+/// are people ("four people: A, B, C and D"); an organisation is never
+/// counted among the people.
 fn recipients(story: &Story, ids: &[String]) -> String {
     let names: Vec<String> = ids.iter().map(|i| name(story, i)).collect();
-    if names.len() > 2 {
+    let people = ids.iter().all(|i| {
+        story
+            .entity(i)
+            .is_some_and(|e| e.kind() == EntityKind::Person)
+    });
+    if names.len() > 2 && people {
         format!("{} people: {}", count_word(names.len()), join_names(&names))
     } else {
         join_names(&names)
     }
 }
 
-/// The verb of the first hop, from the message's origin: `A messaged it to B`.
-fn first_hop_verb(kind: &EventKind) -> &'static str {
-    match kind {
-        EventKind::Message => "messaged",
-        EventKind::Email => "emailed",
-        EventKind::Call => "called",
-        EventKind::Meeting => "met",
-        EventKind::Forward => "forwarded it to",
-        EventKind::Post | EventKind::Publication => "published it to",
-        EventKind::Handover => "handed it to",
-        EventKind::Other | EventKind::Free(_) => "told",
+/// How a hop of `kind` is told, sender first: the verb of the first hop
+/// from the message's origin (`A messaged B`) and of a later one (`A
+/// passed it … to B`); `None` for a kind the reporter named in their own
+/// words (a theft, a leak), told from the receiver's side instead ("B got
+/// it from A (theft)"), since such a hop need not be the sender's act.
+fn hop_verbs(kind: &EventKind) -> Option<(&'static str, &'static str)> {
+    Some(match kind {
+        EventKind::Message => ("messaged", "passed it"),
+        EventKind::Email => ("emailed", "emailed it"),
+        EventKind::Call => ("called", "passed it"),
+        EventKind::Meeting => ("met", "passed it"),
+        EventKind::Forward => ("forwarded it to", "forwarded it"),
+        EventKind::Post | EventKind::Publication => ("published it to", "published it"),
+        EventKind::Handover => ("handed it to", "handed it"),
+        EventKind::Other | EventKind::Free(_) => return None,
+    })
+}
+
+/// One hop of the narration: `sender` passed it to `to` by event `e`.
+fn hop_sentence(story: &Story, e: &Event, sender: &str, to: &[String], first: bool) -> String {
+    let tz = story.tz();
+    let who = name(story, sender);
+    let whom = recipients(story, to);
+    let when = date_phrase(e.time.as_ref(), &tz);
+    let clause = certainty_clause(e);
+    let Some((first_verb, verb)) = hop_verbs(&e.event_kind()) else {
+        // A kind in the reporter's words: from the receiver's side.
+        let kind = clean(e.kind());
+        return match e.certainty() {
+            Certainty::Unknown => {
+                format!("Whether {whom} got it from {who} ({kind}) is unknown.")
+            }
+            Certainty::Alleged => {
+                format!("{whom} allegedly got it from {who} ({kind}) {when}{clause}.")
+            }
+            _ => format!("{whom} got it from {who} ({kind}) {when}{clause}."),
+        };
+    };
+    match e.certainty() {
+        Certainty::Unknown => format!("Whether {who} passed it to {whom} is unknown."),
+        Certainty::Alleged => format!("{who} allegedly passed it to {whom} {when}{clause}."),
+        _ if first => format!("{who} {first_verb} {whom} {when}{clause}."),
+        _ => format!("{who} {verb} {when} to {whom}{clause}."),
     }
+}
+
+/// A holding as the claim it is: "RÚV held it by 3 April 2016 (how it got
+/// it is not recorded; confirmed)".
+fn holding_sentence(story: &Story, holding: &Holding) -> String {
+    let tz = story.tz();
+    let by = match holding.time.as_ref().and_then(|t| t.end.as_ref()) {
+        Some(end) => format!("by {}", point_label(end, &tz, DateStyle::Long)),
+        None => "at some time".to_string(),
+    };
+    let how = match holding.certainty() {
+        Certainty::Unknown => "; whether it did is unknown".to_string(),
+        c => format!("; {c}"),
+    };
+    format!(
+        "{} held it {by} (how it got it is not recorded{how}).",
+        name(story, &holding.entity)
+    )
 }
 
 /// (event, sender, receiver) of each reached entity's last hop: from the
@@ -143,52 +201,37 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
     let Some(origin) = m.origin.as_deref() else {
         return String::new();
     };
-    let tz = story.tz();
     let hops = last_hops(story, focus, id, h);
-    let mut groups: Vec<(&Event, String, Vec<String>)> = Vec::new();
+    // The hops grouped by event and sender, holdings on their own, in the
+    // answer's order.
+    let mut items: Vec<Told> = Vec::new();
     for (event, sender, receiver) in hops {
+        if let Some(hd) = story.holdings.iter().find(|x| x.id == event) {
+            if hd.certainty() >= focus.threshold {
+                items.push(Told::Held(hd));
+            }
+            continue;
+        }
         let Some(e) = story.event(&event) else {
             continue;
         };
         if e.certainty() < focus.threshold || !drawn(focus, e) {
             continue;
         }
-        match groups
-            .iter_mut()
-            .find(|(g, from, _)| g.id == event && *from == sender)
-        {
-            Some((_, _, to)) => to.push(receiver),
-            None => groups.push((e, sender, vec![receiver])),
+        let same =
+            |t: &Told| matches!(t, Told::Hop(g, from, _) if g.id == event && *from == sender);
+        match items.iter_mut().find(|t| same(t)) {
+            Some(Told::Hop(_, _, to)) => to.push(receiver),
+            _ => items.push(Told::Hop(e, sender, vec![receiver])),
         }
     }
-    let mut sentences: Vec<String> = Vec::new();
-    for (e, sender, to) in &groups {
-        let who = name(story, sender);
-        let when = date_phrase(e.time.as_ref(), &tz);
-        let sentence = match e.certainty() {
-            Certainty::Unknown => format!(
-                "Whether {who} passed it to {} is unknown.",
-                recipients(story, to)
-            ),
-            Certainty::Alleged => format!(
-                "{who} allegedly passed it to {} {when}{}.",
-                recipients(story, to),
-                certainty_clause(e)
-            ),
-            _ if sender == origin => format!(
-                "{who} {} {} {when}{}.",
-                first_hop_verb(&e.event_kind()),
-                recipients(story, to),
-                certainty_clause(e)
-            ),
-            _ => format!(
-                "{who} passed it {when} to {}{}.",
-                recipients(story, to),
-                certainty_clause(e)
-            ),
-        };
-        sentences.push(sentence);
-    }
+    let sentences: Vec<String> = items
+        .iter()
+        .map(|t| match t {
+            Told::Held(hd) => holding_sentence(story, hd),
+            Told::Hop(e, sender, to) => hop_sentence(story, e, sender, to, sender == origin),
+        })
+        .collect();
     let what = m
         .title
         .as_deref()
@@ -208,10 +251,12 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
             .filter(|e| !h.reached.contains_key(&e.id))
             .map(|e| clean(&e.name))
             .collect();
+        let held = items.iter().any(|t| matches!(t, Told::Held(_)));
         text.push_str(&format!(
-            " In all {} of {} people, organisations and groups in the story could have seen it through documented contacts",
+            " In all {} of {} people, organisations and groups in the story could have seen it through documented contacts{}",
             h.reached.len(),
             story.entities.len(),
+            if held { " and holdings" } else { "" },
         ));
         text.push_str(&match not.len() {
             0 => ".".to_string(),
@@ -219,6 +264,13 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
         });
     }
     text
+}
+
+/// One sentence of a message's narration: a hop (event, sender,
+/// receivers) or a holding.
+enum Told<'s> {
+    Hop(&'s Event, String, Vec<String>),
+    Held(&'s Holding),
 }
 
 fn list(names: Vec<String>, max: usize) -> String {

@@ -89,7 +89,11 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
         keys.insert(KeyItem::Kind(kind_of(story, id)));
     }
     let notes = chart.notes(story, focus, look);
-    let sources = sources_line(story);
+    let sources = if look.credits {
+        sources_line(story)
+    } else {
+        None
+    };
     let end = frame::footer(
         &mut body,
         fit,

@@ -161,6 +161,9 @@ pub struct Look {
     pub max_width: Option<u32>,
     /// Name the entities a reach did not reach in a caption line.
     pub unreached: bool,
+    /// Credit the sources under the picture (the embed lists them once on
+    /// its page instead).
+    pub credits: bool,
 }
 
 impl Default for Look {
@@ -170,6 +173,7 @@ impl Default for Look {
             fit: Fit::Column,
             max_width: None,
             unreached: true,
+            credits: true,
         }
     }
 }
@@ -182,6 +186,15 @@ pub struct Mark {
     pub earliest: String,
     /// Earliest time in seconds, for placing it on the time axis.
     pub earliest_seconds: Option<i64>,
+    /// The precision of that time (a year, a month, a day ...).
+    pub earliest_precision: Precision,
+    /// When it had it by, if the contacts it rests on happened: its
+    /// definite time at the question's threshold as a date (`None` when
+    /// only possible or unbounded).
+    pub had_by: Option<String>,
+    /// For an entity reached through a holding: "held it by DATE (how it
+    /// got it is not recorded)".
+    pub held: Option<String>,
     /// Definite or only possible.
     pub timing: Timing,
     /// Strongest evidence at which it is reached.
@@ -271,18 +284,25 @@ impl Focus {
             message: answer.asked.message.clone(),
             ..Highlight::default()
         };
+        let words = words::AnswerWords::new(catalog, &index, query, &answer);
         for r in &answer.reached {
-            let chain: Vec<(String, String, String)> =
-                r.hops(&index).into_iter().map(channel).collect();
+            let hops = r.hops(&index);
+            let held = hops
+                .last()
+                .and_then(|hop| words::holding_words(catalog, index.event(hop.channel)));
+            let chain: Vec<(String, String, String)> = hops.into_iter().map(channel).collect();
             h.channels.extend(chain.iter().cloned());
+            let (shown, precision) = earliest_at_precision(catalog, &index, query, &answer, r);
+            let had_by = (r.timing == Timing::Definite && r.definite_by.is_some())
+                .then(|| words.surely_by(r));
             h.reached.insert(
                 r.entity.clone(),
                 Mark {
-                    earliest: readable(
-                        catalog,
-                        &display_earliest(catalog, &index, query, &answer, r),
-                    ),
+                    earliest: readable(catalog, &shown),
                     earliest_seconds: r.earliest.filter(|t| *t != i64::MIN && *t != i64::MAX),
+                    earliest_precision: precision,
+                    had_by,
+                    held,
                     timing: r.timing,
                     evidence: r.evidence,
                     is_source: r.entity == answer.asked.source,
@@ -627,8 +647,19 @@ pub fn display_earliest(
     answer: &ReachAnswer,
     reached: &Reached,
 ) -> String {
+    earliest_at_precision(catalog, index, query, answer, reached).0
+}
+
+/// [`display_earliest`] and the precision it is written at.
+fn earliest_at_precision(
+    catalog: &dyn Catalog,
+    index: &Index,
+    query: &Query,
+    answer: &ReachAnswer,
+    reached: &Reached,
+) -> (String, Precision) {
     let Some(t) = reached.earliest else {
-        return "any time".to_string();
+        return ("any time".to_string(), Precision::Second);
     };
     let mut precision = query.start_precision(catalog);
     let mut current = answer.asked.start.unwrap_or(NO_LOWER);
@@ -655,7 +686,10 @@ pub fn display_earliest(
             current = ready;
         }
     }
-    crate::model::time::format_at_precision(t, precision, &catalog.timezone())
+    (
+        crate::model::time::format_at_precision(t, precision, &catalog.timezone()),
+        precision,
+    )
 }
 
 fn lower_first(s: &str) -> String {

@@ -311,6 +311,28 @@ pub fn count_word(n: usize) -> String {
         .map_or_else(|| n.to_string(), |w| w.to_string())
 }
 
+/// Two date labels as one span, the shared year said once: `Aug 2020`
+/// and `Sep 2020` give `Aug–Sep 2020`, `12 Apr 2019` and `Sep 2019`
+/// give `12 Apr – Sep 2019`, `2014` and `3 Apr 2015` give `2014 – 3 Apr
+/// 2015`.
+pub fn span_words(a: &str, b: &str) -> String {
+    let year = |s: &str| {
+        s.rsplit_once(' ')
+            .map(|(head, y)| (head.to_string(), y.to_string()))
+    };
+    match (year(a), year(b)) {
+        (Some((ha, ya)), Some((hb, yb))) if ya == yb && ya.len() == 4 => {
+            let short = !ha.contains(' ') && !hb.contains(' ') && !ha.contains(':');
+            if short {
+                format!("{ha}–{hb} {yb}")
+            } else {
+                format!("{ha} – {hb} {yb}")
+            }
+        }
+        _ => format!("{a} – {b}"),
+    }
+}
+
 /// Joins names as English: `A`, `A and B`, `A, B and C`.
 pub fn join_names(names: &[String]) -> String {
     match names {

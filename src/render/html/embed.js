@@ -153,7 +153,7 @@
       title.textContent = e.name + ' (' + e.kind + ')';
       if (e.reached) {
         add(dl, 'Could have it from', e.from);
-        add(dl, 'Surely had it by', e.by);
+        add(dl, 'Had it by', e.by);
         add(dl, 'Evidence', e.evidence);
         add(dl, 'Resting on', e.rests_on);
         add(dl, 'Through whom', e.chain);

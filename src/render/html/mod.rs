@@ -41,7 +41,7 @@ use serde_json::{json, Value};
 
 use super::words::{certainty_words, event_date, parties_words, zone_words, AnswerWords};
 use super::{draw_svg, name_of, Engine, Fit, Focus, Look};
-use crate::analysis::reach::{reach, ReachAnswer, Timing};
+use crate::analysis::reach::{reach, ReachAnswer, Reached, Timing};
 use crate::analysis::{Origin, Query};
 use crate::catalog::Catalog;
 use crate::escape;
@@ -138,6 +138,7 @@ pub fn html(page: &Page) -> Result<String, Error> {
         let look = Look {
             fit,
             max_width: None,
+            credits: false,
             ..page.look
         };
         let svg = draw_svg(page.story, page.focus, page.engine, &look)?;
@@ -177,7 +178,7 @@ pub fn html(page: &Page) -> Result<String, Error> {
     if let Some(a) = &answer {
         out.push_str(&table(a));
     }
-    out.push_str(&sources(page.catalog));
+    out.push_str(&sources(&page.story.sources));
     out.push_str("</article>\n");
     out.push_str(&format!(
         "<script type=\"application/json\" id=\"gv-data\">{data}</script>\n<script>{JS}</script>\n</body>\n</html>\n"
@@ -213,7 +214,7 @@ const CARD: &str =
 const HEADERS: [&str; 6] = [
     "Who",
     "Could have it from",
-    "Surely had it by",
+    "Had it by",
     "Evidence",
     "Resting on",
     "Through whom",
@@ -274,10 +275,12 @@ fn table(a: &Answer) -> String {
     out
 }
 
-fn sources(catalog: &dyn Catalog) -> String {
+/// The page's one list of sources: those of what it shows (the story
+/// drawn, an excerpt of the focus).
+fn sources(shown: &[crate::model::Source]) -> String {
     let e = escape::html_text;
     let mut items = Vec::new();
-    for s in catalog.sources() {
+    for s in shown {
         let name = match (&s.publisher, &s.title) {
             (Some(p), Some(t)) => format!("{p}, “{t}”"),
             (Some(p), None) => p.clone(),
@@ -352,12 +355,16 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
             continue;
         }
         let times = open_answer.get(&r.entity);
+        // The source with no start held it all along: definite by any
+        // date (its `definite_by` is null), so from the first.
+        let surely = definite(&sure_answer, &r.entity);
+        let claimed = definite(&open_answer, &r.entity);
         rows.push(Row {
             id: r.entity.clone(),
             name: super::clean(&r.name),
             cells: [
-                words.earliest(r),
-                words.surely_by(r),
+                reader_earliest(words.earliest(r)),
+                had_it_by(words.surely_by(r), r, surely, claimed),
                 r.evidence.to_string(),
                 words.chain(r),
                 String::new(),
@@ -372,10 +379,8 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
                 })
                 .collect(),
             earliest: times.and_then(|t| t.earliest),
-            // The source with no start held it all along: definite by any
-            // date (its `definite_by` is null), so from the first.
-            surely: definite(&sure_answer, &r.entity),
-            claimed: definite(&open_answer, &r.entity),
+            surely,
+            claimed,
         });
     }
     let not_reached: Vec<String> = answer
@@ -389,14 +394,50 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
         .as_deref()
         .and_then(|u| TimeExpr::parse(u, &tz).ok())
         .map(|t| t.interval().hi_or_max());
+    let what = match &answer.asked.message {
+        Some(m) => message_words(
+            catalog,
+            m,
+            &super::clean(&name_of(catalog, &answer.asked.source)),
+        ),
+        None => words.what(),
+    };
     Ok(Answer {
-        what: words.what(),
+        what,
         conditions: words.conditions(),
         finding: finding(catalog, query, &answer, &words),
         rows,
         not_reached,
         until,
     })
+}
+
+/// "Could have it from" for readers: a source with no start held it
+/// before any recorded contact (the command line's `always`).
+fn reader_earliest(from: String) -> String {
+    if from == "always" {
+        "before any recorded contact".to_string()
+    } else {
+        from
+    }
+}
+
+/// "Had it by" for readers: the date alone only when a confirmed chain
+/// makes it sure by then (`surely`); otherwise said as the condition it
+/// is ("Sep 2019, if the alleged contacts happened").
+fn had_it_by(by: String, r: &Reached, surely: Option<i64>, claimed: Option<i64>) -> String {
+    match (surely, claimed) {
+        (_, None) => by,
+        (Some(s), Some(c)) if s <= c => by,
+        _ => {
+            let which = match r.evidence {
+                Certainty::Unknown => "contacts of unknown occurrence",
+                Certainty::Alleged => "alleged contacts",
+                _ => "reported contacts",
+            };
+            format!("{by}, if the {which} happened")
+        }
+    }
 }
 
 /// Possessive: `WikiLeaks’`, `Donald Trump’s`.
@@ -410,6 +451,34 @@ fn possessive(name: &str) -> String {
 
 fn join(names: &[String]) -> String {
     super::style::join_names(names)
+}
+
+/// A message as readers are told of it: its title in quotation marks, else
+/// "SOURCE’s message" with its date when it has one day or moment.
+fn message_words(catalog: &dyn Catalog, m: &str, source: &str) -> String {
+    let Some(msg) = catalog.message_number(m).map(|k| catalog.message(k)) else {
+        return format!("{} message", possessive(source));
+    };
+    if let Some(t) = msg
+        .title
+        .as_deref()
+        .map(super::clean)
+        .filter(|t| !t.is_empty())
+    {
+        return format!("“{t}”");
+    }
+    match msg
+        .time
+        .as_ref()
+        .filter(|t| !t.is_range && t.start.is_some())
+    {
+        Some(t) => format!(
+            "{} message of {}",
+            possessive(source),
+            event_date(catalog, Some(t))
+        ),
+        None => format!("{} message", possessive(source)),
+    }
 }
 
 /// The finding in one sentence: how many could have seen it, and what the
@@ -428,39 +497,33 @@ fn finding(
         .iter()
         .filter(|r| r.entity != answer.asked.source)
         .collect();
-    let person = |id: &str| {
+    let kind = |id: &str| {
         catalog
             .entity_number(id)
-            .is_some_and(|u| catalog.entity_kind(u) == EntityKind::Person)
+            .map_or(EntityKind::Other, |u| catalog.entity_kind(u))
     };
-    let people = others.iter().filter(|r| person(&r.entity)).count();
-    let rest = others.len() - people;
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let who = match (people, rest) {
-        (0, 0) => "No one else".to_string(),
-        (p, 0) => count(p, "person", "people"),
-        (0, r) => count(r, "organisation or group", "organisations or groups"),
-        (p, r) => format!(
-            "{} and {}",
-            count(p, "person", "people"),
-            count(r, "organisation or group", "organisations or groups")
-        ),
+    // People, organisations and groups counted as what they are.
+    let counts: Vec<String> = [
+        (EntityKind::Person, "person", "people"),
+        (EntityKind::Organisation, "organisation", "organisations"),
+        (EntityKind::Group, "group", "groups"),
+        (EntityKind::Other, "other entity", "other entities"),
+    ]
+    .iter()
+    .filter_map(|(k, one, many)| {
+        let n = others.iter().filter(|r| kind(&r.entity) == *k).count();
+        (n > 0).then(|| count(n, one, many))
+    })
+    .collect();
+    let who = if counts.is_empty() {
+        "No one else".to_string()
+    } else {
+        join(&counts)
     };
     let what = match (&answer.asked.message, &query.origin) {
-        (Some(m), _) => {
-            let time = catalog
-                .message_number(m)
-                .and_then(|k| catalog.message(k).time.clone());
-            match time {
-                Some(t) => format!(
-                    "{} {} message",
-                    possessive(&source),
-                    event_date(catalog, Some(&t))
-                ),
-                None => format!("{} message", possessive(&source)),
-            }
-        }
+        (Some(m), _) => message_words(catalog, m, &source),
         (None, Origin::Entity(_)) | (None, Origin::Message(_)) => {
             words.what().replacen("anything", "what", 1)
         }
@@ -501,10 +564,15 @@ fn finding(
     } else if !alleged.is_empty() {
         let many = alleged.len() > 1;
         s.push_str(&format!(
-            "; the link{} to {} rest{} on alleged contacts",
+            "; the link{} to {} rest{} on {}",
             if many { "s" } else { "" },
             shown(alleged),
-            if many { "" } else { "s" }
+            if many { "" } else { "s" },
+            if many {
+                "alleged contacts"
+            } else {
+                "an alleged contact"
+            }
         ));
     } else if others.iter().all(|r| r.evidence == Certainty::Confirmed) {
         s.push_str("; every link is confirmed");

@@ -110,7 +110,19 @@ impl Builder<'_> {
         if let Some(h) = self.highlight() {
             for (id, m) in &h.reached {
                 if let Some(t) = m.earliest_seconds {
-                    first.insert(id.clone(), (t, Precision::Day));
+                    let p = match m.earliest_precision {
+                        Precision::Year | Precision::Month => m.earliest_precision,
+                        _ => Precision::Day,
+                    };
+                    first.insert(id.clone(), (t, p));
+                }
+            }
+            // A source that held it before any recorded contact starts the
+            // axis.
+            let start = first.values().min().copied();
+            if let (Some(m), Some(start)) = (h.reached.get(&h.source), start) {
+                if m.earliest_seconds.is_none() {
+                    first.insert(h.source.clone(), start);
                 }
             }
         }
@@ -146,8 +158,8 @@ impl Builder<'_> {
             n.place = Place::Main(band);
             // A reached entity's date is written on it only when it is not
             // its band's, which the time axis already says.
-            if let Some((earliest, line, at)) = self.pending.get(&n.id) {
-                let same = band.and_then(|b| labels.get(b)) == Some(earliest);
+            if let Some((_, line, at)) = self.pending.get(&n.id) {
+                let same = band.and_then(|b| labels.get(b)) == Some(line);
                 if !same {
                     let at = (*at).min(n.label.len());
                     n.label.insert(at, line.clone());

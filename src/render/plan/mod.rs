@@ -369,6 +369,23 @@ fn band_of(seconds: i64, precision: Precision, tz: &TimeZone) -> (i64, u8, Strin
     (secs, rank, style::point_label(&point, tz, DateStyle::Short))
 }
 
+/// A reached entity's date line: the span the data give ("Aug–Sep 2020":
+/// could have it from August, had it by September), "by 3 Apr 2015" with
+/// no earliest, "possibly 2 Jun 2013" when the dates only allow it, and
+/// "held it by DATE" for a holding.
+fn date_line(m: &super::Mark) -> String {
+    if let Some(held) = &m.held {
+        return held.split(" (").next().unwrap_or(held.as_str()).to_string();
+    }
+    let from = (m.earliest_seconds.is_some()).then_some(m.earliest.as_str());
+    match (from, m.had_by.as_deref(), m.timing) {
+        (_, _, crate::Timing::Possible) => format!("possibly {}", m.earliest),
+        (None, Some(by), _) => format!("by {by}"),
+        (Some(a), Some(b), _) if a != b => style::span_words(a, b),
+        _ => m.earliest.clone(),
+    }
+}
+
 /// The verb of a sentence about a contact of `kind`: `A messaged B`.
 fn verb(kind: &EventKind) -> &'static str {
     match kind {
@@ -521,10 +538,10 @@ pub(crate) fn plan(story: &Story, focus: &Focus, look: &Look) -> Plan {
         skipped_context: false,
         look: *look,
     };
-    b.sources();
     b.entities();
     b.events();
     b.prune();
+    b.sources();
     b.bands();
     b.relations();
     b.groups();
@@ -541,9 +558,51 @@ impl Builder<'_> {
         sizes(self.look.fit)
     }
 
+    /// The sources of what is drawn: the drawn contacts, the holdings on
+    /// the chains, the traced message and the drawn relations.
+    fn cited_sources(&self) -> BTreeSet<&str> {
+        let story = self.story;
+        let mut used: BTreeSet<&str> = BTreeSet::new();
+        for &i in &self.drawn {
+            if let Some(e) = story.events.get(i) {
+                used.extend(e.sources.iter().map(|c| c.source()));
+            }
+        }
+        if let Some(h) = self.highlight() {
+            let on_chain: BTreeSet<&str> = h.channels.iter().map(|(e, _, _)| e.as_str()).collect();
+            for hd in story
+                .holdings
+                .iter()
+                .filter(|hd| on_chain.contains(hd.id.as_str()))
+            {
+                used.extend(hd.sources.iter().map(|c| c.source()));
+            }
+            if let Some(m) = h.message.as_deref().and_then(|m| story.message(m)) {
+                used.extend(m.sources.iter().map(|c| c.source()));
+            }
+        }
+        if !self.focus.hide_relations {
+            for r in &story.relations {
+                if self.node_of.contains_key(&r.from) && self.node_of.contains_key(&r.to) {
+                    used.extend(r.sources.iter().map(|c| c.source()));
+                }
+            }
+        }
+        used
+    }
+
     fn sources(&mut self) {
+        if !self.look.credits {
+            return;
+        }
+        let used = self.cited_sources();
         let mut names: Vec<String> = Vec::new();
-        for s in &self.story.sources {
+        for s in self
+            .story
+            .sources
+            .iter()
+            .filter(|s| used.contains(s.id.as_str()))
+        {
             let name = match (&s.publisher, &s.title) {
                 (Some(p), Some(t)) => format!("{p}, “{t}”"),
                 (Some(p), None) => p.clone(),
@@ -582,14 +641,17 @@ impl Builder<'_> {
                 match h.reached.get(&e.id) {
                     Some(m) if m.is_source => {
                         label.push("source".to_string());
-                        if m.earliest != "any time" {
+                        let starts = if m.earliest_seconds.is_some() {
                             self.pending.insert(
                                 id.clone(),
                                 (m.earliest.clone(), m.earliest.clone(), label.len()),
                             );
-                        }
+                            m.earliest.clone()
+                        } else {
+                            "held it before any recorded contact".to_string()
+                        };
                         mark = EntityMark::Source;
-                        tooltip.push_str(&format!("\nWhere it starts: {}", m.earliest));
+                        tooltip.push_str(&format!("\nWhere it starts: {starts}"));
                     }
                     Some(m) => {
                         let timing = match m.timing {
@@ -598,10 +660,7 @@ impl Builder<'_> {
                         };
                         // The date goes on the time axis; on the node only
                         // when it is not its band's date (see `bands`).
-                        let line = match m.timing {
-                            crate::Timing::Definite => m.earliest.clone(),
-                            crate::Timing::Possible => format!("possibly {}", m.earliest),
-                        };
+                        let line = date_line(m);
                         self.pending
                             .insert(id.clone(), (m.earliest.clone(), line, label.len()));
                         // Evidence weaker than confirmed: its word, and the
