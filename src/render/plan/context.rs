@@ -158,8 +158,12 @@ impl Builder<'_> {
             n.place = Place::Main(band);
             // A reached entity's date is written on it only when it is not
             // its band's, which the time axis already says.
-            if let Some((_, line, at)) = self.pending.get(&n.id) {
-                let same = band.and_then(|b| labels.get(b)) == Some(line);
+            if let Some((earliest, line, at)) = self.pending.get(&n.id) {
+                // (A date only possible is its band's date: the outline
+                // and the tooltip say it is only possible.)
+                let band_label = band.and_then(|b| labels.get(b));
+                let same = band_label == Some(line)
+                    || (band_label == Some(earliest) && line.starts_with("possibly "));
                 if !same {
                     let at = (*at).min(n.label.len());
                     n.label.insert(at, line.clone());
