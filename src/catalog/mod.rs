@@ -413,6 +413,12 @@ pub trait Catalog: Sync {
     fn markers(&self) -> &[crate::model::Marker] {
         &[]
     }
+    /// The holdings as written, in file order (claims that an entity had a
+    /// message by some time; [`Catalog::holding_channels`] gives them as
+    /// channels).
+    fn holdings(&self) -> &[crate::model::Holding] {
+        &[]
+    }
     /// Whether its events can cite sources (a story's can; a CSV corpus's
     /// rows cannot, so they are not uncited claims).
     fn cites(&self) -> bool {

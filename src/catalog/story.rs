@@ -214,6 +214,9 @@ impl Catalog for StoryCatalog<'_> {
     fn markers(&self) -> &[crate::model::Marker] {
         &self.story().markers
     }
+    fn holdings(&self) -> &[crate::model::Holding] {
+        &self.story().holdings
+    }
     fn entity_count(&self) -> usize {
         self.story.entities.len()
     }

@@ -5,8 +5,9 @@ use std::io::Write;
 
 use crate::io::export::{export, ExportFormat};
 use crate::io::Input;
+use crate::model::Holding;
 use crate::render::Focus;
-use crate::{Catalog, Error, StoryCatalog};
+use crate::{Catalog, Error, Story, StoryCatalog};
 
 use super::args::ExportArgs;
 use super::errors::CliError;
@@ -106,6 +107,30 @@ fn focus(
         }
         set
     });
-    let story = catalog.excerpt(entities.as_ref(), focus.events.as_ref());
+    let mut story = catalog.excerpt(entities.as_ref(), focus.events.as_ref());
+    keep_parts(catalog, &mut story);
     Ok(Some(StoryCatalog::owned(story)))
+}
+
+/// Into a focus's story: the holdings of the entities and messages it
+/// keeps (with the sources they cite), and every marker (a reference date
+/// belongs to the whole story).
+fn keep_parts(catalog: &dyn Catalog, story: &mut Story) {
+    let entities: BTreeSet<&str> = story.entities.iter().map(|e| e.id.as_str()).collect();
+    let messages: BTreeSet<&str> = story.messages.iter().map(|m| m.id.as_str()).collect();
+    let holdings: Vec<Holding> = catalog
+        .holdings()
+        .iter()
+        .filter(|h| entities.contains(h.entity.as_str()) && messages.contains(h.message.as_str()))
+        .cloned()
+        .collect();
+    for c in holdings.iter().flat_map(|h| &h.sources) {
+        if story.sources.iter().all(|s| s.id != c.source()) {
+            if let Some(s) = catalog.sources().iter().find(|s| s.id == c.source()) {
+                story.sources.push(s.clone());
+            }
+        }
+    }
+    story.holdings = holdings;
+    story.markers = catalog.markers().to_vec();
 }
