@@ -413,9 +413,9 @@ pub trait Catalog: Sync {
     fn markers(&self) -> &[crate::model::Marker] {
         &[]
     }
-    /// The holdings as written (a message held by a date, whatever the
-    /// route), for pictures and exports; queries use
-    /// [`Catalog::holding_channels`].
+    /// The holdings as written, in file order (claims that an entity had a
+    /// message by some time; [`Catalog::holding_channels`] gives them as
+    /// channels).
     fn holdings(&self) -> &[crate::model::Holding] {
         &[]
     }

@@ -106,6 +106,8 @@ fn focus(
         }
         set
     });
+    // (The excerpt keeps the holdings of the entities and messages it
+    // keeps, and every marker.)
     let story = catalog.excerpt(entities.as_ref(), focus.events.as_ref());
     Ok(Some(StoryCatalog::owned(story)))
 }

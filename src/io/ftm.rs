@@ -5,7 +5,9 @@
 //! and the `ftm` tool write: people, organisations, public bodies, legal
 //! entities; e-mails, messages and events as contacts; family,
 //! membership, employment, associate and unknown-link relations; notes
-//! marked `grapevine:message` as traced messages. Every problem is located
+//! marked `grapevine:message` as traced messages; an unknown link from an
+//! entity to such a note as a holding, and an event marked
+//! `grapevine:marker` as a marker. Every problem is located
 //! by line and column; every property it has no field for is kept as an
 //! `x-ftm-PROPERTY` field and listed as a warning, and every entity of a
 //! schema it does not read is counted in a warning.
@@ -16,7 +18,7 @@ use std::ops::Range;
 use jiff::tz::TimeZone;
 use serde_json::Value as Json;
 
-use super::export::ftm::{default_kind, id_from_ftm, DESCRIPTION, KEYWORD};
+use super::export::ftm::{default_kind, id_from_ftm, DESCRIPTION, KEYWORD, TIME_NOTE};
 use super::export::parse_prefix;
 use super::json::{Node, Value};
 use super::Imported;
@@ -26,7 +28,11 @@ use crate::model::time::parse_timezone;
 use crate::model::{Certainty, Entity, Event, Message, Parties, Relation, Story, TimeExpr};
 use crate::Error;
 
+mod parts;
+use parts::{holds_message, is_marker, read_holding, read_marker};
+
 /// One FtM entity as read, with where it is.
+#[derive(Clone)]
 struct Line {
     span: Range<usize>,
     id: String,
@@ -163,9 +169,36 @@ impl Reader<'_> {
         }
     }
 
+    /// The time the export kept in a note (`grapevine time: EXPR`) where
+    /// FtM's dates could not hold it, and the line without that note (the
+    /// note stays when it holds no time).
+    fn time_note(&mut self, line: &Line) -> (Option<TimeExpr>, Line) {
+        let mut line = line.clone();
+        let Some(notes) = line.props.get_mut("notes") else {
+            return (None, line);
+        };
+        let tz = &self.tz;
+        let found = notes.iter().enumerate().find_map(|(i, n)| {
+            let t = TimeExpr::parse(n.strip_prefix(TIME_NOTE)?, tz).ok()?;
+            Some((i, t))
+        });
+        let Some((i, t)) = found else {
+            return (None, line);
+        };
+        notes.remove(i);
+        if notes.is_empty() {
+            line.props.remove("notes");
+        }
+        (Some(t), line)
+    }
+
     /// Keeps the properties the role does not read as `x-ftm-` fields.
     fn extra(&mut self, line: &Line) -> Vec<(String, Value)> {
-        let read = read_props(&line.schema);
+        self.extra_except(line, read_props(&line.schema))
+    }
+
+    /// Keeps the properties not in `read` as `x-ftm-` fields.
+    fn extra_except(&mut self, line: &Line, read: &[&str]) -> Vec<(String, Value)> {
         let mut out = Vec::new();
         for (k, vs) in &line.props {
             if read.contains(&k.as_str()) {
@@ -400,9 +433,15 @@ fn build(r: &mut Reader, lines: &[Line], timezone: Option<&str>) -> Story {
                     empty: Default::default(),
                 });
             }
+            Role::Contact if is_marker(line) => story.markers.push(read_marker(r, line)),
             Role::Contact => {
                 if let Some(event) = contact(r, line, &known) {
                     story.events.push(event);
+                }
+            }
+            Role::Relation(..) if holds_message(line, &known) => {
+                if let Some(h) = read_holding(r, line, &known) {
+                    story.holdings.push(h);
                 }
             }
             Role::Relation(a, b, implied) => {
@@ -521,6 +560,8 @@ fn marker(keywords: &[String], name: &str) -> Vec<String> {
 
 /// An Email, Message or Event as an event (none when its parties are bad).
 fn contact(r: &mut Reader, line: &Line, known: &Known) -> Option<Event> {
+    let (noted, line) = r.time_note(line);
+    let line = &line;
     let keywords = line.props.get("keywords").cloned().unwrap_or_default();
     let kind = marker(&keywords, "kind")
         .into_iter()
@@ -546,6 +587,7 @@ fn contact(r: &mut Reader, line: &Line, known: &Known) -> Option<Event> {
         },
     };
     let carries: Vec<String> = marker(&keywords, "carries");
+    let after: Vec<String> = marker(&keywords, "after");
     for c in &carries {
         if !known.messages.contains(c) {
             r.error(
@@ -566,7 +608,7 @@ fn contact(r: &mut Reader, line: &Line, known: &Known) -> Option<Event> {
     let quote_text = body.filter(|b| Some(b) != summary.as_ref() && *b != kind);
     let summary =
         summary.or_else(|| first(line, "name").filter(|n| *n != kind && line.schema == "Event"));
-    let time = r.time(line);
+    let time = noted.or_else(|| r.time(line));
     let extra = contact_extra(r, line, &keywords);
     Some(Event {
         id: id_from_ftm(&line.id),
@@ -580,7 +622,7 @@ fn contact(r: &mut Reader, line: &Line, known: &Known) -> Option<Event> {
         sources: Vec::new(),
         extra,
         empty: Default::default(),
-        after: Vec::new(),
+        after,
         ordered: None,
     })
 }
@@ -699,6 +741,7 @@ fn relation(
         kind: implied.map(str::to_string),
         certainty: None,
         time: None,
+        quote: None,
         extra: r.extra(line),
     };
     if !fields.read_descriptions(r, line) {
@@ -719,11 +762,12 @@ fn relation(
     })
 }
 
-/// A relation's fields that its descriptions may hold.
+/// A relation's (or a holding's) fields that its descriptions may hold.
 struct RelationFields {
     kind: Option<String>,
     certainty: Option<Certainty>,
     time: Option<TimeExpr>,
+    quote: Option<String>,
     extra: Vec<(String, Value)>,
 }
 
@@ -747,6 +791,9 @@ impl RelationFields {
             }
             if let Some(Json::String(c)) = f.get("certainty") {
                 self.certainty = c.parse::<Certainty>().ok();
+            }
+            if let Some(Json::String(q)) = f.get("quote") {
+                self.quote = Some(q.clone());
             }
             if let Some(Json::String(t)) = f.get("time") {
                 match TimeExpr::parse(t, &r.tz) {

@@ -7,8 +7,11 @@
 //! directed edge from its source to its target, a `mutual` or `undirected`
 //! one between both; edges whose `relation` attribute is true are
 //! relations. A contact's time is its `time` attribute when it has one,
-//! else its spell (or `start` and `end`) at its `precision`. Every other
-//! attribute is kept as an `x-gexf-TITLE` field and listed in a warning.
+//! else its spell (or `start` and `end`) at its `precision`; its `after`
+//! (a JSON list) the events it follows. A node's `holdings` (a JSON list
+//! of objects with `id`, `message`, `certainty`, `time`, `summary`,
+//! `quote`) are the entity's holdings. Every other attribute is kept as an
+//! `x-gexf-TITLE` field and listed in a warning.
 //!
 //! [`export::gexf`]: super::export::gexf
 
@@ -24,13 +27,34 @@ use super::Imported;
 use crate::diagnostic::{quote, Diagnostic, Report};
 use crate::model::time::parse_timezone;
 use crate::model::{
-    Certainty, Entity, EntityKind, Event, Message, Parties, Precision, Relation, Story, TimeExpr,
-    TimePoint,
+    Certainty, Entity, EntityKind, Event, Holding, Message, Parties, Precision, Relation, Story,
+    TimeExpr, TimePoint,
 };
 use crate::Error;
 
-const NODE_READ: [&str; 6] = ["kind", "aliases", "tags", "description", "url", "colour"];
-const EDGE_READ: [&str; 12] = [
+const NODE_READ: [&str; 7] = [
+    "kind",
+    "aliases",
+    "tags",
+    "description",
+    "url",
+    "colour",
+    "holdings",
+];
+/// The fields of a holding in a node's `holdings` that are read (its dates
+/// are read from `time`; the rest is kept as `x-gexf-` fields).
+const HOLDING_READ: [&str; 9] = [
+    "id",
+    "message",
+    "certainty",
+    "time",
+    "date_lo",
+    "date_hi",
+    "precision",
+    "summary",
+    "quote",
+];
+const EDGE_READ: [&str; 13] = [
     "event",
     "relation",
     "kind",
@@ -43,6 +67,7 @@ const EDGE_READ: [&str; 12] = [
     "carries",
     "relation_id",
     "mutual",
+    "after",
 ];
 
 /// One edge as read.
@@ -192,6 +217,89 @@ impl Reading {
         extra
     }
 
+    /// Keeps the attribute `title` as an `x-gexf-` field (counted for the
+    /// warning).
+    fn keep(&mut self, title: &str, v: &str, span: &Range<usize>) -> (String, Value) {
+        let e = self
+            .kept
+            .entry(title.to_string())
+            .or_insert((0, span.clone()));
+        e.0 += 1;
+        (format!("x-gexf-{title}"), s_string(v))
+    }
+
+    /// The holdings of node `entity` as its `holdings` attribute lists them
+    /// (`None` when it is no JSON list of objects with an id and a message).
+    fn holdings(&mut self, entity: &str, text: &str, span: &Range<usize>) -> Option<Vec<Holding>> {
+        let list: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_str(text).ok()?;
+        let mut out = Vec::new();
+        for o in list {
+            let s = |k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            let (id, message) = (s("id")?, s("message")?);
+            let mut extra = Vec::new();
+            for (k, v) in &o {
+                if !HOLDING_READ.contains(&k.as_str()) {
+                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                    extra.push(self.keep(k, &v, span));
+                }
+            }
+            if !self.messages.contains(&message) {
+                self.messages.push(message.clone());
+            }
+            out.push(Holding {
+                time: self.holding_time(s("time"), span),
+                certainty: self.holding_certainty(s("certainty"), span),
+                id,
+                entity: entity.to_string(),
+                message,
+                summary: s("summary"),
+                quote: s("quote"),
+                sources: Vec::new(),
+                empty: Default::default(),
+                extra,
+            });
+        }
+        Some(out)
+    }
+
+    /// A holding's time (an error when it is no time expression).
+    fn holding_time(&mut self, t: Option<String>, span: &Range<usize>) -> Option<TimeExpr> {
+        let t = t?;
+        match TimeExpr::parse(&t, &self.tz) {
+            Ok(t) => Some(t),
+            Err(err) => {
+                self.report.diagnostics.push(
+                    Diagnostic::error(
+                        format!(
+                            "the time {} of a holding is not a time expression: {}",
+                            quote(&t),
+                            err.message
+                        ),
+                        Some(span.clone()),
+                        "this node",
+                    )
+                    .with_help(err.help),
+                );
+                None
+            }
+        }
+    }
+
+    /// A holding's certainty (an error when it is no certainty).
+    fn holding_certainty(&mut self, c: Option<String>, span: &Range<usize>) -> Option<Certainty> {
+        match c?.parse::<Certainty>() {
+            Ok(c) => Some(c),
+            Err(m) => {
+                self.report.diagnostics.push(
+                    Diagnostic::error(m, Some(span.clone()), "this node")
+                        .with_help("write confirmed, reported, alleged or unknown"),
+                );
+                None
+            }
+        }
+    }
+
     /// The nodes, as entities.
     fn nodes(&mut self, graph: roxmltree::Node) {
         for n in graph.descendants().filter(|n| tag(n, "node")) {
@@ -229,7 +337,13 @@ impl Reading {
                     .map_or("other", EntityKind::as_str)
                     .to_string()
             });
-            let extra = self.extra(&a, &NODE_READ, &sp);
+            let mut extra = self.extra(&a, &NODE_READ, &sp);
+            if let Some(text) = a.get("holdings") {
+                match self.holdings(id, text, &sp) {
+                    Some(hs) => self.story.holdings.extend(hs),
+                    None => extra.push(self.keep("holdings", text, &sp)),
+                }
+            }
             self.story.entities.push(Entity {
                 id: id.to_string(),
                 name: n.attribute("label").unwrap_or(id).to_string(),
@@ -340,11 +454,14 @@ impl Reading {
         let Some(parties) = self.parties(&key, members) else {
             return;
         };
-        let carries: Vec<String> = first
-            .atts
-            .get("carries")
-            .map(|v| serde_json::from_str::<Vec<String>>(v).unwrap_or_else(|_| vec![v.clone()]))
-            .unwrap_or_default();
+        let list = |k: &str| -> Vec<String> {
+            first
+                .atts
+                .get(k)
+                .map(|v| serde_json::from_str::<Vec<String>>(v).unwrap_or_else(|_| vec![v.clone()]))
+                .unwrap_or_default()
+        };
+        let (carries, after) = (list("carries"), list("after"));
         for c in &carries {
             if !self.messages.contains(c) {
                 self.messages.push(c.clone());
@@ -363,7 +480,7 @@ impl Reading {
             sources: Vec::new(),
             extra,
             empty: Default::default(),
-            after: Vec::new(),
+            after,
             ordered: None,
         });
     }

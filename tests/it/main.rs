@@ -9,6 +9,7 @@ mod corpus;
 mod csv_fuzz;
 mod embed;
 mod equality;
+mod export_parts;
 mod hostile_csv;
 mod hostile_story;
 mod interchange;

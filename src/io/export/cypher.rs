@@ -7,17 +7,22 @@
 //! `:Message` nodes, linked from their origin by `ORIGIN_OF`. A contact is
 //! a relationship per receiver typed by its kind (`FORWARD`, `MEETING`;
 //! any other kind `OTHER`), a mutual contact one per pair with `mutual:
-//! true`; a relation is typed by its kind in capitals (`MEMBER_OF`). Every
+//! true` and `after` the events it follows; a relation is typed by its
+//! kind in capitals (`MEMBER_OF`). A holding (an entity had a message by
+//! some time) is a `HELD` relationship from the entity to the message node,
+//! never one between entities; a marker (a reference date) is a `:Marker`
+//! node of its own. Every
 //! text is a string literal escaped by [`string`]: no user text reaches a
 //! query unescaped, and relationship types are made of `A-Z`, `0-9` and
 //! `_` only.
 
+use super::parts::{holding_citations, parts_with_extra};
 use super::{
     citations_text, kind_colour, links, source_urls, DateColumns, ExportFile, ExportFormat,
     Exported, LossReport,
 };
 use crate::catalog::{Catalog, EntityId, EventId};
-use crate::model::{EntityKind, TimeExpr, EVENT_KINDS};
+use crate::model::{Citation, EntityKind, TimeExpr, EVENT_KINDS};
 
 /// A Cypher string literal: single quotes, with `\\`, `\'`, `\"`, `\n`,
 /// `\r`, `\t` and `\uXXXX` for every other control or line-separating
@@ -172,8 +177,65 @@ fn items(catalog: &dyn Catalog, loss: &mut LossReport) -> Vec<Item> {
     entity_nodes(catalog, loss, &mut out);
     message_items(catalog, loss, &mut out);
     link_items(catalog, loss, &mut out);
+    holding_items(catalog, loss, &mut out);
+    marker_nodes(catalog, &mut out);
     claim_losses(catalog, loss);
     out
+}
+
+/// The holdings as `HELD` relationships from the entity to the message.
+fn holding_items(catalog: &dyn Catalog, loss: &mut LossReport, out: &mut Vec<Item>) {
+    for h in catalog.holdings() {
+        let mut p = Props::default();
+        p.s("id", h.id.clone());
+        p.s("certainty", h.certainty().as_str());
+        p.dates(h.time.as_ref());
+        p.opt("quote", h.quote.as_ref());
+        p.opt("summary", h.summary.as_ref());
+        cite_props(catalog, &h.sources, &mut p, loss);
+        out.push(Item::Rel {
+            from: h.entity.clone(),
+            from_label: "Entity",
+            to: h.message.clone(),
+            to_label: "Message",
+            ty: "HELD".into(),
+            props: p,
+            file: "held.csv",
+        });
+    }
+}
+
+/// The markers as `:Marker` nodes (connected to nothing).
+fn marker_nodes(catalog: &dyn Catalog, out: &mut Vec<Item>) {
+    for m in catalog.markers() {
+        let mut p = Props::default();
+        p.s("id", m.id.clone());
+        p.s("label", m.label.clone());
+        p.dates(m.time.as_ref());
+        out.push(Item::Node {
+            labels: vec!["Marker"],
+            props: p,
+        });
+    }
+}
+
+/// A claim's citations as `sources` (text) and `source_url` (the first
+/// cited url; the report counts claims citing several).
+fn cite_props(catalog: &dyn Catalog, sources: &[Citation], p: &mut Props, loss: &mut LossReport) {
+    if sources.is_empty() {
+        return;
+    }
+    p.s("sources", citations_text(catalog, sources));
+    let urls = source_urls(catalog, sources);
+    if let Some(u) = urls.first() {
+        p.s("source_url", u.clone());
+    }
+    if urls.len() > 1 {
+        loss.add(
+            "source-urls",
+            "{n} claim{s} citing several urls keep the first as source_url (all in sources)",
+        );
+    }
 }
 
 /// The entities as nodes.
@@ -253,6 +315,7 @@ fn link_items(catalog: &dyn Catalog, loss: &mut LossReport, out: &mut Vec<Item>)
             p.b("mutual", link.mutual);
             p.dates(ev.time.as_ref());
             p.list("carries", &ev.carries);
+            p.list("after", &ev.after);
             p.opt("quote", ev.quote.as_ref());
             p.opt("summary", ev.summary.as_ref());
             (contact_type(ev.kind()), "contacts.csv", ev.sources.clone())
@@ -272,19 +335,7 @@ fn link_items(catalog: &dyn Catalog, loss: &mut LossReport, out: &mut Vec<Item>)
         } else {
             continue;
         };
-        if !sources.is_empty() {
-            p.s("sources", citations_text(catalog, &sources));
-            let urls = source_urls(catalog, &sources);
-            if let Some(u) = urls.first() {
-                p.s("source_url", u.clone());
-            }
-            if urls.len() > 1 {
-                loss.add(
-                    "source-urls",
-                    "{n} claim{s} citing several urls keep the first as source_url (all in sources)",
-                );
-            }
-        }
+        cite_props(catalog, &sources, &mut p, loss);
         out.push(Item::Rel {
             from,
             from_label: "Entity",
@@ -311,6 +362,8 @@ fn claim_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
         cites += r.sources.len();
         extra += usize::from(!r.extra.is_empty());
     }
+    cites += holding_citations(catalog);
+    extra += parts_with_extra(catalog);
     loss.add_n(
         "citations-flattened",
         cites,
@@ -398,7 +451,7 @@ const MESSAGE_COLUMNS: [(&str, &str); 9] = [
     ("time", "time"),
     ("sources", "sources"),
 ];
-const CONTACT_COLUMNS: [(&str, &str); 17] = [
+const CONTACT_COLUMNS: [(&str, &str); 18] = [
     (":START_ID", ""),
     (":END_ID", ""),
     (":TYPE", ""),
@@ -411,11 +464,36 @@ const CONTACT_COLUMNS: [(&str, &str); 17] = [
     ("precision", "precision"),
     ("time", "time"),
     ("carries:string[]", "carries"),
+    ("after:string[]", "after"),
     ("quote", "quote"),
     ("summary", "summary"),
     ("sources", "sources"),
     ("source_url", "source_url"),
     ("", ""),
+];
+const HELD_COLUMNS: [(&str, &str); 13] = [
+    (":START_ID", ""),
+    (":END_ID", ""),
+    (":TYPE", ""),
+    ("id", "id"),
+    ("certainty", "certainty"),
+    ("date_lo", "date_lo"),
+    ("date_hi", "date_hi"),
+    ("precision", "precision"),
+    ("time", "time"),
+    ("quote", "quote"),
+    ("summary", "summary"),
+    ("sources", "sources"),
+    ("source_url", "source_url"),
+];
+const MARKER_COLUMNS: [(&str, &str); 7] = [
+    ("id:ID", ""),
+    (":LABEL", ""),
+    ("label", "label"),
+    ("date_lo", "date_lo"),
+    ("date_hi", "date_hi"),
+    ("precision", "precision"),
+    ("time", "time"),
 ];
 const RELATION_COLUMNS: [(&str, &str); 14] = [
     (":START_ID", ""),
@@ -436,25 +514,29 @@ const RELATION_COLUMNS: [(&str, &str); 14] = [
 const ORIGIN_COLUMNS: [(&str, &str); 3] = [(":START_ID", ""), (":END_ID", ""), (":TYPE", "")];
 
 /// The file names of [`export_csv`], in the order `neo4j-admin` takes them.
-pub const CSV_FILES: [&str; 5] = [
+pub const CSV_FILES: [&str; 7] = [
     "entities.csv",
     "messages.csv",
+    "markers.csv",
     "contacts.csv",
     "relations.csv",
     "origins.csv",
+    "held.csv",
 ];
 
 /// Writes the catalogue as Neo4j bulk-import CSV files (`entities.csv`,
-/// `messages.csv`, `contacts.csv`, `relations.csv`, `origins.csv`), array
-/// items separated by `;`.
+/// `messages.csv`, `markers.csv`, `contacts.csv`, `relations.csv`,
+/// `origins.csv`, `held.csv`), array items separated by `;`.
 pub fn export_csv(catalog: &dyn Catalog) -> Exported {
     let mut loss = LossReport::new(ExportFormat::Neo4jCsv);
     let columns = |name: &str| -> Vec<(&'static str, &'static str)> {
         let c: &[(&str, &str)] = match name {
             "entities.csv" => &ENTITY_COLUMNS,
             "messages.csv" => &MESSAGE_COLUMNS,
+            "markers.csv" => &MARKER_COLUMNS,
             "contacts.csv" => &CONTACT_COLUMNS,
             "relations.csv" => &RELATION_COLUMNS,
+            "held.csv" => &HELD_COLUMNS,
             _ => &ORIGIN_COLUMNS,
         };
         c.iter().copied().filter(|(h, _)| !h.is_empty()).collect()
@@ -470,10 +552,10 @@ pub fn export_csv(catalog: &dyn Catalog) -> Exported {
     for item in items(catalog, &mut loss) {
         let (file, own, props): (&str, Vec<String>, Props) = match item {
             Item::Node { labels, props } => {
-                let file = if labels[0] == "Message" {
-                    "messages.csv"
-                } else {
-                    "entities.csv"
+                let file = match labels[0] {
+                    "Message" => "messages.csv",
+                    "Marker" => "markers.csv",
+                    _ => "entities.csv",
                 };
                 let id = match props.get("id") {
                     Some(Val::Str(s)) => s.clone(),
@@ -515,7 +597,7 @@ pub fn export_csv(catalog: &dyn Catalog) -> Exported {
     loss.add_n(
         "array-delimiter",
         semicolons,
-        "{n} list item{s} (aliases, tags, carries) containing ';', which neo4j-admin splits",
+        "{n} list item{s} (aliases, tags, carries, after) containing ';', which neo4j-admin splits",
     );
     Exported {
         files: CSV_FILES

@@ -6,17 +6,23 @@
 //! gets it as `parent` (a compound node: the organisation is drawn around
 //! its members). A node has one parent: further memberships, and any that
 //! would make a cycle, stay edges only. Every relation is also an edge.
+//!
+//! An entity's holdings (it had a message by some time) are its node's
+//! `holdings`, a list of objects: they are not contacts, so not edges. A
+//! contact's `after` lists the events it follows; the story's markers are
+//! the document's `data.markers`.
 
 use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
+use super::parts::{holdings_by_entity, holdings_json, markers_json};
 use super::{
     citations_text, graph_losses, kind_colour, links, DateColumns, EdgeIds, ExportFormat, Exported,
     LossReport,
 };
 use crate::catalog::{Catalog, EntityId};
-use crate::model::{EntityKind, Event, Relation};
+use crate::model::{EntityKind, Event, Holding, Relation};
 
 /// Relation kinds that make the organisation a compound parent.
 pub const PARENT_KINDS: [&str; 2] = ["member-of", "employee-of"];
@@ -62,8 +68,9 @@ fn parents(catalog: &dyn Catalog) -> (HashMap<EntityId, EntityId>, usize) {
 pub fn export(catalog: &dyn Catalog) -> Exported {
     let mut loss = LossReport::new(ExportFormat::Cytoscape);
     let (parent, left) = parents(catalog);
+    let held = holdings_by_entity(catalog);
     let nodes: Vec<Value> = EntityId::all(catalog.entity_count())
-        .map(|u| node(catalog, u, &parent))
+        .map(|u| node(catalog, (u, held.get(&u)), &parent))
         .collect();
     let mut edges = Vec::new();
     let mut ids = EdgeIds::new(catalog, "edge-");
@@ -100,6 +107,9 @@ pub fn export(catalog: &dyn Catalog) -> Exported {
     if let Some(z) = catalog.timezone_name() {
         data.insert("timezone".into(), json!(z));
     }
+    if let Some(m) = markers_json(catalog) {
+        data.insert("markers".into(), m);
+    }
     let doc = json!({
         "format_version": "1.0",
         "generated_by": "grapevine",
@@ -118,8 +128,13 @@ pub fn export(catalog: &dyn Catalog) -> Exported {
     Exported::single(text.into_bytes(), loss)
 }
 
-/// Entity `u` as a node, inside its parent's compound node if it has one.
-fn node(catalog: &dyn Catalog, u: EntityId, parent: &HashMap<EntityId, EntityId>) -> Value {
+/// Entity `u` as a node with its holdings, inside its parent's compound
+/// node if it has one.
+fn node(
+    catalog: &dyn Catalog,
+    (u, held): (EntityId, Option<&Vec<&Holding>>),
+    parent: &HashMap<EntityId, EntityId>,
+) -> Value {
     let e = catalog.entity(u);
     let mut d = Map::new();
     d.insert("id".into(), json!(e.id));
@@ -141,6 +156,9 @@ fn node(catalog: &dyn Catalog, u: EntityId, parent: &HashMap<EntityId, EntityId>
     if let Some(p) = parent.get(&u) {
         d.insert("parent".into(), json!(catalog.entity_id(*p)));
     }
+    if let Some(list) = holdings_json(catalog, held) {
+        d.insert("holdings".into(), list);
+    }
     json!({ "data": d })
 }
 
@@ -159,6 +177,9 @@ fn contact_data(catalog: &dyn Catalog, ev: &Event, mutual: bool, d: &mut Map<Str
     }
     if !ev.carries.is_empty() {
         d.insert("carries".into(), json!(ev.carries));
+    }
+    if !ev.after.is_empty() {
+        d.insert("after".into(), json!(ev.after));
     }
     if !ev.sources.is_empty() {
         d.insert(

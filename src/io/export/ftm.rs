@@ -8,9 +8,13 @@
 //! a meeting or any mutual contact an `Event` with `involved` (and the
 //! sender as `organizer`). Relations are `Family`, `Membership`,
 //! `Employment`, `Associate` or `UnknownLink` by their kind; traced
-//! messages are `Note`s. Dates are FtM prefixes; what FtM has no field for
-//! goes into keywords (`grapevine:certainty=reported`), notes or a
-//! description, and the loss report says so.
+//! messages are `Note`s. A holding (an entity had a message by some time)
+//! is an `UnknownLink` from the entity to the message's `Note` with the
+//! role [`HELD_ROLE`]; a marker (a reference date) an `Event` with the
+//! keyword `grapevine:marker` and no one involved; a contact's `after` the
+//! keywords `grapevine:after=EVENT`. Dates are FtM prefixes; what FtM has
+//! no field for goes into keywords (`grapevine:certainty=reported`), notes
+//! or a description, and the loss report says so.
 
 use serde_json::{json, Map, Value};
 
@@ -29,6 +33,10 @@ pub const DESCRIPTION: &str = "grapevine: ";
 pub const TIME_NOTE: &str = "grapevine time: ";
 /// Prefix of an id that is not a valid FtM id, written in hexadecimal.
 pub const HEX_ID: &str = "gvx-";
+/// The role of the `UnknownLink` a holding is written as.
+pub const HELD_ROLE: &str = "held";
+/// The keyword of the `Event` a marker is written as.
+pub const MARKER_KEYWORD: &str = "grapevine:marker";
 
 /// Relation kinds written as `Associate` (between two people).
 pub const ASSOCIATE_KINDS: [&str; 6] = [
@@ -298,6 +306,8 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
     messages(catalog, &mut out, &mut loss);
     contacts(catalog, &tz, &mut out, &mut loss);
     relations(catalog, &tz, &mut out, &mut loss);
+    holdings(catalog, &tz, &mut out, &mut loss);
+    markers(catalog, &tz, &mut out, &mut loss);
     Exported::single(out.into_bytes(), loss)
 }
 
@@ -426,6 +436,14 @@ fn contacts(
         for c in &ev.carries {
             ent.push("keywords", &format!("{KEYWORD}carries={c}"));
         }
+        for a in &ev.after {
+            ent.push("keywords", &format!("{KEYWORD}after={a}"));
+        }
+        loss.add_n(
+            "after-keyword",
+            ev.after.len(),
+            "{n} event order{s} (after) kept as keywords (grapevine:after=...)",
+        );
         if let Some(n) = dates(&mut ent, ev.time.as_ref(), schema != "Email", tz, loss) {
             notes.push(n);
         }
@@ -540,6 +558,76 @@ fn relations(
         }
         cite(catalog, &mut ent, &r.sources, "summary", loss);
         if !r.extra.is_empty() {
+            loss.add(
+                "extra-fields",
+                "{n} object{s} with unknown fields not written",
+            );
+        }
+        ent.line(out);
+    }
+}
+
+/// Writes the holdings as UnknownLinks from the entity (`subject`) to the
+/// message's Note (`object`), role [`HELD_ROLE`]: certainty, time and
+/// quote in a description as JSON (`{"holding": true, ...}`), the summary
+/// as `summary`, the citations as a second description.
+fn holdings(
+    catalog: &dyn Catalog,
+    tz: &jiff::tz::TimeZone,
+    out: &mut String,
+    loss: &mut LossReport,
+) {
+    for h in catalog.holdings() {
+        let mut ent = Entity::new(&h.id, "UnknownLink");
+        ent.push("subject", &ftm_id(&h.entity));
+        ent.push("object", &ftm_id(&h.message));
+        ent.push("role", HELD_ROLE);
+        dates(&mut ent, h.time.as_ref(), true, tz, loss);
+        let mut fields = Map::new();
+        fields.insert("holding".into(), Value::Bool(true));
+        fields.insert("certainty".into(), json!(h.certainty().as_str()));
+        if let Some(t) = &h.time {
+            fields.insert("time".into(), json!(t.text));
+        }
+        if let Some(q) = &h.quote {
+            fields.insert("quote".into(), json!(q));
+        }
+        ent.push(
+            "description",
+            &format!("{DESCRIPTION}{}", Value::Object(fields)),
+        );
+        loss.add(
+            "holding-description",
+            "{n} holding{s} keep certainty, time and quote in a description",
+        );
+        ent.opt("summary", h.summary.as_deref());
+        cite(catalog, &mut ent, &h.sources, "description", loss);
+        if !h.extra.is_empty() {
+            loss.add(
+                "extra-fields",
+                "{n} object{s} with unknown fields not written",
+            );
+        }
+        ent.line(out);
+    }
+}
+
+/// Writes the markers as Events with the keyword [`MARKER_KEYWORD`], the
+/// label as `name`, and no one involved.
+fn markers(
+    catalog: &dyn Catalog,
+    tz: &jiff::tz::TimeZone,
+    out: &mut String,
+    loss: &mut LossReport,
+) {
+    for m in catalog.markers() {
+        let mut ent = Entity::new(&m.id, "Event");
+        ent.push("name", &m.label);
+        ent.push("keywords", MARKER_KEYWORD);
+        if let Some(n) = dates(&mut ent, m.time.as_ref(), true, tz, loss) {
+            ent.push("notes", &n);
+        }
+        if !m.extra.is_empty() {
             loss.add(
                 "extra-fields",
                 "{n} object{s} with unknown fields not written",

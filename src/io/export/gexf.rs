@@ -9,32 +9,38 @@
 //! edge per receiver (a mutual contact one `mutual` edge per pair of
 //! participants) with a spell over its interval, open ends left open, and
 //! its event id, kind, certainty, precision, time expression, quote,
-//! summary, carried messages and sources as attributes. Relations are
-//! edges with `relation` true. The graph's `timezone` is the story's.
+//! summary, carried messages, the events it follows (`after`) and sources
+//! as attributes. Relations are edges with `relation` true. The graph's
+//! `timezone` is the story's. An entity's holdings (it had a message by
+//! some time) are its node's attribute `holdings`, a JSON list: they are
+//! not contacts, so not edges. Markers have no place (GEXF has no graph
+//! attributes) and are reported lost.
 //!
 //! Spells hold instants in UTC (`2016-09-20T04:00:00Z`); the file says
 //! `timeformat="date"` because networkx reads no other name for dates (the
 //! schema's time type takes dates and date-times alike).
 
+use super::parts::{holdings_by_entity, holdings_json, lose_markers};
 use super::{
     contact_attributes, graph_losses, kind_colour, links, relation_attributes, rgb, DateColumns,
     EdgeIds, ExportFormat, Exported, Link, LossReport, XmlText,
 };
 use crate::catalog::{Catalog, EntityId};
-use crate::model::TimeExpr;
+use crate::model::{Holding, TimeExpr};
 
 /// The node attributes, `(id, type)`: the id is also the title.
-pub const NODE_ATTRIBUTES: [(&str, &str); 6] = [
+pub const NODE_ATTRIBUTES: [(&str, &str); 7] = [
     ("kind", "string"),
     ("aliases", "string"),
     ("tags", "string"),
     ("description", "string"),
     ("url", "string"),
     ("colour", "string"),
+    ("holdings", "string"),
 ];
 
 /// The edge attributes, `(id, type)`.
-pub const EDGE_ATTRIBUTES: [(&str, &str); 12] = [
+pub const EDGE_ATTRIBUTES: [(&str, &str); 13] = [
     ("event", "string"),
     ("relation", "boolean"),
     ("kind", "string"),
@@ -47,6 +53,7 @@ pub const EDGE_ATTRIBUTES: [(&str, &str); 12] = [
     ("carries", "string"),
     ("sources", "string"),
     ("relation_id", "string"),
+    ("after", "string"),
 ];
 
 /// Writes the catalogue as GEXF 1.3.
@@ -93,8 +100,9 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
         s.push_str("    </attributes>\n");
     }
     s.push_str("    <nodes>\n");
+    let held = holdings_by_entity(catalog);
     for u in EntityId::all(catalog.entity_count()) {
-        node(catalog, u, &mut x, &mut s);
+        node(catalog, (u, held.get(&u)), &mut x, &mut s);
     }
     s.push_str("    </nodes>\n    <edges>\n");
     let mut ids = EdgeIds::new(catalog, "e");
@@ -115,6 +123,7 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
     }
     s.push_str("    </edges>\n  </graph>\n</gexf>\n");
     graph_losses(catalog, &mut loss);
+    lose_markers(catalog, &mut loss);
     x.report(&mut loss);
     Exported::single(s.into_bytes(), loss)
 }
@@ -140,8 +149,13 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
     s.push_str("  </meta>\n");
 }
 
-/// Entity `u` as a node.
-fn node(catalog: &dyn Catalog, u: EntityId, x: &mut XmlText, s: &mut String) {
+/// Entity `u` as a node, with its holdings.
+fn node(
+    catalog: &dyn Catalog,
+    (u, held): (EntityId, Option<&Vec<&Holding>>),
+    x: &mut XmlText,
+    s: &mut String,
+) {
     let e = catalog.entity(u);
     let colour = kind_colour(e.kind());
     s.push_str(&format!(
@@ -156,6 +170,10 @@ fn node(catalog: &dyn Catalog, u: EntityId, x: &mut XmlText, s: &mut String) {
     };
     let aliases = json(x, &e.aliases);
     let tags = json(x, &e.tags);
+    let holdings = holdings_json(catalog, held).map(|mut list| {
+        x.fix_value(&mut list);
+        list.to_string()
+    });
     let mut att = |s: &mut String, key: &str, v: Option<&str>| {
         if let Some(v) = v {
             s.push_str(&format!(
@@ -174,6 +192,7 @@ fn node(catalog: &dyn Catalog, u: EntityId, x: &mut XmlText, s: &mut String) {
     att(s, "description", e.description.as_deref());
     att(s, "url", e.url.as_deref());
     att(s, "colour", Some(colour));
+    att(s, "holdings", holdings.as_deref());
     let (r, g, b) = rgb(colour);
     s.push_str(&format!(
         "        </attvalues>\n        <color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>\n      </node>\n"

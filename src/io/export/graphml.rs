@@ -6,16 +6,21 @@
 //! pair with `mutual` true (readers such as networkx refuse undirected
 //! edges in a directed graph); relations are edges with `relation` true.
 //! Dates are strings: `date_lo` and `date_hi` in RFC 3339 UTC (absent when
-//! open), `precision`, and `time`, the expression as written.
+//! open), `precision`, and `time`, the expression as written. An entity's
+//! holdings are its node's `holdings` (a JSON list: they are not contacts,
+//! so not edges), a contact's `after` the events it follows, and the
+//! story's markers the graph's `markers` (a JSON list).
 
+use super::parts::{holdings_by_entity, holdings_json, markers_json};
 use super::{
     contact_attributes, graph_losses, kind_colour, links, relation_attributes, DateColumns,
     ExportFormat, Exported, LossReport, XmlText,
 };
 use crate::catalog::{Catalog, EntityId};
+use crate::model::Holding;
 
 /// The keys, `(for, name, type)`; key ids are `for` and name (`node.kind`).
-pub const KEYS: [(&str, &str, &str); 24] = [
+pub const KEYS: [(&str, &str, &str); 27] = [
     ("node", "entity", "string"),
     ("node", "name", "string"),
     ("node", "kind", "string"),
@@ -24,6 +29,7 @@ pub const KEYS: [(&str, &str, &str); 24] = [
     ("node", "description", "string"),
     ("node", "url", "string"),
     ("node", "colour", "string"),
+    ("node", "holdings", "string"),
     ("edge", "event", "string"),
     ("edge", "relation", "boolean"),
     ("edge", "mutual", "boolean"),
@@ -39,7 +45,9 @@ pub const KEYS: [(&str, &str, &str); 24] = [
     ("edge", "carries", "string"),
     ("edge", "sources", "string"),
     ("edge", "relation_id", "string"),
+    ("edge", "after", "string"),
     ("graph", "title", "string"),
+    ("graph", "markers", "string"),
 ];
 
 /// Writes the catalogue as GraphML.
@@ -62,8 +70,13 @@ xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphd
     if let Some(t) = catalog.title() {
         data(&mut x, &mut s, "    ", "graph.title", t);
     }
+    if let Some(mut m) = markers_json(catalog) {
+        x.fix_value(&mut m);
+        data(&mut x, &mut s, "    ", "graph.markers", &m.to_string());
+    }
+    let held = holdings_by_entity(catalog);
     for u in EntityId::all(catalog.entity_count()) {
-        node(catalog, u, &mut x, &mut s);
+        node(catalog, (u, held.get(&u)), &mut x, &mut s);
     }
     for (i, link) in links(catalog).into_iter().enumerate() {
         let mut atts: Vec<(&str, String)> = Vec::new();
@@ -114,8 +127,13 @@ fn data(x: &mut XmlText, s: &mut String, indent: &str, key: &str, v: &str) {
     ));
 }
 
-/// Entity `u` as a node.
-fn node(catalog: &dyn Catalog, u: EntityId, x: &mut XmlText, s: &mut String) {
+/// Entity `u` as a node, with its holdings.
+fn node(
+    catalog: &dyn Catalog,
+    (u, held): (EntityId, Option<&Vec<&Holding>>),
+    x: &mut XmlText,
+    s: &mut String,
+) {
     let e = catalog.entity(u);
     s.push_str(&format!("    <node id=\"n{u}\">\n"));
     let ind = "      ";
@@ -136,5 +154,9 @@ fn node(catalog: &dyn Catalog, u: EntityId, x: &mut XmlText, s: &mut String) {
         data(x, s, ind, "node.url", d);
     }
     data(x, s, ind, "node.colour", kind_colour(e.kind()));
+    if let Some(mut list) = holdings_json(catalog, held) {
+        x.fix_value(&mut list);
+        data(x, s, ind, "node.holdings", &list.to_string());
+    }
     s.push_str("    </node>\n");
 }

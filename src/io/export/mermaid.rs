@@ -7,10 +7,13 @@
 //! have two heads; relations are plain lines. Each contact's label gives its
 //! kind, its date at the story's precision and, when not confirmed, its
 //! certainty. Mermaid draws at most [`MAX_EDGES`] edges: a larger story is
-//! refused, with the focus options that make it smaller.
+//! refused, with the focus options that make it smaller. Holdings (not
+//! contacts: no line says one), markers, event order and paraphrase flags
+//! are not drawn, and the report counts them.
 
 use jiff::tz::TimeZone;
 
+use super::parts::{lose_after, lose_holdings, lose_markers, lose_paraphrases};
 use super::{links, ExportFormat, Exported, Link, LossReport};
 use crate::catalog::{Catalog, EntityId};
 use crate::error::{Limited, QueryError};
@@ -125,6 +128,11 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
         catalog.message_count(),
         "{n} traced message{s} not written",
     );
+    // Holdings are not contacts: a line between entities would say one.
+    lose_holdings(catalog, &mut loss);
+    lose_markers(catalog, &mut loss);
+    lose_after(catalog, &mut loss);
+    lose_paraphrases(catalog, &mut loss);
     Ok(Exported::single(s.into_bytes(), loss))
 }
 

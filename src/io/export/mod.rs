@@ -11,6 +11,7 @@ pub mod ftm;
 pub mod gexf;
 pub mod graphml;
 pub mod mermaid;
+pub mod parts;
 
 use std::fmt;
 
@@ -414,6 +415,17 @@ impl XmlText {
             .collect()
     }
 
+    /// Every string in `v` with what XML cannot hold replaced (see
+    /// [`XmlText::fix`]): for JSON written into an attribute.
+    pub fn fix_value(&mut self, v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(t) => *t = self.fix(t),
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|v| self.fix_value(v)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|v| self.fix_value(v)),
+            _ => {}
+        }
+    }
+
     /// Adds the count to `loss`.
     pub fn report(&self, loss: &mut LossReport) {
         loss.add_n(
@@ -426,7 +438,8 @@ impl XmlText {
 
 /// The attributes the graph exports (GEXF, GraphML) write for a contact
 /// after its event id: kind, certainty, quote, summary, the messages it
-/// carries (a JSON list) and its sources (as text).
+/// carries and the events it follows (`after`) as JSON lists, and its
+/// sources (as text).
 pub(crate) fn contact_attributes(
     catalog: &dyn Catalog,
     ev: &crate::model::Event,
@@ -444,6 +457,12 @@ pub(crate) fn contact_attributes(
         atts.push((
             "carries",
             serde_json::to_string(&ev.carries).unwrap_or_default(),
+        ));
+    }
+    if !ev.after.is_empty() {
+        atts.push((
+            "after",
+            serde_json::to_string(&ev.after).unwrap_or_default(),
         ));
     }
     if !ev.sources.is_empty() {
@@ -476,8 +495,13 @@ pub(crate) fn relation_attributes(
     }
 }
 
-/// The citations as one text: each quote in curly quotes with its source's
-/// publisher, title and locator, one a line.
+/// How a citations text starts a paraphrase (a quote in the author's
+/// words, not the source's), which is never put in quotation marks.
+pub const PARAPHRASE: &str = "in the author's words: ";
+
+/// The citations as one text: each quote in curly quotes (a paraphrase
+/// after [`PARAPHRASE`] instead) with its source's publisher, title and
+/// locator, one a line.
 pub(crate) fn citations_text(catalog: &dyn Catalog, cites: &[Citation]) -> String {
     let mut lines = Vec::new();
     for c in cites {
@@ -490,11 +514,20 @@ pub(crate) fn citations_text(catalog: &dyn Catalog, cites: &[Citation]) -> Strin
             who.push(c.source());
         }
         let mut line = String::new();
-        if let Some(q) = c.quote() {
-            line.push('“');
-            line.push_str(q);
-            line.push('”');
-            line.push_str(" — ");
+        match c.quote() {
+            // A paraphrase is the author's wording: never in quotation marks.
+            Some(q) if c.is_paraphrase() => {
+                line.push_str(PARAPHRASE);
+                line.push_str(q);
+                line.push_str(" — ");
+            }
+            Some(q) => {
+                line.push('“');
+                line.push_str(q);
+                line.push('”');
+                line.push_str(" — ");
+            }
+            None => {}
         }
         line.push_str(&who.join(", "));
         if let Citation::Full {
@@ -654,6 +687,8 @@ pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
         extra += usize::from(!r.extra.is_empty());
         cites += r.sources.len();
     }
+    cites += parts::holding_citations(catalog);
+    extra += parts::parts_with_extra(catalog);
     loss.add_n(
         "citations-flattened",
         cites,
