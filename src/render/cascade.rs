@@ -10,7 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::measure::{text_width, wrap_px};
-use super::plan::{sizes, wrap_label, EdgeKind, NodeKind, PEdge, PNode, Place, Plan};
+use super::plan::{
+    sizes, wrap_label, EdgeKind, NodeKind, PEdge, PNode, Place, Plan, MAX_LABEL_LINES,
+};
 use super::prim::Drawing;
 use crate::escape;
 
@@ -194,12 +196,15 @@ struct Cascade<'p> {
     depth: Vec<usize>,
     /// Room on the right for the arcs of contacts off the tree.
     arc_room: f64,
+    /// Indentation per level.
+    step: f64,
 }
 
 /// Space inside a node around its text.
 const PAD: f64 = 6.0;
-/// Indentation per level.
-const INDENT_STEP: f64 = 14.0;
+/// Indentation per level, at most (deep trees get less, so that the
+/// deepest row keeps most of the width).
+const INDENT_STEP: f64 = 24.0;
 
 impl<'p> Cascade<'p> {
     fn new(plan: &'p Plan, width: f64) -> Cascade<'p> {
@@ -219,7 +224,7 @@ impl<'p> Cascade<'p> {
                 } else {
                     row_of[e.from.as_str()]
                 };
-                depth[i] = (depth[p] + 1).min(4);
+                depth[i] = depth[p] + 1;
             }
         }
         let tree: BTreeSet<&str> = parent.values().map(|e| e.id.as_str()).collect();
@@ -236,6 +241,7 @@ impl<'p> Cascade<'p> {
             nodes,
             row_of,
             tree,
+            step: indent_step(&depth, width),
             depth,
             arc_room: if arcs { 30.0 } else { 0.0 },
         }
@@ -311,7 +317,7 @@ impl<'p> Cascade<'p> {
         let (width, arc_room) = (self.width, self.arc_room);
         let n = self.nodes[i];
         let depth = self.depth[i];
-        let x = depth as f64 * INDENT_STEP + if depth > 0 { 8.0 } else { 0.0 };
+        let x = depth as f64 * self.step + if depth > 0 { 8.0 } else { 0.0 };
         let room = (width - x - arc_room - 2.0 * PAD).max(60.0);
         // A row with words beside its node leaves them half the room.
         let node_room = if side.is_empty() {
@@ -368,21 +374,37 @@ impl<'p> Cascade<'p> {
         let fsize = self.font_size(n);
         // The name as one line again (the plan wrapped it for Graphviz),
         // then wrapped to this row.
+        // The text's room inside the shape, so the shape fits in `room`.
+        let shape = n.paint().shape;
+        let text_room = match shape {
+            "ellipse" => room / 1.25 - 2.0 * PAD,
+            "hexagon" | "octagon" => room - 2.0 * PAD - 24.0,
+            _ => room - 2.0 * PAD,
+        }
+        .max(48.0)
+        // Never so narrow that a word must break.
+        .max(widest_word(n, fsize));
         let (mut lines, rest) = match &n.name {
             Some(name) => {
                 let k = n.name_lines.min(n.label.len());
-                (wrap_label(name, room, fsize), &n.label[k..])
+                (
+                    fit_name(name, text_room, self.width - 2.0 * PAD, fsize),
+                    &n.label[k..],
+                )
             }
             None => (Vec::new(), &n.label[..]),
         };
-        lines.extend(rest.iter().flat_map(|l| wrap_px(l, room, fsize, false)));
+        lines.extend(
+            rest.iter()
+                .flat_map(|l| wrap_px(l, text_room, fsize, false)),
+        );
         let tw = lines
             .iter()
             .map(|l| text_width(l, fsize, false))
             .fold(0.0, f64::max);
         let th = lines.len() as f64 * fsize * 1.25;
         // An ellipse big enough that the text's corners stay inside it.
-        let (w, h) = match n.paint().shape {
+        let (w, h) = match shape {
             "ellipse" => ((tw + 2.0 * PAD) * 1.25, (th + 2.0 * PAD) * 1.35),
             "hexagon" | "octagon" => (tw + 2.0 * PAD + 24.0, th + 2.0 * PAD),
             _ => (tw + 2.0 * PAD, th + 2.0 * PAD),
@@ -559,6 +581,39 @@ impl<'p> Cascade<'p> {
         }
         body
     }
+}
+
+/// A name wrapped to `room`, widened up to `most` when it would need more
+/// lines than a label may have (so it is not cut).
+fn fit_name(name: &str, room: f64, most: f64, size: f64) -> Vec<String> {
+    let mut room = room;
+    loop {
+        let lines = wrap_px(name, room, size, false);
+        if lines.len() <= MAX_LABEL_LINES || room >= most {
+            return wrap_label(name, room, size);
+        }
+        room = (room * 1.15).min(most);
+    }
+}
+
+/// The width of the widest word of a node's name and label lines.
+fn widest_word(n: &PNode, size: f64) -> f64 {
+    n.name
+        .iter()
+        .chain(&n.label)
+        .flat_map(|l| l.split_whitespace())
+        .map(|w| text_width(w, size, false))
+        .fold(0.0, f64::max)
+}
+
+/// The indentation per level: [`INDENT_STEP`], less when the deepest row
+/// would start past 40 % of the width.
+fn indent_step(depth: &[usize], width: f64) -> f64 {
+    let deepest = depth.iter().copied().max().unwrap_or(0);
+    if deepest == 0 {
+        return INDENT_STEP;
+    }
+    INDENT_STEP.min(width * 0.4 / deepest as f64)
 }
 
 /// Each row's parent contact: the first (by weight) from a row above.

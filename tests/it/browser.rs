@@ -39,7 +39,7 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// The browser, or `None` to skip (failing when it is required).
-fn browser() -> Option<PathBuf> {
+pub(super) fn browser() -> Option<PathBuf> {
     let found = chromium();
     if found.is_none() {
         assert!(
@@ -76,7 +76,7 @@ fn pictures(s: &Story) -> Vec<(&'static str, Focus, bool)> {
     ]
 }
 
-fn svg_of(s: &Story, focus: &Focus, lanes: bool, fit: Fit) -> String {
+pub(super) fn svg_of(s: &Story, focus: &Focus, lanes: bool, fit: Fit) -> String {
     let look = Look {
         fit,
         ..Look::default()
@@ -88,7 +88,7 @@ fn svg_of(s: &Story, focus: &Focus, lanes: bool, fit: Fit) -> String {
     }
 }
 
-const CONTROL: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 40\" width=\"100%\"><text x=\"2\" y=\"20\" font-size=\"12px\">overlap</text><text x=\"8\" y=\"24\" font-size=\"12px\">overlap</text></svg>";
+pub(super) const CONTROL: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 40\" width=\"100%\"><text x=\"2\" y=\"20\" font-size=\"12px\">overlap</text><text x=\"8\" y=\"24\" font-size=\"12px\">overlap</text></svg>";
 
 /// An article page holding the pictures, each in a full-width figure, and
 /// the measuring script.
@@ -192,7 +192,7 @@ fn run(chrome: &Path, dir: &Path, extra: &[String], window: (u32, u32)) -> Strin
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn measure(chrome: &Path, svgs: &[(String, String)], width: u32) -> serde_json::Value {
+pub(super) fn measure(chrome: &Path, svgs: &[(String, String)], width: u32) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("article.html"), article(svgs)).unwrap();
     std::fs::write(dir.path().join("host.html"), host(width, 600)).unwrap();

@@ -4,6 +4,7 @@ mod analyses;
 mod answers;
 mod backward;
 mod browser;
+mod browser_stories;
 mod cli;
 mod corpus;
 mod csv_fuzz;

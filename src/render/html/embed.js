@@ -46,6 +46,7 @@
   var live = root.querySelector('.gv-live');
   var play = root.querySelector('.gv-play');
   var time = data.time;
+  var marks = (time && time.markers) || [];
   var liveTimer = null;
 
   function apply(t, announce) {
@@ -58,6 +59,8 @@
       el.setAttribute('data-state', contactAt(events.get(el.getAttribute('data-event')), t));
     });
     var label = dateLabel(t);
+    // A marker on that day is named beside the date.
+    marks.forEach(function (m) { if (dateLabel(m.t) === label) label += ' · ' + m.label; });
     if (output) output.textContent = label;
     if (slider) slider.setAttribute('aria-valuetext', label);
     if (announce && live) {
@@ -76,6 +79,7 @@
     slider.value = String(time.max);
     controls.hidden = false;
     var stops = time.stops || [time.min, time.max];
+    showMarkers();
     var next = function (v, dir) {
       var found = dir > 0 ? time.max : time.min;
       for (var i = 0; i < stops.length; i++) {
@@ -100,6 +104,31 @@
       else { return; }
       ev.preventDefault();
     });
+    function showMarkers() {
+      var list = root.querySelector('.gv-markers');
+      if (!marks.length || !list) return;
+      // Ticks on the slider (a datalist) and a button per marker that
+      // moves the slider to it; labels go in text nodes only.
+      var ticks = document.createElement('datalist');
+      ticks.id = 'gv-marks';
+      list.appendChild(document.createTextNode('Dates to know: '));
+      marks.forEach(function (m, i) {
+        var o = document.createElement('option');
+        o.value = String(m.t);
+        o.label = m.label;
+        ticks.appendChild(o);
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'gv-marker';
+        b.setAttribute('data-marker', String(i));
+        b.textContent = m.label + ', ' + m.date;
+        b.addEventListener('click', function () { setValue(m.t); });
+        list.appendChild(b);
+      });
+      list.appendChild(ticks);
+      slider.setAttribute('list', 'gv-marks');
+      list.hidden = false;
+    }
     var timer = null;
     var stop = function () {
       clearInterval(timer);

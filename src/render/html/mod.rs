@@ -193,6 +193,7 @@ const CONTROLS: &str = "<div class=\"gv-controls\" hidden>\n\
 <label class=\"gv-time-label\" for=\"gv-time\">Date</label>\n\
 <input type=\"range\" id=\"gv-time\" min=\"0\" max=\"0\" step=\"1\" value=\"0\">\n\
 <output class=\"gv-date\" for=\"gv-time\"></output>\n\
+<p class=\"gv-markers\" hidden></p>\n\
 <p class=\"gv-legend\"><span class=\"gv-swatch gv-swatch-surely\"></span>surely had it \
 <span class=\"gv-swatch gv-swatch-claimed\"></span>had it if the contacts reported happened \
 <span class=\"gv-swatch gv-swatch-possible\"></span>could have seen it \
@@ -656,7 +657,14 @@ fn data(page: &Page, answer: Option<&Answer>) -> Value {
                     stops.insert(*t);
                 }
             }
-            json!({"min": min, "max": max, "stops": stops.into_iter().collect::<Vec<_>>()})
+            let marks = markers(catalog, min, max);
+            stops.extend(marks.iter().filter_map(|m| m["t"].as_i64()));
+            json!({
+                "min": min,
+                "max": max,
+                "stops": stops.into_iter().collect::<Vec<_>>(),
+                "markers": marks,
+            })
         }
         _ => Value::Null,
     };
@@ -668,6 +676,32 @@ fn data(page: &Page, answer: Option<&Answer>) -> Value {
         "entities": entities,
         "events": events,
     })
+}
+
+/// The story's markers within the slider's range, in time order, each at
+/// its first second: `{label, t, date}` (the label as written, cleaned;
+/// the script puts it in text nodes only).
+fn markers(catalog: &dyn Catalog, min: i64, max: i64) -> Vec<Value> {
+    let mut marks: Vec<(i64, Value)> = catalog
+        .markers()
+        .iter()
+        .filter_map(|m| {
+            let t = m.time.as_ref()?;
+            let lo = t.interval().lo?;
+            (min..=max).contains(&lo).then(|| {
+                (
+                    lo,
+                    json!({
+                        "label": super::clean(&m.label),
+                        "t": lo,
+                        "date": event_date(catalog, Some(t)),
+                    }),
+                )
+            })
+        })
+        .collect();
+    marks.sort_by_key(|(t, _)| *t);
+    marks.into_iter().map(|(_, v)| v).collect()
 }
 
 /// The lines `--embed-snippet` prints for an article page: an `<iframe>` of

@@ -23,7 +23,7 @@ use crate::model::{
     Certainty, Citation, Entity, EntityKind, Event, EventKind, Parties, Precision, Story,
 };
 pub use text::clean;
-pub(crate) use text::{safe_url, shorten, wrap_label, wrap_lines};
+pub(crate) use text::{safe_url, shorten, wrap_label, wrap_lines, MAX_LABEL_LINES};
 
 /// Where a node sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,104 @@
+//! Every story in `graphs/`, not only the bundled one, measured in headless
+//! Chromium as `browser.rs` measures the bundled story: its key picture
+//! (the reach of its first traced message), its overview, its lane chart and
+//! one chain, at 375, 700 and 1280 px: no horizontal overflow, the smallest
+//! text at least the fit's minimum, no two texts overlapping.
+#![cfg(feature = "svg")]
+
+use grapevine::render::{Fit, Focus};
+use grapevine::{load_path, Query, Story, StoryCatalog};
+
+use super::browser::{browser, measure, svg_of, CONTROL};
+
+/// Every story file in `graphs/` (not the questions files).
+pub(super) fn stories() -> Vec<(String, Story)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("graphs").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".json") && !name.ends_with(".questions.json") {
+            out.push((name, load_path(&path).expect("story loads").story));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(out.len() >= 5, "the shelf of stories");
+    out
+}
+
+/// The first message with an origin that some event carries.
+pub(super) fn traced(s: &Story) -> String {
+    s.messages
+        .iter()
+        .find(|m| m.origin.is_some() && s.events.iter().any(|e| e.carries.contains(&m.id)))
+        .map(|m| m.id.clone())
+        .expect("a traced message")
+}
+
+/// The pictures of one story: (name, focus, lane chart?).
+fn pictures(s: &Story) -> Vec<(String, Focus, bool)> {
+    let c = StoryCatalog::new(s);
+    let q = Query::message(&traced(s));
+    let key = Focus::reach(&c, &q).unwrap();
+    let answer = grapevine::reach_story(s, &q).unwrap();
+    let last = answer.reached.last().unwrap().entity.clone();
+    let path = Focus::path(&c, &q, &last).unwrap();
+    vec![
+        ("key".into(), key.clone(), false),
+        ("overview".into(), Focus::default(), false),
+        ("path".into(), path, false),
+        ("lanes".into(), key, true),
+    ]
+}
+
+#[test]
+fn every_story_holds_in_a_real_browser() {
+    let Some(chrome) = browser() else { return };
+    let mut failures: Vec<String> = Vec::new();
+    let mut report = String::new();
+    for (file, s) in stories() {
+        for (fit, viewport) in [(Fit::Phone, 375), (Fit::Column, 700), (Fit::Wide, 1280)] {
+            let mut svgs: Vec<(String, String)> = pictures(&s)
+                .into_iter()
+                .map(|(name, focus, lanes)| (name, svg_of(&s, &focus, lanes, fit)))
+                .collect();
+            svgs.push(("control".to_string(), CONTROL.to_string()));
+            let m = measure(&chrome, &svgs, viewport);
+            if m["overflow"].as_bool() != Some(false) {
+                failures.push(format!("{file} {viewport} px: the page overflows"));
+            }
+            for p in m["pictures"].as_array().unwrap() {
+                let name = p["name"].as_str().unwrap();
+                let overlaps = p["overlaps"].as_array().unwrap();
+                if name == "control" {
+                    assert!(!overlaps.is_empty(), "the overlap check works: {p}");
+                    continue;
+                }
+                let min = p["min"].as_f64().unwrap();
+                let right = p["right"].as_f64().unwrap_or(0.0);
+                if right > f64::from(viewport) + 0.5 {
+                    failures.push(format!(
+                        "{file} {viewport} px {name}: a text ends at {right:.0} px"
+                    ));
+                }
+                report.push_str(&format!(
+                    "{file} {viewport:>5} px {name:<9} smallest {min:5.2} px, {} overlaps\n",
+                    overlaps.len()
+                ));
+                if min < fit.min_text() - 0.01 {
+                    failures.push(format!(
+                        "{file} {viewport} px {name}: smallest text {min:.2} px ({}) < {}",
+                        p["min_text"],
+                        fit.min_text()
+                    ));
+                }
+                if !overlaps.is_empty() {
+                    failures.push(format!(
+                        "{file} {viewport} px {name}: text overlaps {overlaps:?}"
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("{report}");
+    assert!(failures.is_empty(), "{}\n{report}", failures.join("\n"));
+}
