@@ -83,6 +83,28 @@ impl Builder<'_> {
         }
     }
 
+    /// A reached entity's first time is when it is first reached, at the
+    /// precision of that date; a source that held it before any recorded
+    /// contact starts the axis.
+    fn reached_first(&self, first: &mut BTreeMap<String, (i64, Precision)>) {
+        let Some(h) = self.highlight() else { return };
+        for (id, m) in &h.reached {
+            if let Some(t) = m.earliest_seconds {
+                let p = match m.earliest_precision {
+                    Precision::Year | Precision::Month => m.earliest_precision,
+                    _ => Precision::Day,
+                };
+                first.insert(id.clone(), (t, p));
+            }
+        }
+        let start = first.values().min().copied();
+        if let (Some(m), Some(start)) = (h.reached.get(&h.source), start) {
+            if m.earliest_seconds.is_none() {
+                first.insert(h.source.clone(), start);
+            }
+        }
+    }
+
     /// Puts each entity in the time band it first appears in (for a reached
     /// entity: when it is first reached), and each hub in its event's band.
     pub(super) fn bands(&mut self) {
@@ -107,25 +129,7 @@ impl Builder<'_> {
             }
             first.insert(format!("\u{0}event:{}", e.id), key);
         }
-        if let Some(h) = self.highlight() {
-            for (id, m) in &h.reached {
-                if let Some(t) = m.earliest_seconds {
-                    let p = match m.earliest_precision {
-                        Precision::Year | Precision::Month => m.earliest_precision,
-                        _ => Precision::Day,
-                    };
-                    first.insert(id.clone(), (t, p));
-                }
-            }
-            // A source that held it before any recorded contact starts the
-            // axis.
-            let start = first.values().min().copied();
-            if let (Some(m), Some(start)) = (h.reached.get(&h.source), start) {
-                if m.earliest_seconds.is_none() {
-                    first.insert(h.source.clone(), start);
-                }
-            }
-        }
+        self.reached_first(&mut first);
         // Bands, left to right.
         let mut band_keys: BTreeMap<(i64, u8), String> = BTreeMap::new();
         let mut node_band: BTreeMap<String, (i64, u8)> = BTreeMap::new();
