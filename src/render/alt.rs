@@ -236,7 +236,7 @@ fn message_text(story: &Story, focus: &Focus, id: &str, h: Option<&Highlight>) -
         .title
         .as_deref()
         .map(|t| format!("“{}”", clean(t)))
-        .unwrap_or_else(|| format!("message “{}”", clean(id)));
+        .unwrap_or_else(|| format!("The message from {}", name(story, origin)));
     if sentences.is_empty() {
         return format!(
             "No recorded contact passes on {what} from {}.",

@@ -337,12 +337,19 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
     let sure_answer = reach(&sure_index, &sure_rq);
     // Definite by: its definite_by, or (a source with no start, definite
     // all along) the first second.
+    // (A source with no start counts as held before any date, whatever the
+    // message's end, as `reach --until` counts it.)
     let definite = |a: &crate::analysis::reach::ReachAnswer, id: &str| {
         a.get(id).and_then(|t| {
-            t.definite_by.or((t.timing == Timing::Definite
+            let all_along = t.timing == Timing::Definite
                 && t.earliest.is_none()
-                && t.entity == a.asked.source)
-                .then_some(crate::model::time::MIN_SECOND))
+                && a.asked.start.is_none()
+                && t.entity == a.asked.source;
+            if all_along {
+                Some(crate::model::time::MIN_SECOND)
+            } else {
+                t.definite_by
+            }
         })
     };
     let drawn: Option<BTreeSet<&String>> = page

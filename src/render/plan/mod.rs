@@ -397,7 +397,7 @@ fn verb(kind: &EventKind) -> &'static str {
         EventKind::Post => "posted to",
         EventKind::Publication => "published to",
         EventKind::Handover => "handed over to",
-        EventKind::Other | EventKind::Free(_) => "was in contact with",
+        EventKind::Other | EventKind::Free(_) => "to",
     }
 }
 
@@ -413,6 +413,10 @@ pub(crate) fn channel_sentence(story: &Story, e: &Event, from: &str, to: &str) -
     };
     if e.is_mutual() {
         format!("{a} and {b}: {} ({when}, {certainty})", clean(e.kind()))
+    } else if matches!(e.event_kind(), EventKind::Other | EventKind::Free(_)) {
+        // A kind in the reporter's words, as written: "Podesta's account
+        // to Fancy Bear: theft (...)".
+        format!("{a} to {b}: {} ({when}, {certainty})", clean(e.kind()))
     } else {
         format!("{a} {} {b} ({when}, {certainty})", verb(&e.event_kind()))
     }

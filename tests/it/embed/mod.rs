@@ -608,10 +608,9 @@ fn the_example_article_is_up_to_date() {
 /// answers, for a message, for an entity with no start (the source held it
 /// all along: surely at every date) and for one with `--since`. The browser
 /// test checks the script applies the same rule.
-#[test]
-fn state_rule_equals_reach_until_for_each_question() {
-    let dir = tempfile::tempdir().unwrap();
-    let story: Value = serde_json::from_str(&std::fs::read_to_string(BUNDLED).unwrap()).unwrap();
+/// Every time an event of the story file `file` names (its parts).
+fn event_dates(file: &str) -> BTreeSet<String> {
+    let story: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     let mut dates: BTreeSet<String> = BTreeSet::new();
     for e in story["events"].as_array().unwrap() {
         for part in e["time"].as_str().unwrap_or("").split('/') {
@@ -620,6 +619,13 @@ fn state_rule_equals_reach_until_for_each_question() {
             }
         }
     }
+    dates
+}
+
+#[test]
+fn state_rule_equals_reach_until_for_each_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let dates = event_dates(BUNDLED);
     let questions: [(&[&str], &[&str]); 3] = [
         (&["--message", "pac-tip"], &["--message", "pac-tip"]),
         (&["--reach-from", "wikileaks"], &["--from", "wikileaks"]),
@@ -630,63 +636,94 @@ fn state_rule_equals_reach_until_for_each_question() {
     ];
     for (i, (render_args, reach_args)) in questions.iter().enumerate() {
         let page = render(dir.path(), BUNDLED, &format!("q{i}.html"), render_args);
-        let data = blocks(&page, "script")
-            .into_iter()
-            .find(|(tag, _)| tag.contains("gv-data"))
-            .map(|(_, body)| body.to_string())
-            .expect("the data block");
-        let data: Value = serde_json::from_str(&data).unwrap();
-        let entities = data["entities"].as_array().unwrap();
-        for date in &dates {
-            let mut args = vec!["reach", BUNDLED];
-            args.extend_from_slice(reach_args);
-            args.extend_from_slice(&["--until", date, "--json"]);
-            let o = grapevine(&args);
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-            let answer: Value = serde_json::from_slice(&o.stdout).unwrap();
-            // "Surely" only where the same question at confirmed is definite.
-            args.extend_from_slice(&["--threshold", "confirmed"]);
-            let o = grapevine(&args);
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-            let confirmed: Value = serde_json::from_slice(&o.stdout).unwrap();
-            let t = answer["until"]
-                .as_str()
-                .unwrap()
-                .parse::<jiff::Timestamp>()
-                .unwrap()
-                .as_second();
-            for e in entities {
-                let id = e["id"].as_str().unwrap();
-                // The script's stateAt.
-                let got = if e["reached"] != Value::Bool(true) {
-                    "unreached"
-                } else if e["surely"].as_i64().is_some_and(|s| s <= t) {
-                    "surely"
-                } else if e["claimed"].as_i64().is_some_and(|s| s <= t) {
-                    "claimed"
-                } else if e["earliest"].as_i64().is_none_or(|s| s <= t) {
-                    "possible"
-                } else {
-                    "unreached"
-                };
-                let row = answer["reached"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|r| r["entity"] == id);
-                let surely = confirmed["reached"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|r| r["entity"] == id && r["timing"] == "definite");
-                let want = match row {
-                    None => "unreached",
-                    Some(r) if r["timing"] == "definite" && surely => "surely",
-                    Some(r) if r["timing"] == "definite" => "claimed",
-                    Some(_) => "possible",
-                };
-                assert_eq!(got, want, "{reach_args:?} until {date}: {id}");
-            }
+        states_agree(&page, BUNDLED, reach_args, &dates);
+    }
+}
+
+/// The same rule on every story of `graphs/`, for its first traced
+/// message (holdings and `after` included).
+#[test]
+fn state_rule_holds_on_every_story() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, s) in super::browser_stories::stories() {
+        let path = format!("graphs/{file}");
+        let m = super::browser_stories::traced(&s);
+        let args = ["--message", m.as_str()];
+        let page = render(dir.path(), &path, &format!("{file}.html"), &args);
+        states_agree(&page, &path, &args, &event_dates(&path));
+    }
+}
+
+/// The page's states (the script's rule over its data) equal `reach
+/// --until` at each date, `surely` only where the same question at
+/// `confirmed` is definite.
+fn states_agree(page: &str, file: &str, reach_args: &[&str], dates: &BTreeSet<String>) {
+    let data = blocks(page, "script")
+        .into_iter()
+        .find(|(tag, _)| tag.contains("gv-data"))
+        .map(|(_, body)| body.to_string())
+        .expect("the data block");
+    let data: Value = serde_json::from_str(&data).unwrap();
+    let entities = data["entities"].as_array().unwrap();
+    for date in dates {
+        let mut args = vec!["reach", file];
+        args.extend_from_slice(reach_args);
+        args.extend_from_slice(&["--until", date, "--json"]);
+        let o = grapevine(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let answer: Value = serde_json::from_slice(&o.stdout).unwrap();
+        args.extend_from_slice(&["--threshold", "confirmed"]);
+        let o = grapevine(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let confirmed: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let t = answer["until"]
+            .as_str()
+            .unwrap()
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_second();
+        for e in entities {
+            let id = e["id"].as_str().unwrap();
+            assert_eq!(
+                state_at(e, t),
+                wanted(&answer, &confirmed, id),
+                "{file} {reach_args:?} until {date}: {id}"
+            );
         }
+    }
+}
+
+/// The script's `stateAt`.
+fn state_at(e: &Value, t: i64) -> &'static str {
+    if e["reached"] != Value::Bool(true) {
+        "unreached"
+    } else if e["surely"].as_i64().is_some_and(|s| s <= t) {
+        "surely"
+    } else if e["claimed"].as_i64().is_some_and(|s| s <= t) {
+        "claimed"
+    } else if e["earliest"].as_i64().is_none_or(|s| s <= t) {
+        "possible"
+    } else {
+        "unreached"
+    }
+}
+
+/// The state `reach --until` gives (and at `confirmed` for "surely").
+fn wanted(answer: &Value, confirmed: &Value, id: &str) -> &'static str {
+    let row = answer["reached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["entity"] == id);
+    let surely = confirmed["reached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["entity"] == id && r["timing"] == "definite");
+    match row {
+        None => "unreached",
+        Some(r) if r["timing"] == "definite" && surely => "surely",
+        Some(r) if r["timing"] == "definite" => "claimed",
+        Some(_) => "possible",
     }
 }
