@@ -429,6 +429,35 @@ proptest! {
         check(&case)?;
     }
 
+    /// One candidate's chain is the forward question from it: in contacts
+    /// mode an entity could have told a target by T exactly when `path
+    /// --from ENTITY --to TARGET --until T` reaches the target (its chain
+    /// is the one to show, and `why-not` with the same flags says why
+    /// not), whatever the threshold and `--strict`.
+    #[test]
+    fn a_candidate_is_one_whose_forward_chain_arrives_in_time(case in case()) {
+        let mut case = case;
+        case.mode = Mode::Contacts;
+        case.message = false;
+        case.targets.truncate(1);
+        let story = build(&case);
+        let catalog = StoryCatalog::new(&story);
+        let answer = grapevine::analysis::backward::backward_in(&catalog, &question(&case)).unwrap();
+        let (t, until) = case.targets[0];
+        let target = format!("p{t}");
+        for c in 0..case.n {
+            let id = format!("p{c}");
+            let mut q = grapevine::Query::from_entity(&id);
+            q.threshold = case.threshold;
+            q.strict = case.strict;
+            q.until = until.map(|i| UNTILS[i].to_string());
+            let forward = grapevine::reach_story(&story, &q).unwrap();
+            let arrives = forward.reached.iter().any(|r| r.entity == target);
+            let told = answer.could_have_told.iter().any(|r| r.entity == id);
+            prop_assert_eq!(told, arrives, "{} to {} by {:?}", id, target, q.until);
+        }
+    }
+
     /// Shuffling the file's events changes nothing, paths included.
     #[test]
     fn shuffling_events_changes_nothing(case in case(), seed in any::<u64>()) {
