@@ -8,6 +8,7 @@
 pub mod backward;
 pub mod connect;
 pub mod critical;
+pub mod diff;
 mod fast;
 pub mod path;
 pub mod rank;

@@ -231,6 +231,19 @@ contacts are never reached themselves; no contact goes to it. --json gives each 
         #[command(flatten)]
         options: QueryOptions,
     },
+    /// What a correction changes: the claims that differ between two versions of a story, and what that does to the answer.
+    #[command(after_help = after(
+        "Lists the claims (events, holdings, messages, entities, relations, markers) added,
+removed or changed, field by field. With --message or --from it also answers the same
+question on both versions and lists who is newly reached or no longer reached, whose
+earliest or definite time, evidence, weakest claim or chain moved, and which claims became
+or stopped being critical (a claim whose removal alone cuts someone off). Exit code 0
+when the answer is the same (with no question: when no claim differs), 1 when it
+differs: a newsroom's CI can run it on its story files.",
+        "  grapevine diff old.json new.json
+  grapevine diff old.json graphs/trump-jr-wikileaks.json --message pac-tip"
+    ))]
+    Diff(DiffArgs),
     /// What the finding hangs on: the contacts whose removal cuts each reached entity off.
     #[command(after_help = after(
         "For each reached entity (or --to): CUT is the size of the smallest set of contacts
@@ -350,6 +363,29 @@ pub struct CriticalArgs {
     /// Take these events (ids) as false: who is still reached without them?
     #[arg(long, num_args = 1.., value_name = "EVENT")]
     pub drop: Vec<String>,
+}
+
+/// `grapevine diff`
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The story before the correction.
+    pub old: PathBuf,
+    /// The story after it.
+    pub new: PathBuf,
+    /// Also compare the answers: contacts from this entity (id, name or alias).
+    #[arg(long, conflicts_with = "message")]
+    pub from: Option<String>,
+    /// Also compare the answers: this message from its origin.
+    #[arg(long)]
+    pub message: Option<String>,
+    /// Start time (a time expression): the source holds it from then on.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// message: only events that carry the message; contacts: any contact.
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+    #[command(flatten)]
+    pub options: QueryOptions,
 }
 
 /// `grapevine rank`

@@ -8,6 +8,7 @@ mod backward;
 mod check;
 mod connect;
 mod critical;
+mod diff;
 mod errors;
 mod export;
 mod fmt;
@@ -115,6 +116,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             options,
         } => why_not::run(&mut out, &input, &source, &to, mode, &options),
         Command::Critical(args) => critical::run(&mut out, &args),
+        Command::Diff(args) => diff::run(&mut out, &args),
         Command::Rank(args) => rank::run(&mut out, &args),
         Command::Connect(args) => connect::run(&mut out, &args),
         Command::Render(args) => render::run(&mut out, &args),

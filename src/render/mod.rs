@@ -619,7 +619,7 @@ fn since_note(catalog: &dyn Catalog, since: Option<&str>) -> String {
 }
 
 /// `2016-09-20` (as [`display_earliest`] writes it) as `20 Sep 2016`.
-fn readable(catalog: &dyn Catalog, iso: &str) -> String {
+pub(crate) fn readable(catalog: &dyn Catalog, iso: &str) -> String {
     let tz = catalog.timezone();
     match TimeExpr::parse(iso, &tz) {
         Ok(t) => style::date_label(Some(&t), &tz, style::DateStyle::Short),
