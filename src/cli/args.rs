@@ -15,7 +15,7 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  an answer (or a clean check) was printed
   1  no answer: path's target is not reached (or critical's --to), fmt --check
-     would change the file, a drawing failed
+     would change the file, diff's answer differs, a drawing failed
   2  bad input: a file with errors, an unknown name or message, a bad option";
 
 /// The text after a command's options: what its output means (may be
