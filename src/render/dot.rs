@@ -14,7 +14,7 @@ use graphviz_rust::dot_structures::{
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
 use super::plan::{
-    plan, sizes, EdgeEnd, EdgeKind, EntityMark, NodeKind, PEdge, PNode, Place, Plan, Role,
+    on_axis, plan, sizes, EdgeEnd, EdgeKind, EntityMark, NodeKind, PEdge, PNode, Place, Plan, Role,
 };
 use super::style::FONT;
 use super::{Fit, Focus, Look};
@@ -333,16 +333,18 @@ pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
             attr("arrowsize", "0.7"),
         ])),
     ];
-    // The time axis: one marker per band, left to right.
+    // The time axis: one marker per band, left to right, and the story's
+    // markers between them.
+    let line: Vec<&PNode> = plan.nodes.iter().filter(|n| on_axis(n.place)).collect();
     let axis: Vec<&PNode> = plan
         .nodes
         .iter()
         .filter(|n| matches!(n.place, Place::Axis(_)))
         .collect();
-    for n in &axis {
+    for n in &line {
         stmts.push(node_stmt(n, plan.look.fit));
     }
-    for pair in axis.windows(2) {
+    for pair in line.windows(2) {
         stmts.push(Stmt::Edge(plain_edge(
             &pair[0].id,
             &pair[1].id,
