@@ -153,6 +153,14 @@ pub(crate) fn symbol(item: KeyItem, x: f64, y: f64, h: f64) -> String {
             "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{SYMBOL:.1}\" height=\"6\" rx=\"3\" fill=\"#222222\" fill-opacity=\"0.18\"/>",
             cy - 3.0
         ),
+        KeyItem::Marker | KeyItem::Break => time_symbol(item, x, y, h),
+    }
+}
+
+/// The lane chart's time symbols: a marker's dashed line, a break.
+fn time_symbol(item: KeyItem, x: f64, y: f64, h: f64) -> String {
+    let cy = y + h / 2.0;
+    match item {
         KeyItem::Marker => format!(
             "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#AA3377\" stroke-width=\"1.3\" stroke-dasharray=\"5,3\"/>",
             x + SYMBOL / 2.0,
@@ -171,6 +179,7 @@ pub(crate) fn symbol(item: KeyItem, x: f64, y: f64, h: f64) -> String {
             x + SYMBOL / 2.0,
             cy + 6.0
         ),
+        _ => String::new(),
     }
 }
 

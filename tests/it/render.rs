@@ -1003,7 +1003,7 @@ fn a_large_lane_chart_is_refused_with_the_way_out() {
 // ---- The lane chart's time axis, on every story -----------------------------
 
 #[cfg(feature = "svg")]
-mod lanes_axis {
+pub(crate) mod lanes_axis {
     use super::*;
     use grapevine::render::{lanes_svg, Fit, Look};
 
@@ -1140,8 +1140,14 @@ mod lanes_axis {
                 bad.push(format!("{name}: marker {} is not drawn", m.id));
             }
         }
-        // Lane names are broken at spaces (or after a hyphen) only: the
-        // lines joined give the name back (or its start, cut at a word).
+        bad.extend(check_names(name, s, &d));
+        bad
+    }
+
+    /// Lane names are broken at spaces (or after a hyphen) only: the lines
+    /// joined give the name back (or its start, cut at a word).
+    fn check_names(name: &str, s: &Story, d: &roxmltree::Document) -> Vec<String> {
+        let mut bad = Vec::new();
         for lane in d
             .descendants()
             .filter(|n| n.attribute("data-entity").is_some())

@@ -309,12 +309,21 @@ fn axis(ctx: &Ctx, p: &Panel, rows: &Rows) -> String {
             y + 3.0,
             x = t.x
         ));
-        if let Some((text, row)) = &t.label {
+        if let Some((text, row, left)) = &t.label {
+            let base = y - 4.0 - *row as f64 * g.small * 1.25;
+            if *left {
+                // Set to the left: a leader from the axis up to the label.
+                s.push_str(&format!(
+                    "<line x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#888888\" stroke-width=\"0.8\"/>",
+                    base - g.small * 0.8,
+                    x = t.x
+                ));
+            }
             s.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{}px\" fill=\"#444444\">{}</text>",
-                t.x + 3.0,
-                y - 4.0 - *row as f64 * g.small * 1.25,
+                "<text x=\"{:.1}\" y=\"{base:.1}\" font-size=\"{}px\" fill=\"#444444\"{}>{}</text>",
+                if *left { t.x - 3.0 } else { t.x + 3.0 },
                 g.small,
+                if *left { " text-anchor=\"end\"" } else { "" },
                 escape::svg(text)
             ));
         }

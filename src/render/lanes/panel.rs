@@ -102,6 +102,13 @@ pub(super) fn panels(story: &Story, focus: &Focus, chart: &Chart, g: &Geometry) 
     let cap = ((0.8 * room) / MIN_GAP).floor() as usize;
     let starts = scale::split(&anchors, cap);
     let many = starts.len() > 1;
+    let inputs = Inputs {
+        story,
+        chart,
+        g,
+        tz: &tz,
+        anchors: &anchors,
+    };
     let mut out = Vec::with_capacity(starts.len());
     for (k, &s) in starts.iter().enumerate() {
         let e = starts.get(k + 1).copied().unwrap_or(anchors.len());
@@ -136,7 +143,7 @@ pub(super) fn panels(story: &Story, focus: &Focus, chart: &Chart, g: &Geometry) 
             range: (start, end),
             many,
         };
-        out.push(one(chart, g, &tz, &anchors, &span, &in_panel, story));
+        out.push(one(&inputs, &span, &in_panel));
     }
     out
 }
@@ -151,16 +158,25 @@ struct Span {
     many: bool,
 }
 
+/// What every panel is made from.
+struct Inputs<'a, 's> {
+    story: &'s Story,
+    chart: &'a Chart<'s>,
+    g: &'a Geometry,
+    tz: &'a TimeZone,
+    /// Where each contact is drawn.
+    anchors: &'a [i64],
+}
+
 /// One panel: its scale, contacts, lanes, markers and ticks.
-fn one(
-    chart: &Chart,
-    g: &Geometry,
-    tz: &TimeZone,
-    anchors: &[i64],
-    span: &Span,
-    marks: &[(usize, i64, i64)],
-    story: &Story,
-) -> Panel {
+fn one(inputs: &Inputs, span: &Span, marks: &[(usize, i64, i64)]) -> Panel {
+    let Inputs {
+        story,
+        chart,
+        g,
+        tz,
+        anchors,
+    } = *inputs;
     let (s, e) = span.contacts;
     // Contacts grouped by day: (day, next day, count).
     let mut days: Vec<(i64, i64, usize)> = Vec::new();
@@ -215,6 +231,7 @@ fn one(
         .collect();
     let clear = Clear {
         lines: &lines,
+        left: g.m,
         right: g.m + g.content,
         size: g.small,
     };

@@ -17,8 +17,9 @@ pub(super) struct Tick {
     pub x: f64,
     /// Its date, `2016-10-01`.
     pub date: String,
-    /// Its label and the row it is set in (0: next to the axis).
-    pub label: Option<(String, usize)>,
+    /// Its label, the row it is set in (0: next to the axis), and whether
+    /// it is set to the left of the tick (else to its right).
+    pub label: Option<(String, usize, bool)>,
     /// A gridline across the lanes (a labelled tick; else only a mark on
     /// the axis).
     pub grid: bool,
@@ -177,7 +178,8 @@ pub(super) fn span_words(t0: i64, t1: i64, tz: &TimeZone) -> [String; 2] {
 pub(super) struct Clear<'a> {
     /// Markers' lines.
     pub lines: &'a [f64],
-    /// The rightmost a label may reach.
+    /// The leftmost and rightmost a label may reach.
+    pub left: f64,
     pub right: f64,
     /// The label size.
     pub size: f64,
@@ -187,7 +189,7 @@ pub(super) struct Clear<'a> {
 type Box1 = (f64, f64);
 
 fn free(placed: &[(Box1, usize)], b: Box1, row: usize, scale: &Scale, clear: &Clear) -> bool {
-    if b.1 > clear.right {
+    if b.1 > clear.right || b.0 < clear.left {
         return false;
     }
     if placed
@@ -200,14 +202,14 @@ fn free(placed: &[(Box1, usize)], b: Box1, row: usize, scale: &Scale, clear: &Cl
     if row == 0 && scale.breaks().any(|p| p.x0 - 2.0 < b.1 && b.0 < p.x1 + 2.0) {
         return false;
     }
-    !clear.lines.iter().any(|&x| x > b.0 - 2.5 && x < b.1 + 2.0)
+    !clear.lines.iter().any(|&x| x > b.0 - 2.5 && x < b.1 + 1.0)
 }
 
 /// The ticks of a panel's scale; `days` are the days that hold contacts
 /// (labelled on a scale of weeks or coarser when there is room).
 pub(super) fn ticks(scale: &Scale, tz: &TimeZone, days: &[i64], clear: &Clear) -> Vec<Tick> {
     let unit = unit_of(scale.rate);
-    // Candidates: (priority, t, labels to try, may take the second row).
+    // Candidates: (priority, t, labels to try, may take a higher row).
     let mut cands: Vec<Cand> = Vec::new();
     for (t0, t1, _, _) in scale.segments() {
         if let Some(d) = date_of(t0, tz) {
@@ -231,22 +233,41 @@ pub(super) fn ticks(scale: &Scale, tz: &TimeZone, days: &[i64], clear: &Clear) -
     let mut seen: Vec<i64> = Vec::new();
     let mut placed: Vec<(Box1, usize)> = Vec::new();
     let mut out: Vec<Tick> = Vec::new();
-    for (_, t, texts, two_rows) in cands {
+    for (_, t, texts, high) in cands {
         if seen.contains(&t) || scale.in_break(t) || t < scale.t0() || t >= scale.t1() {
             continue;
         }
         seen.push(t);
         let x = scale.x(t);
-        let rows: &[usize] = if two_rows { &[0, 1] } else { &[0] };
-        let label = texts.into_iter().find_map(|text| {
-            let w = text_width(&text, clear.size, false);
-            let b = (x + 3.0, x + 3.0 + w);
-            rows.iter()
-                .copied()
-                .find(|&r| free(&placed, b, r, scale, clear))
-                .map(|r| (text, b, r))
+        let rows: &[usize] = if high { &[0, 1, 2] } else { &[0] };
+        // To the right of the tick; a run's start that finds no room there
+        // may be set to its left, above the axis (past a break).
+        let mut tries: Vec<(String, Box1, usize, bool)> = Vec::new();
+        for &r in rows {
+            for text in &texts {
+                let w = text_width(text, clear.size, false);
+                tries.push((text.clone(), (x + 3.0, x + 3.0 + w), r, false));
+            }
+        }
+        if high {
+            for r in [1, 2] {
+                for text in &texts {
+                    let w = text_width(text, clear.size, false);
+                    tries.push((text.clone(), (x - 3.0 - w, x - 3.0), r, true));
+                }
+            }
+        }
+        // A label set to the left has a leader up from the axis, which
+        // must not run through a label below it.
+        let leader_clear = |r: usize| {
+            !placed
+                .iter()
+                .any(|(p, pr)| *pr < r && p.0 - 2.0 < x && x < p.1 + 2.0)
+        };
+        let label = tries.into_iter().find(|(_, b, r, left)| {
+            free(&placed, *b, *r, scale, clear) && (!left || leader_clear(*r))
         });
-        if let Some((_, b, r)) = &label {
+        if let Some((_, b, r, _)) = &label {
             placed.push((*b, *r));
         }
         out.push(Tick {
@@ -254,7 +275,7 @@ pub(super) fn ticks(scale: &Scale, tz: &TimeZone, days: &[i64], clear: &Clear) -
             x,
             date: iso(t, tz),
             grid: label.is_some(),
-            label: label.map(|(text, _, r)| (text, r)),
+            label: label.map(|(text, _, r, left)| (text, r, left)),
         });
     }
     out.sort_by_key(|k| k.t);
@@ -262,7 +283,7 @@ pub(super) fn ticks(scale: &Scale, tz: &TimeZone, days: &[i64], clear: &Clear) -
 }
 
 /// A candidate tick: its priority (lowest first), time, the labels to try
-/// (the first that fits), and whether it may take the second row.
+/// (the first that fits), and whether it may take a higher row.
 type Cand = (u8, i64, Vec<String>, bool);
 
 /// The regular ticks of `unit` from `t0` to `t1`, with their priority

@@ -15,6 +15,13 @@ use crate::render::measure::wrap_px;
 use crate::render::style::{self, FADED_LINE};
 use crate::render::Fit;
 
+/// When each node is first seen ([`Builder::first_seen`]).
+struct FirstSeen {
+    first: BTreeMap<String, (i64, Precision)>,
+    spans: BTreeMap<String, Option<String>>,
+    starts: BTreeMap<i64, Precision>,
+}
+
 impl Builder<'_> {
     pub(super) fn relations(&mut self) {
         if self.focus.hide_relations {
@@ -86,7 +93,10 @@ impl Builder<'_> {
 
     /// Puts each entity in the time band it first appears in (for a reached
     /// entity: when it is first reached), and each hub in its event's band.
-    pub(super) fn bands(&mut self) {
+    /// When each entity (and each event, keyed `\u{0}event:ID`) is first
+    /// seen: its time and precision, and its date when that is a span; and
+    /// each second's coarsest precision.
+    fn first_seen(&self) -> FirstSeen {
         let story = self.story;
         let mut first: BTreeMap<String, (i64, Precision)> = BTreeMap::new();
         // Each one's first contact's date, when it is a span.
@@ -131,6 +141,19 @@ impl Builder<'_> {
                 }
             }
         }
+        FirstSeen {
+            first,
+            spans,
+            starts,
+        }
+    }
+
+    pub(super) fn bands(&mut self) {
+        let FirstSeen {
+            first,
+            spans,
+            starts,
+        } = self.first_seen();
         // Bands, left to right.
         let mut band_keys: BTreeMap<(i64, u8), String> = BTreeMap::new();
         let mut node_band: BTreeMap<String, (i64, u8)> = BTreeMap::new();
