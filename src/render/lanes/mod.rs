@@ -1,10 +1,16 @@
 //! The lane chart (i2's theme lines): one horizontal lane per person,
-//! organisation or group on a true time axis; each contact an arrow from the
+//! organisation or group on a time axis; each contact an arrow from the
 //! sender's lane to the receiver's at its date, a meeting a line joining its
 //! participants' lanes; a contact known only to a span of time also a bar
 //! over that span; certainty as line style, with the same key as the other
-//! pictures. Drawn directly as SVG (no Graphviz), so it is the same
-//! whichever engine is chosen.
+//! pictures; the story's markers as labelled lines across the lanes. Drawn
+//! directly as SVG (no Graphviz), so it is the same whichever engine is
+//! chosen.
+//!
+//! The axis makes room (`scale.rs`): each contact at least 26 px from the
+//! next, quiet stretches compressed into marked breaks, a story too dense
+//! for one row split into panels (`panel.rs`), ticks chosen to fit
+//! (`ticks.rs`), markers' labels stacked (`markers.rs`); `draw.rs` writes it.
 //!
 //! It takes the same focus as the other pictures: with a reach, the lanes
 //! of the reached in the answer's causal order, the chains in bold.

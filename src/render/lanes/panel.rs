@@ -42,16 +42,6 @@ pub(super) struct Panel {
     pub span: [String; 2],
 }
 
-/// Where a contact is drawn: its start (its end when its start is open),
-/// inside the focus's window.
-fn anchor(m: &Mark, window: Option<(i64, i64)>) -> i64 {
-    let t = m.start();
-    match window {
-        Some((a, b)) => t.clamp(a, b.max(a)),
-        None => t,
-    }
-}
-
 /// The story's markers the chart may draw: (index, start, end), inside the
 /// window when there is one.
 fn story_markers(story: &Story, window: Option<(i64, i64)>) -> Vec<(usize, i64, i64)> {
@@ -82,7 +72,9 @@ fn max_breaks(fit: Fit) -> usize {
 pub(super) fn panels(story: &Story, focus: &Focus, chart: &Chart, g: &Geometry) -> Vec<Panel> {
     let tz = story.tz();
     let window = focus.window;
-    let anchors: Vec<i64> = chart.marks.iter().map(|m| anchor(m, window)).collect();
+    // Each contact at its start (its end when its start is open), also
+    // one that starts before the window it overlaps.
+    let anchors: Vec<i64> = chart.marks.iter().map(Mark::start).collect();
     let marks = story_markers(story, window);
     if anchors.is_empty() && marks.is_empty() && window.is_none() {
         return Vec::new();
@@ -95,7 +87,10 @@ pub(super) fn panels(story: &Story, focus: &Focus, chart: &Chart, g: &Geometry) 
     };
     let (lo, hi) = days(&mut anchors.iter().copied().chain(marks.iter().map(|m| m.1)));
     let (lo_all, hi_all) = match window {
-        Some((a, b)) => (day_start(a, &tz), next_day(day_start(b, &tz), &tz)),
+        Some((a, b)) => (
+            lo.map_or(day_start(a, &tz), |l| l.min(day_start(a, &tz))),
+            next_day(day_start(b, &tz), &tz),
+        ),
         None => (lo.unwrap_or(0), hi.unwrap_or(scale::DAY)),
     };
     let room = g.x1 - g.x0;
@@ -142,6 +137,9 @@ pub(super) fn panels(story: &Story, focus: &Focus, chart: &Chart, g: &Geometry) 
             contacts: (s, e),
             range: (start, end),
             many,
+            window: window
+                .map(|w| w.0)
+                .filter(|&w| w >= start && next_first.is_none_or(|n| w < n)),
         };
         out.push(one(&inputs, &span, &in_panel));
     }
@@ -156,6 +154,9 @@ struct Span {
     range: (i64, i64),
     /// The chart has several panels.
     many: bool,
+    /// The start of the window asked for, when it is in this panel (kept
+    /// out of breaks).
+    window: Option<i64>,
 }
 
 /// What every panel is made from.
@@ -189,7 +190,7 @@ fn one(inputs: &Inputs, span: &Span, marks: &[(usize, i64, i64)]) -> Panel {
     }
     let need = Need {
         days: days.clone(),
-        pins: marks.iter().map(|m| m.1).collect(),
+        pins: marks.iter().map(|m| m.1).chain(span.window).collect(),
         range: span.range,
     };
     let scale = scale::layout(&need, tz, g.x0, g.x1 - g.x0, max_breaks(g.fit));
