@@ -220,7 +220,7 @@ pub(super) fn ticks(scale: &Scale, tz: &TimeZone, days: &[i64], clear: &Clear) -
             };
             cands.push((0, t0, vec![start_label(d, unit), short], true));
         }
-        regular(t0, t1, unit, tz, &mut cands);
+        regular(t0, t1, (unit, scale.rate), tz, &mut cands);
     }
     if unit > Unit::Day {
         for &t in days {
@@ -282,13 +282,17 @@ pub(super) fn ticks(scale: &Scale, tz: &TimeZone, days: &[i64], clear: &Clear) -
     out
 }
 
+/// Pixels per day from which every day is labelled.
+const EVERY_DAY: f64 = 45.0;
+
 /// A candidate tick: its priority (lowest first), time, the labels to try
 /// (the first that fits), and whether it may take a higher row.
 type Cand = (u8, i64, Vec<String>, bool);
 
-/// The regular ticks of `unit` from `t0` to `t1`, with their priority
-/// (years before months before the rest).
-fn regular(t0: i64, t1: i64, unit: Unit, tz: &TimeZone, out: &mut Vec<Cand>) {
+/// The regular ticks of `unit` from `t0` to `t1` on a scale of `rate`
+/// pixels per day, with their priority (years before months before the
+/// rest).
+fn regular(t0: i64, t1: i64, (unit, rate): (Unit, f64), tz: &TimeZone, out: &mut Vec<Cand>) {
     let Some(d0) = date_of(t0, tz) else { return };
     let mut d = first_at(d0, unit);
     for _ in 0..1500 {
@@ -303,7 +307,15 @@ fn regular(t0: i64, t1: i64, unit: Unit, tz: &TimeZone, out: &mut Vec<Cand>) {
                 _ if d.weekday() == Weekday::Monday => 4,
                 _ => 5,
             };
-            out.push((priority, t, vec![label(d, unit)], false));
+            // Days are labelled on Mondays and months' first days only,
+            // unless every day's label fits: regular steps read best.
+            let every_day = rate >= EVERY_DAY;
+            let texts = if priority == 5 && !every_day {
+                Vec::new()
+            } else {
+                vec![label(d, unit)]
+            };
+            out.push((priority, t, texts, false));
         }
         match step(d, unit) {
             Some(n) => d = n,
