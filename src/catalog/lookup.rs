@@ -196,6 +196,8 @@ pub(super) fn excerpt<C: Catalog + ?Sized>(
         .filter(|s| used.contains(&s.id) || events.is_none())
         .cloned()
         .collect();
+    // Markers are reference dates for the whole story: all are kept.
+    story.markers = cat.markers().to_vec();
     story
 }
 

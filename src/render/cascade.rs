@@ -16,6 +16,10 @@ use super::plan::{
 use super::prim::Drawing;
 use crate::escape;
 
+/// A rule across the cascade: its y, its lines, and whether it is a
+/// story's marker (else a band's date).
+type Rule = (f64, Vec<String>, bool);
+
 /// One row.
 struct Row<'p> {
     node: &'p PNode,
@@ -280,11 +284,12 @@ impl<'p> Cascade<'p> {
         side
     }
 
-    /// The rows, with the band's date rule above the first row of each band:
-    /// (rows, rules as (y, label), height).
-    fn rows(&self, side: &[Vec<Side>]) -> (Vec<Row<'p>>, Vec<(f64, String)>, f64) {
+    /// The rows, with the band's date rule above the first row of each band
+    /// and the story's markers' rules at their band or between two:
+    /// (rows, rules, height).
+    fn rows(&self, side: &[Vec<Side>]) -> (Vec<Row<'p>>, Vec<Rule>, f64) {
         let mut rows: Vec<Row> = Vec::new();
-        let mut rules: Vec<(f64, String)> = Vec::new();
+        let mut rules: Vec<Rule> = Vec::new();
         let mut y = 0.0;
         let mut band_seen: Option<Option<usize>> = None;
         for (i, n) in self.nodes.iter().enumerate() {
@@ -293,6 +298,11 @@ impl<'p> Cascade<'p> {
                 _ => None,
             };
             if band_seen != Some(band) {
+                if let Some(Some(left)) = band_seen {
+                    for m in self.plan.marks_after(left) {
+                        y = self.mark_rule(&mut rules, y + 4.0, &m.words());
+                    }
+                }
                 band_seen = Some(band);
                 let bands = &self.plan.bands;
                 let label = band
@@ -301,8 +311,11 @@ impl<'p> Cascade<'p> {
                     .or_else(|| bands.last().filter(|l| *l == "date unknown").cloned());
                 if let Some(label) = label {
                     y += if i == 0 { 2.0 } else { 10.0 };
-                    rules.push((y, label));
+                    rules.push((y, vec![label], false));
                     y += self.small_h + 6.0;
+                }
+                for m in band.iter().flat_map(|&b| self.plan.marks_on(b)) {
+                    y = self.mark_rule(&mut rules, y, &m.words()) + 4.0;
                 }
             }
             let (row, row_h) = self.row(i, y, &side[i]);
@@ -494,11 +507,25 @@ impl<'p> Cascade<'p> {
         body
     }
 
-    /// The time axis: a rule per band.
-    fn axis(&self, rules: &[(f64, String)]) -> String {
+    /// A marker's rule at `y`, its words wrapped at spaces; the y under it.
+    fn mark_rule(&self, rules: &mut Vec<Rule>, y: f64, words: &str) -> f64 {
+        let lines = super::measure::wrap_words(words, self.width - 40.0, self.small);
+        let h = lines.len() as f64 * self.small_h;
+        rules.push((y, lines, true));
+        y + h + 6.0
+    }
+
+    /// The time axis: a rule per band, and per marker (in its colour, the
+    /// line dashed).
+    fn axis(&self, rules: &[Rule]) -> String {
         let (small, width) = (self.small, self.width);
         let mut body = String::from("<g class=\"grapevine-axis\">\n");
-        for (ry, label) in rules {
+        for (ry, lines, marker) in rules {
+            if *marker {
+                body.push_str(&self.marker_rule(*ry, lines));
+                continue;
+            }
+            let Some(label) = lines.first() else { continue };
             let tw = text_width(label, small, true);
             body.push_str(&format!(
                 "<g><title>Time: {}</title><rect x=\"0\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ffffff\"/><text x=\"0\" y=\"{:.1}\" font-size=\"{small}px\" font-weight=\"bold\" fill=\"#444444\" stroke=\"#ffffff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>\
@@ -516,6 +543,32 @@ impl<'p> Cascade<'p> {
         }
         body.push_str("</g>\n");
         body
+    }
+
+    /// A story marker's rule: its words in the markers' colour, a dashed
+    /// line across from the end of its first line.
+    fn marker_rule(&self, ry: f64, lines: &[String]) -> String {
+        let (small, width) = (self.small, self.width);
+        let Some(first) = lines.first() else {
+            return String::new();
+        };
+        let mut s = format!(
+            "<g class=\"grapevine-marker\"><title>Marker: {}</title>",
+            escape::svg(&lines.join(" "))
+        );
+        for (k, l) in lines.iter().enumerate() {
+            s.push_str(&format!(
+                "<text x=\"0\" y=\"{:.1}\" font-size=\"{small}px\" fill=\"#882255\" stroke=\"#ffffff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
+                ry + small + k as f64 * self.small_h,
+                escape::svg(l)
+            ));
+        }
+        let x = text_width(first, small, false) + 6.0;
+        s.push_str(&format!(
+            "<line x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{width:.1}\" y2=\"{y:.1}\" stroke=\"#AA3377\" stroke-width=\"1.2\" stroke-dasharray=\"5,3\"/></g>\n",
+            y = ry + small * 0.65
+        ));
+        s
     }
 
     /// A row's node: its outline and its lines.

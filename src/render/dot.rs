@@ -14,7 +14,7 @@ use graphviz_rust::dot_structures::{
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
 use super::plan::{
-    plan, sizes, EdgeEnd, EdgeKind, EntityMark, NodeKind, PEdge, PNode, Place, Plan, Role,
+    on_axis, plan, sizes, EdgeEnd, EdgeKind, EntityMark, NodeKind, PEdge, PNode, Place, Plan, Role,
 };
 use super::style::FONT;
 use super::{Fit, Focus, Look};
@@ -297,6 +297,42 @@ fn held_by_others(plan: &Plan, forward: bool) -> std::collections::BTreeSet<&str
     held
 }
 
+/// The time axis: one marker per band, left to right, and the story's
+/// markers between them, joined in time order; returns the bands' markers.
+fn axis_line<'p>(plan: &'p Plan, layout: &Layout, stmts: &mut Vec<Stmt>) -> Vec<&'p PNode> {
+    let line: Vec<&PNode> = plan.nodes.iter().filter(|n| on_axis(n.place)).collect();
+    let axis: Vec<&PNode> = plan
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.place, Place::Axis(_)))
+        .collect();
+    for n in &line {
+        stmts.push(node_stmt(n, plan.look.fit));
+    }
+    for pair in line.windows(2) {
+        stmts.push(Stmt::Edge(plain_edge(
+            &pair[0].id,
+            &pair[1].id,
+            vec![
+                attr("id", &format!("axis_{}", pair[0].id)),
+                attr("color", "#CCCCCC"),
+                attr("arrowhead", "normal"),
+                attr("penwidth", "1"),
+                attr("weight", "20"),
+                attr(
+                    "tooltip",
+                    if layout.down {
+                        "Time runs downwards"
+                    } else {
+                        "Time runs left to right"
+                    },
+                ),
+            ],
+        )));
+    }
+    axis
+}
+
 /// Builds the DOT graph of a plan.
 pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
     let (node_size, edge_size) = sizes(plan.look.fit);
@@ -333,36 +369,7 @@ pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
             attr("arrowsize", "0.7"),
         ])),
     ];
-    // The time axis: one marker per band, left to right.
-    let axis: Vec<&PNode> = plan
-        .nodes
-        .iter()
-        .filter(|n| matches!(n.place, Place::Axis(_)))
-        .collect();
-    for n in &axis {
-        stmts.push(node_stmt(n, plan.look.fit));
-    }
-    for pair in axis.windows(2) {
-        stmts.push(Stmt::Edge(plain_edge(
-            &pair[0].id,
-            &pair[1].id,
-            vec![
-                attr("id", &format!("axis_{}", pair[0].id)),
-                attr("color", "#CCCCCC"),
-                attr("arrowhead", "normal"),
-                attr("penwidth", "1"),
-                attr("weight", "20"),
-                attr(
-                    "tooltip",
-                    if layout.down {
-                        "Time runs downwards"
-                    } else {
-                        "Time runs left to right"
-                    },
-                ),
-            ],
-        )));
-    }
+    let axis = axis_line(plan, layout, &mut stmts);
     let band = |id: &str| match plan.node(id).map(|n| n.place) {
         Some(Place::Main(b)) => b,
         _ => None,

@@ -25,6 +25,10 @@ pub(crate) enum KeyItem {
     Faded,
     /// A contact known only to a span of time (the lane chart).
     Span,
+    /// A reference date (the lane chart's markers).
+    Marker,
+    /// Time compressed on the axis (the lane chart's breaks).
+    Break,
 }
 
 impl KeyItem {
@@ -42,6 +46,8 @@ impl KeyItem {
             KeyItem::Chain => "chain that reaches them",
             KeyItem::Faded => "other contact",
             KeyItem::Span => "date known only to a span",
+            KeyItem::Marker => "reference date",
+            KeyItem::Break => "time compressed",
         }
     }
 }
@@ -147,6 +153,33 @@ pub(crate) fn symbol(item: KeyItem, x: f64, y: f64, h: f64) -> String {
             "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{SYMBOL:.1}\" height=\"6\" rx=\"3\" fill=\"#222222\" fill-opacity=\"0.18\"/>",
             cy - 3.0
         ),
+        KeyItem::Marker | KeyItem::Break => time_symbol(item, x, y, h),
+    }
+}
+
+/// The lane chart's time symbols: a marker's dashed line, a break.
+fn time_symbol(item: KeyItem, x: f64, y: f64, h: f64) -> String {
+    let cy = y + h / 2.0;
+    match item {
+        KeyItem::Marker => format!(
+            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#AA3377\" stroke-width=\"1.3\" stroke-dasharray=\"5,3\"/>",
+            x + SYMBOL / 2.0,
+            y + 1.0,
+            x + SYMBOL / 2.0,
+            y + h - 1.0
+        ),
+        KeyItem::Break => format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"14\" height=\"{:.1}\" fill=\"#C8CDD3\" fill-opacity=\"0.45\"/>\
+             <path d=\"M{:.1},{:.1} l6,-12 M{:.1},{:.1} l6,-12\" stroke=\"#555555\" stroke-width=\"1.4\" fill=\"none\"/>",
+            x + SYMBOL / 2.0 - 7.0,
+            y + 1.0,
+            h - 2.0,
+            x + SYMBOL / 2.0 - 6.0,
+            cy + 6.0,
+            x + SYMBOL / 2.0,
+            cy + 6.0
+        ),
+        _ => String::new(),
     }
 }
 

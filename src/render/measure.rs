@@ -88,6 +88,30 @@ pub(crate) fn wrap_px(text: &str, width: f64, size: f64, bold: bool) -> Vec<Stri
     lines
 }
 
+/// Wraps `text` into lines at most `width` pixels wide at `size` pixels
+/// (regular), breaking at spaces only: a word wider than a line keeps a
+/// line of its own, whole.
+pub(crate) fn wrap_words(text: &str, width: f64, size: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if line.is_empty() || text_width(&candidate, size, false) <= width {
+            line = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::{text_width, wrap_px};
@@ -112,5 +136,10 @@ mod tests {
         let long = "x".repeat(100);
         let lines = wrap_px(&long, 50.0, 13.0, false);
         assert_eq!(lines.concat(), long);
+        assert_eq!(super::wrap_words(&long, 50.0, 13.0), vec![long.clone()]);
+        assert_eq!(
+            super::wrap_words("News organisations", 80.0, 14.0),
+            vec!["News", "organisations"]
+        );
     }
 }

@@ -240,6 +240,9 @@ pub struct Focus {
     pub entities: Option<BTreeSet<String>>,
     /// Draw only these event ids (`None`: all).
     pub events: Option<BTreeSet<String>>,
+    /// The window of time shown, first and last second ([`Focus::between`];
+    /// `None`: the story's own span). The lane chart's axis runs over it.
+    pub window: Option<(i64, i64)>,
     /// Leave the standing relations out (the default: a picture shows
     /// contacts; [`Focus::relations`] adds the ties).
     pub hide_relations: bool,
@@ -256,6 +259,7 @@ impl Default for Focus {
             highlight: None,
             entities: None,
             events: None,
+            window: None,
             hide_relations: true,
             threshold: Certainty::Unknown,
         }
@@ -346,6 +350,7 @@ impl Focus {
             hide_relations: true,
             entities: Some(reached),
             events: None,
+            window: None,
         })
     }
 
@@ -460,6 +465,7 @@ impl Focus {
             highlight: None,
             entities: Some(keep),
             events: Some(events),
+            window: None,
             hide_relations: !relations,
             threshold,
         })
@@ -545,6 +551,10 @@ impl Focus {
         self.entities = Some(match self.entities.take() {
             Some(old) => old.intersection(&entities).cloned().collect(),
             None => entities,
+        });
+        self.window = Some(match self.window {
+            Some((a, b)) => (a.max(lo), b.min(hi).max(a.max(lo))),
+            None => (lo, hi),
         });
         let window = format!(
             "Contacts between {} and {}",

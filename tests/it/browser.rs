@@ -147,7 +147,9 @@ function measure() {
     pictures.push({
       name: fig.dataset.name, min: min, min_text: minText, overlaps: overlaps,
       key_share: kr ? (kr.width * kr.height) / (sr.width * sr.height) : 0,
-      right: right, width: sr.width, height: sr.height, texts: texts.length
+      right: right, width: sr.width, height: sr.height, texts: texts.length,
+      left: Math.min(sr.left, ...boxes.map(b => b[0])) - sr.left,
+      lanes: svg.querySelector('[data-panel]') ? lanes(svg) : null
     });
   }
   const overflow = document.documentElement.scrollWidth > window.innerWidth
@@ -156,6 +158,31 @@ function measure() {
     viewport: window.innerWidth, overflow: overflow,
     page_height: document.documentElement.scrollHeight, pictures: pictures
   }), '*');
+}
+// A lane chart: the least distance between two contacts' lines in a panel
+// (as drawn), and the markers not between the ticks that bracket their date.
+function lanes(svg) {
+  const out = { min_gap: 1e9, gap_at: '', markers: 0, misplaced: [], contacts: 0 };
+  const mid = el => { const r = el.getBoundingClientRect(); return (r.left + r.right) / 2; };
+  for (const panel of svg.querySelectorAll('[data-panel]')) {
+    const xs = [...panel.querySelectorAll('g[data-event]')]
+      .map(g => [mid(g.querySelector('line')), g.dataset.event])
+      .sort((a, b) => a[0] - b[0]);
+    out.contacts += xs.length;
+    for (let i = 1; i < xs.length; i++) {
+      const d = xs[i][0] - xs[i - 1][0];
+      if (d < out.min_gap) { out.min_gap = d; out.gap_at = xs[i - 1][1] + ' / ' + xs[i][1]; }
+    }
+    const ticks = [...panel.querySelectorAll('[data-tick]')].map(t => [t.dataset.tick, mid(t)]);
+    for (const m of panel.querySelectorAll('[data-marker]')) {
+      out.markers++;
+      const x = mid(m.querySelector('line')), d = m.dataset.time;
+      const before = Math.max(-1e9, ...ticks.filter(t => t[0] <= d).map(t => t[1]));
+      const after = Math.min(1e9, ...ticks.filter(t => t[0] > d).map(t => t[1]));
+      if (x < before - 0.5 || x > after + 0.5) out.misplaced.push(m.dataset.marker);
+    }
+  }
+  return out;
 }
 window.addEventListener('load', measure);
 </script>
@@ -312,4 +339,93 @@ fn screenshots_when_asked() {
         );
         assert!(out.exists(), "{} written", out.display());
     }
+}
+
+/// Every story's lane chart (the whole story, and who could have seen its
+/// first message) measured at 375, 700 and 1280 px: no overflow, legible
+/// text, no two texts overlapping, contacts at least 24 px apart as drawn
+/// (in each panel), every marker drawn between the ticks that bracket its
+/// date.
+#[test]
+fn every_storys_lane_chart_holds_in_a_real_browser() {
+    use crate::render::lanes_axis::{lane_foci, stories};
+    let Some(chrome) = browser() else { return };
+    let all = stories();
+    let mut report = String::new();
+    let mut failures: Vec<String> = Vec::new();
+    for (fit, viewport) in [(Fit::Phone, 375), (Fit::Column, 700), (Fit::Wide, 1280)] {
+        let mut svgs: Vec<(String, String)> = Vec::new();
+        let mut markers: Vec<usize> = Vec::new();
+        for (name, s) in &all {
+            for (focus_name, focus) in lane_foci(s) {
+                svgs.push((format!("{name} {focus_name}"), svg_of(s, &focus, true, fit)));
+                markers.push(s.markers.len());
+            }
+        }
+        let m = measure(&chrome, &svgs, viewport);
+        if m["overflow"].as_bool() != Some(false) {
+            failures.push(format!("{viewport} px: the page overflows horizontally"));
+        }
+        for (p, expected) in m["pictures"].as_array().unwrap().iter().zip(markers) {
+            let name = p["name"].as_str().unwrap();
+            failures.extend(lane_failures(p, fit, viewport, expected));
+            let lanes = &p["lanes"];
+            report.push_str(&format!(
+                "{viewport:>5} px {name:<32} smallest text {:5.2} px, {} contacts, least gap {:6.1} px ({}), {} markers\n",
+                p["min"].as_f64().unwrap_or(0.0),
+                lanes["contacts"],
+                lanes["min_gap"].as_f64().unwrap_or(0.0),
+                lanes["gap_at"].as_str().unwrap_or(""),
+                lanes["markers"]
+            ));
+        }
+    }
+    eprintln!("{report}");
+    assert!(failures.is_empty(), "{}\n{report}", failures.join("\n"));
+}
+
+/// What is wrong with one measured lane chart.
+fn lane_failures(p: &serde_json::Value, fit: Fit, viewport: u32, markers: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let name = format!("{viewport} px {}", p["name"].as_str().unwrap_or(""));
+    let min = p["min"].as_f64().unwrap_or(0.0);
+    if min < fit.min_text() - 0.01 {
+        out.push(format!(
+            "{name}: smallest text {min:.2} px ({})",
+            p["min_text"]
+        ));
+    }
+    let overlaps = p["overlaps"].as_array().cloned().unwrap_or_default();
+    if !overlaps.is_empty() {
+        out.push(format!("{name}: text overlaps {overlaps:?}"));
+    }
+    let (left, right, width) = (
+        p["left"].as_f64().unwrap_or(0.0),
+        p["right"].as_f64().unwrap_or(0.0),
+        p["width"].as_f64().unwrap_or(0.0),
+    );
+    if left < -0.5 || right > width + 0.5 {
+        out.push(format!(
+            "{name}: text outside the picture ({left:.1} to {right:.1} of {width:.1})"
+        ));
+    }
+    let lanes = &p["lanes"];
+    let gap = lanes["min_gap"].as_f64().unwrap_or(0.0);
+    if gap < 24.0 {
+        out.push(format!(
+            "{name}: contacts {gap:.1} px apart ({})",
+            lanes["gap_at"]
+        ));
+    }
+    if lanes["markers"].as_u64() != Some(markers as u64) {
+        out.push(format!(
+            "{name}: {} of {markers} markers drawn",
+            lanes["markers"]
+        ));
+    }
+    let misplaced = lanes["misplaced"].as_array().cloned().unwrap_or_default();
+    if !misplaced.is_empty() {
+        out.push(format!("{name}: markers off their dates {misplaced:?}"));
+    }
+    out
 }

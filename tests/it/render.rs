@@ -820,12 +820,19 @@ mod pictures {
         assert_eq!(svg, lanes_svg(&s, &focus, &Look::default()).unwrap());
         svg::check_accessible(&svg, s.title.as_deref().unwrap(), &[]);
         let d = doc(&svg);
-        let lanes: Vec<&str> = d
+        // Each lane in the order it first appears (a lane is drawn again
+        // in each panel it has contacts in).
+        let mut lanes: Vec<&str> = Vec::new();
+        for t in d
             .descendants()
             .filter(|n| n.attribute("class") == Some("lane"))
             .filter_map(|n| n.children().find(|c| c.has_tag_name("title")))
             .filter_map(|t| t.text())
-            .collect();
+        {
+            if !lanes.contains(&t) {
+                lanes.push(t);
+            }
+        }
         assert_eq!(lanes.len(), 13, "{lanes:?}");
         assert_eq!(lanes[0], "WikiLeaks (organisation)");
         assert_eq!(lanes[1], "Donald Trump Jr. (person)");
@@ -991,4 +998,325 @@ fn a_large_lane_chart_is_refused_with_the_way_out() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+// ---- The lane chart's time axis, on every story -----------------------------
+
+#[cfg(feature = "svg")]
+pub(crate) mod lanes_axis {
+    use super::*;
+    use grapevine::render::{lanes_svg, Fit, Look};
+
+    /// Every story in graphs/, loaded.
+    pub(crate) fn stories() -> Vec<(String, Story)> {
+        let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir("graphs")
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "json")
+                    && !p.to_string_lossy().ends_with(".questions.json")
+            })
+            .collect();
+        paths.sort();
+        assert!(paths.len() >= 5, "{paths:?}");
+        paths
+            .into_iter()
+            .map(|p| {
+                let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+                (name, load_path(&p).unwrap().story)
+            })
+            .collect()
+    }
+
+    /// The lane charts checked for a story: the whole story, and who could
+    /// have seen its first message.
+    pub(crate) fn lane_foci(s: &Story) -> Vec<(&'static str, Focus)> {
+        let mut out = vec![("all", Focus::default())];
+        if let Some(m) = s.messages.first() {
+            out.push(("reach", reach(s, &m.id)));
+        }
+        out
+    }
+
+    fn doc(svg: &str) -> roxmltree::Document<'_> {
+        roxmltree::Document::parse(svg.split_once("?>").map_or(svg, |(_, r)| r)).unwrap()
+    }
+
+    fn num(n: roxmltree::Node, a: &str) -> f64 {
+        n.attribute(a).unwrap().parse().unwrap()
+    }
+
+    /// The x of a group's first line.
+    fn line_x(g: roxmltree::Node) -> f64 {
+        let line = g
+            .descendants()
+            .find(|n| n.has_tag_name("line"))
+            .expect("a line");
+        num(line, "x1")
+    }
+
+    /// Checks one lane chart's structure; returns what was wrong.
+    fn check(name: &str, s: &Story, svg: &str) -> Vec<String> {
+        let d = doc(svg);
+        let mut bad = Vec::new();
+        let panels: Vec<roxmltree::Node> = d
+            .descendants()
+            .filter(|n| n.attribute("data-panel").is_some())
+            .collect();
+        let mut events: Vec<String> = Vec::new();
+        for p in &panels {
+            // Contacts at least 24 px apart.
+            let mut xs: Vec<(f64, &str)> = p
+                .descendants()
+                .filter_map(|n| n.attribute("data-event").map(|id| (line_x(n), id)))
+                .collect();
+            xs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for w in xs.windows(2) {
+                if w[1].0 - w[0].0 < 24.0 {
+                    bad.push(format!(
+                        "{name}: {} and {} are {:.1} px apart",
+                        w[0].1,
+                        w[1].1,
+                        w[1].0 - w[0].0
+                    ));
+                }
+            }
+            events.extend(xs.iter().map(|(_, id)| id.to_string()));
+            // Ticks: never inside a break; markers between the ticks that
+            // bracket their date.
+            let ticks: Vec<(String, f64)> = p
+                .descendants()
+                .filter_map(|n| {
+                    n.attribute("data-tick")
+                        .map(|t| (t.to_string(), num(n, "x1")))
+                })
+                .collect();
+            for b in p
+                .descendants()
+                .filter(|n| n.attribute("class") == Some("grapevine-break"))
+            {
+                let r = b.children().find(|c| c.has_tag_name("rect")).unwrap();
+                let (x0, x1) = (num(r, "x"), num(r, "x") + num(r, "width"));
+                for (date, x) in &ticks {
+                    if *x > x0 + 0.5 && *x < x1 - 0.5 {
+                        bad.push(format!("{name}: tick {date} inside a break"));
+                    }
+                }
+            }
+            for m in p
+                .descendants()
+                .filter(|n| n.attribute("data-marker").is_some())
+            {
+                let (date, x) = (m.attribute("data-time").unwrap(), line_x(m));
+                let before = ticks
+                    .iter()
+                    .filter(|t| t.0.as_str() <= date)
+                    .map(|t| t.1)
+                    .fold(f64::MIN, f64::max);
+                let after = ticks
+                    .iter()
+                    .filter(|t| t.0.as_str() > date)
+                    .map(|t| t.1)
+                    .fold(f64::MAX, f64::min);
+                if x < before - 0.5 || x > after + 0.5 {
+                    bad.push(format!(
+                        "{name}: marker {date} at {x} is not between its ticks ({before}, {after})"
+                    ));
+                }
+            }
+        }
+        // Every dated contact drawn once; every marker drawn.
+        let mut sorted = events.clone();
+        sorted.sort();
+        sorted.dedup();
+        if sorted.len() != events.len() {
+            bad.push(format!("{name}: a contact is drawn twice"));
+        }
+        for m in &s.markers {
+            let drawn = d
+                .descendants()
+                .any(|n| n.attribute("data-marker") == Some(m.id.as_str()));
+            if !drawn {
+                bad.push(format!("{name}: marker {} is not drawn", m.id));
+            }
+        }
+        bad.extend(check_names(name, s, &d));
+        bad
+    }
+
+    /// Lane names are broken at spaces (or after a hyphen) only: the lines
+    /// joined give the name back (or its start, cut at a word).
+    fn check_names(name: &str, s: &Story, d: &roxmltree::Document) -> Vec<String> {
+        let mut bad = Vec::new();
+        for lane in d
+            .descendants()
+            .filter(|n| n.attribute("data-entity").is_some())
+        {
+            let id = lane.attribute("data-entity").unwrap();
+            let full = clean(s.name_of(id));
+            let mut shown = String::new();
+            for t in lane.descendants().filter(|n| n.has_tag_name("text")) {
+                let line = t.text().unwrap_or("");
+                if !shown.is_empty() && !shown.ends_with('-') {
+                    shown.push(' ');
+                }
+                shown.push_str(line);
+            }
+            let ok = match shown.strip_suffix(" …") {
+                Some(head) => full.starts_with(head) && full[head.len()..].starts_with(' '),
+                None => shown == full,
+            };
+            if !ok {
+                bad.push(format!("{name}: lane {id} shows {shown:?} for {full:?}"));
+            }
+        }
+        bad
+    }
+
+    #[test]
+    fn every_story_gets_room_markers_and_whole_words() {
+        let mut bad = Vec::new();
+        for (story_name, s) in stories() {
+            for (focus_name, focus) in lane_foci(&s) {
+                for fit in [Fit::Phone, Fit::Column, Fit::Wide] {
+                    let look = Look {
+                        fit,
+                        ..Look::default()
+                    };
+                    let svg = lanes_svg(&s, &focus, &look).unwrap();
+                    bad.extend(check(
+                        &format!("{story_name} {focus_name} {fit:?}"),
+                        &s,
+                        &svg,
+                    ));
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+
+    #[test]
+    fn the_laptop_story_makes_room_for_october() {
+        let s = load_path("graphs/hunter-biden-laptop.json".as_ref())
+            .unwrap()
+            .story;
+        let svg = lanes_svg(&s, &Focus::default(), &Look::default()).unwrap();
+        let d = doc(&svg);
+        // Quiet stretches are compressed, and each is marked.
+        let breaks = d
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("grapevine-break"))
+            .count();
+        assert!(breaks >= 1, "{svg}");
+        assert!(svg.contains("time compressed"));
+        // The six October contacts are apart, each between its day's ticks.
+        let october = [
+            "giuliani-to-post",
+            "post-publishes",
+            "campaign-denial",
+            "wapo-requests",
+            "giuliani-nyt",
+        ];
+        for id in october {
+            assert!(svg.contains(&format!("data-event=\"{id}\"")), "{id}");
+        }
+        // Both markers are labelled lines.
+        for (id, label) in [
+            ("m-post-story", "New York Post story"),
+            ("m-election", "Election day"),
+        ] {
+            let m = d
+                .descendants()
+                .find(|n| n.attribute("data-marker") == Some(id))
+                .expect(id);
+            assert!(m.descendants().any(|t| t.text() == Some(label)), "{id}");
+        }
+        // Lane names at a phone's width are never broken inside a word.
+        let phone = lanes_svg(
+            &s,
+            &Focus::default(),
+            &Look {
+                fit: Fit::Phone,
+                ..Look::default()
+            },
+        )
+        .unwrap();
+        assert!(
+            !phone.contains(">s</text>") && !phone.contains("organisation\n"),
+            "{phone}"
+        );
+    }
+
+    #[test]
+    fn a_window_gets_day_ticks_and_only_its_markers() {
+        let s = load_path("graphs/hunter-biden-laptop.json".as_ref())
+            .unwrap()
+            .story;
+        let c = StoryCatalog::new(&s);
+        let focus = Focus::default()
+            .between(&c, "2020-10-01", "2020-10-20")
+            .unwrap();
+        let svg = lanes_svg(&s, &focus, &Look::default()).unwrap();
+        let d = doc(&svg);
+        let days: Vec<&str> = d
+            .descendants()
+            .filter_map(|n| n.attribute("data-tick"))
+            .collect();
+        // Ticks a day apart (15 and 16 October 2020 at least), labelled as
+        // days (on Mondays).
+        assert!(
+            days.contains(&"2020-10-15") && days.contains(&"2020-10-16"),
+            "{days:?}"
+        );
+        assert!(
+            [">5 Oct<", ">12 Oct<", ">19 Oct<"]
+                .iter()
+                .any(|l| svg.contains(l)),
+            "{svg}"
+        );
+        // The axis starts at the window's start.
+        assert!(days.contains(&"2020-10-01"), "{days:?}");
+        // Election day is outside the window: not drawn; the Post's story is.
+        assert!(svg.contains("data-marker=\"m-post-story\""));
+        assert!(!svg.contains("data-marker=\"m-election\""));
+        // The bundled story's October 2016 window, as the issue asked.
+        let b = story();
+        let focus = Focus::default()
+            .between(&StoryCatalog::new(&b), "2016-10-01", "2016-11-08")
+            .unwrap();
+        let svg = lanes_svg(&b, &focus, &Look::default()).unwrap();
+        let ticks = doc(&svg)
+            .descendants()
+            .filter(|n| n.attribute("data-tick").is_some())
+            .count();
+        assert!(ticks >= 20, "day ticks across five weeks: {ticks}\n{svg}");
+    }
+
+    #[test]
+    fn the_key_picture_marks_markers_and_spans() {
+        let s = load_path("graphs/pentagon-papers.json".as_ref())
+            .unwrap()
+            .story;
+        let dot = grapevine::render::to_dot(&s, &reach(&s, "papers"));
+        // On a band's own date: under its date; between two bands: a mark
+        // of its own, with its date.
+        assert!(
+            dot.contains("label=\"13 Jun 1971\\n◆ The Times' first\\ninstallment\""),
+            "{dot}"
+        );
+        assert!(dot.contains("◆ 30 Jun 1971:"), "{dot}");
+        let s = load_path("graphs/hunter-biden-laptop.json".as_ref())
+            .unwrap()
+            .story;
+        let dot = grapevine::render::to_dot(&s, &reach(&s, "laptop-data"));
+        // A band known only to a span says so; a month is not its first day.
+        assert!(dot.contains("label=\"Aug–Sep 2020\""), "{dot}");
+        assert!(
+            dot.contains("label=\"Dec 2019\"") && !dot.contains("label=\"1 Dec 2019\""),
+            "{dot}"
+        );
+        assert!(dot.contains("◆ New York Post\\nstory"), "{dot}");
+        // Election day is after the last band: outside the time shown.
+        assert!(!dot.contains("Election day"), "{dot}");
+    }
 }

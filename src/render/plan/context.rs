@@ -3,16 +3,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::marks::{axis_marks, event_span};
 use super::text::{clean, shorten, wrap_label};
 use super::{
-    band_of, cited, event_key, label_px, not_reached_line, sizes, Builder, EdgeKind, NodeKind,
-    PEdge, PNode, Place,
+    band_of, cited, event_key, label_px, not_reached_line, sizes, AxisMark, Builder, EdgeKind,
+    NodeKind, PEdge, PNode, Place,
 };
 use crate::model::{EntityKind, Precision};
 use crate::render::key::KeyItem;
 use crate::render::measure::wrap_px;
 use crate::render::style::{self, FADED_LINE};
 use crate::render::Fit;
+
+/// When each node is first seen ([`Builder::first_seen`]).
+struct FirstSeen {
+    first: BTreeMap<String, (i64, Precision)>,
+    spans: BTreeMap<String, Option<String>>,
+    starts: BTreeMap<i64, Precision>,
+}
 
 impl Builder<'_> {
     pub(super) fn relations(&mut self) {
@@ -83,20 +91,9 @@ impl Builder<'_> {
         }
     }
 
-    /// A reached entity's first time is when it is first reached, at the
-    /// precision of that date; a source that held it before any recorded
-    /// contact starts the axis.
-    fn reached_first(&self, first: &mut BTreeMap<String, (i64, Precision)>) {
+    /// A source that held it before any recorded contact starts the axis.
+    fn source_first(&self, first: &mut BTreeMap<String, (i64, Precision)>) {
         let Some(h) = self.highlight() else { return };
-        for (id, m) in &h.reached {
-            if let Some(t) = m.earliest_seconds {
-                let p = match m.earliest_precision {
-                    Precision::Year | Precision::Month => m.earliest_precision,
-                    _ => Precision::Day,
-                };
-                first.insert(id.clone(), (t, p));
-            }
-        }
         let start = first.values().min().copied();
         if let (Some(m), Some(start)) = (h.reached.get(&h.source), start) {
             if m.earliest_seconds.is_none() {
@@ -107,9 +104,14 @@ impl Builder<'_> {
 
     /// Puts each entity in the time band it first appears in (for a reached
     /// entity: when it is first reached), and each hub in its event's band.
-    pub(super) fn bands(&mut self) {
+    /// When each entity (and each event, keyed `\u{0}event:ID`) is first
+    /// seen: its time and precision, and its date when that is a span; and
+    /// each second's coarsest precision.
+    fn first_seen(&self) -> FirstSeen {
         let story = self.story;
         let mut first: BTreeMap<String, (i64, Precision)> = BTreeMap::new();
+        // Each one's first contact's date, when it is a span.
+        let mut spans: BTreeMap<String, Option<String>> = BTreeMap::new();
         let drawn_events: BTreeSet<&str> = self
             .drawn
             .iter()
@@ -121,25 +123,76 @@ impl Builder<'_> {
                 continue;
             }
             let Some(key) = event_key(e) else { continue };
+            let span = event_span(e, &self.tz);
             for p in e.parties.entities() {
-                let slot = first.entry(p.to_string()).or_insert(key);
-                if key.0 < slot.0 {
-                    *slot = key;
+                if first.get(p).is_none_or(|slot| key.0 < slot.0) {
+                    first.insert(p.to_string(), key);
+                    spans.insert(p.to_string(), span.clone());
                 }
             }
             first.insert(format!("\u{0}event:{}", e.id), key);
+            spans.insert(format!("\u{0}event:{}", e.id), span);
         }
-        self.reached_first(&mut first);
+        // Whatever starts at one second is in one band, at the coarsest
+        // precision written for that second.
+        let mut starts: BTreeMap<i64, Precision> = BTreeMap::new();
+        for &(t, p) in first.values() {
+            let slot = starts.entry(t).or_insert(p);
+            *slot = (*slot).min(p);
+        }
+        if let Some(h) = self.highlight() {
+            // Reached when a contact starts: at that date; else the day.
+            for (id, m) in &h.reached {
+                if let Some(t) = m.earliest_seconds {
+                    if first.get(id).is_none_or(|k| k.0 != t) {
+                        let p = starts.get(&t).copied().unwrap_or(Precision::Day);
+                        first.insert(id.clone(), (t, p));
+                        spans.remove(id);
+                    }
+                }
+            }
+        }
+        self.source_first(&mut first);
+        FirstSeen {
+            first,
+            spans,
+            starts,
+        }
+    }
+
+    pub(super) fn bands(&mut self) {
+        let FirstSeen {
+            first,
+            spans,
+            starts,
+        } = self.first_seen();
         // Bands, left to right.
         let mut band_keys: BTreeMap<(i64, u8), String> = BTreeMap::new();
         let mut node_band: BTreeMap<String, (i64, u8)> = BTreeMap::new();
+        // A band whose contacts all share one span is labelled with it.
+        let mut band_spans: BTreeMap<(i64, u8), Option<String>> = BTreeMap::new();
         for (key, node) in &self.node_of {
             let Some(&(t, p)) = first.get(key) else {
                 continue;
             };
+            let p = starts.get(&t).map_or(p, |&q| q.min(p));
             let (start, rank, label) = band_of(t, p, &self.tz);
             band_keys.insert((start, rank), label);
             node_band.insert(node.clone(), (start, rank));
+            let span = spans.get(key).cloned().flatten();
+            band_spans
+                .entry((start, rank))
+                .and_modify(|s| {
+                    if *s != span {
+                        *s = None;
+                    }
+                })
+                .or_insert(span);
+        }
+        for (k, span) in band_spans {
+            if let (Some(span), Some(label)) = (span, band_keys.get_mut(&k)) {
+                *label = span;
+            }
         }
         let order: Vec<(i64, u8)> = band_keys.keys().copied().collect();
         let mut labels: Vec<String> = band_keys.values().cloned().collect();
@@ -176,12 +229,17 @@ impl Builder<'_> {
         }
         let (_, size) = self.sizes();
         let down = self.look.fit == Fit::Phone;
+        self.plan.marks = axis_marks(self.story, &order, &self.tz);
         for (k, label) in labels.iter().enumerate() {
-            let lines = if down {
+            let mut lines = if down {
                 wrap_px(label, 60.0, size, false)
             } else {
                 vec![label.clone()]
             };
+            let on: Vec<String> = self.plan.marks_on(k).map(AxisMark::words).collect();
+            for words in on {
+                lines.extend(wrap_label(&words, label_px(self.look.fit), size));
+            }
             self.plan.nodes.push(PNode {
                 id: format!("t{k}"),
                 title: format!("Time: {label}"),
@@ -197,8 +255,29 @@ impl Builder<'_> {
                 kind: NodeKind::Axis,
                 place: Place::Axis(k),
             });
+            self.mark_nodes(k);
         }
         self.plan.bands = labels;
+    }
+
+    /// The nodes of the markers between band `k` and the next.
+    fn mark_nodes(&mut self, k: usize) {
+        let (_, size) = self.sizes();
+        let marks: Vec<AxisMark> = self.plan.marks_after(k).cloned().collect();
+        for (j, m) in marks.into_iter().enumerate() {
+            self.plan.nodes.push(PNode {
+                id: format!("t{k}m{j}"),
+                title: format!("Marker: {} ({})", m.label, m.date),
+                short: m.label.clone(),
+                label: wrap_label(&m.words(), label_px(self.look.fit), size),
+                name: None,
+                name_lines: 0,
+                tooltip: format!("{}: {}", m.date, m.label),
+                url: None,
+                kind: NodeKind::Axis,
+                place: Place::Mark(k),
+            });
+        }
     }
 
     /// Groups an organisation that has no contact of its own but whose

@@ -17,11 +17,13 @@ use crate::error::{Chart, RenderError};
 
 mod contacts;
 mod context;
+mod marks;
 mod paint;
 mod text;
 use crate::model::{
     Certainty, Citation, Entity, EntityKind, Event, EventKind, Parties, Precision, Story,
 };
+pub(crate) use marks::{on_axis, AxisMark};
 pub use text::clean;
 pub(crate) use text::{safe_url, shorten, wrap_label, wrap_lines, MAX_LABEL_LINES};
 
@@ -32,6 +34,9 @@ pub(crate) enum Place {
     Main(Option<usize>),
     /// A time-axis marker for band `usize`.
     Axis(usize),
+    /// A story marker (a reference date) on the time axis, between band
+    /// `usize` and the next.
+    Mark(usize),
 }
 
 /// A node or edge's part in a highlight (a reach or a path).
@@ -202,6 +207,8 @@ pub(crate) struct Plan {
     pub edges: Vec<PEdge>,
     /// Time bands, left to right: their labels.
     pub bands: Vec<String>,
+    /// The story's markers on the time axis, in time order.
+    pub marks: Vec<AxisMark>,
 }
 
 impl PNode {
@@ -534,6 +541,7 @@ pub(crate) fn plan(story: &Story, focus: &Focus, look: &Look) -> Plan {
             nodes: Vec::new(),
             edges: Vec::new(),
             bands: Vec::new(),
+            marks: Vec::new(),
         },
         node_of: BTreeMap::new(),
         drawn: BTreeSet::new(),
