@@ -92,7 +92,7 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
     }
     let notes = chart.notes(story, focus, look);
     let sources = if look.credits {
-        sources_line(story)
+        sources_line(story, &chart, focus)
     } else {
         None
     };
@@ -493,10 +493,27 @@ fn title_of(story: &Story) -> String {
         .unwrap_or_else(|| "Untitled story".to_string())
 }
 
-fn sources_line(story: &Story) -> Option<String> {
+/// The sources of what the chart draws: its contacts, the holdings on the
+/// chains and the traced message.
+fn sources_line(story: &Story, chart: &Chart, focus: &Focus) -> Option<String> {
+    let mut used: BTreeSet<&str> = chart
+        .marks
+        .iter()
+        .flat_map(|m| m.event.sources.iter().map(|c| c.source()))
+        .collect();
+    if let Some(h) = &focus.highlight {
+        let on_chain: BTreeSet<&str> = h.channels.iter().map(|(e, _, _)| e.as_str()).collect();
+        for hd in story.holdings.iter().filter(|hd| on_chain.contains(hd.id.as_str())) {
+            used.extend(hd.sources.iter().map(|c| c.source()));
+        }
+        if let Some(m) = h.message.as_deref().and_then(|m| story.message(m)) {
+            used.extend(m.sources.iter().map(|c| c.source()));
+        }
+    }
     let names: Vec<String> = story
         .sources
         .iter()
+        .filter(|s| used.contains(s.id.as_str()))
         .map(|s| {
             clean(&match (&s.publisher, &s.title) {
                 (Some(p), Some(t)) => format!("{p}, “{t}”"),
