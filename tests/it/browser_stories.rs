@@ -102,3 +102,57 @@ fn every_story_holds_in_a_real_browser() {
     eprintln!("{report}");
     assert!(failures.is_empty(), "{}\n{report}", failures.join("\n"));
 }
+
+/// A lane chart credits the sources of what it draws, and only those: its
+/// contacts (`data-event`), the holdings on its chains, the traced message.
+#[test]
+fn lane_charts_credit_only_what_they_draw() {
+    use grapevine::render::{lanes_svg, Look};
+    for (file, s) in stories() {
+        let c = StoryCatalog::new(&s);
+        let m = traced(&s);
+        let key = Focus::reach(&c, &Query::message(&m)).unwrap();
+        let svg = lanes_svg(&s, &key, &Look::default()).unwrap();
+        let drawn: std::collections::BTreeSet<&str> = svg
+            .split("data-event=\"")
+            .skip(1)
+            .filter_map(|r| r.split('"').next())
+            .collect();
+        let h = key.highlight.as_ref().unwrap();
+        let mut cited: std::collections::BTreeSet<&str> = s
+            .events
+            .iter()
+            .filter(|e| drawn.contains(e.id.as_str()))
+            .flat_map(|e| e.sources.iter().map(|c| c.source()))
+            .collect();
+        for hd in &s.holdings {
+            if h.channels.iter().any(|(e, _, _)| e == &hd.id) {
+                cited.extend(hd.sources.iter().map(|c| c.source()));
+            }
+        }
+        cited.extend(s.message(&m).unwrap().sources.iter().map(|c| c.source()));
+        let opt = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        };
+        let doc = roxmltree::Document::parse_with_options(&svg, opt).unwrap();
+        let text: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect();
+        let all = text.join(" ");
+        let line = all.split_once("Source").map_or("", |(_, l)| l);
+        for src in &s.sources {
+            let Some(title) = &src.title else { continue };
+            let title = grapevine::render::clean(title);
+            let credited = line.contains(title.as_str());
+            assert_eq!(
+                credited,
+                cited.contains(src.id.as_str()),
+                "{file}: source {} credited {credited}",
+                src.id
+            );
+        }
+    }
+}
