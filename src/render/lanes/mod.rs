@@ -503,7 +503,11 @@ fn sources_line(story: &Story, chart: &Chart, focus: &Focus) -> Option<String> {
         .collect();
     if let Some(h) = &focus.highlight {
         let on_chain: BTreeSet<&str> = h.channels.iter().map(|(e, _, _)| e.as_str()).collect();
-        for hd in story.holdings.iter().filter(|hd| on_chain.contains(hd.id.as_str())) {
+        for hd in story
+            .holdings
+            .iter()
+            .filter(|hd| on_chain.contains(hd.id.as_str()))
+        {
             used.extend(hd.sources.iter().map(|c| c.source()));
         }
         if let Some(m) = h.message.as_deref().and_then(|m| story.message(m)) {

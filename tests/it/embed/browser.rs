@@ -387,6 +387,50 @@ fn the_page_runs_under_its_own_csp() {
     assert!(!bad.is_empty(), "the refusal shows in the log");
 }
 
+/// Every story's page runs under its CSP, sets a state on every reached
+/// entity, shows the slider (with the story's markers in range as
+/// buttons) and does not overflow a phone.
+#[test]
+fn every_story_page_runs_in_a_real_browser() {
+    let Some(chrome) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for (file, s) in crate::browser_stories::stories() {
+        let m = crate::browser_stories::traced(&s);
+        let page = render(
+            dir.path(),
+            &format!("graphs/{file}"),
+            &format!("{file}.html"),
+            &["--message", &m],
+        );
+        let (dom, bad) = under_csp(&chrome, &page);
+        assert!(bad.is_empty(), "{file}: console: {bad:?}");
+        assert!(
+            dom.contains("data-ready=\"true\""),
+            "{file}: the script ran"
+        );
+        assert!(
+            dom.contains("<div class=\"gv-controls\">"),
+            "{file}: the slider"
+        );
+        let reached = page.matches("<tr data-entity=").count();
+        let states = dom.matches("data-state=\"").count();
+        assert!(
+            states >= reached,
+            "{file}: states set ({states} for {reached} rows)"
+        );
+        let markers = dom.matches("class=\"gv-marker\"").count();
+        let data_markers = page.matches("\"label\":").count();
+        assert!(markers <= data_markers, "{file}: markers");
+        let phone = drive(&chrome, &page, 375, &[0, i64::from(i32::MAX)]);
+        assert_eq!(phone["ready"], "true", "{file}: {phone}");
+        assert_eq!(
+            phone["overflow"], false,
+            "{file}: overflows a phone: {}",
+            phone["widest"]
+        );
+    }
+}
+
 #[test]
 fn a_hostile_story_runs_no_script_in_a_browser() {
     let Some(chrome) = browser() else { return };
