@@ -370,3 +370,95 @@ fn holdings_in_why_not_critical_and_path() {
         }
     }
 }
+
+/// What readers are told, on every story: the alt text and the embed's
+/// finding and table name no internal id (of an event, a holding or a
+/// message); a date in the table's "Had it by" is plain only where the same
+/// question at `confirmed` is definite by then (else it is a condition).
+#[test]
+fn reader_words_hold_on_every_story() {
+    use grapevine::render::{alt_text, Focus};
+    use grapevine::{Query, StoryCatalog};
+    let dir = tempfile::tempdir().unwrap();
+    for (file, s) in crate::browser_stories::stories() {
+        let m = crate::browser_stories::traced(&s);
+        let c = StoryCatalog::new(&s);
+        let alt = alt_text(&s, &Focus::reach(&c, &Query::message(&m)).unwrap());
+        let out = dir.path().join(format!("{file}.html"));
+        let path = format!("graphs/{file}");
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args(["render", &path, "--message", &m, "-q", "-o"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let page = std::fs::read_to_string(&out).unwrap();
+        let shown = page.split("<script").next().unwrap();
+        let finding = shown
+            .split("gv-finding\">")
+            .nth(1)
+            .unwrap()
+            .split("</p>")
+            .next()
+            .unwrap();
+        let caption = shown
+            .split("<caption>")
+            .nth(1)
+            .unwrap()
+            .split("</caption>")
+            .next()
+            .unwrap();
+        // Ids a reader could take for words are skipped: only those with a
+        // dash or a digit are looked for.
+        let ids = s
+            .events
+            .iter()
+            .map(|e| &e.id)
+            .chain(s.holdings.iter().map(|h| &h.id))
+            .chain(s.messages.iter().map(|m| &m.id))
+            .filter(|id| id.contains('-') || id.chars().any(|c| c.is_ascii_digit()));
+        for id in ids {
+            for (what, text) in [
+                ("alt text", alt.as_str()),
+                ("finding", finding),
+                ("caption", caption),
+            ] {
+                assert!(
+                    !text.contains(id.as_str()),
+                    "{file}: the {what} names id {id}: {text}"
+                );
+            }
+        }
+        // "Had it by": plain only when surely (confirmed) by then.
+        let (_, confirmed, _) = grapevine(&[
+            "reach",
+            &path,
+            "--message",
+            &m,
+            "--threshold",
+            "confirmed",
+            "--json",
+        ]);
+        for row in shown.split("<tr data-entity=\"").skip(1) {
+            let id = row.split('"').next().unwrap();
+            let by = row
+                .split("data-label=\"Had it by\">")
+                .nth(1)
+                .unwrap()
+                .split("</td>")
+                .next()
+                .unwrap();
+            let sure = confirmed["reached"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["entity"] == id && r["timing"] == "definite");
+            let plain =
+                !by.contains(", if the ") && !by.starts_with("not sure") && by != "date unknown";
+            assert!(
+                !plain || sure,
+                "{file}: {id} is said to have had it by {by} without a confirmed chain"
+            );
+        }
+    }
+}
