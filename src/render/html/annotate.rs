@@ -106,6 +106,11 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
                     format!("id=\"{title_id}\"")
                 } else if node.has_tag_name("desc") && node.parent() == Some(root) {
                     format!("id=\"{desc_id}\"")
+                } else if node.has_tag_name("g")
+                    && (node.has_attribute("data-entity") || node.has_attribute("data-event"))
+                {
+                    // The drawing named what it draws already.
+                    "tabindex=\"0\"".to_string()
                 } else if node.has_tag_name("g") {
                     match target(story, value) {
                         Target::Entity(id) => {
