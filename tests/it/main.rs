@@ -8,6 +8,7 @@ mod browser_stories;
 mod cli;
 mod corpus;
 mod csv_fuzz;
+mod edges;
 mod embed;
 mod equality;
 mod export_parts;

@@ -248,11 +248,10 @@ impl Plan {
     /// (a hub end as `data-from-hub`/`data-to-hub`, its event's id). A
     /// standing tie has none.
     pub fn edge_data(&self, e: &PEdge) -> String {
-        let Some(i) = e
-            .id
-            .strip_prefix('e')
-            .and_then(|r| r.split('_').next())
-            .and_then(|r| r.parse::<usize>().ok())
+        let Some(i) =
+            e.id.strip_prefix('e')
+                .and_then(|r| r.split('_').next())
+                .and_then(|r| r.parse::<usize>().ok())
         else {
             return String::new();
         };
