@@ -106,11 +106,6 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
                     format!("id=\"{title_id}\"")
                 } else if node.has_tag_name("desc") && node.parent() == Some(root) {
                     format!("id=\"{desc_id}\"")
-                } else if node.has_tag_name("g")
-                    && (node.has_attribute("data-entity") || node.has_attribute("data-event"))
-                {
-                    // The drawing named what it draws already.
-                    "tabindex=\"0\"".to_string()
                 } else if node.has_tag_name("g") {
                     match target(story, value) {
                         Target::Entity(id) => {
@@ -125,6 +120,16 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
                     String::new()
                 };
                 edits.push((at.range(), new));
+            } else if node.has_tag_name("g") && at.name().starts_with("data-") {
+                // The drawing's own marks (with the space before each) give
+                // way to the page's, written in the id's place.
+                let r = at.range();
+                let start = if svg[..r.start].ends_with(' ') {
+                    r.start - 1
+                } else {
+                    r.start
+                };
+                edits.push((start..r.end, String::new()));
             } else if node.has_tag_name("a") && at.name() == "title" {
                 // The card says it all: no second tooltip.
                 edits.push((at.range(), String::new()));
