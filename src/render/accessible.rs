@@ -117,6 +117,21 @@ pub(crate) fn accessible(raw: &str, plan: &Plan) -> Result<Drawing, Error> {
         let id = g.attribute("id").unwrap_or("");
         let r = replacement(plan, class, id);
         group_edits(raw, g, class, &r, &mut edits);
+        // What the group draws, for a reader's tools and for tests.
+        let data = match class {
+            "node" => plan.node_data(id),
+            "edge" => plan
+                .edges
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| plan.edge_data(e))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        if !data.is_empty() {
+            let at = g.range().start + "<g".len();
+            edits.push((at..at, data));
+        }
     }
     edits.sort_by_key(|(r, _)| (r.start, r.end));
     for pair in edits.windows(2) {

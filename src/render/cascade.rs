@@ -31,8 +31,8 @@ struct Row<'p> {
     /// Text beside the node: (line, colour, edge id).
     side: Vec<(String, String, String)>,
     side_y: f64,
-    /// The side text is beside the node (else under it).
-    beside: bool,
+    /// Where the side text starts.
+    side_x: f64,
 }
 
 fn dash(style: &str) -> &'static str {
@@ -64,10 +64,10 @@ fn by_weight(plan: &Plan) -> Vec<&PEdge> {
     edges
 }
 
-/// Where the elbow line from a row leaves its node: near its left, on its
+/// Where an elbow line leaves a row's node `dx` right of its left: on its
 /// bottom outline.
-fn foot(r: &Row) -> (f64, f64) {
-    let x = r.x + 12.0_f64.min(r.w / 2.0);
+fn foot(r: &Row, dx: f64) -> (f64, f64) {
+    let x = r.x + dx.min(r.w / 2.0);
     let y = if r.node.paint().shape == "ellipse" {
         let (rx, ry) = (r.w / 2.0, r.h / 2.0);
         let dx = (x - (r.x + rx)) / rx;
@@ -130,6 +130,19 @@ fn order(plan: &Plan) -> Vec<&PNode> {
     rows
 }
 
+/// Where a line reaches a row's node from the right at height `y` (inside
+/// the node's height): on its right outline.
+fn right_edge(r: &Row, y: f64) -> f64 {
+    let (cy, half) = (r.y + r.h / 2.0, r.h / 2.0);
+    let t = ((y - cy) / half).abs().min(1.0);
+    match r.node.paint().shape {
+        "ellipse" => r.x + r.w / 2.0 + r.w / 2.0 * (1.0 - t * t).max(0.0).sqrt(),
+        "hexagon" => r.x + r.w - 12.0 * t,
+        "octagon" => r.x + r.w - (8.0 - (half - (y - cy).abs())).max(0.0),
+        _ => r.x + r.w,
+    }
+}
+
 /// Lays `plan` out as a cascade `width` pixels wide.
 pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     let c = Cascade::new(plan, width);
@@ -142,6 +155,9 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
     let mut body = String::new();
     // Edges first, nodes over them; the faded first, the chains on top.
     let mut arc_level = 0usize;
+    // Each arc's own height on the rows at its ends, so that no two share
+    // a stretch of line.
+    let mut used: Vec<usize> = vec![0; rows.len()];
     for e in by_weight(plan).into_iter().rev() {
         let (Some(&a), Some(&b)) = (c.row_of.get(e.from.as_str()), c.row_of.get(e.to.as_str()))
         else {
@@ -150,12 +166,19 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         if a == b {
             continue;
         }
-        let arc = (!c.tree.contains(e.id.as_str())).then(|| {
+        let arc = (!c.tree.contains_key(e.id.as_str())).then(|| {
             arc_level += 1;
+            let (up, down) = (a.min(b), a.max(b));
+            let at = |row: usize, used: &mut Vec<usize>| {
+                used[row] += 1;
+                let r = &rows[row];
+                r.y + r.h * used[row] as f64 / (c.arc_ends[row] + 1) as f64
+            };
+            let ys = (at(up, &mut used), at(down, &mut used));
             Arc {
                 gutter,
                 level: arc_level,
-                ends: (ends[a.min(b)], ends[a.max(b)]),
+                ys,
             }
         });
         body.push_str(&c.edge(e, (&rows[a], &rows[b]), b > a, arc.as_ref()));
@@ -177,11 +200,11 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
 type Side = (Vec<String>, String, String);
 
 /// Where an arc off the tree runs: its gutter, its nesting level, and the
-/// right ends of the text of its upper and lower rows.
+/// heights at which it leaves its upper row's node and reaches its lower's.
 struct Arc {
     gutter: f64,
     level: usize,
-    ends: (f64, f64),
+    ys: (f64, f64),
 }
 
 /// A cascade being laid out: its rows in order, their tree and sizes.
@@ -194,8 +217,11 @@ struct Cascade<'p> {
     small_h: f64,
     nodes: Vec<&'p PNode>,
     row_of: BTreeMap<&'p str, usize>,
-    /// The ids of the contacts that join a row to its parent.
-    tree: BTreeSet<&'p str>,
+    /// The contacts that join a row to its parent, each with how far right
+    /// of the parent's left its elbow runs down.
+    tree: BTreeMap<&'p str, f64>,
+    /// How many arcs end at each row.
+    arc_ends: Vec<usize>,
     /// Each row's indentation level.
     depth: Vec<usize>,
     /// Room on the right for the arcs of contacts off the tree.
@@ -222,20 +248,23 @@ impl<'p> Cascade<'p> {
         let parent = parents(plan, &row_of);
         let mut depth: Vec<usize> = vec![0; nodes.len()];
         for i in 0..nodes.len() {
-            if let Some(e) = parent.get(&i) {
-                let p = if row_of[e.from.as_str()] == i {
-                    row_of[e.to.as_str()]
-                } else {
-                    row_of[e.from.as_str()]
-                };
+            if let Some(&(p, _)) = parent.get(&i) {
                 depth[i] = depth[p] + 1;
             }
         }
-        let tree: BTreeSet<&str> = parent.values().map(|e| e.id.as_str()).collect();
-        let arcs = plan.edges.iter().any(|e| {
+        let step = indent_step(&depth, width);
+        let tree = elbows(&parent, &depth, step);
+        let mut arc_ends = vec![0; nodes.len()];
+        for e in &plan.edges {
             let ends = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()));
-            matches!(ends, (Some(a), Some(b)) if a != b) && !tree.contains(e.id.as_str())
-        });
+            if let (Some(&a), Some(&b)) = ends {
+                if a != b && !tree.contains_key(e.id.as_str()) {
+                    arc_ends[a] += 1;
+                    arc_ends[b] += 1;
+                }
+            }
+        }
+        let arcs = arc_ends.iter().any(|&n| n > 0);
         Cascade {
             plan,
             width,
@@ -245,7 +274,8 @@ impl<'p> Cascade<'p> {
             nodes,
             row_of,
             tree,
-            step: indent_step(&depth, width),
+            arc_ends,
+            step,
             depth,
             arc_room: if arcs { 30.0 } else { 0.0 },
         }
@@ -266,7 +296,7 @@ impl<'p> Cascade<'p> {
             if e.raw.is_empty() {
                 continue;
             }
-            if self.tree.contains(e.id.as_str()) {
+            if self.tree.contains_key(e.id.as_str()) {
                 let row = a.max(b);
                 side[row].insert(0, (e.raw.clone(), colour, e.id.clone()));
             } else {
@@ -341,12 +371,12 @@ impl<'p> Cascade<'p> {
         let (lines, w, h) = self.node_box(n, node_room);
         // The side text: beside the node when there is room, else under it.
         let side_x_room = width - (x + w + 8.0) - arc_room;
-        let beside = side_x_room >= 110.0;
-        let side_room = if beside {
-            side_x_room
-        } else {
-            width - x - 16.0 - arc_room
-        };
+        // Arcs leave a node on its right: its words go under it then.
+        let beside = side_x_room >= 110.0 && self.arc_ends[i] == 0;
+        // Under the node, clear of the elbows that run down from it.
+        let under_x = x + self.elbow_room(depth) + 4.0;
+        let side_x = if beside { x + w + 8.0 } else { under_x };
+        let side_room = width - side_x - arc_room;
         let side_lines = self.side_lines(side, side_room);
         let side_h = side_lines.len() as f64 * self.small_h;
         let row_h = if beside {
@@ -368,9 +398,15 @@ impl<'p> Cascade<'p> {
             lines,
             side: side_lines,
             side_y,
-            beside,
+            side_x,
         };
         (row, row_h)
+    }
+
+    /// How far right of a node at `depth` its children start: the room of
+    /// the elbows running down to them.
+    fn elbow_room(&self, depth: usize) -> f64 {
+        self.step + if depth == 0 { 8.0 } else { 0.0 }
     }
 
     /// A node's text size: hubs are small.
@@ -448,11 +484,7 @@ impl<'p> Cascade<'p> {
 
     /// Where a row's text ends on the right (arcs start there).
     fn text_end(&self, r: &Row) -> f64 {
-        let sx = if r.beside {
-            r.x + r.w + 8.0
-        } else {
-            r.x + 16.0
-        };
+        let sx = r.side_x;
         let side = r
             .side
             .iter()
@@ -469,9 +501,10 @@ impl<'p> Cascade<'p> {
         let colour = paint.color;
         let pen = paint.pen.unwrap_or(1.2);
         let (up, down) = if head_at_down { (ra, rb) } else { (rb, ra) };
+        let dx = self.tree.get(e.id.as_str()).copied().unwrap_or(12.0);
         let path = match arc {
             None => {
-                let (x0, y0) = foot(up);
+                let (x0, y0) = foot(up, dx);
                 let ym = down.y + down.h / 2.0;
                 format!("M{x0:.1},{y0:.1} L{x0:.1},{ym:.1} L{:.1},{ym:.1}", down.x)
             }
@@ -479,9 +512,10 @@ impl<'p> Cascade<'p> {
                 let gx = arc.gutter;
                 // In the right gutter, clear of every text.
                 let ax = (gx + 20.0 + (arc.level % 4) as f64 * 4.0).min(self.width - 2.0);
-                let (y0, y1) = (up.y + up.h / 2.0, down.y + down.h / 2.0);
-                let (x0, x1) = arc.ends;
-                // Straight out along its own row to the gutter, round, and back.
+                let (y0, y1) = arc.ys;
+                let (x0, x1) = (right_edge(up, y0), right_edge(down, y1));
+                // Out of the node along its own row to the gutter, round,
+                // and back into the other node.
                 format!(
                     "M{x0:.1},{y0:.1} L{gx:.1},{y0:.1} C{ax:.1},{y0:.1} {ax:.1},{y1:.1} {gx:.1},{y1:.1} L{x1:.1},{y1:.1}"
                 )
@@ -490,12 +524,13 @@ impl<'p> Cascade<'p> {
         let markers = if e.headless() {
             String::new()
         } else {
-            arrowhead((up, down), head_at_down, arc, colour)
+            arrowhead((up, down), (head_at_down, dx), arc, colour)
         };
         let mut body = String::new();
         body.push_str(&format!(
-            "<g id=\"{}\" class=\"edge\"><title>{}</title><a xlink:title=\"{}\"{}><path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{pen}\"{}/>{markers}</a></g>\n",
+            "<g id=\"{}\" class=\"edge\"{}><title>{}</title><a xlink:title=\"{}\"{}><path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{pen}\"{}/>{markers}</a></g>\n",
             escape::svg(&e.id),
+            self.plan.edge_data(e),
             escape::svg(&e.title),
             escape::svg(&e.tooltip),
             e.url
@@ -600,8 +635,9 @@ impl<'p> Cascade<'p> {
             ));
         }
         format!(
-            "<g id=\"{}\" class=\"node\"><title>{}</title><a xlink:title=\"{}\"{}>{outline}{texts}</a></g>\n",
+            "<g id=\"{}\" class=\"node\"{}><title>{}</title><a xlink:title=\"{}\"{}>{outline}{texts}</a></g>\n",
             escape::svg(&n.id),
+            self.plan.node_data(&n.id),
             escape::svg(&n.title),
             escape::svg(&n.tooltip),
             n.url
@@ -613,10 +649,10 @@ impl<'p> Cascade<'p> {
 
     /// The side texts of a row, each titled with its contact's sentence.
     fn side_labels(&self, r: &Row) -> String {
-        let (x, w, small) = (r.x, r.w, self.small);
+        let small = self.small;
         let plan = self.plan;
         let mut body = String::new();
-        let sx = if r.beside { x + w + 8.0 } else { x + 16.0 };
+        let sx = r.side_x;
         for (k, (l, colour, id)) in r.side.iter().enumerate() {
             let title = plan
                 .edges
@@ -669,9 +705,49 @@ fn indent_step(depth: &[usize], width: f64) -> f64 {
     INDENT_STEP.min(width * 0.4 / deepest as f64)
 }
 
+/// The elbows of the tree: each parent contact with how far right of its
+/// parent's left it runs down, the lowest child's leftmost so that no two
+/// elbows cross.
+/// A contact whose elbow would run down through a row in between (one
+/// indented no further than the elbow) is left out: it is drawn as an arc.
+fn elbows<'p>(
+    parent: &BTreeMap<usize, (usize, &'p PEdge)>,
+    depth: &[usize],
+    step: f64,
+) -> BTreeMap<&'p str, f64> {
+    let x_of = |d: usize| d as f64 * step + if d > 0 { 8.0 } else { 0.0 };
+    // The children of each parent row, top to bottom.
+    let mut children: BTreeMap<usize, Vec<(usize, &str)>> = BTreeMap::new();
+    for (&child, &(up, e)) in parent {
+        children.entry(up).or_default().push((child, e.id.as_str()));
+    }
+    let mut out = BTreeMap::new();
+    for (up, kids) in children {
+        let room = step + if depth[up] == 0 { 8.0 } else { 0.0 } - 10.0;
+        let n = kids.len();
+        let gap = if n > 1 {
+            (room / (n - 1) as f64).min(6.0)
+        } else {
+            0.0
+        };
+        for (k, (child, id)) in kids.iter().enumerate() {
+            let dx = 6.0 + (n - 1 - k) as f64 * gap;
+            let x = x_of(depth[up]) + dx;
+            let blocked = (up + 1..*child).any(|r| x_of(depth[r]) <= x + 2.0);
+            if !blocked {
+                out.insert(*id, dx);
+            }
+        }
+    }
+    out
+}
+
 /// Each row's parent contact: the first (by weight) from a row above.
-fn parents<'p>(plan: &'p Plan, row_of: &BTreeMap<&str, usize>) -> BTreeMap<usize, &'p PEdge> {
-    let mut parent: BTreeMap<usize, &PEdge> = BTreeMap::new();
+fn parents<'p>(
+    plan: &'p Plan,
+    row_of: &BTreeMap<&str, usize>,
+) -> BTreeMap<usize, (usize, &'p PEdge)> {
+    let mut parent: BTreeMap<usize, (usize, &PEdge)> = BTreeMap::new();
     for e in by_weight(plan) {
         let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str())) else {
             continue;
@@ -680,7 +756,7 @@ fn parents<'p>(plan: &'p Plan, row_of: &BTreeMap<&str, usize>) -> BTreeMap<usize
         if up != down && !parent.contains_key(&down) {
             // A mutual contact or a contact towards the row above works too:
             // the line joins them, its arrowhead says the way.
-            parent.insert(down, e);
+            parent.insert(down, (up, e));
         }
     }
     parent
@@ -688,16 +764,19 @@ fn parents<'p>(plan: &'p Plan, row_of: &BTreeMap<&str, usize>) -> BTreeMap<usize
 
 /// The arrowhead of a contact at the receiver's end, from the upper row to
 /// the lower (`head_at_down`: the receiver is the lower row).
-fn arrowhead(rows: (&Row, &Row), head_at_down: bool, arc: Option<&Arc>, colour: &str) -> String {
+fn arrowhead(
+    rows: (&Row, &Row),
+    (head_at_down, dx): (bool, f64),
+    arc: Option<&Arc>,
+    colour: &str,
+) -> String {
     let (up, down) = rows;
     let tree = arc.is_none();
-    let (tip, from_left) = if head_at_down || !tree {
-        match arc {
-            None => ((down.x, down.y + down.h / 2.0), true),
-            Some(arc) => ((arc.ends.1, down.y + down.h / 2.0), false),
-        }
-    } else {
-        (foot(up), false)
+    let (tip, from_left) = match arc {
+        None if head_at_down => ((down.x, down.y + down.h / 2.0), true),
+        None => (foot(up, dx), false),
+        Some(arc) if head_at_down => ((right_edge(down, arc.ys.1), arc.ys.1), false),
+        Some(arc) => ((right_edge(up, arc.ys.0), arc.ys.0), false),
     };
     let (tx, ty) = tip;
     let up_arrow = !head_at_down && tree;

@@ -9,6 +9,7 @@ mod cli;
 mod corpus;
 mod csv_fuzz;
 mod diff;
+mod edges;
 mod embed;
 mod equality;
 mod export_parts;

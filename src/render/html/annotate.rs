@@ -120,6 +120,16 @@ pub(crate) fn annotate(svg: &str, story: &Story, name: &str) -> Result<String, E
                     String::new()
                 };
                 edits.push((at.range(), new));
+            } else if node.has_tag_name("g") && at.name().starts_with("data-") {
+                // The drawing's own marks (with the space before each) give
+                // way to the page's, written in the id's place.
+                let r = at.range();
+                let start = if svg[..r.start].ends_with(' ') {
+                    r.start - 1
+                } else {
+                    r.start
+                };
+                edits.push((start..r.end, String::new()));
             } else if node.has_tag_name("a") && at.name() == "title" {
                 // The card says it all: no second tooltip.
                 edits.push((at.range(), String::new()));

@@ -209,6 +209,11 @@ pub(crate) struct Plan {
     pub bands: Vec<String>,
     /// The story's markers on the time axis, in time order.
     pub marks: Vec<AxisMark>,
+    /// The story's entity ids, by index (node `nI` draws entity `I`).
+    pub entity_ids: Vec<String>,
+    /// The story's event ids, by index (hub `hI` and edges `eI_…` draw
+    /// event `I`).
+    pub event_ids: Vec<String>,
 }
 
 impl PNode {
@@ -222,6 +227,57 @@ impl Plan {
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<&PNode> {
         self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// The story id a synthetic node id draws: `nI` an entity, `hI` an
+    /// event's hub (`(true, id)` for an entity).
+    fn story_id(&self, node: &str) -> Option<(bool, &str)> {
+        let index = |rest: &str| rest.parse::<usize>().ok();
+        if let Some(i) = node.strip_prefix('n').and_then(index) {
+            return self.entity_ids.get(i).map(|id| (true, id.as_str()));
+        }
+        let i = node.strip_prefix('h').and_then(index)?;
+        self.event_ids.get(i).map(|id| (false, id.as_str()))
+    }
+
+    /// The data attributes of a node's group (with a leading space):
+    /// `data-entity` for an entity, `data-hub` (its event) for a hub.
+    pub fn node_data(&self, node: &str) -> String {
+        match self.story_id(node) {
+            Some((true, id)) => format!(" data-entity=\"{}\"", crate::escape::svg(id)),
+            Some((false, id)) => format!(" data-hub=\"{}\"", crate::escape::svg(id)),
+            None => String::new(),
+        }
+    }
+
+    /// The data attributes of a contact's group (with a leading space):
+    /// `data-event`, and `data-from`/`data-to` as the entity ids of its ends
+    /// (a hub end as `data-from-hub`/`data-to-hub`, its event's id). A
+    /// standing tie has none.
+    pub fn edge_data(&self, e: &PEdge) -> String {
+        let Some(i) =
+            e.id.strip_prefix('e')
+                .and_then(|r| r.split('_').next())
+                .and_then(|r| r.parse::<usize>().ok())
+        else {
+            return String::new();
+        };
+        let Some(event) = self.event_ids.get(i) else {
+            return String::new();
+        };
+        let mut out = format!(" data-event=\"{}\"", crate::escape::svg(event));
+        for (end, node) in [("from", &e.from), ("to", &e.to)] {
+            match self.story_id(node) {
+                Some((true, id)) => {
+                    out.push_str(&format!(" data-{end}=\"{}\"", crate::escape::svg(id)));
+                }
+                Some((false, id)) => {
+                    out.push_str(&format!(" data-{end}-hub=\"{}\"", crate::escape::svg(id)));
+                }
+                None => {}
+            }
+        }
+        out
     }
 
     /// Caption lines for a DOT file read on its own: title, heading,
@@ -542,6 +598,8 @@ pub(crate) fn plan(story: &Story, focus: &Focus, look: &Look) -> Plan {
             edges: Vec::new(),
             bands: Vec::new(),
             marks: Vec::new(),
+            entity_ids: story.entities.iter().map(|e| e.id.clone()).collect(),
+            event_ids: story.events.iter().map(|e| e.id.clone()).collect(),
         },
         node_of: BTreeMap::new(),
         drawn: BTreeSet::new(),
