@@ -322,6 +322,13 @@ pub fn span_words(a: &str, b: &str) -> String {
     };
     match (year(a), year(b)) {
         (Some((ha, ya)), Some((hb, yb))) if ya == yb && ya.len() == 4 => {
+            // Days of one month: `2–5 Jun 2013`.
+            if let (Some((da, ma)), Some((db, mb))) = (ha.split_once(' '), hb.split_once(' ')) {
+                let day = |d: &str| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit());
+                if ma == mb && day(da) && day(db) && !ma.contains(' ') {
+                    return format!("{da}–{db} {mb} {yb}");
+                }
+            }
             let short = !ha.contains(' ') && !hb.contains(' ') && !ha.contains(':');
             if short {
                 format!("{ha}–{hb} {yb}")
@@ -345,6 +352,19 @@ pub fn join_names(names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::{date_label, date_phrase, join_names, DateStyle, TimeExpr, TimeZone};
+
+    #[test]
+    fn spans_say_the_shared_parts_once() {
+        use super::span_words;
+        assert_eq!(span_words("Aug 2020", "Sep 2020"), "Aug–Sep 2020");
+        assert_eq!(span_words("2 Jun 2013", "5 Jun 2013"), "2–5 Jun 2013");
+        assert_eq!(span_words("12 Apr 2019", "Sep 2019"), "12 Apr – Sep 2019");
+        assert_eq!(span_words("2014", "3 Apr 2015"), "2014 – 3 Apr 2015");
+        assert_eq!(
+            span_words("30 May 2013", "2 Jun 2013"),
+            "30 May – 2 Jun 2013"
+        );
+    }
 
     fn label(text: &str) -> String {
         let tz = TimeZone::get("America/New_York").unwrap();
