@@ -282,13 +282,7 @@ fn sources(shown: &[crate::model::Source]) -> String {
     let e = escape::html_text;
     let mut items = Vec::new();
     for s in shown {
-        let name = match (&s.publisher, &s.title) {
-            (Some(p), Some(t)) => format!("{p}, “{t}”"),
-            (Some(p), None) => p.clone(),
-            (None, Some(t)) => format!("“{t}”"),
-            (None, None) => s.id.clone(),
-        };
-        let name = super::clean(&name);
+        let name = super::plan::source_name(s);
         items.push(match s.url.as_deref().and_then(super::plan::safe_url) {
             Some(u) => format!(
                 "<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>",

@@ -514,24 +514,7 @@ fn sources_line(story: &Story, chart: &Chart, focus: &Focus) -> Option<String> {
             used.extend(m.sources.iter().map(|c| c.source()));
         }
     }
-    let names: Vec<String> = story
-        .sources
-        .iter()
-        .filter(|s| used.contains(s.id.as_str()))
-        .map(|s| {
-            clean(&match (&s.publisher, &s.title) {
-                (Some(p), Some(t)) => format!("{p}, “{t}”"),
-                (Some(p), None) => p.clone(),
-                (None, Some(t)) => format!("“{t}”"),
-                (None, None) => s.id.clone(),
-            })
-        })
-        .collect();
-    match names.len() {
-        0 => None,
-        1 => Some(format!("Source: {}", names[0])),
-        _ => Some(format!("Sources: {}", names.join("; "))),
-    }
+    crate::render::plan::credits(&story.sources, &used)
 }
 
 fn contact_sentence(story: &Story, e: &Event, tz: &jiff::tz::TimeZone) -> String {

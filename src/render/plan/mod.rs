@@ -575,6 +575,32 @@ pub(crate) fn not_reached_line(story: &Story, h: &Highlight) -> Option<String> {
     })
 }
 
+/// How a source is credited: `Publisher, “Title”`, either alone, else its
+/// id.
+pub(crate) fn source_name(s: &crate::model::Source) -> String {
+    clean(&match (&s.publisher, &s.title) {
+        (Some(p), Some(t)) => format!("{p}, “{t}”"),
+        (Some(p), None) => p.clone(),
+        (None, Some(t)) => format!("“{t}”"),
+        (None, None) => s.id.clone(),
+    })
+}
+
+/// The line crediting the sources in `used`: `Sources: A; B` (`None`
+/// when there is none).
+pub(crate) fn credits(sources: &[crate::model::Source], used: &BTreeSet<&str>) -> Option<String> {
+    let names: Vec<String> = sources
+        .iter()
+        .filter(|s| used.contains(s.id.as_str()))
+        .map(source_name)
+        .collect();
+    match names.len() {
+        0 => None,
+        1 => Some(format!("Source: {}", names[0])),
+        _ => Some(format!("Sources: {}", names.join("; "))),
+    }
+}
+
 /// Builds the plan of `story` under `focus`, drawn as `look` says.
 pub(crate) fn plan(story: &Story, focus: &Focus, look: &Look) -> Plan {
     let title = story
@@ -665,30 +691,7 @@ impl Builder<'_> {
         if !self.look.credits {
             return;
         }
-        let used = self.cited_sources();
-        let mut names: Vec<String> = Vec::new();
-        for s in self
-            .story
-            .sources
-            .iter()
-            .filter(|s| used.contains(s.id.as_str()))
-        {
-            let name = match (&s.publisher, &s.title) {
-                (Some(p), Some(t)) => format!("{p}, “{t}”"),
-                (Some(p), None) => p.clone(),
-                (None, Some(t)) => format!("“{t}”"),
-                (None, None) => s.id.clone(),
-            };
-            names.push(clean(&name));
-        }
-        if !names.is_empty() {
-            let word = if names.len() == 1 {
-                "Source"
-            } else {
-                "Sources"
-            };
-            self.plan.sources = Some(format!("{word}: {}", names.join("; ")));
-        }
+        self.plan.sources = credits(&self.story.sources, &self.cited_sources());
     }
 
     fn entities(&mut self) {
