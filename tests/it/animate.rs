@@ -196,6 +196,82 @@ fn the_phone_animation_draws_its_chains() {
     }
 }
 
+/// `grapevine render` with `args`: (exit code, stderr).
+fn grapevine(args: &[&str]) -> (Option<i32>, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_line_animates_a_reach_and_only_a_reach() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let story = "graphs/trump-jr-wikileaks.json";
+    let svg = dir.join("spread.svg");
+    let svg_path = svg.to_str().unwrap();
+    let (code, err) = grapevine(&[
+        "render",
+        story,
+        "--reach",
+        "pac-tip",
+        "--animate",
+        "-o",
+        svg_path,
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("@keyframes") && text.contains("data-entity=\"trump-jr\""));
+    #[cfg(feature = "png")]
+    {
+        let png = dir.join("spread.png");
+        let args = [
+            "render",
+            story,
+            "--reach",
+            "pac-tip",
+            "--animate",
+            "--width",
+            "400",
+            "-o",
+        ];
+        let (code, err) = grapevine(&[&args[..], &[png.to_str().unwrap()]].concat());
+        assert_eq!(code, Some(0), "{err}");
+        let bytes = std::fs::read(&png).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG") && bytes.windows(4).any(|w| w == b"acTL"));
+    }
+    for (args, says) in [
+        (
+            vec!["--animate", "-o", svg_path],
+            "--animate replays the spread of a reach",
+        ),
+        (
+            vec!["--reach", "pac-tip", "--animate"],
+            "the animation is drawn as SVG",
+        ),
+        (
+            vec![
+                "--reach",
+                "pac-tip",
+                "--animate",
+                "--format",
+                "html",
+                "-o",
+                svg_path,
+            ],
+            "the animation is drawn as SVG",
+        ),
+    ] {
+        let (code, err) = grapevine(&[&["render", story][..], &args].concat());
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}
+
 #[cfg(feature = "png")]
 mod raster {
     use super::*;

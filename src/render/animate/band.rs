@@ -68,10 +68,16 @@ pub(crate) fn band(b: &Band, y: f64, tracks: &mut Tracks) -> (String, f64) {
     (out, at + 6.0 - y)
 }
 
-/// The x of step `i` on the strip.
+/// The x of step `i` on the strip (which leaves room at its end for the
+/// markers after the last step).
 fn step_x(b: &Band, i: usize) -> f64 {
-    let (x0, x1) = (b.margin + 6.0, b.width - b.margin - 6.0);
     let n = b.steps.len();
+    let room = if b.passings.iter().any(|p| p.step >= n) {
+        24.0
+    } else {
+        6.0
+    };
+    let (x0, x1) = (b.margin + 6.0, b.width - b.margin - room);
     if n <= 1 {
         x1
     } else {
@@ -97,7 +103,7 @@ fn strip(out: &mut String, b: &Band, y: f64, tracks: &mut Tracks) -> f64 {
     for p in b.passings {
         let x = match p.step {
             0 => x0,
-            s if s >= n => (x1 + 6.0).min(b.width - b.margin - 2.0),
+            s if s >= n => b.width - b.margin - 7.0,
             s => step_x(b, s - 1) + (step_x(b, s) - step_x(b, s - 1)) * p.share,
         };
         let seq = (0..n)
