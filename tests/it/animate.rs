@@ -20,6 +20,11 @@ use super::browser_stories::{stories, traced};
 
 /// The animated SVG of `s`'s first traced message, for `fit`.
 fn animation(s: &Story, fit: Fit) -> String {
+    replay_svg(s, fit, false)
+}
+
+/// The same, of the key picture or the lane chart.
+fn replay_svg(s: &Story, fit: Fit, lanes: bool) -> String {
     let c = StoryCatalog::new(s);
     let q = Query::message(&traced(s));
     let focus = Focus::reach(&c, &q).unwrap();
@@ -33,7 +38,7 @@ fn animation(s: &Story, fit: Fit) -> String {
             fit,
             ..Look::default()
         },
-        lanes: false,
+        lanes,
     };
     animated_svg(&replay).unwrap()
 }
@@ -69,51 +74,88 @@ fn expected_times(s: &Story, drawn_events: &BTreeSet<String>) -> BTreeSet<i64> {
     all
 }
 
+/// Plays by CSS alone: keyframes that wait for prefers-reduced-motion, one
+/// style sheet, no script, no SMIL, no `style` or event attribute, nothing
+/// fetched.
+fn assert_css_only(file: &str, svg: &str, doc: &roxmltree::Document) {
+    assert!(svg.contains("@keyframes"), "{file}: no keyframes");
+    assert!(
+        svg.contains("@media (prefers-reduced-motion:no-preference)"),
+        "{file}: the motion does not wait for prefers-reduced-motion"
+    );
+    assert!(!svg.to_ascii_lowercase().contains("<script"), "{file}");
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let name = n.tag_name().name();
+        let smil = ["animate", "set", "animateTransform", "animateMotion"];
+        assert!(
+            !smil.contains(&name) && name != "script" && name != "foreignObject",
+            "{file}: <{name}>"
+        );
+        for a in n.attributes() {
+            assert!(
+                a.name() != "style" && !a.name().starts_with("on"),
+                "{file}: <{name} {}>",
+                a.name()
+            );
+            assert!(
+                !a.value().contains("url(") || a.name() == "title",
+                "{file}: nothing is fetched: {}",
+                a.value()
+            );
+        }
+    }
+    let styles = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("style"))
+        .count();
+    assert_eq!(styles, 1, "{file}: one style sheet");
+}
+
+/// One step per distinct time, dated alike by none other, in order.
+fn assert_steps(file: &str, s: &Story, doc: &roxmltree::Document) {
+    let dates: Vec<(i64, String)> = doc
+        .descendants()
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.contains("grapevine-date"))
+        })
+        .map(|n| {
+            (
+                n.attribute("data-t").unwrap().parse().unwrap(),
+                n.text().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let root = doc.root_element();
+    let steps: usize = root.attribute("data-steps").unwrap().parse().unwrap();
+    assert_eq!(dates.len(), steps, "{file}");
+    assert!(steps > 1, "{file}: a spread in one step");
+    assert!(
+        dates.windows(2).all(|w| w[0].0 < w[1].0),
+        "{file}: {dates:?}"
+    );
+    let labels: BTreeSet<&String> = dates.iter().map(|(_, l)| l).collect();
+    assert_eq!(
+        labels.len(),
+        steps,
+        "{file}: two steps dated alike: {dates:?}"
+    );
+    let events: BTreeSet<String> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("data-event"))
+        .map(str::to_string)
+        .collect();
+    let times: BTreeSet<i64> = dates.iter().map(|(t, _)| *t).collect();
+    assert_eq!(times, expected_times(s, &events), "{file}: {dates:?}");
+}
+
 #[test]
 fn every_story_animates_as_svg() {
     for (file, s) in stories() {
         let svg = animation(&s, Fit::Column);
         let doc = roxmltree::Document::parse(&svg)
             .unwrap_or_else(|e| panic!("{file}: the animated SVG does not parse: {e}"));
-        let root = doc.root_element();
-        assert!(svg.contains("@keyframes"), "{file}: no keyframes");
-        assert!(
-            svg.contains("@media (prefers-reduced-motion:no-preference)"),
-            "{file}: the motion does not wait for prefers-reduced-motion"
-        );
-        assert!(!svg.to_ascii_lowercase().contains("<script"), "{file}");
-        for n in doc.descendants().filter(|n| n.is_element()) {
-            let name = n.tag_name().name();
-            assert!(
-                !matches!(
-                    name,
-                    "script"
-                        | "animate"
-                        | "set"
-                        | "animateTransform"
-                        | "animateMotion"
-                        | "foreignObject"
-                ),
-                "{file}: <{name}>"
-            );
-            for a in n.attributes() {
-                assert!(
-                    a.name() != "style" && !a.name().starts_with("on"),
-                    "{file}: <{name} {}>",
-                    a.name()
-                );
-                assert!(
-                    !a.value().contains("url(") || a.name() == "title",
-                    "{file}: nothing is fetched: {}",
-                    a.value()
-                );
-            }
-        }
-        let styles: Vec<_> = doc
-            .descendants()
-            .filter(|n| n.has_tag_name("style"))
-            .collect();
-        assert_eq!(styles.len(), 1, "{file}: one style sheet");
+        assert_css_only(&file, &svg, &doc);
         // Every reached entity is drawn, with the contract's attribute.
         let q = Query::message(&traced(&s));
         let answer = grapevine::reach_story(&s, &q).unwrap();
@@ -128,43 +170,11 @@ fn every_story_animates_as_svg() {
                 r.entity
             );
         }
-        // One step per distinct time, dated, in order.
-        let dates: Vec<(i64, String)> = doc
-            .descendants()
-            .filter(|n| {
-                n.attribute("class")
-                    .is_some_and(|c| c.contains("grapevine-date"))
-            })
-            .map(|n| {
-                (
-                    n.attribute("data-t").unwrap().parse().unwrap(),
-                    n.text().unwrap_or("").to_string(),
-                )
-            })
-            .collect();
-        let steps: usize = root.attribute("data-steps").unwrap().parse().unwrap();
-        assert_eq!(dates.len(), steps, "{file}");
-        assert!(steps > 1, "{file}: a spread in one step");
-        assert!(
-            dates.windows(2).all(|w| w[0].0 < w[1].0),
-            "{file}: {dates:?}"
-        );
-        let labels: BTreeSet<&String> = dates.iter().map(|(_, l)| l).collect();
-        assert_eq!(
-            labels.len(),
-            steps,
-            "{file}: two steps dated alike: {dates:?}"
-        );
-        let events: BTreeSet<String> = doc
-            .descendants()
-            .filter_map(|n| n.attribute("data-event"))
-            .map(str::to_string)
-            .collect();
-        let times: BTreeSet<i64> = dates.iter().map(|(t, _)| *t).collect();
-        assert_eq!(times, expected_times(&s, &events), "{file}: {dates:?}");
-        // The still (no motion) is the end: the title and the description
-        // carry the finding in words.
-        let desc = root
+        assert_steps(&file, &s, &doc);
+        // The still (no motion) is the end: the description carries the
+        // finding in words.
+        let desc = doc
+            .root_element()
             .children()
             .find(|n| n.has_tag_name("desc"))
             .and_then(|d| d.text())
@@ -179,6 +189,44 @@ fn every_story_animates_as_svg() {
             desc.contains("where motion is reduced it shows the end"),
             "{desc}"
         );
+    }
+}
+
+#[test]
+fn the_lane_chart_animates() {
+    for (file, s) in stories() {
+        let svg = replay_svg(&s, Fit::Column, true);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        assert!(!svg.contains("<script"), "{file}");
+        // Where the lane chart names its lanes (`data-entity`), the spread
+        // takes steps and every reached entity's lane is one the animation
+        // changes.
+        let c = StoryCatalog::new(&s);
+        let q = Query::message(&traced(&s));
+        let plain =
+            grapevine::render::lanes_svg(&s, &Focus::reach(&c, &q).unwrap(), &Look::default())
+                .unwrap();
+        if plain.contains("data-entity=") {
+            let steps: usize = doc
+                .root_element()
+                .attribute("data-steps")
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(steps > 1 && svg.contains("@keyframes"), "{file}");
+            let answer = grapevine::reach_story(&s, &q).unwrap();
+            for r in &answer.reached {
+                let lane = doc
+                    .descendants()
+                    .find(|n| n.attribute("data-entity") == Some(r.entity.as_str()))
+                    .unwrap_or_else(|| panic!("{file}: no lane for {}", r.entity));
+                assert!(
+                    lane.attribute("class").is_some_and(|c| c.contains("t")),
+                    "{file}: {}'s lane has no track",
+                    r.entity
+                );
+            }
+        }
     }
 }
 

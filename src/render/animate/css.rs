@@ -134,7 +134,8 @@ fn declarations(kind: Kind, look: Look) -> String {
 fn selector(p: &str, k: usize, kind: Kind) -> String {
     match kind {
         Kind::Plain => format!(".{p}t{k}"),
-        Kind::Glow => ["ellipse", "polygon", "rect", "path"]
+        // A node's shapes (its box has rounded corners), a lane's line.
+        Kind::Glow => ["ellipse", "polygon", "rect[rx]", "path", "line"]
             .iter()
             .map(|shape| format!(".{p}t{k} {shape}"))
             .collect::<Vec<_>>()

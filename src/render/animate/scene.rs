@@ -33,6 +33,8 @@ pub(crate) struct Scene {
     /// The root's own declarations.
     root: String,
     pub tracks: Tracks,
+    /// The steps (read by the APNG's frames).
+    #[cfg_attr(not(feature = "png"), allow(dead_code))]
     pub steps: Vec<Step>,
     pub pace: Pace,
 }
@@ -42,7 +44,8 @@ pub(crate) struct Scene {
 pub(crate) enum Mode {
     /// Animated, holding the end where motion is reduced.
     Animated,
-    /// The still of one step.
+    /// The still of one step (the APNG's frames).
+    #[cfg_attr(not(feature = "png"), allow(dead_code))]
     Still(usize),
 }
 
@@ -144,7 +147,7 @@ pub(crate) fn scene(replay: &Replay, base: &str) -> Result<Scene, Error> {
         replay.catalog,
         &Moments {
             entities: &times,
-            contacts: &contacts.iter().map(|(_, c)| *c).collect::<Vec<_>>(),
+            contacts: &contacts.values().copied().collect::<Vec<_>>(),
             until,
         },
     );
