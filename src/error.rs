@@ -228,6 +228,8 @@ pub enum Missing {
     InProcessPng,
     /// The in-process layout (cargo feature `svg`).
     InProcessLayout,
+    /// An animated PNG (cargo feature `png`).
+    AnimatedPng,
 }
 
 /// Who wrote an SVG that could not be read.
@@ -334,6 +336,13 @@ pub enum RenderError {
     },
     /// The bundled font could not be read.
     FontMissing,
+    /// An animation would take more steps than it may.
+    TooManySteps {
+        /// Its steps (distinct times).
+        steps: usize,
+        /// The most it may take.
+        max: usize,
+    },
 }
 
 impl Error {
@@ -516,6 +525,9 @@ impl fmt::Display for RenderError {
             RenderError::NotBuilt(Missing::InProcessLayout) => f.write_str(
                 "this build has no in-process renderer (it was built without the cargo feature `svg`): use Graphviz `dot`, or write .dot",
             ),
+            RenderError::NotBuilt(Missing::AnimatedPng) => f.write_str(
+                "this build cannot draw an animated PNG (it was built without the cargo feature `png`): write .svg",
+            ),
             RenderError::RendererMissing => f.write_str(
                 "Graphviz `dot` not found on PATH: install graphviz, or use the in-process renderer",
             ),
@@ -566,6 +578,10 @@ impl fmt::Display for RenderError {
             RenderError::FontMissing => {
                 f.write_str("the bundled font could not be read; write .svg instead")
             }
+            RenderError::TooManySteps { steps, max } => write!(
+                f,
+                "this animation would take {steps} steps, one per distinct time (at most {max}): narrow it with --until, --between or --threshold"
+            ),
         }
     }
 }

@@ -294,12 +294,15 @@ with its contacts. `grapevine render FILE --connect A B ...` draws it.",
     /// SVG and PNG are drawn in-process; --engine system uses Graphviz `dot`.
     /// HTML is one file for an article (docs/embed.md): the finding, the picture,
     /// the table, a time slider; --embed-snippet prints the iframe that embeds it.
+    /// --animate replays a reach over time: animated SVG, or animated PNG (APNG).
     #[command(after_help = after(
         "",
         "  grapevine render graphs/trump-jr-wikileaks.json -o story.svg
   grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --fit phone -o key.svg
   grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip -o key.png
   grapevine render graphs/trump-jr-wikileaks.json --lanes --reach pac-tip -o lanes.svg
+  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --animate -o spread.svg
+  grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --animate -o spread.png
   grapevine render graphs/trump-jr-wikileaks.json --reach pac-tip --alt-text
   grapevine render graphs/trump-jr-wikileaks.json --message pac-tip -o story.html --embed-snippet
   grapevine render graphs/trump-jr-wikileaks.json --connect trump-jr assange -o link.svg"
@@ -536,6 +539,11 @@ pub struct RenderArgs {
     /// contact an arrow between lanes at its date (SVG or PNG).
     #[arg(long)]
     pub lanes: bool,
+    /// Replay the spread over time (with --reach, --reach-from or --path):
+    /// an animated SVG (CSS only, the end where motion is reduced) or, to a
+    /// .png, an animated PNG for social media, 1080 px wide unless --width.
+    #[arg(long)]
+    pub animate: bool,
     /// Draw the standing relations (family, member of, founder of) too; with
     /// --connect they also link the entities.
     #[arg(long)]

@@ -163,6 +163,16 @@ fn format_of(args: &RenderArgs) -> Result<Format, CliError> {
             "the HTML page holds the contact picture, not the lane chart: leave out --lanes, or write .svg".into(),
         ));
     }
+    if args.animate && matches!(format, Format::Dot | Format::Html) {
+        return Err(CliError::Usage(
+            "the animation is drawn as SVG or as an animated PNG: give -o spread.svg or -o spread.png".into(),
+        ));
+    }
+    if args.animate && args.reach.is_none() && args.reach_from.is_none() && args.path.is_none() {
+        return Err(CliError::Usage(
+            "--animate replays the spread of a reach: give --reach MSG (or --reach-from ENTITY, --path A B)".into(),
+        ));
+    }
     if args.lanes && format == Format::Dot {
         return Err(CliError::Usage(
             "the lane chart is drawn as SVG or PNG: give -o lanes.svg or --format svg".into(),
@@ -199,6 +209,21 @@ fn draw(args: &RenderArgs, picture: &Picture, format: Format) -> Result<Vec<u8>,
             timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         },
     };
+    if let (true, Some(query)) = (args.animate, query) {
+        let replay = render::Replay {
+            catalog,
+            query,
+            story,
+            focus,
+            engine,
+            look,
+            lanes: args.lanes,
+        };
+        return with_progress(args.input.quiet, "drawing", || match format {
+            Format::Png => render::animated_png(&replay, args.width),
+            _ => render::animated_svg(&replay).map(String::into_bytes),
+        });
+    }
     let bytes = match format {
         Format::Dot => render::dot::dot(story, focus, &look).into_bytes(),
         Format::Svg if args.lanes => render::lanes_svg(story, focus, &look)?.into_bytes(),

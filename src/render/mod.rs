@@ -27,6 +27,7 @@
 
 mod accessible;
 pub(crate) mod alt;
+mod animate;
 mod cascade;
 mod check;
 pub(crate) mod dot;
@@ -54,6 +55,7 @@ use crate::model::{Certainty, Precision, TimeExpr};
 use crate::Error;
 
 pub use alt::alt_text;
+pub use animate::{animated_png, animated_svg, Replay, ANIMATION_WIDTH, MAX_ANIMATION_STEPS};
 pub use check::{check_report, check_report_located};
 pub use dot::to_dot;
 pub use engine::Engine;

@@ -15,6 +15,21 @@ pub const MAX_PNG_PIXELS: u64 = 40_000_000;
 /// [`MAX_PNG_WIDTH`], and scaled down to [`MAX_PNG_PIXELS`]).
 #[cfg(feature = "png")]
 pub fn svg_to_png(svg: &str, width: Option<u32>) -> Result<Vec<u8>, Error> {
+    svg_to_pixmap(svg, width)?.encode_png().map_err(|e| {
+        Error::Render(RenderError::PngEncoding {
+            reason: e.to_string(),
+        })
+    })
+}
+
+/// The pixels of an SVG drawn by resvg on white, `width` pixels wide (at
+/// most [`MAX_PNG_WIDTH`], and scaled down to [`MAX_PNG_PIXELS`]; twice
+/// its own width by default).
+#[cfg(feature = "png")]
+pub(crate) fn svg_to_pixmap(
+    svg: &str,
+    width: Option<u32>,
+) -> Result<resvg::tiny_skia::Pixmap, Error> {
     use resvg::{tiny_skia, usvg};
     let fontdb = fonts()?;
     let options = usvg::Options {
@@ -49,11 +64,7 @@ pub fn svg_to_png(svg: &str, width: Option<u32>) -> Result<Vec<u8>, Error> {
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| {
-        Error::Render(RenderError::PngEncoding {
-            reason: e.to_string(),
-        })
-    })
+    Ok(pixmap)
 }
 
 /// The fonts the PNG's text is drawn with, loaded once: DejaVu Sans, bundled

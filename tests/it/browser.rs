@@ -191,7 +191,7 @@ window.addEventListener('load', measure);
 /// The host page: the article in an iframe exactly `width` px wide (a
 /// headless window is never narrower than 500 px), the results written
 /// into the host's DOM.
-fn host(width: u32, height: u32) -> String {
+pub(super) fn host(width: u32, height: u32) -> String {
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"></head><body style=\"margin:0\">\
          <iframe src=\"article.html\" style=\"border:0;display:block;width:{width}px;height:{height}px\"></iframe>\
@@ -201,7 +201,7 @@ fn host(width: u32, height: u32) -> String {
     )
 }
 
-fn run(chrome: &Path, dir: &Path, extra: &[String], window: (u32, u32)) -> String {
+pub(super) fn run(chrome: &Path, dir: &Path, extra: &[String], window: (u32, u32)) -> String {
     let out = Command::new(chrome)
         .args([
             "--headless",

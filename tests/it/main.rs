@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per area.
 
 mod analyses;
+mod animate;
 mod answers;
 mod backward;
 mod browser;

@@ -266,6 +266,10 @@ mod svg {
             "docs/img/trump-jr-wikileaks-lanes.png",
             &["--lanes", "--reach", "pac-tip"],
         ),
+        (
+            "docs/img/trump-jr-wikileaks-animation.svg",
+            &["--reach", "pac-tip", "--animate"],
+        ),
     ];
 
     #[test]

@@ -14,13 +14,14 @@ use crate::model::Story;
 use crate::Error;
 
 /// What a group of the picture draws.
-enum Target<'s> {
+pub(crate) enum Target<'s> {
     Entity(&'s str),
     Event(&'s str),
     Other,
 }
 
-fn target<'s>(story: &'s Story, id: &str) -> Target<'s> {
+/// What the group with plan id `id` draws in `story`.
+pub(crate) fn target<'s>(story: &'s Story, id: &str) -> Target<'s> {
     let number = |rest: &str| rest.parse::<usize>().ok();
     let event = |i: Option<usize>| {
         i.and_then(|i| story.events.get(i))

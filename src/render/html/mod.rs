@@ -32,7 +32,7 @@
 //! # }
 //! ```
 
-mod annotate;
+pub(crate) mod annotate;
 pub mod csp;
 
 use std::collections::BTreeSet;
