@@ -447,3 +447,19 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
         }
     }
 }
+
+/// When `id` surely held it in `a`: its definite time, or, for a source
+/// with no start (held before any date), the first second.
+pub(crate) fn definite_at(a: &crate::analysis::reach::ReachAnswer, id: &str) -> Option<i64> {
+    a.get(id).and_then(|t| {
+        let all_along = t.timing == crate::analysis::reach::Timing::Definite
+            && t.earliest.is_none()
+            && a.asked.start.is_none()
+            && t.entity == a.asked.source;
+        if all_along {
+            Some(crate::model::time::MIN_SECOND)
+        } else {
+            t.definite_by
+        }
+    })
+}

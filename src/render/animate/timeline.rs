@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::reach::{reach, ReachAnswer, Timing};
+use crate::analysis::reach::reach;
 use crate::analysis::Query;
 use crate::catalog::Catalog;
 use crate::model::time::MIN_SECOND;
@@ -88,28 +88,12 @@ pub(crate) fn entity_times(
         .map(|r| {
             let times = Times {
                 earliest: open_answer.get(&r.entity).and_then(|t| t.earliest),
-                surely: definite(&sure_answer, &r.entity),
-                claimed: definite(&open_answer, &r.entity),
+                surely: crate::render::words::definite_at(&sure_answer, &r.entity),
+                claimed: crate::render::words::definite_at(&open_answer, &r.entity),
             };
             (r.entity.clone(), times)
         })
         .collect())
-}
-
-/// When `id` surely held it in `a`: its definite time, or, for a source
-/// with no start (held before any date), the first second.
-fn definite(a: &ReachAnswer, id: &str) -> Option<i64> {
-    a.get(id).and_then(|t| {
-        let all_along = t.timing == Timing::Definite
-            && t.earliest.is_none()
-            && a.asked.start.is_none()
-            && t.entity == a.asked.source;
-        if all_along {
-            Some(MIN_SECOND)
-        } else {
-            t.definite_by
-        }
-    })
 }
 
 /// One step of the animation: the time its state is read at and the date

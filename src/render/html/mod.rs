@@ -41,7 +41,7 @@ use serde_json::{json, Value};
 
 use super::words::{certainty_words, event_date, parties_words, zone_words, AnswerWords};
 use super::{draw_svg, name_of, Engine, Fit, Focus, Look};
-use crate::analysis::reach::{reach, ReachAnswer, Reached, Timing};
+use crate::analysis::reach::{reach, ReachAnswer, Reached};
 use crate::analysis::{Origin, Query};
 use crate::catalog::Catalog;
 use crate::escape;
@@ -333,19 +333,7 @@ fn answer(page: &Page, query: &Query) -> Result<Answer, Error> {
     // all along) the first second.
     // (A source with no start counts as held before any date, whatever the
     // message's end, as `reach --until` counts it.)
-    let definite = |a: &crate::analysis::reach::ReachAnswer, id: &str| {
-        a.get(id).and_then(|t| {
-            let all_along = t.timing == Timing::Definite
-                && t.earliest.is_none()
-                && a.asked.start.is_none()
-                && t.entity == a.asked.source;
-            if all_along {
-                Some(crate::model::time::MIN_SECOND)
-            } else {
-                t.definite_by
-            }
-        })
-    };
+    let definite = super::words::definite_at;
     let drawn: Option<BTreeSet<&String>> = page
         .focus
         .highlight
