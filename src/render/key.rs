@@ -29,6 +29,8 @@ pub(crate) enum KeyItem {
     Marker,
     /// Time compressed on the axis (the lane chart's breaks).
     Break,
+    /// A holding on the lane chart: had it by then, the route not recorded.
+    Held,
 }
 
 impl KeyItem {
@@ -48,6 +50,7 @@ impl KeyItem {
             KeyItem::Span => "date known only to a span",
             KeyItem::Marker => "reference date",
             KeyItem::Break => "time compressed",
+            KeyItem::Held => "held it by then (how it got it is not recorded)",
         }
     }
 }
@@ -154,7 +157,19 @@ pub(crate) fn symbol(item: KeyItem, x: f64, y: f64, h: f64) -> String {
             cy - 3.0
         ),
         KeyItem::Marker | KeyItem::Break => time_symbol(item, x, y, h),
+        KeyItem::Held => held_symbol(x + SYMBOL / 2.0, cy),
     }
+}
+
+/// A holding's diamond centred on (`x`, `y`).
+pub(crate) fn held_symbol(x: f64, y: f64) -> String {
+    format!(
+        "<path d=\"M{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} Z\" fill=\"#FFFFFF\" stroke=\"#000000\" stroke-width=\"1.6\"/>",
+        x - 6.0,
+        y - 6.0,
+        x + 6.0,
+        y + 6.0
+    )
 }
 
 /// The lane chart's time symbols: a marker's dashed line, a break.

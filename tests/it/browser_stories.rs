@@ -156,3 +156,38 @@ fn lane_charts_credit_only_what_they_draw() {
         }
     }
 }
+
+/// A holding that ends a chain is drawn on the lane chart as a diamond on
+/// the holder's lane (`data-holding`), on every story.
+#[test]
+fn lane_charts_draw_the_holdings_on_their_chains() {
+    use grapevine::render::{lanes_svg, Look};
+    let mut seen = 0;
+    for (file, s) in stories() {
+        let c = StoryCatalog::new(&s);
+        let key = Focus::reach(&c, &Query::message(&traced(&s))).unwrap();
+        let svg = lanes_svg(&s, &key, &Look::default()).unwrap();
+        let h = key.highlight.as_ref().unwrap();
+        let ending: Vec<&str> = h
+            .chains
+            .iter()
+            .filter_map(|(_, chain)| chain.last())
+            .map(|(e, _, _)| e.as_str())
+            .filter(|e| s.holdings.iter().any(|hd| hd.id == *e))
+            .collect();
+        // Each is a diamond, or (its date off the axis) said under the chart.
+        for id in &ending {
+            let hd = s.holdings.iter().find(|hd| hd.id == *id).unwrap();
+            let name = &s.entity(&hd.entity).unwrap().name;
+            let drawn = svg.contains(&format!("data-holding=\"{id}\""));
+            let noted = svg.contains(&format!("Not on the time axis: {name} held it"));
+            assert!(drawn != noted, "{file}: {id} drawn {drawn}, noted {noted}");
+        }
+        assert!(
+            svg.matches("data-holding=").count() <= ending.len(),
+            "{file}"
+        );
+        seen += ending.len();
+    }
+    assert!(seen >= 3, "the stories have holdings on their chains");
+}

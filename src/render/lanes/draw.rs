@@ -109,9 +109,30 @@ pub(super) fn panel(
         let title = contact_sentence(ctx.story, mk.event, &tz);
         out.push_str(&contact(p, &rows, (mk, x), &title));
     }
+    for held in &ctx.chart.held {
+        let Some(y) = rows.y_of(p, held.lane) else {
+            continue;
+        };
+        if shows(p, held) {
+            keys.insert(KeyItem::Held);
+            out.push_str(&format!(
+                "<g class=\"grapevine-held\" data-holding=\"{}\"><title>{}</title>{}</g>\n",
+                escape::svg(&held.id),
+                escape::svg(&held.title),
+                key::held_symbol(p.scale.x(held.t), y)
+            ));
+        }
+    }
     out.push_str(&axis(ctx, p, &rows));
     out.push_str("</g>\n");
     rows.bottom
+}
+
+/// Whether panel `p` draws holding `held`: its lane and its time are on it.
+pub(super) fn shows(p: &Panel, held: &super::Held) -> bool {
+    p.lanes.contains(&held.lane)
+        && (p.scale.t0()..=p.scale.t1()).contains(&held.t)
+        && !p.scale.in_break(held.t)
 }
 
 /// One lane: alternate shading, the kind's symbol, the name, a thin line in

@@ -90,7 +90,13 @@ pub fn lanes_svg(story: &Story, focus: &Focus, look: &Look) -> Result<String, Er
     for id in &chart.lanes {
         keys.insert(KeyItem::Kind(kind_of(story, id)));
     }
-    let notes = chart.notes(story, focus, look);
+    let mut notes = chart.notes(story, focus, look);
+    // A holding whose date is off the axis is said, not drawn.
+    for held in &chart.held {
+        if !panels.iter().any(|p| draw::shows(p, held)) {
+            notes.push(format!("Not on the time axis: {}.", held.title));
+        }
+    }
     let sources = if look.credits {
         sources_line(story, &chart, focus)
     } else {
@@ -122,6 +128,54 @@ struct Chart<'s> {
     marks: Vec<Mark<'s>>,
     /// Contacts in the focus left out for having no date.
     undated: usize,
+    /// The holdings on the chains: drawn as a diamond on the holder's lane.
+    held: Vec<Held>,
+}
+
+/// A holding on a chain: the holder's lane, the time it is attested by,
+/// its id and its sentence.
+struct Held {
+    lane: usize,
+    t: i64,
+    id: String,
+    title: String,
+}
+
+/// The holdings that end the highlight's chains, on the lanes drawn.
+fn held(story: &Story, focus: &Focus, lanes: &[String]) -> Vec<Held> {
+    let Some(h) = &focus.highlight else {
+        return Vec::new();
+    };
+    let tz = story.tz();
+    let mut out = Vec::new();
+    for (entity, chain) in &h.chains {
+        let Some((event, _, _)) = chain.last() else {
+            continue;
+        };
+        let Some(hd) = story.holdings.iter().find(|x| &x.id == event) else {
+            continue;
+        };
+        let Some(lane) = lanes.iter().position(|l| l == entity) else {
+            continue;
+        };
+        let Some(time) = hd.time.as_ref() else {
+            continue;
+        };
+        let iv = time.interval();
+        let Some(t) = iv.hi.or(iv.lo) else { continue };
+        let when = super::style::date_phrase(Some(time), &tz);
+        out.push(Held {
+            lane,
+            t,
+            id: hd.id.clone(),
+            title: format!(
+                "{} held it {when} (how it got it is not recorded; {})",
+                clean(story.name_of(entity)),
+                hd.certainty()
+            ),
+        });
+    }
+    out
 }
 
 /// Whether the focus draws this entity.
@@ -163,10 +217,12 @@ impl<'s> Chart<'s> {
             .into_iter()
             .filter_map(|e| Mark::of(e, &lane_of, &lanes, h))
             .collect();
+        let held = held(story, focus, &lanes);
         Ok(Chart {
             lanes,
             marks,
             undated,
+            held,
         })
     }
 
