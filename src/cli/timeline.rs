@@ -73,9 +73,11 @@ pub fn run(
 }
 
 /// The event rows with the story's markers (reference dates, such as
-/// election day) put in time order among them, each a row of kind `marker`;
-/// `lows` is each event row's start. Markers outside `--between` are left
-/// out.
+/// election day) and holdings (an entity had a message by a date) put in
+/// time order among them, as rows of kind `marker` and `holding`; `lows` is
+/// each event row's start. Markers and holdings outside `--between` are
+/// left out, holdings of other entities with `--entity` and below the
+/// threshold too.
 fn with_markers(
     catalog: &dyn crate::Catalog,
     rows: Vec<(Vec<String>, Vec<String>)>,
@@ -88,35 +90,79 @@ fn with_markers(
         let b = crate::TimeExpr::parse(b, &tz).ok()?.interval().hi_or_max();
         Some((a, b))
     });
-    let mut markers: Vec<(i64, Vec<String>)> = catalog
+    let inside = |lo: i64| window.is_none_or(|(a, b)| a <= lo && lo <= b);
+    let mut extra: Vec<(i64, Vec<String>, Vec<String>)> = catalog
         .markers()
         .iter()
         .filter_map(|m| {
             let lo = m.time.as_ref()?.interval().lo_or_min();
-            let inside = window.is_none_or(|(a, b)| a <= lo && lo <= b);
-            inside.then(|| {
+            inside(lo).then(|| {
                 let label = crate::render::clean(&m.label);
+                let date = event_date(catalog, m.time.as_ref());
                 (
                     lo,
-                    vec![
-                        event_date(catalog, m.time.as_ref()),
-                        "marker".to_string(),
-                        String::new(),
-                        label,
-                    ],
+                    vec![date, "marker".into(), String::new(), label],
+                    Vec::new(),
                 )
             })
         })
         .collect();
-    markers.sort_by_key(|(lo, _)| *lo);
-    let mut out = Vec::with_capacity(rows.len() + markers.len());
-    let mut pending = markers.into_iter().peekable();
+    extra.extend(
+        holding_rows(catalog, query)
+            .into_iter()
+            .filter(|(lo, _, _)| inside(*lo)),
+    );
+    extra.sort_by_key(|(lo, _, _)| *lo);
+    let mut out = Vec::with_capacity(rows.len() + extra.len());
+    let mut pending = extra.into_iter().peekable();
     for (row, &lo) in rows.into_iter().zip(lows) {
-        while let Some((_, m)) = pending.next_if(|(t, _)| *t < lo) {
-            out.push((m, Vec::new()));
+        while let Some((_, m, notes)) = pending.next_if(|(t, _, _)| *t < lo) {
+            out.push((m, notes));
         }
         out.push(row);
     }
-    out.extend(pending.map(|(_, m)| (m, Vec::new())));
+    out.extend(pending.map(|(_, m, notes)| (m, notes)));
     out
+}
+
+/// The holdings as timeline rows: "by DATE  holding  CERTAINTY  X held
+/// “TITLE” (how it got it is not recorded)", at the holding's start.
+fn holding_rows(
+    catalog: &dyn crate::Catalog,
+    query: &crate::analysis::timeline::TimelineQuery,
+) -> Vec<(i64, Vec<String>, Vec<String>)> {
+    let only = query
+        .entity
+        .as_deref()
+        .and_then(|e| catalog.resolve_entity(e).ok())
+        .map(|u| catalog.entity_id(u).to_string());
+    catalog
+        .holdings()
+        .iter()
+        .filter(|h| h.certainty() >= query.threshold)
+        .filter(|h| only.as_ref().is_none_or(|o| o == &h.entity))
+        .map(|h| {
+            let lo = h
+                .time
+                .as_ref()
+                .map_or(i64::MIN, |t| t.interval().lo_or_min());
+            let what = catalog
+                .message_number(&h.message)
+                .map(|k| catalog.message(k))
+                .and_then(|m| m.title.clone())
+                .map_or_else(|| format!("message {}", h.message), |t| format!("“{t}”"));
+            let who = format!(
+                "{} held {} (how it got it is not recorded)",
+                crate::render::name_of(catalog, &h.entity),
+                crate::render::clean(&what)
+            );
+            let date = event_date(catalog, h.time.as_ref());
+            let notes = h.summary.iter().map(|s| crate::render::clean(s)).collect();
+            (
+                lo,
+                vec![date, "holding".into(), h.certainty().as_str().into(), who],
+                notes,
+            )
+        })
+        .collect()
 }

@@ -462,3 +462,27 @@ fn reader_words_hold_on_every_story() {
         }
     }
 }
+
+/// `timeline` lists the holdings among the contacts, in time order, as
+/// "held ... (how it got it is not recorded)", and `--entity` keeps only
+/// that entity's.
+#[test]
+fn timeline_lists_the_holdings() {
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let all = run(&["timeline", "graphs/panama-papers.json"]);
+    let held: Vec<&str> = all.lines().filter(|l| l.contains(" holding ")).collect();
+    assert_eq!(held.len(), 3, "{all}");
+    assert!(held[1].contains("Süddeutsche Zeitung held “The Mossack Fonseca files (the Panama Papers)” (how it got it is not recorded)"), "{all}");
+    // In time order: the SZ's holding before the SZ's coordinated marker's row ends the day.
+    let at = |needle: &str| all.find(needle).unwrap();
+    assert!(at("Jóhannes Kr. Kristjánsson held") < at("Süddeutsche Zeitung held"));
+    let sz = run(&["timeline", "graphs/panama-papers.json", "--entity", "sz"]);
+    assert_eq!(sz.matches(" holding ").count(), 1, "{sz}");
+}
