@@ -234,17 +234,16 @@ fn claims(old: &Story, new: &Story) -> Vec<ClaimDiff> {
         &new.messages,
         |m| m.id.clone(),
         |a, b| {
-            let mut f = Fields::default();
-            f.push("origin", a.origin.clone(), b.origin.clone());
-            f.push(
-                "time",
-                time_text(a.time.as_ref()),
-                time_text(b.time.as_ref()),
-            );
-            f.push("title", a.title.clone(), b.title.clone());
-            f.push("sources", citations(&a.sources), citations(&b.sources));
-            f.other(a != b);
-            f.0
+            differing(
+                a,
+                b,
+                &[
+                    ("origin", |m| m.origin.clone()),
+                    ("time", |m| time_text(m.time.as_ref())),
+                    ("title", |m| m.title.clone()),
+                    ("sources", |m| citations(&m.sources)),
+                ],
+            )
         },
     );
     compare(
@@ -254,15 +253,14 @@ fn claims(old: &Story, new: &Story) -> Vec<ClaimDiff> {
         &new.entities,
         |e| e.id.clone(),
         |a, b| {
-            let mut f = Fields::default();
-            f.push("name", Some(a.name.clone()), Some(b.name.clone()));
-            f.push(
-                "kind",
-                Some(a.kind().as_str().to_string()),
-                Some(b.kind().as_str().to_string()),
-            );
-            f.other(a != b);
-            f.0
+            differing(
+                a,
+                b,
+                &[
+                    ("name", |e| Some(e.name.clone())),
+                    ("kind", |e| Some(e.kind().as_str().to_string())),
+                ],
+            )
         },
     );
     compare(
@@ -271,11 +269,7 @@ fn claims(old: &Story, new: &Story) -> Vec<ClaimDiff> {
         &old.relations,
         &new.relations,
         relation_key,
-        |a, b| {
-            let mut f = Fields::default();
-            f.other(a != b);
-            f.0
-        },
+        |a, b| differing(a, b, &[]),
     );
     compare(
         &mut out,
@@ -284,15 +278,14 @@ fn claims(old: &Story, new: &Story) -> Vec<ClaimDiff> {
         &new.markers,
         |m| m.id.clone(),
         |a, b| {
-            let mut f = Fields::default();
-            f.push("label", Some(a.label.clone()), Some(b.label.clone()));
-            f.push(
-                "time",
-                time_text(a.time.as_ref()),
-                time_text(b.time.as_ref()),
-            );
-            f.other(a != b);
-            f.0
+            differing(
+                a,
+                b,
+                &[
+                    ("label", |m| Some(m.label.clone())),
+                    ("time", |m| time_text(m.time.as_ref())),
+                ],
+            )
         },
     );
     out
@@ -340,54 +333,50 @@ fn compare<T: PartialEq>(
     }
 }
 
-fn event_fields(a: &Event, b: &Event) -> Vec<FieldChange> {
+/// A field read the same way from both versions of an item.
+type Getter<T> = (&'static str, fn(&T) -> Option<String>);
+
+/// The fields of `a` and `b` read by `getters` that differ, or "other
+/// fields" when only something else does.
+fn differing<T: PartialEq>(a: &T, b: &T, getters: &[Getter<T>]) -> Vec<FieldChange> {
     let mut f = Fields::default();
-    f.push(
-        "time",
-        time_text(a.time.as_ref()),
-        time_text(b.time.as_ref()),
-    );
-    f.push(
-        "certainty",
-        Some(a.certainty().to_string()),
-        Some(b.certainty().to_string()),
-    );
-    f.push(
-        "kind",
-        Some(a.kind().to_string()),
-        Some(b.kind().to_string()),
-    );
-    f.push(
-        "parties",
-        Some(parties(&a.parties)),
-        Some(parties(&b.parties)),
-    );
-    f.push("carries", list(&a.carries), list(&b.carries));
-    f.push("after", list(&a.after), list(&b.after));
-    f.push("sources", citations(&a.sources), citations(&b.sources));
-    f.push("quote", a.quote.clone(), b.quote.clone());
+    for (name, get) in getters {
+        f.push(name, get(a), get(b));
+    }
     f.other(a != b);
     f.0
 }
 
+fn event_fields(a: &Event, b: &Event) -> Vec<FieldChange> {
+    differing(
+        a,
+        b,
+        &[
+            ("time", |e| time_text(e.time.as_ref())),
+            ("certainty", |e| Some(e.certainty().to_string())),
+            ("kind", |e| Some(e.kind().to_string())),
+            ("parties", |e| Some(parties(&e.parties))),
+            ("carries", |e| list(&e.carries)),
+            ("after", |e| list(&e.after)),
+            ("sources", |e| citations(&e.sources)),
+            ("quote", |e| e.quote.clone()),
+        ],
+    )
+}
+
 fn holding_fields(a: &Holding, b: &Holding) -> Vec<FieldChange> {
-    let mut f = Fields::default();
-    f.push("entity", Some(a.entity.clone()), Some(b.entity.clone()));
-    f.push("message", Some(a.message.clone()), Some(b.message.clone()));
-    f.push(
-        "time",
-        time_text(a.time.as_ref()),
-        time_text(b.time.as_ref()),
-    );
-    f.push(
-        "certainty",
-        Some(a.certainty().to_string()),
-        Some(b.certainty().to_string()),
-    );
-    f.push("sources", citations(&a.sources), citations(&b.sources));
-    f.push("quote", a.quote.clone(), b.quote.clone());
-    f.other(a != b);
-    f.0
+    differing(
+        a,
+        b,
+        &[
+            ("entity", |h| Some(h.entity.clone())),
+            ("message", |h| Some(h.message.clone())),
+            ("time", |h| time_text(h.time.as_ref())),
+            ("certainty", |h| Some(h.certainty().to_string())),
+            ("sources", |h| citations(&h.sources)),
+            ("quote", |h| h.quote.clone()),
+        ],
+    )
 }
 
 /// A relation's id, or its ends and kind when it has none.
