@@ -682,14 +682,16 @@ fn earliest_at_precision(
         } else {
             current
         };
-        if lo >= ready {
-            precision = catalog
-                .event(index.event(c))
-                .time
-                .as_ref()
-                .and_then(|t| t.start.as_ref())
-                .map(|p| p.precision)
-                .unwrap_or(Precision::Second);
+        // An open start ("../1971-06-12") says nothing of when the hop
+        // could begin: the date stays the one the chain brought, at its
+        // precision, as when the contact starts before the sender had it.
+        let start = catalog
+            .event(index.event(c))
+            .time
+            .as_ref()
+            .and_then(|t| t.start.as_ref().map(|p| p.precision));
+        if let (true, Some(start)) = (lo >= ready, start) {
+            precision = start;
             current = lo;
         } else {
             if ready != current {

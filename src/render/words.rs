@@ -134,6 +134,9 @@ pub struct AnswerWords<'a, 'c> {
     /// For each (entity, definite time) of a row, the time point of an event
     /// delivering to it whose last second that is.
     ends: HashMap<(NodeId, i64), TimePoint>,
+    /// For each definite time of a row, the end point of any contact or
+    /// holding whose last second that is (the fallback for `ends`).
+    by_time: HashMap<i64, TimePoint>,
     /// The question asked again at each evidence level that some row is
     /// reached on through a chain weaker than that level: its index, query
     /// and answer.
@@ -157,17 +160,35 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
             .filter_map(|r| Some((catalog.entity_number(&r.entity)?.into(), r.definite_by?)))
             .collect();
         let mut ends = HashMap::new();
+        let mut by_time = HashMap::new();
         if !wanted.is_empty() {
-            for c in index.channels() {
-                let key = (index.to(c), index.hi(c));
-                if !wanted.contains(&key) || ends.contains_key(&key) {
-                    continue;
+            // A surely-by date is the end of a contact the entity received,
+            // or of one it sent (a sender had it by the end of its sending);
+            // failing that, of any contact or holding ending then (an
+            // `after` that bounds the entity's contact by a later one's end).
+            let times: HashSet<i64> = wanted.iter().map(|k| k.1).collect();
+            let mut remember = |nodes: &[NodeId], end: &TimePoint| {
+                if !times.contains(&end.hi) {
+                    return;
                 }
-                let event = catalog.event(index.event(c));
-                if let Some(end) = event.time.as_ref().and_then(|t| t.end.clone()) {
-                    if end.hi == key.1 {
-                        ends.insert(key, end);
+                by_time.entry(end.hi).or_insert_with(|| end.clone());
+                for &n in nodes {
+                    if wanted.contains(&(n, end.hi)) {
+                        ends.entry((n, end.hi)).or_insert_with(|| end.clone());
                     }
+                }
+            };
+            for c in index.channels() {
+                let event = catalog.event(index.event(c));
+                if let Some(end) = event.time.as_ref().and_then(|t| t.end.as_ref()) {
+                    if end.hi == index.hi(c) {
+                        remember(&[index.to(c), index.from(c)], end);
+                    }
+                }
+            }
+            for h in catalog.holdings() {
+                if let Some(end) = h.time.as_ref().and_then(|t| t.end.as_ref()) {
+                    remember(&[], end);
                 }
             }
         }
@@ -195,6 +216,7 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
             query,
             answer,
             ends,
+            by_time,
             levels,
         }
     }
@@ -252,7 +274,10 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
             .and_then(|u| self.ends.get(&(u.into(), d)))
         {
             Some(p) => point_label(p, &self.catalog.timezone(), DateStyle::Short),
-            None => time_label(self.catalog, d, Precision::Second),
+            None => match self.by_time.get(&d) {
+                Some(p) => point_label(p, &self.catalog.timezone(), DateStyle::Short),
+                None => time_label(self.catalog, d, Precision::Second),
+            },
         }
     }
 

@@ -486,3 +486,34 @@ fn timeline_lists_the_holdings() {
     let sz = run(&["timeline", "graphs/panama-papers.json", "--entity", "sz"]);
     assert_eq!(sz.matches(" holding ").count(), 1, "{sz}");
 }
+
+/// A date is never written finer than the story's dates: a chain through a
+/// contact with an open start ("../1971-06-12") once printed "1 Mar 1971
+/// 00:00:00" for a month.
+#[test]
+fn dates_are_never_finer_than_the_story() {
+    let seconds = |t: &str| {
+        t.as_bytes().windows(6).any(|w| {
+            w[0] == b':' && w[3] == b':' && [1, 2, 4, 5].iter().all(|&i| w[i].is_ascii_digit())
+        })
+    };
+    for (file, s) in crate::browser_stories::stories() {
+        let path = format!("graphs/{file}");
+        if seconds(&std::fs::read_to_string(&path).unwrap()) {
+            continue;
+        }
+        let m = crate::browser_stories::traced(&s);
+        for args in [vec!["--message", m.as_str()], vec![]] {
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+                .args(["reach", path.as_str()])
+                .args(&args)
+                .output()
+                .unwrap();
+            let out = String::from_utf8_lossy(&o.stdout);
+            assert!(
+                !seconds(&out),
+                "{file} {args:?}: a date at seconds in\n{out}"
+            );
+        }
+    }
+}
