@@ -198,7 +198,7 @@ summary below. Undated contacts come last.",
         #[arg(long)]
         entity: Option<String>,
         /// Only events that could fall in this window: two time expressions, earlier first.
-        #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
+        #[arg(long, num_args = 2, value_names = ["FROM", "TO"], value_parser = super::times::time_arg)]
         between: Option<Vec<String>>,
         /// Only events of this certainty or stronger.
         #[arg(long, value_enum, default_value = "unknown")]
@@ -382,7 +382,7 @@ pub struct DiffArgs {
     #[arg(long)]
     pub message: Option<String>,
     /// Start time (a time expression): the source holds it from then on.
-    #[arg(long)]
+    #[arg(long, value_parser = super::times::time_arg)]
     pub since: Option<String>,
     /// message: only events that carry the message; contacts: any contact.
     #[arg(long, value_enum)]
@@ -409,10 +409,10 @@ pub struct RankArgs {
     #[arg(long, value_enum, requires = "message")]
     pub mode: Option<Mode>,
     /// Temporal measures: every source holds it from this time on.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_parser = super::times::time_arg, value_name = "TIME")]
     pub since: Option<String>,
     /// Temporal measures: only what arrives by this time (its last second).
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_parser = super::times::until_arg, value_name = "TIME")]
     pub until: Option<String>,
     /// Temporal measures: each hop at least a second after its sender had it.
     #[arg(long)]
@@ -454,10 +454,10 @@ pub struct ConnectArgs {
     #[arg(long)]
     pub through_groups: bool,
     /// The chains: each entity holds it from this time on (default: since before any contact).
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_parser = super::times::time_arg, value_name = "TIME")]
     pub since: Option<String>,
     /// The chains: arriving by this time (its last second).
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_parser = super::times::until_arg, value_name = "TIME")]
     pub until: Option<String>,
     /// The chains: each hop at least a second after its sender had it.
     #[arg(long)]
@@ -492,7 +492,7 @@ pub struct ExportArgs {
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub depth: usize,
     /// Export only contacts whose dates overlap the window from FROM to TO.
-    #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
+    #[arg(long, value_parser = super::times::time_arg, num_args = 2, value_names = ["FROM", "TO"])]
     pub between: Option<Vec<String>>,
 }
 
@@ -561,11 +561,11 @@ pub struct RenderArgs {
     #[arg(long, value_name = "ENTITY", conflicts_with = "path")]
     pub reach_from: Option<String>,
     /// With --reach-from or --path: the source holds it from this time on.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_parser = super::times::time_arg, value_name = "TIME")]
     pub since: Option<String>,
     /// With --reach, --reach-from or --path: only who could have it by this
     /// time (its last second; "surely" only by then too).
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_parser = super::times::until_arg, value_name = "TIME")]
     pub until: Option<String>,
     /// Draw one chain: the earliest-arrival path from A to B.
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
@@ -580,7 +580,7 @@ pub struct RenderArgs {
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub depth: usize,
     /// Keep only contacts whose dates overlap the window from FROM to TO.
-    #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
+    #[arg(long, value_parser = super::times::time_arg, num_args = 2, value_names = ["FROM", "TO"])]
     pub between: Option<Vec<String>>,
     /// HTML: also print the <iframe> and the script that sizes it, for an
     /// article page (the iframe's src is OUT's file name, or --embed-src).
@@ -616,7 +616,7 @@ pub struct SourceArgs {
     #[arg(long, group = "source")]
     pub message: Option<String>,
     /// Start time (a time expression): the source holds it from then on.
-    #[arg(long)]
+    #[arg(long, value_parser = super::times::time_arg)]
     pub since: Option<String>,
 }
 
@@ -631,7 +631,7 @@ pub struct QueryOptions {
     pub strict: bool,
     /// Only by this time (a time expression; its last second): who could have
     /// it by then, and who surely had it by then.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_parser = super::times::until_arg, value_name = "TIME")]
     pub until: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]

@@ -83,11 +83,17 @@ fn question(flags: &Flags) -> Result<Backward, CliError> {
                     "--until does not apply to --had: each --had gives its own time".into(),
                 ));
             }
+            // Each time checked (and Unix seconds read) before any input.
             targets
                 .had
                 .chunks(2)
-                .map(|p| (p[0].clone(), p.get(1).cloned()))
-                .collect()
+                .map(|p| match p.get(1) {
+                    Some(t) => super::times::until_arg(t)
+                        .map(|t| (p[0].clone(), Some(t)))
+                        .map_err(|e| CliError::Usage(format!("--had {:?} {t:?}: {e}", p[0]))),
+                    None => Ok((p[0].clone(), None)),
+                })
+                .collect::<Result<_, _>>()?
         }
     };
     let mode = match (mode, &source.message) {

@@ -23,6 +23,7 @@ mod reach_json;
 mod render;
 mod table;
 mod timeline;
+mod times;
 mod why_not;
 
 use std::process::ExitCode;

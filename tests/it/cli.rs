@@ -1130,3 +1130,50 @@ fn timeline_lists_markers_in_time_order() {
     ]));
     assert!(!text.contains("Election day"), "{text}");
 }
+
+/// A bad time is reported before the input is read (here it does not even
+/// exist), for every command that takes one; Unix seconds are read as the
+/// CSV's time column reads them.
+#[test]
+fn time_arguments_are_checked_before_loading() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let missing = "/nonexistent/corpus.csv";
+    for args in [
+        vec!["reach", missing, "--from", "a", "--since", "2016-13"],
+        vec!["reach", missing, "--from", "a", "--until", "2016-02-30"],
+        vec!["reach", missing, "--from", "a", "--until", "2016/.."],
+        vec!["reach", missing, "--had", "a", "2016-13"],
+        vec!["rank", missing, "--by", "reach", "--since", "20x6"],
+        vec!["timeline", missing, "--between", "2016", "2016-13"],
+        vec!["critical", missing, "--from", "a", "--until", "1e9"],
+        vec!["render", missing, "--reach-from", "a", "--until", "2016-13"],
+    ] {
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            !err.contains("nonexistent"),
+            "{args:?} read the input first: {err}"
+        );
+    }
+    let json = |until: &str| {
+        let o = run(&[
+            "reach",
+            "graphs/trump-jr-wikileaks.json",
+            "--from",
+            "wikileaks",
+            "--until",
+            until,
+            "--json",
+        ]);
+        assert!(o.status.success());
+        o.stdout
+    };
+    assert_eq!(json("1476295530"), json("2016-10-12T18:05:30Z"));
+    assert_ne!(json("1476295530"), json("2016-10-12T18:05:29Z"));
+}
