@@ -39,7 +39,7 @@ fn node_id(id: &str) -> NodeId {
 
 /// A node's style attributes (never user text), in the order DOT files
 /// have always had them.
-fn node_style(n: &PNode, fit: Fit) -> Vec<(&'static str, String)> {
+fn node_style(n: &PNode, fit: Fit, bare: Bare) -> Vec<(&'static str, String)> {
     let p = n.paint();
     let pen = || ("penwidth", fmt_num(p.pen.unwrap_or(1.0)));
     let fill = || ("fillcolor", p.fill.unwrap_or("#ffffff").to_string());
@@ -70,7 +70,16 @@ fn node_style(n: &PNode, fit: Fit) -> Vec<(&'static str, String)> {
             ("color", p.color.to_string()),
             font(),
             pen(),
-            ("fontsize", fmt_num(sizes(fit).1)),
+            // Bare lines leave no text at the edges' size: the hub's
+            // words are then at the nodes' size, the smallest in the picture.
+            (
+                "fontsize",
+                fmt_num(if bare == Bare::All {
+                    sizes(fit).0
+                } else {
+                    sizes(fit).1
+                }),
+            ),
             ("margin", "0.05,0.02".into()),
             ("height", "0.3".into()),
         ],
@@ -126,9 +135,9 @@ fn fmt_num(x: f64) -> String {
     format!("{x}")
 }
 
-fn node_stmt(n: &PNode, fit: Fit) -> Stmt {
+fn node_stmt(n: &PNode, fit: Fit, bare: Bare) -> Stmt {
     let mut attrs = vec![attr("id", &n.id), attr("label", &n.label.join("\n"))];
-    for (k, v) in node_style(n, fit) {
+    for (k, v) in node_style(n, fit, bare) {
         attrs.push(attr(k, &v));
     }
     attrs.push(attr("tooltip", &n.tooltip));
@@ -144,9 +153,9 @@ fn node_stmt(n: &PNode, fit: Fit) -> Stmt {
 
 /// An edge's statement; `backward`: written from its head to its tail
 /// (to run along time), drawn as before.
-fn edge_stmt(e: &PEdge, backward: bool) -> Stmt {
+fn edge_stmt(e: &PEdge, backward: bool, bare: Bare) -> Stmt {
     let mut attrs = vec![attr("id", &e.id)];
-    if !e.label.is_empty() {
+    if !e.label.is_empty() && !bare.drops(e) {
         attrs.push(attr("label", &e.label.join("\n")));
     }
     let mut style = edge_style(e);
@@ -226,9 +235,52 @@ pub(crate) struct Layout {
     /// Write the caption as the graph's label (a DOT file read on its own;
     /// an SVG draws the caption around the layout).
     pub caption: bool,
+    /// Which contacts are drawn as lines alone, their kind and date left to
+    /// their tooltips and the time axis: the last layered layouts tried for
+    /// a story too wide for its fit with labelled lines.
+    pub bare: Bare,
+}
+
+/// Which lines of a layout go without their labels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Bare {
+    /// Every line labelled.
+    #[default]
+    None,
+    /// The faded lines off the highlighted chains.
+    Context,
+    /// Every line.
+    All,
+}
+
+impl Bare {
+    /// Whether edge `e` goes without its label.
+    pub(crate) fn drops(self, e: &PEdge) -> bool {
+        match self {
+            Bare::None => false,
+            Bare::All => true,
+            Bare::Context => matches!(
+                e.kind,
+                EdgeKind::Contact {
+                    role: Role::Context,
+                    ..
+                } | EdgeKind::Relation { faded: true, .. }
+            ),
+        }
+    }
 }
 
 impl Layout {
+    /// The smallest text of a layout of `fit`: the edges' labels, or with
+    /// bare lines the nodes' names.
+    pub(crate) fn smallest(&self, fit: Fit) -> f64 {
+        if self.bare == Bare::All {
+            sizes(fit).0
+        } else {
+            sizes(fit).1
+        }
+    }
+
     /// The first layout tried for a fit: left to right, except on a phone.
     pub(crate) fn first(fit: Fit) -> Layout {
         Layout {
@@ -307,7 +359,7 @@ fn axis_line<'p>(plan: &'p Plan, layout: &Layout, stmts: &mut Vec<Stmt>) -> Vec<
         .filter(|n| matches!(n.place, Place::Axis(_)))
         .collect();
     for n in &line {
-        stmts.push(node_stmt(n, plan.look.fit));
+        stmts.push(node_stmt(n, plan.look.fit, layout.bare));
     }
     for pair in line.windows(2) {
         stmts.push(Stmt::Edge(plain_edge(
@@ -341,7 +393,15 @@ pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
         attr("newrank", "true"),
         attr("fontname", FONT),
         attr("fontsize", &edge_size.to_string()),
-        attr("nodesep", if layout.down { "0.18" } else { "0.22" }),
+        attr(
+            "nodesep",
+            match (layout.down, layout.bare) {
+                (_, Bare::All) => "0.05",
+                (_, Bare::Context) => "0.1",
+                (true, Bare::None) => "0.18",
+                (false, Bare::None) => "0.22",
+            },
+        ),
         attr("ranksep", if layout.down { "0.3" } else { "0.35" }),
         attr("pad", "0.1"),
         attr("bgcolor", "white"),
@@ -382,7 +442,7 @@ pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
     // edge passes through every rank below it, and widens each).
     for n in &plan.nodes {
         if let Place::Main(band) = n.place {
-            stmts.push(node_stmt(n, plan.look.fit));
+            stmts.push(node_stmt(n, plan.look.fit, layout.bare));
             if let Some(b) = band {
                 if let Some(marker) = axis.get(b) {
                     if !held_above.contains(n.id.as_str()) {
@@ -402,8 +462,8 @@ pub(crate) fn graph(plan: &Plan, layout: &Layout) -> Graph {
     // arrowhead kept at its true end, so that it cannot fight the time axis.
     for e in &plan.edges {
         match (band(&e.from), band(&e.to)) {
-            (Some(a), Some(b)) if a > b => stmts.push(edge_stmt(e, true)),
-            _ => stmts.push(edge_stmt(e, false)),
+            (Some(a), Some(b)) if a > b => stmts.push(edge_stmt(e, true, layout.bare)),
+            _ => stmts.push(edge_stmt(e, false, layout.bare)),
         }
     }
     for (a, b) in &layout.pushes {

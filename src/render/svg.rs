@@ -8,9 +8,9 @@
 
 use super::accessible::accessible;
 use super::alt::alt_text;
-use super::dot::{graph, print, Layout};
+use super::dot::{graph, print, Bare, Layout};
 use super::engine::{layout, Engine};
-use super::plan::{plan, sizes, Plan};
+use super::plan::{plan, Plan};
 use super::prim::Drawing;
 use super::{Focus, Look};
 use crate::model::Story;
@@ -41,8 +41,10 @@ pub fn to_svg(story: &Story, focus: &Focus, engine: Engine) -> Result<String, Er
 /// viewBox, so it scales to its container (at most `look.max_width`).
 ///
 /// A column or wide picture is laid out by `engine` left to right, then top
-/// to bottom with ranks wider than the picture split, until its smallest
-/// text is at least [`super::Fit::min_text`] at the fit's width; when no
+/// to bottom with ranks wider than the picture split, then the same with
+/// bare lines (each contact's kind and date in its tooltip and on the time
+/// axis), until its smallest text is at least [`super::Fit::min_text`] at
+/// the fit's width: a network, one line per contact; when no
 /// such layout gets there, and always on a phone, it is drawn as a cascade
 /// (one row per entity, time running downwards), which holds at any size.
 pub fn draw_svg(
@@ -62,15 +64,14 @@ pub fn draw_svg(
 }
 
 /// How many layouts [`fitted`] tries at most.
-const MAX_TRIES: usize = 8;
+const MAX_TRIES: usize = 20;
 
 /// Lays the plan out so that it fits its fit's width with legible text.
 fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
     let fit = plan.look.fit;
     let content = super::frame::content_width(fit);
-    let smallest = sizes(fit).1;
     // The widest natural layout whose smallest text stays legible.
-    let allowed = content * smallest / fit.min_text();
+    let allowed = |layout: &Layout| content * layout.smallest(fit) / fit.min_text();
     if fit == super::Fit::Phone {
         return Ok(super::cascade::cascade(plan, content));
     }
@@ -78,6 +79,7 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
     for _ in 0..MAX_TRIES {
         let raw = self::layout(&print(&graph(plan, &layout)), engine)?;
         let drawing = accessible(&raw, plan)?;
+        let allowed = allowed(&layout);
         if drawing.width <= allowed {
             return Ok(drawing);
         }
@@ -91,8 +93,18 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
                 down: true,
                 ..Layout::default()
             };
-        } else if pushes.is_empty() {
-            break;
+        } else if pushes.is_empty() || layout.pushes.len() > 400 {
+            let bare = match layout.bare {
+                Bare::None if plan.edges.iter().any(|e| Bare::Context.drops(e)) => Bare::Context,
+                Bare::None => Bare::All,
+                Bare::Context => Bare::All,
+                Bare::All => break,
+            };
+            layout = Layout {
+                down: true,
+                bare,
+                ..Layout::default()
+            };
         } else {
             layout.pushes.extend(pushes);
         }
