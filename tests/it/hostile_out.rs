@@ -39,14 +39,20 @@ fn dev_full_is_a_write_error_and_dev_null_stays_a_device() {
         assert_ne!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
         assert!(!stderr(&o).contains("wrote"), "{args:?}: {}", stderr(&o));
         let meta = std::fs::symlink_metadata("/dev/full").unwrap();
-        assert!(meta.file_type().is_char_device(), "{args:?} replaced /dev/full");
+        assert!(
+            meta.file_type().is_char_device(),
+            "{args:?} replaced /dev/full"
+        );
     }
     for args in writers("/dev/null") {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = grapevine(&args);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
         let meta = std::fs::symlink_metadata("/dev/null").unwrap();
-        assert!(meta.file_type().is_char_device(), "{args:?} replaced /dev/null");
+        assert!(
+            meta.file_type().is_char_device(),
+            "{args:?} replaced /dev/null"
+        );
     }
 }
 
@@ -117,16 +123,36 @@ fn a_link_to_a_regular_file_replaces_the_file_and_keeps_the_link() {
     std::fs::write(&file, "old").unwrap();
     let link = dir.path().join("link.dot");
     std::os::unix::fs::symlink(&file, &link).unwrap();
-    let o = grapevine(&["render", STORY, "--format", "dot", "-o", link.to_str().unwrap()]);
+    let o = grapevine(&[
+        "render",
+        STORY,
+        "--format",
+        "dot",
+        "-o",
+        link.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
-    assert!(std::fs::read_to_string(&file).unwrap().starts_with("digraph"));
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .starts_with("digraph"));
     // A link to nothing is refused, not replaced by a file.
     let dangling = dir.path().join("dangling.dot");
     std::os::unix::fs::symlink(dir.path().join("nowhere/x"), &dangling).unwrap();
-    let o = grapevine(&["render", STORY, "--format", "dot", "-o", dangling.to_str().unwrap()]);
+    let o = grapevine(&[
+        "render",
+        STORY,
+        "--format",
+        "dot",
+        "-o",
+        dangling.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(dangling.symlink_metadata().unwrap().file_type().is_symlink());
+    assert!(dangling
+        .symlink_metadata()
+        .unwrap()
+        .file_type()
+        .is_symlink());
 }
 
 #[test]
@@ -151,8 +177,93 @@ fn standard_input_is_not_overwritten() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(std::fs::read_to_string(&other).unwrap().contains("\"entities\""));
+    assert!(std::fs::read_to_string(&other)
+        .unwrap()
+        .contains("\"entities\""));
+}
+
+fn export_of(story: &str, to: &str) -> (String, String) {
+    let o = grapevine(&["export", story, "--to", to]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    (String::from_utf8_lossy(&o.stdout).into_owned(), stderr(&o))
+}
+
+const HOSTILE2: &str = "tests/interchange/hostile-2.json";
+
+#[test]
+fn mermaid_text_makes_no_directive() {
+    let (text, _) = export_of(HOSTILE2, "mermaid");
+    // Mermaid applies `%%{...}%%` anywhere, a comment included.
+    assert!(!text.contains("%%{"), "{text}");
+    assert!(text.contains("#37;#37;{init"), "{text}");
+}
+
+/// True when `program` runs; when it does not, fails if `var` is set.
+fn have(var: &str, program: &str) -> bool {
+    let found = Command::new(program)
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var_os(var).is_none(),
+        "{var} is set but {program} is missing"
+    );
+    found
+}
+
+/// The `xlink:title` values of an SVG, XML entities decoded.
+fn titles(svg: &str) -> Vec<String> {
+    svg.split("xlink:title=\"")
+        .skip(1)
+        .map(|rest| {
+            rest[..rest.find('"').unwrap()]
+                .replace("&quot;", "\"")
+                .replace("&#10;", "\n")
+                .replace("&#45;", "-")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+#[test]
+fn dot_tooltips_keep_backslashes_as_written() {
+    if !have("GRAPEVINE_REQUIRE_DOT", "dot") {
+        return;
+    }
+    let o = grapevine(&["render", HOSTILE2, "--format", "dot"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&o.stdout).unwrap();
+    let svg = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let t = titles(&svg);
+    let name = r"C:\network\grapevine \N \G \L \E \T \H \l \r \n \\ end\";
+    assert!(t.contains(&format!("{name} (organisation)")), "{t:#?}");
+    assert!(
+        t.iter()
+            .any(|x| x.starts_with(&format!("{name} to 50% %% done: call \\N\\G ("))),
+        "{t:#?}"
+    );
+    assert!(
+        t.iter().any(|x| x.contains("“C:\\new\\table \\N”")),
+        "{t:#?}"
+    );
+    assert!(
+        t.iter().any(|x| x.ends_with(r"title with C:\temp\new")),
+        "{t:#?}"
+    );
 }
