@@ -381,7 +381,10 @@ mod tests {
     #[test]
     fn devices_and_links_to_descriptors_are_streams() {
         assert_eq!(target_of(Path::new("/dev/null")).ok(), Some(Target::Stream));
-        assert_eq!(target_of(Path::new("/dev/stdout")).ok(), Some(Target::Stdout));
+        assert_eq!(
+            target_of(Path::new("/dev/stdout")).ok(),
+            Some(Target::Stdout)
+        );
         let dir = tempfile::tempdir().unwrap();
         let link = dir.path().join("out");
         std::os::unix::fs::symlink("/dev/stdout", &link).unwrap();
