@@ -180,31 +180,37 @@ pub fn write_output(path: &Path, input: &Path, bytes: &[u8]) -> Result<(), CliEr
             }
         )));
     }
-    match target_of(path)? {
-        Target::Stdout => {
+    let written = match target_of(path)? {
+        Target::Descriptor(1) => {
             let mut out = std::io::stdout().lock();
-            out.write_all(bytes).map_err(io)?;
-            out.flush().map_err(io)?;
-            Ok(())
+            out.write_all(bytes).and_then(|()| out.flush())
         }
-        Target::Stream => {
-            let mut f = std::fs::OpenOptions::new()
-                .append(true)
-                .open(path)
-                .map_err(io)?;
-            f.write_all(bytes).map_err(io)?;
-            f.flush().map_err(io)?;
-            Ok(())
+        Target::Descriptor(2) => {
+            let mut err = std::io::stderr().lock();
+            err.write_all(bytes).and_then(|()| err.flush())
         }
-        Target::File(real) => replace(path, &real, bytes),
-    }
+        Target::Descriptor(n) => stream(Path::new(&format!("/proc/self/fd/{n}")), bytes),
+        Target::Stream => stream(path, bytes),
+        Target::File(real) => return replace(path, &real, bytes),
+    };
+    written.map_err(io)?;
+    Ok(())
+}
+
+/// Writes `bytes` to what `path` opens, at its end, without replacing it.
+fn stream(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new().append(true).open(path)?;
+    f.write_all(bytes)?;
+    f.flush()
 }
 
 /// Where an output goes.
 #[derive(Debug, PartialEq)]
 enum Target {
-    /// This process's standard output (`/dev/stdout`, `/dev/fd/1`, ...).
-    Stdout,
+    /// One of this process's file descriptors (`/dev/stdout` and
+    /// `/dev/fd/1` are 1: standard output, `/dev/stderr` 2), written to
+    /// as it is, whatever is on disk at that name.
+    Descriptor(u32),
     /// Not a regular file: written to as it is, never replaced.
     Stream,
     /// A regular file, or a new one, at this path (links resolved).
@@ -221,10 +227,8 @@ const MAX_LINKS: usize = 40;
 fn target_of(path: &Path) -> Result<Target, CliError> {
     let mut hop = path.to_path_buf();
     for _ in 0..MAX_LINKS {
-        match fd_name(&hop) {
-            Some(1) => return Ok(Target::Stdout),
-            Some(_) => return Ok(Target::Stream),
-            None => {}
+        if let Some(n) = fd_name(&hop) {
+            return Ok(Target::Descriptor(n));
         }
         match std::fs::read_link(&hop) {
             Ok(to) => {
@@ -383,12 +387,12 @@ mod tests {
         assert_eq!(target_of(Path::new("/dev/null")).ok(), Some(Target::Stream));
         assert_eq!(
             target_of(Path::new("/dev/stdout")).ok(),
-            Some(Target::Stdout)
+            Some(Target::Descriptor(1))
         );
         let dir = tempfile::tempdir().unwrap();
         let link = dir.path().join("out");
         std::os::unix::fs::symlink("/dev/stdout", &link).unwrap();
-        assert_eq!(target_of(&link).ok(), Some(Target::Stdout));
+        assert_eq!(target_of(&link).ok(), Some(Target::Descriptor(1)));
         let file = dir.path().join("file.json");
         std::fs::write(&file, "x").unwrap();
         let link2 = dir.path().join("to-file");

@@ -114,6 +114,9 @@ fn dev_stdout_and_links_to_it_are_standard_output() {
         );
     }
     assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    let o = grapevine(&["render", STORY, "--format", "dot", "-o", "/dev/stderr"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("digraph"), "{}", stderr(&o));
 }
 
 #[test]
