@@ -6,7 +6,8 @@
 //!   (GEXF, GraphML), with its losses counted;
 //! - [`html_text`], [`html_attr`]: HTML content and attribute values;
 //! - [`script_json`]: JSON inside an HTML `<script>`;
-//! - [`dot_string`]: a Graphviz DOT double-quoted string;
+//! - [`dot_string`], [`dot_escstring`]: a Graphviz DOT double-quoted
+//!   string (a label; a tooltip or link, which Graphviz reads twice);
 //! - [`mermaid_label`]: a Mermaid double-quoted label.
 
 /// Escapes text for the SVG pictures (content or attribute values): `&`,
@@ -134,11 +135,33 @@ pub fn script_json(value: &serde_json::Value) -> String {
 /// assert_eq!(dot_string("R&D"), r#""R&amp;D""#);
 /// ```
 pub fn dot_string(text: &str) -> String {
+    quoted_dot(text, "\\\\")
+}
+
+/// Escapes text for a Graphviz DOT double-quoted string that Graphviz reads
+/// as an `escString` twice, as it reads a `tooltip`, `URL` or `target`:
+/// once replacing `\N`, `\G`, `\E`, `\H`, `\T` and `\L` by the node's
+/// name, the graph's, the edge's and the label, and once more reading
+/// `\\` as `\`. A backslash is written as four (which `dot -Tsvg` gives
+/// back as one), the rest as in [`dot_string`]: a name `C:\network\N` is
+/// `C:\network\N` in the tooltip, not `C:` and a line break and the node's
+/// name.
+///
+/// ```
+/// use grapevine::internals::escape::dot_escstring;
+/// assert_eq!(dot_escstring("C:\\N\n"), r#""C:\\\\N\n""#);
+/// ```
+pub fn dot_escstring(text: &str) -> String {
+    quoted_dot(text, "\\\\\\\\")
+}
+
+/// A DOT double-quoted string with `backslash` for each backslash.
+fn quoted_dot(text: &str, backslash: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
         match c {
-            '\\' => out.push_str("\\\\"),
+            '\\' => out.push_str(backslash),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
             '\r' => {}
@@ -154,10 +177,12 @@ pub fn dot_string(text: &str) -> String {
     out
 }
 
-/// Escapes text for a double-quoted Mermaid label: `"`, `#`, `<`, `>` and
-/// `` ` `` as Mermaid's `#quot;`-style codes; a line break (`\n`, `\r\n`,
-/// `\r`, U+2028, U+2029, U+0085) as `<br>`; another control character as
-/// a space. Returns the text and whether a control character was dropped.
+/// Escapes text for a double-quoted Mermaid label: `"`, `#`, `<`, `>`,
+/// `` ` `` and `%` as Mermaid's `#quot;`-style codes (`%` as `#37;`, drawn
+/// as `%`: Mermaid applies a `%%{init: ...}%%` directive found anywhere
+/// in the text, labels included, before it parses anything); a line break
+/// (`\n`, `\r\n`, `\r`, U+2028, U+2029, U+0085) as `<br>`; another control
+/// character as a space. Returns the text and whether a control character was dropped.
 pub fn mermaid_label(s: &str) -> (String, bool) {
     let mut out = String::with_capacity(s.len());
     let mut dropped = false;
@@ -169,6 +194,7 @@ pub fn mermaid_label(s: &str) -> (String, bool) {
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
             '`' => out.push_str("#96;"),
+            '%' => out.push_str("#37;"),
             '\r' => {
                 if chars.peek() != Some(&'\n') {
                     out.push_str("<br>");
@@ -225,5 +251,11 @@ mod tests {
             )
         );
         assert_eq!(mermaid_label("a\u{7}b"), ("a b".to_string(), true));
+        let (t, _) = mermaid_label("%%{init: {\"theme\": \"forest\"}}%% 50%");
+        assert!(!t.contains('%'), "{t}");
+        assert_eq!(
+            t,
+            "#37;#37;{init: {#quot;theme#quot;: #quot;forest#quot;}}#37;#37; 50#37;"
+        );
     }
 }

@@ -8,6 +8,7 @@
 //! [`MAX_DEPTH`] levels so hostile input cannot overflow the stack.
 
 use crate::diagnostic::write_string;
+use crate::model::is_noncharacter;
 pub use crate::model::value::{Member, Node, Value};
 
 /// Deepest nesting of arrays and objects accepted.
@@ -73,6 +74,25 @@ fn bad_start_help(found: &str, what: &str) -> String {
         }
         _ => "a value is a string in double quotes, a number, true, false, null, an array [...] or an object {...}".into(),
     }
+}
+
+/// The error for a Unicode noncharacter in a string, at byte `at`
+/// (written raw, or as a `\u` escape when `escaped`).
+fn noncharacter(at: usize, c: char, escaped: bool) -> SyntaxError {
+    let code = format!("U+{:04X}", c as u32);
+    let how = if escaped {
+        "written as an escape"
+    } else {
+        "written raw"
+    };
+    SyntaxError::new(
+        at,
+        format!("the Unicode noncharacter {code} inside a string"),
+        "noncharacters (U+FFFE, U+FFFF, U+FDD0 to U+FDEF and the last two code points of every plane) \
+         are not text, and no SVG, HTML or XML page may hold U+FFFE or U+FFFF: remove it, \
+         or write \\ufffd (the replacement character) in its place",
+    )
+    .label(format!("{code}, a noncharacter, {how}"))
 }
 
 /// Parses a whole document.
@@ -409,7 +429,13 @@ impl<'a> Parser<'a> {
                 }
                 self.pos += 1;
             }
-            out.push_str(&self.text[run_start..self.pos]);
+            let run = &self.text[run_start..self.pos];
+            if !run.is_ascii() {
+                if let Some((i, c)) = run.char_indices().find(|&(_, c)| is_noncharacter(c)) {
+                    return Err(noncharacter(run_start + i, c, false));
+                }
+            }
+            out.push_str(run);
             match self.s.get(self.pos) {
                 None => {
                     return Err(SyntaxError::new(
@@ -435,8 +461,12 @@ impl<'a> Parser<'a> {
                         Some(b'r') => '\r',
                         Some(b't') => '\t',
                         Some(b'u') => {
+                            let at = self.pos - 1;
                             self.pos += 1;
                             let c = self.unicode_escape()?;
+                            if is_noncharacter(c) {
+                                return Err(noncharacter(at, c, true));
+                            }
                             out.push(c);
                             continue;
                         }

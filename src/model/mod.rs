@@ -31,11 +31,23 @@ pub fn id_problem(id: &str) -> Option<&'static str> {
         Some("is empty")
     } else if id.chars().any(char::is_control) {
         Some("contains a control character")
+    } else if id.chars().any(is_noncharacter) {
+        Some("contains a Unicode noncharacter (such as U+FFFF)")
     } else if id.trim() != id {
         Some("has spaces at its start or end")
     } else {
         None
     }
+}
+
+/// Whether `c` is one of Unicode's 66 noncharacters: U+FDD0 to U+FDEF and
+/// the last two code points of every plane (U+FFFE, U+FFFF, U+1FFFE, ...).
+/// They are not text: XML 1.0 forbids U+FFFE and U+FFFF outright (an SVG
+/// or HTML page holding one is not well-formed), and none is meant to be
+/// exchanged. Story files and CSV files that hold one are refused, located.
+pub fn is_noncharacter(c: char) -> bool {
+    let n = c as u32;
+    (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
 }
 
 /// The only format version this build reads and writes.

@@ -10,7 +10,7 @@ mod hints;
 use std::fmt;
 
 use jiff::civil::{Date, DateTime, Time};
-use jiff::tz::{Offset, TimeZone};
+use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -418,6 +418,9 @@ impl DateFields {
         let next = next.map_err(|_| err("the date is out of range", RANGE_HELP))?;
         let lo = civil_seconds(start.to_datetime(Time::midnight()), tz)?;
         let hi = civil_seconds(next.to_datetime(Time::midnight()), tz)? - 1;
+        if hi < lo {
+            return Err(skipped_day(start, tz));
+        }
         Ok((lo, hi, precision))
     }
 
@@ -435,7 +438,14 @@ impl DateFields {
                 .to_timestamp(dt)
                 .map_err(|e| err(format!("the time is out of range: {e}"), FORMS_HELP))?
                 .as_second(),
-            None => civil_seconds(dt, tz)?,
+            None => {
+                if let AmbiguousOffset::Gap { before, after } =
+                    tz.to_ambiguous_timestamp(dt).offset()
+                {
+                    return Err(gap_time(dt, tz, before, after));
+                }
+                civil_seconds(dt, tz)?
+            }
         };
         Ok(if second.is_some() {
             (lo, lo, Precision::Second)
@@ -534,6 +544,69 @@ fn split_offset(t: &str) -> Result<(&str, Option<Offset>), TimeError> {
     Ok((t, None))
 }
 
+/// An offset as `+14:00`, `-05:00`.
+fn offset_text(o: Offset) -> String {
+    let s = o.seconds();
+    let sign = if s < 0 { '-' } else { '+' };
+    let a = s.unsigned_abs();
+    format!("{sign}{:02}:{:02}", a / 3600, a / 60 % 60)
+}
+
+/// The zone's name for messages.
+fn zone_name(tz: &TimeZone) -> String {
+    tz.iana_name()
+        .map_or_else(|| "the story's time zone".to_string(), |n| format!("`{n}`"))
+}
+
+/// The error for a day the zone skipped (`2011-12-30` in `Pacific/Apia`,
+/// which went from UTC-10:00 to UTC+14:00 at the end of 2011-12-29): it
+/// would otherwise be an interval that ends before it starts.
+fn skipped_day(day: Date, tz: &TimeZone) -> TimeError {
+    let jump = match tz
+        .to_ambiguous_timestamp(day.to_datetime(Time::midnight()))
+        .offset()
+    {
+        AmbiguousOffset::Gap { before, after } => format!(
+            ": its clocks jumped from UTC{} to UTC{} over it",
+            offset_text(before),
+            offset_text(after)
+        ),
+        _ => String::new(),
+    };
+    err(
+        format!("the day {day} did not exist in {}{jump}", zone_name(tz)),
+        format!(
+            "check the day (the source may count it in another zone): write the day before or after, \
+             or a time with the offset the source meant, e.g. {day}T12:00{}",
+            match tz.to_ambiguous_timestamp(day.to_datetime(Time::midnight())).offset() {
+                AmbiguousOffset::Gap { before, .. } => offset_text(before),
+                _ => "Z".to_string(),
+            }
+        ),
+    )
+}
+
+/// The error for a local time in a gap (`2016-03-13T02:30` in
+/// `America/New_York`, whose clocks went from 02:00 to 03:00): no instant
+/// has that local time, and picking one would be a guess.
+fn gap_time(dt: DateTime, tz: &TimeZone, before: Offset, after: Offset) -> TimeError {
+    let clock = dt.strftime("%Y-%m-%dT%H:%M");
+    err(
+        format!(
+            "{clock} did not exist in {}: its clocks jumped from UTC{} to UTC{} over it",
+            zone_name(tz),
+            offset_text(before),
+            offset_text(after)
+        ),
+        format!(
+            "write the time with the offset the source meant: {clock}{} (the offset before the change) \
+             or {clock}{} (after it)",
+            offset_text(before),
+            offset_text(after)
+        ),
+    )
+}
+
 fn civil_seconds(dt: DateTime, tz: &TimeZone) -> Result<i64, TimeError> {
     tz.to_ambiguous_timestamp(dt)
         .compatible()
@@ -579,8 +652,64 @@ pub fn rfc3339(seconds: i64) -> String {
     }
 }
 
-/// Parses an IANA time zone name (`America/New_York`, `UTC`).
+/// Refuses a zone name whose meaning depends on the machine: `localtime`
+/// and `posixrules` (whatever zone the machine is set to), the copies of
+/// the database under `posix/` and `right/` (present on some machines
+/// only; `right/` counts leap seconds), an empty name and POSIX `TZ` rules
+/// (`:America/New_York`, `EST5EDT,M3.2.0,M11.1.0`). A name of the IANA
+/// database itself, `EST5EDT` and `Etc/GMT+5` included, is accepted.
+pub fn machine_zone(name: &str) -> Option<TimeError> {
+    let lower = name.to_ascii_lowercase();
+    let here = || {
+        TimeZone::try_system()
+            .ok()
+            .and_then(|z| z.iana_name().map(str::to_string))
+            .filter(|n| !n.eq_ignore_ascii_case("localtime"))
+            .map(|n| format!(" (this machine's is \"{n}\")"))
+            .unwrap_or_default()
+    };
+    let (what, help) = if lower.is_empty() {
+        (
+            "is empty".to_string(),
+            format!(
+                "name a zone of the IANA database, e.g. \"UTC\" or \"America/New_York\"{}",
+                here()
+            ),
+        )
+    } else if lower == "localtime" || lower == "posixrules" {
+        (
+            "is the zone the machine is set to, so the story's times would mean other instants on another machine".to_string(),
+            format!("name the zone the story's times are in, from the IANA database, e.g. \"America/New_York\"{}", here()),
+        )
+    } else if let Some(rest) = lower
+        .strip_prefix("posix/")
+        .or_else(|| lower.strip_prefix("right/"))
+    {
+        let rest = &name[name.len() - rest.len()..];
+        (
+            "is a copy of the database that only some machines have (`right/` zones count leap seconds)".to_string(),
+            format!("write the zone's own name, \"{rest}\""),
+        )
+    } else if lower.starts_with(':') || lower.contains(',') {
+        (
+            "is a POSIX TZ rule, not a zone name".to_string(),
+            format!(
+                "name the zone from the IANA database, e.g. \"America/New_York\"{}",
+                here()
+            ),
+        )
+    } else {
+        return None;
+    };
+    Some(err(format!("`{name}` {what}"), help))
+}
+
+/// Parses an IANA time zone name (`America/New_York`, `UTC`); refuses the
+/// names of [`machine_zone`].
 pub fn parse_timezone(name: &str) -> Result<TimeZone, TimeError> {
+    if let Some(e) = machine_zone(name) {
+        return Err(e);
+    }
     TimeZone::get(name).map_err(|_| {
         err(
             format!("`{name}` is not an IANA time zone this build knows"),
@@ -778,6 +907,77 @@ mod tests {
         assert!(TimeExpr::parse("9998", &tokyo).is_ok());
         assert!(TimeExpr::parse("9998", &ny()).is_err());
         assert!(TimeExpr::parse("0001", &ny()).is_ok());
+    }
+
+    #[test]
+    fn a_day_the_zone_skipped_is_an_error_never_an_inverted_interval() {
+        let apia = TimeZone::get("Pacific/Apia").unwrap();
+        let e = TimeExpr::parse("2011-12-30", &apia).unwrap_err();
+        assert!(e.message.contains("2011-12-30"), "{e:?}");
+        assert!(e.message.contains("Pacific/Apia"), "{e:?}");
+        assert!(e.message.contains("UTC-10:00 to UTC+14:00"), "{e:?}");
+        // The proposal in the help parses.
+        assert!(TimeExpr::parse("2011-12-30T12:00-10:00", &apia).is_ok());
+        for ok in [
+            "2011-12-29",
+            "2011-12-31",
+            "2011-12",
+            "2011",
+            "2011-12-29/2011-12-31",
+        ] {
+            let i = TimeExpr::parse(ok, &apia).unwrap().interval();
+            assert!(i.lo.unwrap() <= i.hi.unwrap(), "{ok}: {i:?}");
+        }
+        // The days around it are one second apart.
+        let before = TimeExpr::parse("2011-12-29", &apia).unwrap().interval();
+        let after = TimeExpr::parse("2011-12-31", &apia).unwrap().interval();
+        assert_eq!(before.hi.unwrap() + 1, after.lo.unwrap());
+    }
+
+    #[test]
+    fn a_local_time_in_a_gap_is_an_error_with_both_offsets() {
+        let e = TimeExpr::parse("2016-03-13T02:30", &ny()).unwrap_err();
+        assert!(
+            e.message
+                .contains("2016-03-13T02:30 did not exist in `America/New_York`"),
+            "{e:?}"
+        );
+        assert!(e.help.contains("2016-03-13T02:30-05:00"), "{e:?}");
+        assert!(TimeExpr::parse("2016-03-13T02:30-05:00", &ny()).is_ok());
+        // The day itself, the hour after and a time in the autumn's fold
+        // (the earlier of the two, as documented) are read.
+        assert!(TimeExpr::parse("2016-03-13", &ny()).is_ok());
+        assert!(TimeExpr::parse("2016-03-13T03:30", &ny()).is_ok());
+        let fold = TimeExpr::parse("2016-11-06T01:30", &ny()).unwrap();
+        assert_eq!(rfc3339(fold.interval().lo.unwrap()), "2016-11-06T05:30:00Z");
+    }
+
+    #[test]
+    fn zones_that_depend_on_the_machine_are_refused() {
+        for bad in [
+            "localtime",
+            "LocalTime",
+            "posixrules",
+            "posix/Europe/London",
+            "right/UTC",
+            "",
+            ":America/New_York",
+            "EST5EDT,M3.2.0,M11.1.0",
+        ] {
+            let e = super::parse_timezone(bad).unwrap_err();
+            assert!(!e.help.is_empty(), "{bad}");
+        }
+        let e = super::parse_timezone("right/Europe/London").unwrap_err();
+        assert!(e.help.contains("\"Europe/London\""), "{e:?}");
+        for good in [
+            "UTC",
+            "America/New_York",
+            "EST5EDT",
+            "Etc/GMT+5",
+            "Pacific/Apia",
+        ] {
+            assert!(super::parse_timezone(good).is_ok(), "{good}");
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! The graph is built with graphviz-rust's structures and printed with its
 //! printer (a fresh [`PrinterContext`] per print). That printer writes
 //! identifiers verbatim, so every string here goes through
-//! [`crate::escape::dot_string`]: node
+//! [`crate::escape::dot_string`] (tooltips and links through
+//! [`crate::escape::dot_escstring`], which doubles backslashes once more): node
 //! ids are synthetic (`n0`, `n1`, ...), user text only ever appears inside
 //! double-quoted strings, never in HTML-like labels, and links are checked to
 //! be `http` or `https`. The same story and focus always give the same bytes.
@@ -18,7 +19,7 @@ use super::plan::{
 };
 use super::style::FONT;
 use super::{Fit, Focus, Look};
-use crate::escape::dot_string;
+use crate::escape::{dot_escstring, dot_string};
 use crate::model::Story;
 
 fn qid(text: &str) -> Id {
@@ -29,8 +30,13 @@ fn plain(word: &str) -> Id {
     Id::Plain(word.to_string())
 }
 
+/// An attribute; a tooltip or a link through [`dot_escstring`], which
+/// Graphviz reads as an `escString` twice (`\N`, `\G`, ... and `\\`).
 fn attr(key: &str, value: &str) -> Attribute {
-    Attribute(plain(key), qid(value))
+    match key {
+        "tooltip" | "URL" | "target" => Attribute(plain(key), Id::Escaped(dot_escstring(value))),
+        _ => Attribute(plain(key), qid(value)),
+    }
 }
 
 fn node_id(id: &str) -> NodeId {

@@ -716,3 +716,18 @@ fn a_problem_far_along_a_line_stays_on_that_line() {
         assert_eq!((c.row_count(), c.skipped), (2, 1));
     }
 }
+
+#[test]
+fn noncharacters_are_located_errors() {
+    for (text, col) in [
+        ("from,to,time\na\u{ffff},b,100000\n", 1),
+        ("from,to,time\na,b\u{fffe},100000\n", 3),
+        ("from,to,time,kind\na,b,100000,x\u{fdd0}\n", 12),
+        ("from,to,time,id\na,b,100000,e\u{10ffff}\n", 12),
+    ] {
+        let e = errors(text.as_bytes());
+        assert_eq!(e.len(), 1, "{text:?}: {e:?}");
+        assert_eq!(at(&e[0]), (Some(2), Some(col)), "{text:?}: {e:?}");
+        assert!(e[0].help.is_some(), "{text:?}");
+    }
+}

@@ -344,6 +344,7 @@ const ZONES: &[&str] = &[
     "Pacific/Kiritimati",
     "Pacific/Pago_Pago",
     "Australia/Lord_Howe",
+    "Pacific/Apia",
 ];
 
 fn zone() -> impl Strategy<Value = TimeZone> {
@@ -485,8 +486,10 @@ proptest! {
         if let Err(e) = TimeExpr::parse(&text, &tz) {
             let edge = [a.0, b.0].iter().any(|y| *y == 1 || *y == 9998);
             let order = e.message.starts_with("the interval ends");
+            // A local time in a gap, or a day the zone skipped, did not exist.
+            let gap = e.message.contains("did not exist in");
             prop_assert!(
-                (edge && e.help.contains("0001-01-01T00:00:00Z to 9998-12-31T23:59:59Z")) || (shape == 3 && order),
+                (edge && e.help.contains("0001-01-01T00:00:00Z to 9998-12-31T23:59:59Z")) || (shape == 3 && order) || gap,
                 "{text} in {tz:?}: {e:?}"
             );
         }
@@ -537,4 +540,115 @@ proptest! {
         prop_assert_eq!(at(&iso, &tokyo), at(&clock, &TimeZone::UTC) - offset);
         prop_assert!(rfc3339(at(&iso, &tokyo)).ends_with('Z'));
     }
+}
+
+/// A Unicode noncharacter (U+FFFF, ...) in any string, raw or escaped, is
+/// refused where it is: no SVG, HTML or XML page may hold U+FFFE or U+FFFF.
+#[test]
+fn noncharacters_are_located_errors() {
+    for (name, line, col) in [
+        ("A\u{ffff}", 3, 41),
+        ("A\\uFFFE", 3, 41),
+        ("\u{fdd0}", 3, 40),
+        ("x\\uDBFF\\uDFFF", 3, 41),
+    ] {
+        let text = format!(
+            "{{\"format\": \"grapevine/1\",\n\"entities\": [\n{{\"id\": \"a\", \"kind\": \"person\", \"name\": \"{name}\"}}]}}\n"
+        );
+        let report = match load_bytes("n.json", text.as_bytes()) {
+            Ok(_) => panic!("{name:?} accepted"),
+            Err(r) => r,
+        };
+        let json = report.to_json();
+        let e = &json[0];
+        assert!(
+            e.message.contains("noncharacter"),
+            "{name:?}: {}",
+            e.message
+        );
+        assert_eq!((e.line, e.column), (Some(line), Some(col)), "{name:?}");
+        assert!(
+            e.help.as_deref().is_some_and(|h| h.contains("ufffd")),
+            "{name:?}"
+        );
+    }
+}
+
+#[test]
+fn a_noncharacter_is_refused_before_any_picture() {
+    let dir = std::env::temp_dir().join(format!("grapevine-nonchar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("s.json");
+    std::fs::write(
+        &file,
+        "{\"format\": \"grapevine/1\", \"entities\": [\n  {\"id\": \"a\", \"name\": \"A\\uffff\"},\n  {\"id\": \"b\", \"name\": \"B\"}],\n \"events\": [{\"id\": \"e\", \"from\": \"a\", \"to\": \"b\", \"time\": \"2016\"}]}\n",
+    )
+    .unwrap();
+    for format in ["svg", "png", "html"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args(["render", file.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{format}: {err}");
+        assert!(err.contains("s.json:2:"), "{format}: {err}");
+        assert!(err.contains("noncharacter"), "{format}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn check_file(name: &str, text: &str) -> (Option<i32>, String) {
+    let dir = std::env::temp_dir().join(format!("grapevine-zone-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["check", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn zone_story(zone: &str, time: &str) -> String {
+    format!(
+        "{{\"format\": \"grapevine/1\", \"timezone\": \"{zone}\",\n \"entities\": [{{\"id\": \"a\", \"name\": \"A\"}}, {{\"id\": \"b\", \"name\": \"B\"}}],\n \"events\": [{{\"id\": \"e\", \"from\": \"a\", \"to\": \"b\", \"time\": \"{time}\"}}]}}\n"
+    )
+}
+
+/// `Pacific/Apia` skipped 2011-12-30; New York skipped 02:00 to 03:00 on
+/// 2016-03-13: both are located errors naming the day and the zone.
+#[test]
+fn a_day_or_time_the_zone_skipped_is_a_located_error() {
+    let (code, err) = check_file("apia.json", &zone_story("Pacific/Apia", "2011-12-30"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("apia.json:3:"), "{err}");
+    assert!(
+        err.contains("the day 2011-12-30 did not exist in `Pacific/Apia`"),
+        "{err}"
+    );
+    let (code, err) = check_file(
+        "ny.json",
+        &zone_story("America/New_York", "2016-03-13T02:30"),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("2016-03-13T02:30-05:00"), "{err}");
+    let (code, err) = check_file("ok.json", &zone_story("Pacific/Apia", "2011-12-31"));
+    assert_eq!(code, Some(0), "{err}");
+}
+
+/// `localtime` (and the like) means another instant on every machine.
+#[test]
+fn a_machine_dependent_zone_is_a_located_error() {
+    for zone in ["localtime", "posixrules", "right/Europe/London", ""] {
+        let (code, err) = check_file("local.json", &zone_story(zone, "2016-09-20"));
+        assert_eq!(code, Some(2), "{zone}: {err}");
+        assert!(err.contains("local.json:1:"), "{zone}: {err}");
+        assert!(err.contains("\"timezone\""), "{zone}: {err}");
+    }
+    let (code, err) = check_file("est.json", &zone_story("EST5EDT", "2016-09-20"));
+    assert_eq!(code, Some(0), "{err}");
 }

@@ -20,6 +20,9 @@ use proptest::prelude::*;
 
 const STORY: &str = "graphs/trump-jr-wikileaks.json";
 const HOSTILE: &str = "tests/interchange/hostile.json";
+/// Text that other tools read as their own syntax: a Mermaid directive
+/// (`%%{init: ...}%%`) and Graphviz escapes (`\N`, `C:\network`).
+const HOSTILE2: &str = "tests/interchange/hostile-2.json";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -513,12 +516,15 @@ if (parsed) {
   vertices = (v instanceof Map ? [...v.values()] : Object.values(v)).map(x => x.text);
   edges = d.db.getEdges().map(e => [e.text, e.stroke, e.type]);
 }
-console.log(JSON.stringify({type: parsed && parsed.diagramType, error, vertices, edges}));
+const theme = mermaid.mermaidAPI.getConfig().theme;
+console.log(JSON.stringify({type: parsed && parsed.diagramType, error, vertices, edges, theme}));
 "#;
 
 /// Mermaid keeps `#quot;`-style codes as placeholders until it draws.
 fn mermaid_decode(s: &str) -> String {
-    s.replace("ﬂ°quot¶ß", "\"")
+    s.replace("ﬂ°°37¶ß", "%")
+        .replace("ﬂ°37¶ß", "%")
+        .replace("ﬂ°quot¶ß", "\"")
         .replace("ﬂ°lt¶ß", "<")
         .replace("ﬂ°gt¶ß", ">")
         .replace("ﬂ°35¶ß", "#")
@@ -536,7 +542,7 @@ fn mermaid_parses_the_flowchart() {
     ) {
         return;
     }
-    for (name, s) in stories() {
+    for (name, s) in stories().into_iter().chain([(HOSTILE2, load(HOSTILE2))]) {
         let dir = out_dir();
         let f = temp_file(
             dir.path(),
@@ -558,6 +564,10 @@ fn mermaid_parses_the_flowchart() {
                 e.name
             );
         }
+        assert_ne!(
+            v["theme"], "forest",
+            "{name}: a directive in the text was applied"
+        );
         let edges = v["edges"].as_array().unwrap();
         assert_eq!(edges.len(), edge_count(&s), "{name}");
         if name == STORY {
@@ -707,6 +717,58 @@ fn falkordb_loads_the_cypher_script() {
             );
         }
     }
+}
+
+/// Control characters, U+0085, U+2028 and U+2029 reach FalkorDB exactly
+/// (it reads no `\uXXXX` escape: written that way they were six
+/// characters), and a NUL, which it cannot store, is reported as lost.
+#[test]
+fn falkordb_stores_control_characters_and_line_separators_exactly() {
+    if !have(
+        "GRAPEVINE_REQUIRE_FALKORDB",
+        python_has("redislite.falkordb_client"),
+        "falkordblite",
+    ) {
+        return;
+    }
+    let names = [
+        "line\u{2028}separator\u{2029}paragraph",
+        "next\u{85}line",
+        "bell\u{7} esc\u{1b}[2J del\u{7f} csi\u{9b}",
+        "back\u{8}space form\u{c}feed tab\t cr\r lf\n",
+        "C:\\network\\grapevine 'q' \"dq\"",
+    ];
+    let mut s = Story::default();
+    for (i, name) in names.iter().enumerate() {
+        s.entities.push(Entity {
+            id: format!("p{i}"),
+            name: (*name).to_string(),
+            description: Some(format!("about {name}")),
+            ..Entity::default()
+        });
+    }
+    let x = exported(&s, ExportFormat::Cypher);
+    assert!(x.loss.losses.is_empty(), "{:?}", x.loss.losses);
+    let text = String::from_utf8(bytes(&x).to_vec()).unwrap();
+    assert!(text.lines().skip(1).all(|l| l.ends_with(';')));
+    let dir = out_dir();
+    let f = temp_file(dir.path(), ".cypher", text.as_bytes());
+    let v = run_python(FALKORDB, &f);
+    for e in &s.entities {
+        assert_eq!(v["names"][&e.id], e.name.as_str());
+        assert_eq!(v["descriptions"][&e.id], e.description.as_deref().unwrap());
+    }
+    // A NUL: written `\u0000` (Neo4j reads it), and reported.
+    s.entities[0].name = "nul\u{0}".into();
+    let x = exported(&s, ExportFormat::Cypher);
+    assert!(
+        x.loss
+            .losses
+            .iter()
+            .any(|l| l.code == "nul-characters" && l.count == 1),
+        "{:?}",
+        x.loss.losses
+    );
 }
 
 const NEO4J_CSV: &str = r#"

@@ -38,12 +38,20 @@ const HOSTILE: &[&str] = &[
     "\\u0041 is not an escape here",
 ];
 
+/// `s` without Unicode noncharacters (U+FFFF, ...), which the reader
+/// refuses (`hostile_story::noncharacters_are_located_errors`).
+fn text_only(s: String) -> String {
+    s.chars()
+        .filter(|&c| !grapevine::internals::model::is_noncharacter(c))
+        .collect()
+}
+
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => "[A-Za-z][a-z ,.'-]{0,20}",
         2 => prop::sample::select(HOSTILE).prop_map(String::from),
-        1 => any::<String>(),
-        1 => prop::collection::vec(any::<char>(), 0..12).prop_map(|v| v.into_iter().collect()),
+        1 => any::<String>().prop_map(text_only),
+        1 => prop::collection::vec(any::<char>(), 0..12).prop_map(|v| text_only(v.into_iter().collect())),
     ]
 }
 
@@ -71,7 +79,7 @@ fn id() -> impl Strategy<Value = String> {
             "a/b",
         ])
         .prop_map(String::from),
-        1 => any::<String>().prop_filter("a usable id", |s| usable_id(s)),
+        1 => any::<String>().prop_map(text_only).prop_filter("a usable id", |s| usable_id(s)),
     ]
 }
 
@@ -81,7 +89,7 @@ fn key() -> impl Strategy<Value = String> {
         3 => "x-[a-z]{1,8}",
         1 => prop::sample::select(vec!["", "id ", "ID", "Name", "format ", "\"", "\\", "\n", "😀"])
             .prop_map(String::from),
-        1 => any::<String>(),
+        1 => any::<String>().prop_map(text_only),
     ]
 }
 

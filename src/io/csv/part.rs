@@ -527,7 +527,7 @@ impl PartParser<'_> {
                             shown(self.header.names[col].as_bytes())
                         ),
                         label: "not an entity id".into(),
-                        help: "an id is a non-empty string without control characters, e.g. an e-mail address".into(),
+                        help: "an id is a non-empty string without control characters or noncharacters (U+FFFF and the like), e.g. an e-mail address".into(),
                     });
                 }
                 continue;
@@ -765,7 +765,7 @@ impl PartParser<'_> {
                     shown(value)
                 ),
                 "not an id",
-                "an id is a non-empty string without control characters",
+                "an id is a non-empty string without control characters or noncharacters (U+FFFF and the like)",
             ));
         };
         Ok(Some(text.to_string()))
@@ -796,6 +796,18 @@ impl PartParser<'_> {
                 "save the file as UTF-8",
             ));
         };
+        if let Some(c) = text.chars().find(|&c| crate::model::is_noncharacter(c)) {
+            return Err(at.problem(
+                v.span(k),
+                format!(
+                    "column {}: the kind holds the Unicode noncharacter U+{:04X}",
+                    self.col(k),
+                    c as u32
+                ),
+                "a noncharacter",
+                "noncharacters (such as U+FFFF) are not text and cannot be drawn: remove it, or write U+FFFD in its place",
+            ));
+        }
         Ok(match kind_map.get(value) {
             Some(&n) => n,
             None => {

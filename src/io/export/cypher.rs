@@ -25,8 +25,13 @@ use crate::catalog::{Catalog, EntityId, EventId};
 use crate::model::{Citation, EntityKind, TimeExpr, EVENT_KINDS};
 
 /// A Cypher string literal: single quotes, with `\\`, `\'`, `\"`, `\n`,
-/// `\r`, `\t` and `\uXXXX` for every other control or line-separating
-/// character, so that a statement stays on one line.
+/// `\r`, `\t`, `\b` and `\f`, the escapes every Cypher database reads
+/// (Neo4j, Memgraph, FalkorDB), so that a statement stays on one line.
+/// Every other character is written as it is, other control characters,
+/// U+0085, U+2028 and U+2029 included: FalkorDB reads no `\uXXXX` escape
+/// (it would store the six characters), and written as they are, every
+/// database stores them exactly. NUL, which FalkorDB cannot store, is
+/// `\u0000` (exact in Neo4j and Memgraph), and the export reports it.
 pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
@@ -38,14 +43,27 @@ pub fn string(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\0' => out.push_str("\\u0000"),
             c => out.push(c),
         }
     }
     out.push('\'');
     out
+}
+
+/// How many texts of `props` hold a NUL character (see [`string`]).
+fn nul_texts(props: &Props) -> usize {
+    props
+        .0
+        .iter()
+        .map(|(_, v)| match v {
+            Val::Str(s) => usize::from(s.contains('\0')),
+            Val::List(l) => l.iter().filter(|s| s.contains('\0')).count(),
+            Val::Bool(_) => 0,
+        })
+        .sum()
 }
 
 /// A relationship type made of a kind: capitals, digits and `_`
@@ -388,9 +406,11 @@ pub fn export_script(catalog: &dyn Catalog) -> Exported {
     let mut s = String::from("// grapevine export: one statement a line\n");
     s.push_str("CREATE INDEX FOR (e:Entity) ON (e.id);\n");
     s.push_str("CREATE INDEX FOR (m:Message) ON (m.id);\n");
+    let mut nul = 0;
     for item in items(catalog, &mut loss) {
         match item {
             Item::Node { labels, props } => {
+                nul += nul_texts(&props);
                 s.push_str(&format!(
                     "CREATE (:{} {});\n",
                     labels.join(":"),
@@ -406,6 +426,7 @@ pub fn export_script(catalog: &dyn Catalog) -> Exported {
                 props,
                 ..
             } => {
+                nul += nul_texts(&props);
                 let p = if props.0.is_empty() {
                     String::new()
                 } else {
@@ -419,6 +440,11 @@ pub fn export_script(catalog: &dyn Catalog) -> Exported {
             }
         }
     }
+    loss.add_n(
+        "nul-characters",
+        nul,
+        "{n} text{s} with a NUL character, written as \\u0000: Neo4j and Memgraph read it, FalkorDB stores the six characters",
+    );
     Exported::single(s.into_bytes(), loss)
 }
 
@@ -620,6 +646,11 @@ mod tests {
     fn literals_and_types() {
         assert_eq!(string("a'b\"c\\d\ne"), r#"'a\'b\"c\\d\ne'"#);
         assert_eq!(string("x\u{0}"), r"'x\u0000'");
+        // FalkorDB reads no \u escape: these are written as they are.
+        assert_eq!(
+            string("a\u{2028}b\u{85}c\u{1}d\u{7f}\u{8}\u{c}"),
+            "'a\u{2028}b\u{85}c\u{1}d\u{7f}\\b\\f'"
+        );
         assert_eq!(rel_type("member-of"), "MEMBER_OF");
         assert_eq!(rel_type("9x"), "R_9X");
         assert_eq!(rel_type("`);"), "RELATED");

@@ -4,10 +4,12 @@
 //! such as `end`), every label is quoted with `"`, `#`, `<`, `>` and `` ` ``
 //! written as Mermaid's `#quot;`-style codes and line breaks as `<br>`.
 //! Confirmed contacts are solid arrows, the others dashed; mutual contacts
-//! have two heads; relations are plain lines. Each contact's label gives its
-//! kind, its date at the story's precision and, when not confirmed, its
-//! certainty. Mermaid draws at most [`MAX_EDGES`] edges: a larger story is
-//! refused, with the focus options that make it smaller. Holdings (not
+//! have two heads; `%` is written `#37;` everywhere, the title's comment
+//! included, so that no text makes a `%%{init: ...}%%` directive;
+//! relations are plain lines. Each contact's label gives its kind, its
+//! date at the story's precision and, when not confirmed, its certainty.
+//! Mermaid draws at most [`MAX_EDGES`] edges: a larger story is refused,
+//! with the focus options that make it smaller. Holdings (not
 //! contacts: no line says one), markers, event order and paraphrase flags
 //! are not drawn, and the report counts them.
 
@@ -72,7 +74,9 @@ pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
         let one: String = t
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+            .collect::<String>()
+            // Mermaid applies a `%%{...}%%` directive even in a comment.
+            .replace('%', "#37;");
         s.push_str(&format!("  %% {one}\n"));
     }
     let mut classes: [Vec<String>; 4] = Default::default();

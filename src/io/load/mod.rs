@@ -26,7 +26,7 @@ use jiff::tz::TimeZone;
 
 use super::json::{self, Node, Value};
 use crate::diagnostic::{quote, Diagnostic, Report, Severity};
-use crate::model::time::parse_timezone;
+use crate::model::time::{machine_zone, parse_timezone};
 use crate::model::{ListField, Story, FORMAT};
 
 use fields::Obj;
@@ -351,6 +351,12 @@ impl Decoder {
             if let Some(name) = self.string_node(top, "timezone", node) {
                 match parse_timezone(&name) {
                     Ok(tz) => self.tz = tz,
+                    Err(e) if machine_zone(&name).is_some() => self.error(
+                        format!("the story field \"timezone\": {}", e.message),
+                        node.span.clone(),
+                        "a zone that depends on the machine",
+                        e.help,
+                    ),
                     Err(e) => {
                         let help = match suggest_timezone(&name) {
                             Some(near) => format!("did you mean \"{near}\"? Otherwise {}", e.help),
