@@ -7,6 +7,7 @@
 
 pub mod backward;
 pub mod connect;
+pub mod corroboration;
 pub mod critical;
 pub mod diff;
 mod fast;

@@ -56,6 +56,16 @@ pub struct TimelineEntry {
     pub summary: Option<String>,
     /// The quote it rests on, if any.
     pub quote: Option<String>,
+    /// How many independent publishers cite it, when more than one
+    /// ([`super::corroboration`]); absent from JSON otherwise.
+    #[serde(skip_serializing_if = "single")]
+    pub publishers: usize,
+}
+
+/// Whether at most one publisher cites an entry (its count is then not
+/// written).
+fn single(n: &usize) -> bool {
+    *n < 2
 }
 
 /// Per event of `events` (and every event they are after), the length of
@@ -244,6 +254,7 @@ fn entry(catalog: &dyn Catalog, e: Event) -> TimelineEntry {
         who: e.parties.entities().into_iter().map(name_of).collect(),
         mutual: e.is_mutual(),
         certainty: e.certainty(),
+        publishers: super::corroboration::independent_publishers(catalog.sources(), &e.sources),
         quote: e
             .sources
             .iter()

@@ -633,6 +633,10 @@ pub struct QueryOptions {
     /// it by then, and who surely had it by then.
     #[arg(long, value_parser = super::times::until_arg, value_name = "TIME")]
     pub until: Option<String>,
+    /// Follow only contacts (and holdings) cited by at least N independent
+    /// publishers (a story file's sources; docs/analyses.md).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub corroborated: Option<u32>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -13,7 +13,7 @@ use crate::{Error, Mode, Query};
 
 use super::args::CriticalArgs;
 use super::errors::CliError;
-use super::input::read_input;
+use super::input::read_query_input;
 use super::output::{print_json, print_text, Out};
 use super::query::build_query;
 use super::table::{not_reached_line, reach_table, table_with_notes};
@@ -25,7 +25,7 @@ pub const MAX_WORK: usize = 400_000_000;
 /// Runs `critical`: exit code 0 with an answer, 1 when `--to` is not
 /// reached (or is the source).
 pub fn run(out: &mut Out, args: &CriticalArgs) -> Result<u8, CliError> {
-    let read = read_input(&args.input)?;
+    let read = read_query_input(&args.input, &args.options)?;
     let catalog = read.catalog();
     let query = build_query(&args.source, args.mode, &args.options, true);
     let json = args.options.json;

@@ -7,7 +7,7 @@ use crate::{Catalog, Certainty};
 
 use super::args::{DiffArgs, InputArgs, SourceArgs};
 use super::errors::CliError;
-use super::input::read_input;
+use super::input::{corroborate, read_input};
 use super::output::{print_json, print_text, Out};
 use super::query::build_query;
 
@@ -19,8 +19,8 @@ pub fn run(out: &mut Out, args: &DiffArgs) -> Result<u8, CliError> {
         quiet: true,
         skip_bad_rows: false,
     };
-    let old = read_input(&input(&args.old))?;
-    let new = read_input(&input(&args.new))?;
+    let old = corroborate(read_input(&input(&args.old))?, &args.options)?;
+    let new = corroborate(read_input(&input(&args.new))?, &args.options)?;
     let (a, b) = (old.catalog(), new.catalog());
     let source = SourceArgs {
         from: args.from.clone(),

@@ -11,6 +11,51 @@ use super::args::InputArgs;
 use super::errors::CliError;
 use super::output::eprint_text;
 
+/// [`read_input`] for a reachability question: with `--corroborated N`,
+/// only the contacts and holdings that N independent publishers cite
+/// ([`crate::analysis::corroboration`]); a CSV corpus cites none, and is
+/// refused.
+pub fn read_query_input(
+    args: &InputArgs,
+    options: &super::args::QueryOptions,
+) -> Result<Input, CliError> {
+    corroborate(read_input(args)?, options)
+}
+
+/// `input` with only what `--corroborated N` keeps (see [`read_query_input`]).
+pub fn corroborate(input: Input, options: &super::args::QueryOptions) -> Result<Input, CliError> {
+    let Some(n) = options.corroborated.map(|n| n as usize) else {
+        return Ok(input);
+    };
+    match input {
+        Input::Corpus(_) => Err(CliError::Usage(format!(
+            "--corroborated {n}: a CSV contact list cites no sources; corroboration needs a story file whose claims cite sources"
+        ))),
+        Input::Story {
+            catalog,
+            report,
+            event_spans,
+        } => {
+            let story = catalog.story();
+            let kept = crate::analysis::corroboration::corroborated(story, n);
+            let ids: std::collections::BTreeSet<&str> =
+                kept.events.iter().map(|e| e.id.as_str()).collect();
+            let event_spans = story
+                .events
+                .iter()
+                .zip(event_spans)
+                .filter(|(e, _)| ids.contains(e.id.as_str()))
+                .map(|(_, span)| span)
+                .collect();
+            Ok(Input::Story {
+                catalog: Box::new(crate::StoryCatalog::owned(kept)),
+                report,
+                event_spans,
+            })
+        }
+    }
+}
+
 /// Reads a story or a CSV corpus (`-`: standard input) as [`read_quietly`]
 /// does, then prints its warnings and how many bad rows were skipped.
 pub fn read_input(args: &InputArgs) -> Result<Input, CliError> {

@@ -7,7 +7,7 @@ use crate::Mode;
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
 use super::errors::CliError;
-use super::input::read_input;
+use super::input::read_query_input;
 use super::output::{print_text, Out};
 use super::query::build_query;
 use super::reach_json::print_reach_json;
@@ -22,7 +22,7 @@ pub fn run(
     options: &QueryOptions,
     no_paths: bool,
 ) -> Result<u8, CliError> {
-    let read = read_input(input)?;
+    let read = read_query_input(input, options)?;
     let catalog = read.catalog();
     let query = build_query(source, mode, options, !no_paths);
     let (index, rq) = query.compile(catalog)?;
@@ -36,8 +36,11 @@ pub fn run(
     let answer = crate::reach(&index, &rq);
     let words = AnswerWords::new(catalog, &index, &query, &answer);
     let [conditions, assumption] = words.conditions();
+    let corroborated = options.corroborated.map_or(String::new(), |n| {
+        format!("\n  only contacts and holdings cited by at least {n} independent publishers")
+    });
     let mut s = format!(
-        "Who could have seen {}\n  {conditions}\n  {assumption}\n\n",
+        "Who could have seen {}\n  {conditions}{corroborated}\n  {assumption}\n\n",
         words.what()
     );
     s.push_str(&reach_table(&words, &answer));

@@ -49,7 +49,14 @@ pub fn run(
                     e.certainty.as_str().to_string(),
                     who,
                 ],
-                e.summary.iter().cloned().collect(),
+                e.summary
+                    .iter()
+                    .cloned()
+                    .chain(
+                        (e.publishers > 1)
+                            .then(|| format!("Cited by {} independent publishers.", e.publishers)),
+                    )
+                    .collect(),
             )
         })
         .collect();

@@ -8,6 +8,7 @@ mod browser;
 mod browser_stories;
 mod cli;
 mod corpus;
+mod corroboration;
 mod csv_fuzz;
 mod diff;
 mod edges;
