@@ -28,6 +28,12 @@ use crate::model::time::parse_timezone;
 use crate::model::{Certainty, Entity, Event, Message, Parties, Relation, Story, TimeExpr};
 use crate::Error;
 
+use super::csv::{thousands, MAX_COLUMNS as MAX_FIELDS};
+
+/// Properties kept as `x-ftm-` fields that are named one by one in
+/// warnings (the rest are counted in one).
+pub const MAX_KEPT_SHOWN: usize = 20;
+
 mod parts;
 use parts::{holds_message, is_marker, read_holding, read_marker};
 
@@ -228,6 +234,11 @@ impl Reader<'_> {
 /// Reads FtM JSONL (`name` for messages); calendar dates are days in
 /// `timezone` (UTC when `None`), times of day UTC, as FtM writes them.
 pub fn read_ftm(name: &str, text: &str, timezone: Option<&str>) -> Result<Imported, Error> {
+    super::capped(read_ftm_all(name, text, timezone))
+}
+
+/// [`read_ftm`] with every problem.
+fn read_ftm_all(name: &str, text: &str, timezone: Option<&str>) -> Result<Imported, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut r = Reader {
         text,
@@ -252,7 +263,9 @@ pub fn read_ftm(name: &str, text: &str, timezone: Option<&str>) -> Result<Import
         return Err(Error::Invalid(Box::new(r.report)));
     }
     let story = build(&mut r, &lines, timezone);
-    for ((schema, prop), (n, span)) in std::mem::take(&mut r.kept) {
+    let kept = std::mem::take(&mut r.kept);
+    let more = kept.len().saturating_sub(MAX_KEPT_SHOWN);
+    for ((schema, prop), (n, span)) in kept.into_iter().take(MAX_KEPT_SHOWN) {
         r.report.diagnostics.push(Diagnostic::warning(
             format!(
                 "{schema}.{prop} has no grapevine field: kept as x-ftm-{prop} ({n} time{})",
@@ -260,6 +273,16 @@ pub fn read_ftm(name: &str, text: &str, timezone: Option<&str>) -> Result<Import
             ),
             Some(span),
             "first here",
+        ));
+    }
+    if more > 0 {
+        r.report.diagnostics.push(Diagnostic::warning(
+            format!(
+                "and {} more properties with no grapevine field, kept as x-ftm- fields",
+                thousands(more as u64)
+            ),
+            None,
+            "",
         ));
     }
     for (schema, (n, span)) in std::mem::take(&mut r.unread) {
@@ -370,6 +393,17 @@ fn properties(
     let mut props = BTreeMap::new();
     match props_json {
         None => {}
+        Some(Json::Object(p)) if p.len() > MAX_FIELDS => r.error(
+            span,
+            format!(
+                "the entity {} has {} properties; grapevine reads at most {}",
+                quote(id),
+                thousands(p.len() as u64),
+                thousands(MAX_FIELDS as u64)
+            ),
+            "this entity",
+            "an FtM entity has a few dozen properties: check how the file was made",
+        ),
         Some(Json::Object(p)) => {
             for (k, v) in p {
                 let values = match v {

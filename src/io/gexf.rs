@@ -32,6 +32,8 @@ use crate::model::{
 };
 use crate::Error;
 
+use super::csv::{thousands, MAX_COLUMNS as MAX_FIELDS};
+
 const NODE_READ: [&str; 7] = [
     "kind",
     "aliases",
@@ -87,7 +89,16 @@ fn s_string(v: &str) -> Value {
 
 /// Reads a GEXF file (1.1 to 1.3; `name` for messages).
 pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
+    super::capped(read_gexf_all(name, text))
+}
+
+/// [`read_gexf`] with every problem.
+fn read_gexf_all(name: &str, text: &str) -> Result<Imported, Error> {
     let mut report = Report::new(name, text);
+    if let Some(d) = too_many_attributes(text) {
+        report.diagnostics.push(d);
+        return Err(Error::Invalid(Box::new(report)));
+    }
     let doc = match roxmltree::Document::parse(text) {
         Ok(d) => d,
         Err(e) => {
@@ -176,15 +187,35 @@ struct Reading {
 }
 
 impl Reading {
-    /// The attribute values of node or edge `n` of `class`, by title.
-    fn atts(&self, class: &str, n: roxmltree::Node) -> BTreeMap<String, String> {
+    /// The attribute values of node or edge `n` of `class`, by title (at
+    /// most [`MAX_FIELDS`], else an error and none).
+    fn atts(&mut self, class: &str, n: roxmltree::Node) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        for v in n
-            .children()
-            .filter(|c| tag(c, "attvalues"))
-            .flat_map(|c| c.children())
-            .filter(|c| tag(c, "attvalue"))
-        {
+        let values = || {
+            n.children()
+                .filter(|c| tag(c, "attvalues"))
+                .flat_map(|c| c.children())
+                .filter(|c| tag(c, "attvalue"))
+        };
+        let count = values().count();
+        if count > MAX_FIELDS {
+            self.report.diagnostics.push(
+                Diagnostic::error(
+                    format!(
+                        "this {class} has {} attribute values; grapevine reads at most {}",
+                        thousands(count as u64),
+                        thousands(MAX_FIELDS as u64)
+                    ),
+                    Some(n.range().start..n.range().start + 1),
+                    format!("this {class}"),
+                )
+                .with_help(
+                    "a node or an edge has a few dozen attributes: check how the file was made",
+                ),
+            );
+            return out;
+        }
+        for v in values() {
             let Some(key) = v.attribute("for").or_else(|| v.attribute("id")) else {
                 continue;
             };
@@ -566,7 +597,18 @@ impl Reading {
                 ..Message::default()
             })
             .collect();
-        for (title, (n, sp)) in kept {
+        let more = kept.len().saturating_sub(super::ftm::MAX_KEPT_SHOWN);
+        if more > 0 {
+            report.diagnostics.push(Diagnostic::warning(
+                format!(
+                    "and {} more attributes with no grapevine field, kept as x-gexf- fields",
+                    thousands(more as u64)
+                ),
+                None,
+                "",
+            ));
+        }
+        for (title, (n, sp)) in kept.into_iter().take(super::ftm::MAX_KEPT_SHOWN) {
             report.diagnostics.push(Diagnostic::warning(
                 format!(
                     "the attribute {} has no grapevine field: kept as x-gexf-{title} ({n} time{})",
@@ -689,4 +731,48 @@ fn offset_of(text: &str, row: usize, col: usize) -> usize {
 /// True for an element of this local name, whatever its namespace.
 fn tag(n: &roxmltree::Node, name: &str) -> bool {
     n.is_element() && n.tag_name().name() == name
+}
+
+/// An element with more than [`MAX_FIELDS`] XML attributes, as an error
+/// (the XML parser checks each attribute against the element's others:
+/// quadratic work). A linear scan of the tags: a `<` that opens a tag,
+/// then `=` outside quotes until its `>`.
+fn too_many_attributes(text: &str) -> Option<Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
+        let start = i + p;
+        i = start + 1;
+        if matches!(bytes.get(i), Some(b'!' | b'?' | b'/')) {
+            continue;
+        }
+        let mut count = 0usize;
+        let mut quote: Option<u8> = None;
+        while let Some(&b) = bytes.get(i) {
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'=') => count += 1,
+                (None, b'>' | b'<') => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        if count > MAX_FIELDS {
+            return Some(
+                Diagnostic::error(
+                    format!(
+                        "an element with {} XML attributes; grapevine reads at most {}",
+                        thousands(count as u64),
+                        thousands(MAX_FIELDS as u64)
+                    ),
+                    Some(start..start + 1),
+                    "this element",
+                )
+                .with_help("a GEXF element has a few attributes: check how the file was made"),
+            );
+        }
+    }
+    None
 }

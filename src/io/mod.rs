@@ -7,12 +7,14 @@ pub mod csv;
 pub mod export;
 pub mod ftm;
 pub mod gexf;
+mod import_text;
 mod json;
 pub mod load;
 pub mod save;
 
 use std::path::Path;
 
+pub use import_text::{read_import_bytes, ImportFormat, MAX_BAD_LINES, MAX_FTM_LINE_BYTES};
 pub use json::{parse as parse_json, SyntaxError, MAX_DEPTH};
 pub use load::{load_bytes, load_str, Loaded};
 pub use save::to_json;
@@ -235,6 +237,23 @@ pub struct Imported {
     pub story: Story,
     /// Warnings about the input file, located.
     pub report: Report,
+}
+
+/// The import's report with at most
+/// [`MAX_DIAGNOSTICS`](load::MAX_DIAGNOSTICS) problems (the rest counted in
+/// one), as every load reports.
+fn capped(result: Result<Imported, Error>) -> Result<Imported, Error> {
+    match result {
+        Ok(mut imported) => {
+            load::cap(&mut imported.report.diagnostics, &imported.report.text);
+            Ok(imported)
+        }
+        Err(Error::Invalid(mut report)) => {
+            load::cap(&mut report.diagnostics, &report.text);
+            Err(Error::Invalid(report))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Checks an imported story as the story reader would (every id defined

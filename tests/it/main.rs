@@ -15,6 +15,7 @@ mod embed;
 mod equality;
 mod export_parts;
 mod hostile_csv;
+mod hostile_import;
 mod hostile_story;
 mod interchange;
 mod limits;

@@ -1,0 +1,170 @@
+//! Hostile input to `import --from ftm` and `--from gexf`: the same rules as
+//! the story file (bounded size and lines, linear work, located errors,
+//! nothing lost without a word).
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn grapevine(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(args)
+        .output()
+        .expect("grapevine runs")
+}
+
+/// `grapevine ARGS` with `input` written to its standard input forever
+/// (until it stops reading).
+fn endless_stdin(args: &[&str], input: &'static [u8]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("grapevine runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let block: Vec<u8> = input.iter().copied().cycle().take(1 << 16).collect();
+        // 3 GiB at most: the reader must stop long before.
+        for _ in 0..(3usize << 14) {
+            if stdin.write_all(&block).is_err() {
+                return true;
+            }
+        }
+        false
+    });
+    let out = child.wait_with_output().unwrap();
+    assert!(writer.join().unwrap(), "grapevine stopped reading");
+    out
+}
+
+fn file(suffix: &str, text: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(suffix).tempfile().unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    f
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn dev_zero_is_refused_at_once_as_ftm_and_gexf() {
+    for from in ["ftm", "gexf"] {
+        let out = grapevine(&["import", "/dev/zero", "--from", from]);
+        assert_ne!(out.status.code(), Some(0));
+        let err = stderr(&out);
+        assert!(err.contains("a NUL byte"), "{err}");
+        assert!(err.contains("/dev/zero:1:1"), "{err}");
+    }
+}
+
+#[test]
+fn endless_yes_on_stdin_is_refused_after_its_first_lines() {
+    let out = endless_stdin(&["import", "-", "--from", "ftm"], b"y\n");
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.contains("reading stopped after 20 lines that are not JSON objects"),
+        "{err}"
+    );
+    assert!(err.contains("<stdin>:21:1"), "{err}");
+    let out = endless_stdin(&["import", "-", "--from", "gexf"], b"y\n");
+    let err = stderr(&out);
+    assert!(err.contains("this is not XML"), "{err}");
+}
+
+#[test]
+fn an_endless_ftm_line_is_refused_at_the_line_limit() {
+    let out = endless_stdin(&["import", "-", "--from", "ftm"], b"{\"id\": \"aaaaaaaa");
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "the line is longer than 67,108,864 bytes (64 MiB), the most an FtM entity may hold"
+        ),
+        "{err}"
+    );
+    assert_eq!(grapevine::internals::io::MAX_FTM_LINE_BYTES, 64 << 20);
+}
+
+fn ftm_with_properties(n: usize) -> String {
+    let props: Vec<String> = (0..n).map(|i| format!("\"p{i}\": [\"v\"]")).collect();
+    format!(
+        "{{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {{\"name\": [\"A\"], {}}}}}\n",
+        props.join(", ")
+    )
+}
+
+fn gexf_node(inside: &str, attributes: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?>\n<gexf xmlns=\"http://gexf.net/1.3\" version=\"1.3\">\n<graph>\n<nodes>\n<node id=\"n\" label=\"N\"{attributes}>{inside}</node>\n</nodes>\n<edges/>\n</graph>\n</gexf>\n"
+    )
+}
+
+#[test]
+fn an_ftm_entity_with_too_many_properties_is_refused_at_once() {
+    // 150,000 properties (3.3 MB) took over 25 s: one warning per property,
+    // each rendering the whole line.
+    let f = file(".ftm", &ftm_with_properties(150_000));
+    let out = grapevine(&["import", f.path().to_str().unwrap(), "--from", "ftm"]);
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.contains("has 150,001 properties; grapevine reads at most 1,000"),
+        "{err}"
+    );
+    // At the limit: imported, the kept properties listed 20 at most.
+    let f = file(".ftm", &ftm_with_properties(999));
+    let out = grapevine(&["import", f.path().to_str().unwrap(), "--from", "ftm"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("warning:").count(), 21, "{err}");
+    assert!(
+        err.contains("and 979 more properties with no grapevine field, kept as x-ftm- fields"),
+        "{err}"
+    );
+    let story = String::from_utf8(out.stdout).unwrap();
+    assert!(story.contains("\"x-ftm-p998\""));
+}
+
+#[test]
+fn gexf_elements_with_too_many_attributes_are_refused_at_once() {
+    // 200,000 XML attributes on one element: the XML parser's duplicate
+    // check is quadratic; refused before it runs.
+    let atts: String = (0..200_000).map(|i| format!(" a{i}=\"v\"")).collect();
+    let f = file(".gexf", &gexf_node("", &atts));
+    let out = grapevine(&["import", f.path().to_str().unwrap(), "--from", "gexf"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("an element with 200,002 XML attributes; grapevine reads at most 1,000"),
+        "{err}"
+    );
+    assert!(err.contains(":5:1"), "{err}");
+    // 20,000 attribute values on one node.
+    let values: String = (0..20_000)
+        .map(|i| format!("<attvalue for=\"a{i}\" value=\"v\"/>"))
+        .collect();
+    let f = file(
+        ".gexf",
+        &gexf_node(&format!("<attvalues>{values}</attvalues>"), ""),
+    );
+    let out = grapevine(&["import", f.path().to_str().unwrap(), "--from", "gexf"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("this node has 20,000 attribute values; grapevine reads at most 1,000"),
+        "{err}"
+    );
+    // 999 values: imported, the kept attributes listed 20 at most.
+    let values: String = (0..999)
+        .map(|i| format!("<attvalue for=\"a{i}\" value=\"v\"/>"))
+        .collect();
+    let f = file(
+        ".gexf",
+        &gexf_node(&format!("<attvalues>{values}</attvalues>"), ""),
+    );
+    let out = grapevine(&["import", f.path().to_str().unwrap(), "--from", "gexf"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("warning:").count(), 21, "{err}");
+}
