@@ -290,6 +290,11 @@ pub enum RenderError {
         /// What it wrote on standard error (trimmed).
         stderr: String,
     },
+    /// Graphviz `dot` wrote more than it may and was stopped.
+    OutputTooLarge {
+        /// The most bytes it may write.
+        limit: u64,
+    },
     /// Graphviz `dot` ran longer than it may and was stopped.
     Timeout {
         /// How long it could run.
@@ -538,6 +543,11 @@ impl fmt::Display for RenderError {
             RenderError::RendererFailed { status, stderr } => {
                 write!(f, "Graphviz `dot` failed ({status}): {stderr}")
             }
+            RenderError::OutputTooLarge { limit } => write!(
+                f,
+                "Graphviz `dot` wrote more than {} MiB and was stopped; draw a focus",
+                limit >> 20
+            ),
             RenderError::Timeout { seconds } => write!(
                 f,
                 "Graphviz `dot` took longer than {seconds} s and was stopped; draw a focus, or allow it longer"

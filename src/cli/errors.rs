@@ -164,6 +164,10 @@ fn render_words(e: &RenderError) -> Option<String> {
         RenderError::RendererMissing => {
             "Graphviz `dot` not found on PATH: install graphviz, or leave out --engine system".to_string()
         }
+        RenderError::OutputTooLarge { limit } => format!(
+            "Graphviz `dot` wrote more than {} MiB and was stopped (the most grapevine reads from it); try a focus (--around, --between, --reach), or check the `dot` on PATH",
+            limit >> 20
+        ),
         RenderError::Timeout { seconds } => format!(
             "Graphviz `dot` took longer than {seconds} s and was stopped; try a focus (--around, --between, --reach) or a longer --timeout"
         ),

@@ -333,3 +333,54 @@ fn outputs_never_overwrite_inputs_and_stdin_is_read() {
         );
     }
 }
+
+#[test]
+fn a_dot_that_writes_forever_is_stopped_at_the_output_cap() {
+    use std::os::unix::fs::PermissionsExt;
+    // A `dot` on PATH that never ends held 2 GB before it was killed.
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("dot");
+    std::fs::write(&fake, "#!/bin/sh\nexec yes\n").unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", dir.path().display());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args([
+            "render",
+            "graphs/trump-jr-wikileaks.json",
+            "--format",
+            "svg",
+            "--engine",
+            "system",
+            "--timeout",
+            "600",
+        ])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Graphviz `dot` wrote more than 256 MiB and was stopped"),
+        "{err}"
+    );
+    assert_eq!(grapevine::render::MAX_DOT_OUTPUT, 256 << 20);
+    // One that writes its standard error forever is drained and stopped
+    // at the time limit.
+    std::fs::write(&fake, "#!/bin/sh\nexec yes >&2\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args([
+            "render",
+            "graphs/trump-jr-wikileaks.json",
+            "--format",
+            "svg",
+            "--engine",
+            "system",
+            "--timeout",
+            "1",
+        ])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("took longer than 1 s"), "{err}");
+}
