@@ -384,3 +384,37 @@ fn a_dot_that_writes_forever_is_stopped_at_the_output_cap() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("took longer than 1 s"), "{err}");
 }
+
+#[test]
+fn a_huge_unknown_name_is_searched_within_a_budget() {
+    use grapevine::internals::catalog::{fold, nearest, MAX_SUGGEST_CHARS, SUGGEST_BUDGET};
+    use grapevine::internals::io::csv::{Corpus, CsvOptions};
+    // A 100 KB --from against 100,000 entities searched for over 30 s.
+    let mut text = String::from("from,to,time\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("person{i},other{i},2016\n"));
+    }
+    let corpus = Corpus::parse("big.csv", text.as_bytes(), &CsvOptions::default()).unwrap();
+    let huge = "x".repeat(100_000);
+    let (found, work) = nearest(&corpus, &fold(&huge));
+    assert!(
+        work <= SUGGEST_BUDGET + 3 * MAX_SUGGEST_CHARS * MAX_SUGGEST_CHARS,
+        "{work}"
+    );
+    assert!(found.len() <= 3);
+    // A name as a person types it still gets suggestions.
+    let (found, work) = nearest(&corpus, &fold("person12"));
+    assert_eq!(found.len(), 3, "{work}");
+    // On the command line: an answer, with the suggestions.
+    let f = csv_file(&text);
+    let out = grapevine(&["reach", f.path().to_str().unwrap(), "--from", &huge[..]]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = grapevine(&["reach", f.path().to_str().unwrap(), "--from", "persn12"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("person12"), "{err}");
+}
