@@ -66,6 +66,10 @@ pub fn run(
         }
     };
     let text = crate::to_json(&story);
+    // The last guard: the story written must load (`check` passes it).
+    if let Err(report) = crate::load_str(&format!("{} (as a story)", file.display()), &text) {
+        return Err(crate::Error::Invalid(Box::new(report)).into());
+    }
     match output {
         None => out.write_all(text.as_bytes()).map_err(out_err)?,
         Some(path) => {

@@ -168,3 +168,40 @@ fn gexf_elements_with_too_many_attributes_are_refused_at_once() {
     let err = stderr(&out);
     assert_eq!(err.matches("warning:").count(), 21, "{err}");
 }
+
+#[test]
+fn csv_ids_that_collide_with_imported_ids_fail_check_and_import() {
+    // An entity named like the id `import` gives a row (line-N), a message
+    // named like an event: `check` passed, `import` wrote a story that did
+    // not load.
+    for (text, message) in [
+        (
+            "from,to,time\nline-2,b,2016\nb,c,2017\n",
+            "line 2: the event id \"line-2\" is also the id of a sender or receiver",
+        ),
+        (
+            "id,from,to,time,carries\nm,a,b,2016,m\n,b,c,2017,\n",
+            "line 2: the event id \"m\" is also the id of a carried message",
+        ),
+        (
+            "from,to,time,carries\na,b,2016,b\n",
+            "line 2: the carried message \"b\" is also the id of a sender or receiver",
+        ),
+    ] {
+        let f = file(".csv", text);
+        let out = grapevine(&["check", f.path().to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+        let dir = tempfile::tempdir().unwrap();
+        let story = dir.path().join("s.json");
+        let out = grapevine(&[
+            "import",
+            f.path().to_str().unwrap(),
+            "-o",
+            story.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+        assert!(!story.exists(), "nothing written");
+    }
+}
