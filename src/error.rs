@@ -216,6 +216,11 @@ pub enum Limited {
     RankLinks,
     /// A Mermaid flowchart's edges.
     MermaidEdges,
+    /// Betweenness or closeness: entities × (entities + links) of the
+    /// static graph.
+    CentralityWork,
+    /// `critical`: engine runs × channels of the search for cuts.
+    CriticalWork,
 }
 
 /// Which feature a build lacks for a drawing.
@@ -483,6 +488,14 @@ impl fmt::Display for QueryError {
                 Limited::ConnectLinks | Limited::RankLinks => write!(
                     f,
                     "the static graph would have {found} links (every pair of the parties of each contact), more than {limit}: follow stronger contacts only"
+                ),
+                Limited::CentralityWork => write!(
+                    f,
+                    "betweenness and closeness search the static graph from every entity: {found} steps (entities × (entities + links)), more than {limit}: follow stronger contacts only, or rank by degree, pagerank or reach"
+                ),
+                Limited::CriticalWork => write!(
+                    f,
+                    "finding the cuts needs more than {limit} steps (engine runs × channels; {found} at least): examine fewer entities, or follow stronger contacts only"
                 ),
                 Limited::MermaidEdges => write!(
                     f,

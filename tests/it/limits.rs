@@ -418,3 +418,54 @@ fn a_huge_unknown_name_is_searched_within_a_budget() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("person12"), "{err}");
 }
+
+#[test]
+fn betweenness_and_closeness_refuse_at_once_past_their_work_limit() {
+    use grapevine::analysis::rank::MAX_CENTRALITY_WORK;
+    // One meeting of 2,000 people (70 KB): closeness ran 200 s of CPU.
+    let people: Vec<String> = (0..2000).map(|i| format!("\"p{i}\"")).collect();
+    let entities: Vec<String> = (0..2000)
+        .map(|i| format!("{{\"id\": \"p{i}\", \"name\": \"P{i}\"}}"))
+        .collect();
+    let story = format!(
+        "{{\"format\": \"grapevine/1\", \"entities\": [{}], \"events\": [{{\"id\": \"m\", \"participants\": [{}], \"time\": \"2016-09-20\"}}]}}",
+        entities.join(", "),
+        people.join(", ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("meeting.json");
+    std::fs::write(&path, story).unwrap();
+    for by in ["closeness", "betweenness"] {
+        let out = grapevine(&["rank", path.to_str().unwrap(), "--by", by]);
+        assert_eq!(out.status.code(), Some(2), "{by}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("4002000000 steps (entities × (entities + links)), more than 1000000000")
+                && err.contains("--threshold")
+                && err.contains("--by degree"),
+            "{err}"
+        );
+    }
+    assert_eq!(MAX_CENTRALITY_WORK, 1_000_000_000);
+    // Degree answers.
+    let out = grapevine(&[
+        "rank",
+        path.to_str().unwrap(),
+        "--by",
+        "degree",
+        "--top",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    // 100,000 entities in pairs: 100,000 × 150,000 steps, refused.
+    let mut text = String::from("from,to,time\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("a{i},b{i},2016\n"));
+    }
+    let f = csv_file(&text);
+    let out = grapevine(&["rank", f.path().to_str().unwrap(), "--by", "betweenness"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("15000000000 steps"), "{err}");
+    assert!(!err.contains("tens of minutes"), "{err}");
+}
