@@ -469,3 +469,90 @@ fn betweenness_and_closeness_refuse_at_once_past_their_work_limit() {
     assert!(err.contains("15000000000 steps"), "{err}");
     assert!(!err.contains("tens of minutes"), "{err}");
 }
+
+/// `layers` dated layers of `width` people, everyone of a layer writing to
+/// everyone of the next on its day.
+fn dated_layers(layers: usize, width: usize) -> String {
+    let mut text = String::from("from,to,time\n");
+    for l in 0..layers - 1 {
+        for a in 0..width {
+            for b in 0..width {
+                text.push_str(&format!(
+                    "p{l}_{a},p{}_{b},2016-{:02}-{:02}\n",
+                    l + 1,
+                    l / 28 + 1,
+                    l % 28 + 1
+                ));
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn critical_shares_a_work_limit_among_the_entities() {
+    use grapevine::analysis::critical::{critical, CriticalQuery, MIN_SEARCH_RUNS};
+    use grapevine::internals::io::csv::{Corpus, CsvOptions};
+    use grapevine::{Error, Query, QueryError};
+    // 40 dated layers of 10 people ran for 50 minutes (20,000 engine runs
+    // for each of 400 entities); here 10 layers of 5.
+    let text = dated_layers(10, 5);
+    let corpus = Corpus::parse("l.csv", text.as_bytes(), &CsvOptions::default()).unwrap();
+    let query = Query::from_entity("p0_0");
+    let channels = 9 * 25 + 1;
+    let targets = 9 * 5;
+    let max_work = (targets * channels * 150) as u64;
+    let cq = CriticalQuery {
+        max_work,
+        ..CriticalQuery::default()
+    };
+    let answer = critical(&corpus, &query, &cq).unwrap();
+    assert_eq!(answer.entities.len(), targets);
+    assert!(
+        answer.work <= max_work + (targets * channels) as u64,
+        "{} steps",
+        answer.work
+    );
+    // Too little for each entity's least share: refused before any search.
+    let cq = CriticalQuery {
+        max_work: (targets * channels) as u64 * MIN_SEARCH_RUNS - 1,
+        ..CriticalQuery::default()
+    };
+    match critical(&corpus, &query, &cq) {
+        Err(Error::Query(QueryError::Limit { limit, found, .. })) => {
+            assert_eq!(limit, cq.max_work);
+            assert_eq!(found, (targets * channels) as u64 * MIN_SEARCH_RUNS);
+        }
+        other => panic!("not refused: {:?}", other.map(|a| a.work)),
+    }
+}
+
+#[test]
+fn critical_without_to_refuses_at_once_naming_to_and_threshold() {
+    // 60 dated layers of 10: 590 entities × 5,901 channels × 100 runs.
+    let f = csv_file(&dated_layers(60, 10));
+    let out = grapevine(&["critical", f.path().to_str().unwrap(), "--from", "p0_0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("critical needs more than 300000000 steps")
+            && err.contains("--to")
+            && err.contains("--threshold"),
+        "{err}"
+    );
+    // One entity answers.
+    let out = grapevine(&[
+        "critical",
+        f.path().to_str().unwrap(),
+        "--from",
+        "p0_0",
+        "--to",
+        "p1_3",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
