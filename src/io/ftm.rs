@@ -300,7 +300,13 @@ fn read_ftm_all(name: &str, text: &str, timezone: Option<&str>) -> Result<Import
         return Err(Error::Invalid(Box::new(r.report)));
     }
     r.report.sort();
-    super::finish(story, r.report)
+    let mut origins = super::origin::Origins::new();
+    for line in &lines {
+        origins
+            .entry(id_from_ftm(&line.id))
+            .or_insert_with(|| line.span.clone());
+    }
+    super::finish(story, r.report, &origins)
 }
 
 /// Every line as an entity, with located errors.
@@ -310,7 +316,10 @@ fn parse_lines(r: &mut Reader) -> Vec<Line> {
     let mut start = 0;
     let text = r.text;
     for raw in text.split_inclusive('\n') {
-        let span = start..start + raw.trim_end().len();
+        // The entity's text, from its first character (so that errors give
+        // its column).
+        let lead = raw.len() - raw.trim_start().len();
+        let span = (start + lead).min(start + raw.trim_end().len())..start + raw.trim_end().len();
         start += raw.len();
         let line = raw.trim();
         if line.is_empty() {
@@ -320,8 +329,7 @@ fn parse_lines(r: &mut Reader) -> Vec<Line> {
             Ok(v) => v,
             Err(e) => {
                 // serde_json counts columns in bytes from 1 on this line.
-                let lead = raw.len() - raw.trim_start().len();
-                let at = span.start + lead + e.column().saturating_sub(1);
+                let at = span.start + e.column().saturating_sub(1);
                 let at = at.min(span.end.max(span.start));
                 r.error(
                     &(at..(at + 1).min(text.len()).max(at)),

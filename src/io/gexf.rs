@@ -149,6 +149,7 @@ fn read_gexf_all(name: &str, text: &str) -> Result<Imported, Error> {
         },
         ids: HashMap::new(),
         messages: Vec::new(),
+        origins: HashMap::new(),
     };
     reading.nodes(graph);
     let edges = reading.edges(graph);
@@ -184,6 +185,8 @@ struct Reading {
     ids: HashMap<String, Range<usize>>,
     /// Carried message ids, in order of first mention.
     messages: Vec<String>,
+    /// Events, relations and holdings: where each was made from.
+    origins: super::origin::Origins,
 }
 
 impl Reading {
@@ -278,6 +281,9 @@ impl Reading {
             if !self.messages.contains(&message) {
                 self.messages.push(message.clone());
             }
+            self.origins
+                .entry(id.clone())
+                .or_insert_with(|| span.clone());
             out.push(Holding {
                 time: self.holding_time(s("time"), span),
                 certainty: self.holding_certainty(s("certainty"), span),
@@ -465,6 +471,11 @@ impl Reading {
     fn relation(&mut self, e: &EdgeRead) {
         let time = edge_time(&mut self.report, e, &self.tz);
         let extra = self.extra(&e.atts, &EDGE_READ, &e.span);
+        if let Some(id) = e.atts.get("relation_id") {
+            self.origins
+                .entry(id.clone())
+                .or_insert_with(|| e.span.clone());
+        }
         self.story.relations.push(Relation {
             id: e.atts.get("relation_id").cloned(),
             kind: e.atts.get("kind").cloned(),
@@ -499,6 +510,9 @@ impl Reading {
             }
         }
         let extra = self.extra(&first.atts, &EDGE_READ, &first.span);
+        self.origins
+            .entry(key.clone())
+            .or_insert_with(|| first.span.clone());
         self.story.events.push(Event {
             id: key.clone(),
             kind: first.atts.get("kind").cloned(),
@@ -577,6 +591,8 @@ impl Reading {
             kept,
             mut story,
             messages,
+            ids,
+            mut origins,
             ..
         } = self;
         if !messages.is_empty() {
@@ -624,7 +640,10 @@ impl Reading {
             return Err(Error::Invalid(Box::new(report)));
         }
         report.sort();
-        super::finish(story, report)
+        for (id, span) in ids {
+            origins.entry(id).or_insert(span);
+        }
+        super::finish(story, report, &origins)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod gexf;
 mod import_text;
 mod json;
 pub mod load;
+mod origin;
 pub mod save;
 
 use std::path::Path;
@@ -257,14 +258,21 @@ fn capped(result: Result<Imported, Error>) -> Result<Imported, Error> {
 }
 
 /// Checks an imported story as the story reader would (every id defined
-/// and unique, every reference resolved) and gives it with `report`.
-fn finish(story: Story, report: Report) -> Result<Imported, Error> {
+/// and unique, every reference resolved) and gives it with `report`; a
+/// problem is located in the input (`report`'s file and text) at the item
+/// the faulty one was made from (`origins`).
+fn finish(story: Story, report: Report, origins: &origin::Origins) -> Result<Imported, Error> {
     let text = to_json(&story);
     match load_str(&format!("{} (as a story)", report.file), &text) {
         Ok(loaded) => Ok(Imported {
             story: loaded.story,
             report,
         }),
-        Err(r) => Err(Error::Invalid(Box::new(r))),
+        Err(r) => Err(Error::Invalid(Box::new(origin::relocate(
+            &r,
+            origins,
+            &report.file,
+            &report.text,
+        )))),
     }
 }

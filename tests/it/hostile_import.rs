@@ -205,3 +205,32 @@ fn csv_ids_that_collide_with_imported_ids_fail_check_and_import() {
         assert!(!story.exists(), "nothing written");
     }
 }
+
+#[test]
+fn errors_of_the_converted_story_are_located_in_the_input() {
+    // They pointed into the converted story: `bad.ftm (as a story):24:13`
+    // for a 4-line file.
+    let ftm = "{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {\"name\": [\"A\"]}}\n\
+        {\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": [\"B\"]}}\n\
+        {\"id\": \"e1\", \"schema\": \"Email\", \"properties\": {\"sender\": [\"a\"], \"recipients\": [\"b\"], \"date\": [\"2016-09-20\"]}}\n\
+        \n  {\"id\": \"\", \"schema\": \"Email\", \"properties\": {\"sender\": [\"b\"], \"recipients\": [\"a\"], \"date\": [\"2016-09-20\"]}}\n";
+    let f = file(".ftm", ftm);
+    let out = grapevine(&["import", f.path().to_str().unwrap(), "--from", "ftm"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(!err.contains("(as a story)"), "{err}");
+    let at = format!("{}:5:3", f.path().display());
+    assert!(
+        err.contains(&at) && err.contains("the id \"\" is empty"),
+        "{err}"
+    );
+    let gexf = "<?xml version=\"1.0\"?>\n<gexf xmlns=\"http://gexf.net/1.3\" version=\"1.3\">\n<graph defaultedgetype=\"directed\">\n<nodes>\n<node id=\" a\" label=\"A\"/>\n<node id=\"b\" label=\"B\"/>\n</nodes>\n<edges>\n  <edge id=\"0\" source=\" a\" target=\"b\"/>\n</edges>\n</graph>\n</gexf>\n";
+    let f = file(".gexf", gexf);
+    let out = grapevine(&["import", f.path().to_str().unwrap(), "--from", "gexf"]);
+    let err = stderr(&out);
+    assert!(!err.contains("(as a story)"), "{err}");
+    for at in [":5:1", ":9:3"] {
+        let at = format!("{}{at}", f.path().display());
+        assert!(err.contains(&at), "{at}: {err}");
+    }
+}
