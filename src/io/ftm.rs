@@ -37,6 +37,44 @@ pub const MAX_KEPT_SHOWN: usize = 20;
 mod parts;
 use parts::{holds_message, is_marker, read_holding, read_marker};
 
+/// Properties grapevine reads as one value (their first); the others are
+/// kept as `x-ftm-` fields and listed in a warning. (An entity's other
+/// names are its aliases; a contact's names are all kept.)
+const SINGLE: [&str; 20] = [
+    "name",
+    "description",
+    "website",
+    "date",
+    "startDate",
+    "endDate",
+    "summary",
+    "bodyText",
+    "role",
+    "relationship",
+    "entity",
+    "subject",
+    "object",
+    "person",
+    "relative",
+    "member",
+    "organization",
+    "employee",
+    "employer",
+    "associate",
+];
+
+/// Strings as a JSON array.
+fn strings(vs: &[String]) -> Value {
+    Value::Array(
+        vs.iter()
+            .map(|v| Node {
+                value: Value::String(v.clone()),
+                span: 0..0,
+            })
+            .collect(),
+    )
+}
+
 /// One FtM entity as read, with where it is.
 #[derive(Clone)]
 struct Line {
@@ -119,6 +157,9 @@ struct Reader<'a> {
     kept: BTreeMap<(String, String), (usize, Range<usize>)>,
     /// Schema not read: count, first place.
     unread: BTreeMap<String, (usize, Range<usize>)>,
+    /// (schema, property) read as one value that had several: count, first
+    /// place.
+    multi: BTreeMap<(String, String), (usize, Range<usize>)>,
 }
 
 impl Reader<'_> {
@@ -203,11 +244,26 @@ impl Reader<'_> {
         self.extra_except(line, read_props(&line.schema))
     }
 
-    /// Keeps the properties not in `read` as `x-ftm-` fields.
+    /// Keeps the properties not in `read` as `x-ftm-` fields, and the
+    /// values after the first of a property read as one value.
     fn extra_except(&mut self, line: &Line, read: &[&str]) -> Vec<(String, Value)> {
         let mut out = Vec::new();
         for (k, vs) in &line.props {
             if read.contains(&k.as_str()) {
+                let all_names = match role(&line.schema) {
+                    Role::Entity(_) => true,
+                    Role::Contact => line.schema != "Event",
+                    _ => false,
+                };
+                let single = SINGLE.contains(&k.as_str()) && !(k == "name" && all_names);
+                if single && vs.len() > 1 {
+                    let e = self
+                        .multi
+                        .entry((line.schema.clone(), k.clone()))
+                        .or_insert((0, line.span.clone()));
+                    e.0 += 1;
+                    out.push((format!("x-ftm-{k}"), strings(&vs[1..])));
+                }
                 continue;
             }
             let e = self
@@ -215,17 +271,7 @@ impl Reader<'_> {
                 .entry((line.schema.clone(), k.clone()))
                 .or_insert((0, line.span.clone()));
             e.0 += 1;
-            out.push((
-                format!("x-ftm-{k}"),
-                Value::Array(
-                    vs.iter()
-                        .map(|v| Node {
-                            value: Value::String(v.clone()),
-                            span: 0..0,
-                        })
-                        .collect(),
-                ),
-            ));
+            out.push((format!("x-ftm-{k}"), strings(vs)));
         }
         out
     }
@@ -246,6 +292,7 @@ fn read_ftm_all(name: &str, text: &str, timezone: Option<&str>) -> Result<Import
         report: Report::new(name, text),
         kept: BTreeMap::new(),
         unread: BTreeMap::new(),
+        multi: BTreeMap::new(),
     };
     if let Some(z) = timezone {
         match parse_timezone(z) {
@@ -283,6 +330,16 @@ fn read_ftm_all(name: &str, text: &str, timezone: Option<&str>) -> Result<Import
             ),
             None,
             "",
+        ));
+    }
+    for ((schema, prop), (n, span)) in std::mem::take(&mut r.multi) {
+        r.report.diagnostics.push(Diagnostic::warning(
+            format!(
+                "{schema}.{prop} has several values ({n} time{}): grapevine reads the first and keeps the others as x-ftm-{prop}",
+                if n == 1 { "" } else { "s" }
+            ),
+            Some(span),
+            "first here",
         ));
     }
     for (schema, (n, span)) in std::mem::take(&mut r.unread) {
@@ -728,8 +785,10 @@ fn contact_parties(r: &mut Reader, line: &Line, known: &Known) -> Option<Parties
 fn contact_extra(r: &mut Reader, line: &Line, keywords: &[String]) -> Vec<(String, Value)> {
     let mut extra = r.extra(line);
     if line.schema != "Event" {
-        if let Some(n) = first(line, "name") {
-            extra.push(("x-ftm-name".into(), Value::String(n)));
+        match line.props.get("name").map(Vec::as_slice) {
+            Some([n]) => extra.push(("x-ftm-name".into(), Value::String(n.clone()))),
+            Some(ns) if !ns.is_empty() => extra.push(("x-ftm-name".into(), strings(ns))),
+            _ => {}
         }
     }
     let other: Vec<String> = keywords

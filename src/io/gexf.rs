@@ -78,6 +78,9 @@ struct EdgeRead {
     source: String,
     target: String,
     undirected: bool,
+    /// Its event: its `event` attribute, else `edge-N` (N counts the
+    /// edges); `-spellK` added for the Kth of several spells.
+    key: String,
     atts: BTreeMap<String, String>,
     start: Option<String>,
     end: Option<String>,
@@ -150,6 +153,7 @@ fn read_gexf_all(name: &str, text: &str) -> Result<Imported, Error> {
         ids: HashMap::new(),
         messages: Vec::new(),
         origins: HashMap::new(),
+        multi_spell: None,
     };
     reading.nodes(graph);
     let edges = reading.edges(graph);
@@ -187,6 +191,8 @@ struct Reading {
     messages: Vec<String>,
     /// Events, relations and holdings: where each was made from.
     origins: super::origin::Origins,
+    /// Edges with several spells: how many, and the first.
+    multi_spell: Option<(usize, Range<usize>)>,
 }
 
 impl Reading {
@@ -400,6 +406,7 @@ impl Reading {
     fn edges(&mut self, graph: roxmltree::Node) -> Vec<EdgeRead> {
         let default_undirected = graph.attribute("defaultedgetype") == Some("undirected");
         let mut edges: Vec<EdgeRead> = Vec::new();
+        let mut n = 0usize;
         for e in graph.descendants().filter(|n| tag(n, "edge")) {
             let sp = e.range();
             let (Some(s), Some(t)) = (e.attribute("source"), e.attribute("target")) else {
@@ -427,16 +434,46 @@ impl Reading {
             let ty = e.attribute("type");
             let undirected = matches!(ty, Some("mutual") | Some("undirected"))
                 || (ty.is_none() && default_undirected);
-            let spell = e.descendants().find(|c| tag(c, "spell")).unwrap_or(e);
-            edges.push(EdgeRead {
-                span: sp,
-                source: s.to_string(),
-                target: t.to_string(),
-                undirected,
-                atts: self.atts("edge", e),
-                start: spell.attribute("start").map(str::to_string),
-                end: spell.attribute("end").map(str::to_string),
-            });
+            let mut atts = self.atts("edge", e);
+            // A weight has no grapevine field: kept as x-gexf-weight (and
+            // listed) like any attribute.
+            if let Some(w) = e.attribute("weight") {
+                atts.entry("weight".to_string())
+                    .or_insert_with(|| w.to_string());
+            }
+            let key = atts
+                .get("event")
+                .cloned()
+                .unwrap_or_else(|| format!("edge-{n}"));
+            n += 1;
+            let spells: Vec<roxmltree::Node> =
+                e.descendants().filter(|c| tag(c, "spell")).collect();
+            if spells.len() > 1 {
+                let first = self.multi_spell.get_or_insert((0, sp.clone()));
+                first.0 += 1;
+            }
+            let one = [e];
+            let spells = if spells.is_empty() {
+                &one[..]
+            } else {
+                &spells[..]
+            };
+            for (j, spell) in spells.iter().enumerate() {
+                edges.push(EdgeRead {
+                    span: sp.clone(),
+                    source: s.to_string(),
+                    target: t.to_string(),
+                    undirected,
+                    key: if spells.len() > 1 {
+                        format!("{key}-spell{}", j + 1)
+                    } else {
+                        key.clone()
+                    },
+                    atts: atts.clone(),
+                    start: spell.attribute("start").map(str::to_string),
+                    end: spell.attribute("end").map(str::to_string),
+                });
+            }
         }
         edges
     }
@@ -451,11 +488,7 @@ impl Reading {
                 self.relation(e);
                 continue;
             }
-            let key = e
-                .atts
-                .get("event")
-                .cloned()
-                .unwrap_or_else(|| format!("edge-{i}"));
+            let key = e.key.clone();
             if !groups.contains_key(&key) {
                 order.push(key.clone());
             }
@@ -593,8 +626,19 @@ impl Reading {
             messages,
             ids,
             mut origins,
+            multi_spell,
             ..
         } = self;
+        if let Some((n, sp)) = multi_spell {
+            report.diagnostics.push(Diagnostic::warning(
+                format!(
+                    "{n} edge{} with several spells: each spell read as an event of its own (ids EVENT-spell1, EVENT-spell2, ...)",
+                    if n == 1 { "" } else { "s" }
+                ),
+                Some(sp),
+                "first here",
+            ));
+        }
         if !messages.is_empty() {
             report.diagnostics.push(Diagnostic::warning(
                 format!(
@@ -692,12 +736,16 @@ fn edge_time(report: &mut Report, e: &EdgeRead, tz: &TimeZone) -> Option<TimeExp
         let Some(v) = v else { return Ok(None) };
         let secs = match v.parse::<Timestamp>() {
             Ok(ts) => ts.as_second(),
-            Err(_) => match TimeExpr::parse(v, tz) {
-                Ok(t) => t.interval().lo.ok_or(())?,
-                Err(_) => {
+            Err(_) => match TimeExpr::parse(v, tz).map(|t| t.interval().lo) {
+                Ok(Some(lo)) => lo,
+                why => {
+                    let why = match why {
+                        Err(err) => format!(": {}", err.message),
+                        Ok(_) => " (an open interval)".to_string(),
+                    };
                     report.diagnostics.push(
                         Diagnostic::error(
-                            format!("the spell bound {} is not a date", quote(v)),
+                            format!("the spell bound {} is not a date{why}", quote(v)),
                             Some(e.span.clone()),
                             "this edge",
                         )
@@ -727,7 +775,24 @@ fn edge_time(report: &mut Report, e: &EdgeRead, tz: &TimeZone) -> Option<TimeExp
             b.unwrap_or_else(|| "..".into())
         ),
     };
-    TimeExpr::parse(&text, tz).ok()
+    match TimeExpr::parse(&text, tz) {
+        Ok(t) => Some(t),
+        Err(err) => {
+            report.diagnostics.push(
+                Diagnostic::error(
+                    format!(
+                        "the spell {} does not make a time: {}",
+                        quote(&text),
+                        err.message
+                    ),
+                    Some(e.span.clone()),
+                    "this edge",
+                )
+                .with_help(err.help),
+            );
+            None
+        }
+    }
 }
 
 /// The byte offset of a 1-based row and column.

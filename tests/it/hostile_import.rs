@@ -234,3 +234,85 @@ fn errors_of_the_converted_story_are_located_in_the_input() {
         assert!(err.contains(&at), "{at}: {err}");
     }
 }
+
+fn gexf_edges(edges: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?>\n<gexf xmlns=\"http://gexf.net/1.3\" version=\"1.3\">\n<graph defaultedgetype=\"directed\">\n<nodes>\n<node id=\"a\" label=\"A\"/>\n<node id=\"b\" label=\"B\"/>\n</nodes>\n<edges>\n{edges}</edges>\n</graph>\n</gexf>\n"
+    )
+}
+
+#[test]
+fn gexf_dates_are_never_lost_silently() {
+    // Each was an undated contact ("any time"), exit 0, no warning.
+    for (edge, message) in [
+        (
+            "<edge source=\"a\" target=\"b\" start=\"2016-09-20\" end=\"2016-09-01\"/>",
+            "before it starts",
+        ),
+        (
+            "<edge source=\"a\" target=\"b\" start=\"9999-01-01\" end=\"9999-02-01\"/>",
+            "the spell bound \"9999-01-01\" is not a date",
+        ),
+        (
+            "<edge source=\"a\" target=\"b\" start=\"9999-01-01T00:00:00Z\"/>",
+            "does not make a time",
+        ),
+        (
+            "<edge source=\"a\" target=\"b\" start=\"../2016\"/>",
+            "the spell bound \"../2016\" is not a date (an open interval)",
+        ),
+    ] {
+        let f = file(".gexf", &gexf_edges(&format!("{edge}\n")));
+        let out = grapevine(&["import", f.path().to_str().unwrap(), "--from", "gexf"]);
+        assert_eq!(out.status.code(), Some(2), "{edge}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(message) && err.contains(":9:1"),
+            "{edge}: {err}"
+        );
+    }
+    // Two spells: two events; a weight: kept and listed.
+    let f = file(
+        ".gexf",
+        &gexf_edges("<edge source=\"a\" target=\"b\" weight=\"2.5\"><spells><spell start=\"2016-09-20\" end=\"2016-09-21\"/><spell start=\"2016-10-01\" end=\"2016-10-02\"/></spells></edge>\n"),
+    );
+    let out = grapevine(&["import", f.path().to_str().unwrap(), "--from", "gexf"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("1 edge with several spells: each spell read as an event of its own"),
+        "{err}"
+    );
+    assert!(err.contains("kept as x-gexf-weight"), "{err}");
+    let story = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        story.contains("\"edge-0-spell1\"") && story.contains("\"edge-0-spell2\""),
+        "{story}"
+    );
+    assert!(
+        story.contains("2016-10-01") && story.contains("\"x-gexf-weight\": \"2.5\""),
+        "{story}"
+    );
+}
+
+#[test]
+fn ftm_values_after_the_first_are_kept_and_listed() {
+    let ftm = "{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {\"name\": [\"A\", \"Alpha\"], \"description\": [\"one\", \"two\"]}}\n\
+        {\"id\": \"b\", \"schema\": \"Person\", \"properties\": {\"name\": [\"B\"]}}\n\
+        {\"id\": \"e1\", \"schema\": \"Email\", \"properties\": {\"sender\": [\"a\"], \"recipients\": [\"b\"], \"date\": [\"2016-09-20\", \"2016-09-21\"], \"name\": [\"x\", \"y\"]}}\n";
+    let f = file(".ftm", ftm);
+    let out = grapevine(&["import", f.path().to_str().unwrap(), "--from", "ftm"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    for w in [
+        "Person.description has several values (1 time): grapevine reads the first and keeps the others as x-ftm-description",
+        "Email.date has several values (1 time): grapevine reads the first and keeps the others as x-ftm-date",
+    ] {
+        assert!(err.contains(w), "{err}");
+    }
+    let story: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(story["entities"][0]["aliases"][0], "Alpha");
+    assert_eq!(story["entities"][0]["x-ftm-description"][0], "two");
+    assert_eq!(story["events"][0]["x-ftm-date"][0], "2016-09-21");
+    assert_eq!(story["events"][0]["x-ftm-name"][1], "y");
+}
