@@ -484,24 +484,7 @@ impl fmt::Display for QueryError {
             QueryError::TemporalMeasure { measure } => {
                 write!(f, "{measure} is a temporal measure")
             }
-            QueryError::Limit { what, limit, found } => match what {
-                Limited::ConnectLinks | Limited::RankLinks => write!(
-                    f,
-                    "the static graph would have {found} links (every pair of the parties of each contact), more than {limit}: follow stronger contacts only"
-                ),
-                Limited::CentralityWork => write!(
-                    f,
-                    "betweenness and closeness search the static graph from every entity: {found} steps (entities × (entities + links)), more than {limit}: follow stronger contacts only, or rank by degree, pagerank or reach"
-                ),
-                Limited::CriticalWork => write!(
-                    f,
-                    "finding the cuts needs more than {limit} steps (engine runs × channels; {found} at least): examine fewer entities, or follow stronger contacts only"
-                ),
-                Limited::MermaidEdges => write!(
-                    f,
-                    "Mermaid draws at most {limit} edges and this input has {found}: export a focus, or another format"
-                ),
-            },
+            QueryError::Limit { what, limit, found } => limit_words(f, *what, *limit, *found),
             QueryError::StoryTooLarge { file, limit } => write!(
                 f,
                 "{file} is larger than {limit} bytes, the most a story file may hold: if it is a contact list, name it .csv (CSV is read as it streams)"
@@ -509,6 +492,28 @@ impl fmt::Display for QueryError {
             QueryError::EntityIds { file, problem } => write!(f, "{file}: entity id {problem}"),
         }
     }
+}
+
+/// The words of a [`QueryError::Limit`].
+fn limit_words(f: &mut fmt::Formatter<'_>, what: Limited, limit: u64, found: u64) -> fmt::Result {
+    match what {
+        Limited::ConnectLinks | Limited::RankLinks => write!(
+            f,
+            "the static graph would have {found} links (every pair of the parties of each contact), more than {limit}: follow stronger contacts only"
+        ),
+        Limited::CentralityWork => write!(
+            f,
+            "betweenness and closeness search the static graph from every entity: {found} steps (entities × (entities + links)), more than {limit}: follow stronger contacts only, or rank by degree, pagerank or reach"
+        ),
+        Limited::CriticalWork => write!(
+            f,
+            "finding the cuts needs more than {limit} steps (engine runs × channels; {found} at least): examine fewer entities, or follow stronger contacts only"
+        ),
+        Limited::MermaidEdges => write!(
+            f,
+            "Mermaid draws at most {limit} edges and this input has {found}: export a focus, or another format"
+        ),
+        }
 }
 
 impl fmt::Display for RenderError {

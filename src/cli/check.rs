@@ -13,7 +13,15 @@ use crate::render::check_report_located;
 
 /// Runs `check`.
 pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> {
-    let input = match read_quietly(args) {
+    // A CSV file is checked as the story `import` makes of it, so that
+    // what `import` would refuse (an id used twice) is found here too.
+    let read = read_quietly(args).and_then(|input| {
+        if input.is_corpus() {
+            input.to_story()?;
+        }
+        Ok(input)
+    });
+    let input = match read {
         Ok(i) => i,
         Err(Error::Invalid(report)) if json => {
             let value = serde_json::json!({
@@ -24,21 +32,6 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> 
         }
         Err(e) => return Err(e.into()),
     };
-    // A CSV file is checked as the story `import` makes of it, so that
-    // what `import` would refuse (an id used twice) is found here too.
-    if input.is_corpus() {
-        match input.to_story() {
-            Ok(_) => {}
-            Err(Error::Invalid(report)) if json => {
-                let value = serde_json::json!({
-                    "file": report.file, "ok": false, "errors": report.to_json(),
-                });
-                print_json(out, &value)?;
-                return Ok(2);
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
     // A story file's entities are placed by reading its text again (a CSV
     // corpus places nothing: its entities have no line of their own).
     let entity_spans: std::collections::HashMap<String, std::ops::Range<usize>> =
