@@ -255,7 +255,10 @@ impl Reader<'_> {
                     Role::Contact => line.schema != "Event",
                     _ => false,
                 };
-                let single = SINGLE.contains(&k.as_str()) && !(k == "name" && all_names);
+                // A relation reads each of its descriptions.
+                let all_read = (k == "name" && all_names)
+                    || (k == "description" && matches!(role(&line.schema), Role::Relation(..)));
+                let single = SINGLE.contains(&k.as_str()) && !all_read;
                 if single && vs.len() > 1 {
                     let e = self
                         .multi
