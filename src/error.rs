@@ -216,6 +216,11 @@ pub enum Limited {
     RankLinks,
     /// A Mermaid flowchart's edges.
     MermaidEdges,
+    /// Betweenness or closeness: entities × (entities + links) of the
+    /// static graph.
+    CentralityWork,
+    /// `critical`: engine runs × channels of the search for cuts.
+    CriticalWork,
 }
 
 /// Which feature a build lacks for a drawing.
@@ -289,6 +294,11 @@ pub enum RenderError {
         status: String,
         /// What it wrote on standard error (trimmed).
         stderr: String,
+    },
+    /// Graphviz `dot` wrote more than it may and was stopped.
+    OutputTooLarge {
+        /// The most bytes it may write.
+        limit: u64,
     },
     /// Graphviz `dot` ran longer than it may and was stopped.
     Timeout {
@@ -474,16 +484,7 @@ impl fmt::Display for QueryError {
             QueryError::TemporalMeasure { measure } => {
                 write!(f, "{measure} is a temporal measure")
             }
-            QueryError::Limit { what, limit, found } => match what {
-                Limited::ConnectLinks | Limited::RankLinks => write!(
-                    f,
-                    "the static graph would have {found} links (every pair of the parties of each contact), more than {limit}: follow stronger contacts only"
-                ),
-                Limited::MermaidEdges => write!(
-                    f,
-                    "Mermaid draws at most {limit} edges and this input has {found}: export a focus, or another format"
-                ),
-            },
+            QueryError::Limit { what, limit, found } => limit_words(f, *what, *limit, *found),
             QueryError::StoryTooLarge { file, limit } => write!(
                 f,
                 "{file} is larger than {limit} bytes, the most a story file may hold: if it is a contact list, name it .csv (CSV is read as it streams)"
@@ -491,6 +492,28 @@ impl fmt::Display for QueryError {
             QueryError::EntityIds { file, problem } => write!(f, "{file}: entity id {problem}"),
         }
     }
+}
+
+/// The words of a [`QueryError::Limit`].
+fn limit_words(f: &mut fmt::Formatter<'_>, what: Limited, limit: u64, found: u64) -> fmt::Result {
+    match what {
+        Limited::ConnectLinks | Limited::RankLinks => write!(
+            f,
+            "the static graph would have {found} links (every pair of the parties of each contact), more than {limit}: follow stronger contacts only"
+        ),
+        Limited::CentralityWork => write!(
+            f,
+            "betweenness and closeness search the static graph from every entity: {found} steps (entities × (entities + links)), more than {limit}: follow stronger contacts only, or rank by degree, pagerank or reach"
+        ),
+        Limited::CriticalWork => write!(
+            f,
+            "finding the cuts needs more than {limit} steps (engine runs × channels; {found} at least): examine fewer entities, or follow stronger contacts only"
+        ),
+        Limited::MermaidEdges => write!(
+            f,
+            "Mermaid draws at most {limit} edges and this input has {found}: export a focus, or another format"
+        ),
+        }
 }
 
 impl fmt::Display for RenderError {
@@ -538,6 +561,11 @@ impl fmt::Display for RenderError {
             RenderError::RendererFailed { status, stderr } => {
                 write!(f, "Graphviz `dot` failed ({status}): {stderr}")
             }
+            RenderError::OutputTooLarge { limit } => write!(
+                f,
+                "Graphviz `dot` wrote more than {} MiB and was stopped; draw a focus",
+                limit >> 20
+            ),
             RenderError::Timeout { seconds } => write!(
                 f,
                 "Graphviz `dot` took longer than {seconds} s and was stopped; draw a focus, or allow it longer"

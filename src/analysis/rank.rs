@@ -98,6 +98,13 @@ impl Measure {
 /// k(k−1)/2): 50 million, about 1.2 GB of graph.
 pub const MAX_LINKS: usize = 50_000_000;
 
+/// Most steps betweenness and closeness may take: entities × (entities +
+/// links) of the static graph (a breadth-first search from every entity),
+/// 10^9, about a minute on one core; past it they refuse at once. A
+/// meeting of k people is k(k−1)/2 links here: one of 2,000 people is
+/// 2,000 × 2,001,000 steps, refused.
+pub const MAX_CENTRALITY_WORK: u64 = 1_000_000_000;
+
 /// A measure's value: a count (reach, broker) or a score.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value {
@@ -239,6 +246,17 @@ pub fn rank_static(
                 found: n as u64,
             })
         })?;
+    if matches!(measure, Measure::Betweenness | Measure::Closeness) {
+        let n = g.len() as u64;
+        let work = n.saturating_mul(n + g.graph().edge_count() as u64);
+        if work > MAX_CENTRALITY_WORK {
+            return Err(Error::Query(QueryError::Limit {
+                what: Limited::CentralityWork,
+                limit: MAX_CENTRALITY_WORK,
+                found: work,
+            }));
+        }
+    }
     let ends = group_ends(catalog, options.through_groups);
     let values: Vec<f64> = match measure {
         Measure::Degree => g.degree_centrality(),

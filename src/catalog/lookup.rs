@@ -78,22 +78,8 @@ pub(super) fn resolve_entity<C: Catalog + ?Sized>(
     match hits.as_slice() {
         [u] => Ok(*u),
         [] => {
-            let mut scored: Vec<(usize, &str, EntityId)> = EntityId::all(n)
-                .map(|u| {
-                    let d = names(u)
-                        .map(|s| suggest_distance(&needle, &fold(s)))
-                        .min()
-                        .unwrap_or(usize::MAX);
-                    (d, cat.entity_id(u), u)
-                })
-                .collect();
-            let k = scored.len().min(3);
-            if k > 0 {
-                scored.select_nth_unstable(k - 1);
-                scored.truncate(k);
-                scored.sort_unstable();
-            }
-            let nearest: Vec<String> = scored.iter().map(|&(_, _, u)| label(u)).collect();
+            let (nearest, _) = nearest(cat, &needle);
+            let nearest: Vec<String> = nearest.into_iter().map(label).collect();
             Err(QueryError::UnknownEntity {
                 name: text.to_string(),
                 nearest,
@@ -104,6 +90,57 @@ pub(super) fn resolve_entity<C: Catalog + ?Sized>(
             candidates: hits.iter().map(|&u| label(u)).collect(),
         }),
     }
+}
+
+/// Characters of an unknown name that the search for the nearest names
+/// compares (and of each name it is compared with): 64. A name is typed by
+/// a person; a longer one (a 100 KB argument) is cut for the search only.
+pub const MAX_SUGGEST_CHARS: usize = 64;
+
+/// Character pairs the search for the nearest names compares for one
+/// unknown name: 5×10^7 (about a second in a debug build). Past it the
+/// search stops and suggests the nearest names found so far (none when it
+/// stopped before the first entity).
+pub const SUGGEST_BUDGET: usize = 50_000_000;
+
+/// The (at most three) entities with names nearest `needle` (folded), in
+/// order, and the character pairs compared (at most [`SUGGEST_BUDGET`] and
+/// one entity's names more).
+pub fn nearest<C: Catalog + ?Sized>(cat: &C, needle: &str) -> (Vec<EntityId>, usize) {
+    let cut = |s: &str| -> String { s.chars().take(MAX_SUGGEST_CHARS).collect() };
+    let needle = cut(needle);
+    let len = needle.chars().count().max(1);
+    let mut work = 0usize;
+    let mut scored: Vec<(usize, &str, EntityId)> = Vec::new();
+    for u in EntityId::all(cat.entity_count()) {
+        if work > SUGGEST_BUDGET {
+            break;
+        }
+        let names = std::iter::once(cat.entity_id(u))
+            .chain(std::iter::once(cat.entity_name(u)))
+            .chain(cat.entity_aliases(u).iter().map(String::as_str));
+        let d = names
+            .map(|s| {
+                let s = cut(&fold(s));
+                work += len * s.chars().count().max(1);
+                suggest_distance(&needle, &s)
+            })
+            .min()
+            .unwrap_or(usize::MAX);
+        scored.push((d, cat.entity_id(u), u));
+        // Keep the three best (and room to gather more before trimming).
+        if scored.len() >= 64 {
+            scored.select_nth_unstable(2);
+            scored.truncate(3);
+        }
+    }
+    let k = scored.len().min(3);
+    if k > 0 {
+        scored.select_nth_unstable(k - 1);
+        scored.truncate(k);
+        scored.sort_unstable();
+    }
+    (scored.into_iter().map(|(_, _, u)| u).collect(), work)
 }
 
 /// Edit distance (strsim's Levenshtein), with a bonus for one name containing

@@ -36,7 +36,7 @@ mod story;
 
 pub use ids::{ChannelId, EntityId, EventId, Hop, HubId, Node, NodeId};
 use lookup::{excerpt, resolve_entity};
-pub use lookup::{fold, natural_cmp, suggest_distance};
+pub use lookup::{fold, natural_cmp, nearest, suggest_distance, MAX_SUGGEST_CHARS, SUGGEST_BUDGET};
 pub use names::Names;
 pub use story::StoryCatalog;
 

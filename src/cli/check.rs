@@ -13,7 +13,15 @@ use crate::render::check_report_located;
 
 /// Runs `check`.
 pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> {
-    let input = match read_quietly(args) {
+    // A CSV file is checked as the story `import` makes of it, so that
+    // what `import` would refuse (an id used twice) is found here too.
+    let read = read_quietly(args).and_then(|input| {
+        if input.is_corpus() {
+            input.to_story()?;
+        }
+        Ok(input)
+    });
+    let input = match read {
         Ok(i) => i,
         Err(Error::Invalid(report)) if json => {
             let value = serde_json::json!({

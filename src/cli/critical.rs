@@ -2,7 +2,9 @@
 //! cuts it off), and, with `--drop`, who is still reached when some
 //! contacts are taken as false.
 
-use crate::analysis::critical::{critical, without, CriticalAnswer, CriticalQuery, EventInfo};
+use crate::analysis::critical::{
+    critical_with_progress, without, CriticalAnswer, CriticalQuery, EventInfo,
+};
 use crate::catalog::{Catalog, EntityId};
 use crate::model::TimeExpr;
 use crate::render::name_of;
@@ -17,10 +19,6 @@ use super::input::read_query_input;
 use super::output::{print_json, print_text, Out};
 use super::query::build_query;
 use super::table::{not_reached_line, reach_table, table_with_notes};
-
-/// Most reached entities times channels that `critical` examines without
-/// `--to` on exact times (each entity costs a flow over the channels).
-pub const MAX_WORK: usize = 400_000_000;
 
 /// Runs `critical`: exit code 0 with an answer, 1 when `--to` is not
 /// reached (or is the source).
@@ -37,14 +35,13 @@ pub fn run(out: &mut Out, args: &CriticalArgs) -> Result<u8, CliError> {
         .as_deref()
         .map(|t| catalog.resolve_entity(t).map_err(Error::Query))
         .transpose()?;
-    if target.is_none() {
-        check_work(catalog, &query)?;
-    }
     let cq = CriticalQuery {
         targets: target.map(|t| vec![t]),
         ..CriticalQuery::default()
     };
-    let answer = critical(catalog, &query, &cq)?;
+    let answer = with_progress(&args.input, |progress| {
+        critical_with_progress(catalog, &query, &cq, progress)
+    })?;
     if let (Some(t), true) = (target, answer.entities.is_empty()) {
         let name = catalog.entity_name(t);
         let msg = if catalog.entity_id(t) == answer.asked.source {
@@ -71,21 +68,6 @@ pub fn run(out: &mut Out, args: &CriticalArgs) -> Result<u8, CliError> {
     }
     print_text(out, &s)?;
     Ok(0)
-}
-
-/// Refuses, without `--to`, what would take minutes: one flow (or search)
-/// per reached entity; says how to ask for one.
-fn check_work(catalog: &dyn Catalog, query: &Query) -> Result<(), CliError> {
-    let (index, rq) = query.compile(catalog)?;
-    let reached = crate::reach_rows(&index, &rq).len();
-    let work = reached.saturating_mul(index.channel_count());
-    if work > MAX_WORK {
-        return Err(CliError::Usage(format!(
-            "critical would examine {reached} reached entities over {} contacts each; give --to ENTITY for one of them",
-            index.channel_count()
-        )));
-    }
-    Ok(())
 }
 
 /// What the answer is of, and on what terms.
@@ -345,4 +327,37 @@ fn conditions(
         s.push_str(&format!("; by {}", until_label(catalog, u)));
     }
     s
+}
+
+/// Runs `f` with a progress bar of the entities examined on stderr, shown
+/// when the work takes more than a second (never when stderr is not a
+/// terminal, or with `--quiet`).
+fn with_progress<T>(
+    input: &super::args::InputArgs,
+    f: impl FnOnce(&dyn Fn(usize, usize)) -> T,
+) -> T {
+    use std::io::IsTerminal;
+    let show = !input.quiet && std::io::stderr().is_terminal();
+    let start = std::time::Instant::now();
+    let bar: std::sync::OnceLock<indicatif::ProgressBar> = std::sync::OnceLock::new();
+    let progress = |done: usize, total: usize| {
+        if !show || start.elapsed() < std::time::Duration::from_secs(1) {
+            return;
+        }
+        let bar = bar.get_or_init(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            let style = indicatif::ProgressStyle::with_template(
+                "examining entities {wide_bar} {pos}/{len} ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        bar.set_position(done as u64);
+    };
+    let out = f(&progress);
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    out
 }

@@ -123,6 +123,12 @@ fn query_words(e: &QueryError) -> Option<String> {
             Limited::RankLinks => format!(
                 "the static graph would have {found} links (every pair of the parties of each contact), more than {limit}: raise --threshold, or rank by reach or broker"
             ),
+            Limited::CentralityWork => format!(
+                "betweenness and closeness search the static graph from every entity: {found} steps (entities × (entities + links)), more than {limit} (about a minute): raise --threshold (fewer links), or rank --by degree, pagerank or reach, which take seconds"
+            ),
+            Limited::CriticalWork => format!(
+                "critical needs more than {limit} steps (engine runs × channels; {found} at least): name the entities to examine with --to, or raise --threshold"
+            ),
             Limited::MermaidEdges => format!(
                 "Mermaid draws at most {limit} edges and this input has {found}: export a focus \
                  (--around ENTITY --depth 1, or --between FROM TO), or use --to gexf or --to cytoscape"
@@ -164,6 +170,10 @@ fn render_words(e: &RenderError) -> Option<String> {
         RenderError::RendererMissing => {
             "Graphviz `dot` not found on PATH: install graphviz, or leave out --engine system".to_string()
         }
+        RenderError::OutputTooLarge { limit } => format!(
+            "Graphviz `dot` wrote more than {} MiB and was stopped (the most grapevine reads from it); try a focus (--around, --between, --reach), or check the `dot` on PATH",
+            limit >> 20
+        ),
         RenderError::Timeout { seconds } => format!(
             "Graphviz `dot` took longer than {seconds} s and was stopped; try a focus (--around, --between, --reach) or a longer --timeout"
         ),

@@ -4,7 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::{Error, Story};
+use crate::io::{read_import_bytes, ImportFormat};
+use crate::Story;
 
 use super::args::{FromArg, InputArgs};
 use super::errors::CliError;
@@ -37,12 +38,17 @@ pub fn run(
             input.to_story()?
         }
         Some(f) => {
-            let bytes = read_all(file)?;
             let name = if crate::io::is_stdin(file) {
                 "<stdin>".to_string()
             } else {
                 file.display().to_string()
             };
+            let format = if f == FromArg::Ftm {
+                ImportFormat::Ftm
+            } else {
+                ImportFormat::Gexf
+            };
+            let bytes = read_import_bytes(file, &name, format)?;
             let text = String::from_utf8(bytes).map_err(|e| {
                 CliError::Usage(format!(
                     "{name} is not UTF-8 text (byte {} is not): save it as UTF-8",
@@ -60,6 +66,10 @@ pub fn run(
         }
     };
     let text = crate::to_json(&story);
+    // The last guard: the story written must load (`check` passes it).
+    if let Err(report) = crate::load_str(&format!("{} (as a story)", file.display()), &text) {
+        return Err(crate::Error::Invalid(Box::new(report)).into());
+    }
     match output {
         None => out.write_all(text.as_bytes()).map_err(out_err)?,
         Some(path) => {
@@ -75,19 +85,4 @@ pub fn run(
         }
     }
     Ok(0)
-}
-
-/// The whole file, or standard input for `-`.
-fn read_all(file: &Path) -> Result<Vec<u8>, Error> {
-    let io = |source| Error::Io {
-        path: file.display().to_string(),
-        source,
-    };
-    if crate::io::is_stdin(file) {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map_err(io)?;
-        Ok(buf)
-    } else {
-        std::fs::read(file).map_err(io)
-    }
 }

@@ -28,8 +28,52 @@ use crate::model::time::parse_timezone;
 use crate::model::{Certainty, Entity, Event, Message, Parties, Relation, Story, TimeExpr};
 use crate::Error;
 
+use super::csv::{thousands, MAX_COLUMNS as MAX_FIELDS};
+
+/// Properties kept as `x-ftm-` fields that are named one by one in
+/// warnings (the rest are counted in one).
+pub const MAX_KEPT_SHOWN: usize = 20;
+
 mod parts;
 use parts::{holds_message, is_marker, read_holding, read_marker};
+
+/// Properties grapevine reads as one value (their first); the others are
+/// kept as `x-ftm-` fields and listed in a warning. (An entity's other
+/// names are its aliases; a contact's names are all kept.)
+const SINGLE: [&str; 20] = [
+    "name",
+    "description",
+    "website",
+    "date",
+    "startDate",
+    "endDate",
+    "summary",
+    "bodyText",
+    "role",
+    "relationship",
+    "entity",
+    "subject",
+    "object",
+    "person",
+    "relative",
+    "member",
+    "organization",
+    "employee",
+    "employer",
+    "associate",
+];
+
+/// Strings as a JSON array.
+fn strings(vs: &[String]) -> Value {
+    Value::Array(
+        vs.iter()
+            .map(|v| Node {
+                value: Value::String(v.clone()),
+                span: 0..0,
+            })
+            .collect(),
+    )
+}
 
 /// One FtM entity as read, with where it is.
 #[derive(Clone)]
@@ -113,6 +157,9 @@ struct Reader<'a> {
     kept: BTreeMap<(String, String), (usize, Range<usize>)>,
     /// Schema not read: count, first place.
     unread: BTreeMap<String, (usize, Range<usize>)>,
+    /// (schema, property) read as one value that had several: count, first
+    /// place.
+    multi: BTreeMap<(String, String), (usize, Range<usize>)>,
 }
 
 impl Reader<'_> {
@@ -197,11 +244,29 @@ impl Reader<'_> {
         self.extra_except(line, read_props(&line.schema))
     }
 
-    /// Keeps the properties not in `read` as `x-ftm-` fields.
+    /// Keeps the properties not in `read` as `x-ftm-` fields, and the
+    /// values after the first of a property read as one value.
     fn extra_except(&mut self, line: &Line, read: &[&str]) -> Vec<(String, Value)> {
         let mut out = Vec::new();
         for (k, vs) in &line.props {
             if read.contains(&k.as_str()) {
+                let all_names = match role(&line.schema) {
+                    Role::Entity(_) => true,
+                    Role::Contact => line.schema != "Event",
+                    _ => false,
+                };
+                // A relation reads each of its descriptions.
+                let all_read = (k == "name" && all_names)
+                    || (k == "description" && matches!(role(&line.schema), Role::Relation(..)));
+                let single = SINGLE.contains(&k.as_str()) && !all_read;
+                if single && vs.len() > 1 {
+                    let e = self
+                        .multi
+                        .entry((line.schema.clone(), k.clone()))
+                        .or_insert((0, line.span.clone()));
+                    e.0 += 1;
+                    out.push((format!("x-ftm-{k}"), strings(&vs[1..])));
+                }
                 continue;
             }
             let e = self
@@ -209,17 +274,7 @@ impl Reader<'_> {
                 .entry((line.schema.clone(), k.clone()))
                 .or_insert((0, line.span.clone()));
             e.0 += 1;
-            out.push((
-                format!("x-ftm-{k}"),
-                Value::Array(
-                    vs.iter()
-                        .map(|v| Node {
-                            value: Value::String(v.clone()),
-                            span: 0..0,
-                        })
-                        .collect(),
-                ),
-            ));
+            out.push((format!("x-ftm-{k}"), strings(vs)));
         }
         out
     }
@@ -228,6 +283,11 @@ impl Reader<'_> {
 /// Reads FtM JSONL (`name` for messages); calendar dates are days in
 /// `timezone` (UTC when `None`), times of day UTC, as FtM writes them.
 pub fn read_ftm(name: &str, text: &str, timezone: Option<&str>) -> Result<Imported, Error> {
+    super::capped(read_ftm_all(name, text, timezone))
+}
+
+/// [`read_ftm`] with every problem.
+fn read_ftm_all(name: &str, text: &str, timezone: Option<&str>) -> Result<Imported, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut r = Reader {
         text,
@@ -235,6 +295,7 @@ pub fn read_ftm(name: &str, text: &str, timezone: Option<&str>) -> Result<Import
         report: Report::new(name, text),
         kept: BTreeMap::new(),
         unread: BTreeMap::new(),
+        multi: BTreeMap::new(),
     };
     if let Some(z) = timezone {
         match parse_timezone(z) {
@@ -252,10 +313,32 @@ pub fn read_ftm(name: &str, text: &str, timezone: Option<&str>) -> Result<Import
         return Err(Error::Invalid(Box::new(r.report)));
     }
     let story = build(&mut r, &lines, timezone);
-    for ((schema, prop), (n, span)) in std::mem::take(&mut r.kept) {
+    let kept = std::mem::take(&mut r.kept);
+    let more = kept.len().saturating_sub(MAX_KEPT_SHOWN);
+    for ((schema, prop), (n, span)) in kept.into_iter().take(MAX_KEPT_SHOWN) {
         r.report.diagnostics.push(Diagnostic::warning(
             format!(
                 "{schema}.{prop} has no grapevine field: kept as x-ftm-{prop} ({n} time{})",
+                if n == 1 { "" } else { "s" }
+            ),
+            Some(span),
+            "first here",
+        ));
+    }
+    if more > 0 {
+        r.report.diagnostics.push(Diagnostic::warning(
+            format!(
+                "and {} more properties with no grapevine field, kept as x-ftm- fields",
+                thousands(more as u64)
+            ),
+            None,
+            "",
+        ));
+    }
+    for ((schema, prop), (n, span)) in std::mem::take(&mut r.multi) {
+        r.report.diagnostics.push(Diagnostic::warning(
+            format!(
+                "{schema}.{prop} has several values ({n} time{}): grapevine reads the first and keeps the others as x-ftm-{prop}",
                 if n == 1 { "" } else { "s" }
             ),
             Some(span),
@@ -277,7 +360,13 @@ pub fn read_ftm(name: &str, text: &str, timezone: Option<&str>) -> Result<Import
         return Err(Error::Invalid(Box::new(r.report)));
     }
     r.report.sort();
-    super::finish(story, r.report)
+    let mut origins = super::origin::Origins::new();
+    for line in &lines {
+        origins
+            .entry(id_from_ftm(&line.id))
+            .or_insert_with(|| line.span.clone());
+    }
+    super::finish(story, r.report, &origins)
 }
 
 /// Every line as an entity, with located errors.
@@ -287,7 +376,10 @@ fn parse_lines(r: &mut Reader) -> Vec<Line> {
     let mut start = 0;
     let text = r.text;
     for raw in text.split_inclusive('\n') {
-        let span = start..start + raw.trim_end().len();
+        // The entity's text, from its first character (so that errors give
+        // its column).
+        let lead = raw.len() - raw.trim_start().len();
+        let span = (start + lead).min(start + raw.trim_end().len())..start + raw.trim_end().len();
         start += raw.len();
         let line = raw.trim();
         if line.is_empty() {
@@ -297,8 +389,7 @@ fn parse_lines(r: &mut Reader) -> Vec<Line> {
             Ok(v) => v,
             Err(e) => {
                 // serde_json counts columns in bytes from 1 on this line.
-                let lead = raw.len() - raw.trim_start().len();
-                let at = span.start + lead + e.column().saturating_sub(1);
+                let at = span.start + e.column().saturating_sub(1);
                 let at = at.min(span.end.max(span.start));
                 r.error(
                     &(at..(at + 1).min(text.len()).max(at)),
@@ -370,6 +461,17 @@ fn properties(
     let mut props = BTreeMap::new();
     match props_json {
         None => {}
+        Some(Json::Object(p)) if p.len() > MAX_FIELDS => r.error(
+            span,
+            format!(
+                "the entity {} has {} properties; grapevine reads at most {}",
+                quote(id),
+                thousands(p.len() as u64),
+                thousands(MAX_FIELDS as u64)
+            ),
+            "this entity",
+            "an FtM entity has a few dozen properties: check how the file was made",
+        ),
         Some(Json::Object(p)) => {
             for (k, v) in p {
                 let values = match v {
@@ -686,8 +788,10 @@ fn contact_parties(r: &mut Reader, line: &Line, known: &Known) -> Option<Parties
 fn contact_extra(r: &mut Reader, line: &Line, keywords: &[String]) -> Vec<(String, Value)> {
     let mut extra = r.extra(line);
     if line.schema != "Event" {
-        if let Some(n) = first(line, "name") {
-            extra.push(("x-ftm-name".into(), Value::String(n)));
+        match line.props.get("name").map(Vec::as_slice) {
+            Some([n]) => extra.push(("x-ftm-name".into(), Value::String(n.clone()))),
+            Some(ns) if !ns.is_empty() => extra.push(("x-ftm-name".into(), strings(ns))),
+            _ => {}
         }
     }
     let other: Vec<String> = keywords

@@ -32,6 +32,8 @@ use crate::model::{
 };
 use crate::Error;
 
+use super::csv::{thousands, MAX_COLUMNS as MAX_FIELDS};
+
 const NODE_READ: [&str; 7] = [
     "kind",
     "aliases",
@@ -76,6 +78,9 @@ struct EdgeRead {
     source: String,
     target: String,
     undirected: bool,
+    /// Its event: its `event` attribute, else `edge-N` (N counts the
+    /// edges); `-spellK` added for the Kth of several spells.
+    key: String,
     atts: BTreeMap<String, String>,
     start: Option<String>,
     end: Option<String>,
@@ -87,7 +92,16 @@ fn s_string(v: &str) -> Value {
 
 /// Reads a GEXF file (1.1 to 1.3; `name` for messages).
 pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
+    super::capped(read_gexf_all(name, text))
+}
+
+/// [`read_gexf`] with every problem.
+fn read_gexf_all(name: &str, text: &str) -> Result<Imported, Error> {
     let mut report = Report::new(name, text);
+    if let Some(d) = too_many_attributes(text) {
+        report.diagnostics.push(d);
+        return Err(Error::Invalid(Box::new(report)));
+    }
     let doc = match roxmltree::Document::parse(text) {
         Ok(d) => d,
         Err(e) => {
@@ -138,6 +152,8 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
         },
         ids: HashMap::new(),
         messages: Vec::new(),
+        origins: HashMap::new(),
+        multi_spell: None,
     };
     reading.nodes(graph);
     let edges = reading.edges(graph);
@@ -173,18 +189,42 @@ struct Reading {
     ids: HashMap<String, Range<usize>>,
     /// Carried message ids, in order of first mention.
     messages: Vec<String>,
+    /// Events, relations and holdings: where each was made from.
+    origins: super::origin::Origins,
+    /// Edges with several spells: how many, and the first.
+    multi_spell: Option<(usize, Range<usize>)>,
 }
 
 impl Reading {
-    /// The attribute values of node or edge `n` of `class`, by title.
-    fn atts(&self, class: &str, n: roxmltree::Node) -> BTreeMap<String, String> {
+    /// The attribute values of node or edge `n` of `class`, by title (at
+    /// most [`MAX_FIELDS`], else an error and none).
+    fn atts(&mut self, class: &str, n: roxmltree::Node) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        for v in n
-            .children()
-            .filter(|c| tag(c, "attvalues"))
-            .flat_map(|c| c.children())
-            .filter(|c| tag(c, "attvalue"))
-        {
+        let values = || {
+            n.children()
+                .filter(|c| tag(c, "attvalues"))
+                .flat_map(|c| c.children())
+                .filter(|c| tag(c, "attvalue"))
+        };
+        let count = values().count();
+        if count > MAX_FIELDS {
+            self.report.diagnostics.push(
+                Diagnostic::error(
+                    format!(
+                        "this {class} has {} attribute values; grapevine reads at most {}",
+                        thousands(count as u64),
+                        thousands(MAX_FIELDS as u64)
+                    ),
+                    Some(n.range().start..n.range().start + 1),
+                    format!("this {class}"),
+                )
+                .with_help(
+                    "a node or an edge has a few dozen attributes: check how the file was made",
+                ),
+            );
+            return out;
+        }
+        for v in values() {
             let Some(key) = v.attribute("for").or_else(|| v.attribute("id")) else {
                 continue;
             };
@@ -247,6 +287,9 @@ impl Reading {
             if !self.messages.contains(&message) {
                 self.messages.push(message.clone());
             }
+            self.origins
+                .entry(id.clone())
+                .or_insert_with(|| span.clone());
             out.push(Holding {
                 time: self.holding_time(s("time"), span),
                 certainty: self.holding_certainty(s("certainty"), span),
@@ -363,6 +406,7 @@ impl Reading {
     fn edges(&mut self, graph: roxmltree::Node) -> Vec<EdgeRead> {
         let default_undirected = graph.attribute("defaultedgetype") == Some("undirected");
         let mut edges: Vec<EdgeRead> = Vec::new();
+        let mut n = 0usize;
         for e in graph.descendants().filter(|n| tag(n, "edge")) {
             let sp = e.range();
             let (Some(s), Some(t)) = (e.attribute("source"), e.attribute("target")) else {
@@ -390,16 +434,46 @@ impl Reading {
             let ty = e.attribute("type");
             let undirected = matches!(ty, Some("mutual") | Some("undirected"))
                 || (ty.is_none() && default_undirected);
-            let spell = e.descendants().find(|c| tag(c, "spell")).unwrap_or(e);
-            edges.push(EdgeRead {
-                span: sp,
-                source: s.to_string(),
-                target: t.to_string(),
-                undirected,
-                atts: self.atts("edge", e),
-                start: spell.attribute("start").map(str::to_string),
-                end: spell.attribute("end").map(str::to_string),
-            });
+            let mut atts = self.atts("edge", e);
+            // A weight has no grapevine field: kept as x-gexf-weight (and
+            // listed) like any attribute.
+            if let Some(w) = e.attribute("weight") {
+                atts.entry("weight".to_string())
+                    .or_insert_with(|| w.to_string());
+            }
+            let key = atts
+                .get("event")
+                .cloned()
+                .unwrap_or_else(|| format!("edge-{n}"));
+            n += 1;
+            let spells: Vec<roxmltree::Node> =
+                e.descendants().filter(|c| tag(c, "spell")).collect();
+            if spells.len() > 1 {
+                let first = self.multi_spell.get_or_insert((0, sp.clone()));
+                first.0 += 1;
+            }
+            let one = [e];
+            let spells = if spells.is_empty() {
+                &one[..]
+            } else {
+                &spells[..]
+            };
+            for (j, spell) in spells.iter().enumerate() {
+                edges.push(EdgeRead {
+                    span: sp.clone(),
+                    source: s.to_string(),
+                    target: t.to_string(),
+                    undirected,
+                    key: if spells.len() > 1 {
+                        format!("{key}-spell{}", j + 1)
+                    } else {
+                        key.clone()
+                    },
+                    atts: atts.clone(),
+                    start: spell.attribute("start").map(str::to_string),
+                    end: spell.attribute("end").map(str::to_string),
+                });
+            }
         }
         edges
     }
@@ -414,11 +488,7 @@ impl Reading {
                 self.relation(e);
                 continue;
             }
-            let key = e
-                .atts
-                .get("event")
-                .cloned()
-                .unwrap_or_else(|| format!("edge-{i}"));
+            let key = e.key.clone();
             if !groups.contains_key(&key) {
                 order.push(key.clone());
             }
@@ -434,6 +504,11 @@ impl Reading {
     fn relation(&mut self, e: &EdgeRead) {
         let time = edge_time(&mut self.report, e, &self.tz);
         let extra = self.extra(&e.atts, &EDGE_READ, &e.span);
+        if let Some(id) = e.atts.get("relation_id") {
+            self.origins
+                .entry(id.clone())
+                .or_insert_with(|| e.span.clone());
+        }
         self.story.relations.push(Relation {
             id: e.atts.get("relation_id").cloned(),
             kind: e.atts.get("kind").cloned(),
@@ -468,6 +543,9 @@ impl Reading {
             }
         }
         let extra = self.extra(&first.atts, &EDGE_READ, &first.span);
+        self.origins
+            .entry(key.clone())
+            .or_insert_with(|| first.span.clone());
         self.story.events.push(Event {
             id: key.clone(),
             kind: first.atts.get("kind").cloned(),
@@ -546,8 +624,21 @@ impl Reading {
             kept,
             mut story,
             messages,
+            ids,
+            mut origins,
+            multi_spell,
             ..
         } = self;
+        if let Some((n, sp)) = multi_spell {
+            report.diagnostics.push(Diagnostic::warning(
+                format!(
+                    "{n} edge{} with several spells: each spell read as an event of its own (ids EVENT-spell1, EVENT-spell2, ...)",
+                    if n == 1 { "" } else { "s" }
+                ),
+                Some(sp),
+                "first here",
+            ));
+        }
         if !messages.is_empty() {
             report.diagnostics.push(Diagnostic::warning(
                 format!(
@@ -566,7 +657,18 @@ impl Reading {
                 ..Message::default()
             })
             .collect();
-        for (title, (n, sp)) in kept {
+        let more = kept.len().saturating_sub(super::ftm::MAX_KEPT_SHOWN);
+        if more > 0 {
+            report.diagnostics.push(Diagnostic::warning(
+                format!(
+                    "and {} more attributes with no grapevine field, kept as x-gexf- fields",
+                    thousands(more as u64)
+                ),
+                None,
+                "",
+            ));
+        }
+        for (title, (n, sp)) in kept.into_iter().take(super::ftm::MAX_KEPT_SHOWN) {
             report.diagnostics.push(Diagnostic::warning(
                 format!(
                     "the attribute {} has no grapevine field: kept as x-gexf-{title} ({n} time{})",
@@ -582,7 +684,10 @@ impl Reading {
             return Err(Error::Invalid(Box::new(report)));
         }
         report.sort();
-        super::finish(story, report)
+        for (id, span) in ids {
+            origins.entry(id).or_insert(span);
+        }
+        super::finish(story, report, &origins)
     }
 }
 
@@ -631,12 +736,16 @@ fn edge_time(report: &mut Report, e: &EdgeRead, tz: &TimeZone) -> Option<TimeExp
         let Some(v) = v else { return Ok(None) };
         let secs = match v.parse::<Timestamp>() {
             Ok(ts) => ts.as_second(),
-            Err(_) => match TimeExpr::parse(v, tz) {
-                Ok(t) => t.interval().lo.ok_or(())?,
-                Err(_) => {
+            Err(_) => match TimeExpr::parse(v, tz).map(|t| t.interval().lo) {
+                Ok(Some(lo)) => lo,
+                why => {
+                    let why = match why {
+                        Err(err) => format!(": {}", err.message),
+                        Ok(_) => " (an open interval)".to_string(),
+                    };
                     report.diagnostics.push(
                         Diagnostic::error(
-                            format!("the spell bound {} is not a date", quote(v)),
+                            format!("the spell bound {} is not a date{why}", quote(v)),
                             Some(e.span.clone()),
                             "this edge",
                         )
@@ -666,7 +775,24 @@ fn edge_time(report: &mut Report, e: &EdgeRead, tz: &TimeZone) -> Option<TimeExp
             b.unwrap_or_else(|| "..".into())
         ),
     };
-    TimeExpr::parse(&text, tz).ok()
+    match TimeExpr::parse(&text, tz) {
+        Ok(t) => Some(t),
+        Err(err) => {
+            report.diagnostics.push(
+                Diagnostic::error(
+                    format!(
+                        "the spell {} does not make a time: {}",
+                        quote(&text),
+                        err.message
+                    ),
+                    Some(e.span.clone()),
+                    "this edge",
+                )
+                .with_help(err.help),
+            );
+            None
+        }
+    }
 }
 
 /// The byte offset of a 1-based row and column.
@@ -689,4 +815,48 @@ fn offset_of(text: &str, row: usize, col: usize) -> usize {
 /// True for an element of this local name, whatever its namespace.
 fn tag(n: &roxmltree::Node, name: &str) -> bool {
     n.is_element() && n.tag_name().name() == name
+}
+
+/// An element with more than [`MAX_FIELDS`] XML attributes, as an error
+/// (the XML parser checks each attribute against the element's others:
+/// quadratic work). A linear scan of the tags: a `<` that opens a tag,
+/// then `=` outside quotes until its `>`.
+fn too_many_attributes(text: &str) -> Option<Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
+        let start = i + p;
+        i = start + 1;
+        if matches!(bytes.get(i), Some(b'!' | b'?' | b'/')) {
+            continue;
+        }
+        let mut count = 0usize;
+        let mut quote: Option<u8> = None;
+        while let Some(&b) = bytes.get(i) {
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'=') => count += 1,
+                (None, b'>' | b'<') => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        if count > MAX_FIELDS {
+            return Some(
+                Diagnostic::error(
+                    format!(
+                        "an element with {} XML attributes; grapevine reads at most {}",
+                        thousands(count as u64),
+                        thousands(MAX_FIELDS as u64)
+                    ),
+                    Some(start..start + 1),
+                    "this element",
+                )
+                .with_help("a GEXF element has a few attributes: check how the file was made"),
+            );
+        }
+    }
+    None
 }

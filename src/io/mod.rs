@@ -7,12 +7,15 @@ pub mod csv;
 pub mod export;
 pub mod ftm;
 pub mod gexf;
+mod import_text;
 mod json;
 pub mod load;
+mod origin;
 pub mod save;
 
 use std::path::Path;
 
+pub use import_text::{read_import_bytes, ImportFormat, MAX_BAD_LINES, MAX_FTM_LINE_BYTES};
 pub use json::{parse as parse_json, SyntaxError, MAX_DEPTH};
 pub use load::{load_bytes, load_str, Loaded};
 pub use save::to_json;
@@ -237,15 +240,39 @@ pub struct Imported {
     pub report: Report,
 }
 
+/// The import's report with at most
+/// [`MAX_DIAGNOSTICS`](load::MAX_DIAGNOSTICS) problems (the rest counted in
+/// one), as every load reports.
+fn capped(result: Result<Imported, Error>) -> Result<Imported, Error> {
+    match result {
+        Ok(mut imported) => {
+            load::cap(&mut imported.report.diagnostics, &imported.report.text);
+            Ok(imported)
+        }
+        Err(Error::Invalid(mut report)) => {
+            load::cap(&mut report.diagnostics, &report.text);
+            Err(Error::Invalid(report))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Checks an imported story as the story reader would (every id defined
-/// and unique, every reference resolved) and gives it with `report`.
-fn finish(story: Story, report: Report) -> Result<Imported, Error> {
+/// and unique, every reference resolved) and gives it with `report`; a
+/// problem is located in the input (`report`'s file and text) at the item
+/// the faulty one was made from (`origins`).
+fn finish(story: Story, report: Report, origins: &origin::Origins) -> Result<Imported, Error> {
     let text = to_json(&story);
     match load_str(&format!("{} (as a story)", report.file), &text) {
         Ok(loaded) => Ok(Imported {
             story: loaded.story,
             report,
         }),
-        Err(r) => Err(Error::Invalid(Box::new(r))),
+        Err(r) => Err(Error::Invalid(Box::new(origin::relocate(
+            &r,
+            origins,
+            &report.file,
+            &report.text,
+        )))),
     }
 }

@@ -53,7 +53,66 @@ fn in_process(_dot: &str) -> Result<String, Error> {
     )))
 }
 
-/// Runs Graphviz `dot -T<format>` on `dot`, killing it after `timeout`.
+/// The most bytes `dot` may write to standard output: 256 MiB (an SVG of
+/// the largest picture drawn is a few MB, a PNG of 40 megapixels at most
+/// 160 MB); past it `dot` is stopped and the drawing refused.
+pub const MAX_DOT_OUTPUT: u64 = 256 << 20;
+
+/// The most bytes of `dot`'s standard error kept (for the error shown).
+const MAX_DOT_STDERR: u64 = 64 << 10;
+
+/// Waits for `child` for at most `timeout`, and stops it as soon as
+/// `full` says its output passed [`MAX_DOT_OUTPUT`].
+fn wait(
+    child: &mut std::process::Child,
+    timeout: Duration,
+    full: &std::sync::mpsc::Receiver<()>,
+) -> Result<std::process::ExitStatus, Error> {
+    let started = std::time::Instant::now();
+    let stop = |child: &mut std::process::Child, e: RenderError| {
+        let _ = child.kill();
+        let _ = child.wait();
+        Err(Error::Render(e))
+    };
+    loop {
+        if full.try_recv().is_ok() {
+            return stop(
+                child,
+                RenderError::OutputTooLarge {
+                    limit: MAX_DOT_OUTPUT,
+                },
+            );
+        }
+        let left = timeout.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            return stop(
+                child,
+                RenderError::Timeout {
+                    seconds: timeout.as_secs(),
+                },
+            );
+        }
+        match child.wait_timeout(left.min(Duration::from_millis(50))) {
+            Ok(Some(status)) => {
+                if full.try_recv().is_ok() {
+                    return Err(Error::Render(RenderError::OutputTooLarge {
+                        limit: MAX_DOT_OUTPUT,
+                    }));
+                }
+                return Ok(status);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                return Err(Error::Render(RenderError::RendererLost {
+                    reason: e.to_string(),
+                }))
+            }
+        }
+    }
+}
+
+/// Runs Graphviz `dot -T<format>` on `dot`, killing it after `timeout` or
+/// once it has written more than [`MAX_DOT_OUTPUT`] bytes.
 pub fn run_dot(dot: &str, format: &str, timeout: Duration) -> Result<Vec<u8>, Error> {
     let mut child = Command::new("dot")
         .arg(format!("-T{format}"))
@@ -75,37 +134,29 @@ pub fn run_dot(dot: &str, format: &str, timeout: Duration) -> Result<Vec<u8>, Er
         }
         drop(stdin);
     });
+    let (full_tx, full_rx) = std::sync::mpsc::channel::<()>();
     let mut stdout = child.stdout.take();
     let reader = std::thread::spawn(move || {
         let mut buf = Vec::new();
         if let Some(s) = stdout.as_mut() {
-            let _ = s.read_to_end(&mut buf);
+            let _ = s.take(MAX_DOT_OUTPUT + 1).read_to_end(&mut buf);
+        }
+        if buf.len() as u64 > MAX_DOT_OUTPUT {
+            let _ = full_tx.send(());
         }
         buf
     });
     let mut stderr = child.stderr.take();
     let err_reader = std::thread::spawn(move || {
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         if let Some(s) = stderr.as_mut() {
-            let _ = s.read_to_string(&mut buf);
+            let _ = s.take(MAX_DOT_STDERR).read_to_end(&mut buf);
+            // The rest is read and dropped, so that `dot` never blocks on it.
+            let _ = std::io::copy(s, &mut std::io::sink());
         }
-        buf
+        String::from_utf8_lossy(&buf).into_owned()
     });
-    let status = match child.wait_timeout(timeout) {
-        Ok(Some(status)) => status,
-        Ok(None) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(Error::Render(RenderError::Timeout {
-                seconds: timeout.as_secs(),
-            }));
-        }
-        Err(e) => {
-            return Err(Error::Render(RenderError::RendererLost {
-                reason: e.to_string(),
-            }))
-        }
-    };
+    let status = wait(&mut child, timeout, &full_rx)?;
     let _ = writer.join();
     let out = reader.join().unwrap_or_default();
     let err = err_reader.join().unwrap_or_default();

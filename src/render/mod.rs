@@ -58,7 +58,7 @@ pub use alt::alt_text;
 pub use animate::{animated_png, animated_svg, Replay, ANIMATION_WIDTH, MAX_ANIMATION_STEPS};
 pub use check::{check_report, check_report_located};
 pub use dot::to_dot;
-pub use engine::Engine;
+pub use engine::{Engine, MAX_DOT_OUTPUT};
 pub use html::{embed_snippet, html, Page};
 pub use lanes::{lanes_png, lanes_svg, MAX_LANES, MAX_LANE_CONTACTS};
 pub use plan::clean;

@@ -333,3 +333,226 @@ fn outputs_never_overwrite_inputs_and_stdin_is_read() {
         );
     }
 }
+
+#[test]
+fn a_dot_that_writes_forever_is_stopped_at_the_output_cap() {
+    use std::os::unix::fs::PermissionsExt;
+    // A `dot` on PATH that never ends held 2 GB before it was killed.
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("dot");
+    std::fs::write(&fake, "#!/bin/sh\nexec yes\n").unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", dir.path().display());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args([
+            "render",
+            "graphs/trump-jr-wikileaks.json",
+            "--format",
+            "svg",
+            "--engine",
+            "system",
+            "--timeout",
+            "600",
+        ])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Graphviz `dot` wrote more than 256 MiB and was stopped"),
+        "{err}"
+    );
+    assert_eq!(grapevine::render::MAX_DOT_OUTPUT, 256 << 20);
+    // One that writes its standard error forever is drained and stopped
+    // at the time limit.
+    std::fs::write(&fake, "#!/bin/sh\nexec yes >&2\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args([
+            "render",
+            "graphs/trump-jr-wikileaks.json",
+            "--format",
+            "svg",
+            "--engine",
+            "system",
+            "--timeout",
+            "1",
+        ])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("took longer than 1 s"), "{err}");
+}
+
+#[test]
+fn a_huge_unknown_name_is_searched_within_a_budget() {
+    use grapevine::internals::catalog::{fold, nearest, MAX_SUGGEST_CHARS, SUGGEST_BUDGET};
+    use grapevine::internals::io::csv::{Corpus, CsvOptions};
+    // A 100 KB --from against 100,000 entities searched for over 30 s.
+    let mut text = String::from("from,to,time\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("person{i},other{i},2016\n"));
+    }
+    let corpus = Corpus::parse("big.csv", text.as_bytes(), &CsvOptions::default()).unwrap();
+    let huge = "x".repeat(100_000);
+    let (found, work) = nearest(&corpus, &fold(&huge));
+    assert!(
+        work <= SUGGEST_BUDGET + 3 * MAX_SUGGEST_CHARS * MAX_SUGGEST_CHARS,
+        "{work}"
+    );
+    assert!(found.len() <= 3);
+    // A name as a person types it still gets suggestions.
+    let (found, work) = nearest(&corpus, &fold("person12"));
+    assert_eq!(found.len(), 3, "{work}");
+    // On the command line: an answer, with the suggestions.
+    let f = csv_file(&text);
+    let out = grapevine(&["reach", f.path().to_str().unwrap(), "--from", &huge[..]]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = grapevine(&["reach", f.path().to_str().unwrap(), "--from", "persn12"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("person12"), "{err}");
+}
+
+#[test]
+fn betweenness_and_closeness_refuse_at_once_past_their_work_limit() {
+    use grapevine::analysis::rank::MAX_CENTRALITY_WORK;
+    // One meeting of 2,000 people (70 KB): closeness ran 200 s of CPU.
+    let people: Vec<String> = (0..2000).map(|i| format!("\"p{i}\"")).collect();
+    let entities: Vec<String> = (0..2000)
+        .map(|i| format!("{{\"id\": \"p{i}\", \"name\": \"P{i}\"}}"))
+        .collect();
+    let story = format!(
+        "{{\"format\": \"grapevine/1\", \"entities\": [{}], \"events\": [{{\"id\": \"m\", \"participants\": [{}], \"time\": \"2016-09-20\"}}]}}",
+        entities.join(", "),
+        people.join(", ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("meeting.json");
+    std::fs::write(&path, story).unwrap();
+    for by in ["closeness", "betweenness"] {
+        let out = grapevine(&["rank", path.to_str().unwrap(), "--by", by]);
+        assert_eq!(out.status.code(), Some(2), "{by}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("4002000000 steps (entities × (entities + links)), more than 1000000000")
+                && err.contains("--threshold")
+                && err.contains("--by degree"),
+            "{err}"
+        );
+    }
+    assert_eq!(MAX_CENTRALITY_WORK, 1_000_000_000);
+    // Degree answers.
+    let out = grapevine(&[
+        "rank",
+        path.to_str().unwrap(),
+        "--by",
+        "degree",
+        "--top",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    // 100,000 entities in pairs: 100,000 × 150,000 steps, refused.
+    let mut text = String::from("from,to,time\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("a{i},b{i},2016\n"));
+    }
+    let f = csv_file(&text);
+    let out = grapevine(&["rank", f.path().to_str().unwrap(), "--by", "betweenness"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("15000000000 steps"), "{err}");
+    assert!(!err.contains("tens of minutes"), "{err}");
+}
+
+/// `layers` dated layers of `width` people, everyone of a layer writing to
+/// everyone of the next on its day.
+fn dated_layers(layers: usize, width: usize) -> String {
+    let mut text = String::from("from,to,time\n");
+    for l in 0..layers - 1 {
+        for a in 0..width {
+            for b in 0..width {
+                text.push_str(&format!(
+                    "p{l}_{a},p{}_{b},2016-{:02}-{:02}\n",
+                    l + 1,
+                    l / 28 + 1,
+                    l % 28 + 1
+                ));
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn critical_shares_a_work_limit_among_the_entities() {
+    use grapevine::analysis::critical::{critical, CriticalQuery, MIN_SEARCH_RUNS};
+    use grapevine::internals::io::csv::{Corpus, CsvOptions};
+    use grapevine::{Error, Query, QueryError};
+    // 40 dated layers of 10 people ran for 50 minutes (20,000 engine runs
+    // for each of 400 entities); here 10 layers of 5.
+    let text = dated_layers(10, 5);
+    let corpus = Corpus::parse("l.csv", text.as_bytes(), &CsvOptions::default()).unwrap();
+    let query = Query::from_entity("p0_0");
+    let channels = 9 * 25 + 1;
+    let targets = 9 * 5;
+    let max_work = (targets * channels * 150) as u64;
+    let cq = CriticalQuery {
+        max_work,
+        ..CriticalQuery::default()
+    };
+    let answer = critical(&corpus, &query, &cq).unwrap();
+    assert_eq!(answer.entities.len(), targets);
+    assert!(
+        answer.work <= max_work + (targets * channels) as u64,
+        "{} steps",
+        answer.work
+    );
+    // Too little for each entity's least share: refused before any search.
+    let cq = CriticalQuery {
+        max_work: (targets * channels) as u64 * MIN_SEARCH_RUNS - 1,
+        ..CriticalQuery::default()
+    };
+    match critical(&corpus, &query, &cq) {
+        Err(Error::Query(QueryError::Limit { limit, found, .. })) => {
+            assert_eq!(limit, cq.max_work);
+            assert_eq!(found, (targets * channels) as u64 * MIN_SEARCH_RUNS);
+        }
+        other => panic!("not refused: {:?}", other.map(|a| a.work)),
+    }
+}
+
+#[test]
+fn critical_without_to_refuses_at_once_naming_to_and_threshold() {
+    // 60 dated layers of 10: 590 entities × 5,901 channels × 100 runs.
+    let f = csv_file(&dated_layers(60, 10));
+    let out = grapevine(&["critical", f.path().to_str().unwrap(), "--from", "p0_0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("critical needs more than 300000000 steps")
+            && err.contains("--to")
+            && err.contains("--threshold"),
+        "{err}"
+    );
+    // One entity answers.
+    let out = grapevine(&[
+        "critical",
+        f.path().to_str().unwrap(),
+        "--from",
+        "p0_0",
+        "--to",
+        "p1_3",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -17,6 +17,7 @@ mod equality;
 mod export_parts;
 mod hostile_csv;
 mod hostile_out;
+mod hostile_import;
 mod hostile_story;
 mod interchange;
 mod limits;

@@ -41,6 +41,7 @@ use crate::analysis::reach::ser_time;
 use super::reach::{earliest_paths, reach, Asked, ReachAnswer, ReachQuery};
 use super::Query;
 use crate::catalog::{certainty_bits, Catalog, ChannelId, Channels, EntityId, EventId};
+use crate::error::{Limited, QueryError};
 use crate::index::{Index, IndexSpec};
 use crate::model::{
     Certainty, Entity, EntityKind, Event, Interval, Message, Parties, Relation, Source, Story,
@@ -75,7 +76,22 @@ pub struct CriticalQuery {
     /// [`Method::Search`]: most runs of the engine per entity before it
     /// gives its best cut so far, marked as not proven minimum.
     pub budget: usize,
+    /// Most steps in all (engine runs and flows, each counted as the
+    /// channels it goes over): [`MAX_CRITICAL_WORK`] by default. The
+    /// search's runs per entity are cut to share it (cuts found then may be
+    /// marked not proven minimum); when each entity cannot have
+    /// [`MIN_SEARCH_RUNS`] runs (or one flow), the question is refused at
+    /// once with [`Limited::CriticalWork`](crate::error::Limited).
+    pub max_work: u64,
 }
+
+/// Steps `critical` takes at most by default: 3×10^8 channels gone over
+/// (about 30 s on one core).
+pub const MAX_CRITICAL_WORK: u64 = 300_000_000;
+
+/// Runs of the engine each entity must be able to have under the search
+/// (a cut of two events on chains of ten hops takes about a hundred).
+pub const MIN_SEARCH_RUNS: u64 = 100;
 
 impl Default for CriticalQuery {
     fn default() -> Self {
@@ -83,6 +99,7 @@ impl Default for CriticalQuery {
             targets: None,
             method: Method::Auto,
             budget: DEFAULT_BUDGET,
+            max_work: MAX_CRITICAL_WORK,
         }
     }
 }
@@ -156,6 +173,10 @@ pub struct CriticalAnswer {
     pub entities: Vec<Critical>,
     /// Every event named above, in causal order.
     pub events: Vec<EventInfo>,
+    /// Steps taken (channels gone over by the engine runs and flows): at
+    /// most the query's `max_work` and one entity's share more.
+    #[serde(skip)]
+    pub work: u64,
 }
 
 /// A catalogue without some events: the same entities, messages and event
@@ -433,6 +454,39 @@ pub fn critical(
     query: &Query,
     cq: &CriticalQuery,
 ) -> Result<CriticalAnswer, Error> {
+    critical_with_progress(catalog, query, cq, &|_, _| {})
+}
+
+/// The steps each entity may take under `cq` for `targets` entities over
+/// `channels` channels (the flow: one pass; the search: its runs), or the
+/// refusal when they cannot have the least they need.
+fn share(cq: &CriticalQuery, targets: usize, channels: usize, flow: bool) -> Result<usize, Error> {
+    let per_run = channels as u64 + 1;
+    let least = if flow { 1 } else { MIN_SEARCH_RUNS };
+    let need = (targets as u64)
+        .saturating_mul(per_run)
+        .saturating_mul(least);
+    if need > cq.max_work {
+        return Err(Error::Query(QueryError::Limit {
+            what: Limited::CriticalWork,
+            limit: cq.max_work,
+            found: need,
+        }));
+    }
+    let runs = cq.max_work / (targets.max(1) as u64) / per_run;
+    Ok((runs.min(cq.budget as u64)) as usize)
+}
+
+/// [`critical`], calling `progress(done, total)` after each entity.
+///
+/// # Errors
+/// Those of [`critical`].
+pub fn critical_with_progress(
+    catalog: &dyn Catalog,
+    query: &Query,
+    cq: &CriticalQuery,
+    progress: &dyn Fn(usize, usize),
+) -> Result<CriticalAnswer, Error> {
     let (index, rq) = query.compile(catalog)?;
     let answer = reach(&index, &rq);
     let wanted: Option<HashSet<EntityId>> =
@@ -461,14 +515,28 @@ pub fn critical(
         memo: HashMap::new(),
         runs: 0,
     };
+    let channels = index.channel_count();
+    let runs = share(cq, targets.len(), channels, flow)?;
     let network = flow.then(|| Network::build(&index, &rq, &|e| strength(catalog, e)));
     let mut named: BTreeSet<((usize, u32), EventId)> = BTreeSet::new();
     let mut entities = Vec::with_capacity(targets.len());
-    for t in targets {
+    let total = targets.len();
+    let mut work = 0u64;
+    for (done, t) in targets.into_iter().enumerate() {
         let cut = match &network {
-            Some(net) => net.cut(t),
-            None => search.cut(t, cq.budget, &ranks),
+            Some(net) => {
+                let cut = net.cut(t);
+                work += (channels as u64 + 1) * (cut.cut.len() as u64 + 1);
+                cut
+            }
+            None => {
+                let before = search.runs;
+                let cut = search.cut(t, runs, &ranks);
+                work += (channels as u64 + 1) * ((search.runs - before) as u64 + 1);
+                cut
+            }
         };
+        progress(done + 1, total);
         let key = |e: EventId| order.key(e);
         let sort = |mut v: Vec<EventId>| {
             v.sort_by_key(|&e| (key(e), e));
@@ -499,6 +567,7 @@ pub fn critical(
             .into_iter()
             .map(|(_, e)| event_info(catalog, e))
             .collect(),
+        work,
     })
 }
 

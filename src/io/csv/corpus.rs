@@ -142,6 +142,79 @@ impl Corpus {
         self.story_of(&order, &entity_order, messages)
     }
 
+    /// An error for each event or message whose id is also the id of an
+    /// entity or a message: a story's ids are unique among all its objects
+    /// (an entity `line-2`, or named like a message, and the id `import`
+    /// gives the row on line 2).
+    fn id_collisions(
+        &self,
+        entities: &[Entity],
+        messages: &[Message],
+        events: &[Event],
+        errors: &mut Problems,
+    ) {
+        let mut ids: HashMap<&str, &str> = HashMap::new();
+        for e in entities {
+            ids.insert(&e.id, "a sender or receiver");
+        }
+        let mut clash = |line: u32, what: String, id: &str, other: &str| {
+            errors.push_diag(
+                line,
+                "",
+                Diagnostic::error(
+                    format!("line {line}: {what} \"{id}\" is also the id of {other}"),
+                    None,
+                    "",
+                )
+                .with_help("ids are unique among entities, messages and events in a story: rename one (an event's id is its `id` column, else line-N)"),
+            );
+        };
+        // At most 20 are reported (each looks for its line).
+        let mut left = 20usize;
+        for m in messages {
+            if left == 0 {
+                return;
+            }
+            if let Some(other) = ids.get(m.id.as_str()) {
+                left -= 1;
+                let line = self.first_carrying(&m.id);
+                clash(line, "the carried message".into(), &m.id, other);
+            } else {
+                ids.insert(&m.id, "a carried message");
+            }
+        }
+        for e in events {
+            if left == 0 {
+                return;
+            }
+            if let Some(other) = ids.get(e.id.as_str()) {
+                left -= 1;
+                let line = self.line_of_event(&e.id);
+                clash(line, "the event id".into(), &e.id, other);
+            }
+        }
+    }
+
+    /// The first line whose `carries` names message `id` (0 if none).
+    fn first_carrying(&self, id: &str) -> u32 {
+        self.carries
+            .iter()
+            .find(|(_, m)| self.messages_by_number(*m) == id)
+            .map_or(0, |(l, _)| *l)
+    }
+
+    /// The line of the row whose event id is `id` (`line-N`, or written).
+    fn line_of_event(&self, id: &str) -> u32 {
+        if let Some((lines, names)) = &self.event_ids {
+            if let Some(i) = (0..lines.len()).find(|&i| names.get(i) == id) {
+                return lines[i];
+            }
+        }
+        id.strip_prefix("line-")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// The entities of `rows` (in file order) in order of first appearance.
     fn first_appearance(&self, rows: &[u32]) -> Vec<u32> {
         let mut seen = vec![false; self.entity_count()];
@@ -166,7 +239,7 @@ impl Corpus {
         messages: Vec<Message>,
     ) -> Result<Story, Report> {
         let n = order.len();
-        let entities = entity_order
+        let entities: Vec<Entity> = entity_order
             .iter()
             .map(|&e| Entity {
                 id: self.ids.get(e as usize).to_string(),
@@ -241,6 +314,7 @@ impl Corpus {
                 ..Event::default()
             });
         }
+        self.id_collisions(&entities, &messages, &events, &mut errors);
         if !errors.list.is_empty() {
             let mut report = Report::new(self.report.file.clone(), "");
             report.diagnostics = errors

@@ -253,6 +253,7 @@ mod header;
 mod intern;
 mod part;
 mod problem;
+pub(crate) use problem::thousands;
 mod read;
 #[cfg(test)]
 mod tests;

@@ -134,7 +134,7 @@ pub(super) fn shown(v: &[u8]) -> String {
 }
 
 /// `n` with thousands separated by commas: `1,048,576`.
-pub(super) fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {

@@ -142,7 +142,7 @@ pub const MAX_DIAGNOSTICS: usize = 1000;
 
 /// Keeps [`MAX_DIAGNOSTICS`] of the diagnostics (sorted by place), errors
 /// before warnings, and sums up the rest in one, an error when any of them is.
-fn cap(diags: &mut Vec<Diagnostic>, text: &str) {
+pub(crate) fn cap(diags: &mut Vec<Diagnostic>, text: &str) {
     if diags.len() <= MAX_DIAGNOSTICS {
         return;
     }
