@@ -13,6 +13,7 @@ mod errors;
 mod export;
 mod fmt;
 mod import;
+mod new;
 mod input;
 mod output;
 mod path;
@@ -133,5 +134,6 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             timezone.as_deref(),
         ),
         Command::Export(args) => export::run(&mut out, &args),
+        Command::New { file } => new::run(&file),
     }
 }

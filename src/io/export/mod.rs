@@ -62,6 +62,18 @@ pub enum ExportFormat {
         value(help = "CSV files for neo4j-admin database import full")
     )]
     Neo4jCsv,
+    /// The claims workbook (`.xlsx`): the story in sheets, read back without loss.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "the claims workbook (.xlsx): the story in sheets, imported back without loss")
+    )]
+    Xlsx,
+    /// The claims workbook as CSV files, one a sheet (Google Sheets).
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "the claims workbook as a folder of CSV files, one a sheet (Google Sheets)")
+    )]
+    Sheets,
 }
 
 impl ExportFormat {
@@ -86,6 +98,8 @@ impl ExportFormat {
             ExportFormat::Mermaid => "mermaid",
             ExportFormat::Cypher => "cypher",
             ExportFormat::Neo4jCsv => "neo4j-csv",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Sheets => "sheets",
         }
     }
 
@@ -99,6 +113,8 @@ impl ExportFormat {
             ExportFormat::Mermaid => "Mermaid",
             ExportFormat::Cypher => "Cypher",
             ExportFormat::Neo4jCsv => "Neo4j CSV",
+            ExportFormat::Xlsx => "claims workbook",
+            ExportFormat::Sheets => "claims workbook (CSV)",
         }
     }
 }
@@ -244,7 +260,33 @@ pub fn export(
         ExportFormat::Mermaid => mermaid::export(catalog)?,
         ExportFormat::Cypher => cypher::export_script(catalog),
         ExportFormat::Neo4jCsv => cypher::export_csv(catalog),
+        ExportFormat::Xlsx | ExportFormat::Sheets => {
+            sheets(&catalog.excerpt(None, None), format)?
+        }
     })
+}
+
+/// A story as the claims workbook: `.xlsx`, or CSV files one a sheet.
+/// Nothing is lost (`docs/sheets.md`); a cell longer than a spreadsheet
+/// holds is an error naming it.
+pub fn sheets(story: &crate::model::Story, format: ExportFormat) -> Result<Exported, Error> {
+    let loss = LossReport::new(format);
+    if format == ExportFormat::Sheets {
+        return Ok(Exported {
+            files: crate::io::sheets::to_csv_files(story),
+            loss,
+        });
+    }
+    match crate::io::sheets::to_xlsx(story) {
+        Ok(bytes) => Ok(Exported::single(bytes, loss)),
+        Err(e) => {
+            let mut report = crate::diagnostic::Report::new("workbook", "");
+            report
+                .diagnostics
+                .push(crate::diagnostic::Diagnostic::error(e.to_string(), None, ""));
+            Err(Error::Invalid(Box::new(report)))
+        }
+    }
 }
 
 // ---- What the formats share.
