@@ -327,6 +327,13 @@ pub fn compact(v: &Value, out: &mut String) {
     }
 }
 
+/// True when a spreadsheet program may change the text on its own
+/// (LibreOffice drops tabs and carriage returns): the row then also goes
+/// in `exact`.
+pub fn fragile(s: &str) -> bool {
+    s.chars().any(|c| c != '\n' && c.is_control())
+}
+
 /// The ids that name one claim only (events, holdings, messages and
 /// relations share the `citations` sheet).
 fn unique_claims(top: &[Member]) -> std::collections::HashMap<String, usize> {
@@ -375,23 +382,34 @@ pub fn header_of(c: &Col) -> String {
 /// The story sheet: its settings, sections written `[]`, and fields of
 /// the reporter's own as JSON.
 fn story_table(top: &[Member]) -> Table {
-    let mut t = Table::new(
-        STORY.name,
-        STORY.columns.iter().map(|c| c.header.to_string()).collect(),
-    );
+    let mut header: Vec<String> = STORY.columns.iter().map(|c| c.header.to_string()).collect();
+    header.push(EXACT.to_string());
+    let mut t = Table::new(STORY.name, header);
     for m in top {
         let known = ["format", "title", "summary", "timezone"].contains(&m.key.as_str());
-        let section = SECTIONS.iter().any(|s| s.section == m.key);
+        let section = !m.key.is_empty() && SECTIONS.iter().any(|s| s.section == m.key);
         match (&m.node.value, known, section) {
-            (Value::String(s), true, _) => t.push(vec![m.key.clone(), s.clone()]),
+            (Value::String(s), true, _) => {
+                let mut exact = String::new();
+                if fragile(s) || s.trim() != s {
+                    compact(&m.node.value, &mut exact);
+                }
+                t.push(vec![m.key.clone(), s.clone(), exact])
+            }
             (Value::Array(items), _, true) if items.is_empty() => {
-                t.push(vec![m.key.clone(), "[]".into()])
+                t.push(vec![m.key.clone(), "[]".into(), String::new()])
             }
             (_, _, true) => {}
             (v, _, _) => {
                 let mut s = String::new();
                 compact(v, &mut s);
-                t.push(vec![m.key.clone(), s]);
+                // A name a cell would not keep (blank, spaced, with
+                // control characters) goes whole in `exact`.
+                let mut exact = String::new();
+                if m.key.trim() != m.key || m.key.is_empty() || fragile(&m.key) || fragile(&s) {
+                    compact(&Value::Object(vec![m.clone()]), &mut exact);
+                }
+                t.push(vec![m.key.clone(), s, exact]);
             }
         }
     }
@@ -438,7 +456,8 @@ pub fn to_book(story: &Story) -> Vec<Table> {
             let id = text_of(get(m, "id"));
             let own = !id.is_empty() && claims.get(&id) == Some(&1);
             let (mut cells, more) = project(m, &cols, own);
-            if !same_record(def, &build(&cols, &cells, &more), m) {
+            let fragile = cells.iter().chain(more.iter().flatten()).any(|c| fragile(c));
+            if fragile || !same_record(def, &build(&cols, &cells, &more), m) {
                 let mut s = String::new();
                 compact(&Value::Object(m.to_vec()), &mut s);
                 if let Some(last) = cells.last_mut() {

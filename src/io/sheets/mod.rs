@@ -115,27 +115,41 @@ pub fn read_workbook(path: &Path) -> Result<Imported, Error> {
 /// [`read_workbook`] within other limits (tests).
 pub fn read_with(path: &Path, limits: &Limits) -> Result<Imported, Error> {
     let file = path.display().to_string();
-    let mut p = read::Problems::new(&file);
-    let tables = match form(path) {
-        Some(Form::CsvFolder) => csvdir::read_dir(path, limits, &mut p),
-        f => {
-            let size = std::fs::metadata(path)
-                .map_err(|source| Error::Io { path: file.clone(), source })?
-                .len();
-            if size > limits.file_bytes {
-                p.error(file.clone(), &format!("the workbook is {size} bytes, more than {}", limits.file_bytes), None);
-                return Err(Error::Invalid(Box::new(p.report)));
-            }
-            let bytes = std::fs::read(path).map_err(|source| Error::Io { path: file.clone(), source })?;
-            if !check_zip(&bytes, limits, &mut p) {
-                return Err(Error::Invalid(Box::new(p.report)));
-            }
-            if f == Some(Form::Ods) {
-                cells::read_ods(bytes, limits, &mut p)
-            } else {
-                cells::read_xlsx(bytes, limits, &mut p)
-            }
-        }
+    let form = form(path);
+    if form == Some(Form::CsvFolder) {
+        let mut p = read::Problems::new(&file);
+        let tables = csvdir::read_dir(path, limits, &mut p);
+        return read::from_tables(&tables, p);
+    }
+    let io = |source| Error::Io {
+        path: file.clone(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > limits.file_bytes {
+        let mut p = read::Problems::new(&file);
+        p.error(
+            file.clone(),
+            &format!("the workbook is {size} bytes, more than {}", limits.file_bytes),
+            None,
+        );
+        return Err(Error::Invalid(Box::new(p.report)));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    read_bytes(&file, bytes, form.unwrap_or(Form::Xlsx), limits)
+}
+
+/// A workbook (`.xlsx` or `.ods`) already in memory, named `file` in
+/// its problems.
+pub fn read_bytes(file: &str, bytes: Vec<u8>, form: Form, limits: &Limits) -> Result<Imported, Error> {
+    let mut p = read::Problems::new(file);
+    if !check_zip(&bytes, limits, &mut p) {
+        return Err(Error::Invalid(Box::new(p.report)));
+    }
+    let tables = if form == Form::Ods {
+        cells::read_ods(bytes, limits, &mut p)
+    } else {
+        cells::read_xlsx(bytes, limits, &mut p)
     };
     read::from_tables(&tables, p)
 }

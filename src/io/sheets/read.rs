@@ -107,7 +107,7 @@ fn resolve_headers(table: &Table, def: &'static SheetDef, p: &mut Problems) -> V
             Col::Extra(if h.starts_with("x-") {
                 h.to_string()
             } else {
-                format!("x-{h}")
+                format!("x-{}", fold(h).replace(' ', "-"))
             })
         };
         if cols.contains(&col) {
@@ -245,7 +245,10 @@ fn records(
                 Ok(n) => {
                     if let Value::Object(m) = n.value {
                         let (cells, rest) = project(&m, &s.cols, !id.is_empty());
-                        if cells == row.cells_without(exact_at) && rest == more {
+                        if same_cells(&cells, &row.cells_without(exact_at))
+                            && rest.len() == more.len()
+                            && rest.iter().zip(&more).all(|(a, b)| same_cells(a, b))
+                        {
                             out.push(Record {
                                 members: m,
                                 row: row.at,
@@ -274,6 +277,18 @@ fn records(
         });
     }
     out
+}
+
+/// Cells equal up to what spreadsheet programs change on their own:
+/// control characters other than line breaks (LibreOffice drops tabs
+/// and carriage returns).
+pub fn same_cells(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| sturdy(x) == sturdy(y))
+}
+
+/// The text without the characters a spreadsheet program may drop.
+pub fn sturdy(s: &str) -> String {
+    s.chars().filter(|c| *c == '\n' || !c.is_control()).collect()
 }
 
 trait Cells {

@@ -17,18 +17,46 @@ use crate::Error;
 fn settings(s: Option<&Sheet>, p: &mut Problems) -> Vec<Member> {
     let mut out: Vec<Member> = Vec::new();
     let Some(s) = s else { return out };
+    let at = |header: &str| {
+        s.cols
+            .iter()
+            .position(|c| matches!(c, super::Col::Known(k) if k.header == header))
+    };
+    let (fi, vi) = (at("field"), at("value"));
+    let ei = s.cols.iter().position(|c| *c == super::Col::Exact);
+    let cell = |row: &crate::io::sheets::book::Row, i: Option<usize>| -> String {
+        i.and_then(|i| row.cells.get(i)).cloned().unwrap_or_default()
+    };
     for row in &s.table.rows {
-        let field = row.cells.first().map(|c| c.trim()).unwrap_or("");
-        let value = row.cells.get(1).map(String::as_str).unwrap_or("");
-        if field.is_empty() {
+        let raw = cell(row, fi);
+        let known = ["format", "title", "summary", "timezone"].contains(&raw.trim())
+            || (!raw.trim().is_empty() && SECTIONS.iter().any(|d| d.section == raw.trim()));
+        // A field of the reporter's own is kept as typed, spaces and all.
+        let field = if known { raw.trim() } else { raw.as_str() };
+        let value = cell(row, vi);
+        let value = value.as_str();
+        let exact = cell(row, ei);
+        if let Some(m) = own_exact(field, value, &exact) {
+            out.push(m);
+            continue;
+        }
+        if field.trim().is_empty() {
             if !value.is_empty() {
                 p.error(s.at(p, row.at, 0), "a value with no field", None);
             }
             continue;
         }
         let v = if ["format", "title", "summary", "timezone"].contains(&field) {
-            Value::String(value.trim().to_string())
-        } else if SECTIONS.iter().any(|d| d.section == field) {
+            match crate::io::parse_json(exact.trim()).map(|n| n.value) {
+                Ok(Value::String(e)) if super::sturdy(e.trim()) == super::sturdy(value.trim()) => {
+                    Value::String(e)
+                }
+                _ if ["format", "timezone"].contains(&field) => {
+                    Value::String(value.trim().to_string())
+                }
+                _ => Value::String(value.to_string()),
+            }
+        } else if !field.is_empty() && SECTIONS.iter().any(|d| d.section == field) {
             if value.trim() != "[]" {
                 p.error(
                     s.at(p, row.at, 1),
@@ -50,6 +78,21 @@ fn settings(s: Option<&Sheet>, p: &mut Problems) -> Vec<Member> {
         out.push(member(field, v));
     }
     out
+}
+
+/// A field of the reporter's own from `exact`, when its cells agree.
+fn own_exact(field: &str, value: &str, exact: &str) -> Option<Member> {
+    let Ok(Value::Object(mut m)) = crate::io::parse_json(exact.trim()).map(|n| n.value) else {
+        return None;
+    };
+    if m.len() != 1 {
+        return None;
+    }
+    let mut text = String::new();
+    crate::io::sheets::book::compact(&m[0].node.value, &mut text);
+    let same = super::sturdy(m[0].key.trim()) == super::sturdy(field.trim())
+        && super::sturdy(&text) == super::sturdy(value);
+    same.then(|| m.remove(0))
 }
 
 /// Checks what the cells of a record say and puts entity names to ids.
