@@ -10,7 +10,9 @@
 //! else its spell (or `start` and `end`) at its `precision`; its `after`
 //! (a JSON list) the events it follows. A node's `holdings` (a JSON list
 //! of objects with `id`, `message`, `certainty`, `time`, `summary`,
-//! `quote`) are the entity's holdings. Every other attribute is kept as an
+//! `quote`) are the entity's holdings, and its `messages` (a JSON list of
+//! objects with `id`, `title`, `text`, `time`) the messages it is the
+//! origin of. Every other attribute is kept as an
 //! `x-gexf-TITLE` field and listed in a warning.
 //!
 //! [`export::gexf`]: super::export::gexf
@@ -32,7 +34,7 @@ use crate::model::{
 };
 use crate::Error;
 
-const NODE_READ: [&str; 7] = [
+const NODE_READ: [&str; 8] = [
     "kind",
     "aliases",
     "tags",
@@ -40,6 +42,7 @@ const NODE_READ: [&str; 7] = [
     "url",
     "colour",
     "holdings",
+    "messages",
 ];
 /// The fields of a holding in a node's `holdings` that are read (its dates
 /// are read from `time`; the rest is kept as `x-gexf-` fields).
@@ -138,6 +141,7 @@ pub fn read_gexf(name: &str, text: &str) -> Result<Imported, Error> {
         },
         ids: HashMap::new(),
         messages: Vec::new(),
+        defined: Vec::new(),
     };
     reading.nodes(graph);
     let edges = reading.edges(graph);
@@ -173,6 +177,8 @@ struct Reading {
     ids: HashMap<String, Range<usize>>,
     /// Carried message ids, in order of first mention.
     messages: Vec<String>,
+    /// The messages the nodes' `messages` define, in node order.
+    defined: Vec<Message>,
 }
 
 impl Reading {
@@ -263,6 +269,32 @@ impl Reading {
         Some(out)
     }
 
+    /// The messages node `entity` is the origin of, as its `messages`
+    /// attribute lists them (`None` when it is no JSON list of objects
+    /// with an id).
+    fn originated(
+        &mut self,
+        entity: &str,
+        text: &str,
+        span: &Range<usize>,
+    ) -> Option<Vec<Message>> {
+        let list: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_str(text).ok()?;
+        let mut out = Vec::new();
+        for o in list {
+            let s = |k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            out.push(Message {
+                id: s("id")?,
+                title: s("title"),
+                text: s("text"),
+                origin: Some(entity.to_string()),
+                time: self.holding_time(s("time"), span),
+                ..Message::default()
+            });
+        }
+        Some(out)
+    }
+
     /// A holding's time (an error when it is no time expression).
     fn holding_time(&mut self, t: Option<String>, span: &Range<usize>) -> Option<TimeExpr> {
         let t = t?;
@@ -342,6 +374,12 @@ impl Reading {
                 match self.holdings(id, text, &sp) {
                     Some(hs) => self.story.holdings.extend(hs),
                     None => extra.push(self.keep("holdings", text, &sp)),
+                }
+            }
+            if let Some(text) = a.get("messages") {
+                match self.originated(id, text, &sp) {
+                    Some(ms) => self.defined.extend(ms),
+                    None => extra.push(self.keep("messages", text, &sp)),
                 }
             }
             self.story.entities.push(Entity {
@@ -546,26 +584,30 @@ impl Reading {
             kept,
             mut story,
             messages,
+            defined,
             ..
         } = self;
-        if !messages.is_empty() {
+        let stubs: Vec<String> = messages
+            .into_iter()
+            .filter(|id| !defined.iter().any(|m| m.id == *id))
+            .collect();
+        if !stubs.is_empty() {
             report.diagnostics.push(Diagnostic::warning(
                 format!(
-                    "{} carried message{} read with only an id (GEXF holds no messages)",
-                    messages.len(),
-                    if messages.len() == 1 { "" } else { "s" }
+                    "{} carried message{} read with only an id (the file does not define {})",
+                    stubs.len(),
+                    if stubs.len() == 1 { "" } else { "s" },
+                    if stubs.len() == 1 { "it" } else { "them" }
                 ),
                 None,
                 "",
             ));
         }
-        story.messages = messages
-            .into_iter()
-            .map(|id| Message {
-                id,
-                ..Message::default()
-            })
-            .collect();
+        story.messages = defined;
+        story.messages.extend(stubs.into_iter().map(|id| Message {
+            id,
+            ..Message::default()
+        }));
         for (title, (n, sp)) in kept {
             report.diagnostics.push(Diagnostic::warning(
                 format!(

@@ -186,9 +186,12 @@ fn workbook(events: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
     for (c, h) in ["id", "name", "also known as"].iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    for (r, (id, name)) in [("kushner", "Jared Kushner"), ("trump-jr", "Donald Trump Jr.")]
-        .iter()
-        .enumerate()
+    for (r, (id, name)) in [
+        ("kushner", "Jared Kushner"),
+        ("trump-jr", "Donald Trump Jr."),
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string(r as u32 + 1, 0, *id).unwrap();
         ws.write_string(r as u32 + 1, 1, *name).unwrap();
@@ -212,9 +215,15 @@ fn errors_of(bytes: Vec<u8>) -> String {
 #[test]
 fn names_resolve_and_problems_name_the_cell_with_proposals() {
     let ok = workbook(|ws| {
-        for (c, v) in ["e1", "2016-09-20", "forward", " donald trump jr. ", "jared kushner"]
-            .iter()
-            .enumerate()
+        for (c, v) in [
+            "e1",
+            "2016-09-20",
+            "forward",
+            " donald trump jr. ",
+            "jared kushner",
+        ]
+        .iter()
+        .enumerate()
         {
             ws.write_string(1, c as u16, *v).unwrap();
         }
@@ -235,7 +244,8 @@ fn names_resolve_and_problems_name_the_cell_with_proposals() {
         ws.write_formula(13, 3, "=A2").unwrap();
         ws.write_number_with_format(14, 1, 42_633.0, &Format::new().set_num_format("yyyy-mm-dd"))
             .unwrap();
-        ws.merge_range(20, 4, 22, 4, "kushner", &Format::new()).unwrap();
+        ws.merge_range(20, 4, 22, 4, "kushner", &Format::new())
+            .unwrap();
     });
     let text = errors_of(bad);
     for want in [
@@ -287,7 +297,10 @@ fn csv_that_is_not_utf8_is_refused_at_the_sheet() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("entities.csv"), b"id,name\nzoe,Zo\xEB\n").unwrap();
     let text = rendered(read_with(dir.path(), &LIMITS).unwrap_err());
-    assert!(text.contains("sheet \"entities\": not UTF-8 text"), "{text}");
+    assert!(
+        text.contains("sheet \"entities\": not UTF-8 text"),
+        "{text}"
+    );
     assert!(text.contains("save it as CSV UTF-8"), "{text}");
 }
 
@@ -316,7 +329,10 @@ fn a_cell_over_the_limit_is_refused_at_its_cell() {
         ..LIMITS
     };
     let text = rendered(read_bytes("claims.xlsx", bytes, Form::Xlsx, &limits).unwrap_err());
-    assert!(text.contains("cell F2: the cell holds 11 characters, more than 5"), "{text}");
+    assert!(
+        text.contains("cell F2: the cell holds 11 characters, more than 5"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -374,6 +390,9 @@ fn the_docs_describe_every_sheet_and_column_of_the_table() {
     );
     // Every sheet's name is one the reader knows.
     for def in columns::SECTIONS {
-        assert_eq!(columns::sheet_named(def.name).map(|d| d.name), Some(def.name));
+        assert_eq!(
+            columns::sheet_named(def.name).map(|d| d.name),
+            Some(def.name)
+        );
     }
 }

@@ -65,7 +65,9 @@ pub enum ExportFormat {
     /// The claims workbook (`.xlsx`): the story in sheets, read back without loss.
     #[cfg_attr(
         feature = "cli",
-        value(help = "the claims workbook (.xlsx): the story in sheets, imported back without loss")
+        value(
+            help = "the claims workbook (.xlsx): the story in sheets, imported back without loss"
+        )
     )]
     Xlsx,
     /// The claims workbook as CSV files, one a sheet (Google Sheets).
@@ -260,9 +262,7 @@ pub fn export(
         ExportFormat::Mermaid => mermaid::export(catalog)?,
         ExportFormat::Cypher => cypher::export_script(catalog),
         ExportFormat::Neo4jCsv => cypher::export_csv(catalog),
-        ExportFormat::Xlsx | ExportFormat::Sheets => {
-            sheets(&catalog.excerpt(None, None), format)?
-        }
+        ExportFormat::Xlsx | ExportFormat::Sheets => sheets(&catalog.excerpt(None, None), format)?,
     })
 }
 
@@ -283,7 +283,11 @@ pub fn sheets(story: &crate::model::Story, format: ExportFormat) -> Result<Expor
             let mut report = crate::diagnostic::Report::new("workbook", "");
             report
                 .diagnostics
-                .push(crate::diagnostic::Diagnostic::error(e.to_string(), None, ""));
+                .push(crate::diagnostic::Diagnostic::error(
+                    e.to_string(),
+                    None,
+                    "",
+                ));
             Err(Error::Invalid(Box::new(report)))
         }
     }
@@ -704,17 +708,28 @@ impl<'c> EdgeIds<'c> {
 /// Losses every graph format shares: the sources (only the citations'
 /// text stays), traced messages (only their ids stay, in `carries`),
 /// unknown fields, flattened citations.
-pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
+///
+/// `on_origins`: the format writes each message on its origin's node, so
+/// only messages with no origin are lost.
+pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport, on_origins: bool) {
     loss.add_n(
         "sources",
         catalog.sources().len(),
         "{n} source{s} written only inside the citations' text",
     );
-    loss.add_n(
-        "messages",
-        catalog.message_count(),
-        "{n} traced message{s} not written (their ids stay in carries)",
-    );
+    if on_origins {
+        loss.add_n(
+            "messages",
+            parts::messages_without_origin(catalog),
+            "{n} traced message{s} with no origin not written (their ids stay in carries)",
+        );
+    } else {
+        loss.add_n(
+            "messages",
+            catalog.message_count(),
+            "{n} traced message{s} not written (their ids stay in carries)",
+        );
+    }
     let mut extra = 0;
     let mut cites = 0;
     for u in EntityId::all(catalog.entity_count()) {
@@ -730,6 +745,11 @@ pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
         cites += r.sources.len();
     }
     cites += parts::holding_citations(catalog);
+    if on_origins {
+        cites += (0..catalog.message_count())
+            .map(|m| catalog.message(m).sources.len())
+            .sum::<usize>();
+    }
     extra += parts::parts_with_extra(catalog);
     loss.add_n(
         "citations-flattened",

@@ -126,10 +126,7 @@ fn text_of(v: Option<&Value>) -> String {
 
 fn strings_of(v: Option<&Value>) -> Vec<String> {
     match v {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|n| text_of(Some(&n.value)))
-            .collect(),
+        Some(Value::Array(items)) => items.iter().map(|n| text_of(Some(&n.value))).collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     }
@@ -151,7 +148,12 @@ fn cite_cells(v: &Value) -> CiteCells {
             text_of(get(m, "locator")),
             yes_no(get(m, "paraphrase")),
         ],
-        other => [text_of(Some(other)), String::new(), String::new(), String::new()],
+        other => [
+            text_of(Some(other)),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
     }
 }
 
@@ -250,7 +252,9 @@ pub fn build(cols: &[Col], cells: &[String], more: &[CiteCells]) -> Vec<Member> 
                     let items = split(cell);
                     match items.len() {
                         0 => {}
-                        1 if col.kind == Kind::Ends => out.push(member(col.field, string(&items[0]))),
+                        1 if col.kind == Kind::Ends => {
+                            out.push(member(col.field, string(&items[0])))
+                        }
                         _ => out.push(member(col.field, array(&items))),
                     }
                 }
@@ -263,7 +267,8 @@ pub fn build(cols: &[Col], cells: &[String], more: &[CiteCells]) -> Vec<Member> 
         }
     }
     let mut cites: Vec<Node> = Vec::new();
-    let detailed = !(row_cite[1].is_empty() && row_cite[2].is_empty() && row_cite[3].trim().is_empty());
+    let detailed =
+        !(row_cite[1].is_empty() && row_cite[2].is_empty() && row_cite[3].trim().is_empty());
     if detailed {
         cites.push(node(citation(&row_cite)));
     } else {
@@ -290,7 +295,10 @@ pub fn same_record(def: &SheetDef, a: &[Member], b: &[Member]) -> bool {
         k
     };
     let extra = |m: &[Member]| -> Vec<Member> {
-        m.iter().filter(|x| !is_known(def, &x.key)).cloned().collect()
+        m.iter()
+            .filter(|x| !is_known(def, &x.key))
+            .cloned()
+            .collect()
     };
     known(a) == known(b) && extra(a) == extra(b)
 }
@@ -456,7 +464,10 @@ pub fn to_book(story: &Story) -> Vec<Table> {
             let id = text_of(get(m, "id"));
             let own = !id.is_empty() && claims.get(&id) == Some(&1);
             let (mut cells, more) = project(m, &cols, own);
-            let fragile = cells.iter().chain(more.iter().flatten()).any(|c| fragile(c));
+            let fragile = cells
+                .iter()
+                .chain(more.iter().flatten())
+                .any(|c| fragile(c));
             if fragile || !same_record(def, &build(&cols, &cells, &more), m) {
                 let mut s = String::new();
                 compact(&Value::Object(m.to_vec()), &mut s);

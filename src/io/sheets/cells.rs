@@ -65,28 +65,39 @@ fn serial_day(serial: f64, is_1904: bool) -> String {
 }
 
 /// A cell as text, or a problem at it.
-fn text(
-    raw: Raw,
-    at: &dyn Fn() -> String,
-    is_1904: bool,
-    p: &mut Problems,
-) -> Option<String> {
+fn text(raw: Raw, at: &dyn Fn() -> String, is_1904: bool, p: &mut Problems) -> Option<String> {
     match raw {
         Raw::Text(s) => Some(s),
         Raw::Int(i) => {
-            p.warn(at(), "stored as a number: leading zeros would be lost", Some("format the column as text and retype it".into()));
+            p.warn(
+                at(),
+                "stored as a number: leading zeros would be lost",
+                Some("format the column as text and retype it".into()),
+            );
             Some(i.to_string())
         }
         Raw::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-            p.warn(at(), "stored as a number: leading zeros would be lost", Some("format the column as text and retype it".into()));
+            p.warn(
+                at(),
+                "stored as a number: leading zeros would be lost",
+                Some("format the column as text and retype it".into()),
+            );
             Some(format!("{}", f as i64))
         }
         Raw::Float(f) => {
-            p.error(at(), &format!("stored as the number {f}: its digits may be lost"), Some("format the column as text and retype the value".into()));
+            p.error(
+                at(),
+                &format!("stored as the number {f}: its digits may be lost"),
+                Some("format the column as text and retype the value".into()),
+            );
             None
         }
         Raw::Bool(b) => {
-            p.warn(at(), "stored as a true/false value", Some("format the column as text and retype it".into()));
+            p.warn(
+                at(),
+                "stored as a true/false value",
+                Some("format the column as text and retype it".into()),
+            );
             Some(if b { "TRUE" } else { "FALSE" }.into())
         }
         Raw::Date(serial) => {
@@ -97,11 +108,22 @@ fn text(
         }
         Raw::DateIso(s) => {
             let day = s.get(..10).unwrap_or(&s).to_string();
-            p.error(at(), "the spreadsheet turned this into a date, losing what was typed", Some(format!("format the column as text and type {day}, or {} if the month was meant", day.get(..7).unwrap_or(&day))));
+            p.error(
+                at(),
+                "the spreadsheet turned this into a date, losing what was typed",
+                Some(format!(
+                    "format the column as text and type {day}, or {} if the month was meant",
+                    day.get(..7).unwrap_or(&day)
+                )),
+            );
             None
         }
         Raw::Error(e) => {
-            p.error(at(), &format!("the cell shows the error {e}: its text was taken for a formula"), Some("type ' before the text so that it stays text".into()));
+            p.error(
+                at(),
+                &format!("the cell shows the error {e}: its text was taken for a formula"),
+                Some("type ' before the text so that it stays text".into()),
+            );
             None
         }
     }
@@ -129,12 +151,18 @@ pub fn table(name: &str, cells: &Cells, p: &mut Problems) -> Option<Table> {
     for (&(r, c), v) in cells.range((header_row + 1, 0)..) {
         match t.columns.iter().position(|&x| x == c) {
             Some(i) => {
-                let row = rows.entry(r).or_insert_with(|| vec![String::new(); t.header.len()]);
+                let row = rows
+                    .entry(r)
+                    .or_insert_with(|| vec![String::new(); t.header.len()]);
                 row[i] = v.clone();
             }
             None if !v.trim().is_empty() => {
                 let place = p.at(name, r, c, "");
-                p.error(place, "a value in a column with no header", Some("give the column a header in the first row, or clear the cell".into()));
+                p.error(
+                    place,
+                    "a value in a column with no header",
+                    Some("give the column a header in the first row, or clear the cell".into()),
+                );
             }
             None => {}
         }
@@ -149,7 +177,11 @@ pub fn table(name: &str, cells: &Cells, p: &mut Problems) -> Option<Table> {
 fn hidden(name: &str, visible: &SheetVisible, p: &mut Problems) {
     if *visible != SheetVisible::Visible {
         p.warn(
-            format!("{}, sheet \"{}\"", crate::diagnostic::visible(&p.file), crate::diagnostic::visible(name)),
+            format!(
+                "{}, sheet \"{}\"",
+                crate::diagnostic::visible(&p.file),
+                crate::diagnostic::visible(name)
+            ),
             "the sheet is hidden; it was read",
             None,
         );
@@ -174,13 +206,28 @@ fn put(
     let place = || p_at(&file, name, pos);
     if let Some(s) = text(raw, &place, is_1904, p) {
         if s.chars().count() > limits.cell_chars {
-            p.error(place(), &format!("the cell holds {} characters, more than {}", s.chars().count(), limits.cell_chars), None);
+            p.error(
+                place(),
+                &format!(
+                    "the cell holds {} characters, more than {}",
+                    s.chars().count(),
+                    limits.cell_chars
+                ),
+                None,
+            );
         } else if !s.is_empty() {
             cells.insert(pos, s);
         }
     }
     if cells.len() > limits.cells {
-        p.error(place(), &format!("the sheet has more than {} cells: this is not a claims workbook grapevine reads", limits.cells), None);
+        p.error(
+            place(),
+            &format!(
+                "the sheet has more than {} cells: this is not a claims workbook grapevine reads",
+                limits.cells
+            ),
+            None,
+        );
         return false;
     }
     true
@@ -195,7 +242,11 @@ pub fn read_xlsx(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table
     let mut wb: Xlsx<_> = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(e) => {
-            p.error(p.file.clone(), &format!("not a workbook grapevine can read ({e})"), Some("save it as .xlsx (Excel 2007 and later) or .ods".into()));
+            p.error(
+                p.file.clone(),
+                &format!("not a workbook grapevine can read ({e})"),
+                Some("save it as .xlsx (Excel 2007 and later) or .ods".into()),
+            );
             return Vec::new();
         }
     };
@@ -207,8 +258,18 @@ pub fn read_xlsx(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table
         let mut cells = Cells::new();
         if let Ok(mut reader) = wb.worksheet_cells_reader(&sheet.name) {
             while let Ok(Some(cell)) = reader.next_cell() {
-                let Some(r) = raw(cell.get_value()) else { continue };
-                if !put(&mut cells, cell.get_position(), r, &sheet.name, is_1904, limits, p) {
+                let Some(r) = raw(cell.get_value()) else {
+                    continue;
+                };
+                if !put(
+                    &mut cells,
+                    cell.get_position(),
+                    r,
+                    &sheet.name,
+                    is_1904,
+                    limits,
+                    p,
+                ) {
                     break;
                 }
             }
@@ -217,7 +278,14 @@ pub fn read_xlsx(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table
             while let Ok(Some(cell)) = reader.next_formula() {
                 if !cell.get_value().is_empty() {
                     let place = p_at(&p.file, &sheet.name, cell.get_position());
-                    p.error(place, &format!("a formula (={}): grapevine never evaluates one", crate::diagnostic::visible(cell.get_value())), Some("copy the column and paste it as values".into()));
+                    p.error(
+                        place,
+                        &format!(
+                            "a formula (={}): grapevine never evaluates one",
+                            crate::diagnostic::visible(cell.get_value())
+                        ),
+                        Some("copy the column and paste it as values".into()),
+                    );
                 }
             }
         }
@@ -225,7 +293,13 @@ pub fn read_xlsx(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table
             for d in merged {
                 let place = p_at(&p.file, &sheet.name, d.start);
                 let end = super::read::cell_name(d.end.0, d.end.1);
-                p.error(place, &format!("merged cells (to {end}): a merge keeps its value in the first cell only"), Some("unmerge them and fill each cell".into()));
+                p.error(
+                    place,
+                    &format!(
+                        "merged cells (to {end}): a merge keeps its value in the first cell only"
+                    ),
+                    Some("unmerge them and fill each cell".into()),
+                );
             }
         }
         if let Some(t) = table(&sheet.name, &cells, p) {
@@ -240,7 +314,11 @@ pub fn read_ods(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table>
     let mut wb: Ods<_> = match Ods::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(e) => {
-            p.error(p.file.clone(), &format!("not a workbook grapevine can read ({e})"), Some("save it as .ods or .xlsx".into()));
+            p.error(
+                p.file.clone(),
+                &format!("not a workbook grapevine can read ({e})"),
+                Some("save it as .ods or .xlsx".into()),
+            );
             return Vec::new();
         }
     };
@@ -253,7 +331,15 @@ pub fn read_ods(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table>
             for (r, c, d) in range.used_cells() {
                 let (r0, c0) = range.start().unwrap_or((0, 0));
                 let Some(raw) = raw_data(d) else { continue };
-                if !put(&mut cells, (r0 + r as u32, c0 + c as u32), raw, &sheet.name, false, limits, p) {
+                if !put(
+                    &mut cells,
+                    (r0 + r as u32, c0 + c as u32),
+                    raw,
+                    &sheet.name,
+                    false,
+                    limits,
+                    p,
+                ) {
                     break;
                 }
             }
@@ -263,7 +349,14 @@ pub fn read_ods(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table>
             for (r, c, f) in formulas.used_cells() {
                 if !f.is_empty() {
                     let place = p_at(&p.file, &sheet.name, (r0 + r as u32, c0 + c as u32));
-                    p.error(place, &format!("a formula ({}): grapevine never evaluates one", crate::diagnostic::visible(f)), Some("copy the column and paste it as values".into()));
+                    p.error(
+                        place,
+                        &format!(
+                            "a formula ({}): grapevine never evaluates one",
+                            crate::diagnostic::visible(f)
+                        ),
+                        Some("copy the column and paste it as values".into()),
+                    );
                 }
             }
         }

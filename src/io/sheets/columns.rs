@@ -151,7 +151,13 @@ const CERTAINTY: Column = allowed(
     ),
     Allowed::Certainty,
 );
-const SUMMARY: Column = col("summary", "summary", Kind::Text, "what happened, in a sentence", "");
+const SUMMARY: Column = col(
+    "summary",
+    "summary",
+    Kind::Text,
+    "what happened, in a sentence",
+    "",
+);
 const QUOTE: Column = col(
     "quote",
     "quote",
@@ -209,7 +215,10 @@ pub const README: SheetDef = SheetDef {
     section: "",
     row: "line of help (ignored on import)",
     columns: &[
-        width(col("topic", "", Kind::Text, "what the line is about", ""), 24.0),
+        width(
+            col("topic", "", Kind::Text, "what the line is about", ""),
+            24.0,
+        ),
         width(col("explanation", "", Kind::Text, "the help", ""), 100.0),
     ],
 };
@@ -220,8 +229,26 @@ pub const STORY: SheetDef = SheetDef {
     section: "",
     row: "setting of the story (format, title, summary, timezone)",
     columns: &[
-        width(col("field", "", Kind::Id, "format, title, summary, timezone, or a field of your own", "timezone"), 16.0),
-        width(col("value", "", Kind::Text, "its value (a field of your own: as JSON)", "America/New_York"), 80.0),
+        width(
+            col(
+                "field",
+                "",
+                Kind::Id,
+                "format, title, summary, timezone, or a field of your own",
+                "timezone",
+            ),
+            16.0,
+        ),
+        width(
+            col(
+                "value",
+                "",
+                Kind::Text,
+                "its value (a field of your own: as JSON)",
+                "America/New_York",
+            ),
+            80.0,
+        ),
     ],
 };
 
@@ -379,11 +406,20 @@ pub const EXACT: &str = "exact";
 /// The sheet of `name` as a tab may spell it: any case, singular or plural.
 pub fn sheet_named(name: &str) -> Option<&'static SheetDef> {
     // `Workbook - events`: Google Sheets' name for a sheet's download.
-    let n = name.rsplit(" - ").next().unwrap_or(name).trim().to_lowercase();
+    let n = name
+        .rsplit(" - ")
+        .next()
+        .unwrap_or(name)
+        .trim()
+        .to_lowercase();
     std::iter::once(&README)
         .chain(std::iter::once(&STORY))
         .chain(SECTIONS)
-        .find(|s| n == s.name || n == s.name.trim_end_matches('s') || (s.name == "entities" && n == "entity"))
+        .find(|s| {
+            n == s.name
+                || n == s.name.trim_end_matches('s')
+                || (s.name == "entities" && n == "entity")
+        })
 }
 
 /// A header folded for matching: lower case, `_` and `-` as spaces.
@@ -417,8 +453,14 @@ pub const WHEN_FORMS: &[(&str, &str)] = &[
     ("2016-09", "the whole month"),
     ("2016-09-20", "that day"),
     ("2016-10-12T14:05", "that minute, in the story's timezone"),
-    ("2016-10-12T18:05Z", "that minute in UTC (or an offset: -04:00)"),
-    ("2016-09-20/2016-10-07", "from the start of one to the end of the other"),
+    (
+        "2016-10-12T18:05Z",
+        "that minute in UTC (or an offset: -04:00)",
+    ),
+    (
+        "2016-09-20/2016-10-07",
+        "from the start of one to the end of the other",
+    ),
     ("2016-09-20/..", "on or after, no later bound known"),
     ("../2016-10-07", "on or before, no earlier bound known"),
     ("2016-03~", "approximately (? uncertain, % both)"),

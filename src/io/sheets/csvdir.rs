@@ -74,10 +74,18 @@ fn delimiter(first_line: &str, sheet: &str) -> u8 {
 }
 
 fn read_file(path: &Path, name: &str, limits: &Limits, p: &mut Problems) -> Option<Table> {
-    let place = format!("{}, sheet \"{}\"", crate::diagnostic::visible(&p.file), crate::diagnostic::visible(name));
+    let place = format!(
+        "{}, sheet \"{}\"",
+        crate::diagnostic::visible(&p.file),
+        crate::diagnostic::visible(name)
+    );
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > limits.file_bytes {
-        p.error(place, &format!("the file is larger than {} bytes", limits.file_bytes), None);
+        p.error(
+            place,
+            &format!("the file is larger than {} bytes", limits.file_bytes),
+            None,
+        );
         return None;
     }
     let bytes = match std::fs::read(path) {
@@ -101,12 +109,20 @@ fn read_file(path: &Path, name: &str, limits: &Limits, p: &mut Problems) -> Opti
     let mut cells = super::cells::Cells::new();
     for (i, rec) in reader.records().enumerate() {
         let Ok(rec) = rec else {
-            p.error(p.at(name, i as u32, 0, ""), "not CSV from here on", Some("save it as CSV UTF-8".into()));
+            p.error(
+                p.at(name, i as u32, 0, ""),
+                "not CSV from here on",
+                Some("save it as CSV UTF-8".into()),
+            );
             break;
         };
         for (c, v) in rec.iter().enumerate() {
             if v.chars().count() > limits.cell_chars {
-                p.error(p.at(name, i as u32, c as u32, ""), &format!("the cell holds more than {} characters", limits.cell_chars), None);
+                p.error(
+                    p.at(name, i as u32, c as u32, ""),
+                    &format!("the cell holds more than {} characters", limits.cell_chars),
+                    None,
+                );
             } else if !v.is_empty() {
                 cells.insert((i as u32, c as u32), unescape(v));
             }
@@ -135,7 +151,11 @@ pub fn read_dir(dir: &Path, limits: &Limits, p: &mut Problems) -> Vec<Table> {
     };
     files.sort();
     if files.len() > limits.sheets {
-        p.error(p.file.clone(), &format!("more than {} CSV files", limits.sheets), None);
+        p.error(
+            p.file.clone(),
+            &format!("more than {} CSV files", limits.sheets),
+            None,
+        );
         return Vec::new();
     }
     files

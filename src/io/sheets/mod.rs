@@ -83,24 +83,51 @@ pub fn form(path: &Path) -> Option<Form> {
 /// before anything is inflated; warns about external links.
 fn check_zip(bytes: &[u8], limits: &Limits, p: &mut read::Problems) -> bool {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        p.error(p.file.clone(), "not a workbook (not a zip archive)", Some("save it as .xlsx or .ods".into()));
+        p.error(
+            p.file.clone(),
+            "not a workbook (not a zip archive)",
+            Some("save it as .xlsx or .ods".into()),
+        );
         return false;
     };
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let Ok(entry) = zip.by_index_raw(i) else { continue };
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
         total = total.saturating_add(entry.size());
         let name = entry.name().to_string();
-        if entry.size() > (1 << 20) && entry.size() / entry.compressed_size().max(1) > limits.ratio {
-            p.error(p.file.clone(), &format!("the part {} would inflate {} times (to {} bytes): refused as a zip bomb", visible(&name), entry.size() / entry.compressed_size().max(1), entry.size()), None);
+        if entry.size() > (1 << 20) && entry.size() / entry.compressed_size().max(1) > limits.ratio
+        {
+            p.error(
+                p.file.clone(),
+                &format!(
+                    "the part {} would inflate {} times (to {} bytes): refused as a zip bomb",
+                    visible(&name),
+                    entry.size() / entry.compressed_size().max(1),
+                    entry.size()
+                ),
+                None,
+            );
             return false;
         }
         if name.starts_with("xl/externalLinks/") {
-            p.warn(p.file.clone(), "the workbook links to other files; they are never read", None);
+            p.warn(
+                p.file.clone(),
+                "the workbook links to other files; they are never read",
+                None,
+            );
         }
     }
     if total > limits.inflated_bytes {
-        p.error(p.file.clone(), &format!("the workbook would inflate to {total} bytes, more than {}", limits.inflated_bytes), None);
+        p.error(
+            p.file.clone(),
+            &format!(
+                "the workbook would inflate to {total} bytes, more than {}",
+                limits.inflated_bytes
+            ),
+            None,
+        );
         return false;
     }
     true
@@ -130,7 +157,10 @@ pub fn read_with(path: &Path, limits: &Limits) -> Result<Imported, Error> {
         let mut p = read::Problems::new(&file);
         p.error(
             file.clone(),
-            &format!("the workbook is {size} bytes, more than {}", limits.file_bytes),
+            &format!(
+                "the workbook is {size} bytes, more than {}",
+                limits.file_bytes
+            ),
             None,
         );
         return Err(Error::Invalid(Box::new(p.report)));
@@ -141,7 +171,12 @@ pub fn read_with(path: &Path, limits: &Limits) -> Result<Imported, Error> {
 
 /// A workbook (`.xlsx` or `.ods`) already in memory, named `file` in
 /// its problems.
-pub fn read_bytes(file: &str, bytes: Vec<u8>, form: Form, limits: &Limits) -> Result<Imported, Error> {
+pub fn read_bytes(
+    file: &str,
+    bytes: Vec<u8>,
+    form: Form,
+    limits: &Limits,
+) -> Result<Imported, Error> {
     let mut p = read::Problems::new(file);
     if !check_zip(&bytes, limits, &mut p) {
         return Err(Error::Invalid(Box::new(p.report)));

@@ -143,7 +143,11 @@ fn sheets<'t>(tables: &'t [Table], p: &mut Problems) -> Vec<Sheet<'t>> {
                 "not a sheet grapevine reads; it was left out",
                 Some(format!(
                     "the sheets are story, {}; end a sheet's name with (ignore) to keep notes",
-                    SECTIONS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                    SECTIONS
+                        .iter()
+                        .map(|s| s.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             );
             continue;
@@ -205,7 +209,10 @@ fn further_citations(
             p.error(
                 s.at(p, row.at, 0),
                 "a citation needs its claim and its source",
-                Some("give the id of the event, holding, message or relation, and the source's id".into()),
+                Some(
+                    "give the id of the event, holding, message or relation, and the source's id"
+                        .into(),
+                ),
             );
             continue;
         }
@@ -228,7 +235,9 @@ fn records(
         if row.cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let id = id_at.map(|i| row.cells[i].trim().to_string()).unwrap_or_default();
+        let id = id_at
+            .map(|i| row.cells[i].trim().to_string())
+            .unwrap_or_default();
         let more: Vec<CiteCells> = if id.is_empty() {
             Vec::new()
         } else {
@@ -239,7 +248,9 @@ fn records(
                 .map(|(c, _)| c)
                 .collect()
         };
-        let exact = exact_at.map(|i| row.cells[i].trim()).filter(|t| !t.is_empty());
+        let exact = exact_at
+            .map(|i| row.cells[i].trim())
+            .filter(|t| !t.is_empty());
         if let Some(text) = exact {
             match parse(text) {
                 Ok(n) => {
@@ -288,7 +299,9 @@ pub fn same_cells(a: &[String], b: &[String]) -> bool {
 
 /// The text without the characters a spreadsheet program may drop.
 pub fn sturdy(s: &str) -> String {
-    s.chars().filter(|c| *c == '\n' || !c.is_control()).collect()
+    s.chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect()
 }
 
 trait Cells {
@@ -300,7 +313,13 @@ impl Cells for super::book::Row {
         self.cells
             .iter()
             .enumerate()
-            .map(|(i, c)| if Some(i) == exact { String::new() } else { c.clone() })
+            .map(|(i, c)| {
+                if Some(i) == exact {
+                    String::new()
+                } else {
+                    c.clone()
+                }
+            })
             .collect()
     }
 }
@@ -335,16 +354,27 @@ impl Names {
             return Ok(text.to_string());
         }
         let t = text.to_lowercase();
-        let mut hits: Vec<&String> = self.all.iter().filter(|(n, _)| *n == t).map(|(_, i)| i).collect();
+        let mut hits: Vec<&String> = self
+            .all
+            .iter()
+            .filter(|(n, _)| *n == t)
+            .map(|(_, i)| i)
+            .collect();
         hits.dedup();
         hits.sort();
         hits.dedup();
         match hits.as_slice() {
             [one] => Ok((*one).clone()),
-            [] => Err(nearest(text, self.ids.iter().chain(self.all.iter().map(|(n, _)| n)))),
+            [] => Err(nearest(
+                text,
+                self.ids.iter().chain(self.all.iter().map(|(n, _)| n)),
+            )),
             many => Err(format!(
                 "could be any of {}: write the id",
-                many.iter().map(|s| visible(s)).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|s| visible(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         }
     }

@@ -5,7 +5,10 @@ use super::book::Table;
 use super::columns::{SheetDef, README, SECTIONS, STORY, WHEN_FORMS};
 
 fn sheet_lines(def: &SheetDef, t: &mut Table) {
-    t.push(vec![format!("sheet {}", def.name), format!("one row per {}", def.row)]);
+    t.push(vec![
+        format!("sheet {}", def.name),
+        format!("one row per {}", def.row),
+    ]);
     for c in def.columns {
         let mut line = c.help.to_string();
         if c.required {
@@ -20,7 +23,14 @@ fn sheet_lines(def: &SheetDef, t: &mut Table) {
 
 /// The readme table.
 pub fn readme() -> Table {
-    let mut t = Table::new(README.name, README.columns.iter().map(|c| c.header.to_string()).collect());
+    let mut t = Table::new(
+        README.name,
+        README
+            .columns
+            .iter()
+            .map(|c| c.header.to_string())
+            .collect(),
+    );
     let lines: &[(&str, &str)] = &[
         ("grapevine workbook", "A story of format grapevine/1 in sheets. grapevine import reads it back; this sheet is written anew on export and ignored on import."),
         ("rows and columns", "One row per thing; the first row of a sheet is its header. Keep the headers; add columns of your own (kept as x- fields). End a sheet's name with (ignore) to keep notes grapevine skips."),
@@ -49,10 +59,17 @@ pub fn readme() -> Table {
 pub fn docs_table() -> String {
     let mut out = String::from("| sheet | column | meaning | example |\n|---|---|---|---|\n");
     for def in std::iter::once(&STORY).chain(SECTIONS) {
-        out.push_str(&format!("| `{}` | | one row per {} | |\n", def.name, def.row));
+        out.push_str(&format!(
+            "| `{}` | | one row per {} | |\n",
+            def.name, def.row
+        ));
         for c in def.columns {
             let req = if c.required { " (required)" } else { "" };
-            let ex = if c.example.is_empty() { String::new() } else { format!("`{}`", c.example) };
+            let ex = if c.example.is_empty() {
+                String::new()
+            } else {
+                format!("`{}`", c.example)
+            };
             out.push_str(&format!("| | `{}` | {}{req} | {ex} |\n", c.header, c.help));
         }
     }

@@ -9,7 +9,9 @@ use rust_xlsxwriter::{
 };
 
 use super::book::Table;
-use super::columns::{column_named, sheet_named, Allowed, Kind, CERTAINTIES, ENTITY_KINDS, EXACT, WHEN_FORMS};
+use super::columns::{
+    column_named, sheet_named, Allowed, Kind, CERTAINTIES, ENTITY_KINDS, EXACT, WHEN_FORMS,
+};
 
 /// The longest text a cell holds in Excel.
 pub const MAX_CELL_CHARS: usize = 32_767;
@@ -61,7 +63,9 @@ pub fn formula_led(s: &str) -> bool {
 fn formats() -> [Format; 4] {
     let text = Format::new().set_num_format("@");
     [
-        text.clone().set_bold().set_background_color(Color::RGB(0xE8_E8_E8)),
+        text.clone()
+            .set_bold()
+            .set_background_color(Color::RGB(0xE8_E8_E8)),
         text.clone().set_text_wrap(),
         text.clone().set_font_color(Color::RGB(0x99_99_99)),
         text,

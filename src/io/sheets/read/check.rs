@@ -25,7 +25,9 @@ fn settings(s: Option<&Sheet>, p: &mut Problems) -> Vec<Member> {
     let (fi, vi) = (at("field"), at("value"));
     let ei = s.cols.iter().position(|c| *c == super::Col::Exact);
     let cell = |row: &crate::io::sheets::book::Row, i: Option<usize>| -> String {
-        i.and_then(|i| row.cells.get(i)).cloned().unwrap_or_default()
+        i.and_then(|i| row.cells.get(i))
+            .cloned()
+            .unwrap_or_default()
     };
     for row in &s.table.rows {
         let raw = cell(row, fi);
@@ -72,7 +74,11 @@ fn settings(s: Option<&Sheet>, p: &mut Problems) -> Vec<Member> {
             }
         };
         if out.iter().any(|m| m.key == field) {
-            p.error(s.at(p, row.at, 0), &format!("{} is set twice", visible(field)), None);
+            p.error(
+                s.at(p, row.at, 0),
+                &format!("{} is set twice", visible(field)),
+                None,
+            );
             continue;
         }
         out.push(member(field, v));
@@ -96,12 +102,7 @@ fn own_exact(field: &str, value: &str, exact: &str) -> Option<Member> {
 }
 
 /// Checks what the cells of a record say and puts entity names to ids.
-fn check_record(
-    s: &Sheet,
-    r: &mut Record,
-    ctx: &Context,
-    p: &mut Problems,
-) {
+fn check_record(s: &Sheet, r: &mut Record, ctx: &Context, p: &mut Problems) {
     for (i, col) in s.cols.iter().enumerate() {
         let super::Col::Known(k) = col else { continue };
         let cell = s
@@ -114,7 +115,11 @@ fn check_record(
             .unwrap_or("");
         let at = || s.at(p, r.row, i);
         if k.required && cell.is_empty() {
-            p.error(at(), &format!("{} is required", k.header), Some(k.help.to_string()));
+            p.error(
+                at(),
+                &format!("{} is required", k.header),
+                Some(k.help.to_string()),
+            );
             continue;
         }
         if cell.is_empty() {
@@ -133,15 +138,29 @@ fn check_record(
             }
             (_, Allowed::Certainty) if !CERTAINTIES.contains(&cell) => {
                 let place = at();
-                p.error(place, &format!("\"{}\" is not a certainty", visible(cell)), Some("write confirmed, reported, alleged or unknown".into()));
+                p.error(
+                    place,
+                    &format!("\"{}\" is not a certainty", visible(cell)),
+                    Some("write confirmed, reported, alleged or unknown".into()),
+                );
             }
             (_, Allowed::EntityKind) if !ENTITY_KINDS.contains(&cell) && cell != "organization" => {
                 let place = at();
-                p.error(place, &format!("\"{}\" is not an entity kind", visible(cell)), Some("write person, organisation, group or other".into()));
+                p.error(
+                    place,
+                    &format!("\"{}\" is not an entity kind", visible(cell)),
+                    Some("write person, organisation, group or other".into()),
+                );
             }
-            (Kind::YesNo, _) if !["yes", "no", "true", "false"].contains(&cell.to_lowercase().as_str()) => {
+            (Kind::YesNo, _)
+                if !["yes", "no", "true", "false"].contains(&cell.to_lowercase().as_str()) =>
+            {
                 let place = at();
-                p.error(place, &format!("\"{}\" is not yes or no", visible(cell)), None);
+                p.error(
+                    place,
+                    &format!("\"{}\" is not yes or no", visible(cell)),
+                    None,
+                );
             }
             _ => {}
         }
@@ -175,17 +194,22 @@ fn check_refs(
         _ if entity => (&ctx.names.ids, "entity"),
         _ => return,
     };
-    let Some(m) = r.members.iter_mut().find(|m| m.key == field) else { return };
+    let Some(m) = r.members.iter_mut().find(|m| m.key == field) else {
+        return;
+    };
     let values: Vec<&mut String> = match &mut m.node.value {
         Value::String(v) => vec![v],
         Value::Array(items) => items
             .iter_mut()
             .filter_map(|n| match &mut n.value {
                 Value::String(v) => Some(v),
-                Value::Object(o) if field == "sources" => o.iter_mut().find(|x| x.key == "source").and_then(|x| match &mut x.node.value {
-                    Value::String(v) => Some(v),
-                    _ => None,
-                }),
+                Value::Object(o) if field == "sources" => o
+                    .iter_mut()
+                    .find(|x| x.key == "source")
+                    .and_then(|x| match &mut x.node.value {
+                        Value::String(v) => Some(v),
+                        _ => None,
+                    }),
                 _ => None,
             })
             .collect(),
@@ -219,7 +243,10 @@ fn duplicates(s: &Sheet, recs: &[Record], p: &mut Problems) {
                 p.error(
                     place,
                     &format!("the id \"{}\" is used twice", visible(id)),
-                    Some(format!("it is first defined at cell {}; give each row its own id", super::cell_name(*row, col))),
+                    Some(format!(
+                        "it is first defined at cell {}; give each row its own id",
+                        super::cell_name(*row, col)
+                    )),
                 );
             } else {
                 first.insert(id.clone(), r.row);
@@ -274,7 +301,14 @@ pub fn from_tables(tables: &[Table], mut p: Problems) -> Result<Imported, Error>
         for (claim, rows) in &cites {
             if let Some((_, row)) = rows.first() {
                 let place = s.at(&p, *row, 0);
-                p.error(place, &format!("no event, holding, message or relation \"{}\"", visible(claim)), Some(nearest(claim, ctx.events.iter().chain(&ctx.messages))));
+                p.error(
+                    place,
+                    &format!(
+                        "no event, holding, message or relation \"{}\"",
+                        visible(claim)
+                    ),
+                    Some(nearest(claim, ctx.events.iter().chain(&ctx.messages))),
+                );
             }
         }
     }
@@ -302,7 +336,10 @@ fn assemble(top: &mut Vec<Member>, read: Vec<(&Sheet, Vec<Record>)>) {
             continue;
         }
         has_entities |= s.def.section == "entities";
-        let items = recs.into_iter().map(|r| node(Value::Object(r.members))).collect();
+        let items = recs
+            .into_iter()
+            .map(|r| node(Value::Object(r.members)))
+            .collect();
         top.retain(|m| m.key != s.def.section);
         top.push(member(s.def.section, Value::Array(items)));
     }
@@ -310,7 +347,10 @@ fn assemble(top: &mut Vec<Member>, read: Vec<(&Sheet, Vec<Record>)>) {
         top.push(member("entities", Value::Array(Vec::new())));
     }
     if !top.iter().any(|m| m.key == "format") {
-        top.insert(0, member("format", Value::String(crate::model::FORMAT.to_string())));
+        top.insert(
+            0,
+            member("format", Value::String(crate::model::FORMAT.to_string())),
+        );
     }
     let _ = strings;
 }
