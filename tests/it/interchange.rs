@@ -1739,8 +1739,18 @@ fn gexf_and_graphml_write_the_messages_on_their_origin() {
         for m in s.messages.iter().filter(|m| m.origin.is_some()) {
             let b = back.messages.iter().find(|b| b.id == m.id).unwrap();
             assert_eq!(
-                (&b.title, &b.text, &b.origin, b.time.as_ref().map(|t| &t.text)),
-                (&m.title, &m.text, &m.origin, m.time.as_ref().map(|t| &t.text)),
+                (
+                    &b.title,
+                    &b.text,
+                    &b.origin,
+                    b.time.as_ref().map(|t| &t.text)
+                ),
+                (
+                    &m.title,
+                    &m.text,
+                    &m.origin,
+                    m.time.as_ref().map(|t| &t.text)
+                ),
                 "{name}: {}",
                 m.id
             );

@@ -79,7 +79,8 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
-    /// Every format.
+    /// Every graph format (not the claims workbook, [`ExportFormat::Xlsx`]
+    /// and [`ExportFormat::Sheets`], which is the story itself in sheets).
     pub const ALL: [ExportFormat; 7] = [
         ExportFormat::Ftm,
         ExportFormat::Gexf,

@@ -193,15 +193,19 @@ fn keep(name: &str) -> bool {
         && super::columns::sheet_named(name).is_none_or(|d| d.name != "readme")
 }
 
-fn put(
-    cells: &mut Cells,
-    pos: (u32, u32),
-    raw: Raw,
-    name: &str,
+/// The sheet being read: its name, its calendar and the limits.
+struct At<'a> {
+    name: &'a str,
     is_1904: bool,
-    limits: &Limits,
-    p: &mut Problems,
-) -> bool {
+    limits: &'a Limits,
+}
+
+fn put(cells: &mut Cells, pos: (u32, u32), raw: Raw, at: &At, p: &mut Problems) -> bool {
+    let At {
+        name,
+        is_1904,
+        limits,
+    } = *at;
     let file = p.file.clone();
     let place = || p_at(&file, name, pos);
     if let Some(s) = text(raw, &place, is_1904, p) {
@@ -255,21 +259,18 @@ pub fn read_xlsx(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table
     let mut tables = Vec::new();
     for sheet in meta.iter().filter(|s| keep(&s.name)) {
         hidden(&sheet.name, &sheet.visible, p);
+        let at = At {
+            name: &sheet.name,
+            is_1904,
+            limits,
+        };
         let mut cells = Cells::new();
         if let Ok(mut reader) = wb.worksheet_cells_reader(&sheet.name) {
             while let Ok(Some(cell)) = reader.next_cell() {
                 let Some(r) = raw(cell.get_value()) else {
                     continue;
                 };
-                if !put(
-                    &mut cells,
-                    cell.get_position(),
-                    r,
-                    &sheet.name,
-                    is_1904,
-                    limits,
-                    p,
-                ) {
+                if !put(&mut cells, cell.get_position(), r, &at, p) {
                     break;
                 }
             }
@@ -326,20 +327,17 @@ pub fn read_ods(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table>
     let mut tables = Vec::new();
     for sheet in meta.iter().filter(|s| keep(&s.name)) {
         hidden(&sheet.name, &sheet.visible, p);
+        let at = At {
+            name: &sheet.name,
+            is_1904: false,
+            limits,
+        };
         let mut cells = Cells::new();
         if let Ok(range) = wb.worksheet_range(&sheet.name) {
             for (r, c, d) in range.used_cells() {
                 let (r0, c0) = range.start().unwrap_or((0, 0));
                 let Some(raw) = raw_data(d) else { continue };
-                if !put(
-                    &mut cells,
-                    (r0 + r as u32, c0 + c as u32),
-                    raw,
-                    &sheet.name,
-                    false,
-                    limits,
-                    p,
-                ) {
+                if !put(&mut cells, (r0 + r as u32, c0 + c as u32), raw, &at, p) {
                     break;
                 }
             }

@@ -164,7 +164,7 @@ fn check_record(s: &Sheet, r: &mut Record, ctx: &Context, p: &mut Problems) {
             }
             _ => {}
         }
-        check_refs(s, r, k.field, k.kind, i, ctx, p);
+        check_refs(s, r, (k.field, k.kind, i), ctx, p);
     }
 }
 
@@ -180,9 +180,7 @@ struct Context {
 fn check_refs(
     s: &Sheet,
     r: &mut Record,
-    field: &str,
-    kind: Kind,
-    i: usize,
+    (field, kind, i): (&str, Kind, usize),
     ctx: &Context,
     p: &mut Problems,
 ) {
