@@ -365,10 +365,19 @@ impl Names {
         hits.dedup();
         match hits.as_slice() {
             [one] => Ok((*one).clone()),
-            [] => Err(nearest(
-                text,
-                self.ids.iter().chain(self.all.iter().map(|(n, _)| n)),
-            )),
+            [] => {
+                // The nearest name, said by its entity's id.
+                let best = self
+                    .all
+                    .iter()
+                    .map(|(n, id)| (suggest_distance(&t, n), id))
+                    .filter(|(d, _)| *d <= 3.max(t.chars().count() / 3))
+                    .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+                Err(match best {
+                    Some((_, id)) => format!("did you mean {}?", visible(id)),
+                    None => "no entity's id, name or alias is near it: add the entity to the entities sheet".into(),
+                })
+            }
             many => Err(format!(
                 "could be any of {}: write the id",
                 many.iter()
