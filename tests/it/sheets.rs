@@ -293,6 +293,27 @@ fn own_columns_are_kept_as_x_fields_and_sheet_names_are_tolerant() {
 }
 
 #[test]
+fn dates_as_a_spreadsheet_displays_them_get_the_text_to_type() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("entities.csv"), "id,name\nann,Ann\n").unwrap();
+    std::fs::write(
+        dir.path().join("markers.csv"),
+        "id,label,when\nm1,One,9/20/2016\nm2,Two,10/12/2016\n",
+    )
+    .unwrap();
+    let text = rendered(read_with(dir.path(), &LIMITS).unwrap_err());
+    assert!(text.contains("sheet \"markers\", cell C2 (when)"), "{text}");
+    assert!(
+        text.contains("write 2016-09-20: dates are written year-month-day"),
+        "{text}"
+    );
+    assert!(
+        text.contains("write 2016-10-12 or 2016-12-10, whichever was meant"),
+        "{text}"
+    );
+}
+
+#[test]
 fn csv_that_is_not_utf8_is_refused_at_the_sheet() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("entities.csv"), b"id,name\nzoe,Zo\xEB\n").unwrap();

@@ -132,7 +132,10 @@ fn check_record(s: &Sheet, r: &mut Record, ctx: &Context, p: &mut Problems) {
                     p.error(
                         place,
                         &format!("\"{}\" is not a time grapevine reads: {}", visible(cell), e.message),
-                        Some(format!("{}; e.g. 2016-09-20 (that day), 2016-09 (the month) or 2016-09-20/.. (from then on)", e.help)),
+                        Some(match slashed_date(cell) {
+                            Some(proposal) => proposal,
+                            None => format!("{}; e.g. 2016-09-20 (that day), 2016-09 (the month) or 2016-09-20/.. (from then on)", e.help),
+                        }),
                     );
                 }
             }
@@ -165,6 +168,37 @@ fn check_record(s: &Sheet, r: &mut Record, ctx: &Context, p: &mut Problems) {
             _ => {}
         }
         check_refs(s, r, (k.field, k.kind, i), ctx, p);
+    }
+}
+
+/// A spreadsheet's display of a date (`9/20/2016`, `20/09/2016`,
+/// `20.09.2016`) as the day or days it may stand for.
+fn slashed_date(cell: &str) -> Option<String> {
+    let parts: Vec<&str> = cell.split(['/', '.']).collect();
+    let [a, b, y] = parts.as_slice() else {
+        return None;
+    };
+    let n = |s: &str| s.trim().parse::<i16>().ok();
+    let (a, b, y) = (n(a)?, n(b)?, n(y)?);
+    let y = if y < 100 { 2000 + y } else { y };
+    let day = |m: i16, d: i16| {
+        jiff::civil::Date::new(y, m as i8, d as i8)
+            .ok()
+            .map(|d| d.to_string())
+    };
+    let readings: Vec<String> = [day(a, b), day(b, a)]
+        .into_iter()
+        .flatten()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    match readings.as_slice() {
+        [] => None,
+        [one] => Some(format!("write {one}: dates are written year-month-day")),
+        [x, y] => Some(format!(
+            "write {x} or {y}, whichever was meant: dates are written year-month-day"
+        )),
+        _ => None,
     }
 }
 
