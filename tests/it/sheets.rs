@@ -417,3 +417,31 @@ fn the_docs_describe_every_sheet_and_column_of_the_table() {
         );
     }
 }
+
+#[test]
+fn a_hidden_sheet_is_read_with_a_warning() {
+    let mut wb = Workbook::new();
+    let events = wb.add_worksheet();
+    events.set_name("events").unwrap();
+    events.write_string(0, 0, "id").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("Entities").unwrap();
+    ws.write_string(0, 0, "ID").unwrap();
+    ws.write_string(0, 1, "Name").unwrap();
+    ws.write_string(1, 0, "ann").unwrap();
+    ws.write_string(1, 1, "Ann").unwrap();
+    ws.set_hidden(true);
+    let read = read_bytes(
+        "claims.xlsx",
+        wb.save_to_buffer().unwrap(),
+        Form::Xlsx,
+        &LIMITS,
+    )
+    .unwrap();
+    assert_eq!(read.story.entities.len(), 1);
+    let text = read.report.render();
+    assert!(
+        text.contains("sheet \"Entities\": the sheet is hidden; it was read"),
+        "{text}"
+    );
+}

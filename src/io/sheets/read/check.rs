@@ -290,6 +290,17 @@ fn duplicates(s: &Sheet, recs: &[Record], p: &mut Problems) {
 /// A story from a workbook's tables, with the reader's `problems` so far.
 pub fn from_tables(tables: &[Table], mut p: Problems) -> Result<Imported, Error> {
     let all = sheets(tables, &mut p);
+    if all.is_empty() && !p.failed() {
+        let file = p.file.clone();
+        p.error(
+            file,
+            "no sheet grapevine reads",
+            Some(format!(
+                "a claims workbook has the sheets story, {} (grapevine new claims.xlsx writes one to start from)",
+                SECTIONS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
     let find = |name: &str| all.iter().find(|s| s.def.name == name);
     let mut top = settings(find("story"), &mut p);
     let tz_name = match get(&top, "timezone") {
