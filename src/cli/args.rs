@@ -83,7 +83,8 @@ pub struct Cli {
 /// The input file and how to read it (every command but `fmt`).
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// The story file, or a CSV contact list (.csv); `-` reads standard input.
+    /// The story file, a CSV contact list (.csv) or a claims workbook (.xlsx, .ods, a folder
+    /// of CSV files); `-` reads standard input.
     pub file: PathBuf,
     /// No progress bar while a large file loads (it is shown only on a terminal anyway).
     #[arg(long, short)]
@@ -335,7 +336,8 @@ of a schema that is not read; errors are located by line and column.",
         timezone: Option<String>,
     },
     /// Write the story (or a CSV corpus) for another tool: FollowTheMoney, GEXF, GraphML,
-    /// Cytoscape.js, Mermaid, Cypher, Neo4j CSV. Says what the format cannot keep.
+    /// Cytoscape.js, Mermaid, Cypher, Neo4j CSV, or the claims workbook (xlsx, a folder of CSV
+    /// files). Says what the format cannot keep.
     #[command(after_help = after(
         "What the format loses is printed on standard error (--json: as a JSON list, on standard
 output when -o is given). --strict-export makes any loss an error: nothing is written and
