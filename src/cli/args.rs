@@ -83,7 +83,8 @@ pub struct Cli {
 /// The input file and how to read it (every command but `fmt`).
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// The story file, or a CSV contact list (.csv); `-` reads standard input.
+    /// The story file, a CSV contact list (.csv) or a claims workbook (.xlsx, .ods, a folder
+    /// of CSV files); `-` reads standard input.
     pub file: PathBuf,
     /// No progress bar while a large file loads (it is shown only on a terminal anyway).
     #[arg(long, short)]
@@ -308,14 +309,16 @@ with its contacts. `grapevine render FILE --connect A B ...` draws it.",
   grapevine render graphs/trump-jr-wikileaks.json --connect trump-jr assange -o link.svg"
     ))]
     Render(RenderArgs),
-    /// Convert a CSV contact list (from,to,time[,id,kind,certainty,carries]), a FollowTheMoney
-    /// JSONL file or a GEXF file to a story file.
+    /// Convert a claims workbook (.xlsx, .ods, a folder of CSV files), a CSV contact list
+    /// (from,to,time[,id,kind,certainty,carries]), a FollowTheMoney JSONL file or a GEXF file
+    /// to a story file.
     #[command(after_help = after(
         "Without --from the input is read as every command reads it (a story or a CSV contact
 list). With --from ftm or --from gexf, what the file holds that a story has no field for
 is kept as x-ftm-... or x-gexf-... fields and listed on standard error, with every entity
 of a schema that is not read; errors are located by line and column.",
-        "  grapevine import mail.csv -o story.json
+        "  grapevine import claims.xlsx -o story.json
+  grapevine import mail.csv -o story.json
   grapevine import entities.ftm.json --from ftm --timezone America/New_York -o story.json
   grapevine import story.gexf --from gexf -o story.json"
     ))]
@@ -333,19 +336,36 @@ of a schema that is not read; errors are located by line and column.",
         timezone: Option<String>,
     },
     /// Write the story (or a CSV corpus) for another tool: FollowTheMoney, GEXF, GraphML,
-    /// Cytoscape.js, Mermaid, Cypher, Neo4j CSV. Says what the format cannot keep.
+    /// Cytoscape.js, Mermaid, Cypher, Neo4j CSV, or the claims workbook (xlsx, a folder of CSV
+    /// files). Says what the format cannot keep.
     #[command(after_help = after(
         "What the format loses is printed on standard error (--json: as a JSON list, on standard
 output when -o is given). --strict-export makes any loss an error: nothing is written and
-the exit code is 2. --to neo4j-csv writes five files into the folder OUT. docs/interchange.md
+the exit code is 2. --to neo4j-csv writes five files into the folder OUT, --to sheets one
+CSV file a sheet of the claims workbook (--to xlsx), which `import` reads back unchanged. docs/interchange.md
 has each format's mapping and the command that loads it in the receiving tool.",
         "  grapevine export graphs/trump-jr-wikileaks.json --to gexf -o story.gexf
   grapevine export graphs/trump-jr-wikileaks.json --to ftm -o story.ftm.json
   grapevine export graphs/trump-jr-wikileaks.json --to cypher -o story.cypher
   grapevine export graphs/trump-jr-wikileaks.json --to neo4j-csv -o neo4j-import
+  grapevine export graphs/trump-jr-wikileaks.json --to xlsx -o claims.xlsx
   grapevine export graphs/trump-jr-wikileaks.json --to mermaid --around kushner"
     ))]
     Export(ExportArgs),
+    /// Start a story from a template: a claims workbook (.xlsx), a folder of CSV files (a
+    /// name without extension) or a story file (.json), with one example row of each kind.
+    #[command(after_help = after(
+        "The template has a readme sheet that explains every column, and one example of each
+kind of row, taken from the bundled story (graphs/trump-jr-wikileaks.json): replace them
+with your own. An existing file is never overwritten.",
+        "  grapevine new claims.xlsx
+  grapevine new claims
+  grapevine new story.json"
+    ))]
+    New {
+        /// The file to write: .xlsx, .json, or a folder for CSV files.
+        file: PathBuf,
+    },
 }
 
 /// `grapevine critical`

@@ -34,12 +34,13 @@ pub fn run(out: &mut Out, args: &ExportArgs) -> Result<u8, CliError> {
         )));
     }
     match (&args.output, format) {
-        (None, ExportFormat::Neo4jCsv) => {
-            return Err(CliError::Usage(
-                "--to neo4j-csv writes several files: give the folder with -o DIR".into(),
-            ))
+        (None, ExportFormat::Neo4jCsv | ExportFormat::Sheets) => {
+            return Err(CliError::Usage(format!(
+                "--to {} writes several files: give the folder with -o DIR",
+                format.name()
+            )))
         }
-        (Some(dir), ExportFormat::Neo4jCsv) => {
+        (Some(dir), ExportFormat::Neo4jCsv | ExportFormat::Sheets) => {
             std::fs::create_dir_all(dir).map_err(|source| Error::Io {
                 path: dir.display().to_string(),
                 source,

@@ -14,6 +14,7 @@ mod export;
 mod fmt;
 mod import;
 mod input;
+mod new;
 mod output;
 mod path;
 mod query;
@@ -134,5 +135,6 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             timezone.as_deref(),
         ),
         Command::Export(args) => export::run(&mut out, &args),
+        Command::New { file } => new::run(&file),
     }
 }

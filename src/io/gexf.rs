@@ -10,7 +10,9 @@
 //! else its spell (or `start` and `end`) at its `precision`; its `after`
 //! (a JSON list) the events it follows. A node's `holdings` (a JSON list
 //! of objects with `id`, `message`, `certainty`, `time`, `summary`,
-//! `quote`) are the entity's holdings. Every other attribute is kept as an
+//! `quote`) are the entity's holdings, and its `messages` (a JSON list of
+//! objects with `id`, `title`, `text`, `time`) the messages it is the
+//! origin of. Every other attribute is kept as an
 //! `x-gexf-TITLE` field and listed in a warning.
 //!
 //! [`export::gexf`]: super::export::gexf
@@ -34,7 +36,7 @@ use crate::Error;
 
 use super::csv::{thousands, MAX_COLUMNS as MAX_FIELDS};
 
-const NODE_READ: [&str; 7] = [
+const NODE_READ: [&str; 8] = [
     "kind",
     "aliases",
     "tags",
@@ -42,6 +44,7 @@ const NODE_READ: [&str; 7] = [
     "url",
     "colour",
     "holdings",
+    "messages",
 ];
 /// The fields of a holding in a node's `holdings` that are read (its dates
 /// are read from `time`; the rest is kept as `x-gexf-` fields).
@@ -154,6 +157,7 @@ fn read_gexf_all(name: &str, text: &str) -> Result<Imported, Error> {
         messages: Vec::new(),
         origins: HashMap::new(),
         multi_spell: None,
+        defined: Vec::new(),
     };
     reading.nodes(graph);
     let edges = reading.edges(graph);
@@ -193,6 +197,8 @@ struct Reading {
     origins: super::origin::Origins,
     /// Edges with several spells: how many, and the first.
     multi_spell: Option<(usize, Range<usize>)>,
+    /// The messages the nodes' `messages` define, in node order.
+    defined: Vec<Message>,
 }
 
 impl Reading {
@@ -306,6 +312,32 @@ impl Reading {
         Some(out)
     }
 
+    /// The messages node `entity` is the origin of, as its `messages`
+    /// attribute lists them (`None` when it is no JSON list of objects
+    /// with an id).
+    fn originated(
+        &mut self,
+        entity: &str,
+        text: &str,
+        span: &Range<usize>,
+    ) -> Option<Vec<Message>> {
+        let list: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_str(text).ok()?;
+        let mut out = Vec::new();
+        for o in list {
+            let s = |k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            out.push(Message {
+                id: s("id")?,
+                title: s("title"),
+                text: s("text"),
+                origin: Some(entity.to_string()),
+                time: self.holding_time(s("time"), span),
+                ..Message::default()
+            });
+        }
+        Some(out)
+    }
+
     /// A holding's time (an error when it is no time expression).
     fn holding_time(&mut self, t: Option<String>, span: &Range<usize>) -> Option<TimeExpr> {
         let t = t?;
@@ -385,6 +417,12 @@ impl Reading {
                 match self.holdings(id, text, &sp) {
                     Some(hs) => self.story.holdings.extend(hs),
                     None => extra.push(self.keep("holdings", text, &sp)),
+                }
+            }
+            if let Some(text) = a.get("messages") {
+                match self.originated(id, text, &sp) {
+                    Some(ms) => self.defined.extend(ms),
+                    None => extra.push(self.keep("messages", text, &sp)),
                 }
             }
             self.story.entities.push(Entity {
@@ -627,6 +665,7 @@ impl Reading {
             ids,
             mut origins,
             multi_spell,
+            defined,
             ..
         } = self;
         if let Some((n, sp)) = multi_spell {
@@ -639,24 +678,29 @@ impl Reading {
                 "first here",
             ));
         }
-        if !messages.is_empty() {
+        let defined_ids: std::collections::HashSet<&str> =
+            defined.iter().map(|m| m.id.as_str()).collect();
+        let stubs: Vec<String> = messages
+            .into_iter()
+            .filter(|id| !defined_ids.contains(id.as_str()))
+            .collect();
+        if !stubs.is_empty() {
             report.diagnostics.push(Diagnostic::warning(
                 format!(
-                    "{} carried message{} read with only an id (GEXF holds no messages)",
-                    messages.len(),
-                    if messages.len() == 1 { "" } else { "s" }
+                    "{} carried message{} read with only an id (the file does not define {})",
+                    stubs.len(),
+                    if stubs.len() == 1 { "" } else { "s" },
+                    if stubs.len() == 1 { "it" } else { "them" }
                 ),
                 None,
                 "",
             ));
         }
-        story.messages = messages
-            .into_iter()
-            .map(|id| Message {
-                id,
-                ..Message::default()
-            })
-            .collect();
+        story.messages = defined;
+        story.messages.extend(stubs.into_iter().map(|id| Message {
+            id,
+            ..Message::default()
+        }));
         let more = kept.len().saturating_sub(super::ftm::MAX_KEPT_SHOWN);
         if more > 0 {
             report.diagnostics.push(Diagnostic::warning(

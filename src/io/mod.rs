@@ -12,6 +12,7 @@ mod json;
 pub mod load;
 mod origin;
 pub mod save;
+pub mod sheets;
 
 use std::path::Path;
 
@@ -201,6 +202,15 @@ pub fn read(path: &Path, options: &csv::CsvOptions) -> Result<Input, Error> {
     } else {
         path.display().to_string()
     };
+    // A claims workbook (.xlsx, .ods, a folder of CSV files).
+    if !is_stdin(path) && sheets::form(path).is_some() {
+        let imported = sheets::read_workbook(path)?;
+        return Ok(Input::Story {
+            catalog: Box::new(StoryCatalog::owned(imported.story)),
+            report: imported.report,
+            event_spans: Vec::new(),
+        });
+    }
     // A named CSV file is streamed with its size known (for progress).
     if !is_stdin(path) && is_csv(path) {
         return Ok(Input::Corpus(Box::new(csv::Corpus::load(path, options)?)));

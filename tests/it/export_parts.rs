@@ -333,7 +333,7 @@ fn found(format: ExportFormat, x: &Exported) -> Found {
         ExportFormat::Cypher => cypher(&text()),
         ExportFormat::Neo4jCsv => neo4j_csv(x),
         ExportFormat::Ftm => ftm(&text()),
-        ExportFormat::Mermaid => Found::default(),
+        ExportFormat::Mermaid | ExportFormat::Xlsx | ExportFormat::Sheets => Found::default(),
     }
 }
 

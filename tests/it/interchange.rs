@@ -957,7 +957,7 @@ certainty, kind and carried messages kept as keywords (grapevine:certainty=...),
     assert_eq!(
         text(ExportFormat::Gexf),
         "GEXF: 1 source written only inside the citations' text, \
-4 traced messages not written (their ids stay in carries), 89 citations flattened into a sources text"
+98 citations flattened into a sources text"
     );
     assert_eq!(
         text(ExportFormat::Cypher),
@@ -1784,4 +1784,48 @@ fn import_from_ftm_and_gexf_with_located_errors() {
     let o = run(&["import", csv.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stdout).contains("\"a@x.org\""));
+}
+
+/// GEXF and GraphML write each message on its origin's node (so that
+/// Gephi's timeline replays its spread with the contacts' `carries`), the
+/// GEXF import reads them back, and the loss report names only the
+/// messages with no origin.
+#[test]
+fn gexf_and_graphml_write_the_messages_on_their_origin() {
+    for (name, s) in stories() {
+        let gexf = String::from_utf8(bytes(&exported(&s, ExportFormat::Gexf)).to_vec()).unwrap();
+        let back = grapevine::internals::io::gexf::read_gexf("x.gexf", &gexf)
+            .unwrap()
+            .story;
+        let orphans = s.messages.iter().filter(|m| m.origin.is_none()).count();
+        for m in s.messages.iter().filter(|m| m.origin.is_some()) {
+            let b = back.messages.iter().find(|b| b.id == m.id).unwrap();
+            assert_eq!(
+                (
+                    &b.title,
+                    &b.text,
+                    &b.origin,
+                    b.time.as_ref().map(|t| &t.text)
+                ),
+                (
+                    &m.title,
+                    &m.text,
+                    &m.origin,
+                    m.time.as_ref().map(|t| &t.text)
+                ),
+                "{name}: {}",
+                m.id
+            );
+        }
+        for f in [ExportFormat::Gexf, ExportFormat::Graphml] {
+            assert_eq!(exported(&s, f).loss.count("messages"), orphans, "{name}");
+        }
+        let graphml = exported(&s, ExportFormat::Graphml);
+        let graphml = String::from_utf8_lossy(bytes(&graphml));
+        assert_eq!(
+            graphml.contains("<data key=\"node.messages\">"),
+            s.messages.len() > orphans,
+            "{name}"
+        );
+    }
 }

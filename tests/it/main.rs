@@ -25,6 +25,7 @@ mod malformed;
 mod reach_props;
 mod render;
 mod roundtrip;
+mod sheets;
 mod stories;
 mod story;
 mod strategies;

@@ -124,7 +124,7 @@ pub fn export(catalog: &dyn Catalog) -> Exported {
         left,
         "{n} membership{s} not drawn as a compound parent (a node has one; kept as edges)",
     );
-    graph_losses(catalog, &mut loss);
+    graph_losses(catalog, &mut loss, false);
     Exported::single(text.into_bytes(), loss)
 }
 

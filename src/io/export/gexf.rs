@@ -13,14 +13,18 @@
 //! as attributes. Relations are edges with `relation` true. The graph's
 //! `timezone` is the story's. An entity's holdings (it had a message by
 //! some time) are its node's attribute `holdings`, a JSON list: they are
-//! not contacts, so not edges. Markers have no place (GEXF has no graph
+//! not contacts, so not edges; the messages it is the origin of (title,
+//! text, dates) its attribute `messages`, so that with the edges' spells
+//! and `carries` Gephi's timeline replays a message's spread. Markers have no place (GEXF has no graph
 //! attributes) and are reported lost.
 //!
 //! Spells hold instants in UTC (`2016-09-20T04:00:00Z`); the file says
 //! `timeformat="date"` because networkx reads no other name for dates (the
 //! schema's time type takes dates and date-times alike).
 
-use super::parts::{holdings_by_entity, holdings_json, lose_markers};
+use super::parts::{
+    holdings_by_entity, holdings_json, lose_markers, messages_by_origin, originated_json,
+};
 use super::{
     contact_attributes, graph_losses, kind_colour, links, relation_attributes, rgb, DateColumns,
     EdgeIds, ExportFormat, Exported, Link, LossReport, XmlText,
@@ -29,7 +33,7 @@ use crate::catalog::{Catalog, EntityId};
 use crate::model::{Holding, TimeExpr};
 
 /// The node attributes, `(id, type)`: the id is also the title.
-pub const NODE_ATTRIBUTES: [(&str, &str); 7] = [
+pub const NODE_ATTRIBUTES: [(&str, &str); 8] = [
     ("kind", "string"),
     ("aliases", "string"),
     ("tags", "string"),
@@ -37,6 +41,7 @@ pub const NODE_ATTRIBUTES: [(&str, &str); 7] = [
     ("url", "string"),
     ("colour", "string"),
     ("holdings", "string"),
+    ("messages", "string"),
 ];
 
 /// The edge attributes, `(id, type)`.
@@ -101,8 +106,9 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
     }
     s.push_str("    <nodes>\n");
     let held = holdings_by_entity(catalog);
+    let origins = messages_by_origin(catalog);
     for u in EntityId::all(catalog.entity_count()) {
-        node(catalog, (u, held.get(&u)), &mut x, &mut s);
+        node(catalog, (u, held.get(&u), origins.get(&u)), &mut x, &mut s);
     }
     s.push_str("    </nodes>\n    <edges>\n");
     let mut ids = EdgeIds::new(catalog, "e");
@@ -122,7 +128,7 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
         edge_body(atts, time.as_ref(), &mut x, &mut s);
     }
     s.push_str("    </edges>\n  </graph>\n</gexf>\n");
-    graph_losses(catalog, &mut loss);
+    graph_losses(catalog, &mut loss, true);
     lose_markers(catalog, &mut loss);
     x.report(&mut loss);
     Exported::single(s.into_bytes(), loss)
@@ -149,10 +155,11 @@ xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=
     s.push_str("  </meta>\n");
 }
 
-/// Entity `u` as a node, with its holdings.
+/// Entity `u` as a node, with its holdings and the messages it is the
+/// origin of.
 fn node(
     catalog: &dyn Catalog,
-    (u, held): (EntityId, Option<&Vec<&Holding>>),
+    (u, held, originated): (EntityId, Option<&Vec<&Holding>>, Option<&Vec<usize>>),
     x: &mut XmlText,
     s: &mut String,
 ) {
@@ -171,6 +178,10 @@ fn node(
     let aliases = json(x, &e.aliases);
     let tags = json(x, &e.tags);
     let holdings = holdings_json(catalog, held).map(|mut list| {
+        x.fix_value(&mut list);
+        list.to_string()
+    });
+    let messages = originated_json(catalog, originated).map(|mut list| {
         x.fix_value(&mut list);
         list.to_string()
     });
@@ -193,6 +204,7 @@ fn node(
     att(s, "url", e.url.as_deref());
     att(s, "colour", Some(colour));
     att(s, "holdings", holdings.as_deref());
+    att(s, "messages", messages.as_deref());
     let (r, g, b) = rgb(colour);
     s.push_str(&format!(
         "        </attvalues>\n        <color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>\n      </node>\n"

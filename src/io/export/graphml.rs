@@ -11,7 +11,9 @@
 //! so not edges), a contact's `after` the events it follows, and the
 //! story's markers the graph's `markers` (a JSON list).
 
-use super::parts::{holdings_by_entity, holdings_json, markers_json};
+use super::parts::{
+    holdings_by_entity, holdings_json, markers_json, messages_by_origin, originated_json,
+};
 use super::{
     contact_attributes, graph_losses, kind_colour, links, relation_attributes, DateColumns,
     ExportFormat, Exported, LossReport, XmlText,
@@ -20,7 +22,7 @@ use crate::catalog::{Catalog, EntityId};
 use crate::model::Holding;
 
 /// The keys, `(for, name, type)`; key ids are `for` and name (`node.kind`).
-pub const KEYS: [(&str, &str, &str); 27] = [
+pub const KEYS: [(&str, &str, &str); 28] = [
     ("node", "entity", "string"),
     ("node", "name", "string"),
     ("node", "kind", "string"),
@@ -30,6 +32,7 @@ pub const KEYS: [(&str, &str, &str); 27] = [
     ("node", "url", "string"),
     ("node", "colour", "string"),
     ("node", "holdings", "string"),
+    ("node", "messages", "string"),
     ("edge", "event", "string"),
     ("edge", "relation", "boolean"),
     ("edge", "mutual", "boolean"),
@@ -75,8 +78,9 @@ xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphd
         data(&mut x, &mut s, "    ", "graph.markers", &m.to_string());
     }
     let held = holdings_by_entity(catalog);
+    let origins = messages_by_origin(catalog);
     for u in EntityId::all(catalog.entity_count()) {
-        node(catalog, (u, held.get(&u)), &mut x, &mut s);
+        node(catalog, (u, held.get(&u), origins.get(&u)), &mut x, &mut s);
     }
     for (i, link) in links(catalog).into_iter().enumerate() {
         let mut atts: Vec<(&str, String)> = Vec::new();
@@ -114,7 +118,7 @@ xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphd
         s.push_str("    </edge>\n");
     }
     s.push_str("  </graph>\n</graphml>\n");
-    graph_losses(catalog, &mut loss);
+    graph_losses(catalog, &mut loss, true);
     x.report(&mut loss);
     Exported::single(s.into_bytes(), loss)
 }
@@ -127,10 +131,11 @@ fn data(x: &mut XmlText, s: &mut String, indent: &str, key: &str, v: &str) {
     ));
 }
 
-/// Entity `u` as a node, with its holdings.
+/// Entity `u` as a node, with its holdings and the messages it is the
+/// origin of.
 fn node(
     catalog: &dyn Catalog,
-    (u, held): (EntityId, Option<&Vec<&Holding>>),
+    (u, held, originated): (EntityId, Option<&Vec<&Holding>>, Option<&Vec<usize>>),
     x: &mut XmlText,
     s: &mut String,
 ) {
@@ -157,6 +162,10 @@ fn node(
     if let Some(mut list) = holdings_json(catalog, held) {
         x.fix_value(&mut list);
         data(x, s, ind, "node.holdings", &list.to_string());
+    }
+    if let Some(mut list) = originated_json(catalog, originated) {
+        x.fix_value(&mut list);
+        data(x, s, ind, "node.messages", &list.to_string());
     }
     s.push_str("    </node>\n");
 }

@@ -62,10 +62,25 @@ pub enum ExportFormat {
         value(help = "CSV files for neo4j-admin database import full")
     )]
     Neo4jCsv,
+    /// The claims workbook (`.xlsx`): the story in sheets, read back without loss.
+    #[cfg_attr(
+        feature = "cli",
+        value(
+            help = "the claims workbook (.xlsx): the story in sheets, imported back without loss"
+        )
+    )]
+    Xlsx,
+    /// The claims workbook as CSV files, one a sheet (Google Sheets).
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "the claims workbook as a folder of CSV files, one a sheet (Google Sheets)")
+    )]
+    Sheets,
 }
 
 impl ExportFormat {
-    /// Every format.
+    /// Every graph format (not the claims workbook, [`ExportFormat::Xlsx`]
+    /// and [`ExportFormat::Sheets`], which is the story itself in sheets).
     pub const ALL: [ExportFormat; 7] = [
         ExportFormat::Ftm,
         ExportFormat::Gexf,
@@ -86,6 +101,8 @@ impl ExportFormat {
             ExportFormat::Mermaid => "mermaid",
             ExportFormat::Cypher => "cypher",
             ExportFormat::Neo4jCsv => "neo4j-csv",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Sheets => "sheets",
         }
     }
 
@@ -99,6 +116,8 @@ impl ExportFormat {
             ExportFormat::Mermaid => "Mermaid",
             ExportFormat::Cypher => "Cypher",
             ExportFormat::Neo4jCsv => "Neo4j CSV",
+            ExportFormat::Xlsx => "claims workbook",
+            ExportFormat::Sheets => "claims workbook (CSV)",
         }
     }
 }
@@ -244,7 +263,35 @@ pub fn export(
         ExportFormat::Mermaid => mermaid::export(catalog)?,
         ExportFormat::Cypher => cypher::export_script(catalog),
         ExportFormat::Neo4jCsv => cypher::export_csv(catalog),
+        ExportFormat::Xlsx | ExportFormat::Sheets => sheets(&catalog.excerpt(None, None), format)?,
     })
+}
+
+/// A story as the claims workbook: `.xlsx`, or CSV files one a sheet.
+/// Nothing is lost (`docs/sheets.md`); a cell longer than a spreadsheet
+/// holds is an error naming it.
+pub fn sheets(story: &crate::model::Story, format: ExportFormat) -> Result<Exported, Error> {
+    let loss = LossReport::new(format);
+    if format == ExportFormat::Sheets {
+        return Ok(Exported {
+            files: crate::io::sheets::to_csv_files(story),
+            loss,
+        });
+    }
+    match crate::io::sheets::to_xlsx(story) {
+        Ok(bytes) => Ok(Exported::single(bytes, loss)),
+        Err(e) => {
+            let mut report = crate::diagnostic::Report::new("workbook", "");
+            report
+                .diagnostics
+                .push(crate::diagnostic::Diagnostic::error(
+                    e.to_string(),
+                    None,
+                    "",
+                ));
+            Err(Error::Invalid(Box::new(report)))
+        }
+    }
 }
 
 // ---- What the formats share.
@@ -662,17 +709,28 @@ impl<'c> EdgeIds<'c> {
 /// Losses every graph format shares: the sources (only the citations'
 /// text stays), traced messages (only their ids stay, in `carries`),
 /// unknown fields, flattened citations.
-pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
+///
+/// `on_origins`: the format writes each message on its origin's node, so
+/// only messages with no origin are lost.
+pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport, on_origins: bool) {
     loss.add_n(
         "sources",
         catalog.sources().len(),
         "{n} source{s} written only inside the citations' text",
     );
-    loss.add_n(
-        "messages",
-        catalog.message_count(),
-        "{n} traced message{s} not written (their ids stay in carries)",
-    );
+    if on_origins {
+        loss.add_n(
+            "messages",
+            parts::messages_without_origin(catalog),
+            "{n} traced message{s} with no origin not written (their ids stay in carries)",
+        );
+    } else {
+        loss.add_n(
+            "messages",
+            catalog.message_count(),
+            "{n} traced message{s} not written (their ids stay in carries)",
+        );
+    }
     let mut extra = 0;
     let mut cites = 0;
     for u in EntityId::all(catalog.entity_count()) {
@@ -688,6 +746,11 @@ pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport) {
         cites += r.sources.len();
     }
     cites += parts::holding_citations(catalog);
+    if on_origins {
+        cites += (0..catalog.message_count())
+            .map(|m| catalog.message(m).sources.len())
+            .sum::<usize>();
+    }
     extra += parts::parts_with_extra(catalog);
     loss.add_n(
         "citations-flattened",

@@ -81,6 +81,61 @@ pub(crate) fn holdings_json(catalog: &dyn Catalog, hs: Option<&Vec<&Holding>>) -
     ))
 }
 
+/// The messages each entity is the origin of, in file order.
+pub(crate) fn messages_by_origin(catalog: &dyn Catalog) -> HashMap<EntityId, Vec<usize>> {
+    let mut out: HashMap<EntityId, Vec<usize>> = HashMap::new();
+    for m in 0..catalog.message_count() {
+        let msg = catalog.message(m);
+        if let Some(u) = msg.origin.as_deref().and_then(|o| catalog.entity_number(o)) {
+            out.entry(u).or_default().push(m);
+        }
+    }
+    out
+}
+
+/// The messages no entity is the origin of (an export that writes
+/// messages on their origin's node cannot write these).
+pub(crate) fn messages_without_origin(catalog: &dyn Catalog) -> usize {
+    (0..catalog.message_count())
+        .filter(|&m| {
+            let msg = catalog.message(m);
+            msg.origin
+                .as_deref()
+                .and_then(|o| catalog.entity_number(o))
+                .is_none()
+        })
+        .count()
+}
+
+/// The messages an entity is the origin of as a JSON list: `id`,
+/// `title`, `text`, the dates of its start ([`date_fields`]) and its
+/// citations as `sources` text (none when it is the origin of none).
+pub(crate) fn originated_json(catalog: &dyn Catalog, ms: Option<&Vec<usize>>) -> Option<Value> {
+    let ms = ms.filter(|ms| !ms.is_empty())?;
+    Some(Value::Array(
+        ms.iter()
+            .map(|&m| {
+                let msg = catalog.message(m);
+                let mut d = Map::new();
+                d.insert("id".into(), json!(msg.id));
+                for (k, v) in [("title", &msg.title), ("text", &msg.text)] {
+                    if let Some(v) = v {
+                        d.insert(k.into(), json!(v));
+                    }
+                }
+                date_fields(msg.time.as_ref(), &mut d);
+                if !msg.sources.is_empty() {
+                    d.insert(
+                        "sources".into(),
+                        json!(citations_text(catalog, &msg.sources)),
+                    );
+                }
+                Value::Object(d)
+            })
+            .collect(),
+    ))
+}
+
 /// How many `after` links the events have: one per event named in an
 /// event's `after`.
 pub fn after_count(catalog: &dyn Catalog) -> usize {
