@@ -14,7 +14,10 @@
 //! definite times, evidence, then its JSON), each step the fastest of
 //! `--repeat`; `--rows-only` stops before the JSON (for profiling). `--out` writes `entity<TAB>earliest` for every
 //! reached entity, sorted by entity. Without `--t0` the source holds the
-//! information from the beginning of time.
+//! information from the beginning of time. `--backward` also times the
+//! reverse pass (who could have told the `--from` entity, at any time:
+//! `reach --to`), fastest of `--repeat`, and the whole backward answer
+//! without paths.
 
 use std::io::Write;
 use std::time::Instant;
@@ -36,7 +39,7 @@ fn vm_hwm_kib() -> u64 {
         .unwrap_or(0)
 }
 
-const USAGE: &str = "usage: corpus_query FILE --from ID [--t0 SECONDS] [--strict] [--repeat K] [--reach|--rows-only] [--threads N] [--out FILE]";
+const USAGE: &str = "usage: corpus_query FILE --from ID [--t0 SECONDS] [--strict] [--repeat K] [--reach|--rows-only] [--backward] [--threads N] [--out FILE]";
 
 /// Prints `message` and exits with `code`.
 fn fail(message: &str, code: i32) -> ! {
@@ -52,6 +55,7 @@ struct Args {
     repeat: usize,
     reach: bool,
     rows_only: bool,
+    backward: bool,
     threads: usize,
     out: Option<String>,
     t0: Option<i64>,
@@ -68,6 +72,7 @@ fn parse_args() -> Args {
     let mut repeat = 1usize;
     let mut reach = false;
     let mut rows_only = false;
+    let mut backward = false;
     let mut threads = 0usize;
     let mut out = None;
     let mut t0: Option<i64> = None;
@@ -80,6 +85,7 @@ fn parse_args() -> Args {
             }
             "--strict" => strict = true,
             "--reach" => reach = true,
+            "--backward" => backward = true,
             "--rows-only" => {
                 reach = true;
                 rows_only = true;
@@ -114,6 +120,7 @@ fn parse_args() -> Args {
         repeat,
         reach,
         rows_only,
+        backward,
         threads,
         out,
         t0,
@@ -171,6 +178,33 @@ fn time_reach(
         ));
     }
     line.push_str(&format!(" reach_reached={}", rows.len()));
+}
+
+/// Times who could have told `target` (at any time): the reverse pass
+/// alone and the whole answer without paths, each the fastest of
+/// `args.repeat`, and appends them to `line`.
+fn time_backward(index: &Index<'_>, target: grapevine::EntityId, args: &Args, line: &mut String) {
+    use grapevine::analysis::backward::{backward_rows, latest_departure, BackwardQuery, Target};
+    let (lat, pass_s) = best(args.repeat, || {
+        latest_departure(index, target, None, args.strict)
+    });
+    let told = lat
+        .iter()
+        .take(index.entity_count())
+        .filter(|&&t| t != i64::MIN)
+        .count();
+    let q = BackwardQuery {
+        targets: vec![Target {
+            entity: target,
+            until: None,
+        }],
+        strict: args.strict,
+        paths: false,
+    };
+    let (rows, rows_s) = best(args.repeat, || backward_rows(index, &q).len());
+    line.push_str(&format!(
+        " backward_s={pass_s:.5} could_have_told={told} backward_rows_s={rows_s:.4} backward_rows={rows}"
+    ));
 }
 
 /// Writes `entity<TAB>earliest` for every reached entity to `out`, sorted
@@ -239,6 +273,9 @@ fn main() {
     );
     if args.reach {
         time_reach(&index, &q, args.repeat, args.rows_only, &mut line);
+    }
+    if args.backward {
+        time_backward(&index, source, &args, &mut line);
     }
     line.push_str(&format!(" peak_rss_kib={}", vm_hwm_kib()));
     println!("{line}");

@@ -159,6 +159,14 @@ impl<'i, 'a> Reverse<'i, 'a> {
         let mut lat = vec![UNREACHED; n];
         let t_end = until.unwrap_or(NO_UPPER);
         lat[target.index()] = t_end;
+        // Who has a `latest`, one bit each: a channel whose sender has one
+        // already (set at a later second, so final) or whose receiver has
+        // none is answered from these bits, which stay in the cache that
+        // `lat` would not fit.
+        let mut told = vec![0u64; n.div_ceil(64)];
+        let has = |bits: &[u64], v: u32| bits[v as usize >> 6] & (1 << (v & 63)) != 0;
+        let set = |bits: &mut [u64], v: u32| bits[v as usize >> 6] |= 1 << (v & 63);
+        set(&mut told, target.index() as u32);
         let mut k = offset.partition_point(|&o| base + i64::from(o) <= t_end);
         let mut relays: Vec<u32> = Vec::new();
         let mut group: Vec<(u32, u32)> = Vec::new();
@@ -172,16 +180,15 @@ impl<'i, 'a> Reverse<'i, 'a> {
             let value = |u: u32| if u >= hub0 { t } else { before(t, strict) };
             relays.clear();
             for c in g0..k {
-                if !kept(c) || lat[to[c] as usize] < t {
+                let u = from[c];
+                if has(&told, u) || !has(&told, to[c]) || !kept(c) || lat[to[c] as usize] < t {
                     continue;
                 }
-                let u = from[c];
-                if lat[u as usize] == UNREACHED {
-                    let val = value(u);
-                    lat[u as usize] = val;
-                    if val == t {
-                        relays.push(u);
-                    }
+                let val = value(u);
+                lat[u as usize] = val;
+                set(&mut told, u);
+                if val == t {
+                    relays.push(u);
                 }
             }
             if !relays.is_empty() && k - g0 > 1 {
@@ -192,9 +199,10 @@ impl<'i, 'a> Reverse<'i, 'a> {
                 while let Some(x) = relays.pop() {
                     let a = group.partition_point(|&(v, _)| v < x);
                     for &(_, u) in group[a..].iter().take_while(|&&(v, _)| v == x) {
-                        if lat[u as usize] == UNREACHED {
+                        if !has(&told, u) {
                             let val = value(u);
                             lat[u as usize] = val;
+                            set(&mut told, u);
                             if val == t {
                                 relays.push(u);
                             }

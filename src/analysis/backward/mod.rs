@@ -611,6 +611,20 @@ impl Serialize for Time {
     }
 }
 
+/// The one reverse pass of [`backward`] for one target: per node, the
+/// latest second it could first have had the information and still got it
+/// to `target` by `until` (`i64::MIN`: it could not). What the benchmarks
+/// compare with the forward pass; not part of the API.
+#[doc(hidden)]
+pub fn latest_departure(
+    index: &Index,
+    target: EntityId,
+    until: Option<i64>,
+    strict: bool,
+) -> Vec<i64> {
+    Reverse::new(index, strict).latest(NodeId::from(target), until, index.spec().threshold)
+}
+
 /// Per target, `latest` per node on channels of certainty at least `min`.
 fn level_lats(rev: &Reverse, query: &BackwardQuery, min: Certainty) -> Vec<Vec<i64>> {
     query
