@@ -147,71 +147,168 @@ impl<'i, 'a> Reverse<'i, 'a> {
     /// meeting's hub) can relay to others of the same second, in any
     /// order: the second is then closed by a search from those nodes.
     /// `None` when the index is not exact.
+    ///
+    /// Channels are read 64 at a time: a mask made without branches keeps
+    /// those whose sender has no `latest` yet (a bit per node says so; the
+    /// bits only grow, so a channel left out cannot matter), and only those
+    /// are looked at one by one, as the forward scan does.
     fn latest_exact(&self, target: NodeId, until: Option<i64>, min: Certainty) -> Option<Vec<i64>> {
         let (base, offset) = self.index.exact_times()?;
-        let index = self.index;
-        let (from, to, flags) = (&index.from[..], &index.to[..], index.flags());
-        let minb = certainty_bits(min);
-        let kept = |c: usize| flags[c] & 0b11 >= minb;
-        let hub0 = index.entity_count() as u32;
-        let strict = self.strict;
-        let n = index.node_count();
-        let mut lat = vec![UNREACHED; n];
+        let n = self.index.node_count();
+        let mut scan = ReverseScan {
+            index: self.index,
+            offset,
+            base,
+            minb: certainty_bits(min),
+            strict: self.strict,
+            lat: vec![UNREACHED; n],
+            told: vec![0u64; n.div_ceil(64)],
+            relays: Vec::new(),
+            group: Vec::new(),
+        };
         let t_end = until.unwrap_or(NO_UPPER);
-        lat[target.index()] = t_end;
-        // Who has a `latest`, one bit each: a channel whose sender has one
-        // already (set at a later second, so final) or whose receiver has
-        // none is answered from these bits, which stay in the cache that
-        // `lat` would not fit.
-        let mut told = vec![0u64; n.div_ceil(64)];
-        let has = |bits: &[u64], v: u32| bits[v as usize >> 6] & (1 << (v & 63)) != 0;
-        let set = |bits: &mut [u64], v: u32| bits[v as usize >> 6] |= 1 << (v & 63);
-        set(&mut told, target.index() as u32);
-        let mut k = offset.partition_point(|&o| base + i64::from(o) <= t_end);
-        let mut relays: Vec<u32> = Vec::new();
-        let mut group: Vec<(u32, u32)> = Vec::new();
+        scan.give(target.index() as u32, t_end);
+        let end = offset.partition_point(|&o| base + i64::from(o) <= t_end);
+        scan.run(end);
+        Some(scan.lat)
+    }
+}
+
+/// The state of [`Reverse::latest_exact`]'s scan.
+struct ReverseScan<'i, 'a> {
+    index: &'i Index<'a>,
+    offset: &'i [u32],
+    base: i64,
+    minb: u8,
+    strict: bool,
+    lat: Vec<i64>,
+    /// One bit per node: it has a `latest`.
+    told: Vec<u64>,
+    /// Nodes that got the value of the second being read (they can relay
+    /// inside it).
+    relays: Vec<u32>,
+    group: Vec<(u32, u32)>,
+}
+
+impl ReverseScan<'_, '_> {
+    fn has(&self, v: u32) -> bool {
+        self.told[v as usize >> 6] & (1 << (v & 63)) != 0
+    }
+
+    fn give(&mut self, v: u32, value: i64) {
+        self.lat[v as usize] = value;
+        self.told[v as usize >> 6] |= 1 << (v & 63);
+    }
+
+    /// Reads channels `0..end` from the last down.
+    fn run(&mut self, end: usize) {
+        let (from, flags) = (&self.index.from[..], self.index.flags());
+        let filter = self.minb > 0;
+        // The second whose relays are pending, and its channels' end.
+        let mut pending: Option<(u32, usize)> = None;
+        let mut k = end;
         while k > 0 {
-            let o = offset[k - 1];
-            let mut g0 = k - 1;
-            while g0 > 0 && offset[g0 - 1] == o {
-                g0 -= 1;
+            let lo = k.saturating_sub(64);
+            let mut mask = 0u64;
+            for (i, &u) in from[lo..k].iter().enumerate() {
+                let open = !self.has(u) & (!filter | (flags[lo + i] & 0b11 >= self.minb));
+                mask |= u64::from(open) << i;
             }
-            let t = base + i64::from(o);
-            let value = |u: u32| if u >= hub0 { t } else { before(t, strict) };
-            relays.clear();
-            for c in g0..k {
-                let u = from[c];
-                if has(&told, u) || !has(&told, to[c]) || !kept(c) || lat[to[c] as usize] < t {
-                    continue;
+            while mask != 0 {
+                let i = 63 - mask.leading_zeros() as usize;
+                mask &= !(1u64 << i);
+                let c = lo + i;
+                let o = self.offset[c];
+                if let Some((p, p_end)) = pending {
+                    if p != o {
+                        self.close(p, p_end);
+                        pending = None;
+                    }
                 }
-                let val = value(u);
-                lat[u as usize] = val;
-                set(&mut told, u);
-                if val == t {
-                    relays.push(u);
+                if self.channel(c) && pending.is_none() {
+                    pending = Some((o, self.group_end(c)));
                 }
             }
-            if !relays.is_empty() && k - g0 > 1 {
-                // Close the second: the channels into each new relay.
-                group.clear();
-                group.extend((g0..k).filter(|&c| kept(c)).map(|c| (to[c], from[c])));
-                group.sort_unstable();
-                while let Some(x) = relays.pop() {
-                    let a = group.partition_point(|&(v, _)| v < x);
-                    for &(_, u) in group[a..].iter().take_while(|&&(v, _)| v == x) {
-                        if !has(&told, u) {
-                            let val = value(u);
-                            lat[u as usize] = val;
-                            set(&mut told, u);
-                            if val == t {
-                                relays.push(u);
-                            }
-                        }
+            k = lo;
+        }
+        if let Some((p, p_end)) = pending {
+            self.close(p, p_end);
+        }
+    }
+
+    /// Channel `c`, whose sender had no `latest` when its block was read:
+    /// gives the sender one if the receiver's allows; true when the sender
+    /// can relay inside the second.
+    fn channel(&mut self, c: usize) -> bool {
+        let (u, v) = (self.index.from[c], self.index.to[c]);
+        let t = self.base + i64::from(self.offset[c]);
+        if self.has(u) || !self.has(v) || self.lat[v as usize] < t {
+            return false;
+        }
+        let value = self.value(u, t);
+        self.give(u, value);
+        if value == t {
+            self.relays.push(u);
+            return true;
+        }
+        false
+    }
+
+    /// What a sender gets from a channel at `t`: `t` for a hub, else
+    /// [`before`] it.
+    fn value(&self, u: u32, t: i64) -> i64 {
+        if u >= self.index.entity_count() as u32 {
+            t
+        } else {
+            before(t, self.strict)
+        }
+    }
+
+    /// One past the last channel of channel `c`'s second (a second holds
+    /// a few channels: a walk, not a search of the whole index).
+    fn group_end(&self, c: usize) -> usize {
+        let o = self.offset[c];
+        let mut e = c + 1;
+        while e < self.offset.len() && self.offset[e] == o {
+            e += 1;
+        }
+        e
+    }
+
+    /// Closes second `o` (its channels end at `g_end`): the channels into
+    /// each node that got its value from senders without one.
+    fn close(&mut self, o: u32, g_end: usize) {
+        let mut g0 = g_end - 1;
+        while g0 > 0 && self.offset[g0 - 1] == o {
+            g0 -= 1;
+        }
+        if self.relays.is_empty() || g_end - g0 < 2 {
+            self.relays.clear();
+            return;
+        }
+        let t = self.base + i64::from(o);
+        let (from, to, flags) = (&self.index.from[..], &self.index.to[..], self.index.flags());
+        let minb = self.minb;
+        let mut group = std::mem::take(&mut self.group);
+        group.clear();
+        group.extend(
+            (g0..g_end)
+                .filter(|&c| flags[c] & 0b11 >= minb)
+                .map(|c| (to[c], from[c])),
+        );
+        group.sort_unstable();
+        while let Some(x) = self.relays.pop() {
+            let a = group.partition_point(|&(v, _)| v < x);
+            for &(_, u) in group[a..].iter().take_while(|&&(v, _)| v == x) {
+                if !self.has(u) {
+                    let value = self.value(u, t);
+                    self.give(u, value);
+                    if value == t {
+                        self.relays.push(u);
                     }
                 }
             }
-            k = g0;
         }
-        Some(lat)
+        self.group = group;
     }
 }
