@@ -9,6 +9,7 @@ pub mod backward;
 pub mod connect;
 pub mod critical;
 pub mod diff;
+pub mod merge;
 mod fast;
 pub mod path;
 pub mod rank;
