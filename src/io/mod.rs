@@ -7,6 +7,7 @@ pub mod csv;
 pub mod export;
 pub mod ftm;
 pub mod gexf;
+pub mod judgements;
 mod json;
 pub mod load;
 pub mod save;
