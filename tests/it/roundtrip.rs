@@ -445,7 +445,7 @@ fn relation_plan() -> impl Strategy<Value = RelationPlan> {
 }
 
 /// A random valid story, as the loader would produce it from a file.
-fn story() -> impl Strategy<Value = Story> {
+pub(crate) fn story() -> impl Strategy<Value = Story> {
     (
         prop::collection::btree_set(id(), 16..24)
             .prop_map(|s| s.into_iter().collect::<Vec<_>>())

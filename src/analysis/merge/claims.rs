@@ -69,7 +69,7 @@ pub(super) fn merge_claims<T: Claim>(
     let mut result = Vec::with_capacity(theirs.len());
     for mut c in theirs {
         let s = c.stripped();
-        if let Some(i) = plain.iter().position(|o| *o == s) {
+        if let Some(i) = best_equal(&plain, ours, &c, &s) {
             out.shared += 1;
             if let (Some(mine), Some(extra)) = (ours[i].sources_mut(), c.sources_mut()) {
                 out.citations_added += union_citations(mine, extra);
@@ -100,6 +100,29 @@ pub(super) fn merge_claims<T: Claim>(
         ours.push(c);
     }
     result
+}
+
+/// The claim of `ours` (before the second story's were added; `plain`
+/// their stripped forms) that says the same as `c`: of those, the one
+/// with its id and its citations, else its id, else its citations, else
+/// the first.
+fn best_equal<T: Claim>(plain: &[T], ours: &mut [T], c: &T, s: &T) -> Option<usize> {
+    let equal: Vec<usize> = (0..plain.len()).filter(|&i| plain[i] == *s).collect();
+    let mut c = c.clone();
+    let theirs = c.sources_mut().map(|v| v.clone());
+    let rank = |i: usize, ours: &mut [T]| {
+        let same_id = ours[i].id() == c.id();
+        let same_sources = ours[i].sources_mut().map(|v| v.clone()) == theirs;
+        (same_id, same_sources)
+    };
+    let mut best: Option<(usize, (bool, bool))> = None;
+    for i in equal {
+        let r = rank(i, ours);
+        if best.is_none_or(|(_, b)| r > b) {
+            best = Some((i, r));
+        }
+    }
+    best.map(|(i, _)| i)
 }
 
 /// Where `merge_claims` reports.

@@ -248,9 +248,11 @@ fn merge_sources(
     let first = story.sources.len();
     let mut map = HashMap::new();
     for y in &b.sources {
+        let by_url = |x: &Source| url_key(&x.url).is_some() && url_key(&x.url) == url_key(&y.url);
         let found = story.sources[..first]
             .iter()
-            .position(|x| x == y || (url_key(&x.url).is_some() && url_key(&x.url) == url_key(&y.url)));
+            .position(|x| x == y)
+            .or_else(|| story.sources[..first].iter().position(by_url));
         let id = match found {
             Some(i) => {
                 let x = &mut story.sources[i];
