@@ -32,7 +32,11 @@ pub fn run(out: &mut Out, args: &MergeArgs) -> Result<u8, CliError> {
         Some(path) => judgements_of(path, &a, &b)?,
     };
     let merged = merge(&a, &b, &judgements, args.accept_proposals);
-    write_output(&args.output, &args.a, crate::to_json(&merged.story).as_bytes())?;
+    write_output(
+        &args.output,
+        &args.a,
+        crate::to_json(&merged.story).as_bytes(),
+    )?;
     if let Some(path) = &args.propose {
         let list = proposals(&judgements, &merged.report);
         write_output(path, &args.a, judgements_to_json(&list).as_bytes())?;
@@ -65,7 +69,11 @@ fn refuse_inputs(args: &MergeArgs) -> Result<(), CliError> {
             }
         }
     }
-    if args.propose.as_ref().is_some_and(|p| same_file(p, &args.output)) {
+    if args
+        .propose
+        .as_ref()
+        .is_some_and(|p| same_file(p, &args.output))
+    {
         return Err(CliError::Usage(
             "--propose and -o name the same file: choose two (nothing was written)".into(),
         ));
@@ -127,7 +135,14 @@ fn words(files: &Names<'_>, r: &MergeReport) -> String {
         r.shared,
         r.citations_added
     );
-    let added: Vec<String> = r.added.iter().map(|(k, n)| format!("{k}s {n}")).collect();
+    let added: Vec<String> = r
+        .added
+        .iter()
+        .map(|(k, n)| match *k {
+            "entity" => format!("entities {n}"),
+            k => format!("{k}s {n}"),
+        })
+        .collect();
     s.push_str(&format!(
         "{b} added: {}.\n",
         if added.is_empty() {
@@ -136,37 +151,71 @@ fn words(files: &Names<'_>, r: &MergeReport) -> String {
             added.join(", ")
         }
     ));
-    section(&mut s, "Joined", r.joined.iter().map(|j| {
-        let how = match j.how {
-            crate::analysis::merge::JoinReason::Judged => "judged same",
-            crate::analysis::merge::JoinReason::IdAndName => "same id and name",
-            crate::analysis::merge::JoinReason::Proposal => "proposal accepted",
-        };
-        let notes = if j.notes.is_empty() {
-            String::new()
-        } else {
-            format!("; {}", clean(&j.notes.join("; ")))
-        };
-        format!("{} = {} ({}): {how}{notes}", j.a, j.b, clean(&j.name))
-    }));
-    section(&mut s, "Kept apart (judged different)", r.apart.iter().map(|p| format!("{} ≠ {}", p.a, p.b)));
+    section(
+        &mut s,
+        "Joined",
+        r.joined.iter().map(|j| {
+            let how = match j.how {
+                crate::analysis::merge::JoinReason::Judged => "judged same",
+                crate::analysis::merge::JoinReason::IdAndName => "same id and name",
+                crate::analysis::merge::JoinReason::Proposal => "proposal accepted",
+            };
+            let notes = if j.notes.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", clean(&j.notes.join("; ")))
+            };
+            format!("{} = {} ({}): {how}{notes}", j.a, j.b, clean(&j.name))
+        }),
+    );
+    section(
+        &mut s,
+        "Kept apart (judged different)",
+        r.apart.iter().map(|p| format!("{} ≠ {}", p.a, p.b)),
+    );
     let open = r.proposed.iter().filter(|p| !p.applied);
-    section(&mut s, "Proposed, not joined (--accept-proposals joins them; --propose FILE writes them to judge)", open.map(|p| {
-        format!("{} ~ {} ({} / {}): {} {}", p.a, p.b, clean(&p.a_name), clean(&p.b_name), p.score, p.reasons.join(", "))
-    }));
-    section(&mut s, "Conflicts, kept as two claims", r.conflicts.iter().map(|c| {
-        let fields: Vec<String> = c
-            .fields
+    section(
+        &mut s,
+        "Proposed, not joined (--accept-proposals joins them; --propose FILE writes them to judge)",
+        open.map(|p| {
+            format!(
+                "{} ~ {} ({} / {}): {} {}",
+                p.a,
+                p.b,
+                clean(&p.a_name),
+                clean(&p.b_name),
+                p.score,
+                p.reasons.join(", ")
+            )
+        }),
+    );
+    section(
+        &mut s,
+        "Conflicts, kept as two claims",
+        r.conflicts.iter().map(|c| {
+            let fields: Vec<String> = c
+                .fields
+                .iter()
+                .map(|f| {
+                    let v = |x: &Option<String>| x.as_deref().map_or("(none)".to_string(), clean);
+                    format!("{} {} / {}", f.field, v(&f.a), v(&f.b))
+                })
+                .collect();
+            format!("{} {} / {}: {}", c.what, c.a, c.b, fields.join("; "))
+        }),
+    );
+    section(
+        &mut s,
+        "Renamed (the first file uses the id)",
+        r.renamed
             .iter()
-            .map(|f| {
-                let v = |x: &Option<String>| x.as_deref().map_or("(none)".to_string(), clean);
-                format!("{} {} / {}", f.field, v(&f.a), v(&f.b))
-            })
-            .collect();
-        format!("{} {} / {}: {}", c.what, c.a, c.b, fields.join("; "))
-    }));
-    section(&mut s, "Renamed (the first file uses the id)", r.renamed.iter().map(|n| format!("{} {} → {}", n.what, n.from, n.to)));
-    section(&mut s, "Notes (the first file's value kept)", r.notes.iter().map(|n| clean(n)));
+            .map(|n| format!("{} {} → {}", n.what, n.from, n.to)),
+    );
+    section(
+        &mut s,
+        "Notes (the first file's value kept)",
+        r.notes.iter().map(|n| clean(n)),
+    );
     s
 }
 

@@ -47,7 +47,12 @@ fn error(report: &mut Report, span: &Range<usize>, message: String, help: &str) 
 
 fn top(node: &Node, a: &Story, b: &Story, report: &mut Report) -> Vec<Judgement> {
     let Value::Object(members) = &node.value else {
-        error(report, &node.span, format!("the file holds {}, not an object", node.value.type_name()), SHAPE);
+        error(
+            report,
+            &node.span,
+            format!("the file holds {}, not an object", node.value.type_name()),
+            SHAPE,
+        );
         return Vec::new();
     };
     let mut list = None;
@@ -57,23 +62,43 @@ fn top(node: &Node, a: &Story, b: &Story, report: &mut Report) -> Vec<Judgement>
             "format" => {
                 format = true;
                 if m.node.value != Value::String(JUDGEMENTS_FORMAT.into()) {
-                    error(report, &m.node.span, format!("the format is not {}", quote(JUDGEMENTS_FORMAT)), SHAPE);
+                    error(
+                        report,
+                        &m.node.span,
+                        format!("the format is not {}", quote(JUDGEMENTS_FORMAT)),
+                        SHAPE,
+                    );
                 }
             }
             "judgements" => list = Some(&m.node),
             k if k.starts_with("x-") => {}
-            k => error(report, &m.key_span, format!("unknown field {}", quote(k)), SHAPE),
+            k => error(
+                report,
+                &m.key_span,
+                format!("unknown field {}", quote(k)),
+                SHAPE,
+            ),
         }
     }
     if !format {
         error(report, &(0..0), "the file has no \"format\"".into(), SHAPE);
     }
     let Some(list) = list else {
-        error(report, &(0..0), "the file has no \"judgements\" list".into(), SHAPE);
+        error(
+            report,
+            &(0..0),
+            "the file has no \"judgements\" list".into(),
+            SHAPE,
+        );
         return Vec::new();
     };
     let Value::Array(items) = &list.value else {
-        error(report, &list.span, format!("\"judgements\" is {}, not an array", list.value.type_name()), SHAPE);
+        error(
+            report,
+            &list.span,
+            format!("\"judgements\" is {}, not an array", list.value.type_name()),
+            SHAPE,
+        );
         return Vec::new();
     };
     let mut out: Vec<Judgement> = Vec::new();
@@ -82,9 +107,13 @@ fn top(node: &Node, a: &Story, b: &Story, report: &mut Report) -> Vec<Judgement>
         if let Some(j) = judgement(item, a, b, report) {
             if let Some(first) = seen.iter().find(|s| s.0 == j.a && s.1 == j.b) {
                 report.diagnostics.push(
-                    Diagnostic::error(format!("the pair {} / {} is judged twice", quote(&j.a), quote(&j.b)), Some(item.span.clone()), "judged again here")
-                        .with_related(first.2.clone(), "first judged here")
-                        .with_help("keep one judgement a pair"),
+                    Diagnostic::error(
+                        format!("the pair {} / {} is judged twice", quote(&j.a), quote(&j.b)),
+                        Some(item.span.clone()),
+                        "judged again here",
+                    )
+                    .with_related(first.2.clone(), "first judged here")
+                    .with_help("keep one judgement a pair"),
                 );
                 continue;
             }
@@ -99,7 +128,12 @@ fn string<'n>(m: &'n Member, report: &mut Report) -> Option<&'n str> {
     match &m.node.value {
         Value::String(s) => Some(s),
         v => {
-            error(report, &m.node.span, format!("{} is {}, not a string", quote(&m.key), v.type_name()), SHAPE);
+            error(
+                report,
+                &m.node.span,
+                format!("{} is {}, not a string", quote(&m.key), v.type_name()),
+                SHAPE,
+            );
             None
         }
     }
@@ -107,7 +141,12 @@ fn string<'n>(m: &'n Member, report: &mut Report) -> Option<&'n str> {
 
 fn judgement(item: &Node, a: &Story, b: &Story, report: &mut Report) -> Option<Judgement> {
     let Value::Object(members) = &item.value else {
-        error(report, &item.span, format!("a judgement is {}, not an object", item.value.type_name()), SHAPE);
+        error(
+            report,
+            &item.span,
+            format!("a judgement is {}, not an object", item.value.type_name()),
+            SHAPE,
+        );
         return None;
     };
     let errors = report.error_count();
@@ -122,12 +161,22 @@ fn judgement(item: &Node, a: &Story, b: &Story, report: &mut Report) -> Option<J
             "why" => why = string(m, report).map(str::to_string),
             "at" => at = string(m, report).map(str::to_string),
             k if k.starts_with("x-") => {}
-            k => error(report, &m.key_span, format!("unknown field {} in a judgement", quote(k)), SHAPE),
+            k => error(
+                report,
+                &m.key_span,
+                format!("unknown field {} in a judgement", quote(k)),
+                SHAPE,
+            ),
         }
     }
     for (field, got, story, which) in [("a", &ja, a, "first"), ("b", &jb, b, "second")] {
         match got {
-            None => error(report, &item.span, format!("a judgement has no {}", quote(field)), SHAPE),
+            None => error(
+                report,
+                &item.span,
+                format!("a judgement has no {}", quote(field)),
+                SHAPE,
+            ),
             Some((id, span)) if !story.entities.iter().any(|e| &e.id == id) => error(
                 report,
                 span,
@@ -138,7 +187,12 @@ fn judgement(item: &Node, a: &Story, b: &Story, report: &mut Report) -> Option<J
         }
     }
     if verdict.is_none() && members.iter().all(|m| m.key != "judgement") {
-        error(report, &item.span, "a judgement has no \"judgement\"".into(), SHAPE);
+        error(
+            report,
+            &item.span,
+            "a judgement has no \"judgement\"".into(),
+            SHAPE,
+        );
     }
     if report.error_count() > errors {
         return None;
@@ -159,7 +213,15 @@ fn parse_verdict(s: &str, m: &Member, report: &mut Report) -> Option<Verdict> {
         "different" => Some(Verdict::Different),
         "unsure" => Some(Verdict::Unsure),
         _ => {
-            error(report, &m.node.span, format!("the judgement {} is not same, different or unsure", quote(s)), SHAPE);
+            error(
+                report,
+                &m.node.span,
+                format!(
+                    "the judgement {} is not same, different or unsure",
+                    quote(s)
+                ),
+                SHAPE,
+            );
             None
         }
     }

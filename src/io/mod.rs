@@ -7,8 +7,8 @@ pub mod csv;
 pub mod export;
 pub mod ftm;
 pub mod gexf;
-pub mod judgements;
 mod json;
+pub mod judgements;
 pub mod load;
 pub mod save;
 

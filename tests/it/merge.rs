@@ -164,7 +164,10 @@ fn merge_a_shared_claim_keeps_both_citations_once() {
     let ids: Vec<&str> = m.story.sources.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["s1", "s2"]);
     // The second file's names are aliases of the first's entities.
-    assert!(m.story.entities[0].aliases.is_empty(), "accents fold: same name");
+    assert!(
+        m.story.entities[0].aliases.is_empty(),
+        "accents fold: same name"
+    );
     let merged = to_json(&m.story);
     let loaded = load_str("merged.json", &merged).expect("the merged file passes check");
     assert_eq!(loaded.report.error_count(), 0);
@@ -176,13 +179,19 @@ fn merge_a_shared_claim_keeps_both_citations_once() {
 #[test]
 fn merge_the_same_contact_on_another_date_is_two_claims_listed() {
     let a = story(A);
-    let b = story(&B.replace("2020-01-02", "2020-01-03").replace("\"phone\"", "\"call\""));
+    let b = story(
+        &B.replace("2020-01-02", "2020-01-03")
+            .replace("\"phone\"", "\"call\""),
+    );
     let m = merge(&a, &b, &both_judged(), false);
     let ids: Vec<&str> = m.story.events.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["call", "call-b"]);
     assert_eq!(m.report.conflicts.len(), 1);
     let c = &m.report.conflicts[0];
-    assert_eq!((c.what, c.a.as_str(), c.b.as_str()), ("event", "call", "call-b"));
+    assert_eq!(
+        (c.what, c.a.as_str(), c.b.as_str()),
+        ("event", "call", "call-b")
+    );
     let fields: Vec<(&str, Option<&str>, Option<&str>)> = c
         .fields
         .iter()
@@ -196,7 +205,10 @@ fn merge_the_same_contact_on_another_date_is_two_claims_listed() {
 #[test]
 fn merge_another_certainty_is_a_conflict_too() {
     let a = story(A);
-    let b = story(&B.replace("\"time\": \"2020-01-02\"", "\"time\": \"2020-01-02\", \"certainty\": \"alleged\""));
+    let b = story(&B.replace(
+        "\"time\": \"2020-01-02\"",
+        "\"time\": \"2020-01-02\", \"certainty\": \"alleged\"",
+    ));
     let m = merge(&a, &b, &both_judged(), false);
     assert_eq!(m.story.events.len(), 2);
     assert_eq!(m.report.conflicts.len(), 1);
@@ -232,23 +244,34 @@ fn merge_without_judgements_proposes_and_does_not_join() {
         .iter()
         .map(|p| (p.a.as_str(), p.b.as_str(), p.applied))
         .collect();
-    assert_eq!(pairs, [("ann", "a-smith", false), ("bob", "b-jones", false)]);
+    assert_eq!(
+        pairs,
+        [("ann", "a-smith", false), ("bob", "b-jones", false)]
+    );
     assert!(m.report.proposed[0].reasons.contains(&"same name"));
     assert_eq!(m.story.entities.len(), 4);
     let m = merge(&a, &b, &[], true);
     assert_eq!(m.report.joined.len(), 2);
-    assert!(m.report.joined.iter().all(|j| j.how == JoinReason::Proposal));
+    assert!(m
+        .report
+        .joined
+        .iter()
+        .all(|j| j.how == JoinReason::Proposal));
     assert_eq!(m.story.entities.len(), 2);
 }
 
 #[test]
 fn merge_proposes_initials_and_shared_links() {
-    let a = story(r#"{"format": "grapevine/1", "entities": [
+    let a = story(
+        r#"{"format": "grapevine/1", "entities": [
         {"id": "djtjr", "name": "Donald Trump Jr."},
-        {"id": "org", "name": "Acme", "url": "https://acme.example/"}]}"#);
-    let b = story(r#"{"format": "grapevine/1", "entities": [
+        {"id": "org", "name": "Acme", "url": "https://acme.example/"}]}"#,
+    );
+    let b = story(
+        r#"{"format": "grapevine/1", "entities": [
         {"id": "x1", "name": "D. Trump Jr."},
-        {"id": "x2", "name": "Acme Corporation", "url": "https://ACME.example"}]}"#);
+        {"id": "x2", "name": "Acme Corporation", "url": "https://ACME.example"}]}"#,
+    );
     let m = merge(&a, &b, &[], false);
     let why: Vec<(&str, Vec<&str>)> = m
         .report
@@ -282,7 +305,10 @@ fn merge_cli_reports_writes_and_refuses_inputs() {
     let r = run(&["merge", BUNDLED, SECOND, "-o", o, "--judgements", JUDGED]);
     let text = String::from_utf8_lossy(&r.stdout);
     assert_eq!(r.status.code(), Some(1), "{text}");
-    assert!(text.contains("event assange-tweet / assange-tweet-b: time 2017-07-11 / 2017-07-10"), "{text}");
+    assert!(
+        text.contains("event assange-tweet / assange-tweet-b: time 2017-07-11 / 2017-07-10"),
+        "{text}"
+    );
     assert_eq!(run(&["check", o]).status.code(), Some(0));
     let d = run(&["diff", BUNDLED, o]);
     let d = String::from_utf8_lossy(&d.stdout);
@@ -291,7 +317,17 @@ fn merge_cli_reports_writes_and_refuses_inputs() {
     // Never over an input.
     let r = run(&["merge", BUNDLED, SECOND, "-o", SECOND]);
     assert_eq!(r.status.code(), Some(2));
-    let r = run(&["merge", BUNDLED, SECOND, "-o", o, "--judgements", JUDGED, "--propose", JUDGED]);
+    let r = run(&[
+        "merge",
+        BUNDLED,
+        SECOND,
+        "-o",
+        o,
+        "--judgements",
+        JUDGED,
+        "--propose",
+        JUDGED,
+    ]);
     assert_eq!(r.status.code(), Some(2));
 }
 
@@ -305,10 +341,21 @@ fn merge_cli_locates_judgement_errors() {
     )
     .unwrap();
     let out = dir.path().join("m.json");
-    let r = run(&["merge", BUNDLED, SECOND, "-o", out.to_str().unwrap(), "--judgements", j.to_str().unwrap()]);
+    let r = run(&[
+        "merge",
+        BUNDLED,
+        SECOND,
+        "-o",
+        out.to_str().unwrap(),
+        "--judgements",
+        j.to_str().unwrap(),
+    ]);
     assert_eq!(r.status.code(), Some(2));
     let err = String::from_utf8_lossy(&r.stderr);
-    assert!(err.contains("\"nobody\" is not an entity of the first story"), "{err}");
+    assert!(
+        err.contains("\"nobody\" is not an entity of the first story"),
+        "{err}"
+    );
     assert!(err.contains("j.json:2:9"), "{err}");
     assert!(!out.exists(), "nothing written");
 }

@@ -43,7 +43,11 @@ pub(super) fn initials_match(x: &str, y: &str) -> bool {
             whole |= p.chars().count() > 1;
             continue;
         }
-        let (short, long) = if p.chars().count() == 1 { (p, q) } else { (q, p) };
+        let (short, long) = if p.chars().count() == 1 {
+            (p, q)
+        } else {
+            (q, p)
+        };
         if short.chars().count() == 1 && long.starts_with(*short) {
             initial = true;
         } else {

@@ -335,7 +335,13 @@ fn outcome_ids<T>(
 /// Events: compared without `after`, which is mapped once every event has
 /// its merged id (a shared event gains the second story's `after` ids it
 /// lacks).
-fn merge_events(story: &mut Story, b: &Story, maps: &Maps, ids: &mut Ids, report: &mut MergeReport) {
+fn merge_events(
+    story: &mut Story,
+    b: &Story,
+    maps: &Maps,
+    ids: &mut Ids,
+    report: &mut MergeReport,
+) {
     let events: Vec<Event> = b.events.iter().map(|e| maps.event(e)).collect();
     let done = run(&mut story.events, events, ids, report);
     let emap = outcome_ids(&b.events, &done, &story.events, |e| e.id.clone());
@@ -377,7 +383,9 @@ fn merge_top(story: &mut Story, b: &Story, report: &mut MergeReport) {
         story.timezone.clone_from(&b.timezone);
     }
     union_extra(&mut story.extra, &b.extra, &mut notes);
-    report.notes.extend(notes.into_iter().filter(|n| !n.starts_with("timezone")));
+    report
+        .notes
+        .extend(notes.into_iter().filter(|n| !n.starts_with("timezone")));
 }
 
 fn look(map: &HashMap<String, String>, id: &str) -> String {
