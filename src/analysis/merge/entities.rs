@@ -180,7 +180,7 @@ fn propose(
             }
         }
     }
-    found.sort_by(|p, q| q.0.cmp(&p.0));
+    found.sort_by_key(|q| std::cmp::Reverse(q.0));
     for (score, x, y, reasons) in found {
         let applied = accept && joins.free(&x.id, &y.id);
         if applied {
