@@ -110,6 +110,12 @@ pub(super) fn match_entities(
         match j.judgement {
             Verdict::Same => {
                 if let (Some(x), Some(_)) = (in_a.get(j.a.as_str()), in_b.get(j.b.as_str())) {
+                    if !joins.free(&x.id, &j.b) {
+                        report.notes.push(format!(
+                            "judgement {} same as {} not applied: one of them is already joined by an earlier judgement",
+                            j.a, j.b
+                        ));
+                    }
                     joins.join(x, &j.b, JoinReason::Judged, report);
                 }
             }
@@ -159,6 +165,24 @@ impl Joins {
     }
 }
 
+/// What two entities that [`score`] relates share at least one of: the
+/// id, the link, a whole word of a name or alias.
+fn hints(e: &Entity) -> Vec<String> {
+    let mut out = vec![format!("id {}", e.id)];
+    if let Some(u) = e.url.as_deref().filter(|u| !u.trim().is_empty()) {
+        out.push(format!("url {}", url_key(u)));
+    }
+    for k in keys(e) {
+        out.push(format!("key {k}"));
+        out.extend(
+            k.split(' ')
+                .filter(|w| w.chars().count() > 1)
+                .map(|w| format!("word {w}")),
+        );
+    }
+    out
+}
+
 /// Every pair of entities not yet joined that may be one, best first;
 /// with `accept`, joins them (each entity at most once).
 fn propose(
@@ -169,9 +193,28 @@ fn propose(
     joins: &mut Joins,
     report: &mut MergeReport,
 ) {
+    let open: Vec<&Entity> = a
+        .entities
+        .iter()
+        .filter(|x| !joins.taken.contains(&x.id))
+        .collect();
+    let mut by_hint: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, x) in open.iter().enumerate() {
+        for h in hints(x) {
+            by_hint.entry(h).or_default().push(i);
+        }
+    }
     let mut found = Vec::new();
     for y in b.entities.iter().filter(|y| !joins.map.contains_key(&y.id)) {
-        for x in a.entities.iter().filter(|x| !joins.taken.contains(&x.id)) {
+        let mut near: Vec<usize> = hints(y)
+            .iter()
+            .filter_map(|h| by_hint.get(h))
+            .flatten()
+            .copied()
+            .collect();
+        near.sort_unstable();
+        near.dedup();
+        for x in near.into_iter().map(|i| open[i]) {
             if verdict.get(&(x.id.as_str(), y.id.as_str())) == Some(&Verdict::Different) {
                 continue;
             }
