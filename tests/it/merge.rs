@@ -359,3 +359,32 @@ fn merge_cli_locates_judgement_errors() {
     assert!(err.contains("j.json:2:9"), "{err}");
     assert!(!out.exists(), "nothing written");
 }
+
+#[test]
+fn merge_judgements_file_round_trips_and_locates_errors() {
+    let (a, b) = (story(A), story(B));
+    let list = vec![
+        Judgement {
+            why: Some("same \"Ann\"\nsurely".into()),
+            at: Some("2026-12-07".into()),
+            ..judge("ann", "a-smith", Verdict::Same)
+        },
+        judge("bob", "b-jones", Verdict::Different),
+        judge("bob", "a-smith", Verdict::Unsure),
+    ];
+    let text = grapevine::judgements_to_json(&list);
+    let back = grapevine::read_judgements("j.json", &text, &a, &b).expect("reads back");
+    assert_eq!(back, list);
+    let bad = text.replace("\"different\"", "\"maybe\"");
+    let report = grapevine::read_judgements("j.json", &bad, &a, &b).unwrap_err();
+    let json = report.to_json();
+    assert_eq!(json.len(), 1);
+    assert!(json[0].message.contains("\"maybe\""), "{}", json[0].message);
+    assert!(json[0].line.is_some());
+    let twice = text
+        .replace("\"b-jones\"", "\"a-smith\"")
+        .replace("\"unsure\"", "\"same\"");
+    let twice = twice.replacen("\"a\": \"bob\"", "\"a\": \"ann\"", 1);
+    let report = grapevine::read_judgements("j.json", &twice, &a, &b).unwrap_err();
+    assert!(report.to_json()[0].message.contains("judged twice"));
+}

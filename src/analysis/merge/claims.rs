@@ -1,7 +1,7 @@
 //! Claims both stories make: the same claim once with every citation, the
 //! same contact told differently as two claims, listed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{Conflict, Difference, Renamed};
 use crate::model::{
@@ -43,7 +43,7 @@ pub(super) trait Claim: Clone + PartialEq {
     fn stripped(&self) -> Self;
     /// The same contact (or tie, or holding): the fields that say what the
     /// claim is about, not what it says of it.
-    fn same_subject(&self, other: &Self) -> bool;
+    fn subject(&self) -> Option<String>;
     /// The fields a reader compares, as text.
     fn fields(&self) -> Vec<(&'static str, Option<String>)>;
 }
@@ -64,12 +64,16 @@ pub(super) fn merge_claims<T: Claim>(
     ids: &mut Ids,
     out: &mut Outcomes<'_>,
 ) -> Vec<Outcome> {
-    let first = ours.len();
     let plain: Vec<T> = ours.iter().map(Claim::stripped).collect();
+    let found = Found::new(&plain).ids(ours);
     let mut result = Vec::with_capacity(theirs.len());
     for mut c in theirs {
         let s = c.stripped();
-        if let Some(i) = best_equal(&plain, ours, &c, &s) {
+        let equal = found
+            .by_fields
+            .get(&s.fields())
+            .map_or(&[][..], Vec::as_slice);
+        if let Some(i) = best_equal(equal, &plain, ours, &c, &s) {
             out.shared += 1;
             if let (Some(mine), Some(extra)) = (ours[i].sources_mut(), c.sources_mut()) {
                 out.citations_added += union_citations(mine, extra);
@@ -77,11 +81,11 @@ pub(super) fn merge_claims<T: Claim>(
             result.push(Outcome::Joined(i));
             continue;
         }
-        let partner = ours[..first]
-            .iter()
-            .find(|o| o.id().is_some() && o.id() == c.id())
-            .or_else(|| ours[..first].iter().find(|o| o.same_subject(&c)))
-            .cloned();
+        let partner = c
+            .id()
+            .and_then(|id| found.by_id.get(id))
+            .or_else(|| c.subject().and_then(|k| found.by_subject.get(&k)))
+            .map(|&i| ours[i].clone());
         if let Some(old) = c.id().map(str::to_string) {
             let new = ids.fresh(&old);
             if new != old {
@@ -106,8 +110,14 @@ pub(super) fn merge_claims<T: Claim>(
 /// their stripped forms) that says the same as `c`: of those, the one
 /// with its id and its citations, else its id, else its citations, else
 /// the first.
-fn best_equal<T: Claim>(plain: &[T], ours: &mut [T], c: &T, s: &T) -> Option<usize> {
-    let equal: Vec<usize> = (0..plain.len()).filter(|&i| plain[i] == *s).collect();
+fn best_equal<T: Claim>(
+    candidates: &[usize],
+    plain: &[T],
+    ours: &mut [T],
+    c: &T,
+    s: &T,
+) -> Option<usize> {
+    let equal = candidates.iter().copied().filter(|&i| plain[i] == *s);
     let mut c = c.clone();
     let theirs = c.sources_mut().map(|v| v.clone());
     let rank = |i: usize, ours: &mut [T]| {
@@ -123,6 +133,40 @@ fn best_equal<T: Claim>(plain: &[T], ours: &mut [T], c: &T, s: &T) -> Option<usi
         }
     }
     best.map(|(i, _)| i)
+}
+
+/// The first story's claims by their fields as text (equal claims have
+/// equal texts), by id and by subject (the first of each).
+struct Found {
+    by_fields: HashMap<Vec<(&'static str, Option<String>)>, Vec<usize>>,
+    by_id: HashMap<String, usize>,
+    by_subject: HashMap<String, usize>,
+}
+
+impl Found {
+    fn new<T: Claim>(plain: &[T]) -> Found {
+        let mut f = Found {
+            by_fields: HashMap::new(),
+            by_id: HashMap::new(),
+            by_subject: HashMap::new(),
+        };
+        for (i, p) in plain.iter().enumerate() {
+            f.by_fields.entry(p.fields()).or_default().push(i);
+            if let Some(k) = p.subject() {
+                f.by_subject.entry(k).or_insert(i);
+            }
+        }
+        f
+    }
+
+    fn ids<T: Claim>(mut self, ours: &[T]) -> Found {
+        for (i, o) in ours.iter().enumerate() {
+            if let Some(id) = o.id() {
+                self.by_id.entry(id.to_string()).or_insert(i);
+            }
+        }
+        self
+    }
 }
 
 /// Where `merge_claims` reports.
@@ -240,8 +284,8 @@ impl Claim for Event {
             ..self.clone()
         }
     }
-    fn same_subject(&self, o: &Self) -> bool {
-        self.kind() == o.kind() && parties(&self.parties) == parties(&o.parties)
+    fn subject(&self) -> Option<String> {
+        Some(format!("{}\0{:?}", self.kind(), parties(&self.parties)))
     }
     fn fields(&self) -> Vec<(&'static str, Option<String>)> {
         vec![
@@ -276,8 +320,8 @@ impl Claim for Holding {
             ..self.clone()
         }
     }
-    fn same_subject(&self, o: &Self) -> bool {
-        self.entity == o.entity && self.message == o.message
+    fn subject(&self) -> Option<String> {
+        Some(format!("{}\0{}", self.entity, self.message))
     }
     fn fields(&self) -> Vec<(&'static str, Option<String>)> {
         vec![
@@ -310,8 +354,8 @@ impl Claim for Message {
             ..self.clone()
         }
     }
-    fn same_subject(&self, _: &Self) -> bool {
-        false
+    fn subject(&self) -> Option<String> {
+        None
     }
     fn fields(&self) -> Vec<(&'static str, Option<String>)> {
         vec![
@@ -343,8 +387,8 @@ impl Claim for Relation {
             ..self.clone()
         }
     }
-    fn same_subject(&self, o: &Self) -> bool {
-        self.kind == o.kind && self.from == o.from && self.to == o.to
+    fn subject(&self) -> Option<String> {
+        Some(format!("{:?}\0{}\0{}", self.kind, self.from, self.to))
     }
     fn fields(&self) -> Vec<(&'static str, Option<String>)> {
         vec![
@@ -376,8 +420,8 @@ impl Claim for Marker {
             ..self.clone()
         }
     }
-    fn same_subject(&self, _: &Self) -> bool {
-        false
+    fn subject(&self) -> Option<String> {
+        None
     }
     fn fields(&self) -> Vec<(&'static str, Option<String>)> {
         vec![
