@@ -388,3 +388,53 @@ fn merge_judgements_file_round_trips_and_locates_errors() {
     let report = grapevine::read_judgements("j.json", &twice, &a, &b).unwrap_err();
     assert!(report.to_json()[0].message.contains("judged twice"));
 }
+
+#[test]
+fn merge_holdings_markers_and_relations_of_a_renamed_copy() {
+    let a = story(
+        r#"{"format": "grapevine/1",
+ "sources": [{"id": "s"}],
+ "entities": [{"id": "ann", "name": "Ann"}, {"id": "bob", "name": "Bob"}],
+ "messages": [{"id": "m", "origin": "ann", "sources": ["s"]}],
+ "events": [{"id": "e1", "kind": "call", "from": "ann", "to": "bob", "time": "2020-01-02", "carries": ["m"]},
+            {"id": "e2", "kind": "call", "from": "bob", "to": "ann", "after": ["e1"]}],
+ "holdings": [{"id": "h", "entity": "bob", "message": "m", "time": "2020-01-03", "sources": ["s"]}],
+ "markers": [{"id": "k", "label": "Election day", "time": "2020-11-03"}],
+ "relations": [{"kind": "family", "from": "ann", "to": "bob", "sources": ["s"]}]}"#,
+    );
+    let b = renamed(&a, "-2");
+    let j = [
+        judge("ann", "ann-2", Verdict::Same),
+        judge("bob", "bob-2", Verdict::Same),
+    ];
+    let m = merge(&a, &b, &j, false);
+    assert_eq!(to_json(&m.story), to_json(&a));
+    assert_eq!(m.report.shared, 6);
+    // Without judgements nothing joins: the people are proposed, and their
+    // claims, under the same ids, are listed as conflicts.
+    let m = merge(&a, &b, &[], false);
+    assert_eq!(m.report.proposed.len(), 2);
+    assert!(m.report.conflicts.iter().any(|c| c.what == "holding"));
+    load_str("merged.json", &to_json(&m.story)).expect("passes check");
+}
+
+#[test]
+fn merge_cli_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.json");
+    let r = run(&[
+        "merge",
+        BUNDLED,
+        SECOND,
+        "-o",
+        out.to_str().unwrap(),
+        "--judgements",
+        JUDGED,
+        "--json",
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(v["conflicts"].as_array().unwrap().len(), 2);
+    assert_eq!(v["joined"][0]["how"], "judged");
+    assert_eq!(v["citations_added"], 1);
+}
