@@ -438,3 +438,23 @@ fn merge_cli_json_report() {
     assert_eq!(v["joined"][0]["how"], "judged");
     assert_eq!(v["citations_added"], 1);
 }
+
+#[test]
+fn merge_after_that_contradicts_is_a_conflict() {
+    let a = story(
+        r#"{"format": "grapevine/1",
+ "entities": [{"id": "ann", "name": "Ann"}, {"id": "bob", "name": "Bob"}],
+ "events": [{"id": "e1", "kind": "call", "from": "ann", "to": "bob"},
+            {"id": "e2", "kind": "call", "from": "bob", "to": "ann", "after": ["e1"]}]}"#,
+    );
+    let b = story(
+        r#"{"format": "grapevine/1",
+ "entities": [{"id": "ann", "name": "Ann"}, {"id": "bob", "name": "Bob"}],
+ "events": [{"id": "e1", "kind": "call", "from": "ann", "to": "bob", "after": ["e2"]},
+            {"id": "e2", "kind": "call", "from": "bob", "to": "ann"}]}"#,
+    );
+    let m = merge(&a, &b, &[], false);
+    assert_eq!(m.report.shared, 2);
+    assert_eq!(m.report.conflicts.len(), 1, "{:?}", m.report.conflicts);
+    assert_eq!(m.report.conflicts[0].what, "order");
+}

@@ -172,6 +172,7 @@ pub fn merge(a: &Story, b: &Story, judgements: &[Judgement], accept_proposals: b
     run(&mut story.relations, relations, &mut ids, &mut report);
     run(&mut story.markers, b.markers.clone(), &mut ids, &mut report);
     merge_top(&mut story, b, &mut report);
+    order(&mut story, &mut report);
     Merged { story, report }
 }
 
@@ -357,6 +358,34 @@ fn merge_events(
                 }
             }
         }
+    }
+}
+
+/// Tightens the events' intervals by `after` again; the two files'
+/// `after` together may contradict each other (a cycle, an empty
+/// interval): each such pair is a conflict (`order`), for a person to
+/// settle.
+fn order(story: &mut Story, report: &mut MergeReport) {
+    let Err(problems) = crate::model::order::order_events(story) else {
+        return;
+    };
+    for p in problems {
+        let (e, o) = p.events();
+        let id = |i: usize| story.events.get(i).map_or(String::new(), |e| e.id.clone());
+        let what = match p {
+            crate::model::order::OrderProblem::Cycle { .. } => "a cycle",
+            crate::model::order::OrderProblem::Empty { .. } => "no time left",
+        };
+        report.conflicts.push(Conflict {
+            what: "order",
+            a: id(e),
+            b: id(o),
+            fields: vec![Difference {
+                field: "after".into(),
+                a: Some(id(o)),
+                b: Some(what.into()),
+            }],
+        });
     }
 }
 
