@@ -66,6 +66,7 @@ pub mod render;
 // Reading and writing a story, a CSV corpus, other tools' files.
 pub use io::csv::{Corpus, CsvOptions};
 pub use io::export::{export, ExportFormat, Exported};
+pub use io::judgements::{judgements_to_json, read_judgements};
 pub use io::{load_bytes, load_path, load_str, read, to_json, Input, Loaded};
 
 // The story and its parts.

@@ -15,7 +15,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  an answer (or a clean check) was printed
   1  no answer: path's target is not reached (or critical's --to), fmt --check
-     would change the file, diff's answer differs, a drawing failed
+     would change the file, diff's answer differs, merge kept a claim told
+     differently as two, a drawing failed
   2  bad input: a file with errors, an unknown name or message, a bad option";
 
 /// The text after a command's options: what its output means (may be
@@ -245,6 +246,23 @@ differs: a newsroom's CI can run it on its story files.",
   grapevine diff old.json graphs/trump-jr-wikileaks.json --message pac-tip"
     ))]
     Diff(DiffArgs),
+    /// Two stories about the same people made one: entities judged or matched, shared claims kept once with every citation, conflicts kept as two claims.
+    #[command(after_help = after(
+        "Entities of the second file join those of the first when a judgements file says
+\"same\" or when id and name (folded) are equal; a \"different\" judgement keeps them
+apart. Other likely pairs (same link, same name or alias, initials, same id) are PROPOSED
+with a score and reasons, and joined only with --accept-proposals; --propose FILE writes
+them, with the given judgements, as a judgements file to edit (\"unsure\" -> \"same\" or
+\"different\"). A claim both files make is kept once with every citation; the same contact
+told differently (another date, another certainty) is kept as two claims and listed as a
+CONFLICT. Ids of the second file that the first uses for something else get a suffix (-b),
+listed. The output is the first file plus what the second adds: diff FIRST OUT shows it.
+Exit code 0 when merged without conflicts, 1 when a conflict was kept as two claims.",
+        "  grapevine merge graphs/trump-jr-wikileaks.json examples/merge/second-outlet.json -o merged.json
+  grapevine merge graphs/trump-jr-wikileaks.json examples/merge/second-outlet.json -o merged.json \\
+      --judgements examples/merge/judgements.json"
+    ))]
+    Merge(MergeArgs),
     /// What the finding hangs on: the contacts whose removal cuts each reached entity off.
     #[command(after_help = after(
         "For each reached entity (or --to): CUT is the size of the smallest set of contacts
@@ -409,6 +427,30 @@ pub struct DiffArgs {
     pub mode: Option<Mode>,
     #[command(flatten)]
     pub options: QueryOptions,
+}
+
+/// `grapevine merge`
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The first story: the merged story keeps its ids and its words.
+    pub a: PathBuf,
+    /// The second story: what it adds is added.
+    pub b: PathBuf,
+    /// Where to write the merged story.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+    /// Decisions: {"format": "grapevine-judgements/1", "judgements": [{"a", "b", "judgement": "same"|"different"|"unsure", "by", "why", "at"}]}.
+    #[arg(long, value_name = "FILE")]
+    pub judgements: Option<PathBuf>,
+    /// Write the judgements and the proposals (as "unsure") to this file, to edit.
+    #[arg(long, value_name = "FILE")]
+    pub propose: Option<PathBuf>,
+    /// Join the proposed pairs too (best score first, each entity once).
+    #[arg(long)]
+    pub accept_proposals: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `grapevine rank`

@@ -14,6 +14,7 @@ mod export;
 mod fmt;
 mod import;
 mod input;
+mod merge;
 mod new;
 mod output;
 mod path;
@@ -119,6 +120,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         } => why_not::run(&mut out, &input, &source, &to, mode, &options),
         Command::Critical(args) => critical::run(&mut out, &args),
         Command::Diff(args) => diff::run(&mut out, &args),
+        Command::Merge(args) => merge::run(&mut out, &args),
         Command::Rank(args) => rank::run(&mut out, &args),
         Command::Connect(args) => connect::run(&mut out, &args),
         Command::Render(args) => render::run(&mut out, &args),

@@ -9,6 +9,7 @@ pub mod ftm;
 pub mod gexf;
 mod import_text;
 mod json;
+pub mod judgements;
 pub mod load;
 mod origin;
 pub mod save;

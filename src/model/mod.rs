@@ -5,6 +5,7 @@
 //! keep their text), so that saving loses nothing; the accessor methods give the
 //! interpreted values.
 
+pub mod judgement;
 pub mod order;
 pub mod time;
 pub mod value;

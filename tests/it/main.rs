@@ -22,6 +22,7 @@ mod hostile_story;
 mod interchange;
 mod limits;
 mod malformed;
+mod merge;
 mod reach_props;
 mod render;
 mod roundtrip;
