@@ -445,3 +445,38 @@ fn a_hidden_sheet_is_read_with_a_warning() {
         "{text}"
     );
 }
+
+/// calamine reports no merged cells in an `.ods`: they are read from the
+/// file itself and refused at their first cell, as in an `.xlsx`. The
+/// `.ods` is LibreOffice's own, converted from a workbook with a merge.
+#[test]
+fn merged_cells_in_an_ods_are_refused_at_their_cell() {
+    if !soffice() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let xlsx = dir.path().join("claims.xlsx");
+    let bytes = workbook(|ws| {
+        for (c, v) in ["e1", "2016-09-20", "forward", "trump-jr", "kushner"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(1, c as u16, *v).unwrap();
+        }
+        ws.merge_range(20, 4, 22, 4, "kushner", &Format::new())
+            .unwrap();
+    });
+    std::fs::write(&xlsx, bytes).unwrap();
+    convert(&[xlsx], "ods", dir.path(), &home);
+    let ods = std::fs::read(dir.path().join("claims.ods")).unwrap();
+    let text = match read_bytes("claims.ods", ods, Form::Ods, &LIMITS) {
+        Ok(i) => panic!("read without error: {}", to_json(&i.story)),
+        Err(e) => rendered(e),
+    };
+    assert!(
+        text.contains("claims.ods, sheet \"events\", cell E21: merged cells (to E23)"),
+        "{text}"
+    );
+}

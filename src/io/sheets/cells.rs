@@ -310,8 +310,90 @@ pub fn read_xlsx(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table
     tables
 }
 
+/// A merged range: its sheet, first cell and last cell (row, column).
+type Merged = (String, (u32, u32), (u32, u32));
+
+/// The merged ranges of an `.ods` file, which calamine does not report:
+/// read from `content.xml`, where a merge is the spans of its first cell
+/// (`table:number-columns-spanned`, `table:number-rows-spanned`); repeated
+/// rows and cells are counted, never expanded. At most `limit` bytes of
+/// `content.xml` are read (the inflated size the workbook may have).
+fn ods_merged(bytes: &[u8], limit: u64) -> Vec<Merged> {
+    use std::io::Read;
+    const TABLE: &str = "urn:oasis:names:tc:opendocument:xmlns:table:1.0";
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    let Ok(entry) = zip.by_name("content.xml") else {
+        return Vec::new();
+    };
+    let mut text = String::new();
+    if entry.take(limit).read_to_string(&mut text).is_err() {
+        return Vec::new();
+    }
+    let Ok(doc) = roxmltree::Document::parse(&text) else {
+        return Vec::new();
+    };
+    let num = |n: roxmltree::Node, a: &str| -> u64 {
+        n.attribute((TABLE, a))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1)
+    };
+    let mut out = Vec::new();
+    for t in doc
+        .descendants()
+        .filter(|n| n.has_tag_name((TABLE, "table")))
+    {
+        let name = t.attribute((TABLE, "name")).unwrap_or_default();
+        let mut row = 0u64;
+        for r in t
+            .descendants()
+            .filter(|n| n.has_tag_name((TABLE, "table-row")))
+        {
+            let mut col = 0u64;
+            for c in r.children().filter(|n| {
+                n.has_tag_name((TABLE, "table-cell"))
+                    || n.has_tag_name((TABLE, "covered-table-cell"))
+            }) {
+                let (cols, rows) = (
+                    num(c, "number-columns-spanned"),
+                    num(c, "number-rows-spanned"),
+                );
+                let last = (row + rows.max(1) - 1, col + cols.max(1) - 1);
+                if (cols > 1 || rows > 1)
+                    && last.0 <= u64::from(u32::MAX)
+                    && last.1 <= u64::from(u32::MAX)
+                {
+                    out.push((
+                        name.to_string(),
+                        (row as u32, col as u32),
+                        (last.0 as u32, last.1 as u32),
+                    ));
+                }
+                col = col.saturating_add(num(c, "number-columns-repeated"));
+            }
+            row = row.saturating_add(num(r, "number-rows-repeated"));
+        }
+    }
+    out
+}
+
+/// Each merged range of `sheet` an error at its first cell.
+fn merged_errors(merged: &[Merged], sheet: &str, p: &mut Problems) {
+    for (_, start, end) in merged.iter().filter(|m| m.0 == sheet) {
+        let place = p_at(&p.file, sheet, *start);
+        let end = super::read::cell_name(end.0, end.1);
+        p.error(
+            place,
+            &format!("merged cells (to {end}): a merge keeps its value in the first cell only"),
+            Some("unmerge them and fill each cell".into()),
+        );
+    }
+}
+
 /// The tables of an `.ods` workbook.
 pub fn read_ods(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table> {
+    let merged = ods_merged(&bytes, limits.inflated_bytes);
     let mut wb: Ods<_> = match Ods::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(e) => {
@@ -342,6 +424,7 @@ pub fn read_ods(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table>
                 }
             }
         }
+        merged_errors(&merged, &sheet.name, p);
         if let Ok(formulas) = wb.worksheet_formula(&sheet.name) {
             let (r0, c0) = formulas.start().unwrap_or((0, 0));
             for (r, c, f) in formulas.used_cells() {
