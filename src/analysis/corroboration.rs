@@ -7,27 +7,42 @@
 //! source without a `publisher` is told apart by its URL's host, and without
 //! a URL by its id. Several articles of one outlet are one publisher.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::catalog::fold;
 use crate::model::{Citation, Source, Story};
 
-/// How many independent publishers `citations` cite, `sources` being the
-/// story's (a source it does not list counts by its id).
-pub fn independent_publishers(sources: &[Source], citations: &[Citation]) -> usize {
-    let keys: BTreeSet<String> = citations
-        .iter()
-        .map(|c| publisher_key(sources, c.source()))
-        .collect();
-    keys.len()
+/// What tells each of a story's sources' publishers apart, made once:
+/// its folded publisher, else its URL's host, else its id.
+#[derive(Debug, Clone)]
+pub struct Publishers<'s> {
+    keys: HashMap<&'s str, String>,
 }
 
-/// What tells source `id`'s publisher apart: its folded publisher, else its
-/// URL's host, else its id.
-fn publisher_key(sources: &[Source], id: &str) -> String {
-    let Some(s) = sources.iter().find(|s| s.id == id) else {
-        return format!("id:{id}");
-    };
+impl<'s> Publishers<'s> {
+    /// The publishers of `sources` (a story's).
+    pub fn new(sources: &'s [Source]) -> Publishers<'s> {
+        Publishers {
+            keys: sources.iter().map(|s| (s.id.as_str(), key(s))).collect(),
+        }
+    }
+
+    /// How many independent publishers `citations` cite (a source the
+    /// story does not list counts by its id).
+    pub fn count(&self, citations: &[Citation]) -> usize {
+        let keys: BTreeSet<String> = citations
+            .iter()
+            .map(|c| match self.keys.get(c.source()) {
+                Some(k) => k.clone(),
+                None => format!("id:{}", c.source()),
+            })
+            .collect();
+        keys.len()
+    }
+}
+
+/// Source `s`'s publisher key.
+fn key(s: &Source) -> String {
     if let Some(p) = s.publisher.as_deref().filter(|p| !p.trim().is_empty()) {
         let words: Vec<&str> = p.split_whitespace().collect();
         return format!("publisher:{}", fold(&words.join(" ")));
@@ -35,7 +50,7 @@ fn publisher_key(sources: &[Source], id: &str) -> String {
     if let Some(host) = s.url.as_deref().and_then(host) {
         return format!("host:{host}");
     }
-    format!("id:{id}")
+    format!("id:{}", s.id)
 }
 
 /// The host of an http(s) URL, lower case, without `www.`.
@@ -54,11 +69,10 @@ fn host(url: &str) -> Option<String> {
 /// markers stay. An `after` naming a contact left out goes (the order it
 /// gave stays in the tightened interval).
 pub fn corroborated(story: &Story, n: usize) -> Story {
+    let publishers = Publishers::new(&story.sources);
     let mut out = story.clone();
-    out.events
-        .retain(|e| independent_publishers(&story.sources, &e.sources) >= n);
-    out.holdings
-        .retain(|h| independent_publishers(&story.sources, &h.sources) >= n);
+    out.events.retain(|e| publishers.count(&e.sources) >= n);
+    out.holdings.retain(|h| publishers.count(&h.sources) >= n);
     let kept: BTreeSet<String> = out.events.iter().map(|e| e.id.clone()).collect();
     for e in &mut out.events {
         e.after.retain(|a| kept.contains(a));

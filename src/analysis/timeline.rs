@@ -160,7 +160,11 @@ pub fn timeline(catalog: &dyn Catalog, query: &TimelineQuery) -> Result<Vec<Time
             .cmp(&key(*y, b))
             .then_with(|| natural_cmp(&a.id, &b.id))
     });
-    Ok(events.into_iter().map(|(_, e)| entry(catalog, e)).collect())
+    let publishers = super::corroboration::Publishers::new(catalog.sources());
+    Ok(events
+        .into_iter()
+        .map(|(_, e)| entry(catalog, &publishers, e))
+        .collect())
 }
 
 /// The query's `--between` window as seconds `(lo, hi)`, if any.
@@ -240,7 +244,11 @@ fn causal_ranks(catalog: &dyn Catalog, events: &[(EventId, Event)]) -> HashMap<E
 }
 
 /// The timeline's entry of event `e`.
-fn entry(catalog: &dyn Catalog, e: Event) -> TimelineEntry {
+fn entry(
+    catalog: &dyn Catalog,
+    publishers: &super::corroboration::Publishers,
+    e: Event,
+) -> TimelineEntry {
     let time = |t: Option<i64>| t.map(crate::model::time::rfc3339);
     let name_of = |id: &str| match catalog.entity_number(id) {
         Some(u) => catalog.entity_name(u).to_string(),
@@ -254,7 +262,7 @@ fn entry(catalog: &dyn Catalog, e: Event) -> TimelineEntry {
         who: e.parties.entities().into_iter().map(name_of).collect(),
         mutual: e.is_mutual(),
         certainty: e.certainty(),
-        publishers: super::corroboration::independent_publishers(catalog.sources(), &e.sources),
+        publishers: publishers.count(&e.sources),
         quote: e
             .sources
             .iter()

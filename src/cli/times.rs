@@ -11,22 +11,27 @@ use jiff::tz::TimeZone;
 /// Only the syntax is checked here (in UTC); the story's zone applies when
 /// the query runs.
 pub fn time_arg(text: &str) -> Result<String, String> {
-    let text = unix_as_expression(text)?;
-    TimeExpr::parse(&text, &TimeZone::UTC)
-        .map_err(|e| format!("{}\n  help: {}", e.message, e.help))?;
-    Ok(text)
+    checked(text).map(|(text, _)| text)
 }
 
 /// [`time_arg`] for `--until`, which also needs an end.
 pub fn until_arg(text: &str) -> Result<String, String> {
-    let text = time_arg(text)?;
-    match TimeExpr::parse(&text, &TimeZone::UTC) {
-        Ok(t) if t.interval().hi.is_none() => Err(format!(
+    let (text, t) = checked(text)?;
+    if t.interval().hi.is_none() {
+        return Err(format!(
             "{} is open at its end, so it has no last second\n  help: give a date or a closed span (2016-11-08, 2016-09-20/2016-11-08)",
             crate::diagnostic::quote(&text)
-        )),
-        _ => Ok(text),
+        ));
     }
+    Ok(text)
+}
+
+/// The value as an expression, and the expression read in UTC.
+fn checked(text: &str) -> Result<(String, TimeExpr), String> {
+    let text = unix_as_expression(text)?;
+    let t = TimeExpr::parse(&text, &TimeZone::UTC)
+        .map_err(|e| format!("{}\n  help: {}", e.message, e.help))?;
+    Ok((text, t))
 }
 
 /// `1474329600` as `2016-09-20T00:00:00Z`; anything else unchanged.

@@ -241,18 +241,21 @@ fn p_at(file: &str, sheet: &str, (r, c): (u32, u32)) -> String {
     Problems::new(file).at(sheet, r, c, "")
 }
 
+/// A workbook calamine cannot open: an error naming the file, no tables.
+fn unreadable(p: &mut Problems, e: &dyn std::fmt::Display, help: &str) -> Vec<Table> {
+    p.error(
+        p.file.clone(),
+        &format!("not a workbook grapevine can read ({e})"),
+        Some(help.into()),
+    );
+    Vec::new()
+}
+
 /// The tables of an `.xlsx` workbook.
 pub fn read_xlsx(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table> {
     let mut wb: Xlsx<_> = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
-        Err(e) => {
-            p.error(
-                p.file.clone(),
-                &format!("not a workbook grapevine can read ({e})"),
-                Some("save it as .xlsx (Excel 2007 and later) or .ods".into()),
-            );
-            return Vec::new();
-        }
+        Err(e) => return unreadable(p, &e, "save it as .xlsx (Excel 2007 and later) or .ods"),
     };
     let is_1904 = wb.has_1904_epoch();
     let meta: Vec<_> = wb.sheets_metadata().to_vec();
@@ -291,17 +294,11 @@ pub fn read_xlsx(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table
             }
         }
         if let Some(Ok(merged)) = wb.worksheet_merge_cells(&sheet.name) {
-            for d in merged {
-                let place = p_at(&p.file, &sheet.name, d.start);
-                let end = super::read::cell_name(d.end.0, d.end.1);
-                p.error(
-                    place,
-                    &format!(
-                        "merged cells (to {end}): a merge keeps its value in the first cell only"
-                    ),
-                    Some("unmerge them and fill each cell".into()),
-                );
-            }
+            let merged: Vec<Merged> = merged
+                .into_iter()
+                .map(|d| (sheet.name.clone(), d.start, d.end))
+                .collect();
+            merged_errors(&merged, &sheet.name, p);
         }
         if let Some(t) = table(&sheet.name, &cells, p) {
             tables.push(t);
@@ -396,14 +393,7 @@ pub fn read_ods(bytes: Vec<u8>, limits: &Limits, p: &mut Problems) -> Vec<Table>
     let merged = ods_merged(&bytes, limits.inflated_bytes);
     let mut wb: Ods<_> = match Ods::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
-        Err(e) => {
-            p.error(
-                p.file.clone(),
-                &format!("not a workbook grapevine can read ({e})"),
-                Some("save it as .ods or .xlsx".into()),
-            );
-            return Vec::new();
-        }
+        Err(e) => return unreadable(p, &e, "save it as .ods or .xlsx"),
     };
     let meta: Vec<_> = wb.sheets_metadata().to_vec();
     let mut tables = Vec::new();
