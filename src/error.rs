@@ -274,6 +274,16 @@ pub enum RenderError {
         /// The most contacts that stay legible.
         max_contacts: usize,
     },
+    /// No layout draws this picture legibly at its width: its contacts
+    /// cross or run side by side too closely to follow one line.
+    Illegible {
+        /// The width it was drawn for, in pixels.
+        width: u32,
+        /// Its entities.
+        entities: usize,
+        /// Its contacts.
+        contacts: usize,
+    },
     /// This build lacks what the drawing needs.
     NotBuilt(Missing),
     /// Graphviz `dot` is not on `PATH`.
@@ -516,9 +526,9 @@ fn limit_words(f: &mut fmt::Formatter<'_>, what: Limited, limit: u64, found: u64
         }
 }
 
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+/// The words of a picture too crowded to draw legibly.
+fn crowded(e: &RenderError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match e {
             RenderError::Crowded {
                 chart: Chart::Picture,
                 entities,
@@ -539,6 +549,22 @@ impl fmt::Display for RenderError {
                 f,
                 "this lane chart would draw {entities} lanes and {contacts} contacts (at most {max_entities} and {max_contacts} make a legible chart): narrow it to a focus"
             ),
+            RenderError::Illegible {
+                width,
+                entities,
+                contacts,
+            } => write!(
+                f,
+                "this picture of {entities} people and organisations and {contacts} contacts cannot be drawn legibly {width} px wide (its lines would run too close together to follow): narrow it to a focus, draw it wider, or write DOT to lay it out elsewhere"
+            ),
+        _ => Ok(()),
+    }
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            e @ (RenderError::Crowded { .. } | RenderError::Illegible { .. }) => crowded(e, f),
             RenderError::NotBuilt(Missing::LanePng) => f.write_str(
                 "this build cannot draw PNG (it was built without the cargo feature `png`): write .svg",
             ),

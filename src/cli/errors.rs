@@ -161,6 +161,16 @@ fn render_words(e: &RenderError) -> Option<String> {
         } => format!(
             "this lane chart would draw {entities} lanes and {contacts} contacts (at most {max_entities} and {max_contacts} make a legible chart): narrow it with --reach MSG, --around ENTITY, --between DATE DATE or --threshold confirmed"
         ),
+        RenderError::Illegible {
+            width,
+            entities,
+            contacts,
+        } => format!(
+            "this picture of {entities} people and organisations and {contacts} contacts cannot be drawn legibly {width} px wide (its lines would run too close together to follow): \
+             narrow it with --reach MSG, --reach-from ENTITY, --path A B, --around ENTITY --depth 1, \
+             --between DATE DATE or --threshold confirmed; draw it wider (--fit column or --fit wide), \
+             draw the lane chart (--lanes), or write DOT (-o picture.dot) to lay it out elsewhere"
+        ),
         RenderError::NotBuilt(Missing::InProcessPng) => {
             "this build cannot draw PNG in-process (it was built without the cargo feature `png`): use --engine system, or write .svg".to_string()
         }

@@ -42,6 +42,7 @@ pub(crate) mod png;
 mod prim;
 pub(crate) mod style;
 pub(crate) mod svg;
+mod tangle;
 pub(crate) mod words;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -12,6 +12,7 @@ use super::dot::{graph, print, Bare, Layout};
 use super::engine::{layout, Engine};
 use super::plan::{plan, Plan};
 use super::prim::Drawing;
+use super::tangle::MOST_CROSSINGS_PER_LINE;
 use super::{Focus, Look};
 use crate::model::Story;
 use crate::Error;
@@ -55,7 +56,7 @@ pub fn draw_svg(
 ) -> Result<String, Error> {
     let plan = plan(story, focus, look);
     super::plan::check_size(&plan)?;
-    let drawing = fitted(&plan, engine)?;
+    let drawing = fitted(&plan, engine, focus.highlight.is_none())?;
     Ok(super::frame::compose(
         &plan,
         &drawing,
@@ -66,21 +67,39 @@ pub fn draw_svg(
 /// How many layouts [`fitted`] tries at most.
 const MAX_TRIES: usize = 20;
 
-/// Lays the plan out so that it fits its fit's width with legible text.
-fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
+/// Lays the plan out so that it fits its fit's width with legible text;
+/// a picture with nothing highlighted (`refuse`) that only a cascade with
+/// lines too close together could draw is refused.
+fn fitted(plan: &Plan, engine: Engine, refuse: bool) -> Result<Drawing, Error> {
     let fit = plan.look.fit;
     let content = super::frame::content_width(fit);
     // The widest natural layout whose smallest text stays legible.
     let allowed = |layout: &Layout| content * layout.smallest(fit) / fit.min_text();
     if fit == super::Fit::Phone {
-        return Ok(super::cascade::cascade(plan, content));
+        return cascade(plan, content, refuse);
     }
     let mut layout = Layout::first(fit);
     for _ in 0..MAX_TRIES {
         let raw = self::layout(&print(&graph(plan, &layout)), engine)?;
         let drawing = accessible(&raw, plan)?;
+        // A whole story whose lines cross too often in Graphviz's layout
+        // from the top (twice too often, or still without labels): the
+        // cascade may do better, else it is refused.
+        let crossings = if refuse {
+            super::tangle::crossings_per_line(&raw)
+        } else {
+            0.0
+        };
+        let tangled = crossings > MOST_CROSSINGS_PER_LINE;
+        if tangled
+            && layout.down
+            && (crossings > 2.0 * MOST_CROSSINGS_PER_LINE || layout.bare == Bare::All)
+        {
+            break;
+        }
+
         let allowed = allowed(&layout);
-        if drawing.width <= allowed {
+        if drawing.width <= allowed && !tangled {
             return Ok(drawing);
         }
         let pushes = if layout.down {
@@ -109,8 +128,22 @@ fn fitted(plan: &Plan, engine: Engine) -> Result<Drawing, Error> {
             layout.pushes.extend(pushes);
         }
     }
-    // Graphviz could not make it legible at this width: the cascade can.
-    Ok(super::cascade::cascade(plan, content))
+    // Graphviz could not make it legible at this width: the cascade may.
+    cascade(plan, content, refuse)
+}
+
+/// The plan as a cascade `width` wide; refused (with `refuse`) when its
+/// arcs cannot each have a lane of their own.
+fn cascade(plan: &Plan, width: f64, refuse: bool) -> Result<Drawing, Error> {
+    let (drawing, legible) = super::cascade::cascade(plan, width);
+    if legible || !refuse {
+        return Ok(drawing);
+    }
+    Err(Error::Render(crate::RenderError::Illegible {
+        width: plan.look.fit.width(),
+        entities: plan.nodes.iter().filter(|n| n.is_entity()).count(),
+        contacts: plan.edges.len(),
+    }))
 }
 
 /// A node's horizontal extent and its rank's coordinate, read from the

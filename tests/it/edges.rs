@@ -59,7 +59,7 @@ fn shapes_box(g: roxmltree::Node) -> Option<Bbox> {
     (b.0 <= b.2).then_some(b)
 }
 
-/// Points along an SVG path of absolute M, L and C commands.
+/// Points along an SVG path of absolute M, L, Q and C commands.
 fn samples(d: &str) -> Vec<(f64, f64)> {
     let mut out: Vec<(f64, f64)> = Vec::new();
     let mut cmd = 'M';
@@ -82,6 +82,18 @@ fn samples(d: &str) -> Vec<(f64, f64)> {
                             + 3.0 * u * u * t * c[0].1
                             + 3.0 * u * t * t * c[1].1
                             + t * t * t * c[2].1;
+                        out.push((x, y));
+                    }
+                }
+            }
+            'Q' => {
+                for c in pts.chunks_exact(2) {
+                    let p0 = *out.last().unwrap_or(&c[0]);
+                    for k in 1..=20 {
+                        let t = f64::from(k) / 20.0;
+                        let u = 1.0 - t;
+                        let x = u * u * p0.0 + 2.0 * u * t * c[0].0 + t * t * c[1].0;
+                        let y = u * u * p0.1 + 2.0 * u * t * c[0].1 + t * t * c[1].1;
                         out.push((x, y));
                     }
                 }
@@ -134,6 +146,48 @@ fn inside(p: (f64, f64), b: Bbox, margin: f64) -> bool {
 /// How far a line's end may be from its node's box.
 const NEAR: f64 = 8.0;
 
+/// A vertical stretch of a line: (x, top, bottom).
+type Run = (f64, f64, f64);
+
+/// The vertical stretches of a line, longer than 12 px.
+fn vertical_runs(pts: &[(f64, f64)]) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i + 1 < pts.len() {
+        let mut j = i;
+        while j + 1 < pts.len() && (pts[j + 1].0 - pts[i].0).abs() < 0.05 {
+            j += 1;
+        }
+        let (a, b) = (pts[i].1.min(pts[j].1), pts[i].1.max(pts[j].1));
+        if b - a > 12.0 {
+            runs.push((pts[i].0, a, b));
+        }
+        i = j.max(i + 1);
+    }
+    runs
+}
+
+/// Two contacts' lines that run down the same rail (closer than 3 px, side
+/// by side for more than 10 px): a reader cannot tell them apart there.
+fn shared_rails(runs: &[(String, Vec<Run>)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, (a, ra)) in runs.iter().enumerate() {
+        for (b, rb) in &runs[i + 1..] {
+            if a == b {
+                continue;
+            }
+            let shared = ra.iter().any(|&(x, t, u)| {
+                rb.iter()
+                    .any(|&(y, v, w)| (x - y).abs() < 3.0 && u.min(w) - t.max(v) > 10.0)
+            });
+            if shared {
+                out.push(format!("{a} and {b} run down one rail"));
+            }
+        }
+    }
+    out
+}
+
 /// The problems of one picture's lines.
 fn check(svg: &str) -> (usize, Vec<String>) {
     let doc = roxmltree::Document::parse(svg).expect("the SVG parses");
@@ -150,6 +204,7 @@ fn check(svg: &str) -> (usize, Vec<String>) {
     let find = |key: &str| nodes.iter().find(|(k, _)| k == key).map(|(_, b)| *b);
     let mut problems = Vec::new();
     let mut lines = 0;
+    let mut runs = Vec::new();
     for g in doc.descendants().filter(|n| n.has_tag_name("g")) {
         let Some(event) = g.attribute("data-event") else {
             continue;
@@ -183,6 +238,7 @@ fn check(svg: &str) -> (usize, Vec<String>) {
             continue;
         };
         let pts = samples(d);
+        runs.push((event.to_string(), vertical_runs(&pts)));
         let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else {
             continue;
         };
@@ -223,6 +279,7 @@ fn check(svg: &str) -> (usize, Vec<String>) {
             }
         }
     }
+    problems.extend(shared_rails(&runs));
     (lines, problems)
 }
 
@@ -276,4 +333,92 @@ fn the_checker_catches_a_line_through_a_node() {
         problems.iter().any(|p| p.starts_with("f: the line")),
         "{problems:?}"
     );
+}
+
+#[test]
+fn the_checker_catches_a_shared_rail() {
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg">
+<g class="node" data-entity="a"><rect x="0" y="0" width="10" height="10"/></g>
+<g class="node" data-entity="b"><rect x="0" y="100" width="10" height="10"/></g>
+<g class="node" data-entity="c"><rect x="0" y="200" width="10" height="10"/></g>
+<g class="edge" data-event="e" data-from="a" data-to="b"><path d="M10,5 L50,5 L50,105 L10,105"/></g>
+<g class="edge" data-event="f" data-from="a" data-to="c"><path d="M10,7 L51,7 Q52,7 52,12 L52,205 L10,205"/></g>
+</svg>"##;
+    let (_, problems) = check(svg);
+    assert!(
+        problems.iter().any(|p| p == "e and f run down one rail"),
+        "{problems:?}"
+    );
+}
+
+/// A story too dense for any legible picture at a width: `n` people, each
+/// writing to many others over a year (the file's text).
+fn dense_story(n: usize) -> String {
+    let entities: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"id": "p{i}", "name": "Person {i}", "kind": "person"}}"#))
+        .collect();
+    let events: Vec<String> = (0..150)
+        .map(|j| {
+            let (a, b) = ((j * 37 + 11) % 151 % n, (j * j * 13 + 5) % 151 % n);
+            let b = if a == b { (b + 1) % n } else { b };
+            format!(
+                r#"{{"id": "c{j}", "kind": "message", "from": "p{a}", "to": ["p{b}"], "time": "2016-{:02}-{:02}", "certainty": "confirmed"}}"#,
+                1 + j % 12,
+                1 + j % 28
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"format": "grapevine/1", "title": "Dense", "entities": [{}], "events": [{}]}}"#,
+        entities.join(","),
+        events.join(",")
+    )
+}
+
+#[test]
+fn a_picture_past_legibility_is_refused_and_says_how_to_narrow_it() {
+    let text = dense_story(60);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("dense.json");
+    std::fs::write(&file, &text).expect("written");
+    let story = grapevine::load_path(&file)
+        .expect("the dense story loads")
+        .story;
+    for fit in [Fit::Phone, Fit::Column] {
+        let look = grapevine::render::Look {
+            fit,
+            ..grapevine::render::Look::default()
+        };
+        let got = grapevine::render::draw_svg(
+            &story,
+            &Focus::default(),
+            grapevine::render::Engine::InProcess,
+            &look,
+        );
+        match got {
+            Err(grapevine::Error::Render(grapevine::RenderError::Illegible { width, .. })) => {
+                assert_eq!(width, fit.width());
+            }
+            other => panic!("{}: {:?}", fit.name(), other.map(|s| s.len())),
+        }
+    }
+    // The command line names the ways to narrow it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["render", "--fit", "phone", "-o"])
+        .arg(dir.path().join("dense.svg"))
+        .arg(&file)
+        .output()
+        .expect("grapevine runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for option in [
+        "--around",
+        "--reach",
+        "--between",
+        "--fit column",
+        "--lanes",
+    ] {
+        assert!(err.contains(option), "{option} not proposed: {err}");
+    }
+    assert!(!dir.path().join("dense.svg").exists());
 }

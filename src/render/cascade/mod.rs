@@ -131,22 +131,31 @@ fn order(plan: &Plan) -> Vec<&PNode> {
     rows
 }
 
-/// Lays `plan` out as a cascade `width` pixels wide.
-pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
+/// Lays `plan` out as a cascade `width` pixels wide; and whether every arc
+/// off the tree got a lane of its own at least [`LANE_MIN`] from its
+/// neighbours (when not, the lanes are squeezed against the right edge,
+/// and a reader cannot tell them apart).
+pub(crate) fn cascade(plan: &Plan, width: f64) -> (Drawing, bool) {
     let c = Cascade::new(plan, width);
     let side = c.side_texts();
     let (rows, rules, height) = c.rows(&side);
-    // The arcs run just right of the rows' text.
     let ends: Vec<f64> = rows.iter().map(|r| c.text_end(r)).collect();
-    let right = ends.iter().copied().fold(0.0, f64::max);
-    let gutter = (right + 6.0).min(width - c.arc_room + 6.0);
-    let mut body = String::new();
     // Edges first, nodes over them; the faded first, the chains on top.
-    let mut arc_level = 0usize;
+    let edges: Vec<&PEdge> = by_weight(plan).into_iter().rev().collect();
+    let spans: Vec<Option<(usize, usize)>> = edges
+        .iter()
+        .map(|e| {
+            let a = *c.row_of.get(e.from.as_str())?;
+            let b = *c.row_of.get(e.to.as_str())?;
+            (a != b && !c.tree.contains_key(e.id.as_str())).then(|| (a.min(b), a.max(b)))
+        })
+        .collect();
+    let (lanes, legible) = lanes(&spans, &ends, width);
+    let mut body = String::new();
     // Each arc's own height on the rows at its ends, so that no two share
     // a stretch of line.
     let mut used: Vec<usize> = vec![0; rows.len()];
-    for e in by_weight(plan).into_iter().rev() {
+    for ((e, span), lane) in edges.iter().zip(&spans).zip(&lanes) {
         let (Some(&a), Some(&b)) = (c.row_of.get(e.from.as_str()), c.row_of.get(e.to.as_str()))
         else {
             continue;
@@ -154,20 +163,14 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         if a == b {
             continue;
         }
-        let arc = (!c.tree.contains_key(e.id.as_str())).then(|| {
-            arc_level += 1;
-            let (up, down) = (a.min(b), a.max(b));
-            let at = |row: usize, used: &mut Vec<usize>| {
+        let arc = span.map(|(up, down)| {
+            let mut at = |row: usize| {
                 used[row] += 1;
                 let r = &rows[row];
                 r.y + r.h * used[row] as f64 / (c.arc_ends[row] + 1) as f64
             };
-            let ys = (at(up, &mut used), at(down, &mut used));
-            Arc {
-                gutter,
-                level: arc_level,
-                ys,
-            }
+            let ys = (at(up), at(down));
+            Arc { x: *lane, ys }
         });
         body.push_str(&c.edge(e, (&rows[a], &rows[b]), b > a, arc.as_ref()));
     }
@@ -176,22 +179,56 @@ pub(crate) fn cascade(plan: &Plan, width: f64) -> Drawing {
         body.push_str(&c.node(r));
         body.push_str(&c.side_labels(r));
     }
-    Drawing {
+    let drawing = Drawing {
         body,
         width,
         height,
+    };
+    (drawing, legible)
+}
+
+/// The widest gap between two arcs' lanes.
+const LANE: f64 = 8.0;
+/// The narrowest gap between two arcs' lanes that a reader can still follow.
+pub(crate) const LANE_MIN: f64 = 5.0;
+
+/// Each arc's lane (the x of its vertical run), for the arcs' row spans
+/// (`None`: not an arc): short arcs first, each just right of everything
+/// already on its rows (the rows' texts and the lanes of the arcs over
+/// them), [`LANE`] apart, or [`LANE_MIN`] when that does not fit in
+/// `width`; and whether they fit. When even that does not fit, the lanes
+/// are kept inside the picture and may share a line.
+fn lanes(spans: &[Option<(usize, usize)>], ends: &[f64], width: f64) -> (Vec<f64>, bool) {
+    let mut order: Vec<usize> = (0..spans.len()).filter(|&i| spans[i].is_some()).collect();
+    order.sort_by_key(|&i| spans[i].map(|(up, down)| (down - up, up, down)));
+    let last = width - 2.0;
+    for gap in [LANE, LANE_MIN] {
+        let mut taken: Vec<f64> = ends.iter().map(|e| e + 6.0 - gap).collect();
+        let mut xs = vec![0.0; spans.len()];
+        let mut fits = true;
+        for &i in &order {
+            let Some((up, down)) = spans[i] else { continue };
+            let x = taken[up..=down].iter().copied().fold(0.0, f64::max) + gap;
+            fits &= x <= last;
+            xs[i] = x.min(last);
+            taken[up..=down].iter_mut().for_each(|t| *t = x);
+        }
+        if fits || gap == LANE_MIN {
+            return (xs, fits);
+        }
     }
+    (vec![0.0; spans.len()], false)
 }
 
 /// Texts beside a row: (the label's lines, joined when they fit on one
 /// line), colour, edge id.
 type Side = (Vec<String>, String, String);
 
-/// Where an arc off the tree runs: its gutter, its nesting level, and the
+/// Where an arc off the tree runs: its lane, and the
 /// heights at which it leaves its upper row's node and reaches its lower's.
 pub(super) struct Arc {
-    gutter: f64,
-    level: usize,
+    /// Where its vertical run is.
+    x: f64,
     ys: (f64, f64),
 }
 
@@ -243,16 +280,33 @@ impl<'p> Cascade<'p> {
         let step = indent_step(&depth, width);
         let tree = elbows(&parent, &depth, step);
         let mut arc_ends = vec![0; nodes.len()];
+        // How many arcs run past each row (their lanes side by side).
+        let mut over = vec![0i64; nodes.len() + 1];
         for e in &plan.edges {
             let ends = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str()));
             if let (Some(&a), Some(&b)) = ends {
                 if a != b && !tree.contains_key(e.id.as_str()) {
                     arc_ends[a] += 1;
                     arc_ends[b] += 1;
+                    over[a.min(b)] += 1;
+                    over[a.max(b) + 1] -= 1;
                 }
             }
         }
-        let arcs = arc_ends.iter().any(|&n| n > 0);
+        let deepest = over
+            .iter()
+            .scan(0i64, |n, d| {
+                *n += d;
+                Some(*n)
+            })
+            .max()
+            .unwrap_or(0);
+        // Room for every lane, up to a third of the width.
+        let arc_room = if deepest > 0 {
+            (deepest as f64 * LANE + 14.0).clamp(30.0, width / 3.0)
+        } else {
+            0.0
+        };
         Cascade {
             plan,
             width,
@@ -265,7 +319,7 @@ impl<'p> Cascade<'p> {
             arc_ends,
             step,
             depth,
-            arc_room: if arcs { 30.0 } else { 0.0 },
+            arc_room,
         }
     }
 
@@ -497,15 +551,17 @@ impl<'p> Cascade<'p> {
                 format!("M{x0:.1},{y0:.1} L{x0:.1},{ym:.1} L{:.1},{ym:.1}", down.x)
             }
             Some(arc) => {
-                let gx = arc.gutter;
-                // In the right gutter, clear of every text.
-                let ax = (gx + 20.0 + (arc.level % 4) as f64 * 4.0).min(self.width - 2.0);
-                let (y0, y1) = arc.ys;
+                let (ax, (y0, y1)) = (arc.x, arc.ys);
                 let (x0, x1) = (right_edge(up, y0), right_edge(down, y1));
-                // Out of the node along its own row to the gutter, round,
-                // and back into the other node.
+                // Out of the node along its own row to its lane, down the
+                // lane, and back into the other node, with rounded corners.
+                let r = ((y1 - y0) / 2.0).clamp(0.0, 6.0).min(ax - x0.max(x1));
                 format!(
-                    "M{x0:.1},{y0:.1} L{gx:.1},{y0:.1} C{ax:.1},{y0:.1} {ax:.1},{y1:.1} {gx:.1},{y1:.1} L{x1:.1},{y1:.1}"
+                    "M{x0:.1},{y0:.1} L{:.1},{y0:.1} Q{ax:.1},{y0:.1} {ax:.1},{:.1} L{ax:.1},{:.1} Q{ax:.1},{y1:.1} {:.1},{y1:.1} L{x1:.1},{y1:.1}",
+                    ax - r,
+                    y0 + r,
+                    y1 - r,
+                    ax - r
                 )
             }
         };
