@@ -88,7 +88,10 @@ pub(super) fn svg_of(s: &Story, focus: &Focus, lanes: bool, fit: Fit) -> String 
     }
 }
 
-pub(super) const CONTROL: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 40\" width=\"100%\"><text x=\"2\" y=\"20\" font-size=\"12px\">overlap</text><text x=\"8\" y=\"24\" font-size=\"12px\">overlap</text></svg>";
+pub(super) const CONTROL: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 40\" width=\"100%\"><text x=\"2\" y=\"20\" font-size=\"12px\">overlap</text><text x=\"8\" y=\"24\" font-size=\"12px\">overlap</text>\
+<g data-entity=\"a\"><rect x=\"0\" y=\"30\" width=\"6\" height=\"6\"/></g><g data-entity=\"b\"><rect x=\"90\" y=\"30\" width=\"6\" height=\"6\"/></g><g data-entity=\"c\"><rect x=\"45\" y=\"30\" width=\"6\" height=\"6\"/></g>\
+<g class=\"edge\" data-event=\"through\" data-from=\"a\" data-to=\"b\"><path d=\"M6,33 L90,33\"/></g>\
+<g class=\"edge\" data-event=\"short\" data-from=\"a\" data-to=\"c\"><path d=\"M6,31 L20,20\"/></g></svg>";
 
 /// An article page holding the pictures, each in a full-width figure, and
 /// the measuring script.
@@ -149,7 +152,8 @@ function measure() {
       key_share: kr ? (kr.width * kr.height) / (sr.width * sr.height) : 0,
       right: right, width: sr.width, height: sr.height, texts: texts.length,
       left: Math.min(sr.left, ...boxes.map(b => b[0])) - sr.left,
-      lanes: svg.querySelector('[data-panel]') ? lanes(svg) : null
+      lanes: svg.querySelector('[data-panel]') ? lanes(svg) : null,
+      lines: svg.querySelector('[data-panel]') ? null : lineEnds(svg)
     });
   }
   const overflow = document.documentElement.scrollWidth > window.innerWidth
@@ -183,6 +187,60 @@ function lanes(svg) {
     }
   }
   return out;
+}
+// Each contact's line as Chromium draws it: it starts at one of its two
+// nodes and ends at the other, its arrowhead at the receiver, and passes
+// through no other node (2 px inside its box). Returns the problems.
+function lineEnds(svg) {
+  const boxes = new Map();
+  for (const g of svg.querySelectorAll('g[data-entity], g[data-hub]')) {
+    if (g.classList.contains('edge')) continue;
+    const shapes = [...g.querySelectorAll('ellipse, polygon, rect, path')];
+    if (!shapes.length) continue;
+    const rs = shapes.map(s => s.getBoundingClientRect());
+    const box = [Math.min(...rs.map(r => r.left)), Math.min(...rs.map(r => r.top)),
+                 Math.max(...rs.map(r => r.right)), Math.max(...rs.map(r => r.bottom))];
+    boxes.set(g.dataset.entity ? 'e:' + g.dataset.entity : 'h:' + g.dataset.hub, box);
+  }
+  const scale = svg.getScreenCTM().a;
+  const near = (p, b) => Math.hypot(Math.max(b[0] - p.x, p.x - b[2], 0), Math.max(b[1] - p.y, p.y - b[3], 0)) <= 8 * scale;
+  const inside = (p, b) => p.x > b[0] + 2 && p.x < b[2] - 2 && p.y > b[1] + 2 && p.y < b[3] - 2;
+  const problems = [];
+  let count = 0;
+  for (const g of svg.querySelectorAll('g.edge[data-event]')) {
+    const path = g.querySelector('path');
+    const from = g.dataset.from ? 'e:' + g.dataset.from : (g.dataset.fromHub ? 'h:' + g.dataset.fromHub : null);
+    const to = g.dataset.to ? 'e:' + g.dataset.to : (g.dataset.toHub ? 'h:' + g.dataset.toHub : null);
+    if (!path || !from || !to || !boxes.has(from) || !boxes.has(to)) {
+      problems.push(g.dataset.event + ': no line or no nodes');
+      continue;
+    }
+    count++;
+    const m = path.getScreenCTM(), len = path.getTotalLength();
+    const at = l => { const q = path.getPointAtLength(l); return { x: m.a * q.x + m.c * q.y + m.e, y: m.b * q.x + m.d * q.y + m.f }; };
+    // An arrowhead: its box; near a node when the gap between the boxes is.
+    const head = [...g.querySelectorAll('polygon')].map(p => p.getBoundingClientRect())
+      .map(r => [r.left, r.top, r.right, r.bottom]);
+    const gap = (h, b) => Math.hypot(Math.max(b[0] - h[2], h[0] - b[2], 0), Math.max(b[1] - h[3], h[1] - b[3], 0));
+    const headNear = (h, box) => gap(h, box) <= 8 * scale;
+    const a = at(0), b = at(len), fb = boxes.get(from), tb = boxes.get(to);
+    const ends = (p, box) => near(p, box) || head.some(h => headNear(h, box) && near(p, h));
+    if (!((ends(a, fb) && ends(b, tb)) || (ends(a, tb) && ends(b, fb))))
+      problems.push(g.dataset.event + ': the line does not join ' + from + ' and ' + to);
+    if (head.length && !head.some(h => headNear(h, tb)))
+      problems.push(g.dataset.event + ': its arrowhead is not at ' + to);
+    for (let l = 0; l <= len; l += 3) {
+      const p = at(l);
+      for (const [k, box] of boxes) {
+        if (k !== from && k !== to && inside(p, box)) {
+          problems.push(g.dataset.event + ' (' + from + ' to ' + to + ') passes through ' + k);
+          l = len + 1;
+          break;
+        }
+      }
+    }
+  }
+  return { count: count, problems: problems };
 }
 window.addEventListener('load', measure);
 </script>

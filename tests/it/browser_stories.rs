@@ -2,7 +2,9 @@
 //! Chromium as `browser.rs` measures the bundled story: its key picture
 //! (the reach of its first traced message), its overview, its lane chart and
 //! one chain, at 375, 700 and 1280 px: no horizontal overflow, the smallest
-//! text at least the fit's minimum, no two texts overlapping.
+//! text at least the fit's minimum, no two texts overlapping, and each
+//! contact's line, as Chromium draws it, from one of its nodes to the other
+//! with its arrowhead at the receiver, through no other node.
 #![cfg(feature = "svg")]
 
 use grapevine::render::{Fit, Focus};
@@ -71,6 +73,12 @@ fn every_story_holds_in_a_real_browser() {
                 let overlaps = p["overlaps"].as_array().unwrap();
                 if name == "control" {
                     assert!(!overlaps.is_empty(), "the overlap check works: {p}");
+                    let lines = p["lines"]["problems"].to_string();
+                    assert!(
+                        lines.contains("through (e:a to e:b) passes through e:c")
+                            && lines.contains("short: the line does not join"),
+                        "the line check works: {lines}"
+                    );
                     continue;
                 }
                 let min = p["min"].as_f64().unwrap();
@@ -95,6 +103,15 @@ fn every_story_holds_in_a_real_browser() {
                     failures.push(format!(
                         "{file} {viewport} px {name}: text overlaps {overlaps:?}"
                     ));
+                }
+                if let Some(lines) = p["lines"].as_object() {
+                    let problems = lines["problems"].as_array().unwrap();
+                    if lines["count"].as_u64() == Some(0) {
+                        failures.push(format!("{file} {viewport} px {name}: no lines found"));
+                    }
+                    for problem in problems {
+                        failures.push(format!("{file} {viewport} px {name}: {problem}"));
+                    }
                 }
             }
         }
