@@ -133,6 +133,7 @@ impl Builder<'_> {
             first.insert(format!("\u{0}event:{}", e.id), key);
             spans.insert(format!("\u{0}event:{}", e.id), span);
         }
+        open_senders(story, &drawn_events, &mut first, &mut spans);
         // Whatever starts at one second is in one band, at the coarsest
         // precision written for that second.
         let mut starts: BTreeMap<i64, Precision> = BTreeMap::new();
@@ -407,5 +408,33 @@ impl Builder<'_> {
             }
         }
         self.plan.key = items.into_iter().collect();
+    }
+}
+
+/// The sender of a drawn contact with an open start ("before 3 April
+/// 2015") could have held it at any time before: it sits no later than the
+/// contact's earliest receiver, so that its line does not point back up the
+/// time axis.
+fn open_senders(
+    story: &crate::model::Story,
+    drawn: &BTreeSet<&str>,
+    first: &mut BTreeMap<String, (i64, Precision)>,
+    spans: &mut BTreeMap<String, Option<String>>,
+) {
+    for e in &story.events {
+        let open = e.time.as_ref().is_some_and(|t| t.start.is_none()) && e.ordered.is_none();
+        let crate::model::Parties::Directed { from, to, .. } = &e.parties else {
+            continue;
+        };
+        if !open || !drawn.contains(e.id.as_str()) {
+            continue;
+        }
+        let earliest = to.iter().filter_map(|r| first.get(r)).min().copied();
+        if let (Some(r), Some(&s)) = (earliest, first.get(from)) {
+            if r.0 < s.0 {
+                first.insert(from.clone(), r);
+                spans.remove(from);
+            }
+        }
     }
 }
