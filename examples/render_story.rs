@@ -65,6 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     quote: Some("Ortiz emailed the memo to Okafor that morning.".into()),
                     locator: None,
                     paraphrase: None,
+                    credibility: None,
                     extra: Vec::new(),
                 }],
                 ..Event::default()

@@ -71,8 +71,8 @@ pub use io::{load_bytes, load_path, load_str, read, to_json, Input, Loaded};
 
 // The story and its parts.
 pub use model::{
-    Certainty, Citation, Entity, EntityKind, Event, Holding, Interval, Marker, Message, Parties,
-    Precision, Relation, Source, Story, TimeExpr,
+    Certainty, Citation, Credibility, Entity, EntityKind, Event, Grading, Holding, Interval,
+    Marker, Message, Parties, Precision, Relation, Reliability, Source, Story, TimeExpr,
 };
 // The order of events (`after`): the loader applies it; a story built in
 // code applies it with this before any question.

@@ -11,6 +11,7 @@ pub mod corroboration;
 pub mod critical;
 pub mod diff;
 mod fast;
+pub mod grades;
 pub mod merge;
 pub mod path;
 pub mod rank;

@@ -699,6 +699,10 @@ pub struct QueryOptions {
     /// publishers (a story file's sources; docs/analyses.md).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub corroborated: Option<u32>,
+    /// Take each claim at the weaker of its certainty and what its best
+    /// Admiralty-graded citation supports (docs/format.md, "Grades").
+    #[arg(long)]
+    pub graded: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -2,6 +2,7 @@
 
 use crate::analysis::summary::{Place, Structure};
 use crate::catalog::EntityId;
+use crate::diagnostic::visible;
 use crate::render::name_of;
 use crate::{Catalog, Error};
 
@@ -55,10 +56,20 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> 
         check_report_located(catalog, input.report(), &|e| input.event_span(e), &|u| {
             entity_spans.get(catalog.entity_id(EntityId(u))).cloned()
         });
+    let grades = match &input {
+        crate::Input::Story { catalog, .. } => crate::analysis::grades::grades(catalog.story()),
+        crate::Input::Corpus(_) => Default::default(),
+    };
     if json {
         let mut value = serde_json::to_value(&summary).unwrap_or_default();
         if let Some(obj) = value.as_object_mut() {
             obj.insert("ok".into(), true.into());
+            if grades.any() {
+                obj.insert(
+                    "grades".into(),
+                    serde_json::to_value(&grades).unwrap_or_default(),
+                );
+            }
         }
         print_json(out, &value)?;
         return Ok(0);
@@ -74,6 +85,29 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> 
     if report.warning_count() > 0 {
         eprint_text(&report.render());
     }
+    let line_of = |id: &str| {
+        let crate::Input::Story { catalog, .. } = &input else {
+            return None;
+        };
+        let i = catalog.story().events.iter().position(|e| e.id == id)?;
+        let span = input.event_span(u32::try_from(i).ok()?)?;
+        let text = &input.report().text;
+        let line = text.get(..span.start)?.matches('\n').count() + 1;
+        Some(format!("line {line}"))
+    };
+    let graded = grades_text(&grades, &line_of);
+    let s = summary_text(&summary, catalog, &graded);
+    print_text(out, &s)?;
+    Ok(0)
+}
+
+/// The summary as `check` prints it, with the grades' lines (`graded`)
+/// after the sources.
+fn summary_text(
+    summary: &crate::analysis::summary::Summary,
+    catalog: &dyn Catalog,
+    graded: &str,
+) -> String {
     let counts = |m: &std::collections::BTreeMap<String, usize>| {
         m.iter()
             .map(|(k, v)| format!("{v} {k}"))
@@ -103,6 +137,7 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> 
     s.push_str(&format!("  messages   {:>4}\n", summary.messages));
     s.push_str(&format!("  relations  {:>4}\n", summary.relations));
     s.push_str(&format!("  sources    {:>4}\n", summary.sources));
+    s.push_str(graded);
     match (&summary.first, &summary.last) {
         (Some(a), Some(b)) => s.push_str(&format!("  dates            {a} to {b}")),
         _ => s.push_str("  dates            none"),
@@ -115,8 +150,55 @@ pub fn run(out: &mut Out, args: &InputArgs, json: bool) -> Result<u8, CliError> 
         s.push_str(&structure_text(catalog, st));
     }
     s.push_str(&format!("  warnings   {:>4}\n", summary.warnings.len()));
-    print_text(out, &s)?;
-    Ok(0)
+    s
+}
+
+/// The grades the file writes, and the claims written surer than their
+/// grades support; nothing when the file writes no grade.
+fn grades_text(
+    g: &crate::analysis::grades::Grades,
+    line_of: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    if !g.any() {
+        return String::new();
+    }
+    let list = |m: &std::collections::BTreeMap<String, usize>| {
+        m.iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    if !g.sources.is_empty() {
+        parts.push(format!("sources {}", list(&g.sources)));
+    }
+    if !g.citations.is_empty() {
+        parts.push(format!("citations {}", list(&g.citations)));
+    }
+    let mut s = format!(
+        "  grades     {:>4}  {}\n",
+        g.stronger.len(),
+        parts.join("; ")
+    );
+    for x in &g.stronger {
+        let at = if x.claim == "event" {
+            line_of(&x.id)
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        s.push_str(&visible(&format!(
+            "                   stronger than its grades: {} {} is {}, its best grade {} supports {}{at}",
+            x.claim,
+            x.id,
+            x.certainty.as_str(),
+            x.best,
+            x.supports.as_str()
+        )));
+        s.push('\n');
+    }
+    s
 }
 
 /// Where something is, for a table: ` (line 12)`, or nothing.

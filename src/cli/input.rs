@@ -11,15 +11,41 @@ use super::args::InputArgs;
 use super::errors::CliError;
 use super::output::eprint_text;
 
-/// [`read_input`] for a reachability question: with `--corroborated N`,
-/// only the contacts and holdings that N independent publishers cite
-/// ([`crate::analysis::corroboration`]); a CSV corpus cites none, and is
-/// refused.
+/// [`read_input`] for a reachability question: with `--graded`, each claim
+/// at the weaker of its certainty and its grades
+/// ([`crate::analysis::grades::graded`]); with `--corroborated N`, only the
+/// contacts and holdings that N independent publishers cite
+/// ([`crate::analysis::corroboration`]); a CSV corpus has neither grades
+/// nor citations, and is refused.
 pub fn read_query_input(
     args: &InputArgs,
     options: &super::args::QueryOptions,
 ) -> Result<Input, CliError> {
-    corroborate(read_input(args)?, options)
+    corroborate(grade(read_input(args)?, options)?, options)
+}
+
+/// `input` with `--graded` applied (see [`read_query_input`]).
+fn grade(input: Input, options: &super::args::QueryOptions) -> Result<Input, CliError> {
+    if !options.graded {
+        return Ok(input);
+    }
+    match input {
+        Input::Corpus(_) => Err(CliError::Usage(
+            "--graded: a CSV contact list has no graded sources; grades need a story file (docs/format.md, \"Grades\")".to_string(),
+        )),
+        Input::Story {
+            catalog,
+            report,
+            event_spans,
+        } => {
+            let graded = crate::analysis::grades::graded(catalog.story());
+            Ok(Input::Story {
+                catalog: Box::new(crate::StoryCatalog::owned(graded)),
+                report,
+                event_spans,
+            })
+        }
+    }
 }
 
 /// `input` with only what `--corroborated N` keeps (see [`read_query_input`]).

@@ -17,6 +17,7 @@ pub fn to_json(story: &Story) -> String {
     w.string("title", story.title.as_ref());
     w.string("summary", story.summary.as_ref());
     w.string("timezone", story.timezone.as_ref());
+    grading(&mut w, &story.grading);
     let empty = |f| story.empty.contains(f);
     w.objects("sources", &story.sources, source, empty(ListField::Sources));
     w.objects("entities", &story.entities, entity, true);
@@ -190,8 +191,53 @@ fn source(s: &Source, indent: usize) -> String {
     w.string("author", s.author.as_ref());
     w.time("published", s.published.as_ref());
     w.string("url", s.url.as_ref());
+    w.string(
+        "reliability",
+        s.reliability.map(|r| r.as_str().to_string()).as_ref(),
+    );
     w.extra(&s.extra);
     w.finish()
+}
+
+/// The story's `grading`: the grades that differ from the default, letters
+/// then digits (nothing when none does).
+fn grading(w: &mut ObjWriter, g: &crate::model::Grading) {
+    let default = crate::model::Grading::default();
+    let letters = crate::model::Reliability::ALL.iter().map(|r| {
+        (
+            r.as_str().to_string(),
+            g.reliability[*r as usize],
+            default.reliability[*r as usize],
+        )
+    });
+    let digits = (0..6).map(|i| {
+        (
+            (i + 1).to_string(),
+            g.credibility[i],
+            default.credibility[i],
+        )
+    });
+    let mut body = String::new();
+    for (key, to, was) in letters.chain(digits).filter(|(_, to, was)| to != was) {
+        let _ = was;
+        body.push_str(if body.is_empty() { "\n" } else { ",\n" });
+        pad(&mut body, w.indent + 2);
+        write_string(&mut body, &key);
+        body.push_str(": ");
+        match to {
+            Some(c) => write_string(&mut body, c.as_str()),
+            None => body.push_str("null"),
+        }
+    }
+    if body.is_empty() {
+        return;
+    }
+    w.key("grading");
+    w.out.push('{');
+    w.out.push_str(&body);
+    w.out.push('\n');
+    pad(&mut w.out, w.indent + 1);
+    w.out.push('}');
 }
 
 fn entity(e: &Entity, indent: usize) -> String {
@@ -311,6 +357,7 @@ fn citation(c: &Citation, indent: usize) -> String {
             quote,
             locator,
             paraphrase,
+            credibility,
             extra,
         } => {
             let mut w = ObjWriter::new(indent);
@@ -320,6 +367,10 @@ fn citation(c: &Citation, indent: usize) -> String {
             if let Some(b) = paraphrase {
                 w.key("paraphrase");
                 w.out.push_str(if *b { "true" } else { "false" });
+            }
+            if let Some(c) = credibility {
+                w.key("credibility");
+                w.out.push_str(&c.get().to_string());
             }
             w.extra(extra);
             w.finish()

@@ -5,6 +5,7 @@
 //! keep their text), so that saving loses nothing; the accessor methods give the
 //! interpreted values.
 
+pub mod grade;
 pub mod judgement;
 pub mod order;
 pub mod time;
@@ -16,6 +17,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+pub use grade::{Credibility, Grading, Reliability};
 pub use time::{Interval, Precision, TimeError, TimeExpr, TimePoint};
 
 pub use value::{Member, Node, Value};
@@ -320,6 +322,8 @@ pub struct Source {
     pub published: Option<TimeExpr>,
     /// Where to read it.
     pub url: Option<String>,
+    /// How reliable it is, on the Admiralty scale (A–F).
+    pub reliability: Option<Reliability>,
     /// Unknown fields, kept.
     pub extra: Extra,
 }
@@ -622,6 +626,8 @@ pub enum Citation {
         /// `true`: the quote is the author's wording, not the source's, and
         /// is never shown in quotation marks (`None`: not written).
         paraphrase: Option<bool>,
+        /// How credible the passage is, on the Admiralty scale (1–6).
+        credibility: Option<Credibility>,
         /// Unknown fields, kept.
         extra: Extra,
     },
@@ -655,6 +661,14 @@ impl Citation {
             Citation::Full { quote, .. } => quote.as_deref(),
         }
     }
+
+    /// The passage's credibility grade, if written.
+    pub fn credibility(&self) -> Option<Credibility> {
+        match self {
+            Citation::Id(_) => None,
+            Citation::Full { credibility, .. } => *credibility,
+        }
+    }
 }
 
 /// A validated story: every id it mentions is defined and unique.
@@ -682,6 +696,9 @@ pub struct Story {
     pub markers: Vec<Marker>,
     /// Standing ties.
     pub relations: Vec<Relation>,
+    /// What each Admiralty grade supports: the default, with the story's
+    /// `grading` over it.
+    pub grading: Grading,
     /// `sources`, `messages`, `events` and `relations` when written as `[]`.
     pub empty: EmptyLists,
     /// Unknown top-level fields, kept.
@@ -702,6 +719,7 @@ impl Default for Story {
             holdings: Vec::new(),
             markers: Vec::new(),
             relations: Vec::new(),
+            grading: Grading::default(),
             empty: EmptyLists::NONE,
             extra: Vec::new(),
         }

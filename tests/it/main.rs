@@ -15,6 +15,7 @@ mod edges;
 mod embed;
 mod equality;
 mod export_parts;
+mod grades;
 mod hostile_csv;
 mod hostile_import;
 mod hostile_out;

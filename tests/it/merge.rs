@@ -152,6 +152,7 @@ fn merge_a_shared_claim_keeps_both_citations_once() {
                 quote: Some("Ann called Bob.".into()),
                 locator: None,
                 paraphrase: None,
+                credibility: None,
                 extra: vec![],
             },
             Citation::Id("s2".into()),

@@ -521,6 +521,7 @@ fn hostile_story(names: Vec<String>, quote: String, url: String) -> Story {
                 quote: Some(quote.clone()),
                 locator: None,
                 paraphrase: None,
+                credibility: None,
                 extra: Vec::new(),
             }],
             ..Event::default()

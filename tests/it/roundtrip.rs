@@ -296,6 +296,10 @@ fn citations(plans: &[CitePlan], sources: &[String]) -> Vec<Citation> {
                     Some(1) => Some(false),
                     _ => None,
                 },
+                // Graded 1 to 6, or not graded.
+                credibility: locator
+                    .as_ref()
+                    .and_then(|l| grapevine::Credibility::new((l.len() % 8) as u8)),
                 extra: extra.clone(),
             },
         })
@@ -547,6 +551,9 @@ fn build_sources(b: &mut Builder, plans: Vec<SourcePlan>) -> Vec<Source> {
             publisher,
             author,
             published: time(published, &b.tz),
+            reliability: url
+                .as_ref()
+                .and_then(|a| grapevine::Reliability::ALL.get(a.len() % 8).copied()),
             url,
             extra,
         })

@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::json::Member;
 use super::{Decoder, Node, Value};
 use crate::diagnostic::{quote, Diagnostic};
-use crate::model::{id_problem, Certainty, EmptyLists, Extra, ListField};
+use crate::model::{id_problem, Certainty, Credibility, EmptyLists, Extra, ListField, Reliability};
 
 /// An object being read: marks which fields were used.
 pub(super) struct Obj<'n> {
@@ -231,6 +231,47 @@ impl Decoder {
                 None
             }
         }
+    }
+
+    /// A source's `reliability`: a letter A to F.
+    pub(super) fn reliability(&mut self, o: &mut Obj) -> Option<Reliability> {
+        let node = self.field(o, "reliability")?;
+        let text = self.string_node(o, "reliability", node)?;
+        let r = Reliability::parse(&text);
+        if r.is_none() {
+            self.error(
+                format!(
+                    "{} field \"reliability\": {} is not an Admiralty reliability grade",
+                    o.what,
+                    quote(&text)
+                ),
+                node.span.clone(),
+                "not a grade A to F",
+                "use one capital letter: A (completely reliable) to E (unreliable), F (cannot be judged)",
+            );
+        }
+        r
+    }
+
+    /// A citation's `credibility`: a whole number 1 to 6.
+    pub(super) fn credibility(&mut self, o: &mut Obj) -> Option<Credibility> {
+        let node = self.field(o, "credibility")?;
+        let grade = match &node.value {
+            Value::Number(n) => n.parse::<u8>().ok().and_then(Credibility::new),
+            _ => None,
+        };
+        if grade.is_none() {
+            self.error(
+                format!(
+                    "{} field \"credibility\" must be an Admiralty credibility grade, a whole number 1 to 6",
+                    o.what
+                ),
+                node.span.clone(),
+                "not a grade 1 to 6",
+                "use 1 (confirmed by other sources) to 5 (improbable), or 6 (cannot be judged), without quotes",
+            );
+        }
+        grade
     }
 
     /// Keeps unused fields as extra and warns about each, except the user's

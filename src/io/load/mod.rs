@@ -378,6 +378,45 @@ impl Decoder {
         }
     }
 
+    /// The story's "grading": what each Admiralty grade supports, over the
+    /// default.
+    fn read_grading(&mut self, top: &mut Obj, story: &mut Story) {
+        let Some(node) = self.field(top, "grading") else {
+            return;
+        };
+        let Value::Object(members) = &node.value else {
+            self.wrong_type(top, "grading", node, "an object of grades and certainties");
+            return;
+        };
+        for m in members {
+            let to = match &m.node.value {
+                Value::Null => Some(None),
+                Value::String(s) => s.parse::<crate::model::Certainty>().ok().map(Some),
+                _ => None,
+            };
+            let Some(to) = to else {
+                self.error(
+                    format!("the story field \"grading\": grade {} must map to a certainty", quote(&m.key)),
+                    m.node.span.clone(),
+                    "not a certainty",
+                    "use one of confirmed, reported, alleged, unknown, or null for a grade that limits nothing",
+                );
+                continue;
+            };
+            if !story.grading.set(&m.key, to) {
+                self.error(
+                    format!(
+                        "the story field \"grading\": {} is not an Admiralty grade",
+                        quote(&m.key)
+                    ),
+                    m.key_span.clone(),
+                    "not a grade",
+                    "use a reliability letter A to F or a credibility digit 1 to 6 as the key",
+                );
+            }
+        }
+    }
+
     fn story(&mut self, root: &Node) -> Option<Decoded> {
         let Value::Object(_) = &root.value else {
             self.error(
@@ -394,6 +433,7 @@ impl Decoder {
         story.title = self.opt_string(&mut top, "title");
         story.summary = self.opt_string(&mut top, "summary");
         self.read_timezone(&mut top, &mut story);
+        self.read_grading(&mut top, &mut story);
         for (i, node) in self
             .section(&mut top, "sources", Some(RefKind::Source))
             .iter()

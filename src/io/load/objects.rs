@@ -20,6 +20,7 @@ impl Decoder {
             author: self.opt_string(&mut o, "author"),
             published: self.time(&mut o, "published"),
             url: self.opt_string(&mut o, "url"),
+            reliability: self.reliability(&mut o),
             extra: Vec::new(),
         };
         Some(Source {
@@ -239,8 +240,9 @@ impl Decoder {
                         }
                         None => None,
                     };
+                    let credibility = self.credibility(&mut c);
                     let extra = self.finish(c);
-                    out.push(Citation::Full { source, quote, locator, paraphrase, extra });
+                    out.push(Citation::Full { source, quote, locator, paraphrase, credibility, extra });
                 }
                 other => self.error(
                     format!("{what} field \"sources\" must hold source ids or citations, found {}", other.type_name()),

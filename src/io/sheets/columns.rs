@@ -371,6 +371,13 @@ pub const SECTIONS: &[SheetDef] = &[
             col("author", "author", Kind::Text, "who wrote it", ""),
             col("published", "published", Kind::Time, "when it was published: a time expression", "2017-11-13"),
             col("url", "url", Kind::Text, "where to read it", ""),
+            col(
+                "reliability",
+                "reliability",
+                Kind::Text,
+                "Admiralty reliability grade: A (completely reliable) to E (unreliable), F (cannot be judged)",
+                "",
+            ),
         ],
     },
     SheetDef {
