@@ -59,7 +59,7 @@ const HOLDING_READ: [&str; 9] = [
     "summary",
     "quote",
 ];
-const EDGE_READ: [&str; 13] = [
+const EDGE_READ: [&str; 14] = [
     "event",
     "relation",
     "kind",
@@ -73,6 +73,7 @@ const EDGE_READ: [&str; 13] = [
     "relation_id",
     "mutual",
     "after",
+    "holding",
 ];
 
 /// One edge as read.
@@ -522,6 +523,10 @@ impl Reading {
         let mut order: Vec<String> = Vec::new();
         let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, e) in edges.iter().enumerate() {
+            // A holding's edge: the holding itself is read from its node.
+            if e.atts.contains_key("holding") {
+                continue;
+            }
             if e.atts.get("relation").map(String::as_str) == Some("true") {
                 self.relation(e);
                 continue;

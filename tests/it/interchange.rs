@@ -148,6 +148,12 @@ fn edge_count(s: &Story) -> usize {
     contacts + s.relations.len()
 }
 
+/// The edges of a GEXF export: [`edge_count`], and one for each holding
+/// whose message has an origin other than the holder.
+fn gexf_edge_count(s: &Story) -> usize {
+    edge_count(s) + held_edge_ids(s).len()
+}
+
 /// Export files live here during a test.
 fn out_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
@@ -205,8 +211,28 @@ print(json.dumps({
   "certainties": sorted({d["certainty"] for _, _, d in edges if "certainty" in d}),
   "holdings": sorted(h["id"] for _, d in G.nodes(data=True) for h in json.loads(d.get("holdings", "[]"))),
   "after": sorted([d["event"], b] for _, _, d in edges if "after" in d for b in json.loads(d["after"])),
+  "held": sorted(d["holding"] for _, _, d in edges if "holding" in d and d.get("spells") is not None),
 }))
 "#;
+
+/// The ids of the holdings a GEXF export draws as edges (their message
+/// has an origin other than the holder), sorted.
+fn held_edge_ids(s: &Story) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .holdings
+        .iter()
+        .filter(|h| {
+            s.messages
+                .iter()
+                .find(|m| m.id == h.message)
+                .and_then(|m| m.origin.as_ref())
+                .is_some_and(|o| *o != h.entity)
+        })
+        .map(|h| h.id.clone())
+        .collect();
+    v.sort();
+    v
+}
 
 /// The story's holding ids, sorted.
 fn holding_ids(s: &Story) -> Vec<String> {
@@ -276,7 +302,7 @@ fn networkx_reads_gexf_with_spells_and_attributes() {
                 _ => None,
             })
             .sum();
-        assert_eq!(v["edges"], edge_count(&s) + mutual, "{name}");
+        assert_eq!(v["edges"], gexf_edge_count(&s) + mutual, "{name}");
         for e in &s.entities {
             assert_eq!(v["labels"][&e.id], e.name.as_str(), "{name}");
             if let Some(d) = &e.description {
@@ -294,6 +320,11 @@ fn networkx_reads_gexf_with_spells_and_attributes() {
         // Holdings are node attributes (not edges), `after` edge attributes;
         // networkx reads a mutual edge as both directions.
         assert_eq!(v["holdings"], serde_json::json!(holding_ids(&s)), "{name}");
+        assert_eq!(
+            v["held"],
+            serde_json::json!(held_edge_ids(&s)),
+            "{name}: holdings as timed edges"
+        );
         let both = |e: &Event| edges_of(e) * if e.is_mutual() { 2 } else { 1 };
         let after = serde_json::json!(after_pairs(&s, &both));
         assert_eq!(v["after"], after, "{name}");
@@ -317,8 +348,10 @@ const labels = {}; const colors = {}; const holdings = [];
 g.forEachNode((n, a) => { labels[n] = a.label; colors[n] = a.color;
   if (a.holdings) JSON.parse(a.holdings).forEach(h => holdings.push(h.id)); });
 holdings.sort();
-let undirected = 0; g.forEachEdge((e, a, s, t, sa, ta, und) => { if (und) undirected++; });
-console.log(JSON.stringify({type: g.type, order: g.order, size: g.size, labels, colors, undirected, holdings}));
+let undirected = 0; const held = [];
+g.forEachEdge((e, a, s, t, sa, ta, und) => { if (und) undirected++; if (a.holding) held.push(a.holding); });
+held.sort();
+console.log(JSON.stringify({type: g.type, order: g.order, size: g.size, labels, colors, undirected, holdings, held}));
 "#;
 
 #[test]
@@ -340,7 +373,7 @@ fn graphology_gexf_parses_as_gephi_lite_does() {
         );
         let v = run_node(GRAPHOLOGY, ".cjs", &f);
         assert_eq!(v["order"], s.entities.len(), "{name}");
-        assert_eq!(v["size"], edge_count(&s), "{name}");
+        assert_eq!(v["size"], gexf_edge_count(&s), "{name}");
         let mutual_pairs: usize = s
             .events
             .iter()
@@ -359,6 +392,11 @@ fn graphology_gexf_parses_as_gephi_lite_does() {
             assert_eq!(v["labels"][&e.id], e.name.as_str(), "{name}");
         }
         assert_eq!(v["holdings"], serde_json::json!(holding_ids(&s)), "{name}");
+        assert_eq!(
+            v["held"],
+            serde_json::json!(held_edge_ids(&s)),
+            "{name}: holdings as timed edges"
+        );
         if name == STORY {
             assert_eq!(v["colors"]["trump-jr"], "rgb(0,114,178)");
         }

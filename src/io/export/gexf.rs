@@ -12,8 +12,12 @@
 //! summary, carried messages, the events it follows (`after`) and sources
 //! as attributes. Relations are edges with `relation` true. The graph's
 //! `timezone` is the story's. An entity's holdings (it had a message by
-//! some time) are its node's attribute `holdings`, a JSON list: they are
-//! not contacts, so not edges; the messages it is the origin of (title,
+//! some time) are its node's attribute `holdings`, a JSON list, and, where
+//! the message has an origin, an edge from the origin to the holder with
+//! the attribute `holding` (its id), kind `holding`, `carries` the message
+//! and a spell over the holding's time (the engine reads a holding as such
+//! a channel; grapevine's own GEXF import reads the holdings from the
+//! nodes and skips these edges); the messages it is the origin of (title,
 //! text, dates) its attribute `messages`, so that with the edges' spells
 //! and `carries` Gephi's timeline replays a message's spread. Markers have no place (GEXF has no graph
 //! attributes) and are reported lost.
@@ -45,7 +49,7 @@ pub const NODE_ATTRIBUTES: [(&str, &str); 8] = [
 ];
 
 /// The edge attributes, `(id, type)`.
-pub const EDGE_ATTRIBUTES: [(&str, &str); 13] = [
+pub const EDGE_ATTRIBUTES: [(&str, &str); 14] = [
     ("event", "string"),
     ("relation", "boolean"),
     ("kind", "string"),
@@ -59,6 +63,7 @@ pub const EDGE_ATTRIBUTES: [(&str, &str); 13] = [
     ("sources", "string"),
     ("relation_id", "string"),
     ("after", "string"),
+    ("holding", "string"),
 ];
 
 /// Writes the catalogue as GEXF 1.3.
@@ -127,11 +132,51 @@ pub fn export(catalog: &dyn Catalog, summary: Option<&str>) -> Exported {
         ));
         edge_body(atts, time.as_ref(), &mut x, &mut s);
     }
+    let holding_type = if directed.is_some() {
+        "directed"
+    } else {
+        "undirected"
+    };
+    for (h, origin) in holding_edges(catalog) {
+        let ev = h.as_event(&origin);
+        let mut atts: Vec<(&str, String)> =
+            vec![("holding", h.id.clone()), ("relation", "false".into())];
+        contact_attributes(catalog, &ev, &mut atts);
+        s.push_str(&format!(
+            "      <edge id=\"{}\" source=\"{}\" target=\"{}\" type=\"{holding_type}\" label=\"held\">\n        <attvalues>\n",
+            ids.next_id(),
+            x.esc(&origin),
+            x.esc(&h.entity),
+        ));
+        edge_body(atts, h.time.as_ref(), &mut x, &mut s);
+    }
     s.push_str("    </edges>\n  </graph>\n</gexf>\n");
     graph_losses(catalog, &mut loss, true);
     lose_markers(catalog, &mut loss);
     x.report(&mut loss);
     Exported::single(s.into_bytes(), loss)
+}
+
+/// Each holding whose message has an origin, with that origin: an edge
+/// from the origin to the holder over the holding's time, so that Gephi's
+/// timeline shows when the holder had the message (as the engine reads a
+/// holding: a channel from the origin, [`Holding::as_event`]).
+fn holding_edges(catalog: &dyn Catalog) -> Vec<(&Holding, String)> {
+    let origins: std::collections::HashMap<String, String> = (0..catalog.message_count())
+        .filter_map(|m| {
+            let msg = catalog.message(m);
+            Some((msg.id.clone(), msg.origin.clone()?))
+        })
+        .collect();
+    catalog
+        .holdings()
+        .iter()
+        .filter_map(|h| {
+            let origin = origins.get(&h.message)?;
+            (origin != &h.entity && catalog.entity_number(origin).is_some())
+                .then(|| (h, origin.clone()))
+        })
+        .collect()
 }
 
 /// The XML declaration, the `gexf` element and its `meta`.
