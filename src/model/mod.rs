@@ -6,8 +6,10 @@
 //! interpreted values.
 
 pub mod grade;
+mod holding;
 pub mod judgement;
 pub mod order;
+mod source;
 pub mod time;
 pub mod value;
 
@@ -18,6 +20,8 @@ use std::str::FromStr;
 use serde::Serialize;
 
 pub use grade::{Credibility, Grading, Reliability};
+pub use holding::{Holding, Marker, HOLDING_KIND};
+pub use source::{Citation, Source};
 pub use time::{Interval, Precision, TimeError, TimeExpr, TimePoint};
 
 pub use value::{Member, Node, Value};
@@ -307,27 +311,6 @@ pub const EVENT_KINDS: [&str; 9] = [
     "other",
 ];
 
-/// A publication or document that events cite.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Source {
-    /// Unique id.
-    pub id: String,
-    /// Title of the piece.
-    pub title: Option<String>,
-    /// Publisher.
-    pub publisher: Option<String>,
-    /// Author.
-    pub author: Option<String>,
-    /// Publication time.
-    pub published: Option<TimeExpr>,
-    /// Where to read it.
-    pub url: Option<String>,
-    /// How reliable it is, on the Admiralty scale (A–F).
-    pub reliability: Option<Reliability>,
-    /// Unknown fields, kept.
-    pub extra: Extra,
-}
-
 /// A node: a person, organisation or group.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entity {
@@ -378,80 +361,6 @@ pub struct Message {
     pub sources: Vec<Citation>,
     /// `sources` when written as `[]`.
     pub empty: EmptyLists,
-    /// Unknown fields, kept.
-    pub extra: Extra,
-}
-
-/// A claim that an entity had a message by some time, whatever route it
-/// came by. In every query about the message it counts as a channel from the
-/// message's origin to the entity ([`Holding::as_event`]).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Holding {
-    /// Unique id.
-    pub id: String,
-    /// The entity that held the message.
-    pub entity: String,
-    /// The message it held.
-    pub message: String,
-    /// When it is attested to hold it; `None` means any time.
-    pub time: Option<TimeExpr>,
-    /// The certainty as written; `None` means reported.
-    pub certainty: Option<Certainty>,
-    /// Free text.
-    pub summary: Option<String>,
-    /// Free text.
-    pub quote: Option<String>,
-    /// Citations.
-    pub sources: Vec<Citation>,
-    /// `sources` when written as `[]`.
-    pub empty: EmptyLists,
-    /// Unknown fields, kept.
-    pub extra: Extra,
-}
-
-/// The kind of the event a holding stands for in queries about its message.
-pub const HOLDING_KIND: &str = "holding";
-
-impl Holding {
-    /// The certainty, reported when not written.
-    pub fn certainty(&self) -> Certainty {
-        self.certainty.unwrap_or_default()
-    }
-
-    /// The holding as the channel it is in queries about its message: an
-    /// event of kind [`HOLDING_KIND`] from `origin` (the message's origin) to
-    /// the entity, with the holding's id, time, certainty and citations,
-    /// carrying the message.
-    pub fn as_event(&self, origin: &str) -> Event {
-        Event {
-            id: self.id.clone(),
-            kind: Some(HOLDING_KIND.to_string()),
-            parties: Parties::Directed {
-                from: origin.to_string(),
-                to: vec![self.entity.clone()],
-                to_is_array: false,
-            },
-            time: self.time.clone(),
-            certainty: self.certainty,
-            carries: vec![self.message.clone()],
-            summary: self.summary.clone(),
-            quote: self.quote.clone(),
-            sources: self.sources.clone(),
-            ..Event::default()
-        }
-    }
-}
-
-/// A reference date a reader needs to place the story (election day):
-/// drawn where time is drawn, never a contact.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Marker {
-    /// Unique id.
-    pub id: String,
-    /// What it marks ("Election day").
-    pub label: String,
-    /// When.
-    pub time: Option<TimeExpr>,
     /// Unknown fields, kept.
     pub extra: Extra,
 }
@@ -608,67 +517,6 @@ pub struct Relation {
     pub empty: EmptyLists,
     /// Unknown fields, kept.
     pub extra: Extra,
-}
-
-/// A citation: a source id, or a source with the quote and a locator.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Citation {
-    /// `"article"`
-    Id(String),
-    /// `{ "source": "article", "quote": "...", "locator": "..." }`
-    Full {
-        /// The source id.
-        source: String,
-        /// The sentence the claim rests on.
-        quote: Option<String>,
-        /// Page, paragraph, timestamp.
-        locator: Option<String>,
-        /// `true`: the quote is the author's wording, not the source's, and
-        /// is never shown in quotation marks (`None`: not written).
-        paraphrase: Option<bool>,
-        /// How credible the passage is, on the Admiralty scale (1–6).
-        credibility: Option<Credibility>,
-        /// Unknown fields, kept.
-        extra: Extra,
-    },
-}
-
-impl Citation {
-    /// The cited source id.
-    pub fn source(&self) -> &str {
-        match self {
-            Citation::Id(s) => s,
-            Citation::Full { source, .. } => source,
-        }
-    }
-
-    /// Whether the quote is a paraphrase: the author's wording, never to be
-    /// shown in quotation marks.
-    pub fn is_paraphrase(&self) -> bool {
-        matches!(
-            self,
-            Citation::Full {
-                paraphrase: Some(true),
-                ..
-            }
-        )
-    }
-
-    /// The quote, if any.
-    pub fn quote(&self) -> Option<&str> {
-        match self {
-            Citation::Id(_) => None,
-            Citation::Full { quote, .. } => quote.as_deref(),
-        }
-    }
-
-    /// The passage's credibility grade, if written.
-    pub fn credibility(&self) -> Option<Credibility> {
-        match self {
-            Citation::Id(_) => None,
-            Citation::Full { credibility, .. } => *credibility,
-        }
-    }
 }
 
 /// A validated story: every id it mentions is defined and unique.
