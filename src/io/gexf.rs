@@ -36,6 +36,11 @@ use crate::Error;
 
 use super::csv::{thousands, MAX_COLUMNS as MAX_FIELDS};
 
+mod holdings;
+mod times;
+
+use times::{certainty, edge_time};
+
 const NODE_READ: [&str; 8] = [
     "kind",
     "aliases",
@@ -273,107 +278,6 @@ impl Reading {
             .or_insert((0, span.clone()));
         e.0 += 1;
         (format!("x-gexf-{title}"), s_string(v))
-    }
-
-    /// The holdings of node `entity` as its `holdings` attribute lists them
-    /// (`None` when it is no JSON list of objects with an id and a message).
-    fn holdings(&mut self, entity: &str, text: &str, span: &Range<usize>) -> Option<Vec<Holding>> {
-        let list: Vec<serde_json::Map<String, serde_json::Value>> =
-            serde_json::from_str(text).ok()?;
-        let mut out = Vec::new();
-        for o in list {
-            let s = |k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_string);
-            let (id, message) = (s("id")?, s("message")?);
-            let mut extra = Vec::new();
-            for (k, v) in &o {
-                if !HOLDING_READ.contains(&k.as_str()) {
-                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-                    extra.push(self.keep(k, &v, span));
-                }
-            }
-            if !self.messages.contains(&message) {
-                self.messages.push(message.clone());
-            }
-            self.origins
-                .entry(id.clone())
-                .or_insert_with(|| span.clone());
-            out.push(Holding {
-                time: self.holding_time(s("time"), span),
-                certainty: self.holding_certainty(s("certainty"), span),
-                id,
-                entity: entity.to_string(),
-                message,
-                summary: s("summary"),
-                quote: s("quote"),
-                sources: Vec::new(),
-                empty: Default::default(),
-                extra,
-            });
-        }
-        Some(out)
-    }
-
-    /// The messages node `entity` is the origin of, as its `messages`
-    /// attribute lists them (`None` when it is no JSON list of objects
-    /// with an id).
-    fn originated(
-        &mut self,
-        entity: &str,
-        text: &str,
-        span: &Range<usize>,
-    ) -> Option<Vec<Message>> {
-        let list: Vec<serde_json::Map<String, serde_json::Value>> =
-            serde_json::from_str(text).ok()?;
-        let mut out = Vec::new();
-        for o in list {
-            let s = |k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_string);
-            out.push(Message {
-                id: s("id")?,
-                title: s("title"),
-                text: s("text"),
-                origin: Some(entity.to_string()),
-                time: self.holding_time(s("time"), span),
-                ..Message::default()
-            });
-        }
-        Some(out)
-    }
-
-    /// A holding's time (an error when it is no time expression).
-    fn holding_time(&mut self, t: Option<String>, span: &Range<usize>) -> Option<TimeExpr> {
-        let t = t?;
-        match TimeExpr::parse(&t, &self.tz) {
-            Ok(t) => Some(t),
-            Err(err) => {
-                self.report.diagnostics.push(
-                    Diagnostic::error(
-                        format!(
-                            "the time {} of a holding is not a time expression: {}",
-                            quote(&t),
-                            err.message
-                        ),
-                        Some(span.clone()),
-                        "this node",
-                    )
-                    .with_help(err.help),
-                );
-                None
-            }
-        }
-    }
-
-    /// A holding's certainty (an error when it is no certainty).
-    fn holding_certainty(&mut self, c: Option<String>, span: &Range<usize>) -> Option<Certainty> {
-        match c?.parse::<Certainty>() {
-            Ok(c) => Some(c),
-            Err(m) => {
-                self.report.diagnostics.push(
-                    Diagnostic::error(m, Some(span.clone()), "this node")
-                        .with_help("write confirmed, reported, alleged or unknown"),
-                );
-                None
-            }
-        }
     }
 
     /// The nodes, as entities.
@@ -737,110 +641,6 @@ impl Reading {
             origins.entry(id).or_insert(span);
         }
         super::finish(story, report, &origins)
-    }
-}
-
-fn certainty(report: &mut Report, e: &EdgeRead) -> Option<Certainty> {
-    let c = e.atts.get("certainty")?;
-    match c.parse::<Certainty>() {
-        Ok(c) => Some(c),
-        Err(m) => {
-            report.diagnostics.push(
-                Diagnostic::error(m, Some(e.span.clone()), "this edge")
-                    .with_help("write confirmed, reported, alleged or unknown"),
-            );
-            None
-        }
-    }
-}
-
-/// An edge's time: its `time` attribute, else its spell at its precision.
-fn edge_time(report: &mut Report, e: &EdgeRead, tz: &TimeZone) -> Option<TimeExpr> {
-    if let Some(t) = e.atts.get("time") {
-        return match TimeExpr::parse(t, tz) {
-            Ok(t) => Some(t),
-            Err(err) => {
-                report.diagnostics.push(
-                    Diagnostic::error(
-                        format!(
-                            "the time {} is not a time expression: {}",
-                            quote(t),
-                            err.message
-                        ),
-                        Some(e.span.clone()),
-                        "this edge",
-                    )
-                    .with_help(err.help),
-                );
-                None
-            }
-        };
-    }
-    let precision = e
-        .atts
-        .get("precision")
-        .and_then(|p| precision_of_word(p))
-        .unwrap_or(Precision::Second);
-    let mut bound = |v: &Option<String>| -> Result<Option<String>, ()> {
-        let Some(v) = v else { return Ok(None) };
-        let secs = match v.parse::<Timestamp>() {
-            Ok(ts) => ts.as_second(),
-            Err(_) => match TimeExpr::parse(v, tz).map(|t| t.interval().lo) {
-                Ok(Some(lo)) => lo,
-                why => {
-                    let why = match why {
-                        Err(err) => format!(": {}", err.message),
-                        Ok(_) => " (an open interval)".to_string(),
-                    };
-                    report.diagnostics.push(
-                        Diagnostic::error(
-                            format!("the spell bound {} is not a date{why}", quote(v)),
-                            Some(e.span.clone()),
-                            "this edge",
-                        )
-                        .with_help("write dates as 2016-09-20 or 2016-09-20T04:00:00Z"),
-                    );
-                    return Err(());
-                }
-            },
-        };
-        let point = TimePoint {
-            lo: secs,
-            hi: secs,
-            precision,
-            approximate: false,
-            uncertain: false,
-        };
-        let p = prefix(&point, tz);
-        Ok(Some(if p.contains('T') { format!("{p}Z") } else { p }))
-    };
-    let (a, b) = (bound(&e.start).ok()?, bound(&e.end).ok()?);
-    let text = match (a, b) {
-        (None, None) => return None,
-        (Some(a), Some(b)) if a == b => a,
-        (a, b) => format!(
-            "{}/{}",
-            a.unwrap_or_else(|| "..".into()),
-            b.unwrap_or_else(|| "..".into())
-        ),
-    };
-    match TimeExpr::parse(&text, tz) {
-        Ok(t) => Some(t),
-        Err(err) => {
-            report.diagnostics.push(
-                Diagnostic::error(
-                    format!(
-                        "the spell {} does not make a time: {}",
-                        quote(&text),
-                        err.message
-                    ),
-                    Some(e.span.clone()),
-                    "this edge",
-                )
-                .with_help(err.help),
-            );
-            None
-        }
     }
 }
 
