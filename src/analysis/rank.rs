@@ -64,6 +64,12 @@ pub enum Measure {
         value(help = "how many others it could have told, through time-respecting chains")
     )]
     Reach,
+    /// How many others could have told it, through time-respecting chains.
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "how many others could have told it, through time-respecting chains")
+    )]
+    Told,
     /// On how many earliest-arrival chains it is an intermediate.
     #[cfg_attr(
         feature = "cli",
@@ -89,6 +95,7 @@ impl Measure {
             Measure::Closeness => "closeness",
             Measure::Pagerank => "pagerank",
             Measure::Reach => "reach",
+            Measure::Told => "told",
             Measure::Broker => "broker",
         }
     }
@@ -263,7 +270,7 @@ pub fn rank_static(
         Measure::Betweenness => g.betweenness_ending_at(&ends),
         Measure::Closeness => g.closeness_ending_at(&ends),
         Measure::Pagerank => g.pagerank(0.85),
-        Measure::Reach | Measure::Broker => {
+        Measure::Reach | Measure::Told | Measure::Broker => {
             return Err(Error::Query(QueryError::TemporalMeasure {
                 measure: measure.as_str(),
             }))
@@ -411,6 +418,31 @@ fn threads() -> usize {
 /// 512 bytes per entity and thread. With intervals, one earliest-arrival
 /// pass per entity, O(n·c log c). Both spread over the machine's threads.
 pub fn rank_reach(catalog: &dyn Catalog, options: &RankOptions) -> RankAnswer {
+    let counts = temporal_counts(catalog, options);
+    temporal_answer(catalog, Measure::Reach, options, None, None, counts.reach)
+}
+
+/// Ranks every entity by how many others could have told it: the sources
+/// (itself left out), each starting at `since` or at its own first
+/// activity, whose earliest-arrival search reaches it by `until`. The
+/// transpose of [`rank_reach`]: the two sum to the same total.
+///
+/// # Complexity
+/// As [`rank_reach`] (the same sweeps count both).
+pub fn rank_told(catalog: &dyn Catalog, options: &RankOptions) -> RankAnswer {
+    let counts = temporal_counts(catalog, options);
+    temporal_answer(catalog, Measure::Told, options, None, None, counts.told)
+}
+
+/// Per entity: how many others it could have told, and how many could have
+/// told it.
+struct Counts {
+    reach: Vec<u64>,
+    told: Vec<u64>,
+}
+
+/// [`rank_reach`]'s and [`rank_told`]'s counts, exactly.
+fn temporal_counts(catalog: &dyn Catalog, options: &RankOptions) -> Counts {
     let spec = IndexSpec {
         message: None,
         mode: Mode::Contacts,
@@ -420,20 +452,37 @@ pub fn rank_reach(catalog: &dyn Catalog, options: &RankOptions) -> RankAnswer {
     let first = first_active(&index);
     let n = index.entity_count();
     if let Some(counts) = reach_counts_exact(&index, &first, options) {
-        return temporal_answer(catalog, Measure::Reach, options, None, None, counts);
+        return counts;
     }
     let by = |t: i64| t != NO_UPPER && options.until.is_none_or(|u| t <= u);
-    let parts = for_every_entity(n, threads(), Vec::new, |u, acc: &mut Vec<(usize, u64)>| {
+    let init = || (Vec::new(), vec![0u64; n]);
+    let parts = for_every_entity(n, threads(), init, |u, acc: &mut (Vec<u64>, Vec<u64>)| {
         let q = own_query(EntityId::at(u), first[u], options);
         let arr = earliest_arrival(&index, &q, options.threshold);
-        let count = (0..n).filter(|&v| v != u && by(arr[v])).count();
-        acc.push((u, count as u64));
+        let mut count = 0;
+        for v in (0..n).filter(|&v| v != u && by(arr[v])) {
+            count += 1;
+            acc.1[v] += 1;
+        }
+        acc.0.push(count);
     });
-    let mut counts = vec![0u64; n];
-    for (u, c) in parts.into_iter().flatten() {
-        counts[u] = c;
+    let mut counts = Counts {
+        reach: Vec::with_capacity(n),
+        told: vec![0u64; n],
+    };
+    // `for_every_entity` hands out the entities in order, a run per thread.
+    for (reach, told) in parts {
+        counts.reach.extend(reach);
+        add_into(&mut counts.told, &told);
     }
-    temporal_answer(catalog, Measure::Reach, options, None, None, counts)
+    counts
+}
+
+/// `total[i] += part[i]` for every i.
+fn add_into(total: &mut [u64], part: &[u64]) {
+    for (t, p) in total.iter_mut().zip(part) {
+        *t += p;
+    }
 }
 
 /// Sources per sweep of [`reach_counts_exact`]: 64 words of bits per entity.
@@ -450,7 +499,7 @@ const SWEEP: usize = 4096;
 /// A source joins its own set at its start (with `strict`, after its
 /// second). Then each source's count is the number of other entities whose
 /// set holds it, summed with bit-sliced counters.
-fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Option<Vec<u64>> {
+fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Option<Counts> {
     let c = index.channel_count();
     if !index.channels().all(|k| index.lo(k) == index.hi(k)) {
         return None;
@@ -488,18 +537,21 @@ fn reach_counts_exact(index: &Index, first: &[i64], options: &RankOptions) -> Op
     let results = for_every_entity(
         chunks.len().div_ceil(per_thread),
         threads(),
-        Vec::new,
-        |job, acc: &mut Vec<(usize, Vec<u64>)>| {
+        || (Vec::new(), vec![0u64; n]),
+        |job, acc: &mut (Vec<u64>, Vec<u64>)| {
             for chunk in (job * per_thread)..((job + 1) * per_thread).min(chunks.len()) {
-                acc.push((chunk, sweeps.sweep(chunk * SWEEP)));
+                acc.0.extend(sweeps.sweep(chunk * SWEEP, &mut acc.1));
             }
         },
     );
-    let mut counts = vec![0u64; n];
-    for (chunk, part) in results.into_iter().flatten() {
-        for (i, v) in part.into_iter().enumerate() {
-            counts[chunk * SWEEP + i] = v;
-        }
+    let mut counts = Counts {
+        reach: Vec::with_capacity(n),
+        told: vec![0u64; n],
+    };
+    // The jobs hold the chunks in order, a run each.
+    for (reach, told) in results {
+        counts.reach.extend(reach);
+        add_into(&mut counts.told, &told);
     }
     Some(counts)
 }
@@ -522,8 +574,9 @@ struct Sweeps<'a> {
 const W: usize = SWEEP / 64;
 
 impl Sweeps<'_> {
-    /// One sweep for the sources `base..base+SWEEP`: each one's count.
-    fn sweep(&self, base: usize) -> Vec<u64> {
+    /// One sweep for the sources `base..base+SWEEP`: each one's count; adds
+    /// to `told` how many of them could have told each entity.
+    fn sweep(&self, base: usize, told: &mut [u64]) -> Vec<u64> {
         let count = SWEEP.min(self.n - base);
         let mut bits = vec![0u64; self.nodes * W];
         let mut sources: Vec<(i64, usize)> = (base..base + count)
@@ -549,6 +602,7 @@ impl Sweeps<'_> {
                 self.second_closed(&mut bits, a..b);
             }
         }
+        told_counts(&bits, base, count, told);
         counts(&bits, base, count, self.n)
     }
 
@@ -669,6 +723,21 @@ fn counts(bits: &[u64], base: usize, count: usize, n: usize) -> Vec<u64> {
             total - own
         })
         .collect()
+}
+
+/// Adds to `told[v]`, for each of the `told.len()` entities, how many of
+/// the `count` sources from `base` (itself left out) could have told it:
+/// the bits its row holds.
+fn told_counts(bits: &[u64], base: usize, count: usize, told: &mut [u64]) {
+    for (v, t) in told.iter_mut().enumerate() {
+        let row = &bits[v * W..(v + 1) * W];
+        let held: u32 = row.iter().map(|w| w.count_ones()).sum();
+        let own = (base..base + count).contains(&v) && {
+            let i = v - base;
+            (row[i / 64] >> (i % 64)) & 1 == 1
+        };
+        *t += u64::from(held) - u64::from(own);
+    }
 }
 
 /// For every entity, on how many of the chains `reach` reports from the

@@ -288,6 +288,7 @@ at or above --threshold, or with --relations a relation; networkx's values):
   pagerank     PageRank, damping 0.85
 Temporal measures (time-respecting chains, as reach):
   reach        how many others it could have told, from its first contact (or --since)
+  told         how many others could have told it, each from its first contact (or --since)
   broker       on how many of the earliest chains it is an intermediate: from --from or
                --message, else summed over every entity as the source
 Ties share a rank. The table shows the first --top rows; --json prints every entity.",

@@ -1,7 +1,8 @@
 //! `rank`: who matters in the network, by one measure.
 
 use crate::analysis::rank::{
-    rank_broker, rank_broker_from, rank_reach, rank_static, Measure, RankAnswer, RankOptions, Value,
+    rank_broker, rank_broker_from, rank_reach, rank_static, rank_told, Measure, RankAnswer,
+    RankOptions, Value,
 };
 use crate::catalog::Catalog;
 use crate::model::TimeExpr;
@@ -41,7 +42,7 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
     let temporal_only = |flag: &str, given: bool| {
         if given && measure.is_static() {
             Err(CliError::Usage(format!(
-                "{flag} goes with the temporal measures (reach, broker), not with {}",
+                "{flag} goes with the temporal measures (reach, told, broker), not with {}",
                 measure.as_str()
             )))
         } else {
@@ -96,6 +97,7 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
     }
     let answer = match measure {
         Measure::Reach => rank_reach(catalog, &options),
+        Measure::Told => rank_told(catalog, &options),
         Measure::Broker if args.from.is_some() || args.message.is_some() => {
             let origin = match (args.message.as_deref(), args.from.as_deref()) {
                 (Some(m), _) => Origin::Message(m.to_string()),
@@ -139,6 +141,7 @@ fn meaning(measure: Measure) -> &'static str {
         Measure::Closeness => "how near each is to those it is connected to",
         Measure::Pagerank => "PageRank (damping 0.85)",
         Measure::Reach => "how many others each could have told",
+        Measure::Told => "how many others could have told each",
         Measure::Broker => "on how many earliest chains each is an intermediate",
     }
 }
@@ -182,6 +185,8 @@ fn table(catalog: &dyn Catalog, answer: &RankAnswer, args: &RankArgs) -> String 
             _ => match (measure, args.since.as_deref()) {
                 (Measure::Reach, None) => "each from its first contact".to_string(),
                 (Measure::Reach, Some(t)) => format!("each from {t}"),
+                (Measure::Told, None) => "each teller from its first contact".to_string(),
+                (Measure::Told, Some(t)) => format!("each teller from {t}"),
                 (_, None) => "summed over every entity as the source, each from its first contact"
                     .to_string(),
                 (_, Some(t)) => format!("summed over every entity as the source, each from {t}"),
