@@ -24,6 +24,7 @@ use std::ops::Range;
 use serde::{Serialize, Serializer};
 
 use super::reach::{earliest_arrival, earliest_paths, ReachQuery, SourceHeld, NO_LOWER, NO_UPPER};
+use super::spread::{estimate, Direction, EstimateInfo};
 use crate::catalog::{Catalog, ChannelId, EntityId, NodeId};
 use crate::error::{Limited, QueryError};
 use crate::graph::StaticGraph;
@@ -218,6 +219,11 @@ pub struct RankAnswer {
     /// Number of links of the static graph (static measures).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<usize>,
+    /// Reach and told past [`ESTIMATE_WORK`] (or when asked): the counts
+    /// are estimates, made as this says, within its `bound` (three
+    /// standard errors) of the exact ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<EstimateInfo>,
     /// Every entity, highest value first, then by name and id.
     pub entities: Vec<RankRow>,
 }
@@ -287,6 +293,7 @@ pub fn rank_static(
         until: None,
         strict: None,
         links: Some(g.graph().edge_count()),
+        estimate: None,
         entities: ranked(catalog, values.into_iter().map(Value::Score).collect()),
     })
 }
@@ -432,6 +439,46 @@ pub fn rank_reach(catalog: &dyn Catalog, options: &RankOptions) -> RankAnswer {
 pub fn rank_told(catalog: &dyn Catalog, options: &RankOptions) -> RankAnswer {
     let counts = temporal_counts(catalog, options);
     temporal_answer(catalog, Measure::Told, options, None, None, counts.told)
+}
+
+/// Entities × contacts past which `rank --by reach` and `--by told`
+/// estimate instead of counting exactly (10^11: the exact sweeps then take
+/// more than about ten seconds; 10^6 generated rows, 87,510 entities, stay
+/// exact).
+pub const ESTIMATE_WORK: f64 = 1e11;
+
+/// Whether reach and told on `catalog` are past [`ESTIMATE_WORK`].
+pub fn past_estimate_work(catalog: &dyn Catalog) -> bool {
+    catalog.entity_count() as f64 * catalog.channels().len() as f64 > ESTIMATE_WORK
+}
+
+/// [`rank_reach`] or [`rank_told`] (`measure`), estimated in one pass with
+/// sketches of 2^`precision` registers ([`super::spread`]);
+/// `progress(done, total)` as the pass goes. `None` when some contact is
+/// not one exact second (then only the exact counts are made), or for
+/// another measure.
+pub fn rank_estimated(
+    catalog: &dyn Catalog,
+    measure: Measure,
+    options: &RankOptions,
+    precision: u8,
+    progress: &dyn Fn(usize, usize),
+) -> Option<RankAnswer> {
+    let direction = match measure {
+        Measure::Reach => Direction::Reach,
+        Measure::Told => Direction::Told,
+        _ => return None,
+    };
+    let spec = IndexSpec {
+        message: None,
+        mode: Mode::Contacts,
+        threshold: options.threshold,
+    };
+    let index = Index::build(catalog, &spec);
+    let est = estimate(&index, options, direction, precision, progress)?;
+    let mut answer = temporal_answer(catalog, measure, options, None, None, est.counts);
+    answer.estimate = Some(est.info);
+    Some(answer)
 }
 
 /// Per entity: how many others it could have told, and how many could have
@@ -846,6 +893,7 @@ fn temporal_answer(
         until: options.until,
         strict: Some(options.strict),
         links: None,
+        estimate: None,
         entities: ranked(catalog, counts.into_iter().map(Value::Count).collect()),
     }
 }
