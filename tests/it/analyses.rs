@@ -406,7 +406,8 @@ fn the_random_stories_exercise_critical() {
 // rank: static measures against networkx, temporal ones against reach.
 
 use grapevine::analysis::rank::{
-    rank_broker, rank_broker_from, rank_reach, rank_static, rank_told, Measure, RankOptions, Value,
+    rank_broker, rank_broker_from, rank_estimated, rank_reach, rank_static, rank_told, Measure,
+    RankOptions, Value,
 };
 use grapevine::internals::model::{Entity, Event, Parties, Relation};
 
@@ -770,6 +771,15 @@ proptest! {
         for row in &told.entities {
             let want = tellers.get(&row.entity).copied().unwrap_or(0);
             prop_assert_eq!(row.value, Value::Count(want), "told of {}", row.entity);
+        }
+        // The one-pass estimate: exact on sets this small (up to 4096).
+        for (measure, exact) in [(Measure::Reach, &reach), (Measure::Told, &told)] {
+            let est = rank_estimated(&catalog, measure, &options, 14, &|_, _| {});
+            prop_assert_eq!(est.is_some(), exact_times);
+            if let Some(est) = est {
+                prop_assert!(est.estimate.is_some());
+                prop_assert_eq!(&est.entities, &exact.entities, "{:?}", measure);
+            }
         }
         // From one source: the chains of the query's answer.
         if let Ok((index, rq)) = query.compile(&catalog) {
