@@ -44,7 +44,8 @@ pub struct EstimateInfo {
     pub method: &'static str,
     /// HyperLogLog registers per sketch (2^precision).
     pub registers: usize,
-    /// Counts up to this are exact (the set is kept as it is).
+    /// Counts up to this are exact (the set, itself included, is kept as
+    /// it is).
     pub exact_up_to: usize,
     /// The estimator's relative standard error, 1.04/√registers.
     pub relative_standard_error: f64,
@@ -61,7 +62,7 @@ impl EstimateInfo {
         EstimateInfo {
             method: "hyperloglog",
             registers: m,
-            exact_up_to: Sketch::limit(precision),
+            exact_up_to: Sketch::limit(precision) - 1,
             relative_standard_error: se,
             bound: 3.0 * se,
         }

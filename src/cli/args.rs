@@ -487,7 +487,7 @@ pub struct RankArgs {
     #[arg(long, conflicts_with = "estimate")]
     pub exact: bool,
     /// reach and told: estimate (one pass with a HyperLogLog sketch per
-    /// entity; exact counts up to 4096), however small the input.
+    /// entity; exact counts up to 4095), however small the input.
     #[arg(long)]
     pub estimate: bool,
     /// Follow (or link) only contacts of this certainty or stronger.

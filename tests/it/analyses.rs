@@ -1445,3 +1445,56 @@ proptest! {
         }
     }
 }
+
+/// `rank --by told` on the bundled story from 20 September 2016, checked by
+/// hand against its contacts: Trump Jr. hears only from WikiLeaks (the DM),
+/// WikiLeaks only from Trump Jr. (his reply); Kushner from those two, Hicks
+/// from the three, Donald Trump from the four (Hicks's forward), his rally
+/// crowd from the five; Congress from Trump Jr. (his documents) and so
+/// WikiLeaks; The Atlantic from Congress, those two, and the congressional
+/// source and the lawyer (undated); Assange from The Atlantic and its five;
+/// the public on Twitter from Trump, Trump Jr., Assange and everyone who
+/// could tell one of them: ten; the general public (WikiLeaks's and
+/// Assange's publications, The Atlantic's) seven; the DNC, Russia and the
+/// others never hear from anyone after that date.
+#[test]
+fn told_on_the_bundled_story_by_hand() {
+    let story = bundled();
+    let catalog = StoryCatalog::new(&story);
+    let options = RankOptions {
+        since: TimeExpr::parse("2016-09-20", &jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .interval()
+            .lo,
+        ..RankOptions::default()
+    };
+    let told = rank_told(&catalog, &options);
+    let value = |id: &str| {
+        let row = told.entities.iter().find(|r| r.entity == id).unwrap();
+        row.value
+    };
+    for (id, want) in [
+        ("twitter-public", 10),
+        ("public", 7),
+        ("assange", 6),
+        ("rally-crowd", 5),
+        ("the-atlantic", 5),
+        ("trump", 4),
+        ("hicks", 3),
+        ("mueller", 3),
+        ("kushner", 2),
+        ("congress", 2),
+        ("trump-jr", 1),
+        ("wikileaks", 1),
+        ("dnc", 0),
+        ("russia", 0),
+    ] {
+        assert_eq!(value(id), Value::Count(want), "{id}");
+    }
+    // The transpose of reach: the same total.
+    let reach = rank_reach(&catalog, &options);
+    let sum = |a: &grapevine::analysis::rank::RankAnswer| -> f64 {
+        a.entities.iter().map(|r| r.value.as_f64()).sum()
+    };
+    assert_eq!(sum(&told), sum(&reach));
+}
