@@ -9,7 +9,7 @@
 //!     [--precision 14] [--sample 100] [--measure reach|told|both]
 //! ```
 //!
-//! Prints per measure: the pass's seconds, the sets' peak heap, the
+//! Prints per measure: the pass's seconds, the
 //! process's peak resident memory (VmHWM), then the sample's largest and
 //! mean relative error and how many were beyond 2% and beyond the stated
 //! bound.
@@ -178,10 +178,9 @@ fn main() {
             over_bound += usize::from(rel > est.info.bound);
         }
         println!(
-            "measure={direction:?} strict={} precision={} pass_s={secs:.2} sets_peak_mb={} vm_hwm_mb={} sample={} max_rel_err={:.4} mean_rel_err={:.4} over_2pct={over2} over_bound={over_bound} bound={:.4} check_s={:.1}",
+            "measure={direction:?} strict={} precision={} pass_s={secs:.2} vm_hwm_mb={} sample={} max_rel_err={:.4} mean_rel_err={:.4} over_2pct={over2} over_bound={over_bound} bound={:.4} check_s={:.1}",
             a.strict,
             a.precision,
-            est.peak_bytes >> 20,
             vm_hwm_kib() >> 10,
             pick.len(),
             worst,

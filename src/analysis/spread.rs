@@ -30,6 +30,8 @@
 //! 1.04/√(2^p), 0.81% at p = 14, whatever the count. Only exact times
 //! (every contact one second) are estimated.
 
+use std::rc::Rc;
+
 use serde::Serialize;
 
 use super::rank::{first_active, RankOptions};
@@ -77,8 +79,10 @@ pub const PRECISION: u8 = 14;
 enum Sketch {
     /// Sorted, distinct entity numbers.
     Sparse(Vec<u32>),
-    /// One register per bucket: the highest rank seen.
-    Dense(Box<[u8]>),
+    /// One register per bucket: the highest rank seen; shared by the sets
+    /// that are equal (a sender whose set is its receiver's), copied when
+    /// one of them changes.
+    Dense(Rc<[u8]>),
 }
 
 impl Default for Sketch {
@@ -108,42 +112,48 @@ impl Sketch {
         matches!(self, Sketch::Sparse(v) if v.is_empty())
     }
 
-    /// Heap bytes.
-    fn bytes(&self) -> usize {
-        match self {
-            Sketch::Sparse(v) => v.capacity() * 4,
-            Sketch::Dense(r) => r.len(),
-        }
-    }
-
-    /// Adds `x` to registers `r`; whether one rose.
+    /// The bucket and rank of `x`.
     #[inline]
-    fn insert_dense(r: &mut [u8], p: u8, x: u32) -> bool {
+    fn place(p: u8, x: u32) -> (usize, u8) {
         let h = hash(x);
         let bucket = (h >> (64 - u32::from(p))) as usize;
         let rest = (h << p) | (1u64 << (p - 1));
-        let rank = rest.leading_zeros() as u8 + 1;
-        if r[bucket] < rank {
-            r[bucket] = rank;
-            true
-        } else {
-            false
+        (bucket, rest.leading_zeros() as u8 + 1)
+    }
+
+    /// Whether adding the numbers `ids` to registers `r` would raise one.
+    fn would_rise(r: &[u8], p: u8, ids: &[u32]) -> bool {
+        ids.iter().any(|&x| {
+            let (b, rank) = Sketch::place(p, x);
+            r[b] < rank
+        })
+    }
+
+    /// Adds the numbers `ids` to registers `r`.
+    fn insert_all(r: &mut [u8], p: u8, ids: &[u32]) {
+        for &x in ids {
+            let (b, rank) = Sketch::place(p, x);
+            r[b] = r[b].max(rank);
         }
     }
 
     /// The registers of the numbers `ids`.
-    fn densify(ids: &[u32], p: u8) -> Box<[u8]> {
-        let mut r = vec![0u8; 1 << p].into_boxed_slice();
-        for &x in ids {
-            Sketch::insert_dense(&mut r, p, x);
-        }
-        r
+    fn densify(ids: &[u32], p: u8) -> Rc<[u8]> {
+        let mut r = vec![0u8; 1 << p];
+        Sketch::insert_all(&mut r, p, ids);
+        r.into()
     }
 
     /// Adds `x`; whether the set changed.
     fn insert(&mut self, p: u8, x: u32) -> bool {
         match self {
-            Sketch::Dense(r) => Sketch::insert_dense(r, p, x),
+            Sketch::Dense(r) => {
+                if !Sketch::would_rise(r, p, &[x]) {
+                    return false;
+                }
+                Sketch::insert_all(Rc::make_mut(r), p, &[x]);
+                true
+            }
             Sketch::Sparse(v) => match v.binary_search(&x) {
                 Ok(_) => false,
                 Err(i) => {
@@ -158,32 +168,33 @@ impl Sketch {
     }
 
     /// Adds every number of `other`; whether the set changed (for a
-    /// sketch, whether a register rose).
+    /// sketch, whether a register rose). A set that `other` covers becomes
+    /// `other`, shared.
     fn merge(&mut self, other: &Sketch, p: u8) -> bool {
         match (&mut *self, other) {
             (_, Sketch::Sparse(o)) if o.is_empty() => false,
-            (Sketch::Dense(r), Sketch::Dense(o)) => {
-                let mut rose = 0u8;
-                for (a, &b) in r.iter_mut().zip(o.iter()) {
-                    rose |= u8::from(b > *a);
-                    *a = (*a).max(b);
-                }
-                rose != 0
-            }
+            (Sketch::Dense(r), Sketch::Dense(o)) => merge_dense(r, o),
             (Sketch::Dense(r), Sketch::Sparse(o)) => {
-                let mut rose = false;
-                for &x in o {
-                    rose |= Sketch::insert_dense(r, p, x);
+                if !Sketch::would_rise(r, p, o) {
+                    return false;
                 }
-                rose
+                Sketch::insert_all(Rc::make_mut(r), p, o);
+                true
             }
             (Sketch::Sparse(v), Sketch::Dense(o)) => {
-                let mut r = o.clone();
-                for &x in v.iter() {
-                    Sketch::insert_dense(&mut r, p, x);
+                let mut r = Rc::clone(o);
+                if Sketch::would_rise(&r, p, v) {
+                    Sketch::insert_all(Rc::make_mut(&mut r), p, v);
                 }
                 *self = Sketch::Dense(r);
                 true
+            }
+            (Sketch::Sparse(v), Sketch::Sparse(o)) if o.len() * 16 < v.len() => {
+                let mut changed = false;
+                for &x in o {
+                    changed |= self.insert(p, x);
+                }
+                changed
             }
             (Sketch::Sparse(v), Sketch::Sparse(o)) => {
                 let merged = union_sorted(v, o);
@@ -208,6 +219,30 @@ impl Sketch {
             Sketch::Dense(r) => ertl(r, p),
         }
     }
+}
+
+/// Registers `r` |= `o`: unchanged when `o` adds nothing, `o` itself
+/// (shared) when it covers `r`, else the larger of each; whether `r` changed.
+fn merge_dense(r: &mut Rc<[u8]>, o: &Rc<[u8]>) -> bool {
+    if Rc::ptr_eq(r, o) {
+        return false;
+    }
+    let (mut rose, mut kept) = (0u8, 0u8);
+    for (&a, &b) in r.iter().zip(o.iter()) {
+        rose |= u8::from(b > a);
+        kept |= u8::from(a > b);
+    }
+    if rose == 0 {
+        return false;
+    }
+    if kept == 0 {
+        *r = Rc::clone(o);
+        return true;
+    }
+    for (a, &b) in Rc::make_mut(r).iter_mut().zip(o.iter()) {
+        *a = (*a).max(b);
+    }
+    true
 }
 
 /// The sorted union of two sorted sets.
@@ -289,9 +324,6 @@ struct Pass<'a> {
     p: u8,
     /// Per node: a sender in the second being passed (strict).
     sending: Vec<bool>,
-    /// Heap bytes of the sets now, and the most they took.
-    bytes: usize,
-    peak: usize,
 }
 
 /// The estimates, with what they cost.
@@ -301,8 +333,6 @@ pub struct Estimates {
     pub counts: Vec<u64>,
     /// How they were made.
     pub info: EstimateInfo,
-    /// The most heap the sets took at once, in bytes.
-    pub peak_bytes: usize,
 }
 
 impl<'a> Pass<'a> {
@@ -346,8 +376,6 @@ impl<'a> Pass<'a> {
             sets: vec![Sketch::default(); nodes],
             p,
             sending: vec![false; nodes],
-            bytes: 0,
-            peak: 0,
         })
     }
 
@@ -370,13 +398,9 @@ impl<'a> Pass<'a> {
         self.index.lo(ChannelId::at(group.0))
     }
 
-    /// Set `dst` |= `src`; keeps the byte count.
+    /// Set `dst` |= `src`; whether it changed.
     fn merge(&mut self, dst: usize, src: &Sketch) -> bool {
-        let before = self.sets[dst].bytes();
-        let changed = self.sets[dst].merge(src, self.p);
-        self.bytes = self.bytes + self.sets[dst].bytes() - before;
-        self.peak = self.peak.max(self.bytes);
-        changed
+        self.sets[dst].merge(src, self.p)
     }
 
     /// Set `dst` |= set `src` (two nodes); whether `dst` changed.
@@ -392,10 +416,7 @@ impl<'a> Pass<'a> {
 
     /// Adds entity `x` to node `u`'s set.
     fn insert(&mut self, u: usize, x: usize) {
-        let before = self.sets[u].bytes();
         self.sets[u].insert(self.p, x as u32);
-        self.bytes = self.bytes + self.sets[u].bytes() - before;
-        self.peak = self.peak.max(self.bytes);
     }
 
     /// An entity's set (reach): it holds the entity itself from the start.
@@ -407,7 +428,6 @@ impl<'a> Pass<'a> {
 
     /// Drops node `u`'s set.
     fn drop_set(&mut self, u: usize) {
-        self.bytes -= self.sets[u].bytes();
         self.sets[u] = Sketch::default();
     }
 
@@ -631,6 +651,5 @@ pub fn estimate(
     Some(Estimates {
         counts,
         info: EstimateInfo::new(p),
-        peak_bytes: pass.peak,
     })
 }
