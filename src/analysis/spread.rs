@@ -584,14 +584,35 @@ impl<'a> Pass<'a> {
         counts
     }
 
-    /// Told, forwards: each source joins its own set at its start; every
-    /// entity's count read at the end.
+    /// Per entity, the second of its last contact in the window
+    /// ([`NO_LOWER`]: none).
+    fn last_seen(&self) -> Vec<i64> {
+        let mut last = vec![NO_LOWER; self.index.entity_count()];
+        for &(a, b) in &self.groups {
+            let t = self.time((a, b));
+            for k in a..b {
+                for u in [self.from(k), self.to(k)] {
+                    if let Some(l) = last.get_mut(u) {
+                        *l = t;
+                    }
+                }
+            }
+        }
+        last
+    }
+
+    /// Told, forwards: each source joins its own set at its start; each
+    /// entity's count read after its last contact, and its set dropped.
     fn told(&mut self, progress: &dyn Fn(usize, usize)) -> Vec<u64> {
         let n = self.index.entity_count();
         let mut order: Vec<usize> = (0..n).filter(|&u| self.start[u] != NO_UPPER).collect();
         order.sort_unstable_by_key(|&u| self.start[u]);
+        let last = self.last_seen();
+        let mut ends: Vec<usize> = (0..n).filter(|&v| last[v] != NO_LOWER).collect();
+        ends.sort_unstable_by_key(|&v| last[v]);
         let mut joined = vec![false; n];
-        let mut next = 0;
+        let mut counts = vec![0u64; n];
+        let (mut next, mut end) = (0, 0);
         let total = self.groups.len();
         for g in 0..total {
             let group = self.groups[g];
@@ -609,11 +630,20 @@ impl<'a> Pass<'a> {
             } else {
                 self.second_closed(group, false);
             }
+            while end < ends.len() && last[ends[end]] <= t {
+                let v = ends[end];
+                counts[v] = self.count(v, joined[v]);
+                self.drop_set(v);
+                end += 1;
+            }
             if g % 4096 == 0 {
                 progress(g, total);
             }
         }
-        (0..n).map(|v| self.count(v, joined[v])).collect()
+        for v in (0..n).filter(|&v| last[v] == NO_LOWER) {
+            counts[v] = self.count(v, joined[v]);
+        }
+        counts
     }
 }
 
