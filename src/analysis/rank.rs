@@ -6,15 +6,22 @@
 //! betweenness and closeness centrality (rustworkx-core) and PageRank. They
 //! equal networkx's on the same graph.
 //!
-//! Two temporal measures follow the time-respecting engine ([`mod@super::reach`]):
+//! Three temporal measures follow the time-respecting engine ([`mod@super::reach`]):
 //!
 //! - **reach**: how many other entities each entity could have told,
 //!   through chains of contacts, from the time it was first active (the
 //!   start of its earliest contact) or from `since`;
+//! - **told**: how many other entities could have told each entity: the
+//!   sources, each from its first activity or from `since`, whose search
+//!   reaches it by `until` (the transpose of reach);
 //! - **broker**: on how many earliest-arrival chains from a source (the
 //!   chain `reach` reports for each entity it reaches) each entity is an
 //!   intermediate, neither the source nor the end. Without a source, summed
 //!   over every entity as the source, from its first activity.
+//!
+//! Reach and told are exact; past [`ESTIMATE_WORK`] the command line
+//! estimates them in one pass ([`rank_estimated`], [`super::spread`]), within
+//! a stated bound.
 //!
 //! Rows are ranked by value, highest first (ties share a rank: 1, 2, 2, 4;
 //! scores that agree to 10⁻¹² are ties), then by name and id.
