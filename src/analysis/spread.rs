@@ -23,7 +23,7 @@
 //! hub passes on what it got in its second.
 //!
 //! A set holds its entity numbers exactly while it has at most
-//! [`Sketch::SPARSE_LIMIT`] of them (so small counts are exact), then
+//! 2^p/4 of them (4096 at p = 14: so small counts are exact), then
 //! becomes a HyperLogLog sketch of 2^p one-byte registers, read with Ertl's
 //! improved estimator ("New cardinality estimation algorithms for
 //! HyperLogLog sketches", 2017): relative standard error about
