@@ -58,6 +58,11 @@ pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
             "--relations goes with the static measures (degree, betweenness, closeness, pagerank): nothing travels along relations".into(),
         ));
     }
+    if (args.exact || args.estimate) && !matches!(measure, Measure::Reach | Measure::Told) {
+        return Err(CliError::Usage(
+            "--exact and --estimate go with --by reach and --by told".into(),
+        ));
+    }
     if (args.from.is_some() || args.message.is_some()) && measure != Measure::Broker {
         return Err(CliError::Usage(
             "--from and --message go with --by broker (the chains from one source)".into(),
