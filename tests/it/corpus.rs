@@ -733,3 +733,34 @@ fn rank_estimate_within_its_bound() {
         }
     }
 }
+
+/// `rank --by reach --estimate` says it is an estimate, in the table and in
+/// the JSON, and gives the exact counts on a corpus this small (every set
+/// under 4096); `--exact` does not mention an estimate.
+#[test]
+fn rank_estimate_says_so() {
+    let spec = gen::CorpusSpec {
+        ids: gen::Ids::Int,
+        ..gen::CorpusSpec::new(2_000)
+    };
+    let mut text = Vec::new();
+    gen::write_csv(&gen::rows(&spec), gen::Ids::Int, &mut text).unwrap();
+    let path = temp_file("rank-estimate.csv", &String::from_utf8(text).unwrap());
+    let f = path.to_str().unwrap();
+    for by in ["reach", "told"] {
+        let table = grapevine_cli(&["rank", f, "--by", by, "--estimate"]);
+        let text = String::from_utf8_lossy(&table.stdout);
+        assert!(
+            text.contains("estimated: one pass with a HyperLogLog sketch"),
+            "{text}"
+        );
+        let est = grapevine_cli(&["rank", f, "--by", by, "--estimate", "--json"]);
+        let est: serde_json::Value = serde_json::from_slice(&est.stdout).unwrap();
+        assert_eq!(est["estimate"]["method"], "hyperloglog");
+        assert_eq!(est["estimate"]["registers"], 16384);
+        let exact = grapevine_cli(&["rank", f, "--by", by, "--exact", "--json"]);
+        let exact: serde_json::Value = serde_json::from_slice(&exact.stdout).unwrap();
+        assert!(exact.get("estimate").is_none());
+        assert_eq!(est["entities"], exact["entities"], "{by}");
+    }
+}
