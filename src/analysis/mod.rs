@@ -16,6 +16,7 @@ pub mod merge;
 pub mod path;
 pub mod rank;
 pub mod reach;
+pub mod spread;
 pub mod summary;
 pub mod timeline;
 pub mod why_not;

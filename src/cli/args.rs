@@ -288,6 +288,9 @@ at or above --threshold, or with --relations a relation; networkx's values):
   pagerank     PageRank, damping 0.85
 Temporal measures (time-respecting chains, as reach):
   reach        how many others it could have told, from its first contact (or --since)
+  told         how many others could have told it, each from its first contact (or --since)
+reach and told are exact; past entities x contacts = 10^11 (about 10^6 rows) they are
+estimated in one pass (--exact counts, --estimate estimates), within a stated bound.
   broker       on how many of the earliest chains it is an intermediate: from --from or
                --message, else summed over every entity as the source
 Ties share a rank. The table shows the first --top rows; --json prints every entity.",
@@ -479,6 +482,14 @@ pub struct RankArgs {
     /// Temporal measures: each hop at least a second after its sender had it.
     #[arg(long)]
     pub strict: bool,
+    /// reach and told: count exactly, however large the input (past
+    /// entities × contacts = 10^11 they are estimated by default).
+    #[arg(long, conflicts_with = "estimate")]
+    pub exact: bool,
+    /// reach and told: estimate (one pass with a HyperLogLog sketch per
+    /// entity; exact counts up to 4095), however small the input.
+    #[arg(long)]
+    pub estimate: bool,
     /// Follow (or link) only contacts of this certainty or stronger.
     #[arg(long, value_enum, default_value = "unknown")]
     pub threshold: Certainty,

@@ -39,7 +39,8 @@ pub fn run(out: &mut Out, args: &CriticalArgs) -> Result<u8, CliError> {
         targets: target.map(|t| vec![t]),
         ..CriticalQuery::default()
     };
-    let answer = with_progress(&args.input, |progress| {
+    let template = "examining entities {wide_bar} {pos}/{len} ({eta})";
+    let answer = with_progress(&args.input, template, |progress| {
         critical_with_progress(catalog, &query, &cq, progress)
     })?;
     if let (Some(t), true) = (target, answer.entities.is_empty()) {
@@ -332,8 +333,9 @@ fn conditions(
 /// Runs `f` with a progress bar of the entities examined on stderr, shown
 /// when the work takes more than a second (never when stderr is not a
 /// terminal, or with `--quiet`).
-fn with_progress<T>(
+pub(super) fn with_progress<T>(
     input: &super::args::InputArgs,
+    template: &str,
     f: impl FnOnce(&dyn Fn(usize, usize)) -> T,
 ) -> T {
     use std::io::IsTerminal;
@@ -346,10 +348,8 @@ fn with_progress<T>(
         }
         let bar = bar.get_or_init(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
-            let style = indicatif::ProgressStyle::with_template(
-                "examining entities {wide_bar} {pos}/{len} ({eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            let style = indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
             bar.set_style(style);
             bar
         });

@@ -406,7 +406,8 @@ fn the_random_stories_exercise_critical() {
 // rank: static measures against networkx, temporal ones against reach.
 
 use grapevine::analysis::rank::{
-    rank_broker, rank_broker_from, rank_reach, rank_static, Measure, RankOptions, Value,
+    rank_broker, rank_broker_from, rank_estimated, rank_reach, rank_static, rank_told, Measure,
+    RankOptions, Value,
 };
 use grapevine::internals::model::{Entity, Event, Parties, Relation};
 
@@ -747,13 +748,18 @@ proptest! {
         };
         let catalog = StoryCatalog::new(&story);
         let reach = rank_reach(&catalog, &options);
+        let told = rank_told(&catalog, &options);
         let broker = rank_broker(&catalog, &options);
         let mut brokered: std::collections::HashMap<String, u64> = Default::default();
+        let mut tellers: std::collections::HashMap<String, u64> = Default::default();
         for e in &story.entities {
             let (answer, chains) = own_reach(&story, &e.id, &options);
             let others = answer.reached.iter().filter(|r| r.entity != e.id).count() as u64;
             let row = reach.entities.iter().find(|r| r.entity == e.id).unwrap();
             prop_assert_eq!(row.value, Value::Count(others), "reach of {}", e.id);
+            for r in answer.reached.iter().filter(|r| r.entity != e.id) {
+                *tellers.entry(r.entity.clone()).or_default() += 1;
+            }
             for c in chains.into_iter().flatten() {
                 *brokered.entry(c).or_default() += 1;
             }
@@ -761,6 +767,19 @@ proptest! {
         for row in &broker.entities {
             let want = brokered.get(&row.entity).copied().unwrap_or(0);
             prop_assert_eq!(row.value, Value::Count(want), "broker of {}", row.entity);
+        }
+        for row in &told.entities {
+            let want = tellers.get(&row.entity).copied().unwrap_or(0);
+            prop_assert_eq!(row.value, Value::Count(want), "told of {}", row.entity);
+        }
+        // The one-pass estimate: exact on sets this small (up to 4096).
+        for (measure, exact) in [(Measure::Reach, &reach), (Measure::Told, &told)] {
+            let est = rank_estimated(&catalog, measure, &options, 14, &|_, _| {});
+            prop_assert_eq!(est.is_some(), exact_times);
+            if let Some(est) = est {
+                prop_assert!(est.estimate.is_some());
+                prop_assert_eq!(&est.entities, &exact.entities, "{:?}", measure);
+            }
         }
         // From one source: the chains of the query's answer.
         if let Ok((index, rq)) = query.compile(&catalog) {
@@ -1026,11 +1045,39 @@ fn reach_sweep_over_several_blocks() {
             ..RankOptions::default()
         };
         let answer = rank_reach(&catalog, &options);
+        let told = rank_told(&catalog, &options);
         let spec = grapevine::IndexSpec {
             threshold: Certainty::Unknown,
             ..grapevine::IndexSpec::default()
         };
         let index = grapevine::Index::build(&catalog, &spec);
+        // Told: the column sums of every source's answer.
+        let n = story.entities.len();
+        let mut tellers = vec![0u64; n];
+        for e in &story.entities {
+            let start = first_activity(&story, &e.id, Certainty::Unknown).flatten();
+            let q = grapevine::ReachQuery {
+                start,
+                source_held: start.map_or(grapevine::SourceHeld::Always, grapevine::SourceHeld::By),
+                strict,
+                ..grapevine::ReachQuery::new(catalog.entity_number(&e.id).unwrap())
+            };
+            let arr = grapevine::analysis::reach::earliest_arrival(&index, &q, Certainty::Unknown);
+            let u = catalog.entity_number(&e.id).unwrap().index();
+            for v in (0..n).filter(|&v| v != u && arr[v] != i64::MAX) {
+                tellers[v] += 1;
+            }
+        }
+        for e in story.entities.iter().step_by(7) {
+            let v = catalog.entity_number(&e.id).unwrap().index();
+            let row = told.entities.iter().find(|r| r.entity == e.id).unwrap();
+            assert_eq!(
+                row.value,
+                Value::Count(tellers[v]),
+                "told {} strict {strict}",
+                e.id
+            );
+        }
         for e in story.entities.iter().step_by(37) {
             let start = first_activity(&story, &e.id, Certainty::Unknown).flatten();
             let q = grapevine::ReachQuery {
@@ -1397,4 +1444,57 @@ proptest! {
             }
         }
     }
+}
+
+/// `rank --by told` on the bundled story from 20 September 2016, checked by
+/// hand against its contacts: Trump Jr. hears only from WikiLeaks (the DM),
+/// WikiLeaks only from Trump Jr. (his reply); Kushner from those two, Hicks
+/// from the three, Donald Trump from the four (Hicks's forward), his rally
+/// crowd from the five; Congress from Trump Jr. (his documents) and so
+/// WikiLeaks; The Atlantic from Congress, those two, and the congressional
+/// source and the lawyer (undated); Assange from The Atlantic and its five;
+/// the public on Twitter from Trump, Trump Jr., Assange and everyone who
+/// could tell one of them: ten; the general public (WikiLeaks's and
+/// Assange's publications, The Atlantic's) seven; the DNC, Russia and the
+/// others never hear from anyone after that date.
+#[test]
+fn told_on_the_bundled_story_by_hand() {
+    let story = bundled();
+    let catalog = StoryCatalog::new(&story);
+    let options = RankOptions {
+        since: TimeExpr::parse("2016-09-20", &jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .interval()
+            .lo,
+        ..RankOptions::default()
+    };
+    let told = rank_told(&catalog, &options);
+    let value = |id: &str| {
+        let row = told.entities.iter().find(|r| r.entity == id).unwrap();
+        row.value
+    };
+    for (id, want) in [
+        ("twitter-public", 10),
+        ("public", 7),
+        ("assange", 6),
+        ("rally-crowd", 5),
+        ("the-atlantic", 5),
+        ("trump", 4),
+        ("hicks", 3),
+        ("mueller", 3),
+        ("kushner", 2),
+        ("congress", 2),
+        ("trump-jr", 1),
+        ("wikileaks", 1),
+        ("dnc", 0),
+        ("russia", 0),
+    ] {
+        assert_eq!(value(id), Value::Count(want), "{id}");
+    }
+    // The transpose of reach: the same total.
+    let reach = rank_reach(&catalog, &options);
+    let sum = |a: &grapevine::analysis::rank::RankAnswer| -> f64 {
+        a.entities.iter().map(|r| r.value.as_f64()).sum()
+    };
+    assert_eq!(sum(&told), sum(&reach));
 }
