@@ -775,7 +775,11 @@ proptest! {
         // The one-pass estimate: exact on sets this small (up to 4096).
         for (measure, exact) in [(Measure::Reach, &reach), (Measure::Told, &told)] {
             let est = rank_estimated(&catalog, measure, &options, 14, &|_, _| {});
-            prop_assert_eq!(est.is_some(), exact_times);
+            // With exact times it always applies; with intervals only when
+            // none is drawn (an empty story, or one whose times all are exact).
+            if exact_times {
+                prop_assert!(est.is_some());
+            }
             if let Some(est) = est {
                 prop_assert!(est.estimate.is_some());
                 prop_assert_eq!(&est.entities, &exact.entities, "{:?}", measure);
