@@ -42,6 +42,8 @@ use crate::model::Certainty;
 
 mod json;
 pub use json::{RowFields, RowValue};
+mod given;
+pub(crate) use given::{Given, GivenError, LevelPass};
 mod paths;
 mod rows;
 pub use rows::{reach, reach_rows, ReachRows};
