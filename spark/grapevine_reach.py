@@ -1,0 +1,577 @@
+#!/usr/bin/env python3
+"""grapevine's `reach` on Apache Spark (PySpark DataFrame API only: no
+GraphFrames, no RDDs, no Python UDFs). docs/scale.md describes the tables.
+
+    python spark/grapevine_reach.py PQ OUT --from ENTITY [--since TIME] [options]
+    python spark/grapevine_reach.py PQ OUT --message MSG [--mode message|contacts] [options]
+      options: --threshold confirmed|reported|alleged|unknown  --strict  --until TIME
+               --master URL (default: the cluster spark-submit gives, else local[*])
+    python spark/grapevine_reach.py --batch FILE      # one line `PQ OUT options` a case,
+                                                      # all in one Spark session
+    spark-submit spark/grapevine_reach.py PQ OUT ...  # the same on a cluster
+
+PQ holds the tables of `grapevine export INPUT --to parquet -o PQ`; OUT
+receives the job's numbers (`query`, `levels`, `definite`), which
+`grapevine reach --answer OUT --json` prints exactly as `grapevine reach
+INPUT <options> --json` does.
+
+The job computes every pass grapevine's engine runs, one superstep per hop:
+for each certainty level from the threshold up, the earliest arrival of every
+node (the entities whose arrival improved last step join their outgoing
+channels; per receiver the least time; kept where it beats the receiver's
+best), then the chains' tree (the fewest hops over the channels that deliver
+at the receiver's earliest time, then the least channel in grapevine's
+canonical order), and at the threshold the definite times.
+"""
+
+import argparse
+import datetime
+import os
+import re
+import shlex
+import sys
+import time
+import zoneinfo
+
+NO_LOWER = -(2**63)
+NO_UPPER = 2**63 - 1
+LEVELS = {"unknown": 0, "alleged": 1, "reported": 2, "confirmed": 3}
+CHECKPOINT_EVERY = 4
+
+
+class Refused(Exception):
+    """A question the tables cannot answer: printed, exit code 2."""
+
+
+# ---------------------------------------------------------------- options
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog="grapevine_reach.py",
+        description="grapevine's reach on Apache Spark (docs/scale.md)",
+    )
+    p.add_argument("tables", metavar="PQ", help="the tables of `grapevine export --to parquet`")
+    p.add_argument("out", metavar="OUT", help="the folder for the answer's numbers")
+    p.add_argument("--from", dest="source", help="an entity (id or name): contacts from it")
+    p.add_argument("--message", help="a message id: its origin and time")
+    p.add_argument("--since", help="start time (a date, date and time, or Unix seconds)")
+    p.add_argument("--mode", choices=["message", "contacts"])
+    p.add_argument("--threshold", choices=list(LEVELS), default="unknown")
+    p.add_argument("--strict", action="store_true")
+    p.add_argument("--until", help="only by this time (its last second)")
+    p.add_argument("--master", help="Spark master URL when run without spark-submit")
+    return p
+
+
+# ------------------------------------------------------------------ times
+
+TIME_RE = re.compile(
+    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?)?)?"
+    r"(Z|[+-]\d{2}:\d{2})?$"
+)
+
+
+def point(text, zone):
+    """A time point as (first second, last second)."""
+    digits = text[1:] if text.startswith("-") else text
+    if len(digits) >= 5 and digits.isdigit():
+        s = int(text)
+        return s, s
+    m = TIME_RE.match(text)
+    if not m:
+        raise Refused(
+            f"`{text}` is not a time this job reads: give YYYY, YYYY-MM, YYYY-MM-DD, "
+            "YYYY-MM-DDTHH:MM[:SS] (with Z or an offset, else the story's zone) or Unix seconds"
+        )
+    y, mo, d, h, mi, s, off = m.groups()
+    tz = zone
+    if off == "Z":
+        tz = datetime.timezone.utc
+    elif off:
+        sign = 1 if off[0] == "+" else -1
+        tz = datetime.timezone(sign * datetime.timedelta(hours=int(off[1:3]), minutes=int(off[4:6])))
+    y = int(y)
+    if mo is None:
+        first, nxt = datetime.datetime(y, 1, 1), datetime.datetime(y + 1, 1, 1)
+    elif d is None:
+        mo = int(mo)
+        first = datetime.datetime(y, mo, 1)
+        nxt = datetime.datetime(y + (mo == 12), mo % 12 + 1, 1)
+    elif h is None:
+        first = datetime.datetime(y, int(mo), int(d))
+        nxt = first + datetime.timedelta(days=1)
+    elif s is None:
+        first = datetime.datetime(y, int(mo), int(d), int(h), int(mi))
+        nxt = first + datetime.timedelta(minutes=1)
+    else:
+        first = datetime.datetime(y, int(mo), int(d), int(h), int(mi), int(s))
+        nxt = first + datetime.timedelta(seconds=1)
+    lo = int(first.replace(tzinfo=tz).timestamp())
+    hi = int(nxt.replace(tzinfo=tz).timestamp()) - 1
+    return lo, hi
+
+
+def interval(text, zone):
+    """A time expression (a point, or a span `A/B` with `..` for open) as
+    (lo, hi), None for an open end."""
+    if "/" in text:
+        a, b = text.split("/", 1)
+        lo = None if a in ("", "..") else point(a, zone)[0]
+        hi = None if b in ("", "..") else point(b, zone)[1]
+        return lo, hi
+    return point(text, zone)
+
+
+# ---------------------------------------------------------------- question
+
+
+def one_row(spark, path):
+    rows = spark.read.parquet(path).collect()
+    if len(rows) != 1:
+        raise Refused(f"{path}: one row expected")
+    return rows[0]
+
+
+def resolve(spark, a):
+    """The question in numbers, as grapevine's Query::resolve makes it."""
+    from pyspark.sql import functions as F
+
+    pq = a.tables
+    graph = one_row(spark, table(pq, "graph"))
+    zone = datetime.timezone.utc
+    if graph["timezone"]:
+        zone = zoneinfo.ZoneInfo(graph["timezone"])
+    mode = a.mode or ("message" if a.message else "contacts")
+    q = {
+        "tables": os.path.abspath(pq),
+        "entities": graph["entities"],
+        "hubs": graph["hubs"],
+        "message": a.message,
+        "mode": mode,
+        "threshold": LEVELS[a.threshold],
+        "strict": 1 if a.strict else 0,
+        "until": None,
+    }
+    if a.message:
+        rows = spark.read.parquet(table(pq, "messages")).filter(F.col("message") == a.message).collect()
+        if not rows:
+            raise Refused(f"there is no message `{a.message}`")
+        m = rows[0]
+        if m["origin"] is None:
+            raise Refused(f"message `{a.message}` has no origin entity: it cannot be traced")
+        if a.source is not None and entity(spark, pq, a.source) != m["origin"]:
+            raise Refused(f"--from {a.source} is not the origin of `{a.message}`")
+        q.update(source=m["origin"], start=m["start"], held=m["held"], held_always=0)
+    elif a.source is not None:
+        if mode == "message":
+            raise Refused("--mode message needs --message")
+        q.update(source=entity(spark, pq, a.source), start=None, held=None, held_always=1)
+    else:
+        raise Refused("give --from ENTITY or --message MSG")
+    if a.since:
+        lo, _ = interval(a.since, zone)
+        q.update(start=lo, held=lo, held_always=1 if lo is None else 0)
+    if a.until:
+        _, hi = interval(a.until, zone)
+        if hi is None:
+            raise Refused(f"--until {a.until} is open at its end, so it has no last second")
+        q["until"] = hi
+    return q
+
+
+def entity(spark, pq, text):
+    """An entity by id, else by name in any case."""
+    from pyspark.sql import functions as F
+
+    ents = spark.read.parquet(table(pq, "entities"))
+    rows = ents.filter(F.col("id") == text).collect()
+    if not rows:
+        rows = ents.filter(F.lower(F.col("name")) == text.lower()).collect()
+    if len(rows) != 1:
+        what = "no" if not rows else "more than one"
+        raise Refused(f"{what} entity has the id or name `{text}`")
+    return rows[0]["entity"]
+
+
+def table(pq, name):
+    """A table of PQ: NAME.parquet, or a folder NAME/ of part files."""
+    path = os.path.join(pq, name + ".parquet")
+    return path if os.path.exists(path) else os.path.join(pq, name)
+
+
+# ---------------------------------------------------------------- channels
+
+
+def question_channels(spark, q):
+    """The channels the question may follow, as grapevine's index has them:
+    at or above the threshold, only the carrying events' in message mode,
+    and the message's holdings; `carries` flags a channel of the traced
+    message; (k_lo, k_hi, k_kind, k_num) is grapevine's channel order."""
+    from pyspark.sql import functions as F
+
+    pq, m = q["tables"], q["message"]
+    ch = spark.read.parquet(table(pq, "channels")).filter(F.col("certainty") >= q["threshold"])
+    ch = ch.select(
+        F.col("from").cast("long").alias("src"),
+        F.col("to").cast("long").alias("dst"),
+        F.coalesce(F.col("lo"), F.lit(NO_LOWER)).cast("long").alias("lo"),
+        F.coalesce(F.col("hi"), F.lit(NO_UPPER)).cast("long").alias("hi"),
+        F.col("certainty").cast("long").alias("certainty"),
+        F.col("event").cast("long").alias("event"),
+        F.lit(0).cast("long").alias("k_kind"),
+        F.col("channel").cast("long").alias("k_num"),
+    )
+    holdings = None
+    if m is not None:
+        carrying = (
+            spark.read.parquet(table(pq, "carries"))
+            .filter(F.col("message") == m)
+            .select(F.col("event").cast("long").alias("event"))
+            .distinct()
+            .withColumn("carries", F.lit(True))
+        )
+        how = "inner" if q["mode"] == "message" else "left"
+        ch = ch.join(carrying, "event", how).fillna(False, ["carries"])
+        holdings = (
+            spark.read.parquet(table(pq, "holdings"))
+            .filter((F.col("message") == m) & (F.col("certainty") >= q["threshold"]))
+            .select(
+                F.col("from").cast("long").alias("src"),
+                F.col("to").cast("long").alias("dst"),
+                F.coalesce(F.col("lo"), F.lit(NO_LOWER)).cast("long").alias("lo"),
+                F.coalesce(F.col("hi"), F.lit(NO_UPPER)).cast("long").alias("hi"),
+                F.col("certainty").cast("long").alias("certainty"),
+                F.col("event").cast("long").alias("event"),
+                F.lit(1).cast("long").alias("k_kind"),
+                F.col("holding").cast("long").alias("k_num"),
+                F.lit(True).alias("carries"),
+            )
+        )
+        if holdings.limit(1).count() == 0:
+            holdings = None
+    else:
+        ch = ch.withColumn("carries", F.lit(False))
+    if holdings is None:
+        # The index keeps the channels' own order.
+        ch = ch.withColumn("k_lo", F.lit(0).cast("long")).withColumn("k_hi", F.lit(0).cast("long"))
+    else:
+        # Holdings merge in time order, after the events' channels of the
+        # same interval.
+        ch = ch.unionByName(holdings)
+        ch = ch.withColumn("k_lo", F.col("lo")).withColumn("k_hi", F.col("hi"))
+    n = q["entities"]
+    ch = ch.withColumn("src_hub", F.col("src") >= n).withColumn("dst_hub", F.col("dst") >= n)
+    return ch.localCheckpoint()
+
+
+# ----------------------------------------------------------------- passes
+
+
+def after(t, strict):
+    """t plus one second in strict mode ("no lower bound" stays)."""
+    from pyspark.sql import functions as F
+
+    if not strict:
+        return t
+    return F.when(t == F.lit(NO_LOWER), t).otherwise(t + F.lit(1))
+
+
+def literal_row(spark, **columns):
+    """One row of literals, made in the JVM (no Python worker): a text
+    column is a string, every other a long (None: null)."""
+    from pyspark.sql import functions as F
+
+    cols = []
+    for name, value in columns.items():
+        kind = "string" if isinstance(value, str) or name in ("tables", "message", "mode") else "long"
+        cols.append(F.lit(value).cast(kind).alias(name))
+    return spark.range(1).select(*cols)
+
+
+class Steps:
+    """Counts supersteps and checkpoints every few."""
+
+    def __init__(self):
+        self.count = 0
+
+    def keep(self, df):
+        self.count += 1
+        if self.count % CHECKPOINT_EVERY == 0:
+            return df.localCheckpoint()
+        return df.cache()
+
+
+def earliest(spark, ch, q, steps):
+    """Earliest arrival per reached node: (node, t)."""
+    from pyspark.sql import functions as F
+
+    t0 = NO_LOWER if q["start"] is None else q["start"]
+    best = literal_row(spark, node=q["source"], t=t0)
+    frontier = best
+    n = q["entities"]
+    while True:
+        ready = F.when(F.col("node") >= n, F.col("t")).otherwise(after(F.col("t"), q["strict"]))
+        cand = (
+            frontier.withColumn("ready", ready)
+            .join(ch, F.col("node") == F.col("src"))
+            .filter(F.col("hi") >= F.col("ready"))
+            .groupBy(F.col("dst").alias("node"))
+            .agg(F.min(F.greatest(F.col("lo"), F.col("ready"))).alias("t"))
+        )
+        better = (
+            cand.join(best.withColumnRenamed("t", "old"), "node", "left")
+            .filter(F.col("old").isNull() | (F.col("t") < F.col("old")))
+            .select("node", "t")
+        )
+        better = steps.keep(better)
+        if better.limit(1).count() == 0:
+            return best
+        best = steps.keep(
+            best.join(better.withColumnRenamed("t", "new"), "node", "full")
+            .select("node", F.coalesce(F.col("new"), F.col("t")).alias("t"))
+        )
+        frontier = better
+
+
+def tree(spark, ch, q, best, steps, level):
+    """The chains' tree at one level: per reached node its hops and the
+    channel that delivered it, rows (level, node, time, hops, via_from,
+    via_event)."""
+    from pyspark.sql import functions as F
+
+    n, src = q["entities"], q["source"]
+    ready = F.when(F.col("src_hub"), F.col("ts")).otherwise(after(F.col("ts"), q["strict"]))
+    # The channels that deliver at the receiver's earliest time from the
+    # sender's earliest time.
+    tight = (
+        ch.filter(F.col("dst") != src)
+        .join(best.select(F.col("node").alias("src"), F.col("t").alias("ts")), "src")
+        .join(best.select(F.col("node").alias("dst"), F.col("t").alias("td")), "dst")
+        .withColumn("ready", ready)
+        .filter((F.col("hi") >= F.col("ready")) & (F.greatest(F.col("lo"), F.col("ready")) == F.col("td")))
+        .withColumn("w", F.when(F.col("dst_hub"), F.lit(0)).otherwise(F.lit(1)).cast("long"))
+        .select("src", "dst", "w", "event", "k_lo", "k_hi", "k_kind", "k_num")
+    )
+    tight = tight.localCheckpoint()
+    hops = literal_row(spark, node=src, h=0)
+    frontier = hops
+    while True:
+        cand = (
+            frontier.join(tight, F.col("node") == F.col("src"))
+            .groupBy(F.col("dst").alias("node"))
+            .agg(F.min(F.col("h") + F.col("w")).alias("h"))
+        )
+        better = steps.keep(
+            cand.join(hops.withColumnRenamed("h", "old"), "node", "left")
+            .filter(F.col("old").isNull() | (F.col("h") < F.col("old")))
+            .select("node", "h")
+        )
+        if better.limit(1).count() == 0:
+            break
+        hops = steps.keep(
+            hops.join(better.withColumnRenamed("h", "new"), "node", "full")
+            .select("node", F.coalesce(F.col("new"), F.col("h")).alias("h"))
+        )
+        frontier = better
+    # The least channel, in grapevine's order, among those that keep the
+    # fewest hops.
+    via = (
+        tight.join(hops.select(F.col("node").alias("src"), F.col("h").alias("hs")), "src")
+        .join(hops.select(F.col("node").alias("dst"), F.col("h").alias("hd")), "dst")
+        .filter(F.col("hs") + F.col("w") == F.col("hd"))
+        .groupBy(F.col("dst").alias("node"))
+        .agg(F.min(F.struct("k_lo", "k_hi", "k_kind", "k_num", "src", "event")).alias("v"))
+        .select("node", F.col("v.src").alias("via_from"), F.col("v.event").alias("via_event"))
+    )
+    return (
+        best.join(hops, "node")
+        .join(via, "node", "left")
+        .select(
+            F.lit(level).cast("long").alias("level"),
+            "node",
+            F.col("t").alias("time"),
+            F.col("h").alias("hops"),
+            "via_from",
+            "via_event",
+        )
+    )
+
+
+def definite(spark, ch, q, best, steps):
+    """Definite times at the threshold: (node, definite), the least fixpoint
+    of grapevine's definite pass. A channel delivers definitely when its
+    sender's earliest time lets it be used, and its earliest second is at
+    or after (strict: after) the time by which the sender definitely held
+    the information, or it carries the traced message; out of a meeting's
+    hub only when someone other than the receiver brought it in."""
+    from pyspark.sql import functions as F
+
+    n, src = q["entities"], q["source"]
+    if q["held_always"]:
+        d0 = NO_LOWER if q["held"] is None else q["held"]
+    else:
+        d0 = NO_UPPER if q["held"] is None else q["held"]
+    no_start = q["start"] is None
+    arrival = best.select(F.col("node").alias("src"), F.col("t").alias("te"))
+    edges = (
+        ch.join(arrival, "src", "left")
+        .fillna(NO_UPPER, ["te"])
+        .withColumn(
+            "ready",
+            F.when(F.col("src_hub"), F.col("te")).otherwise(after(F.col("te"), q["strict"])),
+        )
+        .filter(F.col("hi") >= F.col("ready"))
+        .select("src", "dst", "lo", "hi", "carries", "src_hub", "dst_hub")
+    ).localCheckpoint()
+    # State per node: its definite time and, for a hub, the least and
+    # greatest entity that definitely brought the information in.
+    state = literal_row(spark, node=src, d=d0, cmin=None, cmax=None)
+    frontier = state
+    while True:
+        held = F.col("d")
+        if no_start:
+            held = F.when(F.col("node") == src, F.lit(NO_LOWER)).otherwise(F.col("d"))
+        ok_entity = (F.col("lo") >= after(held, q["strict"])) | F.col("carries")
+        ok_hub = (F.col("cmin").isNotNull() & (F.col("cmin") != F.col("dst"))) | (
+            F.col("cmax").isNotNull() & (F.col("cmax") != F.col("dst"))
+        )
+        cand = (
+            frontier.join(edges, F.col("node") == F.col("src"))
+            .filter(F.when(F.col("src_hub"), ok_hub).otherwise(ok_entity))
+            .groupBy(F.col("dst").alias("node"))
+            .agg(
+                F.min("hi").alias("nd"),
+                F.min(F.when(F.col("dst_hub"), F.col("src"))).alias("nmin"),
+                F.max(F.when(F.col("dst_hub"), F.col("src"))).alias("nmax"),
+            )
+        )
+        merged = state.join(cand, "node", "full").select(
+            "node",
+            F.least(F.col("d"), F.col("nd")).alias("d"),
+            F.least(F.col("cmin"), F.col("nmin")).alias("cmin"),
+            F.greatest(F.col("cmax"), F.col("nmax")).alias("cmax"),
+            (
+                F.col("d").isNull()
+                | (F.col("nd") < F.col("d"))
+                | (F.col("nmin") < F.col("cmin"))
+                | (F.col("nmax") > F.col("cmax"))
+                | (F.col("cmin").isNull() & F.col("nmin").isNotNull())
+            ).alias("changed"),
+        )
+        merged = steps.keep(merged)
+        frontier = steps.keep(merged.filter(F.col("changed")).drop("changed"))
+        state = merged.drop("changed")
+        if frontier.limit(1).count() == 0:
+            return state.select("node", F.col("d").alias("definite"))
+
+
+# ------------------------------------------------------------------- job
+
+
+def level_edges(ch, certainties, level, threshold):
+    """The channels at `level`, and the level whose channels are the same
+    (no channel's certainty lies between the two), if any lower."""
+    from pyspark.sql import functions as F
+
+    same = level
+    while same > threshold and not any(same - 1 <= c < level for c in certainties):
+        same -= 1
+    return ch.filter(F.col("certainty") >= level), same
+
+
+def reach(spark, a):
+    """Answers one question: writes OUT/query, OUT/levels, OUT/definite."""
+    from pyspark.sql import functions as F
+
+    q = resolve(spark, a)
+    ch = question_channels(spark, q)
+    certainties = sorted(r["certainty"] for r in ch.select("certainty").distinct().collect())
+    steps = Steps()
+    passes, by_level = [], {}
+    for level in range(q["threshold"], 4):
+        edges, same = level_edges(ch, certainties, level, q["threshold"])
+        if same != level:
+            best, rows = by_level[same]
+            rows = rows.withColumn("level", F.lit(level).cast("long"))
+        elif not any(c >= level for c in certainties):
+            best = earliest(spark, edges.limit(0), q, steps)
+            rows = tree(spark, edges.limit(0), q, best, steps, level)
+        else:
+            best = earliest(spark, edges, q, steps)
+            rows = tree(spark, edges, q, best, steps, level).localCheckpoint()
+        by_level[level] = (best, rows)
+        passes.append(rows)
+    levels = passes[0]
+    for rows in passes[1:]:
+        levels = levels.unionByName(rows)
+    best_at_threshold = by_level[q["threshold"]][0]
+    defs = definite(spark, ch, q, best_at_threshold, steps)
+    out = a.out
+    levels.write.mode("overwrite").parquet(os.path.join(out, "levels"))
+    defs.write.mode("overwrite").parquet(os.path.join(out, "definite"))
+    query_df = literal_row(
+        spark,
+        tables=q["tables"],
+        source=q["source"],
+        message=q["message"],
+        mode=q["mode"],
+        threshold=q["threshold"],
+        strict=q["strict"],
+        start=q["start"],
+        held=q["held"],
+        held_always=q["held_always"],
+        until=q["until"],
+        supersteps=steps.count,
+    )
+    query_df.coalesce(1).write.mode("overwrite").parquet(os.path.join(out, "query"))
+    return steps.count
+
+
+def session(master):
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("grapevine-reach")
+    if master:
+        builder = builder.master(master)
+    elif "SPARK_ENV_LOADED" not in os.environ and not os.environ.get("PYSPARK_SUBMIT_ARGS"):
+        builder = builder.master("local[*]")
+    # Small shuffles for a local session; a cluster's own settings win.
+    builder = builder.config("spark.sql.shuffle.partitions", os.environ.get("GRAPEVINE_SPARK_PARTITIONS", "4"))
+    builder = builder.config("spark.ui.enabled", "false")
+    return builder.getOrCreate()
+
+
+def main(argv):
+    batch = None
+    if len(argv) >= 2 and argv[0] == "--batch":
+        batch, rest = argv[1], argv[2:]
+        with open(batch, encoding="utf-8") as f:
+            cases = [shlex.split(line) for line in f if line.strip() and not line.startswith("#")]
+        master = None
+        if rest[:1] == ["--master"] and len(rest) >= 2:
+            master = rest[1]
+    else:
+        cases = [argv]
+        master = None
+    parsed = [parser().parse_args(c) for c in cases]
+    master = master or next((p.master for p in parsed if p.master), None)
+    spark = session(master)
+    spark.sparkContext.setLogLevel("ERROR")
+    status = 0
+    for a in parsed:
+        started = time.time()
+        try:
+            steps = reach(spark, a)
+            print(f"{a.out}: {steps} supersteps, {time.time() - started:.1f} s", file=sys.stderr)
+        except Refused as e:
+            print(f"error: {e}", file=sys.stderr)
+            status = 2
+            if batch is None:
+                break
+    spark.stop()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
