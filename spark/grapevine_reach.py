@@ -269,12 +269,12 @@ def question_channels(spark, q):
 
 
 def after(t, strict):
-    """t plus one second in strict mode ("no lower bound" stays)."""
+    """t plus one second in strict mode (no bound stays no bound)."""
     from pyspark.sql import functions as F
 
     if not strict:
         return t
-    return F.when(t == F.lit(NO_LOWER), t).otherwise(t + F.lit(1))
+    return F.when((t == F.lit(NO_LOWER)) | (t == F.lit(NO_UPPER)), t).otherwise(t + F.lit(1))
 
 
 def literal_row(spark, **columns):
@@ -302,93 +302,107 @@ class Steps:
         return df.cache()
 
 
-def earliest(spark, ch, q, steps):
-    """Earliest arrival per reached node: (node, t)."""
+def seeds(spark, q, levels, **columns):
+    """The source at each level: (level, node, *columns)."""
+    rows = None
+    for level in levels:
+        row = literal_row(spark, level=level, node=q["source"], **columns)
+        rows = row if rows is None else rows.unionByName(row)
+    return rows
+
+
+def earliest(spark, ch, q, levels, steps):
+    """Earliest arrival per level and reached node: (level, node, t). `ch`
+    has a row per channel and level it belongs to; all levels advance in
+    the same supersteps."""
     from pyspark.sql import functions as F
 
     t0 = NO_LOWER if q["start"] is None else q["start"]
-    best = literal_row(spark, node=q["source"], t=t0)
+    best = seeds(spark, q, levels, t=t0)
     frontier = best
     n = q["entities"]
+    key = ["level", "node"]
     while True:
         ready = F.when(F.col("node") >= n, F.col("t")).otherwise(after(F.col("t"), q["strict"]))
         cand = (
             frontier.withColumn("ready", ready)
-            .join(ch, F.col("node") == F.col("src"))
+            .join(ch.withColumnRenamed("level", "lv"), (F.col("node") == F.col("src")) & (F.col("level") == F.col("lv")))
             .filter(F.col("hi") >= F.col("ready"))
-            .groupBy(F.col("dst").alias("node"))
+            .groupBy("level", F.col("dst").alias("node"))
             .agg(F.min(F.greatest(F.col("lo"), F.col("ready"))).alias("t"))
         )
         better = (
-            cand.join(best.withColumnRenamed("t", "old"), "node", "left")
+            cand.join(best.withColumnRenamed("t", "old"), key, "left")
             .filter(F.col("old").isNull() | (F.col("t") < F.col("old")))
-            .select("node", "t")
+            .select("level", "node", "t")
         )
         better = steps.keep(better)
-        if better.limit(1).count() == 0:
+        if better.count() == 0:
             return best
         best = steps.keep(
-            best.join(better.withColumnRenamed("t", "new"), "node", "full")
-            .select("node", F.coalesce(F.col("new"), F.col("t")).alias("t"))
+            best.join(better.withColumnRenamed("t", "new"), key, "full")
+            .select("level", "node", F.coalesce(F.col("new"), F.col("t")).alias("t"))
         )
         frontier = better
 
 
-def tree(spark, ch, q, best, steps, level):
-    """The chains' tree at one level: per reached node its hops and the
-    channel that delivered it, rows (level, node, time, hops, via_from,
+def tree(spark, ch, q, best, levels, steps):
+    """The chains' tree at each of `levels`: per reached node its hops and
+    the channel that delivered it, rows (level, node, time, hops, via_from,
     via_event)."""
     from pyspark.sql import functions as F
 
-    n, src = q["entities"], q["source"]
+    src = q["source"]
     ready = F.when(F.col("src_hub"), F.col("ts")).otherwise(after(F.col("ts"), q["strict"]))
     # The channels that deliver at the receiver's earliest time from the
     # sender's earliest time.
     tight = (
-        ch.filter(F.col("dst") != src)
-        .join(best.select(F.col("node").alias("src"), F.col("t").alias("ts")), "src")
-        .join(best.select(F.col("node").alias("dst"), F.col("t").alias("td")), "dst")
+        ch.filter((F.col("dst") != src) & F.col("level").isin(levels))
+        .join(best.select("level", F.col("node").alias("src"), F.col("t").alias("ts")), ["level", "src"])
+        .join(best.select("level", F.col("node").alias("dst"), F.col("t").alias("td")), ["level", "dst"])
         .withColumn("ready", ready)
         .filter((F.col("hi") >= F.col("ready")) & (F.greatest(F.col("lo"), F.col("ready")) == F.col("td")))
         .withColumn("w", F.when(F.col("dst_hub"), F.lit(0)).otherwise(F.lit(1)).cast("long"))
-        .select("src", "dst", "w", "event", "k_lo", "k_hi", "k_kind", "k_num")
+        .select("level", "src", "dst", "w", "event", "k_lo", "k_hi", "k_kind", "k_num")
     )
     tight = tight.localCheckpoint()
-    hops = literal_row(spark, node=src, h=0)
+    hops = seeds(spark, q, levels, h=0)
     frontier = hops
+    key = ["level", "node"]
     while True:
         cand = (
-            frontier.join(tight, F.col("node") == F.col("src"))
-            .groupBy(F.col("dst").alias("node"))
+            frontier.join(tight.withColumnRenamed("level", "lv"), (F.col("node") == F.col("src")) & (F.col("level") == F.col("lv")))
+            .groupBy("level", F.col("dst").alias("node"))
             .agg(F.min(F.col("h") + F.col("w")).alias("h"))
         )
         better = steps.keep(
-            cand.join(hops.withColumnRenamed("h", "old"), "node", "left")
+            cand.join(hops.withColumnRenamed("h", "old"), key, "left")
             .filter(F.col("old").isNull() | (F.col("h") < F.col("old")))
-            .select("node", "h")
+            .select("level", "node", "h")
         )
-        if better.limit(1).count() == 0:
+        if better.count() == 0:
             break
         hops = steps.keep(
-            hops.join(better.withColumnRenamed("h", "new"), "node", "full")
-            .select("node", F.coalesce(F.col("new"), F.col("h")).alias("h"))
+            hops.join(better.withColumnRenamed("h", "new"), key, "full")
+            .select("level", "node", F.coalesce(F.col("new"), F.col("h")).alias("h"))
         )
         frontier = better
     # The least channel, in grapevine's order, among those that keep the
     # fewest hops.
     via = (
-        tight.join(hops.select(F.col("node").alias("src"), F.col("h").alias("hs")), "src")
-        .join(hops.select(F.col("node").alias("dst"), F.col("h").alias("hd")), "dst")
+        tight.join(hops.select("level", F.col("node").alias("src"), F.col("h").alias("hs")), ["level", "src"])
+        .join(hops.select("level", F.col("node").alias("dst"), F.col("h").alias("hd")), ["level", "dst"])
         .filter(F.col("hs") + F.col("w") == F.col("hd"))
-        .groupBy(F.col("dst").alias("node"))
+        .groupBy("level", F.col("dst").alias("node"))
         .agg(F.min(F.struct("k_lo", "k_hi", "k_kind", "k_num", "src", "event")).alias("v"))
-        .select("node", F.col("v.src").alias("via_from"), F.col("v.event").alias("via_event"))
+        .select("level", "node", F.col("v.src").alias("via_from"), F.col("v.event").alias("via_event"))
     )
     return (
-        best.join(hops, "node")
-        .join(via, "node", "left")
+        best.filter(F.col("level").isin(levels))
+        .join(hops, key)
+        .join(via, key, "left")
         .select(
-            F.lit(level).cast("long").alias("level"),
+            "level",
             "node",
             F.col("t").alias("time"),
             F.col("h").alias("hops"),
@@ -462,22 +476,55 @@ def definite(spark, ch, q, best, steps):
         merged = steps.keep(merged)
         frontier = steps.keep(merged.filter(F.col("changed")).drop("changed"))
         state = merged.drop("changed")
-        if frontier.limit(1).count() == 0:
+        if frontier.count() == 0:
             return state.select("node", F.col("d").alias("definite"))
 
 
 # ------------------------------------------------------------------- job
 
 
-def level_edges(ch, certainties, level, threshold):
-    """The channels at `level`, and the level whose channels are the same
-    (no channel's certainty lies between the two), if any lower."""
+def evidence_levels(times, q):
+    """The levels above the threshold and below confirmed that are some
+    entity's evidence (the strongest level at which it arrives, by
+    `--until`): grapevine needs the chains there for `rests_on`."""
     from pyspark.sql import functions as F
 
+    thr, until = q["threshold"], q["until"]
+
+    def by_until(col):
+        return col.isNotNull() if until is None else (col.isNotNull() & (col <= until))
+
+    ev = times[thr].filter((F.col("node") != q["source"]) & (F.col("node") < q["entities"]))
+    ev = ev.filter(by_until(F.col("t"))).select("node")
+    level = F.lit(thr)
+    for lv in range(thr + 1, 4):
+        ev = ev.join(times[lv].withColumnRenamed("t", f"t{lv}"), "node", "left")
+        level = F.when(by_until(F.col(f"t{lv}")), F.lit(lv)).otherwise(level)
+    found = ev.select(level.alias("e")).distinct().collect()
+    return sorted(r["e"] for r in found if thr < r["e"] < 3)
+
+
+def times_only(best, level):
+    """A level's earliest arrivals without chains."""
+    from pyspark.sql import functions as F
+
+    return best.select(
+        F.lit(level).cast("long").alias("level"),
+        "node",
+        F.col("t").alias("time"),
+        F.lit(None).cast("long").alias("hops"),
+        F.lit(None).cast("long").alias("via_from"),
+        F.lit(None).cast("long").alias("via_event"),
+    )
+
+
+def level_base(certainties, level, threshold):
+    """The lowest level with the same channels as `level` (no channel's
+    certainty lies between the two)."""
     same = level
     while same > threshold and not any(same - 1 <= c < level for c in certainties):
         same -= 1
-    return ch.filter(F.col("certainty") >= level), same
+    return same
 
 
 def reach(spark, a):
@@ -488,25 +535,34 @@ def reach(spark, a):
     ch = question_channels(spark, q)
     certainties = sorted(r["certainty"] for r in ch.select("certainty").distinct().collect())
     steps = Steps()
-    passes, by_level = [], {}
-    for level in range(q["threshold"], 4):
-        edges, same = level_edges(ch, certainties, level, q["threshold"])
-        if same != level:
-            best, rows = by_level[same]
-            rows = rows.withColumn("level", F.lit(level).cast("long"))
-        elif not any(c >= level for c in certainties):
-            best = earliest(spark, edges.limit(0), q, steps)
-            rows = tree(spark, edges.limit(0), q, best, steps, level)
+    thr = q["threshold"]
+    # The levels from the threshold up, each run once: a level with the
+    # same channels as a lower one shares its pass.
+    same_as = {level: level_base(certainties, level, thr) for level in range(thr, 4)}
+    bases = sorted(set(same_as.values()))
+    # A channel belongs to every level up to its certainty.
+    per_level = ch.withColumn(
+        "level",
+        F.explode(F.filter(F.array(*[F.lit(b).cast("long") for b in bases]), lambda b: b <= F.col("certainty"))),
+    ).localCheckpoint()
+    best = earliest(spark, per_level, q, bases, steps).localCheckpoint()
+    times = {level: best.filter(F.col("level") == same_as[level]).select("node", "t") for level in range(thr, 4)}
+    # The chains' tree at the threshold, and at each weaker level than
+    # confirmed that is some entity's evidence (for `rests_on`).
+    with_tree = [thr] + evidence_levels(times, q)
+    trees = tree(spark, per_level, q, best, sorted({same_as[lv] for lv in with_tree}), steps).localCheckpoint()
+    passes = []
+    for level in range(thr, 4):
+        if level in with_tree:
+            rows = trees.filter(F.col("level") == same_as[level]).withColumn("level", F.lit(level).cast("long"))
         else:
-            best = earliest(spark, edges, q, steps)
-            rows = tree(spark, edges, q, best, steps, level).localCheckpoint()
-        by_level[level] = (best, rows)
+            rows = times_only(times[level], level)
         passes.append(rows)
     levels = passes[0]
     for rows in passes[1:]:
         levels = levels.unionByName(rows)
-    best_at_threshold = by_level[q["threshold"]][0]
-    defs = definite(spark, ch, q, best_at_threshold, steps)
+    edges = per_level.filter(F.col("level") == thr).drop("level")
+    defs = definite(spark, edges, q, times[thr], steps)
     out = a.out
     levels.write.mode("overwrite").parquet(os.path.join(out, "levels"))
     defs.write.mode("overwrite").parquet(os.path.join(out, "definite"))
@@ -538,7 +594,8 @@ def session(master):
         builder = builder.master("local[*]")
     # Small shuffles for a local session; a cluster's own settings win.
     builder = builder.config("spark.sql.shuffle.partitions", os.environ.get("GRAPEVINE_SPARK_PARTITIONS", "4"))
-    builder = builder.config("spark.ui.enabled", "false")
+    builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+    builder = builder.config("spark.sql.adaptive.enabled", os.environ.get("GRAPEVINE_SPARK_AQE", "false"))
     return builder.getOrCreate()
 
 

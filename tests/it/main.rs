@@ -25,6 +25,8 @@ mod malformed;
 mod merge;
 mod reach_props;
 mod render;
+#[cfg(feature = "parquet")]
+mod spark;
 mod roundtrip;
 mod sheets;
 mod stories;

@@ -18,6 +18,9 @@ pub(crate) struct LevelPass {
     pub(crate) time: Vec<i64>,
     pub(crate) hops: Vec<u32>,
     pub(crate) via: Vec<Option<ChannelId>>,
+    /// False: the pass gives the times alone (no chains), enough for a
+    /// level that is no entity's evidence.
+    pub(crate) chains: bool,
 }
 
 impl LevelPass {
@@ -27,6 +30,7 @@ impl LevelPass {
             time: vec![NO_UPPER; nodes],
             hops: vec![0; nodes],
             via: vec![None; nodes],
+            chains: true,
         }
     }
 
@@ -64,8 +68,10 @@ impl LevelPass {
 /// from the threshold up, and the definite times at the threshold.
 #[derive(Debug, Clone)]
 pub(crate) struct Given {
-    /// By [`certainty_bits`]; `None`: not given.
+    /// By [`certainty_bits`]: the chains (`None`: not given).
     levels: [Option<Paths>; 4],
+    /// By [`certainty_bits`]: the times (`None`: not given).
+    times: [Option<Vec<i64>>; 4],
     definite: Vec<Option<i64>>,
 }
 
@@ -91,18 +97,24 @@ impl Given {
     ) -> Result<Given, GivenError> {
         let mut given = Given {
             levels: [None, None, None, None],
+            times: [None, None, None, None],
             definite,
         };
         for (level, pass) in levels {
-            let paths = pass
-                .paths(index)
-                .map_err(|v| GivenError::BrokenChain(level, v))?;
-            given.levels[usize::from(certainty_bits(level))] = Some(paths);
+            let at = usize::from(certainty_bits(level));
+            if pass.chains {
+                let paths = pass
+                    .paths(index)
+                    .map_err(|v| GivenError::BrokenChain(level, v))?;
+                given.levels[at] = Some(paths);
+            }
+            given.times[at] = Some(pass.time);
         }
+        let threshold = index.spec.threshold;
         for level in Certainty::ALL {
-            if level >= index.spec.threshold
-                && given.levels[usize::from(certainty_bits(level))].is_none()
-            {
+            let at = usize::from(certainty_bits(level));
+            let missing = given.times[at].is_none() || (level == threshold && given.levels[at].is_none());
+            if level >= threshold && missing {
                 return Err(GivenError::MissingLevel(level));
             }
         }
@@ -114,9 +126,11 @@ impl Given {
         reach_rows_with(index, query, self)
     }
 
+    /// The chains at `min`. The rows ask for the chains of the threshold
+    /// (checked by `new`) and of levels that are some entity's evidence,
+    /// which the job computes; any other level has no chains here (an
+    /// answer without them would show no `rests_on`).
     fn level(&self, min: Certainty) -> Paths {
-        // `new` checked that every level from the threshold up is there,
-        // and the rows ask for no other.
         self.levels[usize::from(certainty_bits(min))]
             .clone()
             .unwrap_or_else(|| Paths::new(self.definite.len()))
@@ -128,7 +142,9 @@ impl Passes for Given {
         self.level(min)
     }
     fn arrival(&self, _: &Index, _: &ReachQuery, min: Certainty) -> Vec<i64> {
-        self.level(min).times().to_vec()
+        self.times[usize::from(certainty_bits(min))]
+            .clone()
+            .unwrap_or_else(|| vec![NO_UPPER; self.definite.len()])
     }
     fn definite(&self, _: &Index, _: &ReachQuery, _: &[i64], _: Certainty) -> Vec<Option<i64>> {
         self.definite.clone()

@@ -100,7 +100,7 @@ pub(crate) fn read_given(out: &Path, index: &Index) -> Result<Given, Error> {
         t.required("level")?,
         t.required("node")?,
         t.required("time")?,
-        t.required("hops")?,
+        t.ints("hops")?,
     );
     let (via_from, via_event) = (t.ints("via_from")?, t.ints("via_event")?);
     let mut passes: [Option<LevelPass>; 4] = [None, None, None, None];
@@ -116,7 +116,12 @@ pub(crate) fn read_given(out: &Path, index: &Index) -> Result<Given, Error> {
             .ok_or_else(|| at("`node` is not a node of the tables"))?;
         let pass = passes[l].get_or_insert_with(|| LevelPass::new(nodes));
         pass.time[v] = time[row];
-        pass.hops[v] = u32::try_from(hops[row]).map_err(|_| at("`hops` is out of range"))?;
+        let Some(h) = hops[row] else {
+            // A level given as times alone.
+            pass.chains = false;
+            continue;
+        };
+        pass.hops[v] = u32::try_from(h).map_err(|_| at("`hops` is out of range"))?;
         pass.via[v] = match (via_from[row], via_event[row]) {
             (Some(f), Some(e)) => {
                 let key = (
