@@ -6,7 +6,11 @@ GraphFrames, no RDDs, no Python UDFs). docs/scale.md describes the tables.
     python spark/grapevine_reach.py PQ OUT --message MSG [--mode message|contacts] [options]
       options: --threshold confirmed|reported|alleged|unknown  --strict  --until TIME
                --master URL (default: the cluster spark-submit gives, else local[*])
-    python spark/grapevine_reach.py --batch FILE      # one line `PQ OUT options` a case,
+    python spark/grapevine_reach.py prepare CALLS PQ [--format csv|parquet|delta]
+           [--caller COL] [--callee COL] [--time COL] [--certainty COL]
+                                                      # the tables from your own calls
+    python spark/grapevine_reach.py --batch FILE      # one line `PQ OUT options` (or
+                                                      # `prepare ...`) a case,
                                                       # all in one Spark session
     spark-submit spark/grapevine_reach.py PQ OUT ...  # the same on a cluster
 
@@ -284,7 +288,8 @@ def literal_row(spark, **columns):
 
     cols = []
     for name, value in columns.items():
-        kind = "string" if isinstance(value, str) or name in ("tables", "message", "mode") else "long"
+        texts = ("tables", "message", "mode", "timezone")
+        kind = "string" if isinstance(value, str) or name in texts else "long"
         cols.append(F.lit(value).cast(kind).alias(name))
     return spark.range(1).select(*cols)
 
@@ -480,6 +485,89 @@ def definite(spark, ch, q, best, steps):
             return state.select("node", F.col("d").alias("definite"))
 
 
+# ----------------------------------------------------------------- prepare
+
+
+def prepare_parser():
+    p = argparse.ArgumentParser(
+        prog="grapevine_reach.py prepare",
+        description="grapevine's tables (PQ) from a table of calls or messages, one row a contact",
+    )
+    p.add_argument("calls", metavar="CALLS", help="the table: a CSV file (with a header), Parquet or Delta")
+    p.add_argument("tables", metavar="PQ", help="the folder for grapevine's tables")
+    p.add_argument("--format", choices=["csv", "parquet", "delta"], default="csv")
+    p.add_argument("--caller", default="from", help="the column of the sender (default: from)")
+    p.add_argument("--callee", default="to", help="the column of the receiver (default: to)")
+    p.add_argument("--time", default="time", help="the column of the time: Unix seconds or a timestamp")
+    p.add_argument("--certainty", help="a column of confirmed/reported/alleged/unknown (default: reported)")
+    p.add_argument("--master", help="Spark master URL when run without spark-submit")
+    return p
+
+
+def prepare(spark, a):
+    """Writes grapevine's tables for a table of two-party contacts, as
+    grapevine numbers a CSV corpus: channels by time, then by the row's
+    place in the table; the event of row k is `line-(k+2)` (its line in
+    a CSV file with a header)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    reader = spark.read.format(a.format)
+    if a.format == "csv":
+        reader = reader.option("header", True)
+    raw = reader.load(a.calls).withColumn("_seq", F.monotonically_increasing_id())
+    t = F.col(a.time)
+    kind = dict(raw.dtypes)[a.time]
+    seconds = F.unix_timestamp(t) if kind.startswith("timestamp") else t.cast("long")
+    words = F.lower(F.trim(F.col(a.certainty))) if a.certainty else F.lit("reported")
+    level = F.coalesce(
+        F.when(words == "confirmed", 3).when(words == "reported", 2).when(words == "alleged", 1)
+        .when(words == "unknown", 0).when(words == "", 2),
+        F.lit(2),
+    )
+    rows = raw.select(
+        F.col(a.caller).cast("string").alias("a"),
+        F.col(a.callee).cast("string").alias("b"),
+        seconds.alias("t"),
+        level.cast("long").alias("certainty"),
+        (F.row_number().over(Window.orderBy("_seq")) - 1).cast("long").alias("event"),
+    ).localCheckpoint()
+    ids = rows.select(F.col("a").alias("id")).union(rows.select(F.col("b").alias("id"))).distinct()
+    entities = ids.select(
+        (F.row_number().over(Window.orderBy("id")) - 1).cast("long").alias("entity"), "id", F.col("id").alias("name")
+    ).localCheckpoint()
+    number = entities.select("id", "entity")
+    channels = (
+        rows.join(number.withColumnRenamed("id", "a").withColumnRenamed("entity", "from"), "a")
+        .join(number.withColumnRenamed("id", "b").withColumnRenamed("entity", "to"), "b")
+        .select(
+            (F.row_number().over(Window.orderBy("t", "event")) - 1).cast("long").alias("channel"),
+            "from",
+            "to",
+            F.col("t").alias("lo"),
+            F.col("t").alias("hi"),
+            "certainty",
+            "event",
+        )
+    )
+    events = rows.select("event", F.concat(F.lit("line-"), (F.col("event") + 2).cast("string")).alias("id"), F.lit(0).cast("long").alias("holding"))
+    out = a.tables
+    entities.write.mode("overwrite").parquet(os.path.join(out, "entities"))
+    channels.write.mode("overwrite").parquet(os.path.join(out, "channels"))
+    events.write.mode("overwrite").parquet(os.path.join(out, "events"))
+    n, k = entities.count(), rows.count()
+    literal_row(spark, entities=n, hubs=0, events=k, timezone=None).write.mode("overwrite").parquet(
+        os.path.join(out, "graph")
+    )
+    empty = {
+        "carries": dict(message="", event=0),
+        "holdings": dict(message="", holding=0, **{"from": 0, "to": 0}, lo=0, hi=0, certainty=0, event=0),
+        "messages": dict(message="", origin=0, start=0, held=0),
+    }
+    for name, cols in empty.items():
+        literal_row(spark, **cols).limit(0).write.mode("overwrite").parquet(os.path.join(out, name))
+
+
 # ------------------------------------------------------------------- job
 
 
@@ -611,14 +699,21 @@ def main(argv):
     else:
         cases = [argv]
         master = None
-    parsed = [parser().parse_args(c) for c in cases]
-    master = master or next((p.master for p in parsed if p.master), None)
+    parsed = [
+        ("prepare", prepare_parser().parse_args(c[1:])) if c[:1] == ["prepare"] else ("reach", parser().parse_args(c))
+        for c in cases
+    ]
+    master = master or next((p.master for _, p in parsed if p.master), None)
     spark = session(master)
     spark.sparkContext.setLogLevel("ERROR")
     status = 0
-    for a in parsed:
+    for kind, a in parsed:
         started = time.time()
         try:
+            if kind == "prepare":
+                prepare(spark, a)
+                print(f"{a.tables}: prepared, {time.time() - started:.1f} s", file=sys.stderr)
+                continue
             steps = reach(spark, a)
             print(f"{a.out}: {steps} supersteps, {time.time() - started:.1f} s", file=sys.stderr)
         except Refused as e:
