@@ -111,8 +111,9 @@ fn story_cases(dir: &Path, cases: &mut Vec<Case>) {
     }
 }
 
-/// The generated corpora's cases: contacts from entity 0.
-fn corpus_cases(dir: &Path, cases: &mut Vec<Case>) {
+/// The generated corpora's cases: contacts from entity 0; the first corpus
+/// also through the job's `prepare` (its lines go in `prepare`).
+fn corpus_cases(dir: &Path, cases: &mut Vec<Case>, prepare: &mut String) {
     use gen::{CorpusSpec, Family};
     let specs = [
         (10_000, Family::Uniform, false, false),
@@ -137,6 +138,22 @@ fn corpus_cases(dir: &Path, cases: &mut Vec<Case>) {
             options.push("--strict".into());
         }
         let out = dir.join(format!("corpus{k}.out"));
+        if k == 0 {
+            let prepared = dir.join("corpus0.prepared");
+            writeln!(
+                prepare,
+                "prepare {} {}",
+                quoted(input.to_str().unwrap()),
+                quoted(prepared.to_str().unwrap())
+            )
+            .unwrap();
+            cases.push(Case {
+                input: input.clone(),
+                tables: prepared,
+                options: options.clone(),
+                out: dir.join("corpus0.prepared.out"),
+            });
+        }
         cases.push(Case {
             input,
             tables,
@@ -163,8 +180,8 @@ fn spark_answers_are_reach_json() {
     let dir = tempfile::tempdir().unwrap();
     let mut cases = Vec::new();
     story_cases(dir.path(), &mut cases);
-    corpus_cases(dir.path(), &mut cases);
     let mut batch = String::new();
+    corpus_cases(dir.path(), &mut cases, &mut batch);
     for c in &cases {
         let mut line = format!("{} {}", quoted(c.tables.to_str().unwrap()), quoted(c.out.to_str().unwrap()));
         for o in &c.options {
@@ -209,4 +226,63 @@ fn spark_answers_are_reach_json() {
         }
     }
     assert!(differ.is_empty(), "the Spark answer differs from reach --json for:\n{}", differ.join("\n"));
+}
+
+/// `reach --answer` on a folder that is not a job's answer: an error that
+/// names the folder and what is missing, exit code 2 (no Spark needed).
+#[test]
+fn answer_of_a_wrong_folder_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = Path::new(env!("CARGO_MANIFEST_DIR")).join("graphs/trump-jr-wikileaks.json");
+    let tables = dir.path().join("pq");
+    export(&story, &tables);
+    let missing = dir.path().join("missing");
+    for (folder, words) in [
+        (&missing, "not a folder of a Spark job's answer"),
+        (&tables, "no table `query` here"),
+    ] {
+        let out = Command::new(BIN)
+            .args(["reach", "--answer", folder.to_str().unwrap(), "--json"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(folder.to_str().unwrap()) && err.contains(words), "{err}");
+    }
+    let out = Command::new(BIN)
+        .args(["reach", "--answer", tables.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --json"));
+}
+
+/// The exported tables read back as a catalogue give the same answer as
+/// the story (ids, names, channels, carried messages, holdings).
+#[test]
+fn exported_tables_read_back_answer_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("graphs");
+    let story = root.join("snowden-first-stories.json");
+    let tables = dir.path().join("pq");
+    export(&story, &tables);
+    let loaded = grapevine::load_path(&story).unwrap().story;
+    let catalog = grapevine::StoryCatalog::new(&loaded);
+    let back = grapevine::internals::io::parquet::ParquetCatalog::read(&tables).unwrap();
+    for m in &loaded.messages {
+        for mode in [grapevine::Mode::Message, grapevine::Mode::Contacts] {
+            let q = grapevine::Query {
+                origin: grapevine::Origin::Message(m.id.clone()),
+                from: None,
+                since: None,
+                mode,
+                threshold: grapevine::Certainty::Unknown,
+                strict: mode == grapevine::Mode::Contacts,
+                until: None,
+                paths: true,
+            };
+            let (i1, r1) = q.compile(&catalog).unwrap();
+            let i2 = grapevine::Index::build(&back, i1.spec());
+            assert_eq!(grapevine::reach(&i1, &r1), grapevine::reach(&i2, &r1), "{}", m.id);
+        }
+    }
 }
