@@ -25,10 +25,10 @@ mod malformed;
 mod merge;
 mod reach_props;
 mod render;
-#[cfg(feature = "parquet")]
-mod spark;
 mod roundtrip;
 mod sheets;
+#[cfg(feature = "parquet")]
+mod spark;
 mod stories;
 mod story;
 mod strategies;

@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-#[path = "../../benches/support/gen.rs"]
-#[allow(dead_code)]
-mod gen;
+use super::corpus::gen;
 
 const BIN: &str = env!("CARGO_BIN_EXE_grapevine");
 
@@ -24,9 +22,14 @@ const BIN: &str = env!("CARGO_BIN_EXE_grapevine");
 fn spark_python() -> Option<(PathBuf, PathBuf)> {
     let python = std::env::var_os("GRAPEVINE_SPARK_PYTHON")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/venv-spark/bin/python"));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/venv-spark/bin/python")
+        });
     let out = Command::new(&python)
-        .args(["-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"])
+        .args([
+            "-c",
+            "import os, pyspark; print(os.path.dirname(pyspark.__file__))",
+        ])
         .output()
         .ok()?;
     if !out.status.success() {
@@ -82,7 +85,13 @@ fn story_cases(dir: &Path, cases: &mut Vec<Case>) {
             questions.push(vec!["--message".into(), m.id.clone()]);
         }
         if let Some(m) = loaded.messages.first() {
-            questions.push(vec!["--message".into(), m.id.clone(), "--mode".into(), "contacts".into(), "--strict".into()]);
+            questions.push(vec![
+                "--message".into(),
+                m.id.clone(),
+                "--mode".into(),
+                "contacts".into(),
+                "--strict".into(),
+            ]);
         }
         let from = loaded
             .messages
@@ -183,7 +192,11 @@ fn spark_answers_are_reach_json() {
     let mut batch = String::new();
     corpus_cases(dir.path(), &mut cases, &mut batch);
     for c in &cases {
-        let mut line = format!("{} {}", quoted(c.tables.to_str().unwrap()), quoted(c.out.to_str().unwrap()));
+        let mut line = format!(
+            "{} {}",
+            quoted(c.tables.to_str().unwrap()),
+            quoted(c.out.to_str().unwrap())
+        );
         for o in &c.options {
             write!(line, " {}", quoted(o)).unwrap();
         }
@@ -225,7 +238,11 @@ fn spark_answers_are_reach_json() {
             differ.push(format!("{} {}", c.input.display(), c.options.join(" ")));
         }
     }
-    assert!(differ.is_empty(), "the Spark answer differs from reach --json for:\n{}", differ.join("\n"));
+    assert!(
+        differ.is_empty(),
+        "the Spark answer differs from reach --json for:\n{}",
+        differ.join("\n")
+    );
 }
 
 /// `reach --answer` on a folder that is not a job's answer: an error that
@@ -247,7 +264,10 @@ fn answer_of_a_wrong_folder_is_a_located_error() {
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");
-        assert!(err.contains(folder.to_str().unwrap()) && err.contains(words), "{err}");
+        assert!(
+            err.contains(folder.to_str().unwrap()) && err.contains(words),
+            "{err}"
+        );
     }
     let out = Command::new(BIN)
         .args(["reach", "--answer", tables.to_str().unwrap()])
@@ -282,7 +302,12 @@ fn exported_tables_read_back_answer_alike() {
             };
             let (i1, r1) = q.compile(&catalog).unwrap();
             let i2 = grapevine::Index::build(&back, i1.spec());
-            assert_eq!(grapevine::reach(&i1, &r1), grapevine::reach(&i2, &r1), "{}", m.id);
+            assert_eq!(
+                grapevine::reach(&i1, &r1),
+                grapevine::reach(&i2, &r1),
+                "{}",
+                m.id
+            );
         }
     }
 }

@@ -113,7 +113,8 @@ impl Given {
         let threshold = index.spec.threshold;
         for level in Certainty::ALL {
             let at = usize::from(certainty_bits(level));
-            let missing = given.times[at].is_none() || (level == threshold && given.levels[at].is_none());
+            let missing =
+                given.times[at].is_none() || (level == threshold && given.levels[at].is_none());
             if level >= threshold && missing {
                 return Err(GivenError::MissingLevel(level));
             }

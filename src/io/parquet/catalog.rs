@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::table::{bad, Table};
+use crate::analysis::reach::{NO_LOWER, NO_UPPER};
 use crate::catalog::{
     certainty_of_bits, Catalog, Channels, EntityId, EventId, HoldingChannel, TimeColumns,
 };
 use crate::model::{Entity, Event, Message};
-use crate::analysis::reach::{NO_LOWER, NO_UPPER};
 use crate::Error;
 
 /// The tables of `export --to parquet` (or a job's `prepare`) read back.

@@ -1,7 +1,7 @@
 //! Parquet tables for Apache Spark (feature `parquet`; `docs/scale.md` has
 //! every column): `export --to parquet` writes a catalogue as the tables
 //! `spark/grapevine_reach.py` reads, and `reach --answer` reads the job's
-//! numbers back ([`answer`]) with the tables' names and ids
+//! numbers back (`answer`) with the tables' names and ids
 //! ([`ParquetCatalog`]).
 //!
 //! Written with the `parquet` crate's low-level column writers (no Arrow):
@@ -22,10 +22,10 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 
+use crate::analysis::reach::{NO_LOWER, NO_UPPER};
 use crate::catalog::{certainty_bits, Catalog, ChannelId, EventId};
 use crate::io::export::{ExportFile, ExportFormat, Exported, LossReport};
 use crate::model::TimeExpr;
-use crate::analysis::reach::{NO_LOWER, NO_UPPER};
 use crate::Error;
 
 /// One column to write: its name and values.
@@ -82,13 +82,21 @@ pub(crate) fn table_bytes(name: &str, columns: Vec<Column>) -> Result<Vec<u8>, E
                 w.typed::<Int64Type>().write_batch(&vals, Some(&defs), None)
             }
             Column::Text(_, v) => {
-                let vals: Vec<ByteArray> = v.into_iter().map(|x| ByteArray::from(x.into_bytes())).collect();
+                let vals: Vec<ByteArray> = v
+                    .into_iter()
+                    .map(|x| ByteArray::from(x.into_bytes()))
+                    .collect();
                 w.typed::<ByteArrayType>().write_batch(&vals, None, None)
             }
             Column::OptText(_, v) => {
                 let defs: Vec<i16> = v.iter().map(|x| i16::from(x.is_some())).collect();
-                let vals: Vec<ByteArray> = v.into_iter().flatten().map(|x| ByteArray::from(x.into_bytes())).collect();
-                w.typed::<ByteArrayType>().write_batch(&vals, Some(&defs), None)
+                let vals: Vec<ByteArray> = v
+                    .into_iter()
+                    .flatten()
+                    .map(|x| ByteArray::from(x.into_bytes()))
+                    .collect();
+                w.typed::<ByteArrayType>()
+                    .write_batch(&vals, Some(&defs), None)
             }
         };
         written.map_err(|e| parquet_err(name, e))?;
@@ -149,9 +157,7 @@ fn entity_table(catalog: &dyn Catalog) -> Vec<Column> {
         Column::Int("entity", (0..n as i64).collect()),
         Column::Text(
             "id",
-            ids()
-                .map(|u| catalog.entity_id(u).to_string())
-                .collect(),
+            ids().map(|u| catalog.entity_id(u).to_string()).collect(),
         ),
         Column::Text(
             "name",
@@ -209,7 +215,10 @@ fn carries_table(catalog: &dyn Catalog) -> Vec<Column> {
             event.push(e.index() as i64);
         }
     }
-    vec![Column::Text("message", message), Column::Int("event", event)]
+    vec![
+        Column::Text("message", message),
+        Column::Int("event", event),
+    ]
 }
 
 fn holding_table(catalog: &dyn Catalog) -> Vec<Column> {
@@ -230,7 +239,10 @@ fn holding_table(catalog: &dyn Catalog) -> Vec<Column> {
         Column::Int("to", col(&|h| i64::from(h.to.0))),
         Column::OptInt("lo", rows.iter().map(|(_, _, h)| bound(h.lo)).collect()),
         Column::OptInt("hi", rows.iter().map(|(_, _, h)| bound(h.hi)).collect()),
-        Column::Int("certainty", col(&|h| i64::from(certainty_bits(h.certainty)))),
+        Column::Int(
+            "certainty",
+            col(&|h| i64::from(certainty_bits(h.certainty))),
+        ),
         Column::Int("event", col(&|h| h.event.index() as i64)),
     ]
 }
@@ -242,7 +254,11 @@ fn message_table(catalog: &dyn Catalog) -> Vec<Column> {
     let (mut id, mut origin, mut start, mut held) = (vec![], vec![], vec![], vec![]);
     for m in 0..catalog.message_count() {
         let msg = catalog.message(m);
-        let iv = msg.time.as_ref().map(TimeExpr::interval).unwrap_or_default();
+        let iv = msg
+            .time
+            .as_ref()
+            .map(TimeExpr::interval)
+            .unwrap_or_default();
         id.push(msg.id.clone());
         origin.push(
             msg.origin

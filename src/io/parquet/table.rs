@@ -134,10 +134,7 @@ impl Table {
                 Ok(col)
             }
             None if self.rows == 0 => Ok(Vec::new()),
-            None => Err(bad(
-                &self.path,
-                format!("no whole-number column `{name}`"),
-            )),
+            None => Err(bad(&self.path, format!("no whole-number column `{name}`"))),
         }
     }
 
@@ -147,7 +144,12 @@ impl Table {
         col.iter()
             .enumerate()
             .map(|(i, v)| {
-                v.ok_or_else(|| bad(&self.path, format!("column `{name}` is null in row {}", i + 1)))
+                v.ok_or_else(|| {
+                    bad(
+                        &self.path,
+                        format!("column `{name}` is null in row {}", i + 1),
+                    )
+                })
             })
             .collect()
     }
