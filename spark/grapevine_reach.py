@@ -687,6 +687,18 @@ def session(master):
     return builder.getOrCreate()
 
 
+def answer(spark, a):
+    """Answers one question; prints its supersteps, or why it is refused."""
+    started = time.time()
+    try:
+        steps = reach(spark, a)
+    except Refused as e:
+        print(f"error: {a.out}: {e}", file=sys.stderr)
+        return False
+    print(f"{a.out}: {steps} supersteps, {time.time() - started:.1f} s", file=sys.stderr)
+    return True
+
+
 def main(argv):
     batch = None
     if len(argv) >= 2 and argv[0] == "--batch":
@@ -706,21 +718,26 @@ def main(argv):
     master = master or next((p.master for _, p in parsed if p.master), None)
     spark = session(master)
     spark.sparkContext.setLogLevel("ERROR")
+    # Prepared tables first; then the questions, on GRAPEVINE_SPARK_THREADS
+    # threads of the one session (Spark runs their jobs side by side).
     status = 0
     for kind, a in parsed:
-        started = time.time()
-        try:
-            if kind == "prepare":
-                prepare(spark, a)
-                print(f"{a.tables}: prepared, {time.time() - started:.1f} s", file=sys.stderr)
-                continue
-            steps = reach(spark, a)
-            print(f"{a.out}: {steps} supersteps, {time.time() - started:.1f} s", file=sys.stderr)
-        except Refused as e:
-            print(f"error: {e}", file=sys.stderr)
+        if kind == "prepare":
+            started = time.time()
+            prepare(spark, a)
+            print(f"{a.tables}: prepared, {time.time() - started:.1f} s", file=sys.stderr)
+    questions = [a for kind, a in parsed if kind == "reach"]
+    threads = max(1, int(os.environ.get("GRAPEVINE_SPARK_THREADS", "1")))
+    if threads == 1 or len(questions) < 2:
+        results = [answer(spark, a) for a in questions]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = list(pool.map(lambda a: answer(spark, a), questions))
+    for ok in results:
+        if not ok:
             status = 2
-            if batch is None:
-                break
     spark.stop()
     return status
 

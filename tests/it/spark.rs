@@ -216,6 +216,15 @@ fn spark_answers_are_reach_json() {
         .args(["--master", &master])
         .env("SPARK_HOME", &home)
         .env("PYSPARK_PYTHON", &python)
+        // Questions side by side on threads of the one session, small shuffles.
+        .env(
+            "GRAPEVINE_SPARK_THREADS",
+            std::env::var("GRAPEVINE_SPARK_THREADS").unwrap_or_else(|_| "4".into()),
+        )
+        .env(
+            "GRAPEVINE_SPARK_PARTITIONS",
+            std::env::var("GRAPEVINE_SPARK_PARTITIONS").unwrap_or_else(|_| "2".into()),
+        )
         .output()
         .unwrap();
     let log = String::from_utf8_lossy(&run.stderr);
