@@ -673,17 +673,21 @@ def reach(spark, a):
 
 
 def session(master):
+    """The Spark session: spark-submit's, else a local one (`master`, by
+    default local[*]) with small shuffles and no UI."""
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("grapevine-reach")
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
     if master:
         builder = builder.master(master)
-    elif "SPARK_ENV_LOADED" not in os.environ and not os.environ.get("PYSPARK_SUBMIT_ARGS"):
+    elif not submitted:
         builder = builder.master("local[*]")
-    # Small shuffles for a local session; a cluster's own settings win.
-    builder = builder.config("spark.sql.shuffle.partitions", os.environ.get("GRAPEVINE_SPARK_PARTITIONS", "4"))
-    builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-    builder = builder.config("spark.sql.adaptive.enabled", os.environ.get("GRAPEVINE_SPARK_AQE", "false"))
+    if master or not submitted:
+        partitions = os.environ.get("GRAPEVINE_SPARK_PARTITIONS", "4")
+        builder = builder.config("spark.sql.shuffle.partitions", partitions)
+        builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+        builder = builder.config("spark.sql.adaptive.enabled", os.environ.get("GRAPEVINE_SPARK_AQE", "false"))
     return builder.getOrCreate()
 
 
