@@ -295,14 +295,25 @@ def literal_row(spark, **columns):
 
 
 class Steps:
-    """Counts supersteps and checkpoints every few."""
+    """Counts supersteps per pass, and checkpoints every few."""
 
     def __init__(self):
-        self.count = 0
+        self.kept = 0
+        self.passes = {"earliest": 0, "chains": 0, "definite": 0}
+
+    def step(self, phase):
+        self.passes[phase] += 1
+
+    @property
+    def count(self):
+        return sum(self.passes.values())
+
+    def __str__(self):
+        return ", ".join(f"{k} {v}" for k, v in self.passes.items())
 
     def keep(self, df):
-        self.count += 1
-        if self.count % CHECKPOINT_EVERY == 0:
+        self.kept += 1
+        if self.kept % CHECKPOINT_EVERY == 0:
             return df.localCheckpoint()
         return df.cache()
 
@@ -328,6 +339,7 @@ def earliest(spark, ch, q, levels, steps):
     n = q["entities"]
     key = ["level", "node"]
     while True:
+        steps.step("earliest")
         ready = F.when(F.col("node") >= n, F.col("t")).otherwise(after(F.col("t"), q["strict"]))
         cand = (
             frontier.withColumn("ready", ready)
@@ -375,6 +387,7 @@ def tree(spark, ch, q, best, levels, steps):
     frontier = hops
     key = ["level", "node"]
     while True:
+        steps.step("chains")
         cand = (
             frontier.join(tight.withColumnRenamed("level", "lv"), (F.col("node") == F.col("src")) & (F.col("level") == F.col("lv")))
             .groupBy("level", F.col("dst").alias("node"))
@@ -448,6 +461,7 @@ def definite(spark, ch, q, best, steps):
     state = literal_row(spark, node=src, d=d0, cmin=None, cmax=None)
     frontier = state
     while True:
+        steps.step("definite")
         held = F.col("d")
         if no_start:
             held = F.when(F.col("node") == src, F.lit(NO_LOWER)).otherwise(F.col("d"))
@@ -669,7 +683,7 @@ def reach(spark, a):
         supersteps=steps.count,
     )
     query_df.coalesce(1).write.mode("overwrite").parquet(os.path.join(out, "query"))
-    return steps.count
+    return steps
 
 
 def session(master):
@@ -699,7 +713,7 @@ def answer(spark, a):
     except Refused as e:
         print(f"error: {a.out}: {e}", file=sys.stderr)
         return False
-    print(f"{a.out}: {steps} supersteps, {time.time() - started:.1f} s", file=sys.stderr)
+    print(f"{a.out}: supersteps {steps}, {time.time() - started:.1f} s", file=sys.stderr)
     return True
 
 
