@@ -300,6 +300,7 @@ class Steps:
     def __init__(self):
         self.kept = 0
         self.passes = {"earliest": 0, "chains": 0, "definite": 0}
+        self.held = []
 
     def step(self, phase):
         self.passes[phase] += 1
@@ -313,9 +314,15 @@ class Steps:
 
     def keep(self, df):
         self.kept += 1
-        if self.kept % CHECKPOINT_EVERY == 0:
-            return df.localCheckpoint()
-        return df.cache()
+        df = df.localCheckpoint(eager=False) if self.kept % CHECKPOINT_EVERY == 0 else df.cache()
+        self.held.append(df)
+        return df
+
+    def release(self):
+        """Frees what the question kept (one session answers many)."""
+        for df in self.held:
+            df.unpersist()
+        self.held = []
 
 
 def seeds(spark, q, levels, **columns):
@@ -683,6 +690,7 @@ def reach(spark, a):
         supersteps=steps.count,
     )
     query_df.coalesce(1).write.mode("overwrite").parquet(os.path.join(out, "query"))
+    steps.release()
     return steps
 
 
@@ -699,6 +707,8 @@ def session(master):
         builder = builder.master("local[*]")
     if master or not submitted:
         partitions = os.environ.get("GRAPEVINE_SPARK_PARTITIONS", "4")
+        # The driver plans every superstep of every question: give it room.
+        builder = builder.config("spark.driver.memory", os.environ.get("GRAPEVINE_SPARK_DRIVER_MEMORY", "2g"))
         builder = builder.config("spark.sql.shuffle.partitions", partitions)
         builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
         builder = builder.config("spark.sql.adaptive.enabled", os.environ.get("GRAPEVINE_SPARK_AQE", "false"))
