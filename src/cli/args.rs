@@ -161,6 +161,11 @@ and still got it to every target by its time; CHAIN, one such chain to each targ
         /// rebuild every chain), for answers on large corpora.
         #[arg(long)]
         no_paths: bool,
+        /// FILE is the output folder of spark/grapevine_reach.py: print its answer
+        /// (the question is the one the job answered; docs/scale.md).
+        #[cfg(feature = "parquet")]
+        #[arg(long, group = "source", conflicts_with_all = ["from", "message", "since", "to", "had"])]
+        answer: bool,
     },
     /// The chain to one entity, hop by hop: reach's answer for it, with each hop's date and quote.
     #[command(after_help = after(

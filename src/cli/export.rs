@@ -33,14 +33,21 @@ pub fn run(out: &mut Out, args: &ExportArgs) -> Result<u8, CliError> {
             "--strict-export: {loss}; nothing was written"
         )));
     }
-    match (&args.output, format) {
-        (None, ExportFormat::Neo4jCsv | ExportFormat::Sheets) => {
+    let several = matches!(format, ExportFormat::Neo4jCsv | ExportFormat::Sheets) || {
+        #[cfg(feature = "parquet")]
+        let parquet = format == ExportFormat::Parquet;
+        #[cfg(not(feature = "parquet"))]
+        let parquet = false;
+        parquet
+    };
+    match (&args.output, several) {
+        (None, true) => {
             return Err(CliError::Usage(format!(
                 "--to {} writes several files: give the folder with -o DIR",
                 format.name()
             )))
         }
-        (Some(dir), ExportFormat::Neo4jCsv | ExportFormat::Sheets) => {
+        (Some(dir), true) => {
             std::fs::create_dir_all(dir).map_err(|source| Error::Io {
                 path: dir.display().to_string(),
                 source,

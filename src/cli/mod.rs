@@ -71,6 +71,14 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             check,
             stdout,
         } => fmt::run(&mut out, &file, check, stdout),
+        #[cfg(feature = "parquet")]
+        Command::Reach {
+            input,
+            options,
+            no_paths,
+            answer: true,
+            ..
+        } => reach::answer(&mut out, &input, &options, no_paths),
         Command::Reach {
             input,
             source,
@@ -78,6 +86,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             mode,
             options,
             no_paths,
+            ..
         } if targets.asked() => backward::run(
             &mut out,
             &input,
@@ -96,6 +105,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             mode,
             options,
             no_paths,
+            ..
         } => reach::run(&mut out, &input, &source, mode, &options, no_paths),
         Command::Path {
             input,

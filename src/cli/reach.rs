@@ -55,6 +55,32 @@ pub fn run(
     Ok(0)
 }
 
+/// Runs `reach --answer OUT`: the answer a Spark job computed
+/// (`spark/grapevine_reach.py`), printed by the writer of `reach --json`.
+#[cfg(feature = "parquet")]
+pub fn answer(
+    out: &mut Out,
+    input: &InputArgs,
+    options: &QueryOptions,
+    no_paths: bool,
+) -> Result<u8, CliError> {
+    use crate::io::parquet::answer::{read_asked, read_catalog, read_given};
+    if !options.json {
+        return Err(CliError::Usage(
+            "--answer prints the job's answer as JSON: add --json".to_string(),
+        ));
+    }
+    let dir = input.file.as_path();
+    let asked = read_asked(dir, !no_paths)?;
+    let catalog = read_catalog(&asked)?;
+    let index = crate::Index::build(&catalog, &asked.spec);
+    let given = read_given(dir, &index)?;
+    let rows = given.rows(&index, &asked.query);
+    check_path_size(rows.path_entries(), asked.query.paths)?;
+    print_reach_json(out, &rows)?;
+    Ok(0)
+}
+
 /// Most event ids the paths of one `reach --json` answer may hold together
 /// (about 20 bytes of JSON each: some 400 MB). Longer chains make the answer
 /// grow with the square of the corpus; `--no-paths` keeps it linear.

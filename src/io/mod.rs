@@ -12,6 +12,8 @@ mod json;
 pub mod judgements;
 pub mod load;
 mod origin;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod save;
 pub mod sheets;
 

@@ -241,7 +241,7 @@ fn same_second_chain_in_reverse_order() {
 // CSV corpora against the plainly written per-second closure.
 
 #[path = "../../benches/support/gen.rs"]
-mod gen;
+pub(crate) mod gen;
 
 use grapevine::internals::io::csv::{Corpus, CsvOptions};
 use grapevine::Catalog;

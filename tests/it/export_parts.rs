@@ -334,6 +334,8 @@ fn found(format: ExportFormat, x: &Exported) -> Found {
         ExportFormat::Neo4jCsv => neo4j_csv(x),
         ExportFormat::Ftm => ftm(&text()),
         ExportFormat::Mermaid | ExportFormat::Xlsx | ExportFormat::Sheets => Found::default(),
+        #[cfg(feature = "parquet")]
+        ExportFormat::Parquet => Found::default(),
     }
 }
 

@@ -28,6 +28,8 @@ mod reach_props;
 mod render;
 mod roundtrip;
 mod sheets;
+#[cfg(feature = "parquet")]
+mod spark;
 mod stories;
 mod story;
 mod strategies;

@@ -42,6 +42,10 @@ use crate::model::Certainty;
 
 mod json;
 pub use json::{RowFields, RowValue};
+#[cfg(feature = "parquet")]
+mod given;
+#[cfg(feature = "parquet")]
+pub(crate) use given::{Given, GivenError, LevelPass};
 mod paths;
 mod rows;
 pub use rows::{reach, reach_rows, ReachRows};

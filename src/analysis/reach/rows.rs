@@ -116,13 +116,62 @@ pub struct ReachRows<'i> {
 ///
 /// Complexity: that of [`reach`], without the chains' strings.
 pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i> {
+    reach_rows_with(index, query, &Engine)
+}
+
+/// The passes [`reach_rows`] runs: the earliest-arrival chains, times and
+/// definite times at a certainty level. The engine runs them itself
+/// ([`Engine`]); `reach --answer` reads them from a Spark job's output
+/// ([`super::given::Given`]), so that both answers are made by the same code.
+pub(crate) trait Passes {
+    /// [`earliest_paths`].
+    fn paths(&self, index: &Index, query: &ReachQuery, min: Certainty) -> Paths;
+    /// [`earliest_arrival`].
+    fn arrival(&self, index: &Index, query: &ReachQuery, min: Certainty) -> Vec<i64>;
+    /// [`definite_arrival`].
+    fn definite(
+        &self,
+        index: &Index,
+        query: &ReachQuery,
+        earliest: &[i64],
+        min: Certainty,
+    ) -> Vec<Option<i64>>;
+}
+
+/// The engine's own passes.
+pub(crate) struct Engine;
+
+impl Passes for Engine {
+    fn paths(&self, index: &Index, query: &ReachQuery, min: Certainty) -> Paths {
+        earliest_paths(index, query, min)
+    }
+    fn arrival(&self, index: &Index, query: &ReachQuery, min: Certainty) -> Vec<i64> {
+        earliest_arrival(index, query, min)
+    }
+    fn definite(
+        &self,
+        index: &Index,
+        query: &ReachQuery,
+        earliest: &[i64],
+        min: Certainty,
+    ) -> Vec<Option<i64>> {
+        definite_arrival(index, query, earliest, min)
+    }
+}
+
+/// [`reach_rows`] with the passes of `passes`.
+pub(crate) fn reach_rows_with<'i>(
+    index: &'i Index<'i>,
+    query: &ReachQuery,
+    passes: &dyn Passes,
+) -> ReachRows<'i> {
     let threshold = index.spec.threshold;
     let n = index.entity_count();
     let src = NodeId::from(query.source);
     let by_until = |t: i64| query.until.is_none_or(|u| t <= u);
-    let mut paths = earliest_paths(index, query, threshold);
+    let mut paths = passes.paths(index, query, threshold);
     // Definite times are those of the query without `until`, filtered below.
-    let def = definite_arrival(index, query, paths.times(), threshold);
+    let def = passes.definite(index, query, paths.times(), threshold);
     // Reached by `until`: earliest at most T (the source: its start).
     for v in NodeId::all(n) {
         if paths.time(v).is_some_and(|t| !by_until(t)) {
@@ -155,7 +204,7 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
         }
         // No channel below this level: the threshold's arrivals are its own.
         let arr: &[i64] = if below {
-            level_arr = earliest_arrival(index, query, level);
+            level_arr = passes.arrival(index, query, level);
             &level_arr
         } else {
             paths.times()
@@ -187,7 +236,7 @@ pub fn reach_rows<'i>(index: &'i Index<'i>, query: &ReachQuery) -> ReachRows<'i>
         let chains = if same {
             &paths
         } else {
-            at_level = earliest_paths(index, query, level);
+            at_level = passes.paths(index, query, level);
             &at_level
         };
         let first = chains.first_on_chains(|c| index.certainty(c) == level);

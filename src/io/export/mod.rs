@@ -76,6 +76,13 @@ pub enum ExportFormat {
         value(help = "the claims workbook as a folder of CSV files, one a sheet (Google Sheets)")
     )]
     Sheets,
+    /// The tables a Spark job reads (feature `parquet`; `docs/scale.md`).
+    #[cfg(feature = "parquet")]
+    #[cfg_attr(
+        feature = "cli",
+        value(help = "Parquet tables for the Spark job spark/grapevine_reach.py (docs/scale.md)")
+    )]
+    Parquet,
 }
 
 impl ExportFormat {
@@ -103,6 +110,8 @@ impl ExportFormat {
             ExportFormat::Neo4jCsv => "neo4j-csv",
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::Sheets => "sheets",
+            #[cfg(feature = "parquet")]
+            ExportFormat::Parquet => "parquet",
         }
     }
 
@@ -118,6 +127,8 @@ impl ExportFormat {
             ExportFormat::Neo4jCsv => "Neo4j CSV",
             ExportFormat::Xlsx => "claims workbook",
             ExportFormat::Sheets => "claims workbook (CSV)",
+            #[cfg(feature = "parquet")]
+            ExportFormat::Parquet => "Parquet",
         }
     }
 }
@@ -264,6 +275,8 @@ pub fn export(
         ExportFormat::Cypher => cypher::export_script(catalog),
         ExportFormat::Neo4jCsv => cypher::export_csv(catalog),
         ExportFormat::Xlsx | ExportFormat::Sheets => sheets(&catalog.excerpt(None, None), format)?,
+        #[cfg(feature = "parquet")]
+        ExportFormat::Parquet => crate::io::parquet::export(catalog)?,
     })
 }
 
