@@ -40,6 +40,13 @@ pub use lookup::{fold, natural_cmp, nearest, suggest_distance, MAX_SUGGEST_CHARS
 pub use names::Names;
 pub use story::StoryCatalog;
 
+/// No lower bound: the information was held from the beginning of time.
+#[doc(hidden)]
+pub const NO_LOWER: i64 = i64::MIN;
+/// No upper bound: not known by any time.
+#[doc(hidden)]
+pub const NO_UPPER: i64 = i64::MAX;
+
 /// Channel times, in one of two storages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimeColumns {

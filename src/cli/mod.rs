@@ -3,6 +3,8 @@
 //! passed down, never global: each command takes only the options that
 //! apply to it.
 
+#[cfg(feature = "parquet")]
+mod answer;
 mod args;
 mod backward;
 mod check;

@@ -64,7 +64,7 @@ pub fn answer(
     options: &QueryOptions,
     no_paths: bool,
 ) -> Result<u8, CliError> {
-    use crate::io::parquet::answer::{read_asked, read_catalog, read_given};
+    use super::answer::{read_asked, read_catalog, read_given};
     if !options.json {
         return Err(CliError::Usage(
             "--answer prints the job's answer as JSON: add --json".to_string(),

@@ -52,12 +52,8 @@ pub use rows::{reach, reach_rows, ReachRows};
 
 pub use paths::Paths;
 
-/// No lower bound: the information was held from the beginning of time.
 #[doc(hidden)]
-pub const NO_LOWER: i64 = i64::MIN;
-/// No upper bound: not known by any time.
-#[doc(hidden)]
-pub const NO_UPPER: i64 = i64::MAX;
+pub use crate::catalog::{NO_LOWER, NO_UPPER};
 const NONE: u32 = u32::MAX;
 
 /// By when the source definitely held the information: where its

@@ -141,10 +141,7 @@ const MAX_IGNORED_SHOWN: usize = 5;
 /// Blocks smaller than this are parsed on one thread (unless
 /// [`CsvOptions::parallel_min`]).
 const PARALLEL_MIN: usize = 1 << 20;
-/// No lower bound (an open start).
-const NO_LOWER: i64 = i64::MIN;
-/// No upper bound (an open end).
-const NO_UPPER: i64 = i64::MAX;
+use crate::catalog::{NO_LOWER, NO_UPPER};
 
 /// The most bytes one row may hold: 1 MiB (its text, without the line break
 /// that ends it; a row whose quoted value holds line breaks counts all its

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::table::{bad, Table};
-use crate::analysis::reach::{NO_LOWER, NO_UPPER};
 use crate::catalog::{
-    certainty_of_bits, Catalog, Channels, EntityId, EventId, HoldingChannel, TimeColumns,
+    certainty_of_bits, Catalog, Channels, EntityId, EventId, HoldingChannel, TimeColumns, NO_LOWER,
+    NO_UPPER,
 };
 use crate::model::{Entity, Event, Message};
 use crate::Error;

@@ -1,16 +1,15 @@
 //! Parquet tables for Apache Spark (feature `parquet`; `docs/scale.md` has
 //! every column): `export --to parquet` writes a catalogue as the tables
-//! `spark/grapevine_reach.py` reads, and `reach --answer` reads the job's
-//! numbers back (`answer`) with the tables' names and ids
-//! ([`ParquetCatalog`]).
+//! `spark/grapevine_reach.py` reads; `reach --answer` reads the job's
+//! numbers back (the CLI's `answer`, through [`table`]) with the tables'
+//! names and ids ([`ParquetCatalog`]).
 //!
 //! Written with the `parquet` crate's low-level column writers (no Arrow):
 //! every number is an `INT64`, every text a `BYTE_ARRAY` `STRING`; a
 //! nullable column is `OPTIONAL`.
 
-pub(crate) mod answer;
 mod catalog;
-mod table;
+pub(crate) mod table;
 
 pub use catalog::ParquetCatalog;
 
@@ -22,8 +21,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 
-use crate::analysis::reach::{NO_LOWER, NO_UPPER};
-use crate::catalog::{certainty_bits, Catalog, ChannelId, EventId};
+use crate::catalog::{certainty_bits, Catalog, ChannelId, EventId, NO_LOWER, NO_UPPER};
 use crate::io::export::{ExportFile, ExportFormat, Exported, LossReport};
 use crate::model::TimeExpr;
 use crate::Error;

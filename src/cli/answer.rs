@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::table::{bad, Table};
-use super::ParquetCatalog;
 use crate::analysis::reach::{Given, GivenError, LevelPass};
 use crate::catalog::{certainty_of_bits, ChannelId, EntityId};
 use crate::index::{Index, IndexSpec, Mode};
+use crate::io::parquet::table::{bad, Table};
+use crate::io::parquet::ParquetCatalog;
 use crate::{Error, ReachQuery, SourceHeld};
 
 /// The question of an output folder, and the tables it was asked of.
