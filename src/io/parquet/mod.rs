@@ -1,7 +1,7 @@
 //! Parquet tables for Apache Spark (feature `parquet`; `docs/scale.md` has
 //! every column): `export --to parquet` writes a catalogue as the tables
 //! `spark/grapevine_reach.py` reads; `reach --answer` reads the job's
-//! numbers back (the CLI's `answer`, through [`table`]) with the tables'
+//! numbers back (the CLI's `answer`, through `table`) with the tables'
 //! names and ids ([`ParquetCatalog`]).
 //!
 //! Written with the `parquet` crate's low-level column writers (no Arrow):
