@@ -11,7 +11,7 @@ use crate::{Catalog, Error, Index, Mode, Precision, QueryError, TimeExpr};
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
 use super::errors::CliError;
-use super::input::read_query_input;
+use super::input::{names_first, read_query_input};
 use super::output::{print_json, print_text, Out};
 use super::table::table_with_notes;
 
@@ -114,6 +114,7 @@ fn question(flags: &Flags) -> Result<Backward, CliError> {
 /// Runs `reach --to` or `reach --had`.
 pub fn run(out: &mut Out, input: &InputArgs, flags: &Flags) -> Result<u8, CliError> {
     let q = question(flags)?;
+    names_first(input, q.targets.iter().map(|(name, _)| name.as_str()))?;
     let read = read_query_input(input, flags.options)?;
     let catalog = read.catalog();
     let (index, bq) = q.compile(catalog).map_err(|e| had_words(e, flags))?;

@@ -9,7 +9,7 @@ use crate::{Error, QueryError};
 
 use super::args::ConnectArgs;
 use super::errors::CliError;
-use super::input::read_input;
+use super::input::{names_first, read_input};
 use super::output::{print_json, print_text, Out};
 use super::rank::second;
 use super::table::table_with_notes;
@@ -32,6 +32,7 @@ pub fn resolve_all(catalog: &dyn Catalog, names: &[String]) -> Result<Vec<Entity
 
 /// Runs `connect`.
 pub fn run(out: &mut Out, args: &ConnectArgs) -> Result<u8, CliError> {
+    names_first(&args.input, args.entities.iter().map(String::as_str))?;
     let read = read_input(&args.input)?;
     let catalog = read.catalog();
     let answer = connect(catalog, &query(catalog, args)?)?;

@@ -15,7 +15,7 @@ use crate::{Error, Mode, Query};
 
 use super::args::CriticalArgs;
 use super::errors::CliError;
-use super::input::read_query_input;
+use super::input::{names_first, read_query_input};
 use super::output::{print_json, print_text, Out};
 use super::query::build_query;
 use super::table::{not_reached_line, reach_table, table_with_notes};
@@ -23,6 +23,11 @@ use super::table::{not_reached_line, reach_table, table_with_notes};
 /// Runs `critical`: exit code 0 with an answer, 1 when `--to` is not
 /// reached (or is the source).
 pub fn run(out: &mut Out, args: &CriticalArgs) -> Result<u8, CliError> {
+    let to = args.to.as_deref();
+    names_first(
+        &args.input,
+        args.source.from.as_deref().into_iter().chain(to),
+    )?;
     let read = read_query_input(&args.input, &args.options)?;
     let catalog = read.catalog();
     let query = build_query(&args.source, args.mode, &args.options, true);

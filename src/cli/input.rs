@@ -82,6 +82,39 @@ pub fn corroborate(input: Input, options: &super::args::QueryOptions) -> Result<
     }
 }
 
+/// CSV files smaller than this are loaded before a name is looked up (it
+/// takes a moment, and the error then suggests the nearest names).
+const NAMES_FIRST_FROM: u64 = 16 << 20;
+
+/// Refuses, before a large CSV file is loaded, a name that no field of it
+/// can hold (`crate::io::csv::certainly_absent`): the error a lookup
+/// after the load would give, without its suggestions and minutes sooner.
+/// Any other input, and a name that might be there, go on as always.
+pub fn names_first<'a>(
+    args: &InputArgs,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<(), CliError> {
+    let file = args.file.as_path();
+    if crate::io::is_stdin(file) || !crate::io::is_csv(file) {
+        return Ok(());
+    }
+    if std::fs::metadata(file).map_or(true, |m| m.len() < NAMES_FIRST_FROM) {
+        return Ok(());
+    }
+    for name in names {
+        let folded = crate::catalog::fold(name);
+        // An unreadable file is reported by the load, with its words.
+        if crate::io::csv::certainly_absent(file, &folded).unwrap_or(false) {
+            return Err(CliError::Usage(format!(
+                "no entity is called \"{}\": no row of {} holds that name (in any case); nothing was loaded",
+                crate::diagnostic::visible(name),
+                crate::diagnostic::visible(&file.display().to_string()),
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Reads a story or a CSV corpus (`-`: standard input) as [`read_quietly`]
 /// does, then prints its warnings and how many bad rows were skipped.
 pub fn read_input(args: &InputArgs) -> Result<Input, CliError> {

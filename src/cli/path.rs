@@ -8,7 +8,7 @@ use crate::{Error, Mode};
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
 use super::errors::CliError;
-use super::input::read_query_input;
+use super::input::{names_first, read_query_input};
 use super::output::{print_json, print_text, Out};
 use super::query::build_query;
 
@@ -22,6 +22,7 @@ pub fn run(
     mode: Option<Mode>,
     options: &QueryOptions,
 ) -> Result<u8, CliError> {
+    names_first(input, source.from.as_deref().into_iter().chain([to]))?;
     let read = read_query_input(input, options)?;
     let catalog = read.catalog();
     let query = build_query(source, mode, options, true);

@@ -12,7 +12,7 @@ use crate::{Mode, Origin, Query};
 
 use super::args::RankArgs;
 use super::errors::CliError;
-use super::input::read_input;
+use super::input::{names_first, read_input};
 use super::output::{print_json, print_text, Out};
 use super::table::table_with_notes;
 
@@ -37,6 +37,7 @@ pub fn second(
 
 /// Runs `rank`.
 pub fn run(out: &mut Out, args: &RankArgs) -> Result<u8, CliError> {
+    names_first(&args.input, args.from.as_deref())?;
     let read = read_input(&args.input)?;
     let catalog = read.catalog();
     let measure = args.by;

@@ -7,7 +7,7 @@ use crate::Mode;
 
 use super::args::{InputArgs, QueryOptions, SourceArgs};
 use super::errors::CliError;
-use super::input::read_query_input;
+use super::input::{names_first, read_query_input};
 use super::output::{print_text, Out};
 use super::query::build_query;
 use super::reach_json::print_reach_json;
@@ -22,6 +22,7 @@ pub fn run(
     options: &QueryOptions,
     no_paths: bool,
 ) -> Result<u8, CliError> {
+    names_first(input, source.from.as_deref())?;
     let read = read_query_input(input, options)?;
     let catalog = read.catalog();
     let query = build_query(source, mode, options, !no_paths);

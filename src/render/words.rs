@@ -178,7 +178,9 @@ impl<'a, 'c> AnswerWords<'a, 'c> {
                     }
                 }
             };
-            for c in index.channels() {
+            // Only a channel ending at a wanted time can give one: the
+            // index says so without making its event (10^7 on a corpus).
+            for c in index.channels().filter(|&c| times.contains(&index.hi(c))) {
                 let event = catalog.event(index.event(c));
                 if let Some(end) = event.time.as_ref().and_then(|t| t.end.as_ref()) {
                     if end.hi == index.hi(c) {

@@ -1177,3 +1177,71 @@ fn time_arguments_are_checked_before_loading() {
     assert_eq!(json("1476295530"), json("2016-10-12T18:05:30Z"));
     assert_ne!(json("1476295530"), json("2016-10-12T18:05:29Z"));
 }
+
+/// A name that no row of a large CSV file holds is refused before the file
+/// is loaded (a bad row at its end would otherwise be reported); a name
+/// that is there in another case, or a file past ASCII, is loaded as always.
+#[test]
+fn names_are_checked_before_loading_a_large_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, extra: &str| {
+        let mut text = String::from("from,to,time\n");
+        let mut i = 0u64;
+        while text.len() < 17 << 20 {
+            text.push_str(&format!(
+                "p{},p{},{}\n",
+                i % 5000,
+                (i + 1) % 5000,
+                1_000_000_000 + i
+            ));
+            i += 1;
+        }
+        text.push_str(extra);
+        text.push_str("this,row,has,too,many,fields\n");
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let ascii = write("big.csv", "Alice,p1,1999999999\n");
+    let accents = write("accents.csv", "Zoë,p1,1999999999\n");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    for args in [
+        vec!["reach", &ascii, "--from", "nobody"],
+        vec!["reach", &ascii, "--to", "Nobody"],
+        vec![
+            "reach", &ascii, "--had", "p1", "1000", "--had", "nobody", "2000",
+        ],
+        vec!["path", &ascii, "--from", "p1", "--to", "nobody"],
+        vec!["why-not", &ascii, "--from", "nobody", "--to", "p1"],
+        vec!["critical", &ascii, "--from", "p1", "--to", "nobody"],
+        vec!["connect", &ascii, "p1", "nobody"],
+    ] {
+        let (code, err) = run(&args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("no entity is called") && err.contains("nothing was loaded"),
+            "{args:?}: {err}"
+        );
+    }
+    // Present (in another case): the file is loaded, and its bad row found.
+    for args in [
+        vec!["reach", &ascii, "--from", "ALICE"],
+        vec!["reach", &accents, "--from", "nobody"],
+    ] {
+        let (code, err) = run(&args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(
+            !err.contains("nothing was loaded") && err.contains("extra fields"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -241,6 +241,8 @@ pub struct Corpus {
     pub(super) by_line: OnceLock<Vec<u32>>,
 }
 
+mod absent;
+pub(crate) use absent::certainly_absent;
 #[doc(hidden)]
 pub mod bench;
 mod build;
