@@ -165,11 +165,17 @@ impl<'i, 'a> Reverse<'i, 'a> {
             told: vec![0u64; n.div_ceil(64)],
             relays: Vec::new(),
             group: Vec::new(),
+            early: Vec::new(),
+            early_at: 0,
         };
         let t_end = until.unwrap_or(NO_UPPER);
         scan.give(target.index() as u32, t_end);
         let end = offset.partition_point(|&o| base + i64::from(o) <= t_end);
-        scan.run(end);
+        if scan.minb > 0 {
+            scan.run::<true>(end);
+        } else {
+            scan.run::<false>(end);
+        }
         Some(scan.lat)
     }
 }
@@ -188,7 +194,17 @@ struct ReverseScan<'i, 'a> {
     /// inside it).
     relays: Vec<u32>,
     group: Vec<(u32, u32)>,
+    /// Strict: the nodes given a `latest` a second before `early_at` while
+    /// that second is read (channels of that second into them cannot be
+    /// used). A `latest` given at a later second is at or after any time
+    /// still to be read, so the 8-byte `lat` (a cache miss) need not be
+    /// read for it.
+    early: Vec<u32>,
+    early_at: u32,
 }
+
+/// Nodes [`ReverseScan::early`] is searched for; past them `lat` is read.
+const EARLY_LIST: usize = 16;
 
 impl ReverseScan<'_, '_> {
     fn has(&self, v: u32) -> bool {
@@ -201,9 +217,8 @@ impl ReverseScan<'_, '_> {
     }
 
     /// Reads channels `0..end` from the last down.
-    fn run(&mut self, end: usize) {
+    fn run<const FILTER: bool>(&mut self, end: usize) {
         let (from, flags) = (&self.index.from[..], self.index.flags());
-        let filter = self.minb > 0;
         // The second whose relays are pending, and its channels' end.
         let mut pending: Option<(u32, usize)> = None;
         let mut k = end;
@@ -211,21 +226,21 @@ impl ReverseScan<'_, '_> {
             let lo = k.saturating_sub(64);
             let mut mask = 0u64;
             for (i, &u) in from[lo..k].iter().enumerate() {
-                let open = !self.has(u) & (!filter | (flags[lo + i] & 0b11 >= self.minb));
+                let open = !self.has(u) & (!FILTER || flags[lo + i] & 0b11 >= self.minb);
                 mask |= u64::from(open) << i;
             }
             while mask != 0 {
                 let i = 63 - mask.leading_zeros() as usize;
                 mask &= !(1u64 << i);
                 let c = lo + i;
-                let o = self.offset[c];
                 if let Some((p, p_end)) = pending {
-                    if p != o {
+                    if p != self.offset[c] {
                         self.close(p, p_end);
                         pending = None;
                     }
                 }
                 if self.channel(c) && pending.is_none() {
+                    let o = self.offset[c];
                     pending = Some((o, self.group_end(c)));
                 }
             }
@@ -238,20 +253,48 @@ impl ReverseScan<'_, '_> {
 
     /// Channel `c`, whose sender had no `latest` when its block was read:
     /// gives the sender one if the receiver's allows; true when the sender
-    /// can relay inside the second.
+    /// can relay inside the second. Its second is read only when the
+    /// receiver has a `latest` (most channels stop before).
+    #[inline(always)]
     fn channel(&mut self, c: usize) -> bool {
         let (u, v) = (self.index.from[c], self.index.to[c]);
-        let t = self.base + i64::from(self.offset[c]);
-        if self.has(u) || !self.has(v) || self.lat[v as usize] < t {
+        if !self.has(v) || self.has(u) {
+            return false;
+        }
+        let o = self.offset[c];
+        let t = self.base + i64::from(o);
+        if self.told_early(v, o, t) {
             return false;
         }
         let value = self.value(u, t);
         self.give(u, value);
+        if value < t {
+            if self.early_at != o {
+                self.early.clear();
+                self.early_at = o;
+            }
+            self.early.push(u);
+        }
         if value == t {
             self.relays.push(u);
             return true;
         }
         false
+    }
+
+    /// Whether `v` was given its `latest` a second before `t` (second `o`,
+    /// being read), so that it cannot use a channel at `t`: only in strict
+    /// mode (see [`ReverseScan::early`]).
+    #[inline]
+    fn told_early(&self, v: u32, o: u32, t: i64) -> bool {
+        if self.early.is_empty() || self.early_at != o {
+            return false;
+        }
+        if self.early.len() > EARLY_LIST {
+            self.lat[v as usize] < t
+        } else {
+            self.early.contains(&v)
+        }
     }
 
     /// What a sender gets from a channel at `t`: `t` for a hub, else
@@ -287,6 +330,10 @@ impl ReverseScan<'_, '_> {
             return;
         }
         let t = self.base + i64::from(o);
+        if g_end - g0 <= SMALL_SECOND {
+            self.close_small(t, g0, g_end);
+            return;
+        }
         let (from, to, flags) = (&self.index.from[..], &self.index.to[..], self.index.flags());
         let minb = self.minb;
         let mut group = std::mem::take(&mut self.group);
@@ -311,4 +358,27 @@ impl ReverseScan<'_, '_> {
         }
         self.group = group;
     }
+
+    /// [`Self::close`] for a second of at most [`SMALL_SECOND`] channels:
+    /// each relay's channels found by a plain comparison, no sort.
+    fn close_small(&mut self, t: i64, g0: usize, g_end: usize) {
+        let (from, to, flags) = (&self.index.from[..], &self.index.to[..], self.index.flags());
+        while let Some(x) = self.relays.pop() {
+            for c in g0..g_end {
+                let u = from[c];
+                if to[c] != x || flags[c] & 0b11 < self.minb || self.has(u) {
+                    continue;
+                }
+                let value = self.value(u, t);
+                self.give(u, value);
+                if value == t {
+                    self.relays.push(u);
+                }
+            }
+        }
+    }
 }
+
+/// Channels in a second that [`ReverseScan::close`] searches without
+/// sorting them.
+const SMALL_SECOND: usize = 64;
