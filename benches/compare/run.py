@@ -55,6 +55,7 @@ def grapevine(args, path, out, strict, t0, repeat, whole=False):
     kv = dict(x.split("=", 1) for x in stdout.split())
     r = {
         "load_s": float(kv["load_s"]) + float(kv["index_s"]),
+        "floor_s": float(kv["floor_s"]),
         "query_s": float(kv["query_s"]),
         "reached": int(kv["reached"]),
         "peak_mb": int(kv["peak_rss_kib"]) / 1024,
@@ -142,7 +143,7 @@ def main():
         if "error" in r:
             notes.append(f"{tool} at {events:.0e}, {family} ({mode}): {r['error']}")
             return
-        rec.update({k: r[k] for k in ("load_s", "query_s", "reached", "answer_s", "json_s", "json_mb", "json_peak_mb") if k in r})
+        rec.update({k: r[k] for k in ("load_s", "floor_s", "query_s", "reached", "answer_s", "json_s", "json_mb", "json_peak_mb") if k in r})
         rec["peak_mb"] = r.get("peak_mb", 0)
         if ref_out and out:
             rec["agree"] = agree(ref_out, out)
