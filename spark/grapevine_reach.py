@@ -60,7 +60,7 @@ def parser():
     p.add_argument("out", metavar="OUT", help="the folder for the answer's numbers")
     p.add_argument("--from", dest="source", help="an entity (id, name or alias, in any case): contacts from it")
     p.add_argument("--message", help="a message id: its origin and time")
-    p.add_argument("--since", help="start time: a time expression as `reach` reads it")
+    p.add_argument("--since", help="start time: a time expression or Unix seconds, as `reach` reads it")
     p.add_argument("--mode", choices=["message", "contacts"])
     p.add_argument("--threshold", choices=list(LEVELS), default="unknown")
     p.add_argument("--strict", action="store_true")
@@ -75,8 +75,10 @@ def parser():
 # TimeExpr::parse in src/model/time.rs), read on the driver exactly as
 # `reach` reads --since and --until: YYYY, YYYY-MM, YYYY-MM-DD, a time of
 # day THH:MM or THH:MM:SS (with Z or an offset +hh:mm, +hhmm or +hh, else in
-# the story's zone), the flags ~ ? % at a point's end, and spans A/B with
-# `..` for an open end. What `reach` refuses, the job refuses.
+# the story's zone), the flags ~ ? % at a point's end, spans A/B with `..`
+# for an open end, and Unix seconds (5 digits or more: that second, as the
+# command line's time_arg in src/cli/times.rs reads them). What `reach`
+# refuses, the job refuses.
 
 MIN_SECOND = -62135596800  # 0001-01-01T00:00:00Z
 MAX_SECOND = 253370764799  # 9998-12-31T23:59:59Z
@@ -214,6 +216,14 @@ def point(text, zone):
 def interval(text, zone):
     """A time expression (a point, or a span `A/B` with `..` for open) as
     (lo, hi), None for an open end; refused as `reach` refuses it."""
+    digits = text[1:] if text.startswith("-") else text
+    if len(digits) >= 5 and all("0" <= c <= "9" for c in digits):
+        # Unix seconds (as in a CSV's time column), as the command line
+        # reads them: that second.
+        s = int(text)
+        if not MIN_SECOND <= s <= MAX_SECOND:
+            raise bad_time(text, "out of range as Unix seconds")
+        return s, s
     if not text:
         raise bad_time(text, "the time is empty")
     if text.strip(WHITE_SPACE) != text:
