@@ -35,6 +35,7 @@ import re
 import shlex
 import sys
 import time
+import unicodedata
 import zoneinfo
 
 NO_LOWER = -(2**63)
@@ -57,9 +58,9 @@ def parser():
     )
     p.add_argument("tables", metavar="PQ", help="the tables of `grapevine export --to parquet`")
     p.add_argument("out", metavar="OUT", help="the folder for the answer's numbers")
-    p.add_argument("--from", dest="source", help="an entity (id or name): contacts from it")
+    p.add_argument("--from", dest="source", help="an entity (id, name or alias, in any case): contacts from it")
     p.add_argument("--message", help="a message id: its origin and time")
-    p.add_argument("--since", help="start time (a date, date and time, or Unix seconds)")
+    p.add_argument("--since", help="start time: a time expression or Unix seconds, as `reach` reads it")
     p.add_argument("--mode", choices=["message", "contacts"])
     p.add_argument("--threshold", choices=list(LEVELS), default="unknown")
     p.add_argument("--strict", action="store_true")
@@ -69,62 +70,267 @@ def parser():
 
 
 # ------------------------------------------------------------------ times
+#
+# grapevine's time expressions (docs/format.md, "Time expressions"; Rust:
+# TimeExpr::parse in src/model/time.rs), read on the driver exactly as
+# `reach` reads --since and --until: YYYY, YYYY-MM, YYYY-MM-DD, a time of
+# day THH:MM or THH:MM:SS (with Z or an offset +hh:mm, +hhmm or +hh, else in
+# the story's zone), the flags ~ ? % at a point's end, spans A/B with `..`
+# for an open end, and Unix seconds (5 digits or more: that second, as the
+# command line's time_arg in src/cli/times.rs reads them). What `reach`
+# refuses, the job refuses.
 
-TIME_RE = re.compile(
-    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?)?)?"
-    r"(Z|[+-]\d{2}:\d{2})?$"
-)
+MIN_SECOND = -62135596800  # 0001-01-01T00:00:00Z
+MAX_SECOND = 253370764799  # 9998-12-31T23:59:59Z
+EPOCH_DAY = datetime.date(1970, 1, 1).toordinal()
+# Rust's char::is_whitespace (Unicode White_Space), for str::trim.
+WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def bad_time(text, why):
+    return Refused(f"`{text}` is not a time grapevine reads: {why}")
+
+
+def two_digits(s, text, what, n=2):
+    if len(s) != n or not all("0" <= c <= "9" for c in s):
+        raise bad_time(text, f"the {what} `{s}` is not {n} digits")
+    return int(s)
+
+
+def days_in_month(y, m):
+    if m in (1, 3, 5, 7, 8, 10, 12):
+        return 31
+    if m in (4, 6, 9, 11):
+        return 30
+    return 29 if (y % 4 == 0 and y % 100 != 0) or y % 400 == 0 else 28
+
+
+def offset_at(zone, naive, fold):
+    off = zone.utcoffset(naive.replace(fold=fold))
+    return int(off.total_seconds())
+
+
+def civil(zone, naive):
+    """A local date and time in `zone` as Unix seconds, as jiff's
+    `compatible` reads it: in a gap the offset before it (the later
+    instant), in a fold the earlier instant."""
+    local = (naive.toordinal() - EPOCH_DAY) * 86400 + naive.hour * 3600 + naive.minute * 60 + naive.second
+    return local - offset_at(zone, naive, 0)
+
+
+def in_gap(zone, naive):
+    """Whether no instant has this local time (the clocks jumped over it)."""
+    try:
+        return offset_at(zone, naive, 0) < offset_at(zone, naive, 1)
+    except (OverflowError, ValueError):
+        return False
+
+
+def date_fields(date_part, body):
+    fields = date_part.split("-")
+    if len(fields) > 3 or not fields[0] or not all(all("0" <= c <= "9" for c in f) for f in fields):
+        raise bad_time(body, "not a date written as YYYY, YYYY-MM or YYYY-MM-DD")
+    year = two_digits(fields[0], body, "year", 4)
+    if not 1 <= year <= 9998:
+        raise bad_time(body, f"the year {year:04} is out of range")
+    month = day = None
+    if len(fields) > 1:
+        month = two_digits(fields[1], body, "month")
+        if not 1 <= month <= 12:
+            raise bad_time(body, f"there is no month {month}")
+    if len(fields) > 2:
+        day = two_digits(fields[2], body, "day")
+        if not 1 <= day <= days_in_month(year, month):
+            raise bad_time(body, f"there is no day {day} in that month")
+    return year, month, day
+
+
+def split_offset(t, text):
+    """A time of day and its offset in seconds (None: none written)."""
+    if t.endswith("Z"):
+        return t[:-1], 0
+    pos = max(t.rfind("+"), t.rfind("-"))
+    if pos < 0:
+        return t, None
+    clock, off = t[:pos], t[pos:]
+    hm = off[1:]
+    if ":" in hm:
+        h, m = hm.split(":", 1)
+    elif len(hm) == 4:
+        h, m = hm[:2], hm[2:]
+    else:
+        h, m = hm, "00"
+    h, m = two_digits(h, text, "offset hour"), two_digits(m, text, "offset minute")
+    if h > 17 or m > 59:
+        raise bad_time(text, f"the offset `{off}` is out of range")
+    return clock, (-1 if off[0] == "-" else 1) * (h * 3600 + m * 60)
+
+
+def clock_fields(clock, text):
+    parts = clock.split(":")
+    if not 2 <= len(parts) <= 3:
+        raise bad_time(text, f"`{clock}` is not a time of day")
+    hour, minute = two_digits(parts[0], text, "hour"), two_digits(parts[1], text, "minute")
+    second = two_digits(parts[2], text, "second") if len(parts) == 3 else None
+    if hour > 23 or minute > 59 or (second or 0) > 59:
+        raise bad_time(text, f"`{clock}` is not a time of day")
+    return hour, minute, second
 
 
 def point(text, zone):
     """A time point as (first second, last second)."""
-    digits = text[1:] if text.startswith("-") else text
-    if len(digits) >= 5 and digits.isdigit():
-        s = int(text)
-        return s, s
-    m = TIME_RE.match(text)
-    if not m:
-        raise Refused(
-            f"`{text}` is not a time this job reads: give YYYY, YYYY-MM, YYYY-MM-DD, "
-            "YYYY-MM-DDTHH:MM[:SS] (with Z or an offset, else the story's zone) or Unix seconds"
-        )
-    y, mo, d, h, mi, s, off = m.groups()
-    tz = zone
-    if off == "Z":
-        tz = datetime.timezone.utc
-    elif off:
-        sign = 1 if off[0] == "+" else -1
-        tz = datetime.timezone(sign * datetime.timedelta(hours=int(off[1:3]), minutes=int(off[4:6])))
-    y = int(y)
-    if mo is None:
-        first, nxt = datetime.datetime(y, 1, 1), datetime.datetime(y + 1, 1, 1)
-    elif d is None:
-        mo = int(mo)
-        first = datetime.datetime(y, mo, 1)
-        nxt = datetime.datetime(y + (mo == 12), mo % 12 + 1, 1)
-    elif h is None:
-        first = datetime.datetime(y, int(mo), int(d))
-        nxt = first + datetime.timedelta(days=1)
-    elif s is None:
-        first = datetime.datetime(y, int(mo), int(d), int(h), int(mi))
-        nxt = first + datetime.timedelta(minutes=1)
+    body = text
+    while body[-1:] in ("~", "?", "%") and body:
+        body = body[:-1]
+    date_part, sep, time_part = body.partition("T")
+    year, month, day = date_fields(date_part, body)
+    if sep and day is None:
+        raise bad_time(text, "a time of day needs a full date before the `T`")
+    start = datetime.datetime(year, month or 1, day or 1)
+    if not sep:
+        if month is None:
+            nxt = datetime.datetime(year + 1, 1, 1)
+        elif day is None:
+            nxt = datetime.datetime(year + (month == 12), month % 12 + 1, 1)
+        else:
+            nxt = start + datetime.timedelta(days=1)
+        lo, hi = civil(zone, start), civil(zone, nxt) - 1
+        if hi < lo:
+            raise bad_time(text, "the story's zone skipped that day")
     else:
-        first = datetime.datetime(y, int(mo), int(d), int(h), int(mi), int(s))
-        nxt = first + datetime.timedelta(seconds=1)
-    lo = int(first.replace(tzinfo=tz).timestamp())
-    hi = int(nxt.replace(tzinfo=tz).timestamp()) - 1
+        clock, offset = split_offset(time_part, text)
+        hour, minute, second = clock_fields(clock, text)
+        at = start.replace(hour=hour, minute=minute, second=second or 0)
+        if offset is not None:
+            lo = (at.toordinal() - EPOCH_DAY) * 86400 + hour * 3600 + minute * 60 + (second or 0) - offset
+        elif in_gap(zone, at):
+            raise bad_time(text, "that local time did not exist in the story's zone")
+        else:
+            lo = civil(zone, at)
+        hi = lo if second is not None else lo + 59
+    if lo < MIN_SECOND or hi > MAX_SECOND:
+        raise bad_time(text, "times lie between 0001-01-01T00:00:00Z and 9998-12-31T23:59:59Z")
     return lo, hi
 
 
 def interval(text, zone):
     """A time expression (a point, or a span `A/B` with `..` for open) as
-    (lo, hi), None for an open end."""
-    if "/" in text:
-        a, b = text.split("/", 1)
-        lo = None if a in ("", "..") else point(a, zone)[0]
-        hi = None if b in ("", "..") else point(b, zone)[1]
-        return lo, hi
-    return point(text, zone)
+    (lo, hi), None for an open end; refused as `reach` refuses it."""
+    digits = text[1:] if text.startswith("-") else text
+    if len(digits) >= 5 and all("0" <= c <= "9" for c in digits):
+        # Unix seconds (as in a CSV's time column), as the command line
+        # reads them: that second.
+        s = int(text)
+        if not MIN_SECOND <= s <= MAX_SECOND:
+            raise bad_time(text, "out of range as Unix seconds")
+        return s, s
+    if not text:
+        raise bad_time(text, "the time is empty")
+    if text.strip(WHITE_SPACE) != text:
+        raise bad_time(text, "the time has spaces around it")
+    parts = text.split("/")
+    if len(parts) == 1:
+        if text == "..":
+            raise bad_time(text, "`..` alone is not a time")
+        return point(text, zone)
+    if len(parts) > 2:
+        raise bad_time(text, "a time has at most one `/`")
+    a, b = parts
+    start = None if a == ".." else point(a, zone)
+    end = None if b == ".." else point(b, zone)
+    if start is None and end is None:
+        raise bad_time(text, "an interval open at both ends says nothing")
+    if start is not None and end is not None and end[1] < start[0]:
+        raise bad_time(text, "the interval ends before it starts")
+    return (None if start is None else start[0]), (None if end is None else end[1])
+
+
+# --------------------------------------------------------------- entities
+#
+# `--from` finds an entity as `reach` does (Catalog::resolve_entity in
+# src/catalog/lookup.rs): an exact id first; else every entity whose id,
+# name or an alias folds (lower case, accents removed, curly quotes made
+# straight, spaces trimmed) to the text folded: one is chosen, none or
+# several refused.
+
+QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'", "\u201c": '"', "\u201d": '"'}
+BASE = {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i"}
+
+
+def strip_accent(c):
+    if c in BASE:
+        return BASE[c]
+    first = unicodedata.normalize("NFD", c)[0]
+    return c if unicodedata.category(first).startswith("M") else first
+
+
+def fold(text):
+    """grapevine's `fold` (src/catalog/lookup.rs), on the driver."""
+    out = []
+    for c in text.strip(WHITE_SPACE):
+        if c in QUOTES:
+            out.append(QUOTES[c])
+        else:
+            out.extend(strip_accent(low) for low in c.lower())
+    return "".join(out)
+
+
+def spark_fold(col):
+    """`fold` in Spark's own functions, for tables without `keys` (a
+    `prepare`d or hand-built table): trimmed, lower case, and each letter
+    that folds to one other letter translated. Exact for every text whose
+    lower case has one letter per letter (grapevine's `keys` table is exact
+    for all)."""
+    from pyspark.sql import functions as F
+
+    src, dst = [], []
+    for cp in range(0x80, 0x3000):
+        c = chr(cp)
+        if c in QUOTES or c.lower() != c or unicodedata.category(c).startswith("M"):
+            continue
+        f = fold(c) if c not in WHITE_SPACE else c
+        if len(f) == 1 and f != c:
+            src.append(c)
+            dst.append(f)
+    for c, f in QUOTES.items():
+        src.append(c)
+        dst.append(f)
+    space = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITE_SPACE) + "]+"
+    trimmed = F.regexp_replace(col, f"^{space}|{space}$", "")
+    return F.translate(F.lower(trimmed), "".join(src), "".join(dst))
+
+
+def entity(spark, pq, text):
+    """The entity `--from` names, as `reach` finds it."""
+    from pyspark.sql import functions as F
+
+    ents = spark.read.parquet(table(pq, "entities"))
+    rows = ents.filter(F.col("id") == text).select("entity").collect()
+    if rows:
+        return rows[0]["entity"]
+    needle = fold(text)
+    if has_table(pq, "keys"):
+        keys = spark.read.parquet(table(pq, "keys")).select("entity", "key")
+    else:
+        names = ents.select("entity", F.col("id").alias("text")).unionByName(
+            ents.select("entity", F.coalesce(F.col("name"), F.col("id")).alias("text"))
+        )
+        if has_table(pq, "aliases"):
+            aliases = spark.read.parquet(table(pq, "aliases"))
+            names = names.unionByName(aliases.select("entity", F.col("alias").alias("text")))
+        keys = names.select("entity", spark_fold(F.col("text")).alias("key"))
+    hits = keys.filter(F.col("key") == needle).select("entity").distinct()
+    found = ents.join(hits, "entity").orderBy("entity").limit(50).collect()
+    if len(found) == 1:
+        return found[0]["entity"]
+    if not found:
+        raise Refused(f'no entity is called "{text}" (`grapevine reach` names the nearest)')
+    labels = [r["id"] if r["id"] == r["name"] else f'{r["id"]} ({r["name"]})' for r in found]
+    raise Refused(f'"{text}" could be any of: {", ".join(labels)}; give the id')
+
+
+def has_table(pq, name):
+    return os.path.exists(os.path.join(pq, name + ".parquet")) or os.path.isdir(os.path.join(pq, name))
 
 
 # ---------------------------------------------------------------- question
@@ -157,6 +363,12 @@ def resolve(spark, a):
         "strict": 1 if a.strict else 0,
         "until": None,
     }
+    # The times first, then the source, as `reach` checks them.
+    since = None if a.since is None else interval(a.since, zone)[0]
+    if a.until is not None:
+        q["until"] = interval(a.until, zone)[1]
+        if q["until"] is None:
+            raise Refused(f"--until {a.until} is open at its end, so it has no last second")
     if a.message:
         rows = spark.read.parquet(table(pq, "messages")).filter(F.col("message") == a.message).collect()
         if not rows:
@@ -173,29 +385,9 @@ def resolve(spark, a):
         q.update(source=entity(spark, pq, a.source), start=None, held=None, held_always=1)
     else:
         raise Refused("give --from ENTITY or --message MSG")
-    if a.since:
-        lo, _ = interval(a.since, zone)
-        q.update(start=lo, held=lo, held_always=1 if lo is None else 0)
-    if a.until:
-        _, hi = interval(a.until, zone)
-        if hi is None:
-            raise Refused(f"--until {a.until} is open at its end, so it has no last second")
-        q["until"] = hi
+    if a.since is not None:
+        q.update(start=since, held=since, held_always=1 if since is None else 0)
     return q
-
-
-def entity(spark, pq, text):
-    """An entity by id, else by name in any case."""
-    from pyspark.sql import functions as F
-
-    ents = spark.read.parquet(table(pq, "entities"))
-    rows = ents.filter(F.col("id") == text).collect()
-    if not rows:
-        rows = ents.filter(F.lower(F.col("name")) == text.lower()).collect()
-    if len(rows) != 1:
-        what = "no" if not rows else "more than one"
-        raise Refused(f"{what} entity has the id or name `{text}`")
-    return rows[0]["entity"]
 
 
 def table(pq, name):
@@ -712,6 +904,10 @@ def session(master):
         builder = builder.config("spark.sql.shuffle.partitions", partitions)
         builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
         builder = builder.config("spark.sql.adaptive.enabled", os.environ.get("GRAPEVINE_SPARK_AQE", "false"))
+        # A task runs on the first free executor: waiting for the one that
+        # holds its cached input (3 s by default) costs more than reading it
+        # over the network, for tables of this size.
+        builder = builder.config("spark.locality.wait", os.environ.get("GRAPEVINE_SPARK_LOCALITY_WAIT", "0s"))
     return builder.getOrCreate()
 
 
@@ -725,6 +921,16 @@ def answer(spark, a):
         return False
     print(f"{a.out}: supersteps {steps}, {time.time() - started:.1f} s", file=sys.stderr)
     return True
+
+
+def size_of(pq):
+    """The bytes of PQ's channels table (0: none there, or not local)."""
+    path = table(pq, "channels")
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    if os.path.isdir(path):
+        return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path))
+    return 0
 
 
 def main(argv):
@@ -754,7 +960,9 @@ def main(argv):
             started = time.time()
             prepare(spark, a)
             print(f"{a.tables}: prepared, {time.time() - started:.1f} s", file=sys.stderr)
-    questions = [a for kind, a in parsed if kind == "reach"]
+    # The largest tables first: the long questions start at once, and the
+    # small ones fill the threads around them (no long one left for last).
+    questions = sorted((a for kind, a in parsed if kind == "reach"), key=lambda a: -size_of(a.tables))
     threads = max(1, int(os.environ.get("GRAPEVINE_SPARK_THREADS", "1")))
     if threads == 1 or len(questions) < 2:
         results = [answer(spark, a) for a in questions]

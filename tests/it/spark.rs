@@ -45,7 +45,48 @@ struct Case {
     tables: PathBuf,
     options: Vec<String>,
     out: PathBuf,
+    /// `reach` refuses it: the job must refuse it too.
+    refused: bool,
 }
+
+/// The questions beyond each story's own: `--from` by a name, an alias,
+/// in another case, with accents folded, with spaces around; `--since`
+/// and `--until` in the forms `reach` reads (every form is checked
+/// against `reach` without Spark in `job_reads_times_as_reach_does`);
+/// and what `reach` refuses (`true`): unknown and ambiguous names, times
+/// it does not read.
+#[rustfmt::skip]
+const EXTRA: &[(&str, &[&str], bool)] = &[
+    ("panama-papers", &["--from", "SÜDDEUTSCHE ZEITUNG", "--since", "2015-02"], false),
+    ("panama-papers", &["--from", "Johannes Kristjansson", "--strict", "--since", "2016-04-03T20:00+02:00"], false),
+    ("panama-papers", &["--from", "Kastljós viewer"], true),
+    ("trump-jr-wikileaks", &["--from", " trump jr. ", "--since", "2016-09-20T14:05", "--until", "2017-07"], false),
+    ("trump-jr-wikileaks", &["--from", "Kremlin", "--since", "../2016-06", "--until", "2016-11~"], false),
+    ("trump-jr-wikileaks", &["--from", "wikileaks", "--since", "2016-10-03T01:00+05", "--until", "2017-07-11/.."], true),
+    ("trump-jr-wikileaks", &["--from", "wikileaks", "--since", "1474329600"], false),
+    ("trump-jr-wikileaks", &["--from", "wikileaks", "--since", "2016-09-20 10:00"], true),
+    ("trump-jr-wikileaks", &["--from", "wikileaks", "--since", "2016-03-13T02:30"], true),
+    ("trump-jr-wikileaks", &["--from", "wikileaks", "--until", "2016-02-30"], true),
+    ("hunter-biden-laptop", &["--from", "HUNTER BIDEN", "--since", "2019-04?", "--until", "2020-10-14T20:00:30Z"], false),
+    ("snowden-first-stories", &["--message", "prism", "--from", "VERAX"], false),
+    ("snowden-first-stories", &["--message", "prism", "--from", "glenn"], true),
+    ("ambiguous", &["--from", "DJT"], true),
+    ("ambiguous", &["--from", "nobody"], true),
+    ("ambiguous", &["--from", "ZOE UNAL", "--since", "2020-01-02T03:04:05"], false),
+    ("ambiguous", &["--from", "z’s alias", "--since", "2020-01-01T10:00:00-0400", "--until", "2020%"], false),
+];
+
+/// A story of its own for names `reach` finds or refuses: an alias two
+/// entities share, a name with accents, an alias with a curly apostrophe.
+const AMBIGUOUS: &str = r#"{"format": "grapevine/1", "timezone": "Europe/Paris",
+  "entities": [
+    {"id": "a", "name": "Donald", "aliases": ["DJT"]},
+    {"id": "b", "name": "Donald Jr.", "aliases": ["djt"]},
+    {"id": "c", "name": "Zoë Ünal", "aliases": ["Z's alias"]}],
+  "events": [
+    {"id": "e", "participants": ["a", "b"], "time": "2020-01-01"},
+    {"id": "f", "participants": ["b", "c"], "time": "2020-01-02T10:00"},
+    {"id": "g", "participants": ["c", "a"], "time": "2020-01-03/2020-01-04"}]}"#;
 
 fn grapevine(args: &[&str]) -> Vec<u8> {
     let out = Command::new(BIN).args(args).output().unwrap();
@@ -76,51 +117,60 @@ fn story_cases(dir: &Path, cases: &mut Vec<Case>) {
         })
         .collect();
     stories.sort();
+    let ambiguous = dir.join("ambiguous.json");
+    std::fs::write(&ambiguous, AMBIGUOUS).unwrap();
+    stories.push(ambiguous);
     for story in stories {
         let stem = story.file_stem().unwrap().to_string_lossy().to_string();
         let tables = dir.join(format!("{stem}.pq"));
         export(&story, &tables);
         let loaded = grapevine::load_path(&story).unwrap().story;
-        let mut questions: Vec<Vec<String>> = Vec::new();
+        let mut questions: Vec<(Vec<String>, bool)> = EXTRA
+            .iter()
+            .filter(|(name, _, _)| *name == stem)
+            .map(|(_, options, refused)| {
+                (options.iter().map(|o| o.to_string()).collect(), *refused)
+            })
+            .collect();
         for m in &loaded.messages {
-            questions.push(vec!["--message".into(), m.id.clone()]);
+            questions.push((vec!["--message".into(), m.id.clone()], false));
         }
         if let Some(m) = loaded.messages.first() {
-            questions.push(vec![
-                "--message".into(),
-                m.id.clone(),
-                "--mode".into(),
-                "contacts".into(),
-                "--strict".into(),
-            ]);
+            let options = ["--message", &m.id, "--mode", "contacts", "--strict"];
+            questions.push((options.map(String::from).to_vec(), false));
         }
         let from = loaded
             .messages
             .iter()
             .find_map(|m| m.origin.clone())
             .unwrap_or_else(|| loaded.entities[0].id.clone());
-        questions.push(vec![
-            "--from".into(),
-            from,
-            "--threshold".into(),
-            "reported".into(),
-            "--until".into(),
-            "2017".into(),
-        ]);
-        for options in questions {
+        let options = [
+            "--from",
+            &from,
+            "--threshold",
+            "reported",
+            "--until",
+            "2017",
+        ];
+        if stem != "ambiguous" {
+            questions.push((options.map(String::from).to_vec(), false));
+        }
+        for (options, refused) in questions {
             let out = dir.join(format!("{stem}.{}", cases.len()));
             cases.push(Case {
                 input: story.clone(),
                 tables: tables.clone(),
                 options,
                 out,
+                refused,
             });
         }
     }
 }
 
 /// The generated corpora's cases: contacts from entity 0; the first corpus
-/// also through the job's `prepare` (its lines go in `prepare`).
+/// also through the job's `prepare` (its lines go in `prepare`), asked by
+/// the entity's name in capitals (the job folds names without `keys`).
 fn corpus_cases(dir: &Path, cases: &mut Vec<Case>, prepare: &mut String) {
     use gen::{CorpusSpec, Family};
     let specs = [
@@ -155,11 +205,15 @@ fn corpus_cases(dir: &Path, cases: &mut Vec<Case>, prepare: &mut String) {
                 quoted(prepared.to_str().unwrap())
             )
             .unwrap();
+            // By the name in capitals: the job folds names itself (no `keys`).
+            let mut by_name = options.clone();
+            by_name[1] = by_name[1].to_uppercase();
             cases.push(Case {
                 input: input.clone(),
                 tables: prepared,
-                options: options.clone(),
+                options: by_name,
                 out: dir.join("corpus0.prepared.out"),
+                refused: false,
             });
         }
         cases.push(Case {
@@ -167,6 +221,7 @@ fn corpus_cases(dir: &Path, cases: &mut Vec<Case>, prepare: &mut String) {
             tables,
             options,
             out,
+            refused: false,
         });
     }
 }
@@ -234,16 +289,48 @@ fn spark_answers_are_reach_json() {
         started.elapsed().as_secs_f64(),
         steps.join("\n")
     );
-    assert!(run.status.success(), "the Spark job failed:\n{log}");
+    // A refused question makes the job exit with 2 (a crash: 1).
+    let want = if cases.iter().any(|c| c.refused) {
+        2
+    } else {
+        0
+    };
+    assert_eq!(
+        run.status.code(),
+        Some(want),
+        "the Spark job failed:\n{log}"
+    );
+    check_answers(&cases, &log);
+}
+
+/// Each case's answer is `reach --json`'s bytes; a case `reach` refuses
+/// (exit code 2) the job refused too (`error: OUT: ...`), and no other.
+fn check_answers(cases: &[Case], log: &str) {
     let mut differ = Vec::new();
-    for c in &cases {
+    for c in cases {
         let mut args: Vec<&str> = vec!["reach", c.input.to_str().unwrap()];
         args.extend(c.options.iter().map(String::as_str));
         args.push("--json");
+        let what = format!("{} {}", c.input.display(), c.options.join(" "));
+        let refused_here = log.contains(&format!("error: {}: ", c.out.display()));
+        if c.refused {
+            let out = Command::new(BIN).args(&args).output().unwrap();
+            if out.status.code() != Some(2) || !refused_here {
+                differ.push(format!(
+                    "{what}: reach exits with {:?}, the job refused: {refused_here}",
+                    out.status.code()
+                ));
+            }
+            continue;
+        }
         let expected = grapevine(&args);
+        if refused_here {
+            differ.push(format!("{what}: the job refused it"));
+            continue;
+        }
         let got = grapevine(&["reach", "--answer", c.out.to_str().unwrap(), "--json"]);
         if got != expected {
-            differ.push(format!("{} {}", c.input.display(), c.options.join(" ")));
+            differ.push(what);
         }
     }
     assert!(
@@ -296,6 +383,14 @@ fn exported_tables_read_back_answer_alike() {
     let loaded = grapevine::load_path(&story).unwrap().story;
     let catalog = grapevine::StoryCatalog::new(&loaded);
     let back = grapevine::internals::io::parquet::ParquetCatalog::read(&tables).unwrap();
+    use grapevine::Catalog as _;
+    for e in &loaded.entities {
+        let u = back.entity_number(&e.id).unwrap();
+        assert_eq!(back.entity_aliases(u), e.aliases.as_slice(), "{}", e.id);
+        for alias in &e.aliases {
+            assert_eq!(back.resolve_entity(&alias.to_uppercase()).unwrap(), u);
+        }
+    }
     for m in &loaded.messages {
         for mode in [grapevine::Mode::Message, grapevine::Mode::Contacts] {
             let q = grapevine::Query {
@@ -317,5 +412,198 @@ fn exported_tables_read_back_answer_alike() {
                 m.id
             );
         }
+    }
+}
+
+/// Python for the job's driver-side functions (no Spark needed): the
+/// pyspark one when there is one, else `python3`.
+fn plain_python() -> PathBuf {
+    spark_python().map_or_else(|| PathBuf::from("python3"), |(p, _)| p)
+}
+
+/// Runs `code` with the job's module imported as `g`, `input` on its
+/// standard input; its standard output's lines (None: no Python).
+fn job_python(code: &str, input: &str) -> Option<Vec<String>> {
+    use std::io::Write as _;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("spark");
+    let script = format!(
+        "import sys, json\nsys.path.insert(0, {:?})\nimport grapevine_reach as g\n{code}",
+        dir.to_str().unwrap()
+    );
+    let mut child = Command::new(plain_python())
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// The times of `job_reads_times_as_reach_does`: every form, and
+/// what `reach` refuses.
+#[rustfmt::skip]
+const TIMES: &[&str] = &[
+    "2016", "2016-09", "2016-09-20", "2016-10-12T14:05", "2016-10-12T14:05:30",
+    "2016-10-12T14:05-04:00", "2016-10-12T18:05Z", "2016-10-12T14:05+0530",
+    "2016-10-12T14:05+05", "2016-10-12T14:05:59-17:59", "2016-09/2016-10-12", "2016-09-20/..",
+    "../2017-11-13", "2016-04~", "2016-04?", "2016-04%", "2016-04~?",
+    "2016-09-20T14:05~/2016-09-21", "2016-12", "2016-02-29", "2015-02-29", "2016-13", "2016-00",
+    "2016-09-31", "2016-03-13T02:30", "2016-03-13", "2016-11-06T01:30", "2016-11-06T01:30:00",
+    "2011-12-30", "2011-12-29T23:59", "0001", "0001-01-01T00:30+01:00", "9998",
+    "9998-12-31T23:59:59Z", "0000", "9999", "1474329600", "2016-09-20 10:00", "2016-9-20",
+    "Sept 20, 2016", "20/09/2016", "2016-09T14:05", "2016-09-20T14", "2016-09-20T24:00",
+    "2016-09-20T14:60", "2016-09-20T14:05:60", "2016-09-20T", "2016-09-20T14:05+18:00",
+    "2016-09-20T14:05+1", "2016-09-20T14:05z", "..", "../..", "", " 2016", "2016 ", "2017/2016",
+    "2016/2017/2018", "/2016", "2016/", "2016-", "-2016", "+2016", "２０１６",
+    "2016-09-20T10:00 EST", "-00001", "00000", "999999999999999", "-62135596801", "1234",
+];
+
+/// Zones with and without daylight saving time, a skipped day (Apia) and
+/// a half-hour shift (Lord Howe).
+const ZONES: &[&str] = &[
+    "UTC",
+    "America/New_York",
+    "Pacific/Apia",
+    "Asia/Kolkata",
+    "Europe/London",
+    "America/Sao_Paulo",
+    "Australia/Lord_Howe",
+];
+
+/// A time flag's interval as the command line reads it: Unix seconds (5
+/// digits or more, `src/cli/times.rs`) as that second, else a time
+/// expression in the story's zone.
+fn cli_time(text: &str, tz: &jiff::tz::TimeZone) -> Result<grapevine::Interval, ()> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.len() >= 5 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let s: i64 = text.parse().map_err(|_| ())?;
+        let range = -62_135_596_800..=253_370_764_799;
+        return if range.contains(&s) {
+            Ok(grapevine::Interval {
+                lo: Some(s),
+                hi: Some(s),
+            })
+        } else {
+            Err(())
+        };
+    }
+    grapevine::TimeExpr::parse(text, tz)
+        .map(|t| t.interval())
+        .map_err(|_| ())
+}
+
+/// Every form `reach` reads for `--since` and `--until` (and what it
+/// refuses), in zones with and without daylight saving time: the job's
+/// driver reads each as the same seconds, or refuses it too.
+#[test]
+fn job_reads_times_as_reach_does() {
+    let mut input = String::new();
+    let mut expected = Vec::new();
+    for &zone in ZONES {
+        let tz = jiff::tz::TimeZone::get(zone).unwrap();
+        for &text in TIMES {
+            input.push_str(&serde_json::to_string(&(text, zone)).unwrap());
+            input.push('\n');
+            let shown = |x: Option<i64>| x.map_or("-".to_string(), |v| v.to_string());
+            expected.push(match cli_time(text, &tz) {
+                Ok(t) => format!("{text:?} {zone}: {} {}", shown(t.lo), shown(t.hi)),
+                Err(_) => format!("{text:?} {zone}: refused"),
+            });
+        }
+    }
+    let code = r#"
+import zoneinfo
+for line in sys.stdin:
+    text, zone = json.loads(line)
+    try:
+        lo, hi = g.interval(text, zoneinfo.ZoneInfo(zone))
+        shown = " ".join("-" if x is None else str(x) for x in (lo, hi))
+    except g.Refused:
+        shown = "refused"
+    print(json.dumps(text, ensure_ascii=False) + f" {zone}: {shown}")
+"#;
+    let Some(got) = job_python(code, &input) else {
+        eprintln!("skipped: no python3");
+        return;
+    };
+    let differ: Vec<String> = expected
+        .iter()
+        .zip(&got)
+        .filter(|(e, g)| e != g)
+        .map(|(e, g)| format!("reach {e}, the job {g}"))
+        .collect();
+    assert_eq!(got.len(), expected.len());
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+/// The job folds names as `reach --from` does (lower case, accents,
+/// curly quotes, spaces around), exactly in Python (`fold`, for the text
+/// asked) and in Spark's functions (`spark_fold`, for tables without
+/// `keys`) alike for these.
+#[test]
+fn job_folds_names_as_reach_does() {
+    let names = [
+        " Zoë ",
+        "O’Brien",
+        "ŁÓDŹ",
+        "Çağlar Söyüncü",
+        "JOSÉ",
+        "Søren Kierkegaard",
+        "Đorđe",
+        "Ħamrun",
+        "İstanbul",
+        "ıi",
+        "“Quoted”",
+        "back`tick´",
+        "Straße",
+        "ΣΊΣΥΦΟΣ",
+        "Ǆemal",
+        "\u{a0}nbsp\u{3000}",
+        "\u{1c}sep",
+        "Ångström",
+        "naïve café",
+        "Ｆｕｌｌ",
+        "한국",
+        "e\u{301}",
+        "ǅ",
+        "ﬁ",
+        "Ⅻ",
+        "ᾼ",
+    ];
+    let input: String = names
+        .iter()
+        .map(|n| serde_json::to_string(n).unwrap() + "\n")
+        .collect();
+    let code = "for line in sys.stdin:\n    print(json.dumps(g.fold(json.loads(line))))\n";
+    let Some(got) = job_python(code, &input) else {
+        eprintln!("skipped: no python3");
+        return;
+    };
+    for (name, got) in names.iter().zip(&got) {
+        let want = grapevine::internals::catalog::fold(name);
+        assert_eq!(
+            serde_json::from_str::<String>(got).unwrap(),
+            want,
+            "{name:?}"
+        );
     }
 }

@@ -18,6 +18,7 @@ use crate::Error;
 pub struct ParquetCatalog {
     ids: Vec<String>,
     names: Vec<String>,
+    aliases: Vec<Vec<String>>,
     by_id: HashMap<String, EntityId>,
     events: Vec<String>,
     holding: Vec<bool>,
@@ -57,6 +58,7 @@ impl ParquetCatalog {
         let n = ids.len();
         let hubs = u32::try_from(hubs).map_err(|_| bad(&graph.path, "`hubs` is out of range"))?;
         let event_count = graph.required("events")?[0].max(0) as usize;
+        let aliases = read_aliases(dir, n)?;
         let (events, holding) = read_events(dir)?;
         let mut channels = read_channels(dir, n + hubs as usize, events.len())?;
         channels.hubs = hubs;
@@ -69,6 +71,7 @@ impl ParquetCatalog {
                 .collect(),
             ids,
             names,
+            aliases,
             event_by_id: events
                 .iter()
                 .enumerate()
@@ -153,6 +156,24 @@ fn read_entities(dir: &Path) -> Result<(Vec<String>, Vec<String>), Error> {
     Ok((ids, names))
 }
 
+/// Each entity's aliases, in the table's order (none when the optional
+/// table `aliases` is absent).
+fn read_aliases(dir: &Path, n: usize) -> Result<Vec<Vec<String>>, Error> {
+    let mut aliases = vec![Vec::new(); n];
+    if !dir.join("aliases.parquet").is_file() && !dir.join("aliases").is_dir() {
+        return Ok(aliases);
+    }
+    let t = Table::read(dir, "aliases")?;
+    let (num, alias) = (t.required("entity")?, t.texts("alias")?);
+    for row in 0..t.len() {
+        let u = number(&t, "entity", row, num[row], n)? as usize;
+        if let Some(a) = alias[row].clone() {
+            aliases[u].push(a);
+        }
+    }
+    Ok(aliases)
+}
+
 fn read_events(dir: &Path) -> Result<(Vec<String>, Vec<bool>), Error> {
     let t = Table::read(dir, "events")?;
     let (num, id) = (t.required("event")?, t.texts("id")?);
@@ -212,10 +233,14 @@ impl Catalog for ParquetCatalog {
     fn entity_name(&self, u: EntityId) -> &str {
         &self.names[u.index()]
     }
+    fn entity_aliases(&self, u: EntityId) -> &[String] {
+        &self.aliases[u.index()]
+    }
     fn entity(&self, u: EntityId) -> Cow<'_, Entity> {
         Cow::Owned(Entity {
             id: self.ids[u.index()].clone(),
             name: self.names[u.index()].clone(),
+            aliases: self.aliases[u.index()].clone(),
             ..Entity::default()
         })
     }

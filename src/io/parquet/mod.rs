@@ -111,12 +111,14 @@ fn bound(t: i64) -> Option<i64> {
 }
 
 /// The catalogue as the tables of `docs/scale.md`: `graph`, `entities`,
-/// `events`, `channels`, `carries`, `holdings` and `messages`, each a
+/// `aliases`, `keys`, `events`, `channels`, `carries`, `holdings` and `messages`, each a
 /// `NAME.parquet` file.
 pub fn export(catalog: &dyn Catalog) -> Result<Exported, Error> {
     let tables = [
         ("graph", graph_table(catalog)),
         ("entities", entity_table(catalog)),
+        ("aliases", alias_table(catalog)),
+        ("keys", key_table(catalog)),
         ("events", event_table(catalog)),
         ("channels", channel_table(catalog)),
         ("carries", carries_table(catalog)),
@@ -162,6 +164,40 @@ fn entity_table(catalog: &dyn Catalog) -> Vec<Column> {
             ids().map(|u| catalog.entity_name(u).to_string()).collect(),
         ),
     ]
+}
+
+/// Each entity's aliases, in the story's order.
+fn alias_table(catalog: &dyn Catalog) -> Vec<Column> {
+    let (mut entity, mut alias) = (Vec::new(), Vec::new());
+    for u in crate::catalog::EntityId::all(catalog.entity_count()) {
+        for a in catalog.entity_aliases(u) {
+            entity.push(u.index() as i64);
+            alias.push(a.clone());
+        }
+    }
+    vec![Column::Int("entity", entity), Column::Text("alias", alias)]
+}
+
+/// What `--from` matches after the exact ids: each entity's id, name and
+/// aliases folded ([`crate::catalog::fold`]: lower case, accents removed,
+/// curly quotes straight, spaces trimmed), each key once an entity.
+fn key_table(catalog: &dyn Catalog) -> Vec<Column> {
+    use crate::catalog::fold;
+    let (mut entity, mut key) = (Vec::new(), Vec::<String>::new());
+    for u in crate::catalog::EntityId::all(catalog.entity_count()) {
+        let first = key.len();
+        let names = std::iter::once(catalog.entity_id(u))
+            .chain(std::iter::once(catalog.entity_name(u)))
+            .chain(catalog.entity_aliases(u).iter().map(String::as_str));
+        for name in names {
+            let k = fold(name);
+            if !key[first..].contains(&k) {
+                entity.push(u.index() as i64);
+                key.push(k);
+            }
+        }
+    }
+    vec![Column::Int("entity", entity), Column::Text("key", key)]
 }
 
 /// Every event, and every holding of a message (numbered after them).
