@@ -253,6 +253,7 @@ mod intern;
 mod part;
 mod problem;
 pub(crate) use problem::thousands;
+mod cut;
 mod read;
 #[cfg(test)]
 mod tests;
