@@ -257,4 +257,5 @@ mod cut;
 mod read;
 #[cfg(test)]
 mod tests;
+mod timecol;
 mod times;
