@@ -253,7 +253,9 @@ mod intern;
 mod part;
 mod problem;
 pub(crate) use problem::thousands;
+mod cut;
 mod read;
 #[cfg(test)]
 mod tests;
+mod timecol;
 mod times;

@@ -13,15 +13,21 @@ pub mod graphml;
 pub mod mermaid;
 pub mod parts;
 
+mod dates;
+mod links;
+
+pub use dates::{
+    parse_prefix, precision_of_word, precision_word, prefix, prefix_holding, DateColumns,
+};
+pub(crate) use links::{graph_losses, links, EdgeIds, Link};
+
 use std::fmt;
 
-use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::catalog::{Catalog, EntityId, EventId};
+use crate::catalog::Catalog;
 use crate::escape::{xml_forbidden, xml_replacing};
-use crate::model::time::{format_at_precision, rfc3339};
-use crate::model::{Citation, EntityKind, Precision, TimeExpr, TimePoint};
+use crate::model::{Citation, EntityKind};
 use crate::Error;
 
 /// The formats `grapevine export` writes.
@@ -332,120 +338,6 @@ pub(crate) fn rgb(hex: &str) -> (u8, u8, u8) {
     (byte(0), byte(2), byte(4))
 }
 
-/// The word of a precision (`day`).
-pub fn precision_word(p: Precision) -> &'static str {
-    match p {
-        Precision::Year => "year",
-        Precision::Month => "month",
-        Precision::Day => "day",
-        Precision::Minute => "minute",
-        Precision::Second => "second",
-    }
-}
-
-/// A precision by its word.
-pub fn precision_of_word(w: &str) -> Option<Precision> {
-    Some(match w {
-        "year" => Precision::Year,
-        "month" => Precision::Month,
-        "day" => Precision::Day,
-        "minute" => Precision::Minute,
-        "second" => Precision::Second,
-        _ => return None,
-    })
-}
-
-/// A time as the flat formats write it: each bound in RFC 3339 UTC (absent
-/// when open), the precision of its start (of its end when the start is
-/// open), and the expression as written.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DateColumns {
-    /// Earliest instant, `2016-09-20T04:00:00Z`.
-    pub lo: Option<String>,
-    /// Latest instant.
-    pub hi: Option<String>,
-    /// `day`, `minute`, ...
-    pub precision: Option<&'static str>,
-    /// The expression as written (`2016-09-20/..`).
-    pub text: Option<String>,
-}
-
-impl DateColumns {
-    /// The columns of a time (all absent when undated).
-    pub fn of(time: Option<&TimeExpr>) -> DateColumns {
-        let Some(t) = time else {
-            return DateColumns::default();
-        };
-        let iv = t.interval();
-        DateColumns {
-            lo: iv.lo.map(rfc3339),
-            hi: iv.hi.map(rfc3339),
-            precision: t
-                .start
-                .as_ref()
-                .or(t.end.as_ref())
-                .map(|p| precision_word(p.precision)),
-            text: Some(t.text.clone()),
-        }
-    }
-}
-
-/// A point as a date prefix (`2016`, `2016-09`, `2016-09-20`,
-/// `2016-09-20T14:05`, `2016-09-20T14:05:30`): calendar dates in the
-/// story's zone, times of day in UTC (as FollowTheMoney reads them).
-pub fn prefix(p: &TimePoint, tz: &TimeZone) -> String {
-    match p.precision {
-        Precision::Year | Precision::Month | Precision::Day => {
-            format_at_precision(p.lo, p.precision, tz)
-        }
-        Precision::Minute | Precision::Second => {
-            format_at_precision(p.lo, p.precision, &TimeZone::UTC)
-        }
-    }
-}
-
-/// Reads a prefix written by [`prefix`] back: calendar dates in `tz`,
-/// times of day in UTC. `None` when it is not one.
-pub fn parse_prefix(text: &str, tz: &TimeZone) -> Option<TimeExpr> {
-    if text.contains('T') {
-        let t = TimeExpr::parse(&format!("{text}Z"), &TimeZone::UTC).ok()?;
-        Some(TimeExpr {
-            text: format!("{text}Z"),
-            ..t
-        })
-    } else {
-        TimeExpr::parse(text, tz).ok()
-    }
-}
-
-/// The one prefix whose interval is exactly `[lo, hi]`, if any: a year, a
-/// month, a day (in `tz`), a minute or a second (in UTC).
-pub fn prefix_holding(lo: i64, hi: i64, tz: &TimeZone) -> Option<String> {
-    for p in [
-        Precision::Year,
-        Precision::Month,
-        Precision::Day,
-        Precision::Minute,
-        Precision::Second,
-    ] {
-        let point = TimePoint {
-            lo,
-            hi,
-            precision: p,
-            approximate: false,
-            uncertain: false,
-        };
-        let text = prefix(&point, tz);
-        if let Some(t) = parse_prefix(&text, tz) {
-            let iv = t.interval();
-            if iv.lo == Some(lo) && iv.hi == Some(hi) {
-                return Some(text);
-            }
-        }
-    }
-    None
-}
-
 /// An XML writer's text escaping with its losses counted.
 #[derive(Debug, Default)]
 pub(crate) struct XmlText {
@@ -624,164 +516,9 @@ pub(crate) fn quote_count(cites: &[Citation]) -> usize {
     cites.iter().filter(|c| c.quote().is_some()).count()
 }
 
-/// One edge of the flat graph formats: a contact between two entities
-/// (one per receiver of a directed event, one per pair of a mutual one) or
-/// a standing relation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Link {
-    /// Sender, or first participant.
-    pub from: EntityId,
-    /// Receiver, or second participant.
-    pub to: EntityId,
-    /// A mutual contact: no direction.
-    pub mutual: bool,
-    /// The event of a contact.
-    pub event: Option<EventId>,
-    /// The relation (index in [`Catalog::relations`]).
-    pub relation: Option<usize>,
-}
-
-/// Every contact and relation as [`Link`]s, events in catalogue order,
-/// then relations.
-pub(crate) fn links(catalog: &dyn Catalog) -> Vec<Link> {
-    let mut out = Vec::new();
-    for e in EventId::all(catalog.event_count()) {
-        let ev = catalog.event(e);
-        let num = |id: &str| catalog.entity_number(id);
-        match &ev.parties {
-            crate::model::Parties::Directed { from, to, .. } => {
-                for t in to {
-                    if let (Some(a), Some(b)) = (num(from), num(t)) {
-                        out.push(Link {
-                            from: a,
-                            to: b,
-                            mutual: false,
-                            event: Some(e),
-                            relation: None,
-                        });
-                    }
-                }
-            }
-            crate::model::Parties::Mutual { participants } => {
-                let ps: Vec<EntityId> = participants.iter().filter_map(|p| num(p)).collect();
-                for i in 0..ps.len() {
-                    for j in i + 1..ps.len() {
-                        out.push(Link {
-                            from: ps[i],
-                            to: ps[j],
-                            mutual: true,
-                            event: Some(e),
-                            relation: None,
-                        });
-                    }
-                }
-            }
-        }
-    }
-    for (i, r) in catalog.relations().iter().enumerate() {
-        if let (Some(a), Some(b)) = (catalog.entity_number(&r.from), catalog.entity_number(&r.to)) {
-            out.push(Link {
-                from: a,
-                to: b,
-                mutual: false,
-                event: None,
-                relation: Some(i),
-            });
-        }
-    }
-    out
-}
-
-/// Ids for edges that no entity id equals: `prefix0`, `prefix1`, ...,
-/// skipping any taken.
-pub(crate) struct EdgeIds<'c> {
-    catalog: &'c dyn Catalog,
-    prefix: &'static str,
-    next: usize,
-}
-
-impl<'c> EdgeIds<'c> {
-    pub fn new(catalog: &'c dyn Catalog, prefix: &'static str) -> EdgeIds<'c> {
-        EdgeIds {
-            catalog,
-            prefix,
-            next: 0,
-        }
-    }
-    pub fn next_id(&mut self) -> String {
-        loop {
-            let id = format!("{}{}", self.prefix, self.next);
-            self.next += 1;
-            if self.catalog.entity_number(&id).is_none() {
-                return id;
-            }
-        }
-    }
-}
-
-/// Losses every graph format shares: the sources (only the citations'
-/// text stays), traced messages (only their ids stay, in `carries`),
-/// unknown fields, flattened citations.
-///
-/// `on_origins`: the format writes each message on its origin's node, so
-/// only messages with no origin are lost.
-pub(crate) fn graph_losses(catalog: &dyn Catalog, loss: &mut LossReport, on_origins: bool) {
-    loss.add_n(
-        "sources",
-        catalog.sources().len(),
-        "{n} source{s} written only inside the citations' text",
-    );
-    if on_origins {
-        loss.add_n(
-            "messages",
-            parts::messages_without_origin(catalog),
-            "{n} traced message{s} with no origin not written (their ids stay in carries)",
-        );
-    } else {
-        loss.add_n(
-            "messages",
-            catalog.message_count(),
-            "{n} traced message{s} not written (their ids stay in carries)",
-        );
-    }
-    let mut extra = 0;
-    let mut cites = 0;
-    for u in EntityId::all(catalog.entity_count()) {
-        extra += usize::from(!catalog.entity(u).extra.is_empty());
-    }
-    for e in EventId::all(catalog.event_count()) {
-        let ev = catalog.event(e);
-        extra += usize::from(!ev.extra.is_empty());
-        cites += ev.sources.len();
-    }
-    for r in catalog.relations() {
-        extra += usize::from(!r.extra.is_empty());
-        cites += r.sources.len();
-    }
-    cites += parts::holding_citations(catalog);
-    if on_origins {
-        cites += (0..catalog.message_count())
-            .map(|m| catalog.message(m).sources.len())
-            .sum::<usize>();
-    }
-    extra += parts::parts_with_extra(catalog);
-    loss.add_n(
-        "citations-flattened",
-        cites,
-        "{n} citation{s} flattened into a sources text",
-    );
-    loss.add_n(
-        "extra-fields",
-        extra,
-        "{n} object{s} with unknown fields not written",
-    );
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{
-        parse_prefix, prefix, prefix_holding, rgb, ExportFormat, LossReport, TimeExpr, TimeZone,
-    };
+    use super::{rgb, ExportFormat, LossReport};
 
     #[test]
     fn report_counts_and_words() {
@@ -796,30 +533,6 @@ mod tests {
             "FtM: 26 quotes moved to notes, certainty kept as a keyword"
         );
         assert_eq!(r.count("q"), 26);
-    }
-
-    #[test]
-    fn prefixes() {
-        let ny = TimeZone::get("America/New_York").unwrap();
-        let t = TimeExpr::parse("2016-09-20", &ny).unwrap();
-        let p = t.start.as_ref().unwrap();
-        assert_eq!(prefix(p, &ny), "2016-09-20");
-        let t = TimeExpr::parse("2016-10-12T14:05", &ny).unwrap();
-        assert_eq!(prefix(t.start.as_ref().unwrap(), &ny), "2016-10-12T18:05");
-        let iv = TimeExpr::parse("2016-09-01/2016-09-30", &ny)
-            .unwrap()
-            .interval();
-        assert_eq!(
-            prefix_holding(iv.lo.unwrap(), iv.hi.unwrap(), &ny).as_deref(),
-            Some("2016-09")
-        );
-        let iv = TimeExpr::parse("2016-09-20/2016-10-12", &ny)
-            .unwrap()
-            .interval();
-        assert_eq!(prefix_holding(iv.lo.unwrap(), iv.hi.unwrap(), &ny), None);
-        let back = parse_prefix("2016-10-12T18:05", &ny).unwrap().interval();
-        let orig = TimeExpr::parse("2016-10-12T14:05", &ny).unwrap().interval();
-        assert_eq!(back, orig);
     }
 
     #[test]
