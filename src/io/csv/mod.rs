@@ -241,7 +241,10 @@ pub struct Corpus {
     pub(super) by_line: OnceLock<Vec<u32>>,
 }
 
+// The command line's check of names before a load.
+#[cfg(feature = "cli")]
 mod absent;
+#[cfg(feature = "cli")]
 pub(crate) use absent::certainly_absent;
 #[doc(hidden)]
 pub mod bench;
