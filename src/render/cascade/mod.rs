@@ -277,12 +277,7 @@ impl<'p> Cascade<'p> {
                 depth[i] = depth[p] + 1;
             }
         }
-        let mut fan: BTreeMap<usize, usize> = BTreeMap::new();
-        for &(p, _) in parent.values() {
-            *fan.entry(p).or_default() += 1;
-        }
-        let children: Vec<(usize, usize)> = fan.iter().map(|(&p, &n)| (depth[p], n)).collect();
-        let step = indent_step(&depth, &children, width);
+        let step = indent_step(&depth, width);
         let tree = elbows(&parent, &depth, step);
         let mut arc_ends = vec![0; nodes.len()];
         // How many arcs run past each row (their lanes side by side).
