@@ -161,6 +161,7 @@ impl<'i, 'a> Reverse<'i, 'a> {
             base,
             minb: certainty_bits(min),
             strict: self.strict,
+            hub0: self.index.entity_count() as u32,
             lat: vec![UNREACHED; n],
             told: vec![0u64; n.div_ceil(64)],
             relays: Vec::new(),
@@ -187,6 +188,8 @@ struct ReverseScan<'i, 'a> {
     base: i64,
     minb: u8,
     strict: bool,
+    /// The first hub's node number (the catalog's count, asked once).
+    hub0: u32,
     lat: Vec<i64>,
     /// One bit per node: it has a `latest`.
     told: Vec<u64>,
@@ -225,8 +228,8 @@ impl ReverseScan<'_, '_> {
         while k > 0 {
             let lo = k.saturating_sub(64);
             let mut mask = 0u64;
-            for (i, &u) in from[lo..k].iter().enumerate() {
-                let open = !self.has(u) & (!FILTER || flags[lo + i] & 0b11 >= self.minb);
+            for (i, (&u, &f)) in from[lo..k].iter().zip(&flags[lo..k]).enumerate() {
+                let open = !self.has(u) & (!FILTER || f & 0b11 >= self.minb);
                 mask |= u64::from(open) << i;
             }
             while mask != 0 {
@@ -300,7 +303,7 @@ impl ReverseScan<'_, '_> {
     /// What a sender gets from a channel at `t`: `t` for a hub, else
     /// [`before`] it.
     fn value(&self, u: u32, t: i64) -> i64 {
-        if u >= self.index.entity_count() as u32 {
+        if u >= self.hub0 {
             t
         } else {
             before(t, self.strict)
