@@ -41,7 +41,6 @@ import zoneinfo
 NO_LOWER = -(2**63)
 NO_UPPER = 2**63 - 1
 LEVELS = {"unknown": 0, "alleged": 1, "reported": 2, "confirmed": 3}
-CHECKPOINT_EVERY = 4
 
 
 class Refused(Exception):
@@ -487,10 +486,9 @@ def literal_row(spark, **columns):
 
 
 class Steps:
-    """Counts supersteps per pass, and checkpoints every few."""
+    """Counts supersteps per pass, and keeps each step's tables."""
 
     def __init__(self):
-        self.kept = 0
         self.passes = {"earliest": 0, "chains": 0, "definite": 0}
         self.held = []
 
@@ -504,9 +502,11 @@ class Steps:
     def __str__(self):
         return ", ".join(f"{k} {v}" for k, v in self.passes.items())
 
-    def keep(self, df):
-        self.kept += 1
-        df = df.localCheckpoint(eager=False) if self.kept % CHECKPOINT_EVERY == 0 else df.cache()
+    def keep(self, df, state=False):
+        """Keeps a superstep's table: the frontier cached, the accumulated
+        state (which the next step joins twice: its own update and the next
+        frontier) checkpointed, so that no plan doubles with every step."""
+        df = df.localCheckpoint(eager=False) if state else df.cache()
         self.held.append(df)
         return df
 
@@ -556,8 +556,10 @@ def earliest(spark, ch, q, levels, steps):
         if better.count() == 0:
             return best
         best = steps.keep(
-            best.join(better.withColumnRenamed("t", "new"), key, "full")
-            .select("level", "node", F.coalesce(F.col("new"), F.col("t")).alias("t"))
+            best.join(better.withColumnRenamed("t", "new"), key, "full").select(
+                "level", "node", F.coalesce(F.col("new"), F.col("t")).alias("t")
+            ),
+            state=True,
         )
         frontier = better
 
@@ -600,8 +602,10 @@ def tree(spark, ch, q, best, levels, steps):
         if better.count() == 0:
             break
         hops = steps.keep(
-            hops.join(better.withColumnRenamed("h", "new"), key, "full")
-            .select("level", "node", F.coalesce(F.col("new"), F.col("h")).alias("h"))
+            hops.join(better.withColumnRenamed("h", "new"), key, "full").select(
+                "level", "node", F.coalesce(F.col("new"), F.col("h")).alias("h")
+            ),
+            state=True,
         )
         frontier = better
     # The least channel, in grapevine's order, among those that keep the
@@ -691,7 +695,7 @@ def definite(spark, ch, q, best, steps):
                 | (F.col("cmin").isNull() & F.col("nmin").isNotNull())
             ).alias("changed"),
         )
-        merged = steps.keep(merged)
+        merged = steps.keep(merged, state=True)
         frontier = steps.keep(merged.filter(F.col("changed")).drop("changed"))
         state = merged.drop("changed")
         if frontier.count() == 0:
