@@ -18,7 +18,9 @@
 //! information from the beginning of time. `--backward` also times the
 //! reverse pass (who could have told the `--from` entity, at any time:
 //! `reach --to`), fastest of `--repeat`, and the whole backward answer
-//! without paths.
+//! without paths; `--targets K` also times the answer for K targets (the
+//! `--from` entity and K-1 others spread over the entity numbers: `reach
+//! --had … --had …`) and its time per target.
 
 use std::io::Write;
 use std::time::Instant;
@@ -40,7 +42,7 @@ fn vm_hwm_kib() -> u64 {
         .unwrap_or(0)
 }
 
-const USAGE: &str = "usage: corpus_query FILE --from ID [--t0 SECONDS] [--strict] [--repeat K] [--reach|--rows-only] [--backward] [--threads N] [--out FILE]";
+const USAGE: &str = "usage: corpus_query FILE --from ID [--t0 SECONDS] [--strict] [--repeat K] [--reach|--rows-only] [--backward [--targets K]] [--threads N] [--out FILE]";
 
 /// Prints `message` and exits with `code`.
 fn fail(message: &str, code: i32) -> ! {
@@ -57,6 +59,7 @@ struct Args {
     reach: bool,
     rows_only: bool,
     backward: bool,
+    targets: usize,
     threads: usize,
     out: Option<String>,
     t0: Option<i64>,
@@ -74,6 +77,7 @@ fn parse_args() -> Args {
     let mut reach = false;
     let mut rows_only = false;
     let mut backward = false;
+    let mut targets = 1;
     let mut threads = 0usize;
     let mut out = None;
     let mut t0: Option<i64> = None;
@@ -94,6 +98,10 @@ fn parse_args() -> Args {
             "--repeat" => {
                 i += 1;
                 repeat = args.get(i).and_then(|s| s.parse().ok()).unwrap_or(1);
+            }
+            "--targets" => {
+                i += 1;
+                targets = args.get(i).and_then(|s| s.parse().ok()).unwrap_or(1);
             }
             "--threads" => {
                 i += 1;
@@ -122,6 +130,7 @@ fn parse_args() -> Args {
         reach,
         rows_only,
         backward,
+        targets,
         threads,
         out,
         t0,
@@ -206,6 +215,20 @@ fn time_backward(index: &Index<'_>, target: grapevine::EntityId, args: &Args, li
     line.push_str(&format!(
         " backward_s={pass_s:.5} could_have_told={told} backward_rows_s={rows_s:.4} backward_rows={rows}"
     ));
+    if args.targets > 1 {
+        let k = args.targets;
+        let n = index.entity_count();
+        let mut q = q;
+        q.targets.extend((1..k).map(|j| Target {
+            entity: grapevine::EntityId::at((target.index() + j * n / k) % n),
+            until: None,
+        }));
+        let (rows, multi_s) = best(args.repeat, || backward_rows(index, &q).len());
+        line.push_str(&format!(
+            " targets={k} backward_targets_s={multi_s:.4} per_target_s={:.5} told_all={rows}",
+            multi_s / k as f64
+        ));
+    }
 }
 
 /// Writes `entity<TAB>earliest` for every reached entity to `out`, sorted
