@@ -135,8 +135,21 @@ fn order(plan: &Plan) -> Vec<&PNode> {
 /// off the tree got a lane of its own at least [`LANE_MIN`] from its
 /// neighbours (when not, the lanes are squeezed against the right edge,
 /// and a reader cannot tell them apart).
+///
+/// The elbows from one row to its children get room to run apart (a wider
+/// indentation); when that leaves the arcs no lanes of their own, the
+/// cascade is laid out again with the plain indentation.
 pub(crate) fn cascade(plan: &Plan, width: f64) -> (Drawing, bool) {
-    let c = Cascade::new(plan, width);
+    let roomy = lay_out(plan, width, true);
+    if roomy.1 {
+        return roomy;
+    }
+    lay_out(plan, width, false)
+}
+
+/// [`cascade`] with the wider indentation (`roomy`) or the plain one.
+fn lay_out(plan: &Plan, width: f64, roomy: bool) -> (Drawing, bool) {
+    let c = Cascade::new(plan, width, roomy);
     let side = c.side_texts();
     let (rows, rules, height) = c.rows(&side);
     let ends: Vec<f64> = rows.iter().map(|r| c.text_end(r)).collect();
@@ -255,6 +268,10 @@ struct Cascade<'p> {
     step: f64,
 }
 
+/// The share of the picture's width a single word may take before it is
+/// broken inside.
+const WORD_MOST: f64 = 0.6;
+
 /// Space inside a node around its text.
 const PAD: f64 = 6.0;
 /// Indentation per level, at most (deep trees get less, so that the
@@ -262,7 +279,9 @@ const PAD: f64 = 6.0;
 pub(super) const INDENT_STEP: f64 = 24.0;
 
 impl<'p> Cascade<'p> {
-    fn new(plan: &'p Plan, width: f64) -> Cascade<'p> {
+    /// The cascade's rows and tree; `roomy`: elbows from one row to its
+    /// children [`shape::ELBOW_GAP`] apart (a wider indentation).
+    fn new(plan: &'p Plan, width: f64, roomy: bool) -> Cascade<'p> {
         let (size, small) = sizes(plan.look.fit);
         let nodes = order(plan);
         let row_of: BTreeMap<&str, usize> = nodes
@@ -277,7 +296,16 @@ impl<'p> Cascade<'p> {
                 depth[i] = depth[p] + 1;
             }
         }
-        let step = indent_step(&depth, width);
+        let mut fan: BTreeMap<usize, usize> = BTreeMap::new();
+        for &(p, _) in parent.values() {
+            *fan.entry(p).or_default() += 1;
+        }
+        let children: Vec<(usize, usize)> = if roomy {
+            fan.iter().map(|(&p, &n)| (depth[p], n)).collect()
+        } else {
+            Vec::new()
+        };
+        let step = indent_step(&depth, &children, width);
         let tree = elbows(&parent, &depth, step);
         let mut arc_ends = vec![0; nodes.len()];
         // How many arcs run past each row (their lanes side by side).
@@ -473,8 +501,10 @@ impl<'p> Cascade<'p> {
             _ => room - 2.0 * PAD,
         }
         .max(48.0)
-        // Never so narrow that a word must break.
-        .max(widest_word(n, fsize));
+        // Never so narrow that a word must break, unless the word alone
+        // would take more than [`WORD_MOST`] of the width (it then breaks
+        // where it must, leaving the arcs their lanes).
+        .max(widest_word(n, fsize).min(self.width * WORD_MOST));
         let (mut lines, rest) = match &n.name {
             Some(name) => {
                 let k = n.name_lines.min(n.label.len());

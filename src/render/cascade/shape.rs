@@ -42,15 +42,31 @@ pub(super) fn widest_word(n: &PNode, size: f64) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The indentation per level: [`INDENT_STEP`], less when the deepest row
-/// would start past 40 % of the width.
-pub(super) fn indent_step(depth: &[usize], width: f64) -> f64 {
+/// The indentation per level: [`INDENT_STEP`], or up to half as much again
+/// when a row has so many children that their elbows would run closer than
+/// [`ELBOW_GAP`] (`children`: per parent row, its depth and how many); less
+/// when the deepest row would start past 40 % of the width.
+pub(super) fn indent_step(depth: &[usize], children: &[(usize, usize)], width: f64) -> f64 {
     let deepest = depth.iter().copied().max().unwrap_or(0);
     if deepest == 0 {
         return INDENT_STEP;
     }
-    INDENT_STEP.min(width * 0.4 / deepest as f64)
+    // The elbows' room is the step less 10 px (2 px under a root row).
+    let needed = children
+        .iter()
+        .map(|&(d, n)| {
+            let margin = if d == 0 { 2.0 } else { 10.0 };
+            margin + ELBOW_GAP * n.saturating_sub(1) as f64
+        })
+        .fold(INDENT_STEP, f64::max);
+    needed
+        .min(INDENT_STEP * 1.5)
+        .min(width * 0.4 / deepest as f64)
 }
+
+/// The least distance between the elbows from one row to its children
+/// that the indentation makes room for (5 px: apart at phone size).
+pub(super) const ELBOW_GAP: f64 = 5.0;
 
 /// The arrowhead of a contact at the receiver's end, from the upper row to
 /// the lower (`head_at_down`: the receiver is the lower row).
