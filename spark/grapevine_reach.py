@@ -13,6 +13,10 @@ GraphFrames, no RDDs, no Python UDFs). docs/scale.md describes the tables.
                                                       # `prepare ...`) a case,
                                                       # all in one Spark session
     spark-submit spark/grapevine_reach.py PQ OUT ...  # the same on a cluster
+    GRAPEVINE_SPARK_METRICS=1 python ...              # also rows per superstep
+
+PQ and OUT may be URLs the session's Hadoop file systems read (s3a://, gs://,
+abfss://, hdfs://, file://).
 
 PQ holds the tables of `grapevine export INPUT --to parquet -o PQ`; OUT
 receives the job's numbers (`query`, `levels`, `definite`), which
@@ -329,7 +333,7 @@ def entity(spark, pq, text):
 
 
 def has_table(pq, name):
-    return os.path.exists(os.path.join(pq, name + ".parquet")) or os.path.isdir(os.path.join(pq, name))
+    return exists(os.path.join(pq, name + ".parquet")) or exists(os.path.join(pq, name))
 
 
 # ---------------------------------------------------------------- question
@@ -353,7 +357,7 @@ def resolve(spark, a):
         zone = zoneinfo.ZoneInfo(graph["timezone"])
     mode = a.mode or ("message" if a.message else "contacts")
     q = {
-        "tables": os.path.abspath(pq),
+        "tables": pq if "://" in pq else os.path.abspath(pq),
         "entities": graph["entities"],
         "hubs": graph["hubs"],
         "message": a.message,
@@ -389,10 +393,31 @@ def resolve(spark, a):
     return q
 
 
+def exists(path):
+    """Whether `path` exists: a local path, or a URL (s3a://, gs://,
+    abfss://, hdfs://, file://) as the session's Hadoop file systems see it."""
+    if "://" not in path:
+        return os.path.exists(path)
+    from pyspark import SparkContext
+
+    sc = SparkContext._active_spark_context
+    if sc is None:
+        return False
+    p = sc._jvm.org.apache.hadoop.fs.Path(path)
+    return p.getFileSystem(sc._jsc.hadoopConfiguration()).exists(p)
+
+
+def recorded(pq):
+    """Where `reach --answer` finds the tables: their path, or for a URL (a
+    cluster's storage) the folder of that name beside OUT, once both are
+    copied to one machine."""
+    return pq if "://" not in pq else "../" + pq.rstrip("/").rsplit("/", 1)[-1]
+
+
 def table(pq, name):
     """A table of PQ: NAME.parquet, or a folder NAME/ of part files."""
     path = os.path.join(pq, name + ".parquet")
-    return path if os.path.exists(path) else os.path.join(pq, name)
+    return path if exists(path) else os.path.join(pq, name)
 
 
 # ---------------------------------------------------------------- channels
@@ -491,9 +516,21 @@ class Steps:
     def __init__(self):
         self.passes = {"earliest": 0, "chains": 0, "definite": 0}
         self.held = []
+        # GRAPEVINE_SPARK_METRICS=1: per superstep, the rows its joins send
+        # to the shuffle and the rows that improved (docs/scale.md).
+        self.metrics = os.environ.get("GRAPEVINE_SPARK_METRICS") == "1"
+        self.trace = []
 
     def step(self, phase):
         self.passes[phase] += 1
+
+    def improved(self, phase, cand, better):
+        """The rows that improved this superstep (the loop stops at 0);
+        with metrics on, also counts the candidate rows (an extra job)."""
+        n = better.count()
+        if self.metrics:
+            self.trace.append(f"{phase} {self.passes[phase]}: {cand.count()} candidates, {n} improved")
+        return n
 
     @property
     def count(self):
@@ -553,7 +590,7 @@ def earliest(spark, ch, q, levels, steps):
             .select("level", "node", "t")
         )
         better = steps.keep(better)
-        if better.count() == 0:
+        if steps.improved("earliest", cand, better) == 0:
             return best
         best = steps.keep(
             best.join(better.withColumnRenamed("t", "new"), key, "full").select(
@@ -599,7 +636,7 @@ def tree(spark, ch, q, best, levels, steps):
             .filter(F.col("old").isNull() | (F.col("h") < F.col("old")))
             .select("level", "node", "h")
         )
-        if better.count() == 0:
+        if steps.improved("chains", cand, better) == 0:
             break
         hops = steps.keep(
             hops.join(better.withColumnRenamed("h", "new"), key, "full").select(
@@ -698,7 +735,7 @@ def definite(spark, ch, q, best, steps):
         merged = steps.keep(merged, state=True)
         frontier = steps.keep(merged.filter(F.col("changed")).drop("changed"))
         state = merged.drop("changed")
-        if frontier.count() == 0:
+        if steps.improved("definite", cand, frontier) == 0:
             return state.select("node", F.col("d").alias("definite"))
 
 
@@ -873,7 +910,7 @@ def reach(spark, a):
     defs.write.mode("overwrite").parquet(os.path.join(out, "definite"))
     query_df = literal_row(
         spark,
-        tables=q["tables"],
+        tables=recorded(q["tables"]),
         source=q["source"],
         message=q["message"],
         mode=q["mode"],
@@ -924,6 +961,8 @@ def answer(spark, a):
         print(f"error: {a.out}: {e}", file=sys.stderr)
         return False
     print(f"{a.out}: supersteps {steps}, {time.time() - started:.1f} s", file=sys.stderr)
+    for line in steps.trace:
+        print(f"{a.out}: {line}", file=sys.stderr)
     return True
 
 
