@@ -13,9 +13,14 @@ use super::measure::{text_width, wrap_px};
 use super::plan::{sizes, EdgeKind, NodeKind, PEdge, PNode, Place, Plan};
 use super::prim::Drawing;
 
+mod lanes;
 mod shape;
+mod tree;
 use crate::escape;
+use lanes::lanes;
+use lanes::LANE;
 use shape::{arrowhead, fit_name, indent_step, outline, right_edge, widest_word};
+use tree::{children_of, elbows, parents};
 
 /// A rule across the cascade: its y, its lines, and whether it is a
 /// story's marker (else a band's date).
@@ -132,7 +137,7 @@ fn order(plan: &Plan) -> Vec<&PNode> {
 }
 
 /// Lays `plan` out as a cascade `width` pixels wide; and whether every arc
-/// off the tree got a lane of its own at least [`LANE_MIN`] from its
+/// off the tree got a lane of its own at least [`lanes::LANE_MIN`] from its
 /// neighbours (when not, the lanes are squeezed against the right edge,
 /// and a reader cannot tell them apart).
 ///
@@ -200,39 +205,6 @@ fn lay_out(plan: &Plan, width: f64, roomy: bool) -> (Drawing, bool) {
     (drawing, legible)
 }
 
-/// The widest gap between two arcs' lanes.
-const LANE: f64 = 8.0;
-/// The narrowest gap between two arcs' lanes that a reader can still follow.
-pub(crate) const LANE_MIN: f64 = 5.0;
-
-/// Each arc's lane (the x of its vertical run), for the arcs' row spans
-/// (`None`: not an arc): short arcs first, each just right of everything
-/// already on its rows (the rows' texts and the lanes of the arcs over
-/// them), [`LANE`] apart, or [`LANE_MIN`] when that does not fit in
-/// `width`; and whether they fit. When even that does not fit, the lanes
-/// are kept inside the picture and may share a line.
-fn lanes(spans: &[Option<(usize, usize)>], ends: &[f64], width: f64) -> (Vec<f64>, bool) {
-    let mut order: Vec<usize> = (0..spans.len()).filter(|&i| spans[i].is_some()).collect();
-    order.sort_by_key(|&i| spans[i].map(|(up, down)| (down - up, up, down)));
-    let last = width - 2.0;
-    for gap in [LANE, LANE_MIN] {
-        let mut taken: Vec<f64> = ends.iter().map(|e| e + 6.0 - gap).collect();
-        let mut xs = vec![0.0; spans.len()];
-        let mut fits = true;
-        for &i in &order {
-            let Some((up, down)) = spans[i] else { continue };
-            let x = taken[up..=down].iter().copied().fold(0.0, f64::max) + gap;
-            fits &= x <= last;
-            xs[i] = x.min(last);
-            taken[up..=down].iter_mut().for_each(|t| *t = x);
-        }
-        if fits || gap == LANE_MIN {
-            return (xs, fits);
-        }
-    }
-    (vec![0.0; spans.len()], false)
-}
-
 /// Texts beside a row: (the label's lines, joined when they fit on one
 /// line), colour, edge id.
 type Side = (Vec<String>, String, String);
@@ -296,12 +268,11 @@ impl<'p> Cascade<'p> {
                 depth[i] = depth[p] + 1;
             }
         }
-        let mut fan: BTreeMap<usize, usize> = BTreeMap::new();
-        for &(p, _) in parent.values() {
-            *fan.entry(p).or_default() += 1;
-        }
         let children: Vec<(usize, usize)> = if roomy {
-            fan.iter().map(|(&p, &n)| (depth[p], n)).collect()
+            children_of(&parent)
+                .iter()
+                .map(|(&p, kids)| (depth[p], kids.len()))
+                .collect()
         } else {
             Vec::new()
         };
@@ -744,61 +715,4 @@ impl<'p> Cascade<'p> {
         }
         body
     }
-}
-
-/// The elbows of the tree: each parent contact with how far right of its
-/// parent's left it runs down, the lowest child's leftmost so that no two
-/// elbows cross.
-/// A contact whose elbow would run down through a row in between (one
-/// indented no further than the elbow) is left out: it is drawn as an arc.
-fn elbows<'p>(
-    parent: &BTreeMap<usize, (usize, &'p PEdge)>,
-    depth: &[usize],
-    step: f64,
-) -> BTreeMap<&'p str, f64> {
-    let x_of = |d: usize| d as f64 * step + if d > 0 { 8.0 } else { 0.0 };
-    // The children of each parent row, top to bottom.
-    let mut children: BTreeMap<usize, Vec<(usize, &str)>> = BTreeMap::new();
-    for (&child, &(up, e)) in parent {
-        children.entry(up).or_default().push((child, e.id.as_str()));
-    }
-    let mut out = BTreeMap::new();
-    for (up, kids) in children {
-        let room = step + if depth[up] == 0 { 8.0 } else { 0.0 } - 10.0;
-        let n = kids.len();
-        let gap = if n > 1 {
-            (room / (n - 1) as f64).min(6.0)
-        } else {
-            0.0
-        };
-        for (k, (child, id)) in kids.iter().enumerate() {
-            let dx = 6.0 + (n - 1 - k) as f64 * gap;
-            let x = x_of(depth[up]) + dx;
-            let blocked = (up + 1..*child).any(|r| x_of(depth[r]) <= x + 2.0);
-            if !blocked {
-                out.insert(*id, dx);
-            }
-        }
-    }
-    out
-}
-
-/// Each row's parent contact: the first (by weight) from a row above.
-fn parents<'p>(
-    plan: &'p Plan,
-    row_of: &BTreeMap<&str, usize>,
-) -> BTreeMap<usize, (usize, &'p PEdge)> {
-    let mut parent: BTreeMap<usize, (usize, &PEdge)> = BTreeMap::new();
-    for e in by_weight(plan) {
-        let (Some(&a), Some(&b)) = (row_of.get(e.from.as_str()), row_of.get(e.to.as_str())) else {
-            continue;
-        };
-        let (up, down) = if a < b { (a, b) } else { (b, a) };
-        if up != down && !parent.contains_key(&down) {
-            // A mutual contact or a contact towards the row above works too:
-            // the line joins them, its arrowhead says the way.
-            parent.insert(down, (up, e));
-        }
-    }
-    parent
 }
