@@ -127,10 +127,13 @@ fn looks_like_csv(path: &Path, head: &[u8]) -> bool {
             }
             let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
             let first = head.iter().find(|b| !b.is_ascii_whitespace());
-            first != Some(&b'{')
+            first != Some(&OBJECT_OPENS)
         }
     }
 }
+
+/// The byte a story file's JSON object starts with.
+const OBJECT_OPENS: u8 = b'{';
 
 /// An input read by [`read`]: a story or a CSV corpus, one catalogue either
 /// way.

@@ -47,6 +47,9 @@ pub fn to_json(story: &Story) -> String {
     out
 }
 
+/// What a JSON object starts with.
+const OBJECT_OPENS: &str = "{";
+
 /// Builds one JSON object field by field.
 struct ObjWriter {
     out: String,
@@ -57,7 +60,7 @@ struct ObjWriter {
 impl ObjWriter {
     fn new(indent: usize) -> Self {
         ObjWriter {
-            out: String::from("{"),
+            out: String::from(OBJECT_OPENS),
             indent,
             empty: true,
         }
